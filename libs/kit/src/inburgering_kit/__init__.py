@@ -1,0 +1,1 @@
+"""Infrastructure shared by the inburgering services. No domain model lives here."""

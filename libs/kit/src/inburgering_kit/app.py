@@ -1,0 +1,256 @@
+"""The application factory every service uses: NL API Design Rules behaviour in one place.
+
+- every route under `/api/v{major}`; `/openapi.json` without authentication;
+- `API-Version` and the security headers on every response, `traceparent` continued;
+- a trailing slash is a 404, never a redirect;
+- errors as application/problem+json (see `problems`);
+- liveness and readiness (database + NATS) at `/health/live` and `/health/ready`;
+- the outbox relay running beside the API unless configured to run elsewhere.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse
+from nats.aio.client import Client as NatsClient
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from inburgering_kit import tracing
+from inburgering_kit.audit import Verwerkingslog, verwerkingen_router
+from inburgering_kit.auth import TokenVerifier
+from inburgering_kit.db import Database
+from inburgering_kit.events import source_urn
+from inburgering_kit.logs import configure_logging
+from inburgering_kit.outbox import EventPublisher, OutboxRelay, connect_nats
+from inburgering_kit.problems import ProblemDetails, install_problem_handlers, problem_response
+from inburgering_kit.settings import ServiceSettings
+
+logger = logging.getLogger(__name__)
+
+SECURITY_HEADERS = [
+    (b"cache-control", b"no-store"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"content-security-policy", b"frame-ancestors 'none'"),
+    (b"strict-transport-security", b"max-age=31536000; includeSubDomains"),
+    (b"referrer-policy", b"no-referrer"),
+]
+
+
+class NlApiMiddleware:
+    """Pure ASGI (no BaseHTTPMiddleware): headers on every response, trace context, trailing slashes."""
+
+    def __init__(self, app: ASGIApp, api_version: str) -> None:
+        self.app = app
+        self.headers = [(b"api-version", api_version.encode()), *SECURITY_HEADERS]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        traceparent = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"traceparent"), None)
+        trace = tracing.new_span(traceparent)
+        token = tracing.current_trace.set(trace)
+        extra = [*self.headers, (b"traceparent", trace.traceparent.encode())]
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        try:
+            path: str = scope["path"]
+            if len(path) > 1 and path.endswith("/"):
+                response = problem_response(
+                    ProblemDetails(type="https://inburgering.example/problemen/niet-gevonden",
+                                   title="De gevraagde resource bestaat niet.", status=404,
+                                   detail="Paden eindigen nooit op een slash.", instance=path, code="niet-gevonden")
+                )
+                await response(scope, receive, send_with_headers)
+                return
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            tracing.current_trace.reset(token)
+
+
+@dataclass
+class ServiceDefinition:
+    """What a service hands to the factory."""
+
+    name: str  # e.g. "inburgeraar-api": source of its events, OpenAPI title
+    title: str
+    description: str
+    version: str  # full semantic version of the API; its major is in the path
+    routers: Sequence[APIRouter]
+    background: Sequence[Callable[[FastAPI, asyncio.Event], Awaitable[None]]] = field(default_factory=list)
+
+    @property
+    def major(self) -> str:
+        return self.version.split(".", 1)[0]
+
+    @property
+    def prefix(self) -> str:
+        return f"/api/v{self.major}"
+
+
+def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> FastAPI:
+    configure_logging(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        database = Database(settings.database_url)
+        app.state.database = database
+        app.state.nats = None
+        stop = asyncio.Event()
+        tasks: list[asyncio.Task[None]] = []
+        if settings.run_relay:
+            relay = OutboxRelay(database, settings.nats_url, stream=settings.stream_name)
+            tasks.append(asyncio.create_task(relay.run(stop), name="outbox-relay"))
+        tasks.extend(asyncio.create_task(job(app, stop)) for job in definition.background)
+        try:
+            yield
+        finally:
+            stop.set()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await asyncio.wait_for(task, timeout=5)
+            nc: NatsClient | None = app.state.nats
+            if nc is not None and not nc.is_closed:
+                with contextlib.suppress(Exception):
+                    await nc.close()
+            await database.dispose()
+
+    app = FastAPI(
+        title=definition.title,
+        description=definition.description,
+        version=definition.version,
+        openapi_url="/openapi.json",
+        docs_url=f"{definition.prefix}/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+        separate_input_output_schemas=False,
+    )
+    app.router.redirect_slashes = False
+    app.state.settings = settings
+    app.state.api_prefix = definition.prefix
+    app.state.token_verifier = TokenVerifier(settings.auth)
+    app.state.verwerkingslog = Verwerkingslog(settings.pseudonym_key.get_secret_value().encode())
+    app.state.publisher = EventPublisher(
+        source=source_urn(settings.oin, definition.name), public_base_url=settings.public_base_url
+    )
+    install_problem_handlers(app)
+    for router in [*definition.routers, verwerkingen_router()]:
+        app.include_router(router, prefix=definition.prefix)
+    _install_health(app)
+    app.add_middleware(NlApiMiddleware, api_version=definition.version)
+    app.openapi = lambda: _openapi(app, definition)  # type: ignore[method-assign]
+    return app
+
+
+def _install_health(app: FastAPI) -> None:
+    @app.get("/health/live", include_in_schema=False)
+    async def live() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/health/ready", include_in_schema=False)
+    async def ready() -> JSONResponse:
+        checks: dict[str, str] = {}
+        try:
+            await asyncio.wait_for(app.state.database.ping(), timeout=2)
+            checks["database"] = "ok"
+        except Exception as exc:
+            checks["database"] = type(exc).__name__
+        try:
+            nc: NatsClient | None = app.state.nats
+            if nc is None or nc.is_closed:
+                nc = await connect_nats(app.state.settings.nats_url, name="readiness")
+                app.state.nats = nc
+            checks["nats"] = "ok" if nc.is_connected else "verbinding-verbroken"
+        except Exception as exc:
+            checks["nats"] = type(exc).__name__
+        healthy = all(v == "ok" for v in checks.values())
+        return JSONResponse({"status": "ok" if healthy else "niet-gereed", "checks": checks},
+                            status_code=200 if healthy else 503)
+
+
+# ---- OpenAPI, shaped to the NL API Design Rules (shared/standards/adr-ruleset.yaml) ----
+
+_PROBLEM_REF = {"$ref": "#/components/schemas/ProblemDetails"}
+_API_VERSION_HEADER = {
+    "API-Version": {
+        "description": "De volledige versie van de API (semantic versioning).",
+        "schema": {"type": "string", "example": "1.0.0"},
+    }
+}
+_ERROR_TEXT = {
+    "400": "Ongeldige invoer; `invalidParams` noemt elk ongeldig veld.",
+    "401": "Geen of geen geldig bearer-token.",
+    "403": "Het token mist de vereiste scope.",
+    "404": "Bestaat niet, of hoort bij een andere gemeente.",
+    "409": "Conflicteert met de huidige toestand.",
+    "422": "Inhoudelijk niet toegestaan; de fout noemt de regel en haar bron.",
+    "500": "Onverwachte fout.",
+}
+
+
+def _openapi(app: FastAPI, definition: ServiceDefinition) -> dict[str, Any]:
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(
+        title=app.title, version=app.version, description=app.description, routes=app.routes,
+        separate_input_output_schemas=False,
+    )
+    schema["info"]["contact"] = {
+        "name": "Beheerteam inburgering",
+        "url": "https://inburgering.example/contact",
+        "email": "beheer@inburgering.example",
+    }
+    schema["servers"] = [{"url": definition.prefix, "description": "Deze API, relatief aan de host."}]
+    components = schema.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
+    schemas.pop("HTTPValidationError", None)
+    schemas.pop("ValidationError", None)
+    schemas["ProblemDetails"] = ProblemDetails.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas["InvalidParam"] = schemas["ProblemDetails"].pop("$defs")["InvalidParam"]
+    paths: dict[str, Any] = {}
+    for path, item in schema.get("paths", {}).items():
+        # Paths are relative to the server URL, which carries the major version.
+        relative = path[len(definition.prefix) :] if path.startswith(definition.prefix) else path
+        for method, operation in item.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            _shape_operation(method, relative, operation)
+        paths[relative or "/"] = item
+    schema["paths"] = paths
+    app.openapi_schema = schema
+    return schema
+
+
+def _shape_operation(method: str, path: str, operation: dict[str, Any]) -> None:
+    responses: dict[str, Any] = operation.setdefault("responses", {})
+    responses.pop("422", None)
+    for status, response in responses.items():
+        if status.startswith(("2", "3")):
+            response.setdefault("headers", {}).update(_API_VERSION_HEADER)
+    codes = ["400", "500"]
+    if operation.get("security"):
+        codes += ["401", "403"]
+    if "{" in path:
+        codes.append("404")
+    if method in {"post", "put", "patch", "delete"}:
+        codes += ["409", "422"]
+    codes += [c for c in operation.pop("x-problems", [])]
+    for code in sorted(set(codes)):
+        responses.setdefault(
+            code,
+            {"description": _ERROR_TEXT.get(code, "Fout."), "content": {"application/problem+json": {"schema": _PROBLEM_REF}}},
+        )

@@ -1,0 +1,233 @@
+"""Verwerkingenlogging, after Logius' "Logboek Dataverwerkingen": who processed whose personal data,
+why (the processing activity and its legal ground), how, with what result, in which trace.
+
+Records are written in the transaction of the processing itself, so a processing that rolled back left
+no record and a record never exists without its processing. The table is append-only (a trigger refuses
+UPDATE and DELETE). The data subject is pseudonymised with a keyed hash of the BSN: the privacy officer
+finds a person's records by BSN through `POST /verwerkingen/_zoek`, the log itself never holds the BSN.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import DateTime, Index, String, func, insert, select
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from inburgering_kit import tracing
+from inburgering_kit.auth import Principal, require_scopes, require_tenant
+from inburgering_kit.bsn import Bsn, BsnField, pseudonymise
+from inburgering_kit.db import KitBase, Session
+from inburgering_kit.pagination import Page, Paging
+
+
+class Actie(StrEnum):
+    LEZEN = "lezen"
+    ZOEKEN = "zoeken"
+    AANMAKEN = "aanmaken"
+    WIJZIGEN = "wijzigen"
+    VERWIJDEREN = "verwijderen"
+
+
+@dataclass(frozen=True)
+class Verwerkingsactiviteit:
+    """A processing activity from the register of processing activities, with its legal ground."""
+
+    naam: str
+    grondslag: str
+
+
+class Verwerking(KitBase):
+    __tablename__ = "verwerking"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    trace_id: Mapped[str] = mapped_column(String(32))
+    span_id: Mapped[str] = mapped_column(String(16))
+    parent_span_id: Mapped[str | None] = mapped_column(String(16))
+    activiteit: Mapped[str] = mapped_column(String(200))
+    grondslag: Mapped[str] = mapped_column(String(300))
+    actie: Mapped[str] = mapped_column(String(20))
+    resultaat: Mapped[str] = mapped_column(String(20))
+    gemeente_code: Mapped[str | None] = mapped_column(String(4))
+    betrokkene: Mapped[str | None] = mapped_column(String(64))
+    object_type: Mapped[str] = mapped_column(String(100))
+    object_id: Mapped[str | None] = mapped_column(String(100))
+    actor_client: Mapped[str] = mapped_column(String(200))
+    actor_user: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (
+        Index("ix_verwerking_betrokkene", "gemeente_code", "betrokkene", "at"),
+        Index("ix_verwerking_object", "gemeente_code", "object_id", "at"),
+    )
+
+
+# Executed by each service's first migration: the log is append-only at the database level too.
+APPEND_ONLY_SQL = [
+    """
+    CREATE OR REPLACE FUNCTION verwerking_append_only() RETURNS trigger AS $$
+    BEGIN
+        RAISE EXCEPTION 'verwerkingenlog is append-only';
+    END;
+    $$ LANGUAGE plpgsql
+    """,
+    """
+    CREATE TRIGGER verwerking_append_only BEFORE UPDATE OR DELETE ON verwerking
+    FOR EACH ROW EXECUTE FUNCTION verwerking_append_only()
+    """,
+]
+DROP_APPEND_ONLY_SQL = [
+    "DROP TRIGGER IF EXISTS verwerking_append_only ON verwerking",
+    "DROP FUNCTION IF EXISTS verwerking_append_only()",
+]
+
+
+class Verwerkingslog:
+    """Writes processing records; one per service, on `app.state.verwerkingslog`."""
+
+    def __init__(self, pseudonym_key: bytes) -> None:
+        self._key = pseudonym_key
+
+    def betrokkene(self, bsn: Bsn | None) -> str | None:
+        return pseudonymise(bsn, self._key) if bsn is not None else None
+
+    async def record(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        activiteit: Verwerkingsactiviteit,
+        actie: Actie,
+        *,
+        object_type: str,
+        object_id: uuid.UUID | str | None,
+        betrokkene: str | None,
+        resultaat: str = "geslaagd",
+    ) -> None:
+        trace = tracing.current()
+        await session.execute(
+            insert(Verwerking).values(
+                id=uuid.uuid4(),
+                trace_id=trace.trace_id,
+                span_id=trace.span_id,
+                parent_span_id=trace.parent_span_id,
+                activiteit=activiteit.naam,
+                grondslag=activiteit.grondslag,
+                actie=actie.value,
+                resultaat=resultaat,
+                gemeente_code=principal.gemeente_code,
+                betrokkene=betrokkene,
+                object_type=object_type,
+                object_id=str(object_id) if object_id is not None else None,
+                actor_client=principal.client_id,
+                actor_user=principal.user,
+            )
+        )
+
+
+def get_verwerkingslog(request: Request) -> Verwerkingslog:
+    log: Verwerkingslog = request.app.state.verwerkingslog
+    return log
+
+
+VerwerkingslogDep = Annotated[Verwerkingslog, Depends(get_verwerkingslog)]
+
+SCOPE_VERWERKINGEN_LEZEN = "verwerkingen:lezen"
+INZIEN_LOG = Verwerkingsactiviteit(
+    naam="inzien verwerkingenlog",
+    grondslag="AVG art. 5 lid 2 en art. 30 (verantwoordingsplicht); toezicht door de functionaris gegevensbescherming",
+)
+
+
+class VerwerkingRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    tijdstip: datetime = Field(validation_alias="at")
+    traceId: str = Field(validation_alias="trace_id")  # noqa: N815
+    spanId: str = Field(validation_alias="span_id")  # noqa: N815
+    parentSpanId: str | None = Field(validation_alias="parent_span_id")  # noqa: N815
+    activiteit: str
+    grondslag: str
+    actie: str
+    resultaat: str
+    betrokkene: str | None = Field(description="Pseudoniem van de betrokkene (sleutel-hash van het BSN).")
+    objectType: str = Field(validation_alias="object_type")  # noqa: N815
+    objectId: str | None = Field(validation_alias="object_id")  # noqa: N815
+    actorClient: str = Field(validation_alias="actor_client")  # noqa: N815
+    actorUser: str | None = Field(validation_alias="actor_user")  # noqa: N815
+
+
+class VerwerkingenZoek(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    bsn: BsnField
+    vanaf: datetime | None = None
+    tot: datetime | None = None
+
+
+async def _page(
+    session: AsyncSession, gemeente: str, paging: Paging, *, betrokkene: str | None = None,
+    object_id: str | None = None, activiteit: str | None = None, vanaf: datetime | None = None,
+    tot: datetime | None = None,
+) -> Page[VerwerkingRead]:
+    query = select(Verwerking).where(Verwerking.gemeente_code == gemeente)
+    if betrokkene is not None:
+        query = query.where(Verwerking.betrokkene == betrokkene)
+    if object_id is not None:
+        query = query.where(Verwerking.object_id == object_id)
+    if activiteit is not None:
+        query = query.where(Verwerking.activiteit == activiteit)
+    if vanaf is not None:
+        query = query.where(Verwerking.at >= vanaf)
+    if tot is not None:
+        query = query.where(Verwerking.at < tot)
+    total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
+    rows = (
+        await session.execute(
+            query.order_by(Verwerking.at.desc(), Verwerking.id).offset(paging.offset).limit(paging.page_size)
+        )
+    ).scalars()
+    return Page[VerwerkingRead].of([VerwerkingRead.model_validate(r) for r in rows], total, paging)
+
+
+PrivacyOfficer = Annotated[Principal, Depends(require_scopes(SCOPE_VERWERKINGEN_LEZEN))]
+
+
+def verwerkingen_router() -> APIRouter:
+    router = APIRouter(prefix="/verwerkingen", tags=["Verwerkingenlog"])
+
+    @router.get("", operation_id="verwerkingen_list", summary="Verwerkingen van persoonsgegevens opvragen")
+    async def verwerkingen_list(
+        principal: PrivacyOfficer,
+        session: Session,
+        paging: Paging,
+        object_id: Annotated[str | None, Query(alias="objectId", max_length=100)] = None,
+        activiteit: Annotated[str | None, Query(max_length=200)] = None,
+        vanaf: datetime | None = None,
+        tot: datetime | None = None,
+    ) -> Page[VerwerkingRead]:
+        return await _page(session, require_tenant(principal), paging, object_id=object_id,
+                           activiteit=activiteit, vanaf=vanaf, tot=tot)
+
+    @router.post("/_zoek", operation_id="verwerkingen_zoek",
+                 summary="Verwerkingen over één betrokkene zoeken op BSN (het BSN staat nooit in de URL)")
+    async def verwerkingen_zoek(
+        body: VerwerkingenZoek, principal: PrivacyOfficer, session: Session, paging: Paging,
+        log: VerwerkingslogDep,
+    ) -> Page[VerwerkingRead]:
+        betrokkene = log.betrokkene(Bsn(str(body.bsn)))
+        result = await _page(session, require_tenant(principal), paging, betrokkene=betrokkene,
+                             vanaf=body.vanaf, tot=body.tot)
+        await log.record(session, principal, INZIEN_LOG, Actie.ZOEKEN, object_type="verwerking", object_id=None,
+                         betrokkene=betrokkene)
+        return result
+
+    return router

@@ -1,0 +1,114 @@
+"""`Idempotency-Key` for writes that clients retry (a provider's system at night, a flaky network).
+
+The key is claimed in the request's own transaction, and the answer is stored in that same
+transaction: either both the effect and the stored answer exist, or neither. Same key and same body
+replays the first answer; same key with another body is a 422. A concurrent retry waits on the key's
+row lock and then replays.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, Header, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import DateTime, Integer, String, func, text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from inburgering_kit.db import KitBase
+from inburgering_kit.problems import Unprocessable
+
+REPLAY_HEADER = "Idempotent-Replayed"
+
+
+class IdempotencyKey(KitBase):
+    __tablename__ = "idempotency_key"
+
+    client_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    response_body: Mapped[Any] = mapped_column(JSONB, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class IdempotencyKeyReused(Unprocessable):
+    code = "idempotency-key-hergebruikt"
+    title = "Deze Idempotency-Key is al gebruikt voor een ander verzoek."
+
+
+class Idempotency:
+    """Per request: `await idem.replay(session, client, body)` first, `await idem.store(...)` last."""
+
+    def __init__(self, key: str | None, request: Request) -> None:
+        self.key = key
+        self.fingerprint_base = f"{request.method} {request.url.path}"
+        self._claimed: tuple[str, str] | None = None
+
+    def _hash(self, body: BaseModel | None) -> str:
+        payload = json.dumps(jsonable_encoder(body) if body is not None else None, sort_keys=True)
+        return hashlib.sha256(f"{self.fingerprint_base}\n{payload}".encode()).hexdigest()
+
+    async def replay(self, session: AsyncSession, client_id: str, body: BaseModel | None) -> JSONResponse | None:
+        if self.key is None:
+            return None
+        request_hash = self._hash(body)
+        claimed = (
+            await session.execute(
+                text(
+                    "INSERT INTO idempotency_key (client_id, key, request_hash) VALUES (:c, :k, :h) "
+                    "ON CONFLICT DO NOTHING RETURNING key"
+                ),
+                {"c": client_id, "k": self.key, "h": request_hash},
+            )
+        ).first()
+        if claimed is not None:
+            self._claimed = (client_id, self.key)
+            return None
+        row = (
+            await session.execute(
+                text("SELECT request_hash, status_code, response_body FROM idempotency_key WHERE client_id = :c AND key = :k"),
+                {"c": client_id, "k": self.key},
+            )
+        ).one()
+        if row.request_hash != request_hash:
+            raise IdempotencyKeyReused(
+                "Dezelfde Idempotency-Key met een andere inhoud: gebruik een nieuwe sleutel voor een nieuw verzoek."
+            )
+        return JSONResponse(row.response_body, status_code=row.status_code, headers={REPLAY_HEADER: "true"})
+
+    async def store(self, session: AsyncSession, status_code: int, response: Any) -> None:
+        if self._claimed is None:
+            return
+        await session.execute(
+            text(
+                "UPDATE idempotency_key SET status_code = :s, response_body = CAST(:b AS jsonb) "
+                "WHERE client_id = :c AND key = :k"
+            ),
+            {"s": status_code, "b": json.dumps(jsonable_encoder(response, by_alias=True)),
+             "c": self._claimed[0], "k": self._claimed[1]},
+        )
+
+
+def idempotency_dependency(
+    request: Request,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key", min_length=8, max_length=200, pattern=r"^[A-Za-z0-9\-_.:]+$",
+            description="Unieke sleutel per bedoeld verzoek; een herhaling met dezelfde sleutel en inhoud "
+            "geeft het eerste antwoord terug.",
+        ),
+    ] = None,
+) -> Idempotency:
+    return Idempotency(idempotency_key, request)
+
+
+IdempotencyDep = Annotated[Idempotency, Depends(idempotency_dependency)]

@@ -1,0 +1,260 @@
+"""Transactional outbox: an event row is written in the same transaction as the change it reports,
+and a relay publishes it to JetStream afterwards.
+
+The relay claims rows with `FOR UPDATE SKIP LOCKED`, so several relays can run side by side; it
+publishes with `Nats-Msg-Id` = event id, so a row published twice (a relay killed between publish and
+marking) is dropped by JetStream's de-duplication window, and consumers de-duplicate on the id anyway.
+A `NOTIFY` from an insert trigger wakes the relay at once; polling is only the fallback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import uuid
+from datetime import datetime
+
+import asyncpg
+import nats
+from nats.aio.client import Client as NatsClient
+from nats.js import JetStreamContext
+from nats.js.api import StreamConfig
+from sqlalchemy import BigInteger, DateTime, Identity, Index, String, func, insert, text
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from inburgering_kit.db import Database, KitBase, plain_url
+from inburgering_kit.events import CloudEvent, EventData, make_event, nats_subject
+
+logger = logging.getLogger(__name__)
+
+NOTIFY_CHANNEL = "outbox"
+
+
+class OutboxMessage(KitBase):
+    __tablename__ = "outbox"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, Identity(always=True), unique=True)
+    subject: Mapped[str] = mapped_column(String(255))
+    event: Mapped[dict[str, object]] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        Index("ix_outbox_pending", "seq", postgresql_where=text("published_at IS NULL")),
+    )
+
+
+# Executed by each service's first migration, after the table exists.
+NOTIFY_TRIGGER_SQL = [
+    f"""
+    CREATE OR REPLACE FUNCTION outbox_notify() RETURNS trigger AS $$
+    BEGIN
+        PERFORM pg_notify('{NOTIFY_CHANNEL}', '');
+        RETURN NULL;
+    END;
+    $$ LANGUAGE plpgsql
+    """,
+    """
+    CREATE TRIGGER outbox_notify AFTER INSERT ON outbox
+    FOR EACH STATEMENT EXECUTE FUNCTION outbox_notify()
+    """,
+]
+DROP_NOTIFY_TRIGGER_SQL = ["DROP TRIGGER IF EXISTS outbox_notify ON outbox", "DROP FUNCTION IF EXISTS outbox_notify()"]
+
+
+class EventPublisher:
+    """What a service layer uses to raise an event: it lands in the outbox of the current transaction."""
+
+    def __init__(self, *, source: str, public_base_url: str) -> None:
+        self.source = source
+        self.public_base_url = public_base_url.rstrip("/")
+
+    async def publish(
+        self,
+        session: AsyncSession,
+        data: EventData,
+        *,
+        subject: uuid.UUID,
+        resource_path: str | None,
+        gemeentecode: str | None,
+    ) -> CloudEvent:
+        event = make_event(
+            data,
+            source=self.source,
+            subject=subject,
+            dataref=f"{self.public_base_url}{resource_path}" if resource_path else None,
+            gemeentecode=gemeentecode,
+        )
+        await session.execute(
+            insert(OutboxMessage).values(
+                id=uuid.UUID(event.id), subject=nats_subject(event.type), event=event.model_dump(mode="json")
+            )
+        )
+        return event
+
+
+async def connect_nats(url: str, *, name: str) -> NatsClient:
+    """A client that keeps reconnecting for ever: the relay and consumers outlive NATS restarts."""
+
+    async def on_error(exc: Exception) -> None:
+        logger.warning("NATS: %s", type(exc).__name__)
+
+    return await nats.connect(
+        servers=[u.strip() for u in url.split(",")],
+        name=name,
+        max_reconnect_attempts=-1,
+        reconnect_time_wait=0.5,
+        connect_timeout=2,
+        allow_reconnect=True,
+        error_cb=on_error,
+    )
+
+
+async def ensure_stream(js: JetStreamContext, stream: str) -> None:
+    config = StreamConfig(name=stream, subjects=["nl.inburgering.>"], duplicate_window=120.0)
+    try:
+        await js.stream_info(stream)
+    except nats.js.errors.NotFoundError:
+        with contextlib.suppress(nats.js.errors.BadRequestError):
+            await js.add_stream(config)
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        database: Database,
+        nats_url: str,
+        *,
+        stream: str,
+        batch_size: int = 500,
+        poll_interval: float = 1.0,
+        max_backoff: float = 5.0,
+        publish_timeout: float = 2.0,
+    ) -> None:
+        self.database = database
+        self.nats_url = nats_url
+        self.stream = stream
+        self.batch_size = batch_size
+        self.poll_interval = poll_interval
+        self.max_backoff = max_backoff
+        self.publish_timeout = publish_timeout
+        self._wakeup = asyncio.Event()
+        self._nc: NatsClient | None = None
+        self._js: JetStreamContext | None = None
+
+    async def _jetstream(self) -> JetStreamContext:
+        if self._js is None:
+            self._nc = await connect_nats(self.nats_url, name="outbox-relay")
+            self._js = self._nc.jetstream(timeout=self.publish_timeout)
+            await ensure_stream(self._js, self.stream)
+        return self._js
+
+    async def publish_pending(self) -> int:
+        """Publish one batch of pending events; returns how many were published."""
+        js = await self._jetstream()
+        async with self.database.unit_of_work() as uow:
+            rows = (
+                await uow.session.execute(
+                    text(
+                        "SELECT id, subject, event FROM outbox WHERE published_at IS NULL "
+                        "ORDER BY seq LIMIT :n FOR UPDATE SKIP LOCKED"
+                    ),
+                    {"n": self.batch_size},
+                )
+            ).all()
+            if not rows:
+                return 0
+            # Publish concurrently but mark only what JetStream acknowledged: an unacknowledged event
+            # stays pending and is retried, with the same Nats-Msg-Id.
+            acks = await asyncio.gather(
+                *(
+                    js.publish(
+                        row.subject,
+                        CloudEvent.model_validate(row.event).model_dump_json().encode(),
+                        headers={"Nats-Msg-Id": str(row.id)},
+                        stream=self.stream,
+                    )
+                    for row in rows
+                ),
+                return_exceptions=True,
+            )
+            published = [row.id for row, ack in zip(rows, acks, strict=True) if not isinstance(ack, BaseException)]
+            if published:
+                await uow.session.execute(
+                    text("UPDATE outbox SET published_at = now() WHERE id = ANY(:ids)"), {"ids": published}
+                )
+                await uow.commit()
+            failures = [ack for ack in acks if isinstance(ack, BaseException)]
+            if failures:
+                raise ConnectionError(f"{len(failures)} event(s) not acknowledged: {type(failures[0]).__name__}")
+            return len(published)
+
+    async def _listen(self, stop: asyncio.Event) -> None:
+        """Wake the publishing loop on every outbox insert; reconnect when PostgreSQL goes away."""
+        while not stop.is_set():
+            conn: asyncpg.Connection | None = None
+            try:
+                conn = await asyncpg.connect(plain_url(self.database.url))
+                await conn.add_listener(NOTIFY_CHANNEL, lambda *_: self._wakeup.set())
+                self._wakeup.set()
+                while not stop.is_set() and not conn.is_closed():
+                    await asyncio.sleep(1.0)
+            except (OSError, asyncpg.PostgresError) as exc:
+                logger.warning("outbox LISTEN connection lost: %s", type(exc).__name__)
+                await asyncio.sleep(1.0)
+            finally:
+                if conn is not None and not conn.is_closed():
+                    await conn.close()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        listener = asyncio.create_task(self._listen(stop))
+        backoff = 0.1
+        try:
+            while not stop.is_set():
+                # Cleared before reading, so an insert committed while we publish wakes the next round.
+                self._wakeup.clear()
+                try:
+                    count = await self.publish_pending()
+                    backoff = 0.1
+                    if count == self.batch_size:
+                        continue
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    logger.warning("outbox relay: publishing failed (%s), retrying in %.1fs", exc, backoff)
+                    await _sleep_or_stop(stop, backoff * (1 + random.random() / 2))  # noqa: S311 - jitter
+                    backoff = min(backoff * 2, self.max_backoff)
+                    continue
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(_first(self._wakeup, stop), timeout=self.poll_interval)
+        finally:
+            listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await listener
+            await self.close()
+
+    async def close(self) -> None:
+        if self._nc is not None and not self._nc.is_closed:
+            with contextlib.suppress(Exception):
+                await self._nc.close()
+        self._nc = None
+        self._js = None
+
+
+async def _first(*events: asyncio.Event) -> None:
+    waiters = [asyncio.create_task(e.wait()) for e in events]
+    try:
+        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for w in waiters:
+            w.cancel()
+
+
+async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)

@@ -1,0 +1,57 @@
+"""`page`/`pageSize` query parameters and the paged response every collection returns."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Depends, Query
+from pydantic import BaseModel, Field
+
+T = TypeVar("T")
+
+MAX_PAGE_SIZE = 100
+
+
+class PageParams(BaseModel):
+    page: int
+    page_size: int
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.page_size
+
+
+def page_params(
+    page: Annotated[int, Query(ge=1, le=100_000, description="Paginanummer, vanaf 1.")] = 1,
+    page_size: Annotated[
+        int, Query(alias="pageSize", ge=1, le=MAX_PAGE_SIZE, description="Aantal resultaten per pagina.")
+    ] = 20,
+) -> PageParams:
+    return PageParams(page=page, page_size=page_size)
+
+
+Paging = Annotated[PageParams, Depends(page_params)]
+
+
+class Page(BaseModel, Generic[T]):
+    page: int = Field(description="Het paginanummer van deze pagina.")
+    pageSize: int = Field(description="Het maximale aantal resultaten per pagina.")  # noqa: N815
+    totalItems: int = Field(description="Het totale aantal resultaten.")  # noqa: N815
+    totalPages: int = Field(description="Het totale aantal pagina's.")  # noqa: N815
+    resultaten: list[T]
+
+    @classmethod
+    def model_parametrized_name(cls, params: tuple[type[Any], ...]) -> str:
+        # `Page[InburgeraarRead]` becomes `InburgeraarReadPage`: schema names stay PascalCase (NL API rules).
+        return f"{params[0].__name__}Page"
+
+    @classmethod
+    def of(cls, items: list[T], total: int, params: PageParams) -> Page[T]:
+        return cls(
+            page=params.page,
+            pageSize=params.page_size,
+            totalItems=total,
+            totalPages=math.ceil(total / params.page_size) if total else 0,
+            resultaten=items,
+        )

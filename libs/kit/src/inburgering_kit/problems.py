@@ -1,0 +1,198 @@
+"""RFC 9457 problem details, the one error shape of every service (NL API Design Rules, API-46).
+
+Business rules raise a `Problem` subclass that carries its own status; one handler renders it.
+Nothing else ever reaches the client: validation errors list every invalid field, and unexpected
+errors say only that something went wrong, never a stack trace or SQL.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_JSON = "application/problem+json"
+
+logger = logging.getLogger(__name__)
+
+
+class InvalidParam(BaseModel):
+    name: str = Field(description="Pad naar het ongeldige veld, bijvoorbeeld `contact.email`.")
+    code: str = Field(description="Machineleesbare code van de fout.")
+    reason: str = Field(description="Uitleg voor mensen.")
+
+
+class ProblemDetails(BaseModel):
+    """The response body of every error (application/problem+json)."""
+
+    # Extension members (RFC 9457 §3.2), e.g. `bestaandeResource` on a duplicate registration.
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(default="about:blank", description="URI die het soort fout aanduidt.")
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    code: str | None = Field(default=None, description="Machineleesbare code van de fout.")
+    invalidParams: list[InvalidParam] | None = None  # noqa: N815 - NL API field name
+
+
+class Problem(Exception):  # noqa: N818 - it is a problem, rendered as one
+    """A business error. Subclasses set `status`, `code` and `title`."""
+
+    status: int = 400
+    code: str = "bad-request"
+    title: str = "Ongeldig verzoek."
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        invalid_params: Iterable[InvalidParam] | None = None,
+        extra: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail
+        self.invalid_params = list(invalid_params) if invalid_params is not None else None
+        self.extra = extra or {}
+        self.headers = headers or {}
+
+    def to_details(self, instance: str | None = None) -> ProblemDetails:
+        return ProblemDetails(
+            type=f"https://inburgering.example/problemen/{self.code}",
+            title=self.title,
+            status=self.status,
+            detail=self.detail,
+            instance=instance,
+            code=self.code,
+            invalidParams=self.invalid_params,
+            **self.extra,
+        )
+
+
+class NotAuthenticated(Problem):
+    status = 401
+    code = "niet-geauthenticeerd"
+    title = "Geen geldige authenticatie."
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+
+
+class Forbidden(Problem):
+    status = 403
+    code = "geen-toegang"
+    title = "Onvoldoende rechten voor deze handeling."
+
+
+class NotFound(Problem):
+    status = 404
+    code = "niet-gevonden"
+    title = "De gevraagde resource bestaat niet."
+
+
+class Conflict(Problem):
+    status = 409
+    code = "conflict"
+    title = "Het verzoek conflicteert met de huidige toestand."
+
+
+class Unprocessable(Problem):
+    status = 422
+    code = "onverwerkbaar"
+    title = "Het verzoek is inhoudelijk niet te verwerken."
+
+
+def invalid(name: str, reason: str, code: str = "invalid") -> InvalidParam:
+    return InvalidParam(name=name, code=code, reason=reason)
+
+
+def problem_response(details: ProblemDetails, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(
+        details.model_dump(exclude_none=True),
+        status_code=details.status,
+        media_type=PROBLEM_JSON,
+        headers=headers,
+    )
+
+
+def _field_name(loc: tuple[int | str, ...]) -> str:
+    # The first element says where the value came from (body, query, header, path).
+    parts = [str(p) for p in loc[1:]] if loc and loc[0] in {"body", "query", "header", "path"} else list(loc)
+    return ".".join(str(p) for p in parts) or str(loc[0] if loc else "body")
+
+
+def _validation_params(exc: RequestValidationError) -> list[InvalidParam]:
+    params: list[InvalidParam] = []
+    for err in exc.errors():
+        # Pydantic echoes the rejected input in its messages for some error kinds: the input may hold a BSN,
+        # so only the message (which never repeats the input) is kept.
+        params.append(InvalidParam(name=_field_name(tuple(err.get("loc", ()))), code=str(err.get("type", "invalid")),
+                                   reason=str(err.get("msg", "ongeldig"))))
+    return params
+
+
+_STATUS_TITLES = {
+    400: ("ongeldig-verzoek", "Ongeldig verzoek."),
+    401: ("niet-geauthenticeerd", "Geen geldige authenticatie."),
+    403: ("geen-toegang", "Onvoldoende rechten voor deze handeling."),
+    404: ("niet-gevonden", "De gevraagde resource bestaat niet."),
+    405: ("methode-niet-toegestaan", "Deze methode is voor deze resource niet toegestaan."),
+    406: ("niet-acceptabel", "Het gevraagde formaat wordt niet ondersteund."),
+    409: ("conflict", "Het verzoek conflicteert met de huidige toestand."),
+    413: ("te-groot", "Het verzoek is te groot."),
+    415: ("mediatype-niet-ondersteund", "Het mediatype van het verzoek wordt niet ondersteund."),
+    422: ("onverwerkbaar", "Het verzoek is inhoudelijk niet te verwerken."),
+    429: ("te-veel-verzoeken", "Te veel verzoeken."),
+}
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    async def on_problem(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, Problem)
+        return problem_response(exc.to_details(request.url.path), exc.headers)
+
+    async def on_validation(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        params = _validation_params(exc)
+        details = ProblemDetails(
+            type="https://inburgering.example/problemen/ongeldige-invoer",
+            title="Een of meer velden zijn ongeldig.",
+            status=400,
+            detail=f"{len(params)} ongeldig(e) veld(en): " + ", ".join(p.name for p in params),
+            instance=request.url.path,
+            code="ongeldige-invoer",
+            invalidParams=params,
+        )
+        return problem_response(details)
+
+    async def on_http(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        code, title = _STATUS_TITLES.get(exc.status_code, ("fout", "Het verzoek kon niet worden verwerkt."))
+        detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else None
+        return problem_response(
+            ProblemDetails(type=f"https://inburgering.example/problemen/{code}", title=title,
+                           status=exc.status_code, detail=detail, instance=request.url.path, code=code),
+            dict(exc.headers) if exc.headers else None,
+        )
+
+    async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+        logger.exception("onverwachte fout bij %s %s", request.method, request.url.path)
+        return problem_response(
+            ProblemDetails(type="https://inburgering.example/problemen/interne-fout",
+                           title="Er ging onverwacht iets mis.", status=500,
+                           detail="De fout is gelogd; probeer het later opnieuw.", instance=request.url.path,
+                           code="interne-fout")
+        )
+
+    app.add_exception_handler(Problem, on_problem)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(Exception, on_unexpected)

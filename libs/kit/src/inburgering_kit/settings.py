@@ -1,0 +1,45 @@
+"""Settings every service shares; each service subclasses `ServiceSettings` with its own env prefix.
+
+Nothing is read at import: a service builds its settings object in its app factory or CLI.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from inburgering_kit.auth import AuthSettings
+
+DEVELOPMENT_PSEUDONYM_KEY = "ontwikkel-sleutel-niet-voor-productie"
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_nested_delimiter="__", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = Field(description="PostgreSQL URL of this service's own database.")
+    nats_url: str = Field(description="NATS server URL(s), comma separated.")
+    oin: str = Field(
+        default="00000001002564440000",
+        pattern=r"^[0-9]{20}$",
+        description="OIN of the organisation running this system; part of every event's source.",
+    )
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000", description="Where this service is reachable; base of `dataref`."
+    )
+    auth: AuthSettings
+    pseudonym_key: SecretStr = Field(
+        default=SecretStr(DEVELOPMENT_PSEUDONYM_KEY),
+        description="Key of the keyed hash that pseudonymises the BSN in the processing log.",
+    )
+    run_relay: bool = Field(default=True, description="Run the outbox relay inside the API process.")
+    stream_name: str = "INBURGERING"
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _no_development_secrets_in_production(self) -> ServiceSettings:
+        if self.environment == "production" and self.pseudonym_key.get_secret_value() == DEVELOPMENT_PSEUDONYM_KEY:
+            raise ValueError("pseudonym_key must be set outside development")
+        return self

@@ -1,0 +1,65 @@
+"""pytest plugin (loaded from the root configuration): session-wide real infrastructure and helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from inburgering_kit.auth import generate_dev_keypair, mint_token
+from inburgering_kit.db import Database
+from inburgering_kit.testing.infra import TestInfra
+
+TEST_ISSUER = "https://tokens.test.inburgering.example"
+TEST_AUDIENCE = "inburgering-test"
+
+
+@pytest.fixture(scope="session")
+def infra() -> Iterator[TestInfra]:
+    started = TestInfra.start()
+    try:
+        yield started
+    finally:
+        started.stop()
+
+
+class TokenFactory:
+    def __init__(self, directory: Path) -> None:
+        self.private_key, self.public_key = generate_dev_keypair(directory)
+        self._pem = self.private_key.read_bytes()
+
+    def __call__(
+        self,
+        *scopes: str,
+        gemeente: str | None = "0363",
+        client_id: str = "test-client",
+        user: str | None = "tester",
+        aanbieder_id: str | None = None,
+        ttl_seconds: int = 3600,
+    ) -> str:
+        return mint_token(
+            self._pem, issuer=TEST_ISSUER, audience=TEST_AUDIENCE, client_id=client_id, scopes=scopes,
+            gemeente_code=gemeente, aanbieder_id=aanbieder_id, user=user, ttl_seconds=ttl_seconds,
+        )
+
+    def headers(self, *scopes: str, **kwargs: str | None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self(*scopes, **kwargs)}"}  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def tokens(tmp_path_factory: pytest.TempPathFactory) -> TokenFactory:
+    return TokenFactory(tmp_path_factory.mktemp("keys"))
+
+
+async def truncate_all(database: Database) -> None:
+    """Isolation between tests that commit for real (relays, consumers, HTTP requests)."""
+    async with database.engine.begin() as conn:
+        tables = (
+            await conn.execute(
+                text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'")
+            )
+        ).scalars().all()
+        if tables:
+            await conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE"))

@@ -1,0 +1,1 @@
+"""inburgeraar-api: the person context of the Wet inburgering 2021."""

@@ -1,0 +1,173 @@
+"""ORM models of the person context. No relationships: every load is an explicit query in the repository."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from inburgering_kit.db import make_metadata
+
+
+class Base(DeclarativeBase):
+    metadata = make_metadata()
+
+
+def _id() -> Mapped[uuid.UUID]:
+    return mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+
+
+def _inburgeraar_fk() -> Mapped[uuid.UUID]:
+    return mapped_column(UUID(as_uuid=True), ForeignKey("inburgeraar.id", ondelete="CASCADE"), index=True)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# Timestamps are set in Python (not only by the server) so a flushed object never needs a reload.
+def _created_at() -> Mapped[datetime]:
+    return mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
+
+
+def _updated_at() -> Mapped[datetime]:
+    return mapped_column(DateTime(timezone=True), default=_now, onupdate=_now, server_default=func.now())
+
+
+class Inburgeraar(Base):
+    __tablename__ = "inburgeraar"
+
+    id: Mapped[uuid.UUID] = _id()
+    gemeente_code: Mapped[str] = mapped_column(String(4))
+    status: Mapped[str] = mapped_column(String(20))
+    # The BSN itself is kept for the chain partners allowed to receive it (DUO, CBS); lookups and the
+    # uniqueness rule use the keyed hash, so the plain number never has to appear in an index or a query log.
+    bsn: Mapped[str | None] = mapped_column(String(9))
+    bsn_pseudoniem: Mapped[str | None] = mapped_column(String(64))
+    doelgroep: Mapped[str] = mapped_column(String(30))
+    nareiziger: Mapped[bool] = mapped_column(Boolean, default=False)
+    datum_koppeling: Mapped[date | None] = mapped_column(Date)
+    datum_inschrijving_brp: Mapped[date | None] = mapped_column(Date)
+    contact: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    klantregisseur: Mapped[str | None] = mapped_column(String(200))
+    versie: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = _created_at()
+    updated_at: Mapped[datetime] = _updated_at()
+
+    __table_args__ = (
+        UniqueConstraint("gemeente_code", "bsn_pseudoniem", name="uq_inburgeraar_gemeente_bsn"),
+        Index("ix_inburgeraar_gemeente_created", "gemeente_code", "created_at"),
+    )
+
+
+class PlichtMutatie(Base):
+    __tablename__ = "plicht_mutatie"
+
+    id: Mapped[uuid.UUID] = _id()
+    inburgeraar_id: Mapped[uuid.UUID] = _inburgeraar_fk()
+    volgnummer: Mapped[int] = mapped_column(Integer)
+    soort: Mapped[str] = mapped_column(String(50))
+    ingangsdatum: Mapped[date] = mapped_column(Date)
+    bron: Mapped[str] = mapped_column(String(50))
+    gegevens: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    ontvangen_at: Mapped[datetime] = _created_at()
+
+    __table_args__ = (UniqueConstraint("inburgeraar_id", "volgnummer", name="uq_plicht_mutatie_volgnummer"),)
+
+
+class KlantprofielVersie(Base):
+    __tablename__ = "klantprofiel_versie"
+
+    id: Mapped[uuid.UUID] = _id()
+    inburgeraar_id: Mapped[uuid.UUID] = _inburgeraar_fk()
+    versie: Mapped[int] = mapped_column(Integer)
+    bron: Mapped[str] = mapped_column(String(50))
+    profiel: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    zachte_informatie: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    toestemming_datum: Mapped[date | None] = mapped_column(Date)
+    wijzigingen: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+    ontvangen_at: Mapped[datetime] = _created_at()
+
+    __table_args__ = (UniqueConstraint("inburgeraar_id", "versie", name="uq_klantprofiel_versie_versie"),)
+
+
+class WarmeOverdracht(Base):
+    __tablename__ = "warme_overdracht"
+
+    id: Mapped[uuid.UUID] = _id()
+    inburgeraar_id: Mapped[uuid.UUID] = _inburgeraar_fk()
+    gegevens: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    datum: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = _created_at()
+
+
+class BredeIntake(Base):
+    __tablename__ = "brede_intake"
+
+    id: Mapped[uuid.UUID] = _id()
+    inburgeraar_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("inburgeraar.id", ondelete="CASCADE"), unique=True
+    )
+    status: Mapped[str] = mapped_column(String(20), default="lopend")
+    afgerond_datum: Mapped[date | None] = mapped_column(Date)
+    afgerond_bij_afwezigheid: Mapped[bool] = mapped_column(Boolean, default=False)
+    resultaten: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    leerbaarheidstoets: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    achtergrond: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    versie: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = _created_at()
+    updated_at: Mapped[datetime] = _updated_at()
+
+
+class Oproep(Base):
+    __tablename__ = "oproep"
+
+    id: Mapped[uuid.UUID] = _id()
+    inburgeraar_id: Mapped[uuid.UUID] = _inburgeraar_fk()
+    volgnummer: Mapped[int] = mapped_column(Integer)
+    verzonden_datum: Mapped[date] = mapped_column(Date)
+    afspraak_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    uitkomst: Mapped[str | None] = mapped_column(String(30))
+    toelichting: Mapped[str | None] = mapped_column(Text)
+    uitkomst_vastgelegd_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (UniqueConstraint("inburgeraar_id", "volgnummer", name="uq_oproep_volgnummer"),)
+
+
+class Intakegesprek(Base):
+    __tablename__ = "intakegesprek"
+
+    id: Mapped[uuid.UUID] = _id()
+    inburgeraar_id: Mapped[uuid.UUID] = _inburgeraar_fk()
+    datum: Mapped[date] = mapped_column(Date)
+    gegevens: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = _created_at()
+
+
+class BegeleidingOnderdeel(Base):
+    __tablename__ = "begeleiding_onderdeel"
+
+    id: Mapped[uuid.UUID] = _id()
+    inburgeraar_id: Mapped[uuid.UUID] = _inburgeraar_fk()
+    startdatum: Mapped[date] = mapped_column(Date)
+    gegevens: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = _created_at()
+
+
+class Ontzorgen(Base):
+    __tablename__ = "ontzorgen"
+
+    id: Mapped[uuid.UUID] = _id()
+    inburgeraar_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("inburgeraar.id", ondelete="CASCADE"), unique=True
+    )
+    beschikking_referentie: Mapped[str] = mapped_column(String(100))
+    startdatum: Mapped[date] = mapped_column(Date)
+    geplande_einddatum: Mapped[date] = mapped_column(Date)
+    verlengd_tot: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = _created_at()
+    updated_at: Mapped[datetime] = _updated_at()

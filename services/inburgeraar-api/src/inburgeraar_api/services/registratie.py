@@ -1,0 +1,160 @@
+"""Registering, finding and changing an inburgeraar."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from inburgeraar_api import activiteiten
+from inburgeraar_api.api.schemas import InburgeraarCreate, InburgeraarUpdate
+from inburgeraar_api.domain.enums import Doelgroep, InburgeraarStatus
+from inburgeraar_api.domain.registratie import controleer_registratie
+from inburgeraar_api.events import BsnVastgelegd, InburgeraarGeregistreerd, InburgeraarGewijzigd
+from inburgeraar_api.models import Inburgeraar
+from inburgeraar_api.repository import DuplicateBsn, InburgeraarRepository
+from inburgering_kit.audit import Actie
+from inburgering_kit.bsn import Bsn
+from inburgering_kit.context import RequestContext
+from inburgering_kit.pagination import PageParams
+from inburgering_kit.problems import Conflict, NotFound
+
+
+class BsnAlGeregistreerd(Conflict):
+    code = "bsn-al-geregistreerd"
+    title = "Deze gemeente heeft een inburgeraar met dit BSN al geregistreerd."
+
+
+class BsnAlBekend(Conflict):
+    code = "bsn-al-bekend"
+    title = "Het BSN van deze inburgeraar is al vastgelegd."
+
+
+def pad(inburgeraar_id: uuid.UUID) -> str:
+    return f"/inburgeraars/{inburgeraar_id}"
+
+
+def _duplicate(existing_id: uuid.UUID, api_prefix: str) -> BsnAlGeregistreerd:
+    return BsnAlGeregistreerd(
+        "Gebruik de bestaande registratie; zie `bestaandeResource`.",
+        extra={"bestaandeResource": f"{api_prefix}{pad(existing_id)}"},
+    )
+
+
+async def vind(ctx: RequestContext, inburgeraar_id: uuid.UUID, *, for_update: bool = False) -> Inburgeraar:
+    inburgeraar = await InburgeraarRepository(ctx.session, ctx.gemeente).get(inburgeraar_id, for_update=for_update)
+    if inburgeraar is None:
+        raise NotFound("Er is geen inburgeraar met dit id in uw gemeente.")
+    return inburgeraar
+
+
+async def registreer(ctx: RequestContext, data: InburgeraarCreate) -> Inburgeraar:
+    controleer_registratie(data.doelgroep, data.nareiziger, data.datum_koppeling, data.datum_inschrijving_brp)
+    bsn = Bsn(str(data.bsn)) if data.bsn is not None else None
+    inburgeraar = Inburgeraar(
+        id=uuid.uuid4(),
+        gemeente_code=ctx.gemeente,
+        status=(InburgeraarStatus.GEREGISTREERD if bsn else InburgeraarStatus.BSN_ONTBREEKT).value,
+        bsn=str(bsn) if bsn else None,
+        bsn_pseudoniem=ctx.log.betrokkene(bsn),
+        doelgroep=data.doelgroep.value,
+        nareiziger=data.nareiziger,
+        datum_koppeling=data.datum_koppeling,
+        datum_inschrijving_brp=data.datum_inschrijving_brp,
+        contact=data.contact.model_dump(mode="json", exclude_none=True) if data.contact else {},
+        klantregisseur=data.klantregisseur,
+        versie=1,
+    )
+    try:
+        await InburgeraarRepository(ctx.session, ctx.gemeente).add(inburgeraar)
+    except DuplicateBsn as exc:
+        raise _duplicate(exc.existing_id, ctx.api_prefix) from None
+    await ctx.emit(
+        InburgeraarGeregistreerd(
+            inburgeraar_id=inburgeraar.id, doelgroep=inburgeraar.doelgroep, nareiziger=inburgeraar.nareiziger,
+            status=inburgeraar.status, datum_koppeling=inburgeraar.datum_koppeling,
+            datum_inschrijving_brp=inburgeraar.datum_inschrijving_brp,
+        ),
+        subject=inburgeraar.id, resource_path=pad(inburgeraar.id),
+    )
+    await ctx.verwerk(activiteiten.REGISTRATIE, Actie.AANMAKEN, object_type="inburgeraar", object_id=inburgeraar.id,
+                      betrokkene=inburgeraar.bsn_pseudoniem)
+    return inburgeraar
+
+
+async def raadpleeg(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> Inburgeraar:
+    inburgeraar = await vind(ctx, inburgeraar_id)
+    await ctx.verwerk(activiteiten.RAADPLEGEN, Actie.LEZEN, object_type="inburgeraar", object_id=inburgeraar.id,
+                      betrokkene=inburgeraar.bsn_pseudoniem)
+    return inburgeraar
+
+
+async def lijst(
+    ctx: RequestContext, paging: PageParams, **filters: object
+) -> tuple[Sequence[Inburgeraar], int]:
+    rows, total = await InburgeraarRepository(ctx.session, ctx.gemeente).list(paging, **filters)  # type: ignore[arg-type]
+    for row in rows:
+        await ctx.verwerk(activiteiten.RAADPLEGEN, Actie.ZOEKEN, object_type="inburgeraar", object_id=row.id,
+                          betrokkene=row.bsn_pseudoniem)
+    return rows, total
+
+
+async def zoek_op_bsn(ctx: RequestContext, bsn: Bsn) -> Inburgeraar | None:
+    pseudoniem = ctx.log.betrokkene(bsn)
+    inburgeraar = await InburgeraarRepository(ctx.session, ctx.gemeente).find_by_pseudoniem(pseudoniem or "")
+    await ctx.verwerk(activiteiten.RAADPLEGEN, Actie.ZOEKEN, object_type="inburgeraar",
+                      object_id=inburgeraar.id if inburgeraar else None, betrokkene=pseudoniem)
+    return inburgeraar
+
+
+async def wijzig(ctx: RequestContext, inburgeraar_id: uuid.UUID, data: InburgeraarUpdate) -> Inburgeraar:
+    inburgeraar = await vind(ctx, inburgeraar_id, for_update=True)
+    changes = data.model_dump(exclude_unset=True, by_alias=False)
+    merged = {
+        "doelgroep": Doelgroep(changes.get("doelgroep", inburgeraar.doelgroep)),
+        "nareiziger": changes.get("nareiziger", inburgeraar.nareiziger),
+        "datum_koppeling": changes.get("datum_koppeling", inburgeraar.datum_koppeling),
+        "datum_inschrijving_brp": changes.get("datum_inschrijving_brp", inburgeraar.datum_inschrijving_brp),
+    }
+    controleer_registratie(**merged)  # type: ignore[arg-type]
+    gewijzigd: list[str] = []
+    for field, value in changes.items():
+        if field == "contact":
+            value = data.contact.model_dump(mode="json", exclude_none=True) if data.contact else {}
+        elif field == "doelgroep" and value is not None:
+            value = Doelgroep(value).value
+        elif field == "nareiziger" and value is None:
+            value = False
+        if getattr(inburgeraar, field) != value:
+            setattr(inburgeraar, field, value)
+            gewijzigd.append(InburgeraarUpdate.model_fields[field].alias or field)
+    if gewijzigd:
+        inburgeraar.versie += 1
+        await ctx.session.flush()
+        await ctx.emit(
+            InburgeraarGewijzigd(
+                inburgeraar_id=inburgeraar.id, gewijzigde_velden=sorted(gewijzigd), doelgroep=inburgeraar.doelgroep,
+                datum_koppeling=inburgeraar.datum_koppeling, datum_inschrijving_brp=inburgeraar.datum_inschrijving_brp,
+            ),
+            subject=inburgeraar.id, resource_path=pad(inburgeraar.id),
+        )
+    await ctx.verwerk(activiteiten.REGISTRATIE, Actie.WIJZIGEN, object_type="inburgeraar", object_id=inburgeraar.id,
+                      betrokkene=inburgeraar.bsn_pseudoniem)
+    return inburgeraar
+
+
+async def leg_bsn_vast(ctx: RequestContext, inburgeraar_id: uuid.UUID, bsn: Bsn) -> Inburgeraar:
+    inburgeraar = await vind(ctx, inburgeraar_id, for_update=True)
+    if inburgeraar.bsn is not None:
+        raise BsnAlBekend("Een vastgelegd BSN wordt niet overschreven; neem contact op met de beheerder bij een fout.")
+    inburgeraar.bsn = str(bsn)
+    inburgeraar.bsn_pseudoniem = ctx.log.betrokkene(bsn)
+    inburgeraar.status = InburgeraarStatus.GEREGISTREERD.value
+    inburgeraar.versie += 1
+    try:
+        await InburgeraarRepository(ctx.session, ctx.gemeente).flush_bsn(inburgeraar)
+    except DuplicateBsn as exc:
+        raise _duplicate(exc.existing_id, ctx.api_prefix) from None
+    await ctx.emit(BsnVastgelegd(inburgeraar_id=inburgeraar.id), subject=inburgeraar.id, resource_path=pad(inburgeraar.id))
+    await ctx.verwerk(activiteiten.REGISTRATIE, Actie.WIJZIGEN, object_type="inburgeraar", object_id=inburgeraar.id,
+                      betrokkene=inburgeraar.bsn_pseudoniem)
+    return inburgeraar
