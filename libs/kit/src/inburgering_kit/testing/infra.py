@@ -19,7 +19,7 @@ from inburgering_kit.migrations import upgrade
 
 
 @dataclass
-class TestInfra:
+class Infra:
     postgres_url: str
     nats_url: str
     workdir: Path
@@ -28,7 +28,7 @@ class TestInfra:
     _databases: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def start(cls, environ: dict[str, str] | None = None) -> TestInfra:
+    def start(cls, environ: dict[str, str] | None = None) -> Infra:
         env = os.environ if environ is None else environ
         workdir = Path(tempfile.mkdtemp(prefix="inburgering-test-"))
         postgres = nats = None

@@ -10,15 +10,15 @@ from sqlalchemy import text
 
 from inburgering_kit.auth import generate_dev_keypair, mint_token
 from inburgering_kit.db import Database
-from inburgering_kit.testing.infra import TestInfra
+from inburgering_kit.testing.infra import Infra
 
 TEST_ISSUER = "https://tokens.test.inburgering.example"
 TEST_AUDIENCE = "inburgering-test"
 
 
 @pytest.fixture(scope="session")
-def infra() -> Iterator[TestInfra]:
-    started = TestInfra.start()
+def infra() -> Iterator[Infra]:
+    started = Infra.start()
     try:
         yield started
     finally:

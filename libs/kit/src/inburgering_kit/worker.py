@@ -1,0 +1,34 @@
+"""Running background work (the outbox relay, consumers) as its own process, stopped cleanly by a signal."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Awaitable, Callable
+
+from inburgering_kit.db import Database
+from inburgering_kit.logs import configure_logging
+from inburgering_kit.outbox import OutboxRelay
+from inburgering_kit.settings import ServiceSettings
+
+
+async def run_until_signalled(work: Callable[[asyncio.Event], Awaitable[None]]) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await work(stop)
+
+
+def run_relay(settings: ServiceSettings) -> None:
+    """The relay alone, for deployments that scale it apart from the API (it is safe to run several)."""
+    configure_logging(settings.log_level)
+
+    async def main() -> None:
+        database = Database(settings.database_url, pool_size=2)
+        try:
+            await run_until_signalled(OutboxRelay(database, settings.nats_url, stream=settings.stream_name).run)
+        finally:
+            await database.dispose()
+
+    asyncio.run(main())
