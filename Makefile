@@ -40,7 +40,7 @@ typecheck: $(STAMP)
 	$(VENV)/bin/mypy libs/kit/src $(foreach s,$(SERVICES),$(s)/src) deploy/local
 
 contracts: $(STAMP)
-	$(PY) -m inburgering_kit.contracts write
+	$(PY) contracts/generate.py
 
 bench: $(STAMP)
 	$(PY) bench/run.py

@@ -11,15 +11,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import fcntl
-import importlib
 import os
 import signal
 import subprocess
 import sys
 import time
-import tomllib
 import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -27,6 +24,7 @@ from inburgering_kit.auth import generate_dev_keypair, mint_token
 from inburgering_kit.db import database_url_for, ensure_database
 from inburgering_kit.embedded import EmbeddedNats, EmbeddedPostgres
 from inburgering_kit.migrations import upgrade
+from inburgering_kit.registry import ServiceEntry, load_services
 
 ROOT = Path(__file__).resolve().parents[2]
 VAR = ROOT / "var"
@@ -36,36 +34,15 @@ DEFAULT_POSTGRES_PORT = 54329  # not 5432: a system PostgreSQL may be there
 DEFAULT_NATS_PORT = 42229  # not 4222: a system NATS may be there
 
 
-@dataclass(frozen=True)
-class Service:
-    name: str
-    package: str
-    port: int
-
-    @property
-    def env_prefix(self) -> str:
-        return self.package.upper() + "_"
-
-    @property
-    def database(self) -> str:
-        return self.package
-
-    @property
-    def migrations(self) -> Path:
-        return ROOT / "services" / self.name / "migrations"
-
-
-def services() -> list[Service]:
-    registry = tomllib.loads((ROOT / "deploy" / "services.toml").read_text())
-    return [Service(name, spec["package"], int(spec["port"])) for name, spec in registry.items()]
+def services() -> list[ServiceEntry]:
+    return load_services(ROOT)
 
 
 def roles() -> dict[str, set[str]]:
     """Development roles: the union of what every service's `scopes.ROLLEN` grants each role."""
     merged: dict[str, set[str]] = {}
     for service in services():
-        module = importlib.import_module(f"{service.package}.scopes")
-        for role, scopes in module.ROLLEN.items():
+        for role, scopes in service.module("scopes").ROLLEN.items():
             merged.setdefault(role, set()).update(scopes)
     return merged
 
@@ -74,7 +51,7 @@ def _keys() -> tuple[Path, Path]:
     return generate_dev_keypair(VAR / "keys")
 
 
-def service_environment(service: Service, postgres_url: str, nats_url: str) -> dict[str, str]:
+def service_environment(service: ServiceEntry, postgres_url: str, nats_url: str) -> dict[str, str]:
     _, public_key = _keys()
     p = service.env_prefix
     return {
@@ -95,7 +72,7 @@ def _migrate_all(postgres_url: str) -> None:
         print(f"  migrated  {service.name}")
 
 
-def _wait_ready(service: Service, proc: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+def _wait_ready(service: ServiceEntry, proc: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     url = f"http://127.0.0.1:{service.port}/health/ready"
     while time.monotonic() < deadline:
@@ -140,7 +117,7 @@ def run() -> None:
     signal.signal(signal.SIGTERM, request_stop)
 
     postgres = nats = None
-    processes: list[tuple[Service, subprocess.Popen[bytes]]] = []
+    processes: list[tuple[ServiceEntry, subprocess.Popen[bytes]]] = []
     try:
         postgres_url = os.environ.get("STACK_POSTGRES_URL")
         if not postgres_url:

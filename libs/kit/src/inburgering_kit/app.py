@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -231,8 +233,30 @@ def _openapi(app: FastAPI, definition: ServiceDefinition) -> dict[str, Any]:
             _shape_operation(method, relative, operation)
         paths[relative or "/"] = item
     schema["paths"] = paths
+    schema = _pascal_case_generic_names(schema)
     app.openapi_schema = schema
     return schema
+
+
+def _pascal_case_generic_names(schema: dict[str, Any]) -> dict[str, Any]:
+    """`Page_InburgeraarRead_` (pydantic's name for `Page[InburgeraarRead]`) becomes `InburgeraarReadPage`:
+    schema names are PascalCase under the NL API Design Rules."""
+    renames = {}
+    for name in schema.get("components", {}).get("schemas", {}):
+        match = re.fullmatch(r"([A-Za-z0-9]+)_([A-Za-z0-9]+)_", name)
+        if match:
+            renames[name] = match.group(2) + match.group(1)
+    if not renames:
+        return schema
+    text = json.dumps(schema)
+    for old, new in renames.items():
+        text = text.replace(f'"#/components/schemas/{old}"', f'"#/components/schemas/{new}"')
+    renamed: dict[str, Any] = json.loads(text)
+    schemas = renamed["components"]["schemas"]
+    for old, new in renames.items():
+        schemas[new] = schemas.pop(old)
+        schemas[new]["title"] = new
+    return renamed
 
 
 def _shape_operation(method: str, path: str, operation: dict[str, Any]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel, Field
@@ -40,11 +40,6 @@ class Page(BaseModel, Generic[T]):
     totalItems: int = Field(description="Het totale aantal resultaten.")  # noqa: N815
     totalPages: int = Field(description="Het totale aantal pagina's.")  # noqa: N815
     resultaten: list[T]
-
-    @classmethod
-    def model_parametrized_name(cls, params: tuple[type[Any], ...]) -> str:
-        # `Page[InburgeraarRead]` becomes `InburgeraarReadPage`: schema names stay PascalCase (NL API rules).
-        return f"{params[0].__name__}Page"
 
     @classmethod
     def of(cls, items: list[T], total: int, params: PageParams) -> Page[T]:
