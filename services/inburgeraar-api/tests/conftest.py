@@ -11,19 +11,19 @@ from inburgeraar_api.main import create_app
 from inburgeraar_api.settings import Settings
 from inburgering_kit.auth import AuthSettings
 from inburgering_kit.db import Database
-from inburgering_kit.testing.infra import TestInfra
+from inburgering_kit.testing.infra import Infra
 from inburgering_kit.testing.plugin import TEST_AUDIENCE, TEST_ISSUER, TokenFactory
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
 
 @pytest.fixture(scope="session")
-def database_url(infra: TestInfra) -> str:
+def database_url(infra: Infra) -> str:
     return infra.migrated_database("test_inburgeraar_api", MIGRATIONS)
 
 
 @pytest.fixture(scope="session")
-def settings(database_url: str, infra: TestInfra, tokens: TokenFactory) -> Settings:
+def settings(database_url: str, infra: Infra, tokens: TokenFactory) -> Settings:
     return Settings(
         environment="test",
         database_url=database_url,

@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime
-from typing import Annotated, Any
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, Request
 from fastapi.encoders import jsonable_encoder
@@ -26,6 +27,8 @@ from inburgering_kit.db import KitBase
 from inburgering_kit.problems import Unprocessable
 
 REPLAY_HEADER = "Idempotent-Replayed"
+
+T = TypeVar("T")
 
 
 class IdempotencyKey(KitBase):
@@ -95,6 +98,19 @@ class Idempotency:
             {"s": status_code, "b": json.dumps(jsonable_encoder(response, by_alias=True)),
              "c": self._claimed[0], "k": self._claimed[1]},
         )
+
+
+    async def run(
+        self, session: AsyncSession, client_id: str, body: BaseModel | None, status_code: int,
+        action: Callable[[], Awaitable[T]],
+    ) -> T | JSONResponse:
+        """Replay the stored answer, or perform `action` and store its answer in the same transaction."""
+        replay = await self.replay(session, client_id, body)
+        if replay is not None:
+            return replay
+        result = await action()
+        await self.store(session, status_code, result)
+        return result
 
 
 def idempotency_dependency(

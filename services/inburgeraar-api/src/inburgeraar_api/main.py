@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from inburgeraar_api.api import inburgeraars
+from inburgeraar_api.api import dossier, inburgeraars, intake
 from inburgeraar_api.settings import Settings
 from inburgering_kit.app import ServiceDefinition, create_app as create_service_app
 
@@ -17,7 +17,7 @@ DEFINITION = ServiceDefinition(
         "ontzorgen. Alle gegevens zijn van de gemeente uit het token; het BSN staat nooit in een URL of event."
     ),
     version="1.0.0",
-    routers=[inburgeraars.router],
+    routers=[inburgeraars.router, dossier.router, intake.router],
 )
 
 

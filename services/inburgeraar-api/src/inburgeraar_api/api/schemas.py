@@ -4,30 +4,27 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from inburgeraar_api.domain.enums import Doelgroep, InburgeraarStatus
+from inburgeraar_api.domain.basis import Diplomawaardering, Opleiding, Taalniveau, Werkervaring
+from inburgeraar_api.domain.brede_intake import IntakeResultaat, Leerbaarheidstoets, VveKind
+from inburgeraar_api.domain.enums import Alfabetisme, Doelgroep, InburgeraarStatus, IntakeStap, OproepUitkomst
+from inburgeraar_api.domain.klantprofiel import Adres, Email, Klantprofiel, Telefoon, Wijziging
+from inburgeraar_api.domain.overdracht import WarmeOverdracht
+from inburgeraar_api.domain.plicht import PlichtMutatie, PlichtStand
 from inburgering_kit.bsn import BsnField
 from inburgering_kit.schemas import ApiModel
 
 Naam = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
-class Adres(ApiModel):
-    straat: Naam
-    huisnummer: int = Field(ge=1, le=99999)
-    huisnummertoevoeging: Annotated[str, StringConstraints(max_length=10)] | None = None
-    postcode: Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{3} ?[A-Za-z]{2}$")]
-    woonplaats: Naam
-
-
 class Contactgegevens(ApiModel):
     voornamen: Naam | None = None
     achternaam: Naam | None = None
-    telefoonnummer: Annotated[str, StringConstraints(pattern=r"^\+?[0-9 \-]{8,20}$")] | None = None
-    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$", max_length=254)] | None = None
+    telefoonnummer: Telefoon | None = None
+    email: Email | None = None
     adres: Adres | None = None
     voorkeurstaal: Annotated[str, StringConstraints(max_length=50)] | None = None
 
@@ -78,3 +75,142 @@ class BsnVastleggen(ApiModel):
 
 class InburgeraarZoek(ApiModel):
     bsn: BsnField
+
+
+# ---- Plicht (DUO) ----
+
+
+class PlichtMutatieRead(ApiModel):
+    volgnummer: int
+    ontvangen_op: datetime
+    mutatie: PlichtMutatie
+
+
+class PlichtRead(ApiModel):
+    stand: PlichtStand
+    mutaties: list[PlichtMutatieRead]
+
+
+# ---- Klantprofiel (COA) ----
+
+
+class KlantprofielVersieSamenvatting(ApiModel):
+    versie: int
+    bron: str
+    ontvangen_op: datetime
+    wijzigingen: list[Wijziging]
+
+
+class KlantprofielVersieRead(KlantprofielVersieSamenvatting):
+    profiel: Klantprofiel
+
+
+class KlantprofielAanlevering(ApiModel):
+    bron: Annotated[str, StringConstraints(min_length=1, max_length=50)] = "COA"
+    profiel: Klantprofiel
+
+
+# ---- Warme overdracht ----
+
+
+class WarmeOverdrachtRead(ApiModel):
+    id: uuid.UUID
+    vastgelegd_op: datetime
+    overdracht: WarmeOverdracht
+
+
+# ---- Brede intake ----
+
+
+class OproepCreate(ApiModel):
+    verzonden_datum: date
+    afspraak_op: datetime = Field(description="Datum en tijd van de afspraak, met tijdzone.")
+
+
+class OproepUitkomstCreate(ApiModel):
+    uitkomst: OproepUitkomst
+    toelichting: Annotated[str, StringConstraints(min_length=1, max_length=2000)] | None = None
+
+
+class OproepRead(ApiModel):
+    id: uuid.UUID
+    volgnummer: int
+    verzonden_datum: date
+    afspraak_op: datetime
+    uitkomst: OproepUitkomst | None
+    toelichting: str | None
+
+
+class IntakegesprekCreate(ApiModel):
+    datum: date
+    gevoerd_door: Naam
+    samenvatting: Annotated[str, StringConstraints(min_length=1, max_length=4000)] | None = None
+
+
+class IntakegesprekRead(IntakegesprekCreate):
+    id: uuid.UUID
+
+
+class Achtergrond(ApiModel):
+    """Opleiding, diplomawaardering, werkervaring, taalniveau, (anders-)alfabetisme en VVE voor kinderen."""
+
+    opleidingen: list[Opleiding] = Field(default_factory=list, max_length=50)
+    diplomawaardering: Diplomawaardering | None = None
+    werkervaring: list[Werkervaring] = Field(default_factory=list, max_length=50)
+    taalniveau: Taalniveau | None = None
+    alfabetisme: Alfabetisme | None = None
+    vve_kinderen: list[VveKind] = Field(default_factory=list, max_length=20)
+
+
+class AfrondenCreate(ApiModel):
+    datum: date
+    bij_afwezigheid: bool = Field(default=False, description="Afronden zonder verschijnen, na drie oproepen.")
+
+
+class BredeIntakeRead(ApiModel):
+    status: Literal["lopend", "afgerond"]
+    afgerond_datum: date | None
+    afgerond_bij_afwezigheid: bool
+    volgende_stap: IntakeStap = Field(description="Wat de gemeente na de oproepen tot nu toe doet.")
+    oproepen: list[OproepRead]
+    gesprekken: list[IntakegesprekRead]
+    resultaten: list[IntakeResultaat]
+    leerbaarheidstoets: Leerbaarheidstoets | None
+    achtergrond: Achtergrond | None
+
+
+# ---- Maatschappelijke begeleiding ----
+
+
+class BegeleidingOnderdeelCreate(ApiModel):
+    onderdeel: Naam = Field(description="Naam van het onderdeel, bijvoorbeeld 'wonen' of 'zorgverzekering'.")
+    inhoud: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+    doel: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+    startdatum: date
+    einddatum: date | None = None
+    aanbieder: Naam
+
+
+class BegeleidingOnderdeelRead(BegeleidingOnderdeelCreate):
+    id: uuid.UUID
+
+
+# ---- Financieel ontzorgen ----
+
+
+class OntzorgenCreate(ApiModel):
+    beschikking_referentie: Annotated[str, StringConstraints(min_length=1, max_length=100)] = Field(
+        description="Kenmerk van de Participatiewet-beschikking."
+    )
+    startdatum: date = Field(description="De dag waarop het recht op bijstand ontstaat.")
+
+
+class OntzorgenVerlenging(ApiModel):
+    verlengd_tot: date
+
+
+class OntzorgenRead(ApiModel):
+    beschikking_referentie: str
+    startdatum: date
+    geplande_einddatum: date
+    verlengd_tot: date | None

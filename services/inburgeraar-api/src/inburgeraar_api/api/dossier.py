@@ -1,0 +1,149 @@
+"""What hangs under one inburgeraar: plicht (DUO), klantprofiel (COA), warme overdracht, maatschappelijke
+begeleiding and financieel ontzorgen. Each sub-process has its own scopes (need to know)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, Path, Response, status
+
+from inburgeraar_api import scopes
+from inburgeraar_api.api.deps import GeenMedischeGegevens
+from inburgeraar_api.api.params import InburgeraarId
+from inburgeraar_api.api.schemas import (
+    BegeleidingOnderdeelCreate,
+    BegeleidingOnderdeelRead,
+    KlantprofielAanlevering,
+    KlantprofielVersieRead,
+    KlantprofielVersieSamenvatting,
+    OntzorgenCreate,
+    OntzorgenRead,
+    OntzorgenVerlenging,
+    PlichtRead,
+    WarmeOverdrachtRead,
+)
+from inburgeraar_api.domain.overdracht import WarmeOverdracht
+from inburgeraar_api.domain.plicht import PlichtMutatie
+from inburgeraar_api.services import begeleiding, klantprofiel, ontzorgen, overdracht, plicht
+from inburgering_kit.context import RequestContext, context
+from inburgering_kit.idempotency import IdempotencyDep
+
+router = APIRouter(prefix="/inburgeraars/{inburgeraarId}")
+
+
+def _ctx(scope: str) -> type[RequestContext]:
+    return Annotated[RequestContext, Depends(context(scope))]  # type: ignore[return-value]
+
+
+# ---- Plicht ----
+
+@router.post("/plicht-mutaties", status_code=status.HTTP_201_CREATED, tags=["Inburgeringsplicht"],
+             operation_id="plicht_mutatie_create",
+             summary="Een feit over de inburgeringsplicht van DUO vastleggen (plicht, vrijstelling, termijn, ...)")
+async def plicht_mutatie(
+    inburgeraar_id: InburgeraarId, mutatie: Annotated[PlichtMutatie, Body()], ctx: _ctx(scopes.PLICHT_SCHRIJVEN),
+    idem: IdempotencyDep,
+) -> PlichtRead:
+    return await idem.run(ctx.session, ctx.principal.client_id, mutatie, 201,  # type: ignore[return-value]
+                          lambda: plicht.ontvang(ctx, inburgeraar_id, mutatie))
+
+
+@router.get("/plicht", tags=["Inburgeringsplicht"], operation_id="plicht_read",
+            summary="De huidige plicht met alle mutaties, elk met datum en bron")
+async def plicht_lees(inburgeraar_id: InburgeraarId, ctx: _ctx(scopes.PLICHT_LEZEN)) -> PlichtRead:
+    return await plicht.lees(ctx, inburgeraar_id)
+
+
+# ---- Klantprofiel ----
+
+@router.post("/klantprofielen", status_code=status.HTTP_201_CREATED, tags=["Klantprofiel"],
+             operation_id="klantprofiel_create",
+             summary="Een (nieuwe versie van het) klantprofiel van het COA ontvangen",
+             responses={200: {"description": "Ongewijzigd ten opzichte van de laatste versie; geen nieuwe versie.",
+                              "model": KlantprofielVersieRead}})
+async def klantprofiel_ontvang(
+    inburgeraar_id: InburgeraarId, body: KlantprofielAanlevering, ctx: _ctx(scopes.KLANTPROFIEL_SCHRIJVEN),
+    response: Response, _: GeenMedischeGegevens,
+) -> KlantprofielVersieRead:
+    versie, nieuw = await klantprofiel.ontvang(ctx, inburgeraar_id, body.profiel, body.bron)
+    if not nieuw:
+        response.status_code = status.HTTP_200_OK
+    return versie
+
+
+@router.get("/klantprofielen", tags=["Klantprofiel"], operation_id="klantprofiel_list",
+            summary="Alle versies van het klantprofiel, met wat er per versie veranderde")
+async def klantprofiel_versies(
+    inburgeraar_id: InburgeraarId, ctx: _ctx(scopes.KLANTPROFIEL_LEZEN)
+) -> list[KlantprofielVersieSamenvatting]:
+    return await klantprofiel.versies(ctx, inburgeraar_id)
+
+
+@router.get("/klantprofielen/{versie}", tags=["Klantprofiel"], operation_id="klantprofiel_read",
+            summary="Eén versie van het klantprofiel")
+async def klantprofiel_versie(
+    inburgeraar_id: InburgeraarId, versie: Annotated[int, Path(ge=1, le=100_000)], ctx: _ctx(scopes.KLANTPROFIEL_LEZEN)
+) -> KlantprofielVersieRead:
+    return await klantprofiel.versie(ctx, inburgeraar_id, versie)
+
+
+# ---- Warme overdracht ----
+
+@router.post("/warme-overdrachten", status_code=status.HTTP_201_CREATED, tags=["Warme overdracht"],
+             operation_id="warme_overdracht_create", summary="De warme overdracht vastleggen")
+async def warme_overdracht(
+    inburgeraar_id: InburgeraarId, body: WarmeOverdracht, ctx: _ctx(scopes.OVERDRACHT_SCHRIJVEN),
+    idem: IdempotencyDep, _: GeenMedischeGegevens,
+) -> WarmeOverdrachtRead:
+    return await idem.run(ctx.session, ctx.principal.client_id, body, 201,  # type: ignore[return-value]
+                          lambda: overdracht.leg_vast(ctx, inburgeraar_id, body))
+
+
+@router.get("/warme-overdrachten", tags=["Warme overdracht"], operation_id="warme_overdracht_list",
+            summary="De vastgelegde warme overdrachten")
+async def warme_overdrachten(inburgeraar_id: InburgeraarId, ctx: _ctx(scopes.OVERDRACHT_LEZEN)) -> list[WarmeOverdrachtRead]:
+    return await overdracht.lijst(ctx, inburgeraar_id)
+
+
+# ---- Maatschappelijke begeleiding ----
+
+@router.post("/maatschappelijke-begeleiding", status_code=status.HTTP_201_CREATED,
+             tags=["Maatschappelijke begeleiding"], operation_id="begeleiding_create",
+             summary="Een onderdeel van de maatschappelijke begeleiding vastleggen (asielmigranten)")
+async def begeleiding_onderdeel(
+    inburgeraar_id: InburgeraarId, body: BegeleidingOnderdeelCreate, ctx: _ctx(scopes.BEGELEIDING_SCHRIJVEN),
+    idem: IdempotencyDep, _: GeenMedischeGegevens,
+) -> BegeleidingOnderdeelRead:
+    return await idem.run(ctx.session, ctx.principal.client_id, body, 201,  # type: ignore[return-value]
+                          lambda: begeleiding.leg_vast(ctx, inburgeraar_id, body))
+
+
+@router.get("/maatschappelijke-begeleiding", tags=["Maatschappelijke begeleiding"], operation_id="begeleiding_list",
+            summary="De onderdelen van de maatschappelijke begeleiding")
+async def begeleiding_onderdelen(
+    inburgeraar_id: InburgeraarId, ctx: _ctx(scopes.BEGELEIDING_LEZEN)
+) -> list[BegeleidingOnderdeelRead]:
+    return await begeleiding.lijst(ctx, inburgeraar_id)
+
+
+# ---- Financieel ontzorgen ----
+
+@router.put("/ontzorgen", tags=["Financieel ontzorgen"], operation_id="ontzorgen_put",
+            summary="Financieel ontzorgen vastleggen; de geplande einddatum volgt uit de start (6 maanden)")
+async def ontzorgen_vastleggen(
+    inburgeraar_id: InburgeraarId, body: OntzorgenCreate, ctx: _ctx(scopes.ONTZORGEN_SCHRIJVEN)
+) -> OntzorgenRead:
+    return await ontzorgen.leg_vast(ctx, inburgeraar_id, body)
+
+
+@router.post("/ontzorgen/_verlengen", tags=["Financieel ontzorgen"], operation_id="ontzorgen_verleng",
+             summary="Financieel ontzorgen verlengen")
+async def ontzorgen_verlengen(
+    inburgeraar_id: InburgeraarId, body: OntzorgenVerlenging, ctx: _ctx(scopes.ONTZORGEN_SCHRIJVEN)
+) -> OntzorgenRead:
+    return await ontzorgen.verleng(ctx, inburgeraar_id, body)
+
+
+@router.get("/ontzorgen", tags=["Financieel ontzorgen"], operation_id="ontzorgen_read", summary="Financieel ontzorgen")
+async def ontzorgen_lees(inburgeraar_id: InburgeraarId, ctx: _ctx(scopes.ONTZORGEN_LEZEN)) -> OntzorgenRead:
+    return await ontzorgen.lees(ctx, inburgeraar_id)

@@ -1,0 +1,55 @@
+"""Maatschappelijke begeleiding (Wet art. 13; Besluit art. 5.1): asielmigranten only."""
+
+from __future__ import annotations
+
+import uuid
+
+from inburgeraar_api import activiteiten
+from inburgeraar_api.api.schemas import BegeleidingOnderdeelCreate, BegeleidingOnderdeelRead
+from inburgeraar_api.domain.enums import Doelgroep
+from inburgeraar_api.events import MaatschappelijkeBegeleidingVastgelegd
+from inburgeraar_api.models import BegeleidingOnderdeel, Inburgeraar
+from inburgeraar_api.repository import DossierRepository
+from inburgeraar_api.services.registratie import pad, vind
+from inburgering_kit.audit import Actie
+from inburgering_kit.context import RequestContext
+from inburgering_kit.problems import Unprocessable, invalid
+
+
+class AlleenVoorAsielmigranten(Unprocessable):
+    code = "alleen-asielmigranten"
+    title = "Dit onderdeel geldt alleen voor asielmigranten."
+
+
+def controleer_asielmigrant(inburgeraar: Inburgeraar, wat: str, bron: str) -> None:
+    if inburgeraar.doelgroep != Doelgroep.ASIELMIGRANT.value:
+        raise AlleenVoorAsielmigranten(
+            f"{wat} is er alleen voor asielmigranten ({bron}); deze inburgeraar is {inburgeraar.doelgroep}.",
+            invalid_params=[invalid("doelgroep", "moet asielmigrant zijn", "doelgroep")],
+        )
+
+
+async def leg_vast(
+    ctx: RequestContext, inburgeraar_id: uuid.UUID, data: BegeleidingOnderdeelCreate
+) -> BegeleidingOnderdeelRead:
+    inburgeraar = await vind(ctx, inburgeraar_id)
+    controleer_asielmigrant(inburgeraar, "Maatschappelijke begeleiding", "Wet inburgering 2021 art. 13; DOMAIN §2 stap 4")
+    record = BegeleidingOnderdeel(id=uuid.uuid4(), inburgeraar_id=inburgeraar.id, startdatum=data.startdatum,
+                                  gegevens=data.model_dump(mode="json"))
+    await DossierRepository(ctx.session).add(record)
+    await ctx.emit(
+        MaatschappelijkeBegeleidingVastgelegd(inburgeraar_id=inburgeraar.id, onderdeel_id=record.id,
+                                              startdatum=data.startdatum),
+        subject=inburgeraar.id, resource_path=f"{pad(inburgeraar.id)}/maatschappelijke-begeleiding",
+    )
+    await ctx.verwerk(activiteiten.MAATSCHAPPELIJKE_BEGELEIDING, Actie.AANMAKEN, object_type="begeleiding-onderdeel",
+                      object_id=record.id, betrokkene=inburgeraar.bsn_pseudoniem)
+    return BegeleidingOnderdeelRead(id=record.id, **data.model_dump())
+
+
+async def lijst(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> list[BegeleidingOnderdeelRead]:
+    inburgeraar = await vind(ctx, inburgeraar_id)
+    records = await DossierRepository(ctx.session).begeleiding(inburgeraar.id)
+    await ctx.verwerk(activiteiten.MAATSCHAPPELIJKE_BEGELEIDING, Actie.LEZEN, object_type="begeleiding-onderdeel",
+                      object_id=inburgeraar.id, betrokkene=inburgeraar.bsn_pseudoniem)
+    return [BegeleidingOnderdeelRead(id=r.id, **r.gegevens) for r in records]

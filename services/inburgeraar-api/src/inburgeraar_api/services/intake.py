@@ -1,0 +1,228 @@
+"""Brede intake (Wet art. 14; Besluit art. 5.2): oproepen, gesprekken, results per topic, the
+leerbaarheidstoets, the background, and completion — also in absence after three oproepen."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import TypeAdapter
+
+from inburgeraar_api import activiteiten
+from inburgeraar_api.api.schemas import (
+    Achtergrond,
+    AfrondenCreate,
+    BredeIntakeRead,
+    IntakegesprekCreate,
+    IntakegesprekRead,
+    OproepCreate,
+    OproepRead,
+    OproepUitkomstCreate,
+)
+from inburgeraar_api.domain.brede_intake import IntakeResultaat, Leerbaarheidstoets, mag_afronden, volgende_stap_na_oproepen
+from inburgeraar_api.domain.enums import Onderwerp, OproepUitkomst
+from inburgeraar_api.events import (
+    BredeIntakeAfgerond,
+    BredeIntakeResultaatVastgelegd,
+    LeerbaarheidstoetsVastgelegd,
+    OproepNietVerschenen,
+    OproepOnvoldoendeMeegewerkt,
+    OproepVerschenen,
+    OproepVerstuurd,
+)
+from inburgeraar_api.models import BredeIntake, Inburgeraar, Intakegesprek, Oproep
+from inburgeraar_api.repository import DossierRepository
+from inburgeraar_api.services.registratie import pad, vind
+from inburgering_kit.audit import Actie
+from inburgering_kit.context import RequestContext
+from inburgering_kit.events import EventData
+from inburgering_kit.problems import Conflict, NotFound, Unprocessable
+
+_RESULTAAT: TypeAdapter[IntakeResultaat] = TypeAdapter(IntakeResultaat)
+
+_UITKOMST_EVENT: dict[OproepUitkomst, type[OproepVerschenen | OproepNietVerschenen | OproepOnvoldoendeMeegewerkt]] = {
+    OproepUitkomst.VERSCHENEN: OproepVerschenen,
+    OproepUitkomst.NIET_VERSCHENEN: OproepNietVerschenen,
+    OproepUitkomst.ONVOLDOENDE_MEEGEWERKT: OproepOnvoldoendeMeegewerkt,
+}
+
+
+class BredeIntakeAlAfgerond(Conflict):
+    code = "brede-intake-afgerond"
+    title = "De brede intake is afgerond en wordt niet meer gewijzigd."
+
+
+class UitkomstAlVastgelegd(Conflict):
+    code = "uitkomst-al-vastgelegd"
+    title = "De uitkomst van deze oproep is al vastgelegd."
+
+
+class OnderwerpKomtNietOvereen(Unprocessable):
+    code = "onderwerp-komt-niet-overeen"
+    title = "Het onderwerp in de body verschilt van het onderwerp in het pad."
+
+
+def _pad(inburgeraar_id: uuid.UUID) -> str:
+    return f"{pad(inburgeraar_id)}/brede-intake"
+
+
+async def _open_intake(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> tuple[Inburgeraar, BredeIntake]:
+    """The inburgeraar (row-locked, so concurrent intake writes serialise) and its open brede intake."""
+    inburgeraar = await vind(ctx, inburgeraar_id, for_update=True)
+    repo = DossierRepository(ctx.session)
+    intake = await repo.brede_intake(inburgeraar.id, for_update=True)
+    if intake is None:
+        intake = BredeIntake(id=uuid.uuid4(), inburgeraar_id=inburgeraar.id, status="lopend", resultaten={},
+                             afgerond_bij_afwezigheid=False, versie=1)
+        await repo.add(intake)
+    if intake.status == "afgerond":
+        raise BredeIntakeAlAfgerond(f"Afgerond op {intake.afgerond_datum}; leg nieuwe feiten vast in het PIP-traject.")
+    return inburgeraar, intake
+
+
+async def _na_wijziging(
+    ctx: RequestContext, inburgeraar: Inburgeraar, intake: BredeIntake, event: EventData, object_type: str,
+    object_id: uuid.UUID,
+) -> None:
+    intake.versie += 1
+    await ctx.session.flush()
+    await ctx.emit(event, subject=inburgeraar.id, resource_path=_pad(inburgeraar.id))
+    await ctx.verwerk(activiteiten.BREDE_INTAKE, Actie.WIJZIGEN, object_type=object_type, object_id=object_id,
+                      betrokkene=inburgeraar.bsn_pseudoniem)
+
+
+def _oproep(record: Oproep) -> OproepRead:
+    return OproepRead(id=record.id, volgnummer=record.volgnummer, verzonden_datum=record.verzonden_datum,
+                      afspraak_op=record.afspraak_at,
+                      uitkomst=OproepUitkomst(record.uitkomst) if record.uitkomst else None,
+                      toelichting=record.toelichting)
+
+
+async def roep_op(ctx: RequestContext, inburgeraar_id: uuid.UUID, data: OproepCreate) -> OproepRead:
+    inburgeraar, intake = await _open_intake(ctx, inburgeraar_id)
+    repo = DossierRepository(ctx.session)
+    bestaande = await repo.oproepen(inburgeraar.id)
+    if bestaande and bestaande[-1].uitkomst is None:
+        raise Conflict("De vorige oproep heeft nog geen uitkomst; leg die eerst vast.")
+    record = Oproep(id=uuid.uuid4(), inburgeraar_id=inburgeraar.id, volgnummer=len(bestaande) + 1,
+                    verzonden_datum=data.verzonden_datum, afspraak_at=data.afspraak_op.astimezone(UTC))
+    await repo.add(record)
+    await _na_wijziging(ctx, inburgeraar, intake,
+                        OproepVerstuurd(inburgeraar_id=inburgeraar.id, oproep_id=record.id,
+                                        volgnummer=record.volgnummer, afspraak_op=record.afspraak_at),
+                        "oproep", record.id)
+    return _oproep(record)
+
+
+async def leg_uitkomst_vast(
+    ctx: RequestContext, inburgeraar_id: uuid.UUID, oproep_id: uuid.UUID, data: OproepUitkomstCreate
+) -> OproepRead:
+    inburgeraar, intake = await _open_intake(ctx, inburgeraar_id)
+    repo = DossierRepository(ctx.session)
+    record = await repo.oproep(inburgeraar.id, oproep_id)
+    if record is None:
+        raise NotFound("Deze oproep bestaat niet.")
+    if record.uitkomst is not None:
+        raise UitkomstAlVastgelegd()
+    record.uitkomst = data.uitkomst.value
+    record.toelichting = data.toelichting
+    record.uitkomst_vastgelegd_at = datetime.now(UTC)
+    alle = await repo.oproepen(inburgeraar.id)
+    niet_verschenen = sum(1 for o in alle if o.uitkomst == OproepUitkomst.NIET_VERSCHENEN.value)
+    event = _UITKOMST_EVENT[data.uitkomst](inburgeraar_id=inburgeraar.id, oproep_id=record.id,
+                                          volgnummer=record.volgnummer, aantal_niet_verschenen=niet_verschenen)
+    await _na_wijziging(ctx, inburgeraar, intake, event, "oproep", record.id)
+    return _oproep(record)
+
+
+async def leg_gesprek_vast(ctx: RequestContext, inburgeraar_id: uuid.UUID, data: IntakegesprekCreate) -> IntakegesprekRead:
+    inburgeraar, intake = await _open_intake(ctx, inburgeraar_id)
+    record = Intakegesprek(id=uuid.uuid4(), inburgeraar_id=inburgeraar.id, datum=data.datum,
+                           gegevens=data.model_dump(mode="json"))
+    await DossierRepository(ctx.session).add(record)
+    intake.versie += 1
+    await ctx.verwerk(activiteiten.BREDE_INTAKE, Actie.AANMAKEN, object_type="intakegesprek", object_id=record.id,
+                      betrokkene=inburgeraar.bsn_pseudoniem)
+    return IntakegesprekRead(id=record.id, **data.model_dump())
+
+
+async def leg_resultaat_vast(
+    ctx: RequestContext, inburgeraar_id: uuid.UUID, onderwerp: Onderwerp, resultaat: IntakeResultaat
+) -> BredeIntakeRead:
+    if resultaat.onderwerp != onderwerp:
+        raise OnderwerpKomtNietOvereen(f"pad: {onderwerp.value}, body: {resultaat.onderwerp.value}")
+    inburgeraar, intake = await _open_intake(ctx, inburgeraar_id)
+    intake.resultaten = {**intake.resultaten, onderwerp.value: resultaat.model_dump(mode="json")}
+    await _na_wijziging(ctx, inburgeraar, intake,
+                        BredeIntakeResultaatVastgelegd(inburgeraar_id=inburgeraar.id, onderwerp=onderwerp.value),
+                        "brede-intake", intake.id)
+    return await _read(ctx, inburgeraar, intake)
+
+
+async def leg_leerbaarheidstoets_vast(
+    ctx: RequestContext, inburgeraar_id: uuid.UUID, toets: Leerbaarheidstoets
+) -> BredeIntakeRead:
+    inburgeraar, intake = await _open_intake(ctx, inburgeraar_id)
+    intake.leerbaarheidstoets = toets.model_dump(mode="json")
+    await _na_wijziging(ctx, inburgeraar, intake,
+                        LeerbaarheidstoetsVastgelegd(inburgeraar_id=inburgeraar.id, datum=toets.datum,
+                                                     geadviseerde_leerroute=toets.geadviseerde_leerroute.value),
+                        "brede-intake", intake.id)
+    return await _read(ctx, inburgeraar, intake)
+
+
+async def leg_achtergrond_vast(ctx: RequestContext, inburgeraar_id: uuid.UUID, data: Achtergrond) -> BredeIntakeRead:
+    inburgeraar, intake = await _open_intake(ctx, inburgeraar_id)
+    intake.achtergrond = data.model_dump(mode="json")
+    intake.versie += 1
+    await ctx.session.flush()
+    await ctx.verwerk(activiteiten.BREDE_INTAKE, Actie.WIJZIGEN, object_type="brede-intake", object_id=intake.id,
+                      betrokkene=inburgeraar.bsn_pseudoniem)
+    return await _read(ctx, inburgeraar, intake)
+
+
+async def rond_af(ctx: RequestContext, inburgeraar_id: uuid.UUID, data: AfrondenCreate) -> BredeIntakeRead:
+    inburgeraar, intake = await _open_intake(ctx, inburgeraar_id)
+    oproepen = await DossierRepository(ctx.session).oproepen(inburgeraar.id)
+    mag_afronden(
+        data.bij_afwezigheid,
+        [OproepUitkomst(o.uitkomst) if o.uitkomst else None for o in oproepen],
+        {Onderwerp(k) for k in intake.resultaten},
+        intake.leerbaarheidstoets is not None,
+    )
+    intake.status = "afgerond"
+    intake.afgerond_datum = data.datum
+    intake.afgerond_bij_afwezigheid = data.bij_afwezigheid
+    await _na_wijziging(ctx, inburgeraar, intake,
+                        BredeIntakeAfgerond(inburgeraar_id=inburgeraar.id, datum=data.datum,
+                                            bij_afwezigheid=data.bij_afwezigheid),
+                        "brede-intake", intake.id)
+    return await _read(ctx, inburgeraar, intake)
+
+
+async def _read(ctx: RequestContext, inburgeraar: Inburgeraar, intake: BredeIntake | None) -> BredeIntakeRead:
+    repo = DossierRepository(ctx.session)
+    oproepen = await repo.oproepen(inburgeraar.id)
+    gesprekken = await repo.intakegesprekken(inburgeraar.id)
+    resultaten: dict[str, Any] = intake.resultaten if intake else {}
+    return BredeIntakeRead(
+        status="afgerond" if intake and intake.status == "afgerond" else "lopend",
+        afgerond_datum=intake.afgerond_datum if intake else None,
+        afgerond_bij_afwezigheid=intake.afgerond_bij_afwezigheid if intake else False,
+        volgende_stap=volgende_stap_na_oproepen([OproepUitkomst(o.uitkomst) if o.uitkomst else None for o in oproepen]),
+        oproepen=[_oproep(o) for o in oproepen],
+        gesprekken=[IntakegesprekRead(id=g.id, **g.gegevens) for g in gesprekken],
+        resultaten=[_RESULTAAT.validate_python(resultaten[o.value]) for o in Onderwerp if o.value in resultaten],
+        leerbaarheidstoets=Leerbaarheidstoets.model_validate(intake.leerbaarheidstoets)
+        if intake and intake.leerbaarheidstoets else None,
+        achtergrond=Achtergrond.model_validate(intake.achtergrond) if intake and intake.achtergrond else None,
+    )
+
+
+async def lees(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> BredeIntakeRead:
+    inburgeraar = await vind(ctx, inburgeraar_id)
+    intake = await DossierRepository(ctx.session).brede_intake(inburgeraar.id)
+    await ctx.verwerk(activiteiten.BREDE_INTAKE, Actie.LEZEN, object_type="brede-intake",
+                      object_id=intake.id if intake else inburgeraar.id, betrokkene=inburgeraar.bsn_pseudoniem)
+    return await _read(ctx, inburgeraar, intake)

@@ -1,0 +1,66 @@
+"""Inburgeringsplicht facts from DUO: appended, never edited; the stand is derived."""
+
+from __future__ import annotations
+
+import uuid
+
+from inburgeraar_api import activiteiten
+from inburgeraar_api.api.schemas import PlichtMutatieRead, PlichtRead
+from inburgeraar_api.domain.plicht import (
+    PLICHT_MUTATIE,
+    PlichtMutatie,
+    TermijnGewijzigd,
+    TermijnVastgesteld,
+    Verlenging,
+    bepaal_plichtstand,
+)
+from inburgeraar_api.events import PlichtgegevensOntvangen
+from inburgeraar_api.models import PlichtMutatie as PlichtMutatieRecord
+from inburgeraar_api.repository import DossierRepository
+from inburgeraar_api.services.registratie import pad, vind
+from inburgering_kit.audit import Actie
+from inburgering_kit.context import RequestContext
+
+
+def _read(records: list[PlichtMutatieRecord]) -> PlichtRead:
+    mutaties = [PLICHT_MUTATIE.validate_python(r.gegevens) for r in records]
+    return PlichtRead(
+        stand=bepaal_plichtstand(mutaties),
+        mutaties=[PlichtMutatieRead(volgnummer=r.volgnummer, ontvangen_op=r.ontvangen_at, mutatie=m)
+                  for r, m in zip(records, mutaties, strict=True)],
+    )
+
+
+async def ontvang(ctx: RequestContext, inburgeraar_id: uuid.UUID, mutatie: PlichtMutatie) -> PlichtRead:
+    inburgeraar = await vind(ctx, inburgeraar_id, for_update=True)
+    repo = DossierRepository(ctx.session)
+    records = list(await repo.plicht_mutaties(inburgeraar.id))
+    bestaande = [PLICHT_MUTATIE.validate_python(r.gegevens) for r in records]
+    # The whole history is re-folded: a late fact with an earlier ingangsdatum must fit every later one too.
+    bepaal_plichtstand([*bestaande, mutatie])
+    record = PlichtMutatieRecord(
+        id=uuid.uuid4(), inburgeraar_id=inburgeraar.id, volgnummer=len(records) + 1, soort=mutatie.soort.value,
+        ingangsdatum=mutatie.ingangsdatum, bron=mutatie.bron, gegevens=mutatie.model_dump(mode="json"),
+    )
+    await repo.add(record)
+    termijn = einddatum = None
+    if isinstance(mutatie, TermijnVastgesteld):
+        termijn, einddatum = mutatie.termijn.value, mutatie.einddatum
+    elif isinstance(mutatie, TermijnGewijzigd | Verlenging):
+        termijn, einddatum = mutatie.termijn.value, mutatie.nieuwe_einddatum
+    await ctx.emit(
+        PlichtgegevensOntvangen(inburgeraar_id=inburgeraar.id, soort=mutatie.soort.value,
+                                ingangsdatum=mutatie.ingangsdatum, termijn=termijn, einddatum=einddatum),
+        subject=inburgeraar.id, resource_path=f"{pad(inburgeraar.id)}/plicht",
+    )
+    await ctx.verwerk(activiteiten.PLICHTGEGEVENS, Actie.AANMAKEN, object_type="plicht", object_id=inburgeraar.id,
+                      betrokkene=inburgeraar.bsn_pseudoniem)
+    return _read([*records, record])
+
+
+async def lees(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> PlichtRead:
+    inburgeraar = await vind(ctx, inburgeraar_id)
+    records = list(await DossierRepository(ctx.session).plicht_mutaties(inburgeraar.id))
+    await ctx.verwerk(activiteiten.PLICHTGEGEVENS, Actie.LEZEN, object_type="plicht", object_id=inburgeraar.id,
+                      betrokkene=inburgeraar.bsn_pseudoniem)
+    return _read(records)
