@@ -20,7 +20,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from nats.aio.client import Client as NatsClient
@@ -33,7 +33,7 @@ from inburgering_kit.db import Database
 from inburgering_kit.events import source_urn
 from inburgering_kit.logs import configure_logging
 from inburgering_kit.outbox import EventPublisher, OutboxRelay, connect_nats
-from inburgering_kit.problems import ProblemDetails, install_problem_handlers, problem_response
+from inburgering_kit.problems import Problem, ProblemDetails, install_problem_handlers, invalid, problem_response
 from inburgering_kit.settings import ServiceSettings
 
 logger = logging.getLogger(__name__)
@@ -82,6 +82,39 @@ class NlApiMiddleware:
             await self.app(scope, receive, send_with_headers)
         finally:
             tracing.current_trace.reset(token)
+
+
+def _query_names(dependant: Any) -> set[str]:
+    names = {f.alias for f in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+_KNOWN_QUERY: dict[int, frozenset[str]] = {}
+
+
+def reject_unknown_query_parameters(request: Request) -> None:
+    """A misspelt filter (`?doelgroup=...`) must not silently return everything: unknown keys are a 400."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None or not request.query_params:
+        return
+    known = _KNOWN_QUERY.get(id(route))
+    if known is None:
+        known = _KNOWN_QUERY[id(route)] = frozenset(_query_names(dependant))
+    unknown = sorted({k for k in request.query_params if k not in known})
+    if unknown:
+        raise UnknownQueryParameter(
+            f"Onbekende queryparameter(s): {', '.join(unknown) or '(leeg)'}",
+            invalid_params=[invalid(k or "(leeg)", "deze parameter kent deze operatie niet", "onbekend") for k in unknown],
+        )
+
+
+class UnknownQueryParameter(Problem):
+    status = 400
+    code = "onbekende-parameter"
+    title = "Het verzoek bevat een onbekende queryparameter."
 
 
 @dataclass
@@ -139,7 +172,8 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
         docs_url=f"{definition.prefix}/docs",
         redoc_url=None,
         lifespan=lifespan,
-        separate_input_output_schemas=False,
+        separate_input_output_schemas=True,
+        dependencies=[Depends(reject_unknown_query_parameters)],
     )
     app.router.redirect_slashes = False
     app.state.settings = settings
@@ -209,7 +243,7 @@ def _openapi(app: FastAPI, definition: ServiceDefinition) -> dict[str, Any]:
         return app.openapi_schema
     schema = get_openapi(
         title=app.title, version=app.version, description=app.description, routes=app.routes,
-        separate_input_output_schemas=False,
+        separate_input_output_schemas=True,
     )
     schema["info"]["contact"] = {
         "name": "Beheerteam inburgering",
@@ -280,6 +314,17 @@ def _pascal_case_generic_names(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _shape_operation(method: str, path: str, operation: dict[str, Any]) -> None:
+    for parameter in operation.get("parameters", []):
+        # An optional parameter is absent, never "null": a client cannot send null in a query or header.
+        schema = parameter.get("schema", {})
+        options = schema.get("anyOf")
+        if isinstance(options, list) and {"type": "null"} in options:
+            rest = [o for o in options if o != {"type": "null"}]
+            del schema["anyOf"]
+            if len(rest) == 1:
+                schema.update(rest[0])
+            else:
+                schema["anyOf"] = rest
     responses: dict[str, Any] = operation.setdefault("responses", {})
     responses.pop("422", None)
     for status, response in responses.items():

@@ -27,6 +27,7 @@ from inburgering_kit.auth import Principal, require_scopes, require_tenant
 from inburgering_kit.bsn import Bsn, BsnField, pseudonymise
 from inburgering_kit.db import KitBase, Session
 from inburgering_kit.pagination import Page, Paging
+from inburgering_kit.types import TEXT_PATTERN, Tijdstip
 
 
 class Actie(StrEnum):
@@ -169,8 +170,8 @@ class VerwerkingenZoek(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     bsn: BsnField
-    vanaf: datetime | None = None
-    tot: datetime | None = None
+    vanaf: Tijdstip | None = None
+    tot: Tijdstip | None = None
 
 
 async def _page(
@@ -209,10 +210,10 @@ def verwerkingen_router() -> APIRouter:
         principal: PrivacyOfficer,
         session: Session,
         paging: Paging,
-        object_id: Annotated[str | None, Query(alias="objectId", max_length=100)] = None,
-        activiteit: Annotated[str | None, Query(max_length=200)] = None,
-        vanaf: datetime | None = None,
-        tot: datetime | None = None,
+        object_id: Annotated[str | None, Query(alias="objectId", pattern=r"^[A-Za-z0-9\-]{1,100}$")] = None,
+        activiteit: Annotated[str | None, Query(max_length=200, pattern=TEXT_PATTERN)] = None,
+        vanaf: Tijdstip | None = None,
+        tot: Tijdstip | None = None,
     ) -> Page[VerwerkingRead]:
         return await _page(session, require_tenant(principal), paging, object_id=object_id,
                            activiteit=activiteit, vanaf=vanaf, tot=tot)

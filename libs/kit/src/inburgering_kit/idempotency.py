@@ -118,7 +118,7 @@ def idempotency_dependency(
     idempotency_key: Annotated[
         str | None,
         Header(
-            alias="Idempotency-Key", min_length=8, max_length=200, pattern=r"^[A-Za-z0-9\-_.:]+$",
+            alias="Idempotency-Key", pattern=r"^[A-Za-z0-9\-_.:]{8,200}$",
             description="Unieke sleutel per bedoeld verzoek; een herhaling met dezelfde sleutel en inhoud "
             "geeft het eerste antwoord terug.",
         ),

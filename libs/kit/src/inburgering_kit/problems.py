@@ -16,6 +16,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from sqlalchemy.exc import DBAPIError
+from starlette.routing import Match
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -139,6 +141,9 @@ def _validation_params(exc: RequestValidationError) -> list[InvalidParam]:
     return params
 
 
+# Validation errors raised by our own validators (cross-field rules, the BSN 11-proef), not by the schema.
+RULE_ERROR_TYPES = frozenset({"value_error", "assertion_error", "bsn_invalid"})
+
 _STATUS_TITLES = {
     400: ("ongeldig-verzoek", "Ongeldig verzoek."),
     401: ("niet-geauthenticeerd", "Geen geldige authenticatie."),
@@ -154,6 +159,25 @@ _STATUS_TITLES = {
 }
 
 
+def _sqlstate(exc: Exception) -> str:
+    orig = getattr(exc, "orig", None)
+    for candidate in (orig, getattr(orig, "__cause__", None)):
+        state = getattr(candidate, "sqlstate", None) or getattr(candidate, "pgcode", None)
+        if isinstance(state, str):
+            return state
+    return ""
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method of every route on this path: Starlette's own 405 names only the first route's."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        route_methods = getattr(route, "methods", None)
+        if route_methods and route.matches(request.scope)[0] != Match.NONE:
+            methods.update(route_methods)
+    return sorted(methods)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     async def on_problem(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, Problem)
@@ -162,10 +186,13 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def on_validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
         params = _validation_params(exc)
+        # 400: the request does not match the contract. 422: it matches the contract but breaks a rule the
+        # schema cannot express (a check digit, a combination of fields), named in `invalidParams`.
+        semantic = all(p.code in RULE_ERROR_TYPES for p in params)
         details = ProblemDetails(
             type="https://inburgering.example/problemen/ongeldige-invoer",
             title="Een of meer velden zijn ongeldig.",
-            status=400,
+            status=422 if semantic else 400,
             detail=f"{len(params)} ongeldig(e) veld(en): " + ", ".join(p.name for p in params),
             instance=request.url.path,
             code="ongeldige-invoer",
@@ -177,11 +204,27 @@ def install_problem_handlers(app: FastAPI) -> None:
         assert isinstance(exc, StarletteHTTPException)
         code, title = _STATUS_TITLES.get(exc.status_code, ("fout", "Het verzoek kon niet worden verwerkt."))
         detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else None
+        headers = dict(exc.headers) if exc.headers else {}
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(_allowed_methods(request))
         return problem_response(
             ProblemDetails(type=f"https://inburgering.example/problemen/{code}", title=title,
                            status=exc.status_code, detail=detail, instance=request.url.path, code=code),
-            dict(exc.headers) if exc.headers else None,
+            headers or None,
         )
+
+    async def on_data_error(request: Request, exc: Exception) -> JSONResponse:
+        # SQLSTATE class 22 (data exception): a value the database cannot hold, such as a NUL character.
+        # The contract should have refused it already; if it slipped through it is still the client's input.
+        if _sqlstate(exc).startswith("22"):
+            logger.warning("waarde geweigerd door de database bij %s %s", request.method, request.url.path)
+            return problem_response(
+                ProblemDetails(type="https://inburgering.example/problemen/ongeldige-invoer",
+                               title="Een of meer velden zijn ongeldig.", status=400,
+                               detail="Een waarde bevat tekens die niet kunnen worden opgeslagen.",
+                               instance=request.url.path, code="ongeldige-invoer")
+            )
+        return await on_unexpected(request, exc)
 
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
         logger.exception("onverwachte fout bij %s %s", request.method, request.url.path)
@@ -195,4 +238,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(DBAPIError, on_data_error)
     app.add_exception_handler(Exception, on_unexpected)

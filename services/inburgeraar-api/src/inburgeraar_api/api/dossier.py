@@ -28,7 +28,7 @@ from inburgeraar_api.services import begeleiding, klantprofiel, ontzorgen, overd
 from inburgering_kit.context import RequestContext, context
 from inburgering_kit.idempotency import IdempotencyDep
 
-router = APIRouter(prefix="/inburgeraars/{inburgeraarId}")
+router = APIRouter(prefix="/inburgeraars/{inburgeraarId:uuid}")
 
 
 def _ctx(scope: str) -> type[RequestContext]:

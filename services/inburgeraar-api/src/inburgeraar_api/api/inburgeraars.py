@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
@@ -15,6 +14,7 @@ from inburgeraar_api.api.schemas import BsnVastleggen, InburgeraarCreate, Inburg
 from inburgeraar_api.domain.enums import Doelgroep, InburgeraarStatus
 from inburgeraar_api.services import registratie
 from inburgering_kit.bsn import Bsn
+from inburgering_kit.types import TEXT_PATTERN, Datum
 from inburgering_kit.context import RequestContext, context
 from inburgering_kit.idempotency import IdempotencyDep
 from inburgering_kit.pagination import Page, PageParams, Paging
@@ -45,9 +45,9 @@ async def lijst(
     paging: Paging,
     doelgroep: Doelgroep | None = None,
     status_: Annotated[InburgeraarStatus | None, Query(alias="status")] = None,
-    klantregisseur: Annotated[str | None, Query(max_length=200)] = None,
-    ingeschreven_vanaf: Annotated[date | None, Query(alias="ingeschrevenVanaf")] = None,
-    ingeschreven_tot: Annotated[date | None, Query(alias="ingeschrevenTot")] = None,
+    klantregisseur: Annotated[str | None, Query(max_length=200, pattern=TEXT_PATTERN)] = None,
+    ingeschreven_vanaf: Annotated[Datum | None, Query(alias="ingeschrevenVanaf")] = None,
+    ingeschreven_tot: Annotated[Datum | None, Query(alias="ingeschrevenTot")] = None,
 ) -> Page[InburgeraarRead]:
     rows, total = await registratie.lijst(
         ctx, paging, doelgroep=doelgroep.value if doelgroep else None, status=status_.value if status_ else None,
@@ -66,18 +66,18 @@ async def zoek(body: InburgeraarZoek, ctx: Lezen) -> Page[InburgeraarRead]:
     return Page[InburgeraarRead].of(items, len(items), PageParams(page=1, page_size=1))
 
 
-@router.get("/{inburgeraarId}", operation_id="inburgeraar_read", summary="Eén inburgeraar")
+@router.get("/{inburgeraarId:uuid}", operation_id="inburgeraar_read", summary="Eén inburgeraar")
 async def lees(inburgeraar_id: InburgeraarId, ctx: Lezen) -> InburgeraarRead:
     return InburgeraarRead.model_validate(await registratie.raadpleeg(ctx, inburgeraar_id))
 
 
-@router.patch("/{inburgeraarId}", operation_id="inburgeraar_update",
+@router.patch("/{inburgeraarId:uuid}", operation_id="inburgeraar_update",
               summary="Gegevens van een inburgeraar wijzigen (alleen de meegegeven velden)")
 async def wijzig(inburgeraar_id: InburgeraarId, body: InburgeraarUpdate, ctx: Schrijven) -> InburgeraarRead:
     return InburgeraarRead.model_validate(await registratie.wijzig(ctx, inburgeraar_id, body))
 
 
-@router.post("/{inburgeraarId}/bsn", operation_id="inburgeraar_bsn_vastleggen",
+@router.post("/{inburgeraarId:uuid}/bsn", operation_id="inburgeraar_bsn_vastleggen",
              summary="Het BSN vastleggen van een inburgeraar die op `bsn-ontbreekt` staat")
 async def leg_bsn_vast(inburgeraar_id: InburgeraarId, body: BsnVastleggen, ctx: Schrijven) -> InburgeraarRead:
     return InburgeraarRead.model_validate(await registratie.leg_bsn_vast(ctx, inburgeraar_id, Bsn(str(body.bsn))))

@@ -26,7 +26,7 @@ from inburgeraar_api.services import intake
 from inburgering_kit.context import RequestContext, context
 from inburgering_kit.idempotency import IdempotencyDep
 
-router = APIRouter(prefix="/inburgeraars/{inburgeraarId}/brede-intake", tags=["Brede intake"])
+router = APIRouter(prefix="/inburgeraars/{inburgeraarId:uuid}/brede-intake", tags=["Brede intake"])
 
 Lezen = Annotated[RequestContext, Depends(context(scopes.INTAKE_LEZEN))]
 Schrijven = Annotated[RequestContext, Depends(context(scopes.INTAKE_SCHRIJVEN))]
@@ -45,7 +45,7 @@ async def roep_op(inburgeraar_id: InburgeraarId, body: OproepCreate, ctx: Schrij
                           lambda: intake.roep_op(ctx, inburgeraar_id, body))
 
 
-@router.put("/oproepen/{oproepId}/uitkomst", operation_id="oproep_uitkomst_put",
+@router.put("/oproepen/{oproepId:uuid}/uitkomst", operation_id="oproep_uitkomst_put",
             summary="De uitkomst van een oproep vastleggen: verschenen, niet verschenen, onvoldoende meegewerkt")
 async def uitkomst(
     inburgeraar_id: InburgeraarId, oproep_id: OproepId, body: OproepUitkomstCreate, ctx: Schrijven

@@ -15,9 +15,10 @@ from inburgeraar_api.domain.klantprofiel import Adres, Email, Klantprofiel, Tele
 from inburgeraar_api.domain.overdracht import WarmeOverdracht
 from inburgeraar_api.domain.plicht import PlichtMutatie, PlichtStand
 from inburgering_kit.bsn import BsnField
+from inburgering_kit.types import Datum, Tijdstip, tekst
 from inburgering_kit.schemas import ApiModel
 
-Naam = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Naam = tekst(200)
 
 
 class Contactgegevens(ApiModel):
@@ -26,7 +27,7 @@ class Contactgegevens(ApiModel):
     telefoonnummer: Telefoon | None = None
     email: Email | None = None
     adres: Adres | None = None
-    voorkeurstaal: Annotated[str, StringConstraints(max_length=50)] | None = None
+    voorkeurstaal: tekst(50) | None = None
 
 
 class InburgeraarCreate(ApiModel):
@@ -36,8 +37,8 @@ class InburgeraarCreate(ApiModel):
     )
     doelgroep: Doelgroep
     nareiziger: bool = Field(default=False, description="Nareizigers zijn asielmigranten.")
-    datum_koppeling: date | None = Field(default=None, description="Koppeling door het COA (asielmigranten).")
-    datum_inschrijving_brp: date | None = Field(default=None, description="Inschrijving in de BRP van de gemeente.")
+    datum_koppeling: Datum | None = Field(default=None, description="Koppeling door het COA (asielmigranten).")
+    datum_inschrijving_brp: Datum | None = Field(default=None, description="Inschrijving in de BRP van de gemeente.")
     contact: Contactgegevens | None = None
     klantregisseur: Naam | None = Field(default=None, description="Gebruikersnaam van de klantregisseur.")
 
@@ -47,8 +48,8 @@ class InburgeraarUpdate(ApiModel):
 
     doelgroep: Doelgroep | None = None
     nareiziger: bool | None = None
-    datum_koppeling: date | None = None
-    datum_inschrijving_brp: date | None = None
+    datum_koppeling: Datum | None = None
+    datum_inschrijving_brp: Datum | None = None
     contact: Contactgegevens | None = None
     klantregisseur: Naam | None = None
 
@@ -60,13 +61,13 @@ class InburgeraarRead(ApiModel):
     bsn: str | None
     doelgroep: Doelgroep
     nareiziger: bool
-    datum_koppeling: date | None
-    datum_inschrijving_brp: date | None
+    datum_koppeling: Datum | None
+    datum_inschrijving_brp: Datum | None
     contact: Contactgegevens
     klantregisseur: str | None
     versie: int
-    aangemaakt_op: datetime = Field(validation_alias="created_at")
-    gewijzigd_op: datetime = Field(validation_alias="updated_at")
+    aangemaakt_op: Tijdstip = Field(validation_alias="created_at")
+    gewijzigd_op: Tijdstip = Field(validation_alias="updated_at")
 
 
 class BsnVastleggen(ApiModel):
@@ -82,7 +83,7 @@ class InburgeraarZoek(ApiModel):
 
 class PlichtMutatieRead(ApiModel):
     volgnummer: int
-    ontvangen_op: datetime
+    ontvangen_op: Tijdstip
     mutatie: PlichtMutatie
 
 
@@ -97,7 +98,7 @@ class PlichtRead(ApiModel):
 class KlantprofielVersieSamenvatting(ApiModel):
     versie: int
     bron: str
-    ontvangen_op: datetime
+    ontvangen_op: Tijdstip
     wijzigingen: list[Wijziging]
 
 
@@ -106,7 +107,7 @@ class KlantprofielVersieRead(KlantprofielVersieSamenvatting):
 
 
 class KlantprofielAanlevering(ApiModel):
-    bron: Annotated[str, StringConstraints(min_length=1, max_length=50)] = "COA"
+    bron: tekst(50) = "COA"
     profiel: Klantprofiel
 
 
@@ -115,7 +116,7 @@ class KlantprofielAanlevering(ApiModel):
 
 class WarmeOverdrachtRead(ApiModel):
     id: uuid.UUID
-    vastgelegd_op: datetime
+    vastgelegd_op: Tijdstip
     overdracht: WarmeOverdracht
 
 
@@ -123,28 +124,28 @@ class WarmeOverdrachtRead(ApiModel):
 
 
 class OproepCreate(ApiModel):
-    verzonden_datum: date
-    afspraak_op: datetime = Field(description="Datum en tijd van de afspraak, met tijdzone.")
+    verzonden_datum: Datum
+    afspraak_op: Tijdstip = Field(description="Datum en tijd van de afspraak, met tijdzone.")
 
 
 class OproepUitkomstCreate(ApiModel):
     uitkomst: OproepUitkomst
-    toelichting: Annotated[str, StringConstraints(min_length=1, max_length=2000)] | None = None
+    toelichting: tekst(2000) | None = None
 
 
 class OproepRead(ApiModel):
     id: uuid.UUID
     volgnummer: int
-    verzonden_datum: date
-    afspraak_op: datetime
+    verzonden_datum: Datum
+    afspraak_op: Tijdstip
     uitkomst: OproepUitkomst | None
     toelichting: str | None
 
 
 class IntakegesprekCreate(ApiModel):
-    datum: date
+    datum: Datum
     gevoerd_door: Naam
-    samenvatting: Annotated[str, StringConstraints(min_length=1, max_length=4000)] | None = None
+    samenvatting: tekst(4000) | None = None
 
 
 class IntakegesprekRead(IntakegesprekCreate):
@@ -163,13 +164,13 @@ class Achtergrond(ApiModel):
 
 
 class AfrondenCreate(ApiModel):
-    datum: date
+    datum: Datum
     bij_afwezigheid: bool = Field(default=False, description="Afronden zonder verschijnen, na drie oproepen.")
 
 
 class BredeIntakeRead(ApiModel):
     status: Literal["lopend", "afgerond"]
-    afgerond_datum: date | None
+    afgerond_datum: Datum | None
     afgerond_bij_afwezigheid: bool
     volgende_stap: IntakeStap = Field(description="Wat de gemeente na de oproepen tot nu toe doet.")
     oproepen: list[OproepRead]
@@ -184,10 +185,10 @@ class BredeIntakeRead(ApiModel):
 
 class BegeleidingOnderdeelCreate(ApiModel):
     onderdeel: Naam = Field(description="Naam van het onderdeel, bijvoorbeeld 'wonen' of 'zorgverzekering'.")
-    inhoud: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
-    doel: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
-    startdatum: date
-    einddatum: date | None = None
+    inhoud: tekst(2000)
+    doel: tekst(2000)
+    startdatum: Datum
+    einddatum: Datum | None = None
     aanbieder: Naam
 
 
@@ -199,18 +200,18 @@ class BegeleidingOnderdeelRead(BegeleidingOnderdeelCreate):
 
 
 class OntzorgenCreate(ApiModel):
-    beschikking_referentie: Annotated[str, StringConstraints(min_length=1, max_length=100)] = Field(
+    beschikking_referentie: tekst(100) = Field(
         description="Kenmerk van de Participatiewet-beschikking."
     )
-    startdatum: date = Field(description="De dag waarop het recht op bijstand ontstaat.")
+    startdatum: Datum = Field(description="De dag waarop het recht op bijstand ontstaat.")
 
 
 class OntzorgenVerlenging(ApiModel):
-    verlengd_tot: date
+    verlengd_tot: Datum
 
 
 class OntzorgenRead(ApiModel):
     beschikking_referentie: str
-    startdatum: date
-    geplande_einddatum: date
-    verlengd_tot: date | None
+    startdatum: Datum
+    geplande_einddatum: Datum
+    verlengd_tot: Datum | None

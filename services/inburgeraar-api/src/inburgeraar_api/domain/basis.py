@@ -14,8 +14,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
+
+from inburgering_kit.types import Datum, tekst
 
 from inburgeraar_api.domain.enums import Cefr, Opleidingsniveau
 
@@ -33,10 +35,10 @@ class DomeinModel(BaseModel):
 
 # Every free text is bounded: unbounded text is a storage and abuse risk, and these limits are generous for
 # what a consulent writes. Whitespace-only text counts as absent.
-KorteTekst = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Tekst = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-LangeTekst = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-Land = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+KorteTekst = tekst(200)
+Tekst = tekst(2000)
+LangeTekst = tekst(4000)
+Land = tekst(100)
 Jaren = Annotated[int, Field(ge=0, le=80)]
 Geboortejaar = Annotated[int, Field(ge=1900, le=2100)]
 
@@ -72,7 +74,7 @@ class Diplomawaardering(DomeinModel):
     """
 
     aangevraagd: bool
-    aanvraagdatum: date | None = None
+    aanvraagdatum: Datum | None = None
     uitkomst: Tekst | None = None
 
     @model_validator(mode="after")

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal, Self
 from inburgering_kit.problems import InvalidParam, Unprocessable, invalid
 from pydantic import Discriminator, Field, Tag, model_validator
 
+from inburgering_kit.types import Datum, Tijdstip
 from inburgeraar_api.domain.basis import DomeinModel, Geboortejaar, KorteTekst, LangeTekst, Tekst
 from inburgeraar_api.domain.enums import IntakeStap, Leerroute, Onderwerp, OproepUitkomst
 from inburgeraar_api.domain.regels import REGELS
@@ -32,15 +33,14 @@ GEZONDHEID_ONDERWERPEN: frozenset[Onderwerp] = frozenset(
 class OnderwerpResultaat(DomeinModel):
     """The findings on one topic other than health (health has its own, narrower shape)."""
 
-    onderwerp: Onderwerp
+    # The health topics are excluded in the type itself, so the contract says what the validator enforces.
+    onderwerp: Literal[
+        Onderwerp.LEERBAARHEID, Onderwerp.OPLEIDING, Onderwerp.WERKERVARING, Onderwerp.PRAKTISCHE_COMPETENTIES,
+        Onderwerp.WERKNEMERSVAARDIGHEDEN, Onderwerp.TAALNIVEAU, Onderwerp.MOTIVATIE_INTERESSES,
+        Onderwerp.ZELFREDZAAMHEID, Onderwerp.DIGITALE_VAARDIGHEDEN, Onderwerp.GEZINSSITUATIE, Onderwerp.SOCIAAL_NETWERK,
+    ]
     bevindingen: LangeTekst
     aandachtspunten: Annotated[tuple[KorteTekst, ...], Field(max_length=20)] = ()
-
-    @model_validator(mode="after")
-    def _geen_gezondheid(self) -> Self:
-        if self.onderwerp in GEZONDHEID_ONDERWERPEN:
-            raise ValueError("gezondheid wordt vastgelegd als omstandigheden en gevolgen voor het traject")
-        return self
 
 
 class GezondheidResultaat(DomeinModel):
@@ -58,7 +58,8 @@ class GezondheidResultaat(DomeinModel):
 
 def _resultaatvorm(waarde: Any) -> str:
     onderwerp = waarde.get("onderwerp") if isinstance(waarde, dict) else getattr(waarde, "onderwerp", None)
-    return "gezondheid" if onderwerp in GEZONDHEID_ONDERWERPEN else "algemeen"
+    # Any JSON may arrive here, also a non-string `onderwerp`: that is the schema's error to report, not ours.
+    return "gezondheid" if isinstance(onderwerp, str) and onderwerp in GEZONDHEID_ONDERWERPEN else "algemeen"
 
 
 # One type for "the result of a topic": the shape follows from `onderwerp`.
@@ -71,7 +72,7 @@ IntakeResultaat = Annotated[
 class Leerbaarheidstoets(DomeinModel):
     # Taken by an instance the minister appoints, which advises on the leerroute
     # (vng-uitvoeringstoets-informatiekundige-impact.txt §3.2.2).
-    datum: date
+    datum: Datum
     resultaat: Tekst = Field(description="Score en/of advies zoals de instantie het levert.")
     geadviseerde_leerroute: Leerroute
     instantie: KorteTekst

@@ -21,6 +21,8 @@ from typing import Annotated, Self
 from inburgering_kit.problems import InvalidParam, Unprocessable, invalid
 from pydantic import Field, JsonValue, StringConstraints, model_validator
 
+from inburgering_kit.types import Datum, tekst
+
 from inburgeraar_api.domain.basis import (
     Diplomawaardering,
     DomeinModel,
@@ -33,12 +35,12 @@ from inburgeraar_api.domain.basis import (
 )
 from inburgeraar_api.domain.enums import Cefr, Introductiemodule, Relatie
 
-Postcode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[1-9][0-9]{3} ?[A-Za-z]{2}$")]
-Telefoon = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 ()-]{5,19}$")]
+Postcode = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{3} ?[A-Za-z]{2}$")]
+Telefoon = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 ()-]{5,19}$")]
 Email = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    str, StringConstraints(max_length=254, pattern=r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
 ]
-Toevoeging = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10)]
+Toevoeging = tekst(10)
 _MAX_ITEMS = 50
 
 
@@ -66,8 +68,8 @@ class Gezinslid(DomeinModel):
 
 class Verblijfsstatus(DomeinModel):
     vergunning: KorteTekst
-    verleend_op: date | None = None
-    geldig_tot: date | None = None
+    verleend_op: Datum | None = None
+    geldig_tot: Datum | None = None
 
 
 class IntroductiemoduleResultaat(DomeinModel):
@@ -144,7 +146,7 @@ class Klantprofiel(DomeinModel):
     coa_contactpersoon: Contactpersoon | None = None
     zachte_informatie: ZachteInformatie | None = None
     toestemming_zachte_informatie: bool = False
-    toestemming_datum: date | None = None
+    toestemming_datum: Datum | None = None
 
 
 class ToestemmingOntbreekt(Unprocessable):

@@ -7,8 +7,10 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from inburgering_kit.types import Datum, Tijdstip
 from inburgeraar_api.domain.basis import DomeinModel, KorteTekst, Tekst
 
 
@@ -35,12 +37,12 @@ class Deelnemer(DomeinModel):
 
 class Vervolgafspraak(DomeinModel):
     omschrijving: Tekst
-    datum: date | None = None
+    datum: Datum | None = None
     verantwoordelijke: KorteTekst | None = None
 
 
 class WarmeOverdracht(DomeinModel):
-    datum: date
+    datum: Datum
     vorm: OverdrachtVorm
     deelnemers: Annotated[tuple[Deelnemer, ...], Field(max_length=20)] = ()
     reden_niet_gehouden: Tekst | None = None
@@ -52,11 +54,21 @@ class WarmeOverdracht(DomeinModel):
 
     @model_validator(mode="after")
     def _samenhang(self) -> Self:
+        # Each violation carries the JSON name of its field, so `invalidParams` names it, not the body.
+        fouten: list[tuple[str, str]] = []
         # Soft information from the warme overdracht is kept only with the person's consent (DOMAIN §2 step 3).
         if self.zorgbehoeften is not None and not self.toestemming_zachte_informatie:
-            raise ValueError("zorgbehoeften worden alleen met toestemmingZachteInformatie = true vastgelegd")
+            fouten.append(("toestemmingZachteInformatie", "zorgbehoeften alleen met toestemming vastleggen"))
         if self.vorm is OverdrachtVorm.NIET_GEHOUDEN and self.reden_niet_gehouden is None:
-            raise ValueError("bij een niet gehouden warme overdracht hoort een reden")
+            fouten.append(("redenNietGehouden", "bij een niet gehouden warme overdracht hoort een reden"))
         if self.vorm is not OverdrachtVorm.NIET_GEHOUDEN and not self.deelnemers:
-            raise ValueError("een gehouden warme overdracht noemt de deelnemers")
+            fouten.append(("deelnemers", "een gehouden warme overdracht noemt de deelnemers"))
+        if fouten:
+            raise ValidationError.from_exception_data(
+                type(self).__name__,
+                [
+                    InitErrorDetails(type=PydanticCustomError("value_error", reden), loc=(veld,), input=None)
+                    for veld, reden in fouten
+                ],
+            )
         return self

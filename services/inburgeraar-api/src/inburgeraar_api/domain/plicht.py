@@ -19,6 +19,7 @@ from typing import Annotated, Literal, Self
 from inburgering_kit.problems import Unprocessable, invalid
 from pydantic import Field, TypeAdapter, model_validator
 
+from inburgering_kit.types import Datum, Tijdstip
 from inburgeraar_api.domain.basis import DomeinModel, KorteTekst, Tekst
 from inburgeraar_api.domain.enums import Doelgroep, Omvang, PlichtMutatieSoort, PlichtOnderdeel, Termijnsoort
 
@@ -29,7 +30,7 @@ _BRON_DUO = "handreiking-gegevensverwerking-privacy.txt, Gegevenslevering aan ge
 
 
 class _PlichtMutatieBasis(DomeinModel):
-    ingangsdatum: date
+    ingangsdatum: Datum
     bron: KorteTekst = Field(description='Wie het feit leverde, bijvoorbeeld "DUO".')
     kenmerk: KorteTekst | None = Field(default=None, description="Het kenmerk van de bron (DUO-referentie).")
 
@@ -102,8 +103,8 @@ class RechtMaatschappelijkeBegeleiding(_PlichtMutatieBasis):
 class TermijnVastgesteld(_PlichtMutatieBasis):
     soort: Literal[PlichtMutatieSoort.TERMIJN_VASTGESTELD]
     termijn: Termijnsoort
-    begindatum: date | None = None
-    einddatum: date
+    begindatum: Datum | None = None
+    einddatum: Datum
 
     @model_validator(mode="after")
     def _begin_voor_eind(self) -> Self:
@@ -115,7 +116,7 @@ class TermijnVastgesteld(_PlichtMutatieBasis):
 class TermijnGewijzigd(_PlichtMutatieBasis):
     soort: Literal[PlichtMutatieSoort.TERMIJN_GEWIJZIGD]
     termijn: Termijnsoort
-    nieuwe_einddatum: date
+    nieuwe_einddatum: Datum
     reden: Tekst
 
 
@@ -127,7 +128,7 @@ class Verlenging(_PlichtMutatieBasis):
 
     soort: Literal[PlichtMutatieSoort.VERLENGING]
     termijn: Termijnsoort
-    nieuwe_einddatum: date
+    nieuwe_einddatum: Datum
     reden: Tekst
 
 
@@ -160,15 +161,15 @@ class OmvangStand(DomeinModel):
 
 class TermijnStand(DomeinModel):
     termijn: Termijnsoort
-    begindatum: date | None = None
-    einddatum: date
+    begindatum: Datum | None = None
+    einddatum: Datum
     historie: tuple[TermijnMutatie, ...] = Field(description="Alle mutaties van deze termijn, in volgorde.")
 
 
 class PlichtStand(DomeinModel):
     plichtig: bool = False
-    vastgesteld_op: date | None = None
-    vervallen_op: date | None = None
+    vastgesteld_op: Datum | None = None
+    vervallen_op: Datum | None = None
     doelgroep: Doelgroep | None = None
     verblijfsdoel: str | None = None
     vrijstelling: OmvangStand | None = None

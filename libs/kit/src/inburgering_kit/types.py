@@ -1,0 +1,43 @@
+"""Field types whose validation matches what the OpenAPI document promises, no more and no less.
+
+Pydantic's lax mode reads `0` as 1970-01-01 and a whitespace-only string as text; a client reading the
+contract expects both to be refused. These types close that gap, so a request that violates the contract
+is always a 400 and one that satisfies it is never refused for its shape.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, StringConstraints
+from pydantic_core import PydanticCustomError
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?$")
+
+
+def _iso_date(value: Any) -> Any:
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DATE.match(value)):
+        return value
+    raise PydanticCustomError("date_type", "verwacht een datum als JJJJ-MM-DD")
+
+
+def _iso_datetime(value: Any) -> Any:
+    if isinstance(value, datetime) or (isinstance(value, str) and _ISO_DATETIME.match(value)):
+        return value
+    raise PydanticCustomError("datetime_type", "verwacht een tijdstip volgens RFC 3339, met tijdzone")
+
+
+Datum = Annotated[date, BeforeValidator(_iso_date)]
+Tijdstip = Annotated[datetime, BeforeValidator(_iso_datetime)]
+
+# At least one visible character (whitespace or control characters alone are no text), and no NUL anywhere:
+# PostgreSQL cannot store it. Anchored with classes that read the same in ECMA, Python and Rust regexes.
+TEXT_PATTERN = r"^[^\x00]*[^\s\x00-\x1f\x7f][^\x00]*$"
+
+
+def tekst(max_length: int) -> Any:
+    """A bounded, trimmed text with at least one visible character."""
+    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length, pattern=TEXT_PATTERN)]
