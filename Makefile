@@ -7,16 +7,23 @@ SERVICES := $(wildcard services/*)
 PROJECTS := libs/kit $(SERVICES)
 PYFILES := libs services tests bench deploy
 
-.PHONY: install run test test-fast bench lint typecheck contracts contracts-check migrate token clean
+SPECTRAL_VERSION := 6.16.3
+SPECTRAL := .tools/node_modules/.bin/spectral
+
+.PHONY: install run test bench lint typecheck contracts migrate token clean
 
 $(STAMP): constraints.txt $(foreach p,$(PROJECTS),$(p)/pyproject.toml)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c constraints.txt $(foreach p,$(PROJECTS),-e $(p)) \
-		pytest pytest-asyncio schemathesis hypothesis ruff mypy
+		pytest pytest-asyncio schemathesis hypothesis jsonschema-rs ruff mypy
 	@touch $(STAMP)
 
-install: $(STAMP)
+# Spectral (npm) lints the contracts against the NL API Design Rules ruleset in ../shared/standards.
+$(SPECTRAL):
+	npm install --silent --no-audit --no-fund --no-package-lock --prefix .tools @stoplight/spectral-cli@$(SPECTRAL_VERSION)
+
+install: $(STAMP) $(SPECTRAL)
 
 run: $(STAMP)
 	$(PY) deploy/local/stack.py run
@@ -29,7 +36,7 @@ GEMEENTE ?= 0363
 token: $(STAMP)
 	@$(PY) deploy/local/stack.py token --role $(ROLE) --gemeente $(GEMEENTE) $(if $(AANBIEDER),--aanbieder $(AANBIEDER))
 
-test: $(STAMP)
+test: $(STAMP) $(SPECTRAL)
 	$(PY) -m pytest -q
 
 lint: $(STAMP)
@@ -46,4 +53,4 @@ bench: $(STAMP)
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache
