@@ -39,9 +39,20 @@ class TestContracts:
         spectral = str(SPECTRAL) if SPECTRAL.exists() else shutil.which("spectral")
         assert spectral, "Spectral is not installed: `make test` installs it into .tools/ (npm)"
         assert RULESET.exists(), f"the official ruleset is expected at {RULESET}"
-        result = subprocess.run(  # noqa: S603 - fixed arguments
-            [spectral, "lint", "--fail-severity", "warn", "-r", str(RULESET),
-             str(ROOT / "contracts" / service.name / "openapi.json")],
-            capture_output=True, text=True, timeout=120, env={**os.environ, "NO_COLOR": "1"}, check=False,
+        result = subprocess.run(
+            [
+                spectral,
+                "lint",
+                "--fail-severity",
+                "warn",
+                "-r",
+                str(RULESET),
+                str(ROOT / "contracts" / service.name / "openapi.json"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "NO_COLOR": "1"},
+            check=False,
         )
         assert result.returncode == 0, result.stdout + result.stderr

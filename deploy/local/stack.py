@@ -79,7 +79,7 @@ def _wait_ready(service: ServiceEntry, proc: subprocess.Popen[bytes], timeout: f
         if proc.poll() is not None:
             raise RuntimeError(f"{service.name} stopped while starting; see var/log/{service.name}.log")
         try:
-            with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 - our own loopback URL
+            with urllib.request.urlopen(url, timeout=1) as response:
                 if response.status == 200:
                     return
         except OSError:
@@ -96,13 +96,70 @@ def _lock() -> IO[str]:
     except BlockingIOError:
         handle.seek(0)
         pid = handle.read().strip() or "?"
-        sys.exit(f"Het systeem draait al (pid {pid}); stop het met Ctrl-C in dat venster, of kijk op de URLs hieronder "
-                 "in README.md.")
+        sys.exit(
+            f"Het systeem draait al (pid {pid}); stop het met Ctrl-C in dat venster, of kijk op de URLs hieronder "
+            "in README.md."
+        )
     handle.seek(0)
     handle.truncate()
     handle.write(str(os.getpid()))
     handle.flush()
     return handle
+
+
+def _postgres() -> tuple[EmbeddedPostgres | None, str]:
+    external = os.environ.get("STACK_POSTGRES_URL")
+    if external:
+        return None, external
+    server = EmbeddedPostgres(VAR / "postgres", int(os.environ.get("STACK_POSTGRES_PORT", DEFAULT_POSTGRES_PORT)))
+    server.start()
+    return server, server.url
+
+
+def _nats() -> tuple[EmbeddedNats | None, str]:
+    external = os.environ.get("STACK_NATS_URL")
+    if external:
+        return None, external
+    server = EmbeddedNats(VAR / "nats", int(os.environ.get("STACK_NATS_PORT", DEFAULT_NATS_PORT)))
+    server.start()
+    return server, server.url
+
+
+def _start(service: ServiceEntry, postgres_url: str, nats_url: str) -> subprocess.Popen[bytes]:
+    (VAR / "log").mkdir(exist_ok=True)
+    log = (VAR / "log" / f"{service.name}.log").open("ab")
+    command = [sys.executable, "-m", "uvicorn", f"{service.package}.main:create_app", "--factory",
+               "--host", "127.0.0.1", "--port", str(service.port), "--no-server-header"]  # fmt: skip
+    return subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        command,
+        env={**os.environ, **service_environment(service, postgres_url, nats_url)},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        # Own session: Ctrl-C reaches only this supervisor, which then stops everything in order.
+        start_new_session=True,
+    )
+
+
+def _announce(processes: list[tuple[ServiceEntry, subprocess.Popen[bytes]]]) -> None:
+    print("\nHet systeem draait. Services:")
+    for service, _ in processes:
+        print(f"  {service.name:<18} http://127.0.0.1:{service.port}/api/v1   "
+              f"(contract: http://127.0.0.1:{service.port}/openapi.json)")  # fmt: skip
+    print("\nEen ontwikkeltoken per rol:  make token ROLE=klantregisseur GEMEENTE=0363")
+    print(f"Rollen: {', '.join(sorted(roles()))}")
+    print("Logs in var/log/. Stoppen: Ctrl-C.")
+
+
+def _stop(processes: list[tuple[ServiceEntry, subprocess.Popen[bytes]]]) -> None:
+    for _, proc in processes:
+        if proc.poll() is None:
+            proc.terminate()
+    for _, proc in processes:
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 
 
 def run() -> None:
@@ -115,46 +172,19 @@ def run() -> None:
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
-
-    postgres = nats = None
+    postgres: EmbeddedPostgres | None = None
+    nats: EmbeddedNats | None = None
     processes: list[tuple[ServiceEntry, subprocess.Popen[bytes]]] = []
     try:
-        postgres_url = os.environ.get("STACK_POSTGRES_URL")
-        if not postgres_url:
-            port = int(os.environ.get("STACK_POSTGRES_PORT", DEFAULT_POSTGRES_PORT))
-            postgres = EmbeddedPostgres(VAR / "postgres", port)
-            postgres.start()
-            postgres_url = postgres.url
+        postgres, postgres_url = _postgres()
         print(f"PostgreSQL  {postgres_url}")
-        nats_url = os.environ.get("STACK_NATS_URL")
-        if not nats_url:
-            port = int(os.environ.get("STACK_NATS_PORT", DEFAULT_NATS_PORT))
-            nats = EmbeddedNats(VAR / "nats", port)
-            nats.start()
-            nats_url = nats.url
+        nats, nats_url = _nats()
         print(f"NATS        {nats_url}")
         _migrate_all(postgres_url)
-        (VAR / "log").mkdir(exist_ok=True)
-        for service in services():
-            log = (VAR / "log" / f"{service.name}.log").open("ab")
-            env = {**os.environ, **service_environment(service, postgres_url, nats_url)}
-            proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-                [sys.executable, "-m", "uvicorn", f"{service.package}.main:create_app", "--factory",
-                 "--host", "127.0.0.1", "--port", str(service.port), "--no-server-header"],
-                env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
-            )
-            processes.append((service, proc))
+        processes = [(service, _start(service, postgres_url, nats_url)) for service in services()]
         for service, proc in processes:
             _wait_ready(service, proc)
-        print()
-        print("Het systeem draait. Services:")
-        for service, _ in processes:
-            print(f"  {service.name:<18} http://127.0.0.1:{service.port}/api/v1   "
-                  f"(contract: http://127.0.0.1:{service.port}/openapi.json)")
-        print()
-        print("Een ontwikkeltoken per rol:  make token ROLE=klantregisseur GEMEENTE=0363")
-        print(f"Rollen: {', '.join(sorted(roles()))}")
-        print("Logs in var/log/. Stoppen: Ctrl-C.")
+        _announce(processes)
         while not stop_requested:
             for service, proc in processes:
                 if proc.poll() is not None:
@@ -163,14 +193,7 @@ def run() -> None:
             time.sleep(0.5)
     finally:
         print("\nStoppen...")
-        for _, proc in processes:
-            if proc.poll() is None:
-                proc.terminate()
-        for _, proc in processes:
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        _stop(processes)
         if nats is not None:
             nats.stop()
         if postgres is not None:
@@ -184,20 +207,24 @@ def token(role: str, gemeente: str | None, aanbieder: str | None, user: str | No
     if role not in available:
         sys.exit(f"Onbekende rol {role!r}; kies uit: {', '.join(sorted(available))}")
     private_key, _ = _keys()
-    print(mint_token(
-        private_key.read_bytes(), issuer=DEV_ISSUER, audience=DEV_AUDIENCE, client_id=f"ontwikkel-{role}",
-        scopes=sorted(available[role]), gemeente_code=gemeente, aanbieder_id=aanbieder, user=user, roles=[role],
-        ttl_seconds=ttl,
-    ))
+    print(
+        mint_token(
+            private_key.read_bytes(),
+            issuer=DEV_ISSUER,
+            audience=DEV_AUDIENCE,
+            client_id=f"ontwikkel-{role}",
+            scopes=sorted(available[role]),
+            gemeente_code=gemeente,
+            aanbieder_id=aanbieder,
+            user=user,
+            roles=[role],
+            ttl_seconds=ttl,
+        )
+    )
 
 
 def migrate() -> None:
-    postgres_url = os.environ.get("STACK_POSTGRES_URL")
-    postgres = None
-    if not postgres_url:
-        postgres = EmbeddedPostgres(VAR / "postgres", int(os.environ.get("STACK_POSTGRES_PORT", DEFAULT_POSTGRES_PORT)))
-        postgres.start()
-        postgres_url = postgres.url
+    postgres, postgres_url = _postgres()
     try:
         _migrate_all(postgres_url)
     finally:

@@ -15,7 +15,7 @@ import contextlib
 import json
 import logging
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,7 +33,13 @@ from inburgering_kit.db import Database
 from inburgering_kit.events import source_urn
 from inburgering_kit.logs import configure_logging
 from inburgering_kit.outbox import EventPublisher, OutboxRelay, connect_nats
-from inburgering_kit.problems import Problem, ProblemDetails, install_problem_handlers, invalid, problem_response
+from inburgering_kit.problems import (
+    Problem,
+    ProblemDetails,
+    install_problem_handlers,
+    invalid,
+    problem_response,
+)
 from inburgering_kit.settings import ServiceSettings
 
 logger = logging.getLogger(__name__)
@@ -73,9 +79,14 @@ class NlApiMiddleware:
             path: str = scope["path"]
             if len(path) > 1 and path.endswith("/"):
                 response = problem_response(
-                    ProblemDetails(type="https://inburgering.example/problemen/niet-gevonden",
-                                   title="De gevraagde resource bestaat niet.", status=404,
-                                   detail="Paden eindigen nooit op een slash.", instance=path, code="niet-gevonden")
+                    ProblemDetails(
+                        type="https://inburgering.example/problemen/niet-gevonden",
+                        title="De gevraagde resource bestaat niet.",
+                        status=404,
+                        detail="Paden eindigen nooit op een slash.",
+                        instance=path,
+                        code="niet-gevonden",
+                    )
                 )
                 await response(scope, receive, send_with_headers)
                 return
@@ -107,7 +118,9 @@ def reject_unknown_query_parameters(request: Request) -> None:
     if unknown:
         raise UnknownQueryParameter(
             f"Onbekende queryparameter(s): {', '.join(unknown) or '(leeg)'}",
-            invalid_params=[invalid(k or "(leeg)", "deze parameter kent deze operatie niet", "onbekend") for k in unknown],
+            invalid_params=[
+                invalid(k or "(leeg)", "deze parameter kent deze operatie niet", "onbekend") for k in unknown
+            ],
         )
 
 
@@ -126,7 +139,7 @@ class ServiceDefinition:
     description: str
     version: str  # full semantic version of the API; its major is in the path
     routers: Sequence[APIRouter]
-    background: Sequence[Callable[[FastAPI, asyncio.Event], Awaitable[None]]] = field(default_factory=list)
+    background: Sequence[Callable[[FastAPI, asyncio.Event], Coroutine[Any, Any, None]]] = field(default_factory=list)
 
     @property
     def major(self) -> str:
@@ -214,8 +227,10 @@ def _install_health(app: FastAPI) -> None:
         except Exception as exc:
             checks["nats"] = type(exc).__name__
         healthy = all(v == "ok" for v in checks.values())
-        return JSONResponse({"status": "ok" if healthy else "niet-gereed", "checks": checks},
-                            status_code=200 if healthy else 503)
+        return JSONResponse(
+            {"status": "ok" if healthy else "niet-gereed", "checks": checks},
+            status_code=200 if healthy else 503,
+        )
 
 
 # ---- OpenAPI, shaped to the NL API Design Rules (shared/standards/adr-ruleset.yaml) ----
@@ -242,7 +257,10 @@ def _openapi(app: FastAPI, definition: ServiceDefinition) -> dict[str, Any]:
     if app.openapi_schema:
         return app.openapi_schema
     schema = get_openapi(
-        title=app.title, version=app.version, description=app.description, routes=app.routes,
+        title=app.title,
+        version=app.version,
+        description=app.description,
+        routes=app.routes,
         separate_input_output_schemas=True,
     )
     schema["info"]["contact"] = {
@@ -341,5 +359,8 @@ def _shape_operation(method: str, path: str, operation: dict[str, Any]) -> None:
     for code in sorted(set(codes)):
         responses.setdefault(
             code,
-            {"description": _ERROR_TEXT.get(code, "Fout."), "content": {"application/problem+json": {"schema": _PROBLEM_REF}}},
+            {
+                "description": _ERROR_TEXT.get(code, "Fout."),
+                "content": {"application/problem+json": {"schema": _PROBLEM_REF}},
+            },
         )

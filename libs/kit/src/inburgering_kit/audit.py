@@ -175,8 +175,14 @@ class VerwerkingenZoek(BaseModel):
 
 
 async def _page(
-    session: AsyncSession, gemeente: str, paging: Paging, *, betrokkene: str | None = None,
-    object_id: str | None = None, activiteit: str | None = None, vanaf: datetime | None = None,
+    session: AsyncSession,
+    gemeente: str,
+    paging: Paging,
+    *,
+    betrokkene: str | None = None,
+    object_id: str | None = None,
+    activiteit: str | None = None,
+    vanaf: datetime | None = None,
     tot: datetime | None = None,
 ) -> Page[VerwerkingRead]:
     query = select(Verwerking).where(Verwerking.gemeente_code == gemeente)
@@ -215,20 +221,41 @@ def verwerkingen_router() -> APIRouter:
         vanaf: Tijdstip | None = None,
         tot: Tijdstip | None = None,
     ) -> Page[VerwerkingRead]:
-        return await _page(session, require_tenant(principal), paging, object_id=object_id,
-                           activiteit=activiteit, vanaf=vanaf, tot=tot)
+        return await _page(
+            session,
+            require_tenant(principal),
+            paging,
+            object_id=object_id,
+            activiteit=activiteit,
+            vanaf=vanaf,
+            tot=tot,
+        )
 
-    @router.post("/_zoek", operation_id="verwerkingen_zoek",
-                 summary="Verwerkingen over één betrokkene zoeken op BSN (het BSN staat nooit in de URL)")
+    @router.post(
+        "/_zoek",
+        operation_id="verwerkingen_zoek",
+        summary="Verwerkingen over één betrokkene zoeken op BSN (het BSN staat nooit in de URL)",
+    )
     async def verwerkingen_zoek(
-        body: VerwerkingenZoek, principal: PrivacyOfficer, session: Session, paging: Paging,
+        body: VerwerkingenZoek,
+        principal: PrivacyOfficer,
+        session: Session,
+        paging: Paging,
         log: VerwerkingslogDep,
     ) -> Page[VerwerkingRead]:
         betrokkene = log.betrokkene(Bsn(str(body.bsn)))
-        result = await _page(session, require_tenant(principal), paging, betrokkene=betrokkene,
-                             vanaf=body.vanaf, tot=body.tot)
-        await log.record(session, principal, INZIEN_LOG, Actie.ZOEKEN, object_type="verwerking", object_id=None,
-                         betrokkene=betrokkene)
+        result = await _page(
+            session, require_tenant(principal), paging, betrokkene=betrokkene, vanaf=body.vanaf, tot=body.tot
+        )
+        await log.record(
+            session,
+            principal,
+            INZIEN_LOG,
+            Actie.ZOEKEN,
+            object_type="verwerking",
+            object_id=None,
+            betrokkene=betrokkene,
+        )
         return result
 
     return router

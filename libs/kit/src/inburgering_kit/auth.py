@@ -62,9 +62,7 @@ class AuthSettings(BaseModel):
     issuers: list[str] = Field(min_length=1, description="Toegestane uitgevers (`iss`).")
     audience: str = Field(min_length=1)
     jwks_url: str | None = None
-    public_key_file: Path | None = Field(
-        default=None, description="PEM-publieke sleutel, alleen voor ontwikkeling."
-    )
+    public_key_file: Path | None = Field(default=None, description="PEM-publieke sleutel, alleen voor ontwikkeling.")
     algorithms: list[str] = Field(default_factory=lambda: ["ES256", "RS256"], min_length=1)
     leeway_seconds: int = Field(default=30, ge=0)
 
@@ -189,9 +187,7 @@ class TokenVerifier:
                 if self._file_key is None:
                     assert self._settings.public_key_file is not None
                     # An unreadable or unfit key file is a configuration error: it surfaces as a 500.
-                    self._file_key = _load_public_key(
-                        self._settings.public_key_file, self._settings.algorithms
-                    )
+                    self._file_key = _load_public_key(self._settings.public_key_file, self._settings.algorithms)
         return self._file_key
 
     def verify(self, token: str) -> Principal:
@@ -286,9 +282,7 @@ def require_any_scope(*scopes: str) -> Callable[..., Principal]:
 
     def check(principal: Principal) -> None:
         if not any(principal.has(s) for s in accepted):
-            raise Forbidden(
-                f"vereiste scope (een van): {', '.join(accepted)}", headers=_insufficient_scope(accepted)
-            )
+            raise Forbidden(f"vereiste scope (een van): {', '.join(accepted)}", headers=_insufficient_scope(accepted))
 
     return _principal_dependency(check)
 

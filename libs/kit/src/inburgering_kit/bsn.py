@@ -104,9 +104,7 @@ def _to_bsn(value: _Redacted) -> Bsn:
 
 
 class _BsnSchema:
-    def __get_pydantic_core_schema__(
-        self, source_type: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
+    def __get_pydantic_core_schema__(self, source_type: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
         return core_schema.chain_schema(
             [
                 # Errors report the input of the step that failed, which is then the redacted stand-in.

@@ -29,16 +29,31 @@ class RequestContext:
 
     async def emit(self, data: EventData, *, subject: uuid.UUID, resource_path: str | None) -> CloudEvent:
         return await self.publisher.publish(
-            self.session, data, subject=subject,
-            resource_path=f"{self.api_prefix}{resource_path}" if resource_path else None, gemeentecode=self.gemeente,
+            self.session,
+            data,
+            subject=subject,
+            resource_path=f"{self.api_prefix}{resource_path}" if resource_path else None,
+            gemeentecode=self.gemeente,
         )
 
     async def verwerk(
-        self, activiteit: Verwerkingsactiviteit, actie: Actie, *, object_type: str, object_id: uuid.UUID | str | None,
+        self,
+        activiteit: Verwerkingsactiviteit,
+        actie: Actie,
+        *,
+        object_type: str,
+        object_id: uuid.UUID | str | None,
         betrokkene: str | None,
     ) -> None:
-        await self.log.record(self.session, self.principal, activiteit, actie, object_type=object_type,
-                              object_id=object_id, betrokkene=betrokkene)
+        await self.log.record(
+            self.session,
+            self.principal,
+            activiteit,
+            actie,
+            object_type=object_type,
+            object_id=object_id,
+            betrokkene=betrokkene,
+        )
 
 
 def _build(request: Request, session: AsyncSession, principal: Principal) -> RequestContext:

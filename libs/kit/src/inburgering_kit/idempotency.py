@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, Request
@@ -77,7 +77,10 @@ class Idempotency:
             return None
         row = (
             await session.execute(
-                text("SELECT request_hash, status_code, response_body FROM idempotency_key WHERE client_id = :c AND key = :k"),
+                text(
+                    "SELECT request_hash, status_code, response_body FROM idempotency_key "
+                    "WHERE client_id = :c AND key = :k"
+                ),
                 {"c": client_id, "k": self.key},
             )
         ).one()
@@ -95,13 +98,20 @@ class Idempotency:
                 "UPDATE idempotency_key SET status_code = :s, response_body = CAST(:b AS jsonb) "
                 "WHERE client_id = :c AND key = :k"
             ),
-            {"s": status_code, "b": json.dumps(jsonable_encoder(response, by_alias=True)),
-             "c": self._claimed[0], "k": self._claimed[1]},
+            {
+                "s": status_code,
+                "b": json.dumps(jsonable_encoder(response, by_alias=True)),
+                "c": self._claimed[0],
+                "k": self._claimed[1],
+            },
         )
 
-
     async def run(
-        self, session: AsyncSession, client_id: str, body: BaseModel | None, status_code: int,
+        self,
+        session: AsyncSession,
+        client_id: str,
+        body: BaseModel | None,
+        status_code: int,
         action: Callable[[], Awaitable[T]],
     ) -> T | JSONResponse:
         """Replay the stored answer, or perform `action` and store its answer in the same transaction."""
@@ -118,7 +128,8 @@ def idempotency_dependency(
     idempotency_key: Annotated[
         str | None,
         Header(
-            alias="Idempotency-Key", pattern=r"^[A-Za-z0-9\-_.:]{8,200}$",
+            alias="Idempotency-Key",
+            pattern=r"^[A-Za-z0-9\-_.:]{8,200}$",
             description="Unieke sleutel per bedoeld verzoek; een herhaling met dezelfde sleutel en inhoud "
             "geeft het eerste antwoord terug.",
         ),

@@ -44,9 +44,7 @@ class OutboxMessage(KitBase):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
-    __table_args__ = (
-        Index("ix_outbox_pending", "seq", postgresql_where=text("published_at IS NULL")),
-    )
+    __table_args__ = (Index("ix_outbox_pending", "seq", postgresql_where=text("published_at IS NULL")),)
 
 
 # Executed by each service's first migration, after the table exists.
@@ -64,7 +62,10 @@ NOTIFY_TRIGGER_SQL = [
     FOR EACH STATEMENT EXECUTE FUNCTION outbox_notify()
     """,
 ]
-DROP_NOTIFY_TRIGGER_SQL = ["DROP TRIGGER IF EXISTS outbox_notify ON outbox", "DROP FUNCTION IF EXISTS outbox_notify()"]
+DROP_NOTIFY_TRIGGER_SQL = [
+    "DROP TRIGGER IF EXISTS outbox_notify ON outbox",
+    "DROP FUNCTION IF EXISTS outbox_notify()",
+]
 
 
 class EventPublisher:
@@ -203,7 +204,8 @@ class OutboxRelay:
                 await conn.add_listener(NOTIFY_CHANNEL, lambda *_: self._wakeup.set())
                 self._wakeup.set()
                 while not stop.is_set() and not conn.is_closed():
-                    await asyncio.sleep(1.0)
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), timeout=1.0)
             except (OSError, asyncpg.PostgresError) as exc:
                 logger.warning("outbox LISTEN connection lost: %s", type(exc).__name__)
                 await asyncio.sleep(1.0)

@@ -15,8 +15,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
-from starlette.exceptions import HTTPException as StarletteHTTPException
 from sqlalchemy.exc import DBAPIError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 PROBLEM_JSON = "application/problem+json"
@@ -136,8 +136,13 @@ def _validation_params(exc: RequestValidationError) -> list[InvalidParam]:
     for err in exc.errors():
         # Pydantic echoes the rejected input in its messages for some error kinds: the input may hold a BSN,
         # so only the message (which never repeats the input) is kept.
-        params.append(InvalidParam(name=_field_name(tuple(err.get("loc", ()))), code=str(err.get("type", "invalid")),
-                                   reason=str(err.get("msg", "ongeldig"))))
+        params.append(
+            InvalidParam(
+                name=_field_name(tuple(err.get("loc", ()))),
+                code=str(err.get("type", "invalid")),
+                reason=str(err.get("msg", "ongeldig")),
+            )
+        )
     return params
 
 
@@ -208,8 +213,14 @@ def install_problem_handlers(app: FastAPI) -> None:
         if exc.status_code == 405:
             headers["Allow"] = ", ".join(_allowed_methods(request))
         return problem_response(
-            ProblemDetails(type=f"https://inburgering.example/problemen/{code}", title=title,
-                           status=exc.status_code, detail=detail, instance=request.url.path, code=code),
+            ProblemDetails(
+                type=f"https://inburgering.example/problemen/{code}",
+                title=title,
+                status=exc.status_code,
+                detail=detail,
+                instance=request.url.path,
+                code=code,
+            ),
             headers or None,
         )
 
@@ -219,20 +230,28 @@ def install_problem_handlers(app: FastAPI) -> None:
         if _sqlstate(exc).startswith("22"):
             logger.warning("waarde geweigerd door de database bij %s %s", request.method, request.url.path)
             return problem_response(
-                ProblemDetails(type="https://inburgering.example/problemen/ongeldige-invoer",
-                               title="Een of meer velden zijn ongeldig.", status=400,
-                               detail="Een waarde bevat tekens die niet kunnen worden opgeslagen.",
-                               instance=request.url.path, code="ongeldige-invoer")
+                ProblemDetails(
+                    type="https://inburgering.example/problemen/ongeldige-invoer",
+                    title="Een of meer velden zijn ongeldig.",
+                    status=400,
+                    detail="Een waarde bevat tekens die niet kunnen worden opgeslagen.",
+                    instance=request.url.path,
+                    code="ongeldige-invoer",
+                )
             )
         return await on_unexpected(request, exc)
 
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
         logger.exception("onverwachte fout bij %s %s", request.method, request.url.path)
         return problem_response(
-            ProblemDetails(type="https://inburgering.example/problemen/interne-fout",
-                           title="Er ging onverwacht iets mis.", status=500,
-                           detail="De fout is gelogd; probeer het later opnieuw.", instance=request.url.path,
-                           code="interne-fout")
+            ProblemDetails(
+                type="https://inburgering.example/problemen/interne-fout",
+                title="Er ging onverwacht iets mis.",
+                status=500,
+                detail="De fout is gelogd; probeer het later opnieuw.",
+                instance=request.url.path,
+                code="interne-fout",
+            )
         )
 
     app.add_exception_handler(Problem, on_problem)

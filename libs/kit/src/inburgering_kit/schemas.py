@@ -8,6 +8,10 @@ class ApiModel(BaseModel):
     """Requests forbid unknown fields: a misspelt field is an error the sender sees, not data dropped."""
 
     model_config = ConfigDict(
-        alias_generator=to_camel, validate_by_name=True, validate_by_alias=True, serialize_by_alias=True,
-        extra="forbid", from_attributes=True,
+        alias_generator=to_camel,
+        validate_by_name=True,
+        validate_by_alias=True,
+        serialize_by_alias=True,
+        extra="forbid",
+        from_attributes=True,
     )

@@ -38,6 +38,6 @@ Tijdstip = Annotated[datetime, BeforeValidator(_iso_datetime)]
 TEXT_PATTERN = r"^[^\x00]*[^\s\x00-\x1f\x7f][^\x00]*$"
 
 
-def tekst(max_length: int) -> Any:
-    """A bounded, trimmed text with at least one visible character."""
-    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length, pattern=TEXT_PATTERN)]
+def tekst(max_length: int) -> StringConstraints:
+    """Constraints of a bounded, trimmed text with at least one visible character: `Annotated[str, tekst(200)]`."""
+    return StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length, pattern=TEXT_PATTERN)

@@ -13,8 +13,9 @@ import asyncpg
 import nats
 import psutil
 import pytest
-from inburgering_kit.embedded import EmbeddedNats, EmbeddedPostgres, free_port
 from nats.js.api import StorageType
+
+from inburgering_kit.embedded import EmbeddedNats, EmbeddedPostgres, free_port
 
 pytestmark = pytest.mark.integration
 
@@ -60,9 +61,7 @@ async def fetch_setting(url: str, name: str) -> str:
         await conn.close()
 
 
-async def test_postgres_serves_sql_over_tcp_and_keeps_data_across_restarts(
-    tmp_path: Path, recycled_pid: int
-) -> None:
+async def test_postgres_serves_sql_over_tcp_and_keeps_data_across_restarts(tmp_path: Path, recycled_pid: int) -> None:
     port = free_port()
     pg = EmbeddedPostgres(tmp_path / "pg", port, fast=True)
     assert pg.url == f"postgresql://postgres@127.0.0.1:{port}/postgres"

@@ -13,6 +13,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from fastapi import Depends, FastAPI, Security
+from pydantic import ValidationError
+
 from inburgering_kit.auth import (
     AuthSettings,
     Principal,
@@ -24,7 +26,6 @@ from inburgering_kit.auth import (
     require_tenant,
 )
 from inburgering_kit.problems import Forbidden, NotAuthenticated, install_problem_handlers
-from pydantic import ValidationError
 
 ISSUER = "https://idp.test/realms/inburgering"
 AUDIENCE = "inburgeraar-api"
@@ -109,9 +110,7 @@ def test_settings_need_exactly_one_key_source(tmp_path: Path) -> None:
 
 def test_settings_refuse_symmetric_algorithms_and_empty_issuers(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="HS256"):
-        AuthSettings(
-            issuers=[ISSUER], audience=AUDIENCE, public_key_file=tmp_path / "k", algorithms=["HS256"]
-        )
+        AuthSettings(issuers=[ISSUER], audience=AUDIENCE, public_key_file=tmp_path / "k", algorithms=["HS256"])
     with pytest.raises(ValidationError, match="none"):
         AuthSettings(issuers=[ISSUER], audience=AUDIENCE, public_key_file=tmp_path / "k", algorithms=["none"])
     with pytest.raises(ValidationError):
@@ -144,9 +143,7 @@ def test_generate_dev_keypair_is_idempotent_and_private(tmp_path: Path) -> None:
 
 
 def test_mint_token_claims(private_pem: bytes) -> None:
-    token = mint(
-        private_pem, user="medewerker-7", aanbieder_id="A123", roles=["klantmanager"], scopes=["a", "b", "a"]
-    )
+    token = mint(private_pem, user="medewerker-7", aanbieder_id="A123", roles=["klantmanager"], scopes=["a", "b", "a"])
     header = jwt.get_unverified_header(token)
     assert header["alg"] == "ES256"
     assert header["kid"] == "dev"
@@ -207,10 +204,7 @@ def test_client_id_falls_back_to_azp(verifier: TokenVerifier, private_pem: bytes
 
 
 def test_missing_client_id(verifier: TokenVerifier, private_pem: bytes) -> None:
-    assert (
-        rejected(verifier, sign_es256(private_pem, base_claims(client_id=None))).detail
-        == "token zonder client_id"
-    )
+    assert rejected(verifier, sign_es256(private_pem, base_claims(client_id=None))).detail == "token zonder client_id"
 
 
 @pytest.mark.parametrize(
@@ -224,9 +218,7 @@ def test_missing_client_id(verifier: TokenVerifier, private_pem: bytes) -> None:
         (["a", "b"], {"a", "b"}),
     ],
 )
-def test_scope_parsing(
-    verifier: TokenVerifier, private_pem: bytes, scope: object, expected: set[str]
-) -> None:
+def test_scope_parsing(verifier: TokenVerifier, private_pem: bytes, scope: object, expected: set[str]) -> None:
     principal = verifier.verify(sign_es256(private_pem, base_claims(scope=scope)))
     assert principal.scopes == expected
     assert all(principal.has(s) for s in expected)
@@ -300,9 +292,7 @@ def test_hs256_is_rejected(verifier: TokenVerifier) -> None:
     assert "algoritme" in str(rejected(verifier, token).detail)
 
 
-def test_hs256_signed_with_the_public_key_is_rejected(
-    verifier: TokenVerifier, keys: tuple[Path, Path]
-) -> None:
+def test_hs256_signed_with_the_public_key_is_rejected(verifier: TokenVerifier, keys: tuple[Path, Path]) -> None:
     header = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
     signing_input = f"{header}.{b64(json.dumps(base_claims()).encode())}"
     mac = hmac.new(keys[1].read_bytes(), signing_input.encode(), hashlib.sha256).digest()
@@ -345,16 +335,12 @@ def test_public_key_is_loaded_once(keys: tuple[Path, Path], private_pem: bytes, 
 
 
 def test_missing_key_file_is_a_configuration_error(tmp_path: Path, private_pem: bytes) -> None:
-    verifier = TokenVerifier(
-        AuthSettings(issuers=[ISSUER], audience=AUDIENCE, public_key_file=tmp_path / "weg")
-    )
+    verifier = TokenVerifier(AuthSettings(issuers=[ISSUER], audience=AUDIENCE, public_key_file=tmp_path / "weg"))
     with pytest.raises(FileNotFoundError):
         verifier.verify(mint(private_pem))
 
 
-def test_jwks_keys_by_kid(
-    monkeypatch: pytest.MonkeyPatch, keys: tuple[Path, Path], private_pem: bytes
-) -> None:
+def test_jwks_keys_by_kid(monkeypatch: pytest.MonkeyPatch, keys: tuple[Path, Path], private_pem: bytes) -> None:
     public = serialization.load_pem_public_key(keys[1].read_bytes())
     assert isinstance(public, ec.EllipticCurvePublicKey)
     jwk = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(public))
@@ -366,9 +352,7 @@ def test_jwks_keys_by_kid(
         return jwks
 
     monkeypatch.setattr(jwt.PyJWKClient, "fetch_data", fake_fetch)
-    verifier = TokenVerifier(
-        AuthSettings(issuers=[ISSUER], audience=AUDIENCE, jwks_url="https://idp.test/jwks")
-    )
+    verifier = TokenVerifier(AuthSettings(issuers=[ISSUER], audience=AUDIENCE, jwks_url="https://idp.test/jwks"))
     assert verifier.verify(mint(private_pem, kid="sleutel-1")).gemeente_code == "0363"
     assert verifier.verify(mint(private_pem, kid="sleutel-1")).client_id == "gemeente-portaal"
     assert fetches == ["https://idp.test/jwks"]
@@ -381,9 +365,7 @@ def test_jwks_unreachable(monkeypatch: pytest.MonkeyPatch, private_pem: bytes) -
         raise jwt.PyJWKClientConnectionError("Fail to fetch data from the url")
 
     monkeypatch.setattr(jwt.PyJWKClient, "fetch_data", unreachable)
-    verifier = TokenVerifier(
-        AuthSettings(issuers=[ISSUER], audience=AUDIENCE, jwks_url="https://idp.test/jwks")
-    )
+    verifier = TokenVerifier(AuthSettings(issuers=[ISSUER], audience=AUDIENCE, jwks_url="https://idp.test/jwks"))
     assert "niet beschikbaar" in str(rejected(verifier, mint(private_pem)).detail)
 
 
@@ -416,9 +398,7 @@ def app(verifier: TokenVerifier) -> FastAPI:
 
     @app.post("/inburgeraars")
     def maak(
-        principal: Annotated[
-            Principal, Depends(require_scopes("inburgeraar:lezen", "inburgeraar:schrijven"))
-        ],
+        principal: Annotated[Principal, Depends(require_scopes("inburgeraar:lezen", "inburgeraar:schrijven"))],
     ) -> dict[str, str]:
         return {"client_id": principal.client_id}
 
@@ -492,9 +472,7 @@ async def test_missing_scope_is_403(client: httpx.AsyncClient, private_pem: byte
     body = assert_problem(response, 403)
     assert body["detail"] == "vereiste scope: inburgeraar:lezen"
     assert body["code"] == "geen-toegang"
-    assert (
-        response.headers["www-authenticate"] == 'Bearer error="insufficient_scope", scope="inburgeraar:lezen"'
-    )
+    assert response.headers["www-authenticate"] == 'Bearer error="insufficient_scope", scope="inburgeraar:lezen"'
 
 
 async def test_all_scopes_are_required(client: httpx.AsyncClient, private_pem: bytes) -> None:

@@ -4,8 +4,9 @@ import pickle
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from inburgering_kit.bsn import INVALID_BSN_MESSAGE, Bsn, BsnField, InvalidBsn, is_valid_bsn, pseudonymise
 from pydantic import BaseModel, ValidationError
+
+from inburgering_kit.bsn import INVALID_BSN_MESSAGE, Bsn, BsnField, InvalidBsn, is_valid_bsn, pseudonymise
 
 VALID = ["999993653", "111222333", "123456782"]
 INVALID = [

@@ -15,7 +15,7 @@ MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 def main(argv: list[str]) -> None:
     command = argv[1] if len(argv) > 1 else ""
-    settings = Settings()  # type: ignore[call-arg]
+    settings = Settings()
     if command == "relay":
         run_relay(settings)
     elif command == "migrate":

@@ -7,14 +7,16 @@ handreiking-gegevensverwerking-privacy.txt ("Waar staat dat?") and DOMAIN §2–
 from inburgering_kit.audit import Verwerkingsactiviteit
 
 REGISTRATIE = Verwerkingsactiviteit(
-    "registratie inburgeraar", "Wi art. 35 lid 1 (uitvoering regierol vanaf koppeling/inschrijving); Bi art. 9.2"
+    "registratie inburgeraar",
+    "Wi art. 35 lid 1 (uitvoering regierol vanaf koppeling/inschrijving); Bi art. 9.2",
 )
 RAADPLEGEN = Verwerkingsactiviteit("raadplegen inburgeraar", "Wi art. 35 lid 1")
 PLICHTGEGEVENS = Verwerkingsactiviteit(
     "ontvangen plichtgegevens DUO", "Wi art. 35 lid 2 (gegevenslevering door DUO aan het college)"
 )
 KLANTPROFIEL = Verwerkingsactiviteit(
-    "ontvangen klantprofiel COA", "Wi art. 35 lid 1; Bi art. 9.2 lid 4 (gegevens COA); zachte informatie alleen met toestemming"
+    "ontvangen klantprofiel COA",
+    "Wi art. 35 lid 1; Bi art. 9.2 lid 4 (gegevens COA); zachte informatie alleen met toestemming",
 )
 WARME_OVERDRACHT = Verwerkingsactiviteit("warme overdracht", "Wi art. 35 lid 1; Bi art. 9.2 lid 4")
 BREDE_INTAKE = Verwerkingsactiviteit("brede intake", "Wi art. 14; Bi art. 5.2")

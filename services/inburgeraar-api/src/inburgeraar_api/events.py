@@ -154,8 +154,19 @@ class OntzorgenVastgelegd(EventData):
 
 
 EVENTS: list[type[EventData]] = [
-    InburgeraarGeregistreerd, InburgeraarGewijzigd, BsnVastgelegd, PlichtgegevensOntvangen, KlantprofielOntvangen,
-    WarmeOverdrachtVastgelegd, OproepVerstuurd, OproepVerschenen, OproepNietVerschenen, OproepOnvoldoendeMeegewerkt,
-    BredeIntakeResultaatVastgelegd, LeerbaarheidstoetsVastgelegd, BredeIntakeAfgerond,
-    MaatschappelijkeBegeleidingVastgelegd, OntzorgenVastgelegd,
+    InburgeraarGeregistreerd,
+    InburgeraarGewijzigd,
+    BsnVastgelegd,
+    PlichtgegevensOntvangen,
+    KlantprofielOntvangen,
+    WarmeOverdrachtVastgelegd,
+    OproepVerstuurd,
+    OproepVerschenen,
+    OproepNietVerschenen,
+    OproepOnvoldoendeMeegewerkt,
+    BredeIntakeResultaatVastgelegd,
+    LeerbaarheidstoetsVastgelegd,
+    BredeIntakeAfgerond,
+    MaatschappelijkeBegeleidingVastgelegd,
+    OntzorgenVastgelegd,
 ]

@@ -6,7 +6,8 @@ from fastapi import FastAPI
 
 from inburgeraar_api.api import dossier, inburgeraars, intake
 from inburgeraar_api.settings import Settings
-from inburgering_kit.app import ServiceDefinition, create_app as create_service_app
+from inburgering_kit.app import ServiceDefinition
+from inburgering_kit.app import create_app as create_service_app
 
 DEFINITION = ServiceDefinition(
     name="inburgeraar-api",
@@ -22,4 +23,4 @@ DEFINITION = ServiceDefinition(
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    return create_service_app(DEFINITION, settings or Settings())  # type: ignore[call-arg]
+    return create_service_app(DEFINITION, settings or Settings())

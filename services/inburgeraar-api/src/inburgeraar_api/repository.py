@@ -96,10 +96,16 @@ class InburgeraarRepository:
             query = query.where(Inburgeraar.datum_inschrijving_brp < ingeschreven_tot)
         total = (await self.session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
         rows = (
-            await self.session.execute(
-                query.order_by(Inburgeraar.created_at.desc(), Inburgeraar.id).offset(paging.offset).limit(paging.page_size)
+            (
+                await self.session.execute(
+                    query.order_by(Inburgeraar.created_at.desc(), Inburgeraar.id)
+                    .offset(paging.offset)
+                    .limit(paging.page_size)
+                )
             )
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
         return rows, total
 
 

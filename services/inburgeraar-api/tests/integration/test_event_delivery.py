@@ -28,13 +28,13 @@ from inburgering_kit.testing.infra import Infra
 from inburgering_kit.testing.plugin import TokenFactory
 
 
-async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 30.0, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
+async def eventually(check: Callable[[], Awaitable[bool]], within: float = 30.0, what: str = "") -> None:
+    deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         if await check():
             return
         await asyncio.sleep(0.05)
-    raise AssertionError(f"not within {timeout}s: {what}")
+    raise AssertionError(f"not within {within}s: {what}")
 
 
 async def scalar(database: Database, sql: str) -> int:
@@ -56,12 +56,20 @@ async def ontvanger(database: Database, settings: Settings) -> AsyncIterator[Eve
     await nc.close()
 
     async def handler(session: AsyncSession, event: CloudEvent) -> None:
-        await session.execute(text("INSERT INTO test_ontvangen (event_id, type) VALUES (:i, :t)"),
-                              {"i": event.id, "t": event.type})
+        await session.execute(
+            text("INSERT INTO test_ontvangen (event_id, type) VALUES (:i, :t)"),
+            {"i": event.id, "t": event.type},
+        )
 
-    consumer = EventConsumer(database, settings.nats_url, durable="test-ontvanger",
-                             filter_subject="nl.inburgering.inburgeraar.>", handler=handler,
-                             stream=settings.stream_name, ack_wait=2.0)
+    consumer = EventConsumer(
+        database,
+        settings.nats_url,
+        durable="test-ontvanger",
+        filter_subject="nl.inburgering.inburgeraar.>",
+        handler=handler,
+        stream=settings.stream_name,
+        ack_wait=2.0,
+    )
     stop = asyncio.Event()
     task = asyncio.create_task(consumer.run(stop))
     yield consumer
@@ -73,9 +81,9 @@ async def register(client: httpx.AsyncClient, tokens: TokenFactory, count: int) 
     headers = tokens.headers(scopes.INBURGERAAR_SCHRIJVEN)
     body = {"doelgroep": "gezinsmigrant", "datumInschrijvingBrp": "2026-01-15"}
     for start in range(0, count, 50):
-        responses = await asyncio.gather(*(
-            client.post("/api/v1/inburgeraars", json=body, headers=headers) for _ in range(min(50, count - start))
-        ))
+        responses = await asyncio.gather(
+            *(client.post("/api/v1/inburgeraars", json=body, headers=headers) for _ in range(min(50, count - start)))
+        )
         assert all(r.status_code == 201 for r in responses)
 
 
@@ -87,9 +95,14 @@ async def assert_exactly_once(database: Database, settings: Settings, expected: 
     assert await scalar(database, "SELECT count(*) FROM outbox WHERE published_at IS NULL") == 0
     # Every outbox event handled, none twice, nothing else.
     assert await scalar(database, "SELECT count(*) FROM test_ontvangen") == expected
-    assert await scalar(
-        database, "SELECT count(*) FROM outbox o LEFT JOIN test_ontvangen t ON t.event_id = o.id::text "
-                  "WHERE t.event_id IS NULL") == 0
+    assert (
+        await scalar(
+            database,
+            "SELECT count(*) FROM outbox o LEFT JOIN test_ontvangen t ON t.event_id = o.id::text "
+            "WHERE t.event_id IS NULL",
+        )
+        == 0
+    )
     nc = await nats.connect(settings.nats_url)
     info = await nc.jetstream().stream_info(settings.stream_name)
     await nc.close()
@@ -108,13 +121,16 @@ def relay_process(settings: Settings, tokens: TokenFactory) -> subprocess.Popen[
         "INBURGERAAR_API_AUTH__PUBLIC_KEY_FILE": str(tokens.public_key),
         "INBURGERAAR_API_LOG_LEVEL": "WARNING",
     }
-    return subprocess.Popen([sys.executable, "-m", "inburgeraar_api", "relay"], env=env,  # noqa: S603
-                            stdin=subprocess.DEVNULL)
+    return subprocess.Popen([sys.executable, "-m", "inburgeraar_api", "relay"], env=env, stdin=subprocess.DEVNULL)
 
 
 class TestRelayKilledMidPublish:
     async def test_nothing_lost_nothing_doubled(
-        self, client: httpx.AsyncClient, tokens: TokenFactory, database: Database, settings: Settings,
+        self,
+        client: httpx.AsyncClient,
+        tokens: TokenFactory,
+        database: Database,
+        settings: Settings,
         ontvanger: EventConsumer,
     ) -> None:
         total = 3000
@@ -123,6 +139,7 @@ class TestRelayKilledMidPublish:
 
         relay = relay_process(settings, tokens)
         try:
+
             async def some_published() -> bool:
                 return await scalar(database, "SELECT count(*) FROM outbox WHERE published_at IS NOT NULL") > 0
 
@@ -146,8 +163,13 @@ class TestRelayKilledMidPublish:
 
 class TestNatsDown:
     async def test_events_wait_in_outbox_and_arrive_once_nats_is_back(
-        self, client: httpx.AsyncClient, tokens: TokenFactory, database: Database, settings: Settings,
-        infra: Infra, ontvanger: EventConsumer,
+        self,
+        client: httpx.AsyncClient,
+        tokens: TokenFactory,
+        database: Database,
+        settings: Settings,
+        infra: Infra,
+        ontvanger: EventConsumer,
     ) -> None:
         if infra.nats is None:
             pytest.skip("NATS is external (TEST_NATS_URL): this test stops and starts the embedded one")
@@ -172,12 +194,18 @@ class TestNatsDown:
 
 class TestSeveralRelays:
     async def test_two_relays_publish_each_event_once(
-        self, client: httpx.AsyncClient, tokens: TokenFactory, database: Database, settings: Settings,
+        self,
+        client: httpx.AsyncClient,
+        tokens: TokenFactory,
+        database: Database,
+        settings: Settings,
         ontvanger: EventConsumer,
     ) -> None:
         await register(client, tokens, 500)
         stop = asyncio.Event()
-        relays = [OutboxRelay(database, settings.nats_url, stream=settings.stream_name, batch_size=50) for _ in range(2)]
+        relays = [
+            OutboxRelay(database, settings.nats_url, stream=settings.stream_name, batch_size=50) for _ in range(2)
+        ]
         tasks = [asyncio.create_task(r.run(stop)) for r in relays]
         try:
             await assert_exactly_once(database, settings, 500)

@@ -51,10 +51,16 @@ class TestRegistreren:
     async def test_same_bsn_in_another_gemeente_is_allowed(
         self, client: httpx.AsyncClient, tokens: TokenFactory
     ) -> None:
-        a = await client.post("/api/v1/inburgeraars", json=registratie(),
-                              headers=tokens.headers(scopes.INBURGERAAR_SCHRIJVEN, gemeente="0363"))
-        b = await client.post("/api/v1/inburgeraars", json=registratie(),
-                              headers=tokens.headers(scopes.INBURGERAAR_SCHRIJVEN, gemeente="0599"))
+        a = await client.post(
+            "/api/v1/inburgeraars",
+            json=registratie(),
+            headers=tokens.headers(scopes.INBURGERAAR_SCHRIJVEN, gemeente="0363"),
+        )
+        b = await client.post(
+            "/api/v1/inburgeraars",
+            json=registratie(),
+            headers=tokens.headers(scopes.INBURGERAAR_SCHRIJVEN, gemeente="0599"),
+        )
         assert (a.status_code, b.status_code) == (201, 201)
 
     async def test_without_bsn_is_visible_state_completed_later(
@@ -65,20 +71,23 @@ class TestRegistreren:
         assert created.json()["status"] == "bsn-ontbreekt"
         waiting = await client.get("/api/v1/inburgeraars", params={"status": "bsn-ontbreekt"}, headers=headers)
         assert [r["id"] for r in waiting.json()["resultaten"]] == [created.json()["id"]]
-        completed = await client.post(f"/api/v1/inburgeraars/{created.json()['id']}/bsn", json={"bsn": BSN},
-                                      headers=headers)
+        completed = await client.post(
+            f"/api/v1/inburgeraars/{created.json()['id']}/bsn", json={"bsn": BSN}, headers=headers
+        )
         assert completed.status_code == 200
         assert completed.json()["status"] == "geregistreerd"
-        again = await client.post(f"/api/v1/inburgeraars/{created.json()['id']}/bsn", json={"bsn": ANDER_BSN},
-                                  headers=headers)
+        again = await client.post(
+            f"/api/v1/inburgeraars/{created.json()['id']}/bsn", json={"bsn": ANDER_BSN}, headers=headers
+        )
         assert again.status_code == 409
 
     async def test_invalid_input_names_every_field_and_stores_nothing(
         self, client: httpx.AsyncClient, tokens: TokenFactory, database: Database
     ) -> None:
         headers = tokens.headers(scopes.INBURGERAAR_SCHRIJVEN)
-        bad = registratie(bsn="123456789", doelgroep="toerist", datumKoppeling="gisteren",
-                          contact={"email": "geen-mail"})
+        bad = registratie(
+            bsn="123456789", doelgroep="toerist", datumKoppeling="gisteren", contact={"email": "geen-mail"}
+        )
         response = await client.post("/api/v1/inburgeraars", json=bad, headers=headers)
         assert response.status_code == 400
         assert response.headers["content-type"] == "application/problem+json"
@@ -121,15 +130,19 @@ class TestZoeken:
 
 class TestTenantIsolation:
     async def test_other_gemeente_gets_404_like_missing(self, client: httpx.AsyncClient, tokens: TokenFactory) -> None:
-        created = await client.post("/api/v1/inburgeraars", json=registratie(),
-                                    headers=tokens.headers(scopes.INBURGERAAR_SCHRIJVEN, gemeente="0363"))
+        created = await client.post(
+            "/api/v1/inburgeraars",
+            json=registratie(),
+            headers=tokens.headers(scopes.INBURGERAAR_SCHRIJVEN, gemeente="0363"),
+        )
         other = tokens.headers(scopes.INBURGERAAR_LEZEN, scopes.INBURGERAAR_SCHRIJVEN, gemeente="0599")
         foreign = await client.get(f"/api/v1/inburgeraars/{created.json()['id']}", headers=other)
         missing = await client.get(f"/api/v1/inburgeraars/{uuid.uuid4()}", headers=other)
         assert foreign.status_code == missing.status_code == 404
         assert foreign.json()["title"] == missing.json()["title"]
-        patched = await client.patch(f"/api/v1/inburgeraars/{created.json()['id']}", json={"klantregisseur": "x"},
-                                     headers=other)
+        patched = await client.patch(
+            f"/api/v1/inburgeraars/{created.json()['id']}", json={"klantregisseur": "x"}, headers=other
+        )
         assert patched.status_code == 404
         listed = await client.get("/api/v1/inburgeraars", headers=other)
         assert listed.json()["totalItems"] == 0

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from schemathesis.config import SchemathesisConfig
-from hypothesis import HealthCheck, settings as hypothesis_settings
 
 from inburgeraar_api.main import create_app
 from inburgeraar_api.scopes import ROLLEN

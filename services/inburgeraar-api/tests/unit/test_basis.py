@@ -1,7 +1,8 @@
 import pytest
+from pydantic import ValidationError
+
 from inburgeraar_api.domain.basis import Diplomawaardering, Opleiding, Taalniveau, Werkervaring
 from inburgeraar_api.domain.enums import Cefr, Opleidingsniveau
-from pydantic import ValidationError
 
 
 class TestDomeinModel:

@@ -4,6 +4,8 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import TypeAdapter, ValidationError
+
 from inburgeraar_api.domain import brede_intake
 from inburgeraar_api.domain.brede_intake import (
     VERPLICHTE_ONDERWERPEN,
@@ -22,7 +24,6 @@ from inburgeraar_api.domain.brede_intake import (
 from inburgeraar_api.domain.enums import IntakeStap, Leerroute, Onderwerp, OproepUitkomst
 from inburgeraar_api.domain.regels import REGELS
 from inburgering_kit.problems import Unprocessable
-from pydantic import TypeAdapter, ValidationError
 
 NV = OproepUitkomst.NIET_VERSCHENEN
 OM = OproepUitkomst.ONVOLDOENDE_MEEGEWERKT
@@ -143,13 +144,9 @@ class TestWeigerMedischeGegevens:
         }
         assert self._paden(data) == ["diagnose", "onderwerpen.0.medischAdvies", "gezin.kind.dsm"]
 
-    @pytest.mark.parametrize(
-        "soort", ["medisch", "Medische verklaring", "medisch-document", "MEDISCHE_VERKLARING"]
-    )
+    @pytest.mark.parametrize("soort", ["medisch", "Medische verklaring", "medisch-document", "MEDISCHE_VERKLARING"])
     def test_document_dat_zich_medisch_noemt(self, soort: str) -> None:
-        assert self._paden({"bijlagen": [{"soort": "paspoort"}, {"soort": soort, "inhoud": "..."}]}) == [
-            "bijlagen.1"
-        ]
+        assert self._paden({"bijlagen": [{"soort": "paspoort"}, {"soort": soort, "inhoud": "..."}]}) == ["bijlagen.1"]
         assert self._paden({"document": {"type": soort}}) == ["document"]
 
     def test_payload_zelf_een_medisch_document(self) -> None:
@@ -197,15 +194,11 @@ class TestVolgendeStapNaOproepen:
         if stap is IntakeStap.AFRONDEN_BIJ_AFWEZIGHEID:
             assert afwezig >= 3
         if laatste in (NV, OM):
-            assert stap is (
-                IntakeStap.AFRONDEN_BIJ_AFWEZIGHEID if afwezig >= 3 else IntakeStap.WAARSCHUWING_OF_BOETE
-            )
+            assert stap is (IntakeStap.AFRONDEN_BIJ_AFWEZIGHEID if afwezig >= 3 else IntakeStap.WAARSCHUWING_OF_BOETE)
 
     def test_volgt_de_regeltabel(self, monkeypatch: pytest.MonkeyPatch) -> None:
         twee = dataclasses.replace(REGELS.brede_intake_max_oproepen, waarde=2)
-        monkeypatch.setattr(
-            brede_intake, "REGELS", dataclasses.replace(REGELS, brede_intake_max_oproepen=twee)
-        )
+        monkeypatch.setattr(brede_intake, "REGELS", dataclasses.replace(REGELS, brede_intake_max_oproepen=twee))
         assert volgende_stap_na_oproepen([NV, NV]) is IntakeStap.AFRONDEN_BIJ_AFWEZIGHEID
 
 
@@ -265,9 +258,7 @@ class TestMagAfronden:
         assert [p.name for p in fout.value.invalid_params or []] == ["oproepen"]
 
     @given(uitkomsten_st)
-    def test_afwezigheid_alleen_vanaf_drie_keer_niet_verschenen(
-        self, uitkomsten: list[OproepUitkomst | None]
-    ) -> None:
+    def test_afwezigheid_alleen_vanaf_drie_keer_niet_verschenen(self, uitkomsten: list[OproepUitkomst | None]) -> None:
         try:
             mag_afronden(True, uitkomsten, set(), False)
             toegestaan = True

@@ -3,13 +3,12 @@ import re
 from enum import StrEnum
 
 import pytest
+
 from inburgeraar_api.domain import enums
 from inburgeraar_api.domain.enums import Doelgroep, InburgeraarStatus, Onderwerp, OproepUitkomst
 
 _ALLE_ENUMS = [
-    obj
-    for _, obj in inspect.getmembers(enums, inspect.isclass)
-    if issubclass(obj, StrEnum) and obj is not StrEnum
+    obj for _, obj in inspect.getmembers(enums, inspect.isclass) if issubclass(obj, StrEnum) and obj is not StrEnum
 ]
 
 

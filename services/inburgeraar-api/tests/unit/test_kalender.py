@@ -4,6 +4,7 @@ from datetime import date
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from inburgeraar_api.domain.kalender import plus_maanden
 
 

@@ -1,6 +1,8 @@
 from typing import Any
 
 import pytest
+from pydantic import BaseModel, ValidationError
+
 from inburgeraar_api.domain.klantprofiel import (
     Klantprofiel,
     ToestemmingOntbreekt,
@@ -11,7 +13,6 @@ from inburgeraar_api.domain.klantprofiel import (
     verschillen,
 )
 from inburgering_kit.problems import Unprocessable
-from pydantic import BaseModel, ValidationError
 
 _VOLLEDIG: dict[str, Any] = {
     "persoonsgegevens": {
@@ -155,9 +156,7 @@ class TestVerschillen:
 
     def test_pad_met_punten(self) -> None:
         nieuw = _profiel(taalvaardigheid={**_VOLLEDIG["taalvaardigheid"], "spreken": "a2"})
-        assert verschillen(_profiel(), nieuw) == [
-            Wijziging(pad="taalvaardigheid.spreken", oud="a1", nieuw="a2")
-        ]
+        assert verschillen(_profiel(), nieuw) == [Wijziging(pad="taalvaardigheid.spreken", oud="a1", nieuw="a2")]
 
     def test_diep_pad(self) -> None:
         persoon = {
@@ -169,9 +168,7 @@ class TestVerschillen:
 
     def test_lijst_als_geheel_vergeleken(self) -> None:
         wijzigingen = verschillen(_profiel(), _profiel(competenties=["nauwkeurig"]))
-        assert wijzigingen == [
-            Wijziging(pad="competenties", oud=["nauwkeurig", "samenwerken"], nieuw=["nauwkeurig"])
-        ]
+        assert wijzigingen == [Wijziging(pad="competenties", oud=["nauwkeurig", "samenwerken"], nieuw=["nauwkeurig"])]
 
     def test_blok_verschijnt_als_bladvelden(self) -> None:
         oud = _profiel(diplomawaardering=None)
@@ -191,9 +188,7 @@ class TestVerschillen:
         assert all(w.nieuw is None for w in wijzigingen)
 
     def test_eerste_versie_toont_alle_gevulde_velden(self) -> None:
-        nieuw = Klantprofiel.model_validate(
-            {"persoonsgegevens": {"geslachtsnaam": "Haddad"}, "cvGemaakt": True}
-        )
+        nieuw = Klantprofiel.model_validate({"persoonsgegevens": {"geslachtsnaam": "Haddad"}, "cvGemaakt": True})
         wijzigingen = verschillen(None, nieuw)
         assert [(w.pad, w.oud, w.nieuw) for w in wijzigingen] == [
             ("persoonsgegevens.geslachtsnaam", None, "Haddad"),

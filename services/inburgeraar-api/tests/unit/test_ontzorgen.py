@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+
 from inburgeraar_api.domain.ontzorgen import VerlengingOngeldig, controleer_verlenging, geplande_einddatum
 from inburgering_kit.problems import Unprocessable
 

@@ -2,6 +2,8 @@ from datetime import date
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
+
 from inburgeraar_api.domain.enums import Doelgroep, Omvang, PlichtMutatieSoort, PlichtOnderdeel, Termijnsoort
 from inburgeraar_api.domain.plicht import (
     PLICHT_MUTATIE,
@@ -27,7 +29,6 @@ from inburgeraar_api.domain.plicht import (
     controleer_mutatie,
 )
 from inburgering_kit.problems import Unprocessable
-from pydantic import ValidationError
 
 S = PlichtMutatieSoort
 IBP = Termijnsoort.IBP
@@ -38,9 +39,7 @@ def _vastgesteld(op: date = date(2022, 1, 10), **kw: Any) -> PlichtVastgesteld:
 
 
 def _termijn(op: date, eind: date, termijn: Termijnsoort = IBP) -> TermijnVastgesteld:
-    return TermijnVastgesteld(
-        soort=S.TERMIJN_VASTGESTELD, ingangsdatum=op, bron="DUO", termijn=termijn, einddatum=eind
-    )
+    return TermijnVastgesteld(soort=S.TERMIJN_VASTGESTELD, ingangsdatum=op, bron="DUO", termijn=termijn, einddatum=eind)
 
 
 def _gewijzigd(op: date, eind: date, termijn: Termijnsoort = IBP) -> TermijnGewijzigd:
@@ -67,9 +66,7 @@ def _verlenging(op: date, eind: date, termijn: Termijnsoort = IBP) -> Verlenging
 
 
 def _vrijstelling(op: date, omvang: Omvang, *onderdelen: PlichtOnderdeel) -> Vrijstelling:
-    return Vrijstelling(
-        soort=S.VRIJSTELLING, ingangsdatum=op, bron="DUO", omvang=omvang, onderdelen=onderdelen
-    )
+    return Vrijstelling(soort=S.VRIJSTELLING, ingangsdatum=op, bron="DUO", omvang=omvang, onderdelen=onderdelen)
 
 
 def _vervallen(op: date) -> PlichtVervallen:
@@ -207,9 +204,7 @@ class TestBepaalPlichtstand:
             [
                 _vastgesteld(),
                 _vrijstelling(date(2022, 2, 1), Omvang.GEDEELTELIJKE, PlichtOnderdeel.PVT),
-                _vrijstelling(
-                    date(2022, 3, 1), Omvang.GEDEELTELIJKE, PlichtOnderdeel.MAP, PlichtOnderdeel.LEZEN
-                ),
+                _vrijstelling(date(2022, 3, 1), Omvang.GEDEELTELIJKE, PlichtOnderdeel.MAP, PlichtOnderdeel.LEZEN),
             ]
         )
         assert stand.vrijstelling is not None
@@ -270,9 +265,7 @@ class TestBepaalPlichtstand:
             doelgroep=Doelgroep.GEZINSMIGRANT,
             reden="ander verblijfsdoel",
         )
-        stand = bepaal_plichtstand(
-            [_vastgesteld(doelgroep=Doelgroep.ASIELMIGRANT, verblijfsdoel="asiel"), wijziging]
-        )
+        stand = bepaal_plichtstand([_vastgesteld(doelgroep=Doelgroep.ASIELMIGRANT, verblijfsdoel="asiel"), wijziging])
         assert stand.doelgroep is Doelgroep.GEZINSMIGRANT
         assert stand.verblijfsdoel == "asiel"
 
@@ -357,9 +350,7 @@ class TestControleerMutatie:
 
     @pytest.mark.parametrize("maak", [_gewijzigd, _verlenging], ids=["termijn-gewijzigd", "verlenging"])
     def test_wijziging_van_nooit_vastgestelde_termijn_geweigerd(self, maak: Any) -> None:
-        stand = bepaal_plichtstand(
-            [_vastgesteld(), _termijn(date(2022, 3, 1), date(2025, 3, 1), Termijnsoort.PVT)]
-        )
+        stand = bepaal_plichtstand([_vastgesteld(), _termijn(date(2022, 3, 1), date(2025, 3, 1), Termijnsoort.PVT)])
         with pytest.raises(TermijnNietVastgesteld) as fout:
             controleer_mutatie(stand, maak(date(2023, 1, 1), date(2026, 1, 1), IBP))
         assert fout.value.code == "termijn-niet-vastgesteld"

@@ -2,6 +2,7 @@ from dataclasses import FrozenInstanceError
 from decimal import Decimal
 
 import pytest
+
 from inburgeraar_api.domain.enums import Eenheid
 from inburgeraar_api.domain.regels import REGELS, REGELS_VERSIE, Regel
 

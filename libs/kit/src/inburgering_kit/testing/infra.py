@@ -13,7 +13,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from inburgering_kit.db import database_url_for, ensure_database
+import asyncpg
+
+from inburgering_kit.db import database_url_for, ensure_database, plain_url
 from inburgering_kit.embedded import EmbeddedNats, EmbeddedPostgres, free_port
 from inburgering_kit.migrations import upgrade
 
@@ -61,10 +63,6 @@ class Infra:
 
 
 async def _recreate(server_url: str, name: str) -> None:
-    import asyncpg
-
-    from inburgering_kit.db import plain_url
-
     conn = await asyncpg.connect(plain_url(server_url))
     try:
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

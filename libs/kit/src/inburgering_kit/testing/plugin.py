@@ -40,8 +40,15 @@ class TokenFactory:
         ttl_seconds: int = 3600,
     ) -> str:
         return mint_token(
-            self._pem, issuer=TEST_ISSUER, audience=TEST_AUDIENCE, client_id=client_id, scopes=scopes,
-            gemeente_code=gemeente, aanbieder_id=aanbieder_id, user=user, ttl_seconds=ttl_seconds,
+            self._pem,
+            issuer=TEST_ISSUER,
+            audience=TEST_AUDIENCE,
+            client_id=client_id,
+            scopes=scopes,
+            gemeente_code=gemeente,
+            aanbieder_id=aanbieder_id,
+            user=user,
+            ttl_seconds=ttl_seconds,
         )
 
     def headers(self, *scopes: str, **kwargs: str | None) -> dict[str, str]:
@@ -57,9 +64,15 @@ async def truncate_all(database: Database) -> None:
     """Isolation between tests that commit for real (relays, consumers, HTTP requests)."""
     async with database.engine.begin() as conn:
         tables = (
-            await conn.execute(
-                text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'")
+            (
+                await conn.execute(
+                    text(
+                        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+                    )
+                )
             )
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
         if tables:
             await conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE"))

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Path, Response, status
 
 from inburgeraar_api import scopes
-from inburgeraar_api.api.deps import GeenMedischeGegevens
+from inburgeraar_api.api.deps import GeenMedischeGegevens, idempotentie_eigenaar
 from inburgeraar_api.api.params import InburgeraarId
 from inburgeraar_api.api.schemas import (
     BegeleidingOnderdeelCreate,
@@ -31,39 +31,75 @@ from inburgering_kit.idempotency import IdempotencyDep
 router = APIRouter(prefix="/inburgeraars/{inburgeraarId:uuid}")
 
 
-def _ctx(scope: str) -> type[RequestContext]:
-    return Annotated[RequestContext, Depends(context(scope))]  # type: ignore[return-value]
+BegeleidingLezen = Annotated[RequestContext, Depends(context(scopes.BEGELEIDING_LEZEN))]
+BegeleidingSchrijven = Annotated[RequestContext, Depends(context(scopes.BEGELEIDING_SCHRIJVEN))]
+KlantprofielLezen = Annotated[RequestContext, Depends(context(scopes.KLANTPROFIEL_LEZEN))]
+KlantprofielSchrijven = Annotated[RequestContext, Depends(context(scopes.KLANTPROFIEL_SCHRIJVEN))]
+OntzorgenLezen = Annotated[RequestContext, Depends(context(scopes.ONTZORGEN_LEZEN))]
+OntzorgenSchrijven = Annotated[RequestContext, Depends(context(scopes.ONTZORGEN_SCHRIJVEN))]
+OverdrachtLezen = Annotated[RequestContext, Depends(context(scopes.OVERDRACHT_LEZEN))]
+OverdrachtSchrijven = Annotated[RequestContext, Depends(context(scopes.OVERDRACHT_SCHRIJVEN))]
+PlichtLezen = Annotated[RequestContext, Depends(context(scopes.PLICHT_LEZEN))]
+PlichtSchrijven = Annotated[RequestContext, Depends(context(scopes.PLICHT_SCHRIJVEN))]
 
 
 # ---- Plicht ----
 
-@router.post("/plicht-mutaties", status_code=status.HTTP_201_CREATED, tags=["Inburgeringsplicht"],
-             operation_id="plicht_mutatie_create",
-             summary="Een feit over de inburgeringsplicht van DUO vastleggen (plicht, vrijstelling, termijn, ...)")
+
+@router.post(
+    "/plicht-mutaties",
+    status_code=status.HTTP_201_CREATED,
+    tags=["Inburgeringsplicht"],
+    operation_id="plicht_mutatie_create",
+    summary="Een feit over de inburgeringsplicht van DUO vastleggen (plicht, vrijstelling, termijn, ...)",
+)
 async def plicht_mutatie(
-    inburgeraar_id: InburgeraarId, mutatie: Annotated[PlichtMutatie, Body()], ctx: _ctx(scopes.PLICHT_SCHRIJVEN),
+    inburgeraar_id: InburgeraarId,
+    mutatie: Annotated[PlichtMutatie, Body()],
+    ctx: PlichtSchrijven,
     idem: IdempotencyDep,
 ) -> PlichtRead:
-    return await idem.run(ctx.session, ctx.principal.client_id, mutatie, 201,  # type: ignore[return-value]
-                          lambda: plicht.ontvang(ctx, inburgeraar_id, mutatie))
+    return await idem.run(
+        ctx.session,
+        idempotentie_eigenaar(ctx),
+        mutatie,
+        201,  # type: ignore[return-value]
+        lambda: plicht.ontvang(ctx, inburgeraar_id, mutatie),
+    )
 
 
-@router.get("/plicht", tags=["Inburgeringsplicht"], operation_id="plicht_read",
-            summary="De huidige plicht met alle mutaties, elk met datum en bron")
-async def plicht_lees(inburgeraar_id: InburgeraarId, ctx: _ctx(scopes.PLICHT_LEZEN)) -> PlichtRead:
+@router.get(
+    "/plicht",
+    tags=["Inburgeringsplicht"],
+    operation_id="plicht_read",
+    summary="De huidige plicht met alle mutaties, elk met datum en bron",
+)
+async def plicht_lees(inburgeraar_id: InburgeraarId, ctx: PlichtLezen) -> PlichtRead:
     return await plicht.lees(ctx, inburgeraar_id)
 
 
 # ---- Klantprofiel ----
 
-@router.post("/klantprofielen", status_code=status.HTTP_201_CREATED, tags=["Klantprofiel"],
-             operation_id="klantprofiel_create",
-             summary="Een (nieuwe versie van het) klantprofiel van het COA ontvangen",
-             responses={200: {"description": "Ongewijzigd ten opzichte van de laatste versie; geen nieuwe versie.",
-                              "model": KlantprofielVersieRead}})
+
+@router.post(
+    "/klantprofielen",
+    status_code=status.HTTP_201_CREATED,
+    tags=["Klantprofiel"],
+    operation_id="klantprofiel_create",
+    summary="Een (nieuwe versie van het) klantprofiel van het COA ontvangen",
+    responses={
+        200: {
+            "description": "Ongewijzigd ten opzichte van de laatste versie; geen nieuwe versie.",
+            "model": KlantprofielVersieRead,
+        }
+    },
+)
 async def klantprofiel_ontvang(
-    inburgeraar_id: InburgeraarId, body: KlantprofielAanlevering, ctx: _ctx(scopes.KLANTPROFIEL_SCHRIJVEN),
-    response: Response, _: GeenMedischeGegevens,
+    inburgeraar_id: InburgeraarId,
+    body: KlantprofielAanlevering,
+    ctx: KlantprofielSchrijven,
+    response: Response,
+    _: GeenMedischeGegevens,
 ) -> KlantprofielVersieRead:
     versie, nieuw = await klantprofiel.ontvang(ctx, inburgeraar_id, body.profiel, body.bron)
     if not nieuw:
@@ -71,79 +107,133 @@ async def klantprofiel_ontvang(
     return versie
 
 
-@router.get("/klantprofielen", tags=["Klantprofiel"], operation_id="klantprofiel_list",
-            summary="Alle versies van het klantprofiel, met wat er per versie veranderde")
+@router.get(
+    "/klantprofielen",
+    tags=["Klantprofiel"],
+    operation_id="klantprofiel_list",
+    summary="Alle versies van het klantprofiel, met wat er per versie veranderde",
+)
 async def klantprofiel_versies(
-    inburgeraar_id: InburgeraarId, ctx: _ctx(scopes.KLANTPROFIEL_LEZEN)
+    inburgeraar_id: InburgeraarId, ctx: KlantprofielLezen
 ) -> list[KlantprofielVersieSamenvatting]:
     return await klantprofiel.versies(ctx, inburgeraar_id)
 
 
-@router.get("/klantprofielen/{versie}", tags=["Klantprofiel"], operation_id="klantprofiel_read",
-            summary="Eén versie van het klantprofiel")
+@router.get(
+    "/klantprofielen/{versie}",
+    tags=["Klantprofiel"],
+    operation_id="klantprofiel_read",
+    summary="Eén versie van het klantprofiel",
+)
 async def klantprofiel_versie(
-    inburgeraar_id: InburgeraarId, versie: Annotated[int, Path(ge=1, le=100_000)], ctx: _ctx(scopes.KLANTPROFIEL_LEZEN)
+    inburgeraar_id: InburgeraarId,
+    versie: Annotated[int, Path(ge=1, le=100_000)],
+    ctx: KlantprofielLezen,
 ) -> KlantprofielVersieRead:
     return await klantprofiel.versie(ctx, inburgeraar_id, versie)
 
 
 # ---- Warme overdracht ----
 
-@router.post("/warme-overdrachten", status_code=status.HTTP_201_CREATED, tags=["Warme overdracht"],
-             operation_id="warme_overdracht_create", summary="De warme overdracht vastleggen")
+
+@router.post(
+    "/warme-overdrachten",
+    status_code=status.HTTP_201_CREATED,
+    tags=["Warme overdracht"],
+    operation_id="warme_overdracht_create",
+    summary="De warme overdracht vastleggen",
+)
 async def warme_overdracht(
-    inburgeraar_id: InburgeraarId, body: WarmeOverdracht, ctx: _ctx(scopes.OVERDRACHT_SCHRIJVEN),
-    idem: IdempotencyDep, _: GeenMedischeGegevens,
+    inburgeraar_id: InburgeraarId,
+    body: WarmeOverdracht,
+    ctx: OverdrachtSchrijven,
+    idem: IdempotencyDep,
+    _: GeenMedischeGegevens,
 ) -> WarmeOverdrachtRead:
-    return await idem.run(ctx.session, ctx.principal.client_id, body, 201,  # type: ignore[return-value]
-                          lambda: overdracht.leg_vast(ctx, inburgeraar_id, body))
+    return await idem.run(
+        ctx.session,
+        idempotentie_eigenaar(ctx),
+        body,
+        201,  # type: ignore[return-value]
+        lambda: overdracht.leg_vast(ctx, inburgeraar_id, body),
+    )
 
 
-@router.get("/warme-overdrachten", tags=["Warme overdracht"], operation_id="warme_overdracht_list",
-            summary="De vastgelegde warme overdrachten")
-async def warme_overdrachten(inburgeraar_id: InburgeraarId, ctx: _ctx(scopes.OVERDRACHT_LEZEN)) -> list[WarmeOverdrachtRead]:
+@router.get(
+    "/warme-overdrachten",
+    tags=["Warme overdracht"],
+    operation_id="warme_overdracht_list",
+    summary="De vastgelegde warme overdrachten",
+)
+async def warme_overdrachten(inburgeraar_id: InburgeraarId, ctx: OverdrachtLezen) -> list[WarmeOverdrachtRead]:
     return await overdracht.lijst(ctx, inburgeraar_id)
 
 
 # ---- Maatschappelijke begeleiding ----
 
-@router.post("/maatschappelijke-begeleiding", status_code=status.HTTP_201_CREATED,
-             tags=["Maatschappelijke begeleiding"], operation_id="begeleiding_create",
-             summary="Een onderdeel van de maatschappelijke begeleiding vastleggen (asielmigranten)")
+
+@router.post(
+    "/maatschappelijke-begeleiding",
+    status_code=status.HTTP_201_CREATED,
+    tags=["Maatschappelijke begeleiding"],
+    operation_id="begeleiding_create",
+    summary="Een onderdeel van de maatschappelijke begeleiding vastleggen (asielmigranten)",
+)
 async def begeleiding_onderdeel(
-    inburgeraar_id: InburgeraarId, body: BegeleidingOnderdeelCreate, ctx: _ctx(scopes.BEGELEIDING_SCHRIJVEN),
-    idem: IdempotencyDep, _: GeenMedischeGegevens,
+    inburgeraar_id: InburgeraarId,
+    body: BegeleidingOnderdeelCreate,
+    ctx: BegeleidingSchrijven,
+    idem: IdempotencyDep,
+    _: GeenMedischeGegevens,
 ) -> BegeleidingOnderdeelRead:
-    return await idem.run(ctx.session, ctx.principal.client_id, body, 201,  # type: ignore[return-value]
-                          lambda: begeleiding.leg_vast(ctx, inburgeraar_id, body))
+    return await idem.run(
+        ctx.session,
+        idempotentie_eigenaar(ctx),
+        body,
+        201,  # type: ignore[return-value]
+        lambda: begeleiding.leg_vast(ctx, inburgeraar_id, body),
+    )
 
 
-@router.get("/maatschappelijke-begeleiding", tags=["Maatschappelijke begeleiding"], operation_id="begeleiding_list",
-            summary="De onderdelen van de maatschappelijke begeleiding")
+@router.get(
+    "/maatschappelijke-begeleiding",
+    tags=["Maatschappelijke begeleiding"],
+    operation_id="begeleiding_list",
+    summary="De onderdelen van de maatschappelijke begeleiding",
+)
 async def begeleiding_onderdelen(
-    inburgeraar_id: InburgeraarId, ctx: _ctx(scopes.BEGELEIDING_LEZEN)
+    inburgeraar_id: InburgeraarId, ctx: BegeleidingLezen
 ) -> list[BegeleidingOnderdeelRead]:
     return await begeleiding.lijst(ctx, inburgeraar_id)
 
 
 # ---- Financieel ontzorgen ----
 
-@router.put("/ontzorgen", tags=["Financieel ontzorgen"], operation_id="ontzorgen_put",
-            summary="Financieel ontzorgen vastleggen; de geplande einddatum volgt uit de start (6 maanden)")
+
+@router.put(
+    "/ontzorgen",
+    tags=["Financieel ontzorgen"],
+    operation_id="ontzorgen_put",
+    summary="Financieel ontzorgen vastleggen; de geplande einddatum volgt uit de start (6 maanden)",
+)
 async def ontzorgen_vastleggen(
-    inburgeraar_id: InburgeraarId, body: OntzorgenCreate, ctx: _ctx(scopes.ONTZORGEN_SCHRIJVEN)
+    inburgeraar_id: InburgeraarId, body: OntzorgenCreate, ctx: OntzorgenSchrijven
 ) -> OntzorgenRead:
     return await ontzorgen.leg_vast(ctx, inburgeraar_id, body)
 
 
-@router.post("/ontzorgen/_verlengen", tags=["Financieel ontzorgen"], operation_id="ontzorgen_verleng",
-             summary="Financieel ontzorgen verlengen")
+@router.post(
+    "/ontzorgen/_verlengen",
+    tags=["Financieel ontzorgen"],
+    operation_id="ontzorgen_verleng",
+    summary="Financieel ontzorgen verlengen",
+)
 async def ontzorgen_verlengen(
-    inburgeraar_id: InburgeraarId, body: OntzorgenVerlenging, ctx: _ctx(scopes.ONTZORGEN_SCHRIJVEN)
+    inburgeraar_id: InburgeraarId, body: OntzorgenVerlenging, ctx: OntzorgenSchrijven
 ) -> OntzorgenRead:
     return await ontzorgen.verleng(ctx, inburgeraar_id, body)
 
 
 @router.get("/ontzorgen", tags=["Financieel ontzorgen"], operation_id="ontzorgen_read", summary="Financieel ontzorgen")
-async def ontzorgen_lees(inburgeraar_id: InburgeraarId, ctx: _ctx(scopes.ONTZORGEN_LEZEN)) -> OntzorgenRead:
+async def ontzorgen_lees(inburgeraar_id: InburgeraarId, ctx: OntzorgenLezen) -> OntzorgenRead:
     return await ontzorgen.lees(ctx, inburgeraar_id)

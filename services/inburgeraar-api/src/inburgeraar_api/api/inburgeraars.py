@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
-from inburgeraar_api.api.params import InburgeraarId
-
 from inburgeraar_api import scopes
-from inburgeraar_api.api.schemas import BsnVastleggen, InburgeraarCreate, InburgeraarRead, InburgeraarUpdate, InburgeraarZoek
+from inburgeraar_api.api.deps import idempotentie_eigenaar
+from inburgeraar_api.api.params import InburgeraarId
+from inburgeraar_api.api.schemas import (
+    BsnVastleggen,
+    InburgeraarCreate,
+    InburgeraarRead,
+    InburgeraarUpdate,
+    InburgeraarZoek,
+)
 from inburgeraar_api.domain.enums import Doelgroep, InburgeraarStatus
 from inburgeraar_api.services import registratie
 from inburgering_kit.bsn import Bsn
-from inburgering_kit.types import TEXT_PATTERN, Datum
 from inburgering_kit.context import RequestContext, context
 from inburgering_kit.idempotency import IdempotencyDep
 from inburgering_kit.pagination import Page, PageParams, Paging
+from inburgering_kit.types import TEXT_PATTERN, Datum
 
 router = APIRouter(prefix="/inburgeraars", tags=["Inburgeraars"])
 
@@ -26,12 +31,18 @@ Schrijven = Annotated[RequestContext, Depends(context(scopes.INBURGERAAR_SCHRIJV
 
 
 @router.post(
-    "", status_code=status.HTTP_201_CREATED, operation_id="inburgeraar_registreer",
+    "",
+    status_code=status.HTTP_201_CREATED,
+    operation_id="inburgeraar_registreer",
     summary="Een inburgeraar registreren (bij koppeling of BRP-inschrijving)",
-    responses={201: {"headers": {"Location": {"description": "URL van de nieuwe inburgeraar.", "schema": {"type": "string"}}}}},
+    responses={
+        201: {"headers": {"Location": {"description": "URL van de nieuwe inburgeraar.", "schema": {"type": "string"}}}}
+    },
 )
-async def registreer(body: InburgeraarCreate, ctx: Schrijven, idem: IdempotencyDep, response: Response) -> InburgeraarRead:
-    if (replay := await idem.replay(ctx.session, ctx.principal.client_id, body)) is not None:
+async def registreer(
+    body: InburgeraarCreate, ctx: Schrijven, idem: IdempotencyDep, response: Response
+) -> InburgeraarRead:
+    if (replay := await idem.replay(ctx.session, idempotentie_eigenaar(ctx), body)) is not None:
         return replay  # type: ignore[return-value]
     result = InburgeraarRead.model_validate(await registratie.registreer(ctx, body))
     response.headers["Location"] = f"{ctx.api_prefix}{registratie.pad(result.id)}"
@@ -50,14 +61,20 @@ async def lijst(
     ingeschreven_tot: Annotated[Datum | None, Query(alias="ingeschrevenTot")] = None,
 ) -> Page[InburgeraarRead]:
     rows, total = await registratie.lijst(
-        ctx, paging, doelgroep=doelgroep.value if doelgroep else None, status=status_.value if status_ else None,
-        klantregisseur=klantregisseur, ingeschreven_vanaf=ingeschreven_vanaf, ingeschreven_tot=ingeschreven_tot,
+        ctx,
+        paging,
+        doelgroep=doelgroep.value if doelgroep else None,
+        status=status_.value if status_ else None,
+        klantregisseur=klantregisseur,
+        ingeschreven_vanaf=ingeschreven_vanaf,
+        ingeschreven_tot=ingeschreven_tot,
     )
     return Page[InburgeraarRead].of([InburgeraarRead.model_validate(r) for r in rows], total, paging)
 
 
 @router.post(
-    "/_zoek", operation_id="inburgeraar_zoek",
+    "/_zoek",
+    operation_id="inburgeraar_zoek",
     summary="Een inburgeraar zoeken op BSN (het BSN gaat in de body, nooit in de URL)",
 )
 async def zoek(body: InburgeraarZoek, ctx: Lezen) -> Page[InburgeraarRead]:
@@ -71,13 +88,19 @@ async def lees(inburgeraar_id: InburgeraarId, ctx: Lezen) -> InburgeraarRead:
     return InburgeraarRead.model_validate(await registratie.raadpleeg(ctx, inburgeraar_id))
 
 
-@router.patch("/{inburgeraarId:uuid}", operation_id="inburgeraar_update",
-              summary="Gegevens van een inburgeraar wijzigen (alleen de meegegeven velden)")
+@router.patch(
+    "/{inburgeraarId:uuid}",
+    operation_id="inburgeraar_update",
+    summary="Gegevens van een inburgeraar wijzigen (alleen de meegegeven velden)",
+)
 async def wijzig(inburgeraar_id: InburgeraarId, body: InburgeraarUpdate, ctx: Schrijven) -> InburgeraarRead:
     return InburgeraarRead.model_validate(await registratie.wijzig(ctx, inburgeraar_id, body))
 
 
-@router.post("/{inburgeraarId:uuid}/bsn", operation_id="inburgeraar_bsn_vastleggen",
-             summary="Het BSN vastleggen van een inburgeraar die op `bsn-ontbreekt` staat")
+@router.post(
+    "/{inburgeraarId:uuid}/bsn",
+    operation_id="inburgeraar_bsn_vastleggen",
+    summary="Het BSN vastleggen van een inburgeraar die op `bsn-ontbreekt` staat",
+)
 async def leg_bsn_vast(inburgeraar_id: InburgeraarId, body: BsnVastleggen, ctx: Schrijven) -> InburgeraarRead:
     return InburgeraarRead.model_validate(await registratie.leg_bsn_vast(ctx, inburgeraar_id, Bsn(str(body.bsn))))

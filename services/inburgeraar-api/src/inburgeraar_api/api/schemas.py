@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field
 
 from inburgeraar_api.domain.basis import Diplomawaardering, Opleiding, Taalniveau, Werkervaring
 from inburgeraar_api.domain.brede_intake import IntakeResultaat, Leerbaarheidstoets, VveKind
@@ -15,10 +14,10 @@ from inburgeraar_api.domain.klantprofiel import Adres, Email, Klantprofiel, Tele
 from inburgeraar_api.domain.overdracht import WarmeOverdracht
 from inburgeraar_api.domain.plicht import PlichtMutatie, PlichtStand
 from inburgering_kit.bsn import BsnField
-from inburgering_kit.types import Datum, Tijdstip, tekst
 from inburgering_kit.schemas import ApiModel
+from inburgering_kit.types import Datum, Tijdstip, tekst
 
-Naam = tekst(200)
+Naam = Annotated[str, tekst(200)]
 
 
 class Contactgegevens(ApiModel):
@@ -27,13 +26,14 @@ class Contactgegevens(ApiModel):
     telefoonnummer: Telefoon | None = None
     email: Email | None = None
     adres: Adres | None = None
-    voorkeurstaal: tekst(50) | None = None
+    voorkeurstaal: Annotated[str, tekst(50)] | None = None
 
 
 class InburgeraarCreate(ApiModel):
     bsn: BsnField | None = Field(
         default=None,
-        description="Ontbreekt het BSN nog, dan staat de inburgeraar zichtbaar op `bsn-ontbreekt` tot het is vastgelegd.",
+        description="Ontbreekt het BSN nog, dan staat de inburgeraar zichtbaar op `bsn-ontbreekt` "
+        "tot het is vastgelegd.",
     )
     doelgroep: Doelgroep
     nareiziger: bool = Field(default=False, description="Nareizigers zijn asielmigranten.")
@@ -107,7 +107,7 @@ class KlantprofielVersieRead(KlantprofielVersieSamenvatting):
 
 
 class KlantprofielAanlevering(ApiModel):
-    bron: tekst(50) = "COA"
+    bron: Annotated[str, tekst(50)] = "COA"
     profiel: Klantprofiel
 
 
@@ -130,7 +130,7 @@ class OproepCreate(ApiModel):
 
 class OproepUitkomstCreate(ApiModel):
     uitkomst: OproepUitkomst
-    toelichting: tekst(2000) | None = None
+    toelichting: Annotated[str, tekst(2000)] | None = None
 
 
 class OproepRead(ApiModel):
@@ -145,7 +145,7 @@ class OproepRead(ApiModel):
 class IntakegesprekCreate(ApiModel):
     datum: Datum
     gevoerd_door: Naam
-    samenvatting: tekst(4000) | None = None
+    samenvatting: Annotated[str, tekst(4000)] | None = None
 
 
 class IntakegesprekRead(IntakegesprekCreate):
@@ -185,8 +185,8 @@ class BredeIntakeRead(ApiModel):
 
 class BegeleidingOnderdeelCreate(ApiModel):
     onderdeel: Naam = Field(description="Naam van het onderdeel, bijvoorbeeld 'wonen' of 'zorgverzekering'.")
-    inhoud: tekst(2000)
-    doel: tekst(2000)
+    inhoud: Annotated[str, tekst(2000)]
+    doel: Annotated[str, tekst(2000)]
     startdatum: Datum
     einddatum: Datum | None = None
     aanbieder: Naam
@@ -200,7 +200,7 @@ class BegeleidingOnderdeelRead(BegeleidingOnderdeelCreate):
 
 
 class OntzorgenCreate(ApiModel):
-    beschikking_referentie: tekst(100) = Field(
+    beschikking_referentie: Annotated[str, tekst(100)] = Field(
         description="Kenmerk van de Participatiewet-beschikking."
     )
     startdatum: Datum = Field(description="De dag waarop het recht op bijstand ontstaat.")

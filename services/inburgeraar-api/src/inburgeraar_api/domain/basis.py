@@ -11,15 +11,13 @@ fields (an unknown field is an error the sender must see, not data silently drop
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
-from inburgering_kit.types import Datum, tekst
-
 from inburgeraar_api.domain.enums import Cefr, Opleidingsniveau
+from inburgering_kit.types import Datum, tekst
 
 
 class DomeinModel(BaseModel):
@@ -35,10 +33,10 @@ class DomeinModel(BaseModel):
 
 # Every free text is bounded: unbounded text is a storage and abuse risk, and these limits are generous for
 # what a consulent writes. Whitespace-only text counts as absent.
-KorteTekst = tekst(200)
-Tekst = tekst(2000)
-LangeTekst = tekst(4000)
-Land = tekst(100)
+KorteTekst = Annotated[str, tekst(200)]
+Tekst = Annotated[str, tekst(2000)]
+LangeTekst = Annotated[str, tekst(4000)]
+Land = Annotated[str, tekst(100)]
 Jaren = Annotated[int, Field(ge=0, le=80)]
 Geboortejaar = Annotated[int, Field(ge=1900, le=2100)]
 

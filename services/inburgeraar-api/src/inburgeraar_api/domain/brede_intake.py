@@ -10,24 +10,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import date
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal
 
-from inburgering_kit.problems import InvalidParam, Unprocessable, invalid
-from pydantic import Discriminator, Field, Tag, model_validator
+from pydantic import Discriminator, Field, Tag
 
-from inburgering_kit.types import Datum, Tijdstip
 from inburgeraar_api.domain.basis import DomeinModel, Geboortejaar, KorteTekst, LangeTekst, Tekst
 from inburgeraar_api.domain.enums import IntakeStap, Leerroute, Onderwerp, OproepUitkomst
 from inburgeraar_api.domain.regels import REGELS
+from inburgering_kit.problems import InvalidParam, Unprocessable, invalid
+from inburgering_kit.types import Datum
 
 _BRON_GEZONDHEID = "handreiking-gegevensverwerking-privacy.txt, Bijzondere persoonsgegevens (Gezondheid)"
 
 # --- Results -----------------------------------------------------------------------------------------
 
-GEZONDHEID_ONDERWERPEN: frozenset[Onderwerp] = frozenset(
-    {Onderwerp.FYSIEKE_GEZONDHEID, Onderwerp.MENTALE_GEZONDHEID}
-)
+GEZONDHEID_ONDERWERPEN: frozenset[Onderwerp] = frozenset({Onderwerp.FYSIEKE_GEZONDHEID, Onderwerp.MENTALE_GEZONDHEID})
 
 
 class OnderwerpResultaat(DomeinModel):
@@ -35,9 +32,17 @@ class OnderwerpResultaat(DomeinModel):
 
     # The health topics are excluded in the type itself, so the contract says what the validator enforces.
     onderwerp: Literal[
-        Onderwerp.LEERBAARHEID, Onderwerp.OPLEIDING, Onderwerp.WERKERVARING, Onderwerp.PRAKTISCHE_COMPETENTIES,
-        Onderwerp.WERKNEMERSVAARDIGHEDEN, Onderwerp.TAALNIVEAU, Onderwerp.MOTIVATIE_INTERESSES,
-        Onderwerp.ZELFREDZAAMHEID, Onderwerp.DIGITALE_VAARDIGHEDEN, Onderwerp.GEZINSSITUATIE, Onderwerp.SOCIAAL_NETWERK,
+        Onderwerp.LEERBAARHEID,
+        Onderwerp.OPLEIDING,
+        Onderwerp.WERKERVARING,
+        Onderwerp.PRAKTISCHE_COMPETENTIES,
+        Onderwerp.WERKNEMERSVAARDIGHEDEN,
+        Onderwerp.TAALNIVEAU,
+        Onderwerp.MOTIVATIE_INTERESSES,
+        Onderwerp.ZELFREDZAAMHEID,
+        Onderwerp.DIGITALE_VAARDIGHEDEN,
+        Onderwerp.GEZINSSITUATIE,
+        Onderwerp.SOCIAAL_NETWERK,
     ]
     bevindingen: LangeTekst
     aandachtspunten: Annotated[tuple[KorteTekst, ...], Field(max_length=20)] = ()
@@ -156,8 +161,7 @@ def weiger_medische_gegevens(data: Mapping[str, Any]) -> None:
             f"weigert ze zonder te registreren ({_BRON_GEZONDHEID}). Leg alleen omstandigheden vast die het "
             "traject raken.",
             invalid_params=[
-                invalid(pad, "medische gegevens worden niet opgeslagen", "medische-gegevens")
-                for pad in gevonden
+                invalid(pad, "medische gegevens worden niet opgeslagen", "medische-gegevens") for pad in gevonden
             ],
         )
 
@@ -265,9 +269,7 @@ def mag_afronden(
     ontbreekt: list[InvalidParam] = []
     if OproepUitkomst.VERSCHENEN not in uitkomsten:
         ontbreekt.append(
-            invalid(
-                "oproepen", "de inburgeraar is op geen enkele oproep verschenen", "geen-verschenen-oproep"
-            )
+            invalid("oproepen", "de inburgeraar is op geen enkele oproep verschenen", "geen-verschenen-oproep")
         )
     if not leerbaarheidstoets_vastgelegd:
         ontbreekt.append(invalid("leerbaarheidstoets", "de uitslag is niet vastgelegd", "ontbreekt"))
@@ -296,8 +298,6 @@ def _mag_afronden_bij_afwezigheid(uitkomsten: Sequence[OproepUitkomst | None]) -
             f"Afronden bij afwezigheid mag pas na {nodig} oproepen waarop de inburgeraar niet verscheen; "
             f"dat waren er {afwezig} ({REGELS.brede_intake_max_oproepen.bron}).",
             invalid_params=[
-                invalid(
-                    "oproepen", f"{afwezig} van de {nodig} oproepen zonder verschijnen", "te-weinig-oproepen"
-                )
+                invalid("oproepen", f"{afwezig} van de {nodig} oproepen zonder verschijnen", "te-weinig-oproepen")
             ],
         )

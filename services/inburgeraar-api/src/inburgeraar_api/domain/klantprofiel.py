@@ -15,13 +15,9 @@ JSON: lowerCamelCase (see `basis`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Annotated, Self
 
-from inburgering_kit.problems import InvalidParam, Unprocessable, invalid
 from pydantic import Field, JsonValue, StringConstraints, model_validator
-
-from inburgering_kit.types import Datum, tekst
 
 from inburgeraar_api.domain.basis import (
     Diplomawaardering,
@@ -34,13 +30,16 @@ from inburgeraar_api.domain.basis import (
     Werkervaring,
 )
 from inburgeraar_api.domain.enums import Cefr, Introductiemodule, Relatie
+from inburgering_kit.problems import InvalidParam, Unprocessable, invalid
+from inburgering_kit.types import Datum, tekst
 
 Postcode = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{3} ?[A-Za-z]{2}$")]
 Telefoon = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 ()-]{5,19}$")]
 Email = Annotated[
-    str, StringConstraints(max_length=254, pattern=r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
+    str,
+    StringConstraints(max_length=254, pattern=r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$"),
 ]
-Toevoeging = tekst(10)
+Toevoeging = Annotated[str, tekst(10)]
 _MAX_ITEMS = 50
 
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from inburgering_kit.problems import InvalidParam, Unprocessable, invalid
-
 from inburgeraar_api.domain.kalender import plus_maanden
 from inburgeraar_api.domain.regels import REGELS
+from inburgering_kit.problems import InvalidParam, Unprocessable, invalid
 
 
 class VerlengingOngeldig(Unprocessable):
@@ -41,9 +40,7 @@ def controleer_verlenging(start: date, geplande_eind: date, verlengd_tot: date) 
             )
         )
     if verlengd_tot <= max(geplande_eind, wettelijk_eind):
-        fouten.append(
-            invalid("verlengdTot", "ligt niet na de geplande einddatum", "niet-na-geplande-einddatum")
-        )
+        fouten.append(invalid("verlengdTot", "ligt niet na de geplande einddatum", "niet-na-geplande-einddatum"))
     if fouten:
         raise VerlengingOngeldig(
             f"Ontzorgen duurt ten minste {REGELS.ontzorgen_duur.waarde} maanden vanaf {start} (tot "

@@ -3,15 +3,14 @@ step 3; vng-uitvoeringstoets-informatiekundige-impact.txt §3.2, Bijlage B)."""
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 from typing import Annotated, Self
 
 from pydantic import Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from inburgering_kit.types import Datum, Tijdstip
 from inburgeraar_api.domain.basis import DomeinModel, KorteTekst, Tekst
+from inburgering_kit.types import Datum
 
 
 class OverdrachtVorm(StrEnum):
@@ -47,7 +46,8 @@ class WarmeOverdracht(DomeinModel):
     deelnemers: Annotated[tuple[Deelnemer, ...], Field(max_length=20)] = ()
     reden_niet_gehouden: Tekst | None = None
     zorgbehoeften: Tekst | None = Field(
-        default=None, description="Zorg- of ondersteuningsbehoeften; alleen met toestemming, nooit een diagnose."
+        default=None,
+        description="Zorg- of ondersteuningsbehoeften; alleen met toestemming, nooit een diagnose.",
     )
     toestemming_zachte_informatie: bool = False
     vervolgafspraken: Annotated[tuple[Vervolgafspraak, ...], Field(max_length=50)] = ()

@@ -13,15 +13,14 @@ Python: a default would make it optional in the JSON schema while the union cann
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import Annotated, Literal, Self
 
-from inburgering_kit.problems import Unprocessable, invalid
 from pydantic import Field, TypeAdapter, model_validator
 
-from inburgering_kit.types import Datum, Tijdstip
 from inburgeraar_api.domain.basis import DomeinModel, KorteTekst, Tekst
 from inburgeraar_api.domain.enums import Doelgroep, Omvang, PlichtMutatieSoort, PlichtOnderdeel, Termijnsoort
+from inburgering_kit.problems import Unprocessable, invalid
+from inburgering_kit.types import Datum
 
 _BRON_DUO = "handreiking-gegevensverwerking-privacy.txt, Gegevenslevering aan gemeenten door DUO"
 
@@ -269,9 +268,7 @@ def controleer_mutatie(huidige: PlichtStand, mutatie: PlichtMutatie) -> None:
             raise VerlengingNietLater(
                 f"De verlenging eindigt op {mutatie.nieuwe_einddatum}, niet later dan de huidige einddatum "
                 f"{stand.einddatum} van termijn {mutatie.termijn} ({_BRON_DUO}, item x: nieuwe einddatum).",
-                invalid_params=[
-                    invalid("nieuweEinddatum", "niet later dan de huidige einddatum", "niet-later")
-                ],
+                invalid_params=[invalid("nieuweEinddatum", "niet later dan de huidige einddatum", "niet-later")],
             )
 
 

@@ -104,8 +104,7 @@ REGELS = Regelset(
         waarde=50,
         eenheid=Eenheid.JAREN,
         # BSN, naam, adres, woonplaats, geboortedatum, vrijstelling, ontheffing, datum en wijze van voldoen.
-        bron="Besluit inburgering 2021 art. 9.9; "
-        "handreiking-gegevensverwerking-privacy.txt (Bewaartermijnen)",
+        bron="Besluit inburgering 2021 art. 9.9; handreiking-gegevensverwerking-privacy.txt (Bewaartermijnen)",
     ),
     bewaartermijn_overige_gegevens=Regel(
         naam="bewaartermijn-overige-gegevens-na-einde-plicht",

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from inburgering_kit.problems import InvalidParam, Unprocessable, invalid
-
 from inburgeraar_api.domain.enums import Doelgroep
+from inburgering_kit.problems import InvalidParam, Unprocessable, invalid
 
 _BRON = "DOMAIN §2 stap 2; vng-uitvoeringstoets-informatiekundige-impact.txt §3.2"
 
@@ -44,18 +43,12 @@ def controleer_registratie(
             )
         if datum_koppeling is not None:
             fouten.append(
-                invalid(
-                    "datumKoppeling", "alleen asielmigranten worden door het COA gekoppeld", "niet-toegestaan"
-                )
+                invalid("datumKoppeling", "alleen asielmigranten worden door het COA gekoppeld", "niet-toegestaan")
             )
         if nareiziger:
-            fouten.append(
-                invalid("nareiziger", "een nareiziger is een asielmigrant (DOMAIN §1)", "niet-toegestaan")
-            )
+            fouten.append(invalid("nareiziger", "een nareiziger is een asielmigrant (DOMAIN §1)", "niet-toegestaan"))
     if datum_koppeling and datum_inschrijving_brp and datum_inschrijving_brp < datum_koppeling:
-        fouten.append(
-            invalid("datumInschrijvingBrp", "de BRP-inschrijving volgt op de koppeling", "volgorde")
-        )
+        fouten.append(invalid("datumInschrijvingBrp", "de BRP-inschrijving volgt op de koppeling", "volgorde"))
     if fouten:
         raise RegistratieOngeldig(
             "De registratie voldoet niet aan het moment waarop de regierol van de gemeente begint.",

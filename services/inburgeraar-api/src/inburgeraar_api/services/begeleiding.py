@@ -33,23 +33,41 @@ async def leg_vast(
     ctx: RequestContext, inburgeraar_id: uuid.UUID, data: BegeleidingOnderdeelCreate
 ) -> BegeleidingOnderdeelRead:
     inburgeraar = await vind(ctx, inburgeraar_id)
-    controleer_asielmigrant(inburgeraar, "Maatschappelijke begeleiding", "Wet inburgering 2021 art. 13; DOMAIN §2 stap 4")
-    record = BegeleidingOnderdeel(id=uuid.uuid4(), inburgeraar_id=inburgeraar.id, startdatum=data.startdatum,
-                                  gegevens=data.model_dump(mode="json"))
+    controleer_asielmigrant(
+        inburgeraar, "Maatschappelijke begeleiding", "Wet inburgering 2021 art. 13; DOMAIN §2 stap 4"
+    )
+    record = BegeleidingOnderdeel(
+        id=uuid.uuid4(),
+        inburgeraar_id=inburgeraar.id,
+        startdatum=data.startdatum,
+        gegevens=data.model_dump(mode="json"),
+    )
     await DossierRepository(ctx.session).add(record)
     await ctx.emit(
-        MaatschappelijkeBegeleidingVastgelegd(inburgeraar_id=inburgeraar.id, onderdeel_id=record.id,
-                                              startdatum=data.startdatum),
-        subject=inburgeraar.id, resource_path=f"{pad(inburgeraar.id)}/maatschappelijke-begeleiding",
+        MaatschappelijkeBegeleidingVastgelegd(
+            inburgeraar_id=inburgeraar.id, onderdeel_id=record.id, startdatum=data.startdatum
+        ),
+        subject=inburgeraar.id,
+        resource_path=f"{pad(inburgeraar.id)}/maatschappelijke-begeleiding",
     )
-    await ctx.verwerk(activiteiten.MAATSCHAPPELIJKE_BEGELEIDING, Actie.AANMAKEN, object_type="begeleiding-onderdeel",
-                      object_id=record.id, betrokkene=inburgeraar.bsn_pseudoniem)
+    await ctx.verwerk(
+        activiteiten.MAATSCHAPPELIJKE_BEGELEIDING,
+        Actie.AANMAKEN,
+        object_type="begeleiding-onderdeel",
+        object_id=record.id,
+        betrokkene=inburgeraar.bsn_pseudoniem,
+    )
     return BegeleidingOnderdeelRead(id=record.id, **data.model_dump())
 
 
 async def lijst(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> list[BegeleidingOnderdeelRead]:
     inburgeraar = await vind(ctx, inburgeraar_id)
     records = await DossierRepository(ctx.session).begeleiding(inburgeraar.id)
-    await ctx.verwerk(activiteiten.MAATSCHAPPELIJKE_BEGELEIDING, Actie.LEZEN, object_type="begeleiding-onderdeel",
-                      object_id=inburgeraar.id, betrokkene=inburgeraar.bsn_pseudoniem)
+    await ctx.verwerk(
+        activiteiten.MAATSCHAPPELIJKE_BEGELEIDING,
+        Actie.LEZEN,
+        object_type="begeleiding-onderdeel",
+        object_id=inburgeraar.id,
+        betrokkene=inburgeraar.bsn_pseudoniem,
+    )
     return [BegeleidingOnderdeelRead(id=r.id, **r.gegevens) for r in records]

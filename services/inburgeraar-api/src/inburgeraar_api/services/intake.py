@@ -20,7 +20,12 @@ from inburgeraar_api.api.schemas import (
     OproepRead,
     OproepUitkomstCreate,
 )
-from inburgeraar_api.domain.brede_intake import IntakeResultaat, Leerbaarheidstoets, mag_afronden, volgende_stap_na_oproepen
+from inburgeraar_api.domain.brede_intake import (
+    IntakeResultaat,
+    Leerbaarheidstoets,
+    mag_afronden,
+    volgende_stap_na_oproepen,
+)
 from inburgeraar_api.domain.enums import Onderwerp, OproepUitkomst
 from inburgeraar_api.events import (
     BredeIntakeAfgerond,
@@ -73,8 +78,14 @@ async def _open_intake(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> tuple[
     repo = DossierRepository(ctx.session)
     intake = await repo.brede_intake(inburgeraar.id, for_update=True)
     if intake is None:
-        intake = BredeIntake(id=uuid.uuid4(), inburgeraar_id=inburgeraar.id, status="lopend", resultaten={},
-                             afgerond_bij_afwezigheid=False, versie=1)
+        intake = BredeIntake(
+            id=uuid.uuid4(),
+            inburgeraar_id=inburgeraar.id,
+            status="lopend",
+            resultaten={},
+            afgerond_bij_afwezigheid=False,
+            versie=1,
+        )
         await repo.add(intake)
     if intake.status == "afgerond":
         raise BredeIntakeAlAfgerond(f"Afgerond op {intake.afgerond_datum}; leg nieuwe feiten vast in het PIP-traject.")
@@ -82,21 +93,34 @@ async def _open_intake(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> tuple[
 
 
 async def _na_wijziging(
-    ctx: RequestContext, inburgeraar: Inburgeraar, intake: BredeIntake, event: EventData, object_type: str,
+    ctx: RequestContext,
+    inburgeraar: Inburgeraar,
+    intake: BredeIntake,
+    event: EventData,
+    object_type: str,
     object_id: uuid.UUID,
 ) -> None:
     intake.versie += 1
     await ctx.session.flush()
     await ctx.emit(event, subject=inburgeraar.id, resource_path=_pad(inburgeraar.id))
-    await ctx.verwerk(activiteiten.BREDE_INTAKE, Actie.WIJZIGEN, object_type=object_type, object_id=object_id,
-                      betrokkene=inburgeraar.bsn_pseudoniem)
+    await ctx.verwerk(
+        activiteiten.BREDE_INTAKE,
+        Actie.WIJZIGEN,
+        object_type=object_type,
+        object_id=object_id,
+        betrokkene=inburgeraar.bsn_pseudoniem,
+    )
 
 
 def _oproep(record: Oproep) -> OproepRead:
-    return OproepRead(id=record.id, volgnummer=record.volgnummer, verzonden_datum=record.verzonden_datum,
-                      afspraak_op=record.afspraak_at,
-                      uitkomst=OproepUitkomst(record.uitkomst) if record.uitkomst else None,
-                      toelichting=record.toelichting)
+    return OproepRead(
+        id=record.id,
+        volgnummer=record.volgnummer,
+        verzonden_datum=record.verzonden_datum,
+        afspraak_op=record.afspraak_at,
+        uitkomst=OproepUitkomst(record.uitkomst) if record.uitkomst else None,
+        toelichting=record.toelichting,
+    )
 
 
 async def roep_op(ctx: RequestContext, inburgeraar_id: uuid.UUID, data: OproepCreate) -> OproepRead:
@@ -105,13 +129,27 @@ async def roep_op(ctx: RequestContext, inburgeraar_id: uuid.UUID, data: OproepCr
     bestaande = await repo.oproepen(inburgeraar.id)
     if bestaande and bestaande[-1].uitkomst is None:
         raise Conflict("De vorige oproep heeft nog geen uitkomst; leg die eerst vast.")
-    record = Oproep(id=uuid.uuid4(), inburgeraar_id=inburgeraar.id, volgnummer=len(bestaande) + 1,
-                    verzonden_datum=data.verzonden_datum, afspraak_at=data.afspraak_op.astimezone(UTC))
+    record = Oproep(
+        id=uuid.uuid4(),
+        inburgeraar_id=inburgeraar.id,
+        volgnummer=len(bestaande) + 1,
+        verzonden_datum=data.verzonden_datum,
+        afspraak_at=data.afspraak_op.astimezone(UTC),
+    )
     await repo.add(record)
-    await _na_wijziging(ctx, inburgeraar, intake,
-                        OproepVerstuurd(inburgeraar_id=inburgeraar.id, oproep_id=record.id,
-                                        volgnummer=record.volgnummer, afspraak_op=record.afspraak_at),
-                        "oproep", record.id)
+    await _na_wijziging(
+        ctx,
+        inburgeraar,
+        intake,
+        OproepVerstuurd(
+            inburgeraar_id=inburgeraar.id,
+            oproep_id=record.id,
+            volgnummer=record.volgnummer,
+            afspraak_op=record.afspraak_at,
+        ),
+        "oproep",
+        record.id,
+    )
     return _oproep(record)
 
 
@@ -130,20 +168,35 @@ async def leg_uitkomst_vast(
     record.uitkomst_vastgelegd_at = datetime.now(UTC)
     alle = await repo.oproepen(inburgeraar.id)
     niet_verschenen = sum(1 for o in alle if o.uitkomst == OproepUitkomst.NIET_VERSCHENEN.value)
-    event = _UITKOMST_EVENT[data.uitkomst](inburgeraar_id=inburgeraar.id, oproep_id=record.id,
-                                          volgnummer=record.volgnummer, aantal_niet_verschenen=niet_verschenen)
+    event = _UITKOMST_EVENT[data.uitkomst](
+        inburgeraar_id=inburgeraar.id,
+        oproep_id=record.id,
+        volgnummer=record.volgnummer,
+        aantal_niet_verschenen=niet_verschenen,
+    )
     await _na_wijziging(ctx, inburgeraar, intake, event, "oproep", record.id)
     return _oproep(record)
 
 
-async def leg_gesprek_vast(ctx: RequestContext, inburgeraar_id: uuid.UUID, data: IntakegesprekCreate) -> IntakegesprekRead:
+async def leg_gesprek_vast(
+    ctx: RequestContext, inburgeraar_id: uuid.UUID, data: IntakegesprekCreate
+) -> IntakegesprekRead:
     inburgeraar, intake = await _open_intake(ctx, inburgeraar_id)
-    record = Intakegesprek(id=uuid.uuid4(), inburgeraar_id=inburgeraar.id, datum=data.datum,
-                           gegevens=data.model_dump(mode="json"))
+    record = Intakegesprek(
+        id=uuid.uuid4(),
+        inburgeraar_id=inburgeraar.id,
+        datum=data.datum,
+        gegevens=data.model_dump(mode="json"),
+    )
     await DossierRepository(ctx.session).add(record)
     intake.versie += 1
-    await ctx.verwerk(activiteiten.BREDE_INTAKE, Actie.AANMAKEN, object_type="intakegesprek", object_id=record.id,
-                      betrokkene=inburgeraar.bsn_pseudoniem)
+    await ctx.verwerk(
+        activiteiten.BREDE_INTAKE,
+        Actie.AANMAKEN,
+        object_type="intakegesprek",
+        object_id=record.id,
+        betrokkene=inburgeraar.bsn_pseudoniem,
+    )
     return IntakegesprekRead(id=record.id, **data.model_dump())
 
 
@@ -154,9 +207,14 @@ async def leg_resultaat_vast(
         raise OnderwerpKomtNietOvereen(f"pad: {onderwerp.value}, body: {resultaat.onderwerp.value}")
     inburgeraar, intake = await _open_intake(ctx, inburgeraar_id)
     intake.resultaten = {**intake.resultaten, onderwerp.value: resultaat.model_dump(mode="json")}
-    await _na_wijziging(ctx, inburgeraar, intake,
-                        BredeIntakeResultaatVastgelegd(inburgeraar_id=inburgeraar.id, onderwerp=onderwerp.value),
-                        "brede-intake", intake.id)
+    await _na_wijziging(
+        ctx,
+        inburgeraar,
+        intake,
+        BredeIntakeResultaatVastgelegd(inburgeraar_id=inburgeraar.id, onderwerp=onderwerp.value),
+        "brede-intake",
+        intake.id,
+    )
     return await _read(ctx, inburgeraar, intake)
 
 
@@ -165,10 +223,18 @@ async def leg_leerbaarheidstoets_vast(
 ) -> BredeIntakeRead:
     inburgeraar, intake = await _open_intake(ctx, inburgeraar_id)
     intake.leerbaarheidstoets = toets.model_dump(mode="json")
-    await _na_wijziging(ctx, inburgeraar, intake,
-                        LeerbaarheidstoetsVastgelegd(inburgeraar_id=inburgeraar.id, datum=toets.datum,
-                                                     geadviseerde_leerroute=toets.geadviseerde_leerroute.value),
-                        "brede-intake", intake.id)
+    await _na_wijziging(
+        ctx,
+        inburgeraar,
+        intake,
+        LeerbaarheidstoetsVastgelegd(
+            inburgeraar_id=inburgeraar.id,
+            datum=toets.datum,
+            geadviseerde_leerroute=toets.geadviseerde_leerroute.value,
+        ),
+        "brede-intake",
+        intake.id,
+    )
     return await _read(ctx, inburgeraar, intake)
 
 
@@ -177,8 +243,13 @@ async def leg_achtergrond_vast(ctx: RequestContext, inburgeraar_id: uuid.UUID, d
     intake.achtergrond = data.model_dump(mode="json")
     intake.versie += 1
     await ctx.session.flush()
-    await ctx.verwerk(activiteiten.BREDE_INTAKE, Actie.WIJZIGEN, object_type="brede-intake", object_id=intake.id,
-                      betrokkene=inburgeraar.bsn_pseudoniem)
+    await ctx.verwerk(
+        activiteiten.BREDE_INTAKE,
+        Actie.WIJZIGEN,
+        object_type="brede-intake",
+        object_id=intake.id,
+        betrokkene=inburgeraar.bsn_pseudoniem,
+    )
     return await _read(ctx, inburgeraar, intake)
 
 
@@ -194,10 +265,14 @@ async def rond_af(ctx: RequestContext, inburgeraar_id: uuid.UUID, data: Afronden
     intake.status = "afgerond"
     intake.afgerond_datum = data.datum
     intake.afgerond_bij_afwezigheid = data.bij_afwezigheid
-    await _na_wijziging(ctx, inburgeraar, intake,
-                        BredeIntakeAfgerond(inburgeraar_id=inburgeraar.id, datum=data.datum,
-                                            bij_afwezigheid=data.bij_afwezigheid),
-                        "brede-intake", intake.id)
+    await _na_wijziging(
+        ctx,
+        inburgeraar,
+        intake,
+        BredeIntakeAfgerond(inburgeraar_id=inburgeraar.id, datum=data.datum, bij_afwezigheid=data.bij_afwezigheid),
+        "brede-intake",
+        intake.id,
+    )
     return await _read(ctx, inburgeraar, intake)
 
 
@@ -215,7 +290,8 @@ async def _read(ctx: RequestContext, inburgeraar: Inburgeraar, intake: BredeInta
         gesprekken=[IntakegesprekRead(id=g.id, **g.gegevens) for g in gesprekken],
         resultaten=[_RESULTAAT.validate_python(resultaten[o.value]) for o in Onderwerp if o.value in resultaten],
         leerbaarheidstoets=Leerbaarheidstoets.model_validate(intake.leerbaarheidstoets)
-        if intake and intake.leerbaarheidstoets else None,
+        if intake and intake.leerbaarheidstoets
+        else None,
         achtergrond=Achtergrond.model_validate(intake.achtergrond) if intake and intake.achtergrond else None,
     )
 
@@ -223,6 +299,11 @@ async def _read(ctx: RequestContext, inburgeraar: Inburgeraar, intake: BredeInta
 async def lees(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> BredeIntakeRead:
     inburgeraar = await vind(ctx, inburgeraar_id)
     intake = await DossierRepository(ctx.session).brede_intake(inburgeraar.id)
-    await ctx.verwerk(activiteiten.BREDE_INTAKE, Actie.LEZEN, object_type="brede-intake",
-                      object_id=intake.id if intake else inburgeraar.id, betrokkene=inburgeraar.bsn_pseudoniem)
+    await ctx.verwerk(
+        activiteiten.BREDE_INTAKE,
+        Actie.LEZEN,
+        object_type="brede-intake",
+        object_id=intake.id if intake else inburgeraar.id,
+        betrokkene=inburgeraar.bsn_pseudoniem,
+    )
     return await _read(ctx, inburgeraar, intake)

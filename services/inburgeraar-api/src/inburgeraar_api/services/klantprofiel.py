@@ -22,8 +22,11 @@ def _profiel(record: KlantprofielVersie) -> Klantprofiel:
 
 def _read(record: KlantprofielVersie) -> KlantprofielVersieRead:
     return KlantprofielVersieRead(
-        versie=record.versie, bron=record.bron, ontvangen_op=record.ontvangen_at,
-        wijzigingen=[Wijziging.model_validate(w) for w in record.wijzigingen], profiel=_profiel(record),
+        versie=record.versie,
+        bron=record.bron,
+        ontvangen_op=record.ontvangen_at,
+        wijzigingen=[Wijziging.model_validate(w) for w in record.wijzigingen],
+        profiel=_profiel(record),
     )
 
 
@@ -42,29 +45,52 @@ async def ontvang(
     data = profiel.model_dump(mode="json")
     zacht = data.pop("zachteInformatie", None)
     record = KlantprofielVersie(
-        id=uuid.uuid4(), inburgeraar_id=inburgeraar.id, versie=len(versies) + 1, bron=bron, profiel=data,
-        zachte_informatie=zacht, toestemming_datum=profiel.toestemming_datum,
+        id=uuid.uuid4(),
+        inburgeraar_id=inburgeraar.id,
+        versie=len(versies) + 1,
+        bron=bron,
+        profiel=data,
+        zachte_informatie=zacht,
+        toestemming_datum=profiel.toestemming_datum,
         wijzigingen=[w.model_dump(mode="json") for w in wijzigingen],
     )
     await repo.add(record)
     await ctx.emit(
-        KlantprofielOntvangen(inburgeraar_id=inburgeraar.id, versie=record.versie,
-                              gewijzigde_velden=sorted({w.pad for w in wijzigingen})),
-        subject=inburgeraar.id, resource_path=f"{pad(inburgeraar.id)}/klantprofielen/{record.versie}",
+        KlantprofielOntvangen(
+            inburgeraar_id=inburgeraar.id,
+            versie=record.versie,
+            gewijzigde_velden=sorted({w.pad for w in wijzigingen}),
+        ),
+        subject=inburgeraar.id,
+        resource_path=f"{pad(inburgeraar.id)}/klantprofielen/{record.versie}",
     )
-    await ctx.verwerk(activiteiten.KLANTPROFIEL, Actie.AANMAKEN, object_type="klantprofiel",
-                      object_id=record.id, betrokkene=inburgeraar.bsn_pseudoniem)
+    await ctx.verwerk(
+        activiteiten.KLANTPROFIEL,
+        Actie.AANMAKEN,
+        object_type="klantprofiel",
+        object_id=record.id,
+        betrokkene=inburgeraar.bsn_pseudoniem,
+    )
     return _read(record), True
 
 
 async def versies(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> list[KlantprofielVersieSamenvatting]:
     inburgeraar = await vind(ctx, inburgeraar_id)
     records = await DossierRepository(ctx.session).klantprofielen(inburgeraar.id)
-    await ctx.verwerk(activiteiten.KLANTPROFIEL, Actie.LEZEN, object_type="klantprofiel", object_id=inburgeraar.id,
-                      betrokkene=inburgeraar.bsn_pseudoniem)
+    await ctx.verwerk(
+        activiteiten.KLANTPROFIEL,
+        Actie.LEZEN,
+        object_type="klantprofiel",
+        object_id=inburgeraar.id,
+        betrokkene=inburgeraar.bsn_pseudoniem,
+    )
     return [
-        KlantprofielVersieSamenvatting(versie=r.versie, bron=r.bron, ontvangen_op=r.ontvangen_at,
-                                       wijzigingen=[Wijziging.model_validate(w) for w in r.wijzigingen])
+        KlantprofielVersieSamenvatting(
+            versie=r.versie,
+            bron=r.bron,
+            ontvangen_op=r.ontvangen_at,
+            wijzigingen=[Wijziging.model_validate(w) for w in r.wijzigingen],
+        )
         for r in records
     ]
 
@@ -74,6 +100,11 @@ async def versie(ctx: RequestContext, inburgeraar_id: uuid.UUID, nummer: int) ->
     record = await DossierRepository(ctx.session).klantprofiel(inburgeraar.id, nummer)
     if record is None:
         raise NotFound("Deze versie van het klantprofiel bestaat niet.")
-    await ctx.verwerk(activiteiten.KLANTPROFIEL, Actie.LEZEN, object_type="klantprofiel", object_id=record.id,
-                      betrokkene=inburgeraar.bsn_pseudoniem)
+    await ctx.verwerk(
+        activiteiten.KLANTPROFIEL,
+        Actie.LEZEN,
+        object_type="klantprofiel",
+        object_id=record.id,
+        betrokkene=inburgeraar.bsn_pseudoniem,
+    )
     return _read(record)

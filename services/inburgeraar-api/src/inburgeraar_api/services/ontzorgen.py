@@ -20,19 +20,33 @@ _BRON = "Participatiewet art. 56a; DOMAIN §2 stap 5"
 
 
 def _read(record: Ontzorgen) -> OntzorgenRead:
-    return OntzorgenRead(beschikking_referentie=record.beschikking_referentie, startdatum=record.startdatum,
-                         geplande_einddatum=record.geplande_einddatum, verlengd_tot=record.verlengd_tot)
+    return OntzorgenRead(
+        beschikking_referentie=record.beschikking_referentie,
+        startdatum=record.startdatum,
+        geplande_einddatum=record.geplande_einddatum,
+        verlengd_tot=record.verlengd_tot,
+    )
 
 
 async def _gewijzigd(ctx: RequestContext, inburgeraar: Inburgeraar, record: Ontzorgen, actie: Actie) -> OntzorgenRead:
     await ctx.session.flush()
     await ctx.emit(
-        OntzorgenVastgelegd(inburgeraar_id=inburgeraar.id, startdatum=record.startdatum,
-                            geplande_einddatum=record.geplande_einddatum, verlengd_tot=record.verlengd_tot),
-        subject=inburgeraar.id, resource_path=f"{pad(inburgeraar.id)}/ontzorgen",
+        OntzorgenVastgelegd(
+            inburgeraar_id=inburgeraar.id,
+            startdatum=record.startdatum,
+            geplande_einddatum=record.geplande_einddatum,
+            verlengd_tot=record.verlengd_tot,
+        ),
+        subject=inburgeraar.id,
+        resource_path=f"{pad(inburgeraar.id)}/ontzorgen",
     )
-    await ctx.verwerk(activiteiten.ONTZORGEN, actie, object_type="ontzorgen", object_id=record.id,
-                      betrokkene=inburgeraar.bsn_pseudoniem)
+    await ctx.verwerk(
+        activiteiten.ONTZORGEN,
+        actie,
+        object_type="ontzorgen",
+        object_id=record.id,
+        betrokkene=inburgeraar.bsn_pseudoniem,
+    )
     return _read(record)
 
 
@@ -71,6 +85,11 @@ async def lees(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> OntzorgenRead:
     record = await DossierRepository(ctx.session).ontzorgen(inburgeraar.id)
     if record is None:
         raise NotFound("Er is nog geen ontzorgen vastgelegd voor deze inburgeraar.")
-    await ctx.verwerk(activiteiten.ONTZORGEN, Actie.LEZEN, object_type="ontzorgen", object_id=record.id,
-                      betrokkene=inburgeraar.bsn_pseudoniem)
+    await ctx.verwerk(
+        activiteiten.ONTZORGEN,
+        Actie.LEZEN,
+        object_type="ontzorgen",
+        object_id=record.id,
+        betrokkene=inburgeraar.bsn_pseudoniem,
+    )
     return _read(record)

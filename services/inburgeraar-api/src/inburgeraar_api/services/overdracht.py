@@ -16,28 +16,50 @@ from inburgering_kit.context import RequestContext
 
 
 def _read(record: WarmeOverdrachtRecord) -> WarmeOverdrachtRead:
-    return WarmeOverdrachtRead(id=record.id, vastgelegd_op=record.created_at,
-                               overdracht=WarmeOverdracht.model_validate(record.gegevens))
+    return WarmeOverdrachtRead(
+        id=record.id,
+        vastgelegd_op=record.created_at,
+        overdracht=WarmeOverdracht.model_validate(record.gegevens),
+    )
 
 
 async def leg_vast(ctx: RequestContext, inburgeraar_id: uuid.UUID, overdracht: WarmeOverdracht) -> WarmeOverdrachtRead:
     inburgeraar = await vind(ctx, inburgeraar_id)
-    record = WarmeOverdrachtRecord(id=uuid.uuid4(), inburgeraar_id=inburgeraar.id, datum=overdracht.datum,
-                                   gegevens=overdracht.model_dump(mode="json"))
+    record = WarmeOverdrachtRecord(
+        id=uuid.uuid4(),
+        inburgeraar_id=inburgeraar.id,
+        datum=overdracht.datum,
+        gegevens=overdracht.model_dump(mode="json"),
+    )
     await DossierRepository(ctx.session).add(record)
     await ctx.emit(
-        WarmeOverdrachtVastgelegd(inburgeraar_id=inburgeraar.id, warme_overdracht_id=record.id,
-                                  datum=overdracht.datum, vorm=overdracht.vorm.value),
-        subject=inburgeraar.id, resource_path=f"{pad(inburgeraar.id)}/warme-overdrachten",
+        WarmeOverdrachtVastgelegd(
+            inburgeraar_id=inburgeraar.id,
+            warme_overdracht_id=record.id,
+            datum=overdracht.datum,
+            vorm=overdracht.vorm.value,
+        ),
+        subject=inburgeraar.id,
+        resource_path=f"{pad(inburgeraar.id)}/warme-overdrachten",
     )
-    await ctx.verwerk(activiteiten.WARME_OVERDRACHT, Actie.AANMAKEN, object_type="warme-overdracht",
-                      object_id=record.id, betrokkene=inburgeraar.bsn_pseudoniem)
+    await ctx.verwerk(
+        activiteiten.WARME_OVERDRACHT,
+        Actie.AANMAKEN,
+        object_type="warme-overdracht",
+        object_id=record.id,
+        betrokkene=inburgeraar.bsn_pseudoniem,
+    )
     return _read(record)
 
 
 async def lijst(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> list[WarmeOverdrachtRead]:
     inburgeraar = await vind(ctx, inburgeraar_id)
     records = await DossierRepository(ctx.session).warme_overdrachten(inburgeraar.id)
-    await ctx.verwerk(activiteiten.WARME_OVERDRACHT, Actie.LEZEN, object_type="warme-overdracht",
-                      object_id=inburgeraar.id, betrokkene=inburgeraar.bsn_pseudoniem)
+    await ctx.verwerk(
+        activiteiten.WARME_OVERDRACHT,
+        Actie.LEZEN,
+        object_type="warme-overdracht",
+        object_id=inburgeraar.id,
+        betrokkene=inburgeraar.bsn_pseudoniem,
+    )
     return [_read(r) for r in records]

@@ -26,8 +26,10 @@ def _read(records: list[PlichtMutatieRecord]) -> PlichtRead:
     mutaties = [PLICHT_MUTATIE.validate_python(r.gegevens) for r in records]
     return PlichtRead(
         stand=bepaal_plichtstand(mutaties),
-        mutaties=[PlichtMutatieRead(volgnummer=r.volgnummer, ontvangen_op=r.ontvangen_at, mutatie=m)
-                  for r, m in zip(records, mutaties, strict=True)],
+        mutaties=[
+            PlichtMutatieRead(volgnummer=r.volgnummer, ontvangen_op=r.ontvangen_at, mutatie=m)
+            for r, m in zip(records, mutaties, strict=True)
+        ],
     )
 
 
@@ -39,8 +41,13 @@ async def ontvang(ctx: RequestContext, inburgeraar_id: uuid.UUID, mutatie: Plich
     # The whole history is re-folded: a late fact with an earlier ingangsdatum must fit every later one too.
     bepaal_plichtstand([*bestaande, mutatie])
     record = PlichtMutatieRecord(
-        id=uuid.uuid4(), inburgeraar_id=inburgeraar.id, volgnummer=len(records) + 1, soort=mutatie.soort.value,
-        ingangsdatum=mutatie.ingangsdatum, bron=mutatie.bron, gegevens=mutatie.model_dump(mode="json"),
+        id=uuid.uuid4(),
+        inburgeraar_id=inburgeraar.id,
+        volgnummer=len(records) + 1,
+        soort=mutatie.soort.value,
+        ingangsdatum=mutatie.ingangsdatum,
+        bron=mutatie.bron,
+        gegevens=mutatie.model_dump(mode="json"),
     )
     await repo.add(record)
     termijn = einddatum = None
@@ -49,18 +56,34 @@ async def ontvang(ctx: RequestContext, inburgeraar_id: uuid.UUID, mutatie: Plich
     elif isinstance(mutatie, TermijnGewijzigd | Verlenging):
         termijn, einddatum = mutatie.termijn.value, mutatie.nieuwe_einddatum
     await ctx.emit(
-        PlichtgegevensOntvangen(inburgeraar_id=inburgeraar.id, soort=mutatie.soort.value,
-                                ingangsdatum=mutatie.ingangsdatum, termijn=termijn, einddatum=einddatum),
-        subject=inburgeraar.id, resource_path=f"{pad(inburgeraar.id)}/plicht",
+        PlichtgegevensOntvangen(
+            inburgeraar_id=inburgeraar.id,
+            soort=mutatie.soort.value,
+            ingangsdatum=mutatie.ingangsdatum,
+            termijn=termijn,
+            einddatum=einddatum,
+        ),
+        subject=inburgeraar.id,
+        resource_path=f"{pad(inburgeraar.id)}/plicht",
     )
-    await ctx.verwerk(activiteiten.PLICHTGEGEVENS, Actie.AANMAKEN, object_type="plicht", object_id=inburgeraar.id,
-                      betrokkene=inburgeraar.bsn_pseudoniem)
+    await ctx.verwerk(
+        activiteiten.PLICHTGEGEVENS,
+        Actie.AANMAKEN,
+        object_type="plicht",
+        object_id=inburgeraar.id,
+        betrokkene=inburgeraar.bsn_pseudoniem,
+    )
     return _read([*records, record])
 
 
 async def lees(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> PlichtRead:
     inburgeraar = await vind(ctx, inburgeraar_id)
     records = list(await DossierRepository(ctx.session).plicht_mutaties(inburgeraar.id))
-    await ctx.verwerk(activiteiten.PLICHTGEGEVENS, Actie.LEZEN, object_type="plicht", object_id=inburgeraar.id,
-                      betrokkene=inburgeraar.bsn_pseudoniem)
+    await ctx.verwerk(
+        activiteiten.PLICHTGEGEVENS,
+        Actie.LEZEN,
+        object_type="plicht",
+        object_id=inburgeraar.id,
+        betrokkene=inburgeraar.bsn_pseudoniem,
+    )
     return _read(records)

@@ -70,39 +70,61 @@ async def registreer(ctx: RequestContext, data: InburgeraarCreate) -> Inburgeraa
         raise _duplicate(exc.existing_id, ctx.api_prefix) from None
     await ctx.emit(
         InburgeraarGeregistreerd(
-            inburgeraar_id=inburgeraar.id, doelgroep=inburgeraar.doelgroep, nareiziger=inburgeraar.nareiziger,
-            status=inburgeraar.status, datum_koppeling=inburgeraar.datum_koppeling,
+            inburgeraar_id=inburgeraar.id,
+            doelgroep=inburgeraar.doelgroep,
+            nareiziger=inburgeraar.nareiziger,
+            status=inburgeraar.status,
+            datum_koppeling=inburgeraar.datum_koppeling,
             datum_inschrijving_brp=inburgeraar.datum_inschrijving_brp,
         ),
-        subject=inburgeraar.id, resource_path=pad(inburgeraar.id),
+        subject=inburgeraar.id,
+        resource_path=pad(inburgeraar.id),
     )
-    await ctx.verwerk(activiteiten.REGISTRATIE, Actie.AANMAKEN, object_type="inburgeraar", object_id=inburgeraar.id,
-                      betrokkene=inburgeraar.bsn_pseudoniem)
+    await ctx.verwerk(
+        activiteiten.REGISTRATIE,
+        Actie.AANMAKEN,
+        object_type="inburgeraar",
+        object_id=inburgeraar.id,
+        betrokkene=inburgeraar.bsn_pseudoniem,
+    )
     return inburgeraar
 
 
 async def raadpleeg(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> Inburgeraar:
     inburgeraar = await vind(ctx, inburgeraar_id)
-    await ctx.verwerk(activiteiten.RAADPLEGEN, Actie.LEZEN, object_type="inburgeraar", object_id=inburgeraar.id,
-                      betrokkene=inburgeraar.bsn_pseudoniem)
+    await ctx.verwerk(
+        activiteiten.RAADPLEGEN,
+        Actie.LEZEN,
+        object_type="inburgeraar",
+        object_id=inburgeraar.id,
+        betrokkene=inburgeraar.bsn_pseudoniem,
+    )
     return inburgeraar
 
 
-async def lijst(
-    ctx: RequestContext, paging: PageParams, **filters: object
-) -> tuple[Sequence[Inburgeraar], int]:
+async def lijst(ctx: RequestContext, paging: PageParams, **filters: object) -> tuple[Sequence[Inburgeraar], int]:
     rows, total = await InburgeraarRepository(ctx.session, ctx.gemeente).list(paging, **filters)  # type: ignore[arg-type]
     for row in rows:
-        await ctx.verwerk(activiteiten.RAADPLEGEN, Actie.ZOEKEN, object_type="inburgeraar", object_id=row.id,
-                          betrokkene=row.bsn_pseudoniem)
+        await ctx.verwerk(
+            activiteiten.RAADPLEGEN,
+            Actie.ZOEKEN,
+            object_type="inburgeraar",
+            object_id=row.id,
+            betrokkene=row.bsn_pseudoniem,
+        )
     return rows, total
 
 
 async def zoek_op_bsn(ctx: RequestContext, bsn: Bsn) -> Inburgeraar | None:
     pseudoniem = ctx.log.betrokkene(bsn)
     inburgeraar = await InburgeraarRepository(ctx.session, ctx.gemeente).find_by_pseudoniem(pseudoniem or "")
-    await ctx.verwerk(activiteiten.RAADPLEGEN, Actie.ZOEKEN, object_type="inburgeraar",
-                      object_id=inburgeraar.id if inburgeraar else None, betrokkene=pseudoniem)
+    await ctx.verwerk(
+        activiteiten.RAADPLEGEN,
+        Actie.ZOEKEN,
+        object_type="inburgeraar",
+        object_id=inburgeraar.id if inburgeraar else None,
+        betrokkene=pseudoniem,
+    )
     return inburgeraar
 
 
@@ -115,9 +137,10 @@ async def wijzig(ctx: RequestContext, inburgeraar_id: uuid.UUID, data: Inburgera
         "datum_koppeling": changes.get("datum_koppeling", inburgeraar.datum_koppeling),
         "datum_inschrijving_brp": changes.get("datum_inschrijving_brp", inburgeraar.datum_inschrijving_brp),
     }
-    controleer_registratie(**merged)  # type: ignore[arg-type]
+    controleer_registratie(**merged)
     gewijzigd: list[str] = []
-    for field, value in changes.items():
+    for field, raw in changes.items():
+        value = raw
         if field == "contact":
             value = data.contact.model_dump(mode="json", exclude_none=True) if data.contact else {}
         elif field == "doelgroep" and value is not None:
@@ -132,13 +155,22 @@ async def wijzig(ctx: RequestContext, inburgeraar_id: uuid.UUID, data: Inburgera
         await ctx.session.flush()
         await ctx.emit(
             InburgeraarGewijzigd(
-                inburgeraar_id=inburgeraar.id, gewijzigde_velden=sorted(gewijzigd), doelgroep=inburgeraar.doelgroep,
-                datum_koppeling=inburgeraar.datum_koppeling, datum_inschrijving_brp=inburgeraar.datum_inschrijving_brp,
+                inburgeraar_id=inburgeraar.id,
+                gewijzigde_velden=sorted(gewijzigd),
+                doelgroep=inburgeraar.doelgroep,
+                datum_koppeling=inburgeraar.datum_koppeling,
+                datum_inschrijving_brp=inburgeraar.datum_inschrijving_brp,
             ),
-            subject=inburgeraar.id, resource_path=pad(inburgeraar.id),
+            subject=inburgeraar.id,
+            resource_path=pad(inburgeraar.id),
         )
-    await ctx.verwerk(activiteiten.REGISTRATIE, Actie.WIJZIGEN, object_type="inburgeraar", object_id=inburgeraar.id,
-                      betrokkene=inburgeraar.bsn_pseudoniem)
+    await ctx.verwerk(
+        activiteiten.REGISTRATIE,
+        Actie.WIJZIGEN,
+        object_type="inburgeraar",
+        object_id=inburgeraar.id,
+        betrokkene=inburgeraar.bsn_pseudoniem,
+    )
     return inburgeraar
 
 
@@ -154,7 +186,16 @@ async def leg_bsn_vast(ctx: RequestContext, inburgeraar_id: uuid.UUID, bsn: Bsn)
         await InburgeraarRepository(ctx.session, ctx.gemeente).flush_bsn(inburgeraar)
     except DuplicateBsn as exc:
         raise _duplicate(exc.existing_id, ctx.api_prefix) from None
-    await ctx.emit(BsnVastgelegd(inburgeraar_id=inburgeraar.id), subject=inburgeraar.id, resource_path=pad(inburgeraar.id))
-    await ctx.verwerk(activiteiten.REGISTRATIE, Actie.WIJZIGEN, object_type="inburgeraar", object_id=inburgeraar.id,
-                      betrokkene=inburgeraar.bsn_pseudoniem)
+    await ctx.emit(
+        BsnVastgelegd(inburgeraar_id=inburgeraar.id),
+        subject=inburgeraar.id,
+        resource_path=pad(inburgeraar.id),
+    )
+    await ctx.verwerk(
+        activiteiten.REGISTRATIE,
+        Actie.WIJZIGEN,
+        object_type="inburgeraar",
+        object_id=inburgeraar.id,
+        betrokkene=inburgeraar.bsn_pseudoniem,
+    )
     return inburgeraar
