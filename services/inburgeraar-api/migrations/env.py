@@ -1,4 +1,4 @@
-from inburgering_kit.migrations import run_env
 from inburgeraar_api.models import Base
+from inburgering_kit.migrations import run_env
 
 run_env(Base.metadata)

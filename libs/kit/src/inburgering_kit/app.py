@@ -34,11 +34,13 @@ from inburgering_kit.events import source_urn
 from inburgering_kit.logs import configure_logging
 from inburgering_kit.outbox import EventPublisher, OutboxRelay, connect_nats
 from inburgering_kit.problems import (
+    NotAuthenticated,
     Problem,
     ProblemDetails,
     install_problem_handlers,
     invalid,
     problem_response,
+    unexpected_error_response,
 )
 from inburgering_kit.settings import ServiceSettings
 
@@ -90,7 +92,21 @@ class NlApiMiddleware:
                 )
                 await response(scope, receive, send_with_headers)
                 return
-            await self.app(scope, receive, send_with_headers)
+            started = False
+
+            async def tracking_send(message: Message) -> None:
+                nonlocal started
+                started = started or message["type"] == "http.response.start"
+                await send_with_headers(message)
+
+            try:
+                await self.app(scope, receive, tracking_send)
+            except Exception:
+                # Rendered here rather than by Starlette's outermost error middleware, so a 500 carries the
+                # same headers as every other answer. Nothing can be sent once a response has started.
+                if started:
+                    raise
+                await unexpected_error_response(scope["method"], path)(scope, receive, send_with_headers)
         finally:
             tracing.current_trace.reset(token)
 
@@ -111,6 +127,9 @@ def reject_unknown_query_parameters(request: Request) -> None:
     dependant = getattr(route, "dependant", None)
     if dependant is None or not request.query_params:
         return
+    if {"access_token", "token"} & set(request.query_params):
+        # RFC 6750 §5.3 / NL GOV OAuth: a token in a URL is refused as an authentication failure.
+        raise NotAuthenticated("tokens in de query string worden niet geaccepteerd")
     known = _KNOWN_QUERY.get(id(route))
     if known is None:
         known = _KNOWN_QUERY[id(route)] = frozenset(_query_names(dependant))

@@ -26,7 +26,7 @@ from inburgering_kit import tracing
 from inburgering_kit.auth import Principal, require_scopes, require_tenant
 from inburgering_kit.bsn import Bsn, BsnField, pseudonymise
 from inburgering_kit.db import KitBase, Session
-from inburgering_kit.pagination import Page, Paging
+from inburgering_kit.pagination import Page, Paging, paginate
 from inburgering_kit.types import TEXT_PATTERN, Tijdstip
 
 
@@ -196,12 +196,7 @@ async def _page(
         query = query.where(Verwerking.at >= vanaf)
     if tot is not None:
         query = query.where(Verwerking.at < tot)
-    total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
-    rows = (
-        await session.execute(
-            query.order_by(Verwerking.at.desc(), Verwerking.id).offset(paging.offset).limit(paging.page_size)
-        )
-    ).scalars()
+    rows, total = await paginate(session, query, paging, Verwerking.at.desc(), Verwerking.id)
     return Page[VerwerkingRead].of([VerwerkingRead.model_validate(r) for r in rows], total, paging)
 
 
@@ -216,12 +211,13 @@ def verwerkingen_router() -> APIRouter:
         principal: PrivacyOfficer,
         session: Session,
         paging: Paging,
+        log: VerwerkingslogDep,
         object_id: Annotated[str | None, Query(alias="objectId", pattern=r"^[A-Za-z0-9\-]{1,100}$")] = None,
         activiteit: Annotated[str | None, Query(max_length=200, pattern=TEXT_PATTERN)] = None,
         vanaf: Tijdstip | None = None,
         tot: Tijdstip | None = None,
     ) -> Page[VerwerkingRead]:
-        return await _page(
+        result = await _page(
             session,
             require_tenant(principal),
             paging,
@@ -230,6 +226,11 @@ def verwerkingen_router() -> APIRouter:
             vanaf=vanaf,
             tot=tot,
         )
+        # Looking into the log is itself a processing of personal data, and is logged like any other.
+        await log.record(
+            session, principal, INZIEN_LOG, Actie.LEZEN, object_type="verwerking", object_id=object_id, betrokkene=None
+        )
+        return result
 
     @router.post(
         "/_zoek",

@@ -27,6 +27,13 @@ class RequestContext:
     log: Verwerkingslog
     api_prefix: str
 
+    @property
+    def idempotency_owner(self) -> str:
+        """Whose Idempotency-Key it is: the client *within the gemeente it acts for*. One client (COA, DUO, a
+        vendor hosting many gemeenten) holds tokens for several gemeenten; keyed by client alone, a replay
+        would hand one gemeente's stored answer to another."""
+        return f"{self.gemeente}:{self.principal.client_id}"
+
     async def emit(self, data: EventData, *, subject: uuid.UUID, resource_path: str | None) -> CloudEvent:
         return await self.publisher.publish(
             self.session,

@@ -20,9 +20,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import DateTime, Integer, String, func, text
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from inburgering_kit.context import RequestContext
 from inburgering_kit.db import KitBase
 from inburgering_kit.problems import Unprocessable
 
@@ -48,7 +48,7 @@ class IdempotencyKeyReused(Unprocessable):
 
 
 class Idempotency:
-    """Per request: `await idem.replay(session, client, body)` first, `await idem.store(...)` last."""
+    """Per request: `await idem.run(ctx, body, status, action)`, or `replay` first and `store` last."""
 
     def __init__(self, key: str | None, request: Request) -> None:
         self.key = key
@@ -59,9 +59,10 @@ class Idempotency:
         payload = json.dumps(jsonable_encoder(body) if body is not None else None, sort_keys=True)
         return hashlib.sha256(f"{self.fingerprint_base}\n{payload}".encode()).hexdigest()
 
-    async def replay(self, session: AsyncSession, client_id: str, body: BaseModel | None) -> JSONResponse | None:
+    async def replay(self, ctx: RequestContext, body: BaseModel | None) -> JSONResponse | None:
         if self.key is None:
             return None
+        session, client_id = ctx.session, ctx.idempotency_owner
         request_hash = self._hash(body)
         claimed = (
             await session.execute(
@@ -90,10 +91,10 @@ class Idempotency:
             )
         return JSONResponse(row.response_body, status_code=row.status_code, headers={REPLAY_HEADER: "true"})
 
-    async def store(self, session: AsyncSession, status_code: int, response: Any) -> None:
+    async def store(self, ctx: RequestContext, status_code: int, response: Any) -> None:
         if self._claimed is None:
             return
-        await session.execute(
+        await ctx.session.execute(
             text(
                 "UPDATE idempotency_key SET status_code = :s, response_body = CAST(:b AS jsonb) "
                 "WHERE client_id = :c AND key = :k"
@@ -107,19 +108,14 @@ class Idempotency:
         )
 
     async def run(
-        self,
-        session: AsyncSession,
-        client_id: str,
-        body: BaseModel | None,
-        status_code: int,
-        action: Callable[[], Awaitable[T]],
+        self, ctx: RequestContext, body: BaseModel | None, status_code: int, action: Callable[[], Awaitable[T]]
     ) -> T | JSONResponse:
         """Replay the stored answer, or perform `action` and store its answer in the same transaction."""
-        replay = await self.replay(session, client_id, body)
+        replay = await self.replay(ctx, body)
         if replay is not None:
             return replay
         result = await action()
-        await self.store(session, status_code, result)
+        await self.store(ctx, status_code, result)
         return result
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import math
-from typing import Annotated, Generic, TypeVar
+from collections.abc import Sequence
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel, Field
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 T = TypeVar("T")
 
@@ -50,3 +53,12 @@ class Page(BaseModel, Generic[T]):
             totalPages=math.ceil(total / params.page_size) if total else 0,
             resultaten=items,
         )
+
+
+async def paginate(
+    session: AsyncSession, query: Select[Any], paging: PageParams, *order_by: Any
+) -> tuple[Sequence[Any], int]:
+    """One page of `query` and the total number of rows it matches."""
+    total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
+    page = query.order_by(*order_by).offset(paging.offset).limit(paging.page_size)
+    return (await session.execute(page)).scalars().all(), total

@@ -125,23 +125,47 @@ def problem_response(details: ProblemDetails, headers: dict[str, str] | None = N
     )
 
 
-def _field_name(loc: tuple[int | str, ...]) -> str:
-    # The first element says where the value came from (body, query, header, path).
-    parts = [str(p) for p in loc[1:]] if loc and loc[0] in {"body", "query", "header", "path"} else list(loc)
-    return ".".join(str(p) for p in parts) or str(loc[0] if loc else "body")
+def _field_name(loc: tuple[int | str, ...], body: Any) -> str:
+    """The path of the invalid field as the client wrote it.
+
+    The first element of `loc` says where the value came from (body, query, header, path). Pydantic adds the
+    tag of a discriminated union to the path (`plicht-vastgesteld.redenPlicht`); such a step does not exist
+    in the request, so it is left out by walking the request body along the path.
+    """
+    if not loc:
+        return "body"
+    if loc[0] not in {"body", "query", "header", "path"}:
+        return ".".join(str(p) for p in loc)
+    parts: list[str] = []
+    current = body if loc[0] == "body" else None
+    steps = loc[1:]
+    for index, step in enumerate(steps):
+        last = index == len(steps) - 1
+        if isinstance(current, dict) and isinstance(step, str) and step not in current and not last:
+            continue  # a union tag
+        parts.append(str(step))
+        if isinstance(current, dict) and isinstance(step, str):
+            current = current.get(step)
+        elif isinstance(current, list) and isinstance(step, int) and 0 <= step < len(current):
+            current = current[step]
+        else:
+            current = None
+    return ".".join(parts) or ("body" if loc[0] == "body" else str(loc[0]))
 
 
 def _validation_params(exc: RequestValidationError) -> list[InvalidParam]:
     params: list[InvalidParam] = []
     for err in exc.errors():
+        name = _field_name(tuple(err.get("loc", ())), exc.body)
+        if str(err.get("type", "")).startswith("union_tag_"):
+            # An unknown or missing discriminator: name the discriminator field itself.
+            discriminator = str((err.get("ctx") or {}).get("discriminator", "")).strip("'\"")
+            if discriminator:
+                name = f"{name}.{discriminator}" if name != "body" else discriminator
         # Pydantic echoes the rejected input in its messages for some error kinds: the input may hold a BSN,
         # so only the message (which never repeats the input) is kept.
         params.append(
-            InvalidParam(
-                name=_field_name(tuple(err.get("loc", ()))),
-                code=str(err.get("type", "invalid")),
-                reason=str(err.get("msg", "ongeldig")),
-            )
+            InvalidParam(name=name, code=str(err.get("type", "invalid")), reason=str(err.get("msg", "ongeldig")))
         )
     return params
 
@@ -181,6 +205,21 @@ def _allowed_methods(request: Request) -> list[str]:
         if route_methods and route.matches(request.scope)[0] != Match.NONE:
             methods.update(route_methods)
     return sorted(methods)
+
+
+def unexpected_error_response(method: str, path: str) -> JSONResponse:
+    """The 500 answer: the error is logged (with its traceback, BSN-masked), the client learns nothing of it."""
+    logger.exception("onverwachte fout bij %s %s", method, path)
+    return problem_response(
+        ProblemDetails(
+            type="https://inburgering.example/problemen/interne-fout",
+            title="Er ging onverwacht iets mis.",
+            status=500,
+            detail="De fout is gelogd; probeer het later opnieuw.",
+            instance=path,
+            code="interne-fout",
+        )
+    )
 
 
 def install_problem_handlers(app: FastAPI) -> None:
@@ -242,20 +281,9 @@ def install_problem_handlers(app: FastAPI) -> None:
         return await on_unexpected(request, exc)
 
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
-        logger.exception("onverwachte fout bij %s %s", request.method, request.url.path)
-        return problem_response(
-            ProblemDetails(
-                type="https://inburgering.example/problemen/interne-fout",
-                title="Er ging onverwacht iets mis.",
-                status=500,
-                detail="De fout is gelogd; probeer het later opnieuw.",
-                instance=request.url.path,
-                code="interne-fout",
-            )
-        )
+        return unexpected_error_response(request.method, request.url.path)
 
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(DBAPIError, on_data_error)
-    app.add_exception_handler(Exception, on_unexpected)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,7 +24,7 @@ from inburgeraar_api.models import (
     PlichtMutatie,
     WarmeOverdracht,
 )
-from inburgering_kit.pagination import PageParams
+from inburgering_kit.pagination import PageParams, paginate
 
 M = TypeVar("M", bound=Base)
 
@@ -39,21 +39,12 @@ class InburgeraarRepository:
         self.session = session
         self.gemeente = gemeente
 
-    async def add(self, inburgeraar: Inburgeraar) -> None:
-        """Insert, or raise `DuplicateBsn` when the gemeente already has this BSN (also under a race)."""
+    async def save(self, inburgeraar: Inburgeraar) -> None:
+        """Insert or update, or raise `DuplicateBsn` when the gemeente already has this BSN (also under a race:
+        the unique index decides, inside a savepoint so the transaction stays usable for the lookup)."""
         try:
             async with self.session.begin_nested():
                 self.session.add(inburgeraar)
-                await self.session.flush()
-        except IntegrityError:
-            existing = await self.find_by_pseudoniem(inburgeraar.bsn_pseudoniem or "")
-            if existing is None:
-                raise
-            raise DuplicateBsn(existing.id) from None
-
-    async def flush_bsn(self, inburgeraar: Inburgeraar) -> None:
-        try:
-            async with self.session.begin_nested():
                 await self.session.flush()
         except IntegrityError:
             existing = await self.find_by_pseudoniem(inburgeraar.bsn_pseudoniem or "")
@@ -94,19 +85,7 @@ class InburgeraarRepository:
             query = query.where(Inburgeraar.datum_inschrijving_brp >= ingeschreven_vanaf)
         if ingeschreven_tot is not None:
             query = query.where(Inburgeraar.datum_inschrijving_brp < ingeschreven_tot)
-        total = (await self.session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
-        rows = (
-            (
-                await self.session.execute(
-                    query.order_by(Inburgeraar.created_at.desc(), Inburgeraar.id)
-                    .offset(paging.offset)
-                    .limit(paging.page_size)
-                )
-            )
-            .scalars()
-            .all()
-        )
-        return rows, total
+        return await paginate(self.session, query, paging, Inburgeraar.created_at.desc(), Inburgeraar.id)
 
 
 class DossierRepository:

@@ -264,4 +264,12 @@ class TestMagAfronden:
             toegestaan = True
         except AfrondenBijAfwezigheidNietToegestaan:
             toegestaan = False
-        assert toegestaan is (uitkomsten.count(NV) >= REGELS.brede_intake_max_oproepen.waarde)
+        verschenen_als_laatste = bool(uitkomsten) and uitkomsten[-1] is V
+        assert toegestaan is (
+            uitkomsten.count(NV) >= REGELS.brede_intake_max_oproepen.waarde and not verschenen_als_laatste
+        )
+
+    def test_niet_na_alsnog_verschijnen(self) -> None:
+        with pytest.raises(AfrondenBijAfwezigheidNietToegestaan) as fout:
+            mag_afronden(True, [NV, NV, NV, V], set(), False)
+        assert [p.name for p in fout.value.invalid_params or []] == ["bijAfwezigheid"]

@@ -8,7 +8,6 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from inburgeraar_api.domain.brede_intake import weiger_medische_gegevens
-from inburgering_kit.context import RequestContext
 
 
 async def _geen_medische_gegevens(request: Request) -> None:
@@ -22,12 +21,3 @@ async def _geen_medische_gegevens(request: Request) -> None:
 
 
 GeenMedischeGegevens = Annotated[None, Depends(_geen_medische_gegevens)]
-
-
-def idempotentie_eigenaar(ctx: RequestContext) -> str:
-    """Whose Idempotency-Key it is: the client *within the gemeente it acts for*.
-
-    One client (COA, DUO, a vendor hosting many gemeenten) holds tokens for several gemeenten; keyed by client
-    alone, a replay would hand one gemeente's stored answer to another, before any tenant check (DOMAIN §1).
-    """
-    return f"{ctx.gemeente}:{ctx.principal.client_id}"

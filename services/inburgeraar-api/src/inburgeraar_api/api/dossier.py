@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Path, Response, status
 
 from inburgeraar_api import scopes
-from inburgeraar_api.api.deps import GeenMedischeGegevens, idempotentie_eigenaar
+from inburgeraar_api.api.deps import GeenMedischeGegevens
 from inburgeraar_api.api.params import InburgeraarId
 from inburgeraar_api.api.schemas import (
     BegeleidingOnderdeelCreate,
@@ -60,8 +60,7 @@ async def plicht_mutatie(
     idem: IdempotencyDep,
 ) -> PlichtRead:
     return await idem.run(
-        ctx.session,
-        idempotentie_eigenaar(ctx),
+        ctx,
         mutatie,
         201,  # type: ignore[return-value]
         lambda: plicht.ontvang(ctx, inburgeraar_id, mutatie),
@@ -151,8 +150,7 @@ async def warme_overdracht(
     _: GeenMedischeGegevens,
 ) -> WarmeOverdrachtRead:
     return await idem.run(
-        ctx.session,
-        idempotentie_eigenaar(ctx),
+        ctx,
         body,
         201,  # type: ignore[return-value]
         lambda: overdracht.leg_vast(ctx, inburgeraar_id, body),
@@ -187,8 +185,7 @@ async def begeleiding_onderdeel(
     _: GeenMedischeGegevens,
 ) -> BegeleidingOnderdeelRead:
     return await idem.run(
-        ctx.session,
-        idempotentie_eigenaar(ctx),
+        ctx,
         body,
         201,  # type: ignore[return-value]
         lambda: begeleiding.leg_vast(ctx, inburgeraar_id, body),

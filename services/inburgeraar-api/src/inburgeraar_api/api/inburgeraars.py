@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response, status
 
 from inburgeraar_api import scopes
-from inburgeraar_api.api.deps import idempotentie_eigenaar
 from inburgeraar_api.api.params import InburgeraarId
 from inburgeraar_api.api.schemas import (
     BsnVastleggen,
@@ -42,11 +41,11 @@ Schrijven = Annotated[RequestContext, Depends(context(scopes.INBURGERAAR_SCHRIJV
 async def registreer(
     body: InburgeraarCreate, ctx: Schrijven, idem: IdempotencyDep, response: Response
 ) -> InburgeraarRead:
-    if (replay := await idem.replay(ctx.session, idempotentie_eigenaar(ctx), body)) is not None:
+    if (replay := await idem.replay(ctx, body)) is not None:
         return replay  # type: ignore[return-value]
     result = InburgeraarRead.model_validate(await registratie.registreer(ctx, body))
     response.headers["Location"] = f"{ctx.api_prefix}{registratie.pad(result.id)}"
-    await idem.store(ctx.session, 201, result)
+    await idem.store(ctx, 201, result)
     return result
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Path, status
 
 from inburgeraar_api import scopes
-from inburgeraar_api.api.deps import GeenMedischeGegevens, idempotentie_eigenaar
+from inburgeraar_api.api.deps import GeenMedischeGegevens
 from inburgeraar_api.api.params import InburgeraarId
 from inburgeraar_api.api.schemas import (
     Achtergrond,
@@ -48,8 +48,7 @@ async def roep_op(
     inburgeraar_id: InburgeraarId, body: OproepCreate, ctx: Schrijven, idem: IdempotencyDep
 ) -> OproepRead:
     return await idem.run(
-        ctx.session,
-        idempotentie_eigenaar(ctx),
+        ctx,
         body,
         201,  # type: ignore[return-value]
         lambda: intake.roep_op(ctx, inburgeraar_id, body),
@@ -81,8 +80,7 @@ async def gesprek(
     _: GeenMedischeGegevens,
 ) -> IntakegesprekRead:
     return await idem.run(
-        ctx.session,
-        idempotentie_eigenaar(ctx),
+        ctx,
         body,
         201,  # type: ignore[return-value]
         lambda: intake.leg_gesprek_vast(ctx, inburgeraar_id, body),

@@ -293,6 +293,13 @@ def mag_afronden(
 def _mag_afronden_bij_afwezigheid(uitkomsten: Sequence[OproepUitkomst | None]) -> None:
     nodig = REGELS.brede_intake_max_oproepen.waarde
     afwezig = _aantal_afwezig(uitkomsten)
+    if uitkomsten and uitkomsten[-1] is OproepUitkomst.VERSCHENEN:
+        # Completion in absence is the answer to not appearing; someone who appeared after all gets the intake.
+        raise AfrondenBijAfwezigheidNietToegestaan(
+            "De inburgeraar is op de laatste oproep verschenen: neem de brede intake af in plaats van af te "
+            "ronden bij afwezigheid.",
+            invalid_params=[invalid("bijAfwezigheid", "de inburgeraar is verschenen", "verschenen")],
+        )
     if afwezig < nodig:
         raise AfrondenBijAfwezigheidNietToegestaan(
             f"Afronden bij afwezigheid mag pas na {nodig} oproepen waarop de inburgeraar niet verscheen; "

@@ -65,7 +65,7 @@ async def registreer(ctx: RequestContext, data: InburgeraarCreate) -> Inburgeraa
         versie=1,
     )
     try:
-        await InburgeraarRepository(ctx.session, ctx.gemeente).add(inburgeraar)
+        await InburgeraarRepository(ctx.session, ctx.gemeente).save(inburgeraar)
     except DuplicateBsn as exc:
         raise _duplicate(exc.existing_id, ctx.api_prefix) from None
     await ctx.emit(
@@ -183,7 +183,7 @@ async def leg_bsn_vast(ctx: RequestContext, inburgeraar_id: uuid.UUID, bsn: Bsn)
     inburgeraar.status = InburgeraarStatus.GEREGISTREERD.value
     inburgeraar.versie += 1
     try:
-        await InburgeraarRepository(ctx.session, ctx.gemeente).flush_bsn(inburgeraar)
+        await InburgeraarRepository(ctx.session, ctx.gemeente).save(inburgeraar)
     except DuplicateBsn as exc:
         raise _duplicate(exc.existing_id, ctx.api_prefix) from None
     await ctx.emit(
