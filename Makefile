@@ -43,8 +43,11 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check $(PYFILES)
 	$(VENV)/bin/ruff format --check $(PYFILES)
 
+SRC_DIRS := $(wildcard libs/*/src services/*/src)
+empty :=
+space := $(empty) $(empty)
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy libs/kit/src $(foreach s,$(SERVICES),$(s)/src) deploy/local
+	MYPYPATH=$(subst $(space),:,$(SRC_DIRS)) $(VENV)/bin/mypy $(SRC_DIRS) deploy/local
 
 contracts: $(STAMP)
 	$(PY) contracts/generate.py
