@@ -121,7 +121,7 @@ def _query_names(dependant: Any) -> set[str]:
 _KNOWN_QUERY: dict[int, frozenset[str]] = {}
 
 
-def reject_unknown_query_parameters(request: Request) -> None:
+async def reject_unknown_query_parameters(request: Request) -> None:
     """A misspelt filter (`?doelgroup=...`) must not silently return everything: unknown keys are a 400."""
     route = request.scope.get("route")
     dependant = getattr(route, "dependant", None)
@@ -174,7 +174,7 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        database = Database(settings.database_url)
+        database = Database(settings.database_url, pool_size=settings.database_pool_size)
         app.state.database = database
         app.state.nats = None
         stop = asyncio.Event()

@@ -10,6 +10,7 @@ finds a person's records by BSN through `POST /verwerkingen/_zoek`, the log itse
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -17,7 +18,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import DateTime, Index, String, func, insert, select
+from sqlalchemy import DateTime, Index, String, func, select, text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
@@ -91,6 +92,17 @@ DROP_APPEND_ONLY_SQL = [
 ]
 
 
+_COLUMNS = (
+    "id", "trace_id", "span_id", "parent_span_id", "activiteit", "grondslag", "actie", "resultaat", "gemeente_code",
+    "betrokkene", "object_type", "object_id", "actor_client", "actor_user",
+)  # fmt: skip
+# Prepared once: this insert runs on every read and write of personal data.
+_INSERT_VERWERKING = text(
+    f"INSERT INTO verwerking ({', '.join(_COLUMNS)}, at) "  # noqa: S608 - our own column names, no input
+    f"VALUES (CAST(:id AS uuid), {', '.join(':' + c for c in _COLUMNS[1:])}, now())"
+)
+
+
 class Verwerkingslog:
     """Writes processing records; one per service, on `app.state.verwerkingslog`."""
 
@@ -112,24 +124,50 @@ class Verwerkingslog:
         betrokkene: str | None,
         resultaat: str = "geslaagd",
     ) -> None:
+        await self.record_many(
+            session,
+            principal,
+            activiteit,
+            actie,
+            object_type=object_type,
+            subjects=[(object_id, betrokkene)],
+            resultaat=resultaat,
+        )
+
+    async def record_many(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        activiteit: Verwerkingsactiviteit,
+        actie: Actie,
+        *,
+        object_type: str,
+        subjects: Sequence[tuple[uuid.UUID | str | None, str | None]],
+        resultaat: str = "geslaagd",
+    ) -> None:
+        """One record per (object id, betrokkene), in one statement: a listing processes every row it shows."""
+        if not subjects:
+            return
         trace = tracing.current()
+        common = {
+            "trace_id": trace.trace_id,
+            "span_id": trace.span_id,
+            "parent_span_id": trace.parent_span_id,
+            "activiteit": activiteit.naam,
+            "grondslag": activiteit.grondslag,
+            "actie": actie.value,
+            "resultaat": resultaat,
+            "gemeente_code": principal.gemeente_code,
+            "object_type": object_type,
+            "actor_client": principal.client_id,
+            "actor_user": principal.user,
+        }
         await session.execute(
-            insert(Verwerking).values(
-                id=uuid.uuid4(),
-                trace_id=trace.trace_id,
-                span_id=trace.span_id,
-                parent_span_id=trace.parent_span_id,
-                activiteit=activiteit.naam,
-                grondslag=activiteit.grondslag,
-                actie=actie.value,
-                resultaat=resultaat,
-                gemeente_code=principal.gemeente_code,
-                betrokkene=betrokkene,
-                object_type=object_type,
-                object_id=str(object_id) if object_id is not None else None,
-                actor_client=principal.client_id,
-                actor_user=principal.user,
-            )
+            _INSERT_VERWERKING,
+            [
+                {**common, "id": str(uuid.uuid4()), "object_id": str(o) if o is not None else None, "betrokkene": b}
+                for o, b in subjects
+            ],
         )
 
 

@@ -15,11 +15,13 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
@@ -171,8 +173,13 @@ def _load_public_key(path: Path, allowed: list[str]) -> tuple[_VerificationKey, 
 class TokenVerifier:
     """Verifies access tokens and turns them into a `Principal`. Safe to share between threads."""
 
+    # Verified tokens, kept until they expire: a provider's system or a portal sends the same token for many
+    # requests, and a signature check costs more CPU than the rest of a small request.
+    CACHE_SIZE = 10_000
+
     def __init__(self, settings: AuthSettings) -> None:
         self._settings = settings
+        self._verified: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
         self._file_key: tuple[_VerificationKey, list[str]] | None = None
         self._key_lock = threading.Lock()
         self._jwks = jwt.PyJWKClient(settings.jwks_url, cache_keys=True) if settings.jwks_url else None
@@ -190,7 +197,28 @@ class TokenVerifier:
                     self._file_key = _load_public_key(self._settings.public_key_file, self._settings.algorithms)
         return self._file_key
 
+    def cached(self, token: str) -> Principal | None:
+        """The principal of a token verified before and not expired since, without checking it again."""
+        hit = self._verified.get(token)
+        if hit is None:
+            return None
+        principal, expires = hit
+        if time.time() >= expires:
+            self._verified.pop(token, None)
+            return None
+        return principal
+
     def verify(self, token: str) -> Principal:
+        principal = self.cached(token)
+        if principal is not None:
+            return principal
+        principal, expires = self._verify(token)
+        self._verified[token] = (principal, expires)
+        if len(self._verified) > self.CACHE_SIZE:
+            self._verified.popitem(last=False)
+        return principal
+
+    def _verify(self, token: str) -> tuple[Principal, float]:
         settings = self._settings
         try:
             key, algorithms = self._key_for(token)
@@ -211,10 +239,10 @@ class TokenVerifier:
             logger.info("token geweigerd: %s", reason)
             # `from None`: library messages may quote header or payload fragments.
             raise NotAuthenticated(reason) from None
-        return _principal(claims)
+        return _principal(claims), float(claims["exp"])
 
 
-def bearer_token(request: Request) -> str:
+async def bearer_token(request: Request) -> str:
     """The bearer token from the Authorization header; tokens in the URL are refused outright."""
     # URLs end up in access logs, browser history and Referer headers (RFC 6750 §5.3).
     if any(name in request.query_params for name in _QUERY_TOKEN_PARAMS):
@@ -229,7 +257,7 @@ def bearer_token(request: Request) -> str:
     return token
 
 
-def get_verifier(request: Request) -> TokenVerifier:
+async def get_verifier(request: Request) -> TokenVerifier:
     verifier: TokenVerifier = request.app.state.token_verifier
     return verifier
 
@@ -243,14 +271,16 @@ _bearer_scheme = HTTPBearer(
 )
 
 
-def _principal_dependency(check: Callable[[Principal], None]) -> Callable[..., Principal]:
-    # A plain `def`: FastAPI runs it in the thread pool, so a blocking JWKS fetch cannot stall the event loop.
-    def dependency(
+def _principal_dependency(check: Callable[[Principal], None]) -> Callable[..., Awaitable[Principal]]:
+    async def dependency(
         token: str = Depends(bearer_token),
         verifier: TokenVerifier = Depends(get_verifier),
         _credentials: HTTPAuthorizationCredentials | None = Security(_bearer_scheme),
     ) -> Principal:
-        principal = verifier.verify(token)
+        principal = verifier.cached(token)
+        if principal is None:
+            # A first sight may fetch the issuer's keys (JWKS): blocking work, kept off the event loop.
+            principal = await anyio.to_thread.run_sync(verifier.verify, token)
         check(principal)
         return principal
 
@@ -262,7 +292,7 @@ def _insufficient_scope(scopes: Iterable[str]) -> dict[str, str]:
     return {"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{" ".join(scopes)}"'}
 
 
-def require_scopes(*scopes: str) -> Callable[..., Principal]:
+def require_scopes(*scopes: str) -> Callable[..., Awaitable[Principal]]:
     """Dependency: a verified principal that has every one of `scopes` (none given: any valid token)."""
     required = tuple(dict.fromkeys(scopes))
 
@@ -274,7 +304,7 @@ def require_scopes(*scopes: str) -> Callable[..., Principal]:
     return _principal_dependency(check)
 
 
-def require_any_scope(*scopes: str) -> Callable[..., Principal]:
+def require_any_scope(*scopes: str) -> Callable[..., Awaitable[Principal]]:
     """Dependency: a verified principal that has at least one of `scopes`."""
     if not scopes:
         raise ValueError("require_any_scope heeft minstens een scope nodig")

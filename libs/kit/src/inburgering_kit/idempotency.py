@@ -119,7 +119,7 @@ class Idempotency:
         return result
 
 
-def idempotency_dependency(
+async def idempotency_dependency(
     request: Request,
     idempotency_key: Annotated[
         str | None,

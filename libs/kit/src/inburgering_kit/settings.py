@@ -34,6 +34,7 @@ class ServiceSettings(BaseSettings):
         default=SecretStr(DEVELOPMENT_PSEUDONYM_KEY),
         description="Key of the keyed hash that pseudonymises the BSN in the processing log.",
     )
+    database_pool_size: int = Field(default=20, ge=1, le=200, description="Connections per process.")
     run_relay: bool = Field(default=True, description="Run the outbox relay inside the API process.")
     stream_name: str = "INBURGERING"
     log_level: str = "INFO"

@@ -3,12 +3,13 @@ gemeente's inburgeraar is not found, exactly like one that does not exist."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,14 +35,37 @@ class DuplicateBsn(Exception):  # noqa: N818 - a signal for the service layer, n
         self.existing_id = existing_id
 
 
+_INBURGERAAR_COLUMNS = tuple(c.key for c in Inburgeraar.__table__.columns)
+# Prepared once: registration is the hot path of this service.
+_INSERT_INBURGERAAR = text(
+    f"INSERT INTO inburgeraar ({', '.join(_INBURGERAAR_COLUMNS)}) VALUES ("  # noqa: S608 - our own column names
+    + ", ".join("CAST(:contact AS jsonb)" if c == "contact" else f":{c}" for c in _INBURGERAAR_COLUMNS)
+    + ") ON CONFLICT ON CONSTRAINT uq_inburgeraar_gemeente_bsn DO NOTHING RETURNING id"
+)
+
+
 class InburgeraarRepository:
     def __init__(self, session: AsyncSession, gemeente: str) -> None:
         self.session = session
         self.gemeente = gemeente
 
+    async def add(self, inburgeraar: Inburgeraar) -> None:
+        """Insert, or raise `DuplicateBsn` when the gemeente already has this BSN. The unique index decides, also
+        under a race; `ON CONFLICT DO NOTHING` keeps the transaction usable without a savepoint."""
+        # Not added to the session (no ORM flush): the object is the caller's record of what was inserted.
+        inburgeraar.created_at = inburgeraar.updated_at = datetime.now(UTC)
+        params = {c: getattr(inburgeraar, c) for c in _INBURGERAAR_COLUMNS}
+        params["contact"] = json.dumps(inburgeraar.contact)
+        inserted = (await self.session.execute(_INSERT_INBURGERAAR, params)).first()
+        if inserted is None:
+            existing = await self.find_by_pseudoniem(inburgeraar.bsn_pseudoniem or "")
+            if existing is None:
+                raise RuntimeError("conflict without a conflicting row")
+            raise DuplicateBsn(existing.id)
+
     async def save(self, inburgeraar: Inburgeraar) -> None:
-        """Insert or update, or raise `DuplicateBsn` when the gemeente already has this BSN (also under a race:
-        the unique index decides, inside a savepoint so the transaction stays usable for the lookup)."""
+        """Flush changes of a loaded inburgeraar, or raise `DuplicateBsn` when its new BSN is taken (inside a
+        savepoint, so the transaction stays usable for the lookup)."""
         try:
             async with self.session.begin_nested():
                 self.session.add(inburgeraar)

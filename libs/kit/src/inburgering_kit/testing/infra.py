@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +52,7 @@ class Infra:
             self.nats.stop()
         if self.postgres is not None:
             self.postgres.stop()
+        shutil.rmtree(self.workdir, ignore_errors=True)
 
     def migrated_database(self, name: str, migrations_dir: Path) -> str:
         """A fresh database `name`, migrated to head; the URL is cached for the session."""

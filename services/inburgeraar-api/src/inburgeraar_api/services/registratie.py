@@ -65,7 +65,7 @@ async def registreer(ctx: RequestContext, data: InburgeraarCreate) -> Inburgeraa
         versie=1,
     )
     try:
-        await InburgeraarRepository(ctx.session, ctx.gemeente).save(inburgeraar)
+        await InburgeraarRepository(ctx.session, ctx.gemeente).add(inburgeraar)
     except DuplicateBsn as exc:
         raise _duplicate(exc.existing_id, ctx.api_prefix) from None
     await ctx.emit(
@@ -104,14 +104,14 @@ async def raadpleeg(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> Inburgera
 
 async def lijst(ctx: RequestContext, paging: PageParams, **filters: object) -> tuple[Sequence[Inburgeraar], int]:
     rows, total = await InburgeraarRepository(ctx.session, ctx.gemeente).list(paging, **filters)  # type: ignore[arg-type]
-    for row in rows:
-        await ctx.verwerk(
-            activiteiten.RAADPLEGEN,
-            Actie.ZOEKEN,
-            object_type="inburgeraar",
-            object_id=row.id,
-            betrokkene=row.bsn_pseudoniem,
-        )
+    await ctx.log.record_many(
+        ctx.session,
+        ctx.principal,
+        activiteiten.RAADPLEGEN,
+        Actie.ZOEKEN,
+        object_type="inburgeraar",
+        subjects=[(row.id, row.bsn_pseudoniem) for row in rows],
+    )
     return rows, total
 
 
