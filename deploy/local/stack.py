@@ -24,7 +24,7 @@ from inburgering_kit.auth import generate_dev_keypair, mint_token
 from inburgering_kit.db import database_url_for, ensure_database
 from inburgering_kit.embedded import EmbeddedNats, EmbeddedPostgres
 from inburgering_kit.migrations import upgrade
-from inburgering_kit.registry import ServiceEntry, load_services
+from inburgering_kit.registry import ServiceEntry, load_services, uvicorn_command
 
 ROOT = Path(__file__).resolve().parents[2]
 VAR = ROOT / "var"
@@ -128,8 +128,9 @@ def _nats() -> tuple[EmbeddedNats | None, str]:
 def _start(service: ServiceEntry, postgres_url: str, nats_url: str) -> subprocess.Popen[bytes]:
     (VAR / "log").mkdir(exist_ok=True)
     log = (VAR / "log" / f"{service.name}.log").open("ab")
-    command = [sys.executable, "-m", "uvicorn", f"{service.package}.main:create_app", "--factory",
-               "--host", "127.0.0.1", "--port", str(service.port), "--no-server-header"]  # fmt: skip
+    command = uvicorn_command(
+        f"{service.package}.main:create_app", host="127.0.0.1", port=service.port, workers=service.workers
+    )
     return subprocess.Popen(  # noqa: S603 - our own interpreter and module
         command,
         env={**os.environ, **service_environment(service, postgres_url, nats_url)},

@@ -92,14 +92,14 @@ DROP_APPEND_ONLY_SQL = [
 ]
 
 
-_COLUMNS = (
+VERWERKING_COLUMNS = (
     "id", "trace_id", "span_id", "parent_span_id", "activiteit", "grondslag", "actie", "resultaat", "gemeente_code",
     "betrokkene", "object_type", "object_id", "actor_client", "actor_user",
 )  # fmt: skip
 # Prepared once: this insert runs on every read and write of personal data.
 _INSERT_VERWERKING = text(
-    f"INSERT INTO verwerking ({', '.join(_COLUMNS)}, at) "  # noqa: S608 - our own column names, no input
-    f"VALUES (CAST(:id AS uuid), {', '.join(':' + c for c in _COLUMNS[1:])}, now())"
+    f"INSERT INTO verwerking ({', '.join(VERWERKING_COLUMNS)}, at) "  # noqa: S608 - our own column names, no input
+    f"VALUES (CAST(:id AS uuid), {', '.join(':' + c for c in VERWERKING_COLUMNS[1:])}, now())"
 )
 
 
@@ -146,8 +146,20 @@ class Verwerkingslog:
         resultaat: str = "geslaagd",
     ) -> None:
         """One record per (object id, betrokkene), in one statement: a listing processes every row it shows."""
-        if not subjects:
-            return
+        rows = self.rows(principal, activiteit, actie, object_type=object_type, subjects=subjects, resultaat=resultaat)
+        if rows:
+            await session.execute(_INSERT_VERWERKING, rows)
+
+    @staticmethod
+    def rows(
+        principal: Principal,
+        activiteit: Verwerkingsactiviteit,
+        actie: Actie,
+        *,
+        object_type: str,
+        subjects: Sequence[tuple[uuid.UUID | str | None, str | None]],
+        resultaat: str = "geslaagd",
+    ) -> list[dict[str, str | None]]:
         trace = tracing.current()
         common = {
             "trace_id": trace.trace_id,
@@ -162,13 +174,10 @@ class Verwerkingslog:
             "actor_client": principal.client_id,
             "actor_user": principal.user,
         }
-        await session.execute(
-            _INSERT_VERWERKING,
-            [
-                {**common, "id": str(uuid.uuid4()), "object_id": str(o) if o is not None else None, "betrokkene": b}
-                for o, b in subjects
-            ],
-        )
+        return [
+            {**common, "id": str(uuid.uuid4()), "object_id": str(o) if o is not None else None, "betrokkene": b}
+            for o, b in subjects
+        ]
 
 
 def get_verwerkingslog(request: Request) -> Verwerkingslog:

@@ -82,6 +82,17 @@ class EventPublisher:
         self.source = source
         self.public_base_url = public_base_url.rstrip("/")
 
+    def build(
+        self, data: EventData, *, subject: uuid.UUID, resource_path: str | None, gemeentecode: str | None
+    ) -> CloudEvent:
+        return make_event(
+            data,
+            source=self.source,
+            subject=subject,
+            dataref=f"{self.public_base_url}{resource_path}" if resource_path else None,
+            gemeentecode=gemeentecode,
+        )
+
     async def publish(
         self,
         session: AsyncSession,
@@ -91,17 +102,15 @@ class EventPublisher:
         resource_path: str | None,
         gemeentecode: str | None,
     ) -> CloudEvent:
-        event = make_event(
-            data,
-            source=self.source,
-            subject=subject,
-            dataref=f"{self.public_base_url}{resource_path}" if resource_path else None,
-            gemeentecode=gemeentecode,
-        )
-        await session.execute(
-            _INSERT_OUTBOX, {"id": event.id, "subject": nats_subject(event.type), "event": event.model_dump_json()}
-        )
+        """Write the event to the outbox of `session`'s transaction now (jobs and consumers; requests buffer
+        theirs in the `RequestContext`)."""
+        event = self.build(data, subject=subject, resource_path=resource_path, gemeentecode=gemeentecode)
+        await session.execute(_INSERT_OUTBOX, outbox_row(event))
         return event
+
+
+def outbox_row(event: CloudEvent) -> dict[str, str]:
+    return {"id": event.id, "subject": nats_subject(event.type), "event": event.model_dump_json()}
 
 
 async def connect_nats(url: str, *, name: str) -> NatsClient:

@@ -31,16 +31,16 @@ from inburgering_kit.idempotency import IdempotencyDep
 router = APIRouter(prefix="/inburgeraars/{inburgeraarId:uuid}")
 
 
-BegeleidingLezen = Annotated[RequestContext, Depends(context(scopes.BEGELEIDING_LEZEN))]
-BegeleidingSchrijven = Annotated[RequestContext, Depends(context(scopes.BEGELEIDING_SCHRIJVEN))]
-KlantprofielLezen = Annotated[RequestContext, Depends(context(scopes.KLANTPROFIEL_LEZEN))]
-KlantprofielSchrijven = Annotated[RequestContext, Depends(context(scopes.KLANTPROFIEL_SCHRIJVEN))]
-OntzorgenLezen = Annotated[RequestContext, Depends(context(scopes.ONTZORGEN_LEZEN))]
-OntzorgenSchrijven = Annotated[RequestContext, Depends(context(scopes.ONTZORGEN_SCHRIJVEN))]
-OverdrachtLezen = Annotated[RequestContext, Depends(context(scopes.OVERDRACHT_LEZEN))]
-OverdrachtSchrijven = Annotated[RequestContext, Depends(context(scopes.OVERDRACHT_SCHRIJVEN))]
-PlichtLezen = Annotated[RequestContext, Depends(context(scopes.PLICHT_LEZEN))]
-PlichtSchrijven = Annotated[RequestContext, Depends(context(scopes.PLICHT_SCHRIJVEN))]
+BegeleidingLezen = Annotated[RequestContext, Depends(context(scopes.BEGELEIDING_LEZEN), scope="function")]
+BegeleidingSchrijven = Annotated[RequestContext, Depends(context(scopes.BEGELEIDING_SCHRIJVEN), scope="function")]
+KlantprofielLezen = Annotated[RequestContext, Depends(context(scopes.KLANTPROFIEL_LEZEN), scope="function")]
+KlantprofielSchrijven = Annotated[RequestContext, Depends(context(scopes.KLANTPROFIEL_SCHRIJVEN), scope="function")]
+OntzorgenLezen = Annotated[RequestContext, Depends(context(scopes.ONTZORGEN_LEZEN), scope="function")]
+OntzorgenSchrijven = Annotated[RequestContext, Depends(context(scopes.ONTZORGEN_SCHRIJVEN), scope="function")]
+OverdrachtLezen = Annotated[RequestContext, Depends(context(scopes.OVERDRACHT_LEZEN), scope="function")]
+OverdrachtSchrijven = Annotated[RequestContext, Depends(context(scopes.OVERDRACHT_SCHRIJVEN), scope="function")]
+PlichtLezen = Annotated[RequestContext, Depends(context(scopes.PLICHT_LEZEN), scope="function")]
+PlichtSchrijven = Annotated[RequestContext, Depends(context(scopes.PLICHT_SCHRIJVEN), scope="function")]
 
 
 # ---- Plicht ----

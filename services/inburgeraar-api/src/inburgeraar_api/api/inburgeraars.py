@@ -25,8 +25,8 @@ from inburgering_kit.types import TEXT_PATTERN, Datum
 
 router = APIRouter(prefix="/inburgeraars", tags=["Inburgeraars"])
 
-Lezen = Annotated[RequestContext, Depends(context(scopes.INBURGERAAR_LEZEN))]
-Schrijven = Annotated[RequestContext, Depends(context(scopes.INBURGERAAR_SCHRIJVEN))]
+Lezen = Annotated[RequestContext, Depends(context(scopes.INBURGERAAR_LEZEN), scope="function")]
+Schrijven = Annotated[RequestContext, Depends(context(scopes.INBURGERAAR_SCHRIJVEN), scope="function")]
 
 
 @router.post(

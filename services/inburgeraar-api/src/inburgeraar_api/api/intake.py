@@ -28,8 +28,8 @@ from inburgering_kit.idempotency import IdempotencyDep
 
 router = APIRouter(prefix="/inburgeraars/{inburgeraarId:uuid}/brede-intake", tags=["Brede intake"])
 
-Lezen = Annotated[RequestContext, Depends(context(scopes.INTAKE_LEZEN))]
-Schrijven = Annotated[RequestContext, Depends(context(scopes.INTAKE_SCHRIJVEN))]
+Lezen = Annotated[RequestContext, Depends(context(scopes.INTAKE_LEZEN), scope="function")]
+Schrijven = Annotated[RequestContext, Depends(context(scopes.INTAKE_SCHRIJVEN), scope="function")]
 OproepId = Annotated[uuid.UUID, Path(alias="oproepId", description="Id van de oproep.")]
 
 

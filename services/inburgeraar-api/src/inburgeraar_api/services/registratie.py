@@ -104,9 +104,7 @@ async def raadpleeg(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> Inburgera
 
 async def lijst(ctx: RequestContext, paging: PageParams, **filters: object) -> tuple[Sequence[Inburgeraar], int]:
     rows, total = await InburgeraarRepository(ctx.session, ctx.gemeente).list(paging, **filters)  # type: ignore[arg-type]
-    await ctx.log.record_many(
-        ctx.session,
-        ctx.principal,
+    await ctx.verwerk_alle(
         activiteiten.RAADPLEGEN,
         Actie.ZOEKEN,
         object_type="inburgeraar",
