@@ -25,7 +25,7 @@ import anyio.to_thread
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
-from fastapi import Depends, Request, Security
+from fastapi import Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field, model_validator
 
@@ -242,7 +242,7 @@ class TokenVerifier:
         return _principal(claims), float(claims["exp"])
 
 
-async def bearer_token(request: Request) -> str:
+def bearer_token(request: Request) -> str:
     """The bearer token from the Authorization header; tokens in the URL are refused outright."""
     # URLs end up in access logs, browser history and Referer headers (RFC 6750 §5.3).
     if any(name in request.query_params for name in _QUERY_TOKEN_PARAMS):
@@ -257,7 +257,7 @@ async def bearer_token(request: Request) -> str:
     return token
 
 
-async def get_verifier(request: Request) -> TokenVerifier:
+def get_verifier(request: Request) -> TokenVerifier:
     verifier: TokenVerifier = request.app.state.token_verifier
     return verifier
 
@@ -272,11 +272,12 @@ _bearer_scheme = HTTPBearer(
 
 
 def _principal_dependency(check: Callable[[Principal], None]) -> Callable[..., Awaitable[Principal]]:
+    # One dependency, not three: FastAPI's dependency resolution is a measurable share of a small request.
     async def dependency(
-        token: str = Depends(bearer_token),
-        verifier: TokenVerifier = Depends(get_verifier),
-        _credentials: HTTPAuthorizationCredentials | None = Security(_bearer_scheme),
+        request: Request, _credentials: HTTPAuthorizationCredentials | None = Security(_bearer_scheme)
     ) -> Principal:
+        token = bearer_token(request)
+        verifier = get_verifier(request)
         principal = verifier.cached(token)
         if principal is None:
             # A first sight may fetch the issuer's keys (JWKS): blocking work, kept off the event loop.

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from inburgering_kit.audit import VERWERKING_COLUMNS, Actie, Verwerkingsactiviteit, Verwerkingslog
 from inburgering_kit.auth import Principal, require_any_scope, require_scopes, require_tenant
-from inburgering_kit.db import Session
+from inburgering_kit.db import get_database
 from inburgering_kit.events import CloudEvent, EventData
 from inburgering_kit.outbox import EventPublisher, outbox_row
 
@@ -126,13 +126,20 @@ def _build(request: Request, session: AsyncSession, principal: Principal) -> Req
 
 
 def _context_dependency(checker: Callable[..., Any]) -> Callable[..., AsyncIterator[RequestContext]]:
-    async def dependency(
-        request: Request, session: Session, principal: Principal = Depends(checker)
-    ) -> AsyncIterator[RequestContext]:
-        ctx = _build(request, session, principal)
-        yield ctx
-        # Reached only when the handler returned normally: a failed request writes no events and no records.
-        await ctx.flush()
+    async def dependency(request: Request, principal: Principal = Depends(checker)) -> AsyncIterator[RequestContext]:
+        # The request's one transaction (see `db.session_dependency`), opened here rather than by a separate
+        # dependency: one generator per request instead of two.
+        async with get_database(request).sessionmaker() as session:
+            ctx = _build(request, session, principal)
+            try:
+                yield ctx
+                # Reached only when the handler returned: a failed request writes no events and no records.
+                await ctx.flush()
+            except BaseException:
+                await session.rollback()
+                raise
+            else:
+                await session.commit()
 
     return dependency
 

@@ -52,12 +52,13 @@ class Idempotency:
 
     def __init__(self, key: str | None, request: Request) -> None:
         self.key = key
-        self.fingerprint_base = f"{request.method} {request.url.path}"
+        self.request = request
         self._claimed: tuple[str, str] | None = None
 
     def _hash(self, body: BaseModel | None) -> str:
         payload = json.dumps(jsonable_encoder(body) if body is not None else None, sort_keys=True)
-        return hashlib.sha256(f"{self.fingerprint_base}\n{payload}".encode()).hexdigest()
+        target = f"{self.request.method} {self.request.scope['path']}"
+        return hashlib.sha256(f"{target}\n{payload}".encode()).hexdigest()
 
     async def replay(self, ctx: RequestContext, body: BaseModel | None) -> JSONResponse | None:
         if self.key is None:
