@@ -47,7 +47,7 @@ SRC_DIRS := $(wildcard libs/*/src services/*/src)
 empty :=
 space := $(empty) $(empty)
 typecheck: $(STAMP)
-	MYPYPATH=$(subst $(space),:,$(SRC_DIRS)) $(VENV)/bin/mypy $(SRC_DIRS) deploy/local
+	MYPYPATH=$(subst $(space),:,$(SRC_DIRS) bench) $(VENV)/bin/mypy $(SRC_DIRS) deploy/local bench
 
 contracts: $(STAMP)
 	$(PY) contracts/generate.py

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -24,7 +25,7 @@ from inburgering_kit.auth import generate_dev_keypair, mint_token
 from inburgering_kit.db import database_url_for, ensure_database
 from inburgering_kit.embedded import EmbeddedNats, EmbeddedPostgres
 from inburgering_kit.migrations import upgrade
-from inburgering_kit.registry import ServiceEntry, load_services, uvicorn_command
+from inburgering_kit.registry import ServiceEntry, load_services, relay_command, uvicorn_command
 
 ROOT = Path(__file__).resolve().parents[2]
 VAR = ROOT / "var"
@@ -62,6 +63,8 @@ def service_environment(service: ServiceEntry, postgres_url: str, nats_url: str)
         f"{p}AUTH__ISSUERS": f'["{DEV_ISSUER}"]',
         f"{p}AUTH__AUDIENCE": DEV_AUDIENCE,
         f"{p}AUTH__PUBLIC_KEY_FILE": str(public_key),
+        # The relay runs as its own process beside the API (see `_start`), as in production.
+        f"{p}RUN_RELAY": "false",
     }
 
 
@@ -125,26 +128,38 @@ def _nats() -> tuple[EmbeddedNats | None, str]:
     return server, server.url
 
 
-def _start(service: ServiceEntry, postgres_url: str, nats_url: str) -> subprocess.Popen[bytes]:
+@dataclass
+class Running:
+    service: ServiceEntry
+    api: subprocess.Popen[bytes]
+    relay: subprocess.Popen[bytes]
+
+    @property
+    def processes(self) -> tuple[subprocess.Popen[bytes], ...]:
+        return (self.api, self.relay)
+
+
+def _start(service: ServiceEntry, postgres_url: str, nats_url: str) -> Running:
+    """The API and its outbox relay, each in its own session: Ctrl-C reaches only this supervisor, which then
+    stops everything in order."""
     (VAR / "log").mkdir(exist_ok=True)
-    log = (VAR / "log" / f"{service.name}.log").open("ab")
-    command = uvicorn_command(
+    env = {**os.environ, **service_environment(service, postgres_url, nats_url)}
+    api = uvicorn_command(
         f"{service.package}.main:create_app", host="127.0.0.1", port=service.port, workers=service.workers
     )
-    return subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        command,
-        env={**os.environ, **service_environment(service, postgres_url, nats_url)},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        # Own session: Ctrl-C reaches only this supervisor, which then stops everything in order.
-        start_new_session=True,
-    )
+
+    def spawn(name: str, command: list[str]) -> subprocess.Popen[bytes]:
+        log = (VAR / "log" / f"{name}.log").open("ab")
+        return subprocess.Popen(  # noqa: S603 - our own interpreter and modules
+            command, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+        )
+
+    return Running(service, spawn(service.name, api), spawn(f"{service.name}-relay", relay_command(service.package)))
 
 
-def _announce(processes: list[tuple[ServiceEntry, subprocess.Popen[bytes]]]) -> None:
-    print("\nHet systeem draait. Services:")
-    for service, _ in processes:
+def _announce(running: list[Running]) -> None:
+    print("\nHet systeem draait. Services (elk met een eigen outbox-relay):")
+    for service in (r.service for r in running):
         print(f"  {service.name:<18} http://127.0.0.1:{service.port}/api/v1   "
               f"(contract: http://127.0.0.1:{service.port}/openapi.json)")  # fmt: skip
     print("\nEen ontwikkeltoken per rol:  make token ROLE=klantregisseur GEMEENTE=0363")
@@ -152,11 +167,12 @@ def _announce(processes: list[tuple[ServiceEntry, subprocess.Popen[bytes]]]) -> 
     print("Logs in var/log/. Stoppen: Ctrl-C.")
 
 
-def _stop(processes: list[tuple[ServiceEntry, subprocess.Popen[bytes]]]) -> None:
-    for _, proc in processes:
+def _stop(running: list[Running]) -> None:
+    processes = [proc for r in running for proc in r.processes]
+    for proc in processes:
         if proc.poll() is None:
             proc.terminate()
-    for _, proc in processes:
+    for proc in processes:
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -175,26 +191,26 @@ def run() -> None:
     signal.signal(signal.SIGTERM, request_stop)
     postgres: EmbeddedPostgres | None = None
     nats: EmbeddedNats | None = None
-    processes: list[tuple[ServiceEntry, subprocess.Popen[bytes]]] = []
+    running: list[Running] = []
     try:
         postgres, postgres_url = _postgres()
         print(f"PostgreSQL  {postgres_url}")
         nats, nats_url = _nats()
         print(f"NATS        {nats_url}")
         _migrate_all(postgres_url)
-        processes = [(service, _start(service, postgres_url, nats_url)) for service in services()]
-        for service, proc in processes:
-            _wait_ready(service, proc)
-        _announce(processes)
+        running = [_start(service, postgres_url, nats_url) for service in services()]
+        for r in running:
+            _wait_ready(r.service, r.api)
+        _announce(running)
         while not stop_requested:
-            for service, proc in processes:
-                if proc.poll() is not None:
-                    print(f"{service.name} is gestopt (exit {proc.returncode}); zie var/log/{service.name}.log")
+            for r in running:
+                if any(proc.poll() is not None for proc in r.processes):
+                    print(f"{r.service.name} of zijn relay is gestopt; zie var/log/{r.service.name}*.log")
                     stop_requested = True
             time.sleep(0.5)
     finally:
         print("\nStoppen...")
-        _stop(processes)
+        _stop(running)
         if nats is not None:
             nats.stop()
         if postgres is not None:

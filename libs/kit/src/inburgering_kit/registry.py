@@ -46,6 +46,12 @@ def load_services(root: Path) -> list[ServiceEntry]:
     ]
 
 
+def relay_command(package: str) -> list[str]:
+    """The outbox relay of a service as its own process: the API's cores serve requests only (several relays
+    may run side by side)."""
+    return [sys.executable, "-m", package, "relay"]
+
+
 def uvicorn_command(app: str, *, host: str, port: int, workers: int = 1, app_dir: Path | None = None) -> list[str]:
     """How every service (and the benchmark's bare reference app) is served: one definition, so the local
     stack and the benchmark measure the same thing. No access log: who did what with personal data is in
