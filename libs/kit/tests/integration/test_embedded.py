@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +20,17 @@ from nats.js.api import StorageType
 from inburgering_kit.embedded import EmbeddedNats, EmbeddedPostgres, free_port
 
 pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def workdir() -> Iterator[Path]:
+    """A folder outside pytest's own temp root: pytest keeps that root at mode 0700, and as root the servers
+    run as the unprivileged `pgserver` user, which must be able to reach its data directory."""
+    path = Path(tempfile.mkdtemp(prefix="inburgering-embedded-"))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture
@@ -61,9 +74,9 @@ async def fetch_setting(url: str, name: str) -> str:
         await conn.close()
 
 
-async def test_postgres_serves_sql_over_tcp_and_keeps_data_across_restarts(tmp_path: Path, recycled_pid: int) -> None:
+async def test_postgres_serves_sql_over_tcp_and_keeps_data_across_restarts(workdir: Path, recycled_pid: int) -> None:
     port = free_port()
-    pg = EmbeddedPostgres(tmp_path / "pg", port, fast=True)
+    pg = EmbeddedPostgres(workdir / "pg", port, fast=True)
     assert pg.url == f"postgresql://postgres@127.0.0.1:{port}/postgres"
     try:
         pg.start()
@@ -105,8 +118,8 @@ async def test_postgres_serves_sql_over_tcp_and_keeps_data_across_restarts(tmp_p
         pg.stop()
 
 
-async def test_postgres_adopts_or_replaces_a_server_left_on_its_data_dir(tmp_path: Path) -> None:
-    data_dir = tmp_path / "pg"
+async def test_postgres_adopts_or_replaces_a_server_left_on_its_data_dir(workdir: Path) -> None:
+    data_dir = workdir / "pg"
     first_port, second_port = free_port(), free_port()
     crashed_run = EmbeddedPostgres(data_dir, first_port)
     try:
@@ -129,8 +142,8 @@ async def test_postgres_adopts_or_replaces_a_server_left_on_its_data_dir(tmp_pat
     assert not (data_dir / "postmaster.pid").exists()
 
 
-async def test_postgres_puts_its_socket_in_a_short_dir_when_the_data_dir_is_long(tmp_path: Path) -> None:
-    data_dir = tmp_path / ("lang" * 25) / "pg"
+async def test_postgres_puts_its_socket_in_a_short_dir_when_the_data_dir_is_long(workdir: Path) -> None:
+    data_dir = workdir / ("lang" * 25) / "pg"
     pg = EmbeddedPostgres(data_dir, free_port(), fast=True)
     assert pg.socket_dir != pg.data_dir
     with pg:
@@ -145,17 +158,17 @@ async def test_postgres_puts_its_socket_in_a_short_dir_when_the_data_dir_is_long
     assert not pg.socket_dir.exists()
 
 
-def test_postgres_refuses_a_port_that_is_taken(tmp_path: Path, occupied_port: int) -> None:
-    pg = EmbeddedPostgres(tmp_path / "pg", occupied_port)
+def test_postgres_refuses_a_port_that_is_taken(workdir: Path, occupied_port: int) -> None:
+    pg = EmbeddedPostgres(workdir / "pg", occupied_port)
     with pytest.raises(RuntimeError, match=f"port {occupied_port} .* already in use"):
         pg.start()
-    assert not (tmp_path / "pg" / "PG_VERSION").exists()
+    assert not (workdir / "pg" / "PG_VERSION").exists()
     pg.stop()
 
 
-async def test_nats_serves_jetstream_and_keeps_stream_messages_across_restarts(tmp_path: Path) -> None:
+async def test_nats_serves_jetstream_and_keeps_stream_messages_across_restarts(workdir: Path) -> None:
     port = free_port()
-    server = EmbeddedNats(tmp_path / "nats", port)
+    server = EmbeddedNats(workdir / "nats", port)
     assert server.url == f"nats://127.0.0.1:{port}"
     try:
         server.start()
@@ -198,20 +211,20 @@ async def test_nats_serves_jetstream_and_keeps_stream_messages_across_restarts(t
         server.stop()
 
 
-def test_nats_stops_a_server_left_on_its_store(tmp_path: Path) -> None:
-    crashed_run = EmbeddedNats(tmp_path / "nats", free_port())
+def test_nats_stops_a_server_left_on_its_store(workdir: Path) -> None:
+    crashed_run = EmbeddedNats(workdir / "nats", free_port())
     crashed_run.start()
     assert crashed_run._proc is not None
     leftover = crashed_run._proc.pid
     try:
-        with EmbeddedNats(tmp_path / "nats", free_port()):
+        with EmbeddedNats(workdir / "nats", free_port()):
             assert not is_running(leftover)
     finally:
         crashed_run.stop()
 
 
-def test_nats_refuses_a_port_that_is_taken(tmp_path: Path, occupied_port: int) -> None:
-    server = EmbeddedNats(tmp_path / "nats", occupied_port)
+def test_nats_refuses_a_port_that_is_taken(workdir: Path, occupied_port: int) -> None:
+    server = EmbeddedNats(workdir / "nats", occupied_port)
     with pytest.raises(RuntimeError, match=f"port {occupied_port} .* already in use"):
         server.start()
     server.stop()
