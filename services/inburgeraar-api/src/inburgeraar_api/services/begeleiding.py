@@ -10,7 +10,7 @@ from inburgeraar_api.domain.enums import Doelgroep
 from inburgeraar_api.events import MaatschappelijkeBegeleidingVastgelegd
 from inburgeraar_api.models import BegeleidingOnderdeel, Inburgeraar
 from inburgeraar_api.repository import DossierRepository
-from inburgeraar_api.services.registratie import pad, vind
+from inburgeraar_api.services.registratie import pad, verwerk, vind
 from inburgering_kit.audit import Actie
 from inburgering_kit.context import RequestContext
 from inburgering_kit.problems import Unprocessable, invalid
@@ -50,12 +50,8 @@ async def leg_vast(
         subject=inburgeraar.id,
         resource_path=f"{pad(inburgeraar.id)}/maatschappelijke-begeleiding",
     )
-    await ctx.verwerk(
-        activiteiten.MAATSCHAPPELIJKE_BEGELEIDING,
-        Actie.AANMAKEN,
-        object_type="begeleiding-onderdeel",
-        object_id=record.id,
-        betrokkene=inburgeraar.bsn_pseudoniem,
+    await verwerk(
+        ctx, inburgeraar, activiteiten.MAATSCHAPPELIJKE_BEGELEIDING, Actie.AANMAKEN, "begeleiding-onderdeel", record.id
     )
     return BegeleidingOnderdeelRead(id=record.id, **data.model_dump())
 
@@ -63,11 +59,5 @@ async def leg_vast(
 async def lijst(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> list[BegeleidingOnderdeelRead]:
     inburgeraar = await vind(ctx, inburgeraar_id)
     records = await DossierRepository(ctx.session).begeleiding(inburgeraar.id)
-    await ctx.verwerk(
-        activiteiten.MAATSCHAPPELIJKE_BEGELEIDING,
-        Actie.LEZEN,
-        object_type="begeleiding-onderdeel",
-        object_id=inburgeraar.id,
-        betrokkene=inburgeraar.bsn_pseudoniem,
-    )
+    await verwerk(ctx, inburgeraar, activiteiten.MAATSCHAPPELIJKE_BEGELEIDING, Actie.LEZEN, "begeleiding-onderdeel")
     return [BegeleidingOnderdeelRead(id=r.id, **r.gegevens) for r in records]

@@ -38,7 +38,7 @@ from inburgeraar_api.events import (
 )
 from inburgeraar_api.models import BredeIntake, Inburgeraar, Intakegesprek, Oproep
 from inburgeraar_api.repository import DossierRepository
-from inburgeraar_api.services.registratie import pad, vind
+from inburgeraar_api.services.registratie import pad, verwerk, vind
 from inburgering_kit.audit import Actie
 from inburgering_kit.context import RequestContext
 from inburgering_kit.events import EventData
@@ -103,13 +103,7 @@ async def _na_wijziging(
     intake.versie += 1
     await ctx.session.flush()
     await ctx.emit(event, subject=inburgeraar.id, resource_path=_pad(inburgeraar.id))
-    await ctx.verwerk(
-        activiteiten.BREDE_INTAKE,
-        Actie.WIJZIGEN,
-        object_type=object_type,
-        object_id=object_id,
-        betrokkene=inburgeraar.bsn_pseudoniem,
-    )
+    await verwerk(ctx, inburgeraar, activiteiten.BREDE_INTAKE, Actie.WIJZIGEN, object_type, object_id)
 
 
 def _oproep(record: Oproep) -> OproepRead:
@@ -190,13 +184,7 @@ async def leg_gesprek_vast(
     )
     await DossierRepository(ctx.session).add(record)
     intake.versie += 1
-    await ctx.verwerk(
-        activiteiten.BREDE_INTAKE,
-        Actie.AANMAKEN,
-        object_type="intakegesprek",
-        object_id=record.id,
-        betrokkene=inburgeraar.bsn_pseudoniem,
-    )
+    await verwerk(ctx, inburgeraar, activiteiten.BREDE_INTAKE, Actie.AANMAKEN, "intakegesprek", record.id)
     return IntakegesprekRead(id=record.id, **data.model_dump())
 
 
@@ -243,13 +231,7 @@ async def leg_achtergrond_vast(ctx: RequestContext, inburgeraar_id: uuid.UUID, d
     intake.achtergrond = data.model_dump(mode="json")
     intake.versie += 1
     await ctx.session.flush()
-    await ctx.verwerk(
-        activiteiten.BREDE_INTAKE,
-        Actie.WIJZIGEN,
-        object_type="brede-intake",
-        object_id=intake.id,
-        betrokkene=inburgeraar.bsn_pseudoniem,
-    )
+    await verwerk(ctx, inburgeraar, activiteiten.BREDE_INTAKE, Actie.WIJZIGEN, "brede-intake", intake.id)
     return await _read(ctx, inburgeraar, intake)
 
 
@@ -299,11 +281,12 @@ async def _read(ctx: RequestContext, inburgeraar: Inburgeraar, intake: BredeInta
 async def lees(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> BredeIntakeRead:
     inburgeraar = await vind(ctx, inburgeraar_id)
     intake = await DossierRepository(ctx.session).brede_intake(inburgeraar.id)
-    await ctx.verwerk(
+    await verwerk(
+        ctx,
+        inburgeraar,
         activiteiten.BREDE_INTAKE,
         Actie.LEZEN,
-        object_type="brede-intake",
-        object_id=intake.id if intake else inburgeraar.id,
-        betrokkene=inburgeraar.bsn_pseudoniem,
+        "brede-intake",
+        intake.id if intake else inburgeraar.id,
     )
     return await _read(ctx, inburgeraar, intake)

@@ -10,7 +10,7 @@ from inburgeraar_api.domain.klantprofiel import Klantprofiel, Wijziging, control
 from inburgeraar_api.events import KlantprofielOntvangen
 from inburgeraar_api.models import KlantprofielVersie
 from inburgeraar_api.repository import DossierRepository
-from inburgeraar_api.services.registratie import pad, vind
+from inburgeraar_api.services.registratie import pad, verwerk, vind
 from inburgering_kit.audit import Actie
 from inburgering_kit.context import RequestContext
 from inburgering_kit.problems import NotFound
@@ -64,26 +64,14 @@ async def ontvang(
         subject=inburgeraar.id,
         resource_path=f"{pad(inburgeraar.id)}/klantprofielen/{record.versie}",
     )
-    await ctx.verwerk(
-        activiteiten.KLANTPROFIEL,
-        Actie.AANMAKEN,
-        object_type="klantprofiel",
-        object_id=record.id,
-        betrokkene=inburgeraar.bsn_pseudoniem,
-    )
+    await verwerk(ctx, inburgeraar, activiteiten.KLANTPROFIEL, Actie.AANMAKEN, "klantprofiel", record.id)
     return _read(record), True
 
 
 async def versies(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> list[KlantprofielVersieSamenvatting]:
     inburgeraar = await vind(ctx, inburgeraar_id)
     records = await DossierRepository(ctx.session).klantprofielen(inburgeraar.id)
-    await ctx.verwerk(
-        activiteiten.KLANTPROFIEL,
-        Actie.LEZEN,
-        object_type="klantprofiel",
-        object_id=inburgeraar.id,
-        betrokkene=inburgeraar.bsn_pseudoniem,
-    )
+    await verwerk(ctx, inburgeraar, activiteiten.KLANTPROFIEL, Actie.LEZEN, "klantprofiel")
     return [
         KlantprofielVersieSamenvatting(
             versie=r.versie,
@@ -100,11 +88,5 @@ async def versie(ctx: RequestContext, inburgeraar_id: uuid.UUID, nummer: int) ->
     record = await DossierRepository(ctx.session).klantprofiel(inburgeraar.id, nummer)
     if record is None:
         raise NotFound("Deze versie van het klantprofiel bestaat niet.")
-    await ctx.verwerk(
-        activiteiten.KLANTPROFIEL,
-        Actie.LEZEN,
-        object_type="klantprofiel",
-        object_id=record.id,
-        betrokkene=inburgeraar.bsn_pseudoniem,
-    )
+    await verwerk(ctx, inburgeraar, activiteiten.KLANTPROFIEL, Actie.LEZEN, "klantprofiel", record.id)
     return _read(record)

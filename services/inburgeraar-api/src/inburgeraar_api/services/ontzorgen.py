@@ -11,7 +11,7 @@ from inburgeraar_api.events import OntzorgenVastgelegd
 from inburgeraar_api.models import Inburgeraar, Ontzorgen
 from inburgeraar_api.repository import DossierRepository
 from inburgeraar_api.services.begeleiding import controleer_asielmigrant
-from inburgeraar_api.services.registratie import pad, vind
+from inburgeraar_api.services.registratie import pad, verwerk, vind
 from inburgering_kit.audit import Actie
 from inburgering_kit.context import RequestContext
 from inburgering_kit.problems import NotFound
@@ -40,13 +40,7 @@ async def _gewijzigd(ctx: RequestContext, inburgeraar: Inburgeraar, record: Ontz
         subject=inburgeraar.id,
         resource_path=f"{pad(inburgeraar.id)}/ontzorgen",
     )
-    await ctx.verwerk(
-        activiteiten.ONTZORGEN,
-        actie,
-        object_type="ontzorgen",
-        object_id=record.id,
-        betrokkene=inburgeraar.bsn_pseudoniem,
-    )
+    await verwerk(ctx, inburgeraar, activiteiten.ONTZORGEN, actie, "ontzorgen", record.id)
     return _read(record)
 
 
@@ -85,11 +79,5 @@ async def lees(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> OntzorgenRead:
     record = await DossierRepository(ctx.session).ontzorgen(inburgeraar.id)
     if record is None:
         raise NotFound("Er is nog geen ontzorgen vastgelegd voor deze inburgeraar.")
-    await ctx.verwerk(
-        activiteiten.ONTZORGEN,
-        Actie.LEZEN,
-        object_type="ontzorgen",
-        object_id=record.id,
-        betrokkene=inburgeraar.bsn_pseudoniem,
-    )
+    await verwerk(ctx, inburgeraar, activiteiten.ONTZORGEN, Actie.LEZEN, "ontzorgen", record.id)
     return _read(record)

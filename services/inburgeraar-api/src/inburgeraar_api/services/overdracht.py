@@ -10,7 +10,7 @@ from inburgeraar_api.domain.overdracht import WarmeOverdracht
 from inburgeraar_api.events import WarmeOverdrachtVastgelegd
 from inburgeraar_api.models import WarmeOverdracht as WarmeOverdrachtRecord
 from inburgeraar_api.repository import DossierRepository
-from inburgeraar_api.services.registratie import pad, vind
+from inburgeraar_api.services.registratie import pad, verwerk, vind
 from inburgering_kit.audit import Actie
 from inburgering_kit.context import RequestContext
 
@@ -42,24 +42,12 @@ async def leg_vast(ctx: RequestContext, inburgeraar_id: uuid.UUID, overdracht: W
         subject=inburgeraar.id,
         resource_path=f"{pad(inburgeraar.id)}/warme-overdrachten",
     )
-    await ctx.verwerk(
-        activiteiten.WARME_OVERDRACHT,
-        Actie.AANMAKEN,
-        object_type="warme-overdracht",
-        object_id=record.id,
-        betrokkene=inburgeraar.bsn_pseudoniem,
-    )
+    await verwerk(ctx, inburgeraar, activiteiten.WARME_OVERDRACHT, Actie.AANMAKEN, "warme-overdracht", record.id)
     return _read(record)
 
 
 async def lijst(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> list[WarmeOverdrachtRead]:
     inburgeraar = await vind(ctx, inburgeraar_id)
     records = await DossierRepository(ctx.session).warme_overdrachten(inburgeraar.id)
-    await ctx.verwerk(
-        activiteiten.WARME_OVERDRACHT,
-        Actie.LEZEN,
-        object_type="warme-overdracht",
-        object_id=inburgeraar.id,
-        betrokkene=inburgeraar.bsn_pseudoniem,
-    )
+    await verwerk(ctx, inburgeraar, activiteiten.WARME_OVERDRACHT, Actie.LEZEN, "warme-overdracht")
     return [_read(r) for r in records]

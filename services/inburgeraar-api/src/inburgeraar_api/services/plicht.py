@@ -17,7 +17,7 @@ from inburgeraar_api.domain.plicht import (
 from inburgeraar_api.events import PlichtgegevensOntvangen
 from inburgeraar_api.models import PlichtMutatie as PlichtMutatieRecord
 from inburgeraar_api.repository import DossierRepository
-from inburgeraar_api.services.registratie import pad, vind
+from inburgeraar_api.services.registratie import pad, verwerk, vind
 from inburgering_kit.audit import Actie
 from inburgering_kit.context import RequestContext
 
@@ -66,24 +66,12 @@ async def ontvang(ctx: RequestContext, inburgeraar_id: uuid.UUID, mutatie: Plich
         subject=inburgeraar.id,
         resource_path=f"{pad(inburgeraar.id)}/plicht",
     )
-    await ctx.verwerk(
-        activiteiten.PLICHTGEGEVENS,
-        Actie.AANMAKEN,
-        object_type="plicht",
-        object_id=inburgeraar.id,
-        betrokkene=inburgeraar.bsn_pseudoniem,
-    )
+    await verwerk(ctx, inburgeraar, activiteiten.PLICHTGEGEVENS, Actie.AANMAKEN, "plicht")
     return _read([*records, record])
 
 
 async def lees(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> PlichtRead:
     inburgeraar = await vind(ctx, inburgeraar_id)
     records = list(await DossierRepository(ctx.session).plicht_mutaties(inburgeraar.id))
-    await ctx.verwerk(
-        activiteiten.PLICHTGEGEVENS,
-        Actie.LEZEN,
-        object_type="plicht",
-        object_id=inburgeraar.id,
-        betrokkene=inburgeraar.bsn_pseudoniem,
-    )
+    await verwerk(ctx, inburgeraar, activiteiten.PLICHTGEGEVENS, Actie.LEZEN, "plicht")
     return _read(records)

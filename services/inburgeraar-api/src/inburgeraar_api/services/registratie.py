@@ -12,7 +12,7 @@ from inburgeraar_api.domain.registratie import controleer_registratie
 from inburgeraar_api.events import BsnVastgelegd, InburgeraarGeregistreerd, InburgeraarGewijzigd
 from inburgeraar_api.models import Inburgeraar
 from inburgeraar_api.repository import DuplicateBsn, InburgeraarRepository
-from inburgering_kit.audit import Actie
+from inburgering_kit.audit import Actie, Verwerkingsactiviteit
 from inburgering_kit.bsn import Bsn
 from inburgering_kit.context import RequestContext
 from inburgering_kit.pagination import PageParams
@@ -37,6 +37,24 @@ def _duplicate(existing_id: uuid.UUID, api_prefix: str) -> BsnAlGeregistreerd:
     return BsnAlGeregistreerd(
         "Gebruik de bestaande registratie; zie `bestaandeResource`.",
         extra={"bestaandeResource": f"{api_prefix}{pad(existing_id)}"},
+    )
+
+
+async def verwerk(
+    ctx: RequestContext,
+    inburgeraar: Inburgeraar,
+    activiteit: Verwerkingsactiviteit,
+    actie: Actie,
+    object_type: str,
+    object_id: uuid.UUID | None = None,
+) -> None:
+    """A processing record about this inburgeraar (object: the inburgeraar itself unless another is named)."""
+    await ctx.verwerk(
+        activiteit,
+        actie,
+        object_type=object_type,
+        object_id=object_id or inburgeraar.id,
+        betrokkene=inburgeraar.bsn_pseudoniem,
     )
 
 
@@ -80,25 +98,13 @@ async def registreer(ctx: RequestContext, data: InburgeraarCreate) -> Inburgeraa
         subject=inburgeraar.id,
         resource_path=pad(inburgeraar.id),
     )
-    await ctx.verwerk(
-        activiteiten.REGISTRATIE,
-        Actie.AANMAKEN,
-        object_type="inburgeraar",
-        object_id=inburgeraar.id,
-        betrokkene=inburgeraar.bsn_pseudoniem,
-    )
+    await verwerk(ctx, inburgeraar, activiteiten.REGISTRATIE, Actie.AANMAKEN, "inburgeraar")
     return inburgeraar
 
 
 async def raadpleeg(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> Inburgeraar:
     inburgeraar = await vind(ctx, inburgeraar_id)
-    await ctx.verwerk(
-        activiteiten.RAADPLEGEN,
-        Actie.LEZEN,
-        object_type="inburgeraar",
-        object_id=inburgeraar.id,
-        betrokkene=inburgeraar.bsn_pseudoniem,
-    )
+    await verwerk(ctx, inburgeraar, activiteiten.RAADPLEGEN, Actie.LEZEN, "inburgeraar")
     return inburgeraar
 
 
@@ -162,13 +168,7 @@ async def wijzig(ctx: RequestContext, inburgeraar_id: uuid.UUID, data: Inburgera
             subject=inburgeraar.id,
             resource_path=pad(inburgeraar.id),
         )
-    await ctx.verwerk(
-        activiteiten.REGISTRATIE,
-        Actie.WIJZIGEN,
-        object_type="inburgeraar",
-        object_id=inburgeraar.id,
-        betrokkene=inburgeraar.bsn_pseudoniem,
-    )
+    await verwerk(ctx, inburgeraar, activiteiten.REGISTRATIE, Actie.WIJZIGEN, "inburgeraar")
     return inburgeraar
 
 
@@ -189,11 +189,5 @@ async def leg_bsn_vast(ctx: RequestContext, inburgeraar_id: uuid.UUID, bsn: Bsn)
         subject=inburgeraar.id,
         resource_path=pad(inburgeraar.id),
     )
-    await ctx.verwerk(
-        activiteiten.REGISTRATIE,
-        Actie.WIJZIGEN,
-        object_type="inburgeraar",
-        object_id=inburgeraar.id,
-        betrokkene=inburgeraar.bsn_pseudoniem,
-    )
+    await verwerk(ctx, inburgeraar, activiteiten.REGISTRATIE, Actie.WIJZIGEN, "inburgeraar")
     return inburgeraar
