@@ -26,11 +26,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 import nats
 
 from inburgering_kit.auth import generate_dev_keypair, mint_token
-from inburgering_kit.db import database_url_for, ensure_database
+from inburgering_kit.db import database_url_for, ensure_database, plain_url
 from inburgering_kit.embedded import EmbeddedNats, EmbeddedPostgres, free_port
 from inburgering_kit.migrations import upgrade
 from inburgering_kit.registry import uvicorn_command
@@ -56,8 +57,10 @@ class Receivers:
         self.count = 0
         self.server: asyncio.Server | None = None
         self.port = free_port()
+        self.connections: set[asyncio.StreamWriter] = set()
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections.add(writer)
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
@@ -74,6 +77,7 @@ class Receivers:
         except (asyncio.IncompleteReadError, ConnectionError):
             pass
         finally:
+            self.connections.discard(writer)
             writer.close()
 
     async def start(self) -> None:
@@ -139,7 +143,18 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
 
 
-async def measure(base: str, token: str, nats_url: str, quick: bool) -> dict[str, Any]:
+async def queued_at(database_url: str, expected: int) -> float:
+    """When the consumer had queued every delivery of the burst: separates consuming from delivering."""
+    conn = await asyncpg.connect(plain_url(database_url))
+    try:
+        while await conn.fetchval("SELECT count(*) FROM aflevering") < expected:  # noqa: ASYNC110 - another process writes
+            await asyncio.sleep(0.02)
+    finally:
+        await conn.close()
+    return time.monotonic()
+
+
+async def measure(base: str, token: str, nats_url: str, database_url: str, quick: bool) -> dict[str, Any]:
     receivers = Receivers()
     await receivers.start()
     async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}) as client:
@@ -155,8 +170,10 @@ async def measure(base: str, token: str, nats_url: str, quick: bool) -> dict[str
         receivers.reset()
         started = time.monotonic()
         await publish_burst(js, burst)
+        queued = asyncio.create_task(queued_at(database_url, burst * SUBSCRIBERS))
         await wait_for(receivers, burst * SUBSCRIBERS, within=300)
         elapsed = time.monotonic() - started
+        consumed_per_s = burst / ((await queued) - started)
         throughput = burst * SUBSCRIBERS / elapsed
 
         receivers.reset()
@@ -168,10 +185,14 @@ async def measure(base: str, token: str, nats_url: str, quick: bool) -> dict[str
         await nc.close()
         if receivers.server is not None:
             receivers.server.close()
+            for writer in list(receivers.connections):
+                writer.close()
+            await receivers.server.wait_closed()
     return {
         "subscribers": SUBSCRIBERS,
         "burst_events": burst,
         "deliveries_per_s": round(throughput, 1),
+        "events_consumed_per_s": round(consumed_per_s, 1),
         "fixed_rate_events_per_s": 300,
         "fixed_rate_seconds": seconds,
         "fixed_rate_deliveries": sent * SUBSCRIBERS,
@@ -249,7 +270,7 @@ def main() -> None:
             user=None,
             ttl_seconds=3600,
         )
-        result = asyncio.run(measure(base, token, broker.url, args.quick))
+        result = asyncio.run(measure(base, token, broker.url, database_url, args.quick))
     finally:
         if proc is not None and proc.poll() is None:
             proc.terminate()

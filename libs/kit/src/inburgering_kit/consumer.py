@@ -94,6 +94,11 @@ class EventConsumer:
             return
         await msg.ack()
 
+    async def handle_fetched(self, messages: list[Msg]) -> None:
+        """One fetched batch; subclasses may handle it as a whole (see `batch_consumer`)."""
+        for msg in messages:
+            await self.handle(msg)
+
     async def run(self, stop: asyncio.Event) -> None:
         backoff = 0.2
         while not stop.is_set():
@@ -133,8 +138,7 @@ class EventConsumer:
                 messages = await sub.fetch(self.batch_size, timeout=0.5)
             except (TimeoutError, nats.errors.TimeoutError):
                 continue
-            for msg in messages:
-                await self.handle(msg)
+            await self.handle_fetched(messages)
 
     async def close(self) -> None:
         if self._nc is not None and not self._nc.is_closed:

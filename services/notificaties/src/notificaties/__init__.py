@@ -1,0 +1,1 @@
+"""notificaties: subscriptions and signed, retried webhook delivery of every event."""

@@ -1,0 +1,111 @@
+"""Request and response schemas of the abonnementen resource."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import Field
+
+from inburgering_kit.schemas import ApiModel
+from inburgering_kit.types import Tijdstip, tekst
+
+Url = Annotated[str, tekst(2000), Field(description="Absolute https-URL die de notificaties ontvangt.")]
+Filter = Annotated[str, tekst(255)]
+
+
+class Formaat(StrEnum):
+    CLOUDEVENTS = "cloudevents"
+    VNG_NOTIFICATIES = "vng-notificaties"
+
+
+class AbonnementStatus(StrEnum):
+    ACTIEF = "actief"
+    GEPAUZEERD = "gepauzeerd"
+
+
+class AfleveringStatus(StrEnum):
+    WACHTEND = "wachtend"
+    AFGELEVERD = "afgeleverd"
+    DEAD_LETTER = "dead-letter"
+
+
+class AbonnementCreate(ApiModel):
+    callback_url: Url
+    authorization_header: Annotated[str, tekst(1000)] | None = Field(
+        default=None,
+        description="Waarde van de `Authorization`-header die bij elke aflevering wordt meegestuurd. Wordt "
+        "versleuteld bewaard en nooit teruggegeven.",
+    )
+    type_prefix: Filter | None = Field(
+        default=None, description="Alleen events waarvan `type` zo begint, bv. `nl.inburgering.inburgeraar.`."
+    )
+    source: Filter | None = Field(default=None, description="Alleen events met precies deze `source`.")
+    subject: Filter | None = Field(default=None, description="Alleen events over dit object (`subject`).")
+    formaat: Formaat = Field(
+        default=Formaat.CLOUDEVENTS,
+        description="`cloudevents` (CloudEvents 1.0, gestructureerd) of `vng-notificaties` (VNG Notificaties API 1.0).",
+    )
+
+
+class AbonnementUpdate(ApiModel):
+    """Alleen de meegegeven velden wijzigen; `null` wist een filter of de authorization-header."""
+
+    callback_url: Url | None = None
+    authorization_header: Annotated[str, tekst(1000)] | None = None
+    type_prefix: Filter | None = None
+    source: Filter | None = None
+    subject: Filter | None = None
+    formaat: Formaat | None = None
+
+
+class Afleverstand(ApiModel):
+    wachtend: int = Field(description="Nog af te leveren (ook: wacht op een nieuwe poging).")
+    afgeleverd: int
+    dead_letter: int = Field(description="Na het maximale aantal pogingen opgegeven.")
+    laatst_afgeleverd_op: datetime | None = None
+
+
+class AbonnementRead(ApiModel):
+    id: uuid.UUID
+    callback_url: str
+    heeft_authorization_header: bool
+    type_prefix: str | None
+    source: str | None
+    subject: str | None
+    formaat: Formaat
+    status: AbonnementStatus
+    aangemaakt_op: datetime
+    afleverstand: Afleverstand
+
+
+class AbonnementAangemaakt(AbonnementRead):
+    geheim: str = Field(
+        description="Sleutel (`whsec_...`) van de `webhook-signature` (Standard Webhooks). Wordt alleen nu getoond."
+    )
+
+
+class AfleveringRead(ApiModel):
+    id: uuid.UUID
+    event_id: str
+    event_type: str
+    event_time: datetime
+    status: AfleveringStatus
+    pogingen: int
+    volgende_poging_op: datetime | None = Field(description="Alleen bij status `wachtend`.")
+    laatste_poging_op: datetime | None
+    laatste_statuscode: int | None
+    laatste_duur_ms: int | None = Field(description="Duur van de laatste poging in milliseconden.")
+    laatste_fout: str | None
+    afgeleverd_op: datetime | None
+
+
+class OpnieuwAfleveren(ApiModel):
+    vanaf: Tijdstip = Field(description="Events met `time` vanaf dit tijdstip (inclusief).")
+    tot: Tijdstip = Field(description="Events met `time` tot dit tijdstip (exclusief).")
+
+
+class OpnieuwAfleverenResultaat(ApiModel):
+    aantal: int = Field(description="Aantal afleveringen dat opnieuw in de wachtrij staat.")

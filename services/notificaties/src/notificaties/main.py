@@ -1,0 +1,70 @@
+"""The notificaties application: the abonnementen API, with the event consumer and the delivery worker as
+background tasks of the same process."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.responses import PlainTextResponse
+
+from inburgering_kit.app import ServiceDefinition
+from inburgering_kit.app import create_app as create_service_app
+from inburgering_kit.db import Database
+from notificaties import repository
+from notificaties.api import abonnementen
+from notificaties.bezorging import Stats, run_delivery
+from notificaties.crypto import Kluis
+from notificaties.services.abonnementen import Bezorgconfig
+from notificaties.settings import Settings
+
+DEFINITION = ServiceDefinition(
+    name="notificaties",
+    title="Notificaties API",
+    description=(
+        "Abonnementen op de events van de eigen gemeente, en ondertekende afleveringen daarvan aan webhooks "
+        "(CloudEvents 1.0 of VNG Notificaties API 1.0) met herhaalpogingen: een ander systeem krijgt een "
+        "bericht en haalt de gegevens op bij de bron. Events bevatten geen persoonsgegevens."
+    ),
+    version="1.0.0",
+    routers=[abonnementen.router],
+    background=[run_delivery],
+)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    app = create_service_app(DEFINITION, settings)
+    app.state.bezorgconfig = Bezorgconfig(settings, Kluis(settings.encryption_key.get_secret_value()))
+    app.state.delivery_stats = Stats()
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> PlainTextResponse:
+        # Counts only, no ids or URLs: like /health it is readable without a token (scraped inside the cluster).
+        return PlainTextResponse(
+            await _exposition(app.state.database, app.state.delivery_stats),
+            media_type="text/plain; version=0.0.4; charset=utf-8",
+        )
+
+    return app
+
+
+async def _exposition(database: Database, stats: Stats) -> str:
+    async with database.sessionmaker() as session:
+        stand = await repository.metrics(session)
+    lines = [
+        "# HELP notificaties_pogingen_total Delivery attempts by this process, by outcome.",
+        "# TYPE notificaties_pogingen_total counter",
+    ]
+    for uitkomst in ("afgeleverd", "mislukt", "dead-letter"):
+        lines.append(f'notificaties_pogingen_total{{uitkomst="{uitkomst}"}} {stats.counters[uitkomst]}')
+    lines += [
+        "# HELP notificaties_afleveringen Deliveries in the database, by delivery and subscription status.",
+        "# TYPE notificaties_afleveringen gauge",
+    ]
+    for status, abonnement_status, count in sorted(stand["counts"]):
+        lines.append(f'notificaties_afleveringen{{status="{status}",abonnement="{abonnement_status}"}} {count}')
+    lines += [
+        "# HELP notificaties_achterstand_seconden Age of the oldest delivery still waiting.",
+        "# TYPE notificaties_achterstand_seconden gauge",
+        f"notificaties_achterstand_seconden {stand['lag']:.3f}",
+    ]
+    return "\n".join(lines) + "\n"

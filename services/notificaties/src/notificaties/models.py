@@ -1,0 +1,78 @@
+"""ORM models of the delivery context. No relationships: every load is an explicit query in the repository."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Identity, Index, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from inburgering_kit.db import make_metadata
+
+
+class Base(DeclarativeBase):
+    metadata = make_metadata()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Abonnement(Base):
+    __tablename__ = "abonnement"
+    __table_args__ = (Index("ix_abonnement_gemeente_created", "gemeente_code", "created_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    gemeente_code: Mapped[str] = mapped_column(String(4))
+    client_id: Mapped[str] = mapped_column(String(200))
+    callback_url: Mapped[str] = mapped_column(String(2000))
+    # Both encrypted with the service's key (see `crypto.Kluis`): they are credentials, never shown again.
+    geheim_versleuteld: Mapped[str] = mapped_column(Text)
+    autorisatie_versleuteld: Mapped[str | None] = mapped_column(Text)
+    type_prefix: Mapped[str | None] = mapped_column(String(255))
+    source: Mapped[str | None] = mapped_column(String(255))
+    subject: Mapped[str | None] = mapped_column(String(255))
+    formaat: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=_now, onupdate=_now, server_default=func.now()
+    )
+
+
+class Aflevering(Base):
+    """One event for one subscription, from queued to delivered or dead-lettered.
+
+    `volgnummer` orders the queue of a subscription (one in flight at a time keeps events about one subject
+    in order); re-queueing takes a new number. A claimed delivery keeps `status = wachtend` and gets
+    `next_attempt_at` in the future (a lease): a worker that dies mid-attempt is retried once the lease ends.
+    """
+
+    __tablename__ = "aflevering"
+    __table_args__ = (
+        UniqueConstraint("abonnement_id", "event_id", name="uq_aflevering_abonnement_event"),
+        Index("ix_aflevering_wachtrij", "abonnement_id", "volgnummer", postgresql_where="status = 'wachtend'"),
+        Index("ix_aflevering_abonnement_created", "abonnement_id", "created_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    volgnummer: Mapped[int] = mapped_column(BigInteger, Identity(always=False))
+    abonnement_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("abonnement.id", ondelete="CASCADE")
+    )
+    event_id: Mapped[str] = mapped_column(String(100))
+    event_type: Mapped[str] = mapped_column(String(255))
+    event_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    event: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    status: Mapped[str] = mapped_column(String(20))
+    pogingen: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    laatste_poging_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    laatste_statuscode: Mapped[int | None] = mapped_column(Integer)
+    laatste_duur_ms: Mapped[int | None] = mapped_column(Integer)
+    laatste_fout: Mapped[str | None] = mapped_column(String(500))
+    afgeleverd_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import SettingsConfigDict
+
+from inburgering_kit.settings import ServiceSettings
+
+# A Fernet key that is public by being in this file: good enough to exercise the code path in development,
+# refused in production (see `_secrets_outside_development`).
+DEVELOPMENT_ENCRYPTION_KEY = "b250d2lra2VsLXNsZXV0ZWwtbmlldC12b29yLXByb2Q="
+
+
+class Settings(ServiceSettings):
+    """Environment variables prefixed `NOTIFICATIES_` (nested with `__`)."""
+
+    model_config = SettingsConfigDict(env_prefix="NOTIFICATIES_", env_nested_delimiter="__", extra="ignore")
+
+    encryption_key: SecretStr = Field(
+        default=SecretStr(DEVELOPMENT_ENCRYPTION_KEY),
+        description="Fernet key (urlsafe base64, 32 bytes) that encrypts signing secrets and authorization headers "
+        "at rest. Comma-separated keys rotate: the first encrypts, all decrypt.",
+    )
+    allow_http: bool = Field(default=False, description="Accept http:// callbacks (development and test only).")
+    allow_private_addresses: bool = Field(
+        default=False,
+        description="Accept callbacks resolving to loopback/private/link-local addresses (development and test only).",
+    )
+    run_delivery: bool = Field(default=True, description="Run the event consumer and delivery worker in the API.")
+    consumer_durable: str = Field(default="notificaties", pattern=r"^[A-Za-z0-9_-]{1,100}$")
+    max_attempts: int = Field(default=8, ge=1, le=100, description="Attempts before a delivery is dead-lettered.")
+    backoff_base_seconds: float = Field(default=2.0, gt=0, description="Delay after the first failed attempt.")
+    backoff_max_seconds: float = Field(default=3600.0, gt=0)
+    delivery_timeout_seconds: float = Field(default=5.0, gt=0, le=60, description="Per HTTP attempt, all phases.")
+    max_concurrency: int = Field(default=50, ge=1, le=1000, description="Deliveries in flight per process.")
+    batch_size: int = Field(
+        default=50, ge=1, le=1000, description="Deliveries one subscription gets in one run, one after the other."
+    )
+    poll_interval_seconds: float = Field(default=0.25, gt=0, le=10)
+
+    @model_validator(mode="after")
+    def _secrets_outside_development(self) -> Settings:
+        if self.environment == "production":
+            if self.encryption_key.get_secret_value() == DEVELOPMENT_ENCRYPTION_KEY:
+                raise ValueError("encryption_key must be set outside development")
+            if self.allow_http or self.allow_private_addresses:
+                raise ValueError("allow_http and allow_private_addresses are for development and test only")
+        return self
