@@ -1,0 +1,13 @@
+"""Processing activities of the plan context with their legal ground, as recorded in the verwerkingenlog.
+
+The PIP is a beschikking of the college under Wet inburgering 2021 (Wi) art. 15-17 (DOMAIN §2 step 7).
+"""
+
+from inburgering_kit.audit import Verwerkingsactiviteit
+
+PIP_OPSTELLEN = Verwerkingsactiviteit(
+    "opstellen en vaststellen PIP", "Wi art. 15 en 16 (persoonlijk plan inburgering en participatie)"
+)
+PIP_WIJZIGEN = Verwerkingsactiviteit("wijzigen PIP", "Wi art. 17 (wijziging van het PIP)")
+PIP_BEEINDIGEN = Verwerkingsactiviteit("beëindigen PIP", "Wi art. 17")
+PIP_RAADPLEGEN = Verwerkingsactiviteit("raadplegen PIP", "Wi art. 15-17; Wi art. 35 lid 1 (regierol)")

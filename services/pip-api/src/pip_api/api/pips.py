@@ -1,0 +1,122 @@
+"""The PIP resource: concept, vaststellen, wijzigen (new version), beëindigen, and the version history."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Response, status
+
+from inburgering_kit.context import RequestContext, context
+from inburgering_kit.idempotency import IdempotencyDep
+from inburgering_kit.pagination import Page, Paging
+from pip_api import scopes
+from pip_api.api.schemas import (
+    PipBeeindigen,
+    PipCreate,
+    PipRead,
+    PipUpdate,
+    PipVaststellen,
+    PipVersieRead,
+    PipWijzigen,
+)
+from pip_api.domain.pip import PipStatus
+from pip_api.services import pip as use_cases
+
+router = APIRouter(prefix="/pips", tags=["PIP"])
+
+Lezen = Annotated[RequestContext, Depends(context(scopes.PIP_LEZEN), scope="function")]
+Schrijven = Annotated[RequestContext, Depends(context(scopes.PIP_SCHRIJVEN), scope="function")]
+PipId = Annotated[uuid.UUID, Path(alias="pipId", description="Id van het PIP.")]
+Versienummer = Annotated[int, Path(alias="versie", ge=1, le=10_000, description="Nummer van de versie.")]
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    operation_id="pip_create",
+    summary="Een PIP opstellen als concept",
+    responses={
+        201: {"headers": {"Location": {"description": "URL van het nieuwe PIP.", "schema": {"type": "string"}}}}
+    },
+)
+async def stel_op(body: PipCreate, ctx: Schrijven, idem: IdempotencyDep, response: Response) -> PipRead:
+    if (replay := await idem.replay(ctx, body)) is not None:
+        return replay  # type: ignore[return-value]
+    result = PipRead.van(await use_cases.stel_op(ctx, body.inburgeraar_id, body.inhoud()))
+    response.headers["Location"] = f"{ctx.api_prefix}{use_cases.pad(result.id)}"
+    await idem.store(ctx, 201, result)
+    return result
+
+
+@router.get("", operation_id="pip_list", summary="PIP's van de gemeente, gefilterd en gepagineerd")
+async def lijst(
+    ctx: Lezen,
+    paging: Paging,
+    inburgeraar_id: Annotated[uuid.UUID | None, Query(alias="inburgeraarId")] = None,
+    status_: Annotated[PipStatus | None, Query(alias="status")] = None,
+) -> Page[PipRead]:
+    rows, total = await use_cases.lijst(
+        ctx, paging, inburgeraar_id=inburgeraar_id, status=status_.value if status_ else None
+    )
+    return Page[PipRead].of([PipRead.van(r) for r in rows], total, paging)
+
+
+@router.get("/{pipId:uuid}", operation_id="pip_read", summary="Eén PIP met zijn termijnen")
+async def lees(pip_id: PipId, ctx: Lezen) -> PipRead:
+    return PipRead.van(await use_cases.raadpleeg(ctx, pip_id))
+
+
+@router.patch("/{pipId:uuid}", operation_id="pip_update", summary="Het concept van een PIP bewerken")
+async def wijzig_concept(pip_id: PipId, body: PipUpdate, ctx: Schrijven) -> PipRead:
+    return PipRead.van(await use_cases.wijzig_concept(ctx, pip_id, body.wijzigingen()))
+
+
+@router.post(
+    "/{pipId:uuid}/_vaststellen",
+    operation_id="pip_vaststellen",
+    summary="Het PIP vaststellen (beschikking, versie 1)",
+)
+async def stel_vast(pip_id: PipId, body: PipVaststellen, ctx: Schrijven) -> PipRead:
+    return PipRead.van(
+        await use_cases.stel_vast(
+            ctx, pip_id, dagtekening=body.dagtekening, verzenddatum=body.verzenddatum, ingangsdatum=body.ingangsdatum
+        )
+    )
+
+
+@router.post(
+    "/{pipId:uuid}/_wijzigen",
+    operation_id="pip_wijzigen",
+    summary="Het vastgestelde PIP wijzigen (een nieuwe versie met datum en reden)",
+)
+async def wijzig(pip_id: PipId, body: PipWijzigen, ctx: Schrijven) -> PipRead:
+    return PipRead.van(
+        await use_cases.wijzig(
+            ctx,
+            pip_id,
+            body.wijzigingen.wijzigingen(),
+            reden=body.reden,
+            dagtekening=body.dagtekening,
+            verzenddatum=body.verzenddatum,
+            ingangsdatum=body.ingangsdatum,
+            routewissel_grond=body.routewissel_grond,
+        )
+    )
+
+
+@router.post("/{pipId:uuid}/_beeindigen", operation_id="pip_beeindigen", summary="Het PIP beëindigen")
+async def beeindig(pip_id: PipId, body: PipBeeindigen, ctx: Schrijven) -> PipRead:
+    return PipRead.van(
+        await use_cases.beeindig(ctx, pip_id, datum=body.datum, reden=body.reden, toelichting=body.toelichting)
+    )
+
+
+@router.get("/{pipId:uuid}/versies", operation_id="pip_versie_list", summary="Alle vastgestelde versies")
+async def versies(pip_id: PipId, ctx: Lezen) -> list[PipVersieRead]:
+    return [PipVersieRead.van(v) for v in await use_cases.versies(ctx, pip_id)]
+
+
+@router.get("/{pipId:uuid}/versies/{versie}", operation_id="pip_versie_read", summary="Eén vastgestelde versie")
+async def versie(pip_id: PipId, nummer: Versienummer, ctx: Lezen) -> PipVersieRead:
+    return PipVersieRead.van(await use_cases.versie(ctx, pip_id, nummer))

@@ -1,0 +1,162 @@
+"""Request and response schemas of the PIP API (JSON lowerCamelCase, like every schema of the platform)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from pydantic import Field
+
+from inburgering_kit.types import Datum
+from pip_api.domain.enums import Leerroute, Routeverplichting, Taalniveau, Termijnsoort
+from pip_api.domain.leerroutes import routeverplichting
+from pip_api.domain.pip import (
+    Afschaling,
+    Beeindigingsreden,
+    DomeinModel,
+    KnmAfspraak,
+    KorteTekst,
+    MapAfspraak,
+    Participatieafspraak,
+    PipInhoud,
+    PipStatus,
+    PvtAfspraak,
+    Tekst,
+    ZRouteUren,
+)
+from pip_api.models import PipVersie
+from pip_api.services.pip import PipMetTermijnen
+
+
+class PipCreate(PipInhoud):
+    """A new PIP as concept, with its agreements."""
+
+    inburgeraar_id: uuid.UUID
+
+    def inhoud(self) -> PipInhoud:
+        return PipInhoud.model_validate(self.model_dump(exclude={"inburgeraar_id"}))
+
+
+class PipUpdate(DomeinModel):
+    """The agreements to change; only the fields sent change, `null` clears an optional agreement."""
+
+    leerroute: Leerroute | None = None
+    taalniveau: Taalniveau | None = None
+    intensiteit: KorteTekst | None = None
+    pvt: PvtAfspraak | None = None
+    map: MapAfspraak | None = None
+    knm: KnmAfspraak | None = None
+    z_route: ZRouteUren | None = None
+    afschaling: Afschaling | None = None
+    ontzorgen_beschikking: KorteTekst | None = None
+    ontzorgen_startdatum: Datum | None = None
+    participatiewet_beschikking: KorteTekst | None = None
+    vve_afspraken: tuple[Tekst, ...] | None = Field(default=None, max_length=20)
+    participatieafspraken: tuple[Participatieafspraak, ...] | None = Field(default=None, max_length=20)
+    klantregisseur: KorteTekst | None = None
+
+    def wijzigingen(self) -> dict[str, Any]:
+        gezet = self.model_dump(exclude_unset=True, by_alias=False)
+        # Leerroute and taalniveau are required agreements: `null` means "unchanged", never "none".
+        for verplicht in ("leerroute", "taalniveau", "vve_afspraken", "participatieafspraken"):
+            if gezet.get(verplicht, 0) is None:
+                del gezet[verplicht]
+        return gezet
+
+
+class Beschikkingsdatums(DomeinModel):
+    dagtekening: Datum = Field(description="De datum van de beschikking.")
+    verzenddatum: Datum = Field(description="De datum van verzending (bekendmaking, Awb art. 3:41).")
+    ingangsdatum: Datum = Field(description="De datum waarop de (gewijzigde) afspraken ingaan.")
+
+
+class PipVaststellen(Beschikkingsdatums):
+    pass
+
+
+class PipWijzigen(Beschikkingsdatums):
+    reden: Tekst = Field(description="Waarom het PIP wijzigt.")
+    wijzigingen: PipUpdate
+    routewissel_grond: Tekst | None = Field(
+        default=None, description="Onderbouwing van een wissel van leerroute (verplicht bij een wissel)."
+    )
+
+
+class PipBeeindigen(DomeinModel):
+    datum: Datum
+    reden: Beeindigingsreden
+    toelichting: Tekst | None = None
+
+
+class TermijnRead(DomeinModel):
+    soort: Termijnsoort
+    startdatum: Datum
+    einddatum: Datum = Field(description="De uiterste datum, zelf nog binnen de termijn.")
+    regel: str = Field(description="De regel uit de regeltabel waaruit de termijn volgt.")
+    bron: str = Field(description="De wettelijke bron van de regel.")
+    minimum_aantal: int | None = Field(default=None, description="Bij voortgangsgesprekken: het minimum aantal.")
+
+
+class PipRead(PipInhoud):
+    id: uuid.UUID
+    inburgeraar_id: uuid.UUID
+    status: PipStatus
+    versie: int = Field(description="De huidige vastgestelde versie; 0 zolang het PIP een concept is.")
+    routeverplichting: Routeverplichting = Field(
+        description="`aanbod` voor gezins- en overige migranten: de leerroute is een aanbod, geen verplichting."
+    )
+    vastgesteld_datum: Datum | None = None
+    beeindigd_datum: Datum | None = None
+    beeindigd_reden: Beeindigingsreden | None = None
+    termijnen: list[TermijnRead]
+
+    @classmethod
+    def van(cls, gegevens: PipMetTermijnen) -> PipRead:
+        pip = gegevens.pip
+        return cls.model_validate(
+            {
+                **pip.inhoud,
+                "id": pip.id,
+                "inburgeraarId": pip.inburgeraar_id,
+                "status": pip.status,
+                "versie": pip.versie,
+                "routeverplichting": routeverplichting(gegevens.doelgroep),
+                "vastgesteldDatum": pip.vastgesteld_datum,
+                "beeindigdDatum": pip.beeindigd_datum,
+                "beeindigdReden": pip.beeindigd_reden,
+                "termijnen": [
+                    TermijnRead(
+                        soort=t.soort,
+                        startdatum=t.startdatum,
+                        einddatum=t.einddatum,
+                        regel=t.regel,
+                        bron=t.bron,
+                        minimum_aantal=t.minimum_aantal,
+                    )
+                    for t in gegevens.termijnen
+                ],
+            }
+        )
+
+
+class PipVersieRead(PipInhoud):
+    versie: int
+    dagtekening: Datum
+    verzenddatum: Datum
+    ingangsdatum: Datum
+    reden: str | None = None
+    gewijzigde_velden: list[str] = Field(description="De afspraken die in deze versie veranderden.")
+
+    @classmethod
+    def van(cls, versie: PipVersie) -> PipVersieRead:
+        return cls.model_validate(
+            {
+                **versie.inhoud,
+                "versie": versie.versie,
+                "dagtekening": versie.dagtekening,
+                "verzenddatum": versie.verzend_datum,
+                "ingangsdatum": versie.ingangs_datum,
+                "reden": versie.reden,
+                "gewijzigdeVelden": versie.gewijzigde_velden,
+            }
+        )

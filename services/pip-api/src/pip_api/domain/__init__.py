@@ -1,0 +1,1 @@
+"""Pure rules of the plan context: no I/O, no framework."""

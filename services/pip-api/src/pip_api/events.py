@@ -1,0 +1,63 @@
+"""Events of the plan context. `data` holds ids, codes and dates only: never a BSN or a name. A consumer that
+needs the agreements fetches the PIP (version) at its `dataref`."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from pydantic import Field
+
+from inburgering_kit.events import EventData
+
+_PREFIX = "pip"
+
+
+class PipVastgesteld(EventData):
+    """Het PIP is vastgesteld (versie 1): de beschikking is genomen (Wet inburgering art. 16)."""
+
+    event_type = f"{_PREFIX}.pip-vastgesteld"
+    pip_id: uuid.UUID
+    inburgeraar_id: uuid.UUID
+    versie: int
+    leerroute: str
+    taalniveau: str
+    dagtekening: date
+    ingangsdatum: date
+
+
+class PipGewijzigd(EventData):
+    """Het PIP is gewijzigd: een nieuwe versie; `gewijzigdeVelden` noemt wat (niet de waarden)."""
+
+    event_type = f"{_PREFIX}.pip-gewijzigd"
+    pip_id: uuid.UUID
+    inburgeraar_id: uuid.UUID
+    versie: int
+    ingangsdatum: date
+    gewijzigde_velden: list[str]
+
+
+class LeerrouteGewijzigd(EventData):
+    """De leerroute of het taalniveau in het PIP is gewijzigd (voor DUO en de aanbieder)."""
+
+    event_type = f"{_PREFIX}.leerroute-gewijzigd"
+    pip_id: uuid.UUID
+    inburgeraar_id: uuid.UUID
+    versie: int
+    vorige_leerroute: str
+    leerroute: str
+    taalniveau: str
+    ingangsdatum: date
+
+
+class PipBeeindigd(EventData):
+    """Het PIP is beëindigd."""
+
+    event_type = f"{_PREFIX}.pip-beeindigd"
+    pip_id: uuid.UUID
+    inburgeraar_id: uuid.UUID
+    datum: date
+    reden: str = Field(description="Code van de reden van beëindiging.")
+
+
+EVENTS: list[type[EventData]] = [PipVastgesteld, PipGewijzigd, LeerrouteGewijzigd, PipBeeindigd]

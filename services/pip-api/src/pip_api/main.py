@@ -1,0 +1,32 @@
+"""The pip-api application."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from fastapi import FastAPI
+
+from inburgering_kit.app import ServiceDefinition
+from inburgering_kit.app import create_app as create_service_app
+from pip_api.api import pips
+from pip_api.services import projectie
+from pip_api.settings import Settings
+
+DEFINITION = ServiceDefinition(
+    name="pip-api",
+    title="PIP API",
+    description=(
+        "De plancontext van de Wet inburgering 2021: het Persoonlijk Plan Inburgering en Participatie (PIP) als "
+        "beschikking (art. 15-17), met leerroute, PVT, MAP, KNM en de termijnen die eruit volgen. Elke wijziging "
+        "is een nieuwe versie; elke weigering noemt de regel en haar bron. Geen BSN, geen namen."
+    ),
+    version="1.0.0",
+    routers=[pips.router],
+)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    # The projection of inburgeraar facts is fed beside the API, like the outbox relay.
+    definition = replace(DEFINITION, background=[projectie.achtergrondtaak(settings)])
+    return create_service_app(definition, settings)

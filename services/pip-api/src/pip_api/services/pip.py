@@ -1,0 +1,305 @@
+"""Use cases of the PIP lifecycle: opstellen (concept), wijzigen concept, vaststellen, wijzigen, beëindigen."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from inburgering_kit.audit import Actie, Verwerkingsactiviteit
+from inburgering_kit.context import RequestContext
+from inburgering_kit.pagination import PageParams
+from inburgering_kit.problems import Conflict, NotFound, Unprocessable, invalid
+from pip_api import activiteiten
+from pip_api.domain.enums import Doelgroep
+from pip_api.domain.leerroutes import controleer_routewissel
+from pip_api.domain.pip import (
+    Beeindigingsreden,
+    GeenWijziging,
+    PipInhoud,
+    PipStatus,
+    controleer_beschikkingsdatums,
+    controleer_inhoud,
+    gewijzigde_velden,
+    vereis_status,
+)
+from pip_api.domain.termijnen import Bronfeiten, Termijn, bereken_termijnen, termijnstart
+from pip_api.events import LeerrouteGewijzigd, PipBeeindigd, PipGewijzigd, PipVastgesteld
+from pip_api.models import InburgeraarFeit, Pip, PipVersie
+from pip_api.repository import PipRepository
+
+
+class ErIsAlEenPip(Conflict):
+    code = "pip-bestaat-al"
+    title = "Deze inburgeraar heeft al een PIP."
+
+
+class InburgeraarOnbekend(Unprocessable):
+    code = "inburgeraar-onbekend"
+    title = "De inburgeraar is bij deze gemeente niet bekend."
+
+
+@dataclass(frozen=True)
+class PipMetTermijnen:
+    pip: Pip
+    doelgroep: Doelgroep
+    termijnen: tuple[Termijn, ...]
+
+
+def pad(pip_id: uuid.UUID) -> str:
+    return f"/pips/{pip_id}"
+
+
+def bronfeiten(feit: InburgeraarFeit, pip: Pip) -> Bronfeiten:
+    """The facts the termijnen engine needs: the projection plus the PIP's own dagtekening and ontzorgen start."""
+    inhoud = PipInhoud.model_validate(pip.inhoud)
+    return Bronfeiten(
+        doelgroep=Doelgroep(feit.doelgroep),
+        brp_inschrijvingsdatum=feit.brp_inschrijving_datum,
+        pip_datum=pip.vastgesteld_datum,
+        duo_termijn_einddatum=feit.duo_termijn_eind_datum,
+        duo_pvt_einddatum=feit.duo_pvt_eind_datum,
+        duo_map_einddatum=feit.duo_map_eind_datum,
+        ontzorgen_startdatum=inhoud.ontzorgen_startdatum,
+    )
+
+
+async def _feit(repo: PipRepository, inburgeraar_id: uuid.UUID, veld: str = "inburgeraarId") -> InburgeraarFeit:
+    feit = await repo.inburgeraar(inburgeraar_id)
+    if feit is None:
+        raise InburgeraarOnbekend(
+            f"Inburgeraar {inburgeraar_id} is (nog) niet geregistreerd bij deze gemeente; een PIP hoort bij een "
+            "geregistreerde inburgeraar (Wet inburgering art. 15)",
+            invalid_params=[invalid(veld, "onbekende inburgeraar", "onbekend")],
+        )
+    return feit
+
+
+async def _pip(repo: PipRepository, pip_id: uuid.UUID, *, for_update: bool = False) -> Pip:
+    pip = await repo.get(pip_id, for_update=for_update)
+    if pip is None:
+        raise NotFound(f"PIP {pip_id} bestaat niet.")
+    return pip
+
+
+async def _met_termijnen(repo: PipRepository, pip: Pip) -> PipMetTermijnen:
+    feit = await _feit(repo, pip.inburgeraar_id)
+    feiten = bronfeiten(feit, pip)
+    return PipMetTermijnen(pip, feiten.doelgroep, bereken_termijnen(feiten))
+
+
+async def _verwerk(ctx: RequestContext, pip: Pip, activiteit: Verwerkingsactiviteit, actie: Actie) -> None:
+    # The BSN never reaches this context, so the record names the PIP only; the inburgeraar id links it.
+    await ctx.verwerk(activiteit, actie, object_type="pip", object_id=pip.id, betrokkene=None)
+
+
+async def stel_op(ctx: RequestContext, inburgeraar_id: uuid.UUID, inhoud: PipInhoud) -> PipMetTermijnen:
+    repo = PipRepository(ctx.session, ctx.gemeente)
+    feit = await _feit(repo, inburgeraar_id)
+    controleer_inhoud(Doelgroep(feit.doelgroep), inhoud)
+    pip = Pip(
+        id=uuid.uuid4(),
+        gemeente_code=ctx.gemeente,
+        inburgeraar_id=inburgeraar_id,
+        status=PipStatus.CONCEPT.value,
+        versie=0,
+        inhoud=inhoud.model_dump(mode="json"),
+    )
+    bestaand = await repo.actieve_pip(inburgeraar_id)
+    if bestaand is not None or not await repo.add_pip(pip):
+        bestaand = bestaand or await repo.actieve_pip(inburgeraar_id)
+        raise ErIsAlEenPip(
+            "Een inburgeraar heeft één PIP; wijzig het bestaande (een nieuwe versie) of beëindig het eerst",
+            extra={"bestaandeResource": f"{ctx.api_prefix}{pad(bestaand.id)}"} if bestaand else None,
+        )
+    await _verwerk(ctx, pip, activiteiten.PIP_OPSTELLEN, Actie.AANMAKEN)
+    return PipMetTermijnen(pip, Doelgroep(feit.doelgroep), bereken_termijnen(bronfeiten(feit, pip)))
+
+
+async def raadpleeg(ctx: RequestContext, pip_id: uuid.UUID) -> PipMetTermijnen:
+    repo = PipRepository(ctx.session, ctx.gemeente)
+    pip = await _pip(repo, pip_id)
+    await _verwerk(ctx, pip, activiteiten.PIP_RAADPLEGEN, Actie.LEZEN)
+    return await _met_termijnen(repo, pip)
+
+
+async def lijst(
+    ctx: RequestContext, paging: PageParams, *, inburgeraar_id: uuid.UUID | None, status: str | None
+) -> tuple[list[PipMetTermijnen], int]:
+    repo = PipRepository(ctx.session, ctx.gemeente)
+    rows, total = await repo.list(paging, inburgeraar_id=inburgeraar_id, status=status)
+    await ctx.verwerk_alle(
+        activiteiten.PIP_RAADPLEGEN, Actie.ZOEKEN, object_type="pip", subjects=[(row.id, None) for row in rows]
+    )
+    return [await _met_termijnen(repo, row) for row in rows], total
+
+
+async def wijzig_concept(ctx: RequestContext, pip_id: uuid.UUID, wijzigingen: dict[str, Any]) -> PipMetTermijnen:
+    repo = PipRepository(ctx.session, ctx.gemeente)
+    pip = await _pip(repo, pip_id, for_update=True)
+    # A vastgesteld version is a beschikking: it changes only through `_wijzigen`, as a new version.
+    vereis_status(PipStatus(pip.status), PipStatus.CONCEPT, handeling="Het concept bewerken")
+    feit = await _feit(repo, pip.inburgeraar_id)
+    inhoud = PipInhoud.model_validate(pip.inhoud).wijzig(wijzigingen)
+    controleer_inhoud(Doelgroep(feit.doelgroep), inhoud)
+    pip.inhoud = inhoud.model_dump(mode="json")
+    await ctx.session.flush()
+    await _verwerk(ctx, pip, activiteiten.PIP_OPSTELLEN, Actie.WIJZIGEN)
+    return PipMetTermijnen(pip, Doelgroep(feit.doelgroep), bereken_termijnen(bronfeiten(feit, pip)))
+
+
+async def stel_vast(
+    ctx: RequestContext, pip_id: uuid.UUID, *, dagtekening: date, verzenddatum: date, ingangsdatum: date
+) -> PipMetTermijnen:
+    repo = PipRepository(ctx.session, ctx.gemeente)
+    pip = await _pip(repo, pip_id, for_update=True)
+    vereis_status(PipStatus(pip.status), PipStatus.CONCEPT, handeling="Vaststellen")
+    controleer_beschikkingsdatums(dagtekening, verzenddatum, ingangsdatum)
+    feit = await _feit(repo, pip.inburgeraar_id)
+    inhoud = PipInhoud.model_validate(pip.inhoud)
+    controleer_inhoud(Doelgroep(feit.doelgroep), inhoud)
+    pip.status = PipStatus.VASTGESTELD.value
+    pip.versie = 1
+    pip.vastgesteld_datum = dagtekening
+    await repo.add(
+        PipVersie(
+            pip_id=pip.id,
+            versie=1,
+            inhoud=pip.inhoud,
+            dagtekening=dagtekening,
+            verzend_datum=verzenddatum,
+            ingangs_datum=ingangsdatum,
+            reden=None,
+            gewijzigde_velden=[],
+        )
+    )
+    await ctx.emit(
+        PipVastgesteld(
+            pip_id=pip.id,
+            inburgeraar_id=pip.inburgeraar_id,
+            versie=1,
+            leerroute=inhoud.leerroute.value,
+            taalniveau=inhoud.taalniveau.value,
+            dagtekening=dagtekening,
+            ingangsdatum=ingangsdatum,
+        ),
+        subject=pip.id,
+        resource_path=f"{pad(pip.id)}/versies/1",
+    )
+    await _verwerk(ctx, pip, activiteiten.PIP_OPSTELLEN, Actie.WIJZIGEN)
+    return PipMetTermijnen(pip, Doelgroep(feit.doelgroep), bereken_termijnen(bronfeiten(feit, pip)))
+
+
+async def wijzig(
+    ctx: RequestContext,
+    pip_id: uuid.UUID,
+    wijzigingen: dict[str, Any],
+    *,
+    reden: str,
+    dagtekening: date,
+    verzenddatum: date,
+    ingangsdatum: date,
+    routewissel_grond: str | None,
+) -> PipMetTermijnen:
+    repo = PipRepository(ctx.session, ctx.gemeente)
+    pip = await _pip(repo, pip_id, for_update=True)
+    vereis_status(PipStatus(pip.status), PipStatus.VASTGESTELD, handeling="Wijzigen")
+    controleer_beschikkingsdatums(dagtekening, verzenddatum, ingangsdatum)
+    feit = await _feit(repo, pip.inburgeraar_id)
+    doelgroep = Doelgroep(feit.doelgroep)
+    oud = PipInhoud.model_validate(pip.inhoud)
+    nieuw = oud.wijzig(wijzigingen)
+    velden = gewijzigde_velden(oud, nieuw)
+    if not velden:
+        raise GeenWijziging("Geen enkele afspraak verandert; een nieuwe versie zou niets beslissen")
+    controleer_inhoud(doelgroep, nieuw, vorige=oud)
+    if nieuw.leerroute is not oud.leerroute:
+        controleer_routewissel(
+            huidige=oud.leerroute,
+            nieuwe=nieuw.leerroute,
+            termijnstart=termijnstart(bronfeiten(feit, pip)),
+            wisseldatum=ingangsdatum,
+            grond=routewissel_grond,
+        )
+    pip.versie += 1
+    pip.inhoud = nieuw.model_dump(mode="json")
+    await repo.add(
+        PipVersie(
+            pip_id=pip.id,
+            versie=pip.versie,
+            inhoud=pip.inhoud,
+            dagtekening=dagtekening,
+            verzend_datum=verzenddatum,
+            ingangs_datum=ingangsdatum,
+            reden=reden,
+            gewijzigde_velden=velden,
+        )
+    )
+    resource = f"{pad(pip.id)}/versies/{pip.versie}"
+    await ctx.emit(
+        PipGewijzigd(
+            pip_id=pip.id,
+            inburgeraar_id=pip.inburgeraar_id,
+            versie=pip.versie,
+            ingangsdatum=ingangsdatum,
+            gewijzigde_velden=velden,
+        ),
+        subject=pip.id,
+        resource_path=resource,
+    )
+    if nieuw.leerroute is not oud.leerroute or nieuw.taalniveau is not oud.taalniveau:
+        # DUO and the aanbieder are told of a changed route or taalniveau (seed 002, items "leerroute ... en
+        # wijzigingen daarvan met taalniveau").
+        await ctx.emit(
+            LeerrouteGewijzigd(
+                pip_id=pip.id,
+                inburgeraar_id=pip.inburgeraar_id,
+                versie=pip.versie,
+                vorige_leerroute=oud.leerroute.value,
+                leerroute=nieuw.leerroute.value,
+                taalniveau=nieuw.taalniveau.value,
+                ingangsdatum=ingangsdatum,
+            ),
+            subject=pip.id,
+            resource_path=resource,
+        )
+    await _verwerk(ctx, pip, activiteiten.PIP_WIJZIGEN, Actie.WIJZIGEN)
+    return PipMetTermijnen(pip, doelgroep, bereken_termijnen(bronfeiten(feit, pip)))
+
+
+async def beeindig(
+    ctx: RequestContext, pip_id: uuid.UUID, *, datum: date, reden: Beeindigingsreden, toelichting: str | None
+) -> PipMetTermijnen:
+    repo = PipRepository(ctx.session, ctx.gemeente)
+    pip = await _pip(repo, pip_id, for_update=True)
+    vereis_status(PipStatus(pip.status), PipStatus.CONCEPT, PipStatus.VASTGESTELD, handeling="Beëindigen")
+    pip.status = PipStatus.BEEINDIGD.value
+    pip.beeindigd_datum = datum
+    pip.beeindigd_reden = reden.value
+    pip.beeindigd_toelichting = toelichting
+    await ctx.session.flush()
+    await ctx.emit(
+        PipBeeindigd(pip_id=pip.id, inburgeraar_id=pip.inburgeraar_id, datum=datum, reden=reden.value),
+        subject=pip.id,
+        resource_path=pad(pip.id),
+    )
+    await _verwerk(ctx, pip, activiteiten.PIP_BEEINDIGEN, Actie.WIJZIGEN)
+    return await _met_termijnen(repo, pip)
+
+
+async def versies(ctx: RequestContext, pip_id: uuid.UUID) -> list[PipVersie]:
+    repo = PipRepository(ctx.session, ctx.gemeente)
+    pip = await _pip(repo, pip_id)
+    await _verwerk(ctx, pip, activiteiten.PIP_RAADPLEGEN, Actie.LEZEN)
+    return list(await repo.versies(pip.id))
+
+
+async def versie(ctx: RequestContext, pip_id: uuid.UUID, nummer: int) -> PipVersie:
+    repo = PipRepository(ctx.session, ctx.gemeente)
+    pip = await _pip(repo, pip_id)
+    gevonden = await repo.versie(pip.id, nummer)
+    if gevonden is None:
+        raise NotFound(f"PIP {pip_id} heeft geen versie {nummer}.")
+    await _verwerk(ctx, pip, activiteiten.PIP_RAADPLEGEN, Actie.LEZEN)
+    return gevonden

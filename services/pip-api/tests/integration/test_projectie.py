@@ -1,0 +1,114 @@
+"""The projection of inburgeraar facts from inburgeraar-api's events: ids, doelgroep and dates only."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from conftest import InburgeraarApi
+
+
+class TestProjectie:
+    async def test_registratie_wijziging_en_duo_termijnen(self, inburgeraar_api: InburgeraarApi) -> None:
+        inburgeraar_id = await inburgeraar_api.registreer(doelgroep="gezinsmigrant")
+        feit = await inburgeraar_api.feit(inburgeraar_id)
+        assert feit is not None
+        assert (feit["doelgroep"], feit["gemeente_code"], feit["brp_inschrijving_datum"]) == (
+            "gezinsmigrant",
+            "0363",
+            date(2026, 3, 2),
+        )
+        # only ids, codes and dates: no column can hold a BSN or a name
+        assert set(feit) == {
+            "inburgeraar_id",
+            "gemeente_code",
+            "doelgroep",
+            "koppeling_datum",
+            "brp_inschrijving_datum",
+            "duo_termijn_eind_datum",
+            "duo_pvt_eind_datum",
+            "duo_map_eind_datum",
+            "updated_at",
+        }
+
+        await inburgeraar_api.publish(
+            "inburgeraar-gewijzigd",
+            inburgeraar_id,
+            {
+                "inburgeraarId": str(inburgeraar_id),
+                "gewijzigdeVelden": ["datumInschrijvingBrp"],
+                "doelgroep": "gezinsmigrant",
+                "datumKoppeling": None,
+                "datumInschrijvingBrp": "2026-04-01",
+            },
+        )
+        await inburgeraar_api.wacht_op(inburgeraar_id, lambda f: f["brp_inschrijving_datum"] == date(2026, 4, 1))
+
+        await inburgeraar_api.publish(
+            "plichtgegevens-ontvangen",
+            inburgeraar_id,
+            {
+                "inburgeraarId": str(inburgeraar_id),
+                "soort": "verlenging",
+                "ingangsdatum": "2028-01-01",
+                "termijn": "ibp",
+                "einddatum": "2030-01-01",
+            },
+        )
+        await inburgeraar_api.wacht_op(inburgeraar_id, lambda f: f["duo_termijn_eind_datum"] == date(2030, 1, 1))
+
+    async def test_hetzelfde_event_twee_keer_telt_een_keer(self, inburgeraar_api: InburgeraarApi) -> None:
+        inburgeraar_id = uuid.uuid4()
+        data = {
+            "inburgeraarId": str(inburgeraar_id),
+            "doelgroep": "asielmigrant",
+            "nareiziger": False,
+            "status": "geregistreerd",
+            "datumKoppeling": None,
+            "datumInschrijvingBrp": "2026-03-02",
+        }
+        await inburgeraar_api.publish("inburgeraar-geregistreerd", inburgeraar_id, data)
+        await inburgeraar_api.wacht_op(inburgeraar_id)
+        feit = await inburgeraar_api.feit(inburgeraar_id)
+        assert feit is not None
+        assert feit["koppeling_datum"] is None
+
+
+class TestVolgorde:
+    async def test_termijnfeit_voor_registratie_wordt_later_alsnog_verwerkt(
+        self, inburgeraar_api: InburgeraarApi
+    ) -> None:
+        inburgeraar_id = uuid.uuid4()
+        await inburgeraar_api.publish(
+            "plichtgegevens-ontvangen",
+            inburgeraar_id,
+            {
+                "inburgeraarId": str(inburgeraar_id),
+                "soort": "termijn-vastgesteld",
+                "ingangsdatum": "2026-03-02",
+                "termijn": "pvt",
+                "einddatum": "2029-03-02",
+            },
+        )
+        await inburgeraar_api.publish(
+            "inburgeraar-geregistreerd",
+            inburgeraar_id,
+            {
+                "inburgeraarId": str(inburgeraar_id),
+                "doelgroep": "gezinsmigrant",
+                "nareiziger": False,
+                "status": "geregistreerd",
+                "datumKoppeling": None,
+                "datumInschrijvingBrp": "2026-03-02",
+            },
+        )
+        await inburgeraar_api.wacht_op(inburgeraar_id, lambda f: f["duo_pvt_eind_datum"] == date(2029, 3, 2))
+
+    async def test_event_buiten_het_contract_blokkeert_niets(self, inburgeraar_api: InburgeraarApi) -> None:
+        kapot = uuid.uuid4()
+        await inburgeraar_api.publish("inburgeraar-geregistreerd", kapot, {"inburgeraarId": str(kapot)})
+        inburgeraar_id = await inburgeraar_api.registreer()
+        assert await inburgeraar_api.feit(inburgeraar_id) is not None
+        assert await inburgeraar_api.feit(kapot) is None
