@@ -65,6 +65,7 @@ def service_environment(service: ServiceEntry, postgres_url: str, nats_url: str)
         f"{p}AUTH__PUBLIC_KEY_FILE": str(public_key),
         # The relay runs as its own process beside the API (see `_start`), as in production.
         f"{p}RUN_RELAY": "false",
+        **{f"{p}{key}": value for key, value in service.development},
     }
 
 

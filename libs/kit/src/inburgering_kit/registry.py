@@ -17,6 +17,8 @@ class ServiceEntry:
     port: int
     root: Path  # the repository root
     workers: int = 1
+    # Extra settings for `make run` only (development), without the env prefix.
+    development: tuple[tuple[str, str], ...] = ()
 
     @property
     def env_prefix(self) -> str:
@@ -41,7 +43,14 @@ class ServiceEntry:
 def load_services(root: Path) -> list[ServiceEntry]:
     registry = tomllib.loads((root / "deploy" / "services.toml").read_text())
     return [
-        ServiceEntry(name, spec["package"], int(spec["port"]), root, int(spec.get("workers", 1)))
+        ServiceEntry(
+            name,
+            spec["package"],
+            int(spec["port"]),
+            root,
+            int(spec.get("workers", 1)),
+            tuple((str(k), str(v)) for k, v in spec.get("development", {}).items()),
+        )
         for name, spec in registry.items()
     ]
 
