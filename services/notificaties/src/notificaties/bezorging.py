@@ -12,13 +12,12 @@ import functools
 import json
 import logging
 import random
-import socket
 import time
 import uuid
 from collections import Counter
 from typing import Any
 
-import httpx
+import aiohttp
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -87,17 +86,12 @@ class DeliveryWorker:
         self._claimed: dict[uuid.UUID, list[uuid.UUID]] = {}
 
     async def run(self, stop: asyncio.Event) -> None:
-        timeout = httpx.Timeout(self.settings.delivery_timeout_seconds)
-        limits = httpx.Limits(max_connections=self.settings.max_concurrency, max_keepalive_connections=100)
-        # No redirects: a 3xx could point past the address check. No environment proxies or .netrc.
-        # TCP_NODELAY: httpcore writes headers and body separately; with Nagle's algorithm the body waits for the
-        # receiver's delayed ACK (tens of milliseconds per delivery on a kept-alive connection).
-        transport = httpx.AsyncHTTPTransport(
-            limits=limits, socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)], trust_env=False
-        )
-        async with httpx.AsyncClient(
-            transport=transport, timeout=timeout, follow_redirects=False, trust_env=False
-        ) as http:
+        # aiohttp rather than httpx on this path: a delivery is one small POST, and httpx's per-request overhead
+        # (about 1 ms of CPU here) capped a process at ~650 deliveries/s. No environment proxies or .netrc
+        # (trust_env off); TCP_NODELAY is aiohttp's default; redirects are refused per request.
+        connector = aiohttp.TCPConnector(limit=self.settings.max_concurrency, limit_per_host=0, ttl_dns_cache=10)
+        timeout = aiohttp.ClientTimeout(total=self.settings.delivery_timeout_seconds)
+        async with aiohttp.ClientSession(connector=connector, timeout=timeout, trust_env=False) as http:
             try:
                 while not stop.is_set():
                     try:
@@ -110,7 +104,7 @@ class DeliveryWorker:
             finally:
                 await self._stop_in_flight()
 
-    async def _claim_and_start(self, http: httpx.AsyncClient) -> None:
+    async def _claim_and_start(self, http: aiohttp.ClientSession) -> None:
         free = self.settings.max_concurrency - len(self._in_flight)
         if free <= 0:
             return
@@ -145,7 +139,7 @@ class DeliveryWorker:
                     await repository.release(uow.session, unsettled)
                     await uow.commit()
 
-    async def _deliver_run(self, http: httpx.AsyncClient, run: list[Any]) -> None:
+    async def _deliver_run(self, http: aiohttp.ClientSession, run: list[Any]) -> None:
         uitkomsten: list[Uitkomst] = []
         stuck: set[uuid.UUID] = set()
         started = time.monotonic()
@@ -202,7 +196,7 @@ class DeliveryWorker:
         return cache[token]
 
     async def _attempt(
-        self, http: httpx.AsyncClient, row: Any, geweigerd: str | None, geheimen: dict[str, str]
+        self, http: aiohttp.ClientSession, row: Any, geweigerd: str | None, geheimen: dict[str, str]
     ) -> Uitkomst:
         body, content_type = body_of(row.event, row.formaat)
         event_id = str(row.event["id"])
@@ -220,17 +214,19 @@ class DeliveryWorker:
         try:
             if geweigerd is not None:
                 raise ssrf.GeweigerdAdres(geweigerd)
-            # httpx applies its timeout per phase; this bounds the whole attempt, which the lease relies on.
+            # Bounds the whole attempt, including reading the answer, which the lease relies on.
             async with asyncio.timeout(self.settings.delivery_timeout_seconds):
-                response = await http.post(row.callback_url, content=body, headers=headers)
-            statuscode = response.status_code
+                # No redirects: a 3xx could point past the address check.
+                async with http.post(row.callback_url, data=body, headers=headers, allow_redirects=False) as response:
+                    statuscode = response.status
+                    await response.read()
             if not 200 <= statuscode < 300:
                 fout = f"HTTP {statuscode}"
         except ssrf.GeweigerdAdres as exc:
             fout = str(exc)
-        except (TimeoutError, httpx.TimeoutException):
+        except TimeoutError:
             fout = "time-out"
-        except httpx.HTTPError as exc:
+        except aiohttp.ClientError as exc:
             fout = f"verbindingsfout: {type(exc).__name__}"
         duur_ms = int((time.monotonic() - started) * 1000)
         if fout is None:
@@ -258,6 +254,8 @@ async def run_delivery(app: FastAPI, stop: asyncio.Event) -> None:
     if not settings.run_delivery:
         return
     database: Database = app.state.database
+    worker = DeliveryWorker(database, settings, app.state.delivery_stats)
+
     consumer = BatchEventConsumer(
         database,
         settings.nats_url,
@@ -266,5 +264,4 @@ async def run_delivery(app: FastAPI, stop: asyncio.Event) -> None:
         handler=queue,
         stream=settings.stream_name,
     )
-    worker = DeliveryWorker(database, settings, app.state.delivery_stats)
     await asyncio.gather(consumer.run(stop), worker.run(stop))
