@@ -1,13 +1,21 @@
-"""`python -m pip_api relay|migrate`: the relay as its own process, or the migrations alone.
+"""`python -m pip_api relay|migrate|signalen`: the relay as its own process, the migrations alone, or one signal
+pass (for a cron job instead of the API's background task).
 The API itself runs under uvicorn: `uvicorn pip_api.main:create_app --factory`."""
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from pathlib import Path
 
+from inburgering_kit.db import Database
+from inburgering_kit.events import source_urn
+from inburgering_kit.logs import configure_logging
 from inburgering_kit.migrations import upgrade
+from inburgering_kit.outbox import EventPublisher
 from inburgering_kit.worker import run_relay
+from pip_api.main import DEFINITION
+from pip_api.services.signalen import signaleer
 from pip_api.settings import Settings
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
@@ -20,8 +28,22 @@ def main(argv: list[str]) -> None:
         run_relay(settings)
     elif command == "migrate":
         upgrade(MIGRATIONS, settings.database_url)
+    elif command == "signalen":
+        configure_logging(settings.log_level)
+        asyncio.run(_signalen(settings))
     else:
-        sys.exit("gebruik: python -m pip_api relay|migrate")
+        sys.exit("gebruik: python -m pip_api relay|migrate|signalen")
+
+
+async def _signalen(settings: Settings) -> None:
+    database = Database(settings.database_url, pool_size=2)
+    publisher = EventPublisher(
+        source=source_urn(settings.oin, DEFINITION.name), public_base_url=settings.public_base_url
+    )
+    try:
+        await signaleer(database, publisher, settings)
+    finally:
+        await database.dispose()
 
 
 if __name__ == "__main__":

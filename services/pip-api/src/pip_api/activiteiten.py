@@ -11,3 +11,9 @@ PIP_OPSTELLEN = Verwerkingsactiviteit(
 PIP_WIJZIGEN = Verwerkingsactiviteit("wijzigen PIP", "Wi art. 17 (wijziging van het PIP)")
 PIP_BEEINDIGEN = Verwerkingsactiviteit("beëindigen PIP", "Wi art. 17")
 PIP_RAADPLEGEN = Verwerkingsactiviteit("raadplegen PIP", "Wi art. 15-17; Wi art. 35 lid 1 (regierol)")
+SIGNALEN_BEWAKEN = Verwerkingsactiviteit(
+    "bewaken termijnen PIP", "Wi art. 7 (inburgeringstermijn); Wi art. 35 lid 1 (regierol)"
+)
+VOORTGANG_VASTLEGGEN = Verwerkingsactiviteit(
+    "plannen en vastleggen voortgangsgesprekken", "Wi art. 35 lid 1 (regierol); Wi art. 15-17 (uitvoering PIP)"
+)

@@ -61,3 +61,30 @@ class PipBeeindigd(EventData):
 
 
 EVENTS: list[type[EventData]] = [PipVastgesteld, PipGewijzigd, LeerrouteGewijzigd, PipBeeindigd]
+
+
+class TermijnNadert(EventData):
+    """Een termijn van het PIP nadert zijn uiterste datum (eenmaal per termijn en einddatum)."""
+
+    event_type = f"{_PREFIX}.termijn-nadert"
+    signaal_id: uuid.UUID
+    pip_id: uuid.UUID
+    inburgeraar_id: uuid.UUID
+    termijnsoort: str
+    einddatum: date = Field(description="Uiterste datum: de laatste dag binnen de termijn.")
+    regel: str
+
+
+class TermijnVerstreken(EventData):
+    """Een termijn van het PIP is verstreken (eenmaal per termijn en einddatum)."""
+
+    event_type = f"{_PREFIX}.termijn-verstreken"
+    signaal_id: uuid.UUID
+    pip_id: uuid.UUID
+    inburgeraar_id: uuid.UUID
+    termijnsoort: str
+    einddatum: date = Field(description="Uiterste datum: de laatste dag binnen de termijn.")
+    regel: str
+
+
+EVENTS.extend([TermijnNadert, TermijnVerstreken])

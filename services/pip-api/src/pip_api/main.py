@@ -8,8 +8,9 @@ from fastapi import FastAPI
 
 from inburgering_kit.app import ServiceDefinition
 from inburgering_kit.app import create_app as create_service_app
-from pip_api.api import pips
-from pip_api.services import projectie
+from pip_api.api import pips, voortgangsgesprekken
+from pip_api.api import signalen as signalen_api
+from pip_api.services import projectie, signalen
 from pip_api.settings import Settings
 
 DEFINITION = ServiceDefinition(
@@ -21,12 +22,16 @@ DEFINITION = ServiceDefinition(
         "is een nieuwe versie; elke weigering noemt de regel en haar bron. Geen BSN, geen namen."
     ),
     version="1.0.0",
-    routers=[pips.router],
+    routers=[pips.router, voortgangsgesprekken.router, signalen_api.router],
 )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     # The projection of inburgeraar facts is fed beside the API, like the outbox relay.
-    definition = replace(DEFINITION, background=[projectie.achtergrondtaak(settings)])
+    background = [projectie.achtergrondtaak(settings)]
+    if settings.run_signalen:
+        # The signal job is safe to run in every replica at once (exactly once per deadline by its unique key).
+        background.append(signalen.achtergrondtaak(settings))
+    definition = replace(DEFINITION, background=background)
     return create_service_app(definition, settings)

@@ -96,3 +96,56 @@ class PipVersie(Base):
     reden: Mapped[str | None] = mapped_column(Text)
     gewijzigde_velden: Mapped[list[str]] = mapped_column(JSONB, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
+
+
+class Signaal(Base):
+    """A termijn signal for the klantregisseur's worklist (DOMAIN §2 step 11).
+
+    The unique constraint on the natural key is what makes the job exactly-once: two replicas, or a restarted
+    job, insert the same key with ON CONFLICT DO NOTHING and only the one that inserted it writes the event, in
+    the same transaction.
+    """
+
+    __tablename__ = "signaal"
+    __table_args__ = (
+        UniqueConstraint("pip_id", "termijnsoort", "einddatum", "soort"),
+        Index("ix_signaal_gemeente_code_status_einddatum", "gemeente_code", "status", "einddatum"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    gemeente_code: Mapped[str] = mapped_column(String(4))
+    pip_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("pip.id", ondelete="CASCADE"))
+    inburgeraar_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    klantregisseur: Mapped[str | None] = mapped_column(String(200))
+    soort: Mapped[str] = mapped_column(String(20))
+    termijnsoort: Mapped[str] = mapped_column(String(30))
+    einddatum: Mapped[date] = mapped_column(Date)
+    regel: Mapped[str] = mapped_column(String(60))
+    status: Mapped[str] = mapped_column(String(20), default="open", server_default="open")
+    # Who resolved it, as the access token names them: the user (if any) and the client acting for them.
+    afgehandeld_door: Mapped[str | None] = mapped_column(String(200))
+    afgehandeld_door_client: Mapped[str | None] = mapped_column(String(200))
+    afgehandeld_reden: Mapped[str | None] = mapped_column(Text)
+    afgehandeld_op: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
+
+
+class Voortgangsgesprek(Base):
+    """A progress conversation under a PIP: planned, then held with its outcome and agreed actions.
+
+    At least two in the first 10 months evaluate the PIP agreements (kamerbrief-tussenstand-veranderopgave.txt);
+    the signal job counts them per PIP.
+    """
+
+    __tablename__ = "voortgangsgesprek"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    pip_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("pip.id", ondelete="CASCADE"), index=True)
+    gepland_datum: Mapped[date] = mapped_column(Date)
+    gehouden_datum: Mapped[date | None] = mapped_column(Date)
+    uitkomst: Mapped[str | None] = mapped_column(Text)
+    afspraken: Mapped[list[str]] = mapped_column(JSONB, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=_now, onupdate=_now, server_default=func.now()
+    )

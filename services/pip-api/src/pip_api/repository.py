@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inburgering_kit.pagination import PageParams, paginate
-from pip_api.models import InburgeraarFeit, Pip, PipVersie
+from pip_api.models import InburgeraarFeit, Pip, PipVersie, Signaal, Voortgangsgesprek
 
 
 class PipRepository:
@@ -94,4 +97,234 @@ class ProjectieRepository:
 
     async def add(self, feit: InburgeraarFeit) -> None:
         self.session.add(feit)
+        await self.session.flush()
+
+
+# The signal pass reads only the columns the termijnen engine needs, in keyset batches over the primary key, so a
+# pass over 100,000 PIPs is a few dozen round trips and never holds more than one batch in memory.
+_ACTIEVE_PIPS = text(
+    """
+    SELECT p.id, p.gemeente_code, p.inburgeraar_id, p.vastgesteld_datum,
+           p.inhoud->>'klantregisseur' AS klantregisseur,
+           CAST(p.inhoud->>'ontzorgenStartdatum' AS date) AS ontzorgen_startdatum,
+           f.doelgroep, f.brp_inschrijving_datum, f.duo_termijn_eind_datum, f.duo_pvt_eind_datum,
+           f.duo_map_eind_datum
+    FROM pip p JOIN inburgeraar_feit f ON f.inburgeraar_id = p.inburgeraar_id
+    WHERE p.status = 'vastgesteld' AND p.id > :na
+    ORDER BY p.id
+    LIMIT :aantal
+    """
+)
+
+# ON CONFLICT DO NOTHING on the natural key: a key another replica (or an earlier run) inserted is skipped, and
+# RETURNING names only the rows this transaction inserted, so only their events are written. Rows come sorted
+# by key, so two replicas take the unique-index locks in the same order and never deadlock.
+_NIEUWE_SIGNALEN = text(
+    """
+    INSERT INTO signaal (id, gemeente_code, pip_id, inburgeraar_id, klantregisseur, soort, termijnsoort,
+                         einddatum, regel, status)
+    SELECT id, gemeente_code, pip_id, inburgeraar_id, klantregisseur, soort, termijnsoort, einddatum, regel, 'open'
+    FROM unnest(CAST(:ids AS uuid[]), CAST(:gemeenten AS text[]), CAST(:pips AS uuid[]),
+                CAST(:inburgeraars AS uuid[]), CAST(:klantregisseurs AS text[]), CAST(:soorten AS text[]),
+                CAST(:termijnsoorten AS text[]), CAST(:einddata AS date[]), CAST(:regels AS text[]))
+         AS n(id, gemeente_code, pip_id, inburgeraar_id, klantregisseur, soort, termijnsoort, einddatum, regel)
+    ON CONFLICT (pip_id, termijnsoort, einddatum, soort) DO NOTHING
+    RETURNING id, gemeente_code, pip_id, inburgeraar_id, soort, termijnsoort, einddatum, regel
+    """
+)
+
+# Batch statements join an unnest of the batch's ids rather than `= ANY(array)`: after a few executions the
+# prepared statement gets a generic plan, and for `= ANY` that can be a scan of the whole (growing) table per
+# batch; a join on the unnest stays an index lookup per id.
+_OPEN_SIGNALEN = text(
+    """
+    SELECT s.id, s.pip_id, s.termijnsoort, s.einddatum
+    FROM unnest(CAST(:pips AS uuid[])) AS b(pip_id) JOIN signaal s ON s.pip_id = b.pip_id
+    WHERE s.status = 'open'
+    """
+)
+
+# SKIP LOCKED: a row another replica is closing right now is that replica's to close.
+_VERVALLEN = text(
+    """
+    UPDATE signaal SET status = 'vervallen'
+    WHERE id IN (
+        SELECT s.id FROM unnest(CAST(:ids AS uuid[])) AS v(id) JOIN signaal s ON s.id = v.id
+        WHERE s.status = 'open'
+        ORDER BY s.id
+        FOR UPDATE OF s SKIP LOCKED)
+    """
+)
+
+_VERVALLEN_BIJ_EINDE = text(
+    """
+    UPDATE signaal SET status = 'vervallen'
+    WHERE id IN (
+        SELECT s.id FROM signaal s JOIN pip p ON p.id = s.pip_id
+        WHERE s.status = 'open' AND p.status = 'beeindigd'
+        ORDER BY s.id
+        FOR UPDATE OF s SKIP LOCKED)
+    """
+)
+
+_GESPREKKEN = text(
+    "SELECT g.pip_id, g.gepland_datum, g.gehouden_datum "
+    "FROM unnest(CAST(:pips AS uuid[])) AS b(pip_id) JOIN voortgangsgesprek g ON g.pip_id = b.pip_id"
+)
+
+_OUTBOX_BULK = text(
+    """
+    INSERT INTO outbox (id, subject, event)
+    SELECT id, subject, CAST(event AS jsonb)
+    FROM unnest(CAST(:ids AS uuid[]), CAST(:subjects AS text[]), CAST(:events AS text[])) AS o(id, subject, event)
+    """
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ActievePip:
+    id: uuid.UUID
+    gemeente_code: str
+    inburgeraar_id: uuid.UUID
+    vastgesteld_datum: date | None
+    klantregisseur: str | None
+    ontzorgen_startdatum: date | None
+    doelgroep: str
+    brp_inschrijving_datum: date | None
+    duo_termijn_eind_datum: date | None
+    duo_pvt_eind_datum: date | None
+    duo_map_eind_datum: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class NieuwSignaal:
+    id: uuid.UUID
+    gemeente_code: str
+    pip_id: uuid.UUID
+    inburgeraar_id: uuid.UUID
+    soort: str
+    termijnsoort: str
+    einddatum: date
+    regel: str
+
+
+class SignaalJobRepository:
+    """Set-based statements of the signal pass; it acts for every gemeente, like the projection consumer."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def actieve_pips(self, na: uuid.UUID, aantal: int) -> list[ActievePip]:
+        rows = await self.session.execute(_ACTIEVE_PIPS, {"na": na, "aantal": aantal})
+        return [ActievePip(*row) for row in rows]
+
+    async def gesprekken(self, pips: Sequence[uuid.UUID]) -> list[tuple[uuid.UUID, date, date | None]]:
+        """The voortgangsgesprekken of a whole batch of PIPs in one query."""
+        return [(row[0], row[1], row[2]) for row in await self.session.execute(_GESPREKKEN, {"pips": list(pips)})]
+
+    async def voeg_toe(self, rijen: Sequence[dict[str, Any]]) -> list[NieuwSignaal]:
+        if not rijen:
+            return []
+        kolommen = {
+            "ids": "id",
+            "gemeenten": "gemeente_code",
+            "pips": "pip_id",
+            "inburgeraars": "inburgeraar_id",
+            "klantregisseurs": "klantregisseur",
+            "soorten": "soort",
+            "termijnsoorten": "termijnsoort",
+            "einddata": "einddatum",
+            "regels": "regel",
+        }
+        params = {param: [rij[kolom] for rij in rijen] for param, kolom in kolommen.items()}
+        return [NieuwSignaal(*row) for row in await self.session.execute(_NIEUWE_SIGNALEN, params)]
+
+    async def laat_vervallen(self, pips: Sequence[uuid.UUID], actueel: set[tuple[uuid.UUID, str, date]]) -> int:
+        """Close the open signals of these PIPs whose (termijnsoort, einddatum) is no longer a current deadline."""
+        if not pips:
+            return 0
+        open_ = await self.session.execute(_OPEN_SIGNALEN, {"pips": list(pips)})
+        vervallen = [row.id for row in open_ if (row.pip_id, row.termijnsoort, row.einddatum) not in actueel]
+        if not vervallen:
+            return 0
+        result = await self.session.execute(_VERVALLEN, {"ids": vervallen})
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def laat_vervallen_bij_einde(self) -> int:
+        result = await self.session.execute(_VERVALLEN_BIJ_EINDE)
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def schrijf_events(self, rijen: Sequence[dict[str, str]]) -> None:
+        if rijen:
+            await self.session.execute(
+                _OUTBOX_BULK,
+                {
+                    "ids": [r["id"] for r in rijen],
+                    "subjects": [r["subject"] for r in rijen],
+                    "events": [r["event"] for r in rijen],
+                },
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class Signaalfilter:
+    status: str | None = "open"
+    klantregisseur: str | None = None
+    soort: str | None = None
+    termijnsoort: str | None = None
+    einddatum_vanaf: date | None = None
+    einddatum_tot: date | None = None
+
+
+class SignaalRepository:
+    """The worklist, scoped to the caller's gemeente: another gemeente's signal is not found."""
+
+    def __init__(self, session: AsyncSession, gemeente: str) -> None:
+        self.session = session
+        self.gemeente = gemeente
+
+    async def list(self, paging: PageParams, filters: Signaalfilter) -> tuple[Sequence[Signaal], int]:
+        query = select(Signaal).where(Signaal.gemeente_code == self.gemeente)
+        if filters.status is not None:
+            query = query.where(Signaal.status == filters.status)
+        if filters.klantregisseur is not None:
+            query = query.where(Signaal.klantregisseur == filters.klantregisseur)
+        if filters.soort is not None:
+            query = query.where(Signaal.soort == filters.soort)
+        if filters.termijnsoort is not None:
+            query = query.where(Signaal.termijnsoort == filters.termijnsoort)
+        if filters.einddatum_vanaf is not None:
+            query = query.where(Signaal.einddatum >= filters.einddatum_vanaf)
+        if filters.einddatum_tot is not None:
+            query = query.where(Signaal.einddatum <= filters.einddatum_tot)
+        # Most urgent first: the earliest deadline heads the worklist.
+        return await paginate(self.session, query, paging, Signaal.einddatum, Signaal.id)
+
+    async def get(self, signaal_id: uuid.UUID, *, for_update: bool = False) -> Signaal | None:
+        query = select(Signaal).where(Signaal.id == signaal_id, Signaal.gemeente_code == self.gemeente)
+        if for_update:
+            query = query.with_for_update()
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+
+class VoortgangsgesprekRepository:
+    """Conversations are reached through their PIP, whose repository checks the gemeente."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def van_pip(self, pip_id: uuid.UUID) -> Sequence[Voortgangsgesprek]:
+        query = (
+            select(Voortgangsgesprek)
+            .where(Voortgangsgesprek.pip_id == pip_id)
+            .order_by(Voortgangsgesprek.gepland_datum, Voortgangsgesprek.id)
+        )
+        return (await self.session.execute(query)).scalars().all()
+
+    async def get(self, pip_id: uuid.UUID, gesprek_id: uuid.UUID) -> Voortgangsgesprek | None:
+        query = select(Voortgangsgesprek).where(Voortgangsgesprek.id == gesprek_id, Voortgangsgesprek.pip_id == pip_id)
+        return (await self.session.execute(query.with_for_update())).scalar_one_or_none()
+
+    async def add(self, gesprek: Voortgangsgesprek) -> None:
+        self.session.add(gesprek)
         await self.session.flush()

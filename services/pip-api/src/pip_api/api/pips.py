@@ -5,12 +5,15 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Header, Path, Query, Response, status
+from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
 from inburgering_kit.context import RequestContext, context
 from inburgering_kit.idempotency import IdempotencyDep
 from inburgering_kit.pagination import Page, Paging
 from pip_api import scopes
+from pip_api.api import beschikking as beschikking_document
 from pip_api.api.schemas import (
     PipBeeindigen,
     PipCreate,
@@ -120,3 +123,38 @@ async def versies(pip_id: PipId, ctx: Lezen) -> list[PipVersieRead]:
 @router.get("/{pipId:uuid}/versies/{versie}", operation_id="pip_versie_read", summary="Eén vastgestelde versie")
 async def versie(pip_id: PipId, nummer: Versienummer, ctx: Lezen) -> PipVersieRead:
     return PipVersieRead.van(await use_cases.versie(ctx, pip_id, nummer))
+
+
+@router.get(
+    "/{pipId:uuid}/beschikking",
+    operation_id="pip_beschikking",
+    summary="De beschikking als HTML- of PDF-document, om aan de inburgeraar te sturen (zonder BSN)",
+    response_class=HTMLResponse,
+    responses={
+        200: {
+            "description": "De beschikking: HTML, of PDF bij `Accept: application/pdf`.",
+            "content": {
+                "text/html": {"schema": {"type": "string"}},
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+            },
+        }
+    },
+)
+async def beschikking(
+    pip_id: PipId,
+    ctx: Lezen,
+    versie: Annotated[
+        int | None, Query(ge=1, le=10_000, description="Nummer van de versie; standaard de huidige.")
+    ] = None,
+    accept: Annotated[str | None, Header(description="`application/pdf` voor PDF; anders HTML.")] = None,
+) -> Response:
+    gegevens, gevonden = await use_cases.beschikking(ctx, pip_id, versie)
+    html = beschikking_document.render(gegevens.pip, gevonden, gegevens.termijnen)
+    if accept and "application/pdf" in accept and "text/html" not in accept:
+        document = await run_in_threadpool(beschikking_document.pdf, html)
+        return Response(
+            document,
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="beschikking-pip-{pip_id}-{gevonden.versie}.pdf"'},
+        )
+    return HTMLResponse(html)

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field
 
-from inburgering_kit.types import Datum
+from inburgering_kit.types import Datum, Tijdstip
 from pip_api.domain.enums import Leerroute, Routeverplichting, Taalniveau, Termijnsoort
 from pip_api.domain.leerroutes import routeverplichting
 from pip_api.domain.pip import (
@@ -24,7 +24,8 @@ from pip_api.domain.pip import (
     Tekst,
     ZRouteUren,
 )
-from pip_api.models import PipVersie
+from pip_api.domain.signalen import Signaalsoort, Signaalstatus
+from pip_api.models import PipVersie, Signaal, Voortgangsgesprek
 from pip_api.services.pip import PipMetTermijnen
 
 
@@ -159,4 +160,83 @@ class PipVersieRead(PipInhoud):
                 "reden": versie.reden,
                 "gewijzigdeVelden": versie.gewijzigde_velden,
             }
+        )
+
+
+class SignaalRead(DomeinModel):
+    """A termijn signal on the klantregisseur's worklist."""
+
+    id: uuid.UUID
+    pip_id: uuid.UUID
+    inburgeraar_id: uuid.UUID
+    klantregisseur: str | None = None
+    soort: Signaalsoort = Field(description="`nadert`: de uiterste datum komt dichtbij; `verstreken`: hij is voorbij.")
+    termijnsoort: Termijnsoort
+    einddatum: Datum = Field(description="Uiterste datum van de termijn: de laatste dag erbinnen.")
+    regel: str = Field(description="De regel waaruit de termijn volgt (zie de termijnen van het PIP voor de bron).")
+    status: Signaalstatus
+    aangemaakt_op: Tijdstip
+    afgehandeld_door: str | None = Field(default=None, description="De gebruiker die het signaal afhandelde.")
+    afgehandeld_door_client: str | None = Field(default=None, description="De client waarmee dat gebeurde.")
+    afgehandeld_reden: str | None = None
+    afgehandeld_op: Tijdstip | None = None
+
+    @classmethod
+    def van(cls, signaal: Signaal) -> SignaalRead:
+        return cls(
+            id=signaal.id,
+            pip_id=signaal.pip_id,
+            inburgeraar_id=signaal.inburgeraar_id,
+            klantregisseur=signaal.klantregisseur,
+            soort=Signaalsoort(signaal.soort),
+            termijnsoort=Termijnsoort(signaal.termijnsoort),
+            einddatum=signaal.einddatum,
+            regel=signaal.regel,
+            status=Signaalstatus(signaal.status),
+            aangemaakt_op=signaal.created_at,
+            afgehandeld_door=signaal.afgehandeld_door,
+            afgehandeld_door_client=signaal.afgehandeld_door_client,
+            afgehandeld_reden=signaal.afgehandeld_reden,
+            afgehandeld_op=signaal.afgehandeld_op,
+        )
+
+
+class SignaalAfhandelen(DomeinModel):
+    reden: Tekst = Field(description="Waarom het signaal is afgehandeld (bijvoorbeeld: verlenging aangevraagd).")
+
+
+class VoortgangsgesprekCreate(DomeinModel):
+    """A conversation to plan; one already held may be recorded at once with its date and outcome."""
+
+    gepland_datum: Datum
+    gehouden_datum: Datum | None = None
+    uitkomst: Tekst | None = None
+    afspraken: list[Tekst] = Field(default_factory=list, max_length=20, description="De gemaakte actieafspraken.")
+
+
+class VoortgangsgesprekVastleggen(DomeinModel):
+    """The conversation was held: when, with what outcome and which agreed actions."""
+
+    gehouden_datum: Datum
+    uitkomst: Tekst
+    afspraken: list[Tekst] = Field(default_factory=list, max_length=20, description="De gemaakte actieafspraken.")
+
+
+class VoortgangsgesprekRead(DomeinModel):
+    id: uuid.UUID
+    pip_id: uuid.UUID
+    gepland_datum: Datum
+    gehouden_datum: Datum | None = None
+    uitkomst: str | None = None
+    afspraken: list[str]
+
+    @classmethod
+    def van(cls, gesprek: Voortgangsgesprek) -> VoortgangsgesprekRead:
+        return cls(
+            id=gesprek.id,
+            pip_id=gesprek.pip_id,
+            gepland_datum=gesprek.gepland_datum,
+            gehouden_datum=gesprek.gehouden_datum,
+            uitkomst=gesprek.uitkomst,
+            afspraken=list(gesprek.afspraken),
         )

@@ -303,3 +303,21 @@ async def versie(ctx: RequestContext, pip_id: uuid.UUID, nummer: int) -> PipVers
         raise NotFound(f"PIP {pip_id} heeft geen versie {nummer}.")
     await _verwerk(ctx, pip, activiteiten.PIP_RAADPLEGEN, Actie.LEZEN)
     return gevonden
+
+
+class NogGeenBeschikking(Conflict):
+    code = "pip-niet-vastgesteld"
+    title = "Een concept is nog geen beschikking."
+
+
+async def beschikking(ctx: RequestContext, pip_id: uuid.UUID, nummer: int | None) -> tuple[PipMetTermijnen, PipVersie]:
+    """The vastgesteld version to send (the current one unless `nummer`), with the termijnen as they stand."""
+    repo = PipRepository(ctx.session, ctx.gemeente)
+    pip = await _pip(repo, pip_id)
+    if pip.versie == 0:
+        raise NogGeenBeschikking("Stel het PIP eerst vast; een concept wordt niet verzonden")
+    gevonden = await repo.versie(pip.id, nummer or pip.versie)
+    if gevonden is None:
+        raise NotFound(f"PIP {pip_id} heeft geen versie {nummer}.")
+    await _verwerk(ctx, pip, activiteiten.PIP_RAADPLEGEN, Actie.LEZEN)
+    return await _met_termijnen(repo, pip), gevonden

@@ -1,0 +1,213 @@
+"""Termijn signals: the job that raises them and the klantregisseur's worklist that resolves them.
+
+The job: one pass computes the termijnen of every vastgesteld PIP and raises each due signal once.
+
+Exactly once per deadline, whatever runs it: the `signaal` row (unique on the natural key) and its outbox event
+are written in one transaction, and only for rows this transaction inserted, so a second replica running at the
+same moment, or the job after a restart, finds the key taken and writes nothing. A pass is set-based: keyset
+batches of PIPs, one INSERT ... SELECT FROM unnest per batch, one bulk outbox insert, one UPDATE for lapsed
+signals; the termijnen themselves come from the pure engine, the same as the API shows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import FastAPI
+
+from inburgering_kit.audit import Actie
+from inburgering_kit.context import RequestContext
+from inburgering_kit.db import Database
+from inburgering_kit.events import EventData
+from inburgering_kit.outbox import EventPublisher, outbox_row
+from inburgering_kit.pagination import PageParams
+from inburgering_kit.problems import Conflict, NotFound
+from pip_api import activiteiten
+from pip_api.domain.enums import Doelgroep, Termijnsoort
+from pip_api.domain.signalen import Aanloop, Gesprek, Signaalsoort, Signaalstatus, signalen
+from pip_api.domain.termijnen import Bronfeiten, bereken_termijnen
+from pip_api.events import TermijnNadert, TermijnVerstreken
+from pip_api.models import Signaal
+from pip_api.repository import ActievePip, NieuwSignaal, Signaalfilter, SignaalJobRepository, SignaalRepository
+from pip_api.services.pip import pad
+from pip_api.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+# Deadlines are calendar days in the Netherlands: "today" is the Dutch date, not the UTC one.
+TIJDZONE = ZoneInfo("Europe/Amsterdam")
+_BEGIN = uuid.UUID(int=0)
+
+
+@dataclass
+class Verslag:
+    """What one pass did: for logs, the CLI and the bench."""
+
+    pips: int = 0
+    nieuw: Counter[str] = field(default_factory=Counter)
+    vervallen: int = 0
+
+
+def vandaag() -> date:
+    return datetime.now(TIJDZONE).date()
+
+
+def aanloop(settings: Settings) -> Aanloop:
+    return Aanloop(settings.signalen_aanloop_dagen, dict(settings.signalen_aanloop_per_soort))
+
+
+def _bronfeiten(pip: ActievePip) -> Bronfeiten:
+    return Bronfeiten(
+        doelgroep=Doelgroep(pip.doelgroep),
+        brp_inschrijvingsdatum=pip.brp_inschrijving_datum,
+        pip_datum=pip.vastgesteld_datum,
+        duo_termijn_einddatum=pip.duo_termijn_eind_datum,
+        duo_pvt_einddatum=pip.duo_pvt_eind_datum,
+        duo_map_einddatum=pip.duo_map_eind_datum,
+        ontzorgen_startdatum=pip.ontzorgen_startdatum,
+    )
+
+
+def _event(signaal: NieuwSignaal) -> EventData:
+    soort = TermijnNadert if signaal.soort == Signaalsoort.NADERT.value else TermijnVerstreken
+    return soort(
+        signaal_id=signaal.id,
+        pip_id=signaal.pip_id,
+        inburgeraar_id=signaal.inburgeraar_id,
+        termijnsoort=signaal.termijnsoort,
+        einddatum=signaal.einddatum,
+        regel=signaal.regel,
+    )
+
+
+async def _batch(
+    database: Database, publisher: EventPublisher, pips: list[ActievePip], dag: date, lood: Aanloop, verslag: Verslag
+) -> None:
+    rijen: list[dict[str, Any]] = []
+    actueel: set[tuple[uuid.UUID, str, date]] = set()
+    gesprekken: dict[uuid.UUID, list[Gesprek]] = defaultdict(list)
+    async with database.sessionmaker() as session:
+        for pip_id, gepland, gehouden in await SignaalJobRepository(session).gesprekken([p.id for p in pips]):
+            gesprekken[pip_id].append(Gesprek(gepland, gehouden))
+    for pip in pips:
+        termijnen = bereken_termijnen(_bronfeiten(pip))
+        gevonden = signalen(termijnen, dag, lood, gesprekken.get(pip.id, ()))
+        for t in termijnen:
+            # A voortgangsgesprekken norm that is met (or will be, as planned) no longer asks for anything: left
+            # out of the current deadlines, its open signals lapse.
+            if t.soort is not Termijnsoort.VOORTGANGSGESPREKKEN or any(s.termijnsoort is t.soort for s, _ in gevonden):
+                actueel.add((pip.id, t.soort.value, t.einddatum))
+        for sleutel, termijn in gevonden:
+            rijen.append(
+                {
+                    "id": uuid.uuid4(),
+                    "gemeente_code": pip.gemeente_code,
+                    "pip_id": pip.id,
+                    "inburgeraar_id": pip.inburgeraar_id,
+                    "klantregisseur": pip.klantregisseur,
+                    "soort": sleutel.soort.value,
+                    "termijnsoort": sleutel.termijnsoort.value,
+                    "einddatum": sleutel.einddatum,
+                    "regel": termijn.regel,
+                }
+            )
+    async with database.unit_of_work() as uow:
+        repo = SignaalJobRepository(uow.session)
+        nieuw = await repo.voeg_toe(rijen)
+        await repo.schrijf_events(
+            [
+                outbox_row(
+                    publisher.build(
+                        _event(s), subject=s.pip_id, resource_path=pad(s.pip_id), gemeentecode=s.gemeente_code
+                    )
+                )
+                for s in nieuw
+            ]
+        )
+        verslag.vervallen += await repo.laat_vervallen([p.id for p in pips], actueel)
+        await uow.commit()
+    verslag.nieuw.update(s.soort for s in nieuw)
+
+
+async def signaleer(
+    database: Database, publisher: EventPublisher, settings: Settings, *, dag: date | None = None
+) -> Verslag:
+    """One full pass over every vastgesteld PIP. Safe to run concurrently with itself."""
+    dag = dag or vandaag()
+    lood = aanloop(settings)
+    verslag = Verslag()
+    na = _BEGIN
+    while True:
+        # Reading the batch outside the writing transaction keeps that transaction (and its locks) short.
+        async with database.sessionmaker() as session:
+            pips = await SignaalJobRepository(session).actieve_pips(na, settings.signalen_batch)
+        if not pips:
+            break
+        await _batch(database, publisher, pips, dag, lood, verslag)
+        verslag.pips += len(pips)
+        na = pips[-1].id
+    async with database.unit_of_work() as uow:
+        # A beëindigd PIP asks for nothing any more (Wet inburgering 2021 art. 17): its open signals lapse.
+        verslag.vervallen += await SignaalJobRepository(uow.session).laat_vervallen_bij_einde()
+        await uow.commit()
+    logger.info("signalen: %d PIPs, nieuw %s, vervallen %d", verslag.pips, dict(verslag.nieuw), verslag.vervallen)
+    return verslag
+
+
+def achtergrondtaak(settings: Settings) -> Any:
+    """A pass at start and then every `signalen_interval_seconden`; a failed pass is logged and retried."""
+
+    async def run(app: FastAPI, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                await signaleer(app.state.database, app.state.publisher, settings)
+            except Exception:
+                logger.exception("signalen: pass mislukt; volgende poging na het interval")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=settings.signalen_interval_seconden)
+
+    return run
+
+
+class SignaalNietOpen(Conflict):
+    code = "signaal-niet-open"
+    title = "Dit signaal is niet (meer) open."
+
+
+def signaal_pad(signaal_id: uuid.UUID) -> str:
+    return f"/signalen/{signaal_id}"
+
+
+async def werklijst(ctx: RequestContext, paging: PageParams, filters: Signaalfilter) -> tuple[Sequence[Signaal], int]:
+    rows, total = await SignaalRepository(ctx.session, ctx.gemeente).list(paging, filters)
+    await ctx.verwerk_alle(
+        activiteiten.SIGNALEN_BEWAKEN, Actie.ZOEKEN, object_type="pip", subjects=[(row.pip_id, None) for row in rows]
+    )
+    return rows, total
+
+
+async def handel_af(ctx: RequestContext, signaal_id: uuid.UUID, reden: str) -> Signaal:
+    signaal = await SignaalRepository(ctx.session, ctx.gemeente).get(signaal_id, for_update=True)
+    if signaal is None:
+        raise NotFound(f"Signaal {signaal_id} bestaat niet.")
+    if signaal.status != Signaalstatus.OPEN.value:
+        raise SignaalNietOpen(f"Het signaal is {signaal.status}; alleen een open signaal wordt afgehandeld")
+    signaal.status = Signaalstatus.AFGEHANDELD.value
+    signaal.afgehandeld_door = ctx.principal.user
+    signaal.afgehandeld_door_client = ctx.principal.client_id
+    signaal.afgehandeld_reden = reden
+    signaal.afgehandeld_op = datetime.now(UTC)
+    await ctx.session.flush()
+    await ctx.verwerk(
+        activiteiten.SIGNALEN_BEWAKEN, Actie.WIJZIGEN, object_type="pip", object_id=signaal.pip_id, betrokkene=None
+    )
+    return signaal
