@@ -18,7 +18,7 @@ from sqlalchemy import TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inburgering_kit.audit import VERWERKING_COLUMNS, Actie, Verwerkingsactiviteit, Verwerkingslog
-from inburgering_kit.auth import Principal, require_any_scope, require_scopes, require_tenant
+from inburgering_kit.auth import Principal, require_scopes, require_tenant
 from inburgering_kit.db import get_database
 from inburgering_kit.events import CloudEvent, EventData
 from inburgering_kit.outbox import EventPublisher, outbox_row
@@ -147,8 +147,3 @@ def _context_dependency(checker: Callable[..., Any]) -> Callable[..., AsyncItera
 def context(*scopes: str) -> Callable[..., AsyncIterator[RequestContext]]:
     """Dependency (use with `scope="function"`): the caller must hold every one of `scopes`."""
     return _context_dependency(require_scopes(*scopes))
-
-
-def context_any(*scopes: str) -> Callable[..., AsyncIterator[RequestContext]]:
-    """Dependency (use with `scope="function"`): the caller must hold at least one of `scopes`."""
-    return _context_dependency(require_any_scope(*scopes))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Annotated
 
 import asyncpg
 from fastapi import Depends, Request
@@ -133,7 +133,3 @@ def database_url_for(server_url: str, name: str) -> str:
     scheme, _, rest = base.partition("://")
     host = rest.split("/", 1)[0]
     return f"{scheme}://{host}/{name}" + (f"?{query}" if query else "")
-
-
-def row_to_dict(row: Any) -> dict[str, Any]:
-    return dict(row._mapping)
