@@ -1,4 +1,5 @@
-"""Bench of the pip-api signal job: one full pass over 100,000 vastgesteld PIPs. Not part of `make test`.
+"""Bench of the pip-api signal job: one full pass over 100,000 vastgesteld PIPs (and 10,000 inburgeraars without a
+PIP yet, whose PIP-vaststelling termijn the same pass signals). Not part of `make test`.
 
 Starts its own PostgreSQL (durable settings) in a temporary folder, migrates it, seeds the PIPs, the projected
 inburgeraar facts and some voortgangsgesprekken with COPY, then runs the pass in a separate process, so the
@@ -46,8 +47,10 @@ TARGET_MB = 300.0
 DOELGROEPEN = ["asielmigrant"] * 6 + ["gezinsmigrant"] * 3 + ["overige-migrant"]
 
 
-async def seed(url: str, aantal: int, dag: date) -> dict[str, int]:
-    """PIPs vastgesteld over the last three years, so every kind of deadline is somewhere near, past or ahead."""
+async def seed(url: str, aantal: int, dag: date, zonder_pip: int = 0) -> dict[str, int]:
+    """PIPs vastgesteld over the last three years, so every kind of deadline is somewhere near, past or ahead;
+    and inburgeraars without a PIP yet, registered in the BRP over the last 20 weeks (the PIP-vaststelling
+    termijn: 10 weeks)."""
     feiten: list[tuple[Any, ...]] = []
     pips: list[tuple[Any, ...]] = []
     gesprekken: list[tuple[Any, ...]] = []
@@ -63,6 +66,9 @@ async def seed(url: str, aantal: int, dag: date) -> dict[str, int]:
         if i % 2 == 0:
             gepland = pip_datum + timedelta(days=60)
             gesprekken.append((uuid.uuid4(), pip_id, gepland, gepland if gepland <= dag else None, "[]"))
+    for i in range(zonder_pip):
+        brp = dag - timedelta(days=i % 140)
+        feiten.append((uuid.uuid4(), "0363" if i % 2 else "0599", DOELGROEPEN[i % 10], brp, brp, None))
     conn = await asyncpg.connect(plain_url(url))
     try:
         await conn.copy_records_to_table(
@@ -90,7 +96,7 @@ async def seed(url: str, aantal: int, dag: date) -> dict[str, int]:
         await conn.execute("ANALYZE")
     finally:
         await conn.close()
-    return {"pips": len(pips), "voortgangsgesprekken": len(gesprekken)}
+    return {"pips": len(pips), "zonder_pip": zonder_pip, "voortgangsgesprekken": len(gesprekken)}
 
 
 async def _pass(url: str) -> dict[str, Any]:
@@ -110,6 +116,7 @@ async def _pass(url: str) -> dict[str, Any]:
         "seconds": round(seconden, 2),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "pips": verslag.pips,
+        "zonder_pip": verslag.zonder_pip,
         "nieuw": dict(verslag.nieuw),
         "vervallen": verslag.vervallen,
     }
@@ -137,6 +144,7 @@ async def tellingen(url: str) -> dict[str, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pips", type=int, default=100_000)
+    parser.add_argument("--zonder-pip", type=int, default=10_000, help="inburgeraars without a PIP yet")
     parser.add_argument("--pass-only", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.pass_only:
@@ -151,7 +159,7 @@ def main() -> None:
         url = database_url_for(pg.url, "pip_signalen")
         upgrade(MIGRATIONS, url)
         start = time.perf_counter()
-        geseed = asyncio.run(seed(url, args.pips, vandaag()))
+        geseed = asyncio.run(seed(url, args.pips, vandaag(), args.zonder_pip))
         seed_seconds = round(time.perf_counter() - start, 1)
         eerste = run_pass_process(url)
         na_eerste = asyncio.run(tellingen(url))
@@ -183,7 +191,7 @@ def main() -> None:
     for naam, p in (("first pass", eerste), ("second pass", tweede)):
         print(
             f"{naam:12} {p['seconds']:6.2f} s  peak RSS {p['peak_rss_mb']:6.1f} MB  "
-            f"PIPs {p['pips']}  nieuw {p['nieuw']}  vervallen {p['vervallen']}"
+            f"PIPs {p['pips']}  zonder PIP {p['zonder_pip']}  nieuw {p['nieuw']}  vervallen {p['vervallen']}"
         )
     print(
         f"exactly once: {result['exactly_once']}  targets met: {result['meets_targets']}  -> {target.relative_to(ROOT)}"

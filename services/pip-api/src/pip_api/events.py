@@ -68,7 +68,9 @@ class TermijnNadert(EventData):
 
     event_type = f"{_PREFIX}.termijn-nadert"
     signaal_id: uuid.UUID
-    pip_id: uuid.UUID
+    pip_id: uuid.UUID | None = Field(
+        default=None, description="Leeg bij de termijn voor het vaststellen van het PIP: er is nog geen PIP."
+    )
     inburgeraar_id: uuid.UUID
     termijnsoort: str
     einddatum: date = Field(description="Uiterste datum: de laatste dag binnen de termijn.")
@@ -80,7 +82,9 @@ class TermijnVerstreken(EventData):
 
     event_type = f"{_PREFIX}.termijn-verstreken"
     signaal_id: uuid.UUID
-    pip_id: uuid.UUID
+    pip_id: uuid.UUID | None = Field(
+        default=None, description="Leeg bij de termijn voor het vaststellen van het PIP: er is nog geen PIP."
+    )
     inburgeraar_id: uuid.UUID
     termijnsoort: str
     einddatum: date = Field(description="Uiterste datum: de laatste dag binnen de termijn.")

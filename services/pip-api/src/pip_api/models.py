@@ -52,6 +52,8 @@ class Pip(Base):
     __tablename__ = "pip"
     __table_args__ = (
         Index("ix_pip_gemeente_code_inburgeraar_id", "gemeente_code", "inburgeraar_id"),
+        # The signal pass asks per inburgeraar whether a PIP was ever vastgesteld (the PIP-vaststelling termijn).
+        Index("ix_pip_inburgeraar_id", "inburgeraar_id"),
         # One living PIP per inburgeraar: the plan is changed by new versions, never by a second plan
         # (Wet inburgering art. 16-17). Enforced here too, so two concurrent requests cannot both create one.
         Index(
@@ -103,18 +105,28 @@ class Signaal(Base):
 
     The unique constraint on the natural key is what makes the job exactly-once: two replicas, or a restarted
     job, insert the same key with ON CONFLICT DO NOTHING and only the one that inserted it writes the event, in
-    the same transaction.
+    the same transaction. A signal about the PIP-vaststelling termijn has no PIP yet (`pip_id` NULL): its natural
+    key is (inburgeraar, termijnsoort, einddatum, soort), unique through a partial index.
     """
 
     __tablename__ = "signaal"
     __table_args__ = (
         UniqueConstraint("pip_id", "termijnsoort", "einddatum", "soort"),
         Index("ix_signaal_gemeente_code_status_einddatum", "gemeente_code", "status", "einddatum"),
+        Index(
+            "uq_signaal_inburgeraar_id_zonder_pip",
+            "inburgeraar_id",
+            "termijnsoort",
+            "einddatum",
+            "soort",
+            unique=True,
+            postgresql_where=text("pip_id IS NULL"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
     gemeente_code: Mapped[str] = mapped_column(String(4))
-    pip_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("pip.id", ondelete="CASCADE"))
+    pip_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), ForeignKey("pip.id", ondelete="CASCADE"))
     inburgeraar_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     klantregisseur: Mapped[str | None] = mapped_column(String(200))
     soort: Mapped[str] = mapped_column(String(20))

@@ -172,6 +172,60 @@ _GESPREKKEN = text(
     "FROM unnest(CAST(:pips AS uuid[])) AS b(pip_id) JOIN voortgangsgesprek g ON g.pip_id = b.pip_id"
 )
 
+# Inburgeraars in the projection for whom no PIP was ever vastgesteld: the PIP-vaststelling termijn still runs
+# (a concept PIP does not meet it; a PIP once vastgesteld, even if beëindigd since, did). Keyset batches over the
+# primary key; the anti-join is an index lookup per row (ix_pip_inburgeraar_id). Rows without a BRP date come
+# along so that their open signals lapse.
+_ZONDER_PIP = text(
+    """
+    SELECT f.inburgeraar_id, f.gemeente_code, f.brp_inschrijving_datum
+    FROM inburgeraar_feit f
+    WHERE f.inburgeraar_id > :na
+      AND NOT EXISTS (
+          SELECT 1 FROM pip p WHERE p.inburgeraar_id = f.inburgeraar_id AND p.vastgesteld_datum IS NOT NULL)
+    ORDER BY f.inburgeraar_id
+    LIMIT :aantal
+    """
+)
+
+# The same exactly-once insert for signals without a PIP, on their own natural key (the partial unique index).
+_NIEUWE_SIGNALEN_ZONDER_PIP = text(
+    """
+    INSERT INTO signaal (id, gemeente_code, pip_id, inburgeraar_id, klantregisseur, soort, termijnsoort,
+                         einddatum, regel, status)
+    SELECT id, gemeente_code, NULL, inburgeraar_id, NULL, soort, termijnsoort, einddatum, regel, 'open'
+    FROM unnest(CAST(:ids AS uuid[]), CAST(:gemeenten AS text[]), CAST(:inburgeraars AS uuid[]),
+                CAST(:soorten AS text[]), CAST(:termijnsoorten AS text[]), CAST(:einddata AS date[]),
+                CAST(:regels AS text[]))
+         AS n(id, gemeente_code, inburgeraar_id, soort, termijnsoort, einddatum, regel)
+    ON CONFLICT (inburgeraar_id, termijnsoort, einddatum, soort) WHERE pip_id IS NULL DO NOTHING
+    RETURNING id, gemeente_code, pip_id, inburgeraar_id, soort, termijnsoort, einddatum, regel
+    """
+)
+
+_OPEN_SIGNALEN_ZONDER_PIP = text(
+    """
+    SELECT s.id, s.inburgeraar_id, s.termijnsoort, s.einddatum
+    FROM unnest(CAST(:inburgeraars AS uuid[])) AS b(inburgeraar_id)
+         JOIN signaal s ON s.inburgeraar_id = b.inburgeraar_id AND s.pip_id IS NULL
+    WHERE s.status = 'open'
+    """
+)
+
+# Once a PIP is vastgesteld the PIP-vaststelling termijn is met: the open signals about it lapse.
+_VERVALLEN_BIJ_VASTSTELLING = text(
+    """
+    UPDATE signaal SET status = 'vervallen'
+    WHERE id IN (
+        SELECT s.id FROM signaal s
+        WHERE s.pip_id IS NULL AND s.status = 'open'
+          AND EXISTS (
+              SELECT 1 FROM pip p WHERE p.inburgeraar_id = s.inburgeraar_id AND p.vastgesteld_datum IS NOT NULL)
+        ORDER BY s.id
+        FOR UPDATE OF s SKIP LOCKED)
+    """
+)
+
 _OUTBOX_BULK = text(
     """
     INSERT INTO outbox (id, subject, event)
@@ -197,10 +251,17 @@ class ActievePip:
 
 
 @dataclass(frozen=True, slots=True)
+class InburgeraarZonderPip:
+    inburgeraar_id: uuid.UUID
+    gemeente_code: str
+    brp_inschrijving_datum: date | None
+
+
+@dataclass(frozen=True, slots=True)
 class NieuwSignaal:
     id: uuid.UUID
     gemeente_code: str
-    pip_id: uuid.UUID
+    pip_id: uuid.UUID | None
     inburgeraar_id: uuid.UUID
     soort: str
     termijnsoort: str
@@ -252,6 +313,42 @@ class SignaalJobRepository:
 
     async def laat_vervallen_bij_einde(self) -> int:
         result = await self.session.execute(_VERVALLEN_BIJ_EINDE)
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def zonder_pip(self, na: uuid.UUID, aantal: int) -> list[InburgeraarZonderPip]:
+        rows = await self.session.execute(_ZONDER_PIP, {"na": na, "aantal": aantal})
+        return [InburgeraarZonderPip(*row) for row in rows]
+
+    async def voeg_toe_zonder_pip(self, rijen: Sequence[dict[str, Any]]) -> list[NieuwSignaal]:
+        if not rijen:
+            return []
+        kolommen = {
+            "ids": "id",
+            "gemeenten": "gemeente_code",
+            "inburgeraars": "inburgeraar_id",
+            "soorten": "soort",
+            "termijnsoorten": "termijnsoort",
+            "einddata": "einddatum",
+            "regels": "regel",
+        }
+        params = {param: [rij[kolom] for rij in rijen] for param, kolom in kolommen.items()}
+        return [NieuwSignaal(*row) for row in await self.session.execute(_NIEUWE_SIGNALEN_ZONDER_PIP, params)]
+
+    async def laat_vervallen_zonder_pip(
+        self, inburgeraars: Sequence[uuid.UUID], actueel: set[tuple[uuid.UUID, str, date]]
+    ) -> int:
+        """Close the open PIP-less signals of these inburgeraars whose deadline is no longer current."""
+        if not inburgeraars:
+            return 0
+        open_ = await self.session.execute(_OPEN_SIGNALEN_ZONDER_PIP, {"inburgeraars": list(inburgeraars)})
+        vervallen = [row.id for row in open_ if (row.inburgeraar_id, row.termijnsoort, row.einddatum) not in actueel]
+        if not vervallen:
+            return 0
+        result = await self.session.execute(_VERVALLEN, {"ids": vervallen})
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def laat_vervallen_bij_vaststelling(self) -> int:
+        result = await self.session.execute(_VERVALLEN_BIJ_VASTSTELLING)
         return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def schrijf_events(self, rijen: Sequence[dict[str, str]]) -> None:

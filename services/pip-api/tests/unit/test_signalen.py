@@ -16,6 +16,7 @@ from pip_api.domain.signalen import (
     Signaalsoort,
     signaalsoort,
     signalen,
+    vaststellingssignaal,
     voortgangssignaal,
 )
 from pip_api.domain.termijnen import Bronfeiten, Termijn, bereken_termijnen
@@ -113,3 +114,45 @@ class TestVoortgangsgesprekken:
             self.signaal(date(2027, 3, 5), een, Gesprek(date(2027, 2, 20), date(2027, 3, 5))) is Signaalsoort.VERSTREKEN
         )
         assert self.signaal(date(2027, 3, 5), een, Gesprek(date(2027, 2, 20), date(2027, 3, 4))) is None
+
+
+class TestVaststellingssignaal:
+    """The PIP must be vastgesteld within 10 weeks after the BRP inschrijving (Wet inburgering 2021 art. 16)."""
+
+    BRP = date(2026, 3, 2)
+    UITERSTE = date(2026, 5, 11)  # 10 weeks later: the last day inside the termijn
+
+    @pytest.mark.parametrize(
+        ("vandaag", "verwacht"),
+        [
+            (date(2026, 4, 10), None),  # 31 days before: not yet
+            (date(2026, 4, 11), Signaalsoort.NADERT),  # exactly the lead time
+            (date(2026, 5, 11), Signaalsoort.NADERT),
+            (date(2026, 5, 12), Signaalsoort.VERSTREKEN),
+        ],
+    )
+    def test_tien_weken_na_brp(self, vandaag: date, verwacht: Signaalsoort | None) -> None:
+        gevonden = vaststellingssignaal(self.BRP, vandaag, Aanloop())
+        if verwacht is None:
+            assert gevonden is None
+            return
+        assert gevonden is not None
+        sleutel, termijn = gevonden
+        assert sleutel == Signaalsleutel(Termijnsoort.PIP_VASTSTELLING, self.UITERSTE, verwacht)
+        assert termijn.regel == "pip-termijn-na-brp-inschrijving"
+        assert (termijn.startdatum, termijn.einddatum) == (self.BRP, self.UITERSTE)
+        assert "Wet inburgering 2021 art. 16" in termijn.bron
+
+    def test_zelfde_termijn_als_de_engine(self) -> None:
+        feiten = Bronfeiten(doelgroep=Doelgroep.ASIELMIGRANT, brp_inschrijvingsdatum=self.BRP)
+        engine = next(t for t in bereken_termijnen(feiten) if t.soort is Termijnsoort.PIP_VASTSTELLING)
+        gevonden = vaststellingssignaal(self.BRP, date(2026, 6, 1), Aanloop())
+        assert gevonden is not None
+        assert gevonden[1] == engine
+
+    def test_aanloop_per_soort(self) -> None:
+        lood = Aanloop(per_soort={Termijnsoort.PIP_VASTSTELLING: 7})
+        assert vaststellingssignaal(self.BRP, date(2026, 5, 3), lood) is None
+        gevonden = vaststellingssignaal(self.BRP, date(2026, 5, 4), lood)
+        assert gevonden is not None
+        assert gevonden[0].soort is Signaalsoort.NADERT

@@ -167,7 +167,9 @@ class SignaalRead(DomeinModel):
     """A termijn signal on the klantregisseur's worklist."""
 
     id: uuid.UUID
-    pip_id: uuid.UUID
+    pip_id: uuid.UUID | None = Field(
+        default=None, description="Leeg bij de termijn voor het vaststellen van het PIP: er is dan nog geen PIP."
+    )
     inburgeraar_id: uuid.UUID
     klantregisseur: str | None = None
     soort: Signaalsoort = Field(description="`nadert`: de uiterste datum komt dichtbij; `verstreken`: hij is voorbij.")

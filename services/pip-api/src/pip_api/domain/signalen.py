@@ -14,16 +14,19 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from pip_api.domain.enums import Termijnsoort
-from pip_api.domain.termijnen import Termijn
+from pip_api.domain import termijnen as engine
+from pip_api.domain.enums import Doelgroep, Termijnsoort
+from pip_api.domain.regels import REGELS, Regelset
+from pip_api.domain.termijnen import Bronfeiten, Termijn, bereken_termijnen
 
 # A month's notice gives the klantregisseur time for a conversation, a verlenging request to DUO (Besluit
 # inburgering 2021 art. 2.6) or a PIP change before the deadline; configurable per termijnsoort.
 STANDAARD_AANLOOP_DAGEN = 30
 
-# The PIP-vaststelling termijn is met once a PIP exists (the job sees vastgesteld PIPs only), so it never needs
-# a signal from here. The voortgangsgesprekken termijn asks for a number of held conversations, not a date
-# alone: it is signalled by `voortgangssignaal`, from the conversations planned and held.
+# The PIP-vaststelling termijn is met once a PIP is vastgesteld, so it never needs a signal from a PIP's termijnen:
+# before that it is signalled per inburgeraar by `vaststellingssignaal`. The voortgangsgesprekken termijn asks for
+# a number of held conversations, not a date alone: it is signalled by `voortgangssignaal`, from the conversations
+# planned and held.
 NIET_GESIGNALEERD = frozenset({Termijnsoort.PIP_VASTSTELLING})
 
 
@@ -104,6 +107,25 @@ def voortgangssignaal(
         if voorzien >= minimum:
             return None
     return soort
+
+
+def vaststellingssignaal(
+    brp_inschrijvingsdatum: date, vandaag: date, aanloop: Aanloop, regels: Regelset = REGELS
+) -> tuple[Signaalsleutel, Termijn] | None:
+    """The signal the PIP-vaststelling termijn calls for today, for an inburgeraar without a vastgesteld PIP.
+
+    The PIP is vastgesteld within 10 weeks after the BRP inschrijving (Wet inburgering 2021 art. 16;
+    `regels.pip_termijn`, DOMAIN §2 step 7): the deadline comes from the termijnen engine, so the worklist and
+    the PIP's termijnen agree. The doelgroep does not matter for this termijn.
+    """
+    feiten = Bronfeiten(doelgroep=Doelgroep.GEZINSMIGRANT, brp_inschrijvingsdatum=brp_inschrijvingsdatum)
+    t = engine.termijn(bereken_termijnen(feiten, regels), Termijnsoort.PIP_VASTSTELLING)
+    if t is None:
+        return None
+    soort = signaalsoort(t, vandaag, aanloop)
+    if soort is None:
+        return None
+    return Signaalsleutel(t.soort, t.einddatum, soort), t
 
 
 def signalen(

@@ -1,6 +1,9 @@
 """Termijn signals: the job that raises them and the klantregisseur's worklist that resolves them.
 
-The job: one pass computes the termijnen of every vastgesteld PIP and raises each due signal once.
+The job: one pass computes the termijnen of every vastgesteld PIP and raises each due signal once; in the same
+pass, every inburgeraar in the projection without a vastgesteld PIP gets the signals of the PIP-vaststelling
+termijn (10 weeks after the BRP inschrijving, Wet inburgering 2021 art. 16), keyed on the inburgeraar since
+there is no PIP yet. Those lapse when the PIP is vastgesteld or the BRP date moves the deadline.
 
 Exactly once per deadline, whatever runs it: the `signaal` row (unique on the natural key) and its outbox event
 are written in one transaction, and only for rows this transaction inserted, so a second replica running at the
@@ -33,11 +36,25 @@ from inburgering_kit.pagination import PageParams
 from inburgering_kit.problems import Conflict, NotFound
 from pip_api import activiteiten
 from pip_api.domain.enums import Doelgroep, Termijnsoort
-from pip_api.domain.signalen import Aanloop, Gesprek, Signaalsoort, Signaalstatus, signalen
+from pip_api.domain.signalen import (
+    Aanloop,
+    Gesprek,
+    Signaalsoort,
+    Signaalstatus,
+    signalen,
+    vaststellingssignaal,
+)
 from pip_api.domain.termijnen import Bronfeiten, bereken_termijnen
 from pip_api.events import TermijnNadert, TermijnVerstreken
 from pip_api.models import Signaal
-from pip_api.repository import ActievePip, NieuwSignaal, Signaalfilter, SignaalJobRepository, SignaalRepository
+from pip_api.repository import (
+    ActievePip,
+    InburgeraarZonderPip,
+    NieuwSignaal,
+    Signaalfilter,
+    SignaalJobRepository,
+    SignaalRepository,
+)
 from pip_api.services.pip import pad
 from pip_api.settings import Settings
 
@@ -53,6 +70,7 @@ class Verslag:
     """What one pass did: for logs, the CLI and the bench."""
 
     pips: int = 0
+    zonder_pip: int = 0
     nieuw: Counter[str] = field(default_factory=Counter)
     vervallen: int = 0
 
@@ -123,17 +141,60 @@ async def _batch(
     async with database.unit_of_work() as uow:
         repo = SignaalJobRepository(uow.session)
         nieuw = await repo.voeg_toe(rijen)
-        await repo.schrijf_events(
-            [
-                outbox_row(
-                    publisher.build(
-                        _event(s), subject=s.pip_id, resource_path=pad(s.pip_id), gemeentecode=s.gemeente_code
-                    )
-                )
-                for s in nieuw
-            ]
-        )
+        await repo.schrijf_events([_outbox(publisher, s) for s in nieuw])
         verslag.vervallen += await repo.laat_vervallen([p.id for p in pips], actueel)
+        await uow.commit()
+    verslag.nieuw.update(s.soort for s in nieuw)
+
+
+def _outbox(publisher: EventPublisher, s: NieuwSignaal) -> dict[str, str]:
+    if s.pip_id is None:
+        # No PIP yet: the event is about the inburgeraar.
+        return outbox_row(
+            publisher.build(_event(s), subject=s.inburgeraar_id, resource_path=None, gemeentecode=s.gemeente_code)
+        )
+    return outbox_row(
+        publisher.build(_event(s), subject=s.pip_id, resource_path=pad(s.pip_id), gemeentecode=s.gemeente_code)
+    )
+
+
+async def _batch_zonder_pip(
+    database: Database,
+    publisher: EventPublisher,
+    feiten: list[InburgeraarZonderPip],
+    dag: date,
+    lood: Aanloop,
+    verslag: Verslag,
+) -> None:
+    rijen: list[dict[str, Any]] = []
+    actueel: set[tuple[uuid.UUID, str, date]] = set()
+    for feit in feiten:
+        if feit.brp_inschrijving_datum is None:
+            continue
+        gevonden = vaststellingssignaal(feit.brp_inschrijving_datum, dag, lood)
+        if gevonden is None:
+            # Not due yet; an open signal for another (older) deadline still lapses below.
+            continue
+        sleutel, termijn = gevonden
+        actueel.add((feit.inburgeraar_id, sleutel.termijnsoort.value, sleutel.einddatum))
+        rijen.append(
+            {
+                "id": uuid.uuid4(),
+                "gemeente_code": feit.gemeente_code,
+                "inburgeraar_id": feit.inburgeraar_id,
+                "soort": sleutel.soort.value,
+                "termijnsoort": sleutel.termijnsoort.value,
+                "einddatum": sleutel.einddatum,
+                "regel": termijn.regel,
+            }
+        )
+    # Sorted by key, so two replicas take the unique-index locks in the same order.
+    rijen.sort(key=lambda r: (r["inburgeraar_id"], r["termijnsoort"], r["einddatum"], r["soort"]))
+    async with database.unit_of_work() as uow:
+        repo = SignaalJobRepository(uow.session)
+        nieuw = await repo.voeg_toe_zonder_pip(rijen)
+        await repo.schrijf_events([_outbox(publisher, s) for s in nieuw])
+        verslag.vervallen += await repo.laat_vervallen_zonder_pip([f.inburgeraar_id for f in feiten], actueel)
         await uow.commit()
     verslag.nieuw.update(s.soort for s in nieuw)
 
@@ -155,11 +216,29 @@ async def signaleer(
         await _batch(database, publisher, pips, dag, lood, verslag)
         verslag.pips += len(pips)
         na = pips[-1].id
+    na = _BEGIN
+    while True:
+        async with database.sessionmaker() as session:
+            feiten = await SignaalJobRepository(session).zonder_pip(na, settings.signalen_batch)
+        if not feiten:
+            break
+        await _batch_zonder_pip(database, publisher, feiten, dag, lood, verslag)
+        verslag.zonder_pip += len(feiten)
+        na = feiten[-1].inburgeraar_id
     async with database.unit_of_work() as uow:
+        repo = SignaalJobRepository(uow.session)
         # A beëindigd PIP asks for nothing any more (Wet inburgering 2021 art. 17): its open signals lapse.
-        verslag.vervallen += await SignaalJobRepository(uow.session).laat_vervallen_bij_einde()
+        verslag.vervallen += await repo.laat_vervallen_bij_einde()
+        # A vastgesteld PIP meets the PIP-vaststelling termijn: the open signals about it lapse.
+        verslag.vervallen += await repo.laat_vervallen_bij_vaststelling()
         await uow.commit()
-    logger.info("signalen: %d PIPs, nieuw %s, vervallen %d", verslag.pips, dict(verslag.nieuw), verslag.vervallen)
+    logger.info(
+        "signalen: %d PIPs, %d inburgeraars zonder PIP, nieuw %s, vervallen %d",
+        verslag.pips,
+        verslag.zonder_pip,
+        dict(verslag.nieuw),
+        verslag.vervallen,
+    )
     return verslag
 
 
@@ -190,8 +269,16 @@ def signaal_pad(signaal_id: uuid.UUID) -> str:
 async def werklijst(ctx: RequestContext, paging: PageParams, filters: Signaalfilter) -> tuple[Sequence[Signaal], int]:
     rows, total = await SignaalRepository(ctx.session, ctx.gemeente).list(paging, filters)
     await ctx.verwerk_alle(
-        activiteiten.SIGNALEN_BEWAKEN, Actie.ZOEKEN, object_type="pip", subjects=[(row.pip_id, None) for row in rows]
+        activiteiten.SIGNALEN_BEWAKEN,
+        Actie.ZOEKEN,
+        object_type="pip",
+        subjects=[(row.pip_id, None) for row in rows if row.pip_id is not None],
     )
+    zonder_pip = [(row.inburgeraar_id, None) for row in rows if row.pip_id is None]
+    if zonder_pip:
+        await ctx.verwerk_alle(
+            activiteiten.SIGNALEN_BEWAKEN, Actie.ZOEKEN, object_type="inburgeraar", subjects=zonder_pip
+        )
     return rows, total
 
 
@@ -207,7 +294,11 @@ async def handel_af(ctx: RequestContext, signaal_id: uuid.UUID, reden: str) -> S
     signaal.afgehandeld_reden = reden
     signaal.afgehandeld_op = datetime.now(UTC)
     await ctx.session.flush()
+    if signaal.pip_id is None:
+        object_type, object_id = "inburgeraar", signaal.inburgeraar_id
+    else:
+        object_type, object_id = "pip", signaal.pip_id
     await ctx.verwerk(
-        activiteiten.SIGNALEN_BEWAKEN, Actie.WIJZIGEN, object_type="pip", object_id=signaal.pip_id, betrokkene=None
+        activiteiten.SIGNALEN_BEWAKEN, Actie.WIJZIGEN, object_type=object_type, object_id=object_id, betrokkene=None
     )
     return signaal
