@@ -1,0 +1,616 @@
+"""Bench of PIP vaststelling in pip-api: throughput and latency of `POST /api/v1/pips/{id}/_vaststellen`.
+
+Issue 3 target on this 2-core machine: >= 500 vaststellingen/s (closed loop, 32 connections) with p99 < 100 ms,
+and p99 < 100 ms at a fixed 200/s (timed from the scheduled send, no coordinated omission). Zero errors.
+
+Starts its own PostgreSQL (durable: every commit is a real fsync) and NATS in a temporary folder, the service
+and its outbox relay as deploy/local/stack.py does (uvicorn subprocess + `python -m pip_api relay`). A PIP needs
+a known inburgeraar, normally projected from inburgeraar-api's events: here `inburgeraar_feit` is seeded with
+COPY (asielmigrant, gemeente 0363, with BRP date). Vaststellen needs an existing concept, so the natural flow is
+concept + vaststellen: concept creation (`POST /api/v1/pips`) is measured on its own first (closed loop), then
+the remaining concepts are COPYed with the inhoud the API itself produced, and vaststellen alone is measured.
+
+    .venv/bin/python bench/pip_vaststelling.py            # full run, ~2 minutes
+    .venv/bin/python bench/pip_vaststelling.py --quick    # every duration 5x shorter
+
+Results: a table on stdout and bench/results/pip-vaststelling-<YYYYMMDD-HHMM>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import asyncpg
+
+from inburgering_kit.auth import generate_dev_keypair, mint_token
+from inburgering_kit.db import database_url_for, ensure_database, plain_url
+from inburgering_kit.embedded import EmbeddedNats, EmbeddedPostgres, free_port
+from inburgering_kit.migrations import upgrade
+from inburgering_kit.registry import load_services, relay_command
+from pip_api import scopes
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+# bench/ is not a package: the load generator and the inburgeraar-api bench's process and report helpers
+# are found through sys.path.
+from loadgen import CpuMeter, HttpClient, Outcome, closed_loop, make_client, open_loop, rss_mb, summarize_ms, timed
+from run import (
+    HOST,
+    DbMonitor,
+    Server,
+    _machine,
+    _raise_interrupt,
+    _software,
+    fdatasync_ms,
+    phase_summary,
+    postmaster_pid,
+    start_uvicorn,
+    wait_ready,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+SERVICE = "pip-api"
+PACKAGE = "pip_api"
+MIGRATIONS = ROOT / "services" / SERVICE / "migrations"
+ENV_PREFIX = "PIP_API_"
+ISSUER = "urn:inburgering:benchmark"
+AUDIENCE = "inburgering"
+GEMEENTE = "0363"
+API = "/api/v1/pips"
+
+TARGET_PER_S = 500.0
+TARGET_P99_MS = 100.0
+GENERATOR_BOUND_PCT = 85.0
+
+# Recently registered inburgeraars awaiting their PIP: the PIP deadline (10 weeks from the BRP inschrijving) is
+# still beyond the signal job's lead time, so its startup pass raises no signal for them and measures nothing
+# but the vaststellingen (with past dates, every seeded inburgeraar would get a `termijn-verstreken` event).
+TODAY = datetime.now(ZoneInfo("Europe/Amsterdam")).date()
+KOPPELING = TODAY - timedelta(days=21)
+BRP = TODAY - timedelta(days=14)
+VASTSTELLEN = json.dumps(
+    {
+        "dagtekening": TODAY.isoformat(),
+        "verzenddatum": (TODAY + timedelta(days=1)).isoformat(),
+        "ingangsdatum": TODAY.isoformat(),
+    }
+)
+VASTGESTELD_SUBJECT = "%.pip-vastgesteld"
+
+
+# The integration tests' PIP (services/pip-api/tests/integration/test_pip.py): a full B1 route for an asielmigrant.
+def concept_body(inburgeraar_id: uuid.UUID) -> bytes:
+    return json.dumps(
+        {
+            "inburgeraarId": str(inburgeraar_id),
+            "leerroute": "b1",
+            "taalniveau": "B1",
+            "intensiteit": "hoog",
+            "pvt": {"aanbieder": "Gemeente", "geplandeStart": "2026-06-01", "uitersteDatum": "2029-05-04", "uren": 12},
+            "map": {
+                "aanbieder": "Werkplein",
+                "geplandeStart": "2026-09-01",
+                "intensiteit": "4 uur per week",
+                "themas": ["beroepenorientatie", "werk-vinden"],
+            },
+            "knm": {"aanbieder": "Taalschool Noord"},
+            "vveAfspraken": ["peuteropvang voor het jongste kind"],
+            "participatieafspraken": [{"soort": "vrijwilligerswerk", "omschrijving": "buurthuis, 1 dag per week"}],
+            "klantregisseur": "k.de.vries",
+        }
+    ).encode()
+
+
+@dataclass
+class Settings:
+    concurrency: int
+    max_connections: int
+    client: str
+    warmup_s: float
+    concept_s: float
+    vaststel_s: float
+    rate: float
+    rate_s: float
+    inburgeraars: int
+    quick: bool
+    workers: int
+
+
+def parse_args() -> tuple[Settings, bool]:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="every duration 5x shorter (smoke test)")
+    parser.add_argument("--concurrency", type=int, default=32, help="closed-loop workers (connections)")
+    parser.add_argument("--max-connections", type=int, default=64, help="connection pool of the fixed-rate phase")
+    parser.add_argument("--client", choices=["raw", "httpx"], default="raw", help="HTTP client of the generator")
+    parser.add_argument("--warmup", type=float, default=5.0, help="seconds of unmeasured load before each phase")
+    parser.add_argument("--concept-seconds", type=float, default=15.0, help="closed loop of concept creation")
+    parser.add_argument("--seconds", type=float, default=30.0, help="closed loop of vaststellen")
+    parser.add_argument("--rate", type=float, default=200.0, help="vaststellingen/s of the fixed-rate phase")
+    parser.add_argument("--rate-seconds", type=float, default=20.0)
+    parser.add_argument(
+        "--inburgeraars", type=int, default=100_000, help="projected inburgeraars seeded (one concept each)"
+    )
+    parser.add_argument("--workers", type=int, default=None, help="uvicorn workers (default: deploy/services.toml)")
+    parser.add_argument("--keep-tmp", action="store_true", help="keep the temporary folder (logs) for inspection")
+    a = parser.parse_args()
+    k = 5.0 if a.quick else 1.0
+    return Settings(
+        concurrency=a.concurrency,
+        max_connections=a.max_connections,
+        client=a.client,
+        warmup_s=a.warmup / k,
+        concept_s=a.concept_seconds / k,
+        vaststel_s=a.seconds / k,
+        rate=a.rate,
+        rate_s=a.rate_seconds / k,
+        inburgeraars=a.inburgeraars,
+        quick=a.quick,
+        workers=a.workers or next(s.workers for s in load_services(ROOT) if s.name == SERVICE),
+    ), a.keep_tmp
+
+
+# ---- processes ----
+
+
+def service_env(database_url: str, nats_url: str, port: int, public_key: Path) -> dict[str, str]:
+    """Mirrors `service_environment()` of deploy/local/stack.py, with our own key pair and issuer."""
+    # A developer's exported PIP_API_* must not silently change what we measure.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(ENV_PREFIX)}
+    env.update(
+        {
+            f"{ENV_PREFIX}ENVIRONMENT": "development",
+            f"{ENV_PREFIX}DATABASE_URL": database_url,
+            f"{ENV_PREFIX}NATS_URL": nats_url,
+            f"{ENV_PREFIX}PUBLIC_BASE_URL": f"http://{HOST}:{port}",
+            f"{ENV_PREFIX}AUTH__ISSUERS": json.dumps([ISSUER]),
+            f"{ENV_PREFIX}AUTH__AUDIENCE": AUDIENCE,
+            f"{ENV_PREFIX}AUTH__PUBLIC_KEY_FILE": str(public_key),
+            f"{ENV_PREFIX}RUN_RELAY": "false",
+        }
+    )
+    return env
+
+
+def start_relay(env: dict[str, str], workdir: Path) -> Server:
+    log = workdir / "relay.log"
+    with log.open("ab") as out:
+        proc = subprocess.Popen(
+            relay_command(PACKAGE),
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    return Server("relay", 0, proc, log)
+
+
+def wait_signal_pass(server: Server, timeout: float = 120.0) -> float:
+    """The API runs a signal pass at startup over every projected inburgeraar; measure only after it logged."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        if "signalen: " in server.log.read_text(errors="replace"):
+            return time.perf_counter() - start
+        if server.proc.poll() is not None:
+            raise RuntimeError(f"{server.name} stopped:\n{server.log_tail()}")
+        time.sleep(0.2)
+    print(f"warning: no signal pass logged within {timeout:.0f} s; measuring anyway", file=sys.stderr)
+    return float("nan")
+
+
+# ---- data ----
+
+
+async def seed_inburgeraars(database_url: str, aantal: int) -> list[uuid.UUID]:
+    """The projection as inburgeraar-api's events would leave it: asielmigrants of gemeente 0363 with BRP date."""
+    ids = [uuid.uuid4() for _ in range(aantal)]
+    conn = await asyncpg.connect(plain_url(database_url))
+    try:
+        await conn.copy_records_to_table(
+            "inburgeraar_feit",
+            records=[(i, GEMEENTE, "asielmigrant", KOPPELING, BRP) for i in ids],
+            columns=["inburgeraar_id", "gemeente_code", "doelgroep", "koppeling_datum", "brp_inschrijving_datum"],
+        )
+        await conn.execute("ANALYZE inburgeraar_feit")
+    finally:
+        await conn.close()
+    return ids
+
+
+async def seed_concepts(database_url: str, inburgeraars: list[uuid.UUID]) -> list[uuid.UUID]:
+    """Concepts for the rest, with the inhoud (JSONB) exactly as the API stored it for its own concepts."""
+    conn = await asyncpg.connect(plain_url(database_url))
+    try:
+        inhoud = await conn.fetchval("SELECT inhoud::text FROM pip WHERE status = 'concept' LIMIT 1")
+        if inhoud is None:
+            raise RuntimeError("no concept created over HTTP to copy the inhoud from")
+        ids = [uuid.uuid4() for _ in inburgeraars]
+        await conn.copy_records_to_table(
+            "pip",
+            records=[(p, GEMEENTE, i, "concept", 0, inhoud) for p, i in zip(ids, inburgeraars, strict=True)],
+            columns=["id", "gemeente_code", "inburgeraar_id", "status", "versie", "inhoud"],
+        )
+        await conn.execute("ANALYZE pip")
+    finally:
+        await conn.close()
+    return ids
+
+
+# ---- the run ----
+
+
+async def phases(
+    settings: Settings, server: Server, meter: CpuMeter, token: str, database_url: str, inburgeraars: list[uuid.UUID]
+) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    headers = {"Authorization": f"Bearer {token}"}
+    free = iter(inburgeraars)
+    concepts: list[uuid.UUID] = []
+    counts = {"concepts_http": 0, "vaststellingen": 0}
+
+    def create(_: int) -> tuple[str, str, bytes]:
+        inburgeraar = next(free, None)
+        if inburgeraar is None:
+            raise RuntimeError("out of seeded inburgeraars; raise --inburgeraars")
+        return "POST", API, concept_body(inburgeraar)
+
+    def created(_: int, body: bytes) -> None:
+        concepts.append(uuid.UUID(json.loads(body)["id"]))
+        counts["concepts_http"] += 1
+
+    position = 0
+
+    def vaststellen(_: int) -> tuple[str, str, bytes]:
+        nonlocal position
+        if position >= len(concepts):
+            raise RuntimeError("out of concepts to vaststellen; raise --inburgeraars")
+        pip_id = concepts[position]
+        position += 1
+        return "POST", f"{API}/{pip_id}/_vaststellen", VASTSTELLEN.encode()
+
+    def vastgesteld(_: int, __: bytes) -> None:
+        counts["vaststellingen"] += 1
+
+    async def measured(name: str, load: Awaitable[Outcome], operations: str) -> Outcome:
+        before = await db.counters()
+        outcome, cpu = await timed(load, meter)
+        results[name] = phase_summary(outcome, cpu)
+        results[name]["relay"] = await db.wait_drained()
+        results[name]["db"] = await db.activity(before, outcome.ok)
+        results[name]["operation"] = operations
+        return outcome
+
+    db = await DbMonitor.connect(database_url)
+    try:
+        client: HttpClient = make_client(settings.client, HOST, server.port, headers, settings.concurrency)
+        try:
+            # 1. Concept creation, for the record (the first half of the natural flow).
+            print("[1/3] concepts, closed loop ...", flush=True)
+            await closed_loop(
+                client, concurrency=settings.concurrency, duration_s=settings.warmup_s, make=create, on_success=created
+            )
+            await measured(
+                "concept",
+                closed_loop(
+                    client,
+                    concurrency=settings.concurrency,
+                    duration_s=settings.concept_s,
+                    make=create,
+                    on_success=created,
+                ),
+                f"POST {API}",
+            )
+            # The rest of the inburgeraars get their concept by COPY: vaststellen is what is measured next.
+            start = time.perf_counter()
+            concepts.extend(await seed_concepts(database_url, list(free)))
+            results["concepts_copied"] = len(concepts) - counts["concepts_http"]
+            results["concepts_copy_s"] = round(time.perf_counter() - start, 2)
+
+            # 2. Vaststellen, closed loop.
+            print(f"[2/3] vaststellen, closed loop ({len(concepts):,} concepts ready) ...", flush=True)
+            await closed_loop(
+                client,
+                concurrency=settings.concurrency,
+                duration_s=settings.warmup_s,
+                make=vaststellen,
+                on_success=vastgesteld,
+            )
+            await db.wait_drained()
+            await measured(
+                "vaststellen",
+                closed_loop(
+                    client,
+                    concurrency=settings.concurrency,
+                    duration_s=settings.vaststel_s,
+                    make=vaststellen,
+                    on_success=vastgesteld,
+                ),
+                f"POST {API}/{{id}}/_vaststellen",
+            )
+        finally:
+            await client.aclose()
+
+        # 3. Vaststellen at a fixed rate.
+        print(f"[3/3] vaststellen at {settings.rate:g}/s ...", flush=True)
+        client = make_client(settings.client, HOST, server.port, headers, settings.max_connections)
+        try:
+            outcome = await measured(
+                "fixed_rate",
+                open_loop(
+                    client, rate=settings.rate, duration_s=settings.rate_s, make=vaststellen, on_success=vastgesteld
+                ),
+                f"POST {API}/{{id}}/_vaststellen",
+            )
+        finally:
+            await client.aclose()
+        results["fixed_rate"]["rate"] = settings.rate
+        results["fixed_rate"]["send_lag"] = summarize_ms(outcome.send_lag_s)
+        results["fixed_rate"]["max_in_flight"] = outcome.max_in_flight
+
+        # Every vaststelling: one PIP vastgesteld, one version, one event in the outbox (published), and one
+        # processing-log row per vaststelling and per concept created over HTTP.
+        vastgesteld_rows = await db.value("SELECT count(*) FROM pip WHERE status = 'vastgesteld'")
+        versie_rows = await db.value("SELECT count(*) FROM pip_versie")
+        outbox_rows = await db.value(f"SELECT count(*) FROM outbox WHERE subject LIKE '{VASTGESTELD_SUBJECT}'")
+        other_events = await db.value(f"SELECT count(*) FROM outbox WHERE subject NOT LIKE '{VASTGESTELD_SUBJECT}'")
+        unpublished = await db.value("SELECT count(*) FROM outbox WHERE published_at IS NULL")
+        audit_rows = await db.value("SELECT count(*) FROM verwerking")
+        n = counts["vaststellingen"]
+        results["consistency"] = {
+            **counts,
+            "pip_vastgesteld_rows": vastgesteld_rows,
+            "pip_versie_rows": versie_rows,
+            "outbox_rows": outbox_rows,
+            "outbox_unpublished": unpublished,
+            "other_outbox_rows": other_events,
+            "verwerking_rows": audit_rows,
+            "ok": vastgesteld_rows == versie_rows == outbox_rows == n
+            and unpublished == 0
+            and audit_rows == n + counts["concepts_http"],
+        }
+    finally:
+        await db.close()
+    return results
+
+
+def measure(settings: Settings, workdir: Path, stack: list[Any]) -> dict[str, Any]:
+    """Everything that needs the servers; each server started goes on `stack`, for the caller to stop."""
+    results: dict[str, Any] = {"settings": vars(settings).copy()}
+    print(f"Workdir {workdir}")
+    postgres = EmbeddedPostgres(workdir / "pg", free_port())  # durable defaults: fsync on, synchronous commit
+    stack.append(postgres)
+    postgres.start()
+    nats_server = EmbeddedNats(workdir / "nats", free_port())
+    stack.append(nats_server)
+    nats_server.start()
+    print(f"PostgreSQL {postgres.url}\nNATS       {nats_server.url}")
+    results["fdatasync"] = fdatasync_ms(workdir)
+    asyncio.run(ensure_database(postgres.url, PACKAGE))
+    database_url = database_url_for(postgres.url, PACKAGE)
+    upgrade(MIGRATIONS, database_url)
+    start = time.perf_counter()
+    inburgeraars = asyncio.run(seed_inburgeraars(database_url, settings.inburgeraars))
+    results["seed"] = {"inburgeraars": len(inburgeraars), "seconds": round(time.perf_counter() - start, 2)}
+    print(f"seeded {len(inburgeraars):,} inburgeraar_feit rows in {results['seed']['seconds']} s")
+    private_key, public_key = generate_dev_keypair(workdir / "keys")
+    token = mint_token(
+        private_key.read_bytes(),
+        issuer=ISSUER,
+        audience=AUDIENCE,
+        client_id="benchmark",
+        scopes=[scopes.PIP_LEZEN, scopes.PIP_SCHRIJVEN],
+        gemeente_code=GEMEENTE,
+        user="benchmark",
+        roles=["klantregisseur"],
+        ttl_seconds=3600,
+    )
+    port = free_port()
+    env = service_env(database_url, nats_server.url, port, public_key)
+    service = start_uvicorn(SERVICE, f"{PACKAGE}.main:create_app", port, env, workdir, settings.workers)
+    stack.append(service)
+    relay = start_relay(env, workdir)
+    stack.append(relay)
+    wait_ready(service, "/health/ready")
+    results["startup_signal_pass_s"] = wait_signal_pass(service)
+    results["service_idle_rss_mb"] = rss_mb(service.proc.pid)
+    roots = {
+        "generator": os.getpid(),
+        "server": service.proc.pid,
+        "relay": relay.proc.pid,
+        "postgres": postmaster_pid(postgres.data_dir),
+        "nats": int((nats_server.data_dir / "nats.pid").read_text().strip()),
+    }
+    meter = CpuMeter(roots, without_children=frozenset({"generator"}))
+    results.update(asyncio.run(phases(settings, service, meter, token, database_url, inburgeraars)))
+    results["service_loaded_rss_mb"] = rss_mb(service.proc.pid)
+    if service.proc.poll() is not None:
+        raise RuntimeError(f"the service died during the run:\n{service.log_tail()}")
+    return results
+
+
+# ---- report ----
+
+
+def _verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def _lat(latency: dict[str, float]) -> str:
+    return f"{latency['p50_ms']:.1f} / {latency['p95_ms']:.1f} / {latency['p99_ms']:.1f} ms"
+
+
+def build_rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """(metric, value, target, verdict); verdict empty for figures without a target."""
+    con, vst, fix = r["concept"], r["vaststellen"], r["fixed_rate"]
+    return [
+        ("Concepts (POST /pips) closed loop", f"{con['throughput_per_s']:,.0f}/s", "(reported only)", ""),
+        ("Concept latency p50 / p95 / p99", _lat(con["latency"]), "", ""),
+        ("Concept errors", str(con["errors"]), "0", _verdict(con["errors"] == 0)),
+        (
+            "Vaststellingen closed loop",
+            f"{vst['throughput_per_s']:,.0f}/s",
+            f">= {TARGET_PER_S:,.0f}/s",
+            _verdict(vst["throughput_per_s"] >= TARGET_PER_S),
+        ),
+        ("Vaststelling latency p50 / p95 / p99", _lat(vst["latency"]), "", ""),
+        (
+            "Vaststelling p99 (closed loop)",
+            f"{vst['latency']['p99_ms']:.1f} ms",
+            f"< {TARGET_P99_MS:.0f} ms",
+            _verdict(vst["latency"]["p99_ms"] < TARGET_P99_MS),
+        ),
+        ("Vaststelling errors (closed loop)", str(vst["errors"]), "0", _verdict(vst["errors"] == 0)),
+        (f"Fixed rate {fix['rate']:g}/s achieved", f"{fix['throughput_per_s']:,.0f}/s", "", ""),
+        (f"Fixed rate {fix['rate']:g}/s p50 / p95 / p99", _lat(fix["latency"]), "", ""),
+        (
+            f"Fixed rate {fix['rate']:g}/s p99 (from schedule)",
+            f"{fix['latency']['p99_ms']:.1f} ms",
+            f"< {TARGET_P99_MS:.0f} ms",
+            _verdict(fix["latency"]["p99_ms"] < TARGET_P99_MS),
+        ),
+        ("Fixed rate errors", str(fix["errors"]), "0", _verdict(fix["errors"] == 0)),
+        (
+            "Rows: vastgesteld / versie / event / verwerking",
+            f"{r['consistency']['pip_vastgesteld_rows']:,} / {r['consistency']['pip_versie_rows']:,} / "
+            f"{r['consistency']['outbox_rows']:,} / {r['consistency']['verwerking_rows']:,}",
+            "1 each per vaststelling",
+            _verdict(r["consistency"]["ok"]),
+        ),
+        (
+            "Service RSS idle / after load",
+            f"{r['service_idle_rss_mb']:.0f} / {r['service_loaded_rss_mb']:.0f} MB",
+            "",
+            "",
+        ),
+    ]
+
+
+PHASES = (("concept", "concepts"), ("vaststellen", "vaststellen"), ("fixed_rate", "fixed rate"))
+
+
+def diagnosis(r: dict[str, Any]) -> list[str]:
+    notes: list[str] = []
+    workers = int(r["settings"]["workers"])
+    for key, label in PHASES:
+        cpu = r[key]["cpu_pct"]
+        db = r[key]["db"]
+        split = (
+            f"server {cpu['server']:.0f}% ({cpu['server_kernel']:.0f}% kernel), PostgreSQL {cpu['postgres']:.0f}%, "
+            f"relay {cpu['relay']:.0f}%, NATS {cpu['nats']:.0f}%, generator {cpu['generator']:.0f}%, other "
+            f"processes {cpu['others']:.0f}%; machine {cpu['machine_busy_pct_of_all_cores']:.0f}% of all cores; "
+            f"{db['commits_per_write']:.2f} commits and {db['wal_fsyncs_per_write']:.2f} WAL fsyncs per request"
+        )
+        if cpu["generator"] >= GENERATOR_BOUND_PCT:
+            verdict = "the generator may be the limit"
+        elif cpu["server"] >= 90 * workers:
+            verdict = f"the server process is the bottleneck ({workers} worker(s), one GIL each)"
+        elif cpu["machine_busy_pct_of_all_cores"] >= 90:
+            verdict = "the machine is CPU-bound as a whole"
+        else:
+            verdict = "no CPU saturated: waiting (commits, locks, pool) dominates"
+        notes.append(f"{label}: {split}. {verdict}.")
+    lag = r["fixed_rate"]["send_lag"]
+    notes.append(
+        f"fixed rate: generator fired p99 {lag['p99_ms']:.1f} ms late versus its timetable "
+        f"(max in flight {r['fixed_rate']['max_in_flight']})."
+    )
+    return notes
+
+
+def render_text(r: dict[str, Any]) -> str:
+    rows = build_rows(r)
+    widths = [max(len(row[i]) for row in [("Metric", "Value", "Target", ""), *rows]) for i in range(4)]
+    lines = [
+        f"{'Metric':<{widths[0]}}  {'Value':<{widths[1]}}  {'Target':<{widths[2]}}  Result",
+        "-" * (sum(widths) + 6),
+        *(f"{m:<{widths[0]}}  {v:<{widths[1]}}  {t:<{widths[2]}}  {s}" for m, v, t, s in rows),
+        "",
+        "CPU (% of one core)  generator  server  relay  postgres  nats  other procs  machine (of all cores)",
+    ]
+    for key, label in PHASES:
+        c = r[key]["cpu_pct"]
+        lines.append(
+            f"{label:<19}  {c['generator']:>8.0f}%  {c['server']:>5.0f}%  {c['relay']:>4.0f}%  {c['postgres']:>7.0f}%"
+            f"  {c['nats']:>3.0f}%  {c['others']:>10.0f}%  {c['machine_busy_pct_of_all_cores']:>7.0f}%"
+        )
+    sync = r["fdatasync"]
+    sw = r["software"]
+    lines += [
+        f"disk: 8 KiB write + fdatasync p50 {sync['p50_ms']:.2f} ms, p99 {sync['p99_ms']:.2f} ms",
+        f"code: commit {sw['commit']} + {len(sw['uncommitted_changes'])} uncommitted file(s) "
+        f"{sw['uncommitted_changes']}; uvicorn with {sw['uvicorn_loop']} and {sw['uvicorn_http']}",
+        "",
+        *diagnosis(r),
+    ]
+    for key, _ in PHASES:
+        if r[key]["error_samples"]:
+            lines.append(f"{key} errors, first ones: {r[key]['error_samples']}")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    settings, keep_tmp = parse_args()
+    signal.signal(signal.SIGTERM, _raise_interrupt)  # `kill` takes the same cleanup path as Ctrl-C
+    started = datetime.now()
+    t0 = time.perf_counter()
+    workdir = Path(tempfile.mkdtemp(prefix="bench-pip-vaststelling-"))
+    stack: list[Any] = []
+    try:
+        results = measure(settings, workdir, stack)
+    except Exception:
+        for item in stack:
+            if isinstance(item, Server):
+                print(f"--- last lines of {item.name} log ---\n{item.log_tail()}", file=sys.stderr)
+        raise
+    finally:
+        for item in reversed(stack):  # relay and service before NATS before PostgreSQL
+            try:
+                item.stop()
+            except Exception as exc:  # keep stopping the rest
+                print(f"could not stop {type(item).__name__}: {exc}", file=sys.stderr)
+        if keep_tmp:
+            print(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    results["bench"] = "pip-vaststelling"
+    results["machine"] = _machine()
+    results["software"] = _software()
+    results["started_at"] = started.isoformat(timespec="seconds")
+    results["duration_s"] = time.perf_counter() - t0
+    results["command"] = " ".join(["bench/pip_vaststelling.py", *sys.argv[1:]])
+    results["targets"] = {"vaststellingen_per_s": TARGET_PER_S, "p99_ms": TARGET_P99_MS, "errors": 0}
+    results["verdicts"] = {metric: verdict for metric, _, _, verdict in build_rows(results) if verdict}
+    print()
+    print(render_text(results))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    json_path = RESULTS / f"pip-vaststelling-{started:%Y%m%d-%H%M}.json"
+    if json_path.exists():  # two runs in one minute: keep both
+        json_path = RESULTS / f"pip-vaststelling-{started:%Y%m%d-%H%M%S}.json"
+    json_path.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    print(f"\nWritten {json_path.relative_to(ROOT)} ({results['duration_s']:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        print("\ninterrupted; servers stopped, temporary folder removed", file=sys.stderr)
+        sys.exit(130)
