@@ -24,7 +24,6 @@ import json
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,10 +38,9 @@ from zoneinfo import ZoneInfo
 import asyncpg
 
 from inburgering_kit.auth import generate_dev_keypair, mint_token
-from inburgering_kit.db import database_url_for, ensure_database, plain_url
-from inburgering_kit.embedded import EmbeddedNats, EmbeddedPostgres, free_port
-from inburgering_kit.migrations import upgrade
-from inburgering_kit.registry import load_services, relay_command
+from inburgering_kit.db import plain_url
+from inburgering_kit.embedded import free_port
+from inburgering_kit.registry import load_services
 from pip_api import scopes
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -56,9 +54,11 @@ from run import (
     _machine,
     _raise_interrupt,
     _software,
-    fdatasync_ms,
     phase_summary,
     postmaster_pid,
+    service_env,
+    start_infrastructure,
+    start_relay,
     start_uvicorn,
     wait_ready,
 )
@@ -166,39 +166,6 @@ def parse_args() -> tuple[Settings, bool]:
 
 
 # ---- processes ----
-
-
-def service_env(database_url: str, nats_url: str, port: int, public_key: Path) -> dict[str, str]:
-    """Mirrors `service_environment()` of deploy/local/stack.py, with our own key pair and issuer."""
-    # A developer's exported PIP_API_* must not silently change what we measure.
-    env = {k: v for k, v in os.environ.items() if not k.startswith(ENV_PREFIX)}
-    env.update(
-        {
-            f"{ENV_PREFIX}ENVIRONMENT": "development",
-            f"{ENV_PREFIX}DATABASE_URL": database_url,
-            f"{ENV_PREFIX}NATS_URL": nats_url,
-            f"{ENV_PREFIX}PUBLIC_BASE_URL": f"http://{HOST}:{port}",
-            f"{ENV_PREFIX}AUTH__ISSUERS": json.dumps([ISSUER]),
-            f"{ENV_PREFIX}AUTH__AUDIENCE": AUDIENCE,
-            f"{ENV_PREFIX}AUTH__PUBLIC_KEY_FILE": str(public_key),
-            f"{ENV_PREFIX}RUN_RELAY": "false",
-        }
-    )
-    return env
-
-
-def start_relay(env: dict[str, str], workdir: Path) -> Server:
-    log = workdir / "relay.log"
-    with log.open("ab") as out:
-        proc = subprocess.Popen(
-            relay_command(PACKAGE),
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    return Server("relay", 0, proc, log)
 
 
 def wait_signal_pass(server: Server, timeout: float = 120.0) -> float:
@@ -393,17 +360,7 @@ def measure(settings: Settings, workdir: Path, stack: list[Any]) -> dict[str, An
     """Everything that needs the servers; each server started goes on `stack`, for the caller to stop."""
     results: dict[str, Any] = {"settings": vars(settings).copy()}
     print(f"Workdir {workdir}")
-    postgres = EmbeddedPostgres(workdir / "pg", free_port())  # durable defaults: fsync on, synchronous commit
-    stack.append(postgres)
-    postgres.start()
-    nats_server = EmbeddedNats(workdir / "nats", free_port())
-    stack.append(nats_server)
-    nats_server.start()
-    print(f"PostgreSQL {postgres.url}\nNATS       {nats_server.url}")
-    results["fdatasync"] = fdatasync_ms(workdir)
-    asyncio.run(ensure_database(postgres.url, PACKAGE))
-    database_url = database_url_for(postgres.url, PACKAGE)
-    upgrade(MIGRATIONS, database_url)
+    postgres, nats_server, database_url = start_infrastructure(workdir, stack, results, PACKAGE, MIGRATIONS)
     start = time.perf_counter()
     inburgeraars = asyncio.run(seed_inburgeraars(database_url, settings.inburgeraars))
     results["seed"] = {"inburgeraars": len(inburgeraars), "seconds": round(time.perf_counter() - start, 2)}
@@ -421,10 +378,10 @@ def measure(settings: Settings, workdir: Path, stack: list[Any]) -> dict[str, An
         ttl_seconds=3600,
     )
     port = free_port()
-    env = service_env(database_url, nats_server.url, port, public_key)
+    env = service_env(database_url, nats_server.url, port, public_key, prefix=ENV_PREFIX)
     service = start_uvicorn(SERVICE, f"{PACKAGE}.main:create_app", port, env, workdir, settings.workers)
     stack.append(service)
-    relay = start_relay(env, workdir)
+    relay = start_relay(env, workdir, package=PACKAGE)
     stack.append(relay)
     wait_ready(service, "/health/ready")
     results["startup_signal_pass_s"] = wait_signal_pass(service)

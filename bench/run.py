@@ -176,12 +176,12 @@ def start_uvicorn(
     return Server(name, port, proc, log)
 
 
-def start_relay(env: dict[str, str], workdir: Path) -> Server:
+def start_relay(env: dict[str, str], workdir: Path, package: str = PACKAGE) -> Server:
     """The service's outbox relay as its own process, as deploy/local/stack.py runs it."""
     log = workdir / "relay.log"
     with log.open("ab") as out:
         proc = subprocess.Popen(
-            relay_command(PACKAGE),
+            relay_command(package),
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -212,20 +212,22 @@ def wait_ready(server: Server, path: str, body: bytes | None = None, timeout: fl
     raise RuntimeError(f"{server.name} not ready after {timeout:.0f}s:\n{server.log_tail()}")
 
 
-def service_env(database_url: str, nats_url: str, port: int, public_key: Path) -> dict[str, str]:
+def service_env(
+    database_url: str, nats_url: str, port: int, public_key: Path, prefix: str = ENV_PREFIX
+) -> dict[str, str]:
     """Mirrors `service_environment()` of deploy/local/stack.py, with our own key pair and issuer."""
-    # A developer's exported INBURGERAAR_API_* (say RUN_RELAY=false) must not silently change what we measure.
-    env = {k: v for k, v in os.environ.items() if not k.startswith(ENV_PREFIX)}
+    # A developer's exported <PREFIX>* (say RUN_RELAY=false) must not silently change what we measure.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(prefix)}
     env.update(
         {
-            f"{ENV_PREFIX}ENVIRONMENT": "development",
-            f"{ENV_PREFIX}DATABASE_URL": database_url,
-            f"{ENV_PREFIX}NATS_URL": nats_url,
-            f"{ENV_PREFIX}PUBLIC_BASE_URL": f"http://{HOST}:{port}",
-            f"{ENV_PREFIX}AUTH__ISSUERS": json.dumps([ISSUER]),
-            f"{ENV_PREFIX}AUTH__AUDIENCE": AUDIENCE,
-            f"{ENV_PREFIX}AUTH__PUBLIC_KEY_FILE": str(public_key),
-            f"{ENV_PREFIX}RUN_RELAY": "false",
+            f"{prefix}ENVIRONMENT": "development",
+            f"{prefix}DATABASE_URL": database_url,
+            f"{prefix}NATS_URL": nats_url,
+            f"{prefix}PUBLIC_BASE_URL": f"http://{HOST}:{port}",
+            f"{prefix}AUTH__ISSUERS": json.dumps([ISSUER]),
+            f"{prefix}AUTH__AUDIENCE": AUDIENCE,
+            f"{prefix}AUTH__PUBLIC_KEY_FILE": str(public_key),
+            f"{prefix}RUN_RELAY": "false",
         }
     )
     return env
@@ -653,10 +655,11 @@ async def service_phases(
     return results
 
 
-def measure(settings: Settings, workdir: Path, stack: list[Any]) -> dict[str, Any]:
-    """Everything that needs the servers; each server started goes on `stack`, for the caller to stop."""
-    results: dict[str, Any] = {"settings": vars(settings).copy()}
-    print(f"Workdir {workdir}")
+def start_infrastructure(
+    workdir: Path, stack: list[Any], results: dict[str, Any], database: str, migrations: Path
+) -> tuple[EmbeddedPostgres, EmbeddedNats, str]:
+    """A durable PostgreSQL and a NATS of our own (never the system ones), the service's database migrated.
+    Each server goes on `stack` as soon as it exists, so the caller stops it whatever happens next."""
     postgres = EmbeddedPostgres(workdir / "pg", free_port())  # durable defaults: fsync on, synchronous commit
     stack.append(postgres)
     postgres.start()
@@ -665,9 +668,17 @@ def measure(settings: Settings, workdir: Path, stack: list[Any]) -> dict[str, An
     nats_server.start()
     print(f"PostgreSQL {postgres.url}\nNATS       {nats_server.url}")
     results["fdatasync"] = fdatasync_ms(workdir)
-    asyncio.run(ensure_database(postgres.url, PACKAGE))
-    database_url = database_url_for(postgres.url, PACKAGE)
-    upgrade(MIGRATIONS, database_url)
+    asyncio.run(ensure_database(postgres.url, database))
+    database_url = database_url_for(postgres.url, database)
+    upgrade(migrations, database_url)
+    return postgres, nats_server, database_url
+
+
+def measure(settings: Settings, workdir: Path, stack: list[Any]) -> dict[str, Any]:
+    """Everything that needs the servers; each server started goes on `stack`, for the caller to stop."""
+    results: dict[str, Any] = {"settings": vars(settings).copy()}
+    print(f"Workdir {workdir}")
+    postgres, nats_server, database_url = start_infrastructure(workdir, stack, results, PACKAGE, MIGRATIONS)
     private_key, public_key = generate_dev_keypair(workdir / "keys")
     token = mint_token(
         private_key.read_bytes(),
