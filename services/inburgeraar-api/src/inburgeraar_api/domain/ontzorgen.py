@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from inburgeraar_api.domain.kalender import plus_maanden
 from inburgeraar_api.domain.regels import REGELS
+from inburgering_kit.kalender import plus_maanden
 from inburgering_kit.problems import InvalidParam, Unprocessable, invalid
 
 

@@ -11,8 +11,8 @@ import warnings
 from datetime import date
 from html import escape
 
+from inburgering_kit.kalender import plus_weken
 from pip_api.domain.enums import Termijnsoort
-from pip_api.domain.kalender import plus_weken
 from pip_api.domain.pip import PipInhoud
 from pip_api.domain.termijnen import Termijn
 from pip_api.models import Pip, PipVersie

@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date
 
+from inburgering_kit.kalender import plus_jaren, plus_maanden, plus_weken
 from pip_api.domain.enums import Eenheid
-from pip_api.domain.kalender import plus_jaren, plus_maanden, plus_weken
 
 # The Wet inburgering 2021 took effect on 1 January 2022: these rules apply to plichten from that day.
 REGELS_VERSIE = "2022-01-01"

@@ -1,9 +1,10 @@
-"""Calendar arithmetic the rules share."""
+"""Calendar arithmetic for legal periods (weeks, months, years), shared by every service: the month-end
+clamp is a rule of reading "n maanden" that must be the same everywhere."""
 
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, timedelta
 
 
 def plus_maanden(datum: date, maanden: int) -> date:
@@ -17,3 +18,12 @@ def plus_maanden(datum: date, maanden: int) -> date:
     maand = maandindex % 12 + 1
     laatste_dag = calendar.monthrange(jaar, maand)[1]
     return date(jaar, maand, min(datum.day, laatste_dag))
+
+
+def plus_jaren(datum: date, jaren: int) -> date:
+    """Whole years as 12-month steps, so 29 February + 1 year is 28 February, never 1 March."""
+    return plus_maanden(datum, 12 * jaren)
+
+
+def plus_weken(datum: date, weken: int) -> date:
+    return datum + timedelta(weeks=weken)

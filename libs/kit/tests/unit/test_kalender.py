@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from inburgeraar_api.domain.kalender import plus_maanden
+from inburgering_kit.kalender import plus_jaren, plus_maanden, plus_weken
 
 
 class TestPlusMaanden:
@@ -31,3 +31,12 @@ class TestPlusMaanden:
         assert (uitkomst.year * 12 + uitkomst.month) - (datum.year * 12 + datum.month) == maanden
         laatste_dag = calendar.monthrange(uitkomst.year, uitkomst.month)[1]
         assert uitkomst.day == min(datum.day, laatste_dag)
+
+
+class TestPlusJarenEnWeken:
+    def test_plus_jaren_vanaf_schrikkeldag(self) -> None:
+        assert plus_jaren(date(2028, 2, 29), 3) == date(2031, 2, 28)
+        assert plus_jaren(date(2028, 2, 29), 4) == date(2032, 2, 29)
+
+    def test_plus_weken_over_jaargrens(self) -> None:
+        assert plus_weken(date(2026, 11, 1), 10) == date(2027, 1, 10)
