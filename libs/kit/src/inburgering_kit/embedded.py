@@ -254,7 +254,29 @@ def _initdb_locale_args() -> list[str]:
     return args
 
 
-class EmbeddedPostgres:
+class _Server:
+    """`with server:` starts it and stops it again, whatever happens inside."""
+
+    def start(self) -> None:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+class EmbeddedPostgres(_Server):
     """A PostgreSQL cluster in `data_dir`, served on host:port with trust auth for superuser `postgres`.
 
     `fast=True` trades crash safety for speed (fsync, synchronous_commit and full_page_writes off); meant for
@@ -284,18 +306,6 @@ class EmbeddedPostgres:
             return self.data_dir
         digest = hashlib.sha256(os.fsencode(self.data_dir)).hexdigest()[:12]
         return Path("/tmp") / f"inburgering-pg-{digest}"  # noqa: S108 - short on purpose, owner checked
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def start(self) -> None:
         account = self._get_account()
@@ -411,7 +421,7 @@ def _nats_server_binary() -> Path:
     return Path(found)
 
 
-class EmbeddedNats:
+class EmbeddedNats(_Server):
     """A NATS server with JetStream on host:port; its file store in `data_dir` outlives restarts."""
 
     def __init__(self, data_dir: Path, port: int, host: str = "127.0.0.1") -> None:
@@ -432,18 +442,6 @@ class EmbeddedNats:
     @property
     def _pid_path(self) -> Path:
         return self.data_dir / "nats.pid"
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def start(self) -> None:
         if self._proc is not None and self._proc.poll() is None:

@@ -15,3 +15,9 @@ class ApiModel(BaseModel):
         extra="forbid",
         from_attributes=True,
     )
+
+
+class FrozenModel(ApiModel):
+    """A fact, once received, is not edited in place: a change is a new fact (domain value objects)."""
+
+    model_config = ConfigDict(frozen=True, from_attributes=False)

@@ -13,22 +13,15 @@ from __future__ import annotations
 
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-from pydantic.alias_generators import to_camel
+from pydantic import Field, model_validator
 
 from inburgeraar_api.domain.enums import Cefr, Opleidingsniveau
+from inburgering_kit.schemas import FrozenModel
 from inburgering_kit.types import Datum, tekst
 
 
-class DomeinModel(BaseModel):
-    model_config = ConfigDict(
-        alias_generator=to_camel,
-        validate_by_name=True,
-        validate_by_alias=True,
-        serialize_by_alias=True,
-        extra="forbid",
-        frozen=True,
-    )
+class DomeinModel(FrozenModel):
+    """camelCase JSON, unknown fields refused, frozen (see `inburgering_kit.schemas`)."""
 
 
 # Every free text is bounded: unbounded text is a storage and abuse risk, and these limits are generous for

@@ -12,10 +12,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from pydantic.alias_generators import to_camel
+from pydantic import Field, ValidationError, model_validator
 
 from inburgering_kit.problems import Conflict, Unprocessable, invalid
+from inburgering_kit.schemas import FrozenModel
 from inburgering_kit.types import Datum, tekst
 from pip_api.domain.enums import Doelgroep, Examenonderdeel, Leerroute, MapThema, Taalniveau
 from pip_api.domain.leerroutes import (
@@ -32,15 +32,8 @@ Tekst = Annotated[str, tekst(2000)]
 Uren = Annotated[int, Field(ge=0, le=10_000)]
 
 
-class DomeinModel(BaseModel):
-    model_config = ConfigDict(
-        alias_generator=to_camel,
-        validate_by_name=True,
-        validate_by_alias=True,
-        serialize_by_alias=True,
-        extra="forbid",
-        frozen=True,
-    )
+class DomeinModel(FrozenModel):
+    """camelCase JSON, unknown fields refused, frozen (see `inburgering_kit.schemas`)."""
 
 
 class InhoudOngeldig(Unprocessable):
