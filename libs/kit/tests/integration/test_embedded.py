@@ -17,7 +17,7 @@ import psutil
 import pytest
 from nats.js.api import StorageType
 
-from inburgering_kit.embedded import EmbeddedNats, EmbeddedPostgres, free_port
+from inburgering_kit.embedded import EmbeddedNats, EmbeddedPostgres, _PgAccount, free_port
 
 pytestmark = pytest.mark.integration
 
@@ -44,7 +44,8 @@ def occupied_port() -> Iterator[int]:
 @pytest.fixture
 def recycled_pid() -> Iterator[int]:
     """A live process that is not postgres, owned by the account postgres runs under (pgserver as root)."""
-    with subprocess.Popen(["sleep", "60"], user="pgserver" if os.geteuid() == 0 else None) as proc:
+    # The account itself, not its name: on a fresh machine it exists only once the kit has created it.
+    with subprocess.Popen(["sleep", "60"], user=_PgAccount().uid) as proc:
         yield proc.pid
         proc.kill()
 
