@@ -3,18 +3,54 @@ not found, exactly like one that does not exist."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import and_, bindparam, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inburgering_kit.pagination import PageParams, paginate
 from pip_api.models import InburgeraarFeit, Pip, PipVersie, Signaal, Voortgangsgesprek
+
+_PIP = Pip.__table__
+_FEIT = InburgeraarFeit.__table__
+_PIP_KOLOMMEN = tuple(c.key for c in _PIP.columns)
+_FEIT_KOLOMMEN = tuple(c.key for c in _FEIT.columns)
+# One round trip for what every decision on a PIP starts from: the PIP, locked against a concurrent change (two
+# changes must not both become version n+1), with the projected facts of its inburgeraar in the same gemeente.
+# Built once: the decision path is the hot path of this service.
+_PIP_MET_FEIT = (
+    select(_PIP, *(c.label(f"feit_{c.key}") for c in _FEIT.columns))
+    .select_from(
+        _PIP.outerjoin(
+            _FEIT, and_(_FEIT.c.inburgeraar_id == _PIP.c.inburgeraar_id, _FEIT.c.gemeente_code == _PIP.c.gemeente_code)
+        )
+    )
+    .where(_PIP.c.id == bindparam("pip_id"), _PIP.c.gemeente_code == bindparam("gemeente"))
+)
+_PIP_MET_FEIT_VOOR_WIJZIGING = _PIP_MET_FEIT.with_for_update(of=_PIP)
+
+# A new vastgesteld version and the PIP's new current state in one statement: the version is a frozen copy of the
+# inhoud the PIP holds after the update (RETURNING), so the two can never differ.
+_NIEUWE_VERSIE = text(
+    """
+    WITH gewijzigd AS (
+        UPDATE pip SET status = :status, versie = :versie, inhoud = CAST(:inhoud AS jsonb),
+                       vastgesteld_datum = :vastgesteld_datum, updated_at = :nu
+        WHERE id = :pip_id
+        RETURNING id, inhoud)
+    INSERT INTO pip_versie (id, pip_id, versie, inhoud, dagtekening, verzend_datum, ingangs_datum, reden,
+                            gewijzigde_velden, created_at)
+    SELECT :versie_id, id, :versie, inhoud, :dagtekening, :verzenddatum, :ingangsdatum, :reden,
+           CAST(:gewijzigde_velden AS jsonb), :nu
+    FROM gewijzigd
+    """
+)
 
 
 class PipRepository:
@@ -37,6 +73,43 @@ class PipRepository:
             # Two concurrent changes of one PIP must not both become version n+1.
             query = query.with_for_update()
         return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def met_feit(
+        self, pip_id: uuid.UUID, *, for_update: bool = False
+    ) -> tuple[Pip, InburgeraarFeit | None] | None:
+        """The PIP and the projected facts of its inburgeraar (None when not projected), or None when the PIP is
+        not found. Plain rows, not loaded into the session: a change is written with `nieuwe_versie`."""
+        statement = _PIP_MET_FEIT_VOOR_WIJZIGING if for_update else _PIP_MET_FEIT
+        row = (await self.session.execute(statement, {"pip_id": pip_id, "gemeente": self.gemeente})).first()
+        if row is None:
+            return None
+        pip = Pip(**{k: row[i] for i, k in enumerate(_PIP_KOLOMMEN)})
+        if row[len(_PIP_KOLOMMEN)] is None:
+            return pip, None
+        feit = InburgeraarFeit(**{k: row[len(_PIP_KOLOMMEN) + i] for i, k in enumerate(_FEIT_KOLOMMEN)})
+        return pip, feit
+
+    async def nieuwe_versie(self, pip: Pip, versie: PipVersie) -> None:
+        """Store `versie` as the PIP's new current version, with the PIP's state as `pip` now holds it."""
+        pip.updated_at = versie.created_at = datetime.now(UTC)
+        versie.id = versie.id or uuid.uuid4()
+        await self.session.execute(
+            _NIEUWE_VERSIE,
+            {
+                "pip_id": pip.id,
+                "status": pip.status,
+                "versie": versie.versie,
+                "inhoud": json.dumps(versie.inhoud),
+                "vastgesteld_datum": pip.vastgesteld_datum,
+                "nu": pip.updated_at,
+                "versie_id": versie.id,
+                "dagtekening": versie.dagtekening,
+                "verzenddatum": versie.verzend_datum,
+                "ingangsdatum": versie.ingangs_datum,
+                "reden": versie.reden,
+                "gewijzigde_velden": json.dumps(versie.gewijzigde_velden),
+            },
+        )
 
     async def list(
         self, paging: PageParams, *, inburgeraar_id: uuid.UUID | None, status: str | None
@@ -80,10 +153,6 @@ class PipRepository:
         except IntegrityError:
             return False
         return True
-
-    async def add(self, obj: Pip | PipVersie) -> None:
-        self.session.add(obj)
-        await self.session.flush()
 
 
 class ProjectieRepository:

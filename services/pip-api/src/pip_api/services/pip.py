@@ -51,9 +51,10 @@ def pad(pip_id: uuid.UUID) -> str:
     return f"/pips/{pip_id}"
 
 
-def bronfeiten(feit: InburgeraarFeit, pip: Pip) -> Bronfeiten:
-    """The facts the termijnen engine needs: the projection plus the PIP's own dagtekening and ontzorgen start."""
-    inhoud = PipInhoud.model_validate(pip.inhoud)
+def bronfeiten(feit: InburgeraarFeit, pip: Pip, inhoud: PipInhoud | None = None) -> Bronfeiten:
+    """The facts the termijnen engine needs: the projection plus the PIP's own dagtekening and ontzorgen start
+    (from `inhoud` when the caller has the PIP's agreements validated already)."""
+    inhoud = inhoud or PipInhoud.model_validate(pip.inhoud)
     return Bronfeiten(
         doelgroep=Doelgroep(feit.doelgroep),
         brp_inschrijvingsdatum=feit.brp_inschrijving_datum,
@@ -65,14 +66,18 @@ def bronfeiten(feit: InburgeraarFeit, pip: Pip) -> Bronfeiten:
     )
 
 
+def _onbekend(inburgeraar_id: uuid.UUID, veld: str = "inburgeraarId") -> InburgeraarOnbekend:
+    return InburgeraarOnbekend(
+        f"Inburgeraar {inburgeraar_id} is (nog) niet geregistreerd bij deze gemeente; een PIP hoort bij een "
+        "geregistreerde inburgeraar (Wet inburgering art. 15)",
+        invalid_params=[invalid(veld, "onbekende inburgeraar", "onbekend")],
+    )
+
+
 async def _feit(repo: PipRepository, inburgeraar_id: uuid.UUID, veld: str = "inburgeraarId") -> InburgeraarFeit:
     feit = await repo.inburgeraar(inburgeraar_id)
     if feit is None:
-        raise InburgeraarOnbekend(
-            f"Inburgeraar {inburgeraar_id} is (nog) niet geregistreerd bij deze gemeente; een PIP hoort bij een "
-            "geregistreerde inburgeraar (Wet inburgering art. 15)",
-            invalid_params=[invalid(veld, "onbekende inburgeraar", "onbekend")],
-        )
+        raise _onbekend(inburgeraar_id, veld)
     return feit
 
 
@@ -81,6 +86,18 @@ async def _pip(repo: PipRepository, pip_id: uuid.UUID, *, for_update: bool = Fal
     if pip is None:
         raise NotFound(f"PIP {pip_id} bestaat niet.")
     return pip
+
+
+async def _pip_met_feit(
+    repo: PipRepository, pip_id: uuid.UUID, *, for_update: bool = False
+) -> tuple[Pip, InburgeraarFeit]:
+    gevonden = await repo.met_feit(pip_id, for_update=for_update)
+    if gevonden is None:
+        raise NotFound(f"PIP {pip_id} bestaat niet.")
+    pip, feit = gevonden
+    if feit is None:
+        raise _onbekend(pip.inburgeraar_id)
+    return pip, feit
 
 
 async def _met_termijnen(repo: PipRepository, pip: Pip) -> PipMetTermijnen:
@@ -119,9 +136,9 @@ async def stel_op(ctx: RequestContext, inburgeraar_id: uuid.UUID, inhoud: PipInh
 
 async def raadpleeg(ctx: RequestContext, pip_id: uuid.UUID) -> PipMetTermijnen:
     repo = PipRepository(ctx.session, ctx.gemeente)
-    pip = await _pip(repo, pip_id)
+    pip, feit = await _pip_met_feit(repo, pip_id)
     await _verwerk(ctx, pip, activiteiten.PIP_RAADPLEGEN, Actie.LEZEN)
-    return await _met_termijnen(repo, pip)
+    return PipMetTermijnen(pip, Doelgroep(feit.doelgroep), bereken_termijnen(bronfeiten(feit, pip)))
 
 
 async def lijst(
@@ -153,16 +170,17 @@ async def stel_vast(
     ctx: RequestContext, pip_id: uuid.UUID, *, dagtekening: date, verzenddatum: date, ingangsdatum: date
 ) -> PipMetTermijnen:
     repo = PipRepository(ctx.session, ctx.gemeente)
-    pip = await _pip(repo, pip_id, for_update=True)
+    pip, feit = await _pip_met_feit(repo, pip_id, for_update=True)
     vereis_status(PipStatus(pip.status), PipStatus.CONCEPT, handeling="Vaststellen")
     controleer_beschikkingsdatums(dagtekening, verzenddatum, ingangsdatum)
-    feit = await _feit(repo, pip.inburgeraar_id)
+    doelgroep = Doelgroep(feit.doelgroep)
     inhoud = PipInhoud.model_validate(pip.inhoud)
-    controleer_inhoud(Doelgroep(feit.doelgroep), inhoud)
+    controleer_inhoud(doelgroep, inhoud)
     pip.status = PipStatus.VASTGESTELD.value
     pip.versie = 1
     pip.vastgesteld_datum = dagtekening
-    await repo.add(
+    await repo.nieuwe_versie(
+        pip,
         PipVersie(
             pip_id=pip.id,
             versie=1,
@@ -172,7 +190,7 @@ async def stel_vast(
             ingangs_datum=ingangsdatum,
             reden=None,
             gewijzigde_velden=[],
-        )
+        ),
     )
     await ctx.emit(
         PipVastgesteld(
@@ -188,7 +206,7 @@ async def stel_vast(
         resource_path=f"{pad(pip.id)}/versies/1",
     )
     await _verwerk(ctx, pip, activiteiten.PIP_OPSTELLEN, Actie.WIJZIGEN)
-    return PipMetTermijnen(pip, Doelgroep(feit.doelgroep), bereken_termijnen(bronfeiten(feit, pip)))
+    return PipMetTermijnen(pip, doelgroep, bereken_termijnen(bronfeiten(feit, pip, inhoud)))
 
 
 async def wijzig(
@@ -203,10 +221,9 @@ async def wijzig(
     routewissel_grond: str | None,
 ) -> PipMetTermijnen:
     repo = PipRepository(ctx.session, ctx.gemeente)
-    pip = await _pip(repo, pip_id, for_update=True)
+    pip, feit = await _pip_met_feit(repo, pip_id, for_update=True)
     vereis_status(PipStatus(pip.status), PipStatus.VASTGESTELD, handeling="Wijzigen")
     controleer_beschikkingsdatums(dagtekening, verzenddatum, ingangsdatum)
-    feit = await _feit(repo, pip.inburgeraar_id)
     doelgroep = Doelgroep(feit.doelgroep)
     oud = PipInhoud.model_validate(pip.inhoud)
     nieuw = oud.wijzig(wijzigingen)
@@ -218,13 +235,14 @@ async def wijzig(
         controleer_routewissel(
             huidige=oud.leerroute,
             nieuwe=nieuw.leerroute,
-            termijnstart=termijnstart(bronfeiten(feit, pip)),
+            termijnstart=termijnstart(bronfeiten(feit, pip, oud)),
             wisseldatum=ingangsdatum,
             grond=routewissel_grond,
         )
     pip.versie += 1
     pip.inhoud = nieuw.model_dump(mode="json")
-    await repo.add(
+    await repo.nieuwe_versie(
+        pip,
         PipVersie(
             pip_id=pip.id,
             versie=pip.versie,
@@ -234,7 +252,7 @@ async def wijzig(
             ingangs_datum=ingangsdatum,
             reden=reden,
             gewijzigde_velden=velden,
-        )
+        ),
     )
     resource = f"{pad(pip.id)}/versies/{pip.versie}"
     await ctx.emit(
@@ -265,7 +283,7 @@ async def wijzig(
             resource_path=resource,
         )
     await _verwerk(ctx, pip, activiteiten.PIP_WIJZIGEN, Actie.WIJZIGEN)
-    return PipMetTermijnen(pip, doelgroep, bereken_termijnen(bronfeiten(feit, pip)))
+    return PipMetTermijnen(pip, doelgroep, bereken_termijnen(bronfeiten(feit, pip, nieuw)))
 
 
 async def beeindig(
@@ -313,11 +331,11 @@ class NogGeenBeschikking(Conflict):
 async def beschikking(ctx: RequestContext, pip_id: uuid.UUID, nummer: int | None) -> tuple[PipMetTermijnen, PipVersie]:
     """The vastgesteld version to send (the current one unless `nummer`), with the termijnen as they stand."""
     repo = PipRepository(ctx.session, ctx.gemeente)
-    pip = await _pip(repo, pip_id)
+    pip, feit = await _pip_met_feit(repo, pip_id)
     if pip.versie == 0:
         raise NogGeenBeschikking("Stel het PIP eerst vast; een concept wordt niet verzonden")
     gevonden = await repo.versie(pip.id, nummer or pip.versie)
     if gevonden is None:
         raise NotFound(f"PIP {pip_id} heeft geen versie {nummer}.")
     await _verwerk(ctx, pip, activiteiten.PIP_RAADPLEGEN, Actie.LEZEN)
-    return await _met_termijnen(repo, pip), gevonden
+    return PipMetTermijnen(pip, Doelgroep(feit.doelgroep), bereken_termijnen(bronfeiten(feit, pip))), gevonden
