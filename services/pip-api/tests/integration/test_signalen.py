@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
+import subprocess
+import sys
 import uuid
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -17,7 +21,7 @@ from inburgering_kit.db import Database
 from inburgering_kit.outbox import EventPublisher
 from inburgering_kit.testing.plugin import TokenFactory
 from pip_api.scopes import ROLLEN
-from pip_api.services.signalen import achtergrondtaak, signaleer
+from pip_api.services.signalen import bewaak, signaleer
 from pip_api.settings import Settings
 
 if TYPE_CHECKING:
@@ -283,7 +287,7 @@ class TestWerklijst:
         assert response.status_code == 403
 
 
-class TestAchtergrondtaak:
+class TestSignaaljob:
     async def test_een_pass_bij_start_en_stopt_netjes(
         self,
         app: FastAPI,
@@ -293,21 +297,67 @@ class TestAchtergrondtaak:
         settings: Settings,
         database: Database,
     ) -> None:
-        # A gezinsmigrant registered in 2022: the inburgeringstermijn (from the BRP inschrijving) has passed today.
         inburgeraar_id = await inburgeraar_api.registreer(doelgroep="gezinsmigrant", brp=date(2022, 1, 3))
-        response = await client.post(API, json={**concept(inburgeraar_id), "intensiteit": None}, headers=auth)
-        assert response.status_code == 201, response.text
-        body = {"dagtekening": "2026-05-04", "verzenddatum": "2026-05-05", "ingangsdatum": "2026-05-04"}
-        assert (await client.post(f"{API}/{response.json()['id']}/_vaststellen", json=body, headers=auth)).is_success
+        await _vastgesteld_verlopen(client, auth, inburgeraar_id)
 
         stop = asyncio.Event()
-        taak = asyncio.create_task(achtergrondtaak(settings)(app, stop))
-
-        for _ in range(300):
-            if any(r["termijnsoort"] == "inburgeringstermijn" for r in await signalen(database)):
-                break
-            await asyncio.sleep(0.05)
-        else:
-            raise AssertionError("de achtergrondtaak signaleerde niet binnen 15 s")
+        taak = asyncio.create_task(bewaak(database, app.state.publisher, settings, stop))
+        await _wacht_op_inburgeringstermijn(database)
         stop.set()
         await asyncio.wait_for(taak, timeout=5)
+
+    async def test_draait_als_eigen_proces_naast_de_api_en_stopt_op_sigterm(
+        self,
+        client: httpx.AsyncClient,
+        auth: dict[str, str],
+        inburgeraar_api: InburgeraarApi,
+        settings: Settings,
+        database: Database,
+    ) -> None:
+        # The deployment shape (deploy/services.toml `processes`): `python -m pip_api signalen-job`, with the
+        # service's own environment variables, beside an API that runs no signal job itself.
+        inburgeraar_id = await inburgeraar_api.registreer(doelgroep="gezinsmigrant", brp=date(2022, 1, 3))
+        await _vastgesteld_verlopen(client, auth, inburgeraar_id)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_API_")}
+        env |= {
+            "PIP_API_ENVIRONMENT": "test",
+            "PIP_API_DATABASE_URL": settings.database_url,
+            "PIP_API_NATS_URL": settings.nats_url,
+            "PIP_API_AUTH__ISSUERS": json.dumps(settings.auth.issuers),
+            "PIP_API_AUTH__AUDIENCE": settings.auth.audience,
+            "PIP_API_AUTH__PUBLIC_KEY_FILE": str(settings.auth.public_key_file),
+            "PIP_API_STREAM_NAME": settings.stream_name,
+        }
+        job = subprocess.Popen(  # noqa: ASYNC220 - a child process for the whole test, not a blocking call
+            [sys.executable, "-m", "pip_api", "signalen-job"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            await _wacht_op_inburgeringstermijn(database, within_s=30)
+        finally:
+            job.send_signal(signal.SIGTERM)
+            output, _ = await asyncio.to_thread(job.communicate, timeout=15)
+        assert job.returncode == 0, output.decode(errors="replace")
+        assert b"signalen: " in output
+        # Exactly one signal per deadline: the job and its event together.
+        rijen = [r for r in await signalen(database) if r["termijnsoort"] == "inburgeringstermijn"]
+        assert len(rijen) == 1
+        assert len([e for e in await termijn_events(database) if e["data"]["termijnsoort"] == "inburgeringstermijn"]) == 1
+
+
+async def _vastgesteld_verlopen(client: httpx.AsyncClient, auth: dict[str, str], inburgeraar_id: uuid.UUID) -> None:
+    """A gezinsmigrant registered in 2022: the inburgeringstermijn (from the BRP inschrijving) has passed today."""
+    response = await client.post(API, json={**concept(inburgeraar_id), "intensiteit": None}, headers=auth)
+    assert response.status_code == 201, response.text
+    body = {"dagtekening": "2026-05-04", "verzenddatum": "2026-05-05", "ingangsdatum": "2026-05-04"}
+    assert (await client.post(f"{API}/{response.json()['id']}/_vaststellen", json=body, headers=auth)).is_success
+
+
+async def _wacht_op_inburgeringstermijn(database: Database, within_s: float = 15) -> None:
+    for _ in range(int(within_s / 0.05)):
+        if any(r["termijnsoort"] == "inburgeringstermijn" for r in await signalen(database)):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"de signaaljob signaleerde niet binnen {within_s} s")

@@ -25,8 +25,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from fastapi import FastAPI
-
 from inburgering_kit.audit import Actie
 from inburgering_kit.context import RequestContext
 from inburgering_kit.db import Database
@@ -242,19 +240,17 @@ async def signaleer(
     return verslag
 
 
-def achtergrondtaak(settings: Settings) -> Any:
-    """A pass at start and then every `signalen_interval_seconden`; a failed pass is logged and retried."""
-
-    async def run(app: FastAPI, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            try:
-                await signaleer(app.state.database, app.state.publisher, settings)
-            except Exception:
-                logger.exception("signalen: pass mislukt; volgende poging na het interval")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=settings.signalen_interval_seconden)
-
-    return run
+async def bewaak(database: Database, publisher: EventPublisher, settings: Settings, stop: asyncio.Event) -> None:
+    """A pass at start and then every `signalen_interval_seconden` until `stop`; a failed pass is logged and
+    retried. Runs as its own process beside the API (`python -m pip_api signalen-job`), like the outbox relay:
+    a pass over every PIP never takes the API's CPU, and any number of replicas may run it at once."""
+    while not stop.is_set():
+        try:
+            await signaleer(database, publisher, settings)
+        except Exception:
+            logger.exception("signalen: pass mislukt; volgende poging na het interval")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=settings.signalen_interval_seconden)
 
 
 class SignaalNietOpen(Conflict):
