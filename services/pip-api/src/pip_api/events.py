@@ -92,3 +92,43 @@ class TermijnVerstreken(EventData):
 
 
 EVENTS.extend([TermijnNadert, TermijnVerstreken])
+
+
+class SignaalAfgehandeld(EventData):
+    """De klantregisseur heeft een termijnsignaal afgehandeld. Wie en waarom staan bij het signaal (`dataref`), niet
+    in het event: de reden is vrije tekst."""
+
+    event_type = f"{_PREFIX}.signaal-afgehandeld"
+    signaal_id: uuid.UUID
+    pip_id: uuid.UUID | None = Field(
+        default=None, description="Leeg bij de termijn voor het vaststellen van het PIP: er is nog geen PIP."
+    )
+    inburgeraar_id: uuid.UUID
+    soort: str = Field(description="`nadert` of `verstreken`.")
+    termijnsoort: str
+    einddatum: date = Field(description="Uiterste datum van de termijn waarover het signaal ging.")
+
+
+class VoortgangsgesprekGepland(EventData):
+    """Een voortgangsgesprek onder het PIP is gepland (of meteen als gehouden vastgelegd: dan `gehoudenDatum`)."""
+
+    event_type = f"{_PREFIX}.voortgangsgesprek-gepland"
+    gesprek_id: uuid.UUID
+    pip_id: uuid.UUID
+    inburgeraar_id: uuid.UUID
+    gepland_datum: date
+    gehouden_datum: date | None = None
+
+
+class VoortgangsgesprekGehouden(EventData):
+    """Een gepland voortgangsgesprek is gehouden; de uitkomst en afspraken staan bij het gesprek (`dataref`)."""
+
+    event_type = f"{_PREFIX}.voortgangsgesprek-gehouden"
+    gesprek_id: uuid.UUID
+    pip_id: uuid.UUID
+    inburgeraar_id: uuid.UUID
+    gepland_datum: date
+    gehouden_datum: date
+
+
+EVENTS.extend([SignaalAfgehandeld, VoortgangsgesprekGepland, VoortgangsgesprekGehouden])

@@ -20,7 +20,7 @@ from sqlalchemy import text
 from inburgering_kit.db import Database
 from inburgering_kit.outbox import EventPublisher
 from inburgering_kit.testing.plugin import TokenFactory
-from pip_api.scopes import ROLLEN
+from pip_api.scopes import PIP_LEZEN, PIP_SCHRIJVEN, ROLLEN, SIGNALEN_LEZEN
 from pip_api.services.signalen import bewaak, signaleer
 from pip_api.settings import Settings
 
@@ -271,6 +271,29 @@ class TestWerklijst:
         assert afgehandeld["afgehandeldDoor"] == "tester"
         assert afgehandeld["afgehandeldDoorClient"]
         assert afgehandeld["afgehandeldOp"] is not None
+        # One signal on its own reads back as resolved, with who and why; not for another gemeente.
+        response = await client.get(f"{WERKLIJST}/{eerste['id']}", headers=auth)
+        assert response.status_code == 200, response.text
+        assert response.json() == afgehandeld
+        assert (await client.get(f"{WERKLIJST}/{eerste['id']}", headers=andere)).status_code == 404
+        assert (await client.get(f"{WERKLIJST}/{uuid.uuid4()}", headers=auth)).status_code == 404
+        # Resolving is an event too (who and why stay at the source: the reason is free text).
+        async with database.engine.connect() as conn:
+            rows = await conn.execute(
+                text("SELECT event FROM outbox WHERE subject = 'nl.inburgering.pip.signaal-afgehandeld'")
+            )
+            events = [row[0] if isinstance(row[0], dict) else json.loads(row[0]) for row in rows]
+        assert len(events) == 1
+        assert (events[0]["subject"], events[0]["dataref"].rsplit("/", 2)[1:]) == (pip_id, ["signalen", eerste["id"]])
+        assert events[0]["data"] == {
+            "signaalId": eerste["id"],
+            "pipId": pip_id,
+            "inburgeraarId": afgehandeld["inburgeraarId"],
+            "soort": "verstreken",
+            "termijnsoort": "voortgangsgesprekken",
+            "einddatum": "2027-03-04",
+        }
+        assert "Gesprekken ingehaald" not in json.dumps(events[0])
         assert await aantal() == PER_PIP - 1
         assert await aantal(status="afgehandeld") == 1
 
@@ -280,10 +303,20 @@ class TestWerklijst:
         await signaleer(database, app.state.publisher, settings, dag=DAG)
         assert await aantal() == PER_PIP - 1
 
-    async def test_specialist_leest_maar_handelt_niet_af(self, client: httpx.AsyncClient, tokens: TokenFactory) -> None:
+    async def test_de_werklijst_heeft_eigen_scopes(self, client: httpx.AsyncClient, tokens: TokenFactory) -> None:
+        # A specialist reads the PIP but not the gemeente-wide worklist; reading it does not allow resolving.
         werk = tokens.headers(*ROLLEN["specialist-werk"])
-        assert (await client.get(WERKLIJST, headers=werk)).status_code == 200
-        response = await client.post(f"{WERKLIJST}/{uuid.uuid4()}/_afhandelen", json={"reden": "x"}, headers=werk)
+        assert (await client.get(WERKLIJST, headers=werk)).status_code == 403
+        assert (await client.get(f"{WERKLIJST}/{uuid.uuid4()}", headers=werk)).status_code == 403
+        lezer = tokens.headers(SIGNALEN_LEZEN)
+        assert (await client.get(WERKLIJST, headers=lezer)).status_code == 200
+        assert (await client.get(f"{WERKLIJST}/{uuid.uuid4()}", headers=lezer)).status_code == 404
+        response = await client.post(f"{WERKLIJST}/{uuid.uuid4()}/_afhandelen", json={"reden": "x"}, headers=lezer)
+        assert response.status_code == 403
+        # Deciding PIPs is another permission than working the list.
+        plan = tokens.headers(PIP_LEZEN, PIP_SCHRIJVEN)
+        assert (await client.get(WERKLIJST, headers=plan)).status_code == 403
+        response = await client.post(f"{WERKLIJST}/{uuid.uuid4()}/_afhandelen", json={"reden": "x"}, headers=plan)
         assert response.status_code == 403
 
 
@@ -344,7 +377,8 @@ class TestSignaaljob:
         # Exactly one signal per deadline: the job and its event together.
         rijen = [r for r in await signalen(database) if r["termijnsoort"] == "inburgeringstermijn"]
         assert len(rijen) == 1
-        assert len([e for e in await termijn_events(database) if e["data"]["termijnsoort"] == "inburgeringstermijn"]) == 1
+        events = [e for e in await termijn_events(database) if e["data"]["termijnsoort"] == "inburgeringstermijn"]
+        assert len(events) == 1
 
 
 async def _vastgesteld_verlopen(client: httpx.AsyncClient, auth: dict[str, str], inburgeraar_id: uuid.UUID) -> None:

@@ -43,7 +43,7 @@ from pip_api.domain.signalen import (
     vaststellingssignaal,
 )
 from pip_api.domain.termijnen import Bronfeiten, bereken_termijnen
-from pip_api.events import TermijnNadert, TermijnVerstreken
+from pip_api.events import SignaalAfgehandeld, TermijnNadert, TermijnVerstreken
 from pip_api.models import Signaal
 from pip_api.repository import (
     ActievePip,
@@ -278,10 +278,31 @@ async def werklijst(ctx: RequestContext, paging: PageParams, filters: Signaalfil
     return rows, total
 
 
-async def handel_af(ctx: RequestContext, signaal_id: uuid.UUID, reden: str) -> Signaal:
-    signaal = await SignaalRepository(ctx.session, ctx.gemeente).get(signaal_id, for_update=True)
+def _object(signaal: Signaal) -> tuple[str, uuid.UUID]:
+    """What a signal is about in the processing log: its PIP, or the inburgeraar while there is no PIP yet."""
+    if signaal.pip_id is None:
+        return "inburgeraar", signaal.inburgeraar_id
+    return "pip", signaal.pip_id
+
+
+async def _signaal(ctx: RequestContext, signaal_id: uuid.UUID, *, for_update: bool = False) -> Signaal:
+    signaal = await SignaalRepository(ctx.session, ctx.gemeente).get(signaal_id, for_update=for_update)
     if signaal is None:
         raise NotFound(f"Signaal {signaal_id} bestaat niet.")
+    return signaal
+
+
+async def raadpleeg(ctx: RequestContext, signaal_id: uuid.UUID) -> Signaal:
+    signaal = await _signaal(ctx, signaal_id)
+    object_type, object_id = _object(signaal)
+    await ctx.verwerk(
+        activiteiten.SIGNALEN_BEWAKEN, Actie.LEZEN, object_type=object_type, object_id=object_id, betrokkene=None
+    )
+    return signaal
+
+
+async def handel_af(ctx: RequestContext, signaal_id: uuid.UUID, reden: str) -> Signaal:
+    signaal = await _signaal(ctx, signaal_id, for_update=True)
     if signaal.status != Signaalstatus.OPEN.value:
         raise SignaalNietOpen(f"Het signaal is {signaal.status}; alleen een open signaal wordt afgehandeld")
     signaal.status = Signaalstatus.AFGEHANDELD.value
@@ -290,10 +311,19 @@ async def handel_af(ctx: RequestContext, signaal_id: uuid.UUID, reden: str) -> S
     signaal.afgehandeld_reden = reden
     signaal.afgehandeld_op = datetime.now(UTC)
     await ctx.session.flush()
-    if signaal.pip_id is None:
-        object_type, object_id = "inburgeraar", signaal.inburgeraar_id
-    else:
-        object_type, object_id = "pip", signaal.pip_id
+    await ctx.emit(
+        SignaalAfgehandeld(
+            signaal_id=signaal.id,
+            pip_id=signaal.pip_id,
+            inburgeraar_id=signaal.inburgeraar_id,
+            soort=signaal.soort,
+            termijnsoort=signaal.termijnsoort,
+            einddatum=signaal.einddatum,
+        ),
+        subject=signaal.pip_id or signaal.inburgeraar_id,
+        resource_path=signaal_pad(signaal.id),
+    )
+    object_type, object_id = _object(signaal)
     await ctx.verwerk(
         activiteiten.SIGNALEN_BEWAKEN, Actie.WIJZIGEN, object_type=object_type, object_id=object_id, betrokkene=None
     )
