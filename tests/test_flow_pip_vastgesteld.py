@@ -233,7 +233,7 @@ class TestRegistratieTotPipVastgesteld:
         event = next(e for e in consumer.events if e.type == "nl.inburgering.pip.pip-vastgesteld")
         assert event.subject == pip_id
         assert event.gemeentecode == GEMEENTE
-        assert event.data["inburgeraarId"] == inburgeraar_id
+        assert (event.data["inburgeraarId"], event.data["routeverplichting"]) == (inburgeraar_id, "verplichting")
         assert event.dataref == f"http://pip-api.test/api/v1/pips/{pip_id}/versies/1"
         document = json.loads(event.model_dump_json(exclude_none=True))
         schema = json.loads((EVENTS_DIR / "nl.inburgering.pip.pip-vastgesteld.json").read_text())

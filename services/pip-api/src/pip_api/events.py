@@ -22,6 +22,9 @@ class PipVastgesteld(EventData):
     versie: int
     leerroute: str
     taalniveau: str
+    routeverplichting: str = Field(
+        description="`aanbod` voor gezins- en overige migranten: de leerroute is een aanbod, geen verplichting."
+    )
     dagtekening: date
     ingangsdatum: date
 
@@ -47,6 +50,9 @@ class LeerrouteGewijzigd(EventData):
     vorige_leerroute: str
     leerroute: str
     taalniveau: str
+    routeverplichting: str = Field(
+        description="`aanbod` voor gezins- en overige migranten: de leerroute is een aanbod, geen verplichting."
+    )
     ingangsdatum: date
 
 

@@ -103,6 +103,7 @@ class TestEventDelivery:
             "versie": 1,
             "leerroute": "b1",
             "taalniveau": "B1",
+            "routeverplichting": "verplichting",
             "dagtekening": "2026-05-04",
             "ingangsdatum": "2026-05-04",
         }

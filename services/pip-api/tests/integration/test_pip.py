@@ -206,6 +206,7 @@ class TestVaststellenEnWijzigen:
             headers=auth,
         )
         assert (response.status_code, response.json()["code"]) == (422, "routewissel-geweigerd")
+        assert [p["name"] for p in response.json()["invalidParams"]] == ["routewisselGrond"]
         response = await client.post(
             f"{API}/{pip['id']}/_wijzigen", json={**basis, "wijzigingen": {"leerroute": "b1"}}, headers=auth
         )
@@ -221,6 +222,7 @@ class TestVaststellenEnWijzigen:
         response = await client.post(f"{API}/{pip['id']}/_wijzigen", json=body, headers=auth)
         assert response.status_code == 422
         assert response.json()["regel"] == "afschalen-minimum-taaluren"
+        assert [p["name"] for p in response.json()["invalidParams"]] == ["afschaling.gerealiseerdeTaaluren"]
         afschaling["gerealiseerdeTaaluren"] = 600
         response = await client.post(f"{API}/{pip['id']}/_wijzigen", json=body, headers=auth)
         assert response.status_code == 200, response.text

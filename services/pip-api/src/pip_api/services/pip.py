@@ -13,7 +13,7 @@ from inburgering_kit.pagination import PageParams
 from inburgering_kit.problems import Conflict, NotFound, Unprocessable, invalid
 from pip_api import activiteiten
 from pip_api.domain.enums import Doelgroep
-from pip_api.domain.leerroutes import controleer_routewissel
+from pip_api.domain.leerroutes import controleer_routewissel, routeverplichting
 from pip_api.domain.pip import (
     Beeindigingsreden,
     GeenWijziging,
@@ -199,6 +199,7 @@ async def stel_vast(
             versie=1,
             leerroute=inhoud.leerroute.value,
             taalniveau=inhoud.taalniveau.value,
+            routeverplichting=routeverplichting(doelgroep).value,
             dagtekening=dagtekening,
             ingangsdatum=ingangsdatum,
         ),
@@ -277,6 +278,7 @@ async def wijzig(
                 vorige_leerroute=oud.leerroute.value,
                 leerroute=nieuw.leerroute.value,
                 taalniveau=nieuw.taalniveau.value,
+                routeverplichting=routeverplichting(doelgroep).value,
                 ingangsdatum=ingangsdatum,
             ),
             subject=pip.id,
