@@ -11,7 +11,7 @@ import subprocess
 import sys
 import uuid
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import httpx
 from fastapi import FastAPI
@@ -339,7 +339,7 @@ class TestSignaaljob:
         stop.set()
         await asyncio.wait_for(taak, timeout=5)
 
-    async def test_draait_als_eigen_proces_naast_de_api_en_stopt_op_sigterm(
+    async def test_twee_eigen_processen_naast_de_api_eenmaal_per_termijn_ook_na_herstart(
         self,
         client: httpx.AsyncClient,
         auth: dict[str, str],
@@ -347,10 +347,12 @@ class TestSignaaljob:
         settings: Settings,
         database: Database,
     ) -> None:
-        # The deployment shape (deploy/services.toml `processes`): `python -m pip_api signalen-job`, with the
-        # service's own environment variables, beside an API that runs no signal job itself.
-        inburgeraar_id = await inburgeraar_api.registreer(doelgroep="gezinsmigrant", brp=date(2022, 1, 3))
-        await _vastgesteld_verlopen(client, auth, inburgeraar_id)
+        # The deployment shape (deploy/services.toml `processes`): `python -m pip_api signalen-job` with the
+        # service's environment variables, beside an API that runs no signal job itself; two replicas at once,
+        # batches of one PIP so that their passes interleave, then a restart.
+        for _ in range(4):
+            inburgeraar_id = await inburgeraar_api.registreer(doelgroep="gezinsmigrant", brp=date(2022, 1, 3))
+            await _vastgesteld_verlopen(client, auth, inburgeraar_id)
         env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_API_")}
         env |= {
             "PIP_API_ENVIRONMENT": "test",
@@ -360,25 +362,52 @@ class TestSignaaljob:
             "PIP_API_AUTH__AUDIENCE": settings.auth.audience,
             "PIP_API_AUTH__PUBLIC_KEY_FILE": str(settings.auth.public_key_file),
             "PIP_API_STREAM_NAME": settings.stream_name,
+            "PIP_API_SIGNALEN_BATCH": "1",
         }
-        job = subprocess.Popen(  # noqa: ASYNC220 - a child process for the whole test, not a blocking call
-            [sys.executable, "-m", "pip_api", "signalen-job"],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            await _wacht_op_inburgeringstermijn(database, within_s=30)
-        finally:
-            job.send_signal(signal.SIGTERM)
-            output, _ = await asyncio.to_thread(job.communicate, timeout=15)
-        assert job.returncode == 0, output.decode(errors="replace")
-        assert b"signalen: " in output
-        # Exactly one signal per deadline: the job and its event together.
-        rijen = [r for r in await signalen(database) if r["termijnsoort"] == "inburgeringstermijn"]
-        assert len(rijen) == 1
-        events = [e for e in await termijn_events(database) if e["data"]["termijnsoort"] == "inburgeringstermijn"]
-        assert len(events) == 1
+
+        async def run_jobs(aantal: int) -> None:
+            jobs = [
+                subprocess.Popen(  # noqa: ASYNC220 - child processes for the whole pass, not a blocking call
+                    [sys.executable, "-m", "pip_api", "signalen-job"],
+                    env=env,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                )
+                for _ in range(aantal)
+            ]
+            try:
+                for job in jobs:
+                    # Each logs its finished pass; then it waits for the next interval until told to stop.
+                    assert job.stdout is not None
+                    await asyncio.wait_for(
+                        asyncio.to_thread(_lees_tot, job.stdout, b"inburgeraars zonder PIP"), timeout=30
+                    )
+            finally:
+                for job in jobs:
+                    job.send_signal(signal.SIGTERM)
+                for job in jobs:
+                    output, _ = await asyncio.to_thread(job.communicate, timeout=15)
+                    assert job.returncode == 0, output.decode(errors="replace")
+
+        await run_jobs(2)
+        rijen = await signalen(database)
+        events = await termijn_events(database)
+        assert [r["termijnsoort"] for r in rijen].count("inburgeringstermijn") == 4
+        # Exactly once per deadline: one row per natural key, and one event per row.
+        sleutels = {(r["pip_id"], r["soort"], r["termijnsoort"], r["einddatum"]) for r in rijen}
+        assert len(sleutels) == len(rijen) == len(events)
+        assert len({e["data"]["signaalId"] for e in events}) == len(events)
+
+        await run_jobs(1)
+        assert await signalen(database) == rijen
+        assert len(await termijn_events(database)) == len(events)
+
+
+def _lees_tot(stream: IO[bytes], merk: bytes) -> None:
+    for regel in iter(stream.readline, b""):
+        if merk in regel:
+            return
+    raise AssertionError(f"{merk!r} niet in de uitvoer van de signaaljob")
 
 
 async def _vastgesteld_verlopen(client: httpx.AsyncClient, auth: dict[str, str], inburgeraar_id: uuid.UUID) -> None:
