@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -303,3 +304,41 @@ class TestAutorisatieEnTenant:
             ("raadplegen PIP", "lezen"),
         }
         assert all("Wi art. 15" in r.grondslag or "Wi art. 16" in r.grondslag for r in rows)
+
+
+class TestGelijktijdig:
+    async def test_twee_vaststellingen_tegelijk_een_beschikking(
+        self, client: httpx.AsyncClient, auth: dict[str, str], inburgeraar_api: InburgeraarApi, database: Database
+    ) -> None:
+        pip = await maak(client, auth, concept(await inburgeraar_api.registreer()))
+        antwoorden = await asyncio.gather(
+            *(client.post(f"{API}/{pip['id']}/_vaststellen", json=VASTSTELLEN, headers=auth) for _ in range(4))
+        )
+        assert sorted(r.status_code for r in antwoorden) == [200, 409, 409, 409]
+        async with database.engine.connect() as conn:
+            versies = (await conn.execute(text("SELECT versie FROM pip_versie"))).scalars().all()
+            events = (await conn.execute(text("SELECT count(*) FROM outbox"))).scalar_one()
+        assert (list(versies), events) == ([1], 1)
+
+    async def test_gelijktijdige_wijzigingen_worden_opeenvolgende_versies(
+        self, client: httpx.AsyncClient, auth: dict[str, str], inburgeraar_api: InburgeraarApi
+    ) -> None:
+        # The row lock serialises them: each change reads the version before it, none overwrites another.
+        pip = await vastgesteld(client, auth, await inburgeraar_api.registreer())
+        niveaus = ["A1", "A2", "B2"]
+        antwoorden = await asyncio.gather(
+            *(
+                client.post(
+                    f"{API}/{pip['id']}/_wijzigen",
+                    json={**VASTSTELLEN, "reden": f"niveau {n}", "wijzigingen": {"taalniveau": n}},
+                    headers=auth,
+                )
+                for n in niveaus
+            )
+        )
+        assert [r.status_code for r in antwoorden] == [200, 200, 200], [r.text for r in antwoorden]
+        versies = (await client.get(f"{API}/{pip['id']}/versies", headers=auth)).json()
+        assert [v["versie"] for v in versies] == [1, 2, 3, 4]
+        assert sorted(v["taalniveau"] for v in versies[1:]) == sorted(niveaus)
+        huidig = (await client.get(f"{API}/{pip['id']}", headers=auth)).json()
+        assert (huidig["versie"], huidig["taalniveau"]) == (4, versies[-1]["taalniveau"])
