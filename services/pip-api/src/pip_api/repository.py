@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam, select, text
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inburgering_kit.pagination import PageParams, paginate
@@ -34,6 +33,14 @@ _PIP_MET_FEIT = (
     .where(_PIP.c.id == bindparam("pip_id"), _PIP.c.gemeente_code == bindparam("gemeente"))
 )
 _PIP_MET_FEIT_VOOR_WIJZIGING = _PIP_MET_FEIT.with_for_update(of=_PIP)
+
+# A new concept; the partial unique index decides whether the inburgeraar already has a living PIP, also under a race,
+# and ON CONFLICT DO NOTHING keeps the transaction usable without a savepoint.
+_NIEUWE_PIP = text(
+    f"INSERT INTO pip ({', '.join(_PIP_KOLOMMEN)}) VALUES ("  # noqa: S608 - our own column names
+    + ", ".join("CAST(:inhoud AS jsonb)" if c == "inhoud" else f":{c}" for c in _PIP_KOLOMMEN)
+    + ") ON CONFLICT (inburgeraar_id) WHERE status <> 'beeindigd' DO NOTHING RETURNING id"
+)
 
 # A new vastgesteld version and the PIP's new current state in one statement: the version is a frozen copy of the
 # inhoud the PIP holds after the update (RETURNING), so the two can never differ.
@@ -145,14 +152,12 @@ class PipRepository:
         ).scalar_one_or_none()
 
     async def add_pip(self, pip: Pip) -> bool:
-        """False when the inburgeraar already has a living PIP (the partial unique index decides under races)."""
-        try:
-            async with self.session.begin_nested():
-                self.session.add(pip)
-                await self.session.flush()
-        except IntegrityError:
-            return False
-        return True
+        """False when the inburgeraar already has a living PIP (the partial unique index decides under races).
+        Not added to the session (no ORM flush): the object is the caller's record of what was inserted."""
+        pip.created_at = pip.updated_at = datetime.now(UTC)
+        params = {c: getattr(pip, c) for c in _PIP_KOLOMMEN}
+        params["inhoud"] = json.dumps(pip.inhoud)
+        return (await self.session.execute(_NIEUWE_PIP, params)).first() is not None
 
 
 class ProjectieRepository:

@@ -307,6 +307,17 @@ class TestAutorisatieEnTenant:
 
 
 class TestGelijktijdig:
+    async def test_vier_concepten_tegelijk_een_pip(
+        self, client: httpx.AsyncClient, auth: dict[str, str], inburgeraar_api: InburgeraarApi
+    ) -> None:
+        body = concept(await inburgeraar_api.registreer())
+        antwoorden = await asyncio.gather(*(client.post(API, json=body, headers=auth) for _ in range(4)))
+        assert sorted(r.status_code for r in antwoorden) == [201, 409, 409, 409]
+        nieuw = next(r for r in antwoorden if r.status_code == 201).json()
+        for r in antwoorden:
+            if r.status_code == 409:
+                assert r.json()["bestaandeResource"] == f"{API}/{nieuw['id']}"
+
     async def test_twee_vaststellingen_tegelijk_een_beschikking(
         self, client: httpx.AsyncClient, auth: dict[str, str], inburgeraar_api: InburgeraarApi, database: Database
     ) -> None:

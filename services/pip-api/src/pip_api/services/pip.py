@@ -123,9 +123,8 @@ async def stel_op(ctx: RequestContext, inburgeraar_id: uuid.UUID, inhoud: PipInh
         versie=0,
         inhoud=inhoud.model_dump(mode="json"),
     )
-    bestaand = await repo.actieve_pip(inburgeraar_id)
-    if bestaand is not None or not await repo.add_pip(pip):
-        bestaand = bestaand or await repo.actieve_pip(inburgeraar_id)
+    if not await repo.add_pip(pip):
+        bestaand = await repo.actieve_pip(inburgeraar_id)
         raise ErIsAlEenPip(
             "Een inburgeraar heeft één PIP; wijzig het bestaande (een nieuwe versie) of beëindig het eerst",
             extra={"bestaandeResource": f"{ctx.api_prefix}{pad(bestaand.id)}"} if bestaand else None,
