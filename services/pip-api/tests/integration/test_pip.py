@@ -7,7 +7,9 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 import httpx
+import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from inburgering_kit.db import Database
 from inburgering_kit.testing.plugin import TokenFactory
@@ -304,6 +306,20 @@ class TestAutorisatieEnTenant:
             ("raadplegen PIP", "lezen"),
         }
         assert all("Wi art. 15" in r.grondslag or "Wi art. 16" in r.grondslag for r in rows)
+
+
+class TestVersieOnveranderlijk:
+    async def test_de_database_weigert_een_vastgestelde_versie_te_wijzigen(
+        self, client: httpx.AsyncClient, auth: dict[str, str], inburgeraar_api: InburgeraarApi, database: Database
+    ) -> None:
+        pip = await vastgesteld(client, auth, await inburgeraar_api.registreer())
+        with pytest.raises(DBAPIError, match="nooit gewijzigd"):
+            async with database.engine.begin() as conn:
+                await conn.execute(
+                    text("UPDATE pip_versie SET reden = 'achteraf' WHERE pip_id = :p"), {"p": uuid.UUID(pip["id"])}
+                )
+        versie = (await client.get(f"{API}/{pip['id']}/versies/1", headers=auth)).json()
+        assert versie["reden"] is None
 
 
 class TestGelijktijdig:
