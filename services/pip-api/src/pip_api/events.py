@@ -100,11 +100,9 @@ class TermijnVerstreken(EventData):
 EVENTS.extend([TermijnNadert, TermijnVerstreken])
 
 
-class SignaalAfgehandeld(EventData):
-    """De klantregisseur heeft een termijnsignaal afgehandeld. Wie en waarom staan bij het signaal (`dataref`), niet
-    in het event: de reden is vrije tekst."""
+class SignaalGesloten(EventData):
+    """What every event about a closed termijn signal carries: which signal, about what deadline."""
 
-    event_type = f"{_PREFIX}.signaal-afgehandeld"
     signaal_id: uuid.UUID
     pip_id: uuid.UUID | None = Field(
         default=None, description="Leeg bij de termijn voor het vaststellen van het PIP: er is nog geen PIP."
@@ -113,6 +111,39 @@ class SignaalAfgehandeld(EventData):
     soort: str = Field(description="`nadert` of `verstreken`.")
     termijnsoort: str
     einddatum: date = Field(description="Uiterste datum van de termijn waarover het signaal ging.")
+
+
+class SignaalAfgehandeld(SignaalGesloten):
+    """De klantregisseur heeft een termijnsignaal afgehandeld. Wie en waarom staan bij het signaal (`dataref`), niet
+    in het event: de reden is vrije tekst."""
+
+    event_type = f"{_PREFIX}.signaal-afgehandeld"
+
+
+class SignaalVervallen(SignaalGesloten):
+    """Een open termijnsignaal is vervallen zonder afhandeling: de termijn is verschoven (bijvoorbeeld door een
+    verlenging van DUO), de norm is gehaald, het PIP is vastgesteld of beëindigd. Eenmaal per signaal."""
+
+    event_type = f"{_PREFIX}.signaal-vervallen"
+
+
+class PipOpgesteld(EventData):
+    """Een PIP is als concept opgesteld: het besluit is in voorbereiding, er geldt nog niets (geen beschikking)."""
+
+    event_type = f"{_PREFIX}.pip-opgesteld"
+    pip_id: uuid.UUID
+    inburgeraar_id: uuid.UUID
+    leerroute: str
+    taalniveau: str
+
+
+class PipConceptGewijzigd(EventData):
+    """Het concept van een PIP is bewerkt; `gewijzigdeVelden` noemt wat (niet de waarden)."""
+
+    event_type = f"{_PREFIX}.pip-concept-gewijzigd"
+    pip_id: uuid.UUID
+    inburgeraar_id: uuid.UUID
+    gewijzigde_velden: list[str]
 
 
 class VoortgangsgesprekGepland(EventData):
@@ -137,4 +168,13 @@ class VoortgangsgesprekGehouden(EventData):
     gehouden_datum: date
 
 
-EVENTS.extend([SignaalAfgehandeld, VoortgangsgesprekGepland, VoortgangsgesprekGehouden])
+EVENTS.extend(
+    [
+        SignaalAfgehandeld,
+        SignaalVervallen,
+        PipOpgesteld,
+        PipConceptGewijzigd,
+        VoortgangsgesprekGepland,
+        VoortgangsgesprekGehouden,
+    ]
+)

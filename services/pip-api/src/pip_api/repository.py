@@ -227,6 +227,7 @@ _VERVALLEN = text(
         WHERE s.status = 'open'
         ORDER BY s.id
         FOR UPDATE OF s SKIP LOCKED)
+    RETURNING id, gemeente_code, pip_id, inburgeraar_id, soort, termijnsoort, einddatum, regel
     """
 )
 
@@ -238,6 +239,7 @@ _VERVALLEN_BIJ_EINDE = text(
         WHERE s.status = 'open' AND p.status = 'beeindigd'
         ORDER BY s.id
         FOR UPDATE OF s SKIP LOCKED)
+    RETURNING id, gemeente_code, pip_id, inburgeraar_id, soort, termijnsoort, einddatum, regel
     """
 )
 
@@ -297,6 +299,7 @@ _VERVALLEN_BIJ_VASTSTELLING = text(
               SELECT 1 FROM pip p WHERE p.inburgeraar_id = s.inburgeraar_id AND p.vastgesteld_datum IS NOT NULL)
         ORDER BY s.id
         FOR UPDATE OF s SKIP LOCKED)
+    RETURNING id, gemeente_code, pip_id, inburgeraar_id, soort, termijnsoort, einddatum, regel
     """
 )
 
@@ -332,7 +335,9 @@ class InburgeraarZonderPip:
 
 
 @dataclass(frozen=True, slots=True)
-class NieuwSignaal:
+class SignaalRij:
+    """A signal as the job inserted or closed it: what its event is built from."""
+
     id: uuid.UUID
     gemeente_code: str
     pip_id: uuid.UUID | None
@@ -357,7 +362,7 @@ class SignaalJobRepository:
         """The voortgangsgesprekken of a whole batch of PIPs in one query."""
         return [(row[0], row[1], row[2]) for row in await self.session.execute(_GESPREKKEN, {"pips": list(pips)})]
 
-    async def voeg_toe(self, rijen: Sequence[dict[str, Any]]) -> list[NieuwSignaal]:
+    async def voeg_toe(self, rijen: Sequence[dict[str, Any]]) -> list[SignaalRij]:
         if not rijen:
             return []
         kolommen = {
@@ -372,28 +377,29 @@ class SignaalJobRepository:
             "regels": "regel",
         }
         params = {param: [rij[kolom] for rij in rijen] for param, kolom in kolommen.items()}
-        return [NieuwSignaal(*row) for row in await self.session.execute(_NIEUWE_SIGNALEN, params)]
+        return [SignaalRij(*row) for row in await self.session.execute(_NIEUWE_SIGNALEN, params)]
 
-    async def laat_vervallen(self, pips: Sequence[uuid.UUID], actueel: set[tuple[uuid.UUID, str, date]]) -> int:
-        """Close the open signals of these PIPs whose (termijnsoort, einddatum) is no longer a current deadline."""
+    async def laat_vervallen(
+        self, pips: Sequence[uuid.UUID], actueel: set[tuple[uuid.UUID, str, date]]
+    ) -> list[SignaalRij]:
+        """Close the open signals of these PIPs whose (termijnsoort, einddatum) is no longer a current deadline;
+        the ones this transaction closed (RETURNING), so only their events are written."""
         if not pips:
-            return 0
+            return []
         open_ = await self.session.execute(_OPEN_SIGNALEN, {"pips": list(pips)})
         vervallen = [row.id for row in open_ if (row.pip_id, row.termijnsoort, row.einddatum) not in actueel]
         if not vervallen:
-            return 0
-        result = await self.session.execute(_VERVALLEN, {"ids": vervallen})
-        return int(result.rowcount)  # type: ignore[attr-defined]
+            return []
+        return [SignaalRij(*row) for row in await self.session.execute(_VERVALLEN, {"ids": vervallen})]
 
-    async def laat_vervallen_bij_einde(self) -> int:
-        result = await self.session.execute(_VERVALLEN_BIJ_EINDE)
-        return int(result.rowcount)  # type: ignore[attr-defined]
+    async def laat_vervallen_bij_einde(self) -> list[SignaalRij]:
+        return [SignaalRij(*row) for row in await self.session.execute(_VERVALLEN_BIJ_EINDE)]
 
     async def zonder_pip(self, na: uuid.UUID, aantal: int) -> list[InburgeraarZonderPip]:
         rows = await self.session.execute(_ZONDER_PIP, {"na": na, "aantal": aantal})
         return [InburgeraarZonderPip(*row) for row in rows]
 
-    async def voeg_toe_zonder_pip(self, rijen: Sequence[dict[str, Any]]) -> list[NieuwSignaal]:
+    async def voeg_toe_zonder_pip(self, rijen: Sequence[dict[str, Any]]) -> list[SignaalRij]:
         if not rijen:
             return []
         kolommen = {
@@ -406,24 +412,22 @@ class SignaalJobRepository:
             "regels": "regel",
         }
         params = {param: [rij[kolom] for rij in rijen] for param, kolom in kolommen.items()}
-        return [NieuwSignaal(*row) for row in await self.session.execute(_NIEUWE_SIGNALEN_ZONDER_PIP, params)]
+        return [SignaalRij(*row) for row in await self.session.execute(_NIEUWE_SIGNALEN_ZONDER_PIP, params)]
 
     async def laat_vervallen_zonder_pip(
         self, inburgeraars: Sequence[uuid.UUID], actueel: set[tuple[uuid.UUID, str, date]]
-    ) -> int:
+    ) -> list[SignaalRij]:
         """Close the open PIP-less signals of these inburgeraars whose deadline is no longer current."""
         if not inburgeraars:
-            return 0
+            return []
         open_ = await self.session.execute(_OPEN_SIGNALEN_ZONDER_PIP, {"inburgeraars": list(inburgeraars)})
         vervallen = [row.id for row in open_ if (row.inburgeraar_id, row.termijnsoort, row.einddatum) not in actueel]
         if not vervallen:
-            return 0
-        result = await self.session.execute(_VERVALLEN, {"ids": vervallen})
-        return int(result.rowcount)  # type: ignore[attr-defined]
+            return []
+        return [SignaalRij(*row) for row in await self.session.execute(_VERVALLEN, {"ids": vervallen})]
 
-    async def laat_vervallen_bij_vaststelling(self) -> int:
-        result = await self.session.execute(_VERVALLEN_BIJ_VASTSTELLING)
-        return int(result.rowcount)  # type: ignore[attr-defined]
+    async def laat_vervallen_bij_vaststelling(self) -> list[SignaalRij]:
+        return [SignaalRij(*row) for row in await self.session.execute(_VERVALLEN_BIJ_VASTSTELLING)]
 
     async def schrijf_events(self, rijen: Sequence[dict[str, str]]) -> None:
         if rijen:

@@ -54,6 +54,7 @@ class TestEventSchemas:
         await inburgeraar_api.registreer(brp=date(2026, 1, 5))
         body = {"inburgeraarId": str(inburgeraar_id), "leerroute": "b1", "taalniveau": "B1", "klantregisseur": "k"}
         pip_id = (await ok(await client.post(API, json=body, headers=auth)))["id"]
+        await ok(await client.patch(f"{API}/{pip_id}", json={"taalniveau": "B2"}, headers=auth))
         await ok(await client.post(f"{API}/{pip_id}/_vaststellen", json=DATUMS, headers=auth))
         wijziging = {**DATUMS, "reden": "niveau", "wijzigingen": {"taalniveau": "A2"}}
         await ok(await client.post(f"{API}/{pip_id}/_wijzigen", json=wijziging, headers=auth))
@@ -67,6 +68,8 @@ class TestEventSchemas:
         await ok(await client.post(f"/api/v1/signalen/{signaal['id']}/_afhandelen", json={"reden": "x"}, headers=auth))
         beeindigen = {"datum": "2029-06-01", "reden": "plicht-voldaan"}
         await ok(await client.post(f"{API}/{pip_id}/_beeindigen", json=beeindigen, headers=auth))
+        # The beëindigd PIP's open signals lapse in the next pass.
+        await signaleer(database, app.state.publisher, settings, dag=date(2029, 6, 2))
 
         events = await outbox(database)
         assert {e["type"] for e in events} == {model.full_type() for model in EVENTS}

@@ -72,6 +72,14 @@ async def termijn_events(database: Database) -> list[dict[str, Any]]:
         return [row[0] if isinstance(row[0], dict) else json.loads(row[0]) for row in rows]
 
 
+async def vervallen_events(database: Database) -> list[dict[str, Any]]:
+    async with database.engine.connect() as conn:
+        rows = await conn.execute(
+            text("SELECT event FROM outbox WHERE subject = 'nl.inburgering.pip.signaal-vervallen'")
+        )
+        return [row[0] if isinstance(row[0], dict) else json.loads(row[0]) for row in rows]
+
+
 def replica_settings(settings: Settings, **extra: Any) -> Settings:
     # Small batches, so concurrent passes interleave over several transactions.
     return settings.model_copy(update={"signalen_batch": 2, **extra})
@@ -161,7 +169,7 @@ class TestVerschovenTermijn:
         database: Database,
     ) -> None:
         inburgeraar_id = await inburgeraar_api.registreer()
-        await vastgesteld_pip(client, auth, inburgeraar_id)
+        pip_id = await vastgesteld_pip(client, auth, inburgeraar_id)
         await signaleer(database, app.state.publisher, settings, dag=DAG)
 
         # DUO extends the inburgeringstermijn by a year (Besluit inburgering 2021 art. 2.6); without a MAP date
@@ -178,8 +186,19 @@ class TestVerschovenTermijn:
             },
         )
         await inburgeraar_api.wacht_op(inburgeraar_id, lambda f: f["duo_termijn_eind_datum"] == date(2030, 5, 4))
+        # Two replicas at once: each lapsed signal is closed, and announced, exactly once.
+        instellingen = replica_settings(settings)
+        await asyncio.gather(*(pass_in_replica(instellingen, app.state.publisher) for _ in range(2)))
         verslag = await signaleer(database, app.state.publisher, settings, dag=DAG)
-        assert (verslag.vervallen, sum(verslag.nieuw.values())) == (2, 0)
+        assert (verslag.vervallen, sum(verslag.nieuw.values())) == (0, 0)
+        vervallen = await vervallen_events(database)
+        assert sorted((e["data"]["termijnsoort"], e["data"]["einddatum"]) for e in vervallen) == [
+            ("inburgeringstermijn", "2029-05-04"),
+            ("map", "2029-05-04"),
+        ]
+        assert {(e["subject"], e["data"]["pipId"], e["data"]["soort"]) for e in vervallen} == {
+            (pip_id, pip_id, "nadert")
+        }
         status = {(r["termijnsoort"], r["einddatum"]): r["status"] for r in await signalen(database)}
         assert status[("inburgeringstermijn", date(2029, 5, 4))] == "vervallen"
         assert status[("map", date(2029, 5, 4))] == "vervallen"
@@ -209,6 +228,7 @@ class TestVerschovenTermijn:
         verslag = await signaleer(database, app.state.publisher, settings, dag=DAG)
         assert (verslag.pips, verslag.vervallen) == (0, PER_PIP)
         assert {r["status"] for r in await signalen(database)} == {"vervallen"}
+        assert len(await vervallen_events(database)) == PER_PIP
 
 
 class TestWerklijst:

@@ -25,7 +25,14 @@ from pip_api.domain.pip import (
     vereis_status,
 )
 from pip_api.domain.termijnen import Bronfeiten, Termijn, bereken_termijnen, termijnstart
-from pip_api.events import LeerrouteGewijzigd, PipBeeindigd, PipGewijzigd, PipVastgesteld
+from pip_api.events import (
+    LeerrouteGewijzigd,
+    PipBeeindigd,
+    PipConceptGewijzigd,
+    PipGewijzigd,
+    PipOpgesteld,
+    PipVastgesteld,
+)
 from pip_api.models import InburgeraarFeit, Pip, PipVersie
 from pip_api.repository import PipRepository
 
@@ -129,8 +136,18 @@ async def stel_op(ctx: RequestContext, inburgeraar_id: uuid.UUID, inhoud: PipInh
             "Een inburgeraar heeft één PIP; wijzig het bestaande (een nieuwe versie) of beëindig het eerst",
             extra={"bestaandeResource": f"{ctx.api_prefix}{pad(bestaand.id)}"} if bestaand else None,
         )
+    await ctx.emit(
+        PipOpgesteld(
+            pip_id=pip.id,
+            inburgeraar_id=inburgeraar_id,
+            leerroute=inhoud.leerroute.value,
+            taalniveau=inhoud.taalniveau.value,
+        ),
+        subject=pip.id,
+        resource_path=pad(pip.id),
+    )
     await _verwerk(ctx, pip, activiteiten.PIP_OPSTELLEN, Actie.AANMAKEN)
-    return PipMetTermijnen(pip, Doelgroep(feit.doelgroep), bereken_termijnen(bronfeiten(feit, pip)))
+    return PipMetTermijnen(pip, Doelgroep(feit.doelgroep), bereken_termijnen(bronfeiten(feit, pip, inhoud)))
 
 
 async def raadpleeg(ctx: RequestContext, pip_id: uuid.UUID) -> PipMetTermijnen:
@@ -157,10 +174,17 @@ async def wijzig_concept(ctx: RequestContext, pip_id: uuid.UUID, wijzigingen: di
     # A vastgesteld version is a beschikking: it changes only through `_wijzigen`, as a new version.
     vereis_status(PipStatus(pip.status), PipStatus.CONCEPT, handeling="Het concept bewerken")
     feit = await _feit(repo, pip.inburgeraar_id)
-    inhoud = PipInhoud.model_validate(pip.inhoud).wijzig(wijzigingen)
+    oud = PipInhoud.model_validate(pip.inhoud)
+    inhoud = oud.wijzig(wijzigingen)
     controleer_inhoud(Doelgroep(feit.doelgroep), inhoud)
     pip.inhoud = inhoud.model_dump(mode="json")
     await ctx.session.flush()
+    if velden := gewijzigde_velden(oud, inhoud):
+        await ctx.emit(
+            PipConceptGewijzigd(pip_id=pip.id, inburgeraar_id=pip.inburgeraar_id, gewijzigde_velden=velden),
+            subject=pip.id,
+            resource_path=pad(pip.id),
+        )
     await _verwerk(ctx, pip, activiteiten.PIP_OPSTELLEN, Actie.WIJZIGEN)
     return PipMetTermijnen(pip, Doelgroep(feit.doelgroep), bereken_termijnen(bronfeiten(feit, pip)))
 

@@ -43,15 +43,15 @@ from pip_api.domain.signalen import (
     vaststellingssignaal,
 )
 from pip_api.domain.termijnen import Bronfeiten, bereken_termijnen
-from pip_api.events import SignaalAfgehandeld, TermijnNadert, TermijnVerstreken
+from pip_api.events import SignaalAfgehandeld, SignaalGesloten, SignaalVervallen, TermijnNadert, TermijnVerstreken
 from pip_api.models import Signaal
 from pip_api.repository import (
     ActievePip,
     InburgeraarZonderPip,
-    NieuwSignaal,
     Signaalfilter,
     SignaalJobRepository,
     SignaalRepository,
+    SignaalRij,
 )
 from pip_api.services.pip import pad
 from pip_api.settings import Settings
@@ -93,7 +93,19 @@ def _bronfeiten(pip: ActievePip) -> Bronfeiten:
     )
 
 
-def _event(signaal: NieuwSignaal) -> EventData:
+def gesloten(event: type[SignaalGesloten], signaal: Signaal | SignaalRij) -> SignaalGesloten:
+    """The event about a signal that was resolved or lapsed."""
+    return event(
+        signaal_id=signaal.id,
+        pip_id=signaal.pip_id,
+        inburgeraar_id=signaal.inburgeraar_id,
+        soort=signaal.soort,
+        termijnsoort=signaal.termijnsoort,
+        einddatum=signaal.einddatum,
+    )
+
+
+def _event(signaal: SignaalRij) -> EventData:
     soort = TermijnNadert if signaal.soort == Signaalsoort.NADERT.value else TermijnVerstreken
     return soort(
         signaal_id=signaal.id,
@@ -140,20 +152,29 @@ async def _batch(
         repo = SignaalJobRepository(uow.session)
         nieuw = await repo.voeg_toe(rijen)
         await repo.schrijf_events([_outbox(publisher, s) for s in nieuw])
-        verslag.vervallen += await repo.laat_vervallen([p.id for p in pips], actueel)
+        await _laat_vervallen(repo, publisher, await repo.laat_vervallen([p.id for p in pips], actueel), verslag)
         await uow.commit()
     verslag.nieuw.update(s.soort for s in nieuw)
 
 
-def _outbox(publisher: EventPublisher, s: NieuwSignaal) -> dict[str, str]:
+def _outbox(publisher: EventPublisher, s: SignaalRij, *, vervallen: bool = False) -> dict[str, str]:
+    data = gesloten(SignaalVervallen, s) if vervallen else _event(s)
     if s.pip_id is None:
         # No PIP yet: the event is about the inburgeraar.
         return outbox_row(
-            publisher.build(_event(s), subject=s.inburgeraar_id, resource_path=None, gemeentecode=s.gemeente_code)
+            publisher.build(data, subject=s.inburgeraar_id, resource_path=None, gemeentecode=s.gemeente_code)
         )
     return outbox_row(
-        publisher.build(_event(s), subject=s.pip_id, resource_path=pad(s.pip_id), gemeentecode=s.gemeente_code)
+        publisher.build(data, subject=s.pip_id, resource_path=pad(s.pip_id), gemeentecode=s.gemeente_code)
     )
+
+
+async def _laat_vervallen(
+    repo: SignaalJobRepository, publisher: EventPublisher, vervallen: list[SignaalRij], verslag: Verslag
+) -> None:
+    """The events of the signals this transaction closed: exactly once, like the signals themselves."""
+    await repo.schrijf_events([_outbox(publisher, s, vervallen=True) for s in vervallen])
+    verslag.vervallen += len(vervallen)
 
 
 async def _batch_zonder_pip(
@@ -192,7 +213,8 @@ async def _batch_zonder_pip(
         repo = SignaalJobRepository(uow.session)
         nieuw = await repo.voeg_toe_zonder_pip(rijen)
         await repo.schrijf_events([_outbox(publisher, s) for s in nieuw])
-        verslag.vervallen += await repo.laat_vervallen_zonder_pip([f.inburgeraar_id for f in feiten], actueel)
+        vervallen = await repo.laat_vervallen_zonder_pip([f.inburgeraar_id for f in feiten], actueel)
+        await _laat_vervallen(repo, publisher, vervallen, verslag)
         await uow.commit()
     verslag.nieuw.update(s.soort for s in nieuw)
 
@@ -226,9 +248,9 @@ async def signaleer(
     async with database.unit_of_work() as uow:
         repo = SignaalJobRepository(uow.session)
         # A beëindigd PIP asks for nothing any more (Wet inburgering 2021 art. 17): its open signals lapse.
-        verslag.vervallen += await repo.laat_vervallen_bij_einde()
+        await _laat_vervallen(repo, publisher, await repo.laat_vervallen_bij_einde(), verslag)
         # A vastgesteld PIP meets the PIP-vaststelling termijn: the open signals about it lapse.
-        verslag.vervallen += await repo.laat_vervallen_bij_vaststelling()
+        await _laat_vervallen(repo, publisher, await repo.laat_vervallen_bij_vaststelling(), verslag)
         await uow.commit()
     logger.info(
         "signalen: %d PIPs, %d inburgeraars zonder PIP, nieuw %s, vervallen %d",
@@ -312,14 +334,7 @@ async def handel_af(ctx: RequestContext, signaal_id: uuid.UUID, reden: str) -> S
     signaal.afgehandeld_op = datetime.now(UTC)
     await ctx.session.flush()
     await ctx.emit(
-        SignaalAfgehandeld(
-            signaal_id=signaal.id,
-            pip_id=signaal.pip_id,
-            inburgeraar_id=signaal.inburgeraar_id,
-            soort=signaal.soort,
-            termijnsoort=signaal.termijnsoort,
-            einddatum=signaal.einddatum,
-        ),
+        gesloten(SignaalAfgehandeld, signaal),
         subject=signaal.pip_id or signaal.inburgeraar_id,
         resource_path=signaal_pad(signaal.id),
     )
