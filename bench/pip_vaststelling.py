@@ -1,10 +1,15 @@
 """Bench of PIP vaststelling in pip-api: throughput and latency of `POST /api/v1/pips/{id}/_vaststellen`.
 
-Issue 3 target on this 2-core machine: >= 500 vaststellingen/s (closed loop, 32 connections) with p99 < 100 ms,
-and p99 < 100 ms at a fixed 200/s (timed from the scheduled send, no coordinated omission). Zero errors.
+Issue 3 target on this 2-core machine: >= 500 vaststellingen/s with p99 < 100 ms. Throughput is measured closed
+loop (32 connections, as fast as the service answers); latency at fixed rates of 200/s and the target 500/s, open
+loop and timed from the scheduled send (no coordinated omission). A closed loop's latency is mostly its own
+queue (32 in flight / throughput by Little's law), so its p99 is reported but is not the latency at 500/s.
+CPU time per vaststelling (server, PostgreSQL, relay) is reported per phase: on a shared machine it varies less
+than wall-clock figures. Zero errors.
 
 Starts its own PostgreSQL (durable: every commit is a real fsync) and NATS in a temporary folder, the service
-and its outbox relay as deploy/local/stack.py does (uvicorn subprocess + `python -m pip_api relay`). A PIP needs
+its outbox relay and its signal job as deploy/local/stack.py does (uvicorn subprocess + `python -m pip_api relay` +
+`python -m pip_api signalen-job`). A PIP needs
 a known inburgeraar, normally projected from inburgeraar-api's events: here `inburgeraar_feit` is seeded with
 COPY (asielmigrant, gemeente 0363, with BRP date). Vaststellen needs an existing concept, so the natural flow is
 concept + vaststellen: concept creation (`POST /api/v1/pips`) is measured on its own first (closed loop), then
@@ -58,6 +63,7 @@ from run import (
     postmaster_pid,
     service_env,
     start_infrastructure,
+    start_job,
     start_relay,
     start_uvicorn,
     wait_ready,
@@ -125,7 +131,7 @@ class Settings:
     warmup_s: float
     concept_s: float
     vaststel_s: float
-    rate: float
+    rates: tuple[float, ...]
     rate_s: float
     inburgeraars: int
     quick: bool
@@ -141,8 +147,8 @@ def parse_args() -> tuple[Settings, bool]:
     parser.add_argument("--warmup", type=float, default=5.0, help="seconds of unmeasured load before each phase")
     parser.add_argument("--concept-seconds", type=float, default=15.0, help="closed loop of concept creation")
     parser.add_argument("--seconds", type=float, default=30.0, help="closed loop of vaststellen")
-    parser.add_argument("--rate", type=float, default=200.0, help="vaststellingen/s of the fixed-rate phase")
-    parser.add_argument("--rate-seconds", type=float, default=20.0)
+    parser.add_argument("--rates", default="200,500", help="vaststellingen/s of the fixed-rate phases, comma separated")
+    parser.add_argument("--rate-seconds", type=float, default=20.0, help="seconds of each fixed-rate phase")
     parser.add_argument(
         "--inburgeraars", type=int, default=100_000, help="projected inburgeraars seeded (one concept each)"
     )
@@ -157,7 +163,7 @@ def parse_args() -> tuple[Settings, bool]:
         warmup_s=a.warmup / k,
         concept_s=a.concept_seconds / k,
         vaststel_s=a.seconds / k,
-        rate=a.rate,
+        rates=tuple(float(r) for r in a.rates.split(",")),
         rate_s=a.rate_seconds / k,
         inburgeraars=a.inburgeraars,
         quick=a.quick,
@@ -169,7 +175,7 @@ def parse_args() -> tuple[Settings, bool]:
 
 
 def wait_signal_pass(server: Server, timeout: float = 120.0) -> float:
-    """The API runs a signal pass at startup over every projected inburgeraar; measure only after it logged."""
+    """The signal job runs a pass at startup over every projected inburgeraar; measure only after it logged."""
     start = time.perf_counter()
     while time.perf_counter() - start < timeout:
         if "signalen: " in server.log.read_text(errors="replace"):
@@ -313,22 +319,24 @@ async def phases(
         finally:
             await client.aclose()
 
-        # 3. Vaststellen at a fixed rate.
-        print(f"[3/3] vaststellen at {settings.rate:g}/s ...", flush=True)
-        client = make_client(settings.client, HOST, server.port, headers, settings.max_connections)
-        try:
-            outcome = await measured(
-                "fixed_rate",
-                open_loop(
-                    client, rate=settings.rate, duration_s=settings.rate_s, make=vaststellen, on_success=vastgesteld
-                ),
-                f"POST {API}/{{id}}/_vaststellen",
-            )
-        finally:
-            await client.aclose()
-        results["fixed_rate"]["rate"] = settings.rate
-        results["fixed_rate"]["send_lag"] = summarize_ms(outcome.send_lag_s)
-        results["fixed_rate"]["max_in_flight"] = outcome.max_in_flight
+        # 3. Vaststellen at fixed rates: the latency a klantregisseur's system sees at that load.
+        results["fixed_rate"] = []
+        for n, rate in enumerate(settings.rates, start=1):
+            print(f"[3.{n}/3] vaststellen at {rate:g}/s ...", flush=True)
+            client = make_client(settings.client, HOST, server.port, headers, settings.max_connections)
+            try:
+                outcome = await measured(
+                    f"fixed_rate_{rate:g}",
+                    open_loop(client, rate=rate, duration_s=settings.rate_s, make=vaststellen, on_success=vastgesteld),
+                    f"POST {API}/{{id}}/_vaststellen",
+                )
+            finally:
+                await client.aclose()
+            phase = results.pop(f"fixed_rate_{rate:g}")
+            phase["rate"] = rate
+            phase["send_lag"] = summarize_ms(outcome.send_lag_s)
+            phase["max_in_flight"] = outcome.max_in_flight
+            results["fixed_rate"].append(phase)
 
         # Every vaststelling: one PIP vastgesteld, one version, one event in the outbox (published), and one
         # processing-log row per vaststelling and per concept created over HTTP.
@@ -383,13 +391,16 @@ def measure(settings: Settings, workdir: Path, stack: list[Any]) -> dict[str, An
     stack.append(service)
     relay = start_relay(env, workdir, package=PACKAGE)
     stack.append(relay)
+    job = start_job("signalen-job", env, workdir, package=PACKAGE)
+    stack.append(job)
     wait_ready(service, "/health/ready")
-    results["startup_signal_pass_s"] = wait_signal_pass(service)
+    results["startup_signal_pass_s"] = wait_signal_pass(job)
     results["service_idle_rss_mb"] = rss_mb(service.proc.pid)
     roots = {
         "generator": os.getpid(),
         "server": service.proc.pid,
         "relay": relay.proc.pid,
+        "signalen": job.proc.pid,
         "postgres": postmaster_pid(postgres.data_dir),
         "nats": int((nats_server.data_dir / "nats.pid").read_text().strip()),
     }
@@ -412,10 +423,24 @@ def _lat(latency: dict[str, float]) -> str:
     return f"{latency['p50_ms']:.1f} / {latency['p95_ms']:.1f} / {latency['p99_ms']:.1f} ms"
 
 
+def _phases(r: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        ("concepts", r["concept"]),
+        ("vaststellen", r["vaststellen"]),
+        *((f"fixed {f['rate']:g}/s", f) for f in r["fixed_rate"]),
+    ]
+
+
+def cpu_ms(phase: dict[str, Any], name: str) -> float:
+    """CPU milliseconds of process tree `name` per successful request in this phase."""
+    ok = max(float(phase["ok"]), 1.0) / float(phase["elapsed_s"])
+    return float(phase["cpu_pct"][name]) * 10 / ok
+
+
 def build_rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     """(metric, value, target, verdict); verdict empty for figures without a target."""
-    con, vst, fix = r["concept"], r["vaststellen"], r["fixed_rate"]
-    return [
+    con, vst = r["concept"], r["vaststellen"]
+    rows = [
         ("Concepts (POST /pips) closed loop", f"{con['throughput_per_s']:,.0f}/s", "(reported only)", ""),
         ("Concept latency p50 / p95 / p99", _lat(con["latency"]), "", ""),
         ("Concept errors", str(con["errors"]), "0", _verdict(con["errors"] == 0)),
@@ -425,23 +450,36 @@ def build_rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             f">= {TARGET_PER_S:,.0f}/s",
             _verdict(vst["throughput_per_s"] >= TARGET_PER_S),
         ),
-        ("Vaststelling latency p50 / p95 / p99", _lat(vst["latency"]), "", ""),
+        ("Vaststelling latency p50 / p95 / p99 (closed loop)", _lat(vst["latency"]), "(queue of 32 in flight)", ""),
         (
-            "Vaststelling p99 (closed loop)",
-            f"{vst['latency']['p99_ms']:.1f} ms",
-            f"< {TARGET_P99_MS:.0f} ms",
-            _verdict(vst["latency"]["p99_ms"] < TARGET_P99_MS),
+            "Vaststelling CPU per request: server / PostgreSQL / relay",
+            f"{cpu_ms(vst, 'server'):.2f} / {cpu_ms(vst, 'postgres'):.2f} / {cpu_ms(vst, 'relay'):.2f} ms",
+            "",
+            "",
         ),
         ("Vaststelling errors (closed loop)", str(vst["errors"]), "0", _verdict(vst["errors"] == 0)),
-        (f"Fixed rate {fix['rate']:g}/s achieved", f"{fix['throughput_per_s']:,.0f}/s", "", ""),
-        (f"Fixed rate {fix['rate']:g}/s p50 / p95 / p99", _lat(fix["latency"]), "", ""),
-        (
-            f"Fixed rate {fix['rate']:g}/s p99 (from schedule)",
-            f"{fix['latency']['p99_ms']:.1f} ms",
-            f"< {TARGET_P99_MS:.0f} ms",
-            _verdict(fix["latency"]["p99_ms"] < TARGET_P99_MS),
-        ),
-        ("Fixed rate errors", str(fix["errors"]), "0", _verdict(fix["errors"] == 0)),
+    ]
+    for fix in r["fixed_rate"]:
+        rate = fix["rate"]
+        at_target = rate >= TARGET_PER_S
+        rows += [
+            (f"Fixed rate {rate:g}/s achieved", f"{fix['throughput_per_s']:,.0f}/s", "", ""),
+            (f"Fixed rate {rate:g}/s p50 / p95 / p99", _lat(fix["latency"]), "", ""),
+            (
+                f"Fixed rate {rate:g}/s p99 (from schedule)",
+                f"{fix['latency']['p99_ms']:.1f} ms",
+                f"< {TARGET_P99_MS:.0f} ms",
+                _verdict(fix["latency"]["p99_ms"] < TARGET_P99_MS and (not at_target or fix["errors"] == 0)),
+            ),
+            (
+                f"Fixed rate {rate:g}/s CPU per request: server / PostgreSQL",
+                f"{cpu_ms(fix, 'server'):.2f} / {cpu_ms(fix, 'postgres'):.2f} ms",
+                "",
+                "",
+            ),
+            (f"Fixed rate {rate:g}/s errors", str(fix["errors"]), "0", _verdict(fix["errors"] == 0)),
+        ]
+    rows += [
         (
             "Rows: vastgesteld / versie / event / verwerking",
             f"{r['consistency']['pip_vastgesteld_rows']:,} / {r['consistency']['pip_versie_rows']:,} / "
@@ -456,21 +494,20 @@ def build_rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             "",
         ),
     ]
-
-
-PHASES = (("concept", "concepts"), ("vaststellen", "vaststellen"), ("fixed_rate", "fixed rate"))
+    return rows
 
 
 def diagnosis(r: dict[str, Any]) -> list[str]:
     notes: list[str] = []
     workers = int(r["settings"]["workers"])
-    for key, label in PHASES:
-        cpu = r[key]["cpu_pct"]
-        db = r[key]["db"]
+    for label, phase in _phases(r):
+        cpu = phase["cpu_pct"]
+        db = phase["db"]
         split = (
             f"server {cpu['server']:.0f}% ({cpu['server_kernel']:.0f}% kernel), PostgreSQL {cpu['postgres']:.0f}%, "
-            f"relay {cpu['relay']:.0f}%, NATS {cpu['nats']:.0f}%, generator {cpu['generator']:.0f}%, other "
-            f"processes {cpu['others']:.0f}%; machine {cpu['machine_busy_pct_of_all_cores']:.0f}% of all cores; "
+            f"relay {cpu['relay']:.0f}%, signal job {cpu['signalen']:.0f}%, NATS {cpu['nats']:.0f}%, generator "
+            f"{cpu['generator']:.0f}%, other processes {cpu['others']:.0f}%; machine "
+            f"{cpu['machine_busy_pct_of_all_cores']:.0f}% of all cores; "
             f"{db['commits_per_write']:.2f} commits and {db['wal_fsyncs_per_write']:.2f} WAL fsyncs per request"
         )
         if cpu["generator"] >= GENERATOR_BOUND_PCT:
@@ -482,11 +519,12 @@ def diagnosis(r: dict[str, Any]) -> list[str]:
         else:
             verdict = "no CPU saturated: waiting (commits, locks, pool) dominates"
         notes.append(f"{label}: {split}. {verdict}.")
-    lag = r["fixed_rate"]["send_lag"]
-    notes.append(
-        f"fixed rate: generator fired p99 {lag['p99_ms']:.1f} ms late versus its timetable "
-        f"(max in flight {r['fixed_rate']['max_in_flight']})."
-    )
+    for fix in r["fixed_rate"]:
+        lag = fix["send_lag"]
+        notes.append(
+            f"fixed {fix['rate']:g}/s: generator fired p99 {lag['p99_ms']:.1f} ms late versus its timetable "
+            f"(max in flight {fix['max_in_flight']})."
+        )
     return notes
 
 
@@ -498,13 +536,14 @@ def render_text(r: dict[str, Any]) -> str:
         "-" * (sum(widths) + 6),
         *(f"{m:<{widths[0]}}  {v:<{widths[1]}}  {t:<{widths[2]}}  {s}" for m, v, t, s in rows),
         "",
-        "CPU (% of one core)  generator  server  relay  postgres  nats  other procs  machine (of all cores)",
+        "CPU (% of one core)  generator  server  relay  signals  postgres  nats  other procs  machine (of all cores)",
     ]
-    for key, label in PHASES:
-        c = r[key]["cpu_pct"]
+    for label, phase in _phases(r):
+        c = phase["cpu_pct"]
         lines.append(
-            f"{label:<19}  {c['generator']:>8.0f}%  {c['server']:>5.0f}%  {c['relay']:>4.0f}%  {c['postgres']:>7.0f}%"
-            f"  {c['nats']:>3.0f}%  {c['others']:>10.0f}%  {c['machine_busy_pct_of_all_cores']:>7.0f}%"
+            f"{label:<19}  {c['generator']:>8.0f}%  {c['server']:>5.0f}%  {c['relay']:>4.0f}%  {c['signalen']:>6.0f}%"
+            f"  {c['postgres']:>7.0f}%  {c['nats']:>3.0f}%  {c['others']:>10.0f}%"
+            f"  {c['machine_busy_pct_of_all_cores']:>7.0f}%"
         )
     sync = r["fdatasync"]
     sw = r["software"]
@@ -515,9 +554,9 @@ def render_text(r: dict[str, Any]) -> str:
         "",
         *diagnosis(r),
     ]
-    for key, _ in PHASES:
-        if r[key]["error_samples"]:
-            lines.append(f"{key} errors, first ones: {r[key]['error_samples']}")
+    for label, phase in _phases(r):
+        if phase["error_samples"]:
+            lines.append(f"{label} errors, first ones: {phase['error_samples']}")
     return "\n".join(lines)
 
 

@@ -46,7 +46,7 @@ from inburgering_kit.bsn import is_valid_bsn
 from inburgering_kit.db import database_url_for, ensure_database, plain_url
 from inburgering_kit.embedded import EmbeddedNats, EmbeddedPostgres, free_port
 from inburgering_kit.migrations import upgrade
-from inburgering_kit.registry import load_services, relay_command, uvicorn_command
+from inburgering_kit.registry import load_services, process_command, relay_command, uvicorn_command
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 # bench/ is not a package; its sibling module is found through sys.path.
@@ -178,17 +178,26 @@ def start_uvicorn(
 
 def start_relay(env: dict[str, str], workdir: Path, package: str = PACKAGE) -> Server:
     """The service's outbox relay as its own process, as deploy/local/stack.py runs it."""
-    log = workdir / "relay.log"
+    return _start_process("relay", relay_command(package), env, workdir)
+
+
+def start_job(name: str, env: dict[str, str], workdir: Path, package: str) -> Server:
+    """A background job of the service (deploy/services.toml `processes`) as its own process, like the relay."""
+    return _start_process(name, process_command(package, name), env, workdir)
+
+
+def _start_process(name: str, command: list[str], env: dict[str, str], workdir: Path) -> Server:
+    log = workdir / f"{name}.log"
     with log.open("ab") as out:
         proc = subprocess.Popen(
-            relay_command(package),
+            command,
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
-    return Server("relay", 0, proc, log)
+    return Server(name, 0, proc, log)
 
 
 def wait_ready(server: Server, path: str, body: bytes | None = None, timeout: float = 60.0) -> None:

@@ -25,7 +25,7 @@ from inburgering_kit.auth import generate_dev_keypair, mint_token
 from inburgering_kit.db import database_url_for, ensure_database
 from inburgering_kit.embedded import EmbeddedNats, EmbeddedPostgres
 from inburgering_kit.migrations import upgrade
-from inburgering_kit.registry import ServiceEntry, load_services, relay_command, uvicorn_command
+from inburgering_kit.registry import ServiceEntry, load_services, process_command, relay_command, uvicorn_command
 
 ROOT = Path(__file__).resolve().parents[2]
 VAR = ROOT / "var"
@@ -134,10 +134,11 @@ class Running:
     service: ServiceEntry
     api: subprocess.Popen[bytes]
     relay: subprocess.Popen[bytes]
+    jobs: tuple[subprocess.Popen[bytes], ...] = ()
 
     @property
     def processes(self) -> tuple[subprocess.Popen[bytes], ...]:
-        return (self.api, self.relay)
+        return (self.api, self.relay, *self.jobs)
 
 
 def _start(service: ServiceEntry, postgres_url: str, nats_url: str) -> Running:
@@ -155,7 +156,12 @@ def _start(service: ServiceEntry, postgres_url: str, nats_url: str) -> Running:
             command, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
         )
 
-    return Running(service, spawn(service.name, api), spawn(f"{service.name}-relay", relay_command(service.package)))
+    return Running(
+        service,
+        spawn(service.name, api),
+        spawn(f"{service.name}-relay", relay_command(service.package)),
+        tuple(spawn(f"{service.name}-{job}", process_command(service.package, job)) for job in service.processes),
+    )
 
 
 def _announce(running: list[Running]) -> None:

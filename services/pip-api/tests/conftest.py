@@ -32,8 +32,6 @@ def settings(database_url: str, infra: Infra, tokens: TokenFactory) -> Settings:
         auth=AuthSettings(issuers=[TEST_ISSUER], audience=TEST_AUDIENCE, public_key_file=tokens.public_key),
         # The relay is started by the tests that need it; the projection consumer runs with the app.
         run_relay=False,
-        # The signal job is run by the tests that need it, with a fixed "today".
-        run_signalen=False,
         # One stream for the whole test session: JetStream refuses two streams over `nl.inburgering.>`.
         stream_name="INBURGERING_TEST",
     )

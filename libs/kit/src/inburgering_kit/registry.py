@@ -19,6 +19,8 @@ class ServiceEntry:
     workers: int = 1
     # Extra settings for `make run` only (development), without the env prefix.
     development: tuple[tuple[str, str], ...] = ()
+    # Background jobs that run as their own process beside the API and its relay: `python -m <package> <name>`.
+    processes: tuple[str, ...] = ()
 
     @property
     def env_prefix(self) -> str:
@@ -50,15 +52,21 @@ def load_services(root: Path) -> list[ServiceEntry]:
             root,
             int(spec.get("workers", 1)),
             tuple((str(k), str(v)) for k, v in spec.get("development", {}).items()),
+            tuple(str(p) for p in spec.get("processes", [])),
         )
         for name, spec in registry.items()
     ]
 
 
+def process_command(package: str, name: str) -> list[str]:
+    """A background job of a service as its own process (`python -m <package> <name>`)."""
+    return [sys.executable, "-m", package, name]
+
+
 def relay_command(package: str) -> list[str]:
     """The outbox relay of a service as its own process: the API's cores serve requests only (several relays
     may run side by side)."""
-    return [sys.executable, "-m", package, "relay"]
+    return process_command(package, "relay")
 
 
 def uvicorn_command(app: str, *, host: str, port: int, workers: int = 1, app_dir: Path | None = None) -> list[str]:

@@ -1,6 +1,6 @@
-"""`python -m pip_api relay|migrate|signalen`: the relay as its own process, the migrations alone, or one signal
-pass (for a cron job instead of the API's background task).
-The API itself runs under uvicorn: `uvicorn pip_api.main:create_app --factory`."""
+"""`python -m pip_api relay|migrate|signalen|signalen-job`: the relay as its own process, the migrations alone, one
+signal pass (for a cron job), or the signal job that passes every `signalen_interval_seconden` until stopped (beside
+the API, like the relay). The API itself runs under uvicorn: `uvicorn pip_api.main:create_app --factory`."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from inburgering_kit.events import source_urn
 from inburgering_kit.logs import configure_logging
 from inburgering_kit.migrations import upgrade
 from inburgering_kit.outbox import EventPublisher
-from inburgering_kit.worker import run_relay
+from inburgering_kit.worker import run_relay, run_until_signalled
 from pip_api.main import DEFINITION
-from pip_api.services.signalen import signaleer
+from pip_api.services.signalen import bewaak, signaleer
 from pip_api.settings import Settings
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
@@ -28,20 +28,23 @@ def main(argv: list[str]) -> None:
         run_relay(settings)
     elif command == "migrate":
         upgrade(MIGRATIONS, settings.database_url)
-    elif command == "signalen":
+    elif command in {"signalen", "signalen-job"}:
         configure_logging(settings.log_level)
-        asyncio.run(_signalen(settings))
+        asyncio.run(_signalen(settings, blijvend=command == "signalen-job"))
     else:
-        sys.exit("gebruik: python -m pip_api relay|migrate|signalen")
+        sys.exit("gebruik: python -m pip_api relay|migrate|signalen|signalen-job")
 
 
-async def _signalen(settings: Settings) -> None:
+async def _signalen(settings: Settings, *, blijvend: bool) -> None:
     database = Database(settings.database_url, pool_size=2)
     publisher = EventPublisher(
         source=source_urn(settings.oin, DEFINITION.name), public_base_url=settings.public_base_url
     )
     try:
-        await signaleer(database, publisher, settings)
+        if blijvend:
+            await run_until_signalled(lambda stop: bewaak(database, publisher, settings, stop))
+        else:
+            await signaleer(database, publisher, settings)
     finally:
         await database.dispose()
 

@@ -22,6 +22,9 @@ class PipVastgesteld(EventData):
     versie: int
     leerroute: str
     taalniveau: str
+    routeverplichting: str = Field(
+        description="`aanbod` voor gezins- en overige migranten: de leerroute is een aanbod, geen verplichting."
+    )
     dagtekening: date
     ingangsdatum: date
 
@@ -47,6 +50,9 @@ class LeerrouteGewijzigd(EventData):
     vorige_leerroute: str
     leerroute: str
     taalniveau: str
+    routeverplichting: str = Field(
+        description="`aanbod` voor gezins- en overige migranten: de leerroute is een aanbod, geen verplichting."
+    )
     ingangsdatum: date
 
 
@@ -92,3 +98,83 @@ class TermijnVerstreken(EventData):
 
 
 EVENTS.extend([TermijnNadert, TermijnVerstreken])
+
+
+class SignaalGesloten(EventData):
+    """What every event about a closed termijn signal carries: which signal, about what deadline."""
+
+    signaal_id: uuid.UUID
+    pip_id: uuid.UUID | None = Field(
+        default=None, description="Leeg bij de termijn voor het vaststellen van het PIP: er is nog geen PIP."
+    )
+    inburgeraar_id: uuid.UUID
+    soort: str = Field(description="`nadert` of `verstreken`.")
+    termijnsoort: str
+    einddatum: date = Field(description="Uiterste datum van de termijn waarover het signaal ging.")
+
+
+class SignaalAfgehandeld(SignaalGesloten):
+    """De klantregisseur heeft een termijnsignaal afgehandeld. Wie en waarom staan bij het signaal (`dataref`), niet
+    in het event: de reden is vrije tekst."""
+
+    event_type = f"{_PREFIX}.signaal-afgehandeld"
+
+
+class SignaalVervallen(SignaalGesloten):
+    """Een open termijnsignaal is vervallen zonder afhandeling: de termijn is verschoven (bijvoorbeeld door een
+    verlenging van DUO), de norm is gehaald, het PIP is vastgesteld of beëindigd. Eenmaal per signaal."""
+
+    event_type = f"{_PREFIX}.signaal-vervallen"
+
+
+class PipOpgesteld(EventData):
+    """Een PIP is als concept opgesteld: het besluit is in voorbereiding, er geldt nog niets (geen beschikking)."""
+
+    event_type = f"{_PREFIX}.pip-opgesteld"
+    pip_id: uuid.UUID
+    inburgeraar_id: uuid.UUID
+    leerroute: str
+    taalniveau: str
+
+
+class PipConceptGewijzigd(EventData):
+    """Het concept van een PIP is bewerkt; `gewijzigdeVelden` noemt wat (niet de waarden)."""
+
+    event_type = f"{_PREFIX}.pip-concept-gewijzigd"
+    pip_id: uuid.UUID
+    inburgeraar_id: uuid.UUID
+    gewijzigde_velden: list[str]
+
+
+class VoortgangsgesprekGepland(EventData):
+    """Een voortgangsgesprek onder het PIP is gepland (of meteen als gehouden vastgelegd: dan `gehoudenDatum`)."""
+
+    event_type = f"{_PREFIX}.voortgangsgesprek-gepland"
+    gesprek_id: uuid.UUID
+    pip_id: uuid.UUID
+    inburgeraar_id: uuid.UUID
+    gepland_datum: date
+    gehouden_datum: date | None = None
+
+
+class VoortgangsgesprekGehouden(EventData):
+    """Een gepland voortgangsgesprek is gehouden; de uitkomst en afspraken staan bij het gesprek (`dataref`)."""
+
+    event_type = f"{_PREFIX}.voortgangsgesprek-gehouden"
+    gesprek_id: uuid.UUID
+    pip_id: uuid.UUID
+    inburgeraar_id: uuid.UUID
+    gepland_datum: date
+    gehouden_datum: date
+
+
+EVENTS.extend(
+    [
+        SignaalAfgehandeld,
+        SignaalVervallen,
+        PipOpgesteld,
+        PipConceptGewijzigd,
+        VoortgangsgesprekGepland,
+        VoortgangsgesprekGehouden,
+    ]
+)

@@ -10,7 +10,7 @@ from inburgering_kit.app import ServiceDefinition
 from inburgering_kit.app import create_app as create_service_app
 from pip_api.api import pips, voortgangsgesprekken
 from pip_api.api import signalen as signalen_api
-from pip_api.services import projectie, signalen
+from pip_api.services import projectie
 from pip_api.settings import Settings
 
 DEFINITION = ServiceDefinition(
@@ -28,10 +28,7 @@ DEFINITION = ServiceDefinition(
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    # The projection of inburgeraar facts is fed beside the API, like the outbox relay.
-    background = [projectie.achtergrondtaak(settings)]
-    if settings.run_signalen:
-        # The signal job is safe to run in every replica at once (exactly once per deadline by its unique key).
-        background.append(signalen.achtergrondtaak(settings))
-    definition = replace(DEFINITION, background=background)
+    # The projection of inburgeraar facts is fed beside the API. The termijn signal job is not: it runs as its own
+    # process (`python -m pip_api signalen-job`, deploy/services.toml), like the outbox relay.
+    definition = replace(DEFINITION, background=[projectie.achtergrondtaak(settings)])
     return create_service_app(definition, settings)

@@ -3,18 +3,61 @@ not found, exactly like one that does not exist."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import and_, bindparam, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inburgering_kit.pagination import PageParams, paginate
 from pip_api.models import InburgeraarFeit, Pip, PipVersie, Signaal, Voortgangsgesprek
+
+_PIP = Pip.__table__
+_FEIT = InburgeraarFeit.__table__
+_PIP_KOLOMMEN = tuple(c.key for c in _PIP.columns)
+_FEIT_KOLOMMEN = tuple(c.key for c in _FEIT.columns)
+# One round trip for what every decision on a PIP starts from: the PIP, locked against a concurrent change (two
+# changes must not both become version n+1), with the projected facts of its inburgeraar in the same gemeente.
+# Built once: the decision path is the hot path of this service.
+_PIP_MET_FEIT = (
+    select(_PIP, *(c.label(f"feit_{c.key}") for c in _FEIT.columns))
+    .select_from(
+        _PIP.outerjoin(
+            _FEIT, and_(_FEIT.c.inburgeraar_id == _PIP.c.inburgeraar_id, _FEIT.c.gemeente_code == _PIP.c.gemeente_code)
+        )
+    )
+    .where(_PIP.c.id == bindparam("pip_id"), _PIP.c.gemeente_code == bindparam("gemeente"))
+)
+_PIP_MET_FEIT_VOOR_WIJZIGING = _PIP_MET_FEIT.with_for_update(of=_PIP)
+
+# A new concept; the partial unique index decides whether the inburgeraar already has a living PIP, also under a race,
+# and ON CONFLICT DO NOTHING keeps the transaction usable without a savepoint.
+_NIEUWE_PIP = text(
+    f"INSERT INTO pip ({', '.join(_PIP_KOLOMMEN)}) VALUES ("  # noqa: S608 - our own column names
+    + ", ".join("CAST(:inhoud AS jsonb)" if c == "inhoud" else f":{c}" for c in _PIP_KOLOMMEN)
+    + ") ON CONFLICT (inburgeraar_id) WHERE status <> 'beeindigd' DO NOTHING RETURNING id"
+)
+
+# A new vastgesteld version and the PIP's new current state in one statement: the version is a frozen copy of the
+# inhoud the PIP holds after the update (RETURNING), so the two can never differ.
+_NIEUWE_VERSIE = text(
+    """
+    WITH gewijzigd AS (
+        UPDATE pip SET status = :status, versie = :versie, inhoud = CAST(:inhoud AS jsonb),
+                       vastgesteld_datum = :vastgesteld_datum, updated_at = :nu
+        WHERE id = :pip_id
+        RETURNING id, inhoud)
+    INSERT INTO pip_versie (id, pip_id, versie, inhoud, dagtekening, verzend_datum, ingangs_datum, reden,
+                            gewijzigde_velden, created_at)
+    SELECT :versie_id, id, :versie, inhoud, :dagtekening, :verzenddatum, :ingangsdatum, :reden,
+           CAST(:gewijzigde_velden AS jsonb), :nu
+    FROM gewijzigd
+    """
+)
 
 
 class PipRepository:
@@ -37,6 +80,43 @@ class PipRepository:
             # Two concurrent changes of one PIP must not both become version n+1.
             query = query.with_for_update()
         return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def met_feit(
+        self, pip_id: uuid.UUID, *, for_update: bool = False
+    ) -> tuple[Pip, InburgeraarFeit | None] | None:
+        """The PIP and the projected facts of its inburgeraar (None when not projected), or None when the PIP is
+        not found. Plain rows, not loaded into the session: a change is written with `nieuwe_versie`."""
+        statement = _PIP_MET_FEIT_VOOR_WIJZIGING if for_update else _PIP_MET_FEIT
+        row = (await self.session.execute(statement, {"pip_id": pip_id, "gemeente": self.gemeente})).first()
+        if row is None:
+            return None
+        pip = Pip(**{k: row[i] for i, k in enumerate(_PIP_KOLOMMEN)})
+        if row[len(_PIP_KOLOMMEN)] is None:
+            return pip, None
+        feit = InburgeraarFeit(**{k: row[len(_PIP_KOLOMMEN) + i] for i, k in enumerate(_FEIT_KOLOMMEN)})
+        return pip, feit
+
+    async def nieuwe_versie(self, pip: Pip, versie: PipVersie) -> None:
+        """Store `versie` as the PIP's new current version, with the PIP's state as `pip` now holds it."""
+        pip.updated_at = versie.created_at = datetime.now(UTC)
+        versie.id = versie.id or uuid.uuid4()
+        await self.session.execute(
+            _NIEUWE_VERSIE,
+            {
+                "pip_id": pip.id,
+                "status": pip.status,
+                "versie": versie.versie,
+                "inhoud": json.dumps(versie.inhoud),
+                "vastgesteld_datum": pip.vastgesteld_datum,
+                "nu": pip.updated_at,
+                "versie_id": versie.id,
+                "dagtekening": versie.dagtekening,
+                "verzenddatum": versie.verzend_datum,
+                "ingangsdatum": versie.ingangs_datum,
+                "reden": versie.reden,
+                "gewijzigde_velden": json.dumps(versie.gewijzigde_velden),
+            },
+        )
 
     async def list(
         self, paging: PageParams, *, inburgeraar_id: uuid.UUID | None, status: str | None
@@ -72,18 +152,12 @@ class PipRepository:
         ).scalar_one_or_none()
 
     async def add_pip(self, pip: Pip) -> bool:
-        """False when the inburgeraar already has a living PIP (the partial unique index decides under races)."""
-        try:
-            async with self.session.begin_nested():
-                self.session.add(pip)
-                await self.session.flush()
-        except IntegrityError:
-            return False
-        return True
-
-    async def add(self, obj: Pip | PipVersie) -> None:
-        self.session.add(obj)
-        await self.session.flush()
+        """False when the inburgeraar already has a living PIP (the partial unique index decides under races).
+        Not added to the session (no ORM flush): the object is the caller's record of what was inserted."""
+        pip.created_at = pip.updated_at = datetime.now(UTC)
+        params = {c: getattr(pip, c) for c in _PIP_KOLOMMEN}
+        params["inhoud"] = json.dumps(pip.inhoud)
+        return (await self.session.execute(_NIEUWE_PIP, params)).first() is not None
 
 
 class ProjectieRepository:
@@ -153,6 +227,7 @@ _VERVALLEN = text(
         WHERE s.status = 'open'
         ORDER BY s.id
         FOR UPDATE OF s SKIP LOCKED)
+    RETURNING id, gemeente_code, pip_id, inburgeraar_id, soort, termijnsoort, einddatum, regel
     """
 )
 
@@ -164,6 +239,7 @@ _VERVALLEN_BIJ_EINDE = text(
         WHERE s.status = 'open' AND p.status = 'beeindigd'
         ORDER BY s.id
         FOR UPDATE OF s SKIP LOCKED)
+    RETURNING id, gemeente_code, pip_id, inburgeraar_id, soort, termijnsoort, einddatum, regel
     """
 )
 
@@ -223,6 +299,7 @@ _VERVALLEN_BIJ_VASTSTELLING = text(
               SELECT 1 FROM pip p WHERE p.inburgeraar_id = s.inburgeraar_id AND p.vastgesteld_datum IS NOT NULL)
         ORDER BY s.id
         FOR UPDATE OF s SKIP LOCKED)
+    RETURNING id, gemeente_code, pip_id, inburgeraar_id, soort, termijnsoort, einddatum, regel
     """
 )
 
@@ -258,7 +335,9 @@ class InburgeraarZonderPip:
 
 
 @dataclass(frozen=True, slots=True)
-class NieuwSignaal:
+class SignaalRij:
+    """A signal as the job inserted or closed it: what its event is built from."""
+
     id: uuid.UUID
     gemeente_code: str
     pip_id: uuid.UUID | None
@@ -283,7 +362,7 @@ class SignaalJobRepository:
         """The voortgangsgesprekken of a whole batch of PIPs in one query."""
         return [(row[0], row[1], row[2]) for row in await self.session.execute(_GESPREKKEN, {"pips": list(pips)})]
 
-    async def voeg_toe(self, rijen: Sequence[dict[str, Any]]) -> list[NieuwSignaal]:
+    async def voeg_toe(self, rijen: Sequence[dict[str, Any]]) -> list[SignaalRij]:
         if not rijen:
             return []
         kolommen = {
@@ -298,28 +377,29 @@ class SignaalJobRepository:
             "regels": "regel",
         }
         params = {param: [rij[kolom] for rij in rijen] for param, kolom in kolommen.items()}
-        return [NieuwSignaal(*row) for row in await self.session.execute(_NIEUWE_SIGNALEN, params)]
+        return [SignaalRij(*row) for row in await self.session.execute(_NIEUWE_SIGNALEN, params)]
 
-    async def laat_vervallen(self, pips: Sequence[uuid.UUID], actueel: set[tuple[uuid.UUID, str, date]]) -> int:
-        """Close the open signals of these PIPs whose (termijnsoort, einddatum) is no longer a current deadline."""
+    async def laat_vervallen(
+        self, pips: Sequence[uuid.UUID], actueel: set[tuple[uuid.UUID, str, date]]
+    ) -> list[SignaalRij]:
+        """Close the open signals of these PIPs whose (termijnsoort, einddatum) is no longer a current deadline;
+        the ones this transaction closed (RETURNING), so only their events are written."""
         if not pips:
-            return 0
+            return []
         open_ = await self.session.execute(_OPEN_SIGNALEN, {"pips": list(pips)})
         vervallen = [row.id for row in open_ if (row.pip_id, row.termijnsoort, row.einddatum) not in actueel]
         if not vervallen:
-            return 0
-        result = await self.session.execute(_VERVALLEN, {"ids": vervallen})
-        return int(result.rowcount)  # type: ignore[attr-defined]
+            return []
+        return [SignaalRij(*row) for row in await self.session.execute(_VERVALLEN, {"ids": vervallen})]
 
-    async def laat_vervallen_bij_einde(self) -> int:
-        result = await self.session.execute(_VERVALLEN_BIJ_EINDE)
-        return int(result.rowcount)  # type: ignore[attr-defined]
+    async def laat_vervallen_bij_einde(self) -> list[SignaalRij]:
+        return [SignaalRij(*row) for row in await self.session.execute(_VERVALLEN_BIJ_EINDE)]
 
     async def zonder_pip(self, na: uuid.UUID, aantal: int) -> list[InburgeraarZonderPip]:
         rows = await self.session.execute(_ZONDER_PIP, {"na": na, "aantal": aantal})
         return [InburgeraarZonderPip(*row) for row in rows]
 
-    async def voeg_toe_zonder_pip(self, rijen: Sequence[dict[str, Any]]) -> list[NieuwSignaal]:
+    async def voeg_toe_zonder_pip(self, rijen: Sequence[dict[str, Any]]) -> list[SignaalRij]:
         if not rijen:
             return []
         kolommen = {
@@ -332,24 +412,22 @@ class SignaalJobRepository:
             "regels": "regel",
         }
         params = {param: [rij[kolom] for rij in rijen] for param, kolom in kolommen.items()}
-        return [NieuwSignaal(*row) for row in await self.session.execute(_NIEUWE_SIGNALEN_ZONDER_PIP, params)]
+        return [SignaalRij(*row) for row in await self.session.execute(_NIEUWE_SIGNALEN_ZONDER_PIP, params)]
 
     async def laat_vervallen_zonder_pip(
         self, inburgeraars: Sequence[uuid.UUID], actueel: set[tuple[uuid.UUID, str, date]]
-    ) -> int:
+    ) -> list[SignaalRij]:
         """Close the open PIP-less signals of these inburgeraars whose deadline is no longer current."""
         if not inburgeraars:
-            return 0
+            return []
         open_ = await self.session.execute(_OPEN_SIGNALEN_ZONDER_PIP, {"inburgeraars": list(inburgeraars)})
         vervallen = [row.id for row in open_ if (row.inburgeraar_id, row.termijnsoort, row.einddatum) not in actueel]
         if not vervallen:
-            return 0
-        result = await self.session.execute(_VERVALLEN, {"ids": vervallen})
-        return int(result.rowcount)  # type: ignore[attr-defined]
+            return []
+        return [SignaalRij(*row) for row in await self.session.execute(_VERVALLEN, {"ids": vervallen})]
 
-    async def laat_vervallen_bij_vaststelling(self) -> int:
-        result = await self.session.execute(_VERVALLEN_BIJ_VASTSTELLING)
-        return int(result.rowcount)  # type: ignore[attr-defined]
+    async def laat_vervallen_bij_vaststelling(self) -> list[SignaalRij]:
+        return [SignaalRij(*row) for row in await self.session.execute(_VERVALLEN_BIJ_VASTSTELLING)]
 
     async def schrijf_events(self, rijen: Sequence[dict[str, str]]) -> None:
         if rijen:

@@ -1,16 +1,21 @@
 """Scopes of this API and the roles that hold them.
 
 The PIP is the klantregisseur's instrument (DOMAIN §1): it decides and changes the plan. Specialists read it,
-since each works on a part of the plan; the privacy officer sees only the processing log.
+since each works on a part of the plan; the privacy officer sees only the processing log. The worklist of termijn
+signals has scopes of its own: it is the klantregisseur's overview of every deadline in the gemeente (DOMAIN §1:
+"one overview of content + progress + deadlines"), wider than the part of the plan a specialist works on, and a
+gemeente may give it to a team lead who does not decide PIPs.
 """
 
 from inburgering_kit.audit import SCOPE_VERWERKINGEN_LEZEN
 
 PIP_LEZEN = "pip:lezen"
 PIP_SCHRIJVEN = "pip:schrijven"
+SIGNALEN_LEZEN = "signalen:lezen"
+SIGNALEN_AFHANDELEN = "signalen:afhandelen"
 
 ROLLEN: dict[str, set[str]] = {
-    "klantregisseur": {PIP_LEZEN, PIP_SCHRIJVEN},
+    "klantregisseur": {PIP_LEZEN, PIP_SCHRIJVEN, SIGNALEN_LEZEN, SIGNALEN_AFHANDELEN},
     "specialist-werk": {PIP_LEZEN},
     "specialist-inkomen": {PIP_LEZEN},
     "specialist-begeleiding": {PIP_LEZEN},

@@ -11,7 +11,6 @@ class Settings(ServiceSettings):
 
     model_config = SettingsConfigDict(env_prefix="PIP_API_", env_nested_delimiter="__", extra="ignore")
 
-    run_signalen: bool = Field(default=True, description="Run the termijn signal job inside the API process.")
     signalen_interval_seconden: float = Field(
         default=3600, gt=0, description="Seconds between two full signal passes (deadlines are days apart)."
     )

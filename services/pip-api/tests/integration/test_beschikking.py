@@ -63,6 +63,8 @@ class TestBeschikking:
             assert tekst in html, tekst
         assert "<script>" not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; buurthuis" in html
+        # For an asielmigrant the route binds: the letter does not call it an offer.
+        assert "aanbod van de gemeente" not in html
         # Never a BSN (nine digits) on the letter: this context does not even hold one.
         assert re.search(r"(?<![0-9a-f-])\d{9}(?![0-9a-f-])", html) is None
 
@@ -89,3 +91,15 @@ class TestBeschikking:
         assert response.headers["content-type"] == "application/pdf"
         assert response.content.startswith(b"%PDF-")
         assert f"beschikking-pip-{pip_id}-1.pdf" in response.headers["content-disposition"]
+
+    async def test_voor_een_gezinsmigrant_is_de_route_een_aanbod(
+        self, client: httpx.AsyncClient, auth: dict[str, str], inburgeraar_api: InburgeraarApi
+    ) -> None:
+        inburgeraar_id = await inburgeraar_api.registreer(doelgroep="gezinsmigrant")
+        response = await client.post(API, json={**concept(inburgeraar_id), "intensiteit": None}, headers=auth)
+        assert response.status_code == 201, response.text
+        pip_id = response.json()["id"]
+        assert (await client.post(f"{API}/{pip_id}/_vaststellen", json=VASTSTELLEN, headers=auth)).is_success
+        html = (await client.get(f"{API}/{pip_id}/beschikking", headers=auth)).text
+        assert "De leerroute is voor u een aanbod van de gemeente, geen verplichting" in html
+        assert "Uw inburgeringsplicht bij DUO blijft gelden" in html

@@ -86,13 +86,20 @@ class TestEventDelivery:
         response = await client.post(f"/api/v1/pips/{pip['id']}/_wijzigen", json=wijziging, headers=auth)
         assert response.status_code == 200, response.text
 
-        ontvangen = await ontvanger.wacht_op(3)
+        ontvangen = await ontvanger.wacht_op(4)
         assert [e.type for e in ontvangen] == [
+            "nl.inburgering.pip.pip-opgesteld",
             "nl.inburgering.pip.pip-vastgesteld",
             "nl.inburgering.pip.pip-gewijzigd",
             "nl.inburgering.pip.leerroute-gewijzigd",
         ]
-        vastgesteld = ontvangen[0]
+        assert ontvangen[0].data == {
+            "pipId": pip["id"],
+            "inburgeraarId": str(inburgeraar_id),
+            "leerroute": "b1",
+            "taalniveau": "B1",
+        }
+        vastgesteld = ontvangen[1]
         assert vastgesteld.subject == pip["id"]
         assert vastgesteld.gemeentecode == "0363"
         assert vastgesteld.dataref is not None
@@ -103,7 +110,8 @@ class TestEventDelivery:
             "versie": 1,
             "leerroute": "b1",
             "taalniveau": "B1",
+            "routeverplichting": "verplichting",
             "dagtekening": "2026-05-04",
             "ingangsdatum": "2026-05-04",
         }
-        assert ontvangen[1].data["gewijzigdeVelden"] == ["taalniveau"]
+        assert ontvangen[2].data["gewijzigdeVelden"] == ["taalniveau"]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import TYPE_CHECKING, Any
 
 import httpx
+import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from inburgering_kit.db import Database
 from inburgering_kit.testing.plugin import TokenFactory
@@ -206,6 +209,7 @@ class TestVaststellenEnWijzigen:
             headers=auth,
         )
         assert (response.status_code, response.json()["code"]) == (422, "routewissel-geweigerd")
+        assert [p["name"] for p in response.json()["invalidParams"]] == ["routewisselGrond"]
         response = await client.post(
             f"{API}/{pip['id']}/_wijzigen", json={**basis, "wijzigingen": {"leerroute": "b1"}}, headers=auth
         )
@@ -221,6 +225,7 @@ class TestVaststellenEnWijzigen:
         response = await client.post(f"{API}/{pip['id']}/_wijzigen", json=body, headers=auth)
         assert response.status_code == 422
         assert response.json()["regel"] == "afschalen-minimum-taaluren"
+        assert [p["name"] for p in response.json()["invalidParams"]] == ["afschaling.gerealiseerdeTaaluren"]
         afschaling["gerealiseerdeTaaluren"] = 600
         response = await client.post(f"{API}/{pip['id']}/_wijzigen", json=body, headers=auth)
         assert response.status_code == 200, response.text
@@ -301,3 +306,70 @@ class TestAutorisatieEnTenant:
             ("raadplegen PIP", "lezen"),
         }
         assert all("Wi art. 15" in r.grondslag or "Wi art. 16" in r.grondslag for r in rows)
+
+
+class TestVersieOnveranderlijk:
+    async def test_de_database_weigert_een_vastgestelde_versie_te_wijzigen(
+        self, client: httpx.AsyncClient, auth: dict[str, str], inburgeraar_api: InburgeraarApi, database: Database
+    ) -> None:
+        pip = await vastgesteld(client, auth, await inburgeraar_api.registreer())
+        with pytest.raises(DBAPIError, match="nooit gewijzigd"):
+            async with database.engine.begin() as conn:
+                await conn.execute(
+                    text("UPDATE pip_versie SET reden = 'achteraf' WHERE pip_id = :p"), {"p": uuid.UUID(pip["id"])}
+                )
+        versie = (await client.get(f"{API}/{pip['id']}/versies/1", headers=auth)).json()
+        assert versie["reden"] is None
+
+
+class TestGelijktijdig:
+    async def test_vier_concepten_tegelijk_een_pip(
+        self, client: httpx.AsyncClient, auth: dict[str, str], inburgeraar_api: InburgeraarApi
+    ) -> None:
+        body = concept(await inburgeraar_api.registreer())
+        antwoorden = await asyncio.gather(*(client.post(API, json=body, headers=auth) for _ in range(4)))
+        assert sorted(r.status_code for r in antwoorden) == [201, 409, 409, 409]
+        nieuw = next(r for r in antwoorden if r.status_code == 201).json()
+        for r in antwoorden:
+            if r.status_code == 409:
+                assert r.json()["bestaandeResource"] == f"{API}/{nieuw['id']}"
+
+    async def test_twee_vaststellingen_tegelijk_een_beschikking(
+        self, client: httpx.AsyncClient, auth: dict[str, str], inburgeraar_api: InburgeraarApi, database: Database
+    ) -> None:
+        pip = await maak(client, auth, concept(await inburgeraar_api.registreer()))
+        antwoorden = await asyncio.gather(
+            *(client.post(f"{API}/{pip['id']}/_vaststellen", json=VASTSTELLEN, headers=auth) for _ in range(4))
+        )
+        assert sorted(r.status_code for r in antwoorden) == [200, 409, 409, 409]
+        async with database.engine.connect() as conn:
+            versies = (await conn.execute(text("SELECT versie FROM pip_versie"))).scalars().all()
+            events = (
+                await conn.execute(
+                    text("SELECT count(*) FROM outbox WHERE subject = 'nl.inburgering.pip.pip-vastgesteld'")
+                )
+            ).scalar_one()
+        assert (list(versies), events) == ([1], 1)
+
+    async def test_gelijktijdige_wijzigingen_worden_opeenvolgende_versies(
+        self, client: httpx.AsyncClient, auth: dict[str, str], inburgeraar_api: InburgeraarApi
+    ) -> None:
+        # The row lock serialises them: each change reads the version before it, none overwrites another.
+        pip = await vastgesteld(client, auth, await inburgeraar_api.registreer())
+        niveaus = ["A1", "A2", "B2"]
+        antwoorden = await asyncio.gather(
+            *(
+                client.post(
+                    f"{API}/{pip['id']}/_wijzigen",
+                    json={**VASTSTELLEN, "reden": f"niveau {n}", "wijzigingen": {"taalniveau": n}},
+                    headers=auth,
+                )
+                for n in niveaus
+            )
+        )
+        assert [r.status_code for r in antwoorden] == [200, 200, 200], [r.text for r in antwoorden]
+        versies = (await client.get(f"{API}/{pip['id']}/versies", headers=auth)).json()
+        assert [v["versie"] for v in versies] == [1, 2, 3, 4]
+        assert sorted(v["taalniveau"] for v in versies[1:]) == sorted(niveaus)
+        huidig = (await client.get(f"{API}/{pip['id']}", headers=auth)).json()
+        assert (huidig["versie"], huidig["taalniveau"]) == (4, versies[-1]["taalniveau"])

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
+import subprocess
+import sys
 import uuid
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import httpx
 from fastapi import FastAPI
@@ -16,8 +20,8 @@ from sqlalchemy import text
 from inburgering_kit.db import Database
 from inburgering_kit.outbox import EventPublisher
 from inburgering_kit.testing.plugin import TokenFactory
-from pip_api.scopes import ROLLEN
-from pip_api.services.signalen import achtergrondtaak, signaleer
+from pip_api.scopes import PIP_LEZEN, PIP_SCHRIJVEN, ROLLEN, SIGNALEN_LEZEN
+from pip_api.services.signalen import bewaak, signaleer
 from pip_api.settings import Settings
 
 if TYPE_CHECKING:
@@ -65,6 +69,14 @@ async def signalen(database: Database) -> list[dict[str, Any]]:
 async def termijn_events(database: Database) -> list[dict[str, Any]]:
     async with database.engine.connect() as conn:
         rows = await conn.execute(text("SELECT event FROM outbox WHERE subject LIKE 'nl.inburgering.pip.termijn-%'"))
+        return [row[0] if isinstance(row[0], dict) else json.loads(row[0]) for row in rows]
+
+
+async def vervallen_events(database: Database) -> list[dict[str, Any]]:
+    async with database.engine.connect() as conn:
+        rows = await conn.execute(
+            text("SELECT event FROM outbox WHERE subject = 'nl.inburgering.pip.signaal-vervallen'")
+        )
         return [row[0] if isinstance(row[0], dict) else json.loads(row[0]) for row in rows]
 
 
@@ -157,7 +169,7 @@ class TestVerschovenTermijn:
         database: Database,
     ) -> None:
         inburgeraar_id = await inburgeraar_api.registreer()
-        await vastgesteld_pip(client, auth, inburgeraar_id)
+        pip_id = await vastgesteld_pip(client, auth, inburgeraar_id)
         await signaleer(database, app.state.publisher, settings, dag=DAG)
 
         # DUO extends the inburgeringstermijn by a year (Besluit inburgering 2021 art. 2.6); without a MAP date
@@ -174,8 +186,19 @@ class TestVerschovenTermijn:
             },
         )
         await inburgeraar_api.wacht_op(inburgeraar_id, lambda f: f["duo_termijn_eind_datum"] == date(2030, 5, 4))
+        # Two replicas at once: each lapsed signal is closed, and announced, exactly once.
+        instellingen = replica_settings(settings)
+        await asyncio.gather(*(pass_in_replica(instellingen, app.state.publisher) for _ in range(2)))
         verslag = await signaleer(database, app.state.publisher, settings, dag=DAG)
-        assert (verslag.vervallen, sum(verslag.nieuw.values())) == (2, 0)
+        assert (verslag.vervallen, sum(verslag.nieuw.values())) == (0, 0)
+        vervallen = await vervallen_events(database)
+        assert sorted((e["data"]["termijnsoort"], e["data"]["einddatum"]) for e in vervallen) == [
+            ("inburgeringstermijn", "2029-05-04"),
+            ("map", "2029-05-04"),
+        ]
+        assert {(e["subject"], e["data"]["pipId"], e["data"]["soort"]) for e in vervallen} == {
+            (pip_id, pip_id, "nadert")
+        }
         status = {(r["termijnsoort"], r["einddatum"]): r["status"] for r in await signalen(database)}
         assert status[("inburgeringstermijn", date(2029, 5, 4))] == "vervallen"
         assert status[("map", date(2029, 5, 4))] == "vervallen"
@@ -205,6 +228,7 @@ class TestVerschovenTermijn:
         verslag = await signaleer(database, app.state.publisher, settings, dag=DAG)
         assert (verslag.pips, verslag.vervallen) == (0, PER_PIP)
         assert {r["status"] for r in await signalen(database)} == {"vervallen"}
+        assert len(await vervallen_events(database)) == PER_PIP
 
 
 class TestWerklijst:
@@ -267,6 +291,29 @@ class TestWerklijst:
         assert afgehandeld["afgehandeldDoor"] == "tester"
         assert afgehandeld["afgehandeldDoorClient"]
         assert afgehandeld["afgehandeldOp"] is not None
+        # One signal on its own reads back as resolved, with who and why; not for another gemeente.
+        response = await client.get(f"{WERKLIJST}/{eerste['id']}", headers=auth)
+        assert response.status_code == 200, response.text
+        assert response.json() == afgehandeld
+        assert (await client.get(f"{WERKLIJST}/{eerste['id']}", headers=andere)).status_code == 404
+        assert (await client.get(f"{WERKLIJST}/{uuid.uuid4()}", headers=auth)).status_code == 404
+        # Resolving is an event too (who and why stay at the source: the reason is free text).
+        async with database.engine.connect() as conn:
+            rows = await conn.execute(
+                text("SELECT event FROM outbox WHERE subject = 'nl.inburgering.pip.signaal-afgehandeld'")
+            )
+            events = [row[0] if isinstance(row[0], dict) else json.loads(row[0]) for row in rows]
+        assert len(events) == 1
+        assert (events[0]["subject"], events[0]["dataref"].rsplit("/", 2)[1:]) == (pip_id, ["signalen", eerste["id"]])
+        assert events[0]["data"] == {
+            "signaalId": eerste["id"],
+            "pipId": pip_id,
+            "inburgeraarId": afgehandeld["inburgeraarId"],
+            "soort": "verstreken",
+            "termijnsoort": "voortgangsgesprekken",
+            "einddatum": "2027-03-04",
+        }
+        assert "Gesprekken ingehaald" not in json.dumps(events[0])
         assert await aantal() == PER_PIP - 1
         assert await aantal(status="afgehandeld") == 1
 
@@ -276,14 +323,24 @@ class TestWerklijst:
         await signaleer(database, app.state.publisher, settings, dag=DAG)
         assert await aantal() == PER_PIP - 1
 
-    async def test_specialist_leest_maar_handelt_niet_af(self, client: httpx.AsyncClient, tokens: TokenFactory) -> None:
+    async def test_de_werklijst_heeft_eigen_scopes(self, client: httpx.AsyncClient, tokens: TokenFactory) -> None:
+        # A specialist reads the PIP but not the gemeente-wide worklist; reading it does not allow resolving.
         werk = tokens.headers(*ROLLEN["specialist-werk"])
-        assert (await client.get(WERKLIJST, headers=werk)).status_code == 200
-        response = await client.post(f"{WERKLIJST}/{uuid.uuid4()}/_afhandelen", json={"reden": "x"}, headers=werk)
+        assert (await client.get(WERKLIJST, headers=werk)).status_code == 403
+        assert (await client.get(f"{WERKLIJST}/{uuid.uuid4()}", headers=werk)).status_code == 403
+        lezer = tokens.headers(SIGNALEN_LEZEN)
+        assert (await client.get(WERKLIJST, headers=lezer)).status_code == 200
+        assert (await client.get(f"{WERKLIJST}/{uuid.uuid4()}", headers=lezer)).status_code == 404
+        response = await client.post(f"{WERKLIJST}/{uuid.uuid4()}/_afhandelen", json={"reden": "x"}, headers=lezer)
+        assert response.status_code == 403
+        # Deciding PIPs is another permission than working the list.
+        plan = tokens.headers(PIP_LEZEN, PIP_SCHRIJVEN)
+        assert (await client.get(WERKLIJST, headers=plan)).status_code == 403
+        response = await client.post(f"{WERKLIJST}/{uuid.uuid4()}/_afhandelen", json={"reden": "x"}, headers=plan)
         assert response.status_code == 403
 
 
-class TestAchtergrondtaak:
+class TestSignaaljob:
     async def test_een_pass_bij_start_en_stopt_netjes(
         self,
         app: FastAPI,
@@ -293,21 +350,97 @@ class TestAchtergrondtaak:
         settings: Settings,
         database: Database,
     ) -> None:
-        # A gezinsmigrant registered in 2022: the inburgeringstermijn (from the BRP inschrijving) has passed today.
         inburgeraar_id = await inburgeraar_api.registreer(doelgroep="gezinsmigrant", brp=date(2022, 1, 3))
-        response = await client.post(API, json={**concept(inburgeraar_id), "intensiteit": None}, headers=auth)
-        assert response.status_code == 201, response.text
-        body = {"dagtekening": "2026-05-04", "verzenddatum": "2026-05-05", "ingangsdatum": "2026-05-04"}
-        assert (await client.post(f"{API}/{response.json()['id']}/_vaststellen", json=body, headers=auth)).is_success
+        await _vastgesteld_verlopen(client, auth, inburgeraar_id)
 
         stop = asyncio.Event()
-        taak = asyncio.create_task(achtergrondtaak(settings)(app, stop))
-
-        for _ in range(300):
-            if any(r["termijnsoort"] == "inburgeringstermijn" for r in await signalen(database)):
-                break
-            await asyncio.sleep(0.05)
-        else:
-            raise AssertionError("de achtergrondtaak signaleerde niet binnen 15 s")
+        taak = asyncio.create_task(bewaak(database, app.state.publisher, settings, stop))
+        await _wacht_op_inburgeringstermijn(database)
         stop.set()
         await asyncio.wait_for(taak, timeout=5)
+
+    async def test_twee_eigen_processen_naast_de_api_eenmaal_per_termijn_ook_na_herstart(
+        self,
+        client: httpx.AsyncClient,
+        auth: dict[str, str],
+        inburgeraar_api: InburgeraarApi,
+        settings: Settings,
+        database: Database,
+    ) -> None:
+        # The deployment shape (deploy/services.toml `processes`): `python -m pip_api signalen-job` with the
+        # service's environment variables, beside an API that runs no signal job itself; two replicas at once,
+        # batches of one PIP so that their passes interleave, then a restart.
+        for _ in range(4):
+            inburgeraar_id = await inburgeraar_api.registreer(doelgroep="gezinsmigrant", brp=date(2022, 1, 3))
+            await _vastgesteld_verlopen(client, auth, inburgeraar_id)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_API_")}
+        env |= {
+            "PIP_API_ENVIRONMENT": "test",
+            "PIP_API_DATABASE_URL": settings.database_url,
+            "PIP_API_NATS_URL": settings.nats_url,
+            "PIP_API_AUTH__ISSUERS": json.dumps(settings.auth.issuers),
+            "PIP_API_AUTH__AUDIENCE": settings.auth.audience,
+            "PIP_API_AUTH__PUBLIC_KEY_FILE": str(settings.auth.public_key_file),
+            "PIP_API_STREAM_NAME": settings.stream_name,
+            "PIP_API_SIGNALEN_BATCH": "1",
+        }
+
+        async def run_jobs(aantal: int) -> None:
+            jobs = [
+                subprocess.Popen(  # noqa: ASYNC220 - child processes for the whole pass, not a blocking call
+                    [sys.executable, "-m", "pip_api", "signalen-job"],
+                    env=env,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                )
+                for _ in range(aantal)
+            ]
+            try:
+                for job in jobs:
+                    # Each logs its finished pass; then it waits for the next interval until told to stop.
+                    assert job.stdout is not None
+                    await asyncio.wait_for(
+                        asyncio.to_thread(_lees_tot, job.stdout, b"inburgeraars zonder PIP"), timeout=30
+                    )
+            finally:
+                for job in jobs:
+                    job.send_signal(signal.SIGTERM)
+                for job in jobs:
+                    output, _ = await asyncio.to_thread(job.communicate, timeout=15)
+                    assert job.returncode == 0, output.decode(errors="replace")
+
+        await run_jobs(2)
+        rijen = await signalen(database)
+        events = await termijn_events(database)
+        assert [r["termijnsoort"] for r in rijen].count("inburgeringstermijn") == 4
+        # Exactly once per deadline: one row per natural key, and one event per row.
+        sleutels = {(r["pip_id"], r["soort"], r["termijnsoort"], r["einddatum"]) for r in rijen}
+        assert len(sleutels) == len(rijen) == len(events)
+        assert len({e["data"]["signaalId"] for e in events}) == len(events)
+
+        await run_jobs(1)
+        assert await signalen(database) == rijen
+        assert len(await termijn_events(database)) == len(events)
+
+
+def _lees_tot(stream: IO[bytes], merk: bytes) -> None:
+    for regel in iter(stream.readline, b""):
+        if merk in regel:
+            return
+    raise AssertionError(f"{merk!r} niet in de uitvoer van de signaaljob")
+
+
+async def _vastgesteld_verlopen(client: httpx.AsyncClient, auth: dict[str, str], inburgeraar_id: uuid.UUID) -> None:
+    """A gezinsmigrant registered in 2022: the inburgeringstermijn (from the BRP inschrijving) has passed today."""
+    response = await client.post(API, json={**concept(inburgeraar_id), "intensiteit": None}, headers=auth)
+    assert response.status_code == 201, response.text
+    body = {"dagtekening": "2026-05-04", "verzenddatum": "2026-05-05", "ingangsdatum": "2026-05-04"}
+    assert (await client.post(f"{API}/{response.json()['id']}/_vaststellen", json=body, headers=auth)).is_success
+
+
+async def _wacht_op_inburgeringstermijn(database: Database, within_s: float = 15) -> None:
+    for _ in range(int(within_s / 0.05)):
+        if any(r["termijnsoort"] == "inburgeringstermijn" for r in await signalen(database)):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"de signaaljob signaleerde niet binnen {within_s} s")

@@ -12,7 +12,7 @@ from datetime import date
 from html import escape
 
 from inburgering_kit.kalender import plus_weken
-from pip_api.domain.enums import Termijnsoort
+from pip_api.domain.enums import Routeverplichting, Termijnsoort
 from pip_api.domain.pip import PipInhoud
 from pip_api.domain.termijnen import Termijn
 from pip_api.models import Pip, PipVersie
@@ -148,9 +148,24 @@ def _termijnen(termijnen: tuple[Termijn, ...]) -> str:
     )
 
 
-def render(pip: Pip, versie: PipVersie, termijnen: tuple[Termijn, ...], gemeente_naam: str | None = None) -> str:
+# Gezins- and overige migranten: the gemeente offers the route; they choose and pay themselves (DOMAIN §2 step 8).
+_AANBOD = (
+    "<p>De leerroute is voor u een aanbod van de gemeente, geen verplichting tegenover de gemeente: u kiest zelf "
+    "of u dit aanbod aanneemt, bij welke aanbieder u leert, en u betaalt dat zelf (bijvoorbeeld met een lening "
+    "van DUO). Uw inburgeringsplicht bij DUO blijft gelden (Wet inburgering 2021, artikel 16).</p>"
+)
+
+
+def render(
+    pip: Pip,
+    versie: PipVersie,
+    termijnen: tuple[Termijn, ...],
+    routeverplichting: Routeverplichting,
+    gemeente_naam: str | None = None,
+) -> str:
     """The beschikking of `versie` (version 1 the vaststelling, later ones a wijziging) as a full HTML page."""
     inhoud = PipInhoud.model_validate(versie.inhoud)
+    aanbod = _AANBOD if routeverplichting is Routeverplichting.AANBOD else ""
     gemeente = gemeente_naam or f"gemeente {pip.gemeente_code}"
     bezwaar_tot = plus_weken(versie.verzend_datum, BEZWAARTERMIJN_WEKEN)
     if versie.versie == 1:
@@ -196,6 +211,7 @@ th, td {{ border: 1px solid #999; padding: 0.3em 0.6em; text-align: left; vertic
 <p>{besluit}</p>
 <h2>Uw afspraken</h2>
 {_afspraken(inhoud)}
+{aanbod}
 <h2>Uw termijnen</h2>
 <p>U moet uw inburgering binnen de inburgeringstermijn afronden. Als een termijn verandert, bijvoorbeeld
 door een verlenging van DUO, krijgt u daarover bericht.</p>

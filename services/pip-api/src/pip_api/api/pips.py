@@ -23,6 +23,7 @@ from pip_api.api.schemas import (
     PipVersieRead,
     PipWijzigen,
 )
+from pip_api.domain.leerroutes import routeverplichting
 from pip_api.domain.pip import PipStatus
 from pip_api.services import pip as use_cases
 
@@ -149,7 +150,9 @@ async def beschikking(
     accept: Annotated[str | None, Header(description="`application/pdf` voor PDF; anders HTML.")] = None,
 ) -> Response:
     gegevens, gevonden = await use_cases.beschikking(ctx, pip_id, versie)
-    html = beschikking_document.render(gegevens.pip, gevonden, gegevens.termijnen)
+    html = beschikking_document.render(
+        gegevens.pip, gevonden, gegevens.termijnen, routeverplichting(gegevens.doelgroep)
+    )
     if accept and "application/pdf" in accept and "text/html" not in accept:
         document = await run_in_threadpool(beschikking_document.pdf, html)
         return Response(

@@ -19,8 +19,8 @@ from pip_api.services import signalen as use_cases
 
 router = APIRouter(prefix="/signalen", tags=["Signalen"])
 
-Lezen = Annotated[RequestContext, Depends(context(scopes.PIP_LEZEN), scope="function")]
-Schrijven = Annotated[RequestContext, Depends(context(scopes.PIP_SCHRIJVEN), scope="function")]
+Lezen = Annotated[RequestContext, Depends(context(scopes.SIGNALEN_LEZEN), scope="function")]
+Afhandelen = Annotated[RequestContext, Depends(context(scopes.SIGNALEN_AFHANDELEN), scope="function")]
 SignaalId = Annotated[uuid.UUID, Path(alias="signaalId", description="Id van het signaal.")]
 
 
@@ -51,10 +51,15 @@ async def lijst(
     return Page[SignaalRead].of([SignaalRead.van(r) for r in rows], total, paging)
 
 
+@router.get("/{signaalId:uuid}", operation_id="signaal_read", summary="Eén signaal, open of afgehandeld")
+async def lees(signaal_id: SignaalId, ctx: Lezen) -> SignaalRead:
+    return SignaalRead.van(await use_cases.raadpleeg(ctx, signaal_id))
+
+
 @router.post(
     "/{signaalId:uuid}/_afhandelen",
     operation_id="signaal_afhandelen",
     summary="Een signaal afhandelen, met de reden; wie en wanneer legt de API vast",
 )
-async def handel_af(signaal_id: SignaalId, body: SignaalAfhandelen, ctx: Schrijven) -> SignaalRead:
+async def handel_af(signaal_id: SignaalId, body: SignaalAfhandelen, ctx: Afhandelen) -> SignaalRead:
     return SignaalRead.van(await use_cases.handel_af(ctx, signaal_id, body.reden))

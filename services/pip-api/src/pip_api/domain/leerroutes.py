@@ -88,7 +88,9 @@ def controleer_routewissel(
         )
     if _grond_ontbreekt(grond):
         raise RoutewisselGeweigerd.van(
-            venster, "Een routewissel moet onderbouwd zijn", [invalid("grond", "ontbreekt", "grond-ontbreekt")]
+            venster,
+            "Een routewissel moet onderbouwd zijn",
+            [invalid("routewisselGrond", "ontbreekt", "grond-ontbreekt")],
         )
     if termijnstart is None:
         # Without a termijn start there is no window to be inside of; that only happens before the first
@@ -118,17 +120,17 @@ def controleer_afschalen(
         raise AfschalenGeweigerd.van(regel, f"Alleen de B1-route wordt afgeschaald, niet de {leerroute}")
     if not onderdelen:
         raise AfschalenGeweigerd.van(
-            regel, "Afschalen gebeurt per genoemd examenonderdeel", [invalid("afschalingOnderdelen", "leeg")]
+            regel, "Afschalen gebeurt per genoemd examenonderdeel", [invalid("afschaling.onderdelen", "leeg")]
         )
     if _grond_ontbreekt(grond):
         raise AfschalenGeweigerd.van(
-            regel, "Afschalen moet onderbouwd zijn", [invalid("afschalingGrond", "ontbreekt", "grond-ontbreekt")]
+            regel, "Afschalen moet onderbouwd zijn", [invalid("afschaling.grond", "ontbreekt", "grond-ontbreekt")]
         )
     if taaluren is None or taaluren < regel.waarde:
         raise AfschalenGeweigerd.van(
             regel,
             f"Afschalen kan pas na {regel.waarde} uur taalonderwijs; gerealiseerd: {taaluren or 0}",
-            [invalid("gerealiseerdeTaaluren", f"minder dan {regel.waarde}", "te-weinig-uren")],
+            [invalid("afschaling.gerealiseerdeTaaluren", f"minder dan {regel.waarde}", "te-weinig-uren")],
         )
 
 

@@ -13,7 +13,7 @@ from inburgering_kit.pagination import PageParams
 from inburgering_kit.problems import Conflict, NotFound, Unprocessable, invalid
 from pip_api import activiteiten
 from pip_api.domain.enums import Doelgroep
-from pip_api.domain.leerroutes import controleer_routewissel
+from pip_api.domain.leerroutes import controleer_routewissel, routeverplichting
 from pip_api.domain.pip import (
     Beeindigingsreden,
     GeenWijziging,
@@ -25,7 +25,14 @@ from pip_api.domain.pip import (
     vereis_status,
 )
 from pip_api.domain.termijnen import Bronfeiten, Termijn, bereken_termijnen, termijnstart
-from pip_api.events import LeerrouteGewijzigd, PipBeeindigd, PipGewijzigd, PipVastgesteld
+from pip_api.events import (
+    LeerrouteGewijzigd,
+    PipBeeindigd,
+    PipConceptGewijzigd,
+    PipGewijzigd,
+    PipOpgesteld,
+    PipVastgesteld,
+)
 from pip_api.models import InburgeraarFeit, Pip, PipVersie
 from pip_api.repository import PipRepository
 
@@ -51,9 +58,10 @@ def pad(pip_id: uuid.UUID) -> str:
     return f"/pips/{pip_id}"
 
 
-def bronfeiten(feit: InburgeraarFeit, pip: Pip) -> Bronfeiten:
-    """The facts the termijnen engine needs: the projection plus the PIP's own dagtekening and ontzorgen start."""
-    inhoud = PipInhoud.model_validate(pip.inhoud)
+def bronfeiten(feit: InburgeraarFeit, pip: Pip, inhoud: PipInhoud | None = None) -> Bronfeiten:
+    """The facts the termijnen engine needs: the projection plus the PIP's own dagtekening and ontzorgen start
+    (from `inhoud` when the caller has the PIP's agreements validated already)."""
+    inhoud = inhoud or PipInhoud.model_validate(pip.inhoud)
     return Bronfeiten(
         doelgroep=Doelgroep(feit.doelgroep),
         brp_inschrijvingsdatum=feit.brp_inschrijving_datum,
@@ -65,14 +73,18 @@ def bronfeiten(feit: InburgeraarFeit, pip: Pip) -> Bronfeiten:
     )
 
 
+def _onbekend(inburgeraar_id: uuid.UUID, veld: str = "inburgeraarId") -> InburgeraarOnbekend:
+    return InburgeraarOnbekend(
+        f"Inburgeraar {inburgeraar_id} is (nog) niet geregistreerd bij deze gemeente; een PIP hoort bij een "
+        "geregistreerde inburgeraar (Wet inburgering art. 15)",
+        invalid_params=[invalid(veld, "onbekende inburgeraar", "onbekend")],
+    )
+
+
 async def _feit(repo: PipRepository, inburgeraar_id: uuid.UUID, veld: str = "inburgeraarId") -> InburgeraarFeit:
     feit = await repo.inburgeraar(inburgeraar_id)
     if feit is None:
-        raise InburgeraarOnbekend(
-            f"Inburgeraar {inburgeraar_id} is (nog) niet geregistreerd bij deze gemeente; een PIP hoort bij een "
-            "geregistreerde inburgeraar (Wet inburgering art. 15)",
-            invalid_params=[invalid(veld, "onbekende inburgeraar", "onbekend")],
-        )
+        raise _onbekend(inburgeraar_id, veld)
     return feit
 
 
@@ -81,6 +93,18 @@ async def _pip(repo: PipRepository, pip_id: uuid.UUID, *, for_update: bool = Fal
     if pip is None:
         raise NotFound(f"PIP {pip_id} bestaat niet.")
     return pip
+
+
+async def _pip_met_feit(
+    repo: PipRepository, pip_id: uuid.UUID, *, for_update: bool = False
+) -> tuple[Pip, InburgeraarFeit]:
+    gevonden = await repo.met_feit(pip_id, for_update=for_update)
+    if gevonden is None:
+        raise NotFound(f"PIP {pip_id} bestaat niet.")
+    pip, feit = gevonden
+    if feit is None:
+        raise _onbekend(pip.inburgeraar_id)
+    return pip, feit
 
 
 async def _met_termijnen(repo: PipRepository, pip: Pip) -> PipMetTermijnen:
@@ -106,22 +130,31 @@ async def stel_op(ctx: RequestContext, inburgeraar_id: uuid.UUID, inhoud: PipInh
         versie=0,
         inhoud=inhoud.model_dump(mode="json"),
     )
-    bestaand = await repo.actieve_pip(inburgeraar_id)
-    if bestaand is not None or not await repo.add_pip(pip):
-        bestaand = bestaand or await repo.actieve_pip(inburgeraar_id)
+    if not await repo.add_pip(pip):
+        bestaand = await repo.actieve_pip(inburgeraar_id)
         raise ErIsAlEenPip(
             "Een inburgeraar heeft één PIP; wijzig het bestaande (een nieuwe versie) of beëindig het eerst",
             extra={"bestaandeResource": f"{ctx.api_prefix}{pad(bestaand.id)}"} if bestaand else None,
         )
+    await ctx.emit(
+        PipOpgesteld(
+            pip_id=pip.id,
+            inburgeraar_id=inburgeraar_id,
+            leerroute=inhoud.leerroute.value,
+            taalniveau=inhoud.taalniveau.value,
+        ),
+        subject=pip.id,
+        resource_path=pad(pip.id),
+    )
     await _verwerk(ctx, pip, activiteiten.PIP_OPSTELLEN, Actie.AANMAKEN)
-    return PipMetTermijnen(pip, Doelgroep(feit.doelgroep), bereken_termijnen(bronfeiten(feit, pip)))
+    return PipMetTermijnen(pip, Doelgroep(feit.doelgroep), bereken_termijnen(bronfeiten(feit, pip, inhoud)))
 
 
 async def raadpleeg(ctx: RequestContext, pip_id: uuid.UUID) -> PipMetTermijnen:
     repo = PipRepository(ctx.session, ctx.gemeente)
-    pip = await _pip(repo, pip_id)
+    pip, feit = await _pip_met_feit(repo, pip_id)
     await _verwerk(ctx, pip, activiteiten.PIP_RAADPLEGEN, Actie.LEZEN)
-    return await _met_termijnen(repo, pip)
+    return PipMetTermijnen(pip, Doelgroep(feit.doelgroep), bereken_termijnen(bronfeiten(feit, pip)))
 
 
 async def lijst(
@@ -141,10 +174,17 @@ async def wijzig_concept(ctx: RequestContext, pip_id: uuid.UUID, wijzigingen: di
     # A vastgesteld version is a beschikking: it changes only through `_wijzigen`, as a new version.
     vereis_status(PipStatus(pip.status), PipStatus.CONCEPT, handeling="Het concept bewerken")
     feit = await _feit(repo, pip.inburgeraar_id)
-    inhoud = PipInhoud.model_validate(pip.inhoud).wijzig(wijzigingen)
+    oud = PipInhoud.model_validate(pip.inhoud)
+    inhoud = oud.wijzig(wijzigingen)
     controleer_inhoud(Doelgroep(feit.doelgroep), inhoud)
     pip.inhoud = inhoud.model_dump(mode="json")
     await ctx.session.flush()
+    if velden := gewijzigde_velden(oud, inhoud):
+        await ctx.emit(
+            PipConceptGewijzigd(pip_id=pip.id, inburgeraar_id=pip.inburgeraar_id, gewijzigde_velden=velden),
+            subject=pip.id,
+            resource_path=pad(pip.id),
+        )
     await _verwerk(ctx, pip, activiteiten.PIP_OPSTELLEN, Actie.WIJZIGEN)
     return PipMetTermijnen(pip, Doelgroep(feit.doelgroep), bereken_termijnen(bronfeiten(feit, pip)))
 
@@ -153,16 +193,17 @@ async def stel_vast(
     ctx: RequestContext, pip_id: uuid.UUID, *, dagtekening: date, verzenddatum: date, ingangsdatum: date
 ) -> PipMetTermijnen:
     repo = PipRepository(ctx.session, ctx.gemeente)
-    pip = await _pip(repo, pip_id, for_update=True)
+    pip, feit = await _pip_met_feit(repo, pip_id, for_update=True)
     vereis_status(PipStatus(pip.status), PipStatus.CONCEPT, handeling="Vaststellen")
     controleer_beschikkingsdatums(dagtekening, verzenddatum, ingangsdatum)
-    feit = await _feit(repo, pip.inburgeraar_id)
+    doelgroep = Doelgroep(feit.doelgroep)
     inhoud = PipInhoud.model_validate(pip.inhoud)
-    controleer_inhoud(Doelgroep(feit.doelgroep), inhoud)
+    controleer_inhoud(doelgroep, inhoud)
     pip.status = PipStatus.VASTGESTELD.value
     pip.versie = 1
     pip.vastgesteld_datum = dagtekening
-    await repo.add(
+    await repo.nieuwe_versie(
+        pip,
         PipVersie(
             pip_id=pip.id,
             versie=1,
@@ -172,7 +213,7 @@ async def stel_vast(
             ingangs_datum=ingangsdatum,
             reden=None,
             gewijzigde_velden=[],
-        )
+        ),
     )
     await ctx.emit(
         PipVastgesteld(
@@ -181,6 +222,7 @@ async def stel_vast(
             versie=1,
             leerroute=inhoud.leerroute.value,
             taalniveau=inhoud.taalniveau.value,
+            routeverplichting=routeverplichting(doelgroep).value,
             dagtekening=dagtekening,
             ingangsdatum=ingangsdatum,
         ),
@@ -188,7 +230,7 @@ async def stel_vast(
         resource_path=f"{pad(pip.id)}/versies/1",
     )
     await _verwerk(ctx, pip, activiteiten.PIP_OPSTELLEN, Actie.WIJZIGEN)
-    return PipMetTermijnen(pip, Doelgroep(feit.doelgroep), bereken_termijnen(bronfeiten(feit, pip)))
+    return PipMetTermijnen(pip, doelgroep, bereken_termijnen(bronfeiten(feit, pip, inhoud)))
 
 
 async def wijzig(
@@ -203,10 +245,9 @@ async def wijzig(
     routewissel_grond: str | None,
 ) -> PipMetTermijnen:
     repo = PipRepository(ctx.session, ctx.gemeente)
-    pip = await _pip(repo, pip_id, for_update=True)
+    pip, feit = await _pip_met_feit(repo, pip_id, for_update=True)
     vereis_status(PipStatus(pip.status), PipStatus.VASTGESTELD, handeling="Wijzigen")
     controleer_beschikkingsdatums(dagtekening, verzenddatum, ingangsdatum)
-    feit = await _feit(repo, pip.inburgeraar_id)
     doelgroep = Doelgroep(feit.doelgroep)
     oud = PipInhoud.model_validate(pip.inhoud)
     nieuw = oud.wijzig(wijzigingen)
@@ -218,13 +259,14 @@ async def wijzig(
         controleer_routewissel(
             huidige=oud.leerroute,
             nieuwe=nieuw.leerroute,
-            termijnstart=termijnstart(bronfeiten(feit, pip)),
+            termijnstart=termijnstart(bronfeiten(feit, pip, oud)),
             wisseldatum=ingangsdatum,
             grond=routewissel_grond,
         )
     pip.versie += 1
     pip.inhoud = nieuw.model_dump(mode="json")
-    await repo.add(
+    await repo.nieuwe_versie(
+        pip,
         PipVersie(
             pip_id=pip.id,
             versie=pip.versie,
@@ -234,7 +276,7 @@ async def wijzig(
             ingangs_datum=ingangsdatum,
             reden=reden,
             gewijzigde_velden=velden,
-        )
+        ),
     )
     resource = f"{pad(pip.id)}/versies/{pip.versie}"
     await ctx.emit(
@@ -259,13 +301,14 @@ async def wijzig(
                 vorige_leerroute=oud.leerroute.value,
                 leerroute=nieuw.leerroute.value,
                 taalniveau=nieuw.taalniveau.value,
+                routeverplichting=routeverplichting(doelgroep).value,
                 ingangsdatum=ingangsdatum,
             ),
             subject=pip.id,
             resource_path=resource,
         )
     await _verwerk(ctx, pip, activiteiten.PIP_WIJZIGEN, Actie.WIJZIGEN)
-    return PipMetTermijnen(pip, doelgroep, bereken_termijnen(bronfeiten(feit, pip)))
+    return PipMetTermijnen(pip, doelgroep, bereken_termijnen(bronfeiten(feit, pip, nieuw)))
 
 
 async def beeindig(
@@ -313,11 +356,11 @@ class NogGeenBeschikking(Conflict):
 async def beschikking(ctx: RequestContext, pip_id: uuid.UUID, nummer: int | None) -> tuple[PipMetTermijnen, PipVersie]:
     """The vastgesteld version to send (the current one unless `nummer`), with the termijnen as they stand."""
     repo = PipRepository(ctx.session, ctx.gemeente)
-    pip = await _pip(repo, pip_id)
+    pip, feit = await _pip_met_feit(repo, pip_id)
     if pip.versie == 0:
         raise NogGeenBeschikking("Stel het PIP eerst vast; een concept wordt niet verzonden")
     gevonden = await repo.versie(pip.id, nummer or pip.versie)
     if gevonden is None:
         raise NotFound(f"PIP {pip_id} heeft geen versie {nummer}.")
     await _verwerk(ctx, pip, activiteiten.PIP_RAADPLEGEN, Actie.LEZEN)
-    return await _met_termijnen(repo, pip), gevonden
+    return PipMetTermijnen(pip, Doelgroep(feit.doelgroep), bereken_termijnen(bronfeiten(feit, pip))), gevonden

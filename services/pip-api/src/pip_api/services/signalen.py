@@ -25,8 +25,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from fastapi import FastAPI
-
 from inburgering_kit.audit import Actie
 from inburgering_kit.context import RequestContext
 from inburgering_kit.db import Database
@@ -45,15 +43,15 @@ from pip_api.domain.signalen import (
     vaststellingssignaal,
 )
 from pip_api.domain.termijnen import Bronfeiten, bereken_termijnen
-from pip_api.events import TermijnNadert, TermijnVerstreken
+from pip_api.events import SignaalAfgehandeld, SignaalGesloten, SignaalVervallen, TermijnNadert, TermijnVerstreken
 from pip_api.models import Signaal
 from pip_api.repository import (
     ActievePip,
     InburgeraarZonderPip,
-    NieuwSignaal,
     Signaalfilter,
     SignaalJobRepository,
     SignaalRepository,
+    SignaalRij,
 )
 from pip_api.services.pip import pad
 from pip_api.settings import Settings
@@ -95,7 +93,19 @@ def _bronfeiten(pip: ActievePip) -> Bronfeiten:
     )
 
 
-def _event(signaal: NieuwSignaal) -> EventData:
+def gesloten(event: type[SignaalGesloten], signaal: Signaal | SignaalRij) -> SignaalGesloten:
+    """The event about a signal that was resolved or lapsed."""
+    return event(
+        signaal_id=signaal.id,
+        pip_id=signaal.pip_id,
+        inburgeraar_id=signaal.inburgeraar_id,
+        soort=signaal.soort,
+        termijnsoort=signaal.termijnsoort,
+        einddatum=signaal.einddatum,
+    )
+
+
+def _event(signaal: SignaalRij) -> EventData:
     soort = TermijnNadert if signaal.soort == Signaalsoort.NADERT.value else TermijnVerstreken
     return soort(
         signaal_id=signaal.id,
@@ -142,20 +152,29 @@ async def _batch(
         repo = SignaalJobRepository(uow.session)
         nieuw = await repo.voeg_toe(rijen)
         await repo.schrijf_events([_outbox(publisher, s) for s in nieuw])
-        verslag.vervallen += await repo.laat_vervallen([p.id for p in pips], actueel)
+        await _laat_vervallen(repo, publisher, await repo.laat_vervallen([p.id for p in pips], actueel), verslag)
         await uow.commit()
     verslag.nieuw.update(s.soort for s in nieuw)
 
 
-def _outbox(publisher: EventPublisher, s: NieuwSignaal) -> dict[str, str]:
+def _outbox(publisher: EventPublisher, s: SignaalRij, *, vervallen: bool = False) -> dict[str, str]:
+    data = gesloten(SignaalVervallen, s) if vervallen else _event(s)
     if s.pip_id is None:
         # No PIP yet: the event is about the inburgeraar.
         return outbox_row(
-            publisher.build(_event(s), subject=s.inburgeraar_id, resource_path=None, gemeentecode=s.gemeente_code)
+            publisher.build(data, subject=s.inburgeraar_id, resource_path=None, gemeentecode=s.gemeente_code)
         )
     return outbox_row(
-        publisher.build(_event(s), subject=s.pip_id, resource_path=pad(s.pip_id), gemeentecode=s.gemeente_code)
+        publisher.build(data, subject=s.pip_id, resource_path=pad(s.pip_id), gemeentecode=s.gemeente_code)
     )
+
+
+async def _laat_vervallen(
+    repo: SignaalJobRepository, publisher: EventPublisher, vervallen: list[SignaalRij], verslag: Verslag
+) -> None:
+    """The events of the signals this transaction closed: exactly once, like the signals themselves."""
+    await repo.schrijf_events([_outbox(publisher, s, vervallen=True) for s in vervallen])
+    verslag.vervallen += len(vervallen)
 
 
 async def _batch_zonder_pip(
@@ -194,7 +213,8 @@ async def _batch_zonder_pip(
         repo = SignaalJobRepository(uow.session)
         nieuw = await repo.voeg_toe_zonder_pip(rijen)
         await repo.schrijf_events([_outbox(publisher, s) for s in nieuw])
-        verslag.vervallen += await repo.laat_vervallen_zonder_pip([f.inburgeraar_id for f in feiten], actueel)
+        vervallen = await repo.laat_vervallen_zonder_pip([f.inburgeraar_id for f in feiten], actueel)
+        await _laat_vervallen(repo, publisher, vervallen, verslag)
         await uow.commit()
     verslag.nieuw.update(s.soort for s in nieuw)
 
@@ -228,9 +248,9 @@ async def signaleer(
     async with database.unit_of_work() as uow:
         repo = SignaalJobRepository(uow.session)
         # A beëindigd PIP asks for nothing any more (Wet inburgering 2021 art. 17): its open signals lapse.
-        verslag.vervallen += await repo.laat_vervallen_bij_einde()
+        await _laat_vervallen(repo, publisher, await repo.laat_vervallen_bij_einde(), verslag)
         # A vastgesteld PIP meets the PIP-vaststelling termijn: the open signals about it lapse.
-        verslag.vervallen += await repo.laat_vervallen_bij_vaststelling()
+        await _laat_vervallen(repo, publisher, await repo.laat_vervallen_bij_vaststelling(), verslag)
         await uow.commit()
     logger.info(
         "signalen: %d PIPs, %d inburgeraars zonder PIP, nieuw %s, vervallen %d",
@@ -242,19 +262,17 @@ async def signaleer(
     return verslag
 
 
-def achtergrondtaak(settings: Settings) -> Any:
-    """A pass at start and then every `signalen_interval_seconden`; a failed pass is logged and retried."""
-
-    async def run(app: FastAPI, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            try:
-                await signaleer(app.state.database, app.state.publisher, settings)
-            except Exception:
-                logger.exception("signalen: pass mislukt; volgende poging na het interval")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=settings.signalen_interval_seconden)
-
-    return run
+async def bewaak(database: Database, publisher: EventPublisher, settings: Settings, stop: asyncio.Event) -> None:
+    """A pass at start and then every `signalen_interval_seconden` until `stop`; a failed pass is logged and
+    retried. Runs as its own process beside the API (`python -m pip_api signalen-job`), like the outbox relay:
+    a pass over every PIP never takes the API's CPU, and any number of replicas may run it at once."""
+    while not stop.is_set():
+        try:
+            await signaleer(database, publisher, settings)
+        except Exception:
+            logger.exception("signalen: pass mislukt; volgende poging na het interval")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=settings.signalen_interval_seconden)
 
 
 class SignaalNietOpen(Conflict):
@@ -282,10 +300,31 @@ async def werklijst(ctx: RequestContext, paging: PageParams, filters: Signaalfil
     return rows, total
 
 
-async def handel_af(ctx: RequestContext, signaal_id: uuid.UUID, reden: str) -> Signaal:
-    signaal = await SignaalRepository(ctx.session, ctx.gemeente).get(signaal_id, for_update=True)
+def _object(signaal: Signaal) -> tuple[str, uuid.UUID]:
+    """What a signal is about in the processing log: its PIP, or the inburgeraar while there is no PIP yet."""
+    if signaal.pip_id is None:
+        return "inburgeraar", signaal.inburgeraar_id
+    return "pip", signaal.pip_id
+
+
+async def _signaal(ctx: RequestContext, signaal_id: uuid.UUID, *, for_update: bool = False) -> Signaal:
+    signaal = await SignaalRepository(ctx.session, ctx.gemeente).get(signaal_id, for_update=for_update)
     if signaal is None:
         raise NotFound(f"Signaal {signaal_id} bestaat niet.")
+    return signaal
+
+
+async def raadpleeg(ctx: RequestContext, signaal_id: uuid.UUID) -> Signaal:
+    signaal = await _signaal(ctx, signaal_id)
+    object_type, object_id = _object(signaal)
+    await ctx.verwerk(
+        activiteiten.SIGNALEN_BEWAKEN, Actie.LEZEN, object_type=object_type, object_id=object_id, betrokkene=None
+    )
+    return signaal
+
+
+async def handel_af(ctx: RequestContext, signaal_id: uuid.UUID, reden: str) -> Signaal:
+    signaal = await _signaal(ctx, signaal_id, for_update=True)
     if signaal.status != Signaalstatus.OPEN.value:
         raise SignaalNietOpen(f"Het signaal is {signaal.status}; alleen een open signaal wordt afgehandeld")
     signaal.status = Signaalstatus.AFGEHANDELD.value
@@ -294,10 +333,12 @@ async def handel_af(ctx: RequestContext, signaal_id: uuid.UUID, reden: str) -> S
     signaal.afgehandeld_reden = reden
     signaal.afgehandeld_op = datetime.now(UTC)
     await ctx.session.flush()
-    if signaal.pip_id is None:
-        object_type, object_id = "inburgeraar", signaal.inburgeraar_id
-    else:
-        object_type, object_id = "pip", signaal.pip_id
+    await ctx.emit(
+        gesloten(SignaalAfgehandeld, signaal),
+        subject=signaal.pip_id or signaal.inburgeraar_id,
+        resource_path=signaal_pad(signaal.id),
+    )
+    object_type, object_id = _object(signaal)
     await ctx.verwerk(
         activiteiten.SIGNALEN_BEWAKEN, Actie.WIJZIGEN, object_type=object_type, object_id=object_id, betrokkene=None
     )

@@ -14,6 +14,7 @@ from inburgering_kit.context import RequestContext
 from inburgering_kit.problems import Conflict, NotFound, Unprocessable, invalid
 from pip_api import activiteiten
 from pip_api.domain.pip import PipStatus, vereis_status
+from pip_api.events import VoortgangsgesprekGehouden, VoortgangsgesprekGepland
 from pip_api.models import Pip, Voortgangsgesprek
 from pip_api.repository import PipRepository, VoortgangsgesprekRepository
 from pip_api.services.signalen import vandaag
@@ -73,6 +74,17 @@ async def plan(
         afspraken=afspraken,
     )
     await VoortgangsgesprekRepository(ctx.session).add(gesprek)
+    await ctx.emit(
+        VoortgangsgesprekGepland(
+            gesprek_id=gesprek.id,
+            pip_id=pip.id,
+            inburgeraar_id=pip.inburgeraar_id,
+            gepland_datum=gepland,
+            gehouden_datum=gehouden,
+        ),
+        subject=pip.id,
+        resource_path=pad(pip.id, gesprek.id),
+    )
     await _verwerk(ctx, pip, Actie.AANMAKEN)
     return gesprek
 
@@ -104,5 +116,16 @@ async def leg_vast(
     gesprek.uitkomst = uitkomst
     gesprek.afspraken = afspraken
     await ctx.session.flush()
+    await ctx.emit(
+        VoortgangsgesprekGehouden(
+            gesprek_id=gesprek.id,
+            pip_id=pip.id,
+            inburgeraar_id=pip.inburgeraar_id,
+            gepland_datum=gesprek.gepland_datum,
+            gehouden_datum=gehouden,
+        ),
+        subject=pip.id,
+        resource_path=pad(pip.id, gesprek.id),
+    )
     await _verwerk(ctx, pip, Actie.WIJZIGEN)
     return gesprek
