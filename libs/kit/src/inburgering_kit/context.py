@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,30 +125,21 @@ def _build(request: Request, session: AsyncSession, principal: Principal) -> Req
     )
 
 
-@asynccontextmanager
-async def request_context(request: Request, principal: Principal) -> AsyncIterator[RequestContext]:
-    """The request's one transaction for `principal`: what it collected is written and committed when the block
-    ends normally, and nothing is kept when it raises. For callers authenticated otherwise than by a bearer token
-    (the provider portal's session), which decide themselves what a refused change looks like."""
-    async with get_database(request).sessionmaker() as session:
-        ctx = _build(request, session, principal)
-        try:
-            yield ctx
-            # Reached only when the handler returned: a failed request writes no events and no records.
-            await ctx.flush()
-        except BaseException:
-            await session.rollback()
-            raise
-        else:
-            await session.commit()
-
-
 def _context_dependency(checker: Callable[..., Any]) -> Callable[..., AsyncIterator[RequestContext]]:
     async def dependency(request: Request, principal: Principal = Depends(checker)) -> AsyncIterator[RequestContext]:
         # The request's one transaction (see `db.session_dependency`), opened here rather than by a separate
-        # dependency.
-        async with request_context(request, principal) as ctx:
-            yield ctx
+        # dependency: one generator per request instead of two.
+        async with get_database(request).sessionmaker() as session:
+            ctx = _build(request, session, principal)
+            try:
+                yield ctx
+                # Reached only when the handler returned: a failed request writes no events and no records.
+                await ctx.flush()
+            except BaseException:
+                await session.rollback()
+                raise
+            else:
+                await session.commit()
 
     return dependency
 
