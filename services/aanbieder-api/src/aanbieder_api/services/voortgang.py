@@ -1,0 +1,261 @@
+"""Progress from aanbieders: the one apply path of every channel (API, file, portal) into the same records.
+
+For the portal (and any caller outside an HTTP request):
+
+    from aanbieder_api.services.toegang import Aanbiederidentiteit, werkcontext
+    from aanbieder_api.services import opdrachten, voortgang
+    from aanbieder_api.domain.melding import MELDING          # TypeAdapter of the `Melding` union
+    from aanbieder_api.domain.enums import Kanaal
+
+    wie = Aanbiederidentiteit(gemeente="0363", aanbieder_id=..., client_id=None)   # None: the portal's own user
+    async with werkcontext(app, principal) as ctx:             # commits when the block ends without error
+        rows, total = await opdrachten.lijst_voor_aanbieder(ctx, wie, paging)
+        opdracht = await opdrachten.voor_aanbieder(ctx, wie, opdracht_id)
+        resultaat = await voortgang.meld(ctx, wie, opdracht_id, MELDING.validate_python(form), Kanaal.PORTAAL)
+        page = await voortgang.meldingen_voor_aanbieder(ctx, wie, opdracht_id, paging)
+
+`principal` is an `inburgering_kit.auth.Principal` with `client_id` (e.g. "portaal"), `user` (the employee),
+`gemeente_code` and `aanbieder_id`: it is what the processing log and the reports record as the actor. A rule
+violation raises a `Problem` (NotFound, MeldingNietToegestaan, ...) carrying `invalid_params` for the form.
+
+`meld` is idempotent by content: the same report about the same opdracht is stored once (`Meldingsresultaat.nieuw`
+is False the second time and nothing changes), whichever channel sends it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from aanbieder_api import activiteiten
+from aanbieder_api.domain.enums import Dienst, Kanaal, Meldingsoort, OpdrachtStatus, Uitslag
+from aanbieder_api.domain.melding import (
+    Aanwezigheid,
+    Eindresultaat,
+    Examenresultaat,
+    Leerbaarheidstoets,
+    Melding,
+    RouteadviesMelding,
+    ZRouteUren,
+    controleer_melding,
+    gegevens,
+    meldingsleutel,
+    periode,
+)
+from aanbieder_api.domain.opdracht import OpdrachtIngetrokken
+from aanbieder_api.domain.stand import Periodeuren, Stand, pas_toe
+from aanbieder_api.events import (
+    LeerbaarheidstoetsAfgenomen,
+    ResultaatBehaald,
+    ResultaatNietBehaald,
+    RouteadviesOntvangen,
+    UrenBijgewerkt,
+    VerzuimGemeld,
+    VoortgangGemeld,
+)
+from aanbieder_api.models import Melding as MeldingRecord
+from aanbieder_api.repository import OpdrachtRepository, Opdrachtstand, Periodewijziging
+from aanbieder_api.services.opdrachten import pad
+from aanbieder_api.services.toegang import Aanbiederidentiteit, controleer_client
+from inburgering_kit.audit import Actie
+from inburgering_kit.context import RequestContext
+from inburgering_kit.pagination import PageParams
+from inburgering_kit.problems import NotFound
+
+
+@dataclass(frozen=True)
+class Meldingsresultaat:
+    melding_id: uuid.UUID
+    opdracht_id: uuid.UUID
+    soort: Meldingsoort
+    kanaal: Kanaal
+    gemeld_op: datetime
+    nieuw: bool
+    gegevens: dict[str, Any]
+    status: OpdrachtStatus
+    stand: dict[str, Any]
+
+
+@dataclass
+class Meldpunt:
+    """Applies reports within one transaction. Opdrachten are read and locked once (a file batch preloads all of
+    its rows' opdrachten in one statement); stands and periods are written once, by `schrijf`."""
+
+    ctx: RequestContext
+    wie: Aanbiederidentiteit
+    kanaal: Kanaal
+    aanlevering_id: uuid.UUID | None = None
+    _opdrachten: dict[uuid.UUID, Opdrachtstand] = field(default_factory=dict)
+    _perioden: dict[tuple[uuid.UUID, str, date, date], Periodewijziging] = field(default_factory=dict)
+    _client_gecontroleerd: bool = False
+
+    @property
+    def repo(self) -> OpdrachtRepository:
+        return OpdrachtRepository(self.ctx.session, self.wie.gemeente)
+
+    async def laad(self, opdracht_ids: Sequence[uuid.UUID]) -> None:
+        if not self._client_gecontroleerd:
+            await controleer_client(self.ctx, self.wie)
+            self._client_gecontroleerd = True
+        nieuw = sorted({i for i in opdracht_ids if i not in self._opdrachten})
+        if nieuw:
+            self._opdrachten |= await self.repo.voor_melding(self.wie.aanbieder_id, nieuw)
+
+    async def meld(self, opdracht_id: uuid.UUID, melding: Melding) -> Meldingsresultaat:
+        if opdracht_id not in self._opdrachten:
+            await self.laad([opdracht_id])
+        opdracht = self._opdrachten.get(opdracht_id)
+        if opdracht is None:
+            raise NotFound(f"Opdracht {opdracht_id} bestaat niet.")
+        if opdracht.status == OpdrachtStatus.INGETROKKEN.value:
+            raise OpdrachtIngetrokken(f"Opdracht {opdracht_id} is ingetrokken: er kan niet meer op gemeld worden.")
+        controleer_melding(Dienst(opdracht.onderdeel), opdracht.geplande_startdatum, melding)
+        melding_id = uuid.uuid4()
+        sleutel = meldingsleutel(melding)
+        inhoud = gegevens(melding)
+        p = periode(melding)
+        periodesleutel = (opdracht_id, melding.soort.value, p[0], p[1]) if p else None
+        gemeld_at, opgeslagen = await self.repo.voeg_melding_in(
+            {
+                "id": melding_id,
+                "gemeente_code": self.wie.gemeente,
+                "opdracht_id": opdracht_id,
+                "aanbieder_id": self.wie.aanbieder_id,
+                "soort": melding.soort.value,
+                "gegevens": inhoud,
+                "sleutel": sleutel,
+                "kanaal": self.kanaal.value,
+                "aanlevering_id": self.aanlevering_id,
+                "actor_client": self.ctx.principal.client_id,
+                "actor_user": self.ctx.principal.user,
+            },
+            periodesleutel[1:] if periodesleutel else None,
+        )
+        if gemeld_at is None:
+            bestaand = await self.repo.bestaande_melding(opdracht_id, sleutel)
+            return Meldingsresultaat(
+                bestaand.id, opdracht_id, melding.soort, Kanaal(bestaand.kanaal), bestaand.gemeld_at, False, inhoud,
+                OpdrachtStatus(opdracht.status), opdracht.stand,
+            )  # fmt: skip
+        vorige = Periodeuren()
+        if periodesleutel is not None:
+            eerder = self._perioden.get(periodesleutel)
+            if eerder is not None:
+                vorige = Periodeuren(*eerder.uren)
+            elif opgeslagen is not None:
+                vorige = Periodeuren(*opgeslagen)
+            nieuw = Periodeuren.van(melding)
+            self._perioden[periodesleutel] = Periodewijziging(
+                opdracht_id, melding.soort.value, periodesleutel[2], periodesleutel[3], (nieuw.a, nieuw.b, nieuw.c),
+                melding_id,
+            )  # fmt: skip
+        stand, status = pas_toe(Stand.model_validate(opdracht.stand), OpdrachtStatus(opdracht.status), melding, vorige)
+        opdracht.stand = stand.model_dump(mode="json")
+        opdracht.status = status.value
+        opdracht.gewijzigd = True
+        await self._events(opdracht, melding_id, melding, stand)
+        return Meldingsresultaat(
+            melding_id, opdracht_id, melding.soort, self.kanaal, gemeld_at, True, inhoud, status, opdracht.stand
+        )
+
+    async def schrijf(self) -> None:
+        """Write the changed stands and periods; the request (or the batch) commits them with the reports."""
+        gewijzigd = [o for o in self._opdrachten.values() if o.gewijzigd]
+        await self.repo.werk_standen_bij(gewijzigd, list(self._perioden.values()))
+        if gewijzigd:
+            await self.ctx.verwerk_alle(
+                activiteiten.VOORTGANG_ONTVANGEN, Actie.AANMAKEN, object_type="opdracht",
+                subjects=[(o.id, None) for o in gewijzigd],
+            )  # fmt: skip
+        for o in gewijzigd:
+            o.gewijzigd = False
+        self._perioden.clear()
+
+    async def _events(self, opdracht: Opdrachtstand, melding_id: uuid.UUID, melding: Melding, stand: Stand) -> None:
+        basis: dict[str, Any] = {
+            "opdracht_id": opdracht.id, "pip_id": opdracht.pip_id, "inburgeraar_id": opdracht.inburgeraar_id,
+            "aanbieder_id": opdracht.aanbieder_id, "onderdeel": opdracht.onderdeel, "melding_id": melding_id,
+        }  # fmt: skip
+        events: list[Any] = [
+            VoortgangGemeld(**basis, soort=melding.soort.value, kanaal=self.kanaal.value, status=opdracht.status)
+        ]
+        if isinstance(melding, Aanwezigheid) and melding.uren_afwezig_ongeoorloofd > 0:
+            events.append(
+                VerzuimGemeld(
+                    **basis,
+                    periode_van=melding.periode_van,
+                    periode_tot=melding.periode_tot,
+                    uren_afwezig_ongeoorloofd=melding.uren_afwezig_ongeoorloofd,
+                    uren_afwezig_geoorloofd=melding.uren_afwezig_geoorloofd,
+                )
+            )
+        if isinstance(melding, Aanwezigheid | ZRouteUren):
+            events.append(
+                UrenBijgewerkt(
+                    **basis,
+                    uren_aanwezig=stand.uren_aanwezig,
+                    uren_taal=stand.uren_taal,
+                    uren_participatie=stand.uren_participatie,
+                    uren_gecontracteerd=opdracht.uren,
+                )
+            )
+        if isinstance(melding, Examenresultaat | Eindresultaat):
+            if melding.resultaat is Uitslag.BEHAALD:
+                events.append(
+                    ResultaatBehaald(**basis, soort=melding.soort.value, datum=melding.datum, niveau=melding.niveau)
+                )
+            else:
+                events.append(ResultaatNietBehaald(**basis, soort=melding.soort.value, datum=melding.datum))
+        if isinstance(melding, RouteadviesMelding):
+            events.append(RouteadviesOntvangen(**basis, advies=melding.advies.value))
+        if isinstance(melding, Leerbaarheidstoets):
+            events.append(LeerbaarheidstoetsAfgenomen(**basis, datum=melding.datum))
+        for event in events:
+            await self.ctx.emit(event, subject=opdracht.id, resource_path=pad(opdracht.id))
+
+
+async def meld(
+    ctx: RequestContext, wie: Aanbiederidentiteit, opdracht_id: uuid.UUID, melding: Melding, kanaal: Kanaal
+) -> Meldingsresultaat:
+    """One report about one opdracht (API and portal)."""
+    punt = Meldpunt(ctx, wie, kanaal)
+    resultaat = await punt.meld(opdracht_id, melding)
+    await punt.schrijf()
+    return resultaat
+
+
+async def meldingen_voor_aanbieder(
+    ctx: RequestContext, wie: Aanbiederidentiteit, opdracht_id: uuid.UUID, paging: PageParams
+) -> tuple[Sequence[MeldingRecord], int]:
+    await controleer_client(ctx, wie)
+    repo = OpdrachtRepository(ctx.session, wie.gemeente)
+    opdracht = await repo.get(opdracht_id)
+    if opdracht is None or opdracht.aanbieder_id != wie.aanbieder_id:
+        raise NotFound(f"Opdracht {opdracht_id} bestaat niet.")
+    return await repo.meldingen(paging, opdracht_id=opdracht_id)
+
+
+async def meldingen(
+    ctx: RequestContext,
+    paging: PageParams,
+    *,
+    opdracht_id: uuid.UUID | None = None,
+    aanbieder_id: uuid.UUID | None = None,
+    soort: str | None = None,
+    vanaf: datetime | None = None,
+) -> tuple[Sequence[MeldingRecord], int]:
+    """The gemeente's view: what was reported when, by whom and through which channel."""
+    repo = OpdrachtRepository(ctx.session, ctx.gemeente)
+    if opdracht_id is not None and await repo.get(opdracht_id) is None:
+        raise NotFound(f"Opdracht {opdracht_id} bestaat niet.")
+    rows, total = await repo.meldingen(
+        paging, opdracht_id=opdracht_id, aanbieder_id=aanbieder_id, soort=soort, vanaf=vanaf
+    )
+    await ctx.verwerk_alle(
+        activiteiten.VOORTGANG_RAADPLEGEN, Actie.ZOEKEN, object_type="opdracht",
+        subjects=[(o, None) for o in dict.fromkeys(r.opdracht_id for r in rows)],
+    )  # fmt: skip
+    return rows, total
