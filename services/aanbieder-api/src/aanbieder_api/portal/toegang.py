@@ -1,0 +1,135 @@
+"""Signing in to the portal: accounts, sessions, the lockout after repeated failures.
+
+The numbers follow the NCSC ICT-beveiligingsrichtlijnen voor webapplicaties (sessions that end after inactivity
+and after a maximum duration; a limit on guessing) and OWASP's Authentication and Session Management cheat
+sheets. Every refusal of a sign-in gives one and the same answer: it never tells whether an address has an
+account, whether the password was wrong or whether the account is blocked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+import anyio.to_thread
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from aanbieder_api.portal import wachtwoord
+from aanbieder_api.portal.models import PortaalAccount, PortaalSessie
+from aanbieder_api.portal.repository import PortaalRepository
+from inburgering_kit.problems import Conflict, Unprocessable, invalid
+
+logger = logging.getLogger(__name__)
+
+SESSIE_MAXIMAAL = timedelta(hours=8)  # one working day, then sign in again
+SESSIE_INACTIEF = timedelta(minutes=30)
+MAXIMUM_POGINGEN = 5
+BLOKKADE = timedelta(minutes=15)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normaliseer_email(email: str) -> str:
+    return email.strip().lower()
+
+
+@dataclass(frozen=True)
+class Aangemeld:
+    token: str  # goes into the cookie, never stored
+    sessie: PortaalSessie
+
+
+@dataclass(frozen=True)
+class ActieveSessie:
+    sessie: PortaalSessie
+    account: PortaalAccount
+    aanbieder_naam: str
+
+
+class AanbiederOnbekend(Unprocessable):
+    code = "aanbieder-onbekend"
+    title = "Deze aanbieder is bij deze gemeente niet geregistreerd."
+
+
+class AccountBestaatAl(Conflict):
+    code = "account-bestaat-al"
+    title = "Er is al een portaalaccount met dit e-mailadres."
+
+
+class WachtwoordTeZwak(Unprocessable):
+    code = "wachtwoord-te-zwak"
+    title = "Het wachtwoord is te zwak."
+
+
+async def maak_account(
+    session: AsyncSession, *, gemeente: str, aanbieder_id: uuid.UUID, email: str, naam: str, wachtwoord_: str
+) -> PortaalAccount:
+    """A new account for an employee of an aanbieder registered by `gemeente` (flushes; the caller commits)."""
+    repo = PortaalRepository(session)
+    if await repo.aanbieder(gemeente, aanbieder_id) is None:
+        raise AanbiederOnbekend(invalid_params=[invalid("aanbiederId", "onbekend bij deze gemeente", "onbekend")])
+    reden = wachtwoord.zwak(wachtwoord_)
+    if reden is not None:
+        raise WachtwoordTeZwak(reden, invalid_params=[invalid("wachtwoord", reden, "te-zwak")])
+    account = PortaalAccount(
+        gemeente_code=gemeente,
+        aanbieder_id=aanbieder_id,
+        email=normaliseer_email(email),
+        naam=naam.strip(),
+        wachtwoord_hash=await anyio.to_thread.run_sync(wachtwoord.versleutel, wachtwoord_),
+        actief=True,
+        mislukte_pogingen=0,
+    )
+    try:
+        async with session.begin_nested():
+            await repo.voeg_toe(account)
+    except IntegrityError as exc:
+        raise AccountBestaatAl(invalid_params=[invalid("email", "al in gebruik", "bestaat-al")]) from exc
+    return account
+
+
+async def meld_aan(session: AsyncSession, email: str, wachtwoord_: str) -> Aangemeld | None:
+    """A new session, or None for every kind of refusal. The caller commits in both cases: a failure is counted."""
+    repo = PortaalRepository(session)
+    gevonden = await repo.account_op_email(normaliseer_email(email))
+    opgeslagen = gevonden[0].wachtwoord_hash if gevonden is not None else wachtwoord.schijnwaarde()
+    # Always one scrypt: a blocked or unknown account answers as slowly as a wrong password.
+    juist = await anyio.to_thread.run_sync(wachtwoord.klopt, wachtwoord_, opgeslagen)
+    if gevonden is None:
+        logger.info("portaal: aanmelden geweigerd (onbekend adres)")
+        return None
+    account, geblokkeerd = gevonden
+    if not account.actief or geblokkeerd:
+        logger.info("portaal: aanmelden geweigerd (account %s inactief of geblokkeerd)", account.id)
+        return None
+    if not juist:
+        await repo.mislukt(account.id, maximum=MAXIMUM_POGINGEN, blokkade=BLOKKADE)
+        logger.info("portaal: aanmelden geweigerd (onjuist wachtwoord voor account %s)", account.id)
+        return None
+    nieuwe_hash = None
+    if wachtwoord.verouderd(account.wachtwoord_hash):
+        nieuwe_hash = await anyio.to_thread.run_sync(wachtwoord.versleutel, wachtwoord_)
+    await repo.aangemeld(account.id, nieuwe_hash)
+    await repo.ruim_verlopen_sessies_op(account.id)
+    token = secrets.token_urlsafe(32)
+    sessie = await repo.nieuwe_sessie(account.id, token_hash(token), secrets.token_urlsafe(32), SESSIE_MAXIMAAL)
+    logger.info("portaal: account %s aangemeld", account.id)
+    return Aangemeld(token, sessie)
+
+
+async def actieve_sessie(session: AsyncSession, token: str | None) -> ActieveSessie | None:
+    if not token or len(token) > 100:
+        return None
+    gevonden = await PortaalRepository(session).actieve_sessie(token_hash(token), SESSIE_INACTIEF)
+    return ActieveSessie(*gevonden) if gevonden is not None else None
+
+
+async def meld_af(session: AsyncSession, token: str) -> None:
+    await PortaalRepository(session).verwijder_sessie(token_hash(token))
