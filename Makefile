@@ -10,7 +10,7 @@ PYFILES := libs services tests bench deploy
 SPECTRAL_VERSION := 6.16.3
 SPECTRAL := .tools/node_modules/.bin/spectral
 
-.PHONY: install run test bench lint typecheck contracts migrate token clean
+.PHONY: install run test bench lint typecheck contracts migrate token portal-account clean
 
 $(STAMP): constraints.txt $(foreach p,$(PROJECTS),$(p)/pyproject.toml)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ ROLE ?= klantregisseur
 GEMEENTE ?= 0363
 token: $(STAMP)
 	@$(PY) deploy/local/stack.py token --role $(ROLE) --gemeente $(GEMEENTE) $(if $(AANBIEDER),--aanbieder $(AANBIEDER))
+
+# An account for the provider portal while `make run` runs; prints a generated password unless PORTAAL_WACHTWOORD
+# is set: make portal-account AANBIEDER=<id> EMAIL=medewerker@aanbieder.example NAAM="Naam Medewerker"
+portal-account: $(STAMP)
+	@$(PY) deploy/local/stack.py portal-account --gemeente $(GEMEENTE) --aanbieder "$(AANBIEDER)" --email "$(EMAIL)" --naam "$(NAAM)"
 
 test: $(STAMP) $(SPECTRAL) $(CHROMIUM)
 	$(PY) -m pytest -q

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aanbieder_api.portal import wachtwoord
 from aanbieder_api.portal.models import PortaalAccount, PortaalSessie
 from aanbieder_api.portal.repository import PortaalRepository
+from inburgering_kit.db import Database
 from inburgering_kit.problems import Conflict, Unprocessable, invalid
 
 logger = logging.getLogger(__name__)
@@ -133,3 +134,20 @@ async def actieve_sessie(session: AsyncSession, token: str | None) -> ActieveSes
 
 async def meld_af(session: AsyncSession, token: str) -> None:
     await PortaalRepository(session).verwijder_sessie(token_hash(token))
+
+
+async def registreer_account(
+    database_url: str, *, gemeente: str, aanbieder_id: str, email: str, naam: str, wachtwoord_: str
+) -> uuid.UUID:
+    """`maak_account` in a transaction of its own, for the stack's `portal-account` command."""
+    database = Database(database_url, pool_size=1)
+    try:
+        async with database.unit_of_work() as uow:
+            account = await maak_account(
+                uow.session, gemeente=gemeente, aanbieder_id=uuid.UUID(aanbieder_id), email=email, naam=naam,
+                wachtwoord_=wachtwoord_,
+            )  # fmt: skip
+            await uow.commit()
+        return account.id
+    finally:
+        await database.dispose()
