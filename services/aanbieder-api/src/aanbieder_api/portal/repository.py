@@ -114,7 +114,7 @@ class PortaalRepository:
                 PortaalGezien.account_id == account_id, PortaalGezien.opdracht_id.in_(opdracht_ids)
             )
         )
-        return {opdracht_id: versie for opdracht_id, versie in rows.tuples()}
+        return {opdracht_id: versie for opdracht_id, versie in rows}
 
     async def markeer_gezien(self, account_id: uuid.UUID, opdracht_id: uuid.UUID, versie: int) -> None:
         statement = insert(PortaalGezien).values(account_id=account_id, opdracht_id=opdracht_id, versie=versie)

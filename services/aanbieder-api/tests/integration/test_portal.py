@@ -1,0 +1,707 @@
+"""The provider portal over real PostgreSQL and NATS: sign-in, sessions, CSRF, lockout, isolation between
+aanbieders, and reports that land in the same records, events and processing log as the API's.
+
+The browser test at the end drives the operating system's Chromium against the app under a real uvicorn.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from playwright.async_api import Browser, expect
+from sqlalchemy import text
+
+from aanbieder_api.main import create_app
+from aanbieder_api.models import PipFeit
+from aanbieder_api.portal import toegang
+from aanbieder_api.scopes import ROLLEN, VOORTGANG_MELDEN
+from aanbieder_api.settings import Settings
+from inburgering_kit.auth import AuthSettings
+from inburgering_kit.bsn import is_valid_bsn
+from inburgering_kit.db import Database
+from inburgering_kit.testing.infra import Infra
+from inburgering_kit.testing.live import live_server
+from inburgering_kit.testing.plugin import TEST_AUDIENCE, TEST_ISSUER, TokenFactory
+
+pytestmark = pytest.mark.integration
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+WACHTWOORD = "correct paard batterij nietje"
+BASE = "https://portaal.test"
+
+
+@pytest.fixture(scope="module")
+def portaal_settings(infra: Infra, tokens: TokenFactory) -> Settings:
+    return Settings(
+        environment="test",
+        database_url=infra.migrated_database("test_aanbieder_api", MIGRATIONS),
+        nats_url=infra.nats_url,
+        public_base_url="http://test",
+        auth=AuthSettings(issuers=[TEST_ISSUER], audience=TEST_AUDIENCE, public_key_file=tokens.public_key),
+        # Events stay in the outbox, where the tests compare what the portal and the API wrote.
+        run_relay=False,
+        run_projectie=False,
+        stream_name="INBURGERING_TEST",
+    )
+
+
+@pytest.fixture(scope="module")
+async def portaal_app(portaal_settings: Settings) -> AsyncIterator[FastAPI]:
+    application = create_app(portaal_settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture(scope="module")
+def db(portaal_app: FastAPI) -> Database:
+    database: Database = portaal_app.state.database
+    return database
+
+
+@pytest.fixture
+async def api(portaal_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    # https: the session cookie is Secure outside development, and a client only sends it back over https.
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=portaal_app), base_url=BASE) as client:
+        yield client
+
+
+@dataclass
+class Aanbieder:
+    id: uuid.UUID
+    email: str
+    client_id: str
+    opdracht_id: uuid.UUID
+    referentie: str
+
+
+class Gemeente:
+    """Sets up what a gemeente does before a provider signs in, through the gemeente's own API."""
+
+    def __init__(self, client: httpx.AsyncClient, db: Database, tokens: TokenFactory) -> None:
+        self.client, self.db, self.tokens = client, db, tokens
+
+    async def _post(self, role: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        response = await self.client.post(
+            f"/api/v1{path}", json=body, headers=self.tokens.headers(*ROLLEN[role], client_id=f"gemeente-{role}")
+        )
+        assert response.status_code == 201, response.text
+        result: dict[str, Any] = response.json()
+        return result
+
+    async def aanbieder_met_opdracht(self, naam: str = "Taalschool De Brug") -> Aanbieder:
+        kvk = f"{uuid.uuid4().int % 10**8:08d}".replace("00000000", "10000000")
+        aanbieder = await self._post(
+            "contractmanager",
+            "/aanbieders",
+            {"naam": naam, "kvkNummer": kvk, "diensten": ["b1-route", "map"],
+             "keurmerk": {"nummer": "BOW-1", "geldigTot": "2030-12-31"}},
+        )  # fmt: skip
+        aanbieder_id = uuid.UUID(aanbieder["id"])
+        await self._post(
+            "contractmanager",
+            f"/aanbieders/{aanbieder_id}/contracten",
+            {"kenmerk": "C-2026", "begindatum": "2026-01-01", "einddatum": "2027-12-31",
+             "diensten": [{"dienst": "b1-route", "uren": 6000}]},
+        )  # fmt: skip
+        client_id = f"systeem-{aanbieder_id.hex[:8]}"
+        await self._post(
+            "contractmanager", f"/aanbieders/{aanbieder_id}/api-clients", {"clientId": client_id, "omschrijving": "LVS"}
+        )
+        pip_id = uuid.uuid4()
+        async with self.db.unit_of_work() as uow:
+            uow.session.add(
+                PipFeit(
+                    pip_id=pip_id,
+                    gemeente_code="0363",
+                    inburgeraar_id=uuid.uuid4(),
+                    status="vastgesteld",
+                    versie=1,
+                    leerroute="b1",
+                    taalniveau="B1",
+                )
+            )
+            await uow.commit()
+        opdracht = await self._post(
+            "klantregisseur",
+            "/opdrachten",
+            {"pipId": str(pip_id), "aanbiederId": str(aanbieder_id), "onderdeel": "b1-route",
+             "inhoud": {"deelnemer": {"roepnaam": "Amal", "achternaam": "Haddad", "telefoon": "06 12345678"},
+                        "geplandeStartdatum": "2026-03-02", "geplandeEinddatum": "2027-03-01", "uren": 600,
+                        "cursusnaam": "B1 intensief"}},
+        )  # fmt: skip
+        email = f"medewerker-{aanbieder_id.hex[:8]}@taalschool.example"
+        async with self.db.unit_of_work() as uow:
+            await toegang.maak_account(
+                uow.session, gemeente="0363", aanbieder_id=aanbieder_id, email=email, naam="Sanne de Vries",
+                wachtwoord_=WACHTWOORD,
+            )  # fmt: skip
+            await uow.commit()
+        return Aanbieder(aanbieder_id, email, client_id, uuid.UUID(opdracht["id"]), opdracht["deelnemerReferentie"])
+
+    async def wijzig(self, opdracht_id: uuid.UUID, wijzigingen: dict[str, Any], reden: str) -> None:
+        response = await self.client.post(
+            f"/api/v1/opdrachten/{opdracht_id}/_wijzigen",
+            json={"wijzigingen": wijzigingen, "reden": reden},
+            headers=self.tokens.headers(*ROLLEN["klantregisseur"]),
+        )
+        assert response.status_code == 200, response.text
+
+    def provider_headers(self, aanbieder: Aanbieder) -> dict[str, str]:
+        return self.tokens.headers(
+            VOORTGANG_MELDEN, client_id=aanbieder.client_id, aanbieder_id=str(aanbieder.id), user=None
+        )
+
+
+@pytest.fixture
+def gemeente(api: httpx.AsyncClient, db: Database, tokens: TokenFactory) -> Gemeente:
+    return Gemeente(api, db, tokens)
+
+
+def _csrf(html: str) -> str:
+    match = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert match, "form without a CSRF token"
+    return match.group(1)
+
+
+def _hidden(html: str, name: str) -> str:
+    match = re.search(rf'name="{name}" value="([^"]+)"', html)
+    assert match, f"form without {name}"
+    return match.group(1)
+
+
+async def aanmelden(client: httpx.AsyncClient, email: str, wachtwoord: str = WACHTWOORD) -> httpx.Response:
+    page = await client.get("/portaal/aanmelden")
+    return await client.post(
+        "/portaal/aanmelden", data={"csrf": _csrf(page.text), "email": email, "wachtwoord": wachtwoord}
+    )
+
+
+async def formulier_versturen(
+    client: httpx.AsyncClient, pad: str, velden: dict[str, str], *, opnieuw: dict[str, str] | None = None
+) -> httpx.Response:
+    """GET the form, POST it with `velden` and its own hidden fields (or `opnieuw`: those of an earlier render)."""
+    verborgen = opnieuw
+    if verborgen is None:
+        page = await client.get(pad)
+        assert page.status_code == 200, page.text
+        verborgen = {"csrf": _csrf(page.text), "formulier": _hidden(page.text, "formulier")}
+    return await client.post(pad, data={**verborgen, **velden})
+
+
+async def _sessies(db: Database, email: str) -> int:
+    async with db.engine.connect() as conn:
+        return int(
+            (
+                await conn.execute(
+                    text(
+                        "SELECT count(*) FROM portaal_sessie s JOIN portaal_account a ON a.id = s.account_id "
+                        "WHERE a.email = :e"
+                    ),
+                    {"e": email},
+                )
+            ).scalar_one()
+        )
+
+
+class TestAanmelden:
+    async def test_a_signed_in_employee_sees_the_opdrachten_of_its_own_aanbieder(
+        self, api: httpx.AsyncClient, gemeente: Gemeente
+    ) -> None:
+        eigen = await gemeente.aanbieder_met_opdracht()
+        ander = await gemeente.aanbieder_met_opdracht("Andere school")
+        response = await aanmelden(api, eigen.email)
+        assert response.status_code == 303
+        assert response.headers["location"] == "/portaal/opdrachten"
+        cookie = response.headers["set-cookie"]
+        assert cookie.startswith("__Host-portaal-sessie=")
+        for attribute in ("HttpOnly", "Secure", "SameSite=strict", "Path=/"):
+            assert attribute.lower() in cookie.lower()
+        lijst = await api.get("/portaal/opdrachten")
+        assert lijst.status_code == 200
+        assert eigen.referentie in lijst.text
+        assert ander.referentie not in lijst.text
+        assert "Sanne de Vries" in lijst.text
+
+    async def test_pages_carry_the_security_headers_and_a_policy_that_allows_only_own_css(
+        self, api: httpx.AsyncClient
+    ) -> None:
+        page = await api.get("/portaal/aanmelden")
+        assert page.headers["content-type"].startswith("text/html")
+        assert page.headers["cache-control"] == "no-store"
+        assert page.headers["x-frame-options"] == "DENY"
+        policies = page.headers.get_list("content-security-policy")
+        assert any("style-src 'self'" in p and "default-src 'none'" in p for p in policies)
+        css = await api.get("/portaal/static/portaal.css")
+        assert css.status_code == 200
+        assert css.headers["content-type"].startswith("text/css")
+
+    async def test_without_a_session_every_page_leads_to_the_sign_in(self, api: httpx.AsyncClient) -> None:
+        for pad in ("/portaal/opdrachten", f"/portaal/opdrachten/{uuid.uuid4()}"):
+            response = await api.get(pad)
+            assert response.status_code == 303
+            assert response.headers["location"] == "/portaal/aanmelden"
+
+    async def test_every_refusal_says_the_same_and_names_no_reason(
+        self, api: httpx.AsyncClient, gemeente: Gemeente
+    ) -> None:
+        aanbieder = await gemeente.aanbieder_met_opdracht()
+        onjuist = await aanmelden(api, aanbieder.email, "een verkeerd wachtwoord")
+        onbekend = await aanmelden(api, "niemand@nergens.example", WACHTWOORD)
+        for response in (onjuist, onbekend):
+            assert response.status_code == 401
+            assert "set-cookie" not in response.headers or "portaal-sessie" not in response.headers["set-cookie"]
+            assert "Aanmelden is niet gelukt. Controleer uw e-mailadres en wachtwoord." in response.text
+            assert 'role="alert"' in response.text
+        assert _zonder_tokens(onjuist.text) == _zonder_tokens(onbekend.text).replace(
+            "niemand@nergens.example", aanbieder.email
+        )
+
+    async def test_empty_fields_are_named_in_the_error_summary(self, api: httpx.AsyncClient) -> None:
+        page = await api.get("/portaal/aanmelden")
+        response = await api.post("/portaal/aanmelden", data={"csrf": _csrf(page.text), "email": "", "wachtwoord": ""})
+        assert response.status_code == 422
+        assert '<a href="#veld-email">Vul uw e-mailadres in</a>' in response.text
+        assert '<a href="#veld-wachtwoord">Vul uw wachtwoord in</a>' in response.text
+        assert 'aria-describedby="veld-email-fout"' in response.text
+        assert "<title>Fout: Aanmelden" in response.text
+
+    async def test_five_wrong_passwords_block_the_account_for_a_quarter(
+        self, api: httpx.AsyncClient, gemeente: Gemeente, db: Database
+    ) -> None:
+        aanbieder = await gemeente.aanbieder_met_opdracht()
+        for _ in range(toegang.MAXIMUM_POGINGEN):
+            assert (await aanmelden(api, aanbieder.email, "fout fout fout fout")).status_code == 401
+        geblokkeerd = await aanmelden(api, aanbieder.email)
+        assert geblokkeerd.status_code == 401, "the right password does not open a blocked account"
+        assert "Aanmelden is niet gelukt." in geblokkeerd.text
+        async with db.engine.begin() as conn:
+            tot = (
+                await conn.execute(
+                    text("SELECT geblokkeerd_tot - now() FROM portaal_account WHERE email = :e"), {"e": aanbieder.email}
+                )
+            ).scalar_one()
+            assert 14 * 60 < tot.total_seconds() <= 15 * 60
+            # A quarter later:
+            await conn.execute(
+                text("UPDATE portaal_account SET geblokkeerd_tot = now() - interval '1 second' WHERE email = :e"),
+                {"e": aanbieder.email},
+            )
+        assert (await aanmelden(api, aanbieder.email)).status_code == 303
+
+    async def test_four_wrong_passwords_then_the_right_one_start_the_count_again(
+        self, api: httpx.AsyncClient, gemeente: Gemeente, db: Database
+    ) -> None:
+        aanbieder = await gemeente.aanbieder_met_opdracht()
+        for _ in range(toegang.MAXIMUM_POGINGEN - 1):
+            await aanmelden(api, aanbieder.email, "fout fout fout fout")
+        assert (await aanmelden(api, aanbieder.email)).status_code == 303
+        async with db.engine.connect() as conn:
+            pogingen = (
+                await conn.execute(
+                    text("SELECT mislukte_pogingen FROM portaal_account WHERE email = :e"), {"e": aanbieder.email}
+                )
+            ).scalar_one()
+        assert pogingen == 0
+
+
+def _zonder_tokens(html: str) -> str:
+    return re.sub(r'name="csrf" value="[^"]+"', "", html)
+
+
+class TestSessie:
+    async def test_signing_out_ends_the_session_on_the_server(
+        self, api: httpx.AsyncClient, gemeente: Gemeente, db: Database
+    ) -> None:
+        aanbieder = await gemeente.aanbieder_met_opdracht()
+        await aanmelden(api, aanbieder.email)
+        oude_cookie = api.cookies.get("__Host-portaal-sessie")
+        assert oude_cookie and await _sessies(db, aanbieder.email) == 1
+        lijst = await api.get("/portaal/opdrachten")
+        response = await api.post("/portaal/afmelden", data={"csrf": _csrf(lijst.text)})
+        assert response.status_code == 303
+        assert response.headers["location"] == "/portaal/aanmelden?afgemeld=true"
+        assert await _sessies(db, aanbieder.email) == 0
+        # The old cookie, replayed by someone who kept it, opens nothing.
+        api.cookies.set("__Host-portaal-sessie", oude_cookie, domain="portaal.test")
+        assert (await api.get("/portaal/opdrachten")).status_code == 303
+
+    async def test_a_session_ends_after_its_maximum_and_after_being_idle(
+        self, api: httpx.AsyncClient, gemeente: Gemeente, db: Database
+    ) -> None:
+        aanbieder = await gemeente.aanbieder_met_opdracht()
+        await aanmelden(api, aanbieder.email)
+        assert (await api.get("/portaal/opdrachten")).status_code == 200
+        async with db.engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "UPDATE portaal_sessie SET laatst_gezien_at = now() - interval '31 minutes' "
+                    "WHERE account_id = (SELECT id FROM portaal_account WHERE email = :e)"
+                ),
+                {"e": aanbieder.email},
+            )
+        assert (await api.get("/portaal/opdrachten")).status_code == 303, "idle for more than 30 minutes"
+        await aanmelden(api, aanbieder.email)
+        async with db.engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "UPDATE portaal_sessie SET verloopt_at = now() - interval '1 second' "
+                    "WHERE account_id = (SELECT id FROM portaal_account WHERE email = :e)"
+                ),
+                {"e": aanbieder.email},
+            )
+        assert (await api.get("/portaal/opdrachten")).status_code == 303, "past its maximum of 8 hours"
+
+    async def test_a_post_without_the_session_csrf_token_is_refused_and_changes_nothing(
+        self, api: httpx.AsyncClient, gemeente: Gemeente, db: Database
+    ) -> None:
+        aanbieder = await gemeente.aanbieder_met_opdracht()
+        await aanmelden(api, aanbieder.email)
+        pad = f"/portaal/opdrachten/{aanbieder.opdracht_id}/meldingen/start"
+        page = await api.get(pad)
+        formulier_id = _hidden(page.text, "formulier")
+        for csrf in (None, "geraden", _csrf(page.text) + "x"):
+            data = {"formulier": formulier_id, "datum": "2026-03-02"} | ({"csrf": csrf} if csrf else {})
+            response = await api.post(pad, data=data)
+            assert response.status_code == 403
+            assert "Formulier verlopen" in response.text
+        async with db.engine.connect() as conn:
+            meldingen = (
+                await conn.execute(
+                    text("SELECT count(*) FROM melding WHERE opdracht_id = :o"), {"o": aanbieder.opdracht_id}
+                )
+            ).scalar_one()
+        assert meldingen == 0
+        uitloggen = await api.post("/portaal/afmelden", data={"csrf": "geraden"})
+        assert uitloggen.status_code == 403
+        assert await _sessies(db, aanbieder.email) == 1
+
+    async def test_a_post_from_another_site_is_refused(self, api: httpx.AsyncClient, gemeente: Gemeente) -> None:
+        aanbieder = await gemeente.aanbieder_met_opdracht()
+        await aanmelden(api, aanbieder.email)
+        pad = f"/portaal/opdrachten/{aanbieder.opdracht_id}/meldingen/start"
+        page = await api.get(pad)
+        response = await api.post(
+            pad,
+            data={"csrf": _csrf(page.text), "formulier": _hidden(page.text, "formulier"), "datum": "2026-03-02"},
+            headers={"Origin": "https://kwaadwillend.example"},
+        )
+        assert response.status_code == 403
+
+    async def test_the_sign_in_form_needs_its_own_cookie_token(
+        self, api: httpx.AsyncClient, gemeente: Gemeente
+    ) -> None:
+        aanbieder = await gemeente.aanbieder_met_opdracht()
+        response = await api.post(
+            "/portaal/aanmelden", data={"csrf": "zelfbedacht", "email": aanbieder.email, "wachtwoord": WACHTWOORD}
+        )
+        assert response.status_code == 403
+
+
+class TestIsolatie:
+    async def test_another_aanbieders_opdracht_is_not_found_and_cannot_be_reported_on(
+        self, api: httpx.AsyncClient, gemeente: Gemeente, db: Database
+    ) -> None:
+        eigen = await gemeente.aanbieder_met_opdracht()
+        ander = await gemeente.aanbieder_met_opdracht("Andere school")
+        await aanmelden(api, eigen.email)
+        for pad in (
+            f"/portaal/opdrachten/{ander.opdracht_id}",
+            f"/portaal/opdrachten/{ander.opdracht_id}/meldingen/start",
+        ):
+            response = await api.get(pad)
+            assert response.status_code == 404
+            assert ander.referentie not in response.text
+            assert "Pagina niet gevonden" in response.text
+        # A form of one's own opdracht, posted to the other's address.
+        page = await api.get(f"/portaal/opdrachten/{eigen.opdracht_id}/meldingen/start")
+        response = await api.post(
+            f"/portaal/opdrachten/{ander.opdracht_id}/meldingen/start",
+            data={"csrf": _csrf(page.text), "formulier": _hidden(page.text, "formulier"), "datum": "2026-03-02"},
+        )
+        assert response.status_code == 404
+        async with db.engine.connect() as conn:
+            meldingen = (
+                await conn.execute(
+                    text("SELECT count(*) FROM melding WHERE opdracht_id = :o"), {"o": ander.opdracht_id}
+                )
+            ).scalar_one()
+        assert meldingen == 0
+
+    async def test_an_unknown_page_or_kind_of_report_is_a_page_not_found(
+        self, api: httpx.AsyncClient, gemeente: Gemeente
+    ) -> None:
+        aanbieder = await gemeente.aanbieder_met_opdracht()
+        await aanmelden(api, aanbieder.email)
+        for pad in (
+            f"/portaal/opdrachten/{aanbieder.opdracht_id}/meldingen/verzonnen",
+            "/portaal/opdrachten/geen-uuid",
+        ):
+            response = await api.get(pad)
+            assert response.status_code == 404
+            assert response.headers["content-type"].startswith("text/html")
+
+
+async def _outbox(db: Database, opdracht_id: uuid.UUID) -> list[dict[str, Any]]:
+    async with db.engine.connect() as conn:
+        rows = await conn.execute(
+            text("SELECT event FROM outbox WHERE event->>'subject' = :s ORDER BY event->>'time'"),
+            {"s": str(opdracht_id)},
+        )
+        return [row.event for row in rows]
+
+
+async def _verwerkingen(db: Database, opdracht_id: uuid.UUID) -> list[tuple[str, str, str, str | None]]:
+    async with db.engine.connect() as conn:
+        rows = await conn.execute(
+            text("SELECT activiteit, actie, actor_client, actor_user FROM verwerking WHERE object_id = :o ORDER BY at"),
+            {"o": str(opdracht_id)},
+        )
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+class TestMelden:
+    async def test_attendance_from_the_portal_lands_in_the_records_the_api_reads(
+        self, api: httpx.AsyncClient, gemeente: Gemeente, db: Database
+    ) -> None:
+        aanbieder = await gemeente.aanbieder_met_opdracht()
+        await aanmelden(api, aanbieder.email)
+        response = await formulier_versturen(
+            api,
+            f"/portaal/opdrachten/{aanbieder.opdracht_id}/meldingen/aanwezigheid",
+            {"periodeVan": "2026-03-02", "periodeTot": "2026-03-31", "urenAanwezig": "40,5",
+             "urenAfwezigGeoorloofd": "4", "urenAfwezigOngeoorloofd": "2"},
+        )  # fmt: skip
+        assert response.status_code == 303
+        assert response.headers["location"] == f"/portaal/opdrachten/{aanbieder.opdracht_id}?gemeld=aanwezigheid"
+        detail = await api.get(response.headers["location"])
+        assert "Aanwezigheid: uw melding is opgeslagen." in detail.text
+        via_api = await api.get(
+            f"/api/v1/toegewezen-opdrachten/{aanbieder.opdracht_id}", headers=gemeente.provider_headers(aanbieder)
+        )
+        assert via_api.status_code == 200, via_api.text
+        stand = via_api.json()["stand"]
+        assert (stand["urenAanwezig"], stand["urenAfwezigOngeoorloofd"]) in {
+            ("40.5", "2"),
+            ("40.50", "2.00"),
+            (40.5, 2),
+        }
+        meldingen = await api.get(
+            f"/api/v1/toegewezen-opdrachten/{aanbieder.opdracht_id}/meldingen",
+            headers=gemeente.provider_headers(aanbieder),
+        )
+        assert meldingen.status_code == 200, meldingen.text
+        [melding] = meldingen.json()["resultaten"]
+        assert melding["kanaal"] == "portaal"
+        types = [e["type"].rsplit(".", 1)[1] for e in await _outbox(db, aanbieder.opdracht_id)]
+        assert types[-3:] == ["voortgang-gemeld", "verzuim-gemeld", "uren-bijgewerkt"]
+        verwerkingen = await _verwerkingen(db, aanbieder.opdracht_id)
+        assert ("ontvangen voortgang van aanbieder", "aanmaken", "aanbieder-portaal", aanbieder.email) in verwerkingen
+
+    async def test_the_same_report_from_the_api_after_the_portal_is_the_same_record(
+        self, api: httpx.AsyncClient, gemeente: Gemeente, db: Database
+    ) -> None:
+        aanbieder = await gemeente.aanbieder_met_opdracht()
+        await aanmelden(api, aanbieder.email)
+        await formulier_versturen(
+            api, f"/portaal/opdrachten/{aanbieder.opdracht_id}/meldingen/start", {"datum": "2026-03-02"}
+        )
+        via_api = await api.post(
+            f"/api/v1/toegewezen-opdrachten/{aanbieder.opdracht_id}/meldingen",
+            json={"soort": "start", "datum": "2026-03-02"},
+            headers={**gemeente.provider_headers(aanbieder), "Idempotency-Key": f"start-{uuid.uuid4()}"},
+        )
+        assert via_api.status_code == 200, via_api.text
+        async with db.engine.connect() as conn:
+            rows = await conn.execute(
+                text("SELECT kanaal FROM melding WHERE opdracht_id = :o"), {"o": aanbieder.opdracht_id}
+            )
+            kanalen = rows.scalars().all()
+        assert kanalen == ["portaal"]
+
+    async def test_a_double_submit_of_one_form_applies_once(
+        self, api: httpx.AsyncClient, gemeente: Gemeente, db: Database
+    ) -> None:
+        aanbieder = await gemeente.aanbieder_met_opdracht()
+        await aanmelden(api, aanbieder.email)
+        pad = f"/portaal/opdrachten/{aanbieder.opdracht_id}/meldingen/aanwezigheid"
+        page = await api.get(pad)
+        verborgen = {"csrf": _csrf(page.text), "formulier": _hidden(page.text, "formulier")}
+        velden = {"periodeVan": "2026-04-01", "periodeTot": "2026-04-30", "urenAanwezig": "30"}
+        eerste = await formulier_versturen(api, pad, velden, opnieuw=verborgen)
+        tweede = await formulier_versturen(api, pad, velden, opnieuw=verborgen)
+        assert eerste.status_code == tweede.status_code == 303
+        assert tweede.headers["location"].endswith("&herhaald=true")
+        # The same form once more, changed after it was sent: refused, nothing applied, a fresh form offered.
+        gewijzigd = await formulier_versturen(api, pad, {**velden, "urenAanwezig": "31"}, opnieuw=verborgen)
+        assert gewijzigd.status_code == 422
+        assert "Dit formulier is al verstuurd." in gewijzigd.text
+        assert _hidden(gewijzigd.text, "formulier") != verborgen["formulier"]
+        async with db.engine.connect() as conn:
+            aantal = (
+                await conn.execute(
+                    text("SELECT count(*) FROM melding WHERE opdracht_id = :o"), {"o": aanbieder.opdracht_id}
+                )
+            ).scalar_one()
+            uren = (
+                await conn.execute(
+                    text("SELECT stand->>'urenAanwezig' FROM opdracht WHERE id = :o"), {"o": aanbieder.opdracht_id}
+                )
+            ).scalar_one()
+        assert aantal == 1
+        assert float(uren) == 30
+
+    async def test_invalid_input_is_shown_again_with_a_message_per_field_and_nothing_is_stored(
+        self, api: httpx.AsyncClient, gemeente: Gemeente, db: Database
+    ) -> None:
+        aanbieder = await gemeente.aanbieder_met_opdracht()
+        await aanmelden(api, aanbieder.email)
+        response = await formulier_versturen(
+            api,
+            f"/portaal/opdrachten/{aanbieder.opdracht_id}/meldingen/aanwezigheid",
+            {
+                "periodeVan": "2026-05-10",
+                "periodeTot": "2026-05-01",
+                "urenAanwezig": "veel",
+                "kenmerk": "mijn<kenmerk>",
+            },
+        )
+        assert response.status_code == 422
+        assert '<a href="#veld-urenAanwezig">Vul bij uren aanwezig een aantal uren in' in response.text
+        assert 'aria-describedby="veld-urenAanwezig-hint veld-urenAanwezig-fout"' in response.text
+        assert 'value="veel"' in response.text, "what was entered is shown again"
+        assert "mijn&lt;kenmerk&gt;" in response.text
+        async with db.engine.connect() as conn:
+            aantal = (
+                await conn.execute(
+                    text("SELECT count(*) FROM melding WHERE opdracht_id = :o"), {"o": aanbieder.opdracht_id}
+                )
+            ).scalar_one()
+        assert aantal == 0
+
+    async def test_a_rule_of_the_use_case_is_shown_on_its_field(
+        self, api: httpx.AsyncClient, gemeente: Gemeente
+    ) -> None:
+        aanbieder = await gemeente.aanbieder_met_opdracht()
+        await aanmelden(api, aanbieder.email)
+        # Later than the planned 2 March, without a reason: the domain asks for the reason (it goes to DUO).
+        response = await formulier_versturen(
+            api, f"/portaal/opdrachten/{aanbieder.opdracht_id}/meldingen/start", {"datum": "2026-03-16"}
+        )
+        assert response.status_code == 422
+        assert '<a href="#veld-redenLateStart">' in response.text
+
+    async def test_the_opdracht_shows_what_the_gemeente_changed_since_the_last_look(
+        self, api: httpx.AsyncClient, gemeente: Gemeente
+    ) -> None:
+        aanbieder = await gemeente.aanbieder_met_opdracht()
+        await aanmelden(api, aanbieder.email)
+        eerste = await api.get(f"/portaal/opdrachten/{aanbieder.opdracht_id}")
+        assert "Gewijzigd sinds uw laatste bezoek" not in eerste.text
+        await gemeente.wijzig(aanbieder.opdracht_id, {"geplandeEinddatum": "2027-06-30", "uren": 650}, "meer lesuren")
+        lijst = await api.get("/portaal/opdrachten")
+        assert '<span class="label">Gewijzigd</span>' in lijst.text
+        tweede = await api.get(f"/portaal/opdrachten/{aanbieder.opdracht_id}")
+        assert "Gewijzigd sinds uw laatste bezoek" in tweede.text
+        assert "meer lesuren" in tweede.text
+        assert "1 maart 2027" in tweede.text and "30 juni 2027" in tweede.text
+        derde = await api.get(f"/portaal/opdrachten/{aanbieder.opdracht_id}")
+        assert "Niets gewijzigd sinds u deze opdracht het laatst bekeek." in derde.text
+
+
+BSN_KANDIDAAT = re.compile(r"(?<!\d)\d{9}(?!\d)")
+
+
+def _geen_bsn(html: str) -> None:
+    assert not [n for n in BSN_KANDIDAAT.findall(html) if is_valid_bsn(n)], "a BSN-like number on a page"
+
+
+@pytest.fixture(scope="module")
+def live_url(portaal_settings: Settings) -> Iterator[str]:
+    # A second app instance: uvicorn runs it in its own thread and event loop, with its own engine.
+    with live_server(create_app(portaal_settings)) as url:
+        yield url
+
+
+class TestInDeBrowser:
+    async def test_an_employee_signs_in_reports_attendance_and_a_result_and_sees_an_error_explained(
+        self, browser: Browser, live_url: str, gemeente: Gemeente, api: httpx.AsyncClient
+    ) -> None:
+        aanbieder = await gemeente.aanbieder_met_opdracht()
+        context = await browser.new_context(base_url=live_url)
+        page = await context.new_page()
+        bezocht: list[str] = []
+        page.on("load", lambda p: bezocht.append(p.url))
+        try:
+            await page.goto("/portaal/opdrachten")
+            await expect(page).to_have_title("Aanmelden — Aanbiedersportaal inburgering")
+            await page.get_by_label("E-mailadres").fill(aanbieder.email)
+            await page.get_by_label("Wachtwoord").fill(WACHTWOORD)
+            await page.get_by_role("button", name="Aanmelden").click()
+            await expect(page.get_by_role("heading", level=1)).to_have_text("Opdrachten")
+            _geen_bsn(await page.content())
+
+            await page.get_by_role("link", name=aanbieder.referentie).click()
+            await expect(page.get_by_role("heading", level=1)).to_contain_text(aanbieder.referentie)
+            _geen_bsn(await page.content())
+
+            # Attendance, with a mistake first: the error summary takes the reader to the field.
+            await page.get_by_role("link", name="Aanwezigheid doorgeven").click()
+            await page.get_by_label("Eerste dag van de periode").fill("2026-03-02")
+            await page.get_by_label("Laatste dag van de periode").fill("2026-03-31")
+            await page.get_by_label("Uren aanwezig").fill("veertig")
+            await page.get_by_role("button", name="Aanwezigheid opslaan").click()
+            await expect(page).to_have_title(re.compile(r"^Fout: Aanwezigheid doorgeven"))
+            samenvatting = page.get_by_role("alert")
+            await expect(samenvatting).to_contain_text("Er is een probleem")
+            await samenvatting.get_by_role("link", name=re.compile("uren aanwezig")).click()
+            await expect(page.get_by_label("Uren aanwezig")).to_be_focused()
+            await expect(page.get_by_label("Uren aanwezig")).to_have_attribute("aria-invalid", "true")
+            await expect(page.get_by_label("Eerste dag van de periode")).to_have_value("2026-03-02")
+            # Corrected with the keyboard only.
+            await page.keyboard.press("Control+A")
+            await page.keyboard.type("40,5")
+            await page.keyboard.press("Enter")
+            await expect(page.get_by_role("status")).to_have_text("Aanwezigheid: uw melding is opgeslagen.")
+
+            # The exam result: radio buttons in a fieldset, chosen by their label.
+            await page.get_by_role("link", name="Examenresultaat doorgeven").click()
+            await page.get_by_label("Datum van het examen").fill("2026-06-15")
+            await page.get_by_label("Examenonderdeel").fill("spreken")
+            await page.get_by_role("group", name="Resultaat").get_by_label("Behaald", exact=True).check()
+            await page.get_by_label("Niveau").select_option("B1")
+            await page.get_by_role("button", name="Examenresultaat opslaan").click()
+            await expect(page.get_by_role("status")).to_have_text("Examenresultaat: uw melding is opgeslagen.")
+            _geen_bsn(await page.content())
+            await expect(page.get_by_role("table", name="Laatste meldingen")).to_contain_text("portaal")
+
+            await page.get_by_role("button", name="Afmelden").click()
+            await expect(page.get_by_role("status")).to_have_text("U bent afgemeld.")
+            await page.goto(f"/portaal/opdrachten/{aanbieder.opdracht_id}")
+            await expect(page.get_by_role("heading", level=1)).to_have_text("Aanmelden")
+        finally:
+            await context.close()
+        assert len(bezocht) >= 8
+
+        # What the browser entered is what the provider's own system reads through the API.
+        headers = gemeente.provider_headers(aanbieder)
+        opdracht = (await api.get(f"/api/v1/toegewezen-opdrachten/{aanbieder.opdracht_id}", headers=headers)).json()
+        assert float(opdracht["stand"]["urenAanwezig"]) == 40.5
+        assert opdracht["status"] == "gestart"
+        meldingen = (
+            await api.get(f"/api/v1/toegewezen-opdrachten/{aanbieder.opdracht_id}/meldingen", headers=headers)
+        ).json()["resultaten"]
+        soorten = {(m["soort"], m["kanaal"]) for m in meldingen}
+        assert soorten == {("aanwezigheid", "portaal"), ("examenresultaat", "portaal")}
+        examen = next(m for m in meldingen if m["soort"] == "examenresultaat")
+        assert examen["melding"]["resultaat"] == "behaald"
+        assert examen["melding"]["niveau"] == "B1"
+        assert date.fromisoformat(examen["melding"]["datum"]) == date(2026, 6, 15)
