@@ -48,7 +48,7 @@ class TestFormulieren:
         )
         assert body == {"soort": "aanwezigheid", "periodeVan": "2026-02-01", "periodeTot": "2026-02-28",
                         "urenAanwezig": "12.5"}  # fmt: skip
-        assert Aanwezigheid.model_validate(body).uren_aanwezig == 12.5
+        assert float(Aanwezigheid.model_validate(body).uren_aanwezig) == 12.5
 
     def test_errors_name_each_field_in_dutch(self) -> None:
         formulier = formulieren.FORMULIEREN[Meldingsoort.AANWEZIGHEID]

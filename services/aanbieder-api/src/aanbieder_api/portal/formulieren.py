@@ -251,6 +251,8 @@ _BERICHTEN = {
     "date_type": "Vul bij {label} een bestaande datum in",
     "date_parsing": "Vul bij {label} een bestaande datum in",
     "date_from_datetime_parsing": "Vul bij {label} een bestaande datum in",
+    "float_parsing": _UREN_FOUT,
+    "float_type": _UREN_FOUT,
     "decimal_parsing": _UREN_FOUT,
     "decimal_type": _UREN_FOUT,
     "decimal_max_digits": _UREN_FOUT,
