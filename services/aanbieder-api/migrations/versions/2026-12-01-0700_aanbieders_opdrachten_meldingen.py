@@ -57,6 +57,7 @@ def upgrade() -> None:
         sa.Column("bestandsnaam", sa.String(length=200), nullable=True),
         sa.Column("grootte", sa.BigInteger(), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("regels_totaal", sa.Integer(), nullable=False),
         sa.Column("regels_verwerkt", sa.Integer(), nullable=False),
         sa.Column("geaccepteerd", sa.Integer(), nullable=False),
         sa.Column("afgewezen", sa.Integer(), nullable=False),

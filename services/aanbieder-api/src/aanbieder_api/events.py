@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from decimal import Decimal
 
 from pydantic import Field
 
@@ -65,8 +64,8 @@ class VerzuimGemeld(_OpdrachtEvent):
     melding_id: uuid.UUID
     periode_van: date
     periode_tot: date
-    uren_afwezig_ongeoorloofd: Decimal
-    uren_afwezig_geoorloofd: Decimal
+    uren_afwezig_ongeoorloofd: float
+    uren_afwezig_geoorloofd: float
 
 
 class UrenBijgewerkt(_OpdrachtEvent):
@@ -74,9 +73,9 @@ class UrenBijgewerkt(_OpdrachtEvent):
 
     event_type = f"{_PREFIX}.uren-bijgewerkt"
     melding_id: uuid.UUID
-    uren_aanwezig: Decimal
-    uren_taal: Decimal
-    uren_participatie: Decimal
+    uren_aanwezig: float
+    uren_taal: float
+    uren_participatie: float
     uren_gecontracteerd: int | None
 
 

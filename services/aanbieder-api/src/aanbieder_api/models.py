@@ -204,6 +204,7 @@ class Aanlevering(Base):
     bestandsnaam: Mapped[str | None] = mapped_column(String(200))
     grootte: Mapped[int] = mapped_column(BigInteger)
     status: Mapped[str] = mapped_column(String(20))
+    regels_totaal: Mapped[int] = mapped_column(Integer)
     regels_verwerkt: Mapped[int] = mapped_column(Integer, default=0)
     geaccepteerd: Mapped[int] = mapped_column(Integer, default=0)
     afgewezen: Mapped[int] = mapped_column(Integer, default=0)
@@ -225,3 +226,8 @@ class AanleveringAfwijzing(Base):
     )
     regel: Mapped[int] = mapped_column(Integer)
     fouten: Mapped[list[dict[str, str]]] = mapped_column(JSONB)
+
+
+# The provider portal's tables (accounts, sessions) are tables of this context too: on this metadata, so the
+# migrations and their drift test see them. Imported last, once `Base` exists.
+from aanbieder_api.portal import models as _portal_models  # noqa: E402, F401

@@ -23,6 +23,9 @@ class Settings(ServiceSettings):
     )
     upload_max_bytes: int = Field(default=200 * 1024 * 1024, ge=1, description="Largest file accepted.")
     upload_batch: int = Field(default=1000, ge=1, le=20_000, description="File rows applied per transaction.")
+    upload_poll_seconden: float = Field(
+        default=5.0, gt=0, description="Seconds between looks for unfinished uploads (a new upload wakes it at once)."
+    )
     meldnorm_aanwezigheid_dagen: int = Field(
         default=REGELS.aanwezigheid_per_maand.dagen,
         ge=0,

@@ -10,18 +10,18 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import date
-from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import Field, TypeAdapter, model_validator
+from pydantic import AfterValidator, Field, TypeAdapter, model_validator
 
 from aanbieder_api.domain.aanbieder import DomeinModel, KorteTekst, Tekst
 from aanbieder_api.domain.enums import Dienst, Leerroute, Meldingsoort, Routeadvies, Taalniveau, Uitslag
 from inburgering_kit.problems import Unprocessable, invalid
 from inburgering_kit.types import Datum
 
-# Hours with at most two decimals (a quarter of an hour is 0.25); a period of a month has at most 744 hours.
-Uren = Annotated[Decimal, Field(ge=0, le=744, max_digits=5, decimal_places=2)]
+# Hours, rounded to two decimals (a quarter of an hour is 0.25); a period of a month has at most 744 hours. A JSON
+# number on the wire (one schema for request and response); summed as Decimal (`domain.stand`), never as float.
+Uren = Annotated[float, Field(ge=0, le=744), AfterValidator(lambda v: round(v, 2))]
 Kenmerk = Annotated[
     str, Field(pattern=r"^[A-Za-z0-9\-_.:/]{1,64}$", description="Eigen kenmerk van de aanbieder voor deze melding.")
 ]
@@ -63,8 +63,8 @@ class Aanwezigheid(_Melding):
     periode_van: Datum
     periode_tot: Datum = Field(description="Laatste dag van de periode (inclusief).")
     uren_aanwezig: Uren
-    uren_afwezig_geoorloofd: Uren = Decimal(0)
-    uren_afwezig_ongeoorloofd: Uren = Decimal(0)
+    uren_afwezig_geoorloofd: Uren = 0
+    uren_afwezig_ongeoorloofd: Uren = 0
 
     @model_validator(mode="after")
     def _periode(self) -> Aanwezigheid:
@@ -136,8 +136,8 @@ class ZRouteUren(_Melding):
     soort: Literal[Meldingsoort.Z_ROUTE_UREN]
     periode_van: Datum
     periode_tot: Datum
-    uren_taal: Uren = Decimal(0)
-    uren_participatie: Uren = Decimal(0)
+    uren_taal: Uren = 0
+    uren_participatie: Uren = 0
 
     @model_validator(mode="after")
     def _periode(self) -> ZRouteUren:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, PlainSerializer
 
 from aanbieder_api.domain.aanbieder import DomeinModel
 from aanbieder_api.domain.enums import OpdrachtStatus, Taalniveau, Uitslag
@@ -26,16 +27,18 @@ from aanbieder_api.domain.melding import (
 )
 
 NUL = Decimal(0)
+# Summed exactly as Decimal, shown as a JSON number (hours have at most two decimals, well inside a float's range).
+Urensom = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
 
 
 class Stand(DomeinModel):
     gerealiseerde_startdatum: date | None = None
     aangepaste_einddatum: date | None = None
-    uren_aanwezig: Decimal = NUL
-    uren_afwezig_geoorloofd: Decimal = NUL
-    uren_afwezig_ongeoorloofd: Decimal = NUL
-    uren_taal: Decimal = Field(default=NUL, description="Z-route: gerealiseerde uren taal.")
-    uren_participatie: Decimal = Field(default=NUL, description="Z-route: gerealiseerde uren participatie.")
+    uren_aanwezig: Urensom = NUL
+    uren_afwezig_geoorloofd: Urensom = NUL
+    uren_afwezig_ongeoorloofd: Urensom = NUL
+    uren_taal: Urensom = Field(default=NUL, description="Z-route: gerealiseerde uren taal.")
+    uren_participatie: Urensom = Field(default=NUL, description="Z-route: gerealiseerde uren participatie.")
     laatste_periode_tot: date | None = Field(default=None, description="Einde van de laatst gemelde periode.")
     eindresultaat: Uitslag | None = None
     einddatum: date | None = None
@@ -55,10 +58,19 @@ class Periodeuren:
     @classmethod
     def van(cls, melding: Melding) -> Periodeuren:
         if isinstance(melding, Aanwezigheid):
-            return cls(melding.uren_aanwezig, melding.uren_afwezig_geoorloofd, melding.uren_afwezig_ongeoorloofd)
+            return cls(
+                _dec(melding.uren_aanwezig),
+                _dec(melding.uren_afwezig_geoorloofd),
+                _dec(melding.uren_afwezig_ongeoorloofd),
+            )
         if isinstance(melding, ZRouteUren):
-            return cls(melding.uren_taal, melding.uren_participatie)
+            return cls(_dec(melding.uren_taal), _dec(melding.uren_participatie))
         return cls()
+
+
+def _dec(uren: float) -> Decimal:
+    # Through the text form: Decimal(0.1) would carry the float's binary error into the sums.
+    return Decimal(str(uren))
 
 
 def _later(a: date | None, b: date) -> date:

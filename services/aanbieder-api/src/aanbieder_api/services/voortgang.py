@@ -196,9 +196,9 @@ class Meldpunt:
             events.append(
                 UrenBijgewerkt(
                     **basis,
-                    uren_aanwezig=stand.uren_aanwezig,
-                    uren_taal=stand.uren_taal,
-                    uren_participatie=stand.uren_participatie,
+                    uren_aanwezig=float(stand.uren_aanwezig),
+                    uren_taal=float(stand.uren_taal),
+                    uren_participatie=float(stand.uren_participatie),
                     uren_gecontracteerd=opdracht.uren,
                 )
             )
