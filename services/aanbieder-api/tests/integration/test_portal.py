@@ -549,7 +549,7 @@ class TestInDeBrowser:
         self, browser: Browser, live_url: str, gemeente: Gemeente, api: httpx.AsyncClient
     ) -> None:
         aanbieder = await gemeente.medewerker()
-        context = await browser.new_context(base_url=live_url)
+        context = await browser.new_context(base_url=live_url, locale="nl-NL")
         page = await context.new_page()
         bezocht: list[str] = []
         page.on("load", lambda p: bezocht.append(p.url))

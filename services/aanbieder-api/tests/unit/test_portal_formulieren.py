@@ -106,6 +106,9 @@ class TestHtml:
         assert "<legend>Resultaat</legend>" in uit
         assert 'id="veld-resultaat-behaald" name="resultaat" value="behaald" checked' in uit
 
+    def test_hours_are_written_the_dutch_way(self) -> None:
+        assert [html.uren(v) for v in (40.5, 0.0, 12, 0.25, 100)] == ["40,5", "0", "12", "0,25", "100"]
+
     def test_a_page_is_dutch_with_a_skip_link_to_the_main_content(self) -> None:
         uit = html.pagina("Opdrachten", "<h1>Opdrachten</h1>", fout=True)
         assert '<html lang="nl">' in uit

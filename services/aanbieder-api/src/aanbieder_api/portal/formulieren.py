@@ -35,7 +35,7 @@ from aanbieder_api.portal.html import Fouten, Veld
 
 UITSLAGEN = ((Uitslag.BEHAALD.value, "Behaald"), (Uitslag.NIET_BEHAALD.value, "Niet behaald"))
 _NIVEAU = tuple((n.value, n.value) for n in Taalniveau)
-_LEERROUTE = (
+LEERROUTES = (
     (Leerroute.B1.value, "B1-route"),
     (Leerroute.ONDERWIJSROUTE.value, "Onderwijsroute"),
     (Leerroute.Z_ROUTE.value, "Z-route"),
@@ -173,7 +173,7 @@ FORMULIEREN: dict[Meldingsoort, Meldformulier] = {
                 _datum("datum", "Datum"),
                 Veld("advies", "Advies", "keuze", True, opties=_ADVIES),
                 Veld("reden", "Gronden", "tekstvak", True, hint="Uw observaties en de ervaring van de deelnemer."),
-                Veld("leerroute", "Geadviseerde leerroute", "lijst", hint="Bij een routewissel.", opties=_LEERROUTE),
+                Veld("leerroute", "Geadviseerde leerroute", "lijst", hint="Bij een routewissel.", opties=LEERROUTES),
                 Veld("niveau", "Geadviseerd niveau", "lijst", hint="Bij afschalen of opschalen.", opties=_NIVEAU),
                 Veld("onderdeel", "Onderdeel"),
             ),
@@ -212,7 +212,7 @@ FORMULIEREN: dict[Meldingsoort, Meldformulier] = {
             (
                 _datum("datum", "Datum van de toets"),
                 Veld("resultaat", "Uitslag", verplicht=True, hint="Zoals de toets die geeft: score of categorie."),
-                Veld("leerroute", "Geadviseerde leerroute", "lijst", opties=_LEERROUTE),
+                Veld("leerroute", "Geadviseerde leerroute", "lijst", opties=LEERROUTES),
             ),
             "Uitslag opslaan",
         ),

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from html import escape
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -54,6 +55,12 @@ def tijdstip(t: datetime | None) -> str:
         return "—"
     lokaal = t.astimezone(_TIJDZONE)
     return f"{datum(lokaal.date())} om {lokaal:%H:%M}"
+
+
+def uren(waarde: Decimal | float | int) -> str:
+    """Hours the Dutch way: a decimal comma, no trailing zeros (40,5 and 0, not 40.50 and 0.0)."""
+    tekst = f"{Decimal(str(waarde)).quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".")
+    return tekst.replace(".", ",")
 
 
 @dataclass(frozen=True)

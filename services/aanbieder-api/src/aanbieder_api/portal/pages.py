@@ -53,6 +53,7 @@ from aanbieder_api.portal.html import (
     pagina,
     tabel,
     tijdstip,
+    uren,
 )
 from aanbieder_api.portal.repository import PortaalRepository
 from aanbieder_api.services import opdrachten, voortgang
@@ -449,11 +450,18 @@ def _waarde(naam: str, waarde: Any) -> str:
         return "<br>".join(e(d) for d in delen if d)
     if isinstance(waarde, list | tuple):
         return "<ul>" + "".join(f"<li>{e(w)}</li>" for w in waarde) + "</ul>"
-    if naam in {"geplandeStartdatum", "geplandeEinddatum", "wettelijkeTermijn"}:
-        return e(datum(str(waarde)))
-    if naam == "status":
-        return e(_status(str(waarde)))
-    return e(waarde)
+    weergave = _WEERGAVE.get(naam)
+    return e(weergave(str(waarde)) if weergave else waarde)
+
+
+# How a value of the opdracht's content reads on the page, by its wire name.
+_WEERGAVE: dict[str, Callable[[str], str]] = {
+    "geplandeStartdatum": datum,
+    "geplandeEinddatum": datum,
+    "wettelijkeTermijn": datum,
+    "status": _status,
+    "leerroute": lambda code: dict(formulieren.LEERROUTES).get(code, code),
+}
 
 
 def _wijzigingen(versies: list[OpdrachtVersie], gezien: int | None) -> str:
@@ -484,13 +492,13 @@ def _stand(opdracht: Opdracht) -> str:
     rijen = [
         ("Gerealiseerde start", e(datum(stand.gerealiseerde_startdatum))),
         ("Aangepaste einddatum", e(datum(stand.aangepaste_einddatum))),
-        ("Uren aanwezig", e(stand.uren_aanwezig)),
-        ("Uren afwezig met geldige reden", e(stand.uren_afwezig_geoorloofd)),
-        ("Uren afwezig zonder geldige reden", e(stand.uren_afwezig_ongeoorloofd)),
+        ("Uren aanwezig", e(uren(stand.uren_aanwezig))),
+        ("Uren afwezig met geldige reden", e(uren(stand.uren_afwezig_geoorloofd))),
+        ("Uren afwezig zonder geldige reden", e(uren(stand.uren_afwezig_ongeoorloofd))),
         ("Gemeld tot en met", e(datum(stand.laatste_periode_tot))),
     ]
     if opdracht.onderdeel == Dienst.Z_ROUTE.value:
-        rijen += [("Uren taal", e(stand.uren_taal)), ("Uren participatie", e(stand.uren_participatie))]
+        rijen += [("Uren taal", e(uren(stand.uren_taal))), ("Uren participatie", e(uren(stand.uren_participatie)))]
     if stand.eindresultaat is not None:
         rijen.append(("Eindresultaat", e(dict(formulieren.UITSLAGEN).get(stand.eindresultaat.value, ""))))
         rijen.append(("Afgerond op", e(datum(stand.einddatum))))
