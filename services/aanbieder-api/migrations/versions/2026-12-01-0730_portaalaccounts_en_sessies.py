@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("naam", sa.String(length=200), nullable=False),
         sa.Column("wachtwoord_hash", sa.String(length=200), nullable=False),
         sa.Column("actief", sa.Boolean(), server_default="true", nullable=False),
+        sa.Column("wachtwoord_wijzigen", sa.Boolean(), server_default="false", nullable=False),
         sa.Column("mislukte_pogingen", sa.Integer(), server_default="0", nullable=False),
         sa.Column("geblokkeerd_tot", sa.DateTime(timezone=True), nullable=True),
         sa.Column("laatst_aangemeld_at", sa.DateTime(timezone=True), nullable=True),

@@ -9,6 +9,7 @@ from dataclasses import replace
 from fastapi import APIRouter, FastAPI
 
 from aanbieder_api.api import aanbieders, aanleveringen, opdrachten, toegewezen
+from aanbieder_api.portal import beheer as portaal_accounts
 from aanbieder_api.services import aanleveringen as aanleveringen_verwerking
 from aanbieder_api.services import projectie
 from aanbieder_api.settings import Settings
@@ -23,7 +24,7 @@ DESCRIPTION = (
 )
 
 
-ROUTERS = [aanbieders.router, opdrachten.router, toegewezen.router, aanleveringen.router]
+ROUTERS = [aanbieders.router, portaal_accounts.router, opdrachten.router, toegewezen.router, aanleveringen.router]
 
 
 def _portal_router() -> APIRouter | None:

@@ -21,10 +21,12 @@ from sqlalchemy import text
 
 from aanbieder_api.main import create_app
 from aanbieder_api.portal import toegang
+from aanbieder_api.scopes import ROLLEN
 from aanbieder_api.settings import Settings
 from inburgering_kit.bsn import is_valid_bsn
 from inburgering_kit.db import Database
 from inburgering_kit.testing.live import live_server
+from inburgering_kit.testing.plugin import TokenFactory
 
 pytestmark = pytest.mark.integration
 
@@ -618,3 +620,91 @@ class TestInDeBrowser:
         assert examen["melding"]["resultaat"] == "behaald"
         assert examen["melding"]["niveau"] == "B1"
         assert date.fromisoformat(examen["melding"]["datum"]) == date(2026, 6, 15)
+
+
+class TestAccountbeheer:
+    async def test_the_gemeente_creates_an_account_whose_handed_out_password_is_replaced_at_first_sign_in(
+        self, api: httpx.AsyncClient, app: FastAPI, omgeving: Any, database: Database
+    ) -> None:
+        aanbieder = await omgeving.aanbieder()
+        pad = f"/api/v1/aanbieders/{aanbieder.id}/portaal-accounts"
+        response = await omgeving.client.post(
+            pad, json={"email": "Nieuw@Taalschool.example", "naam": "Joris Bakker"}, headers=omgeving.contractmanager
+        )
+        assert response.status_code == 201, response.text
+        account = response.json()
+        assert account["email"] == "nieuw@taalschool.example"
+        assert account["wachtwoordWijzigen"] is True
+        assert response.headers["location"] == f"{pad}/{account['id']}"
+        initieel = account["initieelWachtwoord"]
+        async with database.engine.connect() as conn:
+            opgeslagen = (
+                await conn.execute(
+                    text("SELECT wachtwoord_hash FROM portaal_account WHERE id = :i"), {"i": account["id"]}
+                )
+            ).scalar_one()
+        assert initieel not in opgeslagen and opgeslagen.startswith("scrypt$")
+        lijst = await omgeving.client.get(pad, headers=omgeving.contractmanager)
+        assert [a["id"] for a in lijst.json()] == [account["id"]]
+        assert "initieelWachtwoord" not in lijst.json()[0]
+        again = await omgeving.client.post(
+            pad, json={"email": "nieuw@taalschool.example", "naam": "Joris Bakker"}, headers=omgeving.contractmanager
+        )
+        assert again.status_code == 409
+
+        # Signed in with the handed-out password, every page leads to choosing one's own first.
+        assert (await aanmelden(api, "nieuw@taalschool.example", initieel)).status_code == 303
+        assert (await api.get("/portaal/opdrachten")).headers["location"] == "/portaal/wachtwoord"
+        elders = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE)
+        async with elders:
+            assert (await aanmelden(elders, "nieuw@taalschool.example", initieel)).status_code == 303
+            formulier = await api.get("/portaal/wachtwoord")
+            csrf = _csrf(formulier.text)
+            verschillend = await api.post(
+                "/portaal/wachtwoord",
+                data={"csrf": csrf, "huidig": initieel, "nieuw": WACHTWOORD, "herhaling": WACHTWOORD + "!"},
+            )
+            assert verschillend.status_code == 422
+            assert '<a href="#veld-herhaling">' in verschillend.text
+            te_kort = await api.post(
+                "/portaal/wachtwoord", data={"csrf": csrf, "huidig": initieel, "nieuw": "kort", "herhaling": "kort"}
+            )
+            assert '<a href="#veld-nieuw">Kies een wachtwoord van minstens 12 tekens.</a>' in te_kort.text
+            gewijzigd = await api.post(
+                "/portaal/wachtwoord",
+                data={"csrf": csrf, "huidig": initieel, "nieuw": WACHTWOORD, "herhaling": WACHTWOORD},
+            )
+            assert gewijzigd.status_code == 303
+            assert (await api.get("/portaal/opdrachten")).status_code == 200
+            # The other session, opened with the handed-out password, has ended.
+            assert (await elders.get("/portaal/opdrachten")).status_code == 303
+        assert (await aanmelden(api, "nieuw@taalschool.example", initieel)).status_code == 401
+        assert (await aanmelden(api, "nieuw@taalschool.example")).status_code == 303
+
+    async def test_deactivating_an_account_ends_its_sessions_at_once(
+        self, api: httpx.AsyncClient, gemeente: Gemeente, omgeving: Any, database: Database
+    ) -> None:
+        medewerker = await gemeente.medewerker()
+        await aanmelden(api, medewerker.email)
+        assert (await api.get("/portaal/opdrachten")).status_code == 200
+        pad = f"/api/v1/aanbieders/{medewerker.aanbieder_id}/portaal-accounts"
+        [account] = (await omgeving.client.get(pad, headers=omgeving.contractmanager)).json()
+        response = await omgeving.client.post(f"{pad}/{account['id']}/_deactiveren", headers=omgeving.contractmanager)
+        assert response.status_code == 200, response.text
+        assert response.json()["actief"] is False
+        assert (await api.get("/portaal/opdrachten")).status_code == 303
+        assert await _sessies(database, medewerker.email) == 0
+        assert (await aanmelden(api, medewerker.email)).status_code == 401
+
+    async def test_only_the_gemeente_that_registered_the_aanbieder_manages_its_accounts(
+        self, gemeente: Gemeente, omgeving: Any, tokens: TokenFactory
+    ) -> None:
+        medewerker = await gemeente.medewerker()
+        pad = f"/api/v1/aanbieders/{medewerker.aanbieder_id}/portaal-accounts"
+        body = {"email": "x@taalschool.example", "naam": "X"}
+        andere_gemeente = tokens.headers(*ROLLEN["contractmanager"], gemeente="0599")
+        assert (await omgeving.client.post(pad, json=body, headers=andere_gemeente)).status_code == 404
+        assert (await omgeving.client.get(pad, headers=andere_gemeente)).status_code == 404
+        # The provider itself, or a klantregisseur, has no say over accounts.
+        for headers in (medewerker.api_headers, omgeving.regisseur):
+            assert (await omgeving.client.post(pad, json=body, headers=headers)).status_code == 403

@@ -94,7 +94,7 @@ def pagina(
         kop = (
             '<nav aria-label="Account" class="account">'
             f"<p>Aangemeld als <strong>{e(gebruiker.naam)}</strong>, {e(gebruiker.aanbieder)}</p>"
-            f"{afmeldknop(gebruiker)}</nav>"
+            f'<a href="{PREFIX}/wachtwoord">Wachtwoord wijzigen</a>{afmeldknop(gebruiker)}</nav>'
         )
     pad = ""
     if kruimelpad:

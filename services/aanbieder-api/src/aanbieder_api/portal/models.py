@@ -32,6 +32,8 @@ class PortaalAccount(Base):
     naam: Mapped[str] = mapped_column(String(200))
     wachtwoord_hash: Mapped[str] = mapped_column(String(200))
     actief: Mapped[bool] = mapped_column(Boolean, server_default="true")
+    # Set for a password the gemeente handed out: the employee chooses their own at the first sign-in.
+    wachtwoord_wijzigen: Mapped[bool] = mapped_column(Boolean, server_default="false")
     mislukte_pogingen: Mapped[int] = mapped_column(Integer, server_default="0")
     geblokkeerd_tot: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     laatst_aangemeld_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

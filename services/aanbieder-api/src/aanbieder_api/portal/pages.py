@@ -168,6 +168,10 @@ class NietAangemeld(Exception):  # noqa: N818 - a state, rendered as a redirect 
     pass
 
 
+class WachtwoordKiezen(Exception):  # noqa: N818 - a state: a handed-out password is replaced before anything else
+    pass
+
+
 class FormulierGeweigerd(Problem):
     status = 403
     code = "formulier-geweigerd"
@@ -196,6 +200,8 @@ class PortaalRoute(APIRoute):
                 return await handler(request)
             except NietAangemeld:
                 return _naar(f"{PREFIX}/aanmelden")
+            except WachtwoordKiezen:
+                return _naar(f"{PREFIX}/wachtwoord")
             except (NotFound, RequestValidationError):
                 gebruiker = getattr(request.state, "portaal_gebruiker", None)
                 return _foutpagina(
@@ -226,6 +232,7 @@ router = APIRouter(prefix=PREFIX, include_in_schema=False, route_class=PortaalRo
 
 @dataclass(frozen=True)
 class Medewerker:
+    actief: toegang.ActieveSessie
     account_id: uuid.UUID
     gebruiker: Gebruiker
     principal: Principal
@@ -246,9 +253,12 @@ async def medewerker(request: Request) -> Medewerker:
     if actief is None or token is None:
         raise NietAangemeld
     account = actief.account
+    if account.wachtwoord_wijzigen and request.url.path not in {f"{PREFIX}/wachtwoord", f"{PREFIX}/afmelden"}:
+        raise WachtwoordKiezen
     gebruiker = Gebruiker(account.naam, actief.aanbieder_naam, actief.sessie.csrf_token)
     request.state.portaal_gebruiker = gebruiker
     return Medewerker(
+        actief=actief,
         account_id=account.id,
         gebruiker=gebruiker,
         # What the processing log and every report record as the actor: the portal, and the employee in it.
@@ -368,6 +378,61 @@ async def aanmelden_verstuurd(request: Request) -> Response:
     return html(_aanmeldpagina(csrf, {"email": email}, fouten), 401 if fouten.algemeen else 422)
 
 
+_WACHTWOORDVELDEN = (
+    Veld("huidig", "Huidig wachtwoord", "wachtwoord", True, autocomplete="current-password"),
+    Veld(
+        "nieuw",
+        "Nieuw wachtwoord",
+        "wachtwoord",
+        True,
+        hint="Minstens 12 tekens. Een zin van een paar woorden is sterk en goed te onthouden.",
+        autocomplete="new-password",
+    ),
+    Veld("herhaling", "Nieuw wachtwoord nogmaals", "wachtwoord", True, autocomplete="new-password"),
+)
+
+
+def _wachtwoordpagina(wie: Medewerker, fouten: Fouten) -> str:
+    uitleg = (
+        "<p>U hebt een wachtwoord van de gemeente gekregen. Kies nu een eigen wachtwoord; daarna kunt u verder.</p>"
+        if wie.actief.account.wachtwoord_wijzigen
+        else "<p>Na het wijzigen wordt u op andere apparaten afgemeld.</p>"
+    )
+    inhoud = (
+        "<h1>Wachtwoord wijzigen</h1>"
+        + uitleg
+        + formulier(
+            f"{PREFIX}/wachtwoord", _WACHTWOORDVELDEN, {}, fouten, csrf_token=wie.gebruiker.csrf_token, knop="Opslaan"
+        )
+    )
+    return pagina("Wachtwoord wijzigen", inhoud, gebruiker=wie.gebruiker, fout=bool(fouten))
+
+
+@router.get("/wachtwoord")
+async def wachtwoord_pagina(wie: Aangemeld) -> Response:
+    return html(_wachtwoordpagina(wie, Fouten()))
+
+
+@router.post("/wachtwoord")
+async def wachtwoord_verstuurd(request: Request, wie: Aangemeld) -> Response:
+    waarden = await lees_formulier(request)
+    _controleer_csrf(wie.gebruiker.csrf_token, waarden.get("csrf"))
+    fouten = Fouten()
+    for veld in _WACHTWOORDVELDEN:
+        if not waarden.get(veld.naam):
+            fouten.voeg_toe(veld.naam, f"Vul {veld.label.lower()} in")
+    if not fouten and waarden["nieuw"] != waarden["herhaling"]:
+        fouten.voeg_toe("herhaling", "Vul twee keer hetzelfde nieuwe wachtwoord in")
+    if not fouten:
+        async with _database(request).unit_of_work() as uow:
+            reden = await toegang.wijzig_wachtwoord(uow.session, wie.actief, waarden["huidig"], waarden["nieuw"])
+            await uow.commit()
+        if reden is None:
+            return _naar(f"{PREFIX}/opdrachten?wachtwoord=true")
+        fouten.voeg_toe("huidig" if "huidige wachtwoord klopt" in reden else "nieuw", reden)
+    return html(_wachtwoordpagina(wie, fouten), 422)
+
+
 @router.post("/afmelden")
 async def afmelden(request: Request, wie: Aangemeld) -> Response:
     waarden = await lees_formulier(request)
@@ -397,6 +462,7 @@ async def opdrachten_lijst(
     request: Request,
     wie: Aangemeld,
     pagina_: Annotated[int, Query(alias="pagina", ge=1, le=10_000)] = 1,
+    wachtwoord: Annotated[bool, Query()] = False,
 ) -> Response:
     paging = PageParams(page=pagina_, page_size=PAGINAGROOTTE)
     async with werkcontext(request.app, wie.principal) as ctx:
@@ -432,7 +498,8 @@ async def opdrachten_lijst(
         if navigatie
         else ""
     )
-    body = (
+    bericht = melding_box("Uw nieuwe wachtwoord is opgeslagen.") if wachtwoord else ""
+    body = bericht + (
         "<h1>Opdrachten</h1><p>De opdrachten die de gemeente aan uw organisatie heeft verstrekt. Deelnemers staan "
         'onder hun referentie bij uw organisatie. <span class="label">Gewijzigd</span> betekent dat de gemeente '
         "de opdracht heeft gewijzigd sinds u haar het laatst bekeek.</p>" + lijst + nav

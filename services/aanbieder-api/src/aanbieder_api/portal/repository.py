@@ -98,6 +98,33 @@ class PortaalRepository:
         ).first()
         return (row[0], row[1], row[2]) if row is not None else None
 
+    async def accounts(self, aanbieder_id: uuid.UUID) -> Sequence[PortaalAccount]:
+        query = select(PortaalAccount).where(PortaalAccount.aanbieder_id == aanbieder_id)
+        return (
+            (await self.session.execute(query.order_by(PortaalAccount.created_at, PortaalAccount.id))).scalars().all()
+        )
+
+    async def account(self, gemeente: str, aanbieder_id: uuid.UUID, account_id: uuid.UUID) -> PortaalAccount | None:
+        query = select(PortaalAccount).where(
+            PortaalAccount.id == account_id,
+            PortaalAccount.aanbieder_id == aanbieder_id,
+            PortaalAccount.gemeente_code == gemeente,
+        )
+        return (await self.session.execute(query.with_for_update())).scalar_one_or_none()
+
+    async def nieuw_wachtwoord(self, account_id: uuid.UUID, wachtwoord_hash: str) -> None:
+        await self.session.execute(
+            update(PortaalAccount)
+            .where(PortaalAccount.id == account_id)
+            .values(wachtwoord_hash=wachtwoord_hash, wachtwoord_wijzigen=False)
+        )
+
+    async def verwijder_andere_sessies(self, account_id: uuid.UUID, behalve: str | None) -> None:
+        statement = delete(PortaalSessie).where(PortaalSessie.account_id == account_id)
+        if behalve is not None:
+            statement = statement.where(PortaalSessie.token_hash != behalve)
+        await self.session.execute(statement)
+
     async def verwijder_sessie(self, token_hash: str) -> None:
         await self.session.execute(delete(PortaalSessie).where(PortaalSessie.token_hash == token_hash))
 

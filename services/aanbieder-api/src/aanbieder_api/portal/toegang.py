@@ -23,7 +23,7 @@ from aanbieder_api.portal import wachtwoord
 from aanbieder_api.portal.models import PortaalAccount, PortaalSessie
 from aanbieder_api.portal.repository import PortaalRepository
 from inburgering_kit.db import Database
-from inburgering_kit.problems import Conflict, Unprocessable, invalid
+from inburgering_kit.problems import Conflict, NotFound, Unprocessable, invalid
 
 logger = logging.getLogger(__name__)
 
@@ -54,11 +54,6 @@ class ActieveSessie:
     aanbieder_naam: str
 
 
-class AanbiederOnbekend(Unprocessable):
-    code = "aanbieder-onbekend"
-    title = "Deze aanbieder is bij deze gemeente niet geregistreerd."
-
-
 class AccountBestaatAl(Conflict):
     code = "account-bestaat-al"
     title = "Er is al een portaalaccount met dit e-mailadres."
@@ -70,12 +65,20 @@ class WachtwoordTeZwak(Unprocessable):
 
 
 async def maak_account(
-    session: AsyncSession, *, gemeente: str, aanbieder_id: uuid.UUID, email: str, naam: str, wachtwoord_: str
+    session: AsyncSession,
+    *,
+    gemeente: str,
+    aanbieder_id: uuid.UUID,
+    email: str,
+    naam: str,
+    wachtwoord_: str,
+    moet_wijzigen: bool = False,
 ) -> PortaalAccount:
-    """A new account for an employee of an aanbieder registered by `gemeente` (flushes; the caller commits)."""
+    """A new account for an employee of an aanbieder registered by `gemeente` (flushes; the caller commits).
+    `moet_wijzigen`: the password was handed out, and is replaced by one of the employee's own at first sign-in."""
     repo = PortaalRepository(session)
     if await repo.aanbieder(gemeente, aanbieder_id) is None:
-        raise AanbiederOnbekend(invalid_params=[invalid("aanbiederId", "onbekend bij deze gemeente", "onbekend")])
+        raise NotFound(f"Aanbieder {aanbieder_id} bestaat niet.")
     reden = wachtwoord.zwak(wachtwoord_)
     if reden is not None:
         raise WachtwoordTeZwak(reden, invalid_params=[invalid("wachtwoord", reden, "te-zwak")])
@@ -86,6 +89,7 @@ async def maak_account(
         naam=naam.strip(),
         wachtwoord_hash=await anyio.to_thread.run_sync(wachtwoord.versleutel, wachtwoord_),
         actief=True,
+        wachtwoord_wijzigen=moet_wijzigen,
         mislukte_pogingen=0,
     )
     try:
@@ -134,6 +138,52 @@ async def actieve_sessie(session: AsyncSession, token: str | None) -> ActieveSes
 
 async def meld_af(session: AsyncSession, token: str) -> None:
     await PortaalRepository(session).verwijder_sessie(token_hash(token))
+
+
+def initieel_wachtwoord() -> str:
+    """A password the gemeente hands to a new employee once; 120 random bits."""
+    return secrets.token_urlsafe(15)
+
+
+async def wijzig_wachtwoord(session: AsyncSession, actief: ActieveSessie, huidig: str, nieuw: str) -> str | None:
+    """The employee's own new password, or why not. Every other session of the account ends: whoever knew the old
+    password (the one handed out, or one that leaked) is signed out everywhere. A wrong current password counts
+    towards the lockout like a wrong one at sign-in: the caller commits either way."""
+    repo = PortaalRepository(session)
+    if not await anyio.to_thread.run_sync(wachtwoord.klopt, huidig, actief.account.wachtwoord_hash):
+        await repo.mislukt(actief.account.id, maximum=MAXIMUM_POGINGEN, blokkade=BLOKKADE)
+        return "Het huidige wachtwoord klopt niet."
+    reden = wachtwoord.zwak(nieuw)
+    if reden is None and nieuw == huidig:
+        reden = "Kies een ander wachtwoord dan het huidige."
+    if reden is not None:
+        return reden
+    await repo.nieuw_wachtwoord(actief.account.id, await anyio.to_thread.run_sync(wachtwoord.versleutel, nieuw))
+    await repo.verwijder_andere_sessies(actief.account.id, actief.sessie.token_hash)
+    logger.info("portaal: account %s koos een nieuw wachtwoord", actief.account.id)
+    return None
+
+
+async def accounts(session: AsyncSession, gemeente: str, aanbieder_id: uuid.UUID) -> list[PortaalAccount]:
+    repo = PortaalRepository(session)
+    if await repo.aanbieder(gemeente, aanbieder_id) is None:
+        raise NotFound(f"Aanbieder {aanbieder_id} bestaat niet.")
+    return list(await repo.accounts(aanbieder_id))
+
+
+async def deactiveer(
+    session: AsyncSession, gemeente: str, aanbieder_id: uuid.UUID, account_id: uuid.UUID
+) -> PortaalAccount:
+    """The account can no longer sign in, and its sessions end now (an employee who left, a lost laptop)."""
+    repo = PortaalRepository(session)
+    account = await repo.account(gemeente, aanbieder_id, account_id)
+    if account is None:
+        raise NotFound(f"Portaalaccount {account_id} bestaat niet.")
+    account.actief = False
+    await repo.verwijder_andere_sessies(account.id, None)
+    await session.flush()
+    logger.info("portaal: account %s gedeactiveerd", account.id)
+    return account
 
 
 async def registreer_account(
