@@ -12,7 +12,6 @@ import argparse
 import asyncio
 import fcntl
 import os
-import secrets
 import signal
 import subprocess
 import sys
@@ -263,20 +262,27 @@ def portal_account(gemeente: str, aanbieder: str, email: str, naam: str) -> None
     if service is None:
         sys.exit("aanbieder-api staat niet in deploy/services.toml")
     toegang = service.module("portal.toegang")
-    wachtwoord = os.environ.get("PORTAAL_WACHTWOORD") or secrets.token_urlsafe(15)
+    gekozen = os.environ.get("PORTAAL_WACHTWOORD")
+    wachtwoord = gekozen or toegang.initieel_wachtwoord()
     url = database_url_for(_running_postgres_url(), service.database)
     try:
         account_id = asyncio.run(
             toegang.registreer_account(
-                url, gemeente=gemeente, aanbieder_id=aanbieder, email=email, naam=naam, wachtwoord_=wachtwoord
+                url,
+                gemeente=gemeente,
+                aanbieder_id=aanbieder,
+                email=email,
+                naam=naam,
+                wachtwoord_=wachtwoord,
+                moet_wijzigen=gekozen is None,
             )
         )
     except Exception as exc:  # a refusal (unknown aanbieder, address in use, weak password) is told, not a trace
         sys.exit(f"Niet aangemaakt: {getattr(exc, 'detail', None) or exc}")
     print(f"Portaalaccount {account_id} voor {email} aangemaakt.")
     print(f"Aanmelden op http://127.0.0.1:{service.port}/portaal/aanmelden")
-    if "PORTAAL_WACHTWOORD" not in os.environ:
-        print(f"Wachtwoord (wordt niet opnieuw getoond): {wachtwoord}")
+    if gekozen is None:
+        print(f"Eenmalig wachtwoord (niet opnieuw getoond; bij de eerste aanmelding kiest u een eigen): {wachtwoord}")
 
 
 def migrate() -> None:

@@ -708,3 +708,15 @@ class TestAccountbeheer:
         # The provider itself, or a klantregisseur, has no say over accounts.
         for headers in (medewerker.api_headers, omgeving.regisseur):
             assert (await omgeving.client.post(pad, json=body, headers=headers)).status_code == 403
+
+    async def test_the_stack_command_creates_an_account_that_signs_in(
+        self, api: httpx.AsyncClient, omgeving: Any, settings: Settings
+    ) -> None:
+        aanbieder = await omgeving.aanbieder()
+        account_id = await toegang.registreer_account(
+            settings.database_url, gemeente="0363", aanbieder_id=str(aanbieder.id), email="dev@taalschool.example",
+            naam="Ontwikkelaar", wachtwoord_=WACHTWOORD, moet_wijzigen=False,
+        )  # fmt: skip
+        assert isinstance(account_id, uuid.UUID)
+        assert (await aanmelden(api, "dev@taalschool.example")).status_code == 303
+        assert (await api.get("/portaal/opdrachten")).status_code == 200

@@ -187,7 +187,14 @@ async def deactiveer(
 
 
 async def registreer_account(
-    database_url: str, *, gemeente: str, aanbieder_id: str, email: str, naam: str, wachtwoord_: str
+    database_url: str,
+    *,
+    gemeente: str,
+    aanbieder_id: str,
+    email: str,
+    naam: str,
+    wachtwoord_: str,
+    moet_wijzigen: bool,
 ) -> uuid.UUID:
     """`maak_account` in a transaction of its own, for the stack's `portal-account` command."""
     database = Database(database_url, pool_size=1)
@@ -195,7 +202,7 @@ async def registreer_account(
         async with database.unit_of_work() as uow:
             account = await maak_account(
                 uow.session, gemeente=gemeente, aanbieder_id=uuid.UUID(aanbieder_id), email=email, naam=naam,
-                wachtwoord_=wachtwoord_,
+                wachtwoord_=wachtwoord_, moet_wijzigen=moet_wijzigen,
             )  # fmt: skip
             await uow.commit()
         return account.id
