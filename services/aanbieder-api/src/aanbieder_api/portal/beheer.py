@@ -28,7 +28,8 @@ AccountId = Annotated[uuid.UUID, Path(alias="accountId", description="Id van het
 Email = Annotated[
     str,
     Field(
-        pattern=r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}$",
+        # ASCII classes only: `\s` differs between Python and the ECMA regexes clients validate the contract with.
+        pattern=r"^[A-Za-z0-9._%+'\-]{1,64}@[A-Za-z0-9\-]{1,63}(\.[A-Za-z0-9\-]{1,63}){0,8}\.[A-Za-z]{2,63}$",
         max_length=254,
         description="Het e-mailadres waarmee de medewerker aanmeldt (hoofdletters tellen niet).",
     ),
