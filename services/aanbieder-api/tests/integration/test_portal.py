@@ -118,6 +118,12 @@ async def formulier_versturen(
     return await client.post(pad, data={**verborgen, **velden})
 
 
+async def _aantal_meldingen(database: Database, opdracht_id: uuid.UUID) -> int:
+    async with database.engine.connect() as conn:
+        query = text("SELECT count(*) FROM melding WHERE opdracht_id = :o")
+        return int((await conn.execute(query, {"o": opdracht_id})).scalar_one())
+
+
 async def _sessies(database: Database, email: str) -> int:
     async with database.engine.connect() as conn:
         return int(
@@ -294,12 +300,7 @@ class TestSessie:
             response = await api.post(pad, data=data)
             assert response.status_code == 403
             assert "Formulier verlopen" in response.text
-        async with database.engine.connect() as conn:
-            meldingen = (
-                await conn.execute(
-                    text("SELECT count(*) FROM melding WHERE opdracht_id = :o"), {"o": aanbieder.opdracht_id}
-                )
-            ).scalar_one()
+        meldingen = await _aantal_meldingen(database, aanbieder.opdracht_id)
         assert meldingen == 0
         uitloggen = await api.post("/portaal/afmelden", data={"csrf": "geraden"})
         assert uitloggen.status_code == 403
@@ -349,12 +350,7 @@ class TestIsolatie:
             data={"csrf": _csrf(page.text), "formulier": _hidden(page.text, "formulier"), "datum": "2026-03-02"},
         )
         assert response.status_code == 404
-        async with database.engine.connect() as conn:
-            meldingen = (
-                await conn.execute(
-                    text("SELECT count(*) FROM melding WHERE opdracht_id = :o"), {"o": ander.opdracht_id}
-                )
-            ).scalar_one()
+        meldingen = await _aantal_meldingen(database, ander.opdracht_id)
         assert meldingen == 0
 
     async def test_an_unknown_page_or_kind_of_report_is_a_page_not_found(
@@ -460,12 +456,8 @@ class TestMelden:
         assert gewijzigd.status_code == 422
         assert "Dit formulier is al verstuurd." in gewijzigd.text
         assert _hidden(gewijzigd.text, "formulier") != verborgen["formulier"]
+        aantal = await _aantal_meldingen(database, aanbieder.opdracht_id)
         async with database.engine.connect() as conn:
-            aantal = (
-                await conn.execute(
-                    text("SELECT count(*) FROM melding WHERE opdracht_id = :o"), {"o": aanbieder.opdracht_id}
-                )
-            ).scalar_one()
             uren = (
                 await conn.execute(
                     text("SELECT stand->>'urenAanwezig' FROM opdracht WHERE id = :o"), {"o": aanbieder.opdracht_id}
@@ -494,12 +486,7 @@ class TestMelden:
         assert 'aria-describedby="veld-urenAanwezig-hint veld-urenAanwezig-fout"' in response.text
         assert 'value="veel"' in response.text, "what was entered is shown again"
         assert "mijn&lt;kenmerk&gt;" in response.text
-        async with database.engine.connect() as conn:
-            aantal = (
-                await conn.execute(
-                    text("SELECT count(*) FROM melding WHERE opdracht_id = :o"), {"o": aanbieder.opdracht_id}
-                )
-            ).scalar_one()
+        aantal = await _aantal_meldingen(database, aanbieder.opdracht_id)
         assert aantal == 0
 
     async def test_a_rule_of_the_use_case_is_shown_on_its_field(
