@@ -287,6 +287,25 @@ class TestSessie:
             )
         assert (await api.get("/portaal/opdrachten")).status_code == 303, "past its maximum of 8 hours"
 
+    async def test_signing_in_again_in_the_same_browser_replaces_its_session(
+        self, api: httpx.AsyncClient, gemeente: Gemeente, database: Database
+    ) -> None:
+        medewerker = await gemeente.medewerker()
+        await aanmelden(api, medewerker.email)
+        assert (await api.get("/portaal/aanmelden")).headers["location"] == "/portaal/opdrachten"
+        # The sign-in form as a second tab opened it before the first sign-in; then signed in there too.
+        sessie = api.cookies["__Host-portaal-sessie"]
+        api.cookies.delete("__Host-portaal-sessie")
+        formulier = await api.get("/portaal/aanmelden")
+        api.cookies.set("__Host-portaal-sessie", sessie, domain="portaal.test")
+        response = await api.post(
+            "/portaal/aanmelden",
+            data={"csrf": _csrf(formulier.text), "email": medewerker.email, "wachtwoord": WACHTWOORD},
+        )
+        assert response.status_code == 303
+        assert api.cookies["__Host-portaal-sessie"] != sessie
+        assert await _sessies(database, medewerker.email) == 1
+
     async def test_a_post_without_the_session_csrf_token_is_refused_and_changes_nothing(
         self, api: httpx.AsyncClient, gemeente: Gemeente, database: Database
     ) -> None:
@@ -416,6 +435,35 @@ class TestMelden:
         assert types[-3:] == ["voortgang-gemeld", "verzuim-gemeld", "uren-bijgewerkt"]
         verwerkingen = await _verwerkingen(database, aanbieder.opdracht_id)
         assert ("ontvangen voortgang van aanbieder", "aanmaken", "aanbieder-portaal", aanbieder.email) in verwerkingen
+
+    async def test_a_report_from_the_portal_raises_the_events_the_same_report_from_the_api_raises(
+        self, api: httpx.AsyncClient, gemeente: Gemeente, database: Database
+    ) -> None:
+        via_portaal, via_api = await gemeente.medewerker(), await gemeente.medewerker()
+        await aanmelden(api, via_portaal.email)
+        velden = {"datum": "2026-06-15", "resultaat": "niet-behaald", "reden": "spreken onvoldoende", "niveau": "A2"}
+        response = await formulier_versturen(
+            api, f"/portaal/opdrachten/{via_portaal.opdracht_id}/meldingen/eindresultaat", velden
+        )
+        assert response.status_code == 303, response.text
+        response = await api.post(
+            f"/api/v1/toegewezen-opdrachten/{via_api.opdracht_id}/meldingen",
+            json={"soort": "eindresultaat", **velden},
+            headers={**via_api.api_headers, "Idempotency-Key": f"eind-{uuid.uuid4()}"},
+        )
+        assert response.status_code == 201, response.text
+
+        def vorm(events: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
+            # The kind of each event and the names in its data; ids, times and the channel itself may differ.
+            return [
+                (e["type"], sorted(e["data"])) for e in events if e["type"].rsplit(".", 1)[1] != "opdracht-verstrekt"
+            ]
+
+        portaal_events = await _outbox(database, via_portaal.opdracht_id)
+        api_events = await _outbox(database, via_api.opdracht_id)
+        assert vorm(portaal_events) == vorm(api_events)
+        assert [e["data"].get("kanaal") for e in portaal_events if "kanaal" in e["data"]] == ["portaal"]
+        assert [e["data"].get("kanaal") for e in api_events if "kanaal" in e["data"]] == ["api"]
 
     async def test_the_same_report_from_the_api_after_the_portal_is_the_same_record(
         self, api: httpx.AsyncClient, gemeente: Gemeente, database: Database
@@ -551,6 +599,10 @@ class TestInDeBrowser:
             await expect(page.get_by_role("heading", level=1)).to_have_text("Opdrachten")
             _geen_bsn(await page.content())
 
+            await page.keyboard.press("Tab")
+            await expect(page.get_by_role("link", name="Ga direct naar de inhoud")).to_be_focused()
+            await page.keyboard.press("Enter")
+            await expect(page.locator("main")).to_be_focused()
             await page.get_by_role("link", name=aanbieder.referentie).click()
             await expect(page.get_by_role("heading", level=1)).to_contain_text(aanbieder.referentie)
             _geen_bsn(await page.content())
@@ -564,6 +616,7 @@ class TestInDeBrowser:
             await expect(page).to_have_title(re.compile(r"^Fout: Aanwezigheid doorgeven"))
             samenvatting = page.get_by_role("alert")
             await expect(samenvatting).to_contain_text("Er is een probleem")
+            await expect(samenvatting).to_be_focused()
             await samenvatting.get_by_role("link", name=re.compile("uren aanwezig")).click()
             await expect(page.get_by_label("Uren aanwezig")).to_be_focused()
             await expect(page.get_by_label("Uren aanwezig")).to_have_attribute("aria-invalid", "true")
@@ -665,8 +718,9 @@ class TestAccountbeheer:
             assert (await api.get("/portaal/opdrachten")).status_code == 200
             # The other session, opened with the handed-out password, has ended.
             assert (await elders.get("/portaal/opdrachten")).status_code == 303
-        assert (await aanmelden(api, "nieuw@taalschool.example", initieel)).status_code == 401
-        assert (await aanmelden(api, "nieuw@taalschool.example")).status_code == 303
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as later:
+            assert (await aanmelden(later, "nieuw@taalschool.example", initieel)).status_code == 401
+            assert (await aanmelden(later, "nieuw@taalschool.example")).status_code == 303
 
     async def test_deactivating_an_account_ends_its_sessions_at_once(
         self, api: httpx.AsyncClient, gemeente: Gemeente, omgeving: Any, database: Database

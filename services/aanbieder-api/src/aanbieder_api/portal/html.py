@@ -185,10 +185,10 @@ def foutsamenvatting(fouten: Fouten, velden: Iterable[Veld]) -> str:
     for naam, tekst in fouten.per_veld.items():
         veld = bekend.get(naam)
         items.append(f'<li><a href="#{e(veld.eerste_id)}">{e(tekst)}</a></li>' if veld else f"<li>{e(tekst)}</li>")
-    # role="alert" and focus on load are both common; without JavaScript the alert role is what makes the
-    # summary heard at once. tabindex lets the skip-link-like jump land here.
+    # Without JavaScript: `autofocus` puts the keyboard and screen reader focus on the summary when the page loads
+    # (tabindex -1 makes it focusable), and role="alert" has it read out at once.
     return (
-        '<div class="foutsamenvatting" role="alert" aria-labelledby="foutsamenvatting-titel" tabindex="-1">'
+        '<div class="foutsamenvatting" role="alert" aria-labelledby="foutsamenvatting-titel" tabindex="-1" autofocus>'
         '<h2 id="foutsamenvatting-titel">Er is een probleem</h2>'
         f"<ul>{''.join(items)}</ul></div>"
     )

@@ -245,11 +245,16 @@ def _database(request: Request) -> Database:
     return database
 
 
+async def _sessie_van(request: Request) -> toegang.ActieveSessie | None:
+    async with _database(request).unit_of_work() as uow:
+        actief = await toegang.actieve_sessie(uow.session, request.cookies.get(_cookie(request, SESSIE)))
+        await uow.commit()
+    return actief
+
+
 async def medewerker(request: Request) -> Medewerker:
     token = request.cookies.get(_cookie(request, SESSIE))
-    async with _database(request).unit_of_work() as uow:
-        actief = await toegang.actieve_sessie(uow.session, token)
-        await uow.commit()
+    actief = await _sessie_van(request)
     if actief is None or token is None:
         raise NietAangemeld
     account = actief.account
@@ -342,9 +347,9 @@ def _aanmeldpagina(csrf: str, waarden: dict[str, str], fouten: Fouten, bericht: 
 
 
 @router.get("/aanmelden")
-async def aanmelden(
-    request: Request, afgemeld: Annotated[bool, Query()] = False, verlopen: Annotated[bool, Query()] = False
-) -> Response:
+async def aanmelden(request: Request, afgemeld: Annotated[bool, Query()] = False) -> Response:
+    if await _sessie_van(request) is not None:
+        return _naar(f"{PREFIX}/opdrachten")
     csrf = secrets.token_urlsafe(32)
     bericht = melding_box("U bent afgemeld.") if afgemeld else ""
     response = html(_aanmeldpagina(csrf, {}, Fouten(), bericht))
@@ -366,6 +371,10 @@ async def aanmelden_verstuurd(request: Request) -> Response:
         fouten.voeg_toe("wachtwoord", "Vul uw wachtwoord in")
     if not fouten:
         async with _database(request).unit_of_work() as uow:
+            vorige = request.cookies.get(_cookie(request, SESSIE))
+            if vorige:
+                # A new sign-in in this browser replaces the session it had: never two behind one cookie name.
+                await toegang.meld_af(uow.session, vorige)
             aangemeld = await toegang.meld_aan(uow.session, email, wachtwoord)
             # Committed either way: a refusal counts towards the lockout.
             await uow.commit()
