@@ -50,6 +50,8 @@ class Medewerker:
     opdracht_id: uuid.UUID
     referentie: str
     api_headers: dict[str, str]  # the same aanbieder's own system, for reading back through the API
+    # What the gemeente knows of the person and the provider must not: the inburgeraar's and the PIP's ids.
+    interne_ids: tuple[str, str]
 
 
 class Gemeente:
@@ -70,8 +72,9 @@ class Gemeente:
             )  # fmt: skip
             await uow.commit()
         return Medewerker(
-            email, aanbieder.id, uuid.UUID(opdracht["id"]), opdracht["deelnemerReferentie"], aanbieder.headers
-        )
+            email, aanbieder.id, uuid.UUID(opdracht["id"]), opdracht["deelnemerReferentie"], aanbieder.headers,
+            (opdracht["inburgeraarId"], opdracht["pipId"]),
+        )  # fmt: skip
 
     async def wijzig(self, opdracht_id: uuid.UUID, wijzigingen: dict[str, Any], reden: str) -> None:
         response = await self.omgeving.client.post(
@@ -570,8 +573,11 @@ class TestMelden:
 BSN_KANDIDAAT = re.compile(r"(?<!\d)\d{9}(?!\d)")
 
 
-def _geen_bsn(html: str) -> None:
+def _niets_over_de_persoon(html: str, medewerker: Medewerker) -> None:
+    """No BSN (nor any number that passes its 11-test) and none of the gemeente's own ids of the person."""
     assert not [n for n in BSN_KANDIDAAT.findall(html) if is_valid_bsn(n)], "a BSN-like number on a page"
+    for intern in medewerker.interne_ids:
+        assert intern not in html
 
 
 @pytest.fixture(scope="module")
@@ -597,7 +603,7 @@ class TestInDeBrowser:
             await page.get_by_label("Wachtwoord").fill(WACHTWOORD)
             await page.get_by_role("button", name="Aanmelden").click()
             await expect(page.get_by_role("heading", level=1)).to_have_text("Opdrachten")
-            _geen_bsn(await page.content())
+            _niets_over_de_persoon(await page.content(), aanbieder)
 
             await page.keyboard.press("Tab")
             await expect(page.get_by_role("link", name="Ga direct naar de inhoud")).to_be_focused()
@@ -605,7 +611,7 @@ class TestInDeBrowser:
             await expect(page.locator("main")).to_be_focused()
             await page.get_by_role("link", name=aanbieder.referentie).click()
             await expect(page.get_by_role("heading", level=1)).to_contain_text(aanbieder.referentie)
-            _geen_bsn(await page.content())
+            _niets_over_de_persoon(await page.content(), aanbieder)
 
             # Attendance, with a mistake first: the error summary takes the reader to the field.
             await page.get_by_role("link", name="Aanwezigheid doorgeven").click()
@@ -617,6 +623,7 @@ class TestInDeBrowser:
             samenvatting = page.get_by_role("alert")
             await expect(samenvatting).to_contain_text("Er is een probleem")
             await expect(samenvatting).to_be_focused()
+            _niets_over_de_persoon(await page.content(), aanbieder)
             await samenvatting.get_by_role("link", name=re.compile("uren aanwezig")).click()
             await expect(page.get_by_label("Uren aanwezig")).to_be_focused()
             await expect(page.get_by_label("Uren aanwezig")).to_have_attribute("aria-invalid", "true")
@@ -635,7 +642,7 @@ class TestInDeBrowser:
             await page.get_by_label("Niveau").select_option("B1")
             await page.get_by_role("button", name="Examenresultaat opslaan").click()
             await expect(page.get_by_role("status")).to_have_text("Examenresultaat: uw melding is opgeslagen.")
-            _geen_bsn(await page.content())
+            _niets_over_de_persoon(await page.content(), aanbieder)
             await expect(page.get_by_role("table", name="Laatste meldingen")).to_contain_text("portaal")
 
             await page.get_by_role("button", name="Afmelden").click()
