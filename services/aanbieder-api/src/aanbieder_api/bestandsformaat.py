@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from aanbieder_api.domain.enums import Bestandsformaat
+from aanbieder_api.domain.melding import MELDING
 
 FORMAATVERSIE = "1"
 VERPLICHT = ("opdrachtId", "soort")
@@ -205,3 +206,27 @@ def tel_regels(pad: Path, formaat: Bestandsformaat) -> int:
     if aantal == 0:
         raise BestandOngeldig("bestand-leeg", "het bestand bevat geen regels")
     return aantal
+
+
+def regel_schema() -> dict[str, Any]:
+    """The JSON Schema of one row (contracts/aanbieder-api/voortgangsregel.schema.json): a melding plus `opdrachtId`.
+
+    The same schema holds for a JSON row and, read as text, for a CSV row (empty cells are absent fields)."""
+    schema = MELDING.json_schema(ref_template="#/$defs/{model}")
+    defs = schema.pop("$defs", {})
+    for variant in defs.values():
+        if "soort" in variant.get("properties", {}):
+            variant["properties"] = {
+                "opdrachtId": {"type": "string", "format": "uuid", "description": "Id van de opdracht."},
+                **variant["properties"],
+            }
+            variant["required"] = ["opdrachtId", *variant.get("required", [])]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://inburgering.example/contracts/aanbieder-api/voortgangsregel.schema.json",
+        "title": f"Voortgangsregel (landelijk formaat, versie {FORMAATVERSIE})",
+        "description": "Eén melding van een aanbieder over één opdracht: een regel van een CSV- of JSON-bestand, "
+        "of (zonder opdrachtId) de body van POST /toegewezen-opdrachten/{opdrachtId}/meldingen.",
+        **schema,
+        "$defs": defs,
+    }

@@ -5,9 +5,11 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from dataclasses import replace
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 
+from aanbieder_api import bestandsformaat
 from aanbieder_api.api import aanbieders, aanleveringen, opdrachten, toegewezen
 from aanbieder_api.portal import beheer as portaal_accounts
 from aanbieder_api.services import aanleveringen as aanleveringen_verwerking
@@ -38,6 +40,11 @@ def _portal_router() -> APIRouter | None:
 DEFINITION = ServiceDefinition(
     name="aanbieder-api", title="Aanbieder API", description=DESCRIPTION, version="1.0.0", routers=ROUTERS
 )
+
+
+def extra_contracts() -> dict[str, Any]:
+    """Generated beside the OpenAPI document (`make contracts`): the national file format's row schema."""
+    return {"voortgangsregel.schema.json": bestandsformaat.regel_schema()}
 
 
 def create_app(settings: Settings | None = None, *, extra_routers: list[APIRouter] | None = None) -> FastAPI:

@@ -26,8 +26,16 @@ API = "/api/v1"
 
 @pytest.fixture(autouse=True)
 async def _isolated(database: Database) -> AsyncIterator[None]:
-    """Requests, the consumer and the upload worker commit for real, so tests clean up after themselves."""
+    """Requests, the consumer and the upload worker commit for real, so tests clean up after themselves (once the
+    worker has finished what a test left it, so the truncation does not race its batches)."""
     yield
+
+    async def rustig() -> bool:
+        async with database.engine.connect() as conn:
+            open_ = await conn.execute(text("SELECT count(*) FROM aanlevering WHERE status <> 'verwerkt'"))
+            return open_.scalar_one() == 0
+
+    await eventually(rustig, within=60, what="aanleveringen verwerkt")
     await truncate_all(database)
 
 

@@ -237,7 +237,7 @@ def _principal(aanlevering: Aanlevering) -> Principal:
 _VOORTGANG = text(
     "UPDATE aanlevering SET status = :status, regels_verwerkt = :n, geaccepteerd = geaccepteerd + :g, "
     "afgewezen = afgewezen + :a, overgeslagen = overgeslagen + :o, updated_at = now(), "
-    "afgerond_at = CASE WHEN :status = 'verwerkt' THEN now() END WHERE id = :id"
+    "afgerond_at = CASE WHEN CAST(:klaar AS boolean) THEN now() END WHERE id = :id"
 )
 
 
@@ -289,6 +289,7 @@ async def _verwerk(app: FastAPI, settings: Settings, aanlevering_id: uuid.UUID) 
                 _VOORTGANG,
                 {
                     "status": (AanleveringStatus.VERWERKT if klaar else AanleveringStatus.IN_VERWERKING).value,
+                    "klaar": klaar,
                     "n": gedaan,
                     "g": telling.geaccepteerd,
                     "a": telling.afgewezen,
