@@ -288,8 +288,10 @@ async def lees_formulier(request: Request) -> dict[str, str]:
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/x-www-form-urlencoded":
         raise FormulierOngeldig("Verwacht een HTML-formulier.")
     origin = request.headers.get("origin")
+    # SameSite=Strict already keeps the cookie off cross-site posts; this refuses them outright. "null" passes: with
+    # the kit's `Referrer-Policy: no-referrer` browsers send it on the portal's own posts (the CSRF token decides).
+    # Behind a proxy, the Host header must reach the service unchanged.
     if origin is not None and origin != "null" and urlsplit(origin).netloc != request.headers.get("host"):
-        # SameSite=Strict already keeps the cookie off cross-site posts; this refuses them outright.
         raise FormulierGeweigerd("Verstuurd vanaf een andere site.")
     body = b""
     async for chunk in request.stream():
