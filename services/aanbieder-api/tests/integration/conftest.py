@@ -156,9 +156,12 @@ class Omgeving:
         return self.tokens.headers(*ROLLEN["contractmanager"], gemeente=self.gemeente, client_id="gemeente-portaal")
 
     async def aanbieder(
-        self, *, kvk: str | None = None, diensten: tuple[str, ...] = ("b1-route", "pvt", "map", "z-route"),
+        self,
+        *,
+        kvk: str | None = None,
+        diensten: tuple[str, ...] = ("b1-route", "pvt", "map", "z-route"),
         keurmerk_tot: str = "2030-12-31",
-    ) -> Aanbieder:  # fmt: skip
+    ) -> Aanbieder:
         kvk = kvk or f"{uuid.uuid4().int % 10**8:08d}".replace("00000000", "12345678")
         r = await self.client.post(
             f"{API}/aanbieders",
@@ -197,9 +200,14 @@ class Omgeving:
         return Aanbieder(aanbieder_id, client_id, self.gemeente, headers)
 
     async def opdracht(
-        self, aanbieder: Aanbieder, *, pip: tuple[uuid.UUID, uuid.UUID] | None = None, onderdeel: str = "b1-route",
-        start: date = date(2026, 4, 1), **inhoud: Any,
-    ) -> dict[str, Any]:  # fmt: skip
+        self,
+        aanbieder: Aanbieder,
+        *,
+        pip: tuple[uuid.UUID, uuid.UUID] | None = None,
+        onderdeel: str = "b1-route",
+        start: date = date(2026, 4, 1),
+        **inhoud: Any,
+    ) -> dict[str, Any]:
         pip_id, _ = pip or await self.pip_api.vastgesteld(gemeente=self.gemeente)
         body = {
             "pipId": str(pip_id),

@@ -137,7 +137,7 @@ class TestGeweigerdAlsGeheel:
             (b'[{"a": 1},]', "application/json", "geen-json"),
         ],
     )
-    async def test_a_malformed_file_is_a_400_and_nothing_is_stored(
+    async def test_a_malformed_file_is_a_422_and_nothing_is_stored(
         self,
         client: httpx.AsyncClient,
         omgeving: Omgeving,
@@ -148,7 +148,7 @@ class TestGeweigerdAlsGeheel:
     ) -> None:
         aanbieder = await omgeving.aanbieder()
         r = await lever_aan(client, aanbieder, inhoud, soort)
-        assert r.status_code == 400, r.text
+        assert r.status_code == 422, r.text
         assert r.headers["content-type"] == "application/problem+json"
         assert r.json()["foutcode"] == foutcode, r.json()
         assert await tel(database, "SELECT count(*) FROM aanlevering") == 0

@@ -16,9 +16,13 @@ if TYPE_CHECKING:
 
 API = "/api/v1"
 AANWEZIG = {
-    "soort": "aanwezigheid", "periodeVan": "2026-04-01", "periodeTot": "2026-04-30", "urenAanwezig": 40.5,
-    "urenAfwezigGeoorloofd": 4, "urenAfwezigOngeoorloofd": 2,
-}  # fmt: skip
+    "soort": "aanwezigheid",
+    "periodeVan": "2026-04-01",
+    "periodeTot": "2026-04-30",
+    "urenAanwezig": 40.5,
+    "urenAfwezigGeoorloofd": 4,
+    "urenAfwezigOngeoorloofd": 2,
+}
 
 
 def sleutel() -> dict[str, str]:
@@ -59,9 +63,11 @@ class TestStand:
         assert r.status_code == 201
         assert (r.json()["stand"]["urenAanwezig"], r.json()["stand"]["urenAfwezigOngeoorloofd"]) == (68, 2)
         r = await meld(
-            client, aanbieder, opdracht["id"],
+            client,
+            aanbieder,
+            opdracht["id"],
             {"soort": "eindresultaat", "datum": "2027-03-01", "resultaat": "behaald", "niveau": "B1"},
-        )  # fmt: skip
+        )
         assert r.json()["status"] == "afgerond"
         r = await client.get(f"{API}/opdrachten/{opdracht['id']}", headers=omgeving.regisseur)
         assert r.json()["stand"]["eindresultaat"] == "behaald" and r.json()["stand"]["niveauBereikt"] == "B1"
@@ -237,9 +243,13 @@ class TestEvents:
         events = await outbox(database)
         soorten = [e["type"].removeprefix("nl.inburgering.aanbieder.") for e in events]
         assert soorten == [
-            "opdracht-verstrekt", "voortgang-gemeld", "verzuim-gemeld", "uren-bijgewerkt", "voortgang-gemeld",
+            "opdracht-verstrekt",
+            "voortgang-gemeld",
+            "verzuim-gemeld",
+            "uren-bijgewerkt",
+            "voortgang-gemeld",
             "resultaat-niet-behaald",
-        ]  # fmt: skip
+        ]
         verzuim = events[2]["data"]
         assert verzuim["urenAfwezigOngeoorloofd"] == 2 and verzuim["opdrachtId"] == opdracht["id"]
         tekst = json.dumps(events)

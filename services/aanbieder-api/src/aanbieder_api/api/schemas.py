@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import Field
@@ -34,7 +33,7 @@ from aanbieder_api.domain.enums import (
 )
 from aanbieder_api.domain.melding import MELDING, Melding
 from aanbieder_api.domain.opdracht import Deelnemercontact, OpdrachtInhoud
-from aanbieder_api.domain.stand import Stand
+from aanbieder_api.domain.stand import Stand, Urensom
 from aanbieder_api.models import (
     Aanbieder,
     Aanlevering,
@@ -329,5 +328,5 @@ class Meldgedrag(DomeinModel):
     meldingen: int
     laatste_melding_op: datetime | None
     achterstanden: int
-    uren_aanwezig: Decimal
+    uren_aanwezig: Urensom
     uren_gecontracteerd: int

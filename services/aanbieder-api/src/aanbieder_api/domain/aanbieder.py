@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import Field, model_validator
 
 from aanbieder_api.domain.enums import TAALONDERDELEN, Dienst
 from aanbieder_api.domain.regels import REGELS, Regelset
@@ -19,18 +17,8 @@ from inburgering_kit.types import Datum, tekst
 KorteTekst = Annotated[str, tekst(200)]
 Tekst = Annotated[str, tekst(2000)]
 
-_KVK = re.compile(r"[0-9]{8}")
-
-
-def _kvk(value: str) -> str:
-    # The KvK number has 8 digits and no check digit (Handelsregisterwet 2007; KvK numbers since 2016 are issued
-    # without the old 11-test). 00000000 is never issued.
-    if not _KVK.fullmatch(value) or value == "00000000":
-        raise PydanticCustomError("kvk_invalid", "een KvK-nummer bestaat uit 8 cijfers")
-    return value
-
-
-KvkNummer = Annotated[str, Field(pattern=r"^[0-9]{8}$", examples=["12345678"]), AfterValidator(_kvk)]
+# The KvK number has 8 digits and, since 2016, no check digit (the old 11-test is not applied to new numbers).
+KvkNummer = Annotated[str, Field(pattern=r"^[0-9]{8}$", examples=["12345678"])]
 
 
 class DomeinModel(FrozenModel):

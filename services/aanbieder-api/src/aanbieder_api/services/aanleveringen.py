@@ -46,7 +46,9 @@ logger = logging.getLogger(__name__)
 
 
 class BestandGeweigerd(Problem):
-    status = 400
+    # 422, not 400: the request itself is well-formed (a body of bytes of a supported media type); it is the file's
+    # content that is not in the national format.
+    status = 422
     code = "bestand-ongeldig"
     title = "Het bestand is niet te lezen in het landelijke formaat; er is niets van verwerkt."
 
