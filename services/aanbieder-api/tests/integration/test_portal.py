@@ -265,7 +265,7 @@ class TestSessie:
         assert (await api.get("/portaal/opdrachten")).status_code == 303
 
     async def test_a_session_ends_after_its_maximum_and_after_being_idle(
-        self, api: httpx.AsyncClient, gemeente: Gemeente, database: Database
+        self, api: httpx.AsyncClient, app: FastAPI, gemeente: Gemeente, database: Database
     ) -> None:
         aanbieder = await gemeente.medewerker()
         await aanmelden(api, aanbieder.email)
@@ -289,6 +289,12 @@ class TestSessie:
                 {"e": aanbieder.email},
             )
         assert (await api.get("/portaal/opdrachten")).status_code == 303, "past its maximum of 8 hours"
+        # The next sign-in, of anyone, clears sessions past their maximum.
+        assert await _sessies(database, aanbieder.email) == 1
+        ander = await gemeente.medewerker()
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as elders:
+            await aanmelden(elders, ander.email)
+        assert await _sessies(database, aanbieder.email) == 0
 
     async def test_signing_in_again_in_the_same_browser_replaces_its_session(
         self, api: httpx.AsyncClient, gemeente: Gemeente, database: Database

@@ -128,10 +128,10 @@ class PortaalRepository:
     async def verwijder_sessie(self, token_hash: str) -> None:
         await self.session.execute(delete(PortaalSessie).where(PortaalSessie.token_hash == token_hash))
 
-    async def ruim_verlopen_sessies_op(self, account_id: uuid.UUID) -> None:
-        await self.session.execute(
-            delete(PortaalSessie).where(PortaalSessie.account_id == account_id, PortaalSessie.verloopt_at <= func.now())
-        )
+    async def ruim_verlopen_sessies_op(self) -> None:
+        """Sessions past their maximum, of any account (by the index on `verloopt_at`): nothing else removes the
+        rows of accounts that never sign in again."""
+        await self.session.execute(delete(PortaalSessie).where(PortaalSessie.verloopt_at <= func.now()))
 
     async def gezien(self, account_id: uuid.UUID, opdracht_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
         if not opdracht_ids:

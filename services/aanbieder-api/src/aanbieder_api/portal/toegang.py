@@ -122,7 +122,7 @@ async def meld_aan(session: AsyncSession, email: str, wachtwoord_: str) -> Aange
     if wachtwoord.verouderd(account.wachtwoord_hash):
         nieuwe_hash = await anyio.to_thread.run_sync(wachtwoord.versleutel, wachtwoord_)
     await repo.aangemeld(account.id, nieuwe_hash)
-    await repo.ruim_verlopen_sessies_op(account.id)
+    await repo.ruim_verlopen_sessies_op()
     token = secrets.token_urlsafe(32)
     sessie = await repo.nieuwe_sessie(account.id, token_hash(token), secrets.token_urlsafe(32), SESSIE_MAXIMAAL)
     logger.info("portaal: account %s aangemeld", account.id)
