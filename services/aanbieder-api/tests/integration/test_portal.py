@@ -174,6 +174,11 @@ class TestAanmelden:
         assert css.status_code == 200
         assert css.headers["content-type"].startswith("text/css")
 
+    async def test_the_pages_are_no_part_of_the_api_contract(self, api: httpx.AsyncClient) -> None:
+        contract = (await api.get("/openapi.json")).json()
+        assert not [p for p in contract["paths"] if "portaal/" in p or p.startswith("/portaal")]
+        assert "/aanbieders/{aanbiederId}/portaal-accounts" in contract["paths"]
+
     async def test_without_a_session_every_page_leads_to_the_sign_in(self, api: httpx.AsyncClient) -> None:
         for pad in ("/portaal/opdrachten", f"/portaal/opdrachten/{uuid.uuid4()}"):
             response = await api.get(pad)
