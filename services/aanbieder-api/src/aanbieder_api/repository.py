@@ -118,9 +118,12 @@ class Opdrachtstand:
 # the calling client is (still) registered for this aanbieder: provider isolation and client binding in one place.
 _OPDRACHTEN_VOOR_MELDING = text(
     "SELECT o.id, o.pip_id, o.inburgeraar_id, o.aanbieder_id, o.onderdeel, o.status, "
-    "o.inhoud->>'geplandeStartdatum' AS start, o.inhoud->'uren' AS uren, o.stand "
+    "o.inhoud->>'geplandeStartdatum' AS start, o.inhoud->'uren' AS uren, o.stand, "
+    "(CAST(:c AS text) IS NULL OR EXISTS (SELECT 1 FROM api_client a WHERE a.gemeente_code = o.gemeente_code "
+    "AND a.client_id = CAST(:c AS text) AND a.aanbieder_id = o.aanbieder_id AND a.ingetrokken_at IS NULL)) "
+    "AS client_ok "
     "FROM opdracht o WHERE o.id = ANY(:ids) AND o.gemeente_code = :g AND o.aanbieder_id = :a "
-    "ORDER BY o.id FOR UPDATE"
+    "ORDER BY o.id FOR UPDATE OF o"
 )
 
 _MELDING_KOLOMMEN = (
@@ -136,6 +139,30 @@ _MELDING_INVOEGEN = text(
     "SELECT (SELECT gemeld_at FROM m) AS gemeld_at, p.uren_a, p.uren_b, p.uren_c FROM (SELECT 1) AS een "
     "LEFT JOIN periode p ON p.opdracht_id = :opdracht_id AND p.soort = :p_soort AND p.van_datum = :p_van "
     "AND p.tot_datum = :p_tot"
+)
+_MELDING_TYPES = {
+    "id": "uuid",
+    "opdracht_id": "uuid",
+    "aanbieder_id": "uuid",
+    "aanlevering_id": "uuid",
+    "gegevens": "jsonb",
+}
+# A file batch's reports in one statement, in row order (WITH ORDINALITY), so of two equal rows the first wins.
+_MELDINGEN_INVOEGEN = text(
+    "INSERT INTO melding (" + ", ".join(_MELDING_KOLOMMEN) + ", gemeld_at) "  # noqa: S608 - our own names
+    "SELECT "
+    + ", ".join(_MELDING_KOLOMMEN)
+    + ", now() FROM unnest("
+    + ", ".join(f"CAST(:{k} AS {_MELDING_TYPES.get(k, 'text')}[])" for k in _MELDING_KOLOMMEN)
+    + ") WITH ORDINALITY AS u("
+    + ", ".join(_MELDING_KOLOMMEN)
+    + ", n) ORDER BY n "
+    "ON CONFLICT (opdracht_id, sleutel) DO NOTHING RETURNING id"
+)
+_PERIODEN = text(
+    "SELECT p.opdracht_id, p.soort, p.van_datum, p.tot_datum, p.uren_a, p.uren_b, p.uren_c FROM periode p "
+    "JOIN unnest(CAST(:o AS uuid[]), CAST(:s AS text[]), CAST(:v AS date[]), CAST(:t AS date[])) AS k(o, s, v, t) "
+    "ON p.opdracht_id = k.o AND p.soort = k.s AND p.van_datum = k.v AND p.tot_datum = k.t"
 )
 _BESTAANDE_MELDING = text("SELECT id, gemeld_at, kanaal FROM melding WHERE opdracht_id = :o AND sleutel = :s")
 # Written once per request or file batch: every changed period and opdracht stand in one statement.
@@ -240,11 +267,17 @@ class OpdrachtRepository:
 
     # ---- the provider's hot path ----
 
-    async def voor_melding(self, aanbieder_id: uuid.UUID, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Opdrachtstand]:
-        rows = await self.session.execute(
-            _OPDRACHTEN_VOOR_MELDING, {"ids": list(ids), "g": self.gemeente, "a": aanbieder_id}
-        )
-        return {row.id: _opdrachtstand(row) for row in rows}
+    async def voor_melding(
+        self, aanbieder_id: uuid.UUID, ids: Sequence[uuid.UUID], client_id: str | None
+    ) -> tuple[dict[uuid.UUID, Opdrachtstand], bool | None]:
+        """The opdrachten, locked, and whether `client_id` is registered for their aanbieder (None: no rows to
+        tell it by)."""
+        rows = (
+            await self.session.execute(
+                _OPDRACHTEN_VOOR_MELDING, {"ids": list(ids), "g": self.gemeente, "a": aanbieder_id, "c": client_id}
+            )
+        ).all()
+        return {row.id: _opdrachtstand(row) for row in rows}, (rows[0].client_ok if rows else None)
 
     async def voeg_melding_in(
         self, values: dict[str, Any], periode: tuple[str, date, date] | None
@@ -265,6 +298,33 @@ class OpdrachtRepository:
         ).one()
         uren = (row.uren_a, row.uren_b, row.uren_c) if row.uren_a is not None else None
         return row.gemeld_at, uren
+
+    async def voeg_meldingen_in(self, records: Sequence[dict[str, Any]]) -> set[uuid.UUID]:
+        """Insert many reports in one statement; the ids of those that were new (not already stored, not repeated
+        earlier in `records`)."""
+        if not records:
+            return set()
+        kolommen = {k: [r[k] for r in records] for k in _MELDING_KOLOMMEN}
+        kolommen["gegevens"] = [json.dumps(g) for g in kolommen["gegevens"]]
+        rows = await self.session.execute(_MELDINGEN_INVOEGEN, kolommen)
+        return set(rows.scalars().all())
+
+    async def perioden(
+        self, sleutels: set[tuple[uuid.UUID, str, date, date]]
+    ) -> dict[tuple[uuid.UUID, str, date, date], tuple[Decimal, Decimal, Decimal]]:
+        if not sleutels:
+            return {}
+        lijst = sorted(sleutels)
+        rows = await self.session.execute(
+            _PERIODEN,
+            {
+                "o": [k[0] for k in lijst],
+                "s": [k[1] for k in lijst],
+                "v": [k[2] for k in lijst],
+                "t": [k[3] for k in lijst],
+            },
+        )
+        return {(r.opdracht_id, r.soort, r.van_datum, r.tot_datum): (r.uren_a, r.uren_b, r.uren_c) for r in rows}
 
     async def bestaande_melding(self, opdracht_id: uuid.UUID, sleutel: str) -> Row[Any]:
         return (await self.session.execute(_BESTAANDE_MELDING, {"o": opdracht_id, "s": sleutel})).one()

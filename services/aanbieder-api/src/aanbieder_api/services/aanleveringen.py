@@ -213,14 +213,11 @@ async def _verwerk_batch(
             afgewezen.append((regel.nummer, fouten))
             continue
         gelezen.append((regel.nummer, opdracht_id, melding))
-    await punt.laad([o for _, o, _ in gelezen])
-    for nummer, opdracht_id, melding in gelezen:
-        try:
-            resultaat = await punt.meld(opdracht_id, melding)
-        except Problem as exc:
-            afgewezen.append((nummer, _probleem(exc)))
-            continue
-        if resultaat.nieuw:
+    uitkomsten = await punt.meld_alle([(o, m) for _, o, m in gelezen])
+    for (nummer, _, _), uitkomst in zip(gelezen, uitkomsten, strict=True):
+        if isinstance(uitkomst, Problem):
+            afgewezen.append((nummer, _probleem(uitkomst)))
+        elif uitkomst:
             telling.geaccepteerd += 1
         else:
             telling.overgeslagen += 1

@@ -28,6 +28,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from aanbieder_api import activiteiten
@@ -59,11 +60,11 @@ from aanbieder_api.events import (
 from aanbieder_api.models import Melding as MeldingRecord
 from aanbieder_api.repository import OpdrachtRepository, Opdrachtstand, Periodewijziging
 from aanbieder_api.services.opdrachten import pad
-from aanbieder_api.services.toegang import Aanbiederidentiteit, controleer_client
+from aanbieder_api.services.toegang import Aanbiederidentiteit, ClientNietGeregistreerd, controleer_client
 from inburgering_kit.audit import Actie
 from inburgering_kit.context import RequestContext
 from inburgering_kit.pagination import PageParams
-from inburgering_kit.problems import NotFound
+from inburgering_kit.problems import NotFound, Problem
 
 
 @dataclass(frozen=True)
@@ -97,50 +98,62 @@ class Meldpunt:
         return OpdrachtRepository(self.ctx.session, self.wie.gemeente)
 
     async def laad(self, opdracht_ids: Sequence[uuid.UUID]) -> None:
-        if not self._client_gecontroleerd:
-            await controleer_client(self.ctx, self.wie)
-            self._client_gecontroleerd = True
+        """Read and lock the opdrachten; the client registration is checked in the same statement (hot path)."""
         nieuw = sorted({i for i in opdracht_ids if i not in self._opdrachten})
+        client_ok: bool | None = None
         if nieuw:
-            self._opdrachten |= await self.repo.voor_melding(self.wie.aanbieder_id, nieuw)
+            gevonden, client_ok = await self.repo.voor_melding(self.wie.aanbieder_id, nieuw, self.wie.client_id)
+            self._opdrachten |= gevonden
+        if not self._client_gecontroleerd:
+            if client_ok is None:
+                await controleer_client(self.ctx, self.wie)
+            elif not client_ok:
+                raise ClientNietGeregistreerd(
+                    f"Client {self.wie.client_id} is bij deze gemeente niet geregistreerd voor aanbieder "
+                    f"{self.wie.aanbieder_id}"
+                )
+            self._client_gecontroleerd = True
 
-    async def meld(self, opdracht_id: uuid.UUID, melding: Melding) -> Meldingsresultaat:
-        if opdracht_id not in self._opdrachten:
-            await self.laad([opdracht_id])
+    def _toegestaan(self, opdracht_id: uuid.UUID, melding: Melding) -> Opdrachtstand:
+        """The loaded opdracht, when this report may be made about it (else the Problem that says why)."""
         opdracht = self._opdrachten.get(opdracht_id)
         if opdracht is None:
             raise NotFound(f"Opdracht {opdracht_id} bestaat niet.")
         if opdracht.status == OpdrachtStatus.INGETROKKEN.value:
             raise OpdrachtIngetrokken(f"Opdracht {opdracht_id} is ingetrokken: er kan niet meer op gemeld worden.")
         controleer_melding(Dienst(opdracht.onderdeel), opdracht.geplande_startdatum, melding)
-        melding_id = uuid.uuid4()
-        sleutel = meldingsleutel(melding)
-        inhoud = gegevens(melding)
+        return opdracht
+
+    def _record(self, melding_id: uuid.UUID, opdracht_id: uuid.UUID, melding: Melding) -> dict[str, Any]:
+        return {
+            "id": melding_id,
+            "gemeente_code": self.wie.gemeente,
+            "opdracht_id": opdracht_id,
+            "aanbieder_id": self.wie.aanbieder_id,
+            "soort": melding.soort.value,
+            "gegevens": gegevens(melding),
+            "sleutel": meldingsleutel(melding),
+            "kanaal": self.kanaal.value,
+            "aanlevering_id": self.aanlevering_id,
+            "actor_client": self.ctx.principal.client_id,
+            "actor_user": self.ctx.principal.user,
+        }
+
+    @staticmethod
+    def _periodesleutel(opdracht_id: uuid.UUID, melding: Melding) -> tuple[uuid.UUID, str, date, date] | None:
         p = periode(melding)
-        periodesleutel = (opdracht_id, melding.soort.value, p[0], p[1]) if p else None
-        gemeld_at, opgeslagen = await self.repo.voeg_melding_in(
-            {
-                "id": melding_id,
-                "gemeente_code": self.wie.gemeente,
-                "opdracht_id": opdracht_id,
-                "aanbieder_id": self.wie.aanbieder_id,
-                "soort": melding.soort.value,
-                "gegevens": inhoud,
-                "sleutel": sleutel,
-                "kanaal": self.kanaal.value,
-                "aanlevering_id": self.aanlevering_id,
-                "actor_client": self.ctx.principal.client_id,
-                "actor_user": self.ctx.principal.user,
-            },
-            periodesleutel[1:] if periodesleutel else None,
-        )
-        if gemeld_at is None:
-            bestaand = await self.repo.bestaande_melding(opdracht_id, sleutel)
-            return Meldingsresultaat(
-                bestaand.id, opdracht_id, melding.soort, Kanaal(bestaand.kanaal), bestaand.gemeld_at, False, inhoud,
-                OpdrachtStatus(opdracht.status), opdracht.stand,
-            )  # fmt: skip
+        return (opdracht_id, melding.soort.value, p[0], p[1]) if p else None
+
+    async def _pas_toe(
+        self,
+        opdracht: Opdrachtstand,
+        melding_id: uuid.UUID,
+        melding: Melding,
+        opgeslagen: tuple[Decimal, Decimal, Decimal] | None,
+    ) -> OpdrachtStatus:
+        """A new report's effect: the period's hours, the stand, the status and the events (all channels)."""
         vorige = Periodeuren()
+        periodesleutel = self._periodesleutel(opdracht.id, melding)
         if periodesleutel is not None:
             eerder = self._perioden.get(periodesleutel)
             if eerder is not None:
@@ -149,7 +162,7 @@ class Meldpunt:
                 vorige = Periodeuren(*opgeslagen)
             nieuw = Periodeuren.van(melding)
             self._perioden[periodesleutel] = Periodewijziging(
-                opdracht_id, melding.soort.value, periodesleutel[2], periodesleutel[3], (nieuw.a, nieuw.b, nieuw.c),
+                opdracht.id, melding.soort.value, periodesleutel[2], periodesleutel[3], (nieuw.a, nieuw.b, nieuw.c),
                 melding_id,
             )  # fmt: skip
         stand, status = pas_toe(Stand.model_validate(opdracht.stand), OpdrachtStatus(opdracht.status), melding, vorige)
@@ -157,9 +170,58 @@ class Meldpunt:
         opdracht.status = status.value
         opdracht.gewijzigd = True
         await self._events(opdracht, melding_id, melding, stand)
+        return status
+
+    async def meld(self, opdracht_id: uuid.UUID, melding: Melding) -> Meldingsresultaat:
+        """One report: one round trip stores it (unless the same report is there) and reads its period's hours."""
+        if opdracht_id not in self._opdrachten:
+            await self.laad([opdracht_id])
+        opdracht = self._toegestaan(opdracht_id, melding)
+        melding_id = uuid.uuid4()
+        record = self._record(melding_id, opdracht_id, melding)
+        periodesleutel = self._periodesleutel(opdracht_id, melding)
+        gemeld_at, opgeslagen = await self.repo.voeg_melding_in(record, periodesleutel[1:] if periodesleutel else None)
+        if gemeld_at is None:
+            bestaand = await self.repo.bestaande_melding(opdracht_id, record["sleutel"])
+            return Meldingsresultaat(
+                bestaand.id, opdracht_id, melding.soort, Kanaal(bestaand.kanaal), bestaand.gemeld_at, False,
+                record["gegevens"], OpdrachtStatus(opdracht.status), opdracht.stand,
+            )  # fmt: skip
+        status = await self._pas_toe(opdracht, melding_id, melding, opgeslagen)
         return Meldingsresultaat(
-            melding_id, opdracht_id, melding.soort, self.kanaal, gemeld_at, True, inhoud, status, opdracht.stand
-        )
+            melding_id, opdracht_id, melding.soort, self.kanaal, gemeld_at, True, record["gegevens"], status,
+            opdracht.stand,
+        )  # fmt: skip
+
+    async def meld_alle(self, meldingen: Sequence[tuple[uuid.UUID, Melding]]) -> list[bool | Problem]:
+        """Many reports in row order (a file batch): per report True (applied), False (the same report was there
+        already) or the Problem that refused it. The same rules, stand and events as `meld`, in a few statements:
+        one insert of all reports and one read of the periods they touch."""
+        await self.laad([o for o, _ in meldingen])
+        uitkomst: list[bool | Problem] = [False] * len(meldingen)
+        geldig: list[tuple[int, Opdrachtstand, Melding, dict[str, Any]]] = []
+        for n, (opdracht_id, melding) in enumerate(meldingen):
+            try:
+                opdracht = self._toegestaan(opdracht_id, melding)
+            except Problem as exc:
+                uitkomst[n] = exc
+                continue
+            geldig.append((n, opdracht, melding, self._record(uuid.uuid4(), opdracht_id, melding)))
+        nieuw = await self.repo.voeg_meldingen_in([r for *_, r in geldig])
+        sleutels = {
+            k
+            for _, o, m, r in geldig
+            if r["id"] in nieuw and (k := self._periodesleutel(o.id, m)) is not None and k not in self._perioden
+        }
+        opgeslagen = await self.repo.perioden(sleutels)
+        for n, opdracht, melding, record in geldig:
+            if record["id"] in nieuw:
+                periodesleutel = self._periodesleutel(opdracht.id, melding)
+                await self._pas_toe(
+                    opdracht, record["id"], melding, opgeslagen.get(periodesleutel) if periodesleutel else None
+                )
+                uitkomst[n] = True
+        return uitkomst
 
     async def schrijf(self) -> None:
         """Write the changed stands and periods; the request (or the batch) commits them with the reports."""
