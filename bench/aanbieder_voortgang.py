@@ -103,7 +103,7 @@ def parse_args() -> tuple[Settings, bool]:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--seconds", type=float, default=20.0, help="closed loop of pushes")
-    parser.add_argument("--rate", type=float, default=500.0, help="pushes/s of the fixed-rate phase")
+    parser.add_argument("--rate", type=float, default=200.0, help="pushes/s of the fixed-rate phase")
     parser.add_argument("--rate-seconds", type=float, default=15.0)
     parser.add_argument("--opdrachten", type=int, default=20_000)
     parser.add_argument("--file-rows", type=int, default=10_000)
