@@ -31,7 +31,14 @@ from inburgering_kit.testing.plugin import TokenFactory
 pytestmark = pytest.mark.integration
 
 WACHTWOORD = "correct paard batterij nietje"
+GEWEIGERD_TEKST = "Aanmelden is niet gelukt. Controleer uw e-mailadres en wachtwoord."
 BASE = "https://portaal.test"
+
+
+@pytest.fixture(autouse=True)
+def _eigen_begrenzer(app: FastAPI) -> None:
+    """Every test starts with no failed sign-ins counted against its client address."""
+    app.state.portaal_begrenzer = toegang.Begrenzer()
 
 
 @pytest.fixture
@@ -250,6 +257,22 @@ class TestAanmelden:
 
 def _zonder_tokens(html: str) -> str:
     return re.sub(r'name="csrf" value="[^"]+"', "", html)
+
+
+class TestBegrenzer:
+    async def test_many_failures_from_one_address_stop_sign_ins_from_it_but_not_from_others(
+        self, api: httpx.AsyncClient, app: FastAPI, gemeente: Gemeente
+    ) -> None:
+        app.state.portaal_begrenzer = toegang.Begrenzer(maximum=3)
+        medewerker = await gemeente.medewerker()
+        for i in range(3):
+            assert (await aanmelden(api, f"geraden-{i}@taalschool.example", "zomer2026")).status_code == 401
+        geweigerd = await aanmelden(api, medewerker.email)
+        assert geweigerd.status_code == 401, "the right password, but from an address that guessed too often"
+        assert GEWEIGERD_TEKST in geweigerd.text
+        transport = httpx.ASGITransport(app=app, client=("192.0.2.7", 40000))
+        async with httpx.AsyncClient(transport=transport, base_url=BASE) as elders:
+            assert (await aanmelden(elders, medewerker.email)).status_code == 303
 
 
 class TestSessie:

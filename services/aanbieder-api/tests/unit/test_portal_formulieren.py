@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import time
+from datetime import timedelta
 
 import pytest
 from pydantic import ValidationError
 
 from aanbieder_api.domain.enums import Dienst, Meldingsoort
 from aanbieder_api.domain.melding import Aanwezigheid, Eindresultaat, Start
-from aanbieder_api.portal import formulieren, html, wachtwoord
+from aanbieder_api.portal import formulieren, html, toegang, wachtwoord
 
 
 def _wire_names(model: type) -> set[str]:
@@ -115,6 +117,24 @@ class TestHtml:
         assert '<a class="skiplink" href="#inhoud">' in uit
         assert '<main id="inhoud"' in uit
         assert "<title>Fout: Opdrachten" in uit
+
+
+class TestBegrenzer:
+    def test_failures_count_per_address_within_the_window(self) -> None:
+        begrenzer = toegang.Begrenzer(maximum=2, venster=timedelta(milliseconds=200))
+        begrenzer.mislukt("192.0.2.1")
+        assert not begrenzer.geweigerd("192.0.2.1")
+        begrenzer.mislukt("192.0.2.1")
+        assert begrenzer.geweigerd("192.0.2.1")
+        assert not begrenzer.geweigerd("192.0.2.2")
+        time.sleep(0.25)
+        assert not begrenzer.geweigerd("192.0.2.1")
+
+    def test_memory_stays_bounded_under_many_addresses(self) -> None:
+        begrenzer = toegang.Begrenzer(maximum=1, max_adressen=10)
+        for i in range(100):
+            begrenzer.mislukt(f"198.51.100.{i}")
+        assert len(begrenzer._mislukt) <= 10
 
 
 class TestWachtwoord:

@@ -328,6 +328,14 @@ def _css() -> bytes:
     return resources.files("aanbieder_api.portal").joinpath("static/portaal.css").read_bytes()
 
 
+def _begrenzer(request: Request) -> toegang.Begrenzer:
+    state = request.app.state
+    if not hasattr(state, "portaal_begrenzer"):
+        state.portaal_begrenzer = toegang.Begrenzer()
+    begrenzer: toegang.Begrenzer = state.portaal_begrenzer
+    return begrenzer
+
+
 _AANMELDVELDEN = (
     Veld("email", "E-mailadres", "email", True, autocomplete="username"),
     Veld("wachtwoord", "Wachtwoord", "wachtwoord", True, autocomplete="current-password"),
@@ -371,6 +379,11 @@ async def aanmelden_verstuurd(request: Request) -> Response:
         fouten.voeg_toe("email", "Vul uw e-mailadres in")
     if not wachtwoord:
         fouten.voeg_toe("wachtwoord", "Vul uw wachtwoord in")
+    adres = request.client.host if request.client else "onbekend"
+    begrenzer = _begrenzer(request)
+    if not fouten and begrenzer.geweigerd(adres):
+        logger.warning("portaal: aanmelden vanaf %s tijdelijk geweigerd (te veel mislukte pogingen)", adres)
+        fouten.voeg_toe(None, GEWEIGERD)
     if not fouten:
         async with _database(request).unit_of_work() as uow:
             vorige = request.cookies.get(_cookie(request, SESSIE))
@@ -385,6 +398,7 @@ async def aanmelden_verstuurd(request: Request) -> Response:
             _zet_cookie(response, request, SESSIE, aangemeld.token, int(toegang.SESSIE_MAXIMAAL.total_seconds()))
             _wis_cookie(response, request, AANMELD_CSRF)
             return response
+        begrenzer.mislukt(adres)
         fouten.voeg_toe(None, GEWEIGERD)
     return html(_aanmeldpagina(csrf, {"email": email}, fouten), 401 if fouten.algemeen else 422)
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+import time
 import uuid
+from collections import deque
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -208,3 +210,31 @@ async def registreer_account(
         return account.id
     finally:
         await database.dispose()
+
+
+class Begrenzer:
+    """Failed sign-ins per client address in a sliding window: against guessing one password for many accounts,
+    which the per-account lockout does not see. Kept in the process (each replica counts its own, a restart
+    forgets): a brake on top of the lockout, which is the durable limit. Behind a proxy, uvicorn must be told to
+    trust its forwarded address (`--proxy-headers --forwarded-allow-ips`), or every client counts as the proxy."""
+
+    def __init__(self, maximum: int = 30, venster: timedelta = BLOKKADE, max_adressen: int = 100_000) -> None:
+        self.maximum, self.venster, self.max_adressen = maximum, venster, max_adressen
+        self._mislukt: dict[str, deque[float]] = {}
+
+    def _recent(self, adres: str, nu: float) -> deque[float]:
+        tijden = self._mislukt.get(adres)
+        if tijden is None:
+            if len(self._mislukt) >= self.max_adressen:
+                # Bounded memory under a flood of addresses: forget the oldest entry.
+                self._mislukt.pop(next(iter(self._mislukt)))
+            tijden = self._mislukt[adres] = deque()
+        while tijden and tijden[0] <= nu - self.venster.total_seconds():
+            tijden.popleft()
+        return tijden
+
+    def geweigerd(self, adres: str) -> bool:
+        return len(self._recent(adres, time.monotonic())) >= self.maximum
+
+    def mislukt(self, adres: str) -> None:
+        self._recent(adres, time.monotonic()).append(time.monotonic())
