@@ -409,6 +409,16 @@ class TestIsolatie:
         meldingen = await _aantal_meldingen(database, ander.opdracht_id)
         assert meldingen == 0
 
+    async def test_an_unknown_query_parameter_is_a_page_too_never_json(
+        self, api: httpx.AsyncClient, gemeente: Gemeente
+    ) -> None:
+        medewerker = await gemeente.medewerker()
+        await aanmelden(api, medewerker.email)
+        response = await api.get("/portaal/opdrachten?bladzijde=2")
+        assert response.status_code == 400
+        assert response.headers["content-type"].startswith("text/html")
+        assert "onbekende queryparameter" in response.text.lower()
+
     async def test_an_unknown_page_or_kind_of_report_is_a_page_not_found(
         self, api: httpx.AsyncClient, gemeente: Gemeente
     ) -> None:
