@@ -168,6 +168,20 @@ class TestAanmelden:
         assert ander.referentie not in lijst.text
         assert "Sanne de Vries" in lijst.text
 
+    async def test_the_list_narrows_to_one_status(self, api: httpx.AsyncClient, gemeente: Gemeente) -> None:
+        medewerker = await gemeente.medewerker()
+        await aanmelden(api, medewerker.email)
+        await formulier_versturen(
+            api, f"/portaal/opdrachten/{medewerker.opdracht_id}/meldingen/start", {"datum": "2026-03-02"}
+        )
+        gestart = await api.get("/portaal/opdrachten?status=gestart")
+        assert medewerker.referentie in gestart.text
+        assert '<option value="gestart" selected>' in gestart.text
+        verstrekt = await api.get("/portaal/opdrachten?status=verstrekt")
+        assert medewerker.referentie not in verstrekt.text
+        assert "Er zijn geen opdrachten met status nog niet gestart." in verstrekt.text
+        assert medewerker.referentie in (await api.get("/portaal/opdrachten?status=")).text
+
     async def test_pages_carry_the_security_headers_and_a_policy_that_allows_only_own_css(
         self, api: httpx.AsyncClient
     ) -> None:

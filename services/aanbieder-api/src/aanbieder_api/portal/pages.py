@@ -25,7 +25,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -482,16 +482,33 @@ def _status_label(opdracht: Opdracht, gezien: int | None) -> str:
     return ""
 
 
+def _statusfilter(gekozen: OpdrachtStatus | None) -> str:
+    """A GET form (no CSRF needed: it changes nothing) that narrows the list to one status."""
+    opties = '<option value="">Alle</option>' + "".join(
+        f'<option value="{s.value}"{" selected" if s is gekozen else ""}>{e(label)}</option>'
+        for s, label in _STATUS.items()
+    )
+    return (
+        f'<form method="get" action="{PREFIX}/opdrachten" class="filter"><div class="veld">'
+        f'<label for="filter-status">Status</label><select id="filter-status" name="status">{opties}</select></div>'
+        '<button type="submit" class="knop knop-secundair">Toon</button></form>'
+    )
+
+
 @router.get("/opdrachten")
 async def opdrachten_lijst(
     request: Request,
     wie: Aangemeld,
     pagina_: Annotated[int, Query(alias="pagina", ge=1, le=10_000)] = 1,
+    status_: Annotated[OpdrachtStatus | Literal[""] | None, Query(alias="status")] = None,
     wachtwoord: Annotated[bool, Query()] = False,
 ) -> Response:
+    status = status_ or None
     paging = PageParams(page=pagina_, page_size=PAGINAGROOTTE)
     async with werkcontext(request.app, wie.principal) as ctx:
-        rows, total = await opdrachten.lijst_voor_aanbieder(ctx, wie.wie, paging)
+        rows, total = await opdrachten.lijst_voor_aanbieder(
+            ctx, wie.wie, paging, status=status.value if status else None
+        )
         gezien = await PortaalRepository(ctx.session).gezien(wie.account_id, [r.id for r in rows])
     rijen = []
     for o in rows:
@@ -511,13 +528,16 @@ async def opdrachten_lijst(
             rijen,
             f"Opdrachten, pagina {pagina_} van {max(1, math.ceil(total / PAGINAGROOTTE))} ({total} in totaal)",
         )
+    elif status is not None:
+        lijst = f"<p>Er zijn geen opdrachten met status {e(_STATUS[status].lower())}.</p>"
     else:
         lijst = "<p>Er zijn (nog) geen opdrachten voor uw organisatie.</p>"
+    filter_ = f"&status={status.value}" if status else ""
     navigatie = []
     if pagina_ > 1:
-        navigatie.append(f'<a href="{PREFIX}/opdrachten?pagina={pagina_ - 1}" rel="prev">Vorige pagina</a>')
+        navigatie.append(f'<a href="{PREFIX}/opdrachten?pagina={pagina_ - 1}{filter_}" rel="prev">Vorige pagina</a>')
     if pagina_ * PAGINAGROOTTE < total:
-        navigatie.append(f'<a href="{PREFIX}/opdrachten?pagina={pagina_ + 1}" rel="next">Volgende pagina</a>')
+        navigatie.append(f'<a href="{PREFIX}/opdrachten?pagina={pagina_ + 1}{filter_}" rel="next">Volgende pagina</a>')
     nav = (
         f'<nav aria-label="Paginering"><ul class="acties">{"".join(f"<li>{n}</li>" for n in navigatie)}</ul></nav>'
         if navigatie
@@ -527,7 +547,7 @@ async def opdrachten_lijst(
     body = bericht + (
         "<h1>Opdrachten</h1><p>De opdrachten die de gemeente aan uw organisatie heeft verstrekt. Deelnemers staan "
         'onder hun referentie bij uw organisatie. <span class="label">Gewijzigd</span> betekent dat de gemeente '
-        "de opdracht heeft gewijzigd sinds u haar het laatst bekeek.</p>" + lijst + nav
+        "de opdracht heeft gewijzigd sinds u haar het laatst bekeek.</p>" + _statusfilter(status) + lijst + nav
     )
     return html(pagina("Opdrachten", body, gebruiker=wie.gebruiker))
 
