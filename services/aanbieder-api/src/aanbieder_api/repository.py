@@ -131,14 +131,28 @@ _MELDING_KOLOMMEN = (
     "actor_client", "actor_user",
 )  # fmt: skip
 # One round trip per report: insert it unless the same report is there already, and read what its period held.
+# One round trip per report on the hot path: insert it unless the same report is there already; for a period not
+# reported before (the usual case: a new week or month) also store the period's hours and the opdracht's new stand,
+# computed by the caller on that assumption. The final SELECT reads the period as it was before this statement (CTE
+# changes are invisible to it): when the period existed, nothing but the report was written and the caller applies
+# the correction with the stored hours (a second statement). Runs after the opdracht's row lock is held, so its
+# snapshot sees every earlier report about this opdracht.
 _MELDING_INVOEGEN = text(
     "WITH m AS (INSERT INTO melding (" + ", ".join(_MELDING_KOLOMMEN) + ", gemeld_at) VALUES ("  # noqa: S608
     ":id, :gemeente_code, :opdracht_id, :aanbieder_id, :soort, CAST(:gegevens AS jsonb), :sleutel, :kanaal, "
     ":aanlevering_id, :actor_client, :actor_user, now()) "
-    "ON CONFLICT (opdracht_id, sleutel) DO NOTHING RETURNING gemeld_at) "
-    "SELECT (SELECT gemeld_at FROM m) AS gemeld_at, p.uren_a, p.uren_b, p.uren_c FROM (SELECT 1) AS een "
-    "LEFT JOIN periode p ON p.opdracht_id = :opdracht_id AND p.soort = :p_soort AND p.van_datum = :p_van "
-    "AND p.tot_datum = :p_tot"
+    "ON CONFLICT (opdracht_id, sleutel) DO NOTHING RETURNING gemeld_at), "
+    "p AS (INSERT INTO periode (opdracht_id, soort, van_datum, tot_datum, uren_a, uren_b, uren_c, melding_id) "
+    "SELECT :opdracht_id, CAST(:p_soort AS text), CAST(:p_van AS date), CAST(:p_tot AS date), CAST(:p_a AS numeric), "
+    "CAST(:p_b AS numeric), CAST(:p_c AS numeric), :id WHERE CAST(:p_soort AS text) IS NOT NULL "
+    "AND EXISTS (SELECT 1 FROM m) ON CONFLICT (opdracht_id, soort, van_datum, tot_datum) DO NOTHING RETURNING 1), "
+    "u AS (UPDATE opdracht SET stand = CAST(:stand AS jsonb), status = :status, laatste_melding_at = now() "
+    "WHERE id = :opdracht_id AND EXISTS (SELECT 1 FROM m) "
+    "AND (CAST(:p_soort AS text) IS NULL OR EXISTS (SELECT 1 FROM p)) RETURNING 1) "
+    "SELECT (SELECT gemeld_at FROM m) AS gemeld_at, (SELECT count(*) FROM u) AS bijgewerkt, "
+    "oud.uren_a, oud.uren_b, oud.uren_c FROM (SELECT 1) AS een "
+    "LEFT JOIN periode oud ON oud.opdracht_id = :opdracht_id AND oud.soort = CAST(:p_soort AS text) "
+    "AND oud.van_datum = CAST(:p_van AS date) AND oud.tot_datum = CAST(:p_tot AS date)"
 )
 _MELDING_TYPES = {
     "id": "uuid",
@@ -280,9 +294,15 @@ class OpdrachtRepository:
         return {row.id: _opdrachtstand(row) for row in rows}, (rows[0].client_ok if rows else None)
 
     async def voeg_melding_in(
-        self, values: dict[str, Any], periode: tuple[str, date, date] | None
-    ) -> tuple[datetime | None, tuple[Decimal, Decimal, Decimal] | None]:
-        """Insert a report; its time, or None when the same report is there already; and the period's hours."""
+        self,
+        values: dict[str, Any],
+        periode: tuple[str, date, date] | None,
+        uren: tuple[Decimal, Decimal, Decimal],
+        stand: dict[str, Any],
+        status: str,
+    ) -> tuple[datetime | None, bool, tuple[Decimal, Decimal, Decimal] | None]:
+        """Insert a report (see `_MELDING_INVOEGEN`): its time (None when the same report was there already),
+        whether the stand given was written, and the hours its period held before."""
         p_soort, p_van, p_tot = periode if periode else (None, None, None)
         row = (
             await self.session.execute(
@@ -293,11 +313,16 @@ class OpdrachtRepository:
                     "p_soort": p_soort,
                     "p_van": p_van,
                     "p_tot": p_tot,
+                    "p_a": uren[0],
+                    "p_b": uren[1],
+                    "p_c": uren[2],
+                    "stand": json.dumps(stand),
+                    "status": status,
                 },
             )
         ).one()
-        uren = (row.uren_a, row.uren_b, row.uren_c) if row.uren_a is not None else None
-        return row.gemeld_at, uren
+        oud = (row.uren_a, row.uren_b, row.uren_c) if row.uren_a is not None else None
+        return row.gemeld_at, bool(row.bijgewerkt), oud
 
     async def voeg_meldingen_in(self, records: Sequence[dict[str, Any]]) -> set[uuid.UUID]:
         """Insert many reports in one statement; the ids of those that were new (not already stored, not repeated

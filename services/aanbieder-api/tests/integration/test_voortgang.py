@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from typing import TYPE_CHECKING, Any
@@ -256,3 +257,20 @@ class TestEvents:
         for persoonlijk in ("Amal", "Haddad", "12345678", "verhuisd", opdracht["deelnemerReferentie"]):
             assert persoonlijk not in tekst
         assert all(e["subject"] == opdracht["id"] and e["gemeentecode"] == "0363" for e in events)
+
+
+class TestGelijktijdig:
+    async def test_concurrent_reports_of_one_period_leave_the_stand_equal_to_the_stored_period(
+        self, client: httpx.AsyncClient, omgeving: Omgeving, database: Database
+    ) -> None:
+        aanbieder = await omgeving.aanbieder()
+        opdracht = await omgeving.opdracht(aanbieder)
+        antwoorden = await asyncio.gather(
+            *(meld(client, aanbieder, opdracht["id"], {**AANWEZIG, "urenAanwezig": 10 + n}) for n in range(12))
+        )
+        assert {r.status_code for r in antwoorden} == {201}
+        async with database.engine.connect() as conn:
+            opgeslagen = (await conn.execute(text("SELECT uren_a FROM periode"))).scalars().all()
+        r = await client.get(f"{API}/toegewezen-opdrachten/{opdracht['id']}", headers=aanbieder.headers)
+        assert len(opgeslagen) == 1
+        assert r.json()["stand"]["urenAanwezig"] == float(opgeslagen[0])

@@ -92,6 +92,8 @@ class Meldpunt:
     _opdrachten: dict[uuid.UUID, Opdrachtstand] = field(default_factory=dict)
     _perioden: dict[tuple[uuid.UUID, str, date, date], Periodewijziging] = field(default_factory=dict)
     _client_gecontroleerd: bool = False
+    # Opdrachten whose stand a report already wrote (the one-statement path): in the processing log, not rewritten.
+    _gemeld: list[uuid.UUID] = field(default_factory=list)
 
     @property
     def repo(self) -> OpdrachtRepository:
@@ -173,23 +175,37 @@ class Meldpunt:
         return status
 
     async def meld(self, opdracht_id: uuid.UUID, melding: Melding) -> Meldingsresultaat:
-        """One report: one round trip stores it (unless the same report is there) and reads its period's hours."""
+        """One report (API, portal): usually one statement stores it with the opdracht's new stand (see
+        `OpdrachtRepository.voeg_melding_in`); a correction of a period reported before takes a second one."""
         if opdracht_id not in self._opdrachten:
             await self.laad([opdracht_id])
         opdracht = self._toegestaan(opdracht_id, melding)
         melding_id = uuid.uuid4()
         record = self._record(melding_id, opdracht_id, melding)
         periodesleutel = self._periodesleutel(opdracht_id, melding)
-        gemeld_at, opgeslagen = await self.repo.voeg_melding_in(record, periodesleutel[1:] if periodesleutel else None)
+        status = OpdrachtStatus(opdracht.status)
+        # Computed as if the period is new; written only if it is.
+        stand, nieuwe_status = pas_toe(Stand.model_validate(opdracht.stand), status, melding, Periodeuren())
+        uren = Periodeuren.van(melding)
+        gemeld_at, bijgewerkt, opgeslagen = await self.repo.voeg_melding_in(
+            record, periodesleutel[1:] if periodesleutel else None, (uren.a, uren.b, uren.c),
+            stand.model_dump(mode="json"), nieuwe_status.value,
+        )  # fmt: skip
         if gemeld_at is None:
             bestaand = await self.repo.bestaande_melding(opdracht_id, record["sleutel"])
             return Meldingsresultaat(
                 bestaand.id, opdracht_id, melding.soort, Kanaal(bestaand.kanaal), bestaand.gemeld_at, False,
-                record["gegevens"], OpdrachtStatus(opdracht.status), opdracht.stand,
+                record["gegevens"], status, opdracht.stand,
             )  # fmt: skip
-        status = await self._pas_toe(opdracht, melding_id, melding, opgeslagen)
+        if bijgewerkt:
+            opdracht.stand, opdracht.status = stand.model_dump(mode="json"), nieuwe_status.value
+            self._gemeld.append(opdracht.id)
+            await self._events(opdracht, melding_id, melding, stand)
+        else:
+            # A correction of a period reported before: the stand moves by the difference (`schrijf` writes it).
+            nieuwe_status = await self._pas_toe(opdracht, melding_id, melding, opgeslagen)
         return Meldingsresultaat(
-            melding_id, opdracht_id, melding.soort, self.kanaal, gemeld_at, True, record["gegevens"], status,
+            melding_id, opdracht_id, melding.soort, self.kanaal, gemeld_at, True, record["gegevens"], nieuwe_status,
             opdracht.stand,
         )  # fmt: skip
 
@@ -227,11 +243,13 @@ class Meldpunt:
         """Write the changed stands and periods; the request (or the batch) commits them with the reports."""
         gewijzigd = [o for o in self._opdrachten.values() if o.gewijzigd]
         await self.repo.werk_standen_bij(gewijzigd, list(self._perioden.values()))
-        if gewijzigd:
+        verwerkt = list(dict.fromkeys([*self._gemeld, *(o.id for o in gewijzigd)]))
+        if verwerkt:
             await self.ctx.verwerk_alle(
                 activiteiten.VOORTGANG_ONTVANGEN, Actie.AANMAKEN, object_type="opdracht",
-                subjects=[(o.id, None) for o in gewijzigd],
+                subjects=[(o, None) for o in verwerkt],
             )  # fmt: skip
+        self._gemeld.clear()
         for o in gewijzigd:
             o.gewijzigd = False
         self._perioden.clear()
