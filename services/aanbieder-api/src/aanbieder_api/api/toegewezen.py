@@ -10,6 +10,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Path, Query, Response, status
+from fastapi.responses import JSONResponse
 
 from aanbieder_api.api.deps import VereisteIdempotency, VoortgangMelden
 from aanbieder_api.api.schemas import MeldingOntvangen, MeldingRead, OpdrachtVersieRead, ToegewezenOpdrachtRead
@@ -67,8 +68,12 @@ async def versies(opdracht_id: OpdrachtId, ctx: VoortgangMelden) -> list[Opdrach
     status_code=status.HTTP_201_CREATED,
     operation_id="toegewezen_opdracht_melden",
     summary="Voortgang melden (start, planning, aanwezigheid, resultaten, uren, niveau, routeadvies, toets)",
+    response_model=MeldingOntvangen,
     responses={
-        200: {"description": "Precies deze melding was er al (via welk kanaal ook); er veranderde niets."},
+        200: {
+            "description": "Precies deze melding was er al (via welk kanaal ook); er veranderde niets.",
+            "model": MeldingOntvangen,
+        },
     },
 )
 async def meld(
@@ -76,16 +81,16 @@ async def meld(
     body: Annotated[Melding, Body()],
     ctx: VoortgangMelden,
     idem: VereisteIdempotency,
-    response: Response,
-) -> MeldingOntvangen:
+) -> Response:
     if (replay := await idem.replay(ctx, body)) is not None:
-        return replay  # type: ignore[return-value]
+        return replay
     wie = Aanbiederidentiteit.uit_token(ctx.principal)
     result = MeldingOntvangen.van(await voortgang.meld(ctx, wie, opdracht_id, body, Kanaal.API))
     code = status.HTTP_200_OK if result.al_ontvangen else status.HTTP_201_CREATED
-    response.status_code = code
-    await idem.store(ctx, code, result)
-    return result
+    # Serialised once, for the answer and for the stored replay: the push is this service's hot path.
+    inhoud = result.model_dump(mode="json")
+    await idem.store(ctx, code, inhoud)
+    return JSONResponse(inhoud, status_code=code)
 
 
 @router.get("/{opdrachtId:uuid}/meldingen", operation_id="toegewezen_opdracht_melding_list", summary="Mijn meldingen")
