@@ -15,6 +15,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
+from aanbieder_api.settings import Settings
 from inburgering_kit.db import Database
 
 if TYPE_CHECKING:
@@ -152,6 +153,18 @@ class TestGeweigerdAlsGeheel:
         assert r.headers["content-type"] == "application/problem+json"
         assert r.json()["foutcode"] == foutcode, r.json()
         assert await tel(database, "SELECT count(*) FROM aanlevering") == 0
+
+    async def test_an_unregistered_client_is_refused_before_the_file_is_stored(
+        self, client: httpx.AsyncClient, omgeving: Omgeving, settings: Settings
+    ) -> None:
+        aanbieder = await omgeving.aanbieder()
+        await client.post(
+            f"{API}/aanbieders/{aanbieder.id}/api-clients/{aanbieder.client_id}/_intrekken",
+            headers=omgeving.contractmanager,
+        )
+        r = await lever_aan(client, aanbieder, f"{KOP}\n".encode() + b"x,start,2026-04-01,,,,,\n" * 1000)
+        assert r.status_code == 403
+        assert not any(settings.upload_dir.iterdir())
 
     async def test_another_media_type_is_415(self, client: httpx.AsyncClient, omgeving: Omgeving) -> None:
         aanbieder = await omgeving.aanbieder()

@@ -13,7 +13,7 @@ from aanbieder_api.api.schemas import AanleveringRead, AfwijzingRead
 from aanbieder_api.domain.aanbieder import DomeinModel
 from aanbieder_api.domain.enums import Bestandsformaat
 from aanbieder_api.services import aanleveringen as use_cases
-from aanbieder_api.services.toegang import Aanbiederidentiteit
+from aanbieder_api.services.toegang import Aanbiederidentiteit, controleer_client
 from inburgering_kit.pagination import Page, Paging
 from inburgering_kit.problems import Problem
 
@@ -90,6 +90,8 @@ async def lever_aan(
 ) -> AanleveringRead:
     wie = Aanbiederidentiteit.uit_token(ctx.principal)
     formaat = _formaat(request.headers.get("content-type"))
+    # Before a byte is stored: a client the gemeente did not register may not fill the disk.
+    await controleer_client(ctx, wie)
     bestand = await use_cases.ontvang(request.stream(), formaat, settings)
     try:
         replay = await idem.replay(ctx, Bestandsvingerafdruk(sha256=bestand.sha256, formaat=formaat))

@@ -108,8 +108,8 @@ def _bestand(settings: Settings, aanlevering: Aanlevering) -> Path:
 async def registreer(
     ctx: RequestContext, wie: Aanbiederidentiteit, bestand: OntvangenBestand, settings: Settings, naam: str | None
 ) -> tuple[Aanlevering, bool]:
-    """The aanlevering of this file: a new one (True), or the one this aanbieder uploaded before (False)."""
-    await controleer_client(ctx, wie)
+    """The aanlevering of this file: a new one (True), or the one this aanbieder uploaded before (False). The caller
+    has checked the client (before receiving the file)."""
     repo = AanleveringRepository(ctx.session, wie.gemeente)
     now = datetime.now(UTC)
     aanlevering = Aanlevering(
