@@ -101,6 +101,33 @@ class TestPreciesEenmaal:
         r = await lever_aan(client, aanbieder, inhoud + b"\n\n\n", key="vaste-sleutel-1")
         assert r.status_code == 422 and r.json()["code"] == "idempotency-key-hergebruikt"
 
+    async def test_a_report_already_pushed_over_the_api_is_skipped_in_a_file(
+        self, client: httpx.AsyncClient, omgeving: Omgeving, database: Database
+    ) -> None:
+        aanbieder = await omgeving.aanbieder()
+        opdracht = await omgeving.opdracht(aanbieder)
+        r = await client.post(
+            f"{API}/toegewezen-opdrachten/{opdracht['id']}/meldingen",
+            json={
+                "soort": "aanwezigheid",
+                "periodeVan": "2026-04-01",
+                "periodeTot": "2026-04-30",
+                "urenAanwezig": 40,
+                "urenAfwezigOngeoorloofd": 2,
+            },
+            headers={**aanbieder.headers, "Idempotency-Key": f"api-{uuid.uuid4()}"},
+        )
+        assert r.status_code == 201
+        regels = f"{KOP}\n{opdracht['id']},aanwezigheid,,2026-04-01,2026-04-30,40,2,\n"
+        regels += f"{opdracht['id']},aanwezigheid,,2026-05-01,2026-05-31,30,0,\n"
+        r = await lever_aan(client, aanbieder, regels.encode())
+        klaar = await verwerkt(client, aanbieder, r.headers["location"])
+        assert (klaar["geaccepteerd"], klaar["overgeslagen"]) == (1, 1)
+        r = await client.get(f"{API}/opdrachten/{opdracht['id']}/meldingen", headers=omgeving.regisseur)
+        assert sorted(m["kanaal"] for m in r.json()["resultaten"]) == ["api", "bestand"]
+        r = await client.get(f"{API}/toegewezen-opdrachten/{opdracht['id']}", headers=aanbieder.headers)
+        assert r.json()["stand"]["urenAanwezig"] == 70
+
     async def test_duplicate_rows_in_one_file_apply_once(self, client: httpx.AsyncClient, omgeving: Omgeving) -> None:
         aanbieder = await omgeving.aanbieder()
         opdracht = await omgeving.opdracht(aanbieder)
