@@ -15,6 +15,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
+from aanbieder_api.services import aanleveringen as verwerking
 from aanbieder_api.settings import Settings
 from inburgering_kit.db import Database
 
@@ -282,3 +283,33 @@ class TestGrootBestand:
         assert await tel(database, "SELECT count(*) FROM melding") == 50_000
         r = await client.get(f"{API}/toegewezen-opdrachten/{opdrachten[0]}", headers=aanbieder.headers)
         assert r.json()["stand"]["urenAanwezig"] == 3500 and r.json()["stand"]["urenAfwezigOngeoorloofd"] == 500
+
+
+class TestHerstart:
+    async def test_a_worker_that_fails_mid_file_resumes_after_the_last_committed_batch(
+        self, client: httpx.AsyncClient, omgeving: Omgeving, database: Database, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        aanbieder = await omgeving.aanbieder()
+        opdrachten = [(await omgeving.opdracht(aanbieder))["id"] for _ in range(5)]
+        regels = [KOP]
+        for dag in range(500):
+            d = (date(2026, 4, 1) + timedelta(days=dag)).isoformat()
+            regels.extend(f"{o},aanwezigheid,,{d},{d},2,0," for o in opdrachten)
+        echt = verwerking._verwerk_batch
+        mislukt: list[int] = []
+
+        async def eenmaal_kapot(ctx: Any, aanlevering: Any, batch: list[Any], telling: Any) -> Any:
+            # The second batch fails once, after the first one committed: as if the worker died there.
+            if batch and batch[0].nummer > 1001 and not mislukt:
+                mislukt.append(batch[0].nummer)
+                raise RuntimeError("worker stopt midden in het bestand")
+            return await echt(ctx, aanlevering, batch, telling)
+
+        monkeypatch.setattr(verwerking, "_verwerk_batch", eenmaal_kapot)
+        r = await lever_aan(client, aanbieder, ("\n".join(regels) + "\n").encode())
+        klaar = await verwerkt(client, aanbieder, r.headers["location"])
+        assert mislukt == [1002]
+        assert (klaar["geaccepteerd"], klaar["afgewezen"], klaar["overgeslagen"]) == (2500, 0, 0)
+        assert await tel(database, "SELECT count(*) FROM melding") == 2500
+        r = await client.get(f"{API}/toegewezen-opdrachten/{opdrachten[0]}", headers=aanbieder.headers)
+        assert r.json()["stand"]["urenAanwezig"] == 1000
