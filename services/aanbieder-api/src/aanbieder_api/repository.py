@@ -213,6 +213,14 @@ class OpdrachtRepository:
         query = select(PipFeit).where(PipFeit.pip_id == pip_id, PipFeit.gemeente_code == self.gemeente)
         return (await self.session.execute(query)).scalar_one_or_none()
 
+    async def pip_versies(self, pip_ids: set[uuid.UUID]) -> dict[uuid.UUID, int]:
+        if not pip_ids:
+            return {}
+        query = select(PipFeit.pip_id, PipFeit.versie).where(
+            PipFeit.pip_id.in_(pip_ids), PipFeit.gemeente_code == self.gemeente
+        )
+        return {row.pip_id: row.versie for row in await self.session.execute(query)}
+
     async def add(self, record: Opdracht | OpdrachtVersie) -> None:
         self.session.add(record)
         await self.session.flush()

@@ -78,7 +78,8 @@ async def lijst(
         ctx, paging, aanbieder_id=aanbieder_id, pip_id=pip_id, status=status_.value if status_ else None,
         pip_te_herzien=pip_te_herzien, gewijzigd_sinds=gewijzigd_sinds,
     )  # fmt: skip
-    return Page[OpdrachtRead].of([await _read(ctx, r) for r in rows], total, paging)
+    versies = await use_cases.pip_versies(ctx, rows)
+    return Page[OpdrachtRead].of([OpdrachtRead.van_gemeente(r, versies.get(r.pip_id)) for r in rows], total, paging)
 
 
 @router.get("/opdrachten/{opdrachtId:uuid}", operation_id="opdracht_read", summary="Eén opdracht met zijn stand")

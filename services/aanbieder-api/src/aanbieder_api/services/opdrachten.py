@@ -241,6 +241,11 @@ async def raadpleeg(ctx: RequestContext, opdracht_id: uuid.UUID) -> Opdracht:
     return opdracht
 
 
+async def pip_versies(ctx: RequestContext, rows: Sequence[Opdracht]) -> dict[uuid.UUID, int]:
+    """The current version of each PIP of a page of opdrachten, in one query."""
+    return await OpdrachtRepository(ctx.session, ctx.gemeente).pip_versies({r.pip_id for r in rows})
+
+
 async def pip_versie(ctx: RequestContext, opdracht: Opdracht) -> int | None:
     """The PIP's current version: above the opdracht's `pip_versie` when the PIP changed since it was checked."""
     pip = await OpdrachtRepository(ctx.session, ctx.gemeente).pip(opdracht.pip_id)
