@@ -10,20 +10,28 @@ PYFILES := libs services tests bench deploy
 SPECTRAL_VERSION := 6.16.3
 SPECTRAL := .tools/node_modules/.bin/spectral
 
-.PHONY: install run test bench lint typecheck contracts migrate token clean
+.PHONY: install run test bench lint typecheck contracts migrate token portal-account clean
 
 $(STAMP): constraints.txt $(foreach p,$(PROJECTS),$(p)/pyproject.toml)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c constraints.txt $(foreach p,$(PROJECTS),-e $(p)) \
-		pytest pytest-asyncio schemathesis hypothesis jsonschema-rs ruff mypy
+		pytest pytest-asyncio schemathesis hypothesis jsonschema-rs playwright ruff mypy
 	@touch $(STAMP)
 
 # Spectral (npm) lints the contracts against the NL API Design Rules ruleset in ../shared/standards.
 $(SPECTRAL):
 	npm install --silent --no-audit --no-fund --no-package-lock --prefix .tools @stoplight/spectral-cli@$(SPECTRAL_VERSION)
 
-install: $(STAMP) $(SPECTRAL)
+# Debian's Chromium for the browser tests of the provider portal, driven by the `playwright` package with
+# executable_path: Playwright's own browser download (`playwright install`) is not a package and is not used.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@command -v apt-get >/dev/null || { echo "Chromium ontbreekt: installeer het pakket chromium (Debian/Ubuntu) voor de browsertests"; exit 1; }
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
+
+install: $(STAMP) $(SPECTRAL) $(CHROMIUM)
 
 run: $(STAMP)
 	$(PY) deploy/local/stack.py run
@@ -36,7 +44,12 @@ GEMEENTE ?= 0363
 token: $(STAMP)
 	@$(PY) deploy/local/stack.py token --role $(ROLE) --gemeente $(GEMEENTE) $(if $(AANBIEDER),--aanbieder $(AANBIEDER))
 
-test: $(STAMP) $(SPECTRAL)
+# An account for the provider portal while `make run` runs; prints a generated password unless PORTAAL_WACHTWOORD
+# is set: make portal-account AANBIEDER=<id> EMAIL=medewerker@aanbieder.example NAAM="Naam Medewerker"
+portal-account: $(STAMP)
+	@$(PY) deploy/local/stack.py portal-account --gemeente $(GEMEENTE) --aanbieder "$(AANBIEDER)" --email "$(EMAIL)" --naam "$(NAAM)"
+
+test: $(STAMP) $(SPECTRAL) $(CHROMIUM)
 	$(PY) -m pytest -q
 
 lint: $(STAMP)
@@ -54,6 +67,7 @@ contracts: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+	$(PY) bench/aanbieder_voortgang.py
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache

@@ -50,10 +50,19 @@ class _Connection:
 class RawClient:
     """HTTP/1.1 with keep-alive over asyncio streams: just enough protocol for a JSON API on loopback."""
 
-    def __init__(self, host: str, port: int, headers: dict[str, str], max_connections: int) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        headers: dict[str, str],
+        max_connections: int,
+        per_request: Callable[[], dict[str, str]] | None = None,
+    ) -> None:
         self.host = host
         self.port = port
         self._head_suffix = "".join(f"{k}: {v}\r\n" for k, v in {"Host": f"{host}:{port}", **headers}.items())
+        # Headers that differ per request, such as an Idempotency-Key.
+        self._per_request = per_request
         self._idle: list[_Connection] = []
         self._slots = asyncio.Semaphore(max_connections)
         self.opened = 0
@@ -90,7 +99,8 @@ class RawClient:
 
     async def _exchange(self, conn: _Connection, method: str, path: str, body: bytes | None) -> tuple[int, bytes, bool]:
         length = "" if body is None else f"Content-Length: {len(body)}\r\nContent-Type: application/json\r\n"
-        head_out = f"{method} {path} HTTP/1.1\r\n{self._head_suffix}{length}\r\n".encode()
+        extra = "".join(f"{k}: {v}\r\n" for k, v in self._per_request().items()) if self._per_request else ""
+        head_out = f"{method} {path} HTTP/1.1\r\n{self._head_suffix}{extra}{length}\r\n".encode()
         conn.writer.write(head_out + body if body is not None else head_out)
         head = await conn.reader.readuntil(b"\r\n\r\n")
         status = int(head[9:12])

@@ -247,6 +247,50 @@ def token(role: str, gemeente: str | None, aanbieder: str | None, user: str | No
     )
 
 
+def _running_postgres_url() -> str:
+    """The PostgreSQL of a running `make run` (its lock is held), or the external one it was told to use."""
+    external = os.environ.get("STACK_POSTGRES_URL")
+    if external:
+        return external
+    VAR.mkdir(exist_ok=True)
+    with (VAR / "run.lock").open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            port = int(os.environ.get("STACK_POSTGRES_PORT", DEFAULT_POSTGRES_PORT))
+            return f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    sys.exit("Het systeem draait niet: start het eerst met `make run` (in een ander venster).")
+
+
+def portal_account(gemeente: str, aanbieder: str, email: str, naam: str) -> None:
+    """An account for the provider portal, for an aanbieder registered by `gemeente` (make portal-account)."""
+    service = next((s for s in services() if s.name == "aanbieder-api"), None)
+    if service is None:
+        sys.exit("aanbieder-api staat niet in deploy/services.toml")
+    toegang = service.module("portal.toegang")
+    gekozen = os.environ.get("PORTAAL_WACHTWOORD")
+    wachtwoord = gekozen or toegang.initieel_wachtwoord()
+    url = database_url_for(_running_postgres_url(), service.database)
+    try:
+        account_id = asyncio.run(
+            toegang.registreer_account(
+                url,
+                gemeente=gemeente,
+                aanbieder_id=aanbieder,
+                email=email,
+                naam=naam,
+                wachtwoord_=wachtwoord,
+                moet_wijzigen=gekozen is None,
+            )
+        )
+    except Exception as exc:  # a refusal (unknown aanbieder, address in use, weak password) is told, not a trace
+        sys.exit(f"Niet aangemaakt: {getattr(exc, 'detail', None) or exc}")
+    print(f"Portaalaccount {account_id} voor {email} aangemaakt.")
+    print(f"Aanmelden op http://127.0.0.1:{service.port}/portaal/aanmelden")
+    if gekozen is None:
+        print(f"Eenmalig wachtwoord (niet opnieuw getoond; bij de eerste aanmelding kiest u een eigen): {wachtwoord}")
+
+
 def migrate() -> None:
     postgres, postgres_url = _postgres()
     try:
@@ -267,11 +311,18 @@ def main() -> None:
     tok.add_argument("--aanbieder", default=None)
     tok.add_argument("--user", default="ontwikkelaar")
     tok.add_argument("--ttl", type=int, default=8 * 3600)
+    account = commands.add_parser("portal-account", help="create an account for the provider portal")
+    account.add_argument("--gemeente", default="0363")
+    account.add_argument("--aanbieder", required=True, help="id of the aanbieder as registered by the gemeente")
+    account.add_argument("--email", required=True)
+    account.add_argument("--naam", required=True)
     args = parser.parse_args()
     if args.command == "run":
         run()
     elif args.command == "migrate":
         migrate()
+    elif args.command == "portal-account":
+        portal_account(args.gemeente, args.aanbieder, args.email, args.naam)
     else:
         token(args.role, args.gemeente or None, args.aanbieder, args.user, args.ttl)
 

@@ -36,4 +36,7 @@ def service_contracts(service: ServiceEntry) -> dict[str, str]:
     for model in events:
         files[f"events/{model.full_type()}.json"] = _dump(event_json_schema(model))
     files[f"events/{service.name}.asyncapi.json"] = _dump(asyncapi_document(service.name, app.version, events))
+    # A service may publish more generated contracts, e.g. the JSON Schema of a file format's row.
+    for relative, document in getattr(main, "extra_contracts", dict)().items():
+        files[f"{service.name}/{relative}"] = _dump(document)
     return files

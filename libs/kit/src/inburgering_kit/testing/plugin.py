@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import text
 
 from inburgering_kit.auth import generate_dev_keypair, mint_token
 from inburgering_kit.db import Database
+from inburgering_kit.testing.browser import chromium
 from inburgering_kit.testing.infra import Infra
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser
 
 TEST_ISSUER = "https://tokens.test.inburgering.example"
 TEST_AUDIENCE = "inburgering-test"
@@ -23,6 +28,13 @@ def infra() -> Iterator[Infra]:
         yield started
     finally:
         started.stop()
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    """One headless Chromium for the session; tests open their own contexts (cookies, storage) in it."""
+    async with chromium() as started:
+        yield started
 
 
 class TokenFactory:

@@ -1,0 +1,60 @@
+"""The aanbieder-api application."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from dataclasses import replace
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+
+from aanbieder_api import bestandsformaat
+from aanbieder_api.api import aanbieders, aanleveringen, opdrachten, toegewezen
+from aanbieder_api.portal import beheer as portaal_accounts
+from aanbieder_api.services import aanleveringen as aanleveringen_verwerking
+from aanbieder_api.services import projectie
+from aanbieder_api.settings import Settings
+from inburgering_kit.app import ServiceDefinition
+from inburgering_kit.app import create_app as create_service_app
+
+DESCRIPTION = (
+    "De aanbiederscontext van de Wet inburgering 2021: aanbieders met hun contracten en API-clients, opdrachten "
+    "(een onderdeel van het PIP, verstrekt aan een aanbieder) en de voortgang die aanbieders melden — via deze API, "
+    "via een bestand in het landelijke formaat (contracts/aanbieder-api) of via het portaal, in dezelfde registratie. "
+    "Een aanbieder ziet alleen zijn eigen opdrachten, onder een pseudoniem deelnemerkenmerk: nooit het BSN."
+)
+
+
+ROUTERS = [aanbieders.router, portaal_accounts.router, opdrachten.router, toegewezen.router, aanleveringen.router]
+
+
+def _portal_router() -> APIRouter | None:
+    """The provider portal's pages, when the portal package is installed (`aanbieder_api.portal.router`)."""
+    if importlib.util.find_spec("aanbieder_api.portal") is None:
+        return None
+    router: APIRouter | None = getattr(importlib.import_module("aanbieder_api.portal"), "router", None)
+    return router
+
+
+DEFINITION = ServiceDefinition(
+    name="aanbieder-api", title="Aanbieder API", description=DESCRIPTION, version="1.0.0", routers=ROUTERS
+)
+
+
+def extra_contracts() -> dict[str, Any]:
+    """Generated beside the OpenAPI document (`make contracts`): the national file format's row schema."""
+    return {"voortgangsregel.schema.json": bestandsformaat.regel_schema()}
+
+
+def create_app(settings: Settings | None = None, *, extra_routers: list[APIRouter] | None = None) -> FastAPI:
+    settings = settings or Settings()
+    background = [aanleveringen_verwerking.achtergrondtaak(settings)]
+    if settings.run_projectie:
+        background.append(projectie.achtergrondtaak(settings))
+    app = create_service_app(replace(DEFINITION, background=background), settings)
+    # Pages outside the versioned API (the portal), mounted at the root; not part of the OpenAPI contract.
+    portal_router = _portal_router()
+    for router in [*([portal_router] if portal_router else []), *(extra_routers or [])]:
+        app.include_router(router, include_in_schema=False)
+    return app

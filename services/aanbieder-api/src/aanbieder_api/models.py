@@ -1,0 +1,233 @@
+"""ORM models of the providers context. No relationships: every load is an explicit query in the repository.
+
+Every row carries its gemeente: aanbieders, contracts and clients are registered per gemeente (the tenant owns
+its data), so one provider serving ten gemeenten is ten registrations under one KvK number, reporting in one
+national format.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from inburgering_kit.db import make_metadata
+
+
+class Base(DeclarativeBase):
+    metadata = make_metadata()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Aanbieder(Base):
+    __tablename__ = "aanbieder"
+    __table_args__ = (UniqueConstraint("gemeente_code", "kvk_nummer"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    gemeente_code: Mapped[str] = mapped_column(String(4))
+    naam: Mapped[str] = mapped_column(String(200))
+    kvk_nummer: Mapped[str] = mapped_column(String(8))
+    diensten: Mapped[list[str]] = mapped_column(JSONB)
+    keurmerk: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    contactpersonen: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=_now, onupdate=_now, server_default=func.now()
+    )
+
+
+class Contract(Base):
+    __tablename__ = "contract"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    gemeente_code: Mapped[str] = mapped_column(String(4))
+    aanbieder_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("aanbieder.id", ondelete="CASCADE"), index=True
+    )
+    inhoud: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
+
+
+class ApiClient(Base):
+    """A provider system's credentials: tokens with this `client_id` act for this aanbieder in this gemeente only.
+
+    The identity provider issues the credentials; the gemeente registers the client id here. A token is accepted
+    for provider operations only if its `client_id` and `aanbieder_id` claims match a registration that has not
+    been revoked (see `services.toegang`).
+    """
+
+    __tablename__ = "api_client"
+
+    gemeente_code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    aanbieder_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("aanbieder.id", ondelete="CASCADE"), index=True
+    )
+    omschrijving: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
+    ingetrokken_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PipFeit(Base):
+    """Projection of pip-api's PIPs: ids, version, leerroute and status only (the events carry no more)."""
+
+    __tablename__ = "pip_feit"
+
+    pip_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    gemeente_code: Mapped[str] = mapped_column(String(4))
+    inburgeraar_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    status: Mapped[str] = mapped_column(String(20))
+    versie: Mapped[int] = mapped_column(Integer)
+    leerroute: Mapped[str | None] = mapped_column(String(20))
+    taalniveau: Mapped[str | None] = mapped_column(String(2))
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=_now, onupdate=_now, server_default=func.now()
+    )
+
+
+class Opdracht(Base):
+    __tablename__ = "opdracht"
+    __table_args__ = (
+        # The provider's "what changed since I last looked".
+        Index("ix_opdracht_gemeente_code_aanbieder_id_gewijzigd_at", "gemeente_code", "aanbieder_id", "gewijzigd_at"),
+        Index("ix_opdracht_pip_id", "pip_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    gemeente_code: Mapped[str] = mapped_column(String(4))
+    aanbieder_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("aanbieder.id"))
+    pip_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    inburgeraar_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    deelnemer_referentie: Mapped[str] = mapped_column(String(32))
+    onderdeel: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20))
+    versie: Mapped[int] = mapped_column(Integer)
+    inhoud: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    # The PIP version the content was last checked against; lower than the projection's when the PIP changed.
+    pip_versie: Mapped[int] = mapped_column(Integer)
+    stand: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    laatste_melding_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the content (not the progress) last changed: a new version, a withdrawal, a PIP change.
+    gewijzigd_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
+
+
+class OpdrachtVersie(Base):
+    """A version of the content; never updated, only added."""
+
+    __tablename__ = "opdracht_versie"
+    __table_args__ = (UniqueConstraint("opdracht_id", "versie"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    opdracht_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("opdracht.id", ondelete="CASCADE"))
+    versie: Mapped[int] = mapped_column(Integer)
+    inhoud: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    gewijzigde_velden: Mapped[list[str]] = mapped_column(JSONB)
+    reden: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
+
+
+class Melding(Base):
+    """One report of an aanbieder, from any channel. `sleutel` (a hash of the content) makes the same report about
+    the same opdracht one record, however often and through whichever channel it arrives."""
+
+    __tablename__ = "melding"
+    __table_args__ = (
+        UniqueConstraint("opdracht_id", "sleutel"),
+        Index("ix_melding_gemeente_code_aanbieder_id_gemeld_at", "gemeente_code", "aanbieder_id", "gemeld_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    gemeente_code: Mapped[str] = mapped_column(String(4))
+    opdracht_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("opdracht.id", ondelete="CASCADE"))
+    aanbieder_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    soort: Mapped[str] = mapped_column(String(30))
+    gegevens: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    sleutel: Mapped[str] = mapped_column(String(64))
+    kanaal: Mapped[str] = mapped_column(String(10))
+    aanlevering_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    actor_client: Mapped[str] = mapped_column(String(200))
+    actor_user: Mapped[str | None] = mapped_column(String(200))
+    gemeld_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
+
+
+class Periode(Base):
+    """The hours of one reported period as they stand (a later report of the same period replaces them)."""
+
+    __tablename__ = "periode"
+
+    opdracht_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("opdracht.id", ondelete="CASCADE"), primary_key=True
+    )
+    soort: Mapped[str] = mapped_column(String(30), primary_key=True)
+    van_datum: Mapped[date] = mapped_column(Date, primary_key=True)
+    tot_datum: Mapped[date] = mapped_column(Date, primary_key=True)
+    uren_a: Mapped[Decimal] = mapped_column(Numeric(7, 2))
+    uren_b: Mapped[Decimal] = mapped_column(Numeric(7, 2))
+    uren_c: Mapped[Decimal] = mapped_column(Numeric(7, 2))
+    melding_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+
+
+class Aanlevering(Base):
+    """An uploaded file: its progress while it is processed, its counts and (in `aanlevering_afwijzing`) every
+    rejected row. The file's hash is unique per aanbieder: the same file uploaded again is the same aanlevering."""
+
+    __tablename__ = "aanlevering"
+    __table_args__ = (UniqueConstraint("gemeente_code", "aanbieder_id", "bestand_hash"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    gemeente_code: Mapped[str] = mapped_column(String(4))
+    aanbieder_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("aanbieder.id"))
+    formaat: Mapped[str] = mapped_column(String(10))
+    bestand_hash: Mapped[str] = mapped_column(String(64))
+    bestandsnaam: Mapped[str | None] = mapped_column(String(200))
+    grootte: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(20))
+    regels_totaal: Mapped[int] = mapped_column(Integer)
+    regels_verwerkt: Mapped[int] = mapped_column(Integer, default=0)
+    geaccepteerd: Mapped[int] = mapped_column(Integer, default=0)
+    afgewezen: Mapped[int] = mapped_column(Integer, default=0)
+    overgeslagen: Mapped[int] = mapped_column(Integer, default=0)
+    actor_client: Mapped[str] = mapped_column(String(200))
+    actor_user: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
+    afgerond_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AanleveringAfwijzing(Base):
+    __tablename__ = "aanlevering_afwijzing"
+    __table_args__ = (UniqueConstraint("aanlevering_id", "regel"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
+    aanlevering_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("aanlevering.id", ondelete="CASCADE")
+    )
+    regel: Mapped[int] = mapped_column(Integer)
+    fouten: Mapped[list[dict[str, str]]] = mapped_column(JSONB)
+
+
+# The provider portal's tables (accounts, sessions) are tables of this context too: on this metadata, so the
+# migrations and their drift test see them. Imported last, once `Base` exists.
+from aanbieder_api.portal import models as _portal_models  # noqa: E402, F401

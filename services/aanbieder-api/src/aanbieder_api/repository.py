@@ -1,0 +1,454 @@
+"""Every query of the providers context. Each is scoped to the caller's gemeente, and provider queries to the
+caller's aanbieder too: another's opdracht is not found, exactly like one that does not exist."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Row, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from aanbieder_api.models import (
+    Aanbieder,
+    Aanlevering,
+    AanleveringAfwijzing,
+    ApiClient,
+    Contract,
+    Melding,
+    Opdracht,
+    OpdrachtVersie,
+    PipFeit,
+)
+from inburgering_kit.pagination import PageParams, paginate
+
+
+class AanbiederRepository:
+    def __init__(self, session: AsyncSession, gemeente: str) -> None:
+        self.session = session
+        self.gemeente = gemeente
+
+    async def add(self, record: Aanbieder | Contract | ApiClient) -> bool:
+        """False when a unique key is taken (a KvK number, a client id), decided by the index also under races."""
+        try:
+            async with self.session.begin_nested():
+                self.session.add(record)
+                await self.session.flush()
+        except IntegrityError:
+            return False
+        return True
+
+    async def get(self, aanbieder_id: uuid.UUID, *, for_update: bool = False) -> Aanbieder | None:
+        query = select(Aanbieder).where(Aanbieder.id == aanbieder_id, Aanbieder.gemeente_code == self.gemeente)
+        if for_update:
+            query = query.with_for_update()
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def by_kvk(self, kvk_nummer: str) -> Aanbieder | None:
+        query = select(Aanbieder).where(Aanbieder.gemeente_code == self.gemeente, Aanbieder.kvk_nummer == kvk_nummer)
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def list(
+        self, paging: PageParams, *, dienst: str | None, kvk_nummer: str | None
+    ) -> tuple[Sequence[Aanbieder], int]:
+        query = select(Aanbieder).where(Aanbieder.gemeente_code == self.gemeente)
+        if dienst is not None:
+            query = query.where(Aanbieder.diensten.contains([dienst]))
+        if kvk_nummer is not None:
+            query = query.where(Aanbieder.kvk_nummer == kvk_nummer)
+        return await paginate(self.session, query, paging, Aanbieder.naam, Aanbieder.id)
+
+    async def contracten(self, aanbieder_id: uuid.UUID) -> Sequence[Contract]:
+        query = (
+            select(Contract)
+            .where(Contract.aanbieder_id == aanbieder_id, Contract.gemeente_code == self.gemeente)
+            .order_by(Contract.created_at)
+        )
+        return (await self.session.execute(query)).scalars().all()
+
+    async def clients(self, aanbieder_id: uuid.UUID) -> Sequence[ApiClient]:
+        query = (
+            select(ApiClient)
+            .where(ApiClient.aanbieder_id == aanbieder_id, ApiClient.gemeente_code == self.gemeente)
+            .order_by(ApiClient.created_at)
+        )
+        return (await self.session.execute(query)).scalars().all()
+
+    async def client(self, client_id: str, *, for_update: bool = False) -> ApiClient | None:
+        query = select(ApiClient).where(ApiClient.gemeente_code == self.gemeente, ApiClient.client_id == client_id)
+        if for_update:
+            query = query.with_for_update()
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def client_geldig(self, client_id: str, aanbieder_id: uuid.UUID) -> bool:
+        return (
+            await self.session.execute(_CLIENT_GELDIG, {"g": self.gemeente, "c": client_id, "a": aanbieder_id})
+        ).first() is not None
+
+
+_CLIENT_GELDIG = text(
+    "SELECT 1 FROM api_client WHERE gemeente_code = :g AND client_id = :c AND aanbieder_id = :a "
+    "AND ingetrokken_at IS NULL"
+)
+
+
+@dataclass
+class Opdrachtstand:
+    """What a report needs of its opdracht, read (and locked) in one statement on the hot path."""
+
+    id: uuid.UUID
+    pip_id: uuid.UUID
+    inburgeraar_id: uuid.UUID
+    aanbieder_id: uuid.UUID
+    onderdeel: str
+    status: str
+    geplande_startdatum: date
+    uren: int | None
+    stand: dict[str, Any]
+    gewijzigd: bool = False
+
+
+# The opdracht, locked so that two reports about it apply one after the other, and in the same round trip whether
+# the calling client is (still) registered for this aanbieder: provider isolation and client binding in one place.
+_OPDRACHTEN_VOOR_MELDING = text(
+    "SELECT o.id, o.pip_id, o.inburgeraar_id, o.aanbieder_id, o.onderdeel, o.status, "
+    "o.inhoud->>'geplandeStartdatum' AS start, o.inhoud->'uren' AS uren, o.stand, "
+    "(CAST(:c AS text) IS NULL OR EXISTS (SELECT 1 FROM api_client a WHERE a.gemeente_code = o.gemeente_code "
+    "AND a.client_id = CAST(:c AS text) AND a.aanbieder_id = o.aanbieder_id AND a.ingetrokken_at IS NULL)) "
+    "AS client_ok "
+    "FROM opdracht o WHERE o.id = ANY(:ids) AND o.gemeente_code = :g AND o.aanbieder_id = :a "
+    "ORDER BY o.id FOR UPDATE OF o"
+)
+
+_MELDING_KOLOMMEN = (
+    "id", "gemeente_code", "opdracht_id", "aanbieder_id", "soort", "gegevens", "sleutel", "kanaal", "aanlevering_id",
+    "actor_client", "actor_user",
+)  # fmt: skip
+# One round trip per report: insert it unless the same report is there already, and read what its period held.
+# One round trip per report on the hot path: insert it unless the same report is there already; for a period not
+# reported before (the usual case: a new week or month) also store the period's hours and the opdracht's new stand,
+# computed by the caller on that assumption. The final SELECT reads the period as it was before this statement (CTE
+# changes are invisible to it): when the period existed, nothing but the report was written and the caller applies
+# the correction with the stored hours (a second statement). Runs after the opdracht's row lock is held, so its
+# snapshot sees every earlier report about this opdracht.
+_MELDING_INVOEGEN = text(
+    "WITH m AS (INSERT INTO melding (" + ", ".join(_MELDING_KOLOMMEN) + ", gemeld_at) VALUES ("  # noqa: S608
+    ":id, :gemeente_code, :opdracht_id, :aanbieder_id, :soort, CAST(:gegevens AS jsonb), :sleutel, :kanaal, "
+    ":aanlevering_id, :actor_client, :actor_user, now()) "
+    "ON CONFLICT (opdracht_id, sleutel) DO NOTHING RETURNING gemeld_at), "
+    "p AS (INSERT INTO periode (opdracht_id, soort, van_datum, tot_datum, uren_a, uren_b, uren_c, melding_id) "
+    "SELECT :opdracht_id, CAST(:p_soort AS text), CAST(:p_van AS date), CAST(:p_tot AS date), CAST(:p_a AS numeric), "
+    "CAST(:p_b AS numeric), CAST(:p_c AS numeric), :id WHERE CAST(:p_soort AS text) IS NOT NULL "
+    "AND EXISTS (SELECT 1 FROM m) ON CONFLICT (opdracht_id, soort, van_datum, tot_datum) DO NOTHING RETURNING 1), "
+    "u AS (UPDATE opdracht SET stand = CAST(:stand AS jsonb), status = :status, laatste_melding_at = now() "
+    "WHERE id = :opdracht_id AND EXISTS (SELECT 1 FROM m) "
+    "AND (CAST(:p_soort AS text) IS NULL OR EXISTS (SELECT 1 FROM p)) RETURNING 1) "
+    "SELECT (SELECT gemeld_at FROM m) AS gemeld_at, (SELECT count(*) FROM u) AS bijgewerkt, "
+    "oud.uren_a, oud.uren_b, oud.uren_c FROM (SELECT 1) AS een "
+    "LEFT JOIN periode oud ON oud.opdracht_id = :opdracht_id AND oud.soort = CAST(:p_soort AS text) "
+    "AND oud.van_datum = CAST(:p_van AS date) AND oud.tot_datum = CAST(:p_tot AS date)"
+)
+_MELDING_TYPES = {
+    "id": "uuid",
+    "opdracht_id": "uuid",
+    "aanbieder_id": "uuid",
+    "aanlevering_id": "uuid",
+    "gegevens": "jsonb",
+}
+# A file batch's reports in one statement, in row order (WITH ORDINALITY), so of two equal rows the first wins.
+_MELDINGEN_INVOEGEN = text(
+    "INSERT INTO melding (" + ", ".join(_MELDING_KOLOMMEN) + ", gemeld_at) "  # noqa: S608 - our own names
+    "SELECT "
+    + ", ".join(_MELDING_KOLOMMEN)
+    + ", now() FROM unnest("
+    + ", ".join(f"CAST(:{k} AS {_MELDING_TYPES.get(k, 'text')}[])" for k in _MELDING_KOLOMMEN)
+    + ") WITH ORDINALITY AS u("
+    + ", ".join(_MELDING_KOLOMMEN)
+    + ", n) ORDER BY n "
+    "ON CONFLICT (opdracht_id, sleutel) DO NOTHING RETURNING id"
+)
+_PERIODEN = text(
+    "SELECT p.opdracht_id, p.soort, p.van_datum, p.tot_datum, p.uren_a, p.uren_b, p.uren_c FROM periode p "
+    "JOIN unnest(CAST(:o AS uuid[]), CAST(:s AS text[]), CAST(:v AS date[]), CAST(:t AS date[])) AS k(o, s, v, t) "
+    "ON p.opdracht_id = k.o AND p.soort = k.s AND p.van_datum = k.v AND p.tot_datum = k.t"
+)
+_BESTAANDE_MELDING = text("SELECT id, gemeld_at, kanaal FROM melding WHERE opdracht_id = :o AND sleutel = :s")
+# Written once per request or file batch: every changed period and opdracht stand in one statement.
+_STANDEN_BIJWERKEN = text(
+    "WITH p AS (INSERT INTO periode (opdracht_id, soort, van_datum, tot_datum, uren_a, uren_b, uren_c, melding_id) "
+    "SELECT * FROM unnest(CAST(:p_o AS uuid[]), CAST(:p_s AS text[]), CAST(:p_v AS date[]), CAST(:p_t AS date[]), "
+    "CAST(:p_a AS numeric[]), CAST(:p_b AS numeric[]), CAST(:p_c AS numeric[]), CAST(:p_m AS uuid[])) "
+    "ON CONFLICT (opdracht_id, soort, van_datum, tot_datum) DO UPDATE SET uren_a = EXCLUDED.uren_a, "
+    "uren_b = EXCLUDED.uren_b, uren_c = EXCLUDED.uren_c, melding_id = EXCLUDED.melding_id) "
+    "UPDATE opdracht o SET stand = u.stand, status = u.status, laatste_melding_at = now() "
+    "FROM unnest(CAST(:o_id AS uuid[]), CAST(:o_stand AS jsonb[]), CAST(:o_status AS text[])) AS u(id, stand, status) "
+    "WHERE o.id = u.id"
+)
+
+
+@dataclass(frozen=True)
+class Periodewijziging:
+    opdracht_id: uuid.UUID
+    soort: str
+    van: date
+    tot: date
+    uren: tuple[Decimal, Decimal, Decimal]
+    melding_id: uuid.UUID
+
+
+class OpdrachtRepository:
+    def __init__(self, session: AsyncSession, gemeente: str) -> None:
+        self.session = session
+        self.gemeente = gemeente
+
+    # ---- the gemeente's side ----
+
+    async def pip(self, pip_id: uuid.UUID) -> PipFeit | None:
+        query = select(PipFeit).where(PipFeit.pip_id == pip_id, PipFeit.gemeente_code == self.gemeente)
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def pip_versies(self, pip_ids: set[uuid.UUID]) -> dict[uuid.UUID, int]:
+        if not pip_ids:
+            return {}
+        query = select(PipFeit.pip_id, PipFeit.versie).where(
+            PipFeit.pip_id.in_(pip_ids), PipFeit.gemeente_code == self.gemeente
+        )
+        return {row.pip_id: row.versie for row in await self.session.execute(query)}
+
+    async def add(self, record: Opdracht | OpdrachtVersie) -> None:
+        self.session.add(record)
+        await self.session.flush()
+
+    async def get(self, opdracht_id: uuid.UUID, *, for_update: bool = False) -> Opdracht | None:
+        query = select(Opdracht).where(Opdracht.id == opdracht_id, Opdracht.gemeente_code == self.gemeente)
+        if for_update:
+            query = query.with_for_update()
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def list(
+        self,
+        paging: PageParams,
+        *,
+        aanbieder_id: uuid.UUID | None = None,
+        pip_id: uuid.UUID | None = None,
+        status: str | None = None,
+        gewijzigd_sinds: datetime | None = None,
+        pip_te_herzien: bool | None = None,
+    ) -> tuple[Sequence[Opdracht], int]:
+        query = select(Opdracht).where(Opdracht.gemeente_code == self.gemeente)
+        if aanbieder_id is not None:
+            query = query.where(Opdracht.aanbieder_id == aanbieder_id)
+        if pip_id is not None:
+            query = query.where(Opdracht.pip_id == pip_id)
+        if status is not None:
+            query = query.where(Opdracht.status == status)
+        if gewijzigd_sinds is not None:
+            query = query.where(Opdracht.gewijzigd_at > gewijzigd_sinds)
+        if pip_te_herzien is not None:
+            herzien = select(PipFeit.versie).where(PipFeit.pip_id == Opdracht.pip_id).scalar_subquery()
+            query = query.where((Opdracht.pip_versie < herzien) == pip_te_herzien)
+        order = (Opdracht.gewijzigd_at, Opdracht.id) if gewijzigd_sinds is not None else (Opdracht.created_at.desc(),)
+        return await paginate(self.session, query, paging, *order, Opdracht.id)
+
+    async def van_pip(self, pip_id: uuid.UUID) -> Sequence[Opdracht]:
+        query = select(Opdracht).where(Opdracht.pip_id == pip_id).order_by(Opdracht.created_at).with_for_update()
+        return (await self.session.execute(query)).scalars().all()
+
+    async def versies(self, opdracht_id: uuid.UUID) -> Sequence[OpdrachtVersie]:
+        query = select(OpdrachtVersie).where(OpdrachtVersie.opdracht_id == opdracht_id).order_by(OpdrachtVersie.versie)
+        return (await self.session.execute(query)).scalars().all()
+
+    async def versie(self, opdracht_id: uuid.UUID, versie: int) -> OpdrachtVersie | None:
+        query = select(OpdrachtVersie).where(OpdrachtVersie.opdracht_id == opdracht_id, OpdrachtVersie.versie == versie)
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def meldingen(
+        self, paging: PageParams, *, opdracht_id: uuid.UUID | None = None, aanbieder_id: uuid.UUID | None = None,
+        soort: str | None = None, vanaf: datetime | None = None,
+    ) -> tuple[Sequence[Melding], int]:  # fmt: skip
+        query = select(Melding).where(Melding.gemeente_code == self.gemeente)
+        if opdracht_id is not None:
+            query = query.where(Melding.opdracht_id == opdracht_id)
+        if aanbieder_id is not None:
+            query = query.where(Melding.aanbieder_id == aanbieder_id)
+        if soort is not None:
+            query = query.where(Melding.soort == soort)
+        if vanaf is not None:
+            query = query.where(Melding.gemeld_at >= vanaf)
+        return await paginate(self.session, query, paging, Melding.gemeld_at.desc(), Melding.id)
+
+    async def melding(self, melding_id: uuid.UUID) -> Melding | None:
+        query = select(Melding).where(Melding.id == melding_id, Melding.gemeente_code == self.gemeente)
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    # ---- the provider's hot path ----
+
+    async def voor_melding(
+        self, aanbieder_id: uuid.UUID, ids: Sequence[uuid.UUID], client_id: str | None
+    ) -> tuple[dict[uuid.UUID, Opdrachtstand], bool | None]:
+        """The opdrachten, locked, and whether `client_id` is registered for their aanbieder (None: no rows to
+        tell it by)."""
+        rows = (
+            await self.session.execute(
+                _OPDRACHTEN_VOOR_MELDING, {"ids": list(ids), "g": self.gemeente, "a": aanbieder_id, "c": client_id}
+            )
+        ).all()
+        return {row.id: _opdrachtstand(row) for row in rows}, (rows[0].client_ok if rows else None)
+
+    async def voeg_melding_in(
+        self,
+        values: dict[str, Any],
+        periode: tuple[str, date, date] | None,
+        uren: tuple[Decimal, Decimal, Decimal],
+        stand: dict[str, Any],
+        status: str,
+    ) -> tuple[datetime | None, bool, tuple[Decimal, Decimal, Decimal] | None]:
+        """Insert a report (see `_MELDING_INVOEGEN`): its time (None when the same report was there already),
+        whether the stand given was written, and the hours its period held before."""
+        p_soort, p_van, p_tot = periode if periode else (None, None, None)
+        row = (
+            await self.session.execute(
+                _MELDING_INVOEGEN,
+                {
+                    **values,
+                    "gegevens": json.dumps(values["gegevens"]),
+                    "p_soort": p_soort,
+                    "p_van": p_van,
+                    "p_tot": p_tot,
+                    "p_a": uren[0],
+                    "p_b": uren[1],
+                    "p_c": uren[2],
+                    "stand": json.dumps(stand),
+                    "status": status,
+                },
+            )
+        ).one()
+        oud = (row.uren_a, row.uren_b, row.uren_c) if row.uren_a is not None else None
+        return row.gemeld_at, bool(row.bijgewerkt), oud
+
+    async def voeg_meldingen_in(self, records: Sequence[dict[str, Any]]) -> set[uuid.UUID]:
+        """Insert many reports in one statement; the ids of those that were new (not already stored, not repeated
+        earlier in `records`)."""
+        if not records:
+            return set()
+        kolommen = {k: [r[k] for r in records] for k in _MELDING_KOLOMMEN}
+        kolommen["gegevens"] = [json.dumps(g) for g in kolommen["gegevens"]]
+        rows = await self.session.execute(_MELDINGEN_INVOEGEN, kolommen)
+        return set(rows.scalars().all())
+
+    async def perioden(
+        self, sleutels: set[tuple[uuid.UUID, str, date, date]]
+    ) -> dict[tuple[uuid.UUID, str, date, date], tuple[Decimal, Decimal, Decimal]]:
+        if not sleutels:
+            return {}
+        lijst = sorted(sleutels)
+        rows = await self.session.execute(
+            _PERIODEN,
+            {
+                "o": [k[0] for k in lijst],
+                "s": [k[1] for k in lijst],
+                "v": [k[2] for k in lijst],
+                "t": [k[3] for k in lijst],
+            },
+        )
+        return {(r.opdracht_id, r.soort, r.van_datum, r.tot_datum): (r.uren_a, r.uren_b, r.uren_c) for r in rows}
+
+    async def bestaande_melding(self, opdracht_id: uuid.UUID, sleutel: str) -> Row[Any]:
+        return (await self.session.execute(_BESTAANDE_MELDING, {"o": opdracht_id, "s": sleutel})).one()
+
+    async def werk_standen_bij(self, standen: Sequence[Opdrachtstand], perioden: Sequence[Periodewijziging]) -> None:
+        if not standen:
+            return
+        await self.session.execute(
+            _STANDEN_BIJWERKEN,
+            {
+                "p_o": [p.opdracht_id for p in perioden],
+                "p_s": [p.soort for p in perioden],
+                "p_v": [p.van for p in perioden],
+                "p_t": [p.tot for p in perioden],
+                "p_a": [p.uren[0] for p in perioden],
+                "p_b": [p.uren[1] for p in perioden],
+                "p_c": [p.uren[2] for p in perioden],
+                "p_m": [p.melding_id for p in perioden],
+                "o_id": [s.id for s in standen],
+                "o_stand": [json.dumps(s.stand) for s in standen],
+                "o_status": [s.status for s in standen],
+            },
+        )
+
+
+def _opdrachtstand(row: Row[Any]) -> Opdrachtstand:
+    return Opdrachtstand(
+        id=row.id,
+        pip_id=row.pip_id,
+        inburgeraar_id=row.inburgeraar_id,
+        aanbieder_id=row.aanbieder_id,
+        onderdeel=row.onderdeel,
+        status=row.status,
+        geplande_startdatum=date.fromisoformat(row.start),
+        uren=row.uren if isinstance(row.uren, int) else None,
+        stand=row.stand,
+    )
+
+
+class AanleveringRepository:
+    def __init__(self, session: AsyncSession, gemeente: str) -> None:
+        self.session = session
+        self.gemeente = gemeente
+
+    async def add(self, aanlevering: Aanlevering) -> bool:
+        try:
+            async with self.session.begin_nested():
+                self.session.add(aanlevering)
+                await self.session.flush()
+        except IntegrityError:
+            return False
+        return True
+
+    async def get(self, aanlevering_id: uuid.UUID, aanbieder_id: uuid.UUID | None) -> Aanlevering | None:
+        query = select(Aanlevering).where(Aanlevering.id == aanlevering_id, Aanlevering.gemeente_code == self.gemeente)
+        if aanbieder_id is not None:
+            query = query.where(Aanlevering.aanbieder_id == aanbieder_id)
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def by_hash(self, aanbieder_id: uuid.UUID, bestand_hash: str) -> Aanlevering | None:
+        query = select(Aanlevering).where(
+            Aanlevering.gemeente_code == self.gemeente,
+            Aanlevering.aanbieder_id == aanbieder_id,
+            Aanlevering.bestand_hash == bestand_hash,
+        )
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def list(self, paging: PageParams, aanbieder_id: uuid.UUID | None) -> tuple[Sequence[Aanlevering], int]:
+        query = select(Aanlevering).where(Aanlevering.gemeente_code == self.gemeente)
+        if aanbieder_id is not None:
+            query = query.where(Aanlevering.aanbieder_id == aanbieder_id)
+        return await paginate(self.session, query, paging, Aanlevering.created_at.desc(), Aanlevering.id)
+
+    async def afwijzingen(
+        self, aanlevering_id: uuid.UUID, paging: PageParams
+    ) -> tuple[Sequence[AanleveringAfwijzing], int]:
+        query = select(AanleveringAfwijzing).where(AanleveringAfwijzing.aanlevering_id == aanlevering_id)
+        return await paginate(self.session, query, paging, AanleveringAfwijzing.regel)
+
+    async def wijs_af(self, aanlevering_id: uuid.UUID, afwijzingen: Sequence[tuple[int, Any]]) -> None:
+        if afwijzingen:
+            await self.session.execute(
+                text(
+                    "INSERT INTO aanlevering_afwijzing (aanlevering_id, regel, fouten) "
+                    "SELECT :a, r, f FROM unnest(CAST(:r AS integer[]), CAST(:f AS jsonb[])) AS u(r, f) "
+                    "ON CONFLICT (aanlevering_id, regel) DO NOTHING"
+                ),
+                {"a": aanlevering_id, "r": [r for r, _ in afwijzingen], "f": [json.dumps(f) for _, f in afwijzingen]},
+            )
+
+    async def openstaand(self) -> Sequence[uuid.UUID]:
+        """Uploads not yet fully processed, of every gemeente (a restarted worker resumes them)."""
+        query = select(Aanlevering.id).where(Aanlevering.status != "verwerkt").order_by(Aanlevering.created_at)
+        return (await self.session.execute(query)).scalars().all()

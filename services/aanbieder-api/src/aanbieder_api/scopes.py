@@ -1,0 +1,20 @@
+"""Scopes of this API and the roles that hold them.
+
+The gemeente's contract manager registers aanbieders, their contracts and API clients; the klantregisseur
+assigns and changes opdrachten and follows what providers report. A provider's system (role `aanbieder`, a token
+with an `aanbieder_id` claim and a registered client id) reads its own opdrachten and reports on them.
+"""
+
+from inburgering_kit.audit import SCOPE_VERWERKINGEN_LEZEN
+
+AANBIEDERS_BEHEREN = "aanbieders:beheren"
+OPDRACHTEN_LEZEN = "opdrachten:lezen"
+OPDRACHTEN_BEHEREN = "opdrachten:beheren"
+VOORTGANG_MELDEN = "voortgang:melden"
+
+ROLLEN: dict[str, set[str]] = {
+    "klantregisseur": {OPDRACHTEN_LEZEN, OPDRACHTEN_BEHEREN},
+    "contractmanager": {AANBIEDERS_BEHEREN, OPDRACHTEN_LEZEN},
+    "aanbieder": {VOORTGANG_MELDEN},
+    "privacy-officer": {SCOPE_VERWERKINGEN_LEZEN},
+}

@@ -1,0 +1,341 @@
+"""Progress from aanbieders: the one apply path of every channel (API, file, portal) into the same records.
+
+For the portal (and any caller outside an HTTP request):
+
+    from aanbieder_api.services.toegang import Aanbiederidentiteit, werkcontext
+    from aanbieder_api.services import opdrachten, voortgang
+    from aanbieder_api.domain.melding import MELDING          # TypeAdapter of the `Melding` union
+    from aanbieder_api.domain.enums import Kanaal
+
+    wie = Aanbiederidentiteit(gemeente="0363", aanbieder_id=..., client_id=None)   # None: the portal's own user
+    async with werkcontext(app, principal) as ctx:             # commits when the block ends without error
+        rows, total = await opdrachten.lijst_voor_aanbieder(ctx, wie, paging)
+        opdracht = await opdrachten.voor_aanbieder(ctx, wie, opdracht_id)
+        resultaat = await voortgang.meld(ctx, wie, opdracht_id, MELDING.validate_python(form), Kanaal.PORTAAL)
+        page = await voortgang.meldingen_voor_aanbieder(ctx, wie, opdracht_id, paging)
+
+`principal` is an `inburgering_kit.auth.Principal` with `client_id` (e.g. "portaal"), `user` (the employee),
+`gemeente_code` and `aanbieder_id`: it is what the processing log and the reports record as the actor. A rule
+violation raises a `Problem` (NotFound, MeldingNietToegestaan, ...) carrying `invalid_params` for the form.
+
+`meld` is idempotent by content: the same report about the same opdracht is stored once (`Meldingsresultaat.nieuw`
+is False the second time and nothing changes), whichever channel sends it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from aanbieder_api import activiteiten
+from aanbieder_api.domain.enums import Dienst, Kanaal, Meldingsoort, OpdrachtStatus, Uitslag
+from aanbieder_api.domain.melding import (
+    Aanwezigheid,
+    Eindresultaat,
+    Examenresultaat,
+    Leerbaarheidstoets,
+    Melding,
+    RouteadviesMelding,
+    ZRouteUren,
+    controleer_melding,
+    gegevens,
+    meldingsleutel,
+    periode,
+)
+from aanbieder_api.domain.opdracht import OpdrachtIngetrokken
+from aanbieder_api.domain.stand import Periodeuren, Stand, pas_toe
+from aanbieder_api.events import (
+    LeerbaarheidstoetsAfgenomen,
+    ResultaatBehaald,
+    ResultaatNietBehaald,
+    RouteadviesOntvangen,
+    UrenBijgewerkt,
+    VerzuimGemeld,
+    VoortgangGemeld,
+)
+from aanbieder_api.models import Melding as MeldingRecord
+from aanbieder_api.repository import OpdrachtRepository, Opdrachtstand, Periodewijziging
+from aanbieder_api.services.opdrachten import pad
+from aanbieder_api.services.toegang import Aanbiederidentiteit, ClientNietGeregistreerd, controleer_client
+from inburgering_kit.audit import Actie
+from inburgering_kit.context import RequestContext
+from inburgering_kit.pagination import PageParams
+from inburgering_kit.problems import NotFound, Problem
+
+
+@dataclass(frozen=True)
+class Meldingsresultaat:
+    melding_id: uuid.UUID
+    opdracht_id: uuid.UUID
+    soort: Meldingsoort
+    kanaal: Kanaal
+    gemeld_op: datetime
+    nieuw: bool
+    gegevens: dict[str, Any]
+    status: OpdrachtStatus
+    stand: dict[str, Any]
+
+
+@dataclass
+class Meldpunt:
+    """Applies reports within one transaction. Opdrachten are read and locked once (a file batch preloads all of
+    its rows' opdrachten in one statement); stands and periods are written once, by `schrijf`."""
+
+    ctx: RequestContext
+    wie: Aanbiederidentiteit
+    kanaal: Kanaal
+    aanlevering_id: uuid.UUID | None = None
+    _opdrachten: dict[uuid.UUID, Opdrachtstand] = field(default_factory=dict)
+    _perioden: dict[tuple[uuid.UUID, str, date, date], Periodewijziging] = field(default_factory=dict)
+    _client_gecontroleerd: bool = False
+    # Opdrachten whose stand a report already wrote (the one-statement path): in the processing log, not rewritten.
+    _gemeld: list[uuid.UUID] = field(default_factory=list)
+
+    @property
+    def repo(self) -> OpdrachtRepository:
+        return OpdrachtRepository(self.ctx.session, self.wie.gemeente)
+
+    async def laad(self, opdracht_ids: Sequence[uuid.UUID]) -> None:
+        """Read and lock the opdrachten; the client registration is checked in the same statement (hot path)."""
+        nieuw = sorted({i for i in opdracht_ids if i not in self._opdrachten})
+        client_ok: bool | None = None
+        if nieuw:
+            gevonden, client_ok = await self.repo.voor_melding(self.wie.aanbieder_id, nieuw, self.wie.client_id)
+            self._opdrachten |= gevonden
+        if not self._client_gecontroleerd:
+            if client_ok is None:
+                await controleer_client(self.ctx, self.wie)
+            elif not client_ok:
+                raise ClientNietGeregistreerd(
+                    f"Client {self.wie.client_id} is bij deze gemeente niet geregistreerd voor aanbieder "
+                    f"{self.wie.aanbieder_id}"
+                )
+            self._client_gecontroleerd = True
+
+    def _toegestaan(self, opdracht_id: uuid.UUID, melding: Melding) -> Opdrachtstand:
+        """The loaded opdracht, when this report may be made about it (else the Problem that says why)."""
+        opdracht = self._opdrachten.get(opdracht_id)
+        if opdracht is None:
+            raise NotFound(f"Opdracht {opdracht_id} bestaat niet.")
+        if opdracht.status == OpdrachtStatus.INGETROKKEN.value:
+            raise OpdrachtIngetrokken(f"Opdracht {opdracht_id} is ingetrokken: er kan niet meer op gemeld worden.")
+        controleer_melding(Dienst(opdracht.onderdeel), opdracht.geplande_startdatum, melding)
+        return opdracht
+
+    def _record(self, melding_id: uuid.UUID, opdracht_id: uuid.UUID, melding: Melding) -> dict[str, Any]:
+        return {
+            "id": melding_id,
+            "gemeente_code": self.wie.gemeente,
+            "opdracht_id": opdracht_id,
+            "aanbieder_id": self.wie.aanbieder_id,
+            "soort": melding.soort.value,
+            "gegevens": gegevens(melding),
+            "sleutel": meldingsleutel(melding),
+            "kanaal": self.kanaal.value,
+            "aanlevering_id": self.aanlevering_id,
+            "actor_client": self.ctx.principal.client_id,
+            "actor_user": self.ctx.principal.user,
+        }
+
+    @staticmethod
+    def _periodesleutel(opdracht_id: uuid.UUID, melding: Melding) -> tuple[uuid.UUID, str, date, date] | None:
+        p = periode(melding)
+        return (opdracht_id, melding.soort.value, p[0], p[1]) if p else None
+
+    async def _pas_toe(
+        self,
+        opdracht: Opdrachtstand,
+        melding_id: uuid.UUID,
+        melding: Melding,
+        opgeslagen: tuple[Decimal, Decimal, Decimal] | None,
+    ) -> OpdrachtStatus:
+        """A new report's effect: the period's hours, the stand, the status and the events (all channels)."""
+        vorige = Periodeuren()
+        periodesleutel = self._periodesleutel(opdracht.id, melding)
+        if periodesleutel is not None:
+            eerder = self._perioden.get(periodesleutel)
+            if eerder is not None:
+                vorige = Periodeuren(*eerder.uren)
+            elif opgeslagen is not None:
+                vorige = Periodeuren(*opgeslagen)
+            nieuw = Periodeuren.van(melding)
+            self._perioden[periodesleutel] = Periodewijziging(
+                opdracht.id, melding.soort.value, periodesleutel[2], periodesleutel[3], (nieuw.a, nieuw.b, nieuw.c),
+                melding_id,
+            )  # fmt: skip
+        stand, status = pas_toe(Stand.model_validate(opdracht.stand), OpdrachtStatus(opdracht.status), melding, vorige)
+        opdracht.stand = stand.model_dump(mode="json")
+        opdracht.status = status.value
+        opdracht.gewijzigd = True
+        await self._events(opdracht, melding_id, melding, stand)
+        return status
+
+    async def meld(self, opdracht_id: uuid.UUID, melding: Melding) -> Meldingsresultaat:
+        """One report (API, portal): usually one statement stores it with the opdracht's new stand (see
+        `OpdrachtRepository.voeg_melding_in`); a correction of a period reported before takes a second one."""
+        if opdracht_id not in self._opdrachten:
+            await self.laad([opdracht_id])
+        opdracht = self._toegestaan(opdracht_id, melding)
+        melding_id = uuid.uuid4()
+        record = self._record(melding_id, opdracht_id, melding)
+        periodesleutel = self._periodesleutel(opdracht_id, melding)
+        status = OpdrachtStatus(opdracht.status)
+        # Computed as if the period is new; written only if it is.
+        stand, nieuwe_status = pas_toe(Stand.model_validate(opdracht.stand), status, melding, Periodeuren())
+        uren = Periodeuren.van(melding)
+        gemeld_at, bijgewerkt, opgeslagen = await self.repo.voeg_melding_in(
+            record, periodesleutel[1:] if periodesleutel else None, (uren.a, uren.b, uren.c),
+            stand.model_dump(mode="json"), nieuwe_status.value,
+        )  # fmt: skip
+        if gemeld_at is None:
+            bestaand = await self.repo.bestaande_melding(opdracht_id, record["sleutel"])
+            return Meldingsresultaat(
+                bestaand.id, opdracht_id, melding.soort, Kanaal(bestaand.kanaal), bestaand.gemeld_at, False,
+                record["gegevens"], status, opdracht.stand,
+            )  # fmt: skip
+        if bijgewerkt:
+            opdracht.stand, opdracht.status = stand.model_dump(mode="json"), nieuwe_status.value
+            self._gemeld.append(opdracht.id)
+            await self._events(opdracht, melding_id, melding, stand)
+        else:
+            # A correction of a period reported before: the stand moves by the difference (`schrijf` writes it).
+            nieuwe_status = await self._pas_toe(opdracht, melding_id, melding, opgeslagen)
+        return Meldingsresultaat(
+            melding_id, opdracht_id, melding.soort, self.kanaal, gemeld_at, True, record["gegevens"], nieuwe_status,
+            opdracht.stand,
+        )  # fmt: skip
+
+    async def meld_alle(self, meldingen: Sequence[tuple[uuid.UUID, Melding]]) -> list[bool | Problem]:
+        """Many reports in row order (a file batch): per report True (applied), False (the same report was there
+        already) or the Problem that refused it. The same rules, stand and events as `meld`, in a few statements:
+        one insert of all reports and one read of the periods they touch."""
+        await self.laad([o for o, _ in meldingen])
+        uitkomst: list[bool | Problem] = [False] * len(meldingen)
+        geldig: list[tuple[int, Opdrachtstand, Melding, dict[str, Any]]] = []
+        for n, (opdracht_id, melding) in enumerate(meldingen):
+            try:
+                opdracht = self._toegestaan(opdracht_id, melding)
+            except Problem as exc:
+                uitkomst[n] = exc
+                continue
+            geldig.append((n, opdracht, melding, self._record(uuid.uuid4(), opdracht_id, melding)))
+        nieuw = await self.repo.voeg_meldingen_in([r for *_, r in geldig])
+        sleutels = {
+            k
+            for _, o, m, r in geldig
+            if r["id"] in nieuw and (k := self._periodesleutel(o.id, m)) is not None and k not in self._perioden
+        }
+        opgeslagen = await self.repo.perioden(sleutels)
+        for n, opdracht, melding, record in geldig:
+            if record["id"] in nieuw:
+                periodesleutel = self._periodesleutel(opdracht.id, melding)
+                await self._pas_toe(
+                    opdracht, record["id"], melding, opgeslagen.get(periodesleutel) if periodesleutel else None
+                )
+                uitkomst[n] = True
+        return uitkomst
+
+    async def schrijf(self) -> None:
+        """Write the changed stands and periods; the request (or the batch) commits them with the reports."""
+        gewijzigd = [o for o in self._opdrachten.values() if o.gewijzigd]
+        await self.repo.werk_standen_bij(gewijzigd, list(self._perioden.values()))
+        verwerkt = list(dict.fromkeys([*self._gemeld, *(o.id for o in gewijzigd)]))
+        if verwerkt:
+            await self.ctx.verwerk_alle(
+                activiteiten.VOORTGANG_ONTVANGEN, Actie.AANMAKEN, object_type="opdracht",
+                subjects=[(o, None) for o in verwerkt],
+            )  # fmt: skip
+        self._gemeld.clear()
+        for o in gewijzigd:
+            o.gewijzigd = False
+        self._perioden.clear()
+
+    async def _events(self, opdracht: Opdrachtstand, melding_id: uuid.UUID, melding: Melding, stand: Stand) -> None:
+        basis: dict[str, Any] = {
+            "opdracht_id": opdracht.id, "pip_id": opdracht.pip_id, "inburgeraar_id": opdracht.inburgeraar_id,
+            "aanbieder_id": opdracht.aanbieder_id, "onderdeel": opdracht.onderdeel, "melding_id": melding_id,
+        }  # fmt: skip
+        events: list[Any] = [
+            VoortgangGemeld(**basis, soort=melding.soort.value, kanaal=self.kanaal.value, status=opdracht.status)
+        ]
+        if isinstance(melding, Aanwezigheid) and melding.uren_afwezig_ongeoorloofd > 0:
+            events.append(
+                VerzuimGemeld(
+                    **basis,
+                    periode_van=melding.periode_van,
+                    periode_tot=melding.periode_tot,
+                    uren_afwezig_ongeoorloofd=melding.uren_afwezig_ongeoorloofd,
+                    uren_afwezig_geoorloofd=melding.uren_afwezig_geoorloofd,
+                )
+            )
+        if isinstance(melding, Aanwezigheid | ZRouteUren):
+            events.append(
+                UrenBijgewerkt(
+                    **basis,
+                    uren_aanwezig=float(stand.uren_aanwezig),
+                    uren_taal=float(stand.uren_taal),
+                    uren_participatie=float(stand.uren_participatie),
+                    uren_gecontracteerd=opdracht.uren,
+                )
+            )
+        if isinstance(melding, Examenresultaat | Eindresultaat):
+            if melding.resultaat is Uitslag.BEHAALD:
+                events.append(
+                    ResultaatBehaald(**basis, soort=melding.soort.value, datum=melding.datum, niveau=melding.niveau)
+                )
+            else:
+                events.append(ResultaatNietBehaald(**basis, soort=melding.soort.value, datum=melding.datum))
+        if isinstance(melding, RouteadviesMelding):
+            events.append(RouteadviesOntvangen(**basis, advies=melding.advies.value))
+        if isinstance(melding, Leerbaarheidstoets):
+            events.append(LeerbaarheidstoetsAfgenomen(**basis, datum=melding.datum))
+        for event in events:
+            await self.ctx.emit(event, subject=opdracht.id, resource_path=pad(opdracht.id))
+
+
+async def meld(
+    ctx: RequestContext, wie: Aanbiederidentiteit, opdracht_id: uuid.UUID, melding: Melding, kanaal: Kanaal
+) -> Meldingsresultaat:
+    """One report about one opdracht (API and portal)."""
+    punt = Meldpunt(ctx, wie, kanaal)
+    resultaat = await punt.meld(opdracht_id, melding)
+    await punt.schrijf()
+    return resultaat
+
+
+async def meldingen_voor_aanbieder(
+    ctx: RequestContext, wie: Aanbiederidentiteit, opdracht_id: uuid.UUID, paging: PageParams
+) -> tuple[Sequence[MeldingRecord], int]:
+    await controleer_client(ctx, wie)
+    repo = OpdrachtRepository(ctx.session, wie.gemeente)
+    opdracht = await repo.get(opdracht_id)
+    if opdracht is None or opdracht.aanbieder_id != wie.aanbieder_id:
+        raise NotFound(f"Opdracht {opdracht_id} bestaat niet.")
+    return await repo.meldingen(paging, opdracht_id=opdracht_id)
+
+
+async def meldingen(
+    ctx: RequestContext,
+    paging: PageParams,
+    *,
+    opdracht_id: uuid.UUID | None = None,
+    aanbieder_id: uuid.UUID | None = None,
+    soort: str | None = None,
+    vanaf: datetime | None = None,
+) -> tuple[Sequence[MeldingRecord], int]:
+    """The gemeente's view: what was reported when, by whom and through which channel."""
+    repo = OpdrachtRepository(ctx.session, ctx.gemeente)
+    if opdracht_id is not None and await repo.get(opdracht_id) is None:
+        raise NotFound(f"Opdracht {opdracht_id} bestaat niet.")
+    rows, total = await repo.meldingen(
+        paging, opdracht_id=opdracht_id, aanbieder_id=aanbieder_id, soort=soort, vanaf=vanaf
+    )
+    await ctx.verwerk_alle(
+        activiteiten.VOORTGANG_RAADPLEGEN, Actie.ZOEKEN, object_type="opdracht",
+        subjects=[(o, None) for o in dict.fromkeys(r.opdracht_id for r in rows)],
+    )  # fmt: skip
+    return rows, total

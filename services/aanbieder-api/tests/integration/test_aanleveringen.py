@@ -1,0 +1,315 @@
+"""The file channel: the national format's examples apply, malformed files are refused whole, every rejected row
+is listed with its fields, accepted rows apply exactly once, and a large file streams through."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from aanbieder_api.services import aanleveringen as verwerking
+from aanbieder_api.settings import Settings
+from inburgering_kit.db import Database
+
+if TYPE_CHECKING:
+    from conftest import Aanbieder, Omgeving
+
+API = "/api/v1"
+VOORBEELDEN = Path(__file__).resolve().parents[4] / "contracts" / "aanbieder-api" / "voorbeelden"
+VOORBEELD_ID = "3f2b8a4e-6c1d-4e0f-9a7b-1c2d3e4f5a60"
+KOP = "opdrachtId,soort,datum,periodeVan,periodeTot,urenAanwezig,urenAfwezigOngeoorloofd,redenLateStart"
+
+
+async def lever_aan(
+    client: httpx.AsyncClient, aanbieder: Aanbieder, inhoud: bytes, soort: str = "text/csv", key: str | None = None
+) -> httpx.Response:
+    headers = {**aanbieder.headers, "Content-Type": soort, "Idempotency-Key": key or f"bestand-{uuid.uuid4()}"}
+    return await client.post(f"{API}/aanleveringen", content=inhoud, headers=headers)
+
+
+async def verwerkt(client: httpx.AsyncClient, aanbieder: Aanbieder, locatie: str, within: float = 60) -> dict[str, Any]:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        r = await client.get(locatie.removeprefix("http://test"), headers=aanbieder.headers)
+        assert r.status_code == 200, r.text
+        if r.json()["status"] == "verwerkt":
+            result: dict[str, Any] = r.json()
+            return result
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"aanlevering niet verwerkt binnen {within}s")
+
+
+async def afwijzingen(client: httpx.AsyncClient, aanbieder: Aanbieder, aanlevering_id: str) -> dict[int, list[Any]]:
+    r = await client.get(f"{API}/aanleveringen/{aanlevering_id}/afwijzingen?pageSize=100", headers=aanbieder.headers)
+    return {a["regel"]: a["fouten"] for a in r.json()["resultaten"]}
+
+
+async def tel(database: Database, sql: str) -> int:
+    async with database.engine.connect() as conn:
+        return int((await conn.execute(text(sql))).scalar_one())
+
+
+class TestVoorbeelden:
+    @pytest.mark.parametrize(
+        ("bestand", "soort", "regels"), [("voortgang.csv", "text/csv", 5), ("voortgang.json", "application/json", 4)]
+    )
+    async def test_the_published_examples_apply_in_full(
+        self, client: httpx.AsyncClient, omgeving: Omgeving, bestand: str, soort: str, regels: int
+    ) -> None:
+        aanbieder = await omgeving.aanbieder()
+        opdracht = await omgeving.opdracht(aanbieder)
+        inhoud = (VOORBEELDEN / bestand).read_bytes().replace(VOORBEELD_ID.encode(), opdracht["id"].encode())
+        r = await lever_aan(client, aanbieder, inhoud, soort)
+        assert r.status_code == 202, r.text
+        assert r.json()["regelsTotaal"] == regels and r.json()["status"] == "ontvangen"
+        klaar = await verwerkt(client, aanbieder, r.headers["location"])
+        assert (klaar["geaccepteerd"], klaar["afgewezen"], klaar["overgeslagen"]) == (regels, 0, 0), klaar
+        r = await client.get(f"{API}/opdrachten/{opdracht['id']}/meldingen", headers=omgeving.regisseur)
+        assert r.json()["totalItems"] == regels
+        assert {m["kanaal"] for m in r.json()["resultaten"]} == {"bestand"}
+        assert {m["aanleveringId"] for m in r.json()["resultaten"]} == {klaar["id"]}
+
+
+class TestPreciesEenmaal:
+    async def test_the_same_file_again_is_the_same_aanlevering_and_changes_nothing(
+        self, client: httpx.AsyncClient, omgeving: Omgeving, database: Database
+    ) -> None:
+        aanbieder = await omgeving.aanbieder()
+        opdracht = await omgeving.opdracht(aanbieder)
+        inhoud = f"{KOP}\n{opdracht['id']},aanwezigheid,,2026-04-01,2026-04-30,40,2,\n".encode()
+        eerste = await lever_aan(client, aanbieder, inhoud)
+        await verwerkt(client, aanbieder, eerste.headers["location"])
+        tweede = await lever_aan(client, aanbieder, inhoud)
+        assert tweede.status_code == 200 and tweede.json()["id"] == eerste.json()["id"]
+        assert await tel(database, "SELECT count(*) FROM melding") == 1
+        assert await tel(database, "SELECT count(*) FROM aanlevering") == 1
+        # The same rows in another file (a new hash): every row is skipped as already reported.
+        derde = await lever_aan(client, aanbieder, inhoud + b"\n")
+        klaar = await verwerkt(client, aanbieder, derde.headers["location"])
+        assert (klaar["geaccepteerd"], klaar["overgeslagen"]) == (0, 1)
+        r = await client.get(f"{API}/toegewezen-opdrachten/{opdracht['id']}", headers=aanbieder.headers)
+        assert r.json()["stand"]["urenAanwezig"] == 40
+        # The same Idempotency-Key with another file is refused.
+        r = await lever_aan(client, aanbieder, inhoud + b"\n\n", key="vaste-sleutel-1")
+        r = await lever_aan(client, aanbieder, inhoud + b"\n\n\n", key="vaste-sleutel-1")
+        assert r.status_code == 422 and r.json()["code"] == "idempotency-key-hergebruikt"
+
+    async def test_a_report_already_pushed_over_the_api_is_skipped_in_a_file(
+        self, client: httpx.AsyncClient, omgeving: Omgeving, database: Database
+    ) -> None:
+        aanbieder = await omgeving.aanbieder()
+        opdracht = await omgeving.opdracht(aanbieder)
+        r = await client.post(
+            f"{API}/toegewezen-opdrachten/{opdracht['id']}/meldingen",
+            json={
+                "soort": "aanwezigheid",
+                "periodeVan": "2026-04-01",
+                "periodeTot": "2026-04-30",
+                "urenAanwezig": 40,
+                "urenAfwezigOngeoorloofd": 2,
+            },
+            headers={**aanbieder.headers, "Idempotency-Key": f"api-{uuid.uuid4()}"},
+        )
+        assert r.status_code == 201
+        regels = f"{KOP}\n{opdracht['id']},aanwezigheid,,2026-04-01,2026-04-30,40,2,\n"
+        regels += f"{opdracht['id']},aanwezigheid,,2026-05-01,2026-05-31,30,0,\n"
+        r = await lever_aan(client, aanbieder, regels.encode())
+        klaar = await verwerkt(client, aanbieder, r.headers["location"])
+        assert (klaar["geaccepteerd"], klaar["overgeslagen"]) == (1, 1)
+        r = await client.get(f"{API}/opdrachten/{opdracht['id']}/meldingen", headers=omgeving.regisseur)
+        assert sorted(m["kanaal"] for m in r.json()["resultaten"]) == ["api", "bestand"]
+        r = await client.get(f"{API}/toegewezen-opdrachten/{opdracht['id']}", headers=aanbieder.headers)
+        assert r.json()["stand"]["urenAanwezig"] == 70
+
+    async def test_duplicate_rows_in_one_file_apply_once(self, client: httpx.AsyncClient, omgeving: Omgeving) -> None:
+        aanbieder = await omgeving.aanbieder()
+        opdracht = await omgeving.opdracht(aanbieder)
+        regel = f"{opdracht['id']},aanwezigheid,,2026-04-01,2026-04-30,40,2,"
+        r = await lever_aan(client, aanbieder, f"{KOP}\n{regel}\n{regel}\n{regel}\n".encode())
+        klaar = await verwerkt(client, aanbieder, r.headers["location"])
+        assert (klaar["geaccepteerd"], klaar["overgeslagen"], klaar["afgewezen"]) == (1, 2, 0)
+        r = await client.get(f"{API}/toegewezen-opdrachten/{opdracht['id']}", headers=aanbieder.headers)
+        assert r.json()["stand"]["urenAanwezig"] == 40
+
+
+class TestGeweigerdAlsGeheel:
+    @pytest.mark.parametrize(
+        ("inhoud", "soort", "foutcode"),
+        [
+            (b"", "text/csv", "bestand-leeg"),
+            (b"  \n\r\n", "text/csv", "bestand-leeg"),
+            (b"\xef\xbb\xbf" + KOP.encode() + b"\n", "text/csv", "bestand-leeg"),
+            (b"opdrachtId,soort,bsn\n", "text/csv", "kopregel-ongeldig"),
+            (b"opdrachtId,datum\nx,2026-01-01\n", "text/csv", "kopregel-ongeldig"),
+            (b"opdrachtId,soort,soort\n", "text/csv", "kopregel-ongeldig"),
+            (b"Dit is een brief, geen bestand.\n", "text/csv", "kopregel-ongeldig"),
+            (KOP.encode() + b'\nx,start,"2026-01-01\n', "text/csv", "geen-csv"),
+            (
+                KOP.encode() + "\nx,start,2026-01-01,,,,,te laat ▒".encode("latin-1", errors="replace") + b"\xe9\n",
+                "text/csv",
+                "codering-ongeldig",
+            ),
+            (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "text/csv", "codering-ongeldig"),
+            (b"", "application/json", "bestand-leeg"),
+            (b"[]", "application/json", "bestand-leeg"),
+            (b'{"opdrachtId": "x"}', "application/json", "geen-json-array"),
+            (b'[{"opdrachtId": "x", "soort": "start"}', "application/json", "geen-json"),
+            (b'[{"a": 1}] [', "application/json", "geen-json"),
+            (b'[{"a": 1},]', "application/json", "geen-json"),
+        ],
+    )
+    async def test_a_malformed_file_is_a_422_and_nothing_is_stored(
+        self,
+        client: httpx.AsyncClient,
+        omgeving: Omgeving,
+        database: Database,
+        inhoud: bytes,
+        soort: str,
+        foutcode: str,
+    ) -> None:
+        aanbieder = await omgeving.aanbieder()
+        r = await lever_aan(client, aanbieder, inhoud, soort)
+        assert r.status_code == 422, r.text
+        assert r.headers["content-type"] == "application/problem+json"
+        assert r.json()["foutcode"] == foutcode, r.json()
+        assert await tel(database, "SELECT count(*) FROM aanlevering") == 0
+
+    async def test_an_unregistered_client_is_refused_before_the_file_is_stored(
+        self, client: httpx.AsyncClient, omgeving: Omgeving, settings: Settings
+    ) -> None:
+        aanbieder = await omgeving.aanbieder()
+        await client.post(
+            f"{API}/aanbieders/{aanbieder.id}/api-clients/{aanbieder.client_id}/_intrekken",
+            headers=omgeving.contractmanager,
+        )
+        r = await lever_aan(client, aanbieder, f"{KOP}\n".encode() + b"x,start,2026-04-01,,,,,\n" * 1000)
+        assert r.status_code == 403
+        assert not any(settings.upload_dir.iterdir())
+
+    async def test_another_media_type_is_415(self, client: httpx.AsyncClient, omgeving: Omgeving) -> None:
+        aanbieder = await omgeving.aanbieder()
+        for soort in ("text/plain", "application/vnd.ms-excel", "text/csv; charset=iso-8859-1"):
+            r = await lever_aan(client, aanbieder, b"opdrachtId,soort\n", soort)
+            assert r.status_code == 415, soort
+
+
+class TestPerRegel:
+    async def test_every_rejected_row_is_listed_with_each_field_and_the_valid_rows_apply(
+        self, client: httpx.AsyncClient, omgeving: Omgeving
+    ) -> None:
+        a, b = await omgeving.aanbieder(), await omgeving.aanbieder()
+        eigen = (await omgeving.opdracht(a))["id"]
+        vreemd = (await omgeving.opdracht(b))["id"]
+        regels = [
+            f"{eigen},aanwezigheid,,2026-04-01,2026-04-30,40,0,",  # 2: fine
+            "geen-id,aanwezigheid,,2026-04-01,2026-04-30,40,0,",  # 3: opdrachtId
+            f"{eigen},vakantie,,,,,,",  # 4: soort
+            f"{eigen},aanwezigheid,2026-04-01,2026-05-01,2026-05-31,-3,x,",  # 5: datum not of this soort, uren twice
+            f"{vreemd},start,2026-04-01,,,,,",  # 6: another's opdracht
+            f"{eigen},start,2026-04-20,,,,,",  # 7: late start without a reason
+            f"{eigen},start",  # 8: too few cells
+            f"{eigen},start,2026-04-20,,,,,in de wachtrij",  # 9: fine
+        ]
+        r = await lever_aan(client, a, ("\n".join([KOP, *regels]) + "\n").encode())
+        klaar = await verwerkt(client, a, r.headers["location"])
+        assert (klaar["geaccepteerd"], klaar["afgewezen"], klaar["regelsVerwerkt"]) == (2, 6, 9), klaar
+        fouten = await afwijzingen(client, a, klaar["id"])
+        assert sorted(fouten) == [3, 4, 5, 6, 7, 8]
+        assert [f["name"] for f in fouten[3]] == ["opdrachtId"]
+        assert [f["name"] for f in fouten[4]] == ["soort"]
+        assert sorted(f["name"] for f in fouten[5]) == ["datum", "urenAanwezig", "urenAfwezigOngeoorloofd"]
+        assert fouten[6] == [{"name": "opdrachtId", "code": "onbekend", "reason": "geen opdracht van deze aanbieder"}]
+        assert [f["name"] for f in fouten[7]] == ["redenLateStart"]
+        assert fouten[8][0]["code"] == "onleesbaar"
+        r = await client.get(f"{API}/toegewezen-opdrachten/{eigen}", headers=a.headers)
+        assert r.json()["stand"]["gerealiseerdeStartdatum"] == "2026-04-20"
+        r = await client.get(f"{API}/toegewezen-opdrachten/{vreemd}", headers=b.headers)
+        assert r.json()["stand"]["gerealiseerdeStartdatum"] is None
+
+    async def test_json_rows_are_checked_the_same_way(self, client: httpx.AsyncClient, omgeving: Omgeving) -> None:
+        a = await omgeving.aanbieder()
+        eigen = (await omgeving.opdracht(a))["id"]
+        rijen = [
+            {"opdrachtId": eigen, "soort": "niveau", "datum": "2026-06-01", "niveau": "A2"},
+            {"opdrachtId": eigen, "soort": "niveau", "datum": "2026-06-01", "niveau": "Z9"},
+            "geen object",
+            {
+                "opdrachtId": eigen,
+                "soort": "aanwezigheid",
+                "periodeVan": "2026-04-01",
+                "periodeTot": "2026-04-30",
+                "urenAanwezig": 800,
+            },
+        ]
+        r = await lever_aan(client, a, json.dumps(rijen).encode(), "application/json")
+        klaar = await verwerkt(client, a, r.headers["location"])
+        assert (klaar["geaccepteerd"], klaar["afgewezen"]) == (1, 3)
+        fouten = await afwijzingen(client, a, klaar["id"])
+        assert [f["name"] for f in fouten[2]] == ["niveau"] and fouten[3][0]["code"] == "onleesbaar"
+        assert [f["name"] for f in fouten[4]] == ["urenAanwezig"]
+
+
+class TestGrootBestand:
+    async def test_50000_rows_stream_through_and_apply_once(
+        self, client: httpx.AsyncClient, omgeving: Omgeving, database: Database
+    ) -> None:
+        aanbieder = await omgeving.aanbieder()
+        opdrachten = [(await omgeving.opdracht(aanbieder))["id"] for _ in range(50)]
+        begin = date(2026, 4, 1)
+        regels = [KOP]
+        for dag in range(1000):
+            d = (begin + timedelta(days=dag)).isoformat()
+            regels.extend(f"{o},aanwezigheid,,{d},{d},3.5,0.5," for o in opdrachten)
+        inhoud = ("\n".join(regels) + "\n").encode()
+
+        async def stroom() -> Any:
+            for i in range(0, len(inhoud), 1 << 16):
+                yield inhoud[i : i + (1 << 16)]
+
+        headers = {**aanbieder.headers, "Content-Type": "text/csv", "Idempotency-Key": "groot-bestand-1"}
+        r = await client.post(f"{API}/aanleveringen", content=stroom(), headers=headers)
+        assert r.status_code == 202, r.text
+        assert r.json()["regelsTotaal"] == 50_000
+        klaar = await verwerkt(client, aanbieder, r.headers["location"], within=300)
+        assert (klaar["geaccepteerd"], klaar["afgewezen"], klaar["regelsVerwerkt"]) == (50_000, 0, 50_001)
+        assert await tel(database, "SELECT count(*) FROM melding") == 50_000
+        r = await client.get(f"{API}/toegewezen-opdrachten/{opdrachten[0]}", headers=aanbieder.headers)
+        assert r.json()["stand"]["urenAanwezig"] == 3500 and r.json()["stand"]["urenAfwezigOngeoorloofd"] == 500
+
+
+class TestHerstart:
+    async def test_a_worker_that_fails_mid_file_resumes_after_the_last_committed_batch(
+        self, client: httpx.AsyncClient, omgeving: Omgeving, database: Database, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        aanbieder = await omgeving.aanbieder()
+        opdrachten = [(await omgeving.opdracht(aanbieder))["id"] for _ in range(5)]
+        regels = [KOP]
+        for dag in range(500):
+            d = (date(2026, 4, 1) + timedelta(days=dag)).isoformat()
+            regels.extend(f"{o},aanwezigheid,,{d},{d},2,0," for o in opdrachten)
+        echt = verwerking._verwerk_batch
+        mislukt: list[int] = []
+
+        async def eenmaal_kapot(ctx: Any, aanlevering: Any, batch: list[Any], telling: Any) -> Any:
+            # The second batch fails once, after the first one committed: as if the worker died there.
+            if batch and batch[0].nummer > 1001 and not mislukt:
+                mislukt.append(batch[0].nummer)
+                raise RuntimeError("worker stopt midden in het bestand")
+            return await echt(ctx, aanlevering, batch, telling)
+
+        monkeypatch.setattr(verwerking, "_verwerk_batch", eenmaal_kapot)
+        r = await lever_aan(client, aanbieder, ("\n".join(regels) + "\n").encode())
+        klaar = await verwerkt(client, aanbieder, r.headers["location"])
+        assert mislukt == [1002]
+        assert (klaar["geaccepteerd"], klaar["afgewezen"], klaar["overgeslagen"]) == (2500, 0, 0)
+        assert await tel(database, "SELECT count(*) FROM melding") == 2500
+        r = await client.get(f"{API}/toegewezen-opdrachten/{opdrachten[0]}", headers=aanbieder.headers)
+        assert r.json()["stand"]["urenAanwezig"] == 1000
