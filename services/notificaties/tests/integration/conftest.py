@@ -19,12 +19,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from inburgering_kit.batch_consumer import BatchEventConsumer
 from inburgering_kit.db import Database
 from inburgering_kit.testing.live import live_server
 from inburgering_kit.testing.plugin import TokenFactory, truncate_all
 from notificaties import scopes
-from notificaties.bezorging import DeliveryWorker, queue
+from notificaties.bezorging import DeliveryWorker, Verdeler
 from notificaties.settings import Settings
 
 
@@ -160,16 +159,8 @@ class Bezorging:
     async def start(self, settings: Settings | None = None) -> DeliveryWorker:
         settings = settings or self.settings
         self._stop = asyncio.Event()
-        consumer = BatchEventConsumer(
-            self.database,
-            settings.nats_url,
-            durable=settings.consumer_durable,
-            filter_subject="nl.inburgering.>",
-            handler=queue,
-            stream=settings.stream_name,
-            ack_wait=2.0,
-        )
         worker = DeliveryWorker(self.database, settings)
+        consumer = Verdeler(self.database, settings, worker, ack_wait=2.0)
         self._tasks = [asyncio.create_task(consumer.run(self._stop)), asyncio.create_task(worker.run(self._stop))]
         return worker
 
