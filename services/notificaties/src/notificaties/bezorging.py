@@ -102,6 +102,9 @@ class DeliveryWorker:
         # Identifies this worker's leases; a restarted process is a new worker.
         self.owner = uuid.uuid4()
         self.lanes: dict[uuid.UUID, Lane] = {}
+        # Deliveries a lane may hold in memory before new ones wait in the queue: enough for bursts of events
+        # at hundreds per second, bounded for a receiver that stopped answering.
+        self.lane_capacity = 20 * settings.batch_size
         self._results: list[Uitkomst] = []
         self._releases: list[uuid.UUID] = []
         self._settle_wake = asyncio.Event()
@@ -115,7 +118,7 @@ class DeliveryWorker:
         """The current offer, and the lanes it was made for (a lane replaced meanwhile takes nothing)."""
         if self._stopping:
             return Beleid(self.owner, frozenset(), 0), {}
-        room = {i: lane for i, lane in self.lanes.items() if lane.open and len(lane.items) < self.settings.batch_size}
+        room = {i: lane for i, lane in self.lanes.items() if lane.open and len(lane.items) < self.lane_capacity}
         return Beleid(self.owner, frozenset(room), max(0, self.settings.max_concurrency - len(self.lanes))), room
 
     def accept(self, wachtrij: Wachtrij, offered: dict[uuid.UUID, Lane]) -> None:

@@ -349,6 +349,10 @@ async def claim(session: AsyncSession, *, owner: uuid.UUID, limit: int, lease: f
     return [Bestemming(*r) for r in rows.all()]
 
 
+_OWN = text(
+    "SELECT coalesce(lease_owner = :owner AND lease_until > now(), false) AND status = 'actief' FROM abonnement "
+    "WHERE id = :id"
+)
 _LOCK_OWN = text(
     "SELECT coalesce(lease_owner = :owner AND lease_until > now(), false) AND status = 'actief' FROM abonnement "
     "WHERE id = :id FOR NO KEY UPDATE"
@@ -366,15 +370,23 @@ _HOLDS_QUEUE = text("UPDATE abonnement SET lease_holds_queue = true WHERE id = :
 async def next_run(
     session: AsyncSession, *, owner: uuid.UUID, abonnement_id: uuid.UUID, after: int, batch: int
 ) -> tuple[list[Klus], bool] | None:
-    """The next deliveries of a subscription this worker holds, after `after`; None if the lease is gone. With
-    the subscription locked, so no delivery is queued meanwhile: when fewer than `batch` remain, the holder has
-    the whole queue in hand (second value) and new events may come to it directly."""
-    if not (await session.execute(_LOCK_OWN, {"owner": owner, "id": abonnement_id})).scalar():
+    """The next deliveries of a subscription this worker holds, after `after`; None if the lease is gone (or the
+    subscription paused). When fewer than `batch` remain, the holder has the whole queue in hand (second value)
+    and new events may come to it directly: that is read again with the subscription locked, so no delivery
+    is queued in between. A full run needs no lock, so catching up with a backlog does not wait for the
+    consumer's transactions."""
+    params = {"owner": owner, "id": abonnement_id, "after": after, "batch": batch}
+    if not (await session.execute(_OWN, params)).scalar():
         return None
-    rows = (await session.execute(_NEXT_RUN, {"id": abonnement_id, "after": after, "batch": batch})).all()
+    rows = (await session.execute(_NEXT_RUN, params)).all()
+    if len(rows) == batch:
+        return [Klus(*r) for r in rows], False
+    if not (await session.execute(_LOCK_OWN, params)).scalar():
+        return None
+    rows = (await session.execute(_NEXT_RUN, params)).all()
     holds = len(rows) < batch
     if holds:
-        await session.execute(_HOLDS_QUEUE, {"id": abonnement_id})
+        await session.execute(_HOLDS_QUEUE, params)
     return [Klus(*r) for r in rows], holds
 
 
@@ -393,8 +405,12 @@ _LOCK_SUBSCRIPTIONS = text(
     "SELECT id FROM abonnement WHERE id = ANY(CAST(:ids AS uuid[])) ORDER BY id FOR NO KEY UPDATE"
 )
 
-# The results of attempts, in one statement. Only while this worker still holds the subscription: once its
-# lease ran out and another worker took over, the results are that worker's to write (it delivers again).
+# The subscriptions among `ids` this worker still holds. Once a lease ran out and another worker took over,
+# the results are that worker's to write (it delivers again).
+_STILL_MINE = text("SELECT id FROM abonnement WHERE id = ANY(CAST(:ids AS uuid[])) AND lease_owner = :owner")
+
+# The results of attempts, in one statement. Joined with nothing but the results: a join with `abonnement`
+# here let the planner scan that (hot, often updated) table once per result.
 _SETTLE = text(
     """
     UPDATE aflevering f
@@ -405,8 +421,8 @@ _SETTLE = text(
     FROM unnest(
         CAST(:ids AS uuid[]), CAST(:statussen AS text[]), CAST(:delays AS float8[]),
         CAST(:statuscodes AS int[]), CAST(:duren AS int[]), CAST(:fouten AS text[])
-    ) AS u(id, status, delay, statuscode, duur_ms, fout), abonnement a
-    WHERE f.id = u.id AND f.status = 'wachtend' AND a.id = f.abonnement_id AND a.lease_owner = :owner
+    ) AS u(id, status, delay, statuscode, duur_ms, fout)
+    WHERE f.id = u.id AND f.status = 'wachtend'
     """
 )
 
@@ -451,15 +467,21 @@ async def settle(
     lease: float,
 ) -> list[Verlengd]:
     """Write attempt results, give up leases and renew others, in one transaction; returns the renewed."""
-    touched = {u.abonnement_id for u in uitkomsten} | set(release) | set(renew)
-    if not touched:
-        return []
-    await session.execute(_LOCK_SUBSCRIPTIONS, {"ids": list(touched)})
+    if release or renew:
+        # In id order, like the consumer: the updates below then cannot deadlock with it. Results alone touch
+        # no subscription and need no lock (most transactions here).
+        await session.execute(_LOCK_SUBSCRIPTIONS, {"ids": list(set(release) | set(renew))})
+    if uitkomsten:
+        mine = set(
+            (await session.execute(_STILL_MINE, {"ids": list({u.abonnement_id for u in uitkomsten}), "owner": owner}))
+            .scalars()
+            .all()
+        )
+        uitkomsten = [u for u in uitkomsten if u.abonnement_id in mine]
     if uitkomsten:
         await session.execute(
             _SETTLE,
             {
-                "owner": owner,
                 "ids": [u.aflevering_id for u in uitkomsten],
                 "statussen": [u.status for u in uitkomsten],
                 "delays": [u.delay for u in uitkomsten],
