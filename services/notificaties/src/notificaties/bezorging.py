@@ -304,20 +304,24 @@ class DeliveryWorker:
         while not stop.is_set():
             self._claim_wake.clear()
             free = self.settings.max_concurrency - len(self.lanes)
+            sleep = self.settings.poll_interval_seconds
             if free > 0:
                 try:
                     async with self.database.unit_of_work() as uow:
-                        claimed = await repository.claim(
+                        claimed, next_due = await repository.claim(
                             uow.session, owner=self.owner, limit=free, lease=self.settings.lease_seconds
                         )
                         await uow.commit()
                     for bestemming in claimed:
                         if bestemming.abonnement_id not in self.lanes:
                             self._open(bestemming, holds_queue=False)
+                    if next_due is not None:
+                        # A retry is made when its backoff ends, not up to a poll interval later.
+                        sleep = min(sleep, max(next_due, 0.001))
                 except Exception as exc:
                     logger.warning("delivery worker: claim failed (%s); retrying", type(exc).__name__)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(_first(stop, self._claim_wake), timeout=self.settings.poll_interval_seconds)
+                await asyncio.wait_for(_first(stop, self._claim_wake), timeout=sleep)
 
     async def _settle_loop(self, stop: asyncio.Event) -> None:
         renew_every = self.settings.lease_seconds / 3

@@ -344,9 +344,22 @@ _CLAIM = text(
 )
 
 
-async def claim(session: AsyncSession, *, owner: uuid.UUID, limit: int, lease: float) -> list[Bestemming]:
+# Seconds until the next subscription nobody holds becomes due (a retry after its backoff), for the claimer's
+# sleep; NULL when none waits.
+_NEXT_DUE = text(
+    "SELECT extract(epoch FROM min(next_attempt_at) - now()) FROM abonnement "
+    "WHERE next_attempt_at > now() AND status = 'actief' AND (lease_until IS NULL OR lease_until < now())"
+)
+
+
+async def claim(
+    session: AsyncSession, *, owner: uuid.UUID, limit: int, lease: float
+) -> tuple[list[Bestemming], float | None]:
+    """Due subscriptions leased to `owner`, and the seconds until the next one falls due."""
     rows = await session.execute(_CLAIM, {"owner": owner, "limit": limit, "lease": lease})
-    return [Bestemming(*r) for r in rows.all()]
+    claimed = [Bestemming(*r) for r in rows.all()]
+    next_due = (await session.execute(_NEXT_DUE)).scalar()
+    return claimed, None if next_due is None else float(next_due)
 
 
 _OWN = text(

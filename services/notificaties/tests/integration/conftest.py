@@ -45,7 +45,8 @@ class Ontvangen:
 @dataclass
 class Ontvanger:
     """Webhook receivers on one loopback server. `/{naam}` answers per its behaviour: `ok`, `fout` (500),
-    `traag` (sleeps 1.5 s, past the 1 s timeout), or `eerst-fout-N` (500 for the first N requests, then 204)."""
+    `traag` (sleeps 1.5 s, past the 1 s timeout), `bedachtzaam` (20 ms per request), or `eerst-fout-N` (500 for
+    the first N requests, then 204)."""
 
     url: str
     received: list[Ontvangen] = field(default_factory=list)
@@ -76,6 +77,8 @@ def ontvanger() -> Iterator[Ontvanger]:
             return Response(status_code=500)
         if behaviour == "traag":
             await asyncio.sleep(1.5)
+        if behaviour == "bedachtzaam":
+            await asyncio.sleep(0.02)
         if behaviour.startswith("eerst-fout-") and count <= int(behaviour.rsplit("-", 1)[1]):
             return Response(status_code=503)
         return Response(status_code=204)

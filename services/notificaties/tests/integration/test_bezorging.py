@@ -96,7 +96,12 @@ class TestSignedStructuredCloudEvent:
         read = await abonnee.get(f"/{abonnement['id']}")
         assert "zeer-geheim" not in read.text and "whsec_" not in read.text
         assert read.json()["heeftAuthorizationHeader"] is True
-        assert read.json()["afleverstand"]["afgeleverd"] == 1
+
+        async def recorded() -> bool:
+            # Written just after the receiver answered, by the settling task.
+            return (await abonnee.get(f"/{abonnement['id']}")).json()["afleverstand"]["afgeleverd"] == 1
+
+        await eventually(recorded)
 
     async def test_vng_notificaties_format(
         self, abonnee: Abonnee, ontvanger: Ontvanger, publish: Publisher, bezorging: Bezorging
@@ -284,3 +289,69 @@ class TestSeveralWorkers:
         expected = [e["id"] for e in events]
         for naam in ("x", "y"):
             assert [json.loads(r.body)["id"] for r in ontvanger.van(naam)] == expected
+
+
+class TestWithoutPolling:
+    """New events go out on the consumer's commit and retries when their backoff ends: neither waits for the
+    polling claim (set to a minute here, longer than the test)."""
+
+    async def test_fresh_events_and_retries_do_not_wait_for_a_poll(
+        self,
+        abonnee: Abonnee,
+        ontvanger: Ontvanger,
+        publish: Publisher,
+        bezorging: Bezorging,
+        settings: Settings,
+        database: Database,
+    ) -> None:
+        await abonnee.abonneer(ontvanger.hook("meteen"))
+        await abonnee.abonneer(ontvanger.hook("hapert", "eerst-fout-1"))
+        await bezorging.start(settings.model_copy(update={"poll_interval_seconds": 60.0}))
+        events = [await publish() for _ in range(5)]
+        await eventually(lambda: len(ontvanger.van("meteen")) == 5, within=10, what="delivered without a poll")
+        await eventually(lambda: len(ontvanger.van("hapert")) == 6, within=10, what="retried without a poll")
+        expected = [e["id"] for e in events]
+        assert [json.loads(r.body)["id"] for r in ontvanger.van("meteen")] == expected
+        assert [json.loads(r.body)["id"] for r in ontvanger.van("hapert")] == [expected[0], *expected]
+
+        # The database stays the record: each delivery settled with its attempt.
+        async def settled() -> bool:
+            found = await rows(database, "SELECT status, pogingen FROM aflevering ORDER BY volgnummer")
+            return len(found) == 10 and all(r["status"] == "afgeleverd" for r in found)
+
+        await eventually(settled)
+
+
+class TestSeveralReplicas:
+    async def test_two_replicas_with_consumer_and_worker_deliver_every_event_once_to_everyone(
+        self,
+        abonnee: Abonnee,
+        ontvanger: Ontvanger,
+        publish: Publisher,
+        bezorging: Bezorging,
+        database: Database,
+        settings: Settings,
+    ) -> None:
+        """Both take batches from the one durable consumer; each subscription is delivered by whichever holds
+        its lease, the other queues behind it and wakes it (NOTIFY)."""
+        namen = [f"s{i}" for i in range(4)]
+        for naam in namen:
+            await abonnee.abonneer(ontvanger.hook(naam))
+        small = settings.model_copy(update={"batch_size": 5})
+        await bezorging.start(small)
+        other = Bezorging(database, small)
+        await other.start()
+        try:
+            events = []
+            for _ in range(8):
+                events += [await publish() for _ in range(10)]
+                await asyncio.sleep(0.05)
+            expected = {e["id"] for e in events}
+            await eventually(lambda: all(len(ontvanger.van(n)) >= 80 for n in namen), within=20)
+            await asyncio.sleep(0.3)
+        finally:
+            await other.stop()
+        for naam in namen:
+            received = [json.loads(r.body)["id"] for r in ontvanger.van(naam)]
+            assert len(received) == len(set(received)) == 80
+            assert set(received) == expected
