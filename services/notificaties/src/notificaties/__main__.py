@@ -26,7 +26,7 @@ def run_bezorging(settings: Settings) -> None:
     configure_logging(settings.log_level)
 
     async def main() -> None:
-        database = Database(settings.database_url, pool_size=5)
+        database = Database(settings.database_url, pool_size=settings.database_pool_size)
         try:
             await run_until_signalled(lambda stop: deliver(database, settings, Stats(), stop))
         finally:
