@@ -72,6 +72,16 @@ class Abonnement(Base):
     lease_holds_queue: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
+class Bericht(Base):
+    """An event as delivered, stored once however many subscriptions it goes to."""
+
+    __tablename__ = "bericht"
+
+    event_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    event: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
+
+
 class Aflevering(Base):
     """One event for one subscription, from queued to delivered or dead-lettered.
 
@@ -84,7 +94,8 @@ class Aflevering(Base):
     __table_args__ = (
         UniqueConstraint("abonnement_id", "event_id", name="uq_aflevering_abonnement_event"),
         Index("ix_aflevering_wachtrij", "abonnement_id", "volgnummer", postgresql_where="status = 'wachtend'"),
-        Index("ix_aflevering_abonnement_created", "abonnement_id", "created_at"),
+        # The delivery log of a subscription, newest first.
+        Index("ix_aflevering_abonnement_volgnummer", "abonnement_id", "volgnummer"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
@@ -92,10 +103,9 @@ class Aflevering(Base):
     abonnement_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True), ForeignKey("abonnement.id", ondelete="CASCADE")
     )
-    event_id: Mapped[str] = mapped_column(String(100))
+    event_id: Mapped[str] = mapped_column(String(100), ForeignKey("bericht.event_id", ondelete="CASCADE"))
     event_type: Mapped[str] = mapped_column(String(255))
     event_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    event: Mapped[dict[str, Any]] = mapped_column(JSONB)
     status: Mapped[str] = mapped_column(String(20))
     pogingen: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

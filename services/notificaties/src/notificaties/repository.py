@@ -200,13 +200,18 @@ _MATCH = text(
     """
 )
 
+# The event once, then a delivery per subscription: the body is not written again for every subscriber.
+_INSERT_BERICHT = text(
+    "INSERT INTO bericht (event_id, event) SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:events AS jsonb[])) "
+    "ON CONFLICT DO NOTHING"
+)
 _INSERT = text(
     """
-    INSERT INTO aflevering (id, abonnement_id, event_id, event_type, event_time, event, status, pogingen)
-    SELECT gen_random_uuid(), p.abonnement_id, e.id, e.type, e.time, e.event, 'wachtend', 0
+    INSERT INTO aflevering (id, abonnement_id, event_id, event_type, event_time, status, pogingen)
+    SELECT gen_random_uuid(), p.abonnement_id, e.id, e.type, e.time, 'wachtend', 0
     FROM unnest(CAST(:abonnementen AS uuid[]), CAST(:ns AS bigint[])) WITH ORDINALITY AS p(abonnement_id, n, k)
-    JOIN unnest(CAST(:ids AS text[]), CAST(:types AS text[]), CAST(:times AS timestamptz[]),
-                CAST(:events AS jsonb[])) WITH ORDINALITY AS e(id, type, time, event, n) ON e.n = p.n
+    JOIN unnest(CAST(:ids AS text[]), CAST(:types AS text[]), CAST(:times AS timestamptz[]))
+         WITH ORDINALITY AS e(id, type, time, n) ON e.n = p.n
     ORDER BY p.k
     ON CONFLICT ON CONSTRAINT uq_aflevering_abonnement_event DO NOTHING
     RETURNING id, abonnement_id, volgnummer, event_id
@@ -263,6 +268,10 @@ async def queue_events(
     if not matched:
         return result
     payloads = [e.model_dump_json(exclude_none=True) for e in events]
+    wanted = sorted({m.n for m in matched})  # ordinals (1-based) of events with at least one subscriber
+    await session.execute(
+        _INSERT_BERICHT, {"ids": [events[n - 1].id for n in wanted], "events": [payloads[n - 1] for n in wanted]}
+    )
     inserted = (
         await session.execute(
             _INSERT,
@@ -272,7 +281,6 @@ async def queue_events(
                 "ids": [e.id for e in events],
                 "types": [e.type for e in events],
                 "times": [e.time for e in events],
-                "events": payloads,
             },
         )
     ).all()
@@ -372,9 +380,10 @@ _LOCK_OWN = text(
 )
 _NEXT_RUN = text(
     """
-    SELECT id, abonnement_id, volgnummer, pogingen, event_id, event::text AS event FROM aflevering
-    WHERE abonnement_id = :id AND status = 'wachtend' AND volgnummer > :after
-    ORDER BY volgnummer LIMIT :batch
+    SELECT f.id, f.abonnement_id, f.volgnummer, f.pogingen, f.event_id, b.event::text AS event
+    FROM aflevering f JOIN bericht b ON b.event_id = f.event_id
+    WHERE f.abonnement_id = :id AND f.status = 'wachtend' AND f.volgnummer > :after
+    ORDER BY f.volgnummer LIMIT :batch
     """
 )
 _HOLDS_QUEUE = text("UPDATE abonnement SET lease_holds_queue = true WHERE id = :id")
