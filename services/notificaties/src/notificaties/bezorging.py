@@ -80,6 +80,9 @@ class Lane:
         self.task: asyncio.Task[None] | None = None
         self.secrets: dict[str, str] = {}
         self.address_checked: tuple[str, int] | None = None  # (url, second) of the last passed address check
+        self.in_flight: dict[asyncio.Task[Uitkomst], Klus] = {}
+        self.busy: set[str | None] = set()  # subjects with an attempt in flight
+        self.failed = False  # an attempt failed: start no more, let go once those in flight ended
 
     @property
     def id(self) -> uuid.UUID:
@@ -186,36 +189,73 @@ class DeliveryWorker:
         self._settle_wake.set()
 
     async def _run_lane(self, lane: Lane) -> None:
-        settings = self.settings
-        while lane.open:
-            if not lane.items:
-                if not lane.holds_queue:
-                    try:
-                        if not await self._next_run(lane):
-                            # Paused, deleted or taken over; the release only lets go of a lease still ours.
-                            self._close(lane, release=True)
-                            return
-                    except Exception as exc:
-                        logger.warning("subscription %s: reading its queue failed (%s)", lane.id, type(exc).__name__)
-                        await asyncio.sleep(settings.poll_interval_seconds)
-                    continue
+        """Up to `max_in_flight_per_subscription` attempts at once, taken in queue order, never two about one
+        subject: events about one object arrive in order, a receiver far away is not held to one round trip per
+        event. After a failure no new attempt starts; once those in flight ended the lane lets go, and the
+        failed delivery's retry holds the head of the queue (the rest waits behind it)."""
+        try:
+            while lane.open:
+                # Cleared before looking, so an attempt ending or items arriving from here on wake the wait below.
                 lane.wake.clear()
-                try:
-                    await asyncio.wait_for(lane.wake.wait(), timeout=settings.idle_seconds)
-                except TimeoutError:
-                    if not lane.items and lane.holds_queue:
+                self._harvest(lane)
+                if lane.failed:
+                    if not lane.in_flight:
                         self._close(lane, release=True)
                         return
-                continue
-            klus = lane.items.popleft()
-            uitkomst = await self._attempt(lane, klus)
+                else:
+                    self._start_attempts(lane)
+                if lane.in_flight:
+                    await lane.wake.wait()
+                elif not lane.items and not await self._more_work(lane):
+                    return
+        finally:
+            # Cancelled (shutdown, lease lost): attempts cut off are made again by the next holder.
+            for task in lane.in_flight:
+                task.cancel()
+
+    def _harvest(self, lane: Lane) -> None:
+        for task in [t for t in lane.in_flight if t.done()]:
+            klus = lane.in_flight.pop(task)
+            lane.busy.discard(klus.subject)
+            uitkomst = task.result()
             self._results.append(uitkomst)
             self._settle_wake.set()
             self.stats.counters[{"wachtend": "mislukt"}.get(uitkomst.status, uitkomst.status)] += 1
-            if uitkomst.status == repository.WACHTEND:
-                # It waits for its retry and the rest of the queue behind it (order per subscription).
+            lane.failed = lane.failed or uitkomst.status == repository.WACHTEND
+
+    def _start_attempts(self, lane: Lane) -> None:
+        while (
+            lane.items
+            and len(lane.in_flight) < self.settings.max_in_flight_per_subscription
+            and lane.items[0].subject not in lane.busy
+        ):
+            klus = lane.items.popleft()
+            # Events without a subject have no order to keep among themselves.
+            if klus.subject is not None:
+                lane.busy.add(klus.subject)
+            task = asyncio.create_task(self._attempt(lane, klus))
+            task.add_done_callback(lambda _: lane.wake.set())
+            lane.in_flight[task] = klus
+
+    async def _more_work(self, lane: Lane) -> bool:
+        """Nothing in hand: read the queue, or wait for new deliveries; False when the lane ended."""
+        if not lane.holds_queue:
+            try:
+                if not await self._next_run(lane):
+                    # Paused, deleted or taken over; the release only lets go of a lease still ours.
+                    self._close(lane, release=True)
+                    return False
+            except Exception as exc:
+                logger.warning("subscription %s: reading its queue failed (%s)", lane.id, type(exc).__name__)
+                await asyncio.sleep(self.settings.poll_interval_seconds)
+            return True
+        try:
+            await asyncio.wait_for(lane.wake.wait(), timeout=self.settings.idle_seconds)
+        except TimeoutError:
+            if not lane.items and lane.holds_queue:
                 self._close(lane, release=True)
-                return
+                return False
+        return True
 
     async def _next_run(self, lane: Lane) -> bool:
         async with self.database.unit_of_work() as uow:

@@ -157,6 +157,7 @@ class Klus:
     pogingen: int
     event_id: str
     event: str
+    subject: str | None
 
 
 @dataclass(frozen=True)
@@ -312,12 +313,12 @@ async def queue_events(
     )
     if wake:
         await notify(session, wake)
-    by_event = {e.id: p for e, p in zip(events, payloads, strict=True)}
+    by_event = {e.id: (p, e.subject) for e, p in zip(events, payloads, strict=True)}
     klussen: dict[uuid.UUID, list[Klus]] = {}
     for row in inserted:
         if direct[row.abonnement_id]:
             klussen.setdefault(row.abonnement_id, []).append(
-                Klus(row.id, row.abonnement_id, row.volgnummer, 0, row.event_id, by_event[row.event_id])
+                Klus(row.id, row.abonnement_id, row.volgnummer, 0, row.event_id, *by_event[row.event_id])
             )
     for abonnement_id, lijst in klussen.items():
         m = state[abonnement_id]
@@ -380,7 +381,8 @@ _LOCK_OWN = text(
 )
 _NEXT_RUN = text(
     """
-    SELECT f.id, f.abonnement_id, f.volgnummer, f.pogingen, f.event_id, b.event::text AS event
+    SELECT f.id, f.abonnement_id, f.volgnummer, f.pogingen, f.event_id, b.event::text AS event,
+           b.event->>'subject' AS subject
     FROM aflevering f JOIN bericht b ON b.event_id = f.event_id
     WHERE f.abonnement_id = :id AND f.status = 'wachtend' AND f.volgnummer > :after
     ORDER BY f.volgnummer LIMIT :batch

@@ -32,6 +32,13 @@ class Settings(ServiceSettings):
     backoff_max_seconds: float = Field(default=3600.0, gt=0)
     delivery_timeout_seconds: float = Field(default=5.0, gt=0, le=60, description="Per HTTP attempt, all phases.")
     max_concurrency: int = Field(default=50, ge=1, le=1000, description="Deliveries in flight per process.")
+    max_in_flight_per_subscription: int = Field(
+        default=8,
+        ge=1,
+        le=100,
+        description="Deliveries of one subscription in flight at once; never two about the same subject, which "
+        "go one after the other in order. 1 delivers a subscription's events strictly one at a time.",
+    )
     batch_size: int = Field(
         default=50, ge=1, le=1000, description="Deliveries one subscription gets in one run, one after the other."
     )

@@ -52,6 +52,10 @@ class Ontvanger:
     received: list[Ontvangen] = field(default_factory=list)
     behaviour: dict[str, str] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Per receiver the most requests in progress at once, and any event subject seen twice in progress at once.
+    max_gelijktijdig: dict[str, int] = field(default_factory=dict)
+    samen_over_een_object: list[str] = field(default_factory=list)
+    _bezig: dict[str, list[str]] = field(default_factory=dict)
 
     def hook(self, naam: str, behaviour: str = "ok") -> str:
         self.behaviour[naam] = behaviour
@@ -69,9 +73,22 @@ def ontvanger() -> Iterator[Ontvanger]:
     async def endpoint(request: Request) -> Response:
         naam = request.path_params["naam"]
         body = await request.body()
+        subject = str(json.loads(body).get("subject")) if body.startswith(b"{") else ""
         with state.lock:
             state.received.append(Ontvangen(request.url.path, dict(request.headers), body, time.time()))
             count = sum(1 for r in state.received if r.path == f"/{naam}")
+            bezig = state._bezig.setdefault(naam, [])
+            if subject in bezig:
+                state.samen_over_een_object.append(subject)
+            bezig.append(subject)
+            state.max_gelijktijdig[naam] = max(state.max_gelijktijdig.get(naam, 0), len(bezig))
+        try:
+            return await respond(naam, count)
+        finally:
+            with state.lock:
+                state._bezig[naam].remove(subject)
+
+    async def respond(naam: str, count: int) -> Response:
         behaviour = state.behaviour.get(naam, "ok")
         if behaviour == "fout":
             return Response(status_code=500)

@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import uuid
 from collections import defaultdict
 
 from sqlalchemy import text
@@ -60,7 +61,9 @@ class TestWorkerKilled:
         namen = ("p", "q", "r")
         for naam in namen:
             await abonnee.abonneer(ontvanger.hook(naam, "bedachtzaam"))
-        events = [await publish() for _ in range(150)]
+        # About one object: a lane delivers them one at a time, in order.
+        subject = str(uuid.uuid4())
+        events = [await publish(subject=subject) for _ in range(150)]
         expected = [e["id"] for e in events]
 
         first = delivery_process(settings)
