@@ -311,32 +311,31 @@ class DeliveryWorker:
     async def _post(self, lane: Lane, klus: Klus) -> int:
         assert self._http is not None
         bestemming = lane.bestemming
-        # Bounded like the request: the resolver has no timeout of its own.
-        async with asyncio.timeout(self.settings.delivery_timeout_seconds):
-            # Again before attempts, not only at subscription time: the DNS answer for a name may change. At most
-            # once a second per lane, since a resolver call costs more than a delivery on loopback.
-            now = time.monotonic()
-            if lane.address_checked != (bestemming.callback_url, int(now)):
+        # Again before attempts, not only at subscription time: the DNS answer for a name may change. At most once
+        # a second per lane, since a resolver call costs more than a delivery on loopback.
+        second = int(time.monotonic())
+        if lane.address_checked != (bestemming.callback_url, second):
+            # Bounded like the request (aiohttp's total timeout, which includes reading the answer): the resolver
+            # has no timeout of its own.
+            async with asyncio.timeout(self.settings.delivery_timeout_seconds):
                 await ssrf.check_url(
                     bestemming.callback_url,
                     allow_http=self.settings.allow_http,
                     allow_private=self.settings.allow_private_addresses,
                 )
-                lane.address_checked = (bestemming.callback_url, int(now))
-            body, content_type = body_of(klus.event, bestemming.formaat)
-            headers = {
-                "content-type": content_type,
-                "user-agent": "inburgering-notificaties/1.0",
-                **signing.headers(
-                    self._secret(lane, bestemming.geheim_versleuteld), klus.event_id, int(time.time()), body
-                ),
-            }
-            if bestemming.autorisatie_versleuteld:
-                headers["authorization"] = self._secret(lane, bestemming.autorisatie_versleuteld)
-            # No redirects: a 3xx could point past the address check.
-            async with self._http.post(bestemming.callback_url, data=body, headers=headers, allow_redirects=False) as r:
-                await r.read()
-                return r.status
+            lane.address_checked = (bestemming.callback_url, second)
+        body, content_type = body_of(klus.event, bestemming.formaat)
+        headers = {
+            "content-type": content_type,
+            "user-agent": "inburgering-notificaties/1.0",
+            **signing.headers(self._secret(lane, bestemming.geheim_versleuteld), klus.event_id, int(time.time()), body),
+        }
+        if bestemming.autorisatie_versleuteld:
+            headers["authorization"] = self._secret(lane, bestemming.autorisatie_versleuteld)
+        # No redirects: a 3xx could point past the address check.
+        async with self._http.post(bestemming.callback_url, data=body, headers=headers, allow_redirects=False) as r:
+            await r.read()
+            return r.status
 
     # ---- the claim and the settler ----
 
