@@ -185,6 +185,11 @@ class TestRetries:
         events = [await publish(time_=begin + timedelta(days=d), subject=subject) for d in range(4)]
         await eventually(lambda: len(ontvanger.van("archief")) == 4)
 
+        async def recorded() -> bool:
+            return (await abonnee.get(f"/{abonnement['id']}")).json()["afleverstand"]["afgeleverd"] == 4
+
+        await eventually(recorded)
+
         response = await abonnee.post(
             f"/{abonnement['id']}/afleveringen/_opnieuw",
             {"vanaf": "2026-03-02T00:00:00Z", "tot": "2026-03-04T00:00:00+00:00"},
