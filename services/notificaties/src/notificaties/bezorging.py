@@ -378,7 +378,7 @@ class DeliveryWorker:
             lanes = dict(self.lanes) if renew_due else {}
             try:
                 async with self.database.unit_of_work() as uow:
-                    renewed = await repository.settle(
+                    renewed, lost = await repository.settle(
                         uow.session,
                         owner=self.owner,
                         uitkomsten=results,
@@ -397,9 +397,20 @@ class DeliveryWorker:
                 continue
             if releases:
                 self._claim_wake.set()
+            for abonnement_id in lost:
+                # Deleted (or taken over): no further attempts for it from this worker.
+                if (lane := self.lanes.get(abonnement_id)) is not None:
+                    self._drop(lane)
             if renew_due:
                 renewed_at = time.monotonic()
                 self._apply_renewal(lanes, renewed)
+
+    def _drop(self, lane: Lane) -> None:
+        lane.open = False
+        if lane.task is not None:
+            lane.task.cancel()
+        if self.lanes.get(lane.id) is lane:
+            del self.lanes[lane.id]
 
     def _apply_renewal(self, lanes: dict[uuid.UUID, Lane], renewed: list[repository.Verlengd]) -> None:
         still = {v.bestemming.abonnement_id: v for v in renewed}
@@ -407,11 +418,7 @@ class DeliveryWorker:
             verlengd = still.get(abonnement_id)
             if verlengd is None:
                 # Deleted, or taken over after our lease ran out: its deliveries are not ours to make.
-                lane.open = False
-                if lane.task is not None:
-                    lane.task.cancel()
-                if self.lanes.get(abonnement_id) is lane:
-                    del self.lanes[abonnement_id]
+                self._drop(lane)
             elif not verlengd.actief:
                 self._close(lane, release=True)
                 lane.wake.set()

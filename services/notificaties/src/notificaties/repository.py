@@ -489,8 +489,9 @@ async def settle(
     release: Sequence[uuid.UUID],
     renew: Sequence[uuid.UUID],
     lease: float,
-) -> list[Verlengd]:
-    """Write attempt results, give up leases and renew others, in one transaction; returns the renewed."""
+) -> tuple[list[Verlengd], set[uuid.UUID]]:
+    """Write attempt results, give up leases and renew others, in one transaction. Returns the renewed, and the
+    subscriptions of results that are no longer this worker's (deleted, or taken over after the lease ran out)."""
     if release or renew:
         # In id order, like the consumer: the updates below then cannot deadlock with it. Results alone touch
         # no subscription and need no lock (most transactions here).
@@ -501,7 +502,10 @@ async def settle(
             .scalars()
             .all()
         )
+        lost = {u.abonnement_id for u in uitkomsten} - mine
         uitkomsten = [u for u in uitkomsten if u.abonnement_id in mine]
+    else:
+        lost = set()
     if uitkomsten:
         await session.execute(
             _SETTLE,
@@ -517,9 +521,9 @@ async def settle(
     if release:
         await session.execute(_RELEASE, {"owner": owner, "ids": list(release)})
     if not renew:
-        return []
+        return [], lost
     rows = await session.execute(_RENEW, {"owner": owner, "ids": list(renew), "lease": lease})
-    return [Verlengd(Bestemming(*r[:5]), r.actief, r.lease_holds_queue) for r in rows.all()]
+    return [Verlengd(Bestemming(*r[:5]), r.actief, r.lease_holds_queue) for r in rows.all()], lost
 
 
 async def metrics(session: AsyncSession) -> dict[str, Any]:

@@ -383,3 +383,22 @@ class TestConcurrencyPerSubscription:
         assert ontvanger.samen_over_een_object == [], "two events about one object were in flight at once"
         about_one = [e["id"] for e in events if e["subject"] == een]
         assert [i for i in (json.loads(r.body)["id"] for r in ontvanger.van("verre")) if i in about_one] == about_one
+
+
+class TestDeletedWhileDelivering:
+    async def test_no_attempts_after_a_subscription_is_deleted(
+        self, abonnee: Abonnee, ontvanger: Ontvanger, publish: Publisher, bezorging: Bezorging, settings: Settings
+    ) -> None:
+        abonnement = await abonnee.abonneer(ontvanger.hook("opgezegd", "bedachtzaam"))
+        await bezorging.start()
+        subject = str(uuid.uuid4())  # one at a time: 20 ms each, two seconds for all
+        for _ in range(100):
+            await publish(subject=subject)
+        await eventually(lambda: len(ontvanger.van("opgezegd")) >= 10)
+        pad = f"/api/v1/abonnementen/{abonnement['id']}"
+        assert (await abonnee.client.delete(pad, headers=abonnee.headers)).status_code == 204
+        # What was in flight may still arrive; then nothing more.
+        await asyncio.sleep(0.5)
+        after_delete = len(ontvanger.van("opgezegd"))
+        await asyncio.sleep(1.0)
+        assert len(ontvanger.van("opgezegd")) == after_delete < 100
