@@ -17,6 +17,7 @@ import logging
 from nats.aio.msg import Msg
 from pydantic import ValidationError
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from inburgering_kit.consumer import EventConsumer
 from inburgering_kit.events import CloudEvent
@@ -51,13 +52,22 @@ class BatchEventConsumer(EventConsumer):
                     {"c": self.durable, "ids": list(unique), "types": [e.type for e in unique.values()]},
                 )
                 first_time = set(rows.scalars().all())
-                for event_id, event in unique.items():
-                    if event_id in first_time:
-                        await self.handler(uow.session, event)
+                await self.handle_batch(uow.session, [e for i, e in unique.items() if i in first_time])
                 await uow.commit()
         except Exception:
             logger.warning("consumer %s: batch of %d failed; handling one by one", self.durable, len(events))
             for msg in (m for m, _ in events):
                 await self.handle(msg)
             return
+        self.committed()
         await asyncio.gather(*(msg.ack() for msg, _ in events), return_exceptions=True)
+
+    async def handle_batch(self, session: AsyncSession, events: list[CloudEvent]) -> None:
+        """The effects of a batch's first-seen events, in its transaction. Subclasses may handle them as one set
+        (fewer statements); the per-message fallback still calls `handler` for each."""
+        for event in events:
+            await self.handler(session, event)
+
+    def committed(self) -> None:
+        """After the batch's transaction committed (not after the per-message fallback): a hook for handing what
+        the batch created to other work in this process, now that it is durable."""

@@ -14,6 +14,7 @@ import contextlib
 import logging
 import random
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 
 import asyncpg
@@ -211,26 +212,8 @@ class OutboxRelay:
                 raise ConnectionError(f"{len(failures)} event(s) not acknowledged: {type(failures[0]).__name__}")
             return len(published)
 
-    async def _listen(self, stop: asyncio.Event) -> None:
-        """Wake the publishing loop on every outbox insert; reconnect when PostgreSQL goes away."""
-        while not stop.is_set():
-            conn: asyncpg.Connection | None = None
-            try:
-                conn = await asyncpg.connect(plain_url(self.database.url))
-                await conn.add_listener(NOTIFY_CHANNEL, lambda *_: self._wakeup.set())
-                self._wakeup.set()
-                while not stop.is_set() and not conn.is_closed():
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(stop.wait(), timeout=1.0)
-            except (OSError, asyncpg.PostgresError) as exc:
-                logger.warning("outbox LISTEN connection lost: %s", type(exc).__name__)
-                await asyncio.sleep(1.0)
-            finally:
-                if conn is not None and not conn.is_closed():
-                    await conn.close()
-
     async def run(self, stop: asyncio.Event) -> None:
-        listener = asyncio.create_task(self._listen(stop))
+        listener = asyncio.create_task(listen(self.database.url, NOTIFY_CHANNEL, lambda _: self._wakeup.set(), stop))
         backoff = 0.1
         try:
             while not stop.is_set():
@@ -265,6 +248,27 @@ class OutboxRelay:
                 await self._nc.close()
         self._nc = None
         self._js = None
+
+
+async def listen(database_url: str, channel: str, on_notify: Callable[[str], None], stop: asyncio.Event) -> None:
+    """Call `on_notify(payload)` for every NOTIFY on `channel` until `stop`; reconnect when PostgreSQL goes away.
+    After each (re)connect `on_notify("")` is called once: notifications sent while not listening are lost,
+    so the listener should look for work it may have missed."""
+    while not stop.is_set():
+        conn: asyncpg.Connection | None = None
+        try:
+            conn = await asyncpg.connect(plain_url(database_url))
+            await conn.add_listener(channel, lambda *args: on_notify(str(args[-1])))
+            on_notify("")
+            while not stop.is_set() and not conn.is_closed():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=1.0)
+        except (OSError, asyncpg.PostgresError) as exc:
+            logger.warning("LISTEN %s: connection lost: %s", channel, type(exc).__name__)
+            await asyncio.sleep(1.0)
+        finally:
+            if conn is not None and not conn.is_closed():
+                await conn.close()
 
 
 async def _first(*events: asyncio.Event) -> None:

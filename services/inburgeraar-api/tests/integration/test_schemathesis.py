@@ -15,6 +15,7 @@ from schemathesis.config import SchemathesisConfig
 from inburgeraar_api.main import create_app
 from inburgeraar_api.scopes import ROLLEN
 from inburgeraar_api.settings import Settings
+from inburgering_kit.testing.contract import call_and_validate
 from inburgering_kit.testing.live import live_server
 from inburgering_kit.testing.plugin import TokenFactory
 
@@ -42,4 +43,4 @@ def auth(tokens: TokenFactory) -> dict[str, str]:
 @schema.parametrize()
 @hypothesis_settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_api_conforms_to_contract(case: schemathesis.Case, base_url: str, auth: dict[str, str]) -> None:
-    case.call_and_validate(base_url=base_url, headers=auth)
+    call_and_validate(case, base_url, auth)

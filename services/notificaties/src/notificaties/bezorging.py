@@ -1,5 +1,15 @@
 """Delivery: the event consumer queues an `aflevering` per matching subscription; the worker POSTs them.
 
+The database rows are the durable record; the path of a fresh event does not wait for a poll. The consumer's
+transaction that queues a batch also decides which deliveries this process delivers at once: those of a
+subscription nobody works on with an empty queue (it takes the lease) or of one whose lease this worker holds
+with the whole queue in hand. Right after that commit they go to the subscription's *lane*: one task per
+subscription, attempting its deliveries one after the other (order per subscription), so a slow or dead
+receiver holds up only its own lane. Results are written by one settling task, many per transaction, which
+also renews the leases. Everything else — retries after their backoff, deliveries queued while a lane was
+busy or failing, queues of a worker that died — comes from the queue in the database: a lane reads the next
+run itself, and a claim finds due subscriptions nobody holds (woken by NOTIFY, polling as the fallback).
+
 At least once: a delivery is marked delivered only after a 2xx, so a crash between the receiver's answer
 and our update delivers it again; receivers de-duplicate on `webhook-id` (the event id).
 """
@@ -8,13 +18,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import json
 import logging
 import random
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from typing import Any
 
 import aiohttp
@@ -24,24 +33,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from inburgering_kit.batch_consumer import BatchEventConsumer
 from inburgering_kit.db import Database
 from inburgering_kit.events import CloudEvent
+from inburgering_kit.outbox import listen
 from notificaties import repository, signing, ssrf, vng
 from notificaties.crypto import Kluis
-from notificaties.repository import Uitkomst
+from notificaties.repository import Beleid, Bestemming, Klus, Uitkomst, Wachtrij
 from notificaties.settings import Settings
 
 logger = logging.getLogger(__name__)
 
+SETTLE_WINDOW_SECONDS = 0.02
+CONSUMER_GATHER_SECONDS = 0.01
+
 FORMAAT_CLOUDEVENTS = "cloudevents"
 FORMAAT_VNG = "vng-notificaties"
-
-
-async def queue(session: AsyncSession, event: CloudEvent) -> None:
-    """Consumer handler; runs in the consumer's unit of work, with the inbox row (exactly once per event)."""
-    if event.gemeentecode is None:
-        # No tenant, no subscriber may see it: subscriptions are per gemeente.
-        logger.info("event %s (%s) has no gemeentecode; delivered to no one", event.id, event.type)
-        return
-    await repository.queue_event(session, event, event.model_dump_json(exclude_none=True))
 
 
 def backoff(attempt: int, settings: Settings) -> float:
@@ -51,11 +55,11 @@ def backoff(attempt: int, settings: Settings) -> float:
     return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not cryptography
 
 
-def body_of(event: dict[str, Any], formaat: str) -> tuple[bytes, str]:
+def body_of(event: str, formaat: str) -> tuple[bytes, str]:
     if formaat == FORMAAT_VNG:
-        return json.dumps(vng.notificatie(event), separators=(",", ":")).encode(), "application/json"
-    # CloudEvents HTTP protocol binding, structured content mode.
-    return json.dumps(event, separators=(",", ":")).encode(), "application/cloudevents+json"
+        return json.dumps(vng.notificatie(json.loads(event)), separators=(",", ":")).encode(), "application/json"
+    # CloudEvents HTTP protocol binding, structured content mode: the event as stored.
+    return event.encode(), "application/cloudevents+json"
 
 
 class Stats:
@@ -65,161 +69,227 @@ class Stats:
         self.counters: Counter[str] = Counter()
 
 
+class Lane:
+    """The deliveries of one subscription this worker holds the lease of, in `volgnummer` order."""
+
+    def __init__(self, bestemming: Bestemming, *, holds_queue: bool) -> None:
+        self.bestemming = bestemming
+        self.items: deque[Klus] = deque()
+        self.last = 0  # the highest volgnummer taken into the lane
+        # Whether every waiting delivery of the subscription is in `items` (or was): else read the queue.
+        self.holds_queue = holds_queue
+        self.open = True
+        self.wake = asyncio.Event()
+        self.task: asyncio.Task[None] | None = None
+        self.secrets: dict[str, str] = {}
+        self.address_checked: tuple[str, int] | None = None  # (url, second) of the last passed address check
+        self.in_flight: dict[asyncio.Task[Uitkomst], Klus] = {}
+        self.busy: set[str | None] = set()  # subjects with an attempt in flight
+        self.failed = False  # an attempt failed: start no more, let go once those in flight ended
+
+    @property
+    def id(self) -> uuid.UUID:
+        return self.bestemming.abonnement_id
+
+    def add(self, klussen: list[Klus]) -> None:
+        for klus in klussen:
+            if klus.volgnummer > self.last:
+                self.items.append(klus)
+                self.last = klus.volgnummer
+        self.wake.set()
+
+
 class DeliveryWorker:
-    """Claims runs of deliveries (one run per subscription at a time) and POSTs each run in order.
-
-    A run is settled in one transaction when it ends: on the first failure (the rest of the run waits behind
-    it, keeping order) or after `delivery_timeout_seconds` of work, so one slow receiver holds its own run
-    only. The lease covers the longest run; after a crash the run is retried once it ends.
-    """
-
     def __init__(self, database: Database, settings: Settings, stats: Stats | None = None) -> None:
         self.database = database
         self.settings = settings
         self.kluis = Kluis(settings.encryption_key.get_secret_value())
         self.stats = stats or Stats()
-        # A run starts attempts for at most one timeout and each attempt is cut off at one timeout: the lease
-        # outlives both with room to write the results.
-        self.lease = 2 * settings.delivery_timeout_seconds + 5.0
-        self._wakeup = asyncio.Event()
-        self._in_flight: dict[uuid.UUID, asyncio.Task[None]] = {}
-        self._claimed: dict[uuid.UUID, list[uuid.UUID]] = {}
+        # Identifies this worker's leases; a restarted process is a new worker.
+        self.owner = uuid.uuid4()
+        self.lanes: dict[uuid.UUID, Lane] = {}
+        # Deliveries a lane may hold in memory before new ones wait in the queue: enough for bursts of events
+        # at hundreds per second, bounded for a receiver that stopped answering.
+        self.lane_capacity = 20 * settings.batch_size
+        self._results: list[Uitkomst] = []
+        self._releases: list[uuid.UUID] = []
+        self._settle_wake = asyncio.Event()
+        self._claim_wake = asyncio.Event()
+        self._http: aiohttp.ClientSession | None = None
+        self._stopping = False
 
-    async def run(self, stop: asyncio.Event) -> None:
-        # aiohttp rather than httpx on this path: a delivery is one small POST, and httpx's per-request overhead
-        # (about 1 ms of CPU here) capped a process at ~650 deliveries/s. No environment proxies or .netrc
-        # (trust_env off); TCP_NODELAY is aiohttp's default; redirects are refused per request.
-        connector = aiohttp.TCPConnector(limit=self.settings.max_concurrency, limit_per_host=0, ttl_dns_cache=10)
-        timeout = aiohttp.ClientTimeout(total=self.settings.delivery_timeout_seconds)
-        async with aiohttp.ClientSession(connector=connector, timeout=timeout, trust_env=False) as http:
-            try:
-                while not stop.is_set():
-                    try:
-                        await self._claim_and_start(http)
-                    except Exception as exc:
-                        logger.warning("delivery worker: %s; retrying", type(exc).__name__)
-                    self._wakeup.clear()
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(_first(stop, self._wakeup), timeout=self.settings.poll_interval_seconds)
-            finally:
-                await self._stop_in_flight()
+    # ---- what the consumer asks and hands over ----
 
-    async def _claim_and_start(self, http: aiohttp.ClientSession) -> None:
-        free = self.settings.max_concurrency - len(self._in_flight)
-        if free <= 0:
+    def beleid(self) -> tuple[Beleid, dict[uuid.UUID, Lane]]:
+        """The current offer, and the lanes it was made for (a lane replaced meanwhile takes nothing)."""
+        if self._stopping:
+            return Beleid(self.owner, frozenset(), 0), {}
+        room = {i: lane for i, lane in self.lanes.items() if lane.open and len(lane.items) < self.lane_capacity}
+        return Beleid(self.owner, frozenset(room), max(0, self.settings.max_concurrency - len(self.lanes))), room
+
+    def accept(self, wachtrij: Wachtrij, offered: dict[uuid.UUID, Lane]) -> None:
+        """After the consumer's commit: the deliveries leased to this worker go out now."""
+        for toewijzing in wachtrij.toewijzingen:
+            abonnement_id = toewijzing.bestemming.abonnement_id
+            if toewijzing.nieuw:
+                if self._stopping:
+                    self._release(abonnement_id)
+                elif abonnement_id in self.lanes:
+                    # Not expected (a lane holds the lease, so the consumer saw it taken); its queue read covers it.
+                    self._read_queue(abonnement_id)
+                else:
+                    self._open(toewijzing.bestemming, holds_queue=True).add(toewijzing.klussen)
+                continue
+                self._open(toewijzing.bestemming, holds_queue=True).add(toewijzing.klussen)
+                continue
+            lane = offered.get(abonnement_id)
+            if lane is not None and lane.open and self.lanes.get(abonnement_id) is lane:
+                lane.add(toewijzing.klussen)
+            # Otherwise the lane closed since the offer; its release (committed after this batch, behind the
+            # subscription's lock) leaves these deliveries due in the queue.
+        for abonnement_id in wachtrij.eigen_achterstand:
+            self._read_queue(abonnement_id)
+
+    def _read_queue(self, abonnement_id: uuid.UUID) -> None:
+        lane = self.lanes.get(abonnement_id)
+        if lane is not None:
+            lane.holds_queue = False
+            lane.wake.set()
+        else:
+            self._claim_wake.set()
+
+    def _on_notify(self, payload: str) -> None:
+        if not payload:
+            # After a reconnect or for many subscriptions at once: look everywhere.
+            for lane in self.lanes.values():
+                lane.holds_queue = False
+                lane.wake.set()
+            self._claim_wake.set()
             return
-        async with self.database.unit_of_work() as uow:
-            rows = await repository.claim(uow.session, limit=free, batch=self.settings.batch_size, lease=self.lease)
-            await uow.commit()
-        runs: dict[uuid.UUID, list[Any]] = {}
-        for row in rows:
-            runs.setdefault(row.abonnement_id, []).append(row)
-        for abonnement_id, run in runs.items():
-            self._claimed[abonnement_id] = [r.id for r in run]
-            task = asyncio.create_task(self._deliver_run(http, run), name=f"abonnement-{abonnement_id}")
-            self._in_flight[abonnement_id] = task
-            task.add_done_callback(functools.partial(self._done, abonnement_id))
+        for part in payload.split(","):
+            with contextlib.suppress(ValueError):
+                self._read_queue(uuid.UUID(part))
 
-    def _done(self, abonnement_id: uuid.UUID, _task: asyncio.Task[None]) -> None:
-        self._in_flight.pop(abonnement_id, None)
-        self._claimed.pop(abonnement_id, None)
-        # The subscription's next run may go now, and a slot is free.
-        self._wakeup.set()
+    # ---- lanes ----
 
-    async def _stop_in_flight(self) -> None:
-        tasks = list(self._in_flight.values())
-        unsettled = [i for ids in self._claimed.values() for i in ids]
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        if unsettled:
-            # Handed back at once instead of waiting for the lease: another replica (or our successor) takes them.
-            with contextlib.suppress(Exception):
-                async with self.database.unit_of_work() as uow:
-                    await repository.release(uow.session, unsettled)
-                    await uow.commit()
+    def _open(self, bestemming: Bestemming, *, holds_queue: bool) -> Lane:
+        lane = Lane(bestemming, holds_queue=holds_queue)
+        self.lanes[lane.id] = lane
+        lane.task = asyncio.create_task(self._run_lane(lane), name=f"abonnement-{lane.id}")
+        return lane
 
-    async def _deliver_run(self, http: aiohttp.ClientSession, run: list[Any]) -> None:
-        uitkomsten: list[Uitkomst] = []
-        stuck: set[uuid.UUID] = set()
-        started = time.monotonic()
-        # Once per run (all rows share the subscription): the address check resolves DNS, and a run lasts at
-        # most one timeout, so the answer is as fresh as a per-attempt check would be.
-        geweigerd: str | None = None
+    def _close(self, lane: Lane, *, release: bool) -> None:
+        lane.open = False
+        if self.lanes.get(lane.id) is lane:
+            del self.lanes[lane.id]
+        if release:
+            self._release(lane.id)
+        self._claim_wake.set()
+
+    def _release(self, abonnement_id: uuid.UUID) -> None:
+        # After the lane's results: the settler writes them in order, in the same or an earlier transaction.
+        self._releases.append(abonnement_id)
+        self._settle_wake.set()
+
+    async def _run_lane(self, lane: Lane) -> None:
+        """Up to `max_in_flight_per_subscription` attempts at once, taken in queue order, never two about one
+        subject: events about one object arrive in order, a receiver far away is not held to one round trip per
+        event. After a failure no new attempt starts; once those in flight ended the lane lets go, and the
+        failed delivery's retry holds the head of the queue (the rest waits behind it)."""
         try:
-            # Bounded like an attempt: the resolver has no timeout of its own, and the lease assumes one.
-            async with asyncio.timeout(self.settings.delivery_timeout_seconds):
-                await ssrf.check_url(
-                    run[0].callback_url,
-                    allow_http=self.settings.allow_http,
-                    allow_private=self.settings.allow_private_addresses,
-                )
-        except ssrf.GeweigerdAdres as exc:
-            geweigerd = str(exc)
-        except TimeoutError:
-            geweigerd = "de host van de callbackUrl is niet op tijd gevonden"
-        geheimen: dict[str, str] = {}
-        for row in run:
-            if uitkomsten and time.monotonic() - started >= self.settings.delivery_timeout_seconds:
-                break
-            try:
-                uitkomst = await self._attempt(http, row, geweigerd, geheimen)
-            except Exception:
-                # Left claimed (not released): its lease runs out and it is tried again, so a delivery that
-                # cannot even be attempted still ends in dead-letter instead of spinning.
-                logger.exception("delivery %s could not be attempted", row.id)
-                stuck.add(row.id)
-                break
-            uitkomsten.append(uitkomst)
-            if uitkomst.fout is not None:
-                break
-        attempted = {u.aflevering_id for u in uitkomsten} | stuck
-        unattempted = [r.id for r in run if r.id not in attempted]
-        try:
-            async with self.database.unit_of_work() as uow:
-                await repository.settle(uow.session, uitkomsten)
-                if unattempted:
-                    await repository.release(uow.session, unattempted)
-                await uow.commit()
-        except Exception:
-            # Nothing recorded: the leases run out and the run is delivered again (at least once).
-            logger.exception("results of a delivery run of subscription %s not stored", run[0].abonnement_id)
-            return
+            while lane.open:
+                # Cleared before looking, so an attempt ending or items arriving from here on wake the wait below.
+                lane.wake.clear()
+                self._harvest(lane)
+                if lane.failed:
+                    if not lane.in_flight:
+                        self._close(lane, release=True)
+                        return
+                else:
+                    self._start_attempts(lane)
+                if lane.in_flight:
+                    await lane.wake.wait()
+                elif not lane.items and not await self._more_work(lane):
+                    return
         finally:
-            self._claimed.pop(run[0].abonnement_id, None)
-        for u in uitkomsten:
-            self.stats.counters[{"wachtend": "mislukt"}.get(u.status, u.status)] += 1
+            # Cancelled (shutdown, lease lost): attempts cut off are made again by the next holder.
+            for task in lane.in_flight:
+                task.cancel()
 
-    def _ontsleutel(self, token: str, cache: dict[str, str]) -> str:
-        if token not in cache:
-            cache[token] = self.kluis.ontsleutel(token)
-        return cache[token]
+    def _harvest(self, lane: Lane) -> None:
+        for task in [t for t in lane.in_flight if t.done()]:
+            klus = lane.in_flight.pop(task)
+            lane.busy.discard(klus.subject)
+            uitkomst = task.result()
+            self._results.append(uitkomst)
+            self._settle_wake.set()
+            self.stats.counters[{"wachtend": "mislukt"}.get(uitkomst.status, uitkomst.status)] += 1
+            lane.failed = lane.failed or uitkomst.status == repository.WACHTEND
 
-    async def _attempt(
-        self, http: aiohttp.ClientSession, row: Any, geweigerd: str | None, geheimen: dict[str, str]
-    ) -> Uitkomst:
-        body, content_type = body_of(row.event, row.formaat)
-        event_id = str(row.event["id"])
-        secret = self._ontsleutel(row.geheim_versleuteld, geheimen)
-        headers = {
-            "content-type": content_type,
-            "user-agent": "inburgering-notificaties/1.0",
-            **signing.headers(secret, event_id, int(time.time()), body),
-        }
-        if row.autorisatie_versleuteld:
-            headers["authorization"] = self._ontsleutel(row.autorisatie_versleuteld, geheimen)
+    def _start_attempts(self, lane: Lane) -> None:
+        while (
+            lane.items
+            and len(lane.in_flight) < self.settings.max_in_flight_per_subscription
+            and lane.items[0].subject not in lane.busy
+        ):
+            klus = lane.items.popleft()
+            # Events without a subject have no order to keep among themselves.
+            if klus.subject is not None:
+                lane.busy.add(klus.subject)
+            task = asyncio.create_task(self._attempt(lane, klus))
+            task.add_done_callback(lambda _: lane.wake.set())
+            lane.in_flight[task] = klus
+
+    async def _more_work(self, lane: Lane) -> bool:
+        """Nothing in hand: read the queue, or wait for new deliveries; False when the lane ended."""
+        if not lane.holds_queue:
+            try:
+                if not await self._next_run(lane):
+                    # Paused, deleted or taken over; the release only lets go of a lease still ours.
+                    self._close(lane, release=True)
+                    return False
+            except Exception as exc:
+                logger.warning("subscription %s: reading its queue failed (%s)", lane.id, type(exc).__name__)
+                await asyncio.sleep(self.settings.poll_interval_seconds)
+            return True
+        try:
+            await asyncio.wait_for(lane.wake.wait(), timeout=self.settings.idle_seconds)
+        except TimeoutError:
+            if not lane.items and lane.holds_queue:
+                self._close(lane, release=True)
+                return False
+        return True
+
+    async def _next_run(self, lane: Lane) -> bool:
+        async with self.database.unit_of_work() as uow:
+            run = await repository.next_run(
+                uow.session,
+                owner=self.owner,
+                abonnement_id=lane.id,
+                after=lane.last,
+                batch=self.settings.batch_size,
+            )
+            await uow.commit()
+        if run is None:
+            return False
+        klussen, holds = run
+        lane.add(klussen)
+        lane.holds_queue = holds
+        return True
+
+    # ---- one attempt ----
+
+    def _secret(self, lane: Lane, token: str) -> str:
+        if token not in lane.secrets:
+            lane.secrets[token] = self.kluis.ontsleutel(token)
+        return lane.secrets[token]
+
+    async def _attempt(self, lane: Lane, klus: Klus) -> Uitkomst:
         statuscode: int | None = None
         fout: str | None = None
         started = time.monotonic()
         try:
-            if geweigerd is not None:
-                raise ssrf.GeweigerdAdres(geweigerd)
-            # Bounds the whole attempt, including reading the answer, which the lease relies on.
-            async with asyncio.timeout(self.settings.delivery_timeout_seconds):
-                # No redirects: a 3xx could point past the address check.
-                async with http.post(row.callback_url, data=body, headers=headers, allow_redirects=False) as response:
-                    statuscode = response.status
-                    await response.read()
+            statuscode = await self._post(lane, klus)
             if not 200 <= statuscode < 300:
                 fout = f"HTTP {statuscode}"
         except ssrf.GeweigerdAdres as exc:
@@ -228,14 +298,218 @@ class DeliveryWorker:
             fout = "time-out"
         except aiohttp.ClientError as exc:
             fout = f"verbindingsfout: {type(exc).__name__}"
+        except Exception:
+            # Counted like any failed attempt, so a delivery that cannot even be attempted ends in dead-letter.
+            logger.exception("delivery %s could not be attempted", klus.aflevering_id)
+            fout = "interne fout"
         duur_ms = int((time.monotonic() - started) * 1000)
         if fout is None:
             status, delay = repository.AFGELEVERD, 0.0
-        elif row.pogingen >= self.settings.max_attempts:
+        elif klus.pogingen + 1 >= self.settings.max_attempts:
             status, delay = repository.DEAD_LETTER, 0.0
         else:
-            status, delay = repository.WACHTEND, backoff(row.pogingen, self.settings)
-        return Uitkomst(row.id, row.pogingen, status, delay, statuscode, duur_ms, fout)
+            status, delay = repository.WACHTEND, backoff(klus.pogingen + 1, self.settings)
+        return Uitkomst(klus.aflevering_id, klus.abonnement_id, status, delay, statuscode, duur_ms, fout)
+
+    async def _post(self, lane: Lane, klus: Klus) -> int:
+        assert self._http is not None
+        bestemming = lane.bestemming
+        # Again before attempts, not only at subscription time: the DNS answer for a name may change. At most once
+        # a second per lane, since a resolver call costs more than a delivery on loopback.
+        second = int(time.monotonic())
+        if lane.address_checked != (bestemming.callback_url, second):
+            # Bounded like the request (aiohttp's total timeout, which includes reading the answer): the resolver
+            # has no timeout of its own.
+            async with asyncio.timeout(self.settings.delivery_timeout_seconds):
+                await ssrf.check_url(
+                    bestemming.callback_url,
+                    allow_http=self.settings.allow_http,
+                    allow_private=self.settings.allow_private_addresses,
+                )
+            lane.address_checked = (bestemming.callback_url, second)
+        body, content_type = body_of(klus.event, bestemming.formaat)
+        headers = {
+            "content-type": content_type,
+            "user-agent": "inburgering-notificaties/1.0",
+            **signing.headers(self._secret(lane, bestemming.geheim_versleuteld), klus.event_id, int(time.time()), body),
+        }
+        if bestemming.autorisatie_versleuteld:
+            headers["authorization"] = self._secret(lane, bestemming.autorisatie_versleuteld)
+        # No redirects: a 3xx could point past the address check.
+        async with self._http.post(bestemming.callback_url, data=body, headers=headers, allow_redirects=False) as r:
+            await r.read()
+            return r.status
+
+    # ---- the claim and the settler ----
+
+    async def _claim_loop(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            self._claim_wake.clear()
+            free = self.settings.max_concurrency - len(self.lanes)
+            sleep = self.settings.poll_interval_seconds
+            if free > 0:
+                try:
+                    async with self.database.unit_of_work() as uow:
+                        claimed, next_due = await repository.claim(
+                            uow.session, owner=self.owner, limit=free, lease=self.settings.lease_seconds
+                        )
+                        await uow.commit()
+                    for bestemming in claimed:
+                        if bestemming.abonnement_id not in self.lanes:
+                            self._open(bestemming, holds_queue=False)
+                    if next_due is not None:
+                        # A retry is made when its backoff ends, not up to a poll interval later.
+                        sleep = min(sleep, max(next_due, 0.001))
+                except Exception as exc:
+                    logger.warning("delivery worker: claim failed (%s); retrying", type(exc).__name__)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(_first(stop, self._claim_wake), timeout=sleep)
+
+    async def _settle_loop(self, stop: asyncio.Event) -> None:
+        renew_every = self.settings.lease_seconds / 3
+        renewed_at = time.monotonic()
+        while True:
+            if stop.is_set() and not self._results and not self._releases:
+                return
+            timeout = max(0.0, renewed_at + renew_every - time.monotonic())
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._settle_wake.wait(), timeout=timeout)
+            if not stop.is_set():
+                # The receivers have their deliveries already; waiting a little writes many results per
+                # transaction (at 3,000 deliveries/s, a transaction per few results cost more than the POSTs).
+                await asyncio.sleep(SETTLE_WINDOW_SECONDS)
+            self._settle_wake.clear()
+            results, self._results = self._results, []
+            releases, self._releases = self._releases, []
+            renew_due = time.monotonic() >= renewed_at + renew_every
+            lanes = dict(self.lanes) if renew_due else {}
+            try:
+                async with self.database.unit_of_work() as uow:
+                    renewed, lost = await repository.settle(
+                        uow.session,
+                        owner=self.owner,
+                        uitkomsten=results,
+                        release=releases,
+                        renew=list(lanes),
+                        lease=self.settings.lease_seconds,
+                    )
+                    await uow.commit()
+            except Exception as exc:
+                logger.warning("delivery results not stored (%s); retrying", type(exc).__name__)
+                self._results[:0], self._releases[:0] = results, releases
+                if stop.is_set():
+                    return
+                await asyncio.sleep(0.5)
+                self._settle_wake.set()
+                continue
+            if releases:
+                self._claim_wake.set()
+            for abonnement_id in lost:
+                # Deleted (or taken over): no further attempts for it from this worker.
+                if (lane := self.lanes.get(abonnement_id)) is not None:
+                    self._drop(lane)
+            if renew_due:
+                renewed_at = time.monotonic()
+                self._apply_renewal(lanes, renewed)
+
+    def _drop(self, lane: Lane) -> None:
+        lane.open = False
+        if lane.task is not None:
+            lane.task.cancel()
+        if self.lanes.get(lane.id) is lane:
+            del self.lanes[lane.id]
+
+    def _apply_renewal(self, lanes: dict[uuid.UUID, Lane], renewed: list[repository.Verlengd]) -> None:
+        still = {v.bestemming.abonnement_id: v for v in renewed}
+        for abonnement_id, lane in lanes.items():
+            verlengd = still.get(abonnement_id)
+            if verlengd is None:
+                # Deleted, or taken over after our lease ran out: its deliveries are not ours to make.
+                self._drop(lane)
+            elif not verlengd.actief:
+                self._close(lane, release=True)
+                lane.wake.set()
+            else:
+                lane.bestemming = verlengd.bestemming
+                if not verlengd.holds_queue and lane.holds_queue:
+                    lane.holds_queue = False
+                    lane.wake.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        # aiohttp rather than httpx on this path: a delivery is one small POST, and httpx's per-request overhead
+        # (about 1 ms of CPU here) capped a process at ~650 deliveries/s. No environment proxies or .netrc
+        # (trust_env off); TCP_NODELAY is aiohttp's default; redirects are refused per request.
+        connector = aiohttp.TCPConnector(limit=self.settings.max_concurrency, limit_per_host=0, ttl_dns_cache=10)
+        timeout = aiohttp.ClientTimeout(total=self.settings.delivery_timeout_seconds)
+        settled = asyncio.Event()
+        async with aiohttp.ClientSession(connector=connector, timeout=timeout, trust_env=False) as http:
+            self._http = http
+            settler = asyncio.create_task(self._settle_loop(settled))
+            helpers = [
+                asyncio.create_task(self._claim_loop(stop)),
+                asyncio.create_task(listen(self.database.url, repository.NOTIFY_CHANNEL, self._on_notify, stop)),
+            ]
+            try:
+                await stop.wait()
+            finally:
+                self._stopping = True
+                for task in helpers:
+                    task.cancel()
+                lanes = list(self.lanes.values())
+                for lane in lanes:
+                    lane.open = False
+                    if lane.task is not None:
+                        lane.task.cancel()
+                await asyncio.gather(*helpers, *(la.task for la in lanes if la.task), return_exceptions=True)
+                # Handed back at once instead of waiting for the leases: another replica (or our successor)
+                # takes over. An attempt cut off here is made again (at least once).
+                for lane in lanes:
+                    self._close(lane, release=True)
+                settled.set()
+                self._settle_wake.set()
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(settler, timeout=5)
+
+
+class Verdeler(BatchEventConsumer):
+    """The durable consumer over all events: queues deliveries in the batch's transaction and, once it
+    committed, hands the ones leased to this process's worker over."""
+
+    def __init__(self, database: Database, settings: Settings, worker: DeliveryWorker | None, **kwargs: Any) -> None:
+        super().__init__(
+            database,
+            settings.nats_url,
+            durable=settings.consumer_durable,
+            filter_subject="nl.inburgering.>",
+            handler=self._queue_one,
+            stream=settings.stream_name,
+            # At 300 events/s a transaction per one or two events cost more CPU than the deliveries themselves.
+            gather_s=CONSUMER_GATHER_SECONDS,
+            **kwargs,
+        )
+        self.worker = worker
+        self.lease = settings.lease_seconds
+        self._handover: tuple[Wachtrij, dict[uuid.UUID, Lane]] | None = None
+
+    async def handle_batch(self, session: AsyncSession, events: list[CloudEvent]) -> None:
+        self._handover = None
+        if self.worker is None:
+            await repository.queue_events(session, events, None, lease=self.lease)
+            return
+        beleid, offered = self.worker.beleid()
+        wachtrij = await repository.queue_events(session, events, beleid, lease=self.lease)
+        self._handover = (wachtrij, offered)
+
+    def committed(self) -> None:
+        if self._handover is not None and self.worker is not None:
+            self.worker.accept(*self._handover)
+        self._handover = None
+
+    async def _queue_one(self, session: AsyncSession, event: CloudEvent) -> None:
+        # The per-message fallback after a failed batch: queued only, the claim delivers it.
+        if event.gemeentecode is None:
+            logger.info("event %s (%s) has no gemeentecode; delivered to no one", event.id, event.type)
+        await repository.queue_events(session, [event], None, lease=self.lease)
 
 
 async def _first(*events: asyncio.Event) -> None:
@@ -247,21 +521,17 @@ async def _first(*events: asyncio.Event) -> None:
             w.cancel()
 
 
-async def run_delivery(app: FastAPI, stop: asyncio.Event) -> None:
-    """Background task of the API process: the consumer and the worker, both safe to run in several replicas
-    (one durable consumer shared by all; claims with FOR UPDATE SKIP LOCKED)."""
-    settings: Settings = app.state.settings
-    if not settings.run_delivery:
-        return
-    database: Database = app.state.database
-    worker = DeliveryWorker(database, settings, app.state.delivery_stats)
-
-    consumer = BatchEventConsumer(
-        database,
-        settings.nats_url,
-        durable=settings.consumer_durable,
-        filter_subject="nl.inburgering.>",
-        handler=queue,
-        stream=settings.stream_name,
-    )
+async def deliver(database: Database, settings: Settings, stats: Stats, stop: asyncio.Event) -> None:
+    """The consumer and the worker, both safe to run in several replicas (one durable consumer shared by all;
+    subscriptions leased with FOR UPDATE SKIP LOCKED)."""
+    worker = DeliveryWorker(database, settings, stats)
+    consumer = Verdeler(database, settings, worker)
     await asyncio.gather(consumer.run(stop), worker.run(stop))
+
+
+async def run_delivery(app: FastAPI, stop: asyncio.Event) -> None:
+    """Background task of the API process (unless `run_delivery` is off and `python -m notificaties bezorging`
+    runs it as its own process)."""
+    settings: Settings = app.state.settings
+    if settings.run_delivery:
+        await deliver(app.state.database, settings, app.state.delivery_stats, stop)

@@ -6,7 +6,20 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Identity, Index, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    func,
+)
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -22,8 +35,20 @@ def _now() -> datetime:
 
 
 class Abonnement(Base):
+    """A subscriber's webhook, with the delivery state of its queue.
+
+    One worker at a time delivers a subscription's queue (in `volgnummer` order): the one holding its lease
+    (`lease_owner` until `lease_until`, renewed while it works). `next_attempt_at` is when the head of the
+    queue is due (NULL: nothing waiting), so finding work reads due subscriptions, never the backlog.
+    `lease_holds_queue` says the holder has every waiting delivery in hand: only then may new events go straight
+    to it without queueing behind deliveries it does not know of.
+    """
+
     __tablename__ = "abonnement"
-    __table_args__ = (Index("ix_abonnement_gemeente_created", "gemeente_code", "created_at"),)
+    __table_args__ = (
+        Index("ix_abonnement_gemeente_created", "gemeente_code", "created_at"),
+        Index("ix_abonnement_due", "next_attempt_at", postgresql_where="next_attempt_at IS NOT NULL"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
     gemeente_code: Mapped[str] = mapped_column(String(4))
@@ -41,21 +66,36 @@ class Abonnement(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=_now, onupdate=_now, server_default=func.now()
     )
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    lease_owner: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    lease_holds_queue: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class Bericht(Base):
+    """An event as delivered, stored once however many subscriptions it goes to."""
+
+    __tablename__ = "bericht"
+
+    event_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    event: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
 
 
 class Aflevering(Base):
     """One event for one subscription, from queued to delivered or dead-lettered.
 
     `volgnummer` orders the queue of a subscription (one in flight at a time keeps events about one subject
-    in order); re-queueing takes a new number. A claimed delivery keeps `status = wachtend` and gets
-    `next_attempt_at` in the future (a lease): a worker that dies mid-attempt is retried once the lease ends.
+    in order); re-queueing takes a new number. A delivery stays `wachtend` until an attempt's outcome is
+    stored, so one that was in flight when its worker died is attempted again by the next lease holder.
     """
 
     __tablename__ = "aflevering"
     __table_args__ = (
         UniqueConstraint("abonnement_id", "event_id", name="uq_aflevering_abonnement_event"),
         Index("ix_aflevering_wachtrij", "abonnement_id", "volgnummer", postgresql_where="status = 'wachtend'"),
-        Index("ix_aflevering_abonnement_created", "abonnement_id", "created_at"),
+        # The delivery log of a subscription, newest first.
+        Index("ix_aflevering_abonnement_volgnummer", "abonnement_id", "volgnummer"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
@@ -63,10 +103,9 @@ class Aflevering(Base):
     abonnement_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True), ForeignKey("abonnement.id", ondelete="CASCADE")
     )
-    event_id: Mapped[str] = mapped_column(String(100))
+    event_id: Mapped[str] = mapped_column(String(100), ForeignKey("bericht.event_id", ondelete="CASCADE"))
     event_type: Mapped[str] = mapped_column(String(255))
     event_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    event: Mapped[dict[str, Any]] = mapped_column(JSONB)
     status: Mapped[str] = mapped_column(String(20))
     pogingen: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

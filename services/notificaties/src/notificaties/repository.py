@@ -90,12 +90,13 @@ class AbonnementRepository:
         vanaf: datetime | None = None,
         tot: datetime | None = None,
     ) -> int:
-        """Re-queue deliveries (delivered or dead-lettered ones too) at the end of the subscription's queue,
-        with a fresh attempt budget. One in flight is left alone: it is being delivered right now."""
+        """Re-queue delivered or dead-lettered deliveries at the end of the subscription's queue, with a fresh
+        attempt budget; one still waiting is in the queue already. The caller holds the subscription's row lock,
+        which orders this with the consumer's inserts (`volgnummer` grows in commit order)."""
         statement = (
             update(Aflevering)
             .where(Aflevering.abonnement_id == abonnement_id)
-            .where((Aflevering.status != WACHTEND) | (Aflevering.next_attempt_at <= func.now()))
+            .where(Aflevering.status != WACHTEND)
             .values(
                 status=WACHTEND,
                 pogingen=0,
@@ -112,125 +113,311 @@ class AbonnementRepository:
         if tot is not None:
             statement = statement.where(Aflevering.event_time < tot)
         result = await self.session.execute(statement)
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        count = int(result.rowcount)  # type: ignore[attr-defined]
+        if count:
+            # The queue is no longer only what a lease holder has in hand; due now unless its head waits.
+            await self.session.execute(
+                update(Abonnement)
+                .where(Abonnement.id == abonnement_id)
+                .values(next_attempt_at=func.coalesce(Abonnement.next_attempt_at, func.now()), lease_holds_queue=False)
+            )
+            await notify(self.session, [str(abonnement_id)])
+        return count
 
 
 # ---- the consumer and the worker ----
 
-# One statement per event: a row for every active subscription of the event's gemeente whose filters match.
+# Wakes the workers when deliveries were queued that the lease holder does not have in hand (another replica's
+# consumer queued them, or a redelivery): the payload lists the subscriptions. The polling claim is the
+# fallback for a missed notification.
+NOTIFY_CHANNEL = "aflevering"
+_NOTIFY = text("SELECT pg_notify(:channel, :payload)")
+# pg_notify refuses payloads of 8,000 bytes or more; beyond this many ids an empty payload says "look".
+_NOTIFY_MAX_IDS = 150
+
+
+@dataclass(frozen=True)
+class Bestemming:
+    """Where and how one subscription's deliveries go."""
+
+    abonnement_id: uuid.UUID
+    callback_url: str
+    geheim_versleuteld: str
+    autorisatie_versleuteld: str | None
+    formaat: str
+
+
+@dataclass(frozen=True)
+class Klus:
+    """One delivery to attempt. `event` is the stored CloudEvent as JSON text: the body as signed and sent."""
+
+    aflevering_id: uuid.UUID
+    abonnement_id: uuid.UUID
+    volgnummer: int
+    pogingen: int
+    event_id: str
+    event: str
+    subject: str | None
+
+
+@dataclass(frozen=True)
+class Toewijzing:
+    """What the consumer's transaction handed to this worker (valid once it committed): deliveries that go
+    straight out, per subscription, either to a new lease (`nieuw`) or to a lease this worker already holds."""
+
+    bestemming: Bestemming
+    klussen: list[Klus]
+    nieuw: bool
+
+
+@dataclass(frozen=True)
+class Beleid:
+    """The worker's answer to "may new deliveries go straight to you?", as the consumer asks it per batch."""
+
+    owner: uuid.UUID
+    accepting: frozenset[uuid.UUID]  # subscriptions whose lease this worker holds and whose lane has room
+    new_lanes: int  # how many more subscriptions this worker may take on
+
+
+# The subscriptions an event batch goes to, locked in id order (every transaction that locks several takes
+# them in this order, so they cannot deadlock), with their lease state. The lock serialises queueing per
+# subscription between consumers of several replicas: `volgnummer` then grows in commit order.
 # `left(...) = prefix` rather than LIKE, so `_` and `%` in a prefix are literal characters.
-_QUEUE = text(
+_MATCH = text(
     """
-    INSERT INTO aflevering (id, abonnement_id, event_id, event_type, event_time, event, status, pogingen)
-    SELECT gen_random_uuid(), a.id, :event_id, CAST(:event_type AS text), :event_time, CAST(:event AS jsonb),
-           'wachtend', 0
-    FROM abonnement a
-    WHERE a.gemeente_code = :gemeente AND a.status = 'actief'
-      AND (a.type_prefix IS NULL OR left(CAST(:event_type AS text), length(a.type_prefix)) = a.type_prefix)
-      AND (a.source IS NULL OR a.source = :source)
-      AND (a.subject IS NULL OR a.subject = :subject)
-    ORDER BY a.created_at, a.id
+    SELECT a.id, e.n, a.callback_url, a.geheim_versleuteld, a.autorisatie_versleuteld, a.formaat,
+           coalesce(a.lease_until > now(), false) AS leased,
+           coalesce(a.lease_owner = CAST(:owner AS uuid), false) AS mine,
+           a.lease_holds_queue AS holds, a.next_attempt_at IS NULL AS empty,
+           coalesce(a.next_attempt_at <= now(), true) AS due
+    FROM unnest(CAST(:gemeenten AS text[]), CAST(:types AS text[]), CAST(:sources AS text[]),
+                CAST(:subjects AS text[])) WITH ORDINALITY AS e(gemeente, type, source, subject, n)
+    JOIN abonnement a ON a.gemeente_code = e.gemeente AND a.status = 'actief'
+        AND (a.type_prefix IS NULL OR left(e.type, length(a.type_prefix)) = a.type_prefix)
+        AND (a.source IS NULL OR a.source = e.source)
+        AND (a.subject IS NULL OR a.subject = e.subject)
+    ORDER BY a.id, e.n
+    FOR NO KEY UPDATE OF a
+    """
+)
+
+# The event once, then a delivery per subscription: the body is not written again for every subscriber.
+_INSERT_BERICHT = text(
+    "INSERT INTO bericht (event_id, event) SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:events AS jsonb[])) "
+    "ON CONFLICT DO NOTHING"
+)
+_INSERT = text(
+    """
+    INSERT INTO aflevering (id, abonnement_id, event_id, event_type, event_time, status, pogingen)
+    SELECT gen_random_uuid(), p.abonnement_id, e.id, e.type, e.time, 'wachtend', 0
+    FROM unnest(CAST(:abonnementen AS uuid[]), CAST(:ns AS bigint[])) WITH ORDINALITY AS p(abonnement_id, n, k)
+    JOIN unnest(CAST(:ids AS text[]), CAST(:types AS text[]), CAST(:times AS timestamptz[]))
+         WITH ORDINALITY AS e(id, type, time, n) ON e.n = p.n
+    ORDER BY p.k
     ON CONFLICT ON CONSTRAINT uq_aflevering_abonnement_event DO NOTHING
+    RETURNING id, abonnement_id, volgnummer, event_id
+    """
+)
+
+# A subscription taken over by this worker gets the lease; one queued behind others is due from now on
+# (unless its head waits for a retry) and no longer fully in its lease holder's hands.
+_AFTER_QUEUE = text(
+    """
+    UPDATE abonnement a SET
+        lease_owner = CASE WHEN u.direct THEN CAST(:owner AS uuid) ELSE a.lease_owner END,
+        lease_until = CASE WHEN u.direct THEN now() + make_interval(secs => :lease) ELSE a.lease_until END,
+        lease_holds_queue = u.direct,
+        next_attempt_at = coalesce(a.next_attempt_at, now())
+    FROM unnest(CAST(:ids AS uuid[]), CAST(:direct AS bool[])) AS u(id, direct)
+    WHERE a.id = u.id
     """
 )
 
 
-async def queue_event(session: AsyncSession, event: CloudEvent, payload: str) -> None:
+@dataclass
+class Wachtrij:
+    """The outcome of queueing a batch: what goes straight out, and which of this worker's own lanes must now
+    read the queue (new deliveries were queued behind them)."""
+
+    toewijzingen: list[Toewijzing]
+    eigen_achterstand: set[uuid.UUID]
+
+
+async def queue_events(
+    session: AsyncSession, events: Sequence[CloudEvent], beleid: Beleid | None, *, lease: float
+) -> Wachtrij:
+    """Queue a delivery per event and matching active subscription of its gemeente, in the consumer's unit of
+    work. With a `beleid`, deliveries of subscriptions nobody holds and whose queue was empty, or whose lease
+    this worker holds with the whole queue in hand, are leased to it and returned to go out at once."""
+    result = Wachtrij([], set())
+    # No tenant, no subscriber may see it: subscriptions are per gemeente.
+    events = [e for e in events if e.gemeentecode is not None]
+    if not events:
+        return result
+    matched = (
+        await session.execute(
+            _MATCH,
+            {
+                "owner": beleid.owner if beleid else None,
+                "gemeenten": [e.gemeentecode for e in events],
+                "types": [e.type for e in events],
+                "sources": [e.source for e in events],
+                "subjects": [e.subject for e in events],
+            },
+        )
+    ).all()
+    if not matched:
+        return result
+    payloads = [e.model_dump_json(exclude_none=True) for e in events]
+    wanted = sorted({m.n for m in matched})  # ordinals (1-based) of events with at least one subscriber
     await session.execute(
-        _QUEUE,
+        _INSERT_BERICHT, {"ids": [events[n - 1].id for n in wanted], "events": [payloads[n - 1] for n in wanted]}
+    )
+    inserted = (
+        await session.execute(
+            _INSERT,
+            {
+                "abonnementen": [m.id for m in matched],
+                "ns": [m.n for m in matched],
+                "ids": [e.id for e in events],
+                "types": [e.type for e in events],
+                "times": [e.time for e in events],
+            },
+        )
+    ).all()
+    state = {m.id: m for m in matched}
+    direct: dict[uuid.UUID, bool] = {}
+    wake: list[str] = []
+    new_lanes = beleid.new_lanes if beleid else 0
+    for abonnement_id, m in state.items():
+        if beleid is not None and m.leased and m.mine and m.holds and abonnement_id in beleid.accepting:
+            direct[abonnement_id] = True
+        elif beleid is not None and not m.leased and m.empty and new_lanes > 0:
+            direct[abonnement_id] = True
+            new_lanes -= 1
+        else:
+            direct[abonnement_id] = False
+            if m.leased and m.mine:
+                result.eigen_achterstand.add(abonnement_id)
+            elif m.leased or m.due:
+                # Another worker holds it (and must read the queue), or anyone may take it now.
+                wake.append(str(abonnement_id))
+    await session.execute(
+        _AFTER_QUEUE,
         {
-            "event_id": event.id,
-            "event_type": event.type,
-            "event_time": event.time,
-            "event": payload,
-            "gemeente": event.gemeentecode,
-            "source": event.source,
-            "subject": event.subject,
+            "ids": list(direct),
+            "direct": list(direct.values()),
+            "owner": beleid.owner if beleid else None,
+            "lease": lease,
         },
     )
+    if wake:
+        await notify(session, wake)
+    by_event = {e.id: (p, e.subject) for e, p in zip(events, payloads, strict=True)}
+    klussen: dict[uuid.UUID, list[Klus]] = {}
+    for row in inserted:
+        if direct[row.abonnement_id]:
+            klussen.setdefault(row.abonnement_id, []).append(
+                Klus(row.id, row.abonnement_id, row.volgnummer, 0, row.event_id, *by_event[row.event_id])
+            )
+    for abonnement_id, lijst in klussen.items():
+        m = state[abonnement_id]
+        lijst.sort(key=lambda k: k.volgnummer)
+        bestemming = Bestemming(
+            abonnement_id, m.callback_url, m.geheim_versleuteld, m.autorisatie_versleuteld, m.formaat
+        )
+        result.toewijzingen.append(Toewijzing(bestemming, lijst, nieuw=not m.mine or not m.leased))
+    return result
 
 
-# Step 1 of a claim: the heads of active subscriptions' queues that are due, locked. Holding a subscription's
-# head is holding the subscription: a concurrent claimer skips it (SKIP LOCKED), and one that comes after our
-# commit finds the head leased (`next_attempt_at` in the future) — PostgreSQL re-checks the WHERE clause of a
-# row it locks after a concurrent update. So one run is in flight per subscription, in `volgnummer` order.
-_LOCK_HEADS = text(
-    """
-    WITH kop AS (
-        SELECT DISTINCT ON (f.abonnement_id) f.id
-        FROM aflevering f JOIN abonnement a ON a.id = f.abonnement_id
-        WHERE f.status = 'wachtend' AND a.status = 'actief'
-        ORDER BY f.abonnement_id, f.volgnummer
-    )
-    SELECT f.abonnement_id FROM aflevering f
-    WHERE f.id IN (SELECT id FROM kop) AND f.status = 'wachtend' AND f.next_attempt_at <= now()
-    ORDER BY f.next_attempt_at
-    LIMIT :limit
-    FOR UPDATE OF f SKIP LOCKED
-    """
-)
+async def notify(session: AsyncSession, abonnement_ids: Sequence[str]) -> None:
+    payload = ",".join(abonnement_ids) if len(abonnement_ids) <= _NOTIFY_MAX_IDS else ""
+    await session.execute(_NOTIFY, {"channel": NOTIFY_CHANNEL, "payload": payload})
 
-# Step 2: per locked subscription a run of up to :batch deliveries from its head, stopping before the first
-# one that is not due; each gets a lease and counts an attempt (so a delivery that crashes its worker every
-# time still ends in dead-letter).
-_CLAIM_RUNS = text(
+
+# Due subscriptions nobody holds, oldest due first, leased to this worker. Reads the partial index on
+# `next_attempt_at`: a backlog behind a subscription's head costs nothing here.
+_CLAIM = text(
     """
-    WITH run AS (
-        SELECT x.id, x.due_so_far
-        FROM unnest(CAST(:abonnementen AS uuid[])) AS s(id)
-        CROSS JOIN LATERAL (
-            SELECT q.id, bool_and(q.next_attempt_at <= now()) OVER (ORDER BY q.volgnummer) AS due_so_far
-            FROM (
-                SELECT id, volgnummer, next_attempt_at FROM aflevering
-                WHERE abonnement_id = s.id AND status = 'wachtend'
-                ORDER BY volgnummer LIMIT :batch
-            ) q
-        ) x
-    )
-    UPDATE aflevering f
-    SET pogingen = f.pogingen + 1, next_attempt_at = now() + make_interval(secs => :lease), laatste_poging_at = now()
-    FROM run r, abonnement a
-    WHERE f.id = r.id AND r.due_so_far AND f.status = 'wachtend' AND a.id = f.abonnement_id
-    RETURNING f.id, f.abonnement_id, f.volgnummer, f.pogingen, f.event,
-              a.callback_url, a.geheim_versleuteld, a.autorisatie_versleuteld, a.formaat
+    UPDATE abonnement a SET lease_owner = :owner, lease_until = now() + make_interval(secs => :lease),
+                            lease_holds_queue = false
+    FROM (
+        SELECT id FROM abonnement
+        WHERE next_attempt_at <= now() AND status = 'actief' AND (lease_until IS NULL OR lease_until < now())
+        ORDER BY next_attempt_at LIMIT :limit
+        FOR NO KEY UPDATE SKIP LOCKED
+    ) c
+    WHERE a.id = c.id
+    RETURNING a.id, a.callback_url, a.geheim_versleuteld, a.autorisatie_versleuteld, a.formaat
     """
 )
 
-# The results of a run, in one statement. The guard on `pogingen` and `status` skips a row whose lease ran out
-# and that another worker claimed meanwhile: its result is that worker's to write.
-_SETTLE = text(
-    """
-    UPDATE aflevering f
-    SET status = u.status, next_attempt_at = now() + make_interval(secs => u.delay),
-        laatste_statuscode = u.statuscode, laatste_duur_ms = u.duur_ms, laatste_fout = u.fout,
-        afgeleverd_at = CASE WHEN u.status = 'afgeleverd' THEN now() ELSE f.afgeleverd_at END
-    FROM unnest(
-        CAST(:ids AS uuid[]), CAST(:pogingen AS int[]), CAST(:statussen AS text[]), CAST(:delays AS float8[]),
-        CAST(:statuscodes AS int[]), CAST(:duren AS int[]), CAST(:fouten AS text[])
-    ) AS u(id, pogingen, status, delay, statuscode, duur_ms, fout)
-    WHERE f.id = u.id AND f.pogingen = u.pogingen AND f.status = 'wachtend'
-    """
-)
 
-_RELEASE = text(
-    "UPDATE aflevering SET next_attempt_at = now(), pogingen = greatest(pogingen - 1, 0) "
-    "WHERE id = ANY(CAST(:ids AS uuid[])) AND status = 'wachtend'"
+# Seconds until the next subscription nobody holds becomes due (a retry after its backoff), for the claimer's
+# sleep; NULL when none waits.
+_NEXT_DUE = text(
+    "SELECT extract(epoch FROM min(next_attempt_at) - now()) FROM abonnement "
+    "WHERE next_attempt_at > now() AND status = 'actief' AND (lease_until IS NULL OR lease_until < now())"
 )
 
 
-async def claim(session: AsyncSession, *, limit: int, batch: int, lease: float) -> list[Any]:
-    """Runs of due deliveries for up to `limit` subscriptions, ordered by subscription and `volgnummer`."""
-    heads = (await session.execute(_LOCK_HEADS, {"limit": limit})).scalars().all()
-    if not heads:
-        return []
-    rows = await session.execute(_CLAIM_RUNS, {"abonnementen": list(heads), "batch": batch, "lease": lease})
-    return sorted(rows.all(), key=lambda r: (r.abonnement_id, r.volgnummer))
+async def claim(
+    session: AsyncSession, *, owner: uuid.UUID, limit: int, lease: float
+) -> tuple[list[Bestemming], float | None]:
+    """Due subscriptions leased to `owner`, and the seconds until the next one falls due."""
+    rows = await session.execute(_CLAIM, {"owner": owner, "limit": limit, "lease": lease})
+    claimed = [Bestemming(*r) for r in rows.all()]
+    next_due = (await session.execute(_NEXT_DUE)).scalar()
+    return claimed, None if next_due is None else float(next_due)
+
+
+_OWN = text(
+    "SELECT coalesce(lease_owner = :owner AND lease_until > now(), false) AND status = 'actief' FROM abonnement "
+    "WHERE id = :id"
+)
+_LOCK_OWN = text(
+    "SELECT coalesce(lease_owner = :owner AND lease_until > now(), false) AND status = 'actief' FROM abonnement "
+    "WHERE id = :id FOR NO KEY UPDATE"
+)
+_NEXT_RUN = text(
+    """
+    SELECT f.id, f.abonnement_id, f.volgnummer, f.pogingen, f.event_id, b.event::text AS event,
+           b.event->>'subject' AS subject
+    FROM aflevering f JOIN bericht b ON b.event_id = f.event_id
+    WHERE f.abonnement_id = :id AND f.status = 'wachtend' AND f.volgnummer > :after
+    ORDER BY f.volgnummer LIMIT :batch
+    """
+)
+_HOLDS_QUEUE = text("UPDATE abonnement SET lease_holds_queue = true WHERE id = :id")
+
+
+async def next_run(
+    session: AsyncSession, *, owner: uuid.UUID, abonnement_id: uuid.UUID, after: int, batch: int
+) -> tuple[list[Klus], bool] | None:
+    """The next deliveries of a subscription this worker holds, after `after`; None if the lease is gone (or the
+    subscription paused). When fewer than `batch` remain, the holder has the whole queue in hand (second value)
+    and new events may come to it directly: that is read again with the subscription locked, so no delivery
+    is queued in between. A full run needs no lock, so catching up with a backlog does not wait for the
+    consumer's transactions."""
+    params = {"owner": owner, "id": abonnement_id, "after": after, "batch": batch}
+    if not (await session.execute(_OWN, params)).scalar():
+        return None
+    rows = (await session.execute(_NEXT_RUN, params)).all()
+    if len(rows) == batch:
+        return [Klus(*r) for r in rows], False
+    if not (await session.execute(_LOCK_OWN, params)).scalar():
+        return None
+    rows = (await session.execute(_NEXT_RUN, params)).all()
+    holds = len(rows) < batch
+    if holds:
+        await session.execute(_HOLDS_QUEUE, params)
+    return [Klus(*r) for r in rows], holds
 
 
 @dataclass(frozen=True)
 class Uitkomst:
     aflevering_id: uuid.UUID
-    pogingen: int
+    abonnement_id: uuid.UUID
     status: str
     delay: float
     statuscode: int | None
@@ -238,25 +425,105 @@ class Uitkomst:
     fout: str | None
 
 
-async def settle(session: AsyncSession, uitkomsten: Sequence[Uitkomst]) -> None:
-    if not uitkomsten:
-        return
-    await session.execute(
-        _SETTLE,
-        {
-            "ids": [u.aflevering_id for u in uitkomsten],
-            "pogingen": [u.pogingen for u in uitkomsten],
-            "statussen": [u.status for u in uitkomsten],
-            "delays": [u.delay for u in uitkomsten],
-            "statuscodes": [u.statuscode for u in uitkomsten],
-            "duren": [u.duur_ms for u in uitkomsten],
-            "fouten": [u.fout for u in uitkomsten],
-        },
-    )
+_LOCK_SUBSCRIPTIONS = text(
+    "SELECT id FROM abonnement WHERE id = ANY(CAST(:ids AS uuid[])) ORDER BY id FOR NO KEY UPDATE"
+)
+
+# The subscriptions among `ids` this worker still holds. Once a lease ran out and another worker took over,
+# the results are that worker's to write (it delivers again).
+_STILL_MINE = text("SELECT id FROM abonnement WHERE id = ANY(CAST(:ids AS uuid[])) AND lease_owner = :owner")
+
+# The results of attempts, in one statement. Joined with nothing but the results: a join with `abonnement`
+# here let the planner scan that (hot, often updated) table once per result.
+_SETTLE = text(
+    """
+    UPDATE aflevering f
+    SET status = u.status, pogingen = f.pogingen + 1, next_attempt_at = now() + make_interval(secs => u.delay),
+        laatste_poging_at = now() - make_interval(secs => u.duur_ms / 1000.0),
+        laatste_statuscode = u.statuscode, laatste_duur_ms = u.duur_ms, laatste_fout = u.fout,
+        afgeleverd_at = CASE WHEN u.status = 'afgeleverd' THEN now() ELSE f.afgeleverd_at END
+    FROM unnest(
+        CAST(:ids AS uuid[]), CAST(:statussen AS text[]), CAST(:delays AS float8[]),
+        CAST(:statuscodes AS int[]), CAST(:duren AS int[]), CAST(:fouten AS text[])
+    ) AS u(id, status, delay, statuscode, duur_ms, fout)
+    WHERE f.id = u.id AND f.status = 'wachtend'
+    """
+)
+
+# Letting go of subscriptions: due again when their head is (NULL when nothing waits).
+_RELEASE = text(
+    """
+    UPDATE abonnement a SET lease_owner = NULL, lease_until = NULL, lease_holds_queue = false,
+        next_attempt_at = (
+            SELECT f.next_attempt_at FROM aflevering f
+            WHERE f.abonnement_id = a.id AND f.status = 'wachtend' ORDER BY f.volgnummer LIMIT 1
+        )
+    WHERE a.id = ANY(CAST(:ids AS uuid[])) AND a.lease_owner = :owner
+    """
+)
+
+# Keeping the leases of subscriptions being worked on; what comes back is still ours, with its current
+# settings (a PATCH reaches a running lane this way) and whether it is still active.
+_RENEW = text(
+    """
+    UPDATE abonnement a SET lease_until = now() + make_interval(secs => :lease)
+    WHERE a.id = ANY(CAST(:ids AS uuid[])) AND a.lease_owner = :owner
+    RETURNING a.id, a.callback_url, a.geheim_versleuteld, a.autorisatie_versleuteld, a.formaat,
+              a.status = 'actief' AS actief, a.lease_holds_queue
+    """
+)
 
 
-async def release(session: AsyncSession, ids: Sequence[uuid.UUID]) -> None:
-    await session.execute(_RELEASE, {"ids": list(ids)})
+@dataclass(frozen=True)
+class Verlengd:
+    bestemming: Bestemming
+    actief: bool
+    holds_queue: bool
+
+
+async def settle(
+    session: AsyncSession,
+    *,
+    owner: uuid.UUID,
+    uitkomsten: Sequence[Uitkomst],
+    release: Sequence[uuid.UUID],
+    renew: Sequence[uuid.UUID],
+    lease: float,
+) -> tuple[list[Verlengd], set[uuid.UUID]]:
+    """Write attempt results, give up leases and renew others, in one transaction. Returns the renewed, and the
+    subscriptions of results that are no longer this worker's (deleted, or taken over after the lease ran out)."""
+    if release or renew:
+        # In id order, like the consumer: the updates below then cannot deadlock with it. Results alone touch
+        # no subscription and need no lock (most transactions here).
+        await session.execute(_LOCK_SUBSCRIPTIONS, {"ids": list(set(release) | set(renew))})
+    if uitkomsten:
+        mine = set(
+            (await session.execute(_STILL_MINE, {"ids": list({u.abonnement_id for u in uitkomsten}), "owner": owner}))
+            .scalars()
+            .all()
+        )
+        lost = {u.abonnement_id for u in uitkomsten} - mine
+        uitkomsten = [u for u in uitkomsten if u.abonnement_id in mine]
+    else:
+        lost = set()
+    if uitkomsten:
+        await session.execute(
+            _SETTLE,
+            {
+                "ids": [u.aflevering_id for u in uitkomsten],
+                "statussen": [u.status for u in uitkomsten],
+                "delays": [u.delay for u in uitkomsten],
+                "statuscodes": [u.statuscode for u in uitkomsten],
+                "duren": [u.duur_ms for u in uitkomsten],
+                "fouten": [u.fout for u in uitkomsten],
+            },
+        )
+    if release:
+        await session.execute(_RELEASE, {"owner": owner, "ids": list(release)})
+    if not renew:
+        return [], lost
+    rows = await session.execute(_RENEW, {"owner": owner, "ids": list(renew), "lease": lease})
+    return [Verlengd(Bestemming(*r[:5]), r.actief, r.lease_holds_queue) for r in rows.all()], lost
 
 
 async def metrics(session: AsyncSession) -> dict[str, Any]:
@@ -266,9 +533,17 @@ async def metrics(session: AsyncSession) -> dict[str, Any]:
             "GROUP BY f.status, a.status"
         )
     )
+    # The oldest head of a waiting queue; only subscriptions with something waiting are read.
     lag = await session.execute(
         text(
-            "SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0) FROM aflevering WHERE status = 'wachtend'"
+            """
+            SELECT coalesce(extract(epoch FROM now() - min(h.created_at)), 0)
+            FROM abonnement a CROSS JOIN LATERAL (
+                SELECT created_at FROM aflevering f
+                WHERE f.abonnement_id = a.id AND f.status = 'wachtend' ORDER BY f.volgnummer LIMIT 1
+            ) h
+            WHERE a.next_attempt_at IS NOT NULL
+            """
         )
     )
     return {"counts": [tuple(r) for r in counts.all()], "lag": float(lag.scalar_one())}

@@ -32,10 +32,33 @@ class Settings(ServiceSettings):
     backoff_max_seconds: float = Field(default=3600.0, gt=0)
     delivery_timeout_seconds: float = Field(default=5.0, gt=0, le=60, description="Per HTTP attempt, all phases.")
     max_concurrency: int = Field(default=50, ge=1, le=1000, description="Deliveries in flight per process.")
+    max_in_flight_per_subscription: int = Field(
+        default=8,
+        ge=1,
+        le=100,
+        description="Deliveries of one subscription in flight at once; never two about the same subject, which "
+        "go one after the other in order. 1 delivers a subscription's events strictly one at a time.",
+    )
     batch_size: int = Field(
         default=50, ge=1, le=1000, description="Deliveries one subscription gets in one run, one after the other."
     )
-    poll_interval_seconds: float = Field(default=0.25, gt=0, le=10)
+    poll_interval_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        le=10,
+        description="How often a worker looks for due subscriptions without being woken: retries after their "
+        "backoff, and the queues of a worker that died. New events are delivered without waiting for it.",
+    )
+    lease_seconds: float = Field(
+        default=15.0,
+        ge=1,
+        le=600,
+        description="How long a worker holds a subscription without renewing (it renews every third of this). "
+        "After a crash, its subscriptions are taken over once their leases ran out.",
+    )
+    idle_seconds: float = Field(
+        default=30.0, gt=0, description="A worker lets go of a subscription that had nothing to deliver this long."
+    )
 
     @model_validator(mode="after")
     def _secrets_outside_development(self) -> Settings:

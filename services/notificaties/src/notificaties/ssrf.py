@@ -1,9 +1,9 @@
 """Callback URLs may not point into our own network (server-side request forgery): a subscriber could
 otherwise make this service POST to the database, the metadata endpoint of the cloud, or an admin port.
 
-Checked when a subscription is created or changed and again before every attempt, because the DNS answer
-for a name can change after it was accepted. What remains is the window between this check and the
-connection (DNS rebinding within seconds); an egress proxy or network policy closes it in production.
+Checked when a subscription is created or changed and again before attempts (an answer at most a second
+old), because the DNS answer for a name can change after it was accepted. What remains is the window between
+this check and the connection (DNS rebinding within seconds); the egress policy in deploy/k8s closes it.
 """
 
 from __future__ import annotations

@@ -19,12 +19,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from inburgering_kit.batch_consumer import BatchEventConsumer
 from inburgering_kit.db import Database
 from inburgering_kit.testing.live import live_server
 from inburgering_kit.testing.plugin import TokenFactory, truncate_all
 from notificaties import scopes
-from notificaties.bezorging import DeliveryWorker, queue
+from notificaties.bezorging import DeliveryWorker, Verdeler
 from notificaties.settings import Settings
 
 
@@ -46,12 +45,17 @@ class Ontvangen:
 @dataclass
 class Ontvanger:
     """Webhook receivers on one loopback server. `/{naam}` answers per its behaviour: `ok`, `fout` (500),
-    `traag` (sleeps 1.5 s, past the 1 s timeout), or `eerst-fout-N` (500 for the first N requests, then 204)."""
+    `traag` (sleeps 1.5 s, past the 1 s timeout), `bedachtzaam` (20 ms per request), or `eerst-fout-N` (500 for
+    the first N requests, then 204)."""
 
     url: str
     received: list[Ontvangen] = field(default_factory=list)
     behaviour: dict[str, str] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Per receiver the most requests in progress at once, and any event subject seen twice in progress at once.
+    max_gelijktijdig: dict[str, int] = field(default_factory=dict)
+    samen_over_een_object: list[str] = field(default_factory=list)
+    _bezig: dict[str, list[str]] = field(default_factory=dict)
 
     def hook(self, naam: str, behaviour: str = "ok") -> str:
         self.behaviour[naam] = behaviour
@@ -69,14 +73,29 @@ def ontvanger() -> Iterator[Ontvanger]:
     async def endpoint(request: Request) -> Response:
         naam = request.path_params["naam"]
         body = await request.body()
+        subject = str(json.loads(body).get("subject")) if body.startswith(b"{") else ""
         with state.lock:
             state.received.append(Ontvangen(request.url.path, dict(request.headers), body, time.time()))
             count = sum(1 for r in state.received if r.path == f"/{naam}")
+            bezig = state._bezig.setdefault(naam, [])
+            if subject in bezig:
+                state.samen_over_een_object.append(subject)
+            bezig.append(subject)
+            state.max_gelijktijdig[naam] = max(state.max_gelijktijdig.get(naam, 0), len(bezig))
+        try:
+            return await respond(naam, count)
+        finally:
+            with state.lock:
+                state._bezig[naam].remove(subject)
+
+    async def respond(naam: str, count: int) -> Response:
         behaviour = state.behaviour.get(naam, "ok")
         if behaviour == "fout":
             return Response(status_code=500)
         if behaviour == "traag":
             await asyncio.sleep(1.5)
+        if behaviour == "bedachtzaam":
+            await asyncio.sleep(0.02)
         if behaviour.startswith("eerst-fout-") and count <= int(behaviour.rsplit("-", 1)[1]):
             return Response(status_code=503)
         return Response(status_code=204)
@@ -160,16 +179,8 @@ class Bezorging:
     async def start(self, settings: Settings | None = None) -> DeliveryWorker:
         settings = settings or self.settings
         self._stop = asyncio.Event()
-        consumer = BatchEventConsumer(
-            self.database,
-            settings.nats_url,
-            durable=settings.consumer_durable,
-            filter_subject="nl.inburgering.>",
-            handler=queue,
-            stream=settings.stream_name,
-            ack_wait=2.0,
-        )
         worker = DeliveryWorker(self.database, settings)
+        consumer = Verdeler(self.database, settings, worker, ack_wait=2.0)
         self._tasks = [asyncio.create_task(consumer.run(self._stop)), asyncio.create_task(worker.run(self._stop))]
         return worker
 

@@ -190,6 +190,8 @@ async def aflevering(ctx: RequestContext, abonnement_id: uuid.UUID, aflevering_i
 
 
 async def opnieuw(ctx: RequestContext, abonnement_id: uuid.UUID, aflevering_id: uuid.UUID) -> Aflevering:
+    # Locked: a re-queued delivery takes its place in the queue like a new one (see the repository).
+    await vind(ctx, abonnement_id, for_update=True)
     await aflevering(ctx, abonnement_id, aflevering_id)
     await AbonnementRepository(ctx.session, ctx.gemeente).opnieuw(abonnement_id, aflevering_id=aflevering_id)
     ctx.session.expire_all()
@@ -201,5 +203,5 @@ async def opnieuw_periode(ctx: RequestContext, abonnement_id: uuid.UUID, vanaf: 
     vanaf, tot = (t if t.tzinfo else t.replace(tzinfo=UTC) for t in (vanaf, tot))
     if vanaf >= tot:
         raise OngeldigePeriode(invalid_params=[invalid("tot", "moet na `vanaf` liggen", "periode")])
-    await vind(ctx, abonnement_id)
+    await vind(ctx, abonnement_id, for_update=True)
     return await AbonnementRepository(ctx.session, ctx.gemeente).opnieuw(abonnement_id, vanaf=vanaf, tot=tot)
