@@ -65,9 +65,13 @@ typecheck: $(STAMP)
 contracts: $(STAMP)
 	$(PY) contracts/generate.py
 
+# One after the other: each starts its own servers and would distort the others' figures.
 bench: $(STAMP)
 	$(PY) bench/run.py
+	$(PY) bench/pip_vaststelling.py
+	$(PY) bench/pip_signalen.py
 	$(PY) bench/aanbieder_voortgang.py
+	$(PY) bench/notificaties_bench.py
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache
