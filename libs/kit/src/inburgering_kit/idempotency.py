@@ -1,9 +1,9 @@
 """`Idempotency-Key` for writes that clients retry (a provider's system at night, a flaky network).
 
 The key is claimed in the request's own transaction, and the answer is stored in that same
-transaction: either both the effect and the stored answer exist, or neither. Same key and same body
-replays the first answer; same key with another body is a 422. A concurrent retry waits on the key's
-row lock and then replays.
+transaction (by the request's closing statement, with its events and processing records): either both
+the effect and the stored answer exist, or neither. Same key and same body replays the first answer;
+same key with another body is a 422. A concurrent retry waits on the key's row lock and then replays.
 """
 
 from __future__ import annotations
@@ -42,6 +42,15 @@ class IdempotencyKey(KitBase):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
+def _is_json(value: Any) -> bool:
+    """Already plain JSON (a handler that serialised its answer once, for the response and the replay)."""
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _is_json(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_is_json(v) for v in value)
+    return value is None or isinstance(value, str | int | float | bool)
+
+
 class IdempotencyKeyReused(Unprocessable):
     code = "idempotency-key-hergebruikt"
     title = "Deze Idempotency-Key is al gebruikt voor een ander verzoek."
@@ -56,7 +65,7 @@ class Idempotency:
         self._claimed: tuple[str, str] | None = None
 
     def _hash(self, body: BaseModel | None) -> str:
-        payload = json.dumps(jsonable_encoder(body) if body is not None else None, sort_keys=True)
+        payload = json.dumps(body.model_dump(mode="json", by_alias=True) if body is not None else None, sort_keys=True)
         target = f"{self.request.method} {self.request.scope['path']}"
         return hashlib.sha256(f"{target}\n{payload}".encode()).hexdigest()
 
@@ -93,20 +102,12 @@ class Idempotency:
         return JSONResponse(row.response_body, status_code=row.status_code, headers={REPLAY_HEADER: "true"})
 
     async def store(self, ctx: RequestContext, status_code: int, response: Any) -> None:
+        """Keep the answer for replays: written by the request's closing statement (`RequestContext.flush`), in
+        the same transaction as the effect."""
         if self._claimed is None:
             return
-        await ctx.session.execute(
-            text(
-                "UPDATE idempotency_key SET status_code = :s, response_body = CAST(:b AS jsonb) "
-                "WHERE client_id = :c AND key = :k"
-            ),
-            {
-                "s": status_code,
-                "b": json.dumps(jsonable_encoder(response, by_alias=True)),
-                "c": self._claimed[0],
-                "k": self._claimed[1],
-            },
-        )
+        body = json.dumps(response if _is_json(response) else jsonable_encoder(response, by_alias=True))
+        ctx.store_answer(self._claimed[0], self._claimed[1], status_code, body)
 
     async def run(
         self, ctx: RequestContext, body: BaseModel | None, status_code: int, action: Callable[[], Awaitable[T]]
