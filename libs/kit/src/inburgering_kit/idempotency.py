@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
@@ -51,13 +52,30 @@ def _is_json(value: Any) -> bool:
     return value is None or isinstance(value, str | int | float | bool)
 
 
+# A concurrent request with the same key waits here (on the key's unique index) until the first one ends.
+CLAIM_CTE = (
+    "idempotency_claim AS (INSERT INTO idempotency_key (client_id, key, request_hash) VALUES (:i_c, :i_k, :i_h) "
+    "ON CONFLICT DO NOTHING RETURNING key)"
+)
+_CLAIM = text(f"WITH {CLAIM_CTE} SELECT key FROM idempotency_claim")  # noqa: S608 - fixed text
+
+
+@dataclass
+class IdempotencyClaim:
+    """The parameters of `CLAIM_CTE`; `won` is set by whoever ran the statement that carried it."""
+
+    params: dict[str, str]
+    won: bool | None = None
+
+
 class IdempotencyKeyReused(Unprocessable):
     code = "idempotency-key-hergebruikt"
     title = "Deze Idempotency-Key is al gebruikt voor een ander verzoek."
 
 
 class Idempotency:
-    """Per request: `await idem.run(ctx, body, status, action)`, or `replay` first and `store` last."""
+    """Per request: `await idem.run(ctx, body, status, action)`, or `replay` first and `store` last (or `claim`,
+    carried by the service's first statement, and `settle`)."""
 
     def __init__(self, key: str | None, request: Request) -> None:
         self.key = key
@@ -69,30 +87,41 @@ class Idempotency:
         target = f"{self.request.method} {self.request.scope['path']}"
         return hashlib.sha256(f"{target}\n{payload}".encode()).hexdigest()
 
-    async def replay(self, ctx: RequestContext, body: BaseModel | None) -> JSONResponse | None:
+    def claim(self, ctx: RequestContext, body: BaseModel | None) -> IdempotencyClaim | None:
+        """The claim of this key as a CTE named `idempotency_claim` (see `CLAIM_CTE`) for a service to put in front
+        of the first statement of its hot path, saving the claim's own round trip; `settle` says afterwards what the
+        claim decided. The service's statement must touch nothing (no row lock either) unless the claim won, so a
+        concurrent retry still waits on the key before anything else."""
         if self.key is None:
             return None
-        session, client_id = ctx.session, ctx.idempotency_owner
-        request_hash = self._hash(body)
-        claimed = (
-            await session.execute(
-                text(
-                    "INSERT INTO idempotency_key (client_id, key, request_hash) VALUES (:c, :k, :h) "
-                    "ON CONFLICT DO NOTHING RETURNING key"
-                ),
-                {"c": client_id, "k": self.key, "h": request_hash},
-            )
-        ).first()
-        if claimed is not None:
-            self._claimed = (client_id, self.key)
+        return IdempotencyClaim({"i_c": ctx.idempotency_owner, "i_k": self.key, "i_h": self._hash(body)})
+
+    async def settle(self, ctx: RequestContext, claim: IdempotencyClaim | None) -> JSONResponse | None:
+        """After the statement that carried `claim`: None when it won (go on, then `store`), else the replay."""
+        if claim is None:
             return None
+        if claim.won is None:
+            raise RuntimeError("The statement that carries the Idempotency-Key claim has not run.")
+        client_id, key, request_hash = claim.params["i_c"], claim.params["i_k"], claim.params["i_h"]
+        if claim.won:
+            self._claimed = (client_id, key)
+            return None
+        return await self._stored_answer(ctx, client_id, key, request_hash)
+
+    async def replay(self, ctx: RequestContext, body: BaseModel | None) -> JSONResponse | None:
+        claim = self.claim(ctx, body)
+        if claim is not None:
+            claim.won = (await ctx.session.execute(_CLAIM, claim.params)).first() is not None
+        return await self.settle(ctx, claim)
+
+    async def _stored_answer(self, ctx: RequestContext, client_id: str, key: str, request_hash: str) -> JSONResponse:
         row = (
-            await session.execute(
+            await ctx.session.execute(
                 text(
                     "SELECT request_hash, status_code, response_body FROM idempotency_key "
                     "WHERE client_id = :c AND key = :k"
                 ),
-                {"c": client_id, "k": self.key},
+                {"c": client_id, "k": key},
             )
         ).one()
         if row.request_hash != request_hash:
