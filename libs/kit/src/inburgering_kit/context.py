@@ -1,13 +1,14 @@
 """What a use case needs from the request: the transaction, the caller, its tenant, the outbox and the
 processing log — one dependency, so every route gets authentication, tenancy and auditing the same way.
 
-Events and processing records of a request are collected while it runs and written together, in one
-statement, when the handler has returned: in the same transaction as the change, committed or rolled back
-with it, at the cost of one round trip instead of one per row.
+Events, processing records and the answer to an `Idempotency-Key` of a request are collected while it runs
+and written together, in one statement, when the handler has returned: in the same transaction as the
+change, committed or rolled back with it, at the cost of one round trip instead of one per row.
 """
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
@@ -34,13 +35,30 @@ def _unnest(table: str, columns: Sequence[tuple[str, str]], prefix: str, extra: 
 
 
 _VERWERKING = [(c, _VERWERKING_TYPES.get(c, "text")) for c in VERWERKING_COLUMNS]
-_INSERT_EVENTS = text(_unnest("outbox", _OUTBOX_COLUMNS, "o_"))
-_INSERT_RECORDS = text(_unnest("verwerking", _VERWERKING, "v_", extra=", now()"))
-# Only when there is something of both: the outbox trigger notifies the relay once per statement.
-_INSERT_BOTH = text(
-    f"WITH o AS ({_unnest('outbox', _OUTBOX_COLUMNS, 'o_')}) "
-    + _unnest("verwerking", _VERWERKING, "v_", extra=", now()")
+_OUTBOX_SQL = _unnest("outbox", _OUTBOX_COLUMNS, "o_")
+_VERWERKING_SQL = _unnest("verwerking", _VERWERKING, "v_", extra=", now()")
+_ANSWER_SQL = (
+    "UPDATE idempotency_key SET status_code = :i_s, response_body = CAST(:i_b AS jsonb) "
+    "WHERE client_id = :i_c AND key = :i_k"
 )
+
+
+def _combined(parts: Sequence[str]) -> TextClause:
+    """One statement of several writes: all but the last as data-modifying CTEs. The outbox trigger notifies the
+    relay once per statement, however many rows it holds."""
+    *first, last = parts
+    ctes = ", ".join(f"w{n} AS ({part})" for n, part in enumerate(first))
+    return text(f"WITH {ctes} {last}" if ctes else last)
+
+
+# Per combination of (events, processing records, an Idempotency-Key answer): prepared once.
+_FLUSH = {
+    key: _combined(
+        [sql for present, sql in zip(key, (_OUTBOX_SQL, _VERWERKING_SQL, _ANSWER_SQL), strict=True) if present]
+    )
+    for key in itertools.product((False, True), repeat=3)
+    if any(key)
+}
 
 
 def _columns(rows: list[dict[str, Any]], names: Sequence[tuple[str, str]], prefix: str) -> dict[str, list[Any]]:
@@ -57,6 +75,7 @@ class RequestContext:
     api_prefix: str
     _events: list[dict[str, Any]] = field(default_factory=list)
     _records: list[dict[str, Any]] = field(default_factory=list)
+    _answer: dict[str, Any] | None = None
 
     @property
     def idempotency_owner(self) -> str:
@@ -98,20 +117,25 @@ class RequestContext:
             self.log.rows(self.principal, activiteit, actie, object_type=object_type, subjects=subjects)
         )
 
+    def store_answer(self, client_id: str, key: str, status_code: int, body_json: str) -> None:
+        """The answer of a claimed Idempotency-Key, written with the request's events and records (see `flush`)."""
+        self._answer = {"i_c": client_id, "i_k": key, "i_s": status_code, "i_b": body_json}
+
     async def flush(self) -> None:
-        """Write what the request collected; called once the handler has returned, before the commit."""
-        events, records = self._events, self._records
-        self._events, self._records = [], []
-        statement: TextClause | None = None
-        params: dict[str, list[Any]] = {}
+        """Write what the request collected, in one statement; called once the handler has returned, before the
+        commit."""
+        events, records, answer = self._events, self._records, self._answer
+        self._events, self._records, self._answer = [], [], None
+        if not (events or records or answer):
+            return
+        params: dict[str, Any] = {}
         if events:
             params |= _columns(events, _OUTBOX_COLUMNS, "o_")
-            statement = _INSERT_EVENTS
         if records:
             params |= _columns(records, _VERWERKING, "v_")
-            statement = _INSERT_BOTH if events else _INSERT_RECORDS
-        if statement is not None:
-            await self.session.execute(statement, params)
+        if answer:
+            params |= answer
+        await self.session.execute(_FLUSH[bool(events), bool(records), bool(answer)], params)
 
 
 def _build(request: Request, session: AsyncSession, principal: Principal) -> RequestContext:

@@ -1,9 +1,9 @@
 """`Idempotency-Key` for writes that clients retry (a provider's system at night, a flaky network).
 
 The key is claimed in the request's own transaction, and the answer is stored in that same
-transaction: either both the effect and the stored answer exist, or neither. Same key and same body
-replays the first answer; same key with another body is a 422. A concurrent retry waits on the key's
-row lock and then replays.
+transaction (by the request's closing statement, with its events and processing records): either both
+the effect and the stored answer exist, or neither. Same key and same body replays the first answer;
+same key with another body is a 422. A concurrent retry waits on the key's row lock and then replays.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
@@ -42,13 +43,39 @@ class IdempotencyKey(KitBase):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
+def _is_json(value: Any) -> bool:
+    """Already plain JSON (a handler that serialised its answer once, for the response and the replay)."""
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _is_json(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_is_json(v) for v in value)
+    return value is None or isinstance(value, str | int | float | bool)
+
+
+# A concurrent request with the same key waits here (on the key's unique index) until the first one ends.
+CLAIM_CTE = (
+    "idempotency_claim AS (INSERT INTO idempotency_key (client_id, key, request_hash) VALUES (:i_c, :i_k, :i_h) "
+    "ON CONFLICT DO NOTHING RETURNING key)"
+)
+_CLAIM = text(f"WITH {CLAIM_CTE} SELECT key FROM idempotency_claim")  # noqa: S608 - fixed text
+
+
+@dataclass
+class IdempotencyClaim:
+    """The parameters of `CLAIM_CTE`; `won` is set by whoever ran the statement that carried it."""
+
+    params: dict[str, str]
+    won: bool | None = None
+
+
 class IdempotencyKeyReused(Unprocessable):
     code = "idempotency-key-hergebruikt"
     title = "Deze Idempotency-Key is al gebruikt voor een ander verzoek."
 
 
 class Idempotency:
-    """Per request: `await idem.run(ctx, body, status, action)`, or `replay` first and `store` last."""
+    """Per request: `await idem.run(ctx, body, status, action)`, or `replay` first and `store` last (or `claim`,
+    carried by the service's first statement, and `settle`)."""
 
     def __init__(self, key: str | None, request: Request) -> None:
         self.key = key
@@ -56,34 +83,45 @@ class Idempotency:
         self._claimed: tuple[str, str] | None = None
 
     def _hash(self, body: BaseModel | None) -> str:
-        payload = json.dumps(jsonable_encoder(body) if body is not None else None, sort_keys=True)
+        payload = json.dumps(body.model_dump(mode="json", by_alias=True) if body is not None else None, sort_keys=True)
         target = f"{self.request.method} {self.request.scope['path']}"
         return hashlib.sha256(f"{target}\n{payload}".encode()).hexdigest()
 
-    async def replay(self, ctx: RequestContext, body: BaseModel | None) -> JSONResponse | None:
+    def claim(self, ctx: RequestContext, body: BaseModel | None) -> IdempotencyClaim | None:
+        """The claim of this key as a CTE named `idempotency_claim` (see `CLAIM_CTE`) for a service to put in front
+        of the first statement of its hot path, saving the claim's own round trip; `settle` says afterwards what the
+        claim decided. The service's statement must touch nothing (no row lock either) unless the claim won, so a
+        concurrent retry still waits on the key before anything else."""
         if self.key is None:
             return None
-        session, client_id = ctx.session, ctx.idempotency_owner
-        request_hash = self._hash(body)
-        claimed = (
-            await session.execute(
-                text(
-                    "INSERT INTO idempotency_key (client_id, key, request_hash) VALUES (:c, :k, :h) "
-                    "ON CONFLICT DO NOTHING RETURNING key"
-                ),
-                {"c": client_id, "k": self.key, "h": request_hash},
-            )
-        ).first()
-        if claimed is not None:
-            self._claimed = (client_id, self.key)
+        return IdempotencyClaim({"i_c": ctx.idempotency_owner, "i_k": self.key, "i_h": self._hash(body)})
+
+    async def settle(self, ctx: RequestContext, claim: IdempotencyClaim | None) -> JSONResponse | None:
+        """After the statement that carried `claim`: None when it won (go on, then `store`), else the replay."""
+        if claim is None:
             return None
+        if claim.won is None:
+            raise RuntimeError("The statement that carries the Idempotency-Key claim has not run.")
+        client_id, key, request_hash = claim.params["i_c"], claim.params["i_k"], claim.params["i_h"]
+        if claim.won:
+            self._claimed = (client_id, key)
+            return None
+        return await self._stored_answer(ctx, client_id, key, request_hash)
+
+    async def replay(self, ctx: RequestContext, body: BaseModel | None) -> JSONResponse | None:
+        claim = self.claim(ctx, body)
+        if claim is not None:
+            claim.won = (await ctx.session.execute(_CLAIM, claim.params)).first() is not None
+        return await self.settle(ctx, claim)
+
+    async def _stored_answer(self, ctx: RequestContext, client_id: str, key: str, request_hash: str) -> JSONResponse:
         row = (
-            await session.execute(
+            await ctx.session.execute(
                 text(
                     "SELECT request_hash, status_code, response_body FROM idempotency_key "
                     "WHERE client_id = :c AND key = :k"
                 ),
-                {"c": client_id, "k": self.key},
+                {"c": client_id, "k": key},
             )
         ).one()
         if row.request_hash != request_hash:
@@ -93,20 +131,12 @@ class Idempotency:
         return JSONResponse(row.response_body, status_code=row.status_code, headers={REPLAY_HEADER: "true"})
 
     async def store(self, ctx: RequestContext, status_code: int, response: Any) -> None:
+        """Keep the answer for replays: written by the request's closing statement (`RequestContext.flush`), in
+        the same transaction as the effect."""
         if self._claimed is None:
             return
-        await ctx.session.execute(
-            text(
-                "UPDATE idempotency_key SET status_code = :s, response_body = CAST(:b AS jsonb) "
-                "WHERE client_id = :c AND key = :k"
-            ),
-            {
-                "s": status_code,
-                "b": json.dumps(jsonable_encoder(response, by_alias=True)),
-                "c": self._claimed[0],
-                "k": self._claimed[1],
-            },
-        )
+        body = json.dumps(response if _is_json(response) else jsonable_encoder(response, by_alias=True))
+        ctx.store_answer(self._claimed[0], self._claimed[1], status_code, body)
 
     async def run(
         self, ctx: RequestContext, body: BaseModel | None, status_code: int, action: Callable[[], Awaitable[T]]

@@ -26,6 +26,7 @@ from aanbieder_api.models import (
     OpdrachtVersie,
     PipFeit,
 )
+from inburgering_kit.idempotency import CLAIM_CTE, IdempotencyClaim
 from inburgering_kit.pagination import PageParams, paginate
 
 
@@ -116,14 +117,23 @@ class Opdrachtstand:
 
 # The opdracht, locked so that two reports about it apply one after the other, and in the same round trip whether
 # the calling client is (still) registered for this aanbieder: provider isolation and client binding in one place.
-_OPDRACHTEN_VOOR_MELDING = text(
+_OPDRACHTEN_VOOR_MELDING_SQL = (
     "SELECT o.id, o.pip_id, o.inburgeraar_id, o.aanbieder_id, o.onderdeel, o.status, "
     "o.inhoud->>'geplandeStartdatum' AS start, o.inhoud->'uren' AS uren, o.stand, "
     "(CAST(:c AS text) IS NULL OR EXISTS (SELECT 1 FROM api_client a WHERE a.gemeente_code = o.gemeente_code "
     "AND a.client_id = CAST(:c AS text) AND a.aanbieder_id = o.aanbieder_id AND a.ingetrokken_at IS NULL)) "
     "AS client_ok "
-    "FROM opdracht o WHERE o.id = ANY(:ids) AND o.gemeente_code = :g AND o.aanbieder_id = :a "
+    "FROM opdracht o WHERE o.id = ANY(:ids) AND o.gemeente_code = :g AND o.aanbieder_id = :a{voorwaarde} "
     "ORDER BY o.id FOR UPDATE OF o"
+)
+_OPDRACHTEN_VOOR_MELDING = text(_OPDRACHTEN_VOOR_MELDING_SQL.format(voorwaarde=""))
+# The same behind the claim of the request's Idempotency-Key (a push over the API): nothing is read or locked unless
+# the claim won, and one row tells whether it did, also when no opdracht matches.
+_OPDRACHTEN_VOOR_MELDING_GECLAIMD = text(
+    f"WITH {CLAIM_CTE}, o AS ("  # noqa: S608 - fixed text
+    + _OPDRACHTEN_VOOR_MELDING_SQL.format(voorwaarde=" AND EXISTS (SELECT 1 FROM idempotency_claim)")
+    + ") SELECT EXISTS (SELECT 1 FROM idempotency_claim) AS geclaimd, o.* FROM (VALUES (1)) AS een (x) "
+    "LEFT JOIN o ON true"
 )
 
 _MELDING_KOLOMMEN = (
@@ -290,15 +300,22 @@ class OpdrachtRepository:
     # ---- the provider's hot path ----
 
     async def voor_melding(
-        self, aanbieder_id: uuid.UUID, ids: Sequence[uuid.UUID], client_id: str | None
+        self,
+        aanbieder_id: uuid.UUID,
+        ids: Sequence[uuid.UUID],
+        client_id: str | None,
+        claim: IdempotencyClaim | None = None,
     ) -> tuple[dict[uuid.UUID, Opdrachtstand], bool | None]:
         """The opdrachten, locked, and whether `client_id` is registered for their aanbieder (None: no rows to
-        tell it by)."""
-        rows = (
-            await self.session.execute(
-                _OPDRACHTEN_VOOR_MELDING, {"ids": list(ids), "g": self.gemeente, "a": aanbieder_id, "c": client_id}
-            )
-        ).all()
+        tell it by). With `claim`, the Idempotency-Key is claimed first in the same statement (`claim.won`); a
+        claim that lost reads nothing."""
+        params = {"ids": list(ids), "g": self.gemeente, "a": aanbieder_id, "c": client_id}
+        if claim is None:
+            rows = (await self.session.execute(_OPDRACHTEN_VOOR_MELDING, params)).all()
+        else:
+            rows = (await self.session.execute(_OPDRACHTEN_VOOR_MELDING_GECLAIMD, params | claim.params)).all()
+            claim.won = bool(rows[0].geclaimd)
+            rows = [row for row in rows if row.id is not None]
         return {row.id: _opdrachtstand(row) for row in rows}, (rows[0].client_ok if rows else None)
 
     async def voeg_melding_in(

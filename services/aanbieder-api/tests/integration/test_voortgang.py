@@ -198,6 +198,22 @@ class TestIdempotentie:
         async with database.engine.connect() as conn:
             assert (await conn.execute(text("SELECT count(*) FROM melding"))).scalar_one() == 1
 
+    async def test_concurrent_retries_with_one_key_apply_once_and_replay_the_first_answer(
+        self, client: httpx.AsyncClient, omgeving: Omgeving, database: Database
+    ) -> None:
+        # The key is claimed in the statement that locks the opdracht: retries wait on the key, never deadlock.
+        aanbieder = await omgeving.aanbieder()
+        opdracht = await omgeving.opdracht(aanbieder)
+        key = f"nacht-{uuid.uuid4()}"
+        antwoorden = await asyncio.gather(*(meld(client, aanbieder, opdracht["id"], AANWEZIG, key) for _ in range(8)))
+        assert {r.status_code for r in antwoorden} == {201}
+        assert sum("Idempotent-Replayed" not in r.headers for r in antwoorden) == 1
+        assert len({json.dumps(r.json(), sort_keys=True) for r in antwoorden}) == 1
+        async with database.engine.connect() as conn:
+            assert (await conn.execute(text("SELECT count(*) FROM melding"))).scalar_one() == 1
+        soorten = [e["type"].rsplit(".", 1)[1] for e in await outbox(database)]
+        assert soorten.count("voortgang-gemeld") == 1
+
     async def test_a_write_without_idempotency_key_is_refused(
         self, client: httpx.AsyncClient, omgeving: Omgeving
     ) -> None:

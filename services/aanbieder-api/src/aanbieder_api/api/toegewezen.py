@@ -82,10 +82,14 @@ async def meld(
     ctx: VoortgangMelden,
     idem: VereisteIdempotency,
 ) -> Response:
-    if (replay := await idem.replay(ctx, body)) is not None:
-        return replay
     wie = Aanbiederidentiteit.uit_token(ctx.principal)
-    result = MeldingOntvangen.van(await voortgang.meld(ctx, wie, opdracht_id, body, Kanaal.API))
+    # The key is claimed by the statement that locks the opdracht: one round trip less on this service's hot path.
+    claim = idem.claim(ctx, body)
+    gemeld = await voortgang.meld_geclaimd(ctx, wie, opdracht_id, body, Kanaal.API, claim)
+    if (replay := await idem.settle(ctx, claim)) is not None:
+        return replay
+    assert gemeld is not None
+    result = MeldingOntvangen.van(gemeld)
     code = status.HTTP_200_OK if result.al_ontvangen else status.HTTP_201_CREATED
     # Serialised once, for the answer and for the stored replay: the push is this service's hot path.
     inhoud = result.model_dump(mode="json")

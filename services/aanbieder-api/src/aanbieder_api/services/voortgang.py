@@ -63,6 +63,7 @@ from aanbieder_api.services.opdrachten import pad
 from aanbieder_api.services.toegang import Aanbiederidentiteit, ClientNietGeregistreerd, controleer_client
 from inburgering_kit.audit import Actie
 from inburgering_kit.context import RequestContext
+from inburgering_kit.idempotency import IdempotencyClaim
 from inburgering_kit.pagination import PageParams
 from inburgering_kit.problems import NotFound, Problem
 
@@ -99,13 +100,16 @@ class Meldpunt:
     def repo(self) -> OpdrachtRepository:
         return OpdrachtRepository(self.ctx.session, self.wie.gemeente)
 
-    async def laad(self, opdracht_ids: Sequence[uuid.UUID]) -> None:
-        """Read and lock the opdrachten; the client registration is checked in the same statement (hot path)."""
+    async def laad(self, opdracht_ids: Sequence[uuid.UUID], claim: IdempotencyClaim | None = None) -> None:
+        """Read and lock the opdrachten; the client registration is checked in the same statement (hot path), and
+        `claim` (a push's Idempotency-Key) is made in it too: when it lost, nothing is read."""
         nieuw = sorted({i for i in opdracht_ids if i not in self._opdrachten})
         client_ok: bool | None = None
         if nieuw:
-            gevonden, client_ok = await self.repo.voor_melding(self.wie.aanbieder_id, nieuw, self.wie.client_id)
+            gevonden, client_ok = await self.repo.voor_melding(self.wie.aanbieder_id, nieuw, self.wie.client_id, claim)
             self._opdrachten |= gevonden
+        if claim is not None and not claim.won:
+            return
         if not self._client_gecontroleerd:
             if client_ok is None:
                 await controleer_client(self.ctx, self.wie)
@@ -174,11 +178,16 @@ class Meldpunt:
         await self._events(opdracht, melding_id, melding, stand)
         return status
 
-    async def meld(self, opdracht_id: uuid.UUID, melding: Melding) -> Meldingsresultaat:
+    async def meld(
+        self, opdracht_id: uuid.UUID, melding: Melding, claim: IdempotencyClaim | None = None
+    ) -> Meldingsresultaat | None:
         """One report (API, portal): usually one statement stores it with the opdracht's new stand (see
-        `OpdrachtRepository.voeg_melding_in`); a correction of a period reported before takes a second one."""
-        if opdracht_id not in self._opdrachten:
-            await self.laad([opdracht_id])
+        `OpdrachtRepository.voeg_melding_in`); a correction of a period reported before takes a second one. With
+        `claim`, None when the claim lost (the caller replays the first answer)."""
+        if opdracht_id not in self._opdrachten or claim is not None:
+            await self.laad([opdracht_id], claim)
+            if claim is not None and not claim.won:
+                return None
         opdracht = self._toegestaan(opdracht_id, melding)
         melding_id = uuid.uuid4()
         record = self._record(melding_id, opdracht_id, melding)
@@ -301,9 +310,25 @@ async def meld(
     ctx: RequestContext, wie: Aanbiederidentiteit, opdracht_id: uuid.UUID, melding: Melding, kanaal: Kanaal
 ) -> Meldingsresultaat:
     """One report about one opdracht (API and portal)."""
+    resultaat = await meld_geclaimd(ctx, wie, opdracht_id, melding, kanaal, None)
+    assert resultaat is not None
+    return resultaat
+
+
+async def meld_geclaimd(
+    ctx: RequestContext,
+    wie: Aanbiederidentiteit,
+    opdracht_id: uuid.UUID,
+    melding: Melding,
+    kanaal: Kanaal,
+    claim: IdempotencyClaim | None,
+) -> Meldingsresultaat | None:
+    """`meld` whose first statement also claims the request's Idempotency-Key (the push over the API): None when
+    the claim lost and nothing was done."""
     punt = Meldpunt(ctx, wie, kanaal)
-    resultaat = await punt.meld(opdracht_id, melding)
-    await punt.schrijf()
+    resultaat = await punt.meld(opdracht_id, melding, claim)
+    if resultaat is not None:
+        await punt.schrijf()
     return resultaat
 
 
