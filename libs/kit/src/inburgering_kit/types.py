@@ -34,8 +34,12 @@ Datum = Annotated[date, BeforeValidator(_iso_date)]
 Tijdstip = Annotated[datetime, BeforeValidator(_iso_datetime)]
 
 # At least one visible character (whitespace or control characters alone are no text), and no NUL anywhere:
-# PostgreSQL cannot store it. Anchored with classes that read the same in ECMA, Python and Rust regexes.
-TEXT_PATTERN = r"^[^\x00]*[^\s\x00-\x1f\x7f][^\x00]*$"
+# PostgreSQL cannot store it. Anchored with classes that read the same in ECMA, Python and Rust regexes: the C1
+# controls are named too, since Python's `\s` and str.strip() take U+0085 for whitespace and ECMA's `\s` does not.
+TEXT_PATTERN = r"^[^\x00]*[^\s\x00-\x1f\x7f-\x9f][^\x00]*$"
+
+# An e-mail address in ASCII, with bounded parts: the same in every regex dialect a client may check it with.
+EMAIL_PATTERN = r"^[A-Za-z0-9._%+'\-]{1,64}@[A-Za-z0-9\-]{1,63}(\.[A-Za-z0-9\-]{1,63}){0,8}\.[A-Za-z]{2,63}$"
 
 
 def tekst(max_length: int) -> StringConstraints:

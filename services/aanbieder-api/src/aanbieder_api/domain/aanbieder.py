@@ -12,7 +12,7 @@ from aanbieder_api.domain.enums import TAALONDERDELEN, Dienst
 from aanbieder_api.domain.regels import REGELS, Regelset
 from inburgering_kit.problems import Unprocessable, invalid
 from inburgering_kit.schemas import FrozenModel
-from inburgering_kit.types import Datum, tekst
+from inburgering_kit.types import EMAIL_PATTERN, Datum, tekst
 
 KorteTekst = Annotated[str, tekst(200)]
 Tekst = Annotated[str, tekst(2000)]
@@ -28,7 +28,7 @@ class DomeinModel(FrozenModel):
 class Contactpersoon(DomeinModel):
     naam: KorteTekst
     functie: KorteTekst | None = None
-    email: Annotated[str, Field(pattern=r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}$", max_length=254)] | None = None
+    email: Annotated[str, Field(pattern=EMAIL_PATTERN, max_length=254)] | None = None
     telefoon: Annotated[str, Field(pattern=r"^\+?[0-9 \-]{6,20}$")] | None = None
 
 

@@ -20,7 +20,7 @@ from pydantic import Field, model_validator
 from aanbieder_api.domain.aanbieder import DomeinModel, KorteTekst, Tekst
 from aanbieder_api.domain.enums import Leerroute, Taalniveau
 from inburgering_kit.problems import Conflict, Unprocessable
-from inburgering_kit.types import Datum
+from inburgering_kit.types import EMAIL_PATTERN, Datum
 
 
 class Deelnemercontact(DomeinModel):
@@ -29,7 +29,7 @@ class Deelnemercontact(DomeinModel):
     roepnaam: KorteTekst
     achternaam: KorteTekst
     telefoon: Annotated[str, Field(pattern=r"^\+?[0-9 \-]{6,20}$")] | None = None
-    email: Annotated[str, Field(pattern=r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}$", max_length=254)] | None = None
+    email: Annotated[str, Field(pattern=EMAIL_PATTERN, max_length=254)] | None = None
     voorkeurstaal: KorteTekst | None = Field(default=None, description="Taal voor het eerste contact.")
 
 

@@ -20,6 +20,7 @@ from aanbieder_api.api.deps import AanbiedersBeheren
 from aanbieder_api.domain.aanbieder import DomeinModel, KorteTekst
 from aanbieder_api.portal import toegang
 from aanbieder_api.portal.models import PortaalAccount
+from inburgering_kit.types import EMAIL_PATTERN
 
 router = APIRouter(prefix="/aanbieders/{aanbiederId:uuid}/portaal-accounts", tags=["Portaalaccounts"])
 
@@ -29,7 +30,7 @@ Email = Annotated[
     str,
     Field(
         # ASCII classes only: `\s` differs between Python and the ECMA regexes clients validate the contract with.
-        pattern=r"^[A-Za-z0-9._%+'\-]{1,64}@[A-Za-z0-9\-]{1,63}(\.[A-Za-z0-9\-]{1,63}){0,8}\.[A-Za-z]{2,63}$",
+        pattern=EMAIL_PATTERN,
         max_length=254,
         description="Het e-mailadres waarmee de medewerker aanmeldt (hoofdletters tellen niet).",
     ),

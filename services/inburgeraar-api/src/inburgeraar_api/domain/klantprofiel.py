@@ -31,13 +31,13 @@ from inburgeraar_api.domain.basis import (
 )
 from inburgeraar_api.domain.enums import Cefr, Introductiemodule, Relatie
 from inburgering_kit.problems import InvalidParam, Unprocessable, invalid
-from inburgering_kit.types import Datum, tekst
+from inburgering_kit.types import EMAIL_PATTERN, Datum, tekst
 
 Postcode = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{3} ?[A-Za-z]{2}$")]
 Telefoon = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 ()-]{5,19}$")]
 Email = Annotated[
     str,
-    StringConstraints(max_length=254, pattern=r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$"),
+    StringConstraints(max_length=254, pattern=EMAIL_PATTERN),
 ]
 Toevoeging = Annotated[str, tekst(10)]
 _MAX_ITEMS = 50
