@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import logging
 import re
@@ -183,6 +184,11 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
             relay = OutboxRelay(database, settings.nats_url, stream=settings.stream_name)
             tasks.append(asyncio.create_task(relay.run(stop), name="outbox-relay"))
         tasks.extend(asyncio.create_task(job(app, stop)) for job in definition.background)
+        # What exists now (routes, schemas and their validators, the ORM's metadata) lives as long as the process.
+        # Frozen, it is out of the collector's way: a full collection scans only what requests leave behind.
+        # Measured in pip-api at 500 req/s: without this a full collection every second, each a 50-85 ms pause.
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:
