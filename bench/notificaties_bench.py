@@ -58,9 +58,8 @@ from run import (
     BsnGenerator,
     EventProbe,
     Server,
-    _machine,
     _raise_interrupt,
-    _software,
+    describe_run,
     postmaster_pid,
     registration_body,
     service_env,
@@ -68,6 +67,7 @@ from run import (
     start_relay,
     start_uvicorn,
     wait_ready,
+    write_results,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -520,17 +520,12 @@ def main() -> int:
         "quick": args.quick,
         "load_avg_before": [round(v, 2) for v in load_before],
         "load_avg_after": [round(v, 2) for v in os.getloadavg()],
-        "machine": _machine(),
-        "software": _software(),
-        "started_at": started.isoformat(timespec="seconds"),
-        "duration_s": round(time.perf_counter() - t0, 1),
         "targets": {"p99_ms": TARGET_P99_MS, "deliveries_per_s": TARGET_DELIVERIES_PER_S},
     }
+    describe_run(results, started, t0)
     print()
     print(report(results))
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    target = RESULTS / f"notificaties-{started:%Y%m%d-%H%M}.json"
-    target.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    target = write_results("notificaties", results, started)
     print(f"\nwrote {target.relative_to(ROOT)}")
     return 0
 

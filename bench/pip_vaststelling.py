@@ -56,9 +56,8 @@ from run import (
     HOST,
     DbMonitor,
     Server,
-    _machine,
     _raise_interrupt,
-    _software,
+    describe_run,
     phase_summary,
     postmaster_pid,
     service_env,
@@ -67,6 +66,7 @@ from run import (
     start_relay,
     start_uvicorn,
     wait_ready,
+    write_results,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -598,20 +598,12 @@ def main() -> int:
             shutil.rmtree(workdir, ignore_errors=True)
 
     results["bench"] = "pip-vaststelling"
-    results["machine"] = _machine()
-    results["software"] = _software()
-    results["started_at"] = started.isoformat(timespec="seconds")
-    results["duration_s"] = time.perf_counter() - t0
-    results["command"] = " ".join(["bench/pip_vaststelling.py", *sys.argv[1:]])
+    describe_run(results, started, t0)
     results["targets"] = {"vaststellingen_per_s": TARGET_PER_S, "p99_ms": TARGET_P99_MS, "errors": 0}
     results["verdicts"] = {metric: verdict for metric, _, _, verdict in build_rows(results) if verdict}
     print()
     print(render_text(results))
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    json_path = RESULTS / f"pip-vaststelling-{started:%Y%m%d-%H%M}.json"
-    if json_path.exists():  # two runs in one minute: keep both
-        json_path = RESULTS / f"pip-vaststelling-{started:%Y%m%d-%H%M%S}.json"
-    json_path.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    json_path = write_results("pip-vaststelling", results, started)
     print(f"\nWritten {json_path.relative_to(ROOT)} ({results['duration_s']:.0f} s)")
     return 0
 

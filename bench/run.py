@@ -664,6 +664,25 @@ async def service_phases(
     return results
 
 
+def describe_run(results: dict[str, Any], started: datetime, t0: float) -> None:
+    """What every result file records of its run: machine, software, when, how long, the exact command."""
+    results["machine"] = _machine()
+    results["software"] = _software()
+    results["started_at"] = started.isoformat(timespec="seconds")
+    results["duration_s"] = round(time.perf_counter() - t0, 1)
+    results["command"] = " ".join([f"bench/{Path(sys.argv[0]).name}", *sys.argv[1:]])
+
+
+def write_results(name: str, results: dict[str, Any], started: datetime) -> Path:
+    """bench/results/<name>-<YYYYMMDD-HHMM>.json; two runs in one minute (a --quick, then a full run) keep both."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}-{started:%Y%m%d-%H%M}.json"
+    if path.exists():
+        path = RESULTS / f"{name}-{started:%Y%m%d-%H%M%S}.json"
+    path.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    return path
+
+
 def start_infrastructure(
     workdir: Path, stack: list[Any], results: dict[str, Any], database: str, migrations: Path
 ) -> tuple[EmbeddedPostgres, EmbeddedNats, str]:
@@ -1070,11 +1089,7 @@ def main() -> int:
         else:
             shutil.rmtree(workdir, ignore_errors=True)
 
-    results["machine"] = _machine()
-    results["software"] = _software()
-    results["started_at"] = started.isoformat(timespec="seconds")
-    results["duration_s"] = time.perf_counter() - t0
-    results["command"] = " ".join(["bench/run.py", *sys.argv[1:]])
+    describe_run(results, started, t0)
     results["targets"] = {
         "writes_per_s": TARGET_WRITES_PER_S,
         "bare_ratio": TARGET_BARE_RATIO,
@@ -1085,11 +1100,7 @@ def main() -> int:
     results["verdicts"] = {metric: verdict for metric, _, _, verdict in build_rows(results) if verdict}
     print()
     print(render_text(results))
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    json_path = RESULTS / f"inburgeraar-api-{started:%Y%m%d-%H%M}.json"
-    if json_path.exists():  # two runs in one minute (a --quick then a full run): keep both
-        json_path = RESULTS / f"inburgeraar-api-{started:%Y%m%d-%H%M%S}.json"
-    json_path.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    json_path = write_results("inburgeraar-api", results, started)
     (RESULTS / "inburgeraar-api-latest.md").write_text(render_markdown(results))
     print(
         f"\nWritten {json_path.relative_to(ROOT)} and bench/results/inburgeraar-api-latest.md "
