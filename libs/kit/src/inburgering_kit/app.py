@@ -33,7 +33,7 @@ from inburgering_kit.auth import TokenVerifier
 from inburgering_kit.db import Database
 from inburgering_kit.events import source_urn
 from inburgering_kit.logs import configure_logging
-from inburgering_kit.outbox import EventPublisher, OutboxRelay, connect_nats
+from inburgering_kit.outbox import EventPublisher, OutboxRelay, connect_nats, relay_database
 from inburgering_kit.problems import (
     NotAuthenticated,
     Problem,
@@ -180,8 +180,10 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
         app.state.nats = None
         stop = asyncio.Event()
         tasks: list[asyncio.Task[None]] = []
+        relay_db: Database | None = None
         if settings.run_relay:
-            relay = OutboxRelay(database, settings.nats_url, stream=settings.stream_name)
+            relay_db = relay_database(settings.database_url)
+            relay = OutboxRelay(relay_db, settings.nats_url, stream=settings.stream_name)
             tasks.append(asyncio.create_task(relay.run(stop), name="outbox-relay"))
         tasks.extend(asyncio.create_task(job(app, stop)) for job in definition.background)
         # What exists now (routes, schemas and their validators, the ORM's metadata) lives as long as the process.
@@ -200,6 +202,8 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
             if nc is not None and not nc.is_closed:
                 with contextlib.suppress(Exception):
                     await nc.close()
+            if relay_db is not None:
+                await relay_db.dispose()
             await database.dispose()
 
     app = FastAPI(

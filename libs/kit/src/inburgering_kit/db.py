@@ -65,12 +65,19 @@ class UnitOfWork:
 
 
 class Database:
-    def __init__(self, url: str, *, pool_size: int = 20, echo: bool = False) -> None:
+    def __init__(
+        self, url: str, *, pool_size: int = 20, echo: bool = False, server_settings: dict[str, str] | None = None
+    ) -> None:
         self.url = url
         # A fixed pool: overflow connections are opened and closed per burst, and each one costs PostgreSQL a
         # new backend process. Under more concurrency, requests wait for a connection instead.
         self.engine: AsyncEngine = create_async_engine(
-            asyncpg_url(url), pool_size=pool_size, max_overflow=0, pool_timeout=30, echo=echo
+            asyncpg_url(url),
+            pool_size=pool_size,
+            max_overflow=0,
+            pool_timeout=30,
+            echo=echo,
+            connect_args={"server_settings": server_settings} if server_settings else {},
         )
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
 

@@ -6,9 +6,8 @@ import asyncio
 import signal
 from collections.abc import Awaitable, Callable
 
-from inburgering_kit.db import Database
 from inburgering_kit.logs import configure_logging
-from inburgering_kit.outbox import OutboxRelay
+from inburgering_kit.outbox import OutboxRelay, relay_database
 from inburgering_kit.settings import ServiceSettings
 
 
@@ -25,7 +24,7 @@ def run_relay(settings: ServiceSettings) -> None:
     configure_logging(settings.log_level)
 
     async def main() -> None:
-        database = Database(settings.database_url, pool_size=2)
+        database = relay_database(settings.database_url)
         try:
             await run_until_signalled(OutboxRelay(database, settings.nats_url, stream=settings.stream_name).run)
         finally:

@@ -23,7 +23,7 @@ from inburgeraar_api.settings import Settings
 from inburgering_kit.consumer import EventConsumer
 from inburgering_kit.db import Database
 from inburgering_kit.events import CloudEvent
-from inburgering_kit.outbox import OutboxRelay
+from inburgering_kit.outbox import OutboxRelay, relay_database
 from inburgering_kit.testing.infra import Infra
 from inburgering_kit.testing.plugin import TokenFactory
 
@@ -212,3 +212,14 @@ class TestSeveralRelays:
         finally:
             stop.set()
             await asyncio.gather(*tasks)
+
+
+class TestRelayConnections:
+    async def test_every_statement_is_planned_for_the_outbox_as_it_is_now(self, settings: Settings) -> None:
+        """A plan settled on while the outbox was empty (a sequential scan) must not be kept once it is large."""
+        database = relay_database(settings.database_url)
+        try:
+            async with database.engine.connect() as conn:
+                assert (await conn.execute(text("SHOW plan_cache_mode"))).scalar() == "force_custom_plan"
+        finally:
+            await database.dispose()
