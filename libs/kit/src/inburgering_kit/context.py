@@ -11,16 +11,18 @@ from __future__ import annotations
 import itertools
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import asyncpg
 from fastapi import Depends, Request
 from sqlalchemy import TextClause, text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from inburgering_kit.audit import VERWERKING_COLUMNS, Actie, Verwerkingsactiviteit, Verwerkingslog
 from inburgering_kit.auth import Principal, require_scopes, require_tenant
-from inburgering_kit.db import get_database
+from inburgering_kit.db import Positional, get_database
 from inburgering_kit.events import CloudEvent, EventData
 from inburgering_kit.outbox import EventPublisher, outbox_row
 
@@ -28,15 +30,18 @@ _OUTBOX_COLUMNS = (("id", "uuid"), ("subject", "text"), ("event", "jsonb"))
 _VERWERKING_TYPES = {"id": "uuid"}
 
 
-def _unnest(table: str, columns: Sequence[tuple[str, str]], prefix: str, extra: str = "") -> str:
-    arrays = ", ".join(f"CAST(:{prefix}{name} AS {kind}[])" for name, kind in columns)
+def _unnest(table: str, columns: Sequence[tuple[str, str]], arrays: Sequence[str], extra: str = "") -> str:
     names = ", ".join(name for name, _ in columns)
-    return f"INSERT INTO {table} ({names}{', at' if extra else ''}) SELECT *{extra} FROM unnest({arrays})"  # noqa: S608 - fixed names
+    return f"INSERT INTO {table} ({names}{', at' if extra else ''}) SELECT *{extra} FROM unnest({', '.join(arrays)})"  # noqa: S608 - fixed names
+
+
+def _named(columns: Sequence[tuple[str, str]], prefix: str) -> list[str]:
+    return [f"CAST(:{prefix}{name} AS {kind}[])" for name, kind in columns]
 
 
 _VERWERKING = [(c, _VERWERKING_TYPES.get(c, "text")) for c in VERWERKING_COLUMNS]
-_OUTBOX_SQL = _unnest("outbox", _OUTBOX_COLUMNS, "o_")
-_VERWERKING_SQL = _unnest("verwerking", _VERWERKING, "v_", extra=", now()")
+_OUTBOX_SQL = _unnest("outbox", _OUTBOX_COLUMNS, _named(_OUTBOX_COLUMNS, "o_"))
+_VERWERKING_SQL = _unnest("verwerking", _VERWERKING, _named(_VERWERKING, "v_"), extra=", now()")
 _ANSWER_SQL = (
     "UPDATE idempotency_key SET status_code = :i_s, response_body = CAST(:i_b AS jsonb) "
     "WHERE client_id = :i_c AND key = :i_k"
@@ -116,6 +121,33 @@ class RequestContext:
         self._records.extend(
             self.log.rows(self.principal, activiteit, actie, object_type=object_type, subjects=subjects)
         )
+
+    @asynccontextmanager
+    async def own_connection(self) -> AsyncIterator[asyncpg.Connection]:
+        """A connection of the pool outside the request's transaction, asyncpg itself: for a hot path that reads in
+        one statement and writes in one, each committing on its own (no BEGIN and COMMIT round trips, no ORM). The
+        write then carries what the request collected: see `writes`."""
+        engine = self.session.bind
+        assert isinstance(engine, AsyncEngine)
+        async with engine.connect() as conn:
+            raw = await conn.get_raw_connection()
+            yield raw.driver_connection
+
+    def writes(self, p: Positional, guard: str) -> list[str]:
+        """The events and processing records collected so far, as data-modifying CTEs for the caller's one
+        statement on `own_connection`: each writes only if CTE `guard` returned a row. They are handed over:
+        `flush` no longer writes them."""
+        events, records = self._events, self._records
+        self._events, self._records = [], []
+        parts = []
+        for table, rows, columns, extra in (
+            ("outbox", events, _OUTBOX_COLUMNS, ""),
+            ("verwerking", records, _VERWERKING, ", now()"),
+        ):
+            if rows:
+                arrays = [p([row[name] for row in rows], f"{kind}[]") for name, kind in columns]
+                parts.append(f"{_unnest(table, columns, arrays, extra)} WHERE EXISTS (SELECT 1 FROM {guard})")  # noqa: S608 - fixed names
+        return parts
 
     def store_answer(self, client_id: str, key: str, status_code: int, body_json: str) -> None:
         """The answer of a claimed Idempotency-Key, written with the request's events and records (see `flush`)."""

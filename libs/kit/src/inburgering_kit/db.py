@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 import asyncpg
 from fastapi import Depends, Request
@@ -50,6 +50,18 @@ def asyncpg_url(url: str) -> str:
 def plain_url(url: str) -> str:
     """libpq-style URL (for asyncpg.connect and LISTEN connections) from any of our URL spellings."""
     return "postgresql://" + asyncpg_url(url)[len("postgresql+asyncpg://") :]
+
+
+class Positional:
+    """The parameters of a statement written for asyncpg itself (`$1`, `$2`, ...), collected while its text is
+    built: `p(value)` or `p(value, "uuid[]")` writes the placeholder and keeps the value in `p.values`."""
+
+    def __init__(self) -> None:
+        self.values: list[Any] = []
+
+    def __call__(self, value: Any, cast: str | None = None) -> str:
+        self.values.append(value)
+        return f"CAST(${len(self.values)} AS {cast})" if cast else f"${len(self.values)}"
 
 
 class UnitOfWork:

@@ -24,7 +24,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inburgering_kit.context import RequestContext
-from inburgering_kit.db import KitBase
+from inburgering_kit.db import KitBase, Positional
 from inburgering_kit.problems import Unprocessable
 
 REPLAY_HEADER = "Idempotent-Replayed"
@@ -124,19 +124,38 @@ class Idempotency:
                 {"c": client_id, "k": key},
             )
         ).one()
-        if row.request_hash != request_hash:
-            raise IdempotencyKeyReused(
-                "Dezelfde Idempotency-Key met een andere inhoud: gebruik een nieuwe sleutel voor een nieuw verzoek."
-            )
-        return JSONResponse(row.response_body, status_code=row.status_code, headers={REPLAY_HEADER: "true"})
+        return _replay(row.request_hash, request_hash, row.status_code, row.response_body)
+
+    # ---- one statement that claims the key with its answer (a hot path on `RequestContext.own_connection`) ----
+
+    def owner_and_key(self, ctx: RequestContext) -> tuple[str, str]:
+        """Where the stored answer of this request is looked up (the caller reads it with its first statement)."""
+        assert self.key is not None, "the route requires an Idempotency-Key"
+        return ctx.idempotency_owner, self.key
+
+    def replay_of(self, body: BaseModel | None, stored_hash: str, status_code: int, response_body: Any) -> JSONResponse:
+        """The stored answer found for this key: replayed for the same request, else a 422."""
+        return _replay(stored_hash, self._hash(body), status_code, response_body)
+
+    def claim_with_answer(
+        self, ctx: RequestContext, body: BaseModel | None, p: Positional, status_code: int, response: Any
+    ) -> str:
+        """A CTE body that claims the key with its answer at once, returning a row only when the key was free. The
+        caller's statement must write nothing unless it did, and must fail as a whole when the key was claimed but
+        its own change could not be made (the change and the stored answer exist together or not at all)."""
+        client_id, key = self.owner_and_key(ctx)
+        return (
+            "INSERT INTO idempotency_key (client_id, key, request_hash, status_code, response_body) VALUES ("  # noqa: S608 - placeholders only
+            f"{p(client_id)}, {p(key)}, {p(self._hash(body))}, {p(status_code)}, {p(_json_text(response), 'jsonb')}) "
+            "ON CONFLICT DO NOTHING RETURNING 1"
+        )
 
     async def store(self, ctx: RequestContext, status_code: int, response: Any) -> None:
         """Keep the answer for replays: written by the request's closing statement (`RequestContext.flush`), in
         the same transaction as the effect."""
         if self._claimed is None:
             return
-        body = json.dumps(response if _is_json(response) else jsonable_encoder(response, by_alias=True))
-        ctx.store_answer(self._claimed[0], self._claimed[1], status_code, body)
+        ctx.store_answer(self._claimed[0], self._claimed[1], status_code, _json_text(response))
 
     async def run(
         self, ctx: RequestContext, body: BaseModel | None, status_code: int, action: Callable[[], Awaitable[T]]
@@ -148,6 +167,18 @@ class Idempotency:
         result = await action()
         await self.store(ctx, status_code, result)
         return result
+
+
+def _json_text(response: Any) -> str:
+    return json.dumps(response if _is_json(response) else jsonable_encoder(response, by_alias=True))
+
+
+def _replay(stored_hash: str, request_hash: str, status_code: int, response_body: Any) -> JSONResponse:
+    if stored_hash != request_hash:
+        raise IdempotencyKeyReused(
+            "Dezelfde Idempotency-Key met een andere inhoud: gebruik een nieuwe sleutel voor een nieuw verzoek."
+        )
+    return JSONResponse(response_body, status_code=status_code, headers={REPLAY_HEADER: "true"})
 
 
 async def idempotency_dependency(

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+import asyncpg
 from sqlalchemy import Row, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,6 +27,7 @@ from aanbieder_api.models import (
     OpdrachtVersie,
     PipFeit,
 )
+from inburgering_kit.db import Positional
 from inburgering_kit.idempotency import CLAIM_CTE, IdempotencyClaim
 from inburgering_kit.pagination import PageParams, paginate
 
@@ -170,6 +172,7 @@ _MELDING_TYPES = {
     "aanbieder_id": "uuid",
     "aanlevering_id": "uuid",
     "gegevens": "jsonb",
+    "gemeld_at": "timestamptz",
 }
 # A file batch's reports in one statement, in row order (WITH ORDINALITY), so of two equal rows the first wins.
 _MELDINGEN_INVOEGEN = text(
@@ -400,18 +403,137 @@ class OpdrachtRepository:
         )
 
 
-def _opdrachtstand(row: Row[Any]) -> Opdrachtstand:
+def _opdrachtstand(row: Row[Any] | asyncpg.Record) -> Opdrachtstand:
+    r = row._mapping if isinstance(row, Row) else row
     return Opdrachtstand(
-        id=row.id,
-        pip_id=row.pip_id,
-        inburgeraar_id=row.inburgeraar_id,
-        aanbieder_id=row.aanbieder_id,
-        onderdeel=row.onderdeel,
-        status=row.status,
-        geplande_startdatum=date.fromisoformat(row.start),
-        uren=row.uren if isinstance(row.uren, int) else None,
-        stand=row.stand,
+        id=r["id"],
+        pip_id=r["pip_id"],
+        inburgeraar_id=r["inburgeraar_id"],
+        aanbieder_id=r["aanbieder_id"],
+        onderdeel=r["onderdeel"],
+        status=r["status"],
+        geplande_startdatum=date.fromisoformat(r["start"]),
+        uren=r["uren"] if isinstance(r["uren"], int) else None,
+        stand=r["stand"],
     )
+
+
+# ---- a push over the API: one statement reads, one writes, each committing on its own ----
+
+# Everything a push decides on, from one snapshot: the stored answer of its Idempotency-Key, the client's
+# registration, the opdracht with its row version (xmin), the same report if it was made before and the hours its
+# period held. Every report that changes an opdracht's reports or periods also updates the opdracht row (its stand),
+# so an unchanged row version at write time means all of this is still true.
+_PUSH_LEZEN = (
+    "SELECT k.request_hash, k.status_code, k.response_body, "
+    "(CAST($4 AS text) IS NULL OR EXISTS (SELECT 1 FROM api_client a WHERE a.gemeente_code = $2 "
+    "AND a.client_id = CAST($4 AS text) AND a.aanbieder_id = $3 AND a.ingetrokken_at IS NULL)) AS client_ok, "
+    "o.id, o.pip_id, o.inburgeraar_id, o.aanbieder_id, o.onderdeel, o.status, "
+    "o.inhoud->>'geplandeStartdatum' AS start, o.inhoud->'uren' AS uren, o.stand, CAST(o.xmin AS text) AS rijversie, "
+    "m.id AS m_id, m.gemeld_at AS m_gemeld_at, m.kanaal AS m_kanaal, p.uren_a, p.uren_b, p.uren_c "
+    "FROM (VALUES (1)) AS een (x) "
+    "LEFT JOIN idempotency_key k ON k.client_id = $5 AND k.key = $6 "
+    "LEFT JOIN opdracht o ON o.id = $1 AND o.gemeente_code = $2 AND o.aanbieder_id = $3 "
+    "LEFT JOIN melding m ON m.opdracht_id = o.id AND m.sleutel = $7 "
+    "LEFT JOIN periode p ON p.opdracht_id = o.id AND p.soort = CAST($8 AS text) AND p.van_datum = CAST($9 AS date) "
+    "AND p.tot_datum = CAST($10 AS date)"
+)
+
+
+@dataclass(frozen=True)
+class Pushbeeld:
+    """What `_PUSH_LEZEN` found."""
+
+    antwoord: tuple[str, int, Any] | None  # the key's stored request hash, status code and body
+    client_ok: bool
+    opdracht: Opdrachtstand | None
+    rijversie: str | None
+    bestaand: tuple[uuid.UUID, datetime, str] | None  # the same report made before: id, time, channel
+    periode: tuple[Decimal, Decimal, Decimal] | None
+
+
+class PushRepository:
+    """The two statements of a push, on a connection of its own (`RequestContext.own_connection`)."""
+
+    def __init__(self, conn: asyncpg.Connection, gemeente: str) -> None:
+        self.conn = conn
+        self.gemeente = gemeente
+
+    async def lees(
+        self,
+        opdracht_id: uuid.UUID,
+        aanbieder_id: uuid.UUID,
+        client_id: str | None,
+        idempotency: tuple[str, str],
+        sleutel: str,
+        periode: tuple[str, date, date] | None,
+    ) -> Pushbeeld:
+        p_soort, p_van, p_tot = periode if periode else (None, None, None)
+        r = await self.conn.fetchrow(
+            _PUSH_LEZEN, opdracht_id, self.gemeente, aanbieder_id, client_id, *idempotency, sleutel, p_soort, p_van,
+            p_tot,
+        )  # fmt: skip
+        assert r is not None
+        return Pushbeeld(
+            antwoord=(r["request_hash"], r["status_code"], r["response_body"]) if r["request_hash"] else None,
+            client_ok=r["client_ok"],
+            opdracht=_opdrachtstand(r) if r["id"] is not None else None,
+            rijversie=r["rijversie"],
+            bestaand=(r["m_id"], r["m_gemeld_at"], r["m_kanaal"]) if r["m_id"] is not None else None,
+            periode=(r["uren_a"], r["uren_b"], r["uren_c"]) if r["uren_a"] is not None else None,
+        )
+
+    async def schrijf(
+        self,
+        p: Positional,
+        claim: str,
+        melding: dict[str, Any] | None,
+        periode: Periodewijziging | None,
+        opdracht: Opdrachtstand,
+        rijversie: str | None,
+        gemeld_at: datetime,
+        verder: Sequence[str],
+    ) -> bool:
+        """One statement: the Idempotency-Key with its answer (`claim`), and, for a new report, the report, its
+        period, the opdracht's stand and what the request collected (`verder`, guarded by CTE `u`). False when the
+        key was taken meanwhile or the opdracht changed since `lees` (then nothing was written: read again)."""
+        ctes = [f"k AS ({claim})"]
+        slot = "0"
+        if melding is not None:
+            stand, status, versie = p(json.dumps(opdracht.stand), "jsonb"), p(opdracht.status), p(rijversie, "text")
+            ctes.append(
+                f"u AS (UPDATE opdracht SET stand = {stand}, status = {status}, "  # noqa: S608 - placeholders only
+                f"laatste_melding_at = {p(gemeld_at, 'timestamptz')} WHERE id = {p(opdracht.id, 'uuid')} "
+                f"AND CAST(xmin AS text) = {versie} AND EXISTS (SELECT 1 FROM k) RETURNING 1)"
+            )
+            waarden = {**melding, "gegevens": json.dumps(melding["gegevens"]), "gemeld_at": gemeld_at}
+            kolommen = [*_MELDING_KOLOMMEN, "gemeld_at"]
+            selectie = ", ".join(p(waarden[k], _MELDING_TYPES.get(k, "text")) for k in kolommen)
+            ctes.append(f"m AS (INSERT INTO melding ({', '.join(kolommen)}) SELECT {selectie} FROM u)")  # noqa: S608
+            if periode is not None:
+                waarden_p = [
+                    p(periode.opdracht_id, "uuid"), p(periode.soort, "text"), p(periode.van, "date"),
+                    p(periode.tot, "date"), *(p(u, "numeric") for u in periode.uren), p(periode.melding_id, "uuid"),
+                ]  # fmt: skip
+                ctes.append(
+                    "pe AS (INSERT INTO periode (opdracht_id, soort, van_datum, tot_datum, uren_a, uren_b, uren_c, "  # noqa: S608 - placeholders only
+                    f"melding_id) SELECT {', '.join(waarden_p)} FROM u "
+                    "ON CONFLICT (opdracht_id, soort, van_datum, tot_datum) DO UPDATE SET uren_a = EXCLUDED.uren_a, "
+                    "uren_b = EXCLUDED.uren_b, uren_c = EXCLUDED.uren_c, melding_id = EXCLUDED.melding_id)"
+                )
+            ctes.extend(f"w{n} AS ({part})" for n, part in enumerate(verder))
+            # A key claimed while the opdracht changed: the whole statement fails, the key's claim with it.
+            slot = (
+                "CASE WHEN EXISTS (SELECT 1 FROM k) AND NOT EXISTS (SELECT 1 FROM u) "
+                "THEN melding_gelijktijdig_gewijzigd() ELSE 0 END"
+            )
+        sql = f"WITH {', '.join(ctes)} SELECT (SELECT count(*) FROM k) AS geclaimd, {slot} AS conflict"  # noqa: S608
+        try:
+            r = await self.conn.fetchrow(sql, *p.values)
+        except asyncpg.SerializationError:
+            return False
+        assert r is not None
+        return bool(r["geclaimd"])
 
 
 class AanleveringRepository:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import httpx
+import pytest
 from sqlalchemy import text
 
+from aanbieder_api.repository import Pushbeeld, PushRepository
 from inburgering_kit.db import Database
 
 if TYPE_CHECKING:
@@ -290,3 +293,59 @@ class TestGelijktijdig:
         r = await client.get(f"{API}/toegewezen-opdrachten/{opdracht['id']}", headers=aanbieder.headers)
         assert len(opgeslagen) == 1
         assert r.json()["stand"]["urenAanwezig"] == float(opgeslagen[0])
+
+    async def test_concurrent_reports_of_different_periods_all_count_once(
+        self, client: httpx.AsyncClient, omgeving: Omgeving, database: Database
+    ) -> None:
+        # Each push reads the opdracht and writes only if it did not change since: the losers read again.
+        aanbieder = await omgeving.aanbieder()
+        opdracht = await omgeving.opdracht(aanbieder)
+        dagen = [f"2026-05-{d:02d}" for d in range(1, 17)]
+        antwoorden = await asyncio.gather(
+            *(
+                meld(
+                    client, aanbieder, opdracht["id"], {**AANWEZIG, "periodeVan": d, "periodeTot": d, "urenAanwezig": 2}
+                )
+                for d in dagen
+            )
+        )
+        assert {r.status_code for r in antwoorden} == {201}
+        assert not any("Idempotent-Replayed" in r.headers for r in antwoorden)
+        r = await client.get(f"{API}/toegewezen-opdrachten/{opdracht['id']}", headers=aanbieder.headers)
+        assert r.json()["stand"]["urenAanwezig"] == 2 * len(dagen)
+        async with database.engine.connect() as conn:
+            verwerkt = await conn.execute(
+                text("SELECT count(*) FROM verwerking WHERE object_id = :o AND actie = 'aanmaken'"),
+                {"o": opdracht["id"]},
+            )
+            assert verwerkt.scalar_one() == len(dagen) + 1  # the opdracht's creation, then one per report
+        soorten = [e["type"].rsplit(".", 1)[1] for e in await outbox(database)]
+        assert (soorten.count("voortgang-gemeld"), soorten.count("uren-bijgewerkt")) == (len(dagen), len(dagen))
+
+    async def test_a_push_that_keeps_losing_its_opdracht_leaves_no_claim_and_waits_for_the_lock(
+        self,
+        client: httpx.AsyncClient,
+        omgeving: Omgeving,
+        database: Database,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        # As if another report changed the opdracht between every read and write: the writing statement claims the
+        # key, finds the opdracht changed and must fail whole, or the locking path would find the key taken.
+        echte_lees = PushRepository.lees
+
+        async def verouderd(self: PushRepository, *args: Any) -> Pushbeeld:
+            return replace(await echte_lees(self, *args), rijversie="0")
+
+        monkeypatch.setattr(PushRepository, "lees", verouderd)
+        aanbieder = await omgeving.aanbieder()
+        opdracht = await omgeving.opdracht(aanbieder)
+        key = f"drukte-{uuid.uuid4()}"
+        r = await meld(client, aanbieder, opdracht["id"], AANWEZIG, key)
+        assert r.status_code == 201 and "Idempotent-Replayed" not in r.headers, r.text
+        assert r.json()["stand"]["urenAanwezig"] == 40.5
+        async with database.engine.connect() as conn:
+            assert (await conn.execute(text("SELECT count(*) FROM melding"))).scalar_one() == 1
+        soorten = [e["type"].rsplit(".", 1)[1] for e in await outbox(database)]
+        assert soorten.count("voortgang-gemeld") == 1
+        herhaling = await meld(client, aanbieder, opdracht["id"], AANWEZIG, key)
+        assert herhaling.headers.get("Idempotent-Replayed") == "true" and herhaling.json() == r.json()

@@ -25,11 +25,13 @@ is False the second time and nothing changes), whichever channel sends it.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
+
+from fastapi.responses import JSONResponse
 
 from aanbieder_api import activiteiten
 from aanbieder_api.domain.enums import Dienst, Kanaal, Meldingsoort, OpdrachtStatus, Uitslag
@@ -58,14 +60,18 @@ from aanbieder_api.events import (
     VoortgangGemeld,
 )
 from aanbieder_api.models import Melding as MeldingRecord
-from aanbieder_api.repository import OpdrachtRepository, Opdrachtstand, Periodewijziging
+from aanbieder_api.repository import OpdrachtRepository, Opdrachtstand, Periodewijziging, PushRepository
 from aanbieder_api.services.opdrachten import pad
 from aanbieder_api.services.toegang import Aanbiederidentiteit, ClientNietGeregistreerd, controleer_client
 from inburgering_kit.audit import Actie
 from inburgering_kit.context import RequestContext
-from inburgering_kit.idempotency import IdempotencyClaim
+from inburgering_kit.db import Positional
+from inburgering_kit.idempotency import Idempotency, IdempotencyClaim
 from inburgering_kit.pagination import PageParams
 from inburgering_kit.problems import NotFound, Problem
+
+# How often a push reads and writes again when its opdracht changed in between, before it waits for the row lock.
+PUSHPOGINGEN = 3
 
 
 @dataclass(frozen=True)
@@ -218,6 +224,82 @@ class Meldpunt:
             opdracht.stand,
         )  # fmt: skip
 
+    async def push(
+        self,
+        opdracht_id: uuid.UUID,
+        melding: Melding,
+        idem: Idempotency,
+        antwoord: Callable[[Meldingsresultaat], tuple[int, dict[str, Any]]],
+    ) -> JSONResponse | None:
+        """A report over the API in two statements on a connection of its own, each committing by itself: one reads
+        everything the push decides on, one writes the report, its period, the stand, the events, the processing
+        record and the Idempotency-Key with its answer (`antwoord` makes it) — unless the key or the opdracht
+        changed in between, when it reads again. None after `PUSHPOGINGEN` such rounds: the caller then waits for the
+        opdracht's lock (`meld` with a claim)."""
+        eigenaar_en_sleutel = idem.owner_and_key(self.ctx)
+        sleutel = meldingsleutel(melding)
+        periodesleutel = self._periodesleutel(opdracht_id, melding)
+        for _ in range(PUSHPOGINGEN):
+            async with self.ctx.own_connection() as conn:
+                repo = PushRepository(conn, self.wie.gemeente)
+                beeld = await repo.lees(
+                    opdracht_id, self.wie.aanbieder_id, self.wie.client_id, eigenaar_en_sleutel, sleutel,
+                    periodesleutel[1:] if periodesleutel else None,
+                )  # fmt: skip
+                if beeld.antwoord is not None:
+                    return idem.replay_of(melding, *beeld.antwoord)
+                if not beeld.client_ok:
+                    raise ClientNietGeregistreerd(
+                        f"Client {self.wie.client_id} is bij deze gemeente niet geregistreerd voor aanbieder "
+                        f"{self.wie.aanbieder_id}"
+                    )
+                if beeld.opdracht is not None:
+                    self._opdrachten[opdracht_id] = beeld.opdracht
+                opdracht = self._toegestaan(opdracht_id, melding)
+                p = Positional()
+                if beeld.bestaand is not None:
+                    bestaand_id, gemeld_at, kanaal = beeld.bestaand
+                    resultaat = Meldingsresultaat(
+                        bestaand_id, opdracht_id, melding.soort, Kanaal(kanaal), gemeld_at, False, gegevens(melding),
+                        OpdrachtStatus(opdracht.status), opdracht.stand,
+                    )  # fmt: skip
+                    code, inhoud = antwoord(resultaat)
+                    claim = idem.claim_with_answer(self.ctx, melding, p, code, inhoud)
+                    geschreven = await repo.schrijf(p, claim, None, None, opdracht, None, gemeld_at, [])
+                else:
+                    melding_id, gemeld_at = uuid.uuid4(), datetime.now(UTC)
+                    record = self._record(melding_id, opdracht_id, melding)
+                    vorige = Periodeuren(*beeld.periode) if beeld.periode else Periodeuren()
+                    stand, status = pas_toe(
+                        Stand.model_validate(opdracht.stand), OpdrachtStatus(opdracht.status), melding, vorige
+                    )
+                    opdracht.stand, opdracht.status = stand.model_dump(mode="json"), status.value
+                    uren = Periodeuren.van(melding)
+                    periodewijziging = (
+                        Periodewijziging(opdracht_id, *periodesleutel[1:], (uren.a, uren.b, uren.c), melding_id)
+                        if periodesleutel
+                        else None
+                    )
+                    await self._events(opdracht, melding_id, melding, stand)
+                    await self.ctx.verwerk_alle(
+                        activiteiten.VOORTGANG_ONTVANGEN, Actie.AANMAKEN, object_type="opdracht",
+                        subjects=[(opdracht_id, None)],
+                    )  # fmt: skip
+                    resultaat = Meldingsresultaat(
+                        melding_id, opdracht_id, melding.soort, self.kanaal, gemeld_at, True, record["gegevens"],
+                        status, opdracht.stand,
+                    )  # fmt: skip
+                    code, inhoud = antwoord(resultaat)
+                    claim = idem.claim_with_answer(self.ctx, melding, p, code, inhoud)
+                    geschreven = await repo.schrijf(
+                        p, claim, record, periodewijziging, opdracht, beeld.rijversie, gemeld_at,
+                        self.ctx.writes(p, guard="u"),
+                    )  # fmt: skip
+                if geschreven:
+                    return JSONResponse(inhoud, status_code=code)
+            self._opdrachten.pop(opdracht_id, None)
+        return None
+
     async def meld_alle(self, meldingen: Sequence[tuple[uuid.UUID, Melding]]) -> list[bool | Problem]:
         """Many reports in row order (a file batch): per report True (applied), False (the same report was there
         already) or the Problem that refused it. The same rules, stand and events as `meld`, in a few statements:
@@ -313,6 +395,18 @@ async def meld(
     resultaat = await meld_geclaimd(ctx, wie, opdracht_id, melding, kanaal, None)
     assert resultaat is not None
     return resultaat
+
+
+async def push(
+    ctx: RequestContext,
+    wie: Aanbiederidentiteit,
+    opdracht_id: uuid.UUID,
+    melding: Melding,
+    idem: Idempotency,
+    antwoord: Callable[[Meldingsresultaat], tuple[int, dict[str, Any]]],
+) -> JSONResponse | None:
+    """A push over the API (see `Meldpunt.push`): the answer, or None when the caller should take the locking path."""
+    return await Meldpunt(ctx, wie, Kanaal.API).push(opdracht_id, melding, idem, antwoord)
 
 
 async def meld_geclaimd(
