@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from inburgering_kit.audit import VERWERKING_COLUMNS, Actie, Verwerkingsactiviteit, Verwerkingslog
 from inburgering_kit.auth import Principal, require_scopes, require_tenant
-from inburgering_kit.db import Positional, get_database
+from inburgering_kit.db import Positional, driver_connection, get_database
 from inburgering_kit.events import CloudEvent, EventData
 from inburgering_kit.outbox import EventPublisher, outbox_row
 
@@ -122,16 +122,13 @@ class RequestContext:
             self.log.rows(self.principal, activiteit, actie, object_type=object_type, subjects=subjects)
         )
 
-    @asynccontextmanager
-    async def own_connection(self) -> AsyncIterator[asyncpg.Connection]:
+    def own_connection(self) -> AbstractAsyncContextManager[asyncpg.Connection]:
         """A connection of the pool outside the request's transaction, asyncpg itself: for a hot path that reads in
         one statement and writes in one, each committing on its own (no BEGIN and COMMIT round trips, no ORM). The
         write then carries what the request collected: see `writes`."""
         engine = self.session.bind
         assert isinstance(engine, AsyncEngine)
-        async with engine.connect() as conn:
-            raw = await conn.get_raw_connection()
-            yield raw.driver_connection
+        return driver_connection(engine)
 
     def writes(self, p: Positional, guard: str) -> list[str]:
         """The events and processing records collected so far, as data-modifying CTEs for the caller's one

@@ -17,7 +17,7 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, Request
 from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy import DateTime, Integer, String, func, text
 from sqlalchemy.dialects.postgresql import JSONB
@@ -139,16 +139,18 @@ class Idempotency:
 
     def claim_with_answer(
         self, ctx: RequestContext, body: BaseModel | None, p: Positional, status_code: int, response: Any
-    ) -> str:
-        """A CTE body that claims the key with its answer at once, returning a row only when the key was free. The
-        caller's statement must write nothing unless it did, and must fail as a whole when the key was claimed but
-        its own change could not be made (the change and the stored answer exist together or not at all)."""
+    ) -> tuple[str, Response]:
+        """A CTE body that claims the key with its answer at once, returning a row only when the key was free, and
+        the response to send when it was (serialised once, for both). The caller's statement must write nothing
+        unless the claim returned a row, and must fail as a whole when the key was claimed but its own change could
+        not be made (the change and the stored answer exist together or not at all)."""
         client_id, key = self.owner_and_key(ctx)
+        tekst = _json_text(response)
         return (
             "INSERT INTO idempotency_key (client_id, key, request_hash, status_code, response_body) VALUES ("  # noqa: S608 - placeholders only
-            f"{p(client_id)}, {p(key)}, {p(self._hash(body))}, {p(status_code)}, {p(_json_text(response), 'jsonb')}) "
+            f"{p(client_id)}, {p(key)}, {p(self._hash(body))}, {p(status_code)}, {p(tekst, 'jsonb')}) "
             "ON CONFLICT DO NOTHING RETURNING 1"
-        )
+        ), Response(tekst, status_code=status_code, media_type="application/json")
 
     async def store(self, ctx: RequestContext, status_code: int, response: Any) -> None:
         """Keep the answer for replays: written by the request's closing statement (`RequestContext.flush`), in
@@ -170,7 +172,9 @@ class Idempotency:
 
 
 def _json_text(response: Any) -> str:
-    return json.dumps(response if _is_json(response) else jsonable_encoder(response, by_alias=True))
+    plain = response if _is_json(response) else jsonable_encoder(response, by_alias=True)
+    # As Starlette's JSONResponse writes it: the stored text can be sent as it is.
+    return json.dumps(plain, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
 def _replay(stored_hash: str, request_hash: str, status_code: int, response_body: Any) -> JSONResponse:

@@ -183,16 +183,13 @@ class OutboxRelay:
     async def publish_pending(self) -> int:
         """Publish one batch of pending events; returns how many were published."""
         js = await self._jetstream()
-        async with self.database.unit_of_work() as uow:
-            rows = (
-                await uow.session.execute(
-                    text(
-                        "SELECT id, subject, event::text AS payload FROM outbox WHERE published_at IS NULL "
-                        "ORDER BY seq LIMIT :n FOR UPDATE SKIP LOCKED"
-                    ),
-                    {"n": self.batch_size},
-                )
-            ).all()
+        # asyncpg itself: the relay's two statements per batch need none of the ORM.
+        async with self.database.driver_connection() as conn, conn.transaction():
+            rows = await conn.fetch(
+                "SELECT id, subject, event::text AS payload FROM outbox WHERE published_at IS NULL "
+                "ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED",
+                self.batch_size,
+            )
             if not rows:
                 return 0
             # Publish concurrently but mark only what JetStream acknowledged: an unacknowledged event
@@ -200,25 +197,23 @@ class OutboxRelay:
             acks = await asyncio.gather(
                 *(
                     js.publish(
-                        row.subject,
-                        row.payload.encode(),
-                        headers={"Nats-Msg-Id": str(row.id)},
+                        row["subject"],
+                        row["payload"].encode(),
+                        headers={"Nats-Msg-Id": str(row["id"])},
                         stream=self.stream,
                     )
                     for row in rows
                 ),
                 return_exceptions=True,
             )
-            published = [row.id for row, ack in zip(rows, acks, strict=True) if not isinstance(ack, BaseException)]
+            published = [row["id"] for row, ack in zip(rows, acks, strict=True) if not isinstance(ack, BaseException)]
             if published:
-                await uow.session.execute(
-                    text("UPDATE outbox SET published_at = now() WHERE id = ANY(:ids)"), {"ids": published}
-                )
-                await uow.commit()
-            failures = [ack for ack in acks if isinstance(ack, BaseException)]
-            if failures:
-                raise ConnectionError(f"{len(failures)} event(s) not acknowledged: {type(failures[0]).__name__}")
-            return len(published)
+                await conn.execute("UPDATE outbox SET published_at = now() WHERE id = ANY($1::uuid[])", published)
+        # After the commit: what was acknowledged stays marked as published.
+        failures = [ack for ack in acks if isinstance(ack, BaseException)]
+        if failures:
+            raise ConnectionError(f"{len(failures)} event(s) not acknowledged: {type(failures[0]).__name__}")
+        return len(published)
 
     async def run(self, stop: asyncio.Event) -> None:
         listener = asyncio.create_task(listen(self.database.url, NOTIFY_CHANNEL, lambda _: self._wakeup.set(), stop))

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from aanbieder_api.bestandsformaat import KOLOMMEN
 from aanbieder_api.domain.enums import Dienst
-from aanbieder_api.domain.melding import MELDING, MeldingNietToegestaan, controleer_melding, meldingsleutel
+from aanbieder_api.domain.melding import MELDING, MeldingNietToegestaan, controleer_melding, gegevens, meldingsleutel
 from inburgering_kit.problems import Problem
 
 START = date(2026, 4, 1)
@@ -97,4 +97,4 @@ class TestSleutel:
         c = MELDING.validate_python(
             {"soort": "aanwezigheid", "periodeVan": "2026-04-01", "periodeTot": "2026-04-30", "urenAanwezig": 41}
         )
-        assert meldingsleutel(a) == meldingsleutel(b) != meldingsleutel(c)
+        assert meldingsleutel(gegevens(a)) == meldingsleutel(gegevens(b)) != meldingsleutel(gegevens(c))

@@ -221,10 +221,11 @@ def gegevens(melding: Melding) -> dict[str, object]:
     return melding.model_dump(mode="json", exclude_none=True)
 
 
-def meldingsleutel(melding: Melding) -> str:
+def meldingsleutel(stored: dict[str, object]) -> str:
     """The same report about the same opdracht is one report, whichever channel or file it came in: the key is a
-    hash of its content (the provider's own `kenmerk` included, so two genuinely separate reports can differ)."""
-    return hashlib.sha256(json.dumps(gegevens(melding), sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    hash of its content (`gegevens`; the provider's own `kenmerk` included, so two genuinely separate reports can
+    differ)."""
+    return hashlib.sha256(json.dumps(stored, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
 def periode(melding: Melding) -> tuple[date, date] | None:

@@ -31,7 +31,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from aanbieder_api import activiteiten
 from aanbieder_api.domain.enums import Dienst, Kanaal, Meldingsoort, OpdrachtStatus, Uitslag
@@ -137,14 +137,15 @@ class Meldpunt:
         return opdracht
 
     def _record(self, melding_id: uuid.UUID, opdracht_id: uuid.UUID, melding: Melding) -> dict[str, Any]:
+        inhoud = gegevens(melding)
         return {
             "id": melding_id,
             "gemeente_code": self.wie.gemeente,
             "opdracht_id": opdracht_id,
             "aanbieder_id": self.wie.aanbieder_id,
             "soort": melding.soort.value,
-            "gegevens": gegevens(melding),
-            "sleutel": meldingsleutel(melding),
+            "gegevens": inhoud,
+            "sleutel": meldingsleutel(inhoud),
             "kanaal": self.kanaal.value,
             "aanlevering_id": self.aanlevering_id,
             "actor_client": self.ctx.principal.client_id,
@@ -230,20 +231,21 @@ class Meldpunt:
         melding: Melding,
         idem: Idempotency,
         antwoord: Callable[[Meldingsresultaat], tuple[int, dict[str, Any]]],
-    ) -> JSONResponse | None:
+    ) -> Response | None:
         """A report over the API in two statements on a connection of its own, each committing by itself: one reads
         everything the push decides on, one writes the report, its period, the stand, the events, the processing
         record and the Idempotency-Key with its answer (`antwoord` makes it) — unless the key or the opdracht
         changed in between, when it reads again. None after `PUSHPOGINGEN` such rounds: the caller then waits for the
         opdracht's lock (`meld` with a claim)."""
         eigenaar_en_sleutel = idem.owner_and_key(self.ctx)
-        sleutel = meldingsleutel(melding)
+        # Made once: its id is used only by the round whose write succeeds.
+        record = self._record(uuid.uuid4(), opdracht_id, melding)
         periodesleutel = self._periodesleutel(opdracht_id, melding)
         for _ in range(PUSHPOGINGEN):
             async with self.ctx.own_connection() as conn:
                 repo = PushRepository(conn, self.wie.gemeente)
                 beeld = await repo.lees(
-                    opdracht_id, self.wie.aanbieder_id, self.wie.client_id, eigenaar_en_sleutel, sleutel,
+                    opdracht_id, self.wie.aanbieder_id, self.wie.client_id, eigenaar_en_sleutel, record["sleutel"],
                     periodesleutel[1:] if periodesleutel else None,
                 )  # fmt: skip
                 if beeld.antwoord is not None:
@@ -260,15 +262,13 @@ class Meldpunt:
                 if beeld.bestaand is not None:
                     bestaand_id, gemeld_at, kanaal = beeld.bestaand
                     resultaat = Meldingsresultaat(
-                        bestaand_id, opdracht_id, melding.soort, Kanaal(kanaal), gemeld_at, False, gegevens(melding),
+                        bestaand_id, opdracht_id, melding.soort, Kanaal(kanaal), gemeld_at, False, record["gegevens"],
                         OpdrachtStatus(opdracht.status), opdracht.stand,
                     )  # fmt: skip
-                    code, inhoud = antwoord(resultaat)
-                    claim = idem.claim_with_answer(self.ctx, melding, p, code, inhoud)
+                    claim, response = idem.claim_with_answer(self.ctx, melding, p, *antwoord(resultaat))
                     geschreven = await repo.schrijf(p, claim, None, None, opdracht, None, gemeld_at, [])
                 else:
-                    melding_id, gemeld_at = uuid.uuid4(), datetime.now(UTC)
-                    record = self._record(melding_id, opdracht_id, melding)
+                    melding_id, gemeld_at = record["id"], datetime.now(UTC)
                     vorige = Periodeuren(*beeld.periode) if beeld.periode else Periodeuren()
                     stand, status = pas_toe(
                         Stand.model_validate(opdracht.stand), OpdrachtStatus(opdracht.status), melding, vorige
@@ -289,14 +289,13 @@ class Meldpunt:
                         melding_id, opdracht_id, melding.soort, self.kanaal, gemeld_at, True, record["gegevens"],
                         status, opdracht.stand,
                     )  # fmt: skip
-                    code, inhoud = antwoord(resultaat)
-                    claim = idem.claim_with_answer(self.ctx, melding, p, code, inhoud)
+                    claim, response = idem.claim_with_answer(self.ctx, melding, p, *antwoord(resultaat))
                     geschreven = await repo.schrijf(
                         p, claim, record, periodewijziging, opdracht, beeld.rijversie, gemeld_at,
                         self.ctx.writes(p, guard="u"),
                     )  # fmt: skip
                 if geschreven:
-                    return JSONResponse(inhoud, status_code=code)
+                    return response
             self._opdrachten.pop(opdracht_id, None)
         return None
 
@@ -404,7 +403,7 @@ async def push(
     melding: Melding,
     idem: Idempotency,
     antwoord: Callable[[Meldingsresultaat], tuple[int, dict[str, Any]]],
-) -> JSONResponse | None:
+) -> Response | None:
     """A push over the API (see `Meldpunt.push`): the answer, or None when the caller should take the locking path."""
     return await Meldpunt(ctx, wie, Kanaal.API).push(opdracht_id, melding, idem, antwoord)
 
