@@ -8,14 +8,13 @@ the same way (`make run`, deploy/)."""
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from pathlib import Path
 
 from inburgering_kit.db import Database
 from inburgering_kit.logs import configure_logging
 from inburgering_kit.migrations import upgrade
-from inburgering_kit.worker import run_relay, run_until_signalled
+from inburgering_kit.worker import run_process, run_relay, run_until_signalled
 from notificaties.bezorging import Stats, deliver
 from notificaties.settings import Settings
 
@@ -32,7 +31,7 @@ def run_bezorging(settings: Settings) -> None:
         finally:
             await database.dispose()
 
-    asyncio.run(main())
+    run_process(main())
 
 
 def main(argv: list[str]) -> None:

@@ -4,7 +4,6 @@ the API, like the relay). The API itself runs under uvicorn: `uvicorn pip_api.ma
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from inburgering_kit.events import source_urn
 from inburgering_kit.logs import configure_logging
 from inburgering_kit.migrations import upgrade
 from inburgering_kit.outbox import EventPublisher
-from inburgering_kit.worker import run_relay, run_until_signalled
+from inburgering_kit.worker import run_process, run_relay, run_until_signalled
 from pip_api.main import DEFINITION
 from pip_api.services.signalen import bewaak, signaleer
 from pip_api.settings import Settings
@@ -30,7 +29,7 @@ def main(argv: list[str]) -> None:
         upgrade(MIGRATIONS, settings.database_url)
     elif command in {"signalen", "signalen-job"}:
         configure_logging(settings.log_level)
-        asyncio.run(_signalen(settings, blijvend=command == "signalen-job"))
+        run_process(_signalen(settings, blijvend=command == "signalen-job"))
     else:
         sys.exit("gebruik: python -m pip_api relay|migrate|signalen|signalen-job")
 
