@@ -1,5 +1,9 @@
 """Progress from aanbieders: the one apply path of every channel (API, file, portal) into the same records.
 
+The API's push (`push`) reads and writes in one statement each, guarded by the opdracht's row version; the portal,
+the file batches and a push that keeps losing that race apply under the opdracht's row lock (`meld`, `meld_alle`).
+Both use the same rules, stand computation and events (`Meldpunt`).
+
 For the portal (and any caller outside an HTTP request):
 
     from aanbieder_api.services.toegang import Aanbiederidentiteit, werkcontext
