@@ -159,9 +159,9 @@ _OUTBOX_WINDOW = (
 # Only published rows past the retention, which no relay's claim can hold (claims take unpublished rows);
 # SKIP LOCKED lets another relay's clean-up of the same window go ahead without waiting.
 _DELETE_PUBLISHED = (
-    "DELETE FROM outbox WHERE id IN ("
+    "DELETE FROM outbox WHERE id = ANY(ARRAY("
     "SELECT id FROM outbox WHERE seq > $1 AND seq <= $2 AND published_at < now() - make_interval(hours => $3) "
-    "FOR UPDATE SKIP LOCKED)"
+    "FOR UPDATE SKIP LOCKED))"
 )
 
 
