@@ -10,7 +10,7 @@ migration is done.
 
 Revision ID: 3a7c5e9d1b24
 Revises: 8d41f0c2a9e3
-Create Date: 2026-12-02 09:00:00
+Create Date: 2026-12-01 10:45:00
 """
 
 from collections.abc import Sequence
