@@ -33,7 +33,7 @@ from inburgering_kit.auth import TokenVerifier
 from inburgering_kit.db import Database
 from inburgering_kit.events import source_urn
 from inburgering_kit.logs import configure_logging
-from inburgering_kit.outbox import EventPublisher, OutboxRelay, connect_nats, relay_database
+from inburgering_kit.outbox import EventPublisher, connect_nats, relay_database, service_relay
 from inburgering_kit.problems import (
     NotAuthenticated,
     Problem,
@@ -183,7 +183,7 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
         relay_db: Database | None = None
         if settings.run_relay:
             relay_db = relay_database(settings.database_url)
-            relay = OutboxRelay(relay_db, settings.nats_url, stream=settings.stream_name)
+            relay = service_relay(relay_db, settings)
             tasks.append(asyncio.create_task(relay.run(stop), name="outbox-relay"))
         tasks.extend(asyncio.create_task(job(app, stop)) for job in definition.background)
         # What exists now (routes, schemas and their validators, the ORM's metadata) lives as long as the process.

@@ -5,6 +5,9 @@ The relay claims rows with `FOR UPDATE SKIP LOCKED`, so several relays can run s
 publishes with `Nats-Msg-Id` = event id, so a row published twice (a relay killed between publish and
 marking) is dropped by JetStream's de-duplication window, and consumers de-duplicate on the id anyway.
 A `NOTIFY` from an insert trigger wakes the relay at once; polling is only the fallback.
+
+A published row is kept for the retention period (`outbox_retention_hours`), then the relay deletes it: the
+event is in JetStream by then, and the row only served to look back.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import random
 import uuid
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import asyncpg
 import nats
@@ -29,6 +33,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from inburgering_kit.db import Database, KitBase, plain_url
 from inburgering_kit.events import CloudEvent, EventData, make_event, nats_subject
+
+if TYPE_CHECKING:
+    from inburgering_kit.settings import ServiceSettings
 
 logger = logging.getLogger(__name__)
 
@@ -140,12 +147,37 @@ async def ensure_stream(js: JetStreamContext, stream: str) -> None:
             await js.add_stream(config)
 
 
+# The clean-up walks the outbox in `seq` order, a window of rows at a time, so every statement reads a bounded
+# part of the table through the `seq` index however large it is (an index on `published_at` would cost every
+# event one more entry). The first statement finds the window's last `seq`, and whether every row in it is older
+# than the retention: only then can the next window hold more to delete, since rows are numbered as written.
+_OUTBOX_WINDOW = (
+    "SELECT count(*) AS rows, max(seq) AS last_seq, "
+    "coalesce(bool_and(created_at < now() - make_interval(hours => $3)), false) AS all_old "
+    "FROM (SELECT seq, created_at FROM outbox WHERE seq > $1 ORDER BY seq LIMIT $2) w"
+)
+# Only published rows past the retention, which no relay's claim can hold (claims take unpublished rows);
+# SKIP LOCKED lets another relay's clean-up of the same window go ahead without waiting.
+_DELETE_PUBLISHED = (
+    "DELETE FROM outbox WHERE id = ANY(ARRAY("
+    "SELECT id FROM outbox WHERE seq > $1 AND seq <= $2 AND published_at < now() - make_interval(hours => $3) "
+    "FOR UPDATE SKIP LOCKED))"
+)
+
+
 def relay_database(url: str) -> Database:
     """The relay's own connections. The outbox starts empty and grows, and a prepared statement keeps the generic
     plan it settled on while the table was small: a sequential scan that stayed after the table held 100,000 rows
     (measured: a third of PostgreSQL's CPU in the aanbieder-api bench, one scan per batch). The relay runs two
     statements per batch, not per event, so it can afford to plan each one for the table as it is now."""
     return Database(url, pool_size=2, server_settings={"plan_cache_mode": "force_custom_plan"})
+
+
+def service_relay(database: Database, settings: ServiceSettings) -> OutboxRelay:
+    """The relay as a service runs it, in its API process or as `python -m <service> relay`."""
+    return OutboxRelay(
+        database, settings.nats_url, stream=settings.stream_name, retention_hours=settings.outbox_retention_hours
+    )
 
 
 class OutboxRelay:
@@ -160,6 +192,9 @@ class OutboxRelay:
         max_backoff: float = 5.0,
         publish_timeout: float = 2.0,
         batch_window: float = 0.005,
+        retention_hours: int = 168,
+        cleanup_interval: float = 300.0,
+        cleanup_window: int = 5000,
     ) -> None:
         self.database = database
         self.nats_url = nats_url
@@ -169,6 +204,9 @@ class OutboxRelay:
         self.max_backoff = max_backoff
         self.publish_timeout = publish_timeout
         self.batch_window = batch_window
+        self.retention_hours = retention_hours  # 0: published rows are kept for ever
+        self.cleanup_interval = cleanup_interval
+        self.cleanup_window = cleanup_window
         self._wakeup = asyncio.Event()
         self._nc: NatsClient | None = None
         self._js: JetStreamContext | None = None
@@ -215,8 +253,49 @@ class OutboxRelay:
             raise ConnectionError(f"{len(failures)} event(s) not acknowledged: {type(failures[0]).__name__}")
         return len(published)
 
+    async def delete_published(self) -> int:
+        """Delete the rows published longer ago than the retention, window by window from the oldest; returns how
+        many. Unpublished rows stay, however old."""
+        deleted = 0
+        after = 0
+        while True:
+            # Each statement its own transaction: no lock outlives its window. With
+            # plan_cache_mode=force_custom_plan (`relay_database`) each is planned for its window's bounds.
+            async with self.database.driver_connection() as conn:
+                window = await conn.fetchrow(_OUTBOX_WINDOW, after, self.cleanup_window, self.retention_hours)
+                assert window is not None
+                if not window["rows"]:
+                    return deleted
+                status = await conn.execute(_DELETE_PUBLISHED, after, window["last_seq"], self.retention_hours)
+            deleted += int(status.rsplit(" ", 1)[-1])
+            if window["rows"] < self.cleanup_window or not window["all_old"]:
+                return deleted
+            after = window["last_seq"]
+
+    async def _clean_up(self, stop: asyncio.Event) -> None:
+        # The first round after a random part of the interval: relays started together do not clean up together,
+        # and one that is restarted often still gets its turn.
+        delay = self.cleanup_interval * random.random()  # noqa: S311 - spreading, not cryptography
+        while True:
+            await _sleep_or_stop(stop, delay)
+            if stop.is_set():
+                return
+            try:
+                deleted = await self.delete_published()
+                if deleted:
+                    logger.info("outbox relay: %d published event(s) past the retention deleted", deleted)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                logger.warning("outbox relay: clean-up failed (%s); next round in %.0fs", exc, self.cleanup_interval)
+            delay = self.cleanup_interval
+
     async def run(self, stop: asyncio.Event) -> None:
         listener = asyncio.create_task(listen(self.database.url, NOTIFY_CHANNEL, lambda _: self._wakeup.set(), stop))
+        # Beside the publishing loop, on the pool's other connection: a long clean-up never delays an event.
+        helpers = [listener]
+        if self.retention_hours > 0:
+            helpers.append(asyncio.create_task(self._clean_up(stop)))
         backoff = 0.1
         try:
             while not stop.is_set():
@@ -240,9 +319,9 @@ class OutboxRelay:
                 # claim-publish-mark transaction per burst instead of one per event.
                 await _sleep_or_stop(stop, self.batch_window)
         finally:
-            listener.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await listener
+            for task in helpers:
+                task.cancel()
+            await asyncio.gather(*helpers, return_exceptions=True)
             await self.close()
 
     async def close(self) -> None:

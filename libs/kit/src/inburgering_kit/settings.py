@@ -36,6 +36,13 @@ class ServiceSettings(BaseSettings):
     )
     database_pool_size: int = Field(default=20, ge=1, le=200, description="Connections per process.")
     run_relay: bool = Field(default=True, description="Run the outbox relay inside the API process.")
+    outbox_retention_hours: int = Field(
+        default=168,
+        ge=0,
+        description="How long a published event stays in the outbox before the relay deletes it (JetStream has it "
+        "by then; the row only serves to look back). 0 keeps published events for ever. Unpublished events are "
+        "never deleted.",
+    )
     stream_name: str = "INBURGERING"
     log_level: str = "INFO"
 

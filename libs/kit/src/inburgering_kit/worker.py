@@ -10,7 +10,7 @@ from typing import Any
 import uvloop
 
 from inburgering_kit.logs import configure_logging
-from inburgering_kit.outbox import OutboxRelay, relay_database
+from inburgering_kit.outbox import relay_database, service_relay
 from inburgering_kit.settings import ServiceSettings
 
 
@@ -35,7 +35,7 @@ def run_relay(settings: ServiceSettings) -> None:
     async def main() -> None:
         database = relay_database(settings.database_url)
         try:
-            await run_until_signalled(OutboxRelay(database, settings.nats_url, stream=settings.stream_name).run)
+            await run_until_signalled(service_relay(database, settings).run)
         finally:
             await database.dispose()
 

@@ -223,3 +223,130 @@ class TestRelayConnections:
                 assert (await conn.execute(text("SHOW plan_cache_mode"))).scalar() == "force_custom_plan"
         finally:
             await database.dispose()
+
+
+async def outbox_rows(database: Database, *, count: int, age_hours: float, published: bool) -> None:
+    """`count` rows written `age_hours` ago (published then too, when `published`), after every row so far."""
+    async with database.engine.begin() as conn:
+        await conn.execute(
+            text(
+                "INSERT INTO outbox (id, subject, event, created_at, published_at) "
+                "SELECT gen_random_uuid(), 'nl.inburgering.test.bewaard', '{}'::jsonb, t, CASE WHEN :p THEN t END "
+                "FROM (SELECT now() - make_interval(secs => :h * 3600) AS t FROM generate_series(1, :n)) s"
+            ),
+            {"n": count, "h": age_hours, "p": published},
+        )
+
+
+async def outbox_counts(database: Database) -> dict[str, int]:
+    async with database.engine.connect() as conn:
+        rows = await conn.execute(
+            text(
+                "SELECT CASE WHEN published_at IS NULL THEN 'wachtend' "
+                "WHEN published_at < now() - interval '168 hours' THEN 'oud' ELSE 'recent' END, count(*) "
+                "FROM outbox GROUP BY 1"
+            )
+        )
+        return {state: int(count) for state, count in rows.all()}
+
+
+@pytest.fixture
+async def relay_db(settings: Settings) -> AsyncIterator[Database]:
+    database = relay_database(settings.database_url)
+    yield database
+    await database.dispose()
+
+
+class TestOutboxRetention:
+    async def test_published_rows_past_the_retention_go_recent_and_unpublished_stay(
+        self, database: Database, relay_db: Database, settings: Settings
+    ) -> None:
+        # In `seq` order: old published rows with old unpublished ones among them (NATS was down for long), then
+        # rows published within the retention, then new unpublished ones.
+        await outbox_rows(database, count=23, age_hours=30 * 24, published=True)
+        await outbox_rows(database, count=4, age_hours=20 * 24, published=False)
+        await outbox_rows(database, count=18, age_hours=8 * 24, published=True)
+        await outbox_rows(database, count=12, age_hours=160, published=True)
+        await outbox_rows(database, count=3, age_hours=0, published=True)
+        await outbox_rows(database, count=5, age_hours=0, published=False)
+        assert await outbox_counts(database) == {"oud": 41, "recent": 15, "wachtend": 9}
+
+        # Windows far smaller than the table: the deletion walks it in many statements.
+        relay = OutboxRelay(relay_db, settings.nats_url, stream=settings.stream_name, cleanup_window=5)
+        assert await relay.delete_published() == 41
+        assert await outbox_counts(database) == {"recent": 15, "wachtend": 9}
+        assert await relay.delete_published() == 0
+
+    async def test_a_shorter_retention_keeps_less(
+        self, database: Database, relay_db: Database, settings: Settings
+    ) -> None:
+        await outbox_rows(database, count=10, age_hours=3, published=True)
+        await outbox_rows(database, count=6, age_hours=1, published=True)
+        relay = OutboxRelay(relay_db, settings.nats_url, stream=settings.stream_name, retention_hours=2)
+        assert await relay.delete_published() == 10
+        assert await scalar(database, "SELECT count(*) FROM outbox") == 6
+
+    async def test_two_relays_cleaning_up_at_once_delete_each_row_once(
+        self, database: Database, relay_db: Database, settings: Settings
+    ) -> None:
+        await outbox_rows(database, count=2000, age_hours=10 * 24, published=True)
+        await outbox_rows(database, count=50, age_hours=10 * 24, published=False)
+        await outbox_rows(database, count=30, age_hours=1, published=True)
+        relays = [
+            OutboxRelay(relay_db, settings.nats_url, stream=settings.stream_name, cleanup_window=100) for _ in range(2)
+        ]
+        deleted = await asyncio.gather(*(r.delete_published() for r in relays))
+        assert sum(deleted) == 2000
+        assert await outbox_counts(database) == {"recent": 30, "wachtend": 50}
+
+    async def test_the_running_relay_cleans_up_beside_publishing(
+        self,
+        client: httpx.AsyncClient,
+        tokens: TokenFactory,
+        database: Database,
+        relay_db: Database,
+        settings: Settings,
+    ) -> None:
+        await outbox_rows(database, count=40, age_hours=9 * 24, published=True)
+        await outbox_rows(database, count=7, age_hours=24, published=True)
+        relay = OutboxRelay(relay_db, settings.nats_url, stream=settings.stream_name, cleanup_interval=0.05)
+        stop = asyncio.Event()
+        task = asyncio.create_task(relay.run(stop))
+        try:
+            await register(client, tokens, 20)
+
+            async def cleaned_up() -> bool:
+                return await outbox_counts(database) == {"recent": 27}
+
+            # The 20 new events published, the 7 rows within the retention kept, the 40 past it deleted.
+            await eventually(cleaned_up, what="old published rows deleted, new events published")
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, timeout=10)
+
+    async def test_retention_zero_keeps_published_rows_for_ever(
+        self,
+        client: httpx.AsyncClient,
+        tokens: TokenFactory,
+        database: Database,
+        relay_db: Database,
+        settings: Settings,
+    ) -> None:
+        await outbox_rows(database, count=15, age_hours=400 * 24, published=True)
+        relay = OutboxRelay(
+            relay_db, settings.nats_url, stream=settings.stream_name, retention_hours=0, cleanup_interval=0.01
+        )
+        stop = asyncio.Event()
+        task = asyncio.create_task(relay.run(stop))
+        try:
+            await register(client, tokens, 3)
+
+            async def published() -> bool:
+                return await scalar(database, "SELECT count(*) FROM outbox WHERE published_at IS NULL") == 0
+
+            await eventually(published, what="the relay runs")
+            await asyncio.sleep(0.3)  # many clean-up intervals
+            assert await outbox_counts(database) == {"oud": 15, "recent": 3}
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, timeout=10)

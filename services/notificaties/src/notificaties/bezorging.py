@@ -35,6 +35,7 @@ from inburgering_kit.db import Database
 from inburgering_kit.events import CloudEvent
 from inburgering_kit.outbox import listen
 from notificaties import repository, signing, ssrf, vng
+from notificaties.bewaartermijn import Bewaartermijn
 from notificaties.crypto import Kluis
 from notificaties.repository import Beleid, Bestemming, Klus, Uitkomst, Wachtrij
 from notificaties.settings import Settings
@@ -449,6 +450,8 @@ class DeliveryWorker:
                 asyncio.create_task(self._claim_loop(stop)),
                 asyncio.create_task(listen(self.database.url, repository.NOTIFY_CHANNEL, self._on_notify, stop)),
             ]
+            if self.settings.retention_hours > 0:
+                helpers.append(asyncio.create_task(Bewaartermijn(self.database, self.settings).run(stop)))
             try:
                 await stop.wait()
             finally:

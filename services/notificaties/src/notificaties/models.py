@@ -87,15 +87,21 @@ class Aflevering(Base):
 
     `volgnummer` orders the queue of a subscription (one in flight at a time keeps events about one subject
     in order); re-queueing takes a new number. A delivery stays `wachtend` until an attempt's outcome is
-    stored, so one that was in flight when its worker died is attempted again by the next lease holder.
+    stored, so one that was in flight when its worker died is attempted again by the next lease holder. It ends
+    `afgeleverd` or `dead-letter` at its last attempt (`laatste_poging_at`), and is deleted once that is longer
+    ago than the retention (`Settings.retention_hours`).
     """
 
     __tablename__ = "aflevering"
     __table_args__ = (
-        UniqueConstraint("abonnement_id", "event_id", name="uq_aflevering_abonnement_event"),
+        # The event first: deleting a bericht looks up the deliveries that refer to it (its foreign key, and the
+        # retention's check that none is left) by `event_id` alone.
+        UniqueConstraint("event_id", "abonnement_id", name="uq_aflevering_event_abonnement"),
         Index("ix_aflevering_wachtrij", "abonnement_id", "volgnummer", postgresql_where="status = 'wachtend'"),
         # The delivery log of a subscription, newest first.
         Index("ix_aflevering_abonnement_volgnummer", "abonnement_id", "volgnummer"),
+        # Ended deliveries by the time they ended: what the retention deletes, oldest first.
+        Index("ix_aflevering_afgehandeld", "laatste_poging_at", postgresql_where="status <> 'wachtend'"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)

@@ -59,6 +59,17 @@ class Settings(ServiceSettings):
     idle_seconds: float = Field(
         default=30.0, gt=0, description="A worker lets go of a subscription that had nothing to deliver this long."
     )
+    retention_hours: int = Field(
+        default=168,
+        ge=0,
+        description="How long a delivery that ended (delivered or dead-lettered) is kept after its last attempt: until "
+        "then it is in the subscription's delivery log and counts, and can be sent again. Then a delivery worker "
+        "deletes it, and the stored event once no delivery refers to it. Waiting deliveries are never deleted. 0 "
+        "keeps them for ever.",
+    )
+    retention_interval_seconds: float = Field(
+        default=300.0, gt=0, description="How often a delivery worker deletes what is past the retention."
+    )
 
     @model_validator(mode="after")
     def _secrets_outside_development(self) -> Settings:
