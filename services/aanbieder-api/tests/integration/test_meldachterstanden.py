@@ -18,8 +18,10 @@ from sqlalchemy import text
 
 from aanbieder_api import activiteiten
 from aanbieder_api.domain.enums import Dienst, OpdrachtStatus
-from aanbieder_api.domain.meldnorm import Achterstand, achterstanden
+from aanbieder_api.domain.meldnorm import Achterstand, Meldnormen, achterstanden
+from aanbieder_api.repository import OpdrachtRepository
 from inburgering_kit.db import Database
+from inburgering_kit.pagination import PageParams
 
 if TYPE_CHECKING:
     from conftest import Aanbieder, Omgeving
@@ -347,6 +349,56 @@ PEILDATA = [date(2026, 2, 10), date(2026, 2, 11), date(2026, 3, 10), date(2026, 
 
 
 class TestDeRegelInDeDatabase:
+    async def test_the_query_finds_what_the_rule_finds_for_every_case_norm_and_peildatum(
+        self, omgeving: Omgeving, database: Database
+    ) -> None:
+        aanbieders = [(await omgeving.aanbieder()).id for _ in range(2)]
+        rows = _grid(aanbieders)
+        await _voeg_in(database, "0363", rows)
+        # The same aanbieder ids in another gemeente, reporting later: none of it may count here.
+        elders = _grid(aanbieders)
+        await _voeg_in(
+            database, "0344", [{**r, "gemeld": r["gemeld"] and r["gemeld"] + timedelta(days=300)} for r in elders]
+        )
+        per_id = {r["id"]: r for r in rows}
+        async with database.sessionmaker() as session:
+            repo = OpdrachtRepository(session, "0363")
+            for (start_dagen, aanwezigheid_dagen), peildatum in itertools.product(
+                ((10, 10), (0, 0), (3, 31)), PEILDATA
+            ):
+                normen = Meldnormen.met_dagen(start_dagen=start_dagen, aanwezigheid_dagen=aanwezigheid_dagen)
+                verwacht = _verwacht(rows, peildatum, start_dagen, aanwezigheid_dagen)
+                result = await repo.meldachterstanden(normen, peildatum, None, PageParams(page=1, page_size=10_000))
+                assert [(g.opdracht_id, g.achterstand) for g in result.pagina] == verwacht, (peildatum, normen)
+                assert result.totaal == len(verwacht)
+                assert result.opdrachten == list(dict.fromkeys(o for o, _ in verwacht))
+                for g in result.pagina:
+                    r = per_id[g.opdracht_id]
+                    assert (g.aanbieder_id, g.onderdeel, g.laatst_gemeld_tot) == (
+                        r["aanbieder_id"],
+                        r["onderdeel"],
+                        r["tot"],
+                    )
+                    assert g.bron == normen.bron(g.achterstand.norm)
+                for aanbieder_id in aanbieders:
+                    eigen = [r for r in rows if r["aanbieder_id"] == aanbieder_id]
+                    lopend = [r for r in eigen if r["status"] in normen.lopend]
+                    gedrag = await repo.meldgedrag(normen, peildatum, aanbieder_id)
+                    assert (gedrag.opdrachten_lopend, gedrag.achterstanden) == (
+                        len(lopend),
+                        len(_verwacht(eigen, peildatum, start_dagen, aanwezigheid_dagen)),
+                    )
+                    assert gedrag.uren_aanwezig == sum(r["uren_aanwezig"] for r in lopend)
+                    assert gedrag.uren_gecontracteerd == sum(r["uren"] or 0 for r in lopend)
+                    gemeld = [r["gemeld"] for r in eigen if r["gemeld"] is not None]
+                    assert (gedrag.meldingen, gedrag.laatste_melding_op) == (len(gemeld), max(gemeld))
+                    eigen_pagina = await repo.meldachterstanden(
+                        normen, peildatum, aanbieder_id, PageParams(page=2, page_size=7)
+                    )
+                    assert [(g.opdracht_id, g.achterstand) for g in eigen_pagina.pagina] == (
+                        _verwacht(eigen, peildatum, start_dagen, aanwezigheid_dagen)[7:14]
+                    )
+
     async def test_the_api_pages_through_what_the_rule_finds(self, omgeving: Omgeving, database: Database) -> None:
         rows = _grid([(await omgeving.aanbieder()).id])
         await _voeg_in(database, "0363", rows)
