@@ -210,7 +210,9 @@ _STANDEN_BIJWERKEN = text(
 # The running opdrachten of the gemeente (of one aanbieder: `{aanbieder}`) and every norm each is behind on at the
 # peildatum: `meldnorm.achterstanden` applied to all of them at once, every value of the rule a parameter from
 # `Meldnormen` (a test holds the two equal). Of one opdracht's two norms the start comes first (`volgorde`), as that
-# function lists them.
+# function lists them. The index on (gemeente_code, status, aanbieder_id) keeps finished opdrachten unread; the
+# dates judged live in the stand, which every report rewrites, so nothing derived from them is indexed: a report's
+# update of its opdracht stays HOT.
 _ACHTERSTANDEN_CTES = (
     "lopend AS (SELECT id, aanbieder_id, onderdeel, status, CAST(inhoud->>'geplandeStartdatum' AS date) AS gepland, "
     "CAST(stand->>'gerealiseerdeStartdatum' AS date) AS gestart, CAST(stand->>'laatstePeriodeTot' AS date) AS tot, "
