@@ -112,6 +112,10 @@ class Opdracht(Base):
         # The provider's "what changed since I last looked".
         Index("ix_opdracht_gemeente_code_aanbieder_id_gewijzigd_at", "gemeente_code", "aanbieder_id", "gewijzigd_at"),
         Index("ix_opdracht_pip_id", "pip_id"),
+        # The gemeente's running opdrachten (of one aanbieder), judged against the reporting norms: finished ones
+        # are skipped unread. The status changes at most twice (gestart, afgerond): every other report's update of
+        # its opdracht stays HOT. (laatste_melding_at changes with every report: indexing it would end that.)
+        Index("ix_opdracht_gemeente_code_status_aanbieder_id", "gemeente_code", "status", "aanbieder_id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)

@@ -142,8 +142,7 @@ async def gedrag(
     peildatum: Annotated[Datum | None, Query(description="Standaard vandaag.")] = None,
 ) -> Meldgedrag:
     await use_cases.raadpleeg(ctx, aanbieder_id)
-    rows = await meldgedrag.per_aanbieder(ctx, settings, peildatum or _vandaag(), aanbieder_id)
-    g = rows[0] if rows else meldgedrag.AanbiederMeldgedrag(aanbieder_id)
+    g = await meldgedrag.van_aanbieder(ctx, settings, peildatum or _vandaag(), aanbieder_id)
     return Meldgedrag(
         aanbieder_id=aanbieder_id, opdrachten_lopend=g.opdrachten_lopend, meldingen=g.meldingen,
         laatste_melding_op=g.laatste_melding_op, achterstanden=g.achterstanden, uren_aanwezig=g.uren_aanwezig,

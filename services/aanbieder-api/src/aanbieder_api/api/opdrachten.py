@@ -151,8 +151,7 @@ async def achterstanden(
     aanbieder_id: Annotated[uuid.UUID | None, Query(alias="aanbiederId")] = None,
     peildatum: Annotated[Datum | None, Query(description="Standaard vandaag.")] = None,
 ) -> Page[Meldachterstand]:
-    gevonden = await meldgedrag.te_laat(ctx, settings, peildatum or datetime.now(UTC).date(), aanbieder_id)
-    pagina = gevonden[paging.offset : paging.offset + paging.page_size]
+    pagina, total = await meldgedrag.te_laat(ctx, settings, peildatum or datetime.now(UTC).date(), aanbieder_id, paging)
     return Page[Meldachterstand].of(
         [
             Meldachterstand(
@@ -167,6 +166,6 @@ async def achterstanden(
             )
             for g in pagina
         ],
-        len(gevonden),
+        total,
         paging,
     )
