@@ -124,11 +124,14 @@ class Meldpunt:
             if client_ok is None:
                 await controleer_client(self.ctx, self.wie)
             elif not client_ok:
-                raise ClientNietGeregistreerd(
-                    f"Client {self.wie.client_id} is bij deze gemeente niet geregistreerd voor aanbieder "
-                    f"{self.wie.aanbieder_id}"
-                )
+                raise self._client_niet_geregistreerd()
             self._client_gecontroleerd = True
+
+    def _client_niet_geregistreerd(self) -> ClientNietGeregistreerd:
+        return ClientNietGeregistreerd(
+            f"Client {self.wie.client_id} is bij deze gemeente niet geregistreerd voor aanbieder "
+            f"{self.wie.aanbieder_id}"
+        )
 
     def _toegestaan(self, opdracht_id: uuid.UUID, melding: Melding) -> Opdrachtstand:
         """The loaded opdracht, when this report may be made about it (else the Problem that says why)."""
@@ -255,10 +258,7 @@ class Meldpunt:
                 if beeld.antwoord is not None:
                     return idem.replay_of(melding, *beeld.antwoord)
                 if not beeld.client_ok:
-                    raise ClientNietGeregistreerd(
-                        f"Client {self.wie.client_id} is bij deze gemeente niet geregistreerd voor aanbieder "
-                        f"{self.wie.aanbieder_id}"
-                    )
+                    raise self._client_niet_geregistreerd()
                 if beeld.opdracht is not None:
                     self._opdrachten[opdracht_id] = beeld.opdracht
                 opdracht = self._toegestaan(opdracht_id, melding)
@@ -272,27 +272,10 @@ class Meldpunt:
                     claim, response = idem.claim_with_answer(self.ctx, melding, p, *antwoord(resultaat))
                     geschreven = await repo.schrijf(p, claim, None, None, opdracht, None, gemeld_at, [])
                 else:
-                    melding_id, gemeld_at = record["id"], datetime.now(UTC)
-                    vorige = Periodeuren(*beeld.periode) if beeld.periode else Periodeuren()
-                    stand, status = pas_toe(
-                        Stand.model_validate(opdracht.stand), OpdrachtStatus(opdracht.status), melding, vorige
+                    gemeld_at = datetime.now(UTC)
+                    resultaat, periodewijziging = await self._nieuw(
+                        opdracht, melding, record, gemeld_at, Periodeuren(*beeld.periode) if beeld.periode else None
                     )
-                    opdracht.stand, opdracht.status = stand.model_dump(mode="json"), status.value
-                    uren = Periodeuren.van(melding)
-                    periodewijziging = (
-                        Periodewijziging(opdracht_id, *periodesleutel[1:], (uren.a, uren.b, uren.c), melding_id)
-                        if periodesleutel
-                        else None
-                    )
-                    await self._events(opdracht, melding_id, melding, stand)
-                    await self.ctx.verwerk_alle(
-                        activiteiten.VOORTGANG_ONTVANGEN, Actie.AANMAKEN, object_type="opdracht",
-                        subjects=[(opdracht_id, None)],
-                    )  # fmt: skip
-                    resultaat = Meldingsresultaat(
-                        melding_id, opdracht_id, melding.soort, self.kanaal, gemeld_at, True, record["gegevens"],
-                        status, opdracht.stand,
-                    )  # fmt: skip
                     claim, response = idem.claim_with_answer(self.ctx, melding, p, *antwoord(resultaat))
                     geschreven = await repo.schrijf(
                         p, claim, record, periodewijziging, opdracht, beeld.rijversie, gemeld_at,
@@ -302,6 +285,40 @@ class Meldpunt:
                     return response
             self._opdrachten.pop(opdracht_id, None)
         return None
+
+    async def _nieuw(
+        self,
+        opdracht: Opdrachtstand,
+        melding: Melding,
+        record: dict[str, Any],
+        gemeld_at: datetime,
+        vorige: Periodeuren | None,
+    ) -> tuple[Meldingsresultaat, Periodewijziging | None]:
+        """A new report's effect for a push: the stand (corrected by the period's earlier hours, `vorige`), the
+        period's new hours, the events and the processing record; the caller writes them."""
+        stand, status = pas_toe(
+            Stand.model_validate(opdracht.stand),
+            OpdrachtStatus(opdracht.status),
+            melding,
+            vorige if vorige is not None else Periodeuren(),
+        )
+        opdracht.stand, opdracht.status = stand.model_dump(mode="json"), status.value
+        periodesleutel = self._periodesleutel(opdracht.id, melding)
+        uren = Periodeuren.van(melding)
+        periodewijziging = (
+            Periodewijziging(opdracht.id, *periodesleutel[1:], (uren.a, uren.b, uren.c), record["id"])
+            if periodesleutel
+            else None
+        )
+        await self._events(opdracht, record["id"], melding, stand)
+        await self.ctx.verwerk_alle(
+            activiteiten.VOORTGANG_ONTVANGEN, Actie.AANMAKEN, object_type="opdracht", subjects=[(opdracht.id, None)]
+        )
+        resultaat = Meldingsresultaat(
+            record["id"], opdracht.id, melding.soort, self.kanaal, gemeld_at, True, record["gegevens"], status,
+            opdracht.stand,
+        )  # fmt: skip
+        return resultaat, periodewijziging
 
     async def meld_alle(self, meldingen: Sequence[tuple[uuid.UUID, Melding]]) -> list[bool | Problem]:
         """Many reports in row order (a file batch): per report True (applied), False (the same report was there
