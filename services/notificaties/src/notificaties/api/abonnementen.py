@@ -112,6 +112,9 @@ async def hervat(abonnement_id: AbonnementId, ctx: Schrijven) -> AbonnementRead:
     "/{abonnementId:uuid}/afleveringen",
     operation_id="aflevering_list",
     summary="Het afleverlog van een abonnement, nieuwste eerst (filter `status=dead-letter` voor opgegeven)",
+    description="Afleveringen die afgerond zijn (afgeleverd of dead-letter) blijven de bewaartermijn van de "
+    "gemeente bewaard (standaard 7 dagen na de laatste poging) en verdwijnen daarna uit dit log; wachtende "
+    "afleveringen blijven altijd staan.",
 )
 async def afleveringen(
     abonnement_id: AbonnementId,
@@ -145,6 +148,8 @@ async def opnieuw(abonnement_id: AbonnementId, aflevering_id: AfleveringId, ctx:
     "/{abonnementId:uuid}/afleveringen/_opnieuw",
     operation_id="abonnement_opnieuw_afleveren",
     summary="Alle events van een periode opnieuw afleveren aan dit abonnement",
+    description="Alleen events binnen de bewaartermijn (standaard 7 dagen) zijn hier nog bekend; van oudere "
+    "events haalt een afnemer de stand op bij de bron (`dataref` van het event).",
 )
 async def opnieuw_periode(
     abonnement_id: AbonnementId, body: OpnieuwAfleveren, ctx: Schrijven

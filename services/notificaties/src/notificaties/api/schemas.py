@@ -62,6 +62,8 @@ class AbonnementUpdate(ApiModel):
 
 
 class Afleverstand(ApiModel):
+    """Tellingen over wat er nog is: afgeronde afleveringen tellen mee tot hun bewaartermijn (standaard 7 dagen)."""
+
     wachtend: int = Field(description="Nog af te leveren (ook: wacht op een nieuwe poging).")
     afgeleverd: int
     dead_letter: int = Field(description="Na het maximale aantal pogingen opgegeven.")
