@@ -27,10 +27,8 @@ import argparse
 import asyncio
 import json
 import os
-import shutil
 import signal
 import sys
-import tempfile
 import threading
 import time
 import urllib.request
@@ -57,6 +55,7 @@ from run import (
     Server,
     _raise_interrupt,
     describe_run,
+    in_workdir,
     phase_summary,
     postmaster_pid,
     service_env,
@@ -558,25 +557,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, _raise_interrupt)
     started = datetime.now()
     t0 = time.perf_counter()
-    workdir = Path(tempfile.mkdtemp(prefix="bench-aanbieder-"))
-    stack: list[Any] = []
-    try:
-        results = measure(settings, workdir, stack)
-    except Exception:
-        for item in stack:
-            if isinstance(item, Server):
-                print(f"--- last lines of {item.name} log ---\n{item.log_tail()}", file=sys.stderr)
-        raise
-    finally:
-        for item in reversed(stack):
-            try:
-                item.stop()
-            except Exception as exc:
-                print(f"could not stop {type(item).__name__}: {exc}", file=sys.stderr)
-        if keep_tmp:
-            print(f"kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+    results = in_workdir("bench-aanbieder-", keep_tmp, lambda w, s: measure(settings, w, s))
     results["bench"] = "aanbieder-api"
     describe_run(results, started, t0)
     results["targets"] = {

@@ -27,10 +27,8 @@ import contextlib
 import itertools
 import json
 import os
-import shutil
 import signal
 import sys
-import tempfile
 import time
 import uuid
 from collections import defaultdict
@@ -60,6 +58,7 @@ from run import (
     Server,
     _raise_interrupt,
     describe_run,
+    in_workdir,
     postmaster_pid,
     registration_body,
     service_env,
@@ -499,23 +498,7 @@ def main() -> int:
     started = datetime.now()
     load_before = os.getloadavg()
     t0 = time.perf_counter()
-    workdir = Path(tempfile.mkdtemp(prefix="bench-notificaties-"))
-    stack: list[Any] = []
-    try:
-        results = measure(workdir, stack, args.quick)
-    except Exception:
-        for item in stack:
-            if isinstance(item, Server):
-                print(f"--- last lines of {item.name} log ---\n{item.log_tail()}", file=sys.stderr)
-        raise
-    finally:
-        for item in reversed(stack):
-            try:
-                item.stop()
-            except Exception as exc:
-                print(f"could not stop {type(item).__name__}: {exc}", file=sys.stderr)
-        if not args.keep_tmp:
-            shutil.rmtree(workdir, ignore_errors=True)
+    results = in_workdir("bench-notificaties-", args.keep_tmp, lambda w, s: measure(w, s, args.quick))
     results |= {
         "quick": args.quick,
         "load_avg_before": [round(v, 2) for v in load_before],

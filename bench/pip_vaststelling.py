@@ -27,10 +27,8 @@ import argparse
 import asyncio
 import json
 import os
-import shutil
 import signal
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Awaitable
@@ -58,6 +56,7 @@ from run import (
     Server,
     _raise_interrupt,
     describe_run,
+    in_workdir,
     phase_summary,
     postmaster_pid,
     service_env,
@@ -577,25 +576,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, _raise_interrupt)  # `kill` takes the same cleanup path as Ctrl-C
     started = datetime.now()
     t0 = time.perf_counter()
-    workdir = Path(tempfile.mkdtemp(prefix="bench-pip-vaststelling-"))
-    stack: list[Any] = []
-    try:
-        results = measure(settings, workdir, stack)
-    except Exception:
-        for item in stack:
-            if isinstance(item, Server):
-                print(f"--- last lines of {item.name} log ---\n{item.log_tail()}", file=sys.stderr)
-        raise
-    finally:
-        for item in reversed(stack):  # relay and service before NATS before PostgreSQL
-            try:
-                item.stop()
-            except Exception as exc:  # keep stopping the rest
-                print(f"could not stop {type(item).__name__}: {exc}", file=sys.stderr)
-        if keep_tmp:
-            print(f"kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+    results = in_workdir("bench-pip-vaststelling-", keep_tmp, lambda w, s: measure(settings, w, s))
 
     results["bench"] = "pip-vaststelling"
     describe_run(results, started, t0)

@@ -29,7 +29,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Awaitable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -1061,25 +1061,21 @@ def _raise_interrupt(*_: object) -> NoReturn:
     raise KeyboardInterrupt
 
 
-def main() -> int:
-    settings, keep_tmp = parse_args()
-    # SIGTERM (a CI timeout, `kill`) takes the same cleanup path as Ctrl-C.
-    signal.signal(signal.SIGTERM, _raise_interrupt)
-    generator = BsnGenerator()
-    assert all(is_valid_bsn(next(generator)) for _ in range(1000)), "BSN generator broken"
-    started = datetime.now()
-    t0 = time.perf_counter()
-    workdir = Path(tempfile.mkdtemp(prefix="inburgering-bench-"))
+def in_workdir(prefix: str, keep_tmp: bool, measure: Callable[[Path, list[Any]], dict[str, Any]]) -> dict[str, Any]:
+    """`measure(workdir, stack)` in a fresh temporary folder. Whatever it started goes on `stack` and is stopped in
+    reverse order (service and relay before NATS before PostgreSQL) however the run ends; a failure first prints
+    the servers' last log lines. Every benchmark runs this way."""
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
     stack: list[Any] = []
     try:
-        results = measure(settings, workdir, stack)
+        return measure(workdir, stack)
     except Exception:
         for item in stack:
             if isinstance(item, Server):
                 print(f"--- last lines of {item.name} log ---\n{item.log_tail()}", file=sys.stderr)
         raise
     finally:
-        for item in reversed(stack):  # service before NATS before PostgreSQL
+        for item in reversed(stack):
             try:
                 item.stop()
             except Exception as exc:  # keep stopping the rest
@@ -1088,6 +1084,17 @@ def main() -> int:
             print(f"kept {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
+
+
+def main() -> int:
+    settings, keep_tmp = parse_args()
+    # SIGTERM (a CI timeout, `kill`) takes the same cleanup path as Ctrl-C.
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    generator = BsnGenerator()
+    assert all(is_valid_bsn(next(generator)) for _ in range(1000)), "BSN generator broken"
+    started = datetime.now()
+    t0 = time.perf_counter()
+    results = in_workdir("inburgering-bench-", keep_tmp, lambda w, s: measure(settings, w, s))
 
     describe_run(results, started, t0)
     results["targets"] = {
