@@ -360,6 +360,34 @@ class DbMonitor:
             "own_queries": self.own_queries,
         }
 
+    async def maintenance(self) -> dict[str, Any]:
+        """PostgreSQL's own work so far: autovacuum and autoanalyze runs per table, checkpoints, and the vacuums
+        running now. Two readings around a phase say what competed with it for the cores."""
+        self.own_queries += 3
+        tables = await self.conn.fetch("SELECT relname, autovacuum_count, autoanalyze_count FROM pg_stat_user_tables")
+        checkpoints = await self.conn.fetchval("SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter")
+        running = await self.conn.fetch(
+            "SELECT c.relname FROM pg_stat_progress_vacuum v JOIN pg_class c ON c.oid = v.relid"
+        )
+        return {
+            "autovacuum": {t["relname"]: t["autovacuum_count"] for t in tables},
+            "autoanalyze": {t["relname"]: t["autoanalyze_count"] for t in tables},
+            "checkpoints": checkpoints,
+            "vacuum_running": sorted(r["relname"] for r in running),
+        }
+
+    @staticmethod
+    def maintenance_during(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+        """What ran between two `maintenance` readings: tables vacuumed or analysed, checkpoints, and vacuums
+        still running at either end."""
+        return {
+            kind: sorted(t for t, n in after[kind].items() if n > before[kind].get(t, 0))
+            for kind in ("autovacuum", "autoanalyze")
+        } | {
+            "checkpoints": after["checkpoints"] - before["checkpoints"],
+            "vacuum_running": sorted(set(before["vacuum_running"]) | set(after["vacuum_running"])),
+        }
+
     async def activity(self, before: dict[str, int], writes: int) -> dict[str, float]:
         """Counter deltas since `before`, once the backends have flushed them (they do so within ~1 s)."""
         await asyncio.sleep(1.2)
