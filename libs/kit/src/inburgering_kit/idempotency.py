@@ -4,6 +4,9 @@ The key is claimed in the request's own transaction, and the answer is stored in
 transaction (by the request's closing statement, with its events and processing records): either both
 the effect and the stored answer exist, or neither. Same key and same body replays the first answer;
 same key with another body is a 422. A concurrent retry waits on the key's row lock and then replays.
+
+A stored answer is kept for the retention period (`idempotency_retention_hours`), then the outbox relay's clean-up
+deletes it: a client retries within minutes or hours, not weeks, and a key reused after that is a new request.
 """
 
 from __future__ import annotations
@@ -13,19 +16,22 @@ import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
-from sqlalchemy import DateTime, Integer, String, func, text
+from sqlalchemy import DateTime, Index, Integer, String, func, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from inburgering_kit.context import RequestContext
-from inburgering_kit.db import KitBase, Positional
+from inburgering_kit.db import Database, KitBase, Positional
 from inburgering_kit.problems import Unprocessable
+
+if TYPE_CHECKING:
+    # Only in annotations: the outbox relay's clean-up imports this module, and the context imports the outbox.
+    from inburgering_kit.context import RequestContext
 
 REPLAY_HEADER = "Idempotent-Replayed"
 
@@ -41,6 +47,44 @@ class IdempotencyKey(KitBase):
     status_code: Mapped[int | None] = mapped_column(Integer)
     response_body: Mapped[Any] = mapped_column(JSONB, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    # Rows arrive in `created_at` order, so a BRIN index finds the old ones for the clean-up at almost no cost per
+    # write (a btree would add an entry to every idempotent write, the providers' pushes among them). A block range
+    # not yet summarised matches every search; autosummarize summarises each one once it is full, not at the next
+    # vacuum.
+    __table_args__ = (
+        Index(
+            "ix_idempotency_key_created_at",
+            "created_at",
+            postgresql_using="brin",
+            postgresql_with={"autosummarize": "on"},
+        ),
+    )
+
+
+# A bounded batch per statement, each its own transaction: no lock outlives its batch. The inner select goes
+# through the BRIN index on created_at (the relay plans each statement for its own parameters, `relay_database`);
+# SKIP LOCKED lets another relay's clean-up of the same rows go ahead without waiting.
+DELETE_EXPIRED_KEYS = (
+    "DELETE FROM idempotency_key WHERE ctid = ANY(ARRAY("
+    "SELECT ctid FROM idempotency_key WHERE created_at < now() - make_interval(hours => $1) LIMIT $2 "
+    "FOR UPDATE SKIP LOCKED))"
+)
+
+
+async def delete_expired_keys(database: Database, retention_hours: int, batch_size: int = 5000) -> int:
+    """Delete the stored answers older than the retention, a batch at a time; returns how many (none when the
+    retention is 0: kept for ever)."""
+    deleted = 0
+    if retention_hours <= 0:
+        return deleted
+    while True:
+        async with database.driver_connection() as conn:
+            status = await conn.execute(DELETE_EXPIRED_KEYS, retention_hours, batch_size)
+        batch = int(status.rsplit(" ", 1)[-1])
+        deleted += batch
+        if batch < batch_size:
+            return deleted
 
 
 def _is_json(value: Any) -> bool:

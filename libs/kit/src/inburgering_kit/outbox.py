@@ -7,7 +7,8 @@ marking) is dropped by JetStream's de-duplication window, and consumers de-dupli
 A `NOTIFY` from an insert trigger wakes the relay at once; polling is only the fallback.
 
 A published row is kept for the retention period (`outbox_retention_hours`), then the relay deletes it: the
-event is in JetStream by then, and the row only served to look back.
+event is in JetStream by then, and the row only served to look back. The same clean-up round deletes the stored
+Idempotency-Key answers past their own retention (`idempotency_retention_hours`, see `idempotency`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import contextlib
 import logging
 import random
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -33,6 +34,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from inburgering_kit.db import Database, KitBase, plain_url
 from inburgering_kit.events import CloudEvent, EventData, make_event, nats_subject
+from inburgering_kit.idempotency import delete_expired_keys
 
 if TYPE_CHECKING:
     from inburgering_kit.settings import ServiceSettings
@@ -176,7 +178,11 @@ def relay_database(url: str) -> Database:
 def service_relay(database: Database, settings: ServiceSettings) -> OutboxRelay:
     """The relay as a service runs it, in its API process or as `python -m <service> relay`."""
     return OutboxRelay(
-        database, settings.nats_url, stream=settings.stream_name, retention_hours=settings.outbox_retention_hours
+        database,
+        settings.nats_url,
+        stream=settings.stream_name,
+        retention_hours=settings.outbox_retention_hours,
+        idempotency_retention_hours=settings.idempotency_retention_hours,
     )
 
 
@@ -195,6 +201,8 @@ class OutboxRelay:
         retention_hours: int = 168,
         cleanup_interval: float = 300.0,
         cleanup_window: int = 5000,
+        idempotency_retention_hours: int = 168,
+        idempotency_batch: int = 5000,
     ) -> None:
         self.database = database
         self.nats_url = nats_url
@@ -207,6 +215,8 @@ class OutboxRelay:
         self.retention_hours = retention_hours  # 0: published rows are kept for ever
         self.cleanup_interval = cleanup_interval
         self.cleanup_window = cleanup_window
+        self.idempotency_retention_hours = idempotency_retention_hours  # 0: stored answers are kept for ever
+        self.idempotency_batch = idempotency_batch
         self._wakeup = asyncio.Event()
         self._nc: NatsClient | None = None
         self._js: JetStreamContext | None = None
@@ -272,6 +282,19 @@ class OutboxRelay:
                 return deleted
             after = window["last_seq"]
 
+    async def delete_expired_keys(self) -> int:
+        """Delete the stored Idempotency-Key answers older than their retention; returns how many."""
+        return await delete_expired_keys(self.database, self.idempotency_retention_hours, self.idempotency_batch)
+
+    def _clean_ups(self) -> list[tuple[str, Callable[[], Awaitable[int]]]]:
+        """What the clean-up round deletes: each kind with a retention (0 keeps that kind for ever)."""
+        kinds: list[tuple[str, Callable[[], Awaitable[int]]]] = []
+        if self.retention_hours > 0:
+            kinds.append(("published event(s)", self.delete_published))
+        if self.idempotency_retention_hours > 0:
+            kinds.append(("stored Idempotency-Key answer(s)", self.delete_expired_keys))
+        return kinds
+
     async def _clean_up(self, stop: asyncio.Event) -> None:
         # The first round after a random part of the interval: relays started together do not clean up together,
         # and one that is restarted often still gets its turn.
@@ -280,21 +303,28 @@ class OutboxRelay:
             await _sleep_or_stop(stop, delay)
             if stop.is_set():
                 return
-            try:
-                deleted = await self.delete_published()
-                if deleted:
-                    logger.info("outbox relay: %d published event(s) past the retention deleted", deleted)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                logger.warning("outbox relay: clean-up failed (%s); next round in %.0fs", exc, self.cleanup_interval)
+            # Each kind on its own: one that fails leaves the other to run.
+            for what, clean_up in self._clean_ups():
+                try:
+                    deleted = await clean_up()
+                    if deleted:
+                        logger.info("outbox relay: %d %s past the retention deleted", deleted, what)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    logger.warning(
+                        "outbox relay: clean-up of %s failed (%s); next round in %.0fs",
+                        what,
+                        exc,
+                        self.cleanup_interval,
+                    )
             delay = self.cleanup_interval
 
     async def run(self, stop: asyncio.Event) -> None:
         listener = asyncio.create_task(listen(self.database.url, NOTIFY_CHANNEL, lambda _: self._wakeup.set(), stop))
         # Beside the publishing loop, on the pool's other connection: a long clean-up never delays an event.
         helpers = [listener]
-        if self.retention_hours > 0:
+        if self._clean_ups():
             helpers.append(asyncio.create_task(self._clean_up(stop)))
         backoff = 0.1
         try:

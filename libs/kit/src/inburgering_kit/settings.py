@@ -43,6 +43,13 @@ class ServiceSettings(BaseSettings):
         "by then; the row only serves to look back). 0 keeps published events for ever. Unpublished events are "
         "never deleted.",
     )
+    idempotency_retention_hours: int = Field(
+        default=168,
+        ge=0,
+        description="How long the stored answer of an Idempotency-Key stays before the relay deletes it (a retry "
+        "with that key within this time replays the first answer; after it, the same key is a new request). 0 keeps "
+        "stored answers for ever.",
+    )
     stream_name: str = "INBURGERING"
     log_level: str = "INFO"
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from inburgeraar_api.settings import Settings
 from inburgering_kit.consumer import EventConsumer
 from inburgering_kit.db import Database
 from inburgering_kit.events import CloudEvent
+from inburgering_kit.idempotency import DELETE_EXPIRED_KEYS
 from inburgering_kit.outbox import OutboxRelay, relay_database
 from inburgering_kit.testing.infra import Infra
 from inburgering_kit.testing.plugin import TokenFactory
@@ -85,6 +87,17 @@ async def register(client: httpx.AsyncClient, tokens: TokenFactory, count: int) 
             *(client.post("/api/v1/inburgeraars", json=body, headers=headers) for _ in range(min(50, count - start)))
         )
         assert all(r.status_code == 201 for r in responses)
+
+
+@contextlib.asynccontextmanager
+async def running(relay: OutboxRelay) -> AsyncIterator[None]:
+    stop = asyncio.Event()
+    task = asyncio.create_task(relay.run(stop))
+    try:
+        yield
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, timeout=10)
 
 
 async def assert_exactly_once(database: Database, settings: Settings, expected: int) -> None:
@@ -174,9 +187,7 @@ class TestNatsDown:
         if infra.nats is None:
             pytest.skip("NATS is external (TEST_NATS_URL): this test stops and starts the embedded one")
         relay = OutboxRelay(database, settings.nats_url, stream=settings.stream_name, max_backoff=0.5)
-        stop = asyncio.Event()
-        task = asyncio.create_task(relay.run(stop))
-        try:
+        async with running(relay):
             await register(client, tokens, 20)
             await assert_exactly_once(database, settings, 20)
 
@@ -187,9 +198,6 @@ class TestNatsDown:
 
             infra.nats.start()
             await assert_exactly_once(database, settings, 120)
-        finally:
-            stop.set()
-            await asyncio.wait_for(task, timeout=10)
 
 
 class TestSeveralRelays:
@@ -310,9 +318,7 @@ class TestOutboxRetention:
         await outbox_rows(database, count=40, age_hours=9 * 24, published=True)
         await outbox_rows(database, count=7, age_hours=24, published=True)
         relay = OutboxRelay(relay_db, settings.nats_url, stream=settings.stream_name, cleanup_interval=0.05)
-        stop = asyncio.Event()
-        task = asyncio.create_task(relay.run(stop))
-        try:
+        async with running(relay):
             await register(client, tokens, 20)
 
             async def cleaned_up() -> bool:
@@ -320,9 +326,6 @@ class TestOutboxRetention:
 
             # The 20 new events published, the 7 rows within the retention kept, the 40 past it deleted.
             await eventually(cleaned_up, what="old published rows deleted, new events published")
-        finally:
-            stop.set()
-            await asyncio.wait_for(task, timeout=10)
 
     async def test_retention_zero_keeps_published_rows_for_ever(
         self,
@@ -336,9 +339,7 @@ class TestOutboxRetention:
         relay = OutboxRelay(
             relay_db, settings.nats_url, stream=settings.stream_name, retention_hours=0, cleanup_interval=0.01
         )
-        stop = asyncio.Event()
-        task = asyncio.create_task(relay.run(stop))
-        try:
+        async with running(relay):
             await register(client, tokens, 3)
 
             async def published() -> bool:
@@ -347,6 +348,154 @@ class TestOutboxRetention:
             await eventually(published, what="the relay runs")
             await asyncio.sleep(0.3)  # many clean-up intervals
             assert await outbox_counts(database) == {"oud": 15, "recent": 3}
-        finally:
-            stop.set()
-            await asyncio.wait_for(task, timeout=10)
+
+
+async def idempotency_keys(database: Database, *, count: int, age_hours: float) -> None:
+    """`count` stored answers written `age_hours` ago, after every one so far."""
+    async with database.engine.begin() as conn:
+        await conn.execute(
+            text(
+                "INSERT INTO idempotency_key (client_id, key, request_hash, status_code, response_body, created_at) "
+                "SELECT 'test', gen_random_uuid()::text, 'h', 201, '{}'::jsonb, "
+                "now() - make_interval(secs => :h * 3600) FROM generate_series(1, :n)"
+            ),
+            {"n": count, "h": age_hours},
+        )
+
+
+async def idempotency_counts(database: Database) -> dict[str, int]:
+    async with database.engine.connect() as conn:
+        rows = await conn.execute(
+            text(
+                "SELECT CASE WHEN created_at < now() - interval '168 hours' THEN 'oud' ELSE 'recent' END, count(*) "
+                "FROM idempotency_key GROUP BY 1"
+            )
+        )
+        return {state: int(count) for state, count in rows.all()}
+
+
+class TestIdempotencyRetention:
+    async def test_stored_answers_past_the_retention_go_in_batches_recent_stay(
+        self, database: Database, relay_db: Database, settings: Settings
+    ) -> None:
+        await idempotency_keys(database, count=23, age_hours=30 * 24)
+        await idempotency_keys(database, count=11, age_hours=8 * 24)
+        await idempotency_keys(database, count=6, age_hours=160)
+        await idempotency_keys(database, count=4, age_hours=0)
+        assert await idempotency_counts(database) == {"oud": 34, "recent": 10}
+
+        # Batches far smaller than what is old: the deletion takes several statements.
+        relay = OutboxRelay(relay_db, settings.nats_url, stream=settings.stream_name, idempotency_batch=5)
+        assert await relay.delete_expired_keys() == 34
+        assert await idempotency_counts(database) == {"recent": 10}
+        assert await relay.delete_expired_keys() == 0
+
+    async def test_retention_zero_keeps_stored_answers_for_ever(
+        self, database: Database, relay_db: Database, settings: Settings
+    ) -> None:
+        await idempotency_keys(database, count=8, age_hours=400 * 24)
+        relay = OutboxRelay(relay_db, settings.nats_url, stream=settings.stream_name, idempotency_retention_hours=0)
+        assert await relay.delete_expired_keys() == 0
+        assert await idempotency_counts(database) == {"oud": 8}
+
+    async def test_a_retry_within_the_retention_replays_and_one_after_it_is_a_new_request(
+        self,
+        client: httpx.AsyncClient,
+        tokens: TokenFactory,
+        database: Database,
+        relay_db: Database,
+        settings: Settings,
+    ) -> None:
+        body = {"doelgroep": "gezinsmigrant", "datumInschrijvingBrp": "2026-01-15"}
+        binnen = {**tokens.headers(scopes.INBURGERAAR_SCHRIJVEN), "Idempotency-Key": "bewaard-binnen-termijn"}
+        buiten = {**tokens.headers(scopes.INBURGERAAR_SCHRIJVEN), "Idempotency-Key": "bewaard-buiten-termijn"}
+        first = await client.post("/api/v1/inburgeraars", json=body, headers=binnen)
+        expired = await client.post("/api/v1/inburgeraars", json=body, headers=buiten)
+        assert first.status_code == expired.status_code == 201
+        async with database.engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "UPDATE idempotency_key SET created_at = now() - CASE key "
+                    "WHEN 'bewaard-binnen-termijn' THEN interval '167 hours' ELSE interval '169 hours' END"
+                )
+            )
+
+        relay = OutboxRelay(relay_db, settings.nats_url, stream=settings.stream_name)
+        assert await relay.delete_expired_keys() == 1
+
+        replay = await client.post("/api/v1/inburgeraars", json=body, headers=binnen)
+        assert replay.status_code == 201
+        assert replay.headers["Idempotent-Replayed"] == "true"
+        assert replay.json() == first.json()
+        again = await client.post("/api/v1/inburgeraars", json=body, headers=buiten)
+        assert again.status_code == 201
+        assert "Idempotent-Replayed" not in again.headers
+        assert again.json()["id"] != expired.json()["id"]
+        assert await scalar(database, "SELECT count(*) FROM inburgeraar") == 3
+
+    async def test_the_running_relay_deletes_old_keys_beside_publishing_while_keeping_the_outbox(
+        self,
+        client: httpx.AsyncClient,
+        tokens: TokenFactory,
+        database: Database,
+        relay_db: Database,
+        settings: Settings,
+    ) -> None:
+        await idempotency_keys(database, count=40, age_hours=9 * 24)
+        await idempotency_keys(database, count=7, age_hours=24)
+        await outbox_rows(database, count=5, age_hours=400 * 24, published=True)
+        # The outbox's retention off: the keys' clean-up runs all the same.
+        relay = OutboxRelay(
+            relay_db, settings.nats_url, stream=settings.stream_name, retention_hours=0, cleanup_interval=0.05
+        )
+        async with running(relay):
+            await register(client, tokens, 20)
+
+            async def cleaned_up() -> bool:
+                return await idempotency_counts(database) == {"recent": 7} and await outbox_counts(database) == {
+                    "oud": 5,
+                    "recent": 20,
+                }
+
+            await eventually(cleaned_up, what="old keys deleted, new events published, the outbox kept")
+
+    async def test_a_failing_outbox_clean_up_leaves_the_keys_clean_up_to_run(
+        self, database: Database, relay_db: Database, settings: Settings
+    ) -> None:
+        await idempotency_keys(database, count=12, age_hours=9 * 24)
+        relay = OutboxRelay(relay_db, settings.nats_url, stream=settings.stream_name, cleanup_interval=0.05)
+
+        async def failing() -> int:
+            raise ConnectionError("outbox clean-up down")
+
+        # The outbox's clean-up runs first in each round: it failing must not end the round.
+        relay.delete_published = failing  # type: ignore[method-assign]
+        async with running(relay):
+
+            async def cleaned_up() -> bool:
+                return await idempotency_counts(database) == {}
+
+            await eventually(cleaned_up, what="old keys deleted while the outbox clean-up fails")
+
+    async def test_the_clean_up_finds_old_keys_through_the_brin_index(
+        self, database: Database, relay_db: Database
+    ) -> None:
+        """Each round reads the block ranges that hold old keys, not the whole table (as a scan would, every round,
+        when nothing is old): a table of a retention's worth of keys, with the oldest slice past it."""
+        await idempotency_keys(database, count=2_000, age_hours=30 * 24)
+        await idempotency_keys(database, count=98_000, age_hours=1)
+        async with database.engine.begin() as conn:
+            await conn.execute(text("ANALYZE idempotency_key"))
+            # What autosummarize does in the background as the ranges fill up.
+            await conn.execute(text("SELECT brin_summarize_new_values('ix_idempotency_key_created_at')"))
+            pages = int((await conn.execute(text("SELECT pg_relation_size('idempotency_key') / 8192"))).scalar_one())
+        async with relay_db.driver_connection() as conn:
+            plan = "\n".join(
+                r[0] for r in await conn.fetch("EXPLAIN (ANALYZE, COSTS OFF) " + DELETE_EXPIRED_KEYS, 168, 5000)
+            )
+        assert "Bitmap Index Scan on ix_idempotency_key_created_at" in plan, plan
+        assert "Seq Scan" not in plan, plan
+        read = re.search(r"Heap Blocks: lossy=(\d+)", plan)
+        assert read is not None, plan
+        assert int(read[1]) < pages / 4, plan
+        assert await scalar(database, "SELECT count(*) FROM idempotency_key") == 98_000
