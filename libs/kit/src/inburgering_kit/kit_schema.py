@@ -82,18 +82,10 @@ def drop_kit_tables_v1() -> None:
     op.drop_table("idempotency_key")
 
 
-def add_idempotency_created_brin_v2() -> None:
-    """The index the retention's clean-up finds old stored answers by (see `IdempotencyKey`). A BRIN index is built
-    in one pass over the table, holding off writes of idempotency keys only for that pass."""
-    op.create_index(
-        "ix_idempotency_key_created_at",
-        "idempotency_key",
-        ["created_at"],
-        unique=False,
-        postgresql_using="brin",
-        postgresql_with={"autosummarize": "on"},
-    )
+def add_idempotency_created_index_v2() -> None:
+    """The index the retention's clean-up finds old stored answers by (see `IdempotencyKey`)."""
+    op.create_index("ix_idempotency_key_created_at", "idempotency_key", ["created_at"], unique=False)
 
 
-def drop_idempotency_created_brin_v2() -> None:
-    op.drop_index("ix_idempotency_key_created_at", table_name="idempotency_key", postgresql_using="brin")
+def drop_idempotency_created_index_v2() -> None:
+    op.drop_index("ix_idempotency_key_created_at", table_name="idempotency_key")

@@ -1,7 +1,6 @@
 """idempotency bewaartermijn: stored Idempotency-Key answers findable by age
 
-The outbox relay deletes stored answers past `idempotency_retention_hours`; a BRIN index on created_at finds
-them (rows arrive in time order) without an index entry more for every idempotent write.
+The outbox relay deletes stored answers past `idempotency_retention_hours`, found by an index on created_at.
 
 Revision ID: 396930e0523f
 Revises: d39485340266
@@ -10,7 +9,7 @@ Create Date: 2026-12-01 11:30:00
 
 from collections.abc import Sequence
 
-from inburgering_kit.kit_schema import add_idempotency_created_brin_v2, drop_idempotency_created_brin_v2
+from inburgering_kit.kit_schema import add_idempotency_created_index_v2, drop_idempotency_created_index_v2
 
 revision: str = "396930e0523f"
 down_revision: str | None = "d39485340266"
@@ -19,8 +18,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    add_idempotency_created_brin_v2()
+    add_idempotency_created_index_v2()
 
 
 def downgrade() -> None:
-    drop_idempotency_created_brin_v2()
+    drop_idempotency_created_index_v2()

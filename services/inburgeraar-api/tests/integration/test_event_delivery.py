@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -477,25 +476,17 @@ class TestIdempotencyRetention:
 
             await eventually(cleaned_up, what="old keys deleted while the outbox clean-up fails")
 
-    async def test_the_clean_up_finds_old_keys_through_the_brin_index(
-        self, database: Database, relay_db: Database
-    ) -> None:
-        """Each round reads the block ranges that hold old keys, not the whole table (as a scan would, every round,
-        when nothing is old): a table of a retention's worth of keys, with the oldest slice past it."""
+    async def test_the_clean_up_finds_old_keys_through_the_index(self, database: Database, relay_db: Database) -> None:
+        """Each round reads the old keys through the index, not the whole table (as a scan would, every round,
+        when little is old): a table of a retention's worth of keys, with the oldest slice past it."""
         await idempotency_keys(database, count=2_000, age_hours=30 * 24)
         await idempotency_keys(database, count=98_000, age_hours=1)
         async with database.engine.begin() as conn:
             await conn.execute(text("ANALYZE idempotency_key"))
-            # What autosummarize does in the background as the ranges fill up.
-            await conn.execute(text("SELECT brin_summarize_new_values('ix_idempotency_key_created_at')"))
-            pages = int((await conn.execute(text("SELECT pg_relation_size('idempotency_key') / 8192"))).scalar_one())
         async with relay_db.driver_connection() as conn:
             plan = "\n".join(
                 r[0] for r in await conn.fetch("EXPLAIN (ANALYZE, COSTS OFF) " + DELETE_EXPIRED_KEYS, 168, 5000)
             )
-        assert "Bitmap Index Scan on ix_idempotency_key_created_at" in plan, plan
+        assert "ix_idempotency_key_created_at" in plan, plan
         assert "Seq Scan" not in plan, plan
-        read = re.search(r"Heap Blocks: lossy=(\d+)", plan)
-        assert read is not None, plan
-        assert int(read[1]) < pages / 4, plan
         assert await scalar(database, "SELECT count(*) FROM idempotency_key") == 98_000
