@@ -24,10 +24,11 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy import DateTime, Index, Integer, String, func, text
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inburgering_kit.db import Database, KitBase, Positional
-from inburgering_kit.problems import Unprocessable
+from inburgering_kit.problems import Conflict, Unprocessable
 
 if TYPE_CHECKING:
     # Only in annotations: the outbox relay's clean-up imports this module, and the context imports the outbox.
@@ -109,6 +110,11 @@ class IdempotencyKeyReused(Unprocessable):
     title = "Deze Idempotency-Key is al gebruikt voor een ander verzoek."
 
 
+class IdempotencyKeyVerlopen(Conflict):
+    code = "idempotency-key-verlopen"
+    title = "De uitkomst bij deze Idempotency-Key is zojuist na haar bewaartermijn verwijderd."
+
+
 class Idempotency:
     """Per request: `await idem.run(ctx, body, status, action)`, or `replay` first and `store` last (or `claim`,
     carried by the service's first statement, and `settle`)."""
@@ -142,25 +148,13 @@ class Idempotency:
         if claim.won:
             self._claimed = (client_id, key)
             return None
-        return await self._stored_answer(ctx, client_id, key, request_hash)
+        return await stored_answer(ctx.session, client_id, key, request_hash)
 
     async def replay(self, ctx: RequestContext, body: BaseModel | None) -> JSONResponse | None:
         claim = self.claim(ctx, body)
         if claim is not None:
             claim.won = (await ctx.session.execute(_CLAIM, claim.params)).first() is not None
         return await self.settle(ctx, claim)
-
-    async def _stored_answer(self, ctx: RequestContext, client_id: str, key: str, request_hash: str) -> JSONResponse:
-        row = (
-            await ctx.session.execute(
-                text(
-                    "SELECT request_hash, status_code, response_body FROM idempotency_key "
-                    "WHERE client_id = :c AND key = :k"
-                ),
-                {"c": client_id, "k": key},
-            )
-        ).one()
-        return _replay(row.request_hash, request_hash, row.status_code, row.response_body)
 
     # ---- one statement that claims the key with its answer (a hot path on `RequestContext.own_connection`) ----
 
@@ -205,6 +199,24 @@ class Idempotency:
         result = await action()
         await self.store(ctx, status_code, result)
         return result
+
+
+async def stored_answer(session: AsyncSession, client_id: str, key: str, request_hash: str) -> JSONResponse:
+    """The answer stored for a key whose claim was lost: replayed for the same request, a 422 for another one."""
+    row = (
+        await session.execute(
+            text(
+                "SELECT request_hash, status_code, response_body FROM idempotency_key WHERE client_id = :c AND key = :k"
+            ),
+            {"c": client_id, "k": key},
+        )
+    ).one_or_none()
+    if row is None:
+        # Taken when the claim was made, gone now: the retention's clean-up deleted it in between.
+        raise IdempotencyKeyVerlopen(
+            "Stuur het verzoek opnieuw: het wordt dan als nieuw verzoek verwerkt.", headers={"Retry-After": "1"}
+        )
+    return _replay(row.request_hash, request_hash, row.status_code, row.response_body)
 
 
 def _json_text(response: Any) -> str:

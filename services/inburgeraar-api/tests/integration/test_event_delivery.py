@@ -23,7 +23,7 @@ from inburgeraar_api.settings import Settings
 from inburgering_kit.consumer import EventConsumer
 from inburgering_kit.db import Database
 from inburgering_kit.events import CloudEvent
-from inburgering_kit.idempotency import DELETE_EXPIRED_KEYS
+from inburgering_kit.idempotency import DELETE_EXPIRED_KEYS, IdempotencyKeyVerlopen, stored_answer
 from inburgering_kit.outbox import OutboxRelay, relay_database
 from inburgering_kit.testing.infra import Infra
 from inburgering_kit.testing.plugin import TokenFactory
@@ -388,6 +388,16 @@ class TestIdempotencyRetention:
         assert await relay.delete_expired_keys() == 34
         assert await idempotency_counts(database) == {"recent": 10}
         assert await relay.delete_expired_keys() == 0
+
+    async def test_a_key_deleted_between_its_lost_claim_and_the_read_of_its_answer_asks_for_a_retry(
+        self, database: Database
+    ) -> None:
+        # The claim lost to a stored answer that the clean-up deleted right after: no answer to replay, nothing done.
+        async with database.sessionmaker() as session:
+            with pytest.raises(IdempotencyKeyVerlopen) as refused:
+                await stored_answer(session, "0363:coa", "net-verwijderd-1", "hash")
+        assert refused.value.status == 409
+        assert refused.value.headers == {"Retry-After": "1"}
 
     async def test_retention_zero_keeps_stored_answers_for_ever(
         self, database: Database, relay_db: Database, settings: Settings
