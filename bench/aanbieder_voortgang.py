@@ -320,7 +320,6 @@ async def pushes(
             results["push"]["postgres_maintenance"] = db.maintenance_during(onderhoud, await db.maintenance())
             results["push"]["relay"] = await db.wait_drained()
             results["push"]["db"] = await db.activity(before, outcome.ok)
-            results["push"]["server_cpu_ms_per_push"] = cpu["server"] * 10 * outcome.elapsed_s / max(outcome.ok, 1)
             results["push"]["cpu_ms_per_push"] = cpu_ms_per_request(outcome, cpu)
         finally:
             await client.aclose()
