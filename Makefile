@@ -55,6 +55,7 @@ test: $(STAMP) $(SPECTRAL) $(CHROMIUM)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check $(PYFILES)
 	$(VENV)/bin/ruff format --check $(PYFILES)
+	$(VENV)/bin/lint-imports
 
 SRC_DIRS := $(wildcard libs/*/src services/*/src)
 empty :=
