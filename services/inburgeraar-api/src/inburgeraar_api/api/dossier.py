@@ -19,11 +19,15 @@ from inburgeraar_api.api.schemas import (
     OntzorgenCreate,
     OntzorgenRead,
     OntzorgenVerlenging,
+    PlichtMutatieRead,
     PlichtRead,
     WarmeOverdrachtRead,
 )
+from inburgeraar_api.domain.klantprofiel import Wijziging
 from inburgeraar_api.domain.overdracht import WarmeOverdracht
 from inburgeraar_api.domain.plicht import PlichtMutatie
+from inburgeraar_api.models import BegeleidingOnderdeel, KlantprofielVersie, Ontzorgen
+from inburgeraar_api.models import WarmeOverdracht as WarmeOverdrachtRecord
 from inburgeraar_api.services import begeleiding, klantprofiel, ontzorgen, overdracht, plicht
 from inburgering_kit.context import RequestContext, context
 from inburgering_kit.idempotency import IdempotencyDep
@@ -43,6 +47,56 @@ PlichtLezen = Annotated[RequestContext, Depends(context(scopes.PLICHT_LEZEN), sc
 PlichtSchrijven = Annotated[RequestContext, Depends(context(scopes.PLICHT_SCHRIJVEN), scope="function")]
 
 
+def _plicht(stand: plicht.Plicht) -> PlichtRead:
+    return PlichtRead(
+        stand=stand.stand,
+        mutaties=[
+            PlichtMutatieRead(volgnummer=m.volgnummer, ontvangen_op=m.ontvangen_op, mutatie=m.mutatie)
+            for m in stand.mutaties
+        ],
+    )
+
+
+def _samenvatting(record: KlantprofielVersie) -> KlantprofielVersieSamenvatting:
+    return KlantprofielVersieSamenvatting(
+        versie=record.versie,
+        bron=record.bron,
+        ontvangen_op=record.ontvangen_at,
+        wijzigingen=[Wijziging.model_validate(w) for w in record.wijzigingen],
+    )
+
+
+def _klantprofielversie(record: KlantprofielVersie) -> KlantprofielVersieRead:
+    return KlantprofielVersieRead(
+        versie=record.versie,
+        bron=record.bron,
+        ontvangen_op=record.ontvangen_at,
+        wijzigingen=[Wijziging.model_validate(w) for w in record.wijzigingen],
+        profiel=klantprofiel.profiel(record),
+    )
+
+
+def _overdracht(record: WarmeOverdrachtRecord) -> WarmeOverdrachtRead:
+    return WarmeOverdrachtRead(
+        id=record.id,
+        vastgelegd_op=record.created_at,
+        overdracht=WarmeOverdracht.model_validate(record.gegevens),
+    )
+
+
+def _onderdeel(record: BegeleidingOnderdeel) -> BegeleidingOnderdeelRead:
+    return BegeleidingOnderdeelRead(id=record.id, **record.gegevens)
+
+
+def _ontzorgen(record: Ontzorgen) -> OntzorgenRead:
+    return OntzorgenRead(
+        beschikking_referentie=record.beschikking_referentie,
+        startdatum=record.startdatum,
+        geplande_einddatum=record.geplande_einddatum,
+        verlengd_tot=record.verlengd_tot,
+    )
+
+
 # ---- Plicht ----
 
 
@@ -59,12 +113,10 @@ async def plicht_mutatie(
     ctx: PlichtSchrijven,
     idem: IdempotencyDep,
 ) -> PlichtRead:
-    return await idem.run(
-        ctx,
-        mutatie,
-        201,  # type: ignore[return-value]
-        lambda: plicht.ontvang(ctx, inburgeraar_id, mutatie),
-    )
+    async def ontvang() -> PlichtRead:
+        return _plicht(await plicht.ontvang(ctx, inburgeraar_id, mutatie))
+
+    return await idem.run(ctx, mutatie, 201, ontvang)  # type: ignore[return-value]
 
 
 @router.get(
@@ -74,7 +126,7 @@ async def plicht_mutatie(
     summary="De huidige plicht met alle mutaties, elk met datum en bron",
 )
 async def plicht_lees(inburgeraar_id: InburgeraarId, ctx: PlichtLezen) -> PlichtRead:
-    return await plicht.lees(ctx, inburgeraar_id)
+    return _plicht(await plicht.lees(ctx, inburgeraar_id))
 
 
 # ---- Klantprofiel ----
@@ -103,7 +155,7 @@ async def klantprofiel_ontvang(
     versie, nieuw = await klantprofiel.ontvang(ctx, inburgeraar_id, body.profiel, body.bron)
     if not nieuw:
         response.status_code = status.HTTP_200_OK
-    return versie
+    return _klantprofielversie(versie)
 
 
 @router.get(
@@ -115,7 +167,7 @@ async def klantprofiel_ontvang(
 async def klantprofiel_versies(
     inburgeraar_id: InburgeraarId, ctx: KlantprofielLezen
 ) -> list[KlantprofielVersieSamenvatting]:
-    return await klantprofiel.versies(ctx, inburgeraar_id)
+    return [_samenvatting(r) for r in await klantprofiel.versies(ctx, inburgeraar_id)]
 
 
 @router.get(
@@ -129,7 +181,7 @@ async def klantprofiel_versie(
     versie: Annotated[int, Path(ge=1, le=100_000)],
     ctx: KlantprofielLezen,
 ) -> KlantprofielVersieRead:
-    return await klantprofiel.versie(ctx, inburgeraar_id, versie)
+    return _klantprofielversie(await klantprofiel.versie(ctx, inburgeraar_id, versie))
 
 
 # ---- Warme overdracht ----
@@ -149,12 +201,10 @@ async def warme_overdracht(
     idem: IdempotencyDep,
     _: GeenMedischeGegevens,
 ) -> WarmeOverdrachtRead:
-    return await idem.run(
-        ctx,
-        body,
-        201,  # type: ignore[return-value]
-        lambda: overdracht.leg_vast(ctx, inburgeraar_id, body),
-    )
+    async def leg_vast() -> WarmeOverdrachtRead:
+        return _overdracht(await overdracht.leg_vast(ctx, inburgeraar_id, body))
+
+    return await idem.run(ctx, body, 201, leg_vast)  # type: ignore[return-value]
 
 
 @router.get(
@@ -164,7 +214,7 @@ async def warme_overdracht(
     summary="De vastgelegde warme overdrachten",
 )
 async def warme_overdrachten(inburgeraar_id: InburgeraarId, ctx: OverdrachtLezen) -> list[WarmeOverdrachtRead]:
-    return await overdracht.lijst(ctx, inburgeraar_id)
+    return [_overdracht(r) for r in await overdracht.lijst(ctx, inburgeraar_id)]
 
 
 # ---- Maatschappelijke begeleiding ----
@@ -184,12 +234,11 @@ async def begeleiding_onderdeel(
     idem: IdempotencyDep,
     _: GeenMedischeGegevens,
 ) -> BegeleidingOnderdeelRead:
-    return await idem.run(
-        ctx,
-        body,
-        201,  # type: ignore[return-value]
-        lambda: begeleiding.leg_vast(ctx, inburgeraar_id, body),
-    )
+    async def leg_vast() -> BegeleidingOnderdeelRead:
+        record = await begeleiding.leg_vast(ctx, inburgeraar_id, body.startdatum, body.model_dump(mode="json"))
+        return _onderdeel(record)
+
+    return await idem.run(ctx, body, 201, leg_vast)  # type: ignore[return-value]
 
 
 @router.get(
@@ -201,7 +250,7 @@ async def begeleiding_onderdeel(
 async def begeleiding_onderdelen(
     inburgeraar_id: InburgeraarId, ctx: BegeleidingLezen
 ) -> list[BegeleidingOnderdeelRead]:
-    return await begeleiding.lijst(ctx, inburgeraar_id)
+    return [_onderdeel(r) for r in await begeleiding.lijst(ctx, inburgeraar_id)]
 
 
 # ---- Financieel ontzorgen ----
@@ -216,7 +265,7 @@ async def begeleiding_onderdelen(
 async def ontzorgen_vastleggen(
     inburgeraar_id: InburgeraarId, body: OntzorgenCreate, ctx: OntzorgenSchrijven
 ) -> OntzorgenRead:
-    return await ontzorgen.leg_vast(ctx, inburgeraar_id, body)
+    return _ontzorgen(await ontzorgen.leg_vast(ctx, inburgeraar_id, body.beschikking_referentie, body.startdatum))
 
 
 @router.post(
@@ -228,9 +277,9 @@ async def ontzorgen_vastleggen(
 async def ontzorgen_verlengen(
     inburgeraar_id: InburgeraarId, body: OntzorgenVerlenging, ctx: OntzorgenSchrijven
 ) -> OntzorgenRead:
-    return await ontzorgen.verleng(ctx, inburgeraar_id, body)
+    return _ontzorgen(await ontzorgen.verleng(ctx, inburgeraar_id, body.verlengd_tot))
 
 
 @router.get("/ontzorgen", tags=["Financieel ontzorgen"], operation_id="ontzorgen_read", summary="Financieel ontzorgen")
 async def ontzorgen_lees(inburgeraar_id: InburgeraarId, ctx: OntzorgenLezen) -> OntzorgenRead:
-    return await ontzorgen.lees(ctx, inburgeraar_id)
+    return _ontzorgen(await ontzorgen.lees(ctx, inburgeraar_id))

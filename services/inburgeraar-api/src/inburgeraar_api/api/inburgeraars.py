@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
@@ -10,6 +10,7 @@ from inburgeraar_api import scopes
 from inburgeraar_api.api.params import InburgeraarId
 from inburgeraar_api.api.schemas import (
     BsnVastleggen,
+    Contactgegevens,
     InburgeraarCreate,
     InburgeraarRead,
     InburgeraarUpdate,
@@ -29,6 +30,10 @@ Lezen = Annotated[RequestContext, Depends(context(scopes.INBURGERAAR_LEZEN), sco
 Schrijven = Annotated[RequestContext, Depends(context(scopes.INBURGERAAR_SCHRIJVEN), scope="function")]
 
 
+def _contact(contact: Contactgegevens | None) -> dict[str, Any]:
+    return contact.model_dump(mode="json", exclude_none=True) if contact else {}
+
+
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
@@ -43,7 +48,16 @@ async def registreer(
 ) -> InburgeraarRead:
     if (replay := await idem.replay(ctx, body)) is not None:
         return replay  # type: ignore[return-value]
-    result = InburgeraarRead.model_validate(await registratie.registreer(ctx, body))
+    nieuw = registratie.NieuweInburgeraar(
+        bsn=Bsn(str(body.bsn)) if body.bsn is not None else None,
+        doelgroep=body.doelgroep,
+        nareiziger=body.nareiziger,
+        datum_koppeling=body.datum_koppeling,
+        datum_inschrijving_brp=body.datum_inschrijving_brp,
+        contact=_contact(body.contact),
+        klantregisseur=body.klantregisseur,
+    )
+    result = InburgeraarRead.model_validate(await registratie.registreer(ctx, nieuw))
     response.headers["Location"] = f"{ctx.api_prefix}{registratie.pad(result.id)}"
     await idem.store(ctx, 201, result)
     return result
@@ -93,7 +107,10 @@ async def lees(inburgeraar_id: InburgeraarId, ctx: Lezen) -> InburgeraarRead:
     summary="Gegevens van een inburgeraar wijzigen (alleen de meegegeven velden)",
 )
 async def wijzig(inburgeraar_id: InburgeraarId, body: InburgeraarUpdate, ctx: Schrijven) -> InburgeraarRead:
-    return InburgeraarRead.model_validate(await registratie.wijzig(ctx, inburgeraar_id, body))
+    changes = body.model_dump(exclude_unset=True, by_alias=False)
+    if "contact" in changes:
+        changes["contact"] = _contact(body.contact)
+    return InburgeraarRead.model_validate(await registratie.wijzig(ctx, inburgeraar_id, changes))
 
 
 @router.post(

@@ -21,7 +21,8 @@ from inburgeraar_api.api.schemas import (
     OproepUitkomstCreate,
 )
 from inburgeraar_api.domain.brede_intake import IntakeResultaat, Leerbaarheidstoets
-from inburgeraar_api.domain.enums import Onderwerp
+from inburgeraar_api.domain.enums import Onderwerp, OproepUitkomst
+from inburgeraar_api.models import Intakegesprek, Oproep
 from inburgeraar_api.services import intake
 from inburgering_kit.context import RequestContext, context
 from inburgering_kit.idempotency import IdempotencyDep
@@ -33,9 +34,38 @@ Schrijven = Annotated[RequestContext, Depends(context(scopes.INTAKE_SCHRIJVEN), 
 OproepId = Annotated[uuid.UUID, Path(alias="oproepId", description="Id van de oproep.")]
 
 
+def _oproep(record: Oproep) -> OproepRead:
+    return OproepRead(
+        id=record.id,
+        volgnummer=record.volgnummer,
+        verzonden_datum=record.verzonden_datum,
+        afspraak_op=record.afspraak_at,
+        uitkomst=OproepUitkomst(record.uitkomst) if record.uitkomst else None,
+        toelichting=record.toelichting,
+    )
+
+
+def _gesprek(record: Intakegesprek) -> IntakegesprekRead:
+    return IntakegesprekRead(id=record.id, **record.gegevens)
+
+
+def _brede_intake(stand: intake.Stand) -> BredeIntakeRead:
+    return BredeIntakeRead(
+        status=stand.status,
+        afgerond_datum=stand.afgerond_datum,
+        afgerond_bij_afwezigheid=stand.afgerond_bij_afwezigheid,
+        volgende_stap=stand.volgende_stap,
+        oproepen=[_oproep(o) for o in stand.oproepen],
+        gesprekken=[_gesprek(g) for g in stand.gesprekken],
+        resultaten=stand.resultaten,
+        leerbaarheidstoets=stand.leerbaarheidstoets,
+        achtergrond=Achtergrond.model_validate(stand.achtergrond) if stand.achtergrond else None,
+    )
+
+
 @router.get("", operation_id="brede_intake_read", summary="De brede intake: oproepen, gesprekken, resultaten, stand")
 async def lees(inburgeraar_id: InburgeraarId, ctx: Lezen) -> BredeIntakeRead:
-    return await intake.lees(ctx, inburgeraar_id)
+    return _brede_intake(await intake.lees(ctx, inburgeraar_id))
 
 
 @router.post(
@@ -47,12 +77,10 @@ async def lees(inburgeraar_id: InburgeraarId, ctx: Lezen) -> BredeIntakeRead:
 async def roep_op(
     inburgeraar_id: InburgeraarId, body: OproepCreate, ctx: Schrijven, idem: IdempotencyDep
 ) -> OproepRead:
-    return await idem.run(
-        ctx,
-        body,
-        201,  # type: ignore[return-value]
-        lambda: intake.roep_op(ctx, inburgeraar_id, body),
-    )
+    async def roep() -> OproepRead:
+        return _oproep(await intake.roep_op(ctx, inburgeraar_id, body.verzonden_datum, body.afspraak_op))
+
+    return await idem.run(ctx, body, 201, roep)  # type: ignore[return-value]
 
 
 @router.put(
@@ -63,7 +91,7 @@ async def roep_op(
 async def uitkomst(
     inburgeraar_id: InburgeraarId, oproep_id: OproepId, body: OproepUitkomstCreate, ctx: Schrijven
 ) -> OproepRead:
-    return await intake.leg_uitkomst_vast(ctx, inburgeraar_id, oproep_id, body)
+    return _oproep(await intake.leg_uitkomst_vast(ctx, inburgeraar_id, oproep_id, body.uitkomst, body.toelichting))
 
 
 @router.post(
@@ -79,12 +107,10 @@ async def gesprek(
     idem: IdempotencyDep,
     _: GeenMedischeGegevens,
 ) -> IntakegesprekRead:
-    return await idem.run(
-        ctx,
-        body,
-        201,  # type: ignore[return-value]
-        lambda: intake.leg_gesprek_vast(ctx, inburgeraar_id, body),
-    )
+    async def leg_vast() -> IntakegesprekRead:
+        return _gesprek(await intake.leg_gesprek_vast(ctx, inburgeraar_id, body.datum, body.model_dump(mode="json")))
+
+    return await idem.run(ctx, body, 201, leg_vast)  # type: ignore[return-value]
 
 
 @router.put(
@@ -99,7 +125,7 @@ async def resultaat(
     ctx: Schrijven,
     _: GeenMedischeGegevens,
 ) -> BredeIntakeRead:
-    return await intake.leg_resultaat_vast(ctx, inburgeraar_id, onderwerp, body)
+    return _brede_intake(await intake.leg_resultaat_vast(ctx, inburgeraar_id, onderwerp, body))
 
 
 @router.put(
@@ -110,7 +136,7 @@ async def resultaat(
 async def leerbaarheidstoets(
     inburgeraar_id: InburgeraarId, body: Leerbaarheidstoets, ctx: Schrijven, _: GeenMedischeGegevens
 ) -> BredeIntakeRead:
-    return await intake.leg_leerbaarheidstoets_vast(ctx, inburgeraar_id, body)
+    return _brede_intake(await intake.leg_leerbaarheidstoets_vast(ctx, inburgeraar_id, body))
 
 
 @router.put(
@@ -121,7 +147,7 @@ async def leerbaarheidstoets(
 async def achtergrond(
     inburgeraar_id: InburgeraarId, body: Achtergrond, ctx: Schrijven, _: GeenMedischeGegevens
 ) -> BredeIntakeRead:
-    return await intake.leg_achtergrond_vast(ctx, inburgeraar_id, body)
+    return _brede_intake(await intake.leg_achtergrond_vast(ctx, inburgeraar_id, body.model_dump(mode="json")))
 
 
 @router.post(
@@ -130,4 +156,4 @@ async def achtergrond(
     summary="De brede intake afronden, of na drie oproepen zonder verschijnen afronden bij afwezigheid",
 )
 async def afronden(inburgeraar_id: InburgeraarId, body: AfrondenCreate, ctx: Schrijven) -> BredeIntakeRead:
-    return await intake.rond_af(ctx, inburgeraar_id, body)
+    return _brede_intake(await intake.rond_af(ctx, inburgeraar_id, body.datum, body.bij_afwezigheid))

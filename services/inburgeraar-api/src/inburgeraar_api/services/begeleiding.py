@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
 
 from inburgeraar_api import activiteiten
-from inburgeraar_api.api.schemas import BegeleidingOnderdeelCreate, BegeleidingOnderdeelRead
 from inburgeraar_api.domain.enums import Doelgroep
 from inburgeraar_api.events import MaatschappelijkeBegeleidingVastgelegd
 from inburgeraar_api.models import BegeleidingOnderdeel, Inburgeraar
@@ -30,8 +32,9 @@ def controleer_asielmigrant(inburgeraar: Inburgeraar, wat: str, bron: str) -> No
 
 
 async def leg_vast(
-    ctx: RequestContext, inburgeraar_id: uuid.UUID, data: BegeleidingOnderdeelCreate
-) -> BegeleidingOnderdeelRead:
+    ctx: RequestContext, inburgeraar_id: uuid.UUID, startdatum: date, gegevens: Mapping[str, Any]
+) -> BegeleidingOnderdeel:
+    """`gegevens`: the onderdeel as stored (JSON), `startdatum` among them."""
     inburgeraar = await vind(ctx, inburgeraar_id)
     controleer_asielmigrant(
         inburgeraar, "Maatschappelijke begeleiding", "Wet inburgering 2021 art. 13; DOMAIN §2 stap 4"
@@ -39,13 +42,13 @@ async def leg_vast(
     record = BegeleidingOnderdeel(
         id=uuid.uuid4(),
         inburgeraar_id=inburgeraar.id,
-        startdatum=data.startdatum,
-        gegevens=data.model_dump(mode="json"),
+        startdatum=startdatum,
+        gegevens=dict(gegevens),
     )
     await DossierRepository(ctx.session).add(record)
     await ctx.emit(
         MaatschappelijkeBegeleidingVastgelegd(
-            inburgeraar_id=inburgeraar.id, onderdeel_id=record.id, startdatum=data.startdatum
+            inburgeraar_id=inburgeraar.id, onderdeel_id=record.id, startdatum=startdatum
         ),
         subject=inburgeraar.id,
         resource_path=f"{pad(inburgeraar.id)}/maatschappelijke-begeleiding",
@@ -53,11 +56,11 @@ async def leg_vast(
     await verwerk(
         ctx, inburgeraar, activiteiten.MAATSCHAPPELIJKE_BEGELEIDING, Actie.AANMAKEN, "begeleiding-onderdeel", record.id
     )
-    return BegeleidingOnderdeelRead(id=record.id, **data.model_dump())
+    return record
 
 
-async def lijst(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> list[BegeleidingOnderdeelRead]:
+async def lijst(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> Sequence[BegeleidingOnderdeel]:
     inburgeraar = await vind(ctx, inburgeraar_id)
     records = await DossierRepository(ctx.session).begeleiding(inburgeraar.id)
     await verwerk(ctx, inburgeraar, activiteiten.MAATSCHAPPELIJKE_BEGELEIDING, Actie.LEZEN, "begeleiding-onderdeel")
-    return [BegeleidingOnderdeelRead(id=r.id, **r.gegevens) for r in records]
+    return records

@@ -4,29 +4,21 @@ leerbaarheidstoets, the background, and completion — also in absence after thr
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, Literal
 
 from pydantic import TypeAdapter
 
 from inburgeraar_api import activiteiten
-from inburgeraar_api.api.schemas import (
-    Achtergrond,
-    AfrondenCreate,
-    BredeIntakeRead,
-    IntakegesprekCreate,
-    IntakegesprekRead,
-    OproepCreate,
-    OproepRead,
-    OproepUitkomstCreate,
-)
 from inburgeraar_api.domain.brede_intake import (
     IntakeResultaat,
     Leerbaarheidstoets,
     mag_afronden,
     volgende_stap_na_oproepen,
 )
-from inburgeraar_api.domain.enums import Onderwerp, OproepUitkomst
+from inburgeraar_api.domain.enums import IntakeStap, Onderwerp, OproepUitkomst
 from inburgeraar_api.events import (
     BredeIntakeAfgerond,
     BredeIntakeResultaatVastgelegd,
@@ -51,6 +43,21 @@ _UITKOMST_EVENT: dict[OproepUitkomst, type[OproepVerschenen | OproepNietVerschen
     OproepUitkomst.NIET_VERSCHENEN: OproepNietVerschenen,
     OproepUitkomst.ONVOLDOENDE_MEEGEWERKT: OproepOnvoldoendeMeegewerkt,
 }
+
+
+@dataclass(frozen=True)
+class Stand:
+    """The brede intake as it stands: its records and what follows from them."""
+
+    status: Literal["lopend", "afgerond"]
+    afgerond_datum: date | None
+    afgerond_bij_afwezigheid: bool
+    volgende_stap: IntakeStap
+    oproepen: Sequence[Oproep]
+    gesprekken: Sequence[Intakegesprek]
+    resultaten: list[IntakeResultaat]
+    leerbaarheidstoets: Leerbaarheidstoets | None
+    achtergrond: Mapping[str, Any] | None
 
 
 class BredeIntakeAlAfgerond(Conflict):
@@ -106,18 +113,9 @@ async def _na_wijziging(
     await verwerk(ctx, inburgeraar, activiteiten.BREDE_INTAKE, Actie.WIJZIGEN, object_type, object_id)
 
 
-def _oproep(record: Oproep) -> OproepRead:
-    return OproepRead(
-        id=record.id,
-        volgnummer=record.volgnummer,
-        verzonden_datum=record.verzonden_datum,
-        afspraak_op=record.afspraak_at,
-        uitkomst=OproepUitkomst(record.uitkomst) if record.uitkomst else None,
-        toelichting=record.toelichting,
-    )
-
-
-async def roep_op(ctx: RequestContext, inburgeraar_id: uuid.UUID, data: OproepCreate) -> OproepRead:
+async def roep_op(
+    ctx: RequestContext, inburgeraar_id: uuid.UUID, verzonden_datum: date, afspraak_op: datetime
+) -> Oproep:
     inburgeraar, intake = await _open_intake(ctx, inburgeraar_id)
     repo = DossierRepository(ctx.session)
     bestaande = await repo.oproepen(inburgeraar.id)
@@ -127,8 +125,8 @@ async def roep_op(ctx: RequestContext, inburgeraar_id: uuid.UUID, data: OproepCr
         id=uuid.uuid4(),
         inburgeraar_id=inburgeraar.id,
         volgnummer=len(bestaande) + 1,
-        verzonden_datum=data.verzonden_datum,
-        afspraak_at=data.afspraak_op.astimezone(UTC),
+        verzonden_datum=verzonden_datum,
+        afspraak_at=afspraak_op.astimezone(UTC),
     )
     await repo.add(record)
     await _na_wijziging(
@@ -144,12 +142,16 @@ async def roep_op(ctx: RequestContext, inburgeraar_id: uuid.UUID, data: OproepCr
         "oproep",
         record.id,
     )
-    return _oproep(record)
+    return record
 
 
 async def leg_uitkomst_vast(
-    ctx: RequestContext, inburgeraar_id: uuid.UUID, oproep_id: uuid.UUID, data: OproepUitkomstCreate
-) -> OproepRead:
+    ctx: RequestContext,
+    inburgeraar_id: uuid.UUID,
+    oproep_id: uuid.UUID,
+    uitkomst: OproepUitkomst,
+    toelichting: str | None,
+) -> Oproep:
     inburgeraar, intake = await _open_intake(ctx, inburgeraar_id)
     repo = DossierRepository(ctx.session)
     record = await repo.oproep(inburgeraar.id, oproep_id)
@@ -157,40 +159,41 @@ async def leg_uitkomst_vast(
         raise NotFound("Deze oproep bestaat niet.")
     if record.uitkomst is not None:
         raise UitkomstAlVastgelegd()
-    record.uitkomst = data.uitkomst.value
-    record.toelichting = data.toelichting
+    record.uitkomst = uitkomst.value
+    record.toelichting = toelichting
     record.uitkomst_vastgelegd_at = datetime.now(UTC)
     alle = await repo.oproepen(inburgeraar.id)
     niet_verschenen = sum(1 for o in alle if o.uitkomst == OproepUitkomst.NIET_VERSCHENEN.value)
-    event = _UITKOMST_EVENT[data.uitkomst](
+    event = _UITKOMST_EVENT[uitkomst](
         inburgeraar_id=inburgeraar.id,
         oproep_id=record.id,
         volgnummer=record.volgnummer,
         aantal_niet_verschenen=niet_verschenen,
     )
     await _na_wijziging(ctx, inburgeraar, intake, event, "oproep", record.id)
-    return _oproep(record)
+    return record
 
 
 async def leg_gesprek_vast(
-    ctx: RequestContext, inburgeraar_id: uuid.UUID, data: IntakegesprekCreate
-) -> IntakegesprekRead:
+    ctx: RequestContext, inburgeraar_id: uuid.UUID, datum: date, gegevens: Mapping[str, Any]
+) -> Intakegesprek:
+    """`gegevens`: the gesprek as stored (JSON), `datum` among them."""
     inburgeraar, intake = await _open_intake(ctx, inburgeraar_id)
     record = Intakegesprek(
         id=uuid.uuid4(),
         inburgeraar_id=inburgeraar.id,
-        datum=data.datum,
-        gegevens=data.model_dump(mode="json"),
+        datum=datum,
+        gegevens=dict(gegevens),
     )
     await DossierRepository(ctx.session).add(record)
     intake.versie += 1
     await verwerk(ctx, inburgeraar, activiteiten.BREDE_INTAKE, Actie.AANMAKEN, "intakegesprek", record.id)
-    return IntakegesprekRead(id=record.id, **data.model_dump())
+    return record
 
 
 async def leg_resultaat_vast(
     ctx: RequestContext, inburgeraar_id: uuid.UUID, onderwerp: Onderwerp, resultaat: IntakeResultaat
-) -> BredeIntakeRead:
+) -> Stand:
     if resultaat.onderwerp != onderwerp:
         raise OnderwerpKomtNietOvereen(f"pad: {onderwerp.value}, body: {resultaat.onderwerp.value}")
     inburgeraar, intake = await _open_intake(ctx, inburgeraar_id)
@@ -208,7 +211,7 @@ async def leg_resultaat_vast(
 
 async def leg_leerbaarheidstoets_vast(
     ctx: RequestContext, inburgeraar_id: uuid.UUID, toets: Leerbaarheidstoets
-) -> BredeIntakeRead:
+) -> Stand:
     inburgeraar, intake = await _open_intake(ctx, inburgeraar_id)
     intake.leerbaarheidstoets = toets.model_dump(mode="json")
     await _na_wijziging(
@@ -226,59 +229,60 @@ async def leg_leerbaarheidstoets_vast(
     return await _read(ctx, inburgeraar, intake)
 
 
-async def leg_achtergrond_vast(ctx: RequestContext, inburgeraar_id: uuid.UUID, data: Achtergrond) -> BredeIntakeRead:
+async def leg_achtergrond_vast(ctx: RequestContext, inburgeraar_id: uuid.UUID, achtergrond: Mapping[str, Any]) -> Stand:
+    """`achtergrond`: as stored (JSON)."""
     inburgeraar, intake = await _open_intake(ctx, inburgeraar_id)
-    intake.achtergrond = data.model_dump(mode="json")
+    intake.achtergrond = dict(achtergrond)
     intake.versie += 1
     await ctx.session.flush()
     await verwerk(ctx, inburgeraar, activiteiten.BREDE_INTAKE, Actie.WIJZIGEN, "brede-intake", intake.id)
     return await _read(ctx, inburgeraar, intake)
 
 
-async def rond_af(ctx: RequestContext, inburgeraar_id: uuid.UUID, data: AfrondenCreate) -> BredeIntakeRead:
+async def rond_af(ctx: RequestContext, inburgeraar_id: uuid.UUID, datum: date, bij_afwezigheid: bool) -> Stand:
     inburgeraar, intake = await _open_intake(ctx, inburgeraar_id)
     oproepen = await DossierRepository(ctx.session).oproepen(inburgeraar.id)
     mag_afronden(
-        data.bij_afwezigheid,
+        bij_afwezigheid,
         [OproepUitkomst(o.uitkomst) if o.uitkomst else None for o in oproepen],
         {Onderwerp(k) for k in intake.resultaten},
         intake.leerbaarheidstoets is not None,
     )
     intake.status = "afgerond"
-    intake.afgerond_datum = data.datum
-    intake.afgerond_bij_afwezigheid = data.bij_afwezigheid
+    intake.afgerond_datum = datum
+    intake.afgerond_bij_afwezigheid = bij_afwezigheid
     await _na_wijziging(
         ctx,
         inburgeraar,
         intake,
-        BredeIntakeAfgerond(inburgeraar_id=inburgeraar.id, datum=data.datum, bij_afwezigheid=data.bij_afwezigheid),
+        BredeIntakeAfgerond(inburgeraar_id=inburgeraar.id, datum=datum, bij_afwezigheid=bij_afwezigheid),
         "brede-intake",
         intake.id,
     )
     return await _read(ctx, inburgeraar, intake)
 
 
-async def _read(ctx: RequestContext, inburgeraar: Inburgeraar, intake: BredeIntake | None) -> BredeIntakeRead:
+async def _read(ctx: RequestContext, inburgeraar: Inburgeraar, intake: BredeIntake | None) -> Stand:
     repo = DossierRepository(ctx.session)
     oproepen = await repo.oproepen(inburgeraar.id)
     gesprekken = await repo.intakegesprekken(inburgeraar.id)
     resultaten: dict[str, Any] = intake.resultaten if intake else {}
-    return BredeIntakeRead(
+    return Stand(
         status="afgerond" if intake and intake.status == "afgerond" else "lopend",
         afgerond_datum=intake.afgerond_datum if intake else None,
         afgerond_bij_afwezigheid=intake.afgerond_bij_afwezigheid if intake else False,
         volgende_stap=volgende_stap_na_oproepen([OproepUitkomst(o.uitkomst) if o.uitkomst else None for o in oproepen]),
-        oproepen=[_oproep(o) for o in oproepen],
-        gesprekken=[IntakegesprekRead(id=g.id, **g.gegevens) for g in gesprekken],
+        oproepen=oproepen,
+        gesprekken=gesprekken,
         resultaten=[_RESULTAAT.validate_python(resultaten[o.value]) for o in Onderwerp if o.value in resultaten],
         leerbaarheidstoets=Leerbaarheidstoets.model_validate(intake.leerbaarheidstoets)
         if intake and intake.leerbaarheidstoets
         else None,
-        achtergrond=Achtergrond.model_validate(intake.achtergrond) if intake and intake.achtergrond else None,
+        achtergrond=intake.achtergrond if intake and intake.achtergrond else None,
     )
 
 
-async def lees(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> BredeIntakeRead:
+async def lees(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> Stand:
     inburgeraar = await vind(ctx, inburgeraar_id)
     intake = await DossierRepository(ctx.session).brede_intake(inburgeraar.id)
     await verwerk(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 from inburgeraar_api import activiteiten
-from inburgeraar_api.api.schemas import WarmeOverdrachtRead
 from inburgeraar_api.domain.overdracht import WarmeOverdracht
 from inburgeraar_api.events import WarmeOverdrachtVastgelegd
 from inburgeraar_api.models import WarmeOverdracht as WarmeOverdrachtRecord
@@ -15,15 +15,9 @@ from inburgering_kit.audit import Actie
 from inburgering_kit.context import RequestContext
 
 
-def _read(record: WarmeOverdrachtRecord) -> WarmeOverdrachtRead:
-    return WarmeOverdrachtRead(
-        id=record.id,
-        vastgelegd_op=record.created_at,
-        overdracht=WarmeOverdracht.model_validate(record.gegevens),
-    )
-
-
-async def leg_vast(ctx: RequestContext, inburgeraar_id: uuid.UUID, overdracht: WarmeOverdracht) -> WarmeOverdrachtRead:
+async def leg_vast(
+    ctx: RequestContext, inburgeraar_id: uuid.UUID, overdracht: WarmeOverdracht
+) -> WarmeOverdrachtRecord:
     inburgeraar = await vind(ctx, inburgeraar_id)
     record = WarmeOverdrachtRecord(
         id=uuid.uuid4(),
@@ -43,11 +37,11 @@ async def leg_vast(ctx: RequestContext, inburgeraar_id: uuid.UUID, overdracht: W
         resource_path=f"{pad(inburgeraar.id)}/warme-overdrachten",
     )
     await verwerk(ctx, inburgeraar, activiteiten.WARME_OVERDRACHT, Actie.AANMAKEN, "warme-overdracht", record.id)
-    return _read(record)
+    return record
 
 
-async def lijst(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> list[WarmeOverdrachtRead]:
+async def lijst(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> Sequence[WarmeOverdrachtRecord]:
     inburgeraar = await vind(ctx, inburgeraar_id)
     records = await DossierRepository(ctx.session).warme_overdrachten(inburgeraar.id)
     await verwerk(ctx, inburgeraar, activiteiten.WARME_OVERDRACHT, Actie.LEZEN, "warme-overdracht")
-    return [_read(r) for r in records]
+    return records

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
 
 from inburgeraar_api import activiteiten
-from inburgeraar_api.api.schemas import PlichtMutatieRead, PlichtRead
 from inburgeraar_api.domain.plicht import (
     PLICHT_MUTATIE,
     PlichtMutatie,
+    PlichtStand,
     TermijnGewijzigd,
     TermijnVastgesteld,
     Verlenging,
@@ -22,18 +24,33 @@ from inburgering_kit.audit import Actie
 from inburgering_kit.context import RequestContext
 
 
-def _read(records: list[PlichtMutatieRecord]) -> PlichtRead:
+@dataclass(frozen=True)
+class OntvangenMutatie:
+    volgnummer: int
+    ontvangen_op: datetime
+    mutatie: PlichtMutatie
+
+
+@dataclass(frozen=True)
+class Plicht:
+    """The derived stand with every fact it was derived from, in the order received."""
+
+    stand: PlichtStand
+    mutaties: list[OntvangenMutatie]
+
+
+def _plicht(records: list[PlichtMutatieRecord]) -> Plicht:
     mutaties = [PLICHT_MUTATIE.validate_python(r.gegevens) for r in records]
-    return PlichtRead(
+    return Plicht(
         stand=bepaal_plichtstand(mutaties),
         mutaties=[
-            PlichtMutatieRead(volgnummer=r.volgnummer, ontvangen_op=r.ontvangen_at, mutatie=m)
+            OntvangenMutatie(volgnummer=r.volgnummer, ontvangen_op=r.ontvangen_at, mutatie=m)
             for r, m in zip(records, mutaties, strict=True)
         ],
     )
 
 
-async def ontvang(ctx: RequestContext, inburgeraar_id: uuid.UUID, mutatie: PlichtMutatie) -> PlichtRead:
+async def ontvang(ctx: RequestContext, inburgeraar_id: uuid.UUID, mutatie: PlichtMutatie) -> Plicht:
     inburgeraar = await vind(ctx, inburgeraar_id, for_update=True)
     repo = DossierRepository(ctx.session)
     records = list(await repo.plicht_mutaties(inburgeraar.id))
@@ -67,11 +84,11 @@ async def ontvang(ctx: RequestContext, inburgeraar_id: uuid.UUID, mutatie: Plich
         resource_path=f"{pad(inburgeraar.id)}/plicht",
     )
     await verwerk(ctx, inburgeraar, activiteiten.PLICHTGEGEVENS, Actie.AANMAKEN, "plicht")
-    return _read([*records, record])
+    return _plicht([*records, record])
 
 
-async def lees(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> PlichtRead:
+async def lees(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> Plicht:
     inburgeraar = await vind(ctx, inburgeraar_id)
     records = list(await DossierRepository(ctx.session).plicht_mutaties(inburgeraar.id))
     await verwerk(ctx, inburgeraar, activiteiten.PLICHTGEGEVENS, Actie.LEZEN, "plicht")
-    return _read(records)
+    return _plicht(records)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pydantic.alias_generators import to_camel
 
 from inburgeraar_api import activiteiten
-from inburgeraar_api.api.schemas import InburgeraarCreate, InburgeraarUpdate
 from inburgeraar_api.domain.enums import Doelgroep, InburgeraarStatus
 from inburgeraar_api.domain.registratie import controleer_registratie
 from inburgeraar_api.events import BsnVastgelegd, InburgeraarGeregistreerd, InburgeraarGewijzigd
@@ -17,6 +21,19 @@ from inburgering_kit.bsn import Bsn
 from inburgering_kit.context import RequestContext
 from inburgering_kit.pagination import PageParams
 from inburgering_kit.problems import Conflict, NotFound
+
+
+@dataclass(frozen=True)
+class NieuweInburgeraar:
+    """What registering needs; `contact` is the stored JSON shape of the contact details."""
+
+    bsn: Bsn | None
+    doelgroep: Doelgroep
+    nareiziger: bool
+    datum_koppeling: date | None
+    datum_inschrijving_brp: date | None
+    contact: dict[str, Any]
+    klantregisseur: str | None
 
 
 class BsnAlGeregistreerd(Conflict):
@@ -65,9 +82,9 @@ async def vind(ctx: RequestContext, inburgeraar_id: uuid.UUID, *, for_update: bo
     return inburgeraar
 
 
-async def registreer(ctx: RequestContext, data: InburgeraarCreate) -> Inburgeraar:
+async def registreer(ctx: RequestContext, data: NieuweInburgeraar) -> Inburgeraar:
     controleer_registratie(data.doelgroep, data.nareiziger, data.datum_koppeling, data.datum_inschrijving_brp)
-    bsn = Bsn(str(data.bsn)) if data.bsn is not None else None
+    bsn = data.bsn
     inburgeraar = Inburgeraar(
         id=uuid.uuid4(),
         gemeente_code=ctx.gemeente,
@@ -78,7 +95,7 @@ async def registreer(ctx: RequestContext, data: InburgeraarCreate) -> Inburgeraa
         nareiziger=data.nareiziger,
         datum_koppeling=data.datum_koppeling,
         datum_inschrijving_brp=data.datum_inschrijving_brp,
-        contact=data.contact.model_dump(mode="json", exclude_none=True) if data.contact else {},
+        contact=data.contact,
         klantregisseur=data.klantregisseur,
         versie=1,
     )
@@ -132,9 +149,9 @@ async def zoek_op_bsn(ctx: RequestContext, bsn: Bsn) -> Inburgeraar | None:
     return inburgeraar
 
 
-async def wijzig(ctx: RequestContext, inburgeraar_id: uuid.UUID, data: InburgeraarUpdate) -> Inburgeraar:
+async def wijzig(ctx: RequestContext, inburgeraar_id: uuid.UUID, changes: Mapping[str, Any]) -> Inburgeraar:
+    """`changes`: only the fields the caller sent, by attribute name; `contact` in its stored JSON shape."""
     inburgeraar = await vind(ctx, inburgeraar_id, for_update=True)
-    changes = data.model_dump(exclude_unset=True, by_alias=False)
     merged = {
         "doelgroep": Doelgroep(changes.get("doelgroep", inburgeraar.doelgroep)),
         "nareiziger": changes.get("nareiziger", inburgeraar.nareiziger),
@@ -145,15 +162,13 @@ async def wijzig(ctx: RequestContext, inburgeraar_id: uuid.UUID, data: Inburgera
     gewijzigd: list[str] = []
     for field, raw in changes.items():
         value = raw
-        if field == "contact":
-            value = data.contact.model_dump(mode="json", exclude_none=True) if data.contact else {}
-        elif field == "doelgroep" and value is not None:
+        if field == "doelgroep" and value is not None:
             value = Doelgroep(value).value
         elif field == "nareiziger" and value is None:
             value = False
         if getattr(inburgeraar, field) != value:
             setattr(inburgeraar, field, value)
-            gewijzigd.append(InburgeraarUpdate.model_fields[field].alias or field)
+            gewijzigd.append(to_camel(field))
     if gewijzigd:
         inburgeraar.versie += 1
         await ctx.session.flush()

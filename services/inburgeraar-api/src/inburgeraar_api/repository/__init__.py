@@ -1,0 +1,6 @@
+"""Every query of the person context, one module per aggregate."""
+
+from inburgeraar_api.repository.dossier import DossierRepository
+from inburgeraar_api.repository.inburgeraar import DuplicateBsn, InburgeraarRepository
+
+__all__ = ["DossierRepository", "DuplicateBsn", "InburgeraarRepository"]
