@@ -1,0 +1,25 @@
+"""Every query of the plan context, one module per aggregate."""
+
+from pip_api.repository.pip import PipRepository
+from pip_api.repository.projectie import ProjectieRepository
+from pip_api.repository.signalen import (
+    ActievePip,
+    InburgeraarZonderPip,
+    Signaalfilter,
+    SignaalJobRepository,
+    SignaalRepository,
+    SignaalRij,
+)
+from pip_api.repository.voortgangsgesprekken import VoortgangsgesprekRepository
+
+__all__ = [
+    "ActievePip",
+    "InburgeraarZonderPip",
+    "PipRepository",
+    "ProjectieRepository",
+    "SignaalJobRepository",
+    "SignaalRepository",
+    "SignaalRij",
+    "Signaalfilter",
+    "VoortgangsgesprekRepository",
+]
