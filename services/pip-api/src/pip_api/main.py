@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable, Coroutine
 from dataclasses import replace
+from typing import Any
 
 from fastapi import FastAPI
 
 from inburgering_kit.app import ServiceDefinition
 from inburgering_kit.app import create_app as create_service_app
+from inburgering_kit.consumer import EventConsumer
 from pip_api.api import pips, voortgangsgesprekken
 from pip_api.api import signalen as signalen_api
 from pip_api.services import projectie
@@ -26,9 +30,27 @@ DEFINITION = ServiceDefinition(
 )
 
 
+def projectie_consumer(app: FastAPI, settings: Settings) -> EventConsumer:
+    return EventConsumer(
+        app.state.database,
+        settings.nats_url,
+        durable=projectie.DURABLE,
+        filter_subject=projectie.FILTER_SUBJECT,
+        handler=projectie.verwerk_event,
+        stream=settings.stream_name,
+    )
+
+
+def _projectie(settings: Settings) -> Callable[[FastAPI, asyncio.Event], Coroutine[Any, Any, None]]:
+    async def run(app: FastAPI, stop: asyncio.Event) -> None:
+        await projectie_consumer(app, settings).run(stop)
+
+    return run
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     # The projection of inburgeraar facts is fed beside the API. The termijn signal job is not: it runs as its own
     # process (`python -m pip_api signalen-job`, deploy/services.toml), like the outbox relay.
-    definition = replace(DEFINITION, background=[projectie.achtergrondtaak(settings)])
+    definition = replace(DEFINITION, background=[_projectie(settings)])
     return create_service_app(definition, settings)

@@ -48,6 +48,18 @@ class InburgeraarFeit(Base):
     )
 
 
+class WachtendTermijnfeit(Base):
+    """A DUO termijn whose inburgeraar the projection has not seen registered yet (another replica may still be
+    handling that event). Kept here instead of failing the event, and applied when the registration arrives."""
+
+    __tablename__ = "wachtend_termijnfeit"
+
+    inburgeraar_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    kolom: Mapped[str] = mapped_column(String(40), primary_key=True)
+    einddatum: Mapped[date] = mapped_column(Date)
+    ontvangen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
+
+
 class Pip(Base):
     __tablename__ = "pip"
     __table_args__ = (

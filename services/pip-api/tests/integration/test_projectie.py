@@ -3,11 +3,27 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
-from typing import TYPE_CHECKING
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+from inburgering_kit.db import Database
+from inburgering_kit.events import CloudEvent
+from pip_api.services.projectie import verwerk_event
 
 if TYPE_CHECKING:
     from conftest import InburgeraarApi
+
+
+def _event(type_: str, inburgeraar_id: uuid.UUID, data: dict[str, Any]) -> CloudEvent:
+    return CloudEvent(
+        id=str(uuid.uuid4()),
+        source="urn:nld:oin:00000001234567890000:systeem:inburgeraar-api",
+        type=f"nl.inburgering.inburgeraar.{type_}",
+        time=datetime.now(UTC),
+        subject=str(inburgeraar_id),
+        gemeentecode="0363",
+        data=data,
+    )
 
 
 class TestProjectie:
@@ -112,3 +128,38 @@ class TestVolgorde:
         inburgeraar_id = await inburgeraar_api.registreer()
         assert await inburgeraar_api.feit(inburgeraar_id) is not None
         assert await inburgeraar_api.feit(kapot) is None
+
+
+class TestOnbekendeInburgeraar:
+    """An event about an inburgeraar the projection never saw is handled by rule: no exception, so no redelivery."""
+
+    async def test_termijnfeit_zonder_registratie_verandert_niets_en_wacht(
+        self, database: Database, inburgeraar_api: InburgeraarApi
+    ) -> None:
+        inburgeraar_id = uuid.uuid4()
+        termijn = {
+            "inburgeraarId": str(inburgeraar_id),
+            "soort": "termijn-vastgesteld",
+            "ingangsdatum": "2026-03-02",
+            "termijn": "map",
+            "einddatum": "2029-09-02",
+        }
+        async with database.sessionmaker() as session:
+            await verwerk_event(session, _event("plichtgegevens-ontvangen", inburgeraar_id, termijn))
+            await session.commit()
+        assert await inburgeraar_api.feit(inburgeraar_id) is None
+
+        geregistreerd = {
+            "inburgeraarId": str(inburgeraar_id),
+            "doelgroep": "gezinsmigrant",
+            "nareiziger": False,
+            "status": "geregistreerd",
+            "datumKoppeling": None,
+            "datumInschrijvingBrp": "2026-03-02",
+        }
+        async with database.sessionmaker() as session:
+            await verwerk_event(session, _event("inburgeraar-geregistreerd", inburgeraar_id, geregistreerd))
+            await session.commit()
+        feit = await inburgeraar_api.feit(inburgeraar_id)
+        assert feit is not None
+        assert feit["duo_map_eind_datum"] == date(2029, 9, 2)

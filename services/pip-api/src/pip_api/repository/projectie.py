@@ -1,17 +1,19 @@
-"""The projection of inburgeraar facts, written by the consumer of inburgeraar-api's events."""
+"""The projection of inburgeraar facts, written by the consumer of inburgeraar-api's events. It acts for whatever
+gemeente the event names."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
+from sqlalchemy import delete
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pip_api.models import InburgeraarFeit
+from pip_api.models import InburgeraarFeit, WachtendTermijnfeit
 
 
 class ProjectieRepository:
-    """The projection is written by the consumer, which acts for whatever gemeente the event names."""
-
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
@@ -21,3 +23,21 @@ class ProjectieRepository:
     async def add(self, feit: InburgeraarFeit) -> None:
         self.session.add(feit)
         await self.session.flush()
+
+    async def park(self, inburgeraar_id: uuid.UUID, kolom: str, einddatum: date) -> None:
+        """Keep a termijn for later; a later fact about the same termijn replaces it (events come in order)."""
+        statement = insert(WachtendTermijnfeit).values(inburgeraar_id=inburgeraar_id, kolom=kolom, einddatum=einddatum)
+        await self.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["inburgeraar_id", "kolom"], set_={"einddatum": statement.excluded.einddatum}
+            )
+        )
+
+    async def take_parked(self, inburgeraar_id: uuid.UUID) -> dict[str, date]:
+        """The termijnen kept for this inburgeraar, by column; removed in the same transaction."""
+        rows = await self.session.execute(
+            delete(WachtendTermijnfeit)
+            .where(WachtendTermijnfeit.inburgeraar_id == inburgeraar_id)
+            .returning(WachtendTermijnfeit.kolom, WachtendTermijnfeit.einddatum)
+        )
+        return {kolom: einddatum for kolom, einddatum in rows}

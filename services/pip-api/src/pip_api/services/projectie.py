@@ -2,27 +2,28 @@
 
 Only ids, doelgroep and dates are kept (DOMAIN §4). The consumer is durable (`pip-api`) and idempotent via the
 kit's inbox, so a redelivered or replayed event changes nothing twice; events arrive in stream order per subject.
+
+An event about an inburgeraar the projection never saw is applied by rule, never by failing it (a failed event is
+redelivered, spams its traceback and is finally dropped by JetStream):
+- `inburgeraar-geregistreerd` / `-gewijzigd` carry every fact kept here, so either one creates the row;
+- a DUO termijn before the registration (another replica may still hold that event) is kept aside and applied when
+  the registration arrives; one for an inburgeraar that is never registered stays aside and changes nothing.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid
 from datetime import date
-from typing import Any
 
-from fastapi import FastAPI
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.alias_generators import to_camel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from inburgering_kit.consumer import EventConsumer
 from inburgering_kit.events import CloudEvent
 from pip_api.domain.enums import Doelgroep
 from pip_api.models import InburgeraarFeit
 from pip_api.repository import ProjectieRepository
-from pip_api.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -33,10 +34,6 @@ _GEWIJZIGD = "nl.inburgering.inburgeraar.inburgeraar-gewijzigd"
 _PLICHT = "nl.inburgering.inburgeraar.plichtgegevens-ontvangen"
 # DUO's termijn kinds (inburgeraar-api `Termijnsoort`) → the projected column.
 _TERMIJN_KOLOM = {"ibp": "duo_termijn_eind_datum", "pvt": "duo_pvt_eind_datum", "map": "duo_map_eind_datum"}
-
-
-class TermijnVoorOnbekendeInburgeraar(Exception):  # noqa: N818 - a signal to retry, not a user-facing error
-    pass
 
 
 class _Inburgeraarfeiten(BaseModel):
@@ -85,6 +82,8 @@ async def _inburgeraarfeiten(session: AsyncSession, gemeente: str, feiten: _Inbu
     feit.doelgroep = feiten.doelgroep.value
     feit.koppeling_datum = feiten.datum_koppeling
     feit.brp_inschrijving_datum = feiten.datum_inschrijving_brp
+    for kolom, einddatum in (await repo.take_parked(feiten.inburgeraar_id)).items():
+        setattr(feit, kolom, einddatum)
     await session.flush()
 
 
@@ -93,28 +92,10 @@ async def _termijnfeit(session: AsyncSession, termijnfeit: _Termijnfeit) -> None
     kolom = _TERMIJN_KOLOM.get(str(termijnfeit.termijn))
     if kolom is None or termijnfeit.einddatum is None:
         return
-    feit = await ProjectieRepository(session).get(termijnfeit.inburgeraar_id)
+    repo = ProjectieRepository(session)
+    feit = await repo.get(termijnfeit.inburgeraar_id)
     if feit is None:
-        # With several consumers the registration may still be in flight: fail, so the kit's consumer rolls
-        # back (the inbox row too) and redelivers later, instead of losing a termijn silently.
-        raise TermijnVoorOnbekendeInburgeraar(f"termijnfeit voor {termijnfeit.inburgeraar_id} vóór de registratie")
+        await repo.park(termijnfeit.inburgeraar_id, kolom, termijnfeit.einddatum)
+        return
     setattr(feit, kolom, termijnfeit.einddatum)
     await session.flush()
-
-
-def consumer(app: FastAPI, settings: Settings) -> EventConsumer:
-    return EventConsumer(
-        app.state.database,
-        settings.nats_url,
-        durable=DURABLE,
-        filter_subject=FILTER_SUBJECT,
-        handler=verwerk_event,
-        stream=settings.stream_name,
-    )
-
-
-def achtergrondtaak(settings: Settings) -> Any:
-    async def run(app: FastAPI, stop: asyncio.Event) -> None:
-        await consumer(app, settings).run(stop)
-
-    return run
