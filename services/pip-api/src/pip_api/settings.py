@@ -1,9 +1,24 @@
-from pydantic import Field
+from pydantic import BaseModel, Field
 from pydantic_settings import SettingsConfigDict
 
 from inburgering_kit.settings import ServiceSettings
 from pip_api.domain.enums import Termijnsoort
 from pip_api.domain.signalen import STANDAARD_AANLOOP_DAGEN
+
+
+class Gemeente(BaseModel):
+    """How a gemeente names itself and where it receives post (a bezwaarschrift), as its letters show it."""
+
+    naam: str = Field(description="The name after 'gemeente', e.g. `Amsterdam`.")
+    adres: str = Field(description="Postal address on one line, e.g. `Postbus 202, 1000 AE Amsterdam`.")
+
+
+def _ontwikkelgemeenten() -> dict[str, Gemeente]:
+    # The two gemeenten of the development stack and the tests; production configures its own.
+    return {
+        "0363": Gemeente(naam="Amsterdam", adres="Amstel 1, 1011 PN Amsterdam"),
+        "0599": Gemeente(naam="Rotterdam", adres="Coolsingel 40, 3011 AD Rotterdam"),
+    }
 
 
 class Settings(ServiceSettings):
@@ -20,5 +35,10 @@ class Settings(ServiceSettings):
     signalen_aanloop_per_soort: dict[Termijnsoort, int] = Field(
         default_factory=dict,
         description='Lead time per termijnsoort, overriding the default, e.g. `{"pvt": 60}`.',
+    )
+    gemeenten: dict[str, Gemeente] = Field(
+        default_factory=_ontwikkelgemeenten,
+        description='Name and address per gemeente code for its letters, e.g. `{"0363": {"naam": "Amsterdam", '
+        '"adres": "Amstel 1, 1011 PN Amsterdam"}}`.',
     )
     signalen_batch: int = Field(default=5000, ge=1, le=50_000, description="PIPs per transaction of a pass.")

@@ -63,6 +63,18 @@ class TestBeschikking:
             assert tekst in html, tekst
         assert "<script>" not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; buurthuis" in html
+        # The sender by its configured name and address, never by its code.
+        assert "Gemeente Amsterdam" in html and "gemeente 0363" not in html
+        assert "van burgemeester en wethouders van de gemeente Amsterdam, Amstel 1, 1011 PN Amsterdam." in html
+        # Each termijn cites the law, the Besluit or the verordening, nothing internal.
+        grondslagen = re.findall(r"<td>[^<]*</td><td>[^<]*</td><td>([^<]*)</td></tr>", html)
+        assert "Wet inburgering 2021, artikel 7, eerste lid, onder b" in grondslagen
+        for grondslag in grondslagen:
+            assert re.match(
+                r"(Wet inburgering 2021|Besluit inburgering 2021|Verordening inburgering|Participatiewet)", grondslag
+            ), grondslag
+        for intern in (".txt", "DOMAIN", "kamerbrief", "handreiking", "beleidsplan", "uitvoeringstoets"):
+            assert intern not in html, intern
         # For an asielmigrant the route binds: the letter does not call it an offer.
         assert "aanbod van de gemeente" not in html
         # Never a BSN (nine digits) on the letter: this context does not even hold one.

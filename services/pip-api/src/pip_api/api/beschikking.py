@@ -16,6 +16,7 @@ from pip_api.domain.enums import Routeverplichting, Termijnsoort
 from pip_api.domain.pip import PipInhoud
 from pip_api.domain.termijnen import Termijn
 from pip_api.models import Pip, PipVersie
+from pip_api.settings import Gemeente
 
 # Awb art. 6:7: the bezwaartermijn is six weeks; art. 6:8: it starts the day after the bekendmaking (sending).
 BEZWAARTERMIJN_WEKEN = 6
@@ -43,6 +44,17 @@ _TERMIJN = {
     Termijnsoort.VOORTGANGSGESPREKKEN: "Ten minste twee voortgangsgesprekken",
     Termijnsoort.ROUTEWISSEL: "Wisselen van leerroute mogelijk tot",
     Termijnsoort.ONTZORGEN: "Financieel ontzorgen",
+}
+
+
+# What the letter cites for each termijn: articles of the law, the Besluit and the verordening, nothing internal.
+_GRONDSLAG = {
+    Termijnsoort.INBURGERINGSTERMIJN: "Wet inburgering 2021, artikel 7",
+    Termijnsoort.PVT: "Wet inburgering 2021, artikel 7, eerste lid, onder b",
+    Termijnsoort.MAP: "Wet inburgering 2021, artikel 7, eerste lid, onder c",
+    Termijnsoort.VOORTGANGSGESPREKKEN: "Wet inburgering 2021, artikel 17; Besluit inburgering 2021, artikel 5.4",
+    Termijnsoort.ROUTEWISSEL: "Verordening inburgering van de gemeente",
+    Termijnsoort.ONTZORGEN: "Participatiewet, artikel 56a",
 }
 
 
@@ -138,7 +150,7 @@ def _afspraken(inhoud: PipInhoud) -> str:
 def _termijnen(termijnen: tuple[Termijn, ...]) -> str:
     rijen = "".join(
         f"<tr><td>{_e(_TERMIJN.get(t.soort, t.soort.value))}</td><td>{_e(datum(t.einddatum))}</td>"
-        f"<td>{_e(t.bron)}</td></tr>"
+        f"<td>{_e(_GRONDSLAG.get(t.soort, ''))}</td></tr>"
         for t in termijnen
         if t.soort is not Termijnsoort.PIP_VASTSTELLING
     )
@@ -161,12 +173,16 @@ def render(
     versie: PipVersie,
     termijnen: tuple[Termijn, ...],
     routeverplichting: Routeverplichting,
-    gemeente_naam: str | None = None,
+    afzender: Gemeente | None = None,
 ) -> str:
     """The beschikking of `versie` (version 1 the vaststelling, later ones a wijziging) as a full HTML page."""
     inhoud = PipInhoud.model_validate(versie.inhoud)
     aanbod = _AANBOD if routeverplichting is Routeverplichting.AANBOD else ""
-    gemeente = gemeente_naam or f"gemeente {pip.gemeente_code}"
+    # Without a configured gemeente the letter still names its sender, by code: a gap in the configuration.
+    gemeente = f"gemeente {afzender.naam}" if afzender else f"gemeente {pip.gemeente_code}"
+    adres = f"<p>{_e(afzender.adres)}</p>" if afzender else ""
+    postadres = f", {_e(afzender.adres)}" if afzender else ""
+    kop = f"Gemeente {afzender.naam}" if afzender else gemeente
     bezwaar_tot = plus_weken(versie.verzend_datum, BEZWAARTERMIJN_WEKEN)
     if versie.versie == 1:
         besluit = (
@@ -196,7 +212,8 @@ th, td {{ border: 1px solid #999; padding: 0.3em 0.6em; text-align: left; vertic
 </head>
 <body>
 <header>
-<p>{_e(gemeente)}</p>
+<p>{_e(kop)}</p>
+{adres}
 <table>
 {_rij("Kenmerk", _e(f"PIP {pip.id} versie {versie.versie}"))}
 {_rij("Dagtekening", _e(datum(versie.dagtekening)))}
@@ -224,10 +241,10 @@ wanneer dat nodig is.</p>
 <h2>Bent u het niet eens met dit besluit?</h2>
 <p>Dan kunt u bezwaar maken. Dat doet u binnen zes weken na de dag waarop dit besluit is verzonden, dus
 uiterlijk op {_e(datum(bezwaar_tot))} (Algemene wet bestuursrecht, artikel 6:7 en 6:8). Stuur uw
-bezwaarschrift aan het college van burgemeester en wethouders van {_e(gemeente)}. Vermeld daarin uw naam en
-adres, de datum, het kenmerk van dit besluit, waarom u het er niet mee eens bent, en onderteken het
+bezwaarschrift aan het college van burgemeester en wethouders van de {_e(gemeente)}{postadres}. Vermeld daarin
+uw naam en adres, de datum, het kenmerk van dit besluit, waarom u het er niet mee eens bent, en onderteken het
 (Algemene wet bestuursrecht, artikel 6:5).</p>
-<p>Met vriendelijke groet,<br>het college van burgemeester en wethouders van {_e(gemeente)}</p>
+<p>Met vriendelijke groet,<br>het college van burgemeester en wethouders van de {_e(gemeente)}</p>
 </main>
 </body>
 </html>

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, status
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -26,6 +26,7 @@ from pip_api.api.schemas import (
 from pip_api.domain.leerroutes import routeverplichting
 from pip_api.domain.pip import PipStatus
 from pip_api.services import pip as use_cases
+from pip_api.settings import Settings
 
 router = APIRouter(prefix="/pips", tags=["PIP"])
 
@@ -142,6 +143,7 @@ async def versie(pip_id: PipId, nummer: Versienummer, ctx: Lezen) -> PipVersieRe
     },
 )
 async def beschikking(
+    request: Request,
     pip_id: PipId,
     ctx: Lezen,
     versie: Annotated[
@@ -150,8 +152,13 @@ async def beschikking(
     accept: Annotated[str | None, Header(description="`application/pdf` voor PDF; anders HTML.")] = None,
 ) -> Response:
     gegevens, gevonden = await use_cases.beschikking(ctx, pip_id, versie)
+    settings: Settings = request.app.state.settings
     html = beschikking_document.render(
-        gegevens.pip, gevonden, gegevens.termijnen, routeverplichting(gegevens.doelgroep)
+        gegevens.pip,
+        gevonden,
+        gegevens.termijnen,
+        routeverplichting(gegevens.doelgroep),
+        settings.gemeenten.get(gegevens.pip.gemeente_code),
     )
     if accept and "application/pdf" in accept and "text/html" not in accept:
         document = await run_in_threadpool(beschikking_document.pdf, html)
