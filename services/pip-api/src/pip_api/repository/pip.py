@@ -83,7 +83,7 @@ class PipRepository:
         self, pip_id: uuid.UUID, *, for_update: bool = False
     ) -> tuple[Pip, InburgeraarFeit | None] | None:
         """The PIP and the projected facts of its inburgeraar (None when not projected), or None when the PIP is
-        not found. Plain rows, not loaded into the session: a change is written with `nieuwe_versie`."""
+        not found. Plain rows, not loaded into the session: a change is written with `add_versie`."""
         statement = _PIP_MET_FEIT_VOOR_WIJZIGING if for_update else _PIP_MET_FEIT
         row = (await self.session.execute(statement, {"pip_id": pip_id, "gemeente": self.gemeente})).first()
         if row is None:
@@ -94,7 +94,7 @@ class PipRepository:
         feit = InburgeraarFeit(**{k: row[len(_PIP_KOLOMMEN) + i] for i, k in enumerate(_FEIT_KOLOMMEN)})
         return pip, feit
 
-    async def nieuwe_versie(self, pip: Pip, versie: PipVersie) -> None:
+    async def add_versie(self, pip: Pip, versie: PipVersie) -> None:
         """Store `versie` as the PIP's new current version, with the PIP's state as `pip` now holds it."""
         pip.updated_at = versie.created_at = datetime.now(UTC)
         versie.id = versie.id or uuid.uuid4()

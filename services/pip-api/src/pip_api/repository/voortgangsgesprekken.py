@@ -17,7 +17,7 @@ class VoortgangsgesprekRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def van_pip(self, pip_id: uuid.UUID) -> Sequence[Voortgangsgesprek]:
+    async def list(self, pip_id: uuid.UUID) -> Sequence[Voortgangsgesprek]:
         query = (
             select(Voortgangsgesprek)
             .where(Voortgangsgesprek.pip_id == pip_id)

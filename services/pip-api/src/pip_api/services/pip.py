@@ -202,7 +202,7 @@ async def stel_vast(
     pip.status = PipStatus.VASTGESTELD.value
     pip.versie = 1
     pip.vastgesteld_datum = dagtekening
-    await repo.nieuwe_versie(
+    await repo.add_versie(
         pip,
         PipVersie(
             pip_id=pip.id,
@@ -265,7 +265,7 @@ async def wijzig(
         )
     pip.versie += 1
     pip.inhoud = nieuw.model_dump(mode="json")
-    await repo.nieuwe_versie(
+    await repo.add_versie(
         pip,
         PipVersie(
             pip_id=pip.id,

@@ -92,7 +92,7 @@ async def plan(
 async def lijst(ctx: RequestContext, pip_id: uuid.UUID) -> list[Voortgangsgesprek]:
     pip = await _pip(ctx, pip_id)
     await _verwerk(ctx, pip, Actie.LEZEN)
-    return list(await VoortgangsgesprekRepository(ctx.session).van_pip(pip.id))
+    return list(await VoortgangsgesprekRepository(ctx.session).list(pip.id))
 
 
 async def leg_vast(
