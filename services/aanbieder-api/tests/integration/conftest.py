@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-import asyncio
-import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -18,17 +15,17 @@ from aanbieder_api.settings import Settings
 from inburgering_kit.db import Database
 from inburgering_kit.events import CloudEvent
 from inburgering_kit.outbox import ensure_stream
-from inburgering_kit.testing.plugin import TokenFactory, truncate_all
+from inburgering_kit.testing.plugin import TokenFactory
+from inburgering_kit.testing.service import isolation
+from inburgering_kit.testing.waiting import eventually
 
 PIP_SOURCE = "urn:nld:oin:00000001234567890000:systeem:pip-api"
 API = "/api/v1"
 
 
-@pytest.fixture(autouse=True)
-async def _isolated(database: Database) -> AsyncIterator[None]:
-    """Requests, the consumer and the upload worker commit for real, so tests clean up after themselves (once the
-    worker has finished what a test left it, so the truncation does not race its batches)."""
-    yield
+async def _aanleveringen_verwerkt(database: Database) -> None:
+    """The upload worker commits for real: the truncation waits until it has finished what a test left it, so it
+    does not race its batches."""
 
     async def rustig() -> bool:
         async with database.engine.connect() as conn:
@@ -36,16 +33,9 @@ async def _isolated(database: Database) -> AsyncIterator[None]:
             return open_.scalar_one() == 0
 
     await eventually(rustig, within=60, what="aanleveringen verwerkt")
-    await truncate_all(database)
 
 
-async def eventually(check: Callable[[], Awaitable[bool]], within: float = 20.0, what: str = "") -> None:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        if await check():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"not within {within}s: {what}")
+_isolated = isolation(_aanleveringen_verwerkt)
 
 
 class PipApi:
@@ -236,8 +226,3 @@ class Omgeving:
 @pytest.fixture
 def omgeving(client: httpx.AsyncClient, tokens: TokenFactory, pip_api: PipApi) -> Omgeving:
     return Omgeving(client, tokens, pip_api)
-
-
-@pytest.fixture(name="eventually")
-def _eventually() -> Callable[..., Awaitable[None]]:
-    return eventually

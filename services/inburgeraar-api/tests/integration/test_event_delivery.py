@@ -9,8 +9,7 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 
 import httpx
 import nats
@@ -27,15 +26,7 @@ from inburgering_kit.idempotency import DELETE_EXPIRED_KEYS, IdempotencyKeyVerlo
 from inburgering_kit.outbox import OutboxRelay, relay_database
 from inburgering_kit.testing.infra import Infra
 from inburgering_kit.testing.plugin import TokenFactory
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], within: float = 30.0, what: str = "") -> None:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        if await check():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"not within {within}s: {what}")
+from inburgering_kit.testing.waiting import eventually
 
 
 async def scalar(database: Database, sql: str) -> int:

@@ -12,11 +12,12 @@ from sqlalchemy import text
 
 from inburgering_kit.db import Database
 from inburgering_kit.testing.plugin import TokenFactory
+from inburgering_kit.testing.waiting import eventually
 from notificaties import scopes
 from notificaties.main import create_app
 from notificaties.settings import Settings
 
-from .conftest import Abonnee, Bezorging, Ontvanger, Publisher, eventually
+from .conftest import Abonnee, Bezorging, Ontvanger, Publisher
 
 
 class TestLifecycle:

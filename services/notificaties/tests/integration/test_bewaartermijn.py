@@ -11,11 +11,12 @@ import pytest
 from sqlalchemy import text
 
 from inburgering_kit.db import Database
+from inburgering_kit.testing.waiting import eventually
 from notificaties.bewaartermijn import Bewaartermijn
 from notificaties.repository import Opgeruimd
 from notificaties.settings import Settings
 
-from .conftest import Abonnee, Bezorging, Ontvanger, Publisher, eventually
+from .conftest import Abonnee, Bezorging, Ontvanger, Publisher
 
 DAG = 24.0
 

@@ -12,12 +12,13 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import text
 
 from inburgering_kit.db import Database
+from inburgering_kit.testing.waiting import eventually
 from notificaties import signing
 from notificaties.bezorging import DeliveryWorker
 from notificaties.main import create_app
 from notificaties.settings import Settings
 
-from .conftest import Abonnee, Bezorging, Ontvanger, Publisher, eventually
+from .conftest import Abonnee, Bezorging, Ontvanger, Publisher
 
 
 async def rows(database: Database, sql: str, **params: object) -> list[dict[str, object]]:

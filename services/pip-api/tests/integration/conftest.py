@@ -1,9 +1,7 @@
 from __future__ import annotations
 
-import asyncio
-import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -14,27 +12,16 @@ from sqlalchemy import text
 from inburgering_kit.db import Database
 from inburgering_kit.events import CloudEvent
 from inburgering_kit.outbox import ensure_stream
-from inburgering_kit.testing.plugin import TokenFactory, truncate_all
+from inburgering_kit.testing.plugin import TokenFactory
+from inburgering_kit.testing.service import isolation
+from inburgering_kit.testing.waiting import eventually
 from pip_api.scopes import ROLLEN
 from pip_api.settings import Settings
 
 INBURGERAAR_SOURCE = "urn:nld:oin:00000001234567890000:systeem:inburgeraar-api"
 
 
-@pytest.fixture(autouse=True)
-async def _isolated(database: Database) -> AsyncIterator[None]:
-    """Requests and the consumer commit for real, so tests clean up after themselves."""
-    yield
-    await truncate_all(database)
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], within: float = 15.0, what: str = "") -> None:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        if await check():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"not within {within}s: {what}")
+_isolated = isolation()
 
 
 class InburgeraarApi:
