@@ -2,19 +2,17 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import httpx
-import nats
 import pytest
 from sqlalchemy import text
 
 from aanbieder_api.scopes import ROLLEN
 from aanbieder_api.settings import Settings
 from inburgering_kit.db import Database
-from inburgering_kit.events import CloudEvent
-from inburgering_kit.outbox import ensure_stream
+from inburgering_kit.testing.events import StandIn
 from inburgering_kit.testing.plugin import TokenFactory
 from inburgering_kit.testing.service import isolation
 from inburgering_kit.testing.waiting import eventually
@@ -38,31 +36,11 @@ async def _aanleveringen_verwerkt(database: Database) -> None:
 _isolated = isolation(_aanleveringen_verwerkt)
 
 
-class PipApi:
-    """Stands in for pip-api: publishes its CloudEvents to JetStream, with `Nats-Msg-Id` like its relay."""
+class PipApi(StandIn):
+    """Stands in for pip-api."""
 
-    def __init__(self, settings: Settings, database: Database) -> None:
-        self.settings = settings
-        self.database = database
-
-    async def publish(self, type_: str, subject: uuid.UUID, data: dict[str, Any], gemeente: str = "0363") -> str:
-        event = CloudEvent(
-            id=str(uuid.uuid4()),
-            source=PIP_SOURCE,
-            type=f"nl.inburgering.pip.{type_}",
-            time=datetime.now(UTC),
-            subject=str(subject),
-            gemeentecode=gemeente,
-            data=data,
-        )
-        nc = await nats.connect(self.settings.nats_url)
-        try:
-            js = nc.jetstream()
-            await ensure_stream(js, self.settings.stream_name)
-            await js.publish(event.type, event.model_dump_json().encode(), headers={"Nats-Msg-Id": event.id})
-        finally:
-            await nc.close()
-        return event.id
+    source = PIP_SOURCE
+    context = "pip"
 
     async def pip_versie(self, pip_id: uuid.UUID) -> int | None:
         async with self.database.engine.connect() as conn:

@@ -1,12 +1,14 @@
-"""A relay publishing a service's outbox and a recording consumer of its events: what a test of "which events
-leave this service" needs."""
+"""A relay publishing a service's outbox and a recording consumer of its events (what a test of "which events
+leave this service" needs), and stand-ins for the services whose events it consumes."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import uuid
 from collections.abc import AsyncIterator
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, ClassVar
 
 import nats
 import pytest
@@ -15,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from inburgering_kit.consumer import EventConsumer
 from inburgering_kit.db import Database
 from inburgering_kit.events import CloudEvent
-from inburgering_kit.outbox import OutboxRelay
+from inburgering_kit.outbox import OutboxRelay, ensure_stream
 from inburgering_kit.settings import ServiceSettings
 
 
@@ -75,3 +77,34 @@ def recorder_fixture(*, durable: str, filter_subject: str, name: str = "ontvange
             yield rec
 
     return fixture
+
+
+class StandIn:
+    """Stands in for another service: publishes its CloudEvents (`nl.inburgering.<context>.<type>`) to JetStream,
+    with `Nats-Msg-Id` like its relay. A subclass names the service's `source` and `context`."""
+
+    source: ClassVar[str]
+    context: ClassVar[str]
+
+    def __init__(self, settings: ServiceSettings, database: Database) -> None:
+        self.settings = settings
+        self.database = database
+
+    async def publish(self, type_: str, subject: uuid.UUID, data: dict[str, Any], gemeente: str = "0363") -> str:
+        event = CloudEvent(
+            id=str(uuid.uuid4()),
+            source=self.source,
+            type=f"nl.inburgering.{self.context}.{type_}",
+            time=datetime.now(UTC),
+            subject=str(subject),
+            gemeentecode=gemeente,
+            data=data,
+        )
+        nc = await nats.connect(self.settings.nats_url)
+        try:
+            js = nc.jetstream()
+            await ensure_stream(js, self.settings.stream_name)
+            await js.publish(event.type, event.model_dump_json().encode(), headers={"Nats-Msg-Id": event.id})
+        finally:
+            await nc.close()
+        return event.id
