@@ -15,8 +15,8 @@ SPECTRAL := .tools/node_modules/.bin/spectral
 $(STAMP): constraints.txt $(foreach p,$(PROJECTS),$(p)/pyproject.toml)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c constraints.txt $(foreach p,$(PROJECTS),-e $(p)) \
-		pytest pytest-asyncio schemathesis hypothesis jsonschema-rs playwright ruff mypy
+	$(PY) -m pip install --quiet -c constraints.txt -e "libs/kit[dev]" $(foreach p,$(SERVICES),-e $(p)) \
+		pytest pytest-asyncio schemathesis hypothesis jsonschema-rs ruff mypy
 	@touch $(STAMP)
 
 # Spectral (npm) lints the contracts against the NL API Design Rules ruleset in ../shared/standards.
