@@ -19,7 +19,7 @@ from inburgering_kit.outbox import EventPublisher, OutboxRelay, add_events, rela
 from inburgering_kit.testing.waiting import eventually
 
 if TYPE_CHECKING:
-    from conftest import KitSettings as Settings
+    from .conftest import KitSettings as Settings
 
 
 class Proef(EventData):

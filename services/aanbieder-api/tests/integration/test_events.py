@@ -21,7 +21,7 @@ from inburgering_kit.testing.events import Recorder, recorder_fixture
 from inburgering_kit.testing.waiting import eventually
 
 if TYPE_CHECKING:
-    from conftest import Omgeving
+    from .conftest import Omgeving
 
 API = "/api/v1"
 EVENTS_DIR = Path(__file__).resolve().parents[4] / "contracts" / "events"

@@ -16,7 +16,7 @@ from aanbieder_api.repository import Pushbeeld, PushRepository
 from inburgering_kit.db import Database
 
 if TYPE_CHECKING:
-    from conftest import Aanbieder, Omgeving
+    from .conftest import Aanbieder, Omgeving
 
 API = "/api/v1"
 AANWEZIG = {

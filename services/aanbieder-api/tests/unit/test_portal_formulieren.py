@@ -16,7 +16,7 @@ from aanbieder_api.portal import formulieren, html, toegang, wachtwoord
 
 
 def _wire_names(model: type) -> set[str]:
-    return {f.alias or name for name, f in model.model_fields.items()} - {"soort"}  # type: ignore[attr-defined]
+    return {f.alias or name for name, f in model.model_fields.items()} - {"soort"}
 
 
 class TestFormulieren:

@@ -9,7 +9,7 @@ import httpx
 from inburgering_kit.testing.events import Recorder, recorder_fixture
 
 if TYPE_CHECKING:
-    from conftest import InburgeraarApi
+    from .conftest import InburgeraarApi
 
 
 DURABLE = "test-pip-ontvanger"

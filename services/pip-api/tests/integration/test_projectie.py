@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from conftest import InburgeraarApi
+    from .conftest import InburgeraarApi
 
 
 class TestProjectie:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 import pytest
 import schemathesis
@@ -18,8 +18,6 @@ from schemathesis.core.parameters import ParameterLocation
 from inburgering_kit.settings import ServiceSettings
 from inburgering_kit.testing.live import live_server
 from inburgering_kit.testing.plugin import TokenFactory
-
-S = TypeVar("S", bound=ServiceSettings)
 
 # Schema-valid data may still break a business rule (a 422 that names the rule), or come from a caller that may
 # not touch the resource (403): correct answers, not rejected valid requests.
@@ -51,10 +49,10 @@ class ContractTest(NamedTuple):
 
 def contract_test(
     service: str,
-    create_app: Callable[[S], FastAPI],
+    create_app: Callable[[Any], FastAPI],
     auth: Callable[[TokenFactory], dict[str, str]],
     *,
-    app_settings: Callable[[S], S] | None = None,
+    app_settings: Callable[[Any], Any] | None = None,
     max_examples: int = 20,
 ) -> ContractTest:
     """The test (`test_api_conforms_to_contract = contract_test(...).test` in a test module, with the two
@@ -67,7 +65,7 @@ def contract_test(
     schema = schemathesis.openapi.from_path(contract_path(service), config=config)
 
     @pytest.fixture(scope="module", name="contract_base_url")
-    def base_url_fixture(settings: S) -> Iterator[str]:
+    def base_url_fixture(settings: ServiceSettings) -> Iterator[str]:
         with live_server(create_app(app_settings(settings) if app_settings else settings)) as url:
             yield f"{url}/api/v1"
 
@@ -75,7 +73,7 @@ def contract_test(
     def auth_fixture(tokens: TokenFactory) -> dict[str, str]:
         return auth(tokens)
 
-    @schema.parametrize()  # type: ignore[untyped-decorator]
+    @schema.parametrize()
     @hypothesis_settings(
         max_examples=max_examples, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True
     )
