@@ -28,7 +28,7 @@ async def _aanleveringen_verwerkt(database: Database) -> None:
     async def rustig() -> bool:
         async with database.engine.connect() as conn:
             open_ = await conn.execute(text("SELECT count(*) FROM aanlevering WHERE status <> 'verwerkt'"))
-            return open_.scalar_one() == 0
+            return bool(open_.scalar_one() == 0)
 
     await eventually(rustig, within=60, what="aanleveringen verwerkt")
 

@@ -84,7 +84,7 @@ class TestStand:
         b1 = await omgeving.opdracht(aanbieder, onderdeel="b1-route")
         z = await omgeving.opdracht(aanbieder, onderdeel="z-route")
         toets = await omgeving.opdracht(aanbieder, onderdeel="leerbaarheidstoets")
-        meldingen = [
+        meldingen: list[tuple[dict[str, Any], dict[str, Any]]] = [
             (
                 b1,
                 {
