@@ -145,7 +145,7 @@ async def _text_of_every_table(database_url: str) -> str:
     conn = await asyncpg.connect(plain_url(database_url))
     try:
         tables = await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-        parts = []
+        parts: list[str] = []
         for table in tables:
             rows = await conn.fetch(f'SELECT CAST(t AS text) FROM "{table["tablename"]}" t')
             parts.extend(row[0] for row in rows)

@@ -138,7 +138,7 @@ class TestServerSideRequestForgery:
 
         async def refused() -> bool:
             log = (await abonnee.get(f"/{created['id']}/afleveringen", status="dead-letter")).json()
-            return log["totalItems"] == 1
+            return bool(log["totalItems"] == 1)
 
         await eventually(refused)
         [aflevering] = (await abonnee.get(f"/{created['id']}/afleveringen")).json()["resultaten"]

@@ -213,9 +213,12 @@ class TestTheDeliveryWorker:
 
         async def attempted() -> bool:
             async with database.engine.connect() as conn:
-                return (
-                    await conn.execute(text("SELECT count(*) FROM aflevering WHERE laatste_poging_at IS NOT NULL"))
-                ).scalar_one() == 4
+                return bool(
+                    (
+                        await conn.execute(text("SELECT count(*) FROM aflevering WHERE laatste_poging_at IS NOT NULL"))
+                    ).scalar_one()
+                    == 4
+                )
 
         await eventually(attempted, what="every delivery attempted")
         # As if all of this happened eight days ago.
