@@ -10,13 +10,13 @@ PYFILES := libs services tests bench deploy
 SPECTRAL_VERSION := 6.16.3
 SPECTRAL := .tools/node_modules/.bin/spectral
 
-.PHONY: install run test bench lint typecheck contracts migrate token portal-account clean
+.PHONY: install run test test-unit bench lint typecheck contracts migrate token portal-account clean
 
 $(STAMP): constraints.txt $(foreach p,$(PROJECTS),$(p)/pyproject.toml)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c constraints.txt $(foreach p,$(PROJECTS),-e $(p)) \
-		pytest pytest-asyncio schemathesis hypothesis jsonschema-rs playwright ruff mypy
+	$(PY) -m pip install --quiet -c constraints.txt -e "libs/kit[dev]" $(foreach p,$(SERVICES),-e $(p)) \
+		pytest pytest-asyncio schemathesis hypothesis jsonschema-rs ruff mypy
 	@touch $(STAMP)
 
 # Spectral (npm) lints the contracts against the NL API Design Rules ruleset in ../shared/standards.
@@ -52,6 +52,10 @@ portal-account: $(STAMP)
 test: $(STAMP) $(SPECTRAL) $(CHROMIUM)
 	$(PY) -m pytest -q
 
+# The pure unit tests (domain rules, parsing, signing): no database, no NATS, no browser; seconds.
+test-unit: $(STAMP)
+	$(PY) -m pytest -q $(wildcard services/*/tests/unit) libs/kit/tests/unit
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check $(PYFILES)
 	$(VENV)/bin/ruff format --check $(PYFILES)
@@ -60,8 +64,13 @@ lint: $(STAMP)
 SRC_DIRS := $(wildcard libs/*/src services/*/src)
 empty :=
 space := $(empty) $(empty)
+# The tests too: each suite's folder is checked on its own (every suite has a `conftest` module of that name).
+TEST_DIRS := libs/kit/tests $(wildcard services/*/tests) tests
 typecheck: $(STAMP)
 	MYPYPATH=$(subst $(space),:,$(SRC_DIRS) bench) $(VENV)/bin/mypy $(SRC_DIRS) deploy/local bench
+	@set -e; for t in $(TEST_DIRS); do \
+		echo "mypy $$t"; MYPYPATH=$(subst $(space),:,$(SRC_DIRS)):$$t $(VENV)/bin/mypy $$t; \
+	done
 
 contracts: $(STAMP)
 	$(PY) contracts/generate.py

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
@@ -34,6 +33,7 @@ from inburgering_kit.embedded import EmbeddedNats, free_port
 from inburgering_kit.events import CloudEvent
 from inburgering_kit.testing.infra import Infra
 from inburgering_kit.testing.plugin import TEST_AUDIENCE, TEST_ISSUER, TokenFactory
+from inburgering_kit.testing.waiting import eventually
 from pip_api import scopes as pip_scopes
 from pip_api.main import create_app as create_pip_app
 from pip_api.settings import Settings as PipSettings
@@ -112,15 +112,6 @@ class Consumer:
         self.events.append(event)
 
 
-async def eventually(check: Callable[[], Awaitable[bool]], what: str, within: float = 20.0) -> None:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        if await check():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"not within {within} s: {what}")
-
-
 @pytest.fixture(scope="module")
 def afnemer_database_url(infra: Infra) -> str:
     # A database of its own for its inbox (the kit's tables): the consumer is another system, not part of pip-api.
@@ -154,7 +145,7 @@ async def _text_of_every_table(database_url: str) -> str:
     conn = await asyncpg.connect(plain_url(database_url))
     try:
         tables = await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-        parts = []
+        parts: list[str] = []
         for table in tables:
             rows = await conn.fetch(f'SELECT CAST(t AS text) FROM "{table["tablename"]}" t')
             parts.extend(row[0] for row in rows)
@@ -204,7 +195,7 @@ class TestRegistratieTotPipVastgesteld:
                 aangemaakt.update(response.json())
                 return True
 
-            await eventually(concept_opgesteld, "inburgeraar-geregistreerd in de projectie van pip-api")
+            await eventually(concept_opgesteld, what="inburgeraar-geregistreerd in de projectie van pip-api")
 
             # 3. inburgeraar-api goes down; the plan context keeps deciding on its own projection.
             await inburgeraar_api.stop()
@@ -224,7 +215,7 @@ class TestRegistratieTotPipVastgesteld:
 
             # 4. Another system sees pip-vastgesteld through pip-api's relay and JetStream.
             await eventually(
-                lambda: _gezien(consumer, "nl.inburgering.pip.pip-vastgesteld"), "pip-vastgesteld bij de afnemer"
+                lambda: _gezien(consumer, "nl.inburgering.pip.pip-vastgesteld"), what="pip-vastgesteld bij de afnemer"
             )
         finally:
             await pip_api.stop()

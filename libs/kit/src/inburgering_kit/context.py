@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from inburgering_kit.audit import VERWERKING_COLUMNS, Actie, Verwerkingsactiviteit, Verwerkingslog
 from inburgering_kit.auth import Principal, require_scopes, require_tenant
-from inburgering_kit.db import Positional, driver_connection, get_database
+from inburgering_kit.db import Database, Positional, driver_connection, get_database
 from inburgering_kit.events import CloudEvent, EventData
 from inburgering_kit.outbox import EventPublisher, outbox_row
 
@@ -167,15 +167,55 @@ class RequestContext:
         await self.session.execute(_FLUSH[bool(events), bool(records), bool(answer)], params)
 
 
+@dataclass(frozen=True)
+class ContextSource:
+    """What a context takes from its service rather than from its caller: the event publisher, the processing log
+    and the API prefix of resource paths (the app's state holds them)."""
+
+    publisher: EventPublisher
+    log: Verwerkingslog
+    api_prefix: str
+
+    @classmethod
+    def of(cls, state: Any) -> ContextSource:
+        return cls(state.publisher, state.verwerkingslog, state.api_prefix)
+
+    def context(self, session: AsyncSession, principal: Principal, gemeente: str) -> RequestContext:
+        return RequestContext(
+            session=session,
+            principal=principal,
+            gemeente=gemeente,
+            publisher=self.publisher,
+            log=self.log,
+            api_prefix=self.api_prefix,
+        )
+
+
+@asynccontextmanager
+async def work_in(
+    session: AsyncSession, source: ContextSource, *, principal: Principal, gemeente: str
+) -> AsyncIterator[RequestContext]:
+    """Background work (a consumer's handler, a job) as a use case sees a request, in `session`'s transaction: what
+    it emits and records is written when the block ends without error; whoever owns the session commits."""
+    ctx = source.context(session, principal, gemeente)
+    yield ctx
+    await ctx.flush()
+
+
+@asynccontextmanager
+async def unit_of_work(
+    database: Database, source: ContextSource, *, principal: Principal, gemeente: str
+) -> AsyncIterator[RequestContext]:
+    """Background work in a transaction of its own, committed with what it emitted and recorded when the block ends
+    without error, rolled back otherwise."""
+    async with database.unit_of_work() as uow:
+        async with work_in(uow.session, source, principal=principal, gemeente=gemeente) as ctx:
+            yield ctx
+        await uow.commit()
+
+
 def _build(request: Request, session: AsyncSession, principal: Principal) -> RequestContext:
-    return RequestContext(
-        session=session,
-        principal=principal,
-        gemeente=require_tenant(principal),
-        publisher=request.app.state.publisher,
-        log=request.app.state.verwerkingslog,
-        api_prefix=request.app.state.api_prefix,
-    )
+    return ContextSource.of(request.app.state).context(session, principal, require_tenant(principal))
 
 
 def _context_dependency(checker: Callable[..., Any]) -> Callable[..., AsyncIterator[RequestContext]]:

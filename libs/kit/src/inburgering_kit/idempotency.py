@@ -16,7 +16,7 @@ import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import Annotated, Any, Protocol, TypeVar
 
 from fastapi import Depends, Header, Request
 from fastapi.encoders import jsonable_encoder
@@ -30,9 +30,20 @@ from sqlalchemy.orm import Mapped, mapped_column
 from inburgering_kit.db import Database, KitBase, Positional
 from inburgering_kit.problems import Conflict, Unprocessable
 
-if TYPE_CHECKING:
-    # Only in annotations: the outbox relay's clean-up imports this module, and the context imports the outbox.
-    from inburgering_kit.context import RequestContext
+
+class RequestContext(Protocol):
+    """What an idempotent write needs of `inburgering_kit.context.RequestContext`: named by its shape rather than
+    imported, so the context (which imports the outbox, whose relay cleans up this module's keys) and this module
+    do not import each other."""
+
+    @property
+    def session(self) -> AsyncSession: ...
+
+    @property
+    def idempotency_owner(self) -> str: ...
+
+    def store_answer(self, client_id: str, key: str, status_code: int, body_json: str) -> None: ...
+
 
 REPLAY_HEADER = "Idempotent-Replayed"
 

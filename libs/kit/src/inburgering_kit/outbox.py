@@ -18,7 +18,7 @@ import contextlib
 import logging
 import random
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -121,6 +121,28 @@ class EventPublisher:
 
 def outbox_row(event: CloudEvent) -> dict[str, str]:
     return {"id": event.id, "subject": nats_subject(event.type), "event": event.model_dump_json()}
+
+
+_INSERT_OUTBOX_BULK = text(
+    "INSERT INTO outbox (id, subject, event) SELECT id, subject, CAST(event AS jsonb) "
+    "FROM unnest(CAST(:ids AS uuid[]), CAST(:subjects AS text[]), CAST(:events AS text[])) AS o(id, subject, event)"
+)
+
+
+async def add_events(session: AsyncSession, events: Sequence[CloudEvent]) -> None:
+    """Write `events` to the outbox of `session`'s transaction in one statement, however many (a job's batch); the
+    outbox trigger then wakes the relay once."""
+    if not events:
+        return
+    rows = [outbox_row(event) for event in events]
+    await session.execute(
+        _INSERT_OUTBOX_BULK,
+        {
+            "ids": [r["id"] for r in rows],
+            "subjects": [r["subject"] for r in rows],
+            "events": [r["event"] for r in rows],
+        },
+    )
 
 
 async def connect_nats(url: str, *, name: str) -> NatsClient:

@@ -1,78 +1,46 @@
 from __future__ import annotations
 
-import asyncio
-import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import httpx
-import nats
 import pytest
 from sqlalchemy import text
 
 from aanbieder_api.scopes import ROLLEN
 from aanbieder_api.settings import Settings
 from inburgering_kit.db import Database
-from inburgering_kit.events import CloudEvent
-from inburgering_kit.outbox import ensure_stream
-from inburgering_kit.testing.plugin import TokenFactory, truncate_all
+from inburgering_kit.testing.events import StandIn
+from inburgering_kit.testing.plugin import TokenFactory
+from inburgering_kit.testing.service import isolation
+from inburgering_kit.testing.waiting import eventually
 
 PIP_SOURCE = "urn:nld:oin:00000001234567890000:systeem:pip-api"
 API = "/api/v1"
 
 
-@pytest.fixture(autouse=True)
-async def _isolated(database: Database) -> AsyncIterator[None]:
-    """Requests, the consumer and the upload worker commit for real, so tests clean up after themselves (once the
-    worker has finished what a test left it, so the truncation does not race its batches)."""
-    yield
+async def _aanleveringen_verwerkt(database: Database) -> None:
+    """The upload worker commits for real: the truncation waits until it has finished what a test left it, so it
+    does not race its batches."""
 
     async def rustig() -> bool:
         async with database.engine.connect() as conn:
             open_ = await conn.execute(text("SELECT count(*) FROM aanlevering WHERE status <> 'verwerkt'"))
-            return open_.scalar_one() == 0
+            return bool(open_.scalar_one() == 0)
 
     await eventually(rustig, within=60, what="aanleveringen verwerkt")
-    await truncate_all(database)
 
 
-async def eventually(check: Callable[[], Awaitable[bool]], within: float = 20.0, what: str = "") -> None:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        if await check():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"not within {within}s: {what}")
+_isolated = isolation(_aanleveringen_verwerkt)
 
 
-class PipApi:
-    """Stands in for pip-api: publishes its CloudEvents to JetStream, with `Nats-Msg-Id` like its relay."""
+class PipApi(StandIn):
+    """Stands in for pip-api."""
 
-    def __init__(self, settings: Settings, database: Database) -> None:
-        self.settings = settings
-        self.database = database
-
-    async def publish(self, type_: str, subject: uuid.UUID, data: dict[str, Any], gemeente: str = "0363") -> str:
-        event = CloudEvent(
-            id=str(uuid.uuid4()),
-            source=PIP_SOURCE,
-            type=f"nl.inburgering.pip.{type_}",
-            time=datetime.now(UTC),
-            subject=str(subject),
-            gemeentecode=gemeente,
-            data=data,
-        )
-        nc = await nats.connect(self.settings.nats_url)
-        try:
-            js = nc.jetstream()
-            await ensure_stream(js, self.settings.stream_name)
-            await js.publish(event.type, event.model_dump_json().encode(), headers={"Nats-Msg-Id": event.id})
-        finally:
-            await nc.close()
-        return event.id
+    source = PIP_SOURCE
+    context = "pip"
 
     async def pip_versie(self, pip_id: uuid.UUID) -> int | None:
         async with self.database.engine.connect() as conn:
@@ -236,8 +204,3 @@ class Omgeving:
 @pytest.fixture
 def omgeving(client: httpx.AsyncClient, tokens: TokenFactory, pip_api: PipApi) -> Omgeving:
     return Omgeving(client, tokens, pip_api)
-
-
-@pytest.fixture(name="eventually")
-def _eventually() -> Callable[..., Awaitable[None]]:
-    return eventually

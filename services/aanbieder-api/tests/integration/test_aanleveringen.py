@@ -20,7 +20,7 @@ from aanbieder_api.settings import Settings
 from inburgering_kit.db import Database
 
 if TYPE_CHECKING:
-    from conftest import Aanbieder, Omgeving
+    from .conftest import Aanbieder, Omgeving
 
 API = "/api/v1"
 VOORBEELDEN = Path(__file__).resolve().parents[4] / "contracts" / "aanbieder-api" / "voorbeelden"

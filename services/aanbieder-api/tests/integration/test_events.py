@@ -4,73 +4,31 @@ redelivered PIP event changes the projection once."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
 import jsonschema_rs
 import nats
-import pytest
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from aanbieder_api.settings import Settings
-from inburgering_kit.consumer import EventConsumer
 from inburgering_kit.db import Database
 from inburgering_kit.events import CloudEvent
-from inburgering_kit.outbox import OutboxRelay
+from inburgering_kit.testing.events import Recorder, recorder_fixture
+from inburgering_kit.testing.waiting import eventually
 
 if TYPE_CHECKING:
-    from conftest import Omgeving
+    from .conftest import Omgeving
 
 API = "/api/v1"
 EVENTS_DIR = Path(__file__).resolve().parents[4] / "contracts" / "events"
 DURABLE = "test-aanbieder-ontvanger"
 
 
-class Ontvanger:
-    def __init__(self) -> None:
-        self.events: list[CloudEvent] = []
-        self._nieuw = asyncio.Condition()
-
-    async def handler(self, session: AsyncSession, event: CloudEvent) -> None:
-        async with self._nieuw:
-            self.events.append(event)
-            self._nieuw.notify_all()
-
-    async def wacht_op(self, aantal: int, within: float = 20.0) -> list[CloudEvent]:
-        async with asyncio.timeout(within), self._nieuw:
-            await self._nieuw.wait_for(lambda: len(self.events) >= aantal)
-        return self.events
-
-
-@pytest.fixture
-async def ontvanger(database: Database, settings: Settings) -> AsyncIterator[Ontvanger]:
-    nc = await nats.connect(settings.nats_url)
-    with contextlib.suppress(nats.js.errors.NotFoundError):
-        await nc.jetstream().delete_consumer(settings.stream_name, DURABLE)
-    await nc.close()
-    ontvanger = Ontvanger()
-    stop = asyncio.Event()
-    relay = OutboxRelay(database, settings.nats_url, stream=settings.stream_name)
-    consumer = EventConsumer(
-        database,
-        settings.nats_url,
-        durable=DURABLE,
-        filter_subject="nl.inburgering.aanbieder.>",
-        handler=ontvanger.handler,
-        stream=settings.stream_name,
-    )
-    tasks = [asyncio.create_task(relay.run(stop)), asyncio.create_task(consumer.run(stop))]
-    try:
-        yield ontvanger
-    finally:
-        stop.set()
-        await asyncio.gather(*tasks, return_exceptions=True)
+ontvanger = recorder_fixture(durable=DURABLE, filter_subject="nl.inburgering.aanbieder.>")
 
 
 async def _outbox_count(database: Database) -> int:
@@ -80,7 +38,7 @@ async def _outbox_count(database: Database) -> int:
 
 class TestEvents:
     async def test_every_event_reaches_a_consumer_once_and_matches_its_schema(
-        self, client: httpx.AsyncClient, omgeving: Omgeving, database: Database, ontvanger: Ontvanger
+        self, client: httpx.AsyncClient, omgeving: Omgeving, database: Database, ontvanger: Recorder
     ) -> None:
         aanbieder = await omgeving.aanbieder(diensten=("b1-route", "leerbaarheidstoets"))
         opdracht = await omgeving.opdracht(aanbieder)
@@ -149,7 +107,7 @@ class TestEvents:
 
 class TestProjectie:
     async def test_a_redelivered_pip_event_changes_the_opdracht_once(
-        self, client: httpx.AsyncClient, omgeving: Omgeving, settings: Settings, eventually: Any
+        self, client: httpx.AsyncClient, omgeving: Omgeving, settings: Settings
     ) -> None:
         aanbieder = await omgeving.aanbieder()
         pip = await omgeving.pip_api.vastgesteld()

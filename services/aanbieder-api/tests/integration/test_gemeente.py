@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 if TYPE_CHECKING:
-    from conftest import Omgeving
+    from .conftest import Omgeving
 
 API = "/api/v1"
 

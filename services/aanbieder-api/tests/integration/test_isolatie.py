@@ -17,7 +17,7 @@ from inburgering_kit.db import Database
 from inburgering_kit.testing.plugin import TokenFactory
 
 if TYPE_CHECKING:
-    from conftest import Omgeving, PipApi
+    from .conftest import Omgeving, PipApi
 
 API = "/api/v1"
 START = {"soort": "start", "datum": "2026-04-01"}

@@ -24,7 +24,7 @@ from inburgering_kit.db import Database
 from inburgering_kit.pagination import PageParams
 
 if TYPE_CHECKING:
-    from conftest import Aanbieder, Omgeving
+    from .conftest import Aanbieder, Omgeving
 
 API = "/api/v1"
 START = "start"

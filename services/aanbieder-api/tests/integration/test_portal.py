@@ -462,7 +462,7 @@ async def _verwerkingen(database: Database, opdracht_id: uuid.UUID) -> list[tupl
             text("SELECT activiteit, actie, actor_client, actor_user FROM verwerking WHERE object_id = :o ORDER BY at"),
             {"o": str(opdracht_id)},
         )
-        return [tuple(row) for row in rows]  # type: ignore[misc]
+        return [tuple(row) for row in rows]
 
 
 class TestMelden:

@@ -16,7 +16,7 @@ from aanbieder_api.repository import Pushbeeld, PushRepository
 from inburgering_kit.db import Database
 
 if TYPE_CHECKING:
-    from conftest import Aanbieder, Omgeving
+    from .conftest import Aanbieder, Omgeving
 
 API = "/api/v1"
 AANWEZIG = {
@@ -84,7 +84,7 @@ class TestStand:
         b1 = await omgeving.opdracht(aanbieder, onderdeel="b1-route")
         z = await omgeving.opdracht(aanbieder, onderdeel="z-route")
         toets = await omgeving.opdracht(aanbieder, onderdeel="leerbaarheidstoets")
-        meldingen = [
+        meldingen: list[tuple[dict[str, Any], dict[str, Any]]] = [
             (
                 b1,
                 {

@@ -31,7 +31,7 @@ class TestFormulieren:
     @pytest.mark.parametrize("soort", list(Meldingsoort), ids=lambda s: s.value)
     def test_required_in_the_form_is_required_in_the_model(self, soort: Meldingsoort) -> None:
         formulier = formulieren.FORMULIEREN[soort]
-        verplicht = {f.alias or n for n, f in formulier.model.model_fields.items() if f.is_required()} - {"soort"}  # type: ignore[attr-defined]
+        verplicht = {f.alias or n for n, f in formulier.model.model_fields.items() if f.is_required()} - {"soort"}
         assert {v.naam for v in formulier.velden if v.verplicht} == verplicht
 
     def test_only_the_reports_that_fit_the_part_are_offered(self) -> None:

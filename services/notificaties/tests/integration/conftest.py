@@ -6,7 +6,7 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -21,17 +21,13 @@ from starlette.routing import Route
 
 from inburgering_kit.db import Database
 from inburgering_kit.testing.live import live_server
-from inburgering_kit.testing.plugin import TokenFactory, truncate_all
+from inburgering_kit.testing.plugin import TokenFactory
+from inburgering_kit.testing.service import isolation
 from notificaties import scopes
 from notificaties.bezorging import DeliveryWorker, Verdeler
 from notificaties.settings import Settings
 
-
-@pytest.fixture(autouse=True)
-async def _isolated(database: Database) -> AsyncIterator[None]:
-    """Requests commit for real (the worker must see the rows), so tests clean up after themselves."""
-    yield
-    await truncate_all(database)
+_isolated = isolation()
 
 
 @dataclass
@@ -103,16 +99,6 @@ def ontvanger() -> Iterator[Ontvanger]:
     with live_server(Starlette(routes=[Route("/{naam}", endpoint, methods=["POST"])])) as url:  # type: ignore[arg-type]
         state.url = url
         yield state
-
-
-async def eventually(check: Callable[[], Awaitable[bool] | bool], within: float = 15.0, what: str = "") -> None:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        result = check()
-        if result if isinstance(result, bool) else await result:
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"not within {within}s: {what}")
 
 
 @pytest.fixture

@@ -12,11 +12,12 @@ from sqlalchemy import text
 
 from inburgering_kit.db import Database
 from inburgering_kit.testing.plugin import TokenFactory
+from inburgering_kit.testing.waiting import eventually
 from notificaties import scopes
 from notificaties.main import create_app
 from notificaties.settings import Settings
 
-from .conftest import Abonnee, Bezorging, Ontvanger, Publisher, eventually
+from .conftest import Abonnee, Bezorging, Ontvanger, Publisher
 
 
 class TestLifecycle:
@@ -137,7 +138,7 @@ class TestServerSideRequestForgery:
 
         async def refused() -> bool:
             log = (await abonnee.get(f"/{created['id']}/afleveringen", status="dead-letter")).json()
-            return log["totalItems"] == 1
+            return bool(log["totalItems"] == 1)
 
         await eventually(refused)
         [aflevering] = (await abonnee.get(f"/{created['id']}/afleveringen")).json()["resultaten"]

@@ -11,11 +11,12 @@ import pytest
 from sqlalchemy import text
 
 from inburgering_kit.db import Database
+from inburgering_kit.testing.waiting import eventually
 from notificaties.bewaartermijn import Bewaartermijn
 from notificaties.repository import Opgeruimd
 from notificaties.settings import Settings
 
-from .conftest import Abonnee, Bezorging, Ontvanger, Publisher, eventually
+from .conftest import Abonnee, Bezorging, Ontvanger, Publisher
 
 DAG = 24.0
 
@@ -212,9 +213,12 @@ class TestTheDeliveryWorker:
 
         async def attempted() -> bool:
             async with database.engine.connect() as conn:
-                return (
-                    await conn.execute(text("SELECT count(*) FROM aflevering WHERE laatste_poging_at IS NOT NULL"))
-                ).scalar_one() == 4
+                return bool(
+                    (
+                        await conn.execute(text("SELECT count(*) FROM aflevering WHERE laatste_poging_at IS NOT NULL"))
+                    ).scalar_one()
+                    == 4
+                )
 
         await eventually(attempted, what="every delivery attempted")
         # As if all of this happened eight days ago.

@@ -12,12 +12,13 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import text
 
 from inburgering_kit.db import Database
+from inburgering_kit.testing.waiting import eventually
 from notificaties import signing
 from notificaties.bezorging import DeliveryWorker
 from notificaties.main import create_app
 from notificaties.settings import Settings
 
-from .conftest import Abonnee, Bezorging, Ontvanger, Publisher, eventually
+from .conftest import Abonnee, Bezorging, Ontvanger, Publisher
 
 
 async def rows(database: Database, sql: str, **params: object) -> list[dict[str, object]]:
@@ -100,7 +101,7 @@ class TestSignedStructuredCloudEvent:
 
         async def recorded() -> bool:
             # Written just after the receiver answered, by the settling task.
-            return (await abonnee.get(f"/{abonnement['id']}")).json()["afleverstand"]["afgeleverd"] == 1
+            return bool((await abonnee.get(f"/{abonnement['id']}")).json()["afleverstand"]["afgeleverd"] == 1)
 
         await eventually(recorded)
 
@@ -137,7 +138,7 @@ class TestRetries:
 
         async def afgeleverd() -> bool:
             log = (await abonnee.get(f"/{abonnement['id']}/afleveringen")).json()["resultaten"]
-            return log[0]["status"] == "afgeleverd"
+            return bool(log[0]["status"] == "afgeleverd")
 
         await eventually(afgeleverd)
         log = (await abonnee.get(f"/{abonnement['id']}/afleveringen")).json()["resultaten"][0]
@@ -154,7 +155,7 @@ class TestRetries:
         pad = f"/{abonnement['id']}/afleveringen"
 
         async def dead() -> bool:
-            return (await abonnee.get(pad, status="dead-letter")).json()["totalItems"] == 1
+            return bool((await abonnee.get(pad, status="dead-letter")).json()["totalItems"] == 1)
 
         await eventually(dead, what="dead-lettered")
         [aflevering] = (await abonnee.get(pad, status="dead-letter")).json()["resultaten"]
@@ -170,7 +171,7 @@ class TestRetries:
         await eventually(lambda: len(ontvanger.van("stuk")) == settings.max_attempts + 1)
 
         async def delivered() -> bool:
-            return (await abonnee.get(f"{pad}/{aflevering['id']}")).json()["status"] == "afgeleverd"
+            return bool((await abonnee.get(f"{pad}/{aflevering['id']}")).json()["status"] == "afgeleverd")
 
         await eventually(delivered)
 
@@ -186,7 +187,7 @@ class TestRetries:
         await eventually(lambda: len(ontvanger.van("archief")) == 4)
 
         async def recorded() -> bool:
-            return (await abonnee.get(f"/{abonnement['id']}")).json()["afleverstand"]["afgeleverd"] == 4
+            return bool((await abonnee.get(f"/{abonnement['id']}")).json()["afleverstand"]["afgeleverd"] == 4)
 
         await eventually(recorded)
 

@@ -15,9 +15,10 @@ from collections import defaultdict
 from sqlalchemy import text
 
 from inburgering_kit.db import Database
+from inburgering_kit.testing.waiting import eventually
 from notificaties.settings import Settings
 
-from .conftest import Abonnee, Ontvanger, Publisher, eventually
+from .conftest import Abonnee, Ontvanger, Publisher
 
 LEASE_SECONDS = 2.0
 

@@ -54,7 +54,7 @@ def _settings(**kwargs: object) -> Settings:
     return Settings(
         database_url="postgresql://x@localhost/x",
         nats_url="nats://localhost:4222",
-        auth={"issuers": ["urn:x"], "audience": "x", "public_key_file": "/dev/null"},  # type: ignore[arg-type]
+        auth={"issuers": ["urn:x"], "audience": "x", "public_key_file": "/dev/null"},
         **kwargs,  # type: ignore[arg-type]
     )
 

@@ -1,67 +1,32 @@
 from __future__ import annotations
 
-import asyncio
-import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC, date, datetime
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
-import nats
 import pytest
 from sqlalchemy import text
 
 from inburgering_kit.db import Database
-from inburgering_kit.events import CloudEvent
-from inburgering_kit.outbox import ensure_stream
-from inburgering_kit.testing.plugin import TokenFactory, truncate_all
+from inburgering_kit.testing.events import StandIn
+from inburgering_kit.testing.plugin import TokenFactory
+from inburgering_kit.testing.service import isolation
+from inburgering_kit.testing.waiting import eventually
 from pip_api.scopes import ROLLEN
 from pip_api.settings import Settings
 
 INBURGERAAR_SOURCE = "urn:nld:oin:00000001234567890000:systeem:inburgeraar-api"
 
 
-@pytest.fixture(autouse=True)
-async def _isolated(database: Database) -> AsyncIterator[None]:
-    """Requests and the consumer commit for real, so tests clean up after themselves."""
-    yield
-    await truncate_all(database)
+_isolated = isolation()
 
 
-async def eventually(check: Callable[[], Awaitable[bool]], within: float = 15.0, what: str = "") -> None:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        if await check():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"not within {within}s: {what}")
+class InburgeraarApi(StandIn):
+    """Stands in for inburgeraar-api."""
 
-
-class InburgeraarApi:
-    """Stands in for inburgeraar-api: publishes its CloudEvents to JetStream, with `Nats-Msg-Id` like its relay."""
-
-    def __init__(self, settings: Settings, database: Database) -> None:
-        self.settings = settings
-        self.database = database
-
-    async def publish(self, type_: str, subject: uuid.UUID, data: dict[str, Any], gemeente: str = "0363") -> str:
-        event = CloudEvent(
-            id=str(uuid.uuid4()),
-            source=INBURGERAAR_SOURCE,
-            type=f"nl.inburgering.inburgeraar.{type_}",
-            time=datetime.now(UTC),
-            subject=str(subject),
-            gemeentecode=gemeente,
-            data=data,
-        )
-        nc = await nats.connect(self.settings.nats_url)
-        try:
-            js = nc.jetstream()
-            await ensure_stream(js, self.settings.stream_name)
-            await js.publish(event.type, event.model_dump_json().encode(), headers={"Nats-Msg-Id": event.id})
-        finally:
-            await nc.close()
-        return event.id
+    source = INBURGERAAR_SOURCE
+    context = "inburgeraar"
 
     async def registreer(
         self,

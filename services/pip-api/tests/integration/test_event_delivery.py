@@ -2,70 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
 import httpx
-import nats
-import pytest
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from inburgering_kit.consumer import EventConsumer
-from inburgering_kit.db import Database
-from inburgering_kit.events import CloudEvent
-from inburgering_kit.outbox import OutboxRelay
-from pip_api.settings import Settings
+from inburgering_kit.testing.events import Recorder, recorder_fixture
 
 if TYPE_CHECKING:
-    from conftest import InburgeraarApi
+    from .conftest import InburgeraarApi
 
 
 DURABLE = "test-pip-ontvanger"
 
 
-class Ontvanger:
-    def __init__(self) -> None:
-        self.events: list[CloudEvent] = []
-        self._nieuw = asyncio.Condition()
-
-    async def handler(self, session: AsyncSession, event: CloudEvent) -> None:
-        async with self._nieuw:
-            self.events.append(event)
-            self._nieuw.notify_all()
-
-    async def wacht_op(self, aantal: int, within: float = 15.0) -> list[CloudEvent]:
-        async with asyncio.timeout(within), self._nieuw:
-            await self._nieuw.wait_for(lambda: len(self.events) >= aantal)
-        return self.events
-
-
-@pytest.fixture
-async def ontvanger(database: Database, settings: Settings) -> AsyncIterator[Ontvanger]:
-    """A relay publishing this service's outbox, and a durable consumer of `nl.inburgering.pip.>`."""
-    nc = await nats.connect(settings.nats_url)
-    with contextlib.suppress(nats.js.errors.NotFoundError):
-        await nc.jetstream().delete_consumer(settings.stream_name, DURABLE)
-    await nc.close()
-    ontvanger = Ontvanger()
-
-    stop = asyncio.Event()
-    relay = OutboxRelay(database, settings.nats_url, stream=settings.stream_name)
-    consumer = EventConsumer(
-        database,
-        settings.nats_url,
-        durable=DURABLE,
-        filter_subject="nl.inburgering.pip.>",
-        handler=ontvanger.handler,
-        stream=settings.stream_name,
-    )
-    tasks = [asyncio.create_task(relay.run(stop)), asyncio.create_task(consumer.run(stop))]
-    try:
-        yield ontvanger
-    finally:
-        stop.set()
-        await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), timeout=10)
+# A relay publishing this service's outbox, and a durable consumer of `nl.inburgering.pip.>`.
+ontvanger = recorder_fixture(durable=DURABLE, filter_subject="nl.inburgering.pip.>")
 
 
 class TestEventDelivery:
@@ -74,7 +25,7 @@ class TestEventDelivery:
         client: httpx.AsyncClient,
         auth: dict[str, str],
         inburgeraar_api: InburgeraarApi,
-        ontvanger: Ontvanger,
+        ontvanger: Recorder,
     ) -> None:
         inburgeraar_id = await inburgeraar_api.registreer()
         body = {"inburgeraarId": str(inburgeraar_id), "leerroute": "b1", "taalniveau": "B1"}

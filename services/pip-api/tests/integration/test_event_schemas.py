@@ -20,7 +20,7 @@ from pip_api.services.signalen import signaleer
 from pip_api.settings import Settings
 
 if TYPE_CHECKING:
-    from conftest import InburgeraarApi
+    from .conftest import InburgeraarApi
 
 EVENTS_DIR = Path(__file__).resolve().parents[4] / "contracts" / "events"
 API = "/api/v1/pips"

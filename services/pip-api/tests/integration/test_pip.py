@@ -16,7 +16,7 @@ from inburgering_kit.testing.plugin import TokenFactory
 from pip_api.scopes import ROLLEN
 
 if TYPE_CHECKING:
-    from conftest import InburgeraarApi
+    from .conftest import InburgeraarApi
 
 API = "/api/v1/pips"
 VASTSTELLEN = {"dagtekening": "2026-05-04", "verzenddatum": "2026-05-05", "ingangsdatum": "2026-05-04"}

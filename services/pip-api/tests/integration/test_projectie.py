@@ -11,7 +11,7 @@ from inburgering_kit.events import CloudEvent
 from pip_api.services.projectie import verwerk_event
 
 if TYPE_CHECKING:
-    from conftest import InburgeraarApi
+    from .conftest import InburgeraarApi
 
 
 def _event(type_: str, inburgeraar_id: uuid.UUID, data: dict[str, Any]) -> CloudEvent:

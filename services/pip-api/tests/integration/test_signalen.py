@@ -25,7 +25,7 @@ from pip_api.services.signalen import bewaak, signaleer
 from pip_api.settings import Settings
 
 if TYPE_CHECKING:
-    from conftest import InburgeraarApi
+    from .conftest import InburgeraarApi
 
 API = "/api/v1/pips"
 WERKLIJST = "/api/v1/signalen"
@@ -205,10 +205,10 @@ class TestVerschovenTermijn:
         assert status[("pvt", date(2029, 5, 4))] == "open"
 
         verslag = await signaleer(database, app.state.publisher, settings, dag=date(2030, 4, 20))
-        status = {(r["termijnsoort"], r["einddatum"], r["soort"]): r["status"] for r in await signalen(database)}
-        assert status[("inburgeringstermijn", date(2030, 5, 4), "nadert")] == "open"
-        assert status[("map", date(2030, 5, 4), "nadert")] == "open"
-        assert status[("pvt", date(2029, 5, 4), "verstreken")] == "open"
+        status3 = {(r["termijnsoort"], r["einddatum"], r["soort"]): r["status"] for r in await signalen(database)}
+        assert status3[("inburgeringstermijn", date(2030, 5, 4), "nadert")] == "open"
+        assert status3[("map", date(2030, 5, 4), "nadert")] == "open"
+        assert status3[("pvt", date(2029, 5, 4), "verstreken")] == "open"
 
     async def test_beeindigd_pip_laat_open_signalen_vervallen(
         self,

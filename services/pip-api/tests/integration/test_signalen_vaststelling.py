@@ -22,7 +22,7 @@ from pip_api.services.signalen import signaleer
 from pip_api.settings import Settings
 
 if TYPE_CHECKING:
-    from conftest import InburgeraarApi
+    from .conftest import InburgeraarApi
 
 API = "/api/v1/pips"
 WERKLIJST = "/api/v1/signalen"

@@ -40,7 +40,7 @@ class TestPipInhoud:
 
     def test_map_themas_uniek_en_uiterste_datum_na_start(self) -> None:
         with pytest.raises(ValueError, match="één keer"):
-            MapAfspraak(aanbieder="x", themas=("werk-vinden", "werk-vinden"))  # type: ignore[arg-type]
+            MapAfspraak(aanbieder="x", themas=("werk-vinden", "werk-vinden"))
         with pytest.raises(ValueError, match="vóór de geplande start"):
             PvtAfspraak(aanbieder="x", geplande_start=date(2026, 6, 1), uiterste_datum=date(2026, 5, 1))
 

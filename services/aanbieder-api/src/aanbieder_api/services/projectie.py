@@ -28,7 +28,7 @@ from aanbieder_api.settings import Settings
 from inburgering_kit.audit import Verwerkingslog
 from inburgering_kit.auth import Principal
 from inburgering_kit.consumer import EventConsumer
-from inburgering_kit.context import RequestContext
+from inburgering_kit.context import ContextSource, work_in
 from inburgering_kit.events import CloudEvent
 from inburgering_kit.outbox import EventPublisher
 
@@ -121,20 +121,17 @@ class Projectie:
         await self._markeer(session, event.gemeentecode, pip, wijziging)
 
     async def _markeer(self, session: AsyncSession, gemeente: str, pip: PipFeit, wijziging: str) -> None:
-        ctx = RequestContext(
-            session=session, principal=SYSTEEM, gemeente=gemeente, publisher=self.publisher, log=self.log,
-            api_prefix=self.api_prefix,
-        )  # fmt: skip
-        for opdracht in await OpdrachtRepository(session, gemeente).van_pip(pip.pip_id):
-            if opdracht.status in {OpdrachtStatus.INGETROKKEN.value, OpdrachtStatus.AFGEROND.value}:
-                continue
-            inhoud = OpdrachtInhoud.model_validate(opdracht.inhoud)
-            nieuw = inhoud.wijzig({"pip_wijzigingen": (*inhoud.pip_wijzigingen, wijziging)[-50:]})
-            # `pip_versie` stays: the opdracht is "te herzien" until the gemeente has looked at it.
-            await nieuwe_versie(
-                ctx, opdracht, nieuw, reden=wijziging, reden_code="pip-gewijzigd", pip_versie=opdracht.pip_versie
-            )
-        await ctx.flush()
+        source = ContextSource(self.publisher, self.log, self.api_prefix)
+        async with work_in(session, source, principal=SYSTEEM, gemeente=gemeente) as ctx:
+            for opdracht in await OpdrachtRepository(session, gemeente).van_pip(pip.pip_id):
+                if opdracht.status in {OpdrachtStatus.INGETROKKEN.value, OpdrachtStatus.AFGEROND.value}:
+                    continue
+                inhoud = OpdrachtInhoud.model_validate(opdracht.inhoud)
+                nieuw = inhoud.wijzig({"pip_wijzigingen": (*inhoud.pip_wijzigingen, wijziging)[-50:]})
+                # `pip_versie` stays: the opdracht is "te herzien" until the gemeente has looked at it.
+                await nieuwe_versie(
+                    ctx, opdracht, nieuw, reden=wijziging, reden_code="pip-gewijzigd", pip_versie=opdracht.pip_versie
+                )
 
 
 def consumer(app: FastAPI, settings: Settings) -> EventConsumer:

@@ -19,7 +19,7 @@ from fastapi import FastAPI
 
 from aanbieder_api.repository import AanbiederRepository
 from inburgering_kit.auth import Principal
-from inburgering_kit.context import RequestContext
+from inburgering_kit.context import ContextSource, RequestContext, unit_of_work
 from inburgering_kit.db import Database
 from inburgering_kit.problems import Forbidden
 
@@ -64,18 +64,10 @@ async def controleer_client(ctx: RequestContext, wie: Aanbiederidentiteit) -> No
 async def werkcontext(app: FastAPI, principal: Principal) -> AsyncIterator[RequestContext]:
     """A use case's transaction outside a request, committed when the block ends without error (the portal's
     form posts, file batches). Events and processing records are written with the change, as in a request."""
+    if principal.gemeente_code is None:
+        raise Forbidden("geen gemeente")
     database: Database = app.state.database
-    async with database.unit_of_work() as uow:
-        if principal.gemeente_code is None:
-            raise Forbidden("geen gemeente")
-        ctx = RequestContext(
-            session=uow.session,
-            principal=principal,
-            gemeente=principal.gemeente_code,
-            publisher=app.state.publisher,
-            log=app.state.verwerkingslog,
-            api_prefix=app.state.api_prefix,
-        )
+    async with unit_of_work(
+        database, ContextSource.of(app.state), principal=principal, gemeente=principal.gemeente_code
+    ) as ctx:
         yield ctx
-        await ctx.flush()
-        await uow.commit()

@@ -143,14 +143,6 @@ _VERVALLEN_BIJ_VASTSTELLING = text(
     """
 )
 
-_OUTBOX_BULK = text(
-    """
-    INSERT INTO outbox (id, subject, event)
-    SELECT id, subject, CAST(event AS jsonb)
-    FROM unnest(CAST(:ids AS uuid[]), CAST(:subjects AS text[]), CAST(:events AS text[])) AS o(id, subject, event)
-    """
-)
-
 
 @dataclass(frozen=True, slots=True)
 class ActievePip:
@@ -268,17 +260,6 @@ class SignaalJobRepository:
 
     async def laat_vervallen_bij_vaststelling(self) -> list[SignaalRij]:
         return [SignaalRij(*row) for row in await self.session.execute(_VERVALLEN_BIJ_VASTSTELLING)]
-
-    async def schrijf_events(self, rijen: Sequence[dict[str, str]]) -> None:
-        if rijen:
-            await self.session.execute(
-                _OUTBOX_BULK,
-                {
-                    "ids": [r["id"] for r in rijen],
-                    "subjects": [r["subject"] for r in rijen],
-                    "events": [r["event"] for r in rijen],
-                },
-            )
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,8 +28,8 @@ from zoneinfo import ZoneInfo
 from inburgering_kit.audit import Actie
 from inburgering_kit.context import RequestContext
 from inburgering_kit.db import Database
-from inburgering_kit.events import EventData
-from inburgering_kit.outbox import EventPublisher, outbox_row
+from inburgering_kit.events import CloudEvent, EventData
+from inburgering_kit.outbox import EventPublisher, add_events
 from inburgering_kit.pagination import PageParams
 from inburgering_kit.problems import Conflict, NotFound
 from pip_api import activiteiten
@@ -151,29 +151,25 @@ async def _batch(
     async with database.unit_of_work() as uow:
         repo = SignaalJobRepository(uow.session)
         nieuw = await repo.voeg_toe(rijen)
-        await repo.schrijf_events([_outbox(publisher, s) for s in nieuw])
+        await add_events(repo.session, [_outbox(publisher, s) for s in nieuw])
         await _laat_vervallen(repo, publisher, await repo.laat_vervallen([p.id for p in pips], actueel), verslag)
         await uow.commit()
     verslag.nieuw.update(s.soort for s in nieuw)
 
 
-def _outbox(publisher: EventPublisher, s: SignaalRij, *, vervallen: bool = False) -> dict[str, str]:
+def _outbox(publisher: EventPublisher, s: SignaalRij, *, vervallen: bool = False) -> CloudEvent:
     data = gesloten(SignaalVervallen, s) if vervallen else _event(s)
     if s.pip_id is None:
         # No PIP yet: the event is about the inburgeraar.
-        return outbox_row(
-            publisher.build(data, subject=s.inburgeraar_id, resource_path=None, gemeentecode=s.gemeente_code)
-        )
-    return outbox_row(
-        publisher.build(data, subject=s.pip_id, resource_path=pad(s.pip_id), gemeentecode=s.gemeente_code)
-    )
+        return publisher.build(data, subject=s.inburgeraar_id, resource_path=None, gemeentecode=s.gemeente_code)
+    return publisher.build(data, subject=s.pip_id, resource_path=pad(s.pip_id), gemeentecode=s.gemeente_code)
 
 
 async def _laat_vervallen(
     repo: SignaalJobRepository, publisher: EventPublisher, vervallen: list[SignaalRij], verslag: Verslag
 ) -> None:
     """The events of the signals this transaction closed: exactly once, like the signals themselves."""
-    await repo.schrijf_events([_outbox(publisher, s, vervallen=True) for s in vervallen])
+    await add_events(repo.session, [_outbox(publisher, s, vervallen=True) for s in vervallen])
     verslag.vervallen += len(vervallen)
 
 
@@ -212,7 +208,7 @@ async def _batch_zonder_pip(
     async with database.unit_of_work() as uow:
         repo = SignaalJobRepository(uow.session)
         nieuw = await repo.voeg_toe_zonder_pip(rijen)
-        await repo.schrijf_events([_outbox(publisher, s) for s in nieuw])
+        await add_events(repo.session, [_outbox(publisher, s) for s in nieuw])
         vervallen = await repo.laat_vervallen_zonder_pip([f.inburgeraar_id for f in feiten], actueel)
         await _laat_vervallen(repo, publisher, vervallen, verslag)
         await uow.commit()
