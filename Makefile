@@ -16,7 +16,7 @@ $(STAMP): constraints.txt $(foreach p,$(PROJECTS),$(p)/pyproject.toml)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c constraints.txt -e "libs/kit[dev]" $(foreach p,$(SERVICES),-e $(p)) \
-		pytest pytest-asyncio schemathesis hypothesis jsonschema-rs ruff mypy
+		pytest pytest-asyncio schemathesis hypothesis jsonschema-rs ruff mypy import-linter
 	@touch $(STAMP)
 
 # Spectral (npm) lints the contracts against the NL API Design Rules ruleset in ../shared/standards.
