@@ -10,8 +10,7 @@ from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aanbieder_api.models import Aanbieder
-from aanbieder_api.portal.models import PortaalAccount, PortaalGezien, PortaalSessie
+from aanbieder_api.models import Aanbieder, PortaalAccount, PortaalGezien, PortaalSessie
 
 
 class PortaalRepository:

@@ -21,8 +21,8 @@ import anyio.to_thread
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aanbieder_api.models import PortaalAccount, PortaalSessie
 from aanbieder_api.portal import wachtwoord
-from aanbieder_api.portal.models import PortaalAccount, PortaalSessie
 from aanbieder_api.portal.repository import PortaalRepository
 from inburgering_kit.db import Database
 from inburgering_kit.problems import Conflict, NotFound, Unprocessable, invalid
