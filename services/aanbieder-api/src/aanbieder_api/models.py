@@ -242,8 +242,9 @@ class AanleveringAfwijzing(Base):
 
 class PortaalAccount(Base):
     __tablename__ = "portaal_account"
-    # One address signs in to one account; addresses are stored in lower case.
-    __table_args__ = (UniqueConstraint("email"),)
+    # One address is one account per gemeente (stored in lower case): an employee who works for two gemeenten has
+    # one in each, and a gemeente learns nothing of the addresses another gemeente registered.
+    __table_args__ = (UniqueConstraint("gemeente_code", "email"),)
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
     gemeente_code: Mapped[str] = mapped_column(String(4))

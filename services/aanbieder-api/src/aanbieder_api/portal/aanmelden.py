@@ -16,6 +16,7 @@ from aanbieder_api.portal.sessie import (
     Aangemeld,
     Medewerker,
     begrenzer,
+    client_adres,
     controleer_csrf,
     cookie,
     database,
@@ -23,6 +24,7 @@ from aanbieder_api.portal.sessie import (
     lees_formulier,
     naar,
     nieuwe_router,
+    probleem_fouten,
     sessie_van,
     wis_cookie,
     zet_cookie,
@@ -32,33 +34,52 @@ logger = logging.getLogger(__name__)
 
 router = nieuwe_router()
 
-_AANMELDVELDEN = (
-    Veld("email", "E-mailadres", "email", True, autocomplete="username"),
-    Veld("wachtwoord", "Wachtwoord", "wachtwoord", True, autocomplete="current-password"),
-)
 GEWEIGERD = (
     "Aanmelden is niet gelukt. Controleer uw e-mailadres en wachtwoord. Na vijf mislukte pogingen kunt u een "
     "kwartier niet aanmelden."
 )
 
 
-def _aanmeldpagina(csrf: str, waarden: dict[str, str], fouten: Fouten, bericht: str = "") -> str:
+def _aanmeldvelden(gemeenten: list[str]) -> tuple[Veld, ...]:
+    # The gemeente is part of the account's name: an address has an account per gemeente that registered the
+    # employee's aanbieder (one employee can work for two gemeenten), so the form asks for which one.
+    return (
+        Veld("gemeente", "Gemeente", "lijst", True, hint="De gemeente die u het account gaf.",
+             opties=tuple((g, f"Gemeente {g}") for g in gemeenten)),
+        Veld("email", "E-mailadres", "email", True, autocomplete="username"),
+        Veld("wachtwoord", "Wachtwoord", "wachtwoord", True, autocomplete="current-password"),
+    )  # fmt: skip
+
+
+async def _aanmeldpagina(
+    request: Request, csrf: str, waarden: dict[str, str], fouten: Fouten, bericht: str = ""
+) -> str:
+    async with database(request).unit_of_work() as uow:
+        gemeenten = await toegang.gemeenten(uow.session)
+    if not waarden.get("gemeente") and len(gemeenten) == 1:
+        waarden = {**waarden, "gemeente": gemeenten[0]}
+    velden = _aanmeldvelden(gemeenten)
     inhoud = (
         f"{bericht}<h1>Aanmelden</h1>"
         "<p>Meld u aan met het account dat de gemeente voor u heeft aangemaakt. U ziet daarna de opdrachten van uw "
         "organisatie en kunt voortgang doorgeven.</p>"
-        + formulier(f"{PREFIX}/aanmelden", _AANMELDVELDEN, waarden, fouten, csrf_token=csrf, knop="Aanmelden")
+        + formulier(f"{PREFIX}/aanmelden", velden, waarden, fouten, csrf_token=csrf, knop="Aanmelden")
     )
     return pagina("Aanmelden", inhoud, fout=bool(fouten))
 
 
 @router.get("/aanmelden")
-async def aanmelden(request: Request, afgemeld: Annotated[bool, Query()] = False) -> Response:
+async def aanmelden(
+    request: Request,
+    afgemeld: Annotated[bool, Query()] = False,
+    gemeente: Annotated[str | None, Query(pattern=r"^[0-9]{4}$")] = None,
+) -> Response:
+    """`?gemeente=0363`: the link a gemeente hands out with the account chooses the gemeente in advance."""
     if await sessie_van(request) is not None:
         return naar(f"{PREFIX}/opdrachten")
     csrf = secrets.token_urlsafe(32)
     bericht = melding_box("U bent afgemeld.") if afgemeld else ""
-    response = html(_aanmeldpagina(csrf, {}, Fouten(), bericht))
+    response = html(await _aanmeldpagina(request, csrf, {"gemeente": gemeente or ""}, Fouten(), bericht))
     zet_cookie(response, request, AANMELD_CSRF, csrf, 3600)
     return response
 
@@ -69,13 +90,16 @@ async def aanmelden_verstuurd(request: Request) -> Response:
     csrf = request.cookies.get(cookie(request, AANMELD_CSRF))
     controleer_csrf(csrf, waarden.get("csrf"))
     assert csrf is not None
+    gemeente = waarden.get("gemeente", "").strip()
     email, wachtwoord = waarden.get("email", "").strip(), waarden.get("wachtwoord", "")
     fouten = Fouten()
+    if not gemeente:
+        fouten.voeg_toe("gemeente", "Kies uw gemeente")
     if not email:
         fouten.voeg_toe("email", "Vul uw e-mailadres in")
     if not wachtwoord:
         fouten.voeg_toe("wachtwoord", "Vul uw wachtwoord in")
-    adres = request.client.host if request.client else "onbekend"
+    adres = client_adres(request)
     rem = begrenzer(request)
     if not fouten and rem.geweigerd(adres):
         logger.warning("portaal: aanmelden vanaf %s tijdelijk geweigerd (te veel mislukte pogingen)", adres)
@@ -86,7 +110,7 @@ async def aanmelden_verstuurd(request: Request) -> Response:
             if vorige:
                 # A new sign-in in this browser replaces the session it had: never two behind one cookie name.
                 await toegang.meld_af(uow.session, vorige)
-            aangemeld = await toegang.meld_aan(uow.session, email, wachtwoord)
+            aangemeld = await toegang.meld_aan(uow.session, gemeente, email, wachtwoord)
             # Committed either way: a refusal counts towards the lockout.
             await uow.commit()
         if aangemeld is not None:
@@ -96,7 +120,8 @@ async def aanmelden_verstuurd(request: Request) -> Response:
             return response
         rem.mislukt(adres)
         fouten.voeg_toe(None, GEWEIGERD)
-    return html(_aanmeldpagina(csrf, {"email": email}, fouten), 401 if fouten.algemeen else 422)
+    pagina_ = await _aanmeldpagina(request, csrf, {"gemeente": gemeente, "email": email}, fouten)
+    return html(pagina_, 401 if fouten.algemeen else 422)
 
 
 _WACHTWOORDVELDEN = (
@@ -145,12 +170,17 @@ async def wachtwoord_verstuurd(request: Request, wie: Aangemeld) -> Response:
     if not fouten and waarden["nieuw"] != waarden["herhaling"]:
         fouten.voeg_toe("herhaling", "Vul twee keer hetzelfde nieuwe wachtwoord in")
     if not fouten:
+        geweigerd: toegang.WachtwoordGeweigerd | None = None
         async with database(request).unit_of_work() as uow:
-            reden = await toegang.wijzig_wachtwoord(uow.session, wie.actief, waarden["huidig"], waarden["nieuw"])
+            try:
+                await toegang.wijzig_wachtwoord(uow.session, wie.actief, waarden["huidig"], waarden["nieuw"])
+            except toegang.WachtwoordGeweigerd as exc:
+                geweigerd = exc
+            # Committed on a refusal too: a wrong current password counts towards the lockout.
             await uow.commit()
-        if reden is None:
+        if geweigerd is None:
             return naar(f"{PREFIX}/opdrachten?wachtwoord=true")
-        fouten.voeg_toe("huidig" if "huidige wachtwoord klopt" in reden else "nieuw", reden)
+        fouten = probleem_fouten(geweigerd, _WACHTWOORDVELDEN)
     return html(_wachtwoordpagina(wie, fouten), 422)
 
 
@@ -161,6 +191,7 @@ async def afmelden(request: Request, wie: Aangemeld) -> Response:
     async with database(request).unit_of_work() as uow:
         await toegang.meld_af(uow.session, wie.token)
         await uow.commit()
-    response = naar(f"{PREFIX}/aanmelden?afgemeld=true")
+    # Back to the sign-in for the same gemeente: signing in again needs no choice.
+    response = naar(f"{PREFIX}/aanmelden?afgemeld=true&gemeente={wie.actief.account.gemeente_code}")
     wis_cookie(response, request, SESSIE)
     return response

@@ -21,6 +21,7 @@ from aanbieder_api.portal.sessie import (
     lees_formulier,
     naar,
     nieuwe_router,
+    probleem_fouten,
 )
 from aanbieder_api.services import opdrachten, voortgang
 from aanbieder_api.services.toegang import werkcontext
@@ -112,7 +113,7 @@ async def meld(request: Request, opdracht_id: uuid.UUID, soort: str, wie: Aangem
                         raise
                     except Problem as exc:
                         # Raised out of the block, so the transaction rolls back: nothing of a refusal is kept.
-                        raise _Afgewezen(_problem_fouten(f, exc)) from exc
+                        raise _Afgewezen(probleem_fouten(exc, f.velden, lambda t: formulieren.leesbaar(t, f))) from exc
                     herhaald = not resultaat.nieuw
                     await idem.store(ctx, 201, {"meldingId": str(resultaat.melding_id)})
         except _Afgewezen as afgewezen:
@@ -133,15 +134,3 @@ async def meld(request: Request, opdracht_id: uuid.UUID, soort: str, wie: Aangem
 class _Afgewezen(Exception):  # noqa: N818 - carries the refusal out of the transaction, which then rolls back
     def __init__(self, fouten: Fouten) -> None:
         self.fouten = fouten
-
-
-def _problem_fouten(f: formulieren.Meldformulier, exc: Problem) -> Fouten:
-    """A rule the use case enforced (it names the fields in `invalidParams`), as messages on the form."""
-    fouten = Fouten()
-    namen = {v.naam for v in f.velden}
-    for param in exc.invalid_params or []:
-        tekst = formulieren.leesbaar(param.reason, f)
-        fouten.voeg_toe(param.name if param.name in namen else None, tekst[:1].upper() + tekst[1:])
-    if not fouten:
-        fouten.voeg_toe(None, formulieren.leesbaar(exc.detail or exc.title, f))
-    return fouten

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hmac
 import uuid
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import parse_qs, urlsplit
@@ -25,7 +25,7 @@ from fastapi.routing import APIRoute
 
 from aanbieder_api import scopes
 from aanbieder_api.portal import toegang
-from aanbieder_api.portal.html import PREFIX, Gebruiker, e, pagina
+from aanbieder_api.portal.html import PREFIX, Fouten, Gebruiker, Veld, e, pagina
 from aanbieder_api.services.toegang import Aanbiederidentiteit
 from inburgering_kit.auth import Principal
 from inburgering_kit.db import Database
@@ -209,10 +209,11 @@ async def lees_formulier(request: Request) -> dict[str, str]:
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/x-www-form-urlencoded":
         raise FormulierOngeldig("Verwacht een HTML-formulier.")
     origin = request.headers.get("origin")
-    # SameSite=Strict already keeps the cookie off cross-site posts; this refuses them outright. "null" passes: with
-    # the kit's `Referrer-Policy: no-referrer` browsers send it on the portal's own posts (the CSRF token decides).
+    # SameSite=Strict already keeps the cookie off cross-site posts; this refuses them outright. `null` is refused
+    # too (a sandboxed frame, a data: URL or a redirect across sites sends it): the pages' own referrer policy
+    # (`same-origin`, see `html.pagina`) makes a browser send the real origin on the portal's own posts.
     # Behind a proxy, the Host header must reach the service unchanged.
-    if origin is not None and origin != "null" and urlsplit(origin).netloc != request.headers.get("host"):
+    if origin is not None and (origin == "null" or urlsplit(origin).netloc != request.headers.get("host")):
         raise FormulierGeweigerd("Verstuurd vanaf een andere site.")
     body = b""
     async for chunk in request.stream():
@@ -224,6 +225,28 @@ async def lees_formulier(request: Request) -> dict[str, str]:
     except (UnicodeDecodeError, ValueError) as exc:
         raise FormulierOngeldig("Het formulier kon niet worden gelezen.") from exc
     return {k: v[0] for k, v in parsed.items()}
+
+
+def client_adres(request: Request) -> str:
+    """The client's address as the brake counts it (see `toegang.client_adres`)."""
+    return toegang.client_adres(
+        request.client.host if request.client else None,
+        request.headers.getlist("x-forwarded-for"),
+        request.app.state.settings.trusted_proxies,
+    )
+
+
+def probleem_fouten(exc: Problem, velden: Iterable[Veld], leesbaar: Callable[[str], str] = str) -> Fouten:
+    """A refusal by a use case as messages on the form: each on the field its `invalidParams` names, else above
+    the form."""
+    fouten = Fouten()
+    namen = {v.naam for v in velden}
+    for param in exc.invalid_params or []:
+        tekst = leesbaar(param.reason)
+        fouten.voeg_toe(param.name if param.name in namen else None, tekst[:1].upper() + tekst[1:])
+    if not fouten:
+        fouten.voeg_toe(None, leesbaar(exc.detail or exc.title))
+    return fouten
 
 
 def controleer_csrf(verwacht: str | None, gekregen: str | None) -> None:
