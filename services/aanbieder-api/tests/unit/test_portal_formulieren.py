@@ -63,7 +63,7 @@ class TestFormulieren:
             "urenAanwezig": "Vul bij uren aanwezig een aantal uren in, bijvoorbeeld 12 of 12,5",
         }
 
-    def test_a_rule_across_fields_lands_on_the_field_it_names(self) -> None:
+    def test_a_rule_across_fields_lands_on_the_field_it_concerns(self) -> None:
         formulier = formulieren.FORMULIEREN[Meldingsoort.AANWEZIGHEID]
         fouten = self._fouten(formulier, {"periodeVan": "2026-02-10", "periodeTot": "2026-02-01", "urenAanwezig": "3"})
         assert list(fouten.per_veld) == ["periodeTot"]
@@ -71,6 +71,15 @@ class TestFormulieren:
         eind = formulieren.FORMULIEREN[Meldingsoort.EINDRESULTAAT]
         fouten = self._fouten(eind, {"datum": "2026-06-01", "resultaat": "niet-behaald"})
         assert list(fouten.per_veld) == ["reden"]
+        start = formulieren.FORMULIEREN[Meldingsoort.START]
+        fouten = self._fouten(start, {"datum": "2026-03-02", "geplandeEinddatum": "2026-03-01"})
+        assert list(fouten.per_veld) == ["geplandeEinddatum"]
+
+    def test_a_rule_about_the_whole_report_is_shown_above_the_form(self) -> None:
+        formulier = formulieren.FORMULIEREN[Meldingsoort.AANWEZIGHEID]
+        fouten = self._fouten(formulier, {"periodeVan": "2026-01-01", "periodeTot": "2026-03-01", "urenAanwezig": "3"})
+        assert fouten.per_veld == {}
+        assert fouten.algemeen == ["Een periode van presentie is hoogstens een maand (31 dagen)"]
 
     def test_a_start_with_all_fields_is_what_the_api_accepts(self) -> None:
         formulier = formulieren.FORMULIEREN[Meldingsoort.START]
