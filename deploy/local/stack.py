@@ -146,9 +146,12 @@ def _start(service: ServiceEntry, postgres_url: str, nats_url: str) -> Running:
     stops everything in order."""
     (VAR / "log").mkdir(exist_ok=True)
     env = {**os.environ, **service_environment(service, postgres_url, nats_url)}
-    api = uvicorn_command(
-        f"{service.package}.main:create_app", host="127.0.0.1", port=service.port, workers=service.workers
-    )
+    api = [
+        *uvicorn_command(
+            f"{service.package}.main:create_app", host="127.0.0.1", port=service.port, workers=service.workers
+        ),
+        "--no-proxy-headers",  # the services read X-Forwarded-For themselves, from trusted proxies only
+    ]
 
     def spawn(name: str, command: list[str]) -> subprocess.Popen[bytes]:
         log = (VAR / "log" / f"{name}.log").open("ab")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from dataclasses import replace
 from typing import Any
 
@@ -12,6 +10,7 @@ from fastapi import APIRouter, FastAPI
 from aanbieder_api import bestandsformaat
 from aanbieder_api.api import aanbieders, aanleveringen, opdrachten, toegewezen
 from aanbieder_api.portal import beheer as portaal_accounts
+from aanbieder_api.portal import router as portaal_router
 from aanbieder_api.services import aanleveringen as aanleveringen_verwerking
 from aanbieder_api.services import projectie
 from aanbieder_api.settings import Settings
@@ -31,14 +30,6 @@ DESCRIPTION = (
 ROUTERS = [toegewezen.router, aanleveringen.router, aanbieders.router, portaal_accounts.router, opdrachten.router]
 
 
-def _portal_router() -> APIRouter | None:
-    """The provider portal's pages, when the portal package is installed (`aanbieder_api.portal.router`)."""
-    if importlib.util.find_spec("aanbieder_api.portal") is None:
-        return None
-    router: APIRouter | None = getattr(importlib.import_module("aanbieder_api.portal"), "router", None)
-    return router
-
-
 DEFINITION = ServiceDefinition(
     name="aanbieder-api", title="Aanbieder API", description=DESCRIPTION, version="1.0.0", routers=ROUTERS
 )
@@ -56,7 +47,6 @@ def create_app(settings: Settings | None = None, *, extra_routers: list[APIRoute
         background.append(projectie.achtergrondtaak(settings))
     app = create_service_app(replace(DEFINITION, background=background), settings)
     # Pages outside the versioned API (the portal), mounted at the root; not part of the OpenAPI contract.
-    portal_router = _portal_router()
-    for router in [*([portal_router] if portal_router else []), *(extra_routers or [])]:
+    for router in [portaal_router, *(extra_routers or [])]:
         app.include_router(router, include_in_schema=False)
     return app

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, IPvAnyNetwork, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from aanbieder_api.domain.regels import REGELS
@@ -25,6 +25,12 @@ class Settings(ServiceSettings):
     upload_batch: int = Field(default=1000, ge=1, le=20_000, description="File rows applied per transaction.")
     upload_poll_seconden: float = Field(
         default=5.0, gt=0, description="Seconds between looks for unfinished uploads (a new upload wakes it at once)."
+    )
+    trusted_proxies: list[IPvAnyNetwork] = Field(
+        default=[],
+        description="Addresses or networks of the reverse proxies in front of the service: only from these is "
+        "`X-Forwarded-For` read, for the portal's per-address brake on failed sign-ins (uvicorn itself runs with "
+        "`--no-proxy-headers`).",
     )
     meldnorm_aanwezigheid_dagen: int = Field(
         default=REGELS.aanwezigheid_per_maand.dagen,

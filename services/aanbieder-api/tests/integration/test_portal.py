@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from ipaddress import ip_network
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -109,10 +111,13 @@ def _hidden(html: str, name: str) -> str:
     return match.group(1)
 
 
-async def aanmelden(client: httpx.AsyncClient, email: str, wachtwoord: str = WACHTWOORD) -> httpx.Response:
+async def aanmelden(
+    client: httpx.AsyncClient, email: str, wachtwoord: str = WACHTWOORD, *, gemeente: str = "0363"
+) -> httpx.Response:
     page = await client.get("/portaal/aanmelden")
     return await client.post(
-        "/portaal/aanmelden", data={"csrf": _csrf(page.text), "email": email, "wachtwoord": wachtwoord}
+        "/portaal/aanmelden",
+        data={"csrf": _csrf(page.text), "gemeente": gemeente, "email": email, "wachtwoord": wachtwoord},
     )
 
 
@@ -273,6 +278,17 @@ def _zonder_tokens(html: str) -> str:
     return re.sub(r'name="csrf" value="[^"]+"', "", html)
 
 
+@pytest.fixture
+def achter_een_proxy(app: FastAPI) -> Iterator[None]:
+    """The app as deployed behind proxies in 10.0.0.0/8 (the app and its settings are shared by the session)."""
+    settings = app.state.settings
+    app.state.settings = settings.model_copy(update={"trusted_proxies": [ip_network("10.0.0.0/8")]})
+    try:
+        yield
+    finally:
+        app.state.settings = settings
+
+
 class TestBegrenzer:
     async def test_many_failures_from_one_address_stop_sign_ins_from_it_but_not_from_others(
         self, api: httpx.AsyncClient, app: FastAPI, gemeente: Gemeente
@@ -288,6 +304,47 @@ class TestBegrenzer:
         async with httpx.AsyncClient(transport=transport, base_url=BASE) as elders:
             assert (await aanmelden(elders, medewerker.email)).status_code == 303
 
+    async def test_forwarded_addresses_from_an_untrusted_peer_do_not_escape_the_brake(
+        self, app: FastAPI, gemeente: Gemeente
+    ) -> None:
+        """No proxy is trusted by default: a client that invents a new `X-Forwarded-For` per attempt is still counted
+        under its own address."""
+        app.state.portaal_begrenzer = toegang.Begrenzer(maximum=3)
+        medewerker = await gemeente.medewerker()
+        transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 40000))
+        async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
+            for i in range(3):
+                client.headers["X-Forwarded-For"] = f"198.51.100.{i}"
+                assert (await aanmelden(client, f"geraden-{i}@taalschool.example", "zomer2026")).status_code == 401
+            client.headers["X-Forwarded-For"] = "198.51.100.99"
+            assert (await aanmelden(client, medewerker.email)).status_code == 401
+
+    async def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_count(
+        self, achter_een_proxy: None, app: FastAPI, gemeente: Gemeente
+    ) -> None:
+        app.state.portaal_begrenzer = toegang.Begrenzer(maximum=3)
+        medewerker = await gemeente.medewerker()
+        transport = httpx.ASGITransport(app=app, client=("10.1.2.3", 40000))
+        async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
+            for i in range(3):
+                # What the client itself put in front of the proxy's entry does not change its count.
+                client.headers["X-Forwarded-For"] = f"203.0.113.{i}, 192.0.2.50"
+                assert (await aanmelden(client, f"geraden-{i}@taalschool.example", "zomer2026")).status_code == 401
+            client.headers["X-Forwarded-For"] = "192.0.2.50"
+            assert (await aanmelden(client, medewerker.email)).status_code == 401, "the guesser's address is braked"
+            # Everyone else behind the same proxy still signs in.
+            client.headers["X-Forwarded-For"] = "192.0.2.51"
+            assert (await aanmelden(client, medewerker.email)).status_code == 303
+
+    def test_the_stack_and_the_image_leave_forwarded_headers_to_the_service(self) -> None:
+        """uvicorn's own handling trusts `X-Forwarded-For` from 127.0.0.1 (or FORWARDED_ALLOW_IPS) and rewrites the
+        peer before the service can tell a proxy from a client."""
+        root = Path(__file__).resolve().parents[4]
+        assert '"--no-proxy-headers"' in (root / "deploy/local/stack.py").read_text()
+        cmd = next(r for r in (root / "deploy/Containerfile").read_text().splitlines() if r.startswith("CMD"))
+        assert "--no-proxy-headers" in cmd
+        assert "--proxy-headers" not in cmd.replace("--no-proxy-headers", "")
+
 
 class TestSessie:
     async def test_signing_out_ends_the_session_on_the_server(
@@ -300,7 +357,7 @@ class TestSessie:
         lijst = await api.get("/portaal/opdrachten")
         response = await api.post("/portaal/afmelden", data={"csrf": _csrf(lijst.text)})
         assert response.status_code == 303
-        assert response.headers["location"] == "/portaal/aanmelden?afgemeld=true"
+        assert response.headers["location"] == "/portaal/aanmelden?afgemeld=true&gemeente=0363"
         assert await _sessies(database, aanbieder.email) == 0
         # The old cookie, replayed by someone who kept it, opens nothing.
         api.cookies.set("__Host-portaal-sessie", oude_cookie, domain="portaal.test")
@@ -349,10 +406,8 @@ class TestSessie:
         api.cookies.delete("__Host-portaal-sessie")
         formulier = await api.get("/portaal/aanmelden")
         api.cookies.set("__Host-portaal-sessie", sessie, domain="portaal.test")
-        response = await api.post(
-            "/portaal/aanmelden",
-            data={"csrf": _csrf(formulier.text), "email": medewerker.email, "wachtwoord": WACHTWOORD},
-        )
+        data = {"csrf": _csrf(formulier.text), "gemeente": "0363", "email": medewerker.email, "wachtwoord": WACHTWOORD}
+        response = await api.post("/portaal/aanmelden", data=data)
         assert response.status_code == 303
         assert api.cookies["__Host-portaal-sessie"] != sessie
         assert await _sessies(database, medewerker.email) == 1
@@ -387,6 +442,32 @@ class TestSessie:
             headers={"Origin": "https://kwaadwillend.example"},
         )
         assert response.status_code == 403
+
+    async def test_a_post_with_origin_null_is_refused_and_changes_nothing(
+        self, api: httpx.AsyncClient, gemeente: Gemeente, database: Database
+    ) -> None:
+        """A sandboxed frame or a data: URL posts with `Origin: null`; the portal's own pages never do (their referrer
+        policy is same-origin, which the browser test exercises on every post)."""
+        aanbieder = await gemeente.medewerker()
+        page = await api.get("/portaal/aanmelden")
+        null = {"Origin": "null"}
+        data = {"csrf": _csrf(page.text), "gemeente": "0363", "email": aanbieder.email, "wachtwoord": WACHTWOORD}
+        aanmelding = await api.post("/portaal/aanmelden", data=data, headers=null)
+        assert aanmelding.status_code == 403
+        assert await _sessies(database, aanbieder.email) == 0
+        await aanmelden(api, aanbieder.email)
+        pad = f"/portaal/opdrachten/{aanbieder.opdracht_id}/meldingen/start"
+        formulier = await api.get(pad)
+        velden = {"csrf": _csrf(formulier.text), "formulier": _hidden(formulier.text, "formulier")}
+        response = await api.post(pad, data={**velden, "datum": "2026-03-02"}, headers=null)
+        assert response.status_code == 403
+        assert await _aantal_meldingen(database, aanbieder.opdracht_id) == 0
+        eigen = await api.post(pad, data={**velden, "datum": "2026-03-02"}, headers={"Origin": BASE})
+        assert eigen.status_code == 303, "the portal's own origin passes"
+
+    async def test_pages_ask_the_browser_to_send_their_origin_on_their_own_posts(self, api: httpx.AsyncClient) -> None:
+        page = await api.get("/portaal/aanmelden")
+        assert '<meta name="referrer" content="same-origin">' in page.text
 
     async def test_the_sign_in_form_needs_its_own_cookie_token(
         self, api: httpx.AsyncClient, gemeente: Gemeente
@@ -661,6 +742,7 @@ class TestInDeBrowser:
         try:
             await page.goto("/portaal/opdrachten")
             await expect(page).to_have_title("Aanmelden — Aanbiedersportaal inburgering")
+            await page.get_by_label("Gemeente").select_option("0363")
             await page.get_by_label("E-mailadres").fill(aanbieder.email)
             await page.get_by_label("Wachtwoord").fill(WACHTWOORD)
             await page.get_by_role("button", name="Aanmelden").click()
@@ -790,6 +872,82 @@ class TestAccountbeheer:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as later:
             assert (await aanmelden(later, "nieuw@taalschool.example", initieel)).status_code == 401
             assert (await aanmelden(later, "nieuw@taalschool.example")).status_code == 303
+
+    async def test_a_new_password_equal_to_the_email_address_is_refused_on_its_field(
+        self, api: httpx.AsyncClient, gemeente: Gemeente
+    ) -> None:
+        medewerker = await gemeente.medewerker()
+        await aanmelden(api, medewerker.email)
+        csrf = _csrf((await api.get("/portaal/wachtwoord")).text)
+        nieuw = medewerker.email.upper()
+        response = await api.post(
+            "/portaal/wachtwoord", data={"csrf": csrf, "huidig": WACHTWOORD, "nieuw": nieuw, "herhaling": nieuw}
+        )
+        assert response.status_code == 422
+        assert '<a href="#veld-nieuw">Kies een wachtwoord dat niet uw e-mailadres is.</a>' in response.text
+        await api.post("/portaal/afmelden", data={"csrf": csrf})
+        assert (await aanmelden(api, medewerker.email, nieuw)).status_code == 401
+        assert (await aanmelden(api, medewerker.email)).status_code == 303
+
+    async def test_a_wrong_current_password_is_shown_on_its_field_and_counts_towards_the_lockout(
+        self, api: httpx.AsyncClient, gemeente: Gemeente, database: Database
+    ) -> None:
+        medewerker = await gemeente.medewerker()
+        await aanmelden(api, medewerker.email)
+        csrf = _csrf((await api.get("/portaal/wachtwoord")).text)
+        nieuw = "een heel ander wachtwoord"
+        response = await api.post(
+            "/portaal/wachtwoord", data={"csrf": csrf, "huidig": "niet het huidige", "nieuw": nieuw, "herhaling": nieuw}
+        )
+        assert response.status_code == 422
+        assert '<a href="#veld-huidig">Het huidige wachtwoord klopt niet.</a>' in response.text
+        async with database.engine.connect() as conn:
+            query = text("SELECT mislukte_pogingen FROM portaal_account WHERE email = :e")
+            assert (await conn.execute(query, {"e": medewerker.email})).scalar_one() == 1
+
+    async def test_one_address_has_an_account_per_gemeente_and_signs_in_to_the_one_it_names(
+        self, api: httpx.AsyncClient, app: FastAPI, omgeving: Any
+    ) -> None:
+        email = f"werkt-voor-twee-{uuid.uuid4().hex[:8]}@taalschool.example"
+        wachtwoorden = {}
+        for code in ("0363", "0599"):
+            elders = replace(omgeving, gemeente=code)
+            aanbieder = await elders.aanbieder()
+            pad = f"/api/v1/aanbieders/{aanbieder.id}/portaal-accounts"
+            body = {"email": email, "naam": "Joris Bakker"}
+            response = await omgeving.client.post(pad, json=body, headers=elders.contractmanager)
+            assert response.status_code == 201, f"{code}: {response.text}"
+            wachtwoorden[code] = response.json()["initieelWachtwoord"]
+            # Within one gemeente an address is still one account.
+            ander = await elders.aanbieder()
+            dubbel = await omgeving.client.post(
+                f"/api/v1/aanbieders/{ander.id}/portaal-accounts", json=body, headers=elders.contractmanager
+            )
+            assert dubbel.status_code == 409
+        page = await api.get("/portaal/aanmelden")
+        assert '<option value="0363">' in page.text and '<option value="0599">' in page.text
+        # Each password opens the account of its own gemeente only; the other answers like any wrong password.
+        assert (await aanmelden(api, email, wachtwoorden["0599"], gemeente="0363")).status_code == 401
+        assert (await aanmelden(api, email, wachtwoorden["0599"], gemeente="0599")).status_code == 303
+        lijst = await api.get("/portaal/opdrachten")
+        assert lijst.headers["location"] == "/portaal/wachtwoord", "the 0599 account, with its handed-out password"
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as tweede:
+            assert (await aanmelden(tweede, email, wachtwoorden["0363"], gemeente="0363")).status_code == 303
+
+    async def test_the_sign_in_link_of_a_gemeente_chooses_it_and_signing_out_returns_to_it(
+        self, api: httpx.AsyncClient, gemeente: Gemeente
+    ) -> None:
+        medewerker = await gemeente.medewerker()
+        page = await api.get("/portaal/aanmelden?gemeente=0363")
+        assert '<option value="0363" selected>' in page.text
+        data = {"csrf": _csrf(page.text), "gemeente": "", "email": "a@b.example", "wachtwoord": "x"}
+        leeg = await api.post("/portaal/aanmelden", data=data)
+        assert leeg.status_code == 422
+        assert '<a href="#veld-gemeente">Kies uw gemeente</a>' in leeg.text
+        await aanmelden(api, medewerker.email)
+        csrf = _csrf((await api.get("/portaal/opdrachten")).text)
+        afgemeld = await api.post("/portaal/afmelden", data={"csrf": csrf})
+        assert afgemeld.headers["location"] == "/portaal/aanmelden?afgemeld=true&gemeente=0363"
 
     async def test_deactivating_an_account_ends_its_sessions_at_once(
         self, api: httpx.AsyncClient, gemeente: Gemeente, omgeving: Any, database: Database

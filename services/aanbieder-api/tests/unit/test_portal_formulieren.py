@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import base64
 import hashlib
 import time
 from datetime import timedelta
+from ipaddress import ip_network
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -60,7 +63,7 @@ class TestFormulieren:
             "urenAanwezig": "Vul bij uren aanwezig een aantal uren in, bijvoorbeeld 12 of 12,5",
         }
 
-    def test_a_rule_across_fields_lands_on_the_field_it_names(self) -> None:
+    def test_a_rule_across_fields_lands_on_the_field_it_concerns(self) -> None:
         formulier = formulieren.FORMULIEREN[Meldingsoort.AANWEZIGHEID]
         fouten = self._fouten(formulier, {"periodeVan": "2026-02-10", "periodeTot": "2026-02-01", "urenAanwezig": "3"})
         assert list(fouten.per_veld) == ["periodeTot"]
@@ -68,6 +71,15 @@ class TestFormulieren:
         eind = formulieren.FORMULIEREN[Meldingsoort.EINDRESULTAAT]
         fouten = self._fouten(eind, {"datum": "2026-06-01", "resultaat": "niet-behaald"})
         assert list(fouten.per_veld) == ["reden"]
+        start = formulieren.FORMULIEREN[Meldingsoort.START]
+        fouten = self._fouten(start, {"datum": "2026-03-02", "geplandeEinddatum": "2026-03-01"})
+        assert list(fouten.per_veld) == ["geplandeEinddatum"]
+
+    def test_a_rule_about_the_whole_report_is_shown_above_the_form(self) -> None:
+        formulier = formulieren.FORMULIEREN[Meldingsoort.AANWEZIGHEID]
+        fouten = self._fouten(formulier, {"periodeVan": "2026-01-01", "periodeTot": "2026-03-01", "urenAanwezig": "3"})
+        assert fouten.per_veld == {}
+        assert fouten.algemeen == ["Een periode van presentie is hoogstens een maand (31 dagen)"]
 
     def test_a_start_with_all_fields_is_what_the_api_accepts(self) -> None:
         formulier = formulieren.FORMULIEREN[Meldingsoort.START]
@@ -162,3 +174,42 @@ class TestWachtwoord:
         assert wachtwoord.zwak("kort") is not None
         assert wachtwoord.zwak("aaaaaaaaaaaaaaaa") is not None
         assert wachtwoord.zwak("paard batterij nietje") is None
+
+
+class TestClientAdres:
+    PROXIES = (ip_network("10.0.0.0/8"), ip_network("fd00::/8"))
+
+    def test_without_trusted_proxies_the_peer_counts_whatever_it_forwards(self) -> None:
+        assert toegang.client_adres("127.0.0.1", ["198.51.100.7"], ()) == "127.0.0.1"
+        assert toegang.client_adres("10.1.2.3", ["198.51.100.7"], ()) == "10.1.2.3"
+
+    def test_a_trusted_proxy_passes_on_the_address_it_saw(self) -> None:
+        assert toegang.client_adres("10.1.2.3", ["198.51.100.7"], self.PROXIES) == "198.51.100.7"
+
+    def test_what_the_client_put_before_the_proxies_entries_is_ignored(self) -> None:
+        forwarded = ["1.2.3.4, 198.51.100.7", "10.9.9.9"]  # the client's claim, the edge proxy's, an inner proxy's
+        assert toegang.client_adres("10.1.2.3", forwarded, self.PROXIES) == "198.51.100.7"
+
+    def test_garbage_where_a_proxy_should_have_written_falls_back_to_the_last_address_vouched_for(self) -> None:
+        assert toegang.client_adres("10.1.2.3", ["198.51.100.7, unknown"], self.PROXIES) == "10.1.2.3"
+        assert toegang.client_adres("10.1.2.3", [], self.PROXIES) == "10.1.2.3"
+
+    def test_ipv6_proxies_and_a_missing_peer(self) -> None:
+        assert toegang.client_adres("fd00::1", ["2001:db8::5"], self.PROXIES) == "2001:db8::5"
+        assert toegang.client_adres(None, ["198.51.100.7"], self.PROXIES) == "onbekend"
+
+
+# The use cases and queries the portal's pages call: framework-free, like the service's `services/`.
+USE_CASES = ("toegang", "wachtwoord", "repository", "formulieren", "html", "weergave")
+
+
+@pytest.mark.parametrize("module", USE_CASES)
+def test_the_portals_use_cases_import_no_web_framework(module: str) -> None:
+    source = (Path(toegang.__file__).parent / f"{module}.py").read_text()
+    imported = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module.split(".")[0])
+    assert not imported & {"fastapi", "starlette"}

@@ -27,6 +27,15 @@ Kenmerk = Annotated[
 ]
 
 
+class Regelfout(ValueError):  # noqa: N818 - Dutch, like MeldingNietToegestaan
+    """A rule across a report's fields, broken. A ValueError, so pydantic reports it as before (`Value error, ...`);
+    `veld` is the wire name of the field it concerns (None: the report as a whole), for a form to show it there."""
+
+    def __init__(self, tekst: str, veld: str | None = None) -> None:
+        super().__init__(tekst)
+        self.veld = veld
+
+
 class _Melding(DomeinModel):
     kenmerk: Kenmerk | None = None
     toelichting: Tekst | None = None
@@ -43,7 +52,7 @@ class Start(_Melding):
     @model_validator(mode="after")
     def _volgorde(self) -> Start:
         if self.geplande_einddatum is not None and self.geplande_einddatum < self.datum:
-            raise ValueError("geplandeEinddatum ligt voor de startdatum")
+            raise Regelfout("geplandeEinddatum ligt voor de startdatum", "geplandeEinddatum")
         return self
 
 
@@ -69,13 +78,13 @@ class Aanwezigheid(_Melding):
     @model_validator(mode="after")
     def _periode(self) -> Aanwezigheid:
         if self.periode_tot < self.periode_van:
-            raise ValueError("periodeTot ligt voor periodeVan")
+            raise Regelfout("periodeTot ligt voor periodeVan", "periodeTot")
         dagen = (self.periode_tot - self.periode_van).days + 1
         if dagen > 31:
-            raise ValueError("een periode van presentie is hoogstens een maand (31 dagen)")
+            raise Regelfout("een periode van presentie is hoogstens een maand (31 dagen)")
         totaal = self.uren_aanwezig + self.uren_afwezig_geoorloofd + self.uren_afwezig_ongeoorloofd
         if totaal > 24 * dagen:
-            raise ValueError(f"meer uren ({totaal}) dan de periode heeft ({24 * dagen})")
+            raise Regelfout(f"meer uren ({totaal}) dan de periode heeft ({24 * dagen})")
         return self
 
 
@@ -98,7 +107,7 @@ class Examenresultaat(_Melding):
     @model_validator(mode="after")
     def _reden(self) -> Examenresultaat:
         if self.resultaat is Uitslag.NIET_BEHAALD and self.reden is None:
-            raise ValueError("reden is verplicht bij resultaat niet-behaald")
+            raise Regelfout("reden is verplicht bij resultaat niet-behaald", "reden")
         return self
 
 
@@ -114,7 +123,7 @@ class Eindresultaat(_Melding):
     @model_validator(mode="after")
     def _reden(self) -> Eindresultaat:
         if self.resultaat is Uitslag.NIET_BEHAALD and self.reden is None:
-            raise ValueError("reden is verplicht bij resultaat niet-behaald")
+            raise Regelfout("reden is verplicht bij resultaat niet-behaald", "reden")
         return self
 
 
@@ -142,12 +151,12 @@ class ZRouteUren(_Melding):
     @model_validator(mode="after")
     def _periode(self) -> ZRouteUren:
         if self.periode_tot < self.periode_van:
-            raise ValueError("periodeTot ligt voor periodeVan")
+            raise Regelfout("periodeTot ligt voor periodeVan", "periodeTot")
         dagen = (self.periode_tot - self.periode_van).days + 1
         if dagen > 31:
-            raise ValueError("een periode van uren is hoogstens een maand (31 dagen)")
+            raise Regelfout("een periode van uren is hoogstens een maand (31 dagen)")
         if self.uren_taal + self.uren_participatie > 24 * dagen:
-            raise ValueError("meer uren dan de periode heeft")
+            raise Regelfout("meer uren dan de periode heeft")
         return self
 
 

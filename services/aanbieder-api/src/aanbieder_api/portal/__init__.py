@@ -1,17 +1,39 @@
-"""The provider portal: sign-in, opdrachten and progress reports as server-rendered pages (see `pages`).
+"""The provider portal (seed 000 §4.4.3, the "gemeente portal" for manual entry): web pages where an employee of
+an aanbieder without a system of its own signs in, sees its opdrachten and reports on them.
 
-`router` is imported on first use, not with the package: the service's models import the portal's tables
-(`aanbieder_api.portal.models`) and must not pull in the pages, which import the service layer in turn.
+Every read and every report goes through the same use cases as the provider API (`opdrachten.*_voor_aanbieder`,
+`voortgang.meld`), so the three channels land in the same records, with the same events and processing records.
+The pages are not part of the API contract (`include_in_schema=False`): they are HTML for people.
+
+Layers, as in `api/` → `services/`: the page modules (`sessie`, `aanmelden`, `opdrachten`, `melden`) and the
+gemeente's account routes (`beheer`) speak HTTP; `toegang` (accounts, sign-in, sessions), `wachtwoord` and
+`repository` are the use cases and queries they call, and import nothing of FastAPI or Starlette; `html`,
+`formulieren` and `weergave` render.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from functools import cache
+from importlib import resources
+
+from fastapi import APIRouter, Response
+
+from aanbieder_api.portal import aanmelden, melden, opdrachten
+from aanbieder_api.portal.sessie import CSP, nieuwe_router
+
+_statisch = nieuwe_router()
 
 
-def __getattr__(name: str) -> Any:
-    if name == "router":
-        from aanbieder_api.portal.pages import router  # noqa: PLC0415 - see the module docstring
+@_statisch.get("/static/portaal.css")
+async def stylesheet() -> Response:
+    return Response(_css(), media_type="text/css", headers={"Content-Security-Policy": CSP})
 
-        return router
-    raise AttributeError(name)
+
+@cache
+def _css() -> bytes:
+    return resources.files("aanbieder_api.portal").joinpath("static/portaal.css").read_bytes()
+
+
+router = APIRouter()
+for _pagina in (_statisch, aanmelden.router, opdrachten.router, melden.router):
+    router.include_router(_pagina)

@@ -18,8 +18,8 @@ from pydantic import Field
 
 from aanbieder_api.api.deps import AanbiedersBeheren
 from aanbieder_api.domain.aanbieder import DomeinModel, KorteTekst
+from aanbieder_api.models import PortaalAccount
 from aanbieder_api.portal import toegang
-from aanbieder_api.portal.models import PortaalAccount
 from inburgering_kit.types import EMAIL_PATTERN
 
 router = APIRouter(prefix="/aanbieders/{aanbiederId:uuid}/portaal-accounts", tags=["Portaalaccounts"])

@@ -25,6 +25,7 @@ from aanbieder_api.domain.melding import (
     MeldingNietToegestaan,
     Niveau,
     Planning,
+    Regelfout,
     RouteadviesMelding,
     Start,
     Tussenresultaat,
@@ -284,16 +285,15 @@ def _melding_tekst(veld: Veld | None, error: dict[str, Any]) -> str:
 
 
 def fouten_uit(formulier: Meldformulier, exc: ValidationError) -> Fouten:
-    """Per-field Dutch messages. A rule across fields names the field in its message: the first one named gets it."""
+    """Per-field Dutch messages. A rule across fields (`Regelfout`) carries the field it concerns."""
     velden = {v.naam: v for v in formulier.velden}
     fouten = Fouten()
     for error in exc.errors():
         loc = error.get("loc") or ()
         naam = str(loc[0]) if loc else None
         if naam not in velden:
-            message = str(error.get("msg", ""))
-            genoemd = sorted((m.start(), n) for n in velden if (m := re.search(rf"\b{re.escape(n)}\b", message)))
-            naam = genoemd[0][1] if genoemd else None
+            regel = (error.get("ctx") or {}).get("error")
+            naam = regel.veld if isinstance(regel, Regelfout) else None
         veld = velden.get(naam) if naam else None
         tekst = leesbaar(_melding_tekst(veld, dict(error)), formulier)
         fouten.voeg_toe(naam if veld else None, tekst[:1].upper() + tekst[1:])

@@ -88,7 +88,11 @@ def pagina(
     fout: bool = False,
     kruimelpad: Sequence[tuple[str, str]] = (),
 ) -> str:
-    """A whole page. `fout` prefixes the title, so a screen reader hears at once that a submit was refused."""
+    """A whole page. `fout` prefixes the title, so a screen reader hears at once that a submit was refused.
+
+    The `referrer` meta replaces the kit's `Referrer-Policy: no-referrer` on these pages: under no-referrer a browser
+    sends `Origin: null` with a form post, which `sessie.lees_formulier` refuses; `same-origin` still sends nothing
+    to other sites."""
     kop = ""
     if gebruiker is not None:
         kop = (
@@ -105,6 +109,7 @@ def pagina(
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="same-origin">
 <title>{"Fout: " if fout else ""}{e(titel)} — {PORTAAL}</title>
 <link rel="stylesheet" href="{STYLESHEET}">
 </head>

@@ -10,8 +10,7 @@ from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aanbieder_api.models import Aanbieder
-from aanbieder_api.portal.models import PortaalAccount, PortaalGezien, PortaalSessie
+from aanbieder_api.models import Aanbieder, PortaalAccount, PortaalGezien, PortaalSessie
 
 
 class PortaalRepository:
@@ -25,13 +24,18 @@ class PortaalRepository:
             )
         ).scalar_one_or_none()
 
-    async def account_op_email(self, email: str) -> tuple[PortaalAccount, bool] | None:
+    async def account_op_email(self, gemeente: str, email: str) -> tuple[PortaalAccount, bool] | None:
         """The account and whether it is blocked now (by the database's clock, the one the blockade was set by)."""
         geblokkeerd = func.coalesce(PortaalAccount.geblokkeerd_tot > func.now(), False)
-        row = (
-            await self.session.execute(select(PortaalAccount, geblokkeerd).where(PortaalAccount.email == email))
-        ).first()
+        query = select(PortaalAccount, geblokkeerd).where(
+            PortaalAccount.gemeente_code == gemeente, PortaalAccount.email == email
+        )
+        row = (await self.session.execute(query)).first()
         return (row[0], bool(row[1])) if row is not None else None
+
+    async def gemeenten(self) -> Sequence[str]:
+        query = select(PortaalAccount.gemeente_code).where(PortaalAccount.actief.is_(True)).distinct()
+        return (await self.session.execute(query.order_by(PortaalAccount.gemeente_code))).scalars().all()
 
     async def voeg_toe(self, account: PortaalAccount) -> None:
         self.session.add(account)

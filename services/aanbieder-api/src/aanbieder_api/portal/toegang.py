@@ -14,15 +14,17 @@ import secrets
 import time
 import uuid
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from ipaddress import IPv4Network, IPv6Network, ip_address
 
 import anyio.to_thread
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aanbieder_api.models import PortaalAccount, PortaalSessie
 from aanbieder_api.portal import wachtwoord
-from aanbieder_api.portal.models import PortaalAccount, PortaalSessie
 from aanbieder_api.portal.repository import PortaalRepository
 from inburgering_kit.db import Database
 from inburgering_kit.problems import Conflict, NotFound, Unprocessable, invalid
@@ -66,6 +68,16 @@ class WachtwoordTeZwak(Unprocessable):
     title = "Het wachtwoord is te zwak."
 
 
+class WachtwoordGeweigerd(Unprocessable):
+    """A password change refused; `invalid_params` names the form field concerned (`huidig` or `nieuw`)."""
+
+    code = "wachtwoord-geweigerd"
+    title = "Het wachtwoord is niet gewijzigd."
+
+    def __init__(self, veld: str, reden: str, code: str) -> None:
+        super().__init__(reden, invalid_params=[invalid(veld, reden, code)])
+
+
 async def maak_account(
     session: AsyncSession,
     *,
@@ -82,6 +94,8 @@ async def maak_account(
     if await repo.aanbieder(gemeente, aanbieder_id) is None:
         raise NotFound(f"Aanbieder {aanbieder_id} bestaat niet.")
     reden = wachtwoord.zwak(wachtwoord_)
+    if reden is None and normaliseer_email(wachtwoord_) == normaliseer_email(email):
+        reden = "Kies een wachtwoord dat niet het e-mailadres is."
     if reden is not None:
         raise WachtwoordTeZwak(reden, invalid_params=[invalid("wachtwoord", reden, "te-zwak")])
     account = PortaalAccount(
@@ -102,10 +116,16 @@ async def maak_account(
     return account
 
 
-async def meld_aan(session: AsyncSession, email: str, wachtwoord_: str) -> Aangemeld | None:
-    """A new session, or None for every kind of refusal. The caller commits in both cases: a failure is counted."""
+async def gemeenten(session: AsyncSession) -> list[str]:
+    """The gemeenten an employee can sign in for: those with an active portal account."""
+    return list(await PortaalRepository(session).gemeenten())
+
+
+async def meld_aan(session: AsyncSession, gemeente: str, email: str, wachtwoord_: str) -> Aangemeld | None:
+    """A new session, or None for every kind of refusal. The caller commits in both cases: a failure is counted.
+    An address is an account per gemeente (one employee can work for two), so the gemeente is part of the name."""
     repo = PortaalRepository(session)
-    gevonden = await repo.account_op_email(normaliseer_email(email))
+    gevonden = await repo.account_op_email(gemeente, normaliseer_email(email))
     opgeslagen = gevonden[0].wachtwoord_hash if gevonden is not None else wachtwoord.schijnwaarde()
     # Always one scrypt: a blocked or unknown account answers as slowly as a wrong password.
     juist = await anyio.to_thread.run_sync(wachtwoord.klopt, wachtwoord_, opgeslagen)
@@ -147,23 +167,25 @@ def initieel_wachtwoord() -> str:
     return secrets.token_urlsafe(15)
 
 
-async def wijzig_wachtwoord(session: AsyncSession, actief: ActieveSessie, huidig: str, nieuw: str) -> str | None:
-    """The employee's own new password, or why not. Every other session of the account ends: whoever knew the old
-    password (the one handed out, or one that leaked) is signed out everywhere. A wrong current password counts
-    towards the lockout like a wrong one at sign-in: the caller commits either way."""
+async def wijzig_wachtwoord(session: AsyncSession, actief: ActieveSessie, huidig: str, nieuw: str) -> None:
+    """The employee's own new password, or `WachtwoordGeweigerd`. Every other session of the account ends: whoever
+    knew the old password (the one handed out, or one that leaked) is signed out everywhere. A wrong current
+    password counts towards the lockout like a wrong one at sign-in: the caller commits on a refusal too."""
     repo = PortaalRepository(session)
     if not await anyio.to_thread.run_sync(wachtwoord.klopt, huidig, actief.account.wachtwoord_hash):
         await repo.mislukt(actief.account.id, maximum=MAXIMUM_POGINGEN, blokkade=BLOKKADE)
-        return "Het huidige wachtwoord klopt niet."
+        raise WachtwoordGeweigerd("huidig", "Het huidige wachtwoord klopt niet.", "onjuist")
     reden = wachtwoord.zwak(nieuw)
-    if reden is None and nieuw == huidig:
-        reden = "Kies een ander wachtwoord dan het huidige."
     if reden is not None:
-        return reden
+        raise WachtwoordGeweigerd("nieuw", reden, "te-zwak")
+    if nieuw == huidig:
+        raise WachtwoordGeweigerd("nieuw", "Kies een ander wachtwoord dan het huidige.", "ongewijzigd")
+    # The address is the first guess of anyone who knows it (and it shows in every report the employee makes).
+    if normaliseer_email(nieuw) == actief.account.email:
+        raise WachtwoordGeweigerd("nieuw", "Kies een wachtwoord dat niet uw e-mailadres is.", "gelijk-aan-email")
     await repo.nieuw_wachtwoord(actief.account.id, await anyio.to_thread.run_sync(wachtwoord.versleutel, nieuw))
     await repo.verwijder_andere_sessies(actief.account.id, actief.sessie.token_hash)
     logger.info("portaal: account %s koos een nieuw wachtwoord", actief.account.id)
-    return None
 
 
 async def accounts(session: AsyncSession, gemeente: str, aanbieder_id: uuid.UUID) -> list[PortaalAccount]:
@@ -212,11 +234,45 @@ async def registreer_account(
         await database.dispose()
 
 
+Netwerk = IPv4Network | IPv6Network
+
+
+def client_adres(peer: str | None, forwarded_for: Sequence[str], vertrouwd: Sequence[Netwerk]) -> str:
+    """The address a request came from, for the brake: the peer's, unless the peer is a trusted proxy. Then the
+    `X-Forwarded-For` entries are read from the right (each proxy appends the address it saw) up to the first one
+    that is not a trusted proxy; what lies to the left of it is whatever the client chose to send and is ignored.
+    uvicorn runs with `--no-proxy-headers`, so `peer` is the TCP peer and not a header's claim."""
+    if peer is None:
+        return "onbekend"
+    if not _vertrouwd(peer, vertrouwd):
+        return peer
+    adres = peer
+    for regel in reversed(forwarded_for):
+        for deel in reversed(regel.split(",")):
+            kandidaat = deel.strip()
+            try:
+                ip_address(kandidaat)
+            except ValueError:
+                return adres  # not written by a proxy of ours: the last address one of them vouched for
+            adres = kandidaat
+            if not _vertrouwd(kandidaat, vertrouwd):
+                return adres
+    return adres
+
+
+def _vertrouwd(adres: str, vertrouwd: Sequence[Netwerk]) -> bool:
+    try:
+        ip = ip_address(adres)
+    except ValueError:
+        return False
+    return any(ip in netwerk for netwerk in vertrouwd if netwerk.version == ip.version)
+
+
 class Begrenzer:
     """Failed sign-ins per client address in a sliding window: against guessing one password for many accounts,
     which the per-account lockout does not see. Kept in the process (each replica counts its own, a restart
-    forgets): a brake on top of the lockout, which is the durable limit. Behind a proxy, uvicorn must be told to
-    trust its forwarded address (`--proxy-headers --forwarded-allow-ips`), or every client counts as the proxy."""
+    forgets): a brake on top of the lockout, which is the durable limit. Behind a proxy the address is the one the
+    trusted proxies forwarded (`client_adres`); without that setting every client would count as the proxy."""
 
     def __init__(self, maximum: int = 30, venster: timedelta = BLOKKADE, max_adressen: int = 100_000) -> None:
         self.maximum, self.venster, self.max_adressen = maximum, venster, max_adressen
