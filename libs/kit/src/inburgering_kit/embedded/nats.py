@@ -23,6 +23,7 @@ from inburgering_kit.embedded._process import (
     run_coroutine_blocking,
     stop_process,
 )
+from inburgering_kit.nats_access import ADMIN_USER, NatsAccess
 
 
 def _nats_server_binary() -> Path:
@@ -37,18 +38,37 @@ def _nats_server_binary() -> Path:
 
 
 class EmbeddedNats(Server):
-    """A NATS server with JetStream on host:port; its file store in `data_dir` outlives restarts."""
+    """A NATS server with JetStream on host:port; its file store in `data_dir` outlives restarts.
 
-    def __init__(self, data_dir: Path, port: int, host: str = "127.0.0.1") -> None:
+    With `access`, the server knows only those users, each with its permissions (see `nats_access`); `url` is then
+    the admin's, and `url_for` gives a service's.
+    """
+
+    def __init__(self, data_dir: Path, port: int, host: str = "127.0.0.1", *, access: NatsAccess | None = None) -> None:
         self.data_dir = Path(data_dir).resolve()
         self.port = port
         self.host = host
+        self.access = access
         self._proc: subprocess.Popen[bytes] | None = None
 
     @property
-    def url(self) -> str:
+    def server_url(self) -> str:
+        """The address without credentials."""
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"nats://{host}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        return self.server_url if self.access is None else self.access.url(self.server_url, ADMIN_USER)
+
+    def url_for(self, user: str) -> str:
+        if self.access is None:
+            return self.server_url
+        return self.access.url(self.server_url, user)
+
+    @property
+    def _config_path(self) -> Path:
+        return self.data_dir / "nats.conf"
 
     @property
     def log_path(self) -> Path:
@@ -74,6 +94,11 @@ class EmbeddedNats(Server):
             "-sd", str(self.data_dir),
             "-P", str(self._pid_path),
         ]  # fmt: skip
+        if self.access is not None:
+            fd = os.open(self._config_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as config:
+                config.write(self.access.server_config())
+            command += ["-c", str(self._config_path)]
         with self.log_path.open("ab") as log:
             self._proc = subprocess.Popen(  # noqa: S603 - fixed binary, arguments built here
                 command,
