@@ -20,7 +20,8 @@ from inburgering_kit.events import CloudEvent
 from inburgering_kit.outbox import ensure_stream
 from inburgering_kit.testing.plugin import TokenFactory, truncate_all
 
-PIP_SOURCE = "urn:nld:oin:00000001234567890000:systeem:pip-api"
+# The OIN of the test settings: the projection believes pip-api at that OIN only.
+PIP_SOURCE = "urn:nld:oin:00000001002564440000:systeem:pip-api"
 API = "/api/v1"
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aanbieder_api.settings import Settings
 from inburgering_kit.consumer import EventConsumer
 from inburgering_kit.db import Database
-from inburgering_kit.events import CloudEvent
+from inburgering_kit.events import CloudEvent, source_urn
 from inburgering_kit.outbox import OutboxRelay
 
 if TYPE_CHECKING:
@@ -156,7 +156,7 @@ class TestProjectie:
         opdracht = await omgeving.opdracht(aanbieder, pip=pip)
         event = CloudEvent(
             id=str(uuid.uuid4()),
-            source="urn:test",
+            source=source_urn(settings.oin, "pip-api"),
             type="nl.inburgering.pip.pip-gewijzigd",
             time="2026-06-01T00:00:00Z",
             subject=str(pip[0]),
