@@ -37,7 +37,7 @@ class BatchEventConsumer(EventConsumer):
             try:
                 events.append((msg, self.parse(msg)))
             except Untrusted as exc:
-                await self.dead_letter(msg, str(exc), event_id=None)
+                await self.dead_letter(msg, str(exc), event_id=exc.event_id)
         if not events:
             return
         unique: dict[str, CloudEvent] = {}

@@ -78,7 +78,9 @@ _COUNT_DEAD_LETTERS = text("SELECT count(*) FROM dead_letter WHERE consumer = :c
 
 
 class Untrusted(Exception):  # noqa: N818 - a verdict on a message, not a failure of ours
-    pass
+    def __init__(self, reason: str, event_id: str | None = None) -> None:
+        super().__init__(reason)
+        self.event_id = event_id
 
 
 class EventConsumer:
@@ -124,7 +126,7 @@ class EventConsumer:
             raise Untrusted(f"not a CloudEvent: {exc.error_count()} validation error(s)") from None
         reason = untrusted_because(event, msg.subject, self.oin)
         if reason is not None:
-            raise Untrusted(reason)
+            raise Untrusted(reason, event.id)
         return event
 
     async def apply(self, session: AsyncSession, event: CloudEvent) -> None:
@@ -138,7 +140,7 @@ class EventConsumer:
             event = self.parse(msg)
         except Untrusted as exc:
             # Neither a malformed nor a forged message mends on redelivery.
-            await self.dead_letter(msg, str(exc), event_id=None)
+            await self.dead_letter(msg, str(exc), event_id=exc.event_id)
             return
         try:
             async with self.database.unit_of_work() as uow:
