@@ -117,3 +117,24 @@ def with_credentials(server_url: str, user: str, password: str) -> str:
 
 def has_credentials(server_url: str) -> bool:
     return all(urlsplit(one.strip()).username for one in server_url.split(","))
+
+
+def password_variable(user: str) -> str:
+    """The environment variable (from a Kubernetes Secret) the production config reads `user`'s password from."""
+    return f"{user.upper().replace('-', '_')}_NATS_PASSWORD"
+
+
+def production_config() -> str:
+    """The users part of deploy/k8s/nats.conf: the same users and permissions, passwords from the environment."""
+
+    def user_line(user: str, permissions: object = None) -> str:
+        # Unquoted `$NAME`: nats-server substitutes the environment variable.
+        extra = f", permissions: {json.dumps(permissions)}" if permissions else ""
+        return f'      {{user: "{user}", password: ${password_variable(user)}{extra}}}'
+
+    lines = ["accounts {", f"  {ACCOUNT} {{", "    jetstream: enabled", "    users: ["]
+    lines.append(user_line(ADMIN_USER))
+    lines += [user_line(user.service, user.permissions()) for user in BUS_USERS]
+    lines += ["    ]", "  }", f"  {SYSTEM_ACCOUNT} {{", "    users: [", user_line(SYSTEM_USER), "    ]", "  }", "}"]
+    lines.append(f"system_account: {SYSTEM_ACCOUNT}")
+    return "\n".join(lines) + "\n"

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
 
+from inburgering_kit.auth import AuthSettings
 from inburgering_kit.events import CloudEvent, owner_of, source_urn, untrusted_because
-from inburgering_kit.nats_access import has_credentials, with_credentials
+from inburgering_kit.nats_access import has_credentials, production_config, with_credentials
+from inburgering_kit.settings import ServiceSettings
 
 OIN = "00000001002564440000"
 
@@ -68,3 +72,26 @@ class TestCredentials:
         assert url == "nats://pip-api:p%2Fw%40@a:4222,nats://pip-api:p%2Fw%40@b:4222"
         assert has_credentials(url)
         assert not has_credentials("nats://a:4222,nats://u:p@b:4222")
+
+
+class TestProductionConfig:
+    def test_deploy_nats_conf_has_the_users_and_permissions_of_the_kit(self) -> None:
+        conf = (Path(__file__).resolve().parents[4] / "deploy" / "k8s" / "nats.conf").read_text()
+        assert conf.endswith(production_config()), "regenerate the users part with nats_access.production_config()"
+
+
+class TestSettings:
+    def _settings(self, **kwargs: Any) -> ServiceSettings:
+        auth = AuthSettings(issuers=["urn:x"], audience="x", public_key_file=Path("/dev/null"))
+        return ServiceSettings(database_url="postgresql://x@h/x", auth=auth, **kwargs)
+
+    def test_credentials_are_required_outside_development(self) -> None:
+        with pytest.raises(ValueError, match="NATS credentials"):
+            self._settings(environment="test", nats_url="nats://h:4222")
+        assert self._settings(nats_url="nats://h:4222").nats_url == "nats://h:4222"
+
+    def test_user_and_password_go_into_the_url(self) -> None:
+        settings = self._settings(
+            environment="test", nats_url="nats://h:4222", nats_user="pip-api", nats_password="geheim"
+        )
+        assert settings.nats_url == "nats://pip-api:geheim@h:4222"
