@@ -77,6 +77,11 @@ _INSERT_DEAD_LETTER = text(
 _COUNT_DEAD_LETTERS = text("SELECT count(*) FROM dead_letter WHERE consumer = :c AND replayed_at IS NULL")
 
 
+def _as_text(data: bytes) -> str:
+    # Whatever arrived must fit a text column: PostgreSQL refuses NUL and invalid UTF-8.
+    return data.decode("utf-8", errors="replace").replace("\x00", "\ufffd")
+
+
 class Untrusted(Exception):  # noqa: N818 - a verdict on a message, not a failure of ours
     def __init__(self, reason: str, event_id: str | None = None) -> None:
         super().__init__(reason)
@@ -170,7 +175,7 @@ class EventConsumer:
                     {
                         "id": str(uuid.uuid4()), "c": self.durable, "seq": msg.metadata.sequence.stream,
                         "subject": msg.subject, "event_id": event_id,
-                        "message": msg.data.decode("utf-8", errors="replace"), "reason": reason, "attempts": attempts,
+                        "message": _as_text(msg.data), "reason": reason, "attempts": attempts,
                     },
                 )  # fmt: skip
                 waiting = (await uow.session.execute(_COUNT_DEAD_LETTERS, {"c": self.durable})).scalar_one()

@@ -107,6 +107,24 @@ class TestForgedEvent:
         assert CloudEvent.model_validate_json(message) == forged
         assert await _scalar(database, "SELECT count(*) FROM pip_feit WHERE pip_id = :p", p=pip_id) == 0
 
+    async def test_a_message_that_is_no_cloudevent_is_dead_lettered_whole(
+        self, settings: Settings, database: Database
+    ) -> None:
+        body = b'{"niet": "een event"}\x00' + uuid.uuid4().hex.encode()
+        nc = await nats.connect(settings.nats_url)
+        try:
+            await nc.jetstream().publish("nl.inburgering.pip.pip-vastgesteld", body)
+        finally:
+            await nc.close()
+
+        async def geparkeerd() -> bool:
+            sql = "SELECT count(*) FROM dead_letter WHERE consumer = :c AND reason LIKE 'not a CloudEvent%'"
+            return bool(await _scalar(database, sql, c=DURABLE))
+
+        await _eventually(geparkeerd, what="ongeldig bericht in de dead letters")
+        message = await _scalar(database, "SELECT message FROM dead_letter WHERE reason LIKE 'not a CloudEvent%'")
+        assert message.endswith(body[-32:].decode())
+
 
 class Gif:
     """A handler that fails on one event until it is fixed, and records what it applied."""
