@@ -1,11 +1,15 @@
-"""`python -m aanbieder_api relay|migrate`: the outbox relay as its own process, or the migrations alone.
+"""`python -m aanbieder_api relay|migrate|dead-letters count|replay`: the outbox relay as its own process, the
+migrations alone, or the PIP events the projection could not apply (counted, or applied again after a fix).
 The API itself runs under uvicorn: `uvicorn aanbieder_api.main:create_app --factory`."""
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from pathlib import Path
 
+from aanbieder_api.main import create_app
+from aanbieder_api.services import projectie
 from aanbieder_api.settings import Settings
 from inburgering_kit.migrations import upgrade
 from inburgering_kit.worker import run_relay
@@ -20,8 +24,10 @@ def main(argv: list[str]) -> None:
         run_relay(settings)
     elif command == "migrate":
         upgrade(MIGRATIONS, settings.database_url)
+    elif command == "dead-letters" and len(argv) > 2:
+        print(asyncio.run(projectie.dead_letters(create_app(settings), settings, argv[2])))
     else:
-        sys.exit("gebruik: python -m aanbieder_api relay|migrate")
+        sys.exit("gebruik: python -m aanbieder_api relay|migrate|dead-letters count|replay")
 
 
 if __name__ == "__main__":
