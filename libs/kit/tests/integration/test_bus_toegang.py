@@ -9,6 +9,7 @@ import uuid
 
 import nats
 import pytest
+from nats.aio.client import Client as NatsClient
 from nats.js.api import ConsumerConfig
 
 from inburgering_kit.outbox import ensure_stream
@@ -17,7 +18,7 @@ from inburgering_kit.testing.infra import Infra
 STREAM = "INBURGERING_BUS_TOEGANG"
 
 
-async def _connect(url: str, errors: list[Exception]) -> nats.NATS:
+async def _connect(url: str, errors: list[Exception]) -> NatsClient:
     async def collect(exc: Exception) -> None:
         errors.append(exc)
 
