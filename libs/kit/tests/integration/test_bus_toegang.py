@@ -61,6 +61,8 @@ class TestPublishRights:
         errors: list[Exception] = []
         nc = await _connect(infra.nats_url_for("pip-api"), errors)
         try:
+            # What the relay does first, then its publish with JetStream's acknowledgement.
+            await ensure_stream(nc.jetstream(timeout=2), stream)
             ack = await nc.jetstream(timeout=2).publish(
                 "nl.inburgering.pip.pip-vastgesteld", b"{}", headers={"Nats-Msg-Id": str(uuid.uuid4())}
             )
@@ -86,6 +88,7 @@ class TestReadRights:
         errors: list[Exception] = []
         nc = await _connect(infra.nats_url_for("aanbieder-api"), errors)
         try:
+            await ensure_stream(nc.jetstream(timeout=2), stream)
             sub = await nc.jetstream(timeout=2).pull_subscribe(
                 "nl.inburgering.pip.>",
                 durable="aanbieder-api",
