@@ -31,6 +31,7 @@ from inburgering_kit.consumer import EventConsumer
 from inburgering_kit.db import Database, plain_url
 from inburgering_kit.embedded import EmbeddedNats, free_port
 from inburgering_kit.events import CloudEvent
+from inburgering_kit.nats_access import NatsAccess
 from inburgering_kit.testing.infra import Infra
 from inburgering_kit.testing.plugin import TEST_AUDIENCE, TEST_ISSUER, TokenFactory
 from inburgering_kit.testing.waiting import eventually
@@ -47,7 +48,8 @@ STREAM = "INBURGERING_FLOW"
 
 @pytest.fixture(scope="module")
 def nats_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    server = EmbeddedNats(tmp_path_factory.mktemp("flow-nats"), free_port())
+    # With the bus users of production; the flow runs as admin (its own stream and a consumer of its own).
+    server = EmbeddedNats(tmp_path_factory.mktemp("flow-nats"), free_port(), access=NatsAccess.generate())
     server.start()
     try:
         yield server.url

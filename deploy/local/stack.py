@@ -25,6 +25,7 @@ from inburgering_kit.auth import generate_dev_keypair, mint_token
 from inburgering_kit.db import database_url_for, ensure_database
 from inburgering_kit.embedded import EmbeddedNats, EmbeddedPostgres
 from inburgering_kit.migrations import upgrade
+from inburgering_kit.nats_access import NatsAccess
 from inburgering_kit.registry import ServiceEntry, load_services, process_command, relay_command, uvicorn_command
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,9 +53,16 @@ def _keys() -> tuple[Path, Path]:
     return generate_dev_keypair(VAR / "keys")
 
 
+def _nats_access() -> NatsAccess:
+    """Every bus user's password, generated on the first run and kept (0600) in var/ for the next."""
+    return NatsAccess.load_or_create(VAR / "nats-credentials.json")
+
+
 def service_environment(service: ServiceEntry, postgres_url: str, nats_url: str) -> dict[str, str]:
     _, public_key = _keys()
     p = service.env_prefix
+    # An external NATS (STACK_NATS_URL) brings its own credentials in the URL.
+    credentials = {} if os.environ.get("STACK_NATS_URL") else _nats_credentials(service, p)
     return {
         f"{p}ENVIRONMENT": "development",
         f"{p}DATABASE_URL": database_url_for(postgres_url, service.database),
@@ -65,8 +73,16 @@ def service_environment(service: ServiceEntry, postgres_url: str, nats_url: str)
         f"{p}AUTH__PUBLIC_KEY_FILE": str(public_key),
         # The relay runs as its own process beside the API (see `_start`), as in production.
         f"{p}RUN_RELAY": "false",
+        **credentials,
         **{f"{p}{key}": value for key, value in service.development},
     }
+
+
+def _nats_credentials(service: ServiceEntry, prefix: str) -> dict[str, str]:
+    access = _nats_access()
+    if service.name not in access.passwords:
+        return {}
+    return {f"{prefix}NATS_USER": service.name, f"{prefix}NATS_PASSWORD": access.passwords[service.name]}
 
 
 def _migrate_all(postgres_url: str) -> None:
@@ -124,9 +140,11 @@ def _nats() -> tuple[EmbeddedNats | None, str]:
     external = os.environ.get("STACK_NATS_URL")
     if external:
         return None, external
-    server = EmbeddedNats(VAR / "nats", int(os.environ.get("STACK_NATS_PORT", DEFAULT_NATS_PORT)))
+    port = int(os.environ.get("STACK_NATS_PORT", DEFAULT_NATS_PORT))
+    server = EmbeddedNats(VAR / "nats", port, access=_nats_access())
     server.start()
-    return server, server.url
+    # Without credentials: each service gets its own user (see `service_environment`), and this URL is printed.
+    return server, server.server_url
 
 
 @dataclass

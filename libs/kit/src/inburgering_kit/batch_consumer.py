@@ -6,7 +6,7 @@ effects of a whole batch in one unit of work and acknowledges the messages after
 guarantees are the same: nothing is acknowledged before its effect is committed, and an event id already in
 the inbox — or twice in one batch — is handled once. If any handler in the batch fails, the batch is rolled
 back and each message goes through `EventConsumer.handle` on its own, so one bad event does not hold back
-the others and gets the usual redelivery with backoff.
+the others and gets the usual redelivery with backoff, then the dead-letter table.
 """
 
 from __future__ import annotations
@@ -15,11 +15,10 @@ import asyncio
 import logging
 
 from nats.aio.msg import Msg
-from pydantic import ValidationError
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from inburgering_kit.consumer import EventConsumer
+from inburgering_kit.consumer import EventConsumer, Untrusted
 from inburgering_kit.events import CloudEvent
 
 logger = logging.getLogger(__name__)
@@ -36,10 +35,9 @@ class BatchEventConsumer(EventConsumer):
         events: list[tuple[Msg, CloudEvent]] = []
         for msg in messages:
             try:
-                events.append((msg, CloudEvent.model_validate_json(msg.data)))
-            except ValidationError:
-                logger.error("consumer %s: message on %s is not a CloudEvent; terminated", self.durable, msg.subject)
-                await msg.term()
+                events.append((msg, self.parse(msg)))
+            except Untrusted as exc:
+                await self.dead_letter(msg, str(exc), event_id=exc.event_id)
         if not events:
             return
         unique: dict[str, CloudEvent] = {}

@@ -7,6 +7,7 @@ never a BSN or a name. Each event type is a pydantic model of its `data`; its JS
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -54,8 +55,44 @@ class CloudEvent(BaseModel):
     data: dict[str, Any]
 
 
+# Which service may emit the events under `nl.inburgering.<prefix>.`: the one place a consumer learns whom to trust
+# for a subject, and the NATS accounts whom to let publish there. A new publishing service adds its line here.
+EVENT_OWNERS: dict[str, str] = {
+    "inburgeraar": "inburgeraar-api",
+    "pip": "pip-api",
+    "aanbieder": "aanbieder-api",
+}
+_SOURCE = re.compile(r"^urn:nld:oin:(?P<oin>[0-9]{20}):systeem:(?P<service>[a-z0-9-]+)$")
+
+
 def source_urn(oin: str, service: str) -> str:
     return f"urn:nld:oin:{oin}:systeem:{service}"
+
+
+def owner_of(event_type: str) -> str | None:
+    """The service that owns this event type (or NATS subject), or None for a type no service owns."""
+    head, _, rest = event_type.partition(".")
+    if f"{head}.{rest.partition('.')[0]}" != TYPE_PREFIX:
+        return None
+    prefix = event_type[len(TYPE_PREFIX) + 1 :].partition(".")[0]
+    return EVENT_OWNERS.get(prefix)
+
+
+def untrusted_because(event: CloudEvent, subject: str, oin: str | None = None) -> str | None:
+    """Why this event, received on `subject`, must not be believed; None when it may be.
+
+    NATS lets a service publish only on its own subjects, so the subject vouches for the sender; the envelope must
+    then claim the same: its type is the subject, and its source is the owner of that subject (at `oin`, if given).
+    """
+    if subject != nats_subject(event.type):
+        return f"type {event.type!r} does not match subject {subject!r}"
+    owner = owner_of(event.type)
+    if owner is None:
+        return f"no service owns {event.type!r}"
+    match = _SOURCE.match(event.source)
+    if match is None or match["service"] != owner or (oin is not None and match["oin"] != oin):
+        return f"source {event.source!r} is not {source_urn(oin or '<oin>', owner)}"
+    return None
 
 
 def make_event(

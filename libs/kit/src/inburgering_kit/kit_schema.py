@@ -89,3 +89,26 @@ def add_idempotency_created_index_v2() -> None:
 
 def drop_idempotency_created_index_v2() -> None:
     op.drop_index("ix_idempotency_key_created_at", table_name="idempotency_key")
+
+
+def create_dead_letter_v3() -> None:
+    """Where a consumer keeps the messages it could not apply (see `consumer.DeadLetter`)."""
+    op.create_table(
+        "dead_letter",
+        sa.Column("id", sa.UUID(), nullable=False),
+        sa.Column("consumer", sa.String(length=100), nullable=False),
+        sa.Column("stream_seq", sa.BigInteger(), nullable=False),
+        sa.Column("subject", sa.String(length=255), nullable=False),
+        sa.Column("event_id", sa.String(length=100), nullable=True),
+        sa.Column("message", sa.Text(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("dead_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.Column("replayed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_dead_letter")),
+        sa.UniqueConstraint("consumer", "stream_seq", name=op.f("uq_dead_letter_consumer")),
+    )
+
+
+def drop_dead_letter_v3() -> None:
+    op.drop_table("dead_letter")

@@ -11,6 +11,7 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from inburgering_kit.auth import AuthSettings
+from inburgering_kit.nats_access import has_credentials, with_credentials
 
 DEVELOPMENT_PSEUDONYM_KEY = "ontwikkel-sleutel-niet-voor-productie"
 
@@ -20,7 +21,13 @@ class ServiceSettings(BaseSettings):
 
     environment: Literal["development", "test", "production"] = "development"
     database_url: str = Field(description="PostgreSQL URL of this service's own database.")
-    nats_url: str = Field(description="NATS server URL(s), comma separated.")
+    nats_url: str = Field(
+        description="NATS server URL(s), comma separated; may carry this service's credentials (`nats://user:pw@host`)."
+    )
+    nats_user: str | None = Field(
+        default=None, description="This service's NATS user; with `nats_password`, put into every URL of `nats_url`."
+    )
+    nats_password: SecretStr | None = Field(default=None, description="This service's NATS password.")
     oin: str = Field(
         default="00000001002564440000",
         pattern=r"^[0-9]{20}$",
@@ -57,4 +64,11 @@ class ServiceSettings(BaseSettings):
     def _no_development_secrets_in_production(self) -> ServiceSettings:
         if self.environment == "production" and self.pseudonym_key.get_secret_value() == DEVELOPMENT_PSEUDONYM_KEY:
             raise ValueError("pseudonym_key must be set outside development")
+        if (self.nats_user is None) != (self.nats_password is None):
+            raise ValueError("nats_user and nats_password go together")
+        if self.nats_user is not None and self.nats_password is not None:
+            # Folded into the URL once, so every connection (relay, consumers, readiness) authenticates alike.
+            self.nats_url = with_credentials(self.nats_url, self.nats_user, self.nats_password.get_secret_value())
+        if self.environment != "development" and not has_credentials(self.nats_url):
+            raise ValueError("NATS credentials (nats_user and nats_password) must be set outside development")
         return self

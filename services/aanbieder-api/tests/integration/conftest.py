@@ -17,7 +17,8 @@ from inburgering_kit.testing.plugin import TokenFactory
 from inburgering_kit.testing.service import isolation
 from inburgering_kit.testing.waiting import eventually
 
-PIP_SOURCE = "urn:nld:oin:00000001234567890000:systeem:pip-api"
+# The OIN of the test settings: the projection believes pip-api at that OIN only.
+PIP_SOURCE = "urn:nld:oin:00000001002564440000:systeem:pip-api"
 API = "/api/v1"
 
 

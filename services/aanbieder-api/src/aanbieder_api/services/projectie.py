@@ -1,7 +1,9 @@
 """The projection of PIPs, fed by pip-api's events (subjects `nl.inburgering.pip.>`).
 
 Only ids, version, leerroute, taalniveau and status are kept: what the events carry. An opdracht for a PIP this
-projection does not know is refused (422). A change of the PIP marks its opdrachten: each gets a new version
+projection does not know is refused (422). The projection knows a PIP from its `pip-vastgesteld` on: a change or end
+of a PIP it never saw vastgesteld (a concept that was ended, say) is a no-op by rule, since no opdracht can refer to
+it. A change of the PIP marks its opdrachten: each gets a new version
 whose `pipWijzigingen` says what changed (field names, never values the aanbieder should not see) and an
 `opdracht-gewijzigd` event, and it stays "te herzien" for the gemeente until the klantregisseur has checked it.
 """
@@ -29,6 +31,7 @@ from inburgering_kit.audit import Verwerkingslog
 from inburgering_kit.auth import Principal
 from inburgering_kit.consumer import EventConsumer
 from inburgering_kit.context import ContextSource, work_in
+from inburgering_kit.db import Database
 from inburgering_kit.events import CloudEvent
 from inburgering_kit.outbox import EventPublisher
 
@@ -46,10 +49,6 @@ SYSTEEM = Principal(
     client_id="aanbieder-api:pip-projectie", user=None, scopes=frozenset(), gemeente_code=None, aanbieder_id=None,
     roles=frozenset(),
 )  # fmt: skip
-
-
-class PipVoorOnbekendPip(Exception):  # noqa: N818 - a signal to retry, not a user-facing error
-    pass
 
 
 class _Pipfeit(BaseModel):
@@ -98,9 +97,10 @@ class Projectie:
                 await session.flush()
             return
         if pip is None:
-            # With several consumers the vaststelling may still be in flight: fail, so the consumer rolls back and
-            # redelivers later, instead of losing a change silently.
-            raise PipVoorOnbekendPip(f"{event.type} voor {feit.pip_id} vóór de vaststelling")
+            # Never vastgesteld as far as this projection knows (ending a concept emits pip-beeindigd): no opdracht
+            # can refer to it, so there is nothing to mark. Retrying would only dead-letter a normal event.
+            logger.info("projectie: %s voor PIP %s die nooit is vastgesteld; niets te doen", event.type, feit.pip_id)
+            return
         if event.type == _BEEINDIGD:
             pip.status = "beeindigd"
             wijziging = f"PIP beëindigd per {feit.datum.isoformat() if feit.datum else '?'} (reden: {feit.reden})"
@@ -143,7 +143,24 @@ def consumer(app: FastAPI, settings: Settings) -> EventConsumer:
         filter_subject=FILTER_SUBJECT,
         handler=projectie.verwerk,
         stream=settings.stream_name,
+        oin=settings.oin,
     )
+
+
+async def dead_letters(app: FastAPI, settings: Settings, action: str) -> str:
+    """`python -m aanbieder_api dead-letters count|replay`: how many PIP events wait, or apply them again after a fix.
+    `app` is built (not started) by the caller, for what the projection writes with; the database is our own."""
+    app.state.database = Database(settings.database_url, pool_size=2)
+    try:
+        projectie = consumer(app, settings)
+        if action == "count":
+            return f"{await projectie.dead_letter_count()} dead letter(s) waiting"
+        if action == "replay":
+            replayed, waiting = await projectie.replay_dead_letters()
+            return f"{replayed} replayed, {waiting} still waiting"
+        raise ValueError(f"unknown action {action!r}: count or replay")
+    finally:
+        await app.state.database.dispose()
 
 
 def achtergrondtaak(settings: Settings) -> Any:

