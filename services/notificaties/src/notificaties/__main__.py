@@ -15,7 +15,7 @@ from inburgering_kit.db import Database
 from inburgering_kit.logs import configure_logging
 from inburgering_kit.migrations import upgrade
 from inburgering_kit.worker import run_process, run_relay, run_until_signalled
-from notificaties.bezorging import Stats, deliver
+from notificaties.delivery.distributing import Stats, deliver
 from notificaties.settings import Settings
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"

@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import text
 
 from inburgering_kit.db import Database
-from notificaties import signing
-from notificaties.bezorging import DeliveryWorker
+from notificaties.delivery import signing
+from notificaties.delivery.distributing import DeliveryWorker
 from notificaties.main import create_app
 from notificaties.settings import Settings
 
