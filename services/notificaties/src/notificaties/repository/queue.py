@@ -275,19 +275,22 @@ _LOCK_OWN = text(
     "WHERE id = :id FOR NO KEY UPDATE"
 )
 # The due deliveries of a subscription in queue order, leaving out those behind a retry about the same subject:
-# a failed delivery holds up the later events about its object, not the rest of the queue.
+# a failed delivery holds up the later events about its object, not the rest of the queue. A retry is told by
+# its attempts, not by its time alone: `now()` is when this transaction began, and a delivery queued since then
+# has a later `next_attempt_at` without waiting for anything.
 _NEXT_RUN = text(
     """
     WITH retrying AS (
         SELECT b.event->>'subject' AS subject, min(f.volgnummer) AS volgnummer
         FROM aflevering f JOIN bericht b ON b.event_id = f.event_id
-        WHERE f.abonnement_id = :id AND f.status = 'wachtend' AND f.next_attempt_at > now()
+        WHERE f.abonnement_id = :id AND f.status = 'wachtend' AND f.pogingen > 0 AND f.next_attempt_at > now()
         GROUP BY 1
     )
     SELECT f.id, f.abonnement_id, f.volgnummer, f.pogingen, f.event_id, b.event::text AS event,
            b.event->>'subject' AS subject, f.eerste_mislukt_at
     FROM aflevering f JOIN bericht b ON b.event_id = f.event_id
-    WHERE f.abonnement_id = :id AND f.status = 'wachtend' AND f.volgnummer > :after AND f.next_attempt_at <= now()
+    WHERE f.abonnement_id = :id AND f.status = 'wachtend' AND f.volgnummer > :after
+        AND (f.pogingen = 0 OR f.next_attempt_at <= now())
         AND NOT EXISTS (
             SELECT 1 FROM retrying r WHERE r.subject = b.event->>'subject' AND r.volgnummer < f.volgnummer
         )
@@ -297,7 +300,7 @@ _NEXT_RUN = text(
 # Seconds until the subscription's earliest retry; NULL when none waits.
 _NEXT_RETRY = text(
     "SELECT extract(epoch FROM min(next_attempt_at) - now()) FROM aflevering "
-    "WHERE abonnement_id = :id AND status = 'wachtend' AND next_attempt_at > now()"
+    "WHERE abonnement_id = :id AND status = 'wachtend' AND pogingen > 0 AND next_attempt_at > now()"
 )
 _HOLDS_QUEUE = text("UPDATE abonnement SET lease_holds_queue = true WHERE id = :id")
 
@@ -380,13 +383,14 @@ _RELEASE = text(
     UPDATE abonnement a SET lease_owner = NULL, lease_until = NULL, lease_holds_queue = false,
         next_attempt_at = least(
             (SELECT min(f.next_attempt_at) FROM aflevering f
-             WHERE f.abonnement_id = a.id AND f.status = 'wachtend' AND f.next_attempt_at > now()),
+             WHERE f.abonnement_id = a.id AND f.status = 'wachtend' AND f.pogingen > 0 AND f.next_attempt_at > now()),
             (SELECT f.next_attempt_at FROM aflevering f JOIN bericht b ON b.event_id = f.event_id
-             WHERE f.abonnement_id = a.id AND f.status = 'wachtend' AND f.next_attempt_at <= now()
+             WHERE f.abonnement_id = a.id AND f.status = 'wachtend' AND (f.pogingen = 0 OR f.next_attempt_at <= now())
                 AND NOT EXISTS (
                     SELECT 1 FROM aflevering g JOIN bericht c ON c.event_id = g.event_id
-                    WHERE g.abonnement_id = a.id AND g.status = 'wachtend' AND g.next_attempt_at > now()
-                        AND g.volgnummer < f.volgnummer AND c.event->>'subject' = b.event->>'subject'
+                    WHERE g.abonnement_id = a.id AND g.status = 'wachtend' AND g.pogingen > 0
+                        AND g.next_attempt_at > now() AND g.volgnummer < f.volgnummer
+                        AND c.event->>'subject' = b.event->>'subject'
                 )
              ORDER BY f.next_attempt_at LIMIT 1)
         )
