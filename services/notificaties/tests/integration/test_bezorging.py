@@ -300,6 +300,65 @@ class TestSeveralWorkers:
             assert [json.loads(r.body)["id"] for r in ontvanger.van(naam)] == expected
 
 
+class TestRetryWindow:
+    async def test_a_failing_event_holds_up_only_later_events_about_its_object(
+        self, abonnee: Abonnee, ontvanger: Ontvanger, publish: Publisher, bezorging: Bezorging, settings: Settings
+    ) -> None:
+        """The oldest event fails and waits seconds for its retry: the events about other objects are delivered
+        meanwhile, the later one about the same object after the retry (in order)."""
+        await abonnee.abonneer(ontvanger.hook("hapert", "eerst-fout-1"))
+        slow_retry = {"max_in_flight_per_subscription": 1, "backoff_base_seconds": 4.0, "backoff_max_seconds": 4.0}
+        await bezorging.start(settings.model_copy(update=slow_retry))
+        een, ander = str(uuid.uuid4()), str(uuid.uuid4())
+        eerste = await publish(subject=een)
+        await eventually(lambda: len(ontvanger.van("hapert")) == 1, what="the first attempt")
+        tweede = await publish(subject=een)
+        others = [await publish(subject=ander) for _ in range(3)] + [await publish() for _ in range(2)]
+        failed_at = ontvanger.van("hapert")[0].at
+        await eventually(lambda: len(ontvanger.van("hapert")) == 6, within=1.5, what="the others, before the retry")
+        assert [json.loads(r.body)["id"] for r in ontvanger.van("hapert")[1:]] == [e["id"] for e in others]
+        await eventually(lambda: len(ontvanger.van("hapert")) == 8, within=10, what="the retry, then the next")
+        received = ontvanger.van("hapert")
+        assert [json.loads(r.body)["id"] for r in received[6:]] == [eerste["id"], tweede["id"]]
+        assert received[6].at - failed_at >= 2.0, "retried after its backoff, not at once"
+
+    async def test_dead_letter_once_the_subscriptions_window_has_passed(
+        self,
+        abonnee: Abonnee,
+        ontvanger: Ontvanger,
+        publish: Publisher,
+        bezorging: Bezorging,
+        settings: Settings,
+        database: Database,
+    ) -> None:
+        abonnement = await abonnee.abonneer(ontvanger.hook("stuk", "fout"), herhaaltermijnUren=1)
+        assert abonnement["herhaaltermijnUren"] == 1
+        await bezorging.start(settings.model_copy(update={"max_attempts": None}))
+        await publish()
+        await eventually(lambda: len(ontvanger.van("stuk")) >= 4, what="retried past the old attempt limit")
+        [waiting] = await rows(database, "SELECT status, eerste_mislukt_at FROM aflevering")
+        assert waiting["status"] == "wachtend" and waiting["eerste_mislukt_at"] is not None
+        # An hour passes: the window of this subscription ends, its next failure is the last.
+        async with database.engine.begin() as conn:
+            await conn.execute(text("UPDATE aflevering SET eerste_mislukt_at = now() - interval '61 minutes'"))
+        pad = f"/{abonnement['id']}/afleveringen"
+
+        async def dead() -> bool:
+            return (await abonnee.get(pad, status="dead-letter")).json()["totalItems"] == 1
+
+        await eventually(dead, what="dead-lettered")
+        attempts = len(ontvanger.van("stuk"))
+        await asyncio.sleep(0.5)
+        assert len(ontvanger.van("stuk")) == attempts
+
+        # Sent again on request: a fresh window.
+        ontvanger.behaviour["stuk"] = "eerst-fout-1"
+        [aflevering] = (await abonnee.get(pad)).json()["resultaten"]
+        assert (await abonnee.post(f"{pad}/{aflevering['id']}/_opnieuw")).status_code == 200
+        [requeued] = await rows(database, "SELECT eerste_mislukt_at FROM aflevering")
+        assert requeued["eerste_mislukt_at"] is None
+
+
 class TestWithoutPolling:
     """New events go out on the consumer's commit and retries when their backoff ends: neither waits for the
     polling claim (set to a minute here, longer than the test)."""

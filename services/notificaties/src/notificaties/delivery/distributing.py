@@ -47,6 +47,33 @@ SETTLE_WINDOW_SECONDS = 0.02
 CONSUMER_GATHER_SECONDS = 0.01
 
 
+class Outage:
+    """A database or NATS that stopped answering: one log line when it starts and one when it ends, not one per
+    try, and pauses that grow to `maximum` between tries. The loop that owns it never ends because of it."""
+
+    def __init__(self, what: str, *, first: float, maximum: float = 5.0) -> None:
+        self.what = what
+        self.first = first
+        self.maximum = maximum
+        self.pause = first
+        self.since: float | None = None
+
+    def failed(self, exc: BaseException) -> float:
+        """The pause before the next try."""
+        if self.since is None:
+            self.since = time.monotonic()
+            logger.warning("%s failed (%s: %s); retrying until it works", self.what, type(exc).__name__, exc)
+            self.pause = self.first
+        else:
+            self.pause = min(self.pause * 2, self.maximum)
+        return self.pause
+
+    def ok(self) -> None:
+        if self.since is not None:
+            logger.info("%s works again after %.1fs", self.what, time.monotonic() - self.since)
+            self.since = None
+
+
 class Stats:
     """Process-local counters for /metrics (a Prometheus counter may reset when the process restarts)."""
 
@@ -107,6 +134,9 @@ class DeliveryWorker:
         self._settle_wake = asyncio.Event()
         self._claim_wake = asyncio.Event()
         self._stopping = False
+        self._reading = Outage("delivery worker: reading a queue", first=settings.poll_interval_seconds)
+        self._claiming = Outage("delivery worker: claiming subscriptions", first=settings.poll_interval_seconds)
+        self._settling = Outage("delivery worker: storing results", first=0.5)
 
     # ---- what the consumer asks and hands over ----
 
@@ -244,13 +274,15 @@ class DeliveryWorker:
             return False
         if not lane.holds_queue:
             try:
-                if not await self._next_run(lane):
-                    # Paused, deleted or taken over; the release only lets go of a lease still ours.
-                    self._close(lane, release=True)
-                    return False
+                found = await self._next_run(lane)
             except Exception as exc:
-                logger.warning("subscription %s: reading its queue failed (%s)", lane.id, type(exc).__name__)
-                await asyncio.sleep(self.settings.poll_interval_seconds)
+                await asyncio.sleep(self._reading.failed(exc))
+                return True
+            self._reading.ok()
+            if not found:
+                # Paused, deleted or taken over; the release only lets go of a lease still ours.
+                self._close(lane, release=True)
+                return False
             return True
         try:
             await asyncio.wait_for(lane.wake.wait(), timeout=self.settings.idle_seconds)
@@ -292,6 +324,7 @@ class DeliveryWorker:
                             uow.session, owner=self.owner, limit=free, lease=self.settings.lease_seconds
                         )
                         await uow.commit()
+                    self._claiming.ok()
                     for destination in claimed:
                         if destination.abonnement_id not in self.lanes:
                             self._open(destination, holds_queue=False)
@@ -299,9 +332,20 @@ class DeliveryWorker:
                         # A retry is made when its backoff ends, not up to a poll interval later.
                         sleep = min(sleep, max(next_due, 0.001))
                 except Exception as exc:
-                    logger.warning("delivery worker: claim failed (%s); retrying", type(exc).__name__)
+                    sleep = self._claiming.failed(exc)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(_first(stop, self._claim_wake), timeout=sleep)
+
+    async def _listen_loop(self, stop: asyncio.Event) -> None:
+        """NOTIFY wakes the worker; the polling claim covers what is missed. Whatever ends the listener (it
+        reconnects by itself after the errors it knows), it is started again, so wake-ups don't stop for good."""
+        listening = Outage("delivery worker: listening for queued deliveries", first=1.0)
+        while not stop.is_set():
+            try:
+                await listen(self.database.url, queue.NOTIFY_CHANNEL, self._on_notify, stop)
+            except Exception as exc:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=listening.failed(exc))
 
     async def _settle_loop(self, stop: asyncio.Event) -> None:
         renew_every = self.settings.lease_seconds / 3
@@ -333,13 +377,13 @@ class DeliveryWorker:
                     )
                     await uow.commit()
             except Exception as exc:
-                logger.warning("delivery results not stored (%s); retrying", type(exc).__name__)
                 self._results[:0], self._releases[:0] = results, releases
                 if stop.is_set():
                     return
-                await asyncio.sleep(0.5)
+                await asyncio.sleep(self._settling.failed(exc))
                 self._settle_wake.set()
                 continue
+            self._settling.ok()
             if releases:
                 self._claim_wake.set()
             for abonnement_id in lost:
@@ -385,7 +429,7 @@ class DeliveryWorker:
             settler = asyncio.create_task(self._settle_loop(settled))
             helpers = [
                 asyncio.create_task(self._claim_loop(stop)),
-                asyncio.create_task(listen(self.database.url, queue.NOTIFY_CHANNEL, self._on_notify, stop)),
+                asyncio.create_task(self._listen_loop(stop)),
             ]
             if self.settings.retention_hours > 0:
                 helpers.append(asyncio.create_task(Retention(self.database, self.settings).run(stop)))
