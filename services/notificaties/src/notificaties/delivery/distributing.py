@@ -62,7 +62,9 @@ class Outage:
         """The pause before the next try."""
         if self.since is None:
             self.since = time.monotonic()
-            logger.warning("%s failed (%s: %s); retrying until it works", self.what, type(exc).__name__, exc)
+            # The first line only: a driver error goes on with the statement and its parameters.
+            reason = (str(exc).splitlines() or [""])[0][:200]
+            logger.warning("%s failed (%s: %s); retrying until it works", self.what, type(exc).__name__, reason)
             self.pause = self.first
         else:
             self.pause = min(self.pause * 2, self.maximum)
