@@ -148,6 +148,8 @@ class TestRetries:
     async def test_dead_letter_after_max_attempts_then_redelivered_on_request(
         self, abonnee: Abonnee, ontvanger: Ontvanger, publish: Publisher, bezorging: Bezorging, settings: Settings
     ) -> None:
+        cap = settings.max_attempts
+        assert cap is not None, "the test settings cap the attempts"
         abonnement = await abonnee.abonneer(ontvanger.hook("stuk", "fout"))
         await bezorging.start()
         await publish()
@@ -167,7 +169,7 @@ class TestRetries:
         opnieuw = await abonnee.post(f"{pad}/{aflevering['id']}/_opnieuw")
         assert opnieuw.status_code == 200
         assert opnieuw.json()["status"] == "wachtend"
-        await eventually(lambda: len(ontvanger.van("stuk")) == settings.max_attempts + 1)
+        await eventually(lambda: len(ontvanger.van("stuk")) == cap + 1)
 
         async def delivered() -> bool:
             return (await abonnee.get(f"{pad}/{aflevering['id']}")).json()["status"] == "afgeleverd"
