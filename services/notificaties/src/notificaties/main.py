@@ -13,7 +13,7 @@ from notificaties.api import abonnementen
 from notificaties.crypto import SecretBox
 from notificaties.delivery.distributing import Stats, run_delivery
 from notificaties.repository import queue
-from notificaties.services.abonnementen import Bezorgconfig
+from notificaties.services.abonnementen import DeliveryConfig
 from notificaties.settings import Settings
 
 DEFINITION = ServiceDefinition(
@@ -33,7 +33,7 @@ DEFINITION = ServiceDefinition(
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     app = create_service_app(DEFINITION, settings)
-    app.state.bezorgconfig = Bezorgconfig(settings, SecretBox(settings.encryption_key.get_secret_value()))
+    app.state.delivery_config = DeliveryConfig(settings, SecretBox(settings.encryption_key.get_secret_value()))
     app.state.delivery_stats = Stats()
 
     @app.get("/metrics", include_in_schema=False)

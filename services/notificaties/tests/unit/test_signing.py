@@ -25,7 +25,7 @@ class TestSignature:
         assert not signing.verify(nieuw_geheim(), "id-1", 100, b"{}", header)
 
 
-class TestKluis:
+class TestSecretBox:
     def test_round_trip_and_rotation(self) -> None:
         old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
         token = SecretBox(old).encrypt("Bearer geheim")

@@ -27,7 +27,7 @@ from notificaties.domain.abonnement import ACTIEF, GEPAUZEERD
 from notificaties.domain.aflevering import WACHTEND
 from notificaties.models import Aflevering
 from notificaties.services import abonnementen
-from notificaties.services.abonnementen import AbonnementMetStand, Bezorgconfig, NieuwAbonnement
+from notificaties.services.abonnementen import AbonnementMetStand, DeliveryConfig, NieuwAbonnement
 
 router = APIRouter(prefix="/abonnementen", tags=["Abonnementen"])
 
@@ -37,12 +37,12 @@ AbonnementId = Annotated[uuid.UUID, Path(alias="abonnementId", description="Id v
 AfleveringId = Annotated[uuid.UUID, Path(alias="afleveringId", description="Id van de aflevering.")]
 
 
-def _config(request: Request) -> Bezorgconfig:
-    config: Bezorgconfig = request.app.state.bezorgconfig
+def _config(request: Request) -> DeliveryConfig:
+    config: DeliveryConfig = request.app.state.delivery_config
     return config
 
 
-Config = Annotated[Bezorgconfig, Depends(_config)]
+Config = Annotated[DeliveryConfig, Depends(_config)]
 
 
 def abonnement_read(gelezen: AbonnementMetStand) -> AbonnementRead:

@@ -162,8 +162,6 @@ class DeliveryWorker:
                 else:
                     self._open(assignment.destination, holds_queue=True).add(assignment.jobs)
                 continue
-                self._open(assignment.destination, holds_queue=True).add(assignment.jobs)
-                continue
             lane = offered.get(abonnement_id)
             if lane is not None and lane.open and self.lanes.get(abonnement_id) is lane:
                 lane.add(assignment.jobs)

@@ -31,7 +31,7 @@ class OngeldigePeriode(Unprocessable):
 
 
 @dataclass(frozen=True)
-class Bezorgconfig:
+class DeliveryConfig:
     settings: Settings
     secret_box: SecretBox
 
@@ -69,7 +69,7 @@ def pad(abonnement_id: uuid.UUID) -> str:
     return f"/abonnementen/{abonnement_id}"
 
 
-async def _controleer_callback(url: str, config: Bezorgconfig) -> None:
+async def _controleer_callback(url: str, config: DeliveryConfig) -> None:
     try:
         await ssrf.check_url(
             url, allow_http=config.settings.allow_http, allow_private=config.settings.allow_private_addresses
@@ -101,7 +101,7 @@ async def lees(ctx: RequestContext, abonnement_id: uuid.UUID) -> AbonnementMetSt
     return AbonnementMetStand(abonnement, _stand(stand.get(abonnement.id)))
 
 
-async def maak(ctx: RequestContext, data: NieuwAbonnement, config: Bezorgconfig) -> tuple[AbonnementMetStand, str]:
+async def maak(ctx: RequestContext, data: NieuwAbonnement, config: DeliveryConfig) -> tuple[AbonnementMetStand, str]:
     """The new subscription and its signing secret, which is shown this once."""
     await _controleer_callback(data.callback_url, config)
     geheim = nieuw_geheim()
@@ -126,7 +126,7 @@ async def maak(ctx: RequestContext, data: NieuwAbonnement, config: Bezorgconfig)
 
 
 async def wijzig(
-    ctx: RequestContext, abonnement_id: uuid.UUID, wijzigingen: dict[str, Any], config: Bezorgconfig
+    ctx: RequestContext, abonnement_id: uuid.UUID, wijzigingen: dict[str, Any], config: DeliveryConfig
 ) -> AbonnementMetStand:
     """Only the fields given change (snake_case names); None clears a filter or the authorization header."""
     abonnement = await vind(ctx, abonnement_id, for_update=True)
