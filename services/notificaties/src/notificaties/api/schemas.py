@@ -23,7 +23,8 @@ Filter = Annotated[str, tekst(255)]
 HERHAALSCHEMA = (
     "Een mislukte aflevering (geen 2xx, time-out of verbindingsfout) wordt opnieuw geprobeerd: de eerste keer na "
     "ongeveer 2 seconden, daarna telkens na twee keer zo lang (willekeurig tussen de helft en het geheel, zodat "
-    "herhalingen zich spreiden), nooit langer dan 15 minuten tussen twee pogingen. Dat gaat door tot de "
+    "herhalingen zich spreiden), nooit langer dan 15 minuten tussen twee pogingen: ten hoogste 2, 4, 8, ..., 512 "
+    "seconden, daarna elke 15 minuten, ruim 100 pogingen in 24 uur. Dat gaat door tot de "
     "herhaaltermijn, gerekend vanaf de eerste mislukte poging, voorbij is; de laatste poging valt op het einde "
     "van de termijn. Mislukt ook die, dan wordt de aflevering `dead-letter`. Intussen worden de andere events "
     "van het abonnement gewoon afgeleverd; alleen latere events over hetzelfde object (`subject`) wachten op de "
