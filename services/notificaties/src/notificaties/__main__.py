@@ -12,7 +12,7 @@ from pathlib import Path
 from inburgering_kit.db import Database
 from inburgering_kit.entrypoint import background, main
 from inburgering_kit.worker import run_until_signalled
-from notificaties.bezorging import Stats, deliver
+from notificaties.delivery.distributing import Stats, deliver
 from notificaties.settings import Settings
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"

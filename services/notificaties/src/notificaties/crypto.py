@@ -11,17 +11,17 @@ from cryptography.fernet import Fernet, MultiFernet
 SECRET_PREFIX = "whsec_"  # noqa: S105 - the format marker of a secret, not a secret
 
 
-class Kluis:
+class SecretBox:
     """Authenticated encryption (Fernet: AES-128-CBC + HMAC-SHA256) with key rotation: the first key
     encrypts, every key decrypts."""
 
     def __init__(self, keys: str) -> None:
         self._fernet = MultiFernet([Fernet(k.strip().encode()) for k in keys.split(",") if k.strip()])
 
-    def versleutel(self, value: str) -> str:
+    def encrypt(self, value: str) -> str:
         return self._fernet.encrypt(value.encode()).decode()
 
-    def ontsleutel(self, token: str) -> str:
+    def decrypt(self, token: str) -> str:
         return self._fernet.decrypt(token.encode()).decode()
 
 

@@ -9,11 +9,11 @@ from fastapi.responses import PlainTextResponse
 from inburgering_kit.app import ServiceDefinition
 from inburgering_kit.app import create_app as create_service_app
 from inburgering_kit.db import Database
-from notificaties import repository
 from notificaties.api import abonnementen
-from notificaties.bezorging import Stats, run_delivery
-from notificaties.crypto import Kluis
-from notificaties.services.abonnementen import Bezorgconfig
+from notificaties.crypto import SecretBox
+from notificaties.delivery.distributing import Stats, run_delivery
+from notificaties.repository import queue
+from notificaties.services.abonnementen import DeliveryConfig
 from notificaties.settings import Settings
 
 DEFINITION = ServiceDefinition(
@@ -33,7 +33,7 @@ DEFINITION = ServiceDefinition(
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     app = create_service_app(DEFINITION, settings)
-    app.state.bezorgconfig = Bezorgconfig(settings, Kluis(settings.encryption_key.get_secret_value()))
+    app.state.delivery_config = DeliveryConfig(settings, SecretBox(settings.encryption_key.get_secret_value()))
     app.state.delivery_stats = Stats()
 
     @app.get("/metrics", include_in_schema=False)
@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 async def _exposition(database: Database, stats: Stats) -> str:
     async with database.sessionmaker() as session:
-        stand = await repository.metrics(session)
+        stand = await queue.metrics(session)
     lines = [
         "# HELP notificaties_pogingen_total Delivery attempts by this process, by outcome.",
         "# TYPE notificaties_pogingen_total counter",

@@ -54,7 +54,7 @@ class Abonnement(Base):
     gemeente_code: Mapped[str] = mapped_column(String(4))
     client_id: Mapped[str] = mapped_column(String(200))
     callback_url: Mapped[str] = mapped_column(String(2000))
-    # Both encrypted with the service's key (see `crypto.Kluis`): they are credentials, never shown again.
+    # Both encrypted with the service's key (see `crypto.SecretBox`): they are credentials, never shown again.
     geheim_versleuteld: Mapped[str] = mapped_column(Text)
     autorisatie_versleuteld: Mapped[str | None] = mapped_column(Text)
     type_prefix: Mapped[str | None] = mapped_column(String(255))
@@ -70,6 +70,8 @@ class Abonnement(Base):
     lease_owner: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     lease_holds_queue: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # How long a failed delivery is retried before it is dead-lettered (see `domain.aflevering`).
+    herhaaltermijn_uren: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
 
 
 class Bericht(Base):
@@ -98,6 +100,8 @@ class Aflevering(Base):
         # retention's check that none is left) by `event_id` alone.
         UniqueConstraint("event_id", "abonnement_id", name="uq_aflevering_event_abonnement"),
         Index("ix_aflevering_wachtrij", "abonnement_id", "volgnummer", postgresql_where="status = 'wachtend'"),
+        # A subscription's waiting deliveries by when they are due: its retries, without reading its backlog.
+        Index("ix_aflevering_due", "abonnement_id", "next_attempt_at", postgresql_where="status = 'wachtend'"),
         # The delivery log of a subscription, newest first.
         Index("ix_aflevering_abonnement_volgnummer", "abonnement_id", "volgnummer"),
         # Ended deliveries by the time they ended: what the retention deletes, oldest first.
@@ -116,6 +120,8 @@ class Aflevering(Base):
     pogingen: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     laatste_poging_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The first failed attempt since it was queued: the subscription's retry window runs from here.
+    eerste_mislukt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     laatste_statuscode: Mapped[int | None] = mapped_column(Integer)
     laatste_duur_ms: Mapped[int | None] = mapped_column(Integer)
     laatste_fout: Mapped[str | None] = mapped_column(String(500))

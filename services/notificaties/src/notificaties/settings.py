@@ -27,9 +27,21 @@ class Settings(ServiceSettings):
     )
     run_delivery: bool = Field(default=True, description="Run the event consumer and delivery worker in the API.")
     consumer_durable: str = Field(default="notificaties", pattern=r"^[A-Za-z0-9_-]{1,100}$")
-    max_attempts: int = Field(default=8, ge=1, le=100, description="Attempts before a delivery is dead-lettered.")
+    max_attempts: int | None = Field(
+        default=None,
+        ge=1,
+        le=1000,
+        description="Optionally give up after this many attempts even within the subscription's retry window "
+        "(`herhaaltermijnUren`, 24 hours unless it chose 1-168); unset, the window alone decides.",
+    )
     backoff_base_seconds: float = Field(default=2.0, gt=0, description="Delay after the first failed attempt.")
-    backoff_max_seconds: float = Field(default=3600.0, gt=0)
+    backoff_max_seconds: float = Field(
+        default=900.0,
+        gt=0,
+        le=3600,
+        description="The cap on the delay between attempts: a receiver back from maintenance gets its queue "
+        "within this long. The contract's description of the retry schedule names the defaults.",
+    )
     delivery_timeout_seconds: float = Field(default=5.0, gt=0, le=60, description="Per HTTP attempt, all phases.")
     max_concurrency: int = Field(default=50, ge=1, le=1000, description="Deliveries in flight per process.")
     max_in_flight_per_subscription: int = Field(

@@ -25,7 +25,7 @@ from inburgering_kit.testing.live import live_server
 from inburgering_kit.testing.plugin import TokenFactory
 from inburgering_kit.testing.service import isolation
 from notificaties import scopes
-from notificaties.bezorging import DeliveryWorker, Verdeler
+from notificaties.delivery.distributing import DeliveryWorker, Distributor
 from notificaties.settings import Settings
 
 _isolated = isolation()
@@ -168,7 +168,7 @@ class Bezorging:
         settings = settings or self.settings
         self._stop = asyncio.Event()
         worker = DeliveryWorker(self.database, settings)
-        consumer = Verdeler(self.database, settings, worker, ack_wait=2.0)
+        consumer = Distributor(self.database, settings, worker, ack_wait=2.0)
         self._tasks = [asyncio.create_task(consumer.run(self._stop)), asyncio.create_task(worker.run(self._stop))]
         return worker
 

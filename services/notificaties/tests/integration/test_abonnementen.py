@@ -53,6 +53,26 @@ class TestLifecycle:
         assert deleted.status_code == 204
         assert (await abonnee.get(pad)).status_code == 404
 
+    async def test_retry_window_defaults_to_24_hours_within_1_to_168(
+        self, abonnee: Abonnee, client: httpx.AsyncClient
+    ) -> None:
+        created = await abonnee.abonneer("https://zaaksysteem.example/hook")
+        assert created["herhaaltermijnUren"] == 24
+        for buiten in (0, 169):
+            refused = await client.post(
+                "/api/v1/abonnementen",
+                json={"callbackUrl": "https://zaaksysteem.example/hook", "herhaaltermijnUren": buiten},
+                headers=abonnee.headers,
+            )
+            assert refused.status_code == 400, buiten
+        pad = f"/api/v1/abonnementen/{created['id']}"
+        patched = await client.patch(pad, json={"herhaaltermijnUren": 72}, headers=abonnee.headers)
+        assert patched.status_code == 200, patched.text
+        assert patched.json()["herhaaltermijnUren"] == 72
+        # Left out or null: unchanged.
+        patched = await client.patch(pad, json={"herhaaltermijnUren": None, "source": "x"}, headers=abonnee.headers)
+        assert patched.json()["herhaaltermijnUren"] == 72
+
     async def test_authorization_header_is_encrypted_at_rest_and_never_returned(
         self, abonnee: Abonnee, database: Database
     ) -> None:

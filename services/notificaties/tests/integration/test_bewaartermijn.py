@@ -12,8 +12,8 @@ from sqlalchemy import text
 
 from inburgering_kit.db import Database
 from inburgering_kit.testing.waiting import eventually
-from notificaties.bewaartermijn import Bewaartermijn
-from notificaties.repository import Opgeruimd
+from notificaties.delivery.retention import Retention
+from notificaties.repository.retention import Cleaned
 from notificaties.settings import Settings
 
 from .conftest import Abonnee, Bezorging, Ontvanger, Publisher
@@ -96,9 +96,9 @@ class TestRetention:
         for event_id in oud:
             await aflevering(database, a, event_id, "afgeleverd", last_attempt_hours=11 * DAG)
 
-        opgeruimd = await Bewaartermijn(database, settings, batch_size=3).clean_up()
+        cleaned = await Retention(database, settings, batch_size=3).clean_up()
 
-        assert opgeruimd == Opgeruimd(afleveringen=11, berichten=8)
+        assert cleaned == Cleaned(afleveringen=11, berichten=8)
         assert await remaining(database) == (
             {
                 (b, herhaald, "wachtend"),
@@ -108,7 +108,7 @@ class TestRetention:
             },
             {herhaald, nooit, recent, net},
         )
-        assert await Bewaartermijn(database, settings).clean_up() == Opgeruimd(afleveringen=0, berichten=0)
+        assert await Retention(database, settings).clean_up() == Cleaned(afleveringen=0, berichten=0)
 
     async def test_a_shorter_retention_keeps_less(
         self, database: Database, settings: Settings, twee_abonnementen: tuple[str, str]
@@ -119,7 +119,7 @@ class TestRetention:
         jonger = await bericht(database, age_hours=10)
         await aflevering(database, a, jonger, "afgeleverd", last_attempt_hours=3)
         korter = settings.model_copy(update={"retention_hours": 4})
-        assert await Bewaartermijn(database, korter).clean_up() == Opgeruimd(afleveringen=1, berichten=1)
+        assert await Retention(database, korter).clean_up() == Cleaned(afleveringen=1, berichten=1)
         assert await remaining(database) == ({(a, jonger, "afgeleverd")}, {jonger})
 
     async def test_berichten_left_by_a_deleted_subscription_are_swept_round_by_round(
@@ -138,7 +138,7 @@ class TestRetention:
         assert (await abonnee.client.delete(f"/api/v1/abonnementen/{b}", headers=abonnee.headers)).status_code == 204
 
         # One bericht looked at per round: a pass over the five takes five rounds.
-        bewaartermijn = Bewaartermijn(database, settings, batch_size=1, sweep_slabs=1)
+        bewaartermijn = Retention(database, settings, batch_size=1, sweep_slabs=1)
         deleted = [(await bewaartermijn.clean_up()).berichten for _ in range(5)]
 
         assert sum(deleted) == 3
@@ -155,7 +155,7 @@ class TestRetention:
         blijft = await bericht(database, age_hours=20 * DAG)
         await aflevering(database, a, blijft, "wachtend", last_attempt_hours=15 * DAG)
 
-        replicas = [Bewaartermijn(database, settings, batch_size=7, sweep_slabs=100) for _ in range(2)]
+        replicas = [Retention(database, settings, batch_size=7, sweep_slabs=100) for _ in range(2)]
         rounds = await asyncio.gather(*(r.clean_up() for r in replicas))
 
         assert sum(r.afleveringen for r in rounds) == 120
@@ -180,13 +180,13 @@ class TestRetention:
                 ),
                 {"b": b, "e": event_id},
             )
-            cleaning = asyncio.create_task(Bewaartermijn(database, settings).clean_up())
+            cleaning = asyncio.create_task(Retention(database, settings).clean_up())
             # Whether or not the clean-up waits for the consumer, the consumer commits after a while.
             await asyncio.wait({cleaning}, timeout=1.0)
             await consumer.commit()
-        opgeruimd = await cleaning
+        cleaned = await cleaning
 
-        assert opgeruimd == Opgeruimd(afleveringen=1, berichten=0)
+        assert cleaned == Cleaned(afleveringen=1, berichten=0)
         assert await remaining(database) == ({(b, event_id, "wachtend")}, {event_id})
 
 

@@ -13,8 +13,8 @@ from sqlalchemy import text
 
 from inburgering_kit.db import Database
 from inburgering_kit.testing.waiting import eventually
-from notificaties import signing
-from notificaties.bezorging import DeliveryWorker
+from notificaties.delivery import signing
+from notificaties.delivery.distributing import DeliveryWorker
 from notificaties.main import create_app
 from notificaties.settings import Settings
 
@@ -149,6 +149,8 @@ class TestRetries:
     async def test_dead_letter_after_max_attempts_then_redelivered_on_request(
         self, abonnee: Abonnee, ontvanger: Ontvanger, publish: Publisher, bezorging: Bezorging, settings: Settings
     ) -> None:
+        cap = settings.max_attempts
+        assert cap is not None, "the test settings cap the attempts"
         abonnement = await abonnee.abonneer(ontvanger.hook("stuk", "fout"))
         await bezorging.start()
         await publish()
@@ -168,7 +170,7 @@ class TestRetries:
         opnieuw = await abonnee.post(f"{pad}/{aflevering['id']}/_opnieuw")
         assert opnieuw.status_code == 200
         assert opnieuw.json()["status"] == "wachtend"
-        await eventually(lambda: len(ontvanger.van("stuk")) == settings.max_attempts + 1)
+        await eventually(lambda: len(ontvanger.van("stuk")) == cap + 1)
 
         async def delivered() -> bool:
             return bool((await abonnee.get(f"{pad}/{aflevering['id']}")).json()["status"] == "afgeleverd")
@@ -299,6 +301,65 @@ class TestSeveralWorkers:
         expected = [e["id"] for e in events]
         for naam in ("x", "y"):
             assert [json.loads(r.body)["id"] for r in ontvanger.van(naam)] == expected
+
+
+class TestRetryWindow:
+    async def test_a_failing_event_holds_up_only_later_events_about_its_object(
+        self, abonnee: Abonnee, ontvanger: Ontvanger, publish: Publisher, bezorging: Bezorging, settings: Settings
+    ) -> None:
+        """The oldest event fails and waits seconds for its retry: the events about other objects are delivered
+        meanwhile, the later one about the same object after the retry (in order)."""
+        await abonnee.abonneer(ontvanger.hook("hapert", "eerst-fout-1"))
+        slow_retry = {"max_in_flight_per_subscription": 1, "backoff_base_seconds": 6.0, "backoff_max_seconds": 6.0}
+        await bezorging.start(settings.model_copy(update=slow_retry))
+        een, ander = str(uuid.uuid4()), str(uuid.uuid4())
+        eerste = await publish(subject=een)
+        await eventually(lambda: len(ontvanger.van("hapert")) == 1, what="the first attempt")
+        tweede = await publish(subject=een)
+        others = [await publish(subject=ander) for _ in range(3)] + [await publish() for _ in range(2)]
+        failed_at = ontvanger.van("hapert")[0].at
+        await eventually(lambda: len(ontvanger.van("hapert")) == 8, within=20, what="all, the retry included")
+        received = ontvanger.van("hapert")
+        # The others went out while the first waited 3-6 s for its retry; the second about its object after it.
+        assert [json.loads(r.body)["id"] for r in received[1:6]] == [e["id"] for e in others]
+        assert [json.loads(r.body)["id"] for r in received[6:]] == [eerste["id"], tweede["id"]]
+        assert received[6].at - failed_at >= 2.5, "retried after its backoff, not at once"
+
+    async def test_dead_letter_once_the_subscriptions_window_has_passed(
+        self,
+        abonnee: Abonnee,
+        ontvanger: Ontvanger,
+        publish: Publisher,
+        bezorging: Bezorging,
+        settings: Settings,
+        database: Database,
+    ) -> None:
+        abonnement = await abonnee.abonneer(ontvanger.hook("stuk", "fout"), herhaaltermijnUren=1)
+        assert abonnement["herhaaltermijnUren"] == 1
+        await bezorging.start(settings.model_copy(update={"max_attempts": None}))
+        await publish()
+        await eventually(lambda: len(ontvanger.van("stuk")) >= 4, what="retried past the old attempt limit")
+        [waiting] = await rows(database, "SELECT status, eerste_mislukt_at FROM aflevering")
+        assert waiting["status"] == "wachtend" and waiting["eerste_mislukt_at"] is not None
+        # An hour passes: the window of this subscription ends, its next failure is the last.
+        async with database.engine.begin() as conn:
+            await conn.execute(text("UPDATE aflevering SET eerste_mislukt_at = now() - interval '61 minutes'"))
+        pad = f"/{abonnement['id']}/afleveringen"
+
+        async def dead() -> bool:
+            return (await abonnee.get(pad, status="dead-letter")).json()["totalItems"] == 1
+
+        await eventually(dead, what="dead-lettered")
+        attempts = len(ontvanger.van("stuk"))
+        await asyncio.sleep(0.5)
+        assert len(ontvanger.van("stuk")) == attempts
+
+        # Sent again on request: a fresh window.
+        ontvanger.behaviour["stuk"] = "eerst-fout-1"
+        [aflevering] = (await abonnee.get(pad)).json()["resultaten"]
+        assert (await abonnee.post(f"{pad}/{aflevering['id']}/_opnieuw")).status_code == 200
+        [requeued] = await rows(database, "SELECT eerste_mislukt_at FROM aflevering")
+        assert requeued["eerste_mislukt_at"] is None
 
 
 class TestWithoutPolling:

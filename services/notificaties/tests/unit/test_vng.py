@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from notificaties import vng
+from notificaties.delivery import vng
 
 
 class TestNotificatie:

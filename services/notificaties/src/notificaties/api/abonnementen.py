@@ -19,12 +19,15 @@ from notificaties.api.schemas import (
     AbonnementUpdate,
     AfleveringRead,
     AfleveringStatus,
+    Afleverstand,
     OpnieuwAfleveren,
     OpnieuwAfleverenResultaat,
 )
-from notificaties.repository import ACTIEF, GEPAUZEERD
+from notificaties.domain.abonnement import ACTIEF, GEPAUZEERD
+from notificaties.domain.aflevering import WACHTEND
+from notificaties.models import Aflevering
 from notificaties.services import abonnementen
-from notificaties.services.abonnementen import Bezorgconfig, aflevering_read
+from notificaties.services.abonnementen import AbonnementMetStand, DeliveryConfig, NieuwAbonnement
 
 router = APIRouter(prefix="/abonnementen", tags=["Abonnementen"])
 
@@ -34,12 +37,51 @@ AbonnementId = Annotated[uuid.UUID, Path(alias="abonnementId", description="Id v
 AfleveringId = Annotated[uuid.UUID, Path(alias="afleveringId", description="Id van de aflevering.")]
 
 
-def _config(request: Request) -> Bezorgconfig:
-    config: Bezorgconfig = request.app.state.bezorgconfig
+def _config(request: Request) -> DeliveryConfig:
+    config: DeliveryConfig = request.app.state.delivery_config
     return config
 
 
-Config = Annotated[Bezorgconfig, Depends(_config)]
+Config = Annotated[DeliveryConfig, Depends(_config)]
+
+
+def abonnement_read(gelezen: AbonnementMetStand) -> AbonnementRead:
+    abonnement, stand = gelezen.abonnement, gelezen.stand
+    return AbonnementRead(
+        id=abonnement.id,
+        callback_url=abonnement.callback_url,
+        heeft_authorization_header=abonnement.autorisatie_versleuteld is not None,
+        type_prefix=abonnement.type_prefix,
+        source=abonnement.source,
+        subject=abonnement.subject,
+        formaat=abonnement.formaat,
+        herhaaltermijn_uren=abonnement.herhaaltermijn_uren,
+        status=abonnement.status,
+        aangemaakt_op=abonnement.created_at,
+        afleverstand=Afleverstand(
+            wachtend=stand.wachtend,
+            afgeleverd=stand.afgeleverd,
+            dead_letter=stand.dead_letter,
+            laatst_afgeleverd_op=stand.laatst_afgeleverd_op,
+        ),
+    )
+
+
+def aflevering_read(aflevering: Aflevering) -> AfleveringRead:
+    return AfleveringRead(
+        id=aflevering.id,
+        event_id=aflevering.event_id,
+        event_type=aflevering.event_type,
+        event_time=aflevering.event_time,
+        status=aflevering.status,
+        pogingen=aflevering.pogingen,
+        volgende_poging_op=aflevering.next_attempt_at if aflevering.status == WACHTEND else None,
+        laatste_poging_op=aflevering.laatste_poging_at,
+        laatste_statuscode=aflevering.laatste_statuscode,
+        laatste_duur_ms=aflevering.laatste_duur_ms,
+        laatste_fout=aflevering.laatste_fout,
+        afgeleverd_op=aflevering.afgeleverd_at,
+    )
 
 
 @router.post(
@@ -52,9 +94,18 @@ Config = Annotated[Bezorgconfig, Depends(_config)]
     },
 )
 async def maak(body: AbonnementCreate, ctx: Schrijven, config: Config, response: Response) -> AbonnementAangemaakt:
-    result = await abonnementen.maak(ctx, body, config)
-    response.headers["Location"] = f"{ctx.api_prefix}{abonnementen.pad(result.id)}"
-    return result
+    data = NieuwAbonnement(
+        callback_url=body.callback_url,
+        formaat=body.formaat.value,
+        herhaaltermijn_uren=body.herhaaltermijn_uren,
+        authorization_header=body.authorization_header,
+        type_prefix=body.type_prefix,
+        source=body.source,
+        subject=body.subject,
+    )
+    gemaakt, geheim = await abonnementen.maak(ctx, data, config)
+    response.headers["Location"] = f"{ctx.api_prefix}{abonnementen.pad(gemaakt.abonnement.id)}"
+    return AbonnementAangemaakt(**abonnement_read(gemaakt).model_dump(), geheim=geheim)
 
 
 @router.get("", operation_id="abonnement_list", summary="Abonnementen van de gemeente, gepagineerd")
@@ -62,12 +113,12 @@ async def lijst(
     ctx: Lezen, paging: Paging, status_: Annotated[AbonnementStatus | None, Query(alias="status")] = None
 ) -> Page[AbonnementRead]:
     items, total = await abonnementen.lijst(ctx, paging, status=status_.value if status_ else None)
-    return Page[AbonnementRead].of(items, total, paging)
+    return Page[AbonnementRead].of([abonnement_read(i) for i in items], total, paging)
 
 
 @router.get("/{abonnementId:uuid}", operation_id="abonnement_read", summary="Eén abonnement met zijn afleverstand")
 async def lees(abonnement_id: AbonnementId, ctx: Lezen) -> AbonnementRead:
-    return await abonnementen.lees(ctx, abonnement_id)
+    return abonnement_read(await abonnementen.lees(ctx, abonnement_id))
 
 
 @router.patch(
@@ -76,7 +127,10 @@ async def lees(abonnement_id: AbonnementId, ctx: Lezen) -> AbonnementRead:
     summary="Een abonnement wijzigen (alleen de meegegeven velden)",
 )
 async def wijzig(abonnement_id: AbonnementId, body: AbonnementUpdate, ctx: Schrijven, config: Config) -> AbonnementRead:
-    return await abonnementen.wijzig(ctx, abonnement_id, body, config)
+    wijzigingen = {name: getattr(body, name) for name in body.model_fields_set}
+    if body.formaat is not None:
+        wijzigingen["formaat"] = body.formaat.value
+    return abonnement_read(await abonnementen.wijzig(ctx, abonnement_id, wijzigingen, config))
 
 
 @router.delete(
@@ -96,7 +150,7 @@ async def verwijder(abonnement_id: AbonnementId, ctx: Schrijven) -> Response:
     summary="Een abonnement pauzeren: events in de pauze worden niet afgeleverd",
 )
 async def pauzeer(abonnement_id: AbonnementId, ctx: Schrijven) -> AbonnementRead:
-    return await abonnementen.zet_status(ctx, abonnement_id, GEPAUZEERD)
+    return abonnement_read(await abonnementen.zet_status(ctx, abonnement_id, GEPAUZEERD))
 
 
 @router.post(
@@ -105,7 +159,7 @@ async def pauzeer(abonnement_id: AbonnementId, ctx: Schrijven) -> AbonnementRead
     summary="Een gepauzeerd abonnement hervatten",
 )
 async def hervat(abonnement_id: AbonnementId, ctx: Schrijven) -> AbonnementRead:
-    return await abonnementen.zet_status(ctx, abonnement_id, ACTIEF)
+    return abonnement_read(await abonnementen.zet_status(ctx, abonnement_id, ACTIEF))
 
 
 @router.get(

@@ -11,9 +11,33 @@ from pydantic import Field
 
 from inburgering_kit.schemas import ApiModel
 from inburgering_kit.types import Tijdstip, tekst
+from notificaties.domain.aflevering import (
+    HERHAALTERMIJN_MAX_UREN,
+    HERHAALTERMIJN_MIN_UREN,
+    HERHAALTERMIJN_STANDAARD_UREN,
+)
 
 Url = Annotated[str, tekst(2000), Field(description="Absolute https-URL die de notificaties ontvangt.")]
 Filter = Annotated[str, tekst(255)]
+
+HERHAALSCHEMA = (
+    "Een mislukte aflevering (geen 2xx, time-out of verbindingsfout) wordt opnieuw geprobeerd: de eerste keer na "
+    "ongeveer 2 seconden, daarna telkens na twee keer zo lang (willekeurig tussen de helft en het geheel, zodat "
+    "herhalingen zich spreiden), nooit langer dan 15 minuten tussen twee pogingen: ten hoogste 2, 4, 8, ..., 512 "
+    "seconden, daarna elke 15 minuten, ruim 100 pogingen in 24 uur. Dat gaat door tot de "
+    "herhaaltermijn, gerekend vanaf de eerste mislukte poging, voorbij is; de laatste poging valt op het einde "
+    "van de termijn. Mislukt ook die, dan wordt de aflevering `dead-letter`. Intussen worden de andere events "
+    "van het abonnement gewoon afgeleverd; alleen latere events over hetzelfde object (`subject`) wachten op de "
+    "mislukte, zodat een ontvanger de events over één object in volgorde krijgt."
+)
+Herhaaltermijn = Annotated[
+    int,
+    Field(
+        ge=HERHAALTERMIJN_MIN_UREN,
+        le=HERHAALTERMIJN_MAX_UREN,
+        description=f"Hoe lang (uren) een mislukte aflevering opnieuw wordt geprobeerd. {HERHAALSCHEMA}",
+    ),
+]
 
 
 class Formaat(StrEnum):
@@ -48,6 +72,7 @@ class AbonnementCreate(ApiModel):
         default=Formaat.CLOUDEVENTS,
         description="`cloudevents` (CloudEvents 1.0, gestructureerd) of `vng-notificaties` (VNG Notificaties API 1.0).",
     )
+    herhaaltermijn_uren: Herhaaltermijn = HERHAALTERMIJN_STANDAARD_UREN
 
 
 class AbonnementUpdate(ApiModel):
@@ -59,6 +84,7 @@ class AbonnementUpdate(ApiModel):
     source: Filter | None = None
     subject: Filter | None = None
     formaat: Formaat | None = None
+    herhaaltermijn_uren: Herhaaltermijn | None = None
 
 
 class Afleverstand(ApiModel):
@@ -66,7 +92,10 @@ class Afleverstand(ApiModel):
 
     wachtend: int = Field(description="Nog af te leveren (ook: wacht op een nieuwe poging).")
     afgeleverd: int
-    dead_letter: int = Field(description="Na het maximale aantal pogingen opgegeven.")
+    dead_letter: int = Field(
+        description="Opgegeven: ook de laatste poging binnen de herhaaltermijn mislukte. Met `_opnieuw` opnieuw af "
+        "te leveren."
+    )
     laatst_afgeleverd_op: datetime | None = None
 
 
@@ -78,6 +107,7 @@ class AbonnementRead(ApiModel):
     source: str | None
     subject: str | None
     formaat: Formaat
+    herhaaltermijn_uren: Herhaaltermijn
     status: AbonnementStatus
     aangemaakt_op: datetime
     afleverstand: Afleverstand
@@ -94,7 +124,10 @@ class AfleveringRead(ApiModel):
     event_id: str
     event_type: str
     event_time: datetime
-    status: AfleveringStatus
+    status: AfleveringStatus = Field(
+        description="`wachtend` (in de wachtrij of wacht op een nieuwe poging), `afgeleverd` (2xx ontvangen) of "
+        f"`dead-letter` (opgegeven na de herhaaltermijn van het abonnement). {HERHAALSCHEMA}"
+    )
     pogingen: int
     volgende_poging_op: datetime | None = Field(description="Alleen bij status `wachtend`.")
     laatste_poging_op: datetime | None
@@ -110,4 +143,4 @@ class OpnieuwAfleveren(ApiModel):
 
 
 class OpnieuwAfleverenResultaat(ApiModel):
-    aantal: int = Field(description="Aantal afleveringen dat opnieuw in de wachtrij staat.")
+    aantal: int = Field(description="Aantal afleveringen dat opnieuw in de queued staat.")

@@ -11,18 +11,12 @@ from typing import Any
 from inburgering_kit.context import RequestContext
 from inburgering_kit.pagination import PageParams
 from inburgering_kit.problems import NotFound, Unprocessable, invalid
-from notificaties import ssrf
-from notificaties.api.schemas import (
-    AbonnementAangemaakt,
-    AbonnementCreate,
-    AbonnementRead,
-    AbonnementUpdate,
-    AfleveringRead,
-    Afleverstand,
-)
-from notificaties.crypto import Kluis, nieuw_geheim
+from notificaties.crypto import SecretBox, nieuw_geheim
+from notificaties.delivery import ssrf
+from notificaties.domain.abonnement import ACTIEF
+from notificaties.domain.aflevering import AFGELEVERD, DEAD_LETTER, WACHTEND
 from notificaties.models import Abonnement, Aflevering
-from notificaties.repository import ACTIEF, DEAD_LETTER, WACHTEND, AbonnementRepository
+from notificaties.repository.abonnementen import AbonnementRepository
 from notificaties.settings import Settings
 
 
@@ -37,16 +31,45 @@ class OngeldigePeriode(Unprocessable):
 
 
 @dataclass(frozen=True)
-class Bezorgconfig:
+class DeliveryConfig:
     settings: Settings
-    kluis: Kluis
+    secret_box: SecretBox
+
+
+@dataclass(frozen=True)
+class Afleverstand:
+    """Counts of what is still there; ended deliveries count until their retention ends."""
+
+    wachtend: int = 0
+    afgeleverd: int = 0
+    dead_letter: int = 0
+    laatst_afgeleverd_op: datetime | None = None
+
+
+@dataclass(frozen=True)
+class AbonnementMetStand:
+    abonnement: Abonnement
+    stand: Afleverstand
+
+
+@dataclass(frozen=True)
+class NieuwAbonnement:
+    """What a subscriber asks for; `authorization_header` and filters are optional."""
+
+    callback_url: str
+    formaat: str
+    herhaaltermijn_uren: int
+    authorization_header: str | None = None
+    type_prefix: str | None = None
+    source: str | None = None
+    subject: str | None = None
 
 
 def pad(abonnement_id: uuid.UUID) -> str:
     return f"/abonnementen/{abonnement_id}"
 
 
-async def _controleer_callback(url: str, config: Bezorgconfig) -> None:
+async def _controleer_callback(url: str, config: DeliveryConfig) -> None:
     try:
         await ssrf.check_url(
             url, allow_http=config.settings.allow_http, allow_private=config.settings.allow_private_addresses
@@ -55,41 +78,13 @@ async def _controleer_callback(url: str, config: Bezorgconfig) -> None:
         raise OngeldigeCallback(str(exc), invalid_params=[invalid("callbackUrl", str(exc), "geweigerd")]) from exc
 
 
-def _read(abonnement: Abonnement, stand: dict[str, Any] | None) -> AbonnementRead:
+def _stand(stand: dict[str, Any] | None) -> Afleverstand:
     stand = stand or {}
-    return AbonnementRead(
-        id=abonnement.id,
-        callback_url=abonnement.callback_url,
-        heeft_authorization_header=abonnement.autorisatie_versleuteld is not None,
-        type_prefix=abonnement.type_prefix,
-        source=abonnement.source,
-        subject=abonnement.subject,
-        formaat=abonnement.formaat,
-        status=abonnement.status,
-        aangemaakt_op=abonnement.created_at,
-        afleverstand=Afleverstand(
-            wachtend=stand.get(WACHTEND, 0),
-            afgeleverd=stand.get("afgeleverd", 0),
-            dead_letter=stand.get(DEAD_LETTER, 0),
-            laatst_afgeleverd_op=stand.get("laatst"),
-        ),
-    )
-
-
-def aflevering_read(aflevering: Aflevering) -> AfleveringRead:
-    return AfleveringRead(
-        id=aflevering.id,
-        event_id=aflevering.event_id,
-        event_type=aflevering.event_type,
-        event_time=aflevering.event_time,
-        status=aflevering.status,
-        pogingen=aflevering.pogingen,
-        volgende_poging_op=aflevering.next_attempt_at if aflevering.status == WACHTEND else None,
-        laatste_poging_op=aflevering.laatste_poging_at,
-        laatste_statuscode=aflevering.laatste_statuscode,
-        laatste_duur_ms=aflevering.laatste_duur_ms,
-        laatste_fout=aflevering.laatste_fout,
-        afgeleverd_op=aflevering.afgeleverd_at,
+    return Afleverstand(
+        wachtend=stand.get(WACHTEND, 0),
+        afgeleverd=stand.get(AFGELEVERD, 0),
+        dead_letter=stand.get(DEAD_LETTER, 0),
+        laatst_afgeleverd_op=stand.get("laatst"),
     )
 
 
@@ -100,13 +95,14 @@ async def vind(ctx: RequestContext, abonnement_id: uuid.UUID, *, for_update: boo
     return abonnement
 
 
-async def lees(ctx: RequestContext, abonnement_id: uuid.UUID) -> AbonnementRead:
+async def lees(ctx: RequestContext, abonnement_id: uuid.UUID) -> AbonnementMetStand:
     abonnement = await vind(ctx, abonnement_id)
     stand = await AbonnementRepository(ctx.session, ctx.gemeente).afleverstand([abonnement.id])
-    return _read(abonnement, stand.get(abonnement.id))
+    return AbonnementMetStand(abonnement, _stand(stand.get(abonnement.id)))
 
 
-async def maak(ctx: RequestContext, data: AbonnementCreate, config: Bezorgconfig) -> AbonnementAangemaakt:
+async def maak(ctx: RequestContext, data: NieuwAbonnement, config: DeliveryConfig) -> tuple[AbonnementMetStand, str]:
+    """The new subscription and its signing secret, which is shown this once."""
     await _controleer_callback(data.callback_url, config)
     geheim = nieuw_geheim()
     abonnement = Abonnement(
@@ -114,48 +110,49 @@ async def maak(ctx: RequestContext, data: AbonnementCreate, config: Bezorgconfig
         gemeente_code=ctx.gemeente,
         client_id=ctx.principal.client_id,
         callback_url=data.callback_url,
-        geheim_versleuteld=config.kluis.versleutel(geheim),
+        geheim_versleuteld=config.secret_box.encrypt(geheim),
         autorisatie_versleuteld=(
-            config.kluis.versleutel(data.authorization_header) if data.authorization_header else None
+            config.secret_box.encrypt(data.authorization_header) if data.authorization_header else None
         ),
         type_prefix=data.type_prefix,
         source=data.source,
         subject=data.subject,
-        formaat=data.formaat.value,
+        formaat=data.formaat,
+        herhaaltermijn_uren=data.herhaaltermijn_uren,
         status=ACTIEF,
     )
     await AbonnementRepository(ctx.session, ctx.gemeente).add(abonnement)
-    read = _read(abonnement, None)
-    return AbonnementAangemaakt(**read.model_dump(), geheim=geheim)
+    return AbonnementMetStand(abonnement, Afleverstand()), geheim
 
 
 async def wijzig(
-    ctx: RequestContext, abonnement_id: uuid.UUID, data: AbonnementUpdate, config: Bezorgconfig
-) -> AbonnementRead:
+    ctx: RequestContext, abonnement_id: uuid.UUID, wijzigingen: dict[str, Any], config: DeliveryConfig
+) -> AbonnementMetStand:
+    """Only the fields given change (snake_case names); None clears a filter or the authorization header."""
     abonnement = await vind(ctx, abonnement_id, for_update=True)
-    fields = data.model_fields_set
-    if "callback_url" in fields:
-        if data.callback_url is None:
+    if "callback_url" in wijzigingen:
+        callback_url = wijzigingen["callback_url"]
+        if callback_url is None:
             raise OngeldigeCallback(
                 "Een abonnement heeft altijd een callbackUrl.",
                 invalid_params=[invalid("callbackUrl", "mag niet leeg zijn", "verplicht")],
             )
-        await _controleer_callback(data.callback_url, config)
-        abonnement.callback_url = data.callback_url
-    if "authorization_header" in fields:
-        abonnement.autorisatie_versleuteld = (
-            config.kluis.versleutel(data.authorization_header) if data.authorization_header else None
-        )
+        await _controleer_callback(callback_url, config)
+        abonnement.callback_url = callback_url
+    if "authorization_header" in wijzigingen:
+        header = wijzigingen["authorization_header"]
+        abonnement.autorisatie_versleuteld = config.secret_box.encrypt(header) if header else None
     for name in ("type_prefix", "source", "subject"):
-        if name in fields:
-            setattr(abonnement, name, getattr(data, name))
-    if "formaat" in fields and data.formaat is not None:
-        abonnement.formaat = data.formaat.value
+        if name in wijzigingen:
+            setattr(abonnement, name, wijzigingen[name])
+    for name in ("formaat", "herhaaltermijn_uren"):
+        if wijzigingen.get(name) is not None:
+            setattr(abonnement, name, wijzigingen[name])
     await ctx.session.flush()
     return await lees(ctx, abonnement_id)
 
 
-async def zet_status(ctx: RequestContext, abonnement_id: uuid.UUID, status: str) -> AbonnementRead:
+async def zet_status(ctx: RequestContext, abonnement_id: uuid.UUID, status: str) -> AbonnementMetStand:
     abonnement = await vind(ctx, abonnement_id, for_update=True)
     abonnement.status = status
     await ctx.session.flush()
@@ -167,11 +164,11 @@ async def verwijder(ctx: RequestContext, abonnement_id: uuid.UUID) -> None:
     await repository.delete(await vind(ctx, abonnement_id, for_update=True))
 
 
-async def lijst(ctx: RequestContext, paging: PageParams, *, status: str | None) -> tuple[list[AbonnementRead], int]:
+async def lijst(ctx: RequestContext, paging: PageParams, *, status: str | None) -> tuple[list[AbonnementMetStand], int]:
     repository = AbonnementRepository(ctx.session, ctx.gemeente)
     rows, total = await repository.page(paging, status=status)
     stand = await repository.afleverstand([r.id for r in rows])
-    return [_read(r, stand.get(r.id)) for r in rows], total
+    return [AbonnementMetStand(r, _stand(stand.get(r.id))) for r in rows], total
 
 
 async def afleveringen(

@@ -1,5 +1,5 @@
-"""Every query of the delivery context. API queries are scoped to the caller's gemeente: another gemeente's
-subscription is not found, exactly like one that does not exist. The worker's queries span all gemeenten."""
+"""The delivery queue, as the consumer fills it and the workers work it, across all gemeenten: deliveries
+queued per event and subscription, subscriptions leased to one worker at a time, attempt results settled."""
 
 from __future__ import annotations
 
@@ -9,123 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inburgering_kit.events import CloudEvent
-from inburgering_kit.pagination import PageParams, paginate
-from notificaties.models import Abonnement, Aflevering
-
-WACHTEND = "wachtend"
-AFGELEVERD = "afgeleverd"
-DEAD_LETTER = "dead-letter"
-ACTIEF = "actief"
-GEPAUZEERD = "gepauzeerd"
-
-
-class AbonnementRepository:
-    def __init__(self, session: AsyncSession, gemeente: str) -> None:
-        self.session = session
-        self.gemeente = gemeente
-
-    async def add(self, abonnement: Abonnement) -> None:
-        self.session.add(abonnement)
-        await self.session.flush()
-
-    async def get(self, abonnement_id: uuid.UUID, *, for_update: bool = False) -> Abonnement | None:
-        query = select(Abonnement).where(Abonnement.id == abonnement_id, Abonnement.gemeente_code == self.gemeente)
-        if for_update:
-            query = query.with_for_update()
-        return (await self.session.execute(query)).scalar_one_or_none()
-
-    async def page(self, paging: PageParams, *, status: str | None) -> tuple[Sequence[Abonnement], int]:
-        query = select(Abonnement).where(Abonnement.gemeente_code == self.gemeente)
-        if status is not None:
-            query = query.where(Abonnement.status == status)
-        return await paginate(self.session, query, paging, Abonnement.created_at, Abonnement.id)
-
-    async def delete(self, abonnement: Abonnement) -> None:
-        await self.session.delete(abonnement)
-        await self.session.flush()
-
-    async def afleverstand(self, abonnement_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
-        """Per subscription: number of deliveries per status and the last successful delivery."""
-        if not abonnement_ids:
-            return {}
-        rows = await self.session.execute(
-            select(
-                Aflevering.abonnement_id,
-                Aflevering.status,
-                func.count(),
-                func.max(Aflevering.afgeleverd_at),
-            )
-            .where(Aflevering.abonnement_id.in_(abonnement_ids))
-            .group_by(Aflevering.abonnement_id, Aflevering.status)
-        )
-        result: dict[uuid.UUID, dict[str, Any]] = {}
-        for abonnement_id, status, count, last in rows.all():
-            stand = result.setdefault(abonnement_id, {"laatst": None})
-            stand[status] = count
-            if last is not None:
-                stand["laatst"] = last
-        return result
-
-    async def afleveringen(
-        self, abonnement_id: uuid.UUID, paging: PageParams, *, status: str | None
-    ) -> tuple[Sequence[Aflevering], int]:
-        query = select(Aflevering).where(Aflevering.abonnement_id == abonnement_id)
-        if status is not None:
-            query = query.where(Aflevering.status == status)
-        return await paginate(self.session, query, paging, Aflevering.volgnummer.desc())
-
-    async def aflevering(self, abonnement_id: uuid.UUID, aflevering_id: uuid.UUID) -> Aflevering | None:
-        query = select(Aflevering).where(Aflevering.abonnement_id == abonnement_id, Aflevering.id == aflevering_id)
-        return (await self.session.execute(query)).scalar_one_or_none()
-
-    async def opnieuw(
-        self,
-        abonnement_id: uuid.UUID,
-        *,
-        aflevering_id: uuid.UUID | None = None,
-        vanaf: datetime | None = None,
-        tot: datetime | None = None,
-    ) -> int:
-        """Re-queue delivered or dead-lettered deliveries at the end of the subscription's queue, with a fresh
-        attempt budget; one still waiting is in the queue already. The caller holds the subscription's row lock,
-        which orders this with the consumer's inserts (`volgnummer` grows in commit order)."""
-        statement = (
-            update(Aflevering)
-            .where(Aflevering.abonnement_id == abonnement_id)
-            .where(Aflevering.status != WACHTEND)
-            .values(
-                status=WACHTEND,
-                pogingen=0,
-                next_attempt_at=func.now(),
-                afgeleverd_at=None,
-                volgnummer=text("nextval(pg_get_serial_sequence('aflevering', 'volgnummer'))"),
-            )
-            .execution_options(synchronize_session=False)
-        )
-        if aflevering_id is not None:
-            statement = statement.where(Aflevering.id == aflevering_id)
-        if vanaf is not None:
-            statement = statement.where(Aflevering.event_time >= vanaf)
-        if tot is not None:
-            statement = statement.where(Aflevering.event_time < tot)
-        result = await self.session.execute(statement)
-        count = int(result.rowcount)  # type: ignore[attr-defined]
-        if count:
-            # The queue is no longer only what a lease holder has in hand; due now unless its head waits.
-            await self.session.execute(
-                update(Abonnement)
-                .where(Abonnement.id == abonnement_id)
-                .values(next_attempt_at=func.coalesce(Abonnement.next_attempt_at, func.now()), lease_holds_queue=False)
-            )
-            await notify(self.session, [str(abonnement_id)])
-        return count
-
-
-# ---- the consumer and the worker ----
 
 # Wakes the workers when deliveries were queued that the lease holder does not have in hand (another replica's
 # consumer queued them, or a redelivery): the payload lists the subscriptions. The polling claim is the
@@ -137,7 +24,7 @@ _NOTIFY_MAX_IDS = 150
 
 
 @dataclass(frozen=True)
-class Bestemming:
+class Destination:
     """Where and how one subscription's deliveries go."""
 
     abonnement_id: uuid.UUID
@@ -145,10 +32,11 @@ class Bestemming:
     geheim_versleuteld: str
     autorisatie_versleuteld: str | None
     formaat: str
+    herhaaltermijn_uren: int
 
 
 @dataclass(frozen=True)
-class Klus:
+class Job:
     """One delivery to attempt. `event` is the stored CloudEvent as JSON text: the body as signed and sent."""
 
     aflevering_id: uuid.UUID
@@ -158,20 +46,21 @@ class Klus:
     event_id: str
     event: str
     subject: str | None
+    eerste_mislukt_at: datetime | None = None  # the retry window runs from here
 
 
 @dataclass(frozen=True)
-class Toewijzing:
+class Assignment:
     """What the consumer's transaction handed to this worker (valid once it committed): deliveries that go
-    straight out, per subscription, either to a new lease (`nieuw`) or to a lease this worker already holds."""
+    straight out, per subscription, either to a new lease (`new`) or to a lease this worker already holds."""
 
-    bestemming: Bestemming
-    klussen: list[Klus]
-    nieuw: bool
+    destination: Destination
+    jobs: list[Job]
+    new: bool
 
 
 @dataclass(frozen=True)
-class Beleid:
+class Offer:
     """The worker's answer to "may new deliveries go straight to you?", as the consumer asks it per batch."""
 
     owner: uuid.UUID
@@ -186,10 +75,9 @@ class Beleid:
 _MATCH = text(
     """
     SELECT a.id, e.n, a.callback_url, a.geheim_versleuteld, a.autorisatie_versleuteld, a.formaat,
-           coalesce(a.lease_until > now(), false) AS leased,
+           a.herhaaltermijn_uren, coalesce(a.lease_until > now(), false) AS leased,
            coalesce(a.lease_owner = CAST(:owner AS uuid), false) AS mine,
-           a.lease_holds_queue AS holds, a.next_attempt_at IS NULL AS empty,
-           coalesce(a.next_attempt_at <= now(), true) AS due
+           a.lease_holds_queue AS holds, a.next_attempt_at IS NULL AS empty
     FROM unnest(CAST(:gemeenten AS text[]), CAST(:types AS text[]), CAST(:sources AS text[]),
                 CAST(:subjects AS text[])) WITH ORDINALITY AS e(gemeente, type, source, subject, n)
     JOIN abonnement a ON a.gemeente_code = e.gemeente AND a.status = 'actief'
@@ -219,15 +107,16 @@ _INSERT = text(
     """
 )
 
-# A subscription taken over by this worker gets the lease; one queued behind others is due from now on
-# (unless its head waits for a retry) and no longer fully in its lease holder's hands.
+# A subscription taken over by this worker gets the lease; one queued behind others is due from now on (even
+# when a retry waits: a new event about another subject need not wait for it) and no longer fully in its lease
+# holder's hands.
 _AFTER_QUEUE = text(
     """
     UPDATE abonnement a SET
         lease_owner = CASE WHEN u.direct THEN CAST(:owner AS uuid) ELSE a.lease_owner END,
         lease_until = CASE WHEN u.direct THEN now() + make_interval(secs => :lease) ELSE a.lease_until END,
         lease_holds_queue = u.direct,
-        next_attempt_at = coalesce(a.next_attempt_at, now())
+        next_attempt_at = least(a.next_attempt_at, now())
     FROM unnest(CAST(:ids AS uuid[]), CAST(:direct AS bool[])) AS u(id, direct)
     WHERE a.id = u.id
     """
@@ -235,21 +124,21 @@ _AFTER_QUEUE = text(
 
 
 @dataclass
-class Wachtrij:
+class Queued:
     """The outcome of queueing a batch: what goes straight out, and which of this worker's own lanes must now
     read the queue (new deliveries were queued behind them)."""
 
-    toewijzingen: list[Toewijzing]
-    eigen_achterstand: set[uuid.UUID]
+    assignments: list[Assignment]
+    own_backlog: set[uuid.UUID]
 
 
 async def queue_events(
-    session: AsyncSession, events: Sequence[CloudEvent], beleid: Beleid | None, *, lease: float
-) -> Wachtrij:
+    session: AsyncSession, events: Sequence[CloudEvent], offer: Offer | None, *, lease: float
+) -> Queued:
     """Queue a delivery per event and matching active subscription of its gemeente, in the consumer's unit of
-    work. With a `beleid`, deliveries of subscriptions nobody holds and whose queue was empty, or whose lease
+    work. With a `offer`, deliveries of subscriptions nobody holds and whose queue was empty, or whose lease
     this worker holds with the whole queue in hand, are leased to it and returned to go out at once."""
-    result = Wachtrij([], set())
+    result = Queued([], set())
     # No tenant, no subscriber may see it: subscriptions are per gemeente.
     events = [e for e in events if e.gemeentecode is not None]
     if not events:
@@ -258,7 +147,7 @@ async def queue_events(
         await session.execute(
             _MATCH,
             {
-                "owner": beleid.owner if beleid else None,
+                "owner": offer.owner if offer else None,
                 "gemeenten": [e.gemeentecode for e in events],
                 "types": [e.type for e in events],
                 "sources": [e.source for e in events],
@@ -288,18 +177,18 @@ async def queue_events(
     state = {m.id: m for m in matched}
     direct: dict[uuid.UUID, bool] = {}
     wake: list[str] = []
-    new_lanes = beleid.new_lanes if beleid else 0
+    new_lanes = offer.new_lanes if offer else 0
     for abonnement_id, m in state.items():
-        if beleid is not None and m.leased and m.mine and m.holds and abonnement_id in beleid.accepting:
+        if offer is not None and m.leased and m.mine and m.holds and abonnement_id in offer.accepting:
             direct[abonnement_id] = True
-        elif beleid is not None and not m.leased and m.empty and new_lanes > 0:
+        elif offer is not None and not m.leased and m.empty and new_lanes > 0:
             direct[abonnement_id] = True
             new_lanes -= 1
         else:
             direct[abonnement_id] = False
             if m.leased and m.mine:
-                result.eigen_achterstand.add(abonnement_id)
-            elif m.leased or m.due:
+                result.own_backlog.add(abonnement_id)
+            else:
                 # Another worker holds it (and must read the queue), or anyone may take it now.
                 wake.append(str(abonnement_id))
     await session.execute(
@@ -307,26 +196,31 @@ async def queue_events(
         {
             "ids": list(direct),
             "direct": list(direct.values()),
-            "owner": beleid.owner if beleid else None,
+            "owner": offer.owner if offer else None,
             "lease": lease,
         },
     )
     if wake:
         await notify(session, wake)
     by_event = {e.id: (p, e.subject) for e, p in zip(events, payloads, strict=True)}
-    klussen: dict[uuid.UUID, list[Klus]] = {}
+    jobs: dict[uuid.UUID, list[Job]] = {}
     for row in inserted:
         if direct[row.abonnement_id]:
-            klussen.setdefault(row.abonnement_id, []).append(
-                Klus(row.id, row.abonnement_id, row.volgnummer, 0, row.event_id, *by_event[row.event_id])
+            jobs.setdefault(row.abonnement_id, []).append(
+                Job(row.id, row.abonnement_id, row.volgnummer, 0, row.event_id, *by_event[row.event_id])
             )
-    for abonnement_id, lijst in klussen.items():
+    for abonnement_id, lijst in jobs.items():
         m = state[abonnement_id]
         lijst.sort(key=lambda k: k.volgnummer)
-        bestemming = Bestemming(
-            abonnement_id, m.callback_url, m.geheim_versleuteld, m.autorisatie_versleuteld, m.formaat
+        destination = Destination(
+            abonnement_id,
+            m.callback_url,
+            m.geheim_versleuteld,
+            m.autorisatie_versleuteld,
+            m.formaat,
+            m.herhaaltermijn_uren,
         )
-        result.toewijzingen.append(Toewijzing(bestemming, lijst, nieuw=not m.mine or not m.leased))
+        result.assignments.append(Assignment(destination, lijst, new=not m.mine or not m.leased))
     return result
 
 
@@ -348,7 +242,8 @@ _CLAIM = text(
         FOR NO KEY UPDATE SKIP LOCKED
     ) c
     WHERE a.id = c.id
-    RETURNING a.id, a.callback_url, a.geheim_versleuteld, a.autorisatie_versleuteld, a.formaat
+    RETURNING a.id, a.callback_url, a.geheim_versleuteld, a.autorisatie_versleuteld, a.formaat,
+              a.herhaaltermijn_uren
     """
 )
 
@@ -363,10 +258,10 @@ _NEXT_DUE = text(
 
 async def claim(
     session: AsyncSession, *, owner: uuid.UUID, limit: int, lease: float
-) -> tuple[list[Bestemming], float | None]:
+) -> tuple[list[Destination], float | None]:
     """Due subscriptions leased to `owner`, and the seconds until the next one falls due."""
     rows = await session.execute(_CLAIM, {"owner": owner, "limit": limit, "lease": lease})
-    claimed = [Bestemming(*r) for r in rows.all()]
+    claimed = [Destination(*r) for r in rows.all()]
     next_due = (await session.execute(_NEXT_DUE)).scalar()
     return claimed, None if next_due is None else float(next_due)
 
@@ -379,43 +274,71 @@ _LOCK_OWN = text(
     "SELECT coalesce(lease_owner = :owner AND lease_until > now(), false) AND status = 'actief' FROM abonnement "
     "WHERE id = :id FOR NO KEY UPDATE"
 )
+# The due deliveries of a subscription in queue order, leaving out those behind a retry about the same subject:
+# a failed delivery holds up the later events about its object, not the rest of the queue. A retry is told by
+# its attempts, not by its time alone: `now()` is when this transaction began, and a delivery queued since then
+# has a later `next_attempt_at` without waiting for anything.
 _NEXT_RUN = text(
     """
+    WITH retrying AS (
+        SELECT b.event->>'subject' AS subject, min(f.volgnummer) AS volgnummer
+        FROM aflevering f JOIN bericht b ON b.event_id = f.event_id
+        WHERE f.abonnement_id = :id AND f.status = 'wachtend' AND f.pogingen > 0 AND f.next_attempt_at > now()
+        GROUP BY 1
+    )
     SELECT f.id, f.abonnement_id, f.volgnummer, f.pogingen, f.event_id, b.event::text AS event,
-           b.event->>'subject' AS subject
+           b.event->>'subject' AS subject, f.eerste_mislukt_at
     FROM aflevering f JOIN bericht b ON b.event_id = f.event_id
     WHERE f.abonnement_id = :id AND f.status = 'wachtend' AND f.volgnummer > :after
+        AND (f.pogingen = 0 OR f.next_attempt_at <= now())
+        AND NOT EXISTS (
+            SELECT 1 FROM retrying r WHERE r.subject = b.event->>'subject' AND r.volgnummer < f.volgnummer
+        )
     ORDER BY f.volgnummer LIMIT :batch
     """
+)
+# Seconds until the subscription's earliest retry; NULL when none waits.
+_NEXT_RETRY = text(
+    "SELECT extract(epoch FROM min(next_attempt_at) - now()) FROM aflevering "
+    "WHERE abonnement_id = :id AND status = 'wachtend' AND pogingen > 0 AND next_attempt_at > now()"
 )
 _HOLDS_QUEUE = text("UPDATE abonnement SET lease_holds_queue = true WHERE id = :id")
 
 
+@dataclass(frozen=True)
+class Run:
+    jobs: list[Job]
+    holds: bool  # the holder has every waiting delivery in hand: new events may come to it directly
+    next_retry: float | None  # seconds until the earliest retry waiting in the queue
+
+
 async def next_run(
     session: AsyncSession, *, owner: uuid.UUID, abonnement_id: uuid.UUID, after: int, batch: int
-) -> tuple[list[Klus], bool] | None:
-    """The next deliveries of a subscription this worker holds, after `after`; None if the lease is gone (or the
-    subscription paused). When fewer than `batch` remain, the holder has the whole queue in hand (second value)
-    and new events may come to it directly: that is read again with the subscription locked, so no delivery
-    is queued in between. A full run needs no lock, so catching up with a backlog does not wait for the
+) -> Run | None:
+    """The next due deliveries of a subscription this worker holds, after `after`; None if the lease is gone (or
+    the subscription paused). When fewer than `batch` remain and no retry waits, the holder has the whole queue
+    in hand and new events may come to it directly: that is read again with the subscription locked, so no
+    delivery is queued in between. A full run needs no lock, so catching up with a backlog does not wait for the
     consumer's transactions."""
     params = {"owner": owner, "id": abonnement_id, "after": after, "batch": batch}
     if not (await session.execute(_OWN, params)).scalar():
         return None
+    next_retry = (await session.execute(_NEXT_RETRY, params)).scalar()
+    retry = None if next_retry is None else float(next_retry)
     rows = (await session.execute(_NEXT_RUN, params)).all()
-    if len(rows) == batch:
-        return [Klus(*r) for r in rows], False
+    if len(rows) == batch or retry is not None:
+        return Run([Job(*r) for r in rows], False, retry)
     if not (await session.execute(_LOCK_OWN, params)).scalar():
         return None
     rows = (await session.execute(_NEXT_RUN, params)).all()
     holds = len(rows) < batch
     if holds:
         await session.execute(_HOLDS_QUEUE, params)
-    return [Klus(*r) for r in rows], holds
+    return Run([Job(*r) for r in rows], holds, None)
 
 
 @dataclass(frozen=True)
-class Uitkomst:
+class Outcome:
     aflevering_id: uuid.UUID
     abonnement_id: uuid.UUID
     status: str
@@ -439,6 +362,8 @@ _SETTLE = text(
     """
     UPDATE aflevering f
     SET status = u.status, pogingen = f.pogingen + 1, next_attempt_at = now() + make_interval(secs => u.delay),
+        eerste_mislukt_at = CASE WHEN u.status = 'afgeleverd' THEN f.eerste_mislukt_at
+                                 ELSE coalesce(f.eerste_mislukt_at, now()) END,
         laatste_poging_at = now() - make_interval(secs => u.duur_ms / 1000.0),
         laatste_statuscode = u.statuscode, laatste_duur_ms = u.duur_ms, laatste_fout = u.fout,
         afgeleverd_at = CASE WHEN u.status = 'afgeleverd' THEN now() ELSE f.afgeleverd_at END
@@ -450,13 +375,24 @@ _SETTLE = text(
     """
 )
 
-# Letting go of subscriptions: due again when their head is (NULL when nothing waits).
+# Letting go of subscriptions: due again at the earliest retry, or now if a delivery not behind a retry about
+# its subject is due (NULL when nothing waits). Through `ix_aflevering_due`: only the retries are read, and the
+# due deliveries up to the first one not held up.
 _RELEASE = text(
     """
     UPDATE abonnement a SET lease_owner = NULL, lease_until = NULL, lease_holds_queue = false,
-        next_attempt_at = (
-            SELECT f.next_attempt_at FROM aflevering f
-            WHERE f.abonnement_id = a.id AND f.status = 'wachtend' ORDER BY f.volgnummer LIMIT 1
+        next_attempt_at = least(
+            (SELECT min(f.next_attempt_at) FROM aflevering f
+             WHERE f.abonnement_id = a.id AND f.status = 'wachtend' AND f.pogingen > 0 AND f.next_attempt_at > now()),
+            (SELECT f.next_attempt_at FROM aflevering f JOIN bericht b ON b.event_id = f.event_id
+             WHERE f.abonnement_id = a.id AND f.status = 'wachtend' AND (f.pogingen = 0 OR f.next_attempt_at <= now())
+                AND NOT EXISTS (
+                    SELECT 1 FROM aflevering g JOIN bericht c ON c.event_id = g.event_id
+                    WHERE g.abonnement_id = a.id AND g.status = 'wachtend' AND g.pogingen > 0
+                        AND g.next_attempt_at > now() AND g.volgnummer < f.volgnummer
+                        AND c.event->>'subject' = b.event->>'subject'
+                )
+             ORDER BY f.next_attempt_at LIMIT 1)
         )
     WHERE a.id = ANY(CAST(:ids AS uuid[])) AND a.lease_owner = :owner
     """
@@ -469,14 +405,14 @@ _RENEW = text(
     UPDATE abonnement a SET lease_until = now() + make_interval(secs => :lease)
     WHERE a.id = ANY(CAST(:ids AS uuid[])) AND a.lease_owner = :owner
     RETURNING a.id, a.callback_url, a.geheim_versleuteld, a.autorisatie_versleuteld, a.formaat,
-              a.status = 'actief' AS actief, a.lease_holds_queue
+              a.herhaaltermijn_uren, a.status = 'actief' AS actief, a.lease_holds_queue
     """
 )
 
 
 @dataclass(frozen=True)
-class Verlengd:
-    bestemming: Bestemming
+class Renewal:
+    destination: Destination
     actief: bool
     holds_queue: bool
 
@@ -485,37 +421,37 @@ async def settle(
     session: AsyncSession,
     *,
     owner: uuid.UUID,
-    uitkomsten: Sequence[Uitkomst],
+    outcomes: Sequence[Outcome],
     release: Sequence[uuid.UUID],
     renew: Sequence[uuid.UUID],
     lease: float,
-) -> tuple[list[Verlengd], set[uuid.UUID]]:
+) -> tuple[list[Renewal], set[uuid.UUID]]:
     """Write attempt results, give up leases and renew others, in one transaction. Returns the renewed, and the
     subscriptions of results that are no longer this worker's (deleted, or taken over after the lease ran out)."""
     if release or renew:
         # In id order, like the consumer: the updates below then cannot deadlock with it. Results alone touch
         # no subscription and need no lock (most transactions here).
         await session.execute(_LOCK_SUBSCRIPTIONS, {"ids": list(set(release) | set(renew))})
-    if uitkomsten:
+    if outcomes:
         mine = set(
-            (await session.execute(_STILL_MINE, {"ids": list({u.abonnement_id for u in uitkomsten}), "owner": owner}))
+            (await session.execute(_STILL_MINE, {"ids": list({u.abonnement_id for u in outcomes}), "owner": owner}))
             .scalars()
             .all()
         )
-        lost = {u.abonnement_id for u in uitkomsten} - mine
-        uitkomsten = [u for u in uitkomsten if u.abonnement_id in mine]
+        lost = {u.abonnement_id for u in outcomes} - mine
+        outcomes = [u for u in outcomes if u.abonnement_id in mine]
     else:
         lost = set()
-    if uitkomsten:
+    if outcomes:
         await session.execute(
             _SETTLE,
             {
-                "ids": [u.aflevering_id for u in uitkomsten],
-                "statussen": [u.status for u in uitkomsten],
-                "delays": [u.delay for u in uitkomsten],
-                "statuscodes": [u.statuscode for u in uitkomsten],
-                "duren": [u.duur_ms for u in uitkomsten],
-                "fouten": [u.fout for u in uitkomsten],
+                "ids": [u.aflevering_id for u in outcomes],
+                "statussen": [u.status for u in outcomes],
+                "delays": [u.delay for u in outcomes],
+                "statuscodes": [u.statuscode for u in outcomes],
+                "duren": [u.duur_ms for u in outcomes],
+                "fouten": [u.fout for u in outcomes],
             },
         )
     if release:
@@ -523,7 +459,7 @@ async def settle(
     if not renew:
         return [], lost
     rows = await session.execute(_RENEW, {"owner": owner, "ids": list(renew), "lease": lease})
-    return [Verlengd(Bestemming(*r[:5]), r.actief, r.lease_holds_queue) for r in rows.all()], lost
+    return [Renewal(Destination(*r[:6]), r.actief, r.lease_holds_queue) for r in rows.all()], lost
 
 
 async def metrics(session: AsyncSession) -> dict[str, Any]:
@@ -547,86 +483,3 @@ async def metrics(session: AsyncSession) -> dict[str, Any]:
         )
     )
     return {"counts": [tuple(r) for r in counts.all()], "lag": float(lag.scalar_one())}
-
-
-# ---- the retention ----
-
-# One replica cleans up at a time (per transaction): two deleting the deliveries of one event side by side could
-# each still see the other's and keep its bericht.
-_RETENTION_LOCK = text("SELECT pg_try_advisory_xact_lock(hashtext('notificaties.bewaartermijn'))")
-
-# Ended deliveries whose last attempt is longer ago than the retention, oldest first, through the partial index
-# `ix_aflevering_afgehandeld`. SKIP LOCKED passes over one being re-queued right now (`opnieuw`); a delivery
-# re-queued before this statement saw it is `wachtend` again and stays.
-_DELETE_ENDED = text(
-    """
-    DELETE FROM aflevering WHERE id = ANY(ARRAY(
-        SELECT id FROM aflevering
-        WHERE status <> 'wachtend' AND laatste_poging_at < now() - make_interval(hours => :hours)
-        ORDER BY laatste_poging_at LIMIT :limit
-        FOR UPDATE SKIP LOCKED
-    ))
-    RETURNING event_id
-    """
-)
-
-# Two statements, in this order. The lock keeps any new delivery of the bericht from committing (its foreign key
-# check waits for it, then fails, and the consumer queues the event again); the check that no delivery is left is
-# made again in the delete, whose snapshot is taken after the lock, so it also sees one committed just before it.
-# In one statement that delivery could be missed, and deleted with the bericht by the foreign key's cascade.
-# A bericht younger than the retention stays even without deliveries: the sweep never races a fresh event.
-_LOCK_ORPHANED = text(
-    """
-    SELECT b.event_id FROM bericht b
-    WHERE b.event_id = ANY(CAST(:ids AS text[])) AND b.created_at < now() - make_interval(hours => :hours)
-        AND NOT EXISTS (SELECT 1 FROM aflevering f WHERE f.event_id = b.event_id)
-    FOR UPDATE OF b SKIP LOCKED
-    """
-)
-_DELETE_ORPHANED = text(
-    """
-    DELETE FROM bericht b
-    WHERE b.event_id = ANY(CAST(:ids AS text[]))
-        AND NOT EXISTS (SELECT 1 FROM aflevering f WHERE f.event_id = b.event_id)
-    """
-)
-
-_BERICHTEN_AFTER = text("SELECT event_id FROM bericht WHERE event_id > :after ORDER BY event_id LIMIT :limit")
-
-
-@dataclass(frozen=True)
-class Opgeruimd:
-    afleveringen: int
-    berichten: int
-
-
-async def delete_ended(session: AsyncSession, *, hours: int, limit: int) -> Opgeruimd | None:
-    """Delete up to `limit` deliveries that ended longer than `hours` ago, and the berichten none refers to any
-    more; None when another replica is cleaning up now."""
-    if not (await session.execute(_RETENTION_LOCK)).scalar():
-        return None
-    event_ids = (await session.execute(_DELETE_ENDED, {"hours": hours, "limit": limit})).scalars().all()
-    berichten = await _delete_orphaned(session, sorted(set(event_ids)), hours=hours)
-    return Opgeruimd(afleveringen=len(event_ids), berichten=berichten)
-
-
-async def delete_orphaned_after(session: AsyncSession, *, after: str, hours: int, limit: int) -> tuple[int, str] | None:
-    """The sweep behind `delete_ended`, for berichten left without deliveries another way (a subscription deleted
-    with its deliveries): of the next `limit` berichten after `after` in `event_id` order, delete those older than
-    `hours` that no delivery refers to. Returns how many it deleted and where the next slab starts ("" after the
-    last: from the start again); None when another replica is cleaning up now."""
-    if not (await session.execute(_RETENTION_LOCK)).scalar():
-        return None
-    slab = list((await session.execute(_BERICHTEN_AFTER, {"after": after, "limit": limit})).scalars())
-    deleted = await _delete_orphaned(session, slab, hours=hours)
-    return deleted, slab[-1] if len(slab) == limit else ""
-
-
-async def _delete_orphaned(session: AsyncSession, event_ids: Sequence[str], *, hours: int) -> int:
-    if not event_ids:
-        return 0
-    locked = list((await session.execute(_LOCK_ORPHANED, {"ids": list(event_ids), "hours": hours})).scalars())
-    if not locked:
-        return 0
-    result = await session.execute(_DELETE_ORPHANED, {"ids": locked})
-    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -1,4 +1,5 @@
-"""Delivery: the event consumer queues an `aflevering` per matching subscription; the worker POSTs them.
+"""Distributing: the event consumer queues an `aflevering` per matching subscription; the worker leases
+subscriptions and runs their lanes, handing each attempt to `sending`.
 
 The database rows are the durable record; the path of a fresh event does not wait for a poll. The consumer's
 transaction that queues a batch also decides which deliveries this process delivers at once: those of a
@@ -10,17 +11,15 @@ also renews the leases. Everything else — retries after their backoff, deliver
 busy or failing, queues of a worker that died — comes from the queue in the database: a lane reads the next
 run itself, and a claim finds due subscriptions nobody holds (woken by NOTIFY, polling as the fallback).
 
-At least once: a delivery is marked delivered only after a 2xx, so a crash between the receiver's answer
-and our update delivers it again; receivers de-duplicate on `webhook-id` (the event id).
+Every loop here outlives a database or NATS restart: a failed read, claim or settle is logged as one line and
+tried again after a pause, never ends the loop (the kit's consumer reconnects to NATS by itself).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
-import random
 import time
 import uuid
 from collections import Counter, deque
@@ -34,10 +33,12 @@ from inburgering_kit.batch_consumer import BatchEventConsumer
 from inburgering_kit.db import Database
 from inburgering_kit.events import CloudEvent
 from inburgering_kit.outbox import listen
-from notificaties import repository, signing, ssrf, vng
-from notificaties.bewaartermijn import Bewaartermijn
-from notificaties.crypto import Kluis
-from notificaties.repository import Beleid, Bestemming, Klus, Uitkomst, Wachtrij
+from notificaties.crypto import SecretBox
+from notificaties.delivery.retention import Retention
+from notificaties.delivery.sending import SendCache, Sender
+from notificaties.domain.aflevering import WACHTEND
+from notificaties.repository import queue
+from notificaties.repository.queue import Destination, Job, Offer, Outcome, Queued
 from notificaties.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -45,22 +46,34 @@ logger = logging.getLogger(__name__)
 SETTLE_WINDOW_SECONDS = 0.02
 CONSUMER_GATHER_SECONDS = 0.01
 
-FORMAAT_CLOUDEVENTS = "cloudevents"
-FORMAAT_VNG = "vng-notificaties"
 
+class Outage:
+    """A database or NATS that stopped answering: one log line when it starts and one when it ends, not one per
+    try, and pauses that grow to `maximum` between tries. The loop that owns it never ends because of it."""
 
-def backoff(attempt: int, settings: Settings) -> float:
-    """Exponential with full jitter (AWS architecture blog, "Exponential Backoff And Jitter"): retries of many
-    deliveries that failed together spread out instead of hitting a recovering receiver at once."""
-    ceiling = min(settings.backoff_max_seconds, settings.backoff_base_seconds * 2 ** (attempt - 1))
-    return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not cryptography
+    def __init__(self, what: str, *, first: float, maximum: float = 5.0) -> None:
+        self.what = what
+        self.first = first
+        self.maximum = maximum
+        self.pause = first
+        self.since: float | None = None
 
+    def failed(self, exc: BaseException) -> float:
+        """The pause before the next try."""
+        if self.since is None:
+            self.since = time.monotonic()
+            # The first line only: a driver error goes on with the statement and its parameters.
+            reason = (str(exc).splitlines() or [""])[0][:200]
+            logger.warning("%s failed (%s: %s); retrying until it works", self.what, type(exc).__name__, reason)
+            self.pause = self.first
+        else:
+            self.pause = min(self.pause * 2, self.maximum)
+        return self.pause
 
-def body_of(event: str, formaat: str) -> tuple[bytes, str]:
-    if formaat == FORMAAT_VNG:
-        return json.dumps(vng.notificatie(json.loads(event)), separators=(",", ":")).encode(), "application/json"
-    # CloudEvents HTTP protocol binding, structured content mode: the event as stored.
-    return event.encode(), "application/cloudevents+json"
+    def ok(self) -> None:
+        if self.since is not None:
+            logger.info("%s works again after %.1fs", self.what, time.monotonic() - self.since)
+            self.since = None
 
 
 class Stats:
@@ -73,30 +86,36 @@ class Stats:
 class Lane:
     """The deliveries of one subscription this worker holds the lease of, in `volgnummer` order."""
 
-    def __init__(self, bestemming: Bestemming, *, holds_queue: bool) -> None:
-        self.bestemming = bestemming
-        self.items: deque[Klus] = deque()
+    def __init__(self, destination: Destination, *, holds_queue: bool) -> None:
+        self.destination = destination
+        self.items: deque[Job] = deque()
         self.last = 0  # the highest volgnummer taken into the lane
         # Whether every waiting delivery of the subscription is in `items` (or was): else read the queue.
         self.holds_queue = holds_queue
         self.open = True
         self.wake = asyncio.Event()
         self.task: asyncio.Task[None] | None = None
-        self.secrets: dict[str, str] = {}
-        self.address_checked: tuple[str, int] | None = None  # (url, second) of the last passed address check
-        self.in_flight: dict[asyncio.Task[Uitkomst], Klus] = {}
+        self.cache = SendCache()
+        self.in_flight: dict[asyncio.Task[Outcome], Job] = {}
         self.busy: set[str | None] = set()  # subjects with an attempt in flight
-        self.failed = False  # an attempt failed: start no more, let go once those in flight ended
+        self.blocked: set[str] = set()  # subjects with a delivery waiting for its retry: later ones wait too
+        self.retry_at: float | None = None  # (monotonic) when the earliest known retry falls due
 
     @property
     def id(self) -> uuid.UUID:
-        return self.bestemming.abonnement_id
+        return self.destination.abonnement_id
 
-    def add(self, klussen: list[Klus]) -> None:
-        for klus in klussen:
-            if klus.volgnummer > self.last:
-                self.items.append(klus)
-                self.last = klus.volgnummer
+    def wait_for_retry(self, subject: str | None, delay: float) -> None:
+        if subject is not None:
+            self.blocked.add(subject)
+        due = time.monotonic() + delay
+        self.retry_at = due if self.retry_at is None else min(self.retry_at, due)
+
+    def add(self, jobs: list[Job]) -> None:
+        for job in jobs:
+            if job.volgnummer > self.last:
+                self.items.append(job)
+                self.last = job.volgnummer
         self.wake.set()
 
 
@@ -104,7 +123,7 @@ class DeliveryWorker:
     def __init__(self, database: Database, settings: Settings, stats: Stats | None = None) -> None:
         self.database = database
         self.settings = settings
-        self.kluis = Kluis(settings.encryption_key.get_secret_value())
+        self.sender = Sender(settings, SecretBox(settings.encryption_key.get_secret_value()))
         self.stats = stats or Stats()
         # Identifies this worker's leases; a restarted process is a new worker.
         self.owner = uuid.uuid4()
@@ -112,43 +131,43 @@ class DeliveryWorker:
         # Deliveries a lane may hold in memory before new ones wait in the queue: enough for bursts of events
         # at hundreds per second, bounded for a receiver that stopped answering.
         self.lane_capacity = 20 * settings.batch_size
-        self._results: list[Uitkomst] = []
+        self._results: list[Outcome] = []
         self._releases: list[uuid.UUID] = []
         self._settle_wake = asyncio.Event()
         self._claim_wake = asyncio.Event()
-        self._http: aiohttp.ClientSession | None = None
         self._stopping = False
+        self._reading = Outage("delivery worker: reading a queue", first=settings.poll_interval_seconds)
+        self._claiming = Outage("delivery worker: claiming subscriptions", first=settings.poll_interval_seconds)
+        self._settling = Outage("delivery worker: storing results", first=0.5)
 
     # ---- what the consumer asks and hands over ----
 
-    def beleid(self) -> tuple[Beleid, dict[uuid.UUID, Lane]]:
+    def offer(self) -> tuple[Offer, dict[uuid.UUID, Lane]]:
         """The current offer, and the lanes it was made for (a lane replaced meanwhile takes nothing)."""
         if self._stopping:
-            return Beleid(self.owner, frozenset(), 0), {}
+            return Offer(self.owner, frozenset(), 0), {}
         room = {i: lane for i, lane in self.lanes.items() if lane.open and len(lane.items) < self.lane_capacity}
-        return Beleid(self.owner, frozenset(room), max(0, self.settings.max_concurrency - len(self.lanes))), room
+        return Offer(self.owner, frozenset(room), max(0, self.settings.max_concurrency - len(self.lanes))), room
 
-    def accept(self, wachtrij: Wachtrij, offered: dict[uuid.UUID, Lane]) -> None:
+    def accept(self, queued: Queued, offered: dict[uuid.UUID, Lane]) -> None:
         """After the consumer's commit: the deliveries leased to this worker go out now."""
-        for toewijzing in wachtrij.toewijzingen:
-            abonnement_id = toewijzing.bestemming.abonnement_id
-            if toewijzing.nieuw:
+        for assignment in queued.assignments:
+            abonnement_id = assignment.destination.abonnement_id
+            if assignment.new:
                 if self._stopping:
                     self._release(abonnement_id)
                 elif abonnement_id in self.lanes:
                     # Not expected (a lane holds the lease, so the consumer saw it taken); its queue read covers it.
                     self._read_queue(abonnement_id)
                 else:
-                    self._open(toewijzing.bestemming, holds_queue=True).add(toewijzing.klussen)
-                continue
-                self._open(toewijzing.bestemming, holds_queue=True).add(toewijzing.klussen)
+                    self._open(assignment.destination, holds_queue=True).add(assignment.jobs)
                 continue
             lane = offered.get(abonnement_id)
             if lane is not None and lane.open and self.lanes.get(abonnement_id) is lane:
-                lane.add(toewijzing.klussen)
+                lane.add(assignment.jobs)
             # Otherwise the lane closed since the offer; its release (committed after this batch, behind the
             # subscription's lock) leaves these deliveries due in the queue.
-        for abonnement_id in wachtrij.eigen_achterstand:
+        for abonnement_id in queued.own_backlog:
             self._read_queue(abonnement_id)
 
     def _read_queue(self, abonnement_id: uuid.UUID) -> None:
@@ -173,8 +192,8 @@ class DeliveryWorker:
 
     # ---- lanes ----
 
-    def _open(self, bestemming: Bestemming, *, holds_queue: bool) -> Lane:
-        lane = Lane(bestemming, holds_queue=holds_queue)
+    def _open(self, destination: Destination, *, holds_queue: bool) -> Lane:
+        lane = Lane(destination, holds_queue=holds_queue)
         self.lanes[lane.id] = lane
         lane.task = asyncio.create_task(self._run_lane(lane), name=f"abonnement-{lane.id}")
         return lane
@@ -195,14 +214,16 @@ class DeliveryWorker:
     async def _run_lane(self, lane: Lane) -> None:
         """Up to `max_in_flight_per_subscription` attempts at once, taken in queue order, never two about one
         subject: events about one object arrive in order, a receiver far away is not held to one round trip per
-        event. After a failure no new attempt starts; once those in flight ended the lane lets go, and the
-        failed delivery's retry holds the head of the queue (the rest waits behind it)."""
+        event. A failed delivery waits for its retry in the database, and so do the later deliveries about its
+        subject (they are left out of the lane); the rest of the queue goes on. Once a retry is due, or nothing
+        else is left to deliver, the lane lets go and the retry is claimed when due, like any other work."""
         try:
             while lane.open:
                 # Cleared before looking, so an attempt ending or items arriving from here on wake the wait below.
                 lane.wake.clear()
                 self._harvest(lane)
-                if lane.failed:
+                retry_due = lane.retry_at is not None and time.monotonic() >= lane.retry_at
+                if retry_due:
                     if not lane.in_flight:
                         self._close(lane, release=True)
                         return
@@ -219,39 +240,49 @@ class DeliveryWorker:
 
     def _harvest(self, lane: Lane) -> None:
         for task in [t for t in lane.in_flight if t.done()]:
-            klus = lane.in_flight.pop(task)
-            lane.busy.discard(klus.subject)
-            uitkomst = task.result()
-            self._results.append(uitkomst)
+            job = lane.in_flight.pop(task)
+            lane.busy.discard(job.subject)
+            outcome = task.result()
+            self._results.append(outcome)
             self._settle_wake.set()
-            self.stats.counters[{"wachtend": "mislukt"}.get(uitkomst.status, uitkomst.status)] += 1
-            lane.failed = lane.failed or uitkomst.status == repository.WACHTEND
+            self.stats.counters[{"wachtend": "mislukt"}.get(outcome.status, outcome.status)] += 1
+            if outcome.status == WACHTEND:
+                lane.wait_for_retry(job.subject, outcome.delay)
 
     def _start_attempts(self, lane: Lane) -> None:
-        while (
-            lane.items
-            and len(lane.in_flight) < self.settings.max_in_flight_per_subscription
-            and lane.items[0].subject not in lane.busy
-        ):
-            klus = lane.items.popleft()
+        while lane.items and len(lane.in_flight) < self.settings.max_in_flight_per_subscription:
+            head = lane.items[0]
+            if head.subject is not None and head.subject in lane.blocked:
+                # Behind its subject's retry: it stays waiting in the queue, and is read again with that retry.
+                lane.items.popleft()
+                continue
+            if head.subject in lane.busy:
+                break
+            job = lane.items.popleft()
             # Events without a subject have no order to keep among themselves.
-            if klus.subject is not None:
-                lane.busy.add(klus.subject)
-            task = asyncio.create_task(self._attempt(lane, klus))
+            if job.subject is not None:
+                lane.busy.add(job.subject)
+            task = asyncio.create_task(self.sender.attempt(lane.cache, lane.destination, job))
             task.add_done_callback(lambda _: lane.wake.set())
-            lane.in_flight[task] = klus
+            lane.in_flight[task] = job
 
     async def _more_work(self, lane: Lane) -> bool:
         """Nothing in hand: read the queue, or wait for new deliveries; False when the lane ended."""
+        if lane.retry_at is not None:
+            # Only retries are left (or deliveries behind them): let go, the claim brings them back when due.
+            self._close(lane, release=True)
+            return False
         if not lane.holds_queue:
             try:
-                if not await self._next_run(lane):
-                    # Paused, deleted or taken over; the release only lets go of a lease still ours.
-                    self._close(lane, release=True)
-                    return False
+                found = await self._next_run(lane)
             except Exception as exc:
-                logger.warning("subscription %s: reading its queue failed (%s)", lane.id, type(exc).__name__)
-                await asyncio.sleep(self.settings.poll_interval_seconds)
+                await asyncio.sleep(self._reading.failed(exc))
+                return True
+            self._reading.ok()
+            if not found:
+                # Paused, deleted or taken over; the release only lets go of a lease still ours.
+                self._close(lane, release=True)
+                return False
             return True
         try:
             await asyncio.wait_for(lane.wake.wait(), timeout=self.settings.idle_seconds)
@@ -263,7 +294,7 @@ class DeliveryWorker:
 
     async def _next_run(self, lane: Lane) -> bool:
         async with self.database.unit_of_work() as uow:
-            run = await repository.next_run(
+            run = await queue.next_run(
                 uow.session,
                 owner=self.owner,
                 abonnement_id=lane.id,
@@ -273,73 +304,11 @@ class DeliveryWorker:
             await uow.commit()
         if run is None:
             return False
-        klussen, holds = run
-        lane.add(klussen)
-        lane.holds_queue = holds
+        lane.add(run.jobs)
+        lane.holds_queue = run.holds
+        if run.next_retry is not None:
+            lane.wait_for_retry(None, run.next_retry)
         return True
-
-    # ---- one attempt ----
-
-    def _secret(self, lane: Lane, token: str) -> str:
-        if token not in lane.secrets:
-            lane.secrets[token] = self.kluis.ontsleutel(token)
-        return lane.secrets[token]
-
-    async def _attempt(self, lane: Lane, klus: Klus) -> Uitkomst:
-        statuscode: int | None = None
-        fout: str | None = None
-        started = time.monotonic()
-        try:
-            statuscode = await self._post(lane, klus)
-            if not 200 <= statuscode < 300:
-                fout = f"HTTP {statuscode}"
-        except ssrf.GeweigerdAdres as exc:
-            fout = str(exc)
-        except TimeoutError:
-            fout = "time-out"
-        except aiohttp.ClientError as exc:
-            fout = f"verbindingsfout: {type(exc).__name__}"
-        except Exception:
-            # Counted like any failed attempt, so a delivery that cannot even be attempted ends in dead-letter.
-            logger.exception("delivery %s could not be attempted", klus.aflevering_id)
-            fout = "interne fout"
-        duur_ms = int((time.monotonic() - started) * 1000)
-        if fout is None:
-            status, delay = repository.AFGELEVERD, 0.0
-        elif klus.pogingen + 1 >= self.settings.max_attempts:
-            status, delay = repository.DEAD_LETTER, 0.0
-        else:
-            status, delay = repository.WACHTEND, backoff(klus.pogingen + 1, self.settings)
-        return Uitkomst(klus.aflevering_id, klus.abonnement_id, status, delay, statuscode, duur_ms, fout)
-
-    async def _post(self, lane: Lane, klus: Klus) -> int:
-        assert self._http is not None
-        bestemming = lane.bestemming
-        # Again before attempts, not only at subscription time: the DNS answer for a name may change. At most once
-        # a second per lane, since a resolver call costs more than a delivery on loopback.
-        second = int(time.monotonic())
-        if lane.address_checked != (bestemming.callback_url, second):
-            # Bounded like the request (aiohttp's total timeout, which includes reading the answer): the resolver
-            # has no timeout of its own.
-            async with asyncio.timeout(self.settings.delivery_timeout_seconds):
-                await ssrf.check_url(
-                    bestemming.callback_url,
-                    allow_http=self.settings.allow_http,
-                    allow_private=self.settings.allow_private_addresses,
-                )
-            lane.address_checked = (bestemming.callback_url, second)
-        body, content_type = body_of(klus.event, bestemming.formaat)
-        headers = {
-            "content-type": content_type,
-            "user-agent": "inburgering-notificaties/1.0",
-            **signing.headers(self._secret(lane, bestemming.geheim_versleuteld), klus.event_id, int(time.time()), body),
-        }
-        if bestemming.autorisatie_versleuteld:
-            headers["authorization"] = self._secret(lane, bestemming.autorisatie_versleuteld)
-        # No redirects: a 3xx could point past the address check.
-        async with self._http.post(bestemming.callback_url, data=body, headers=headers, allow_redirects=False) as r:
-            await r.read()
-            return r.status
 
     # ---- the claim and the settler ----
 
@@ -351,20 +320,32 @@ class DeliveryWorker:
             if free > 0:
                 try:
                     async with self.database.unit_of_work() as uow:
-                        claimed, next_due = await repository.claim(
+                        claimed, next_due = await queue.claim(
                             uow.session, owner=self.owner, limit=free, lease=self.settings.lease_seconds
                         )
                         await uow.commit()
-                    for bestemming in claimed:
-                        if bestemming.abonnement_id not in self.lanes:
-                            self._open(bestemming, holds_queue=False)
+                    self._claiming.ok()
+                    for destination in claimed:
+                        if destination.abonnement_id not in self.lanes:
+                            self._open(destination, holds_queue=False)
                     if next_due is not None:
                         # A retry is made when its backoff ends, not up to a poll interval later.
                         sleep = min(sleep, max(next_due, 0.001))
                 except Exception as exc:
-                    logger.warning("delivery worker: claim failed (%s); retrying", type(exc).__name__)
+                    sleep = self._claiming.failed(exc)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(_first(stop, self._claim_wake), timeout=sleep)
+
+    async def _listen_loop(self, stop: asyncio.Event) -> None:
+        """NOTIFY wakes the worker; the polling claim covers what is missed. Whatever ends the listener (it
+        reconnects by itself after the errors it knows), it is started again, so wake-ups don't stop for good."""
+        listening = Outage("delivery worker: listening for queued deliveries", first=1.0)
+        while not stop.is_set():
+            try:
+                await listen(self.database.url, queue.NOTIFY_CHANNEL, self._on_notify, stop)
+            except Exception as exc:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=listening.failed(exc))
 
     async def _settle_loop(self, stop: asyncio.Event) -> None:
         renew_every = self.settings.lease_seconds / 3
@@ -386,23 +367,23 @@ class DeliveryWorker:
             lanes = dict(self.lanes) if renew_due else {}
             try:
                 async with self.database.unit_of_work() as uow:
-                    renewed, lost = await repository.settle(
+                    renewed, lost = await queue.settle(
                         uow.session,
                         owner=self.owner,
-                        uitkomsten=results,
+                        outcomes=results,
                         release=releases,
                         renew=list(lanes),
                         lease=self.settings.lease_seconds,
                     )
                     await uow.commit()
             except Exception as exc:
-                logger.warning("delivery results not stored (%s); retrying", type(exc).__name__)
                 self._results[:0], self._releases[:0] = results, releases
                 if stop.is_set():
                     return
-                await asyncio.sleep(0.5)
+                await asyncio.sleep(self._settling.failed(exc))
                 self._settle_wake.set()
                 continue
+            self._settling.ok()
             if releases:
                 self._claim_wake.set()
             for abonnement_id in lost:
@@ -420,19 +401,19 @@ class DeliveryWorker:
         if self.lanes.get(lane.id) is lane:
             del self.lanes[lane.id]
 
-    def _apply_renewal(self, lanes: dict[uuid.UUID, Lane], renewed: list[repository.Verlengd]) -> None:
-        still = {v.bestemming.abonnement_id: v for v in renewed}
+    def _apply_renewal(self, lanes: dict[uuid.UUID, Lane], renewed: list[queue.Renewal]) -> None:
+        still = {v.destination.abonnement_id: v for v in renewed}
         for abonnement_id, lane in lanes.items():
-            verlengd = still.get(abonnement_id)
-            if verlengd is None:
+            renewal = still.get(abonnement_id)
+            if renewal is None:
                 # Deleted, or taken over after our lease ran out: its deliveries are not ours to make.
                 self._drop(lane)
-            elif not verlengd.actief:
+            elif not renewal.actief:
                 self._close(lane, release=True)
                 lane.wake.set()
             else:
-                lane.bestemming = verlengd.bestemming
-                if not verlengd.holds_queue and lane.holds_queue:
+                lane.destination = renewal.destination
+                if not renewal.holds_queue and lane.holds_queue:
                     lane.holds_queue = False
                     lane.wake.set()
 
@@ -444,14 +425,14 @@ class DeliveryWorker:
         timeout = aiohttp.ClientTimeout(total=self.settings.delivery_timeout_seconds)
         settled = asyncio.Event()
         async with aiohttp.ClientSession(connector=connector, timeout=timeout, trust_env=False) as http:
-            self._http = http
+            self.sender.http = http
             settler = asyncio.create_task(self._settle_loop(settled))
             helpers = [
                 asyncio.create_task(self._claim_loop(stop)),
-                asyncio.create_task(listen(self.database.url, repository.NOTIFY_CHANNEL, self._on_notify, stop)),
+                asyncio.create_task(self._listen_loop(stop)),
             ]
             if self.settings.retention_hours > 0:
-                helpers.append(asyncio.create_task(Bewaartermijn(self.database, self.settings).run(stop)))
+                helpers.append(asyncio.create_task(Retention(self.database, self.settings).run(stop)))
             try:
                 await stop.wait()
             finally:
@@ -474,7 +455,7 @@ class DeliveryWorker:
                     await asyncio.wait_for(settler, timeout=5)
 
 
-class Verdeler(BatchEventConsumer):
+class Distributor(BatchEventConsumer):
     """The durable consumer over all events: queues deliveries in the batch's transaction and, once it
     committed, hands the ones leased to this process's worker over."""
 
@@ -492,16 +473,16 @@ class Verdeler(BatchEventConsumer):
         )
         self.worker = worker
         self.lease = settings.lease_seconds
-        self._handover: tuple[Wachtrij, dict[uuid.UUID, Lane]] | None = None
+        self._handover: tuple[Queued, dict[uuid.UUID, Lane]] | None = None
 
     async def handle_batch(self, session: AsyncSession, events: list[CloudEvent]) -> None:
         self._handover = None
         if self.worker is None:
-            await repository.queue_events(session, events, None, lease=self.lease)
+            await queue.queue_events(session, events, None, lease=self.lease)
             return
-        beleid, offered = self.worker.beleid()
-        wachtrij = await repository.queue_events(session, events, beleid, lease=self.lease)
-        self._handover = (wachtrij, offered)
+        offer, offered = self.worker.offer()
+        queued = await queue.queue_events(session, events, offer, lease=self.lease)
+        self._handover = (queued, offered)
 
     def committed(self) -> None:
         if self._handover is not None and self.worker is not None:
@@ -512,7 +493,7 @@ class Verdeler(BatchEventConsumer):
         # The per-message fallback after a failed batch: queued only, the claim delivers it.
         if event.gemeentecode is None:
             logger.info("event %s (%s) has no gemeentecode; delivered to no one", event.id, event.type)
-        await repository.queue_events(session, [event], None, lease=self.lease)
+        await queue.queue_events(session, [event], None, lease=self.lease)
 
 
 async def _first(*events: asyncio.Event) -> None:
@@ -528,7 +509,7 @@ async def deliver(database: Database, settings: Settings, stats: Stats, stop: as
     """The consumer and the worker, both safe to run in several replicas (one durable consumer shared by all;
     subscriptions leased with FOR UPDATE SKIP LOCKED)."""
     worker = DeliveryWorker(database, settings, stats)
-    consumer = Verdeler(database, settings, worker)
+    consumer = Distributor(database, settings, worker)
     await asyncio.gather(consumer.run(stop), worker.run(stop))
 
 

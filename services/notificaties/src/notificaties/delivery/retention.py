@@ -14,14 +14,14 @@ import logging
 import random
 
 from inburgering_kit.db import Database
-from notificaties import repository
-from notificaties.repository import Opgeruimd
+from notificaties.repository import retention
+from notificaties.repository.retention import Cleaned
 from notificaties.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 
-class Bewaartermijn:
+class Retention:
     def __init__(
         self, database: Database, settings: Settings, *, batch_size: int = 5000, sweep_slabs: int = 20
     ) -> None:
@@ -34,22 +34,22 @@ class Bewaartermijn:
         self.sweep_slabs = sweep_slabs
         self._sweep_after = ""
 
-    async def clean_up(self) -> Opgeruimd:
+    async def clean_up(self) -> Cleaned:
         """One round; returns what it deleted."""
         afleveringen = berichten = 0
         while True:
             async with self.database.unit_of_work() as uow:
-                result = await repository.delete_ended(uow.session, hours=self.hours, limit=self.batch_size)
+                result = await retention.delete_ended(uow.session, hours=self.hours, limit=self.batch_size)
                 await uow.commit()
             if result is None:
-                return Opgeruimd(afleveringen, berichten)
+                return Cleaned(afleveringen, berichten)
             afleveringen += result.afleveringen
             berichten += result.berichten
             if result.afleveringen < self.batch_size:
                 break
         for _ in range(self.sweep_slabs):
             async with self.database.unit_of_work() as uow:
-                swept = await repository.delete_orphaned_after(
+                swept = await retention.delete_orphaned_after(
                     uow.session, after=self._sweep_after, hours=self.hours, limit=self.batch_size
                 )
                 await uow.commit()
@@ -59,7 +59,7 @@ class Bewaartermijn:
             berichten += deleted
             if not self._sweep_after:
                 break
-        return Opgeruimd(afleveringen, berichten)
+        return Cleaned(afleveringen, berichten)
 
     async def run(self, stop: asyncio.Event) -> None:
         # The first round after a random part of the interval: replicas started together do not all try at once,
@@ -71,10 +71,10 @@ class Bewaartermijn:
             if stop.is_set():
                 return
             try:
-                opgeruimd = await self.clean_up()
-                if opgeruimd.afleveringen or opgeruimd.berichten:
+                cleaned = await self.clean_up()
+                if cleaned.afleveringen or cleaned.berichten:
                     logger.info(
-                        "retention: %d deliveries and %d berichten deleted", opgeruimd.afleveringen, opgeruimd.berichten
+                        "retention: %d deliveries and %d berichten deleted", cleaned.afleveringen, cleaned.berichten
                     )
             except Exception as exc:
                 logger.warning(

@@ -1,7 +1,7 @@
 """dead letters: the events this service's consumer could not apply, kept for replay
 
 Revision ID: cb45764b1a6c
-Revises: 931715ad0acf
+Revises: 5e2b8c41d7a9
 Create Date: 2026-12-03 09:30:00
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from inburgering_kit.kit_schema import create_dead_letter_v3, drop_dead_letter_v3
 
 revision: str = "cb45764b1a6c"
-down_revision: str | None = "931715ad0acf"
+down_revision: str | None = "5e2b8c41d7a9"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -9,27 +9,14 @@ this check and the connection (DNS rebinding within seconds); the egress policy 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import socket
 from urllib.parse import urlsplit
+
+from notificaties.domain.adressen import adres, verboden
 
 
 class GeweigerdAdres(ValueError):  # noqa: N818 - a reason to refuse, shown to the subscriber
     pass
-
-
-def _forbidden(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return (
-        address.is_loopback
-        or address.is_link_local
-        or address.is_private
-        or address.is_unspecified
-        or address.is_multicast
-        or address.is_reserved
-        or not address.is_global
-    )
 
 
 def check_scheme(url: str, *, allow_http: bool) -> tuple[str, int | None]:
@@ -58,6 +45,5 @@ async def check_url(url: str, *, allow_http: bool, allow_private: bool) -> None:
     except (OSError, UnicodeError) as exc:
         raise GeweigerdAdres("de host van de callbackUrl is niet te vinden") from exc
     for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
-        if _forbidden(address):
+        if verboden(adres(str(info[4][0]))):
             raise GeweigerdAdres("de callbackUrl wijst naar een intern, lokaal of gereserveerd adres")

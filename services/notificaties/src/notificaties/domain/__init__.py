@@ -1,0 +1,1 @@
+"""The rules of the delivery context, free of the service: no framework, no database, no network."""
