@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 Handler = Callable[[AsyncSession, CloudEvent], Awaitable[None]]
 
 
-class DatabaseUnavailable(ConnectionError):
+class DatabaseUnavailableError(ConnectionError):
     """Handling stopped because the database is away: the message is not the problem and must not use up one of
     its deliveries per attempt."""
 
@@ -102,7 +102,7 @@ class EventConsumer:
                     await uow.commit()
         except Exception as exc:
             if database_unavailable(exc):
-                raise DatabaseUnavailable from exc
+                raise DatabaseUnavailableError from exc
             logger.exception("consumer %s: handling event %s failed; will be redelivered", self.durable, event.id)
             with contextlib.suppress(Exception):
                 await msg.nak(delay=min(2 ** (msg.metadata.num_delivered or 1), 60))
@@ -159,7 +159,7 @@ class EventConsumer:
                 continue
             try:
                 await self.handle_fetched(messages)
-            except DatabaseUnavailable:
+            except DatabaseUnavailableError:
                 # Back at once for the next fetch after the database returned, not after `ack_wait`.
                 for msg in messages:
                     with contextlib.suppress(Exception):

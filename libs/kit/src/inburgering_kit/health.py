@@ -3,7 +3,7 @@
 A loop that is turning is alive, also while it backs off from a database or NATS that is down: retrying is its
 job, and a restart would not bring the database back. What a restart does cure is a loop that no longer turns (a
 statement that hangs on a dead connection, a task that died) and a loop that has failed for longer than it may:
-`LoopHealth` notices both. A loop that gave up raises `Unrecoverable`, so a process running only that loop exits
+`LoopHealth` notices both. A loop that gave up raises `UnrecoverableError`, so a process running only that loop exits
 non-zero and is restarted (the local stack, Kubernetes); beside an API, the API's `/health/live` answers 503.
 
 The probe of a worker process is a tiny HTTP endpoint (`serve_health`) rather than a heartbeat file: the
@@ -23,14 +23,14 @@ from collections.abc import Iterator
 logger = logging.getLogger(__name__)
 
 
-class Unrecoverable(RuntimeError):
+class UnrecoverableError(RuntimeError):
     """A loop failed for longer than it may: the process should exit non-zero and be started again."""
 
 
 class LoopHealth:
     """One loop's failures in a row and its heartbeat: a failure spell is logged once when it starts and once
     when it ends (not a line per retry), and past `give_up_after` seconds of failing `failed` raises
-    `Unrecoverable`. `failed` returns how long to wait before the next attempt (exponential, capped)."""
+    `UnrecoverableError`. `failed` returns how long to wait before the next attempt (exponential, capped)."""
 
     def __init__(
         self,
@@ -70,7 +70,7 @@ class LoopHealth:
         elif now - self.failing_since > self.give_up_after:
             self.gave_up = True
             logger.error("%s: still failing after %.0fs (%s); giving up", self.name, now - self.failing_since, exc)
-            raise Unrecoverable(f"{self.name}: failing for {now - self.failing_since:.0f}s") from exc
+            raise UnrecoverableError(f"{self.name}: failing for {now - self.failing_since:.0f}s") from exc
         delay = self._delay
         self._delay = min(self._delay * 2, self.max_delay)
         return delay

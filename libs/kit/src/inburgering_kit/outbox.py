@@ -219,7 +219,7 @@ class OutboxRelay:
         self.cleanup_window = cleanup_window
         self.idempotency_retention_hours = idempotency_retention_hours  # 0: stored answers are kept for ever
         self.idempotency_batch = idempotency_batch
-        # Publishing that fails for this long (database or NATS away) ends the relay with `health.Unrecoverable`.
+        # Publishing that fails for this long (database or NATS away) ends the relay with `health.UnrecoverableError`.
         self.give_up_after = give_up_after
         self._wakeup = asyncio.Event()
         self._nc: NatsClient | None = None

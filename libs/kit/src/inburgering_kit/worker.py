@@ -1,6 +1,6 @@
 """Running background work (the outbox relay, consumers, jobs) as its own process, stopped cleanly by a signal.
 
-A process whose work gave up (`health.Unrecoverable`) or failed exits non-zero, so the local stack or Kubernetes
+A process whose work gave up (`health.UnrecoverableError`) or failed exits non-zero, so the local stack or Kubernetes
 starts it again. With `HEALTH_PORT` set, the process answers its liveness probe there (see `health`).
 """
 
@@ -54,7 +54,7 @@ async def supervise(
 ) -> None:
     """Run `work` every `interval` seconds until `stop`. A failure (the database or NATS away) is logged once, not
     per attempt, and retried after a short back-off instead of a whole interval; failing for longer than
-    `give_up_after` raises `health.Unrecoverable`, which ends the process non-zero. The loop counts for the
+    `give_up_after` raises `health.UnrecoverableError`, which ends the process non-zero. The loop counts for the
     process's liveness probe: a round that hangs for longer than the interval plus `give_up_after` fails it."""
     health = LoopHealth(name, give_up_after=give_up_after, max_silence=interval + give_up_after)
     with registered(health):
