@@ -74,7 +74,7 @@ class EventConsumer:
         # After a batch smaller than `batch_size`, wait this long before fetching again, so the next batch holds
         # what arrived meanwhile: fewer, larger transactions for a little latency (none for a lone event).
         self.gather_s = gather_s
-        # Failing this long (database or NATS away) ends the consumer with `health.Unrecoverable`.
+        # Failing this long (database or NATS away) ends the consumer with `health.UnrecoverableError`.
         self.give_up_after = give_up_after
         self._nc: NatsClient | None = None
 
