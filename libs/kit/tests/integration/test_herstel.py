@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import UTC, datetime
 
 import httpx
-import nats
 import pytest
 from fastapi import FastAPI, Request
-from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,7 +25,7 @@ from inburgering_kit.consumer import EventConsumer
 from inburgering_kit.db import Database, Session, database_url_for, ensure_database, get_database, kit_metadata
 from inburgering_kit.events import CloudEvent
 from inburgering_kit.health import unhealthy_loops
-from inburgering_kit.outbox import NOTIFY_TRIGGER_SQL, OutboxRelay, connect_nats, relay_database
+from inburgering_kit.outbox import NOTIFY_TRIGGER_SQL, OutboxRelay, relay_database
 from inburgering_kit.problems import install_problem_handlers
 from inburgering_kit.testing.infra import Infra
 
@@ -96,7 +93,10 @@ class Writer:
         else:
             async with self.database.driver_connection() as conn:
                 await conn.execute(
-                    "INSERT INTO outbox (id, subject, event) VALUES ($1::uuid, $2, $3::jsonb)", event_id, SUBJECT, payload
+                    "INSERT INTO outbox (id, subject, event) VALUES ($1::uuid, $2, $3::jsonb)",
+                    event_id,
+                    SUBJECT,
+                    payload,
                 )
         self.committed.add(event_id)
 
@@ -130,13 +130,13 @@ async def _unpublished(database_url: str) -> int:
         await database.dispose()
 
 
-async def _eventually(check: object, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
+async def _eventually(check: Callable[[], Awaitable[bool]], within: float) -> None:
+    deadline = time.monotonic() + within
     while time.monotonic() < deadline:
-        if await check():  # type: ignore[operator]
+        if await check():
             return
         await asyncio.sleep(0.5)
-    raise AssertionError("not within the time allowed")
+    raise AssertionError(f"not within {within}s")
 
 
 @contextlib.asynccontextmanager
@@ -188,12 +188,12 @@ async def test_after_a_postgres_restart_under_load_every_event_is_published_and_
         async def all_published() -> bool:
             return await _unpublished(database_url) == 0
 
-        await _eventually(all_published, timeout=30)
+        await _eventually(all_published, within=30)
 
         async def all_consumed() -> bool:
             return writer.committed <= recorder.seen
 
-        await _eventually(all_consumed, timeout=30)
+        await _eventually(all_consumed, within=30)
         assert writer.failures > 0  # the outage really happened
         assert unhealthy_loops() == []
 
@@ -212,12 +212,12 @@ async def test_after_a_nats_restart_the_relay_and_a_consumer_carry_on(private: I
         async def all_published() -> bool:
             return await _unpublished(database_url) == 0
 
-        await _eventually(all_published, timeout=30)
+        await _eventually(all_published, within=30)
 
         async def all_consumed() -> bool:
             return writer.committed <= recorder.seen
 
-        await _eventually(all_consumed, timeout=30)
+        await _eventually(all_consumed, within=30)
 
 
 def _app(database: Database) -> FastAPI:
