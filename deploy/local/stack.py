@@ -147,21 +147,71 @@ def _nats() -> tuple[EmbeddedNats | None, str]:
     return server, server.server_url
 
 
+class Supervised:
+    """One process of the stack, started again when it exits: a relay or job that gave up (database or NATS away
+    too long) exits non-zero on purpose, and a crashed API should come back as it would under Kubernetes. The
+    back-off doubles while it keeps dying young, so a process that cannot start does not spin."""
+
+    MIN_BACKOFF_S = 1.0
+    MAX_BACKOFF_S = 30.0
+    # A process that ran this long before exiting is started again after the shortest back-off.
+    HEALTHY_RUN_S = 60.0
+
+    def __init__(self, name: str, command: list[str], env: dict[str, str]) -> None:
+        self.name = name
+        self.command = command
+        self.env = env
+        self.backoff = self.MIN_BACKOFF_S
+        self.restart_at: float | None = None
+        self.proc = self._spawn()
+
+    def _spawn(self) -> subprocess.Popen[bytes]:
+        self.started_at = time.monotonic()
+        log = (VAR / "log" / f"{self.name}.log").open("ab")
+        # Own session: Ctrl-C reaches only this supervisor, which then stops everything in order.
+        return subprocess.Popen(  # noqa: S603 - our own interpreter and modules
+            self.command,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+
+    def tend(self) -> None:
+        """Notice an exit and start the process again once its back-off has passed."""
+        now = time.monotonic()
+        if self.restart_at is None:
+            code = self.proc.poll()
+            if code is None:
+                return
+            if now - self.started_at >= self.HEALTHY_RUN_S:
+                self.backoff = self.MIN_BACKOFF_S
+            self.restart_at = now + self.backoff
+            print(f"{self.name} is gestopt (exit {code}); herstart over {self.backoff:.0f}s (var/log/{self.name}.log)")
+            self.backoff = min(self.backoff * 2, self.MAX_BACKOFF_S)
+        elif now >= self.restart_at:
+            self.restart_at = None
+            self.proc = self._spawn()
+            print(f"{self.name} herstart")
+
+
 @dataclass
 class Running:
     service: ServiceEntry
-    api: subprocess.Popen[bytes]
-    relay: subprocess.Popen[bytes]
-    jobs: tuple[subprocess.Popen[bytes], ...] = ()
+    supervised: tuple[Supervised, ...]
+
+    @property
+    def api(self) -> subprocess.Popen[bytes]:
+        return self.supervised[0].proc
 
     @property
     def processes(self) -> tuple[subprocess.Popen[bytes], ...]:
-        return (self.api, self.relay, *self.jobs)
+        return tuple(p.proc for p in self.supervised)
 
 
 def _start(service: ServiceEntry, postgres_url: str, nats_url: str) -> Running:
-    """The API and its outbox relay, each in its own session: Ctrl-C reaches only this supervisor, which then
-    stops everything in order."""
+    """The API, its outbox relay and its jobs, each its own process under supervision (see `Supervised`)."""
     (VAR / "log").mkdir(exist_ok=True)
     env = {**os.environ, **service_environment(service, postgres_url, nats_url)}
     api = [
@@ -170,18 +220,16 @@ def _start(service: ServiceEntry, postgres_url: str, nats_url: str) -> Running:
         ),
         "--no-proxy-headers",  # the services read X-Forwarded-For themselves, from trusted proxies only
     ]
-
-    def spawn(name: str, command: list[str]) -> subprocess.Popen[bytes]:
-        log = (VAR / "log" / f"{name}.log").open("ab")
-        return subprocess.Popen(  # noqa: S603 - our own interpreter and modules
-            command, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
-        )
-
     return Running(
         service,
-        spawn(service.name, api),
-        spawn(f"{service.name}-relay", relay_command(service.package)),
-        tuple(spawn(f"{service.name}-{job}", process_command(service.package, job)) for job in service.processes),
+        (
+            Supervised(service.name, api, env),
+            Supervised(f"{service.name}-relay", relay_command(service.package), env),
+            *(
+                Supervised(f"{service.name}-{job}", process_command(service.package, job), env)
+                for job in service.processes
+            ),
+        ),
     )
 
 
@@ -232,9 +280,8 @@ def run() -> None:
         _announce(running)
         while not stop_requested:
             for r in running:
-                if any(proc.poll() is not None for proc in r.processes):
-                    print(f"{r.service.name} of zijn relay is gestopt; zie var/log/{r.service.name}*.log")
-                    stop_requested = True
+                for process in r.supervised:
+                    process.tend()
             time.sleep(0.5)
     finally:
         print("\nStoppen...")

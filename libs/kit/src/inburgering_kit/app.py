@@ -32,6 +32,7 @@ from inburgering_kit.audit import Verwerkingslog, verwerkingen_router
 from inburgering_kit.auth import TokenVerifier
 from inburgering_kit.db import Database
 from inburgering_kit.events import source_urn
+from inburgering_kit.health import unhealthy_loops
 from inburgering_kit.logs import configure_logging
 from inburgering_kit.outbox import EventPublisher, connect_nats, relay_database, service_relay
 from inburgering_kit.problems import (
@@ -41,7 +42,7 @@ from inburgering_kit.problems import (
     install_problem_handlers,
     invalid,
     problem_response,
-    unexpected_error_response,
+    server_error_response,
 )
 from inburgering_kit.settings import ServiceSettings
 
@@ -102,12 +103,13 @@ class NlApiMiddleware:
 
             try:
                 await self.app(scope, receive, tracking_send)
-            except Exception:
-                # Rendered here rather than by Starlette's outermost error middleware, so a 500 carries the
-                # same headers as every other answer. Nothing can be sent once a response has started.
+            except Exception as exc:
+                # Rendered here rather than by Starlette's outermost error middleware, so a 500 (or the 503 while
+                # the database is away) carries the same headers as every other answer. Nothing can be sent once a
+                # response has started.
                 if started:
                     raise
-                await unexpected_error_response(scope["method"], path)(scope, receive, send_with_headers)
+                await server_error_response(scope["method"], path, exc)(scope, receive, send_with_headers)
         finally:
             tracing.current_trace.reset(token)
 
@@ -236,8 +238,13 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
 
 def _install_health(app: FastAPI) -> None:
     @app.get("/health/live", include_in_schema=False)
-    async def live() -> dict[str, str]:
-        return {"status": "ok"}
+    async def live() -> JSONResponse:
+        # The loops running beside the API (relay, consumers, jobs) are part of it: one that stopped turning or
+        # gave up gets the process restarted.
+        stuck = unhealthy_loops()
+        if stuck:
+            return JSONResponse({"status": "niet-gezond", "loops": stuck}, status_code=503)
+        return JSONResponse({"status": "ok"})
 
     @app.get("/health/ready", include_in_schema=False)
     async def ready() -> JSONResponse:
@@ -279,6 +286,13 @@ _ERROR_TEXT = {
     "409": "Conflicteert met de huidige toestand.",
     "422": "Inhoudelijk niet toegestaan; de fout noemt de regel en haar bron.",
     "500": "Onverwachte fout.",
+    "503": "Tijdelijk niet beschikbaar (de database is even weg); probeer het na `Retry-After` seconden opnieuw.",
+}
+_RETRY_AFTER_HEADER = {
+    "Retry-After": {
+        "description": "Na hoeveel seconden een nieuwe poging zin heeft.",
+        "schema": {"type": "integer", "example": 5},
+    }
 }
 
 
@@ -377,7 +391,7 @@ def _shape_operation(method: str, path: str, operation: dict[str, Any]) -> None:
     for status, response in responses.items():
         if status.startswith(("2", "3")):
             response.setdefault("headers", {}).update(_API_VERSION_HEADER)
-    codes = ["400", "500"]
+    codes = ["400", "500", "503"]
     if operation.get("security"):
         codes += ["401", "403"]
     if "{" in path:
@@ -393,3 +407,4 @@ def _shape_operation(method: str, path: str, operation: dict[str, Any]) -> None:
                 "content": {"application/problem+json": {"schema": _PROBLEM_REF}},
             },
         )
+    responses["503"].setdefault("headers", {}).update(_RETRY_AFTER_HEADER)

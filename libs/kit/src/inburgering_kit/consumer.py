@@ -29,13 +29,19 @@ from sqlalchemy import BigInteger, DateTime, Integer, String, Text, UniqueConstr
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from inburgering_kit.db import Database, KitBase
+from inburgering_kit.db import Database, KitBase, database_unavailable
 from inburgering_kit.events import CloudEvent, untrusted_because
+from inburgering_kit.health import LoopHealth, registered
 from inburgering_kit.outbox import connect_nats, ensure_stream
 
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[AsyncSession, CloudEvent], Awaitable[None]]
+
+
+class DatabaseUnavailableError(ConnectionError):
+    """Handling stopped because the database is away: the message is not the problem and must not use up one of
+    its deliveries per attempt."""
 
 
 class InboxMessage(KitBase):
@@ -104,6 +110,7 @@ class EventConsumer:
         ack_wait: float = 30.0,
         gather_s: float = 0.0,
         oin: str | None = None,
+        give_up_after: float = 300.0,
     ) -> None:
         self.database = database
         self.nats_url = nats_url
@@ -121,6 +128,8 @@ class EventConsumer:
         # After a batch smaller than `batch_size`, wait this long before fetching again, so the next batch holds
         # what arrived meanwhile: fewer, larger transactions for a little latency (none for a lone event).
         self.gather_s = gather_s
+        # Failing this long (database or NATS away) ends the consumer with `health.UnrecoverableError`.
+        self.give_up_after = give_up_after
         self._nc: NatsClient | None = None
 
     def parse(self, msg: Msg) -> CloudEvent:
@@ -152,6 +161,8 @@ class EventConsumer:
                 await self.apply(uow.session, event)
                 await uow.commit()
         except Exception as exc:
+            if database_unavailable(exc):
+                raise DatabaseUnavailableError from exc
             attempts = msg.metadata.num_delivered or 1
             if attempts >= self.dead_letter_after:
                 await self.dead_letter(msg, traceback.format_exc(), event_id=event.id)
@@ -246,22 +257,25 @@ class EventConsumer:
             await self.handle(msg)
 
     async def run(self, stop: asyncio.Event) -> None:
-        backoff = 0.2
-        while not stop.is_set():
-            try:
-                await self._consume(stop)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                logger.warning("consumer %s: %s; reconnecting in %.1fs", self.durable, type(exc).__name__, backoff)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=backoff)
-                backoff = min(backoff * 2, 5.0)
-            else:
-                backoff = 0.2
-        await self.close()
+        health = LoopHealth(f"consumer {self.durable}", give_up_after=self.give_up_after, first_delay=0.2)
+        try:
+            with registered(health):
+                while not stop.is_set():
+                    try:
+                        if health.failing_since is not None:
+                            # No fetch while the database is away: every fetch would use up a delivery of each
+                            # message, and enough of them would drop it.
+                            await self.database.ping()
+                        await self._consume(stop, health)
+                    except asyncio.CancelledError:
+                        raise
+                    except Exception as exc:
+                        with contextlib.suppress(TimeoutError):
+                            await asyncio.wait_for(stop.wait(), timeout=health.failed(exc))
+        finally:
+            await self.close()
 
-    async def _consume(self, stop: asyncio.Event) -> None:
+    async def _consume(self, stop: asyncio.Event, health: LoopHealth) -> None:
         if self._nc is None or self._nc.is_closed:
             self._nc = await connect_nats(self.nats_url, name=f"consumer-{self.durable}")
         js = self._nc.jetstream()
@@ -283,8 +297,17 @@ class EventConsumer:
             try:
                 messages = await sub.fetch(self.batch_size, timeout=0.5)
             except (TimeoutError, nats.errors.TimeoutError):
+                health.succeeded()
                 continue
-            await self.handle_fetched(messages)
+            try:
+                await self.handle_fetched(messages)
+            except DatabaseUnavailableError:
+                # Back at once for the next fetch after the database returned, not after `ack_wait`.
+                for msg in messages:
+                    with contextlib.suppress(Exception):
+                        await msg.nak()
+                raise
+            health.succeeded()
             if self.gather_s and len(messages) < self.batch_size:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=self.gather_s)

@@ -7,15 +7,24 @@ unless `commit()` was called. Services and repositories only ever `flush()`.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Annotated, Any
 
 import asyncpg
 from fastapi import Depends, Request
-from sqlalchemy import MetaData, text
+from sqlalchemy import MetaData, event, text
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
+
+logger = logging.getLogger(__name__)
+
+# How long opening a connection may take: asyncpg's own default (60 s) would hold a request that long when the
+# server does not answer at all (a failover in progress).
+CONNECT_TIMEOUT_S = 10.0
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -89,8 +98,10 @@ class Database:
             max_overflow=0,
             pool_timeout=30,
             echo=echo,
-            connect_args={"server_settings": server_settings} if server_settings else {},
+            connect_args={"timeout": CONNECT_TIMEOUT_S}
+            | ({"server_settings": server_settings} if server_settings else {}),
         )
+        _watch_connections(self.engine)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
 
     @asynccontextmanager
@@ -120,7 +131,86 @@ async def driver_connection(engine: AsyncEngine) -> AsyncIterator[asyncpg.Connec
     own work per statement is a measurable share. Back to the pool when the block ends."""
     async with engine.connect() as conn:
         raw = await conn.get_raw_connection()
-        yield raw.driver_connection
+        driver: asyncpg.Connection = raw.driver_connection
+        try:
+            yield driver
+        except BaseException:
+            # asyncpg's own errors never pass SQLAlchemy's execute path, which is what invalidates a connection
+            # that broke: without this the pool would hand the dead connection out again, for ever.
+            if driver.is_closed():
+                await conn.invalidate()
+            raise
+
+
+def _watch_connections(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "checkout")
+    def discard_closed(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        # A pre-ping without the round trip: a server that restarted (or ended the backend) closed the socket, and
+        # asyncpg noticed while the connection sat in the pool. The pool then opens a fresh one instead, so the
+        # first request after a restart succeeds. A connection that died without a word is caught on first use.
+        if dbapi_connection.driver_connection.is_closed():
+            raise DisconnectionError("connection closed while in the pool")
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def connected(dbapi_connection: Any, record: Any) -> None:
+        availability.restored()
+
+
+# SQLSTATEs of a server that is away or going away: connection exceptions (class 08), admin/crash shutdown, and
+# "cannot connect now" while it starts or stops.
+_UNAVAILABLE_STATES = ("08", "57P01", "57P02", "57P03")
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` says the database cannot be reached (rather than that a statement was wrong)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, DBAPIError) and current.connection_invalidated:
+            return True
+        state = getattr(current, "sqlstate", None)
+        if isinstance(state, str) and state.startswith(_UNAVAILABLE_STATES):
+            return True
+        if isinstance(current, asyncpg.ConnectionDoesNotExistError):
+            return True
+        if isinstance(current, asyncpg.InterfaceError) and "connection is closed" in str(current):
+            return True
+        if isinstance(current, OSError) and _raised_in_driver(current):
+            # Refused, reset, unreachable, or a connect that timed out: asyncpg's socket, not a file of ours.
+            return True
+        current = getattr(current, "orig", None) or current.__cause__ or current.__context__
+    return False
+
+
+def _raised_in_driver(exc: BaseException) -> bool:
+    tb = exc.__traceback__
+    while tb is not None:
+        if "asyncpg" in tb.tb_frame.f_code.co_filename or "sqlalchemy" in tb.tb_frame.f_code.co_filename:
+            return True
+        tb = tb.tb_next
+    return False
+
+
+class Availability:
+    """Whether the process currently sees the database as away: an outage is logged once when the first request
+    fails on it and once when a new connection succeeds again, not a traceback per request."""
+
+    def __init__(self) -> None:
+        self.lost_at: float | None = None
+
+    def lost(self, exc: BaseException) -> None:
+        if self.lost_at is None:
+            self.lost_at = time.monotonic()
+            logger.warning("database unreachable (%s); answering 503 until it is back", type(exc).__name__)
+
+    def restored(self) -> None:
+        if self.lost_at is not None:
+            logger.warning("database reachable again after %.1fs", time.monotonic() - self.lost_at)
+            self.lost_at = None
+
+
+availability = Availability()
 
 
 def get_database(request: Request) -> Database:

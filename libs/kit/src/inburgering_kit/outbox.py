@@ -34,6 +34,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from inburgering_kit.db import Database, KitBase, plain_url
 from inburgering_kit.events import CloudEvent, EventData, make_event, nats_subject
+from inburgering_kit.health import LoopHealth, registered
 from inburgering_kit.idempotency import delete_expired_keys
 
 if TYPE_CHECKING:
@@ -225,6 +226,7 @@ class OutboxRelay:
         cleanup_window: int = 5000,
         idempotency_retention_hours: int = 168,
         idempotency_batch: int = 5000,
+        give_up_after: float = 300.0,
     ) -> None:
         self.database = database
         self.nats_url = nats_url
@@ -239,6 +241,8 @@ class OutboxRelay:
         self.cleanup_window = cleanup_window
         self.idempotency_retention_hours = idempotency_retention_hours  # 0: stored answers are kept for ever
         self.idempotency_batch = idempotency_batch
+        # Publishing that fails for this long (database or NATS away) ends the relay with `health.UnrecoverableError`.
+        self.give_up_after = give_up_after
         self._wakeup = asyncio.Event()
         self._nc: NatsClient | None = None
         self._js: JetStreamContext | None = None
@@ -348,28 +352,29 @@ class OutboxRelay:
         helpers = [listener]
         if self._clean_ups():
             helpers.append(asyncio.create_task(self._clean_up(stop)))
-        backoff = 0.1
+        health = LoopHealth("outbox relay", give_up_after=self.give_up_after, max_delay=self.max_backoff)
         try:
-            while not stop.is_set():
-                # Cleared before reading, so an insert committed while we publish wakes the next round.
-                self._wakeup.clear()
-                try:
-                    count = await self.publish_pending()
-                    backoff = 0.1
+            with registered(health):
+                while not stop.is_set():
+                    # Cleared before reading, so an insert committed while we publish wakes the next round.
+                    self._wakeup.clear()
+                    try:
+                        count = await self.publish_pending()
+                    except asyncio.CancelledError:
+                        raise
+                    except Exception as exc:
+                        # Logged once per spell, not every retry; a broken connection is discarded by the pool.
+                        delay = health.failed(exc)
+                        await _sleep_or_stop(stop, delay * (1 + random.random() / 2))  # noqa: S311 - jitter
+                        continue
+                    health.succeeded()
                     if count == self.batch_size:
                         continue
-                except asyncio.CancelledError:
-                    raise
-                except Exception as exc:
-                    logger.warning("outbox relay: publishing failed (%s), retrying in %.1fs", exc, backoff)
-                    await _sleep_or_stop(stop, backoff * (1 + random.random() / 2))  # noqa: S311 - jitter
-                    backoff = min(backoff * 2, self.max_backoff)
-                    continue
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(_first(self._wakeup, stop), timeout=self.poll_interval)
-                # A few milliseconds of latency collect the commits of concurrent requests into one batch: one
-                # claim-publish-mark transaction per burst instead of one per event.
-                await _sleep_or_stop(stop, self.batch_window)
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(_first(self._wakeup, stop), timeout=self.poll_interval)
+                    # A few milliseconds of latency collect the commits of concurrent requests into one batch: one
+                    # claim-publish-mark transaction per burst instead of one per event.
+                    await _sleep_or_stop(stop, self.batch_window)
         finally:
             for task in helpers:
                 task.cancel()
@@ -388,18 +393,28 @@ async def listen(database_url: str, channel: str, on_notify: Callable[[str], Non
     """Call `on_notify(payload)` for every NOTIFY on `channel` until `stop`; reconnect when PostgreSQL goes away.
     After each (re)connect `on_notify("")` is called once: notifications sent while not listening are lost,
     so the listener should look for work it may have missed."""
+    lost = False
     while not stop.is_set():
         conn: asyncpg.Connection | None = None
         try:
-            conn = await asyncpg.connect(plain_url(database_url))
+            conn = await asyncpg.connect(plain_url(database_url), timeout=10)
             await conn.add_listener(channel, lambda *args: on_notify(str(args[-1])))
+            if lost:
+                logger.warning("LISTEN %s: listening again", channel)
+            lost = False
             on_notify("")
             while not stop.is_set() and not conn.is_closed():
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=1.0)
-        except (OSError, asyncpg.PostgresError) as exc:
-            logger.warning("LISTEN %s: connection lost: %s", channel, type(exc).__name__)
-            await asyncio.sleep(1.0)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            # Any error (asyncpg's InterfaceError is no PostgresError): a listener that died would leave its owner
+            # to the slow poll. Logged once per outage; meanwhile the owner's polling covers.
+            if not lost:
+                logger.warning("LISTEN %s: connection lost: %s", channel, type(exc).__name__)
+            lost = True
+            await _sleep_or_stop(stop, 1.0)
         finally:
             if conn is not None and not conn.is_closed():
                 await conn.close()

@@ -19,6 +19,8 @@ from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from inburgering_kit.db import availability, database_unavailable
+
 PROBLEM_JSON = "application/problem+json"
 
 logger = logging.getLogger(__name__)
@@ -222,6 +224,33 @@ def unexpected_error_response(method: str, path: str) -> JSONResponse:
     )
 
 
+# Seconds a client waits before trying again while the database is away: a restart takes a few.
+RETRY_AFTER_S = 5
+
+
+def unavailable_response(path: str) -> JSONResponse:
+    """The 503 while the database is away: no traceback (the outage is logged once, see `db.Availability`)."""
+    return problem_response(
+        ProblemDetails(
+            type="https://inburgering.example/problemen/tijdelijk-niet-beschikbaar",
+            title="De dienst is tijdelijk niet beschikbaar.",
+            status=503,
+            detail=f"De database is niet bereikbaar; probeer het over {RETRY_AFTER_S} seconden opnieuw.",
+            instance=path,
+            code="tijdelijk-niet-beschikbaar",
+        ),
+        {"Retry-After": str(RETRY_AFTER_S)},
+    )
+
+
+def server_error_response(method: str, path: str, exc: BaseException) -> JSONResponse:
+    """The answer to an exception no handler claimed: 503 when the database is away, else the 500."""
+    if database_unavailable(exc):
+        availability.lost(exc)
+        return unavailable_response(path)
+    return unexpected_error_response(method, path)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     async def on_problem(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, Problem)
@@ -281,7 +310,7 @@ def install_problem_handlers(app: FastAPI) -> None:
         return await on_unexpected(request, exc)
 
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
-        return unexpected_error_response(request.method, request.url.path)
+        return server_error_response(request.method, request.url.path, exc)
 
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(RequestValidationError, on_validation)
