@@ -34,6 +34,7 @@ from inburgering_kit.problems import Forbidden, NotAuthenticated
 __all__ = [
     "DEV_PRIVATE_KEY_NAME",
     "DEV_PUBLIC_KEY_NAME",
+    "REQUIRES_TOKEN",
     "AuthSettings",
     "Principal",
     "TokenVerifier",
@@ -58,6 +59,8 @@ _ASYMMETRIC_ALGORITHMS = frozenset(
 )
 _GEMEENTE_CODE = re.compile(r"[0-9]{4}")
 _QUERY_TOKEN_PARAMS = ("access_token", "token")
+# Set on every dependency that verifies the bearer token: `request_bounds` finds the routes that need one by it.
+REQUIRES_TOKEN = "__inburgering_requires_token__"  # noqa: S105 - an attribute name, not a secret
 # RFC 9068 §4: an access token says so in its header, so an ID token or any other JWT the same issuer signs
 # for this audience is not taken for one. Media types compare case-insensitively; the prefix is optional.
 _ACCESS_TOKEN_TYPES = frozenset({"at+jwt", "application/at+jwt"})
@@ -302,6 +305,7 @@ def _principal_dependency(check: Callable[[Principal], None]) -> Callable[..., A
         check(principal)
         return principal
 
+    setattr(dependency, REQUIRES_TOKEN, True)
     return dependency
 
 
