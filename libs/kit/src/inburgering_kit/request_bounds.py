@@ -60,6 +60,12 @@ def _requires_token(dependant: Dependant) -> bool:
     return getattr(dependant.call, REQUIRES_TOKEN, False) or any(_requires_token(d) for d in dependant.dependencies)
 
 
+def _reads_accept(dependant: Dependant) -> bool:
+    return any(p.alias.lower() == "accept" for p in dependant.header_params) or any(
+        _reads_accept(d) for d in dependant.dependencies
+    )
+
+
 def _media_types(route: APIRoute) -> frozenset[str]:
     types = {t.split(";", 1)[0].strip().lower() for t in _ALWAYS}
     declared = getattr(route.response_class, "media_type", None)
@@ -181,6 +187,9 @@ def reject_unacceptable_media_types(request: Request) -> None:
     route = request.scope.get("route")
     # The versioned API only: the portal's pages, the docs and /openapi.json are not negotiated.
     if ranges is None or not isinstance(route, APIRoute) or not route.include_in_schema:
+        return
+    if _reads_accept(route.dependant):
+        # The route takes Accept as a parameter of its own (the beschikking: PDF or HTML): it negotiates itself.
         return
     types = _media_types(route)
     if not any(_matches(r, t) for r in ranges for t in types):

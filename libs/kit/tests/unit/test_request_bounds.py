@@ -5,7 +5,7 @@ from types import SimpleNamespace
 from typing import Annotated, Any
 
 import pytest
-from fastapi import APIRouter, Depends, FastAPI, Request, Security
+from fastapi import APIRouter, Depends, FastAPI, Header, Request, Security
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
@@ -87,6 +87,10 @@ def app(keys: tuple[Path, Path]) -> FastAPI:
     )
     async def document() -> HTMLResponse:
         return HTMLResponse("<p>ok</p>")
+
+    @router.get("/eigen-keuze")
+    async def eigen_keuze(accept: Annotated[str | None, Header()] = None) -> dict[str, str | None]:
+        return {"accept": accept}
 
     app.include_router(router, prefix=PREFIX)
 
@@ -295,3 +299,8 @@ async def test_routes_outside_the_api_are_not_negotiated(app: FastAPI) -> None:
 
 async def test_unknown_path_stays_404(app: FastAPI) -> None:
     assert (await get(app, f"{PREFIX}/bestaat-niet", "application/xml"))[0] == 404
+
+
+async def test_a_route_that_takes_accept_as_a_parameter_negotiates_itself(app: FastAPI) -> None:
+    status, body, _ = await get(app, f"{PREFIX}/eigen-keuze", "Cl57lCIK")
+    assert (status, body) == (200, {"accept": "Cl57lCIK"})
