@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import fcntl
 import os
 import signal
@@ -29,7 +30,9 @@ from inburgering_kit.nats_access import NatsAccess
 from inburgering_kit.registry import ServiceEntry, load_services, process_command, relay_command, uvicorn_command
 
 ROOT = Path(__file__).resolve().parents[2]
-VAR = ROOT / "var"
+# Both only for a second stack beside `make run` (tests/test_readme_walkthrough.py): its own data, shifted ports.
+VAR = Path(os.environ.get("STACK_VAR", ROOT / "var"))
+PORT_OFFSET = int(os.environ.get("STACK_PORT_OFFSET", "0"))
 DEV_ISSUER = "urn:inburgering:ontwikkel-tokens"
 DEV_AUDIENCE = "inburgering"
 DEFAULT_POSTGRES_PORT = 54329  # not 5432: a system PostgreSQL may be there
@@ -37,7 +40,7 @@ DEFAULT_NATS_PORT = 42229  # not 4222: a system NATS may be there
 
 
 def services() -> list[ServiceEntry]:
-    return load_services(ROOT)
+    return [dataclasses.replace(s, port=s.port + PORT_OFFSET) for s in load_services(ROOT)]
 
 
 def roles() -> dict[str, set[str]]:

@@ -44,6 +44,11 @@ from inburgering_kit.problems import (
     problem_response,
     server_error_response,
 )
+from inburgering_kit.request_bounds import (
+    BODY_LIMIT_EXTENSION,
+    RequestBoundsMiddleware,
+    reject_unacceptable_media_types,
+)
 from inburgering_kit.settings import ServiceSettings
 
 logger = logging.getLogger(__name__)
@@ -217,7 +222,7 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
         redoc_url=None,
         lifespan=lifespan,
         separate_input_output_schemas=True,
-        dependencies=[Depends(reject_unknown_query_parameters)],
+        dependencies=[Depends(reject_unknown_query_parameters), Depends(reject_unacceptable_media_types)],
     )
     app.router.redirect_slashes = False
     app.state.settings = settings
@@ -231,6 +236,8 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
     for router in [*definition.routers, verwerkingen_router()]:
         app.include_router(router, prefix=definition.prefix)
     _install_health(app)
+    # Added before NlApiMiddleware, so inside it: whatever escapes it still gets the kit's headers.
+    app.add_middleware(RequestBoundsMiddleware)
     app.add_middleware(NlApiMiddleware, api_version=definition.version)
     app.openapi = lambda: _openapi(app, definition)  # type: ignore[method-assign]
     return app
@@ -283,7 +290,9 @@ _ERROR_TEXT = {
     "401": "Geen of geen geldig bearer-token.",
     "403": "Het token mist de vereiste scope.",
     "404": "Bestaat niet, of hoort bij een andere gemeente.",
+    "406": "Geen van de mediatypes in `Accept` kan worden geleverd.",
     "409": "Conflicteert met de huidige toestand.",
+    "413": "De body is groter dan deze operatie aanneemt.",
     "422": "Inhoudelijk niet toegestaan; de fout noemt de regel en haar bron.",
     "500": "Onverwachte fout.",
     "503": "Tijdelijk niet beschikbaar (de database is even weg); probeer het na `Retry-After` seconden opnieuw.",
@@ -391,7 +400,10 @@ def _shape_operation(method: str, path: str, operation: dict[str, Any]) -> None:
     for status, response in responses.items():
         if status.startswith(("2", "3")):
             response.setdefault("headers", {}).update(_API_VERSION_HEADER)
-    codes = ["400", "500", "503"]
+    codes = ["400", "406", "500", "503"]
+    operation.pop(BODY_LIMIT_EXTENSION, None)
+    if "requestBody" in operation:
+        codes.append("413")
     if operation.get("security"):
         codes += ["401", "403"]
     if "{" in path:

@@ -34,6 +34,7 @@ from inburgering_kit.problems import Forbidden, NotAuthenticated
 __all__ = [
     "DEV_PRIVATE_KEY_NAME",
     "DEV_PUBLIC_KEY_NAME",
+    "REQUIRES_TOKEN",
     "AuthSettings",
     "Principal",
     "TokenVerifier",
@@ -58,6 +59,11 @@ _ASYMMETRIC_ALGORITHMS = frozenset(
 )
 _GEMEENTE_CODE = re.compile(r"[0-9]{4}")
 _QUERY_TOKEN_PARAMS = ("access_token", "token")
+# Set on every dependency that verifies the bearer token: `request_bounds` finds the routes that need one by it.
+REQUIRES_TOKEN = "__inburgering_requires_token__"  # noqa: S105 - an attribute name, not a secret
+# RFC 9068 §4: an access token says so in its header, so an ID token or any other JWT the same issuer signs
+# for this audience is not taken for one. Media types compare case-insensitively; the prefix is optional.
+_ACCESS_TOKEN_TYPES = frozenset({"at+jwt", "application/at+jwt"})
 
 
 class AuthSettings(BaseModel):
@@ -110,6 +116,14 @@ def _str_set(value: object, name: str, *, space_separated: bool = False) -> froz
     if not isinstance(items, list) or not all(isinstance(i, str) and i for i in items):
         raise NotAuthenticated(f"ongeldige claim {name}")
     return frozenset(items)
+
+
+def _require_numeric_dates(claims: dict[str, Any]) -> None:
+    # RFC 7519 §2 NumericDate: PyJWT reads "exp": "9999999999" as a number, a looser reading than the issuer's.
+    for name in ("exp", "nbf", "iat"):
+        value = claims.get(name)
+        if name in claims and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise NotAuthenticated(f"ongeldige claim {name}")
 
 
 def _principal(claims: dict[str, Any]) -> Principal:
@@ -222,7 +236,7 @@ class TokenVerifier:
         settings = self._settings
         try:
             key, algorithms = self._key_for(token)
-            claims = jwt.decode(
+            decoded = jwt.decode_complete(
                 token,
                 key,
                 algorithms=algorithms,
@@ -239,6 +253,12 @@ class TokenVerifier:
             logger.info("token geweigerd: %s", reason)
             # `from None`: library messages may quote header or payload fragments.
             raise NotAuthenticated(reason) from None
+        typ = decoded["header"].get("typ")
+        if not isinstance(typ, str) or typ.lower() not in _ACCESS_TOKEN_TYPES:
+            logger.info("token geweigerd: geen at+jwt")
+            raise NotAuthenticated("token is geen toegangstoken (typ moet at+jwt zijn)")
+        claims: dict[str, Any] = decoded["payload"]
+        _require_numeric_dates(claims)
         return _principal(claims), float(claims["exp"])
 
 
@@ -285,6 +305,7 @@ def _principal_dependency(check: Callable[[Principal], None]) -> Callable[..., A
         check(principal)
         return principal
 
+    setattr(dependency, REQUIRES_TOKEN, True)
     return dependency
 
 

@@ -63,6 +63,7 @@ def mint(private_pem: bytes, **overrides: Any) -> str:
 def sign_es256(private_pem: bytes, claims: dict[str, Any], **kwargs: Any) -> str:
     key = serialization.load_pem_private_key(private_pem, password=None)
     assert isinstance(key, ec.EllipticCurvePrivateKey)
+    kwargs.setdefault("headers", {"typ": "at+jwt"})
     return jwt.encode(claims, key, algorithm="ES256", **kwargs)
 
 
@@ -253,6 +254,36 @@ def test_expiry_within_leeway_is_accepted(verifier: TokenVerifier, private_pem: 
 
 def test_missing_exp(verifier: TokenVerifier, private_pem: bytes) -> None:
     assert "exp" in str(rejected(verifier, sign_es256(private_pem, base_claims(exp=None))).detail)
+
+
+@pytest.mark.parametrize("exp", ["9999999999", True, None, [9999999999], {"t": 1}])
+def test_exp_must_be_a_number(verifier: TokenVerifier, private_pem: bytes, exp: object) -> None:
+    claims = base_claims()
+    claims["exp"] = exp
+    assert rejected(verifier, sign_es256(private_pem, claims)).status == 401
+
+
+@pytest.mark.parametrize("name", ["nbf", "iat"])
+def test_other_dates_must_be_numbers(verifier: TokenVerifier, private_pem: bytes, name: str) -> None:
+    claims = base_claims(**{name: str(int(time.time()) - 10)})
+    assert f"ongeldige claim {name}" == rejected(verifier, sign_es256(private_pem, claims)).detail
+
+
+def test_mint_token_sets_access_token_type(private_pem: bytes) -> None:
+    assert jwt.get_unverified_header(mint(private_pem))["typ"] == "at+jwt"
+
+
+@pytest.mark.parametrize("typ", [None, "JWT", "at+jwt+x", 1, "id+jwt"])
+def test_token_that_is_not_an_access_token(verifier: TokenVerifier, private_pem: bytes, typ: object) -> None:
+    # `typ: None` makes PyJWT leave the header parameter out.
+    token = sign_es256(private_pem, base_claims(), headers={"typ": typ})
+    assert jwt.get_unverified_header(token).get("typ") == typ
+    assert "at+jwt" in str(rejected(verifier, token).detail)
+
+
+@pytest.mark.parametrize("typ", ["at+jwt", "AT+JWT", "application/at+jwt"])
+def test_access_token_types_accepted(verifier: TokenVerifier, private_pem: bytes, typ: str) -> None:
+    assert verifier.verify(sign_es256(private_pem, base_claims(), headers={"typ": typ})).client_id == "c"
 
 
 def test_wrong_audience(verifier: TokenVerifier, private_pem: bytes) -> None:

@@ -70,7 +70,8 @@ def _formaat(content_type: str | None) -> Bestandsformaat:
     status_code=status.HTTP_202_ACCEPTED,
     operation_id="aanlevering_create",
     summary="Een bestand met meldingen aanleveren; het wordt op de achtergrond verwerkt",
-    openapi_extra={**_UPLOAD_BODY, "x-problems": ["413", "415"]},
+    # The kit caps every body at 1 MiB unless the route names its own cap: a file may be as large as the setting says.
+    openapi_extra={**_UPLOAD_BODY, "x-problems": ["413", "415"], "x-body-limit": "upload_max_bytes"},
     responses={
         200: {"description": "Dit bestand is al eerder aangeleverd: dezelfde aanlevering, er verandert niets."},
         202: {"headers": {"Location": {"description": "URL om de voortgang te volgen.", "schema": {"type": "string"}}}},
