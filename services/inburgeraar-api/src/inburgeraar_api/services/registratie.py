@@ -191,14 +191,14 @@ async def leg_bsn_vast(ctx: RequestContext, inburgeraar_id: uuid.UUID, bsn: Bsn)
     inburgeraar = await vind(ctx, inburgeraar_id, for_update=True)
     if inburgeraar.bsn is not None:
         raise BsnAlBekend("Een vastgelegd BSN wordt niet overschreven; neem contact op met de beheerder bij een fout.")
-    inburgeraar.bsn = str(bsn)
-    inburgeraar.bsn_pseudoniem = ctx.log.betrokkene(bsn)
-    inburgeraar.status = InburgeraarStatus.GEREGISTREERD.value
-    inburgeraar.versie += 1
     try:
-        await InburgeraarRepository(ctx.session, ctx.gemeente).save(inburgeraar)
+        await InburgeraarRepository(ctx.session, ctx.gemeente).leg_bsn_vast(
+            inburgeraar, str(bsn), ctx.log.betrokkene(bsn)
+        )
     except DuplicateBsn as exc:
         raise _duplicate(exc.existing_id, ctx.api_prefix) from None
+    inburgeraar.status = InburgeraarStatus.GEREGISTREERD.value
+    inburgeraar.versie += 1
     await ctx.emit(
         BsnVastgelegd(inburgeraar_id=inburgeraar.id),
         subject=inburgeraar.id,
