@@ -141,6 +141,8 @@ async def versie(pip_id: PipId, nummer: Versienummer, ctx: Lezen) -> PipVersieRe
             },
         }
     },
+    # A concept is no beschikking yet: `pip-niet-vastgesteld`.
+    openapi_extra={"x-problems": ["409"]},
 )
 async def beschikking(
     request: Request,
