@@ -85,8 +85,11 @@ class InburgeraarRepository:
         klantregisseur: str | None = None,
         ingeschreven_vanaf: date | None = None,
         ingeschreven_tot: date | None = None,
+        geregistreerd_door: str | None = None,
     ) -> tuple[Sequence[Inburgeraar], int]:
         query = select(Inburgeraar).where(Inburgeraar.gemeente_code == self.gemeente)
+        if geregistreerd_door is not None:
+            query = query.where(Inburgeraar.geregistreerd_door == geregistreerd_door)
         if doelgroep is not None:
             query = query.where(Inburgeraar.doelgroep == doelgroep)
         if status is not None:
