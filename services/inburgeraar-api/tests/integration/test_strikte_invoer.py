@@ -93,9 +93,7 @@ class TestStrikteTypen:
         response = await client.post(f"{inburgeraar}/klantprofielen", json=profiel, headers=headers)
         assert_refused(response, "profiel.persoonsgegevens.adres.huisnummer")
 
-    async def test_max_length_counts_the_text_as_sent(
-        self, client: httpx.AsyncClient, headers: dict[str, str]
-    ) -> None:
+    async def test_max_length_counts_the_text_as_sent(self, client: httpx.AsyncClient, headers: dict[str, str]) -> None:
         padded = " " * 5 + "k" * 200  # 200 after trimming, 205 as sent
         response = await client.post("/api/v1/inburgeraars", json=registratie(klantregisseur=padded), headers=headers)
         assert_refused(response, "klantregisseur")

@@ -34,9 +34,7 @@ Ctx = Annotated[RequestContext, Depends(context(), scope="function")]
 _LEZEN = [Security(require_any_scope(scopes.INBURGERAAR_LEZEN, scopes.INBURGERAAR_KOPPELEN))]
 _SCHRIJVEN = [Security(require_any_scope(scopes.INBURGERAAR_SCHRIJVEN, scopes.INBURGERAAR_KOPPELEN))]
 _ZOEKEN = [
-    Security(
-        require_any_scope(scopes.INBURGERAAR_LEZEN, scopes.INBURGERAAR_KOPPELEN, scopes.INBURGERAAR_ZOEKEN)
-    )
+    Security(require_any_scope(scopes.INBURGERAAR_LEZEN, scopes.INBURGERAAR_KOPPELEN, scopes.INBURGERAAR_ZOEKEN))
 ]
 
 
@@ -62,9 +60,7 @@ def _contact(contact: Contactgegevens | None) -> dict[str, Any]:
         201: {"headers": {"Location": {"description": "URL van de nieuwe inburgeraar.", "schema": {"type": "string"}}}}
     },
 )
-async def registreer(
-    body: InburgeraarCreate, ctx: Ctx, idem: IdempotencyDep, response: Response
-) -> InburgeraarRead:
+async def registreer(body: InburgeraarCreate, ctx: Ctx, idem: IdempotencyDep, response: Response) -> InburgeraarRead:
     if (replay := await idem.replay(ctx, body)) is not None:
         return replay  # type: ignore[return-value]
     nieuw = registratie.NieuweInburgeraar(
@@ -124,9 +120,7 @@ async def zoek(body: InburgeraarZoek, ctx: Ctx) -> Page[InburgeraarRead]:
     return Page[InburgeraarRead].of(items, len(items), PageParams(page=1, page_size=1))
 
 
-@router.get(
-    "/{inburgeraarId:uuid}", operation_id="inburgeraar_read", summary="Eén inburgeraar", dependencies=_LEZEN
-)
+@router.get("/{inburgeraarId:uuid}", operation_id="inburgeraar_read", summary="Eén inburgeraar", dependencies=_LEZEN)
 async def lees(inburgeraar_id: InburgeraarId, ctx: Ctx) -> InburgeraarRead:
     return InburgeraarRead.model_validate(await registratie.raadpleeg(ctx, inburgeraar_id))
 
