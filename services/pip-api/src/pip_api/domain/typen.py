@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from annotated_types import GroupedMetadata
-from pydantic import AfterValidator, BeforeValidator, Field, StrictBool, StrictInt
+from pydantic import AfterValidator, BeforeValidator, Field, StrictBool, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from inburgering_kit import types as kit
@@ -26,7 +26,16 @@ EERSTE_DATUM = date(1900, 1, 1)
 LAATSTE_DATUM = date(2100, 12, 31)
 
 JaNee = StrictBool
-Geheel = StrictInt
+
+
+def _getal(value: Any) -> Any:
+    # JSON's 12.0 is the integer 12 (JSON Schema agrees), so not StrictInt; `true` and "12" are no integers.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PydanticCustomError("int_type", "verwacht een geheel getal")
+    return value
+
+
+Geheel = Annotated[int, BeforeValidator(_getal)]
 
 
 def _binnen_bereik(value: date) -> date:
@@ -40,12 +49,18 @@ def _binnen_bereik(value: date) -> date:
 
 
 def _tijdstip_binnen_bereik(value: datetime) -> datetime:
-    _binnen_bereik(value.astimezone(UTC).date() if value.tzinfo else value.date())
+    # The date as written (not converted to UTC), so the contract's pattern on the year says the same.
+    _binnen_bereik(value.date())
     return value
 
 
-Datum = Annotated[kit.Datum, AfterValidator(_binnen_bereik)]
-Tijdstip = Annotated[kit.Tijdstip, AfterValidator(_tijdstip_binnen_bereik)]
+# The range in the contract too, as a pattern on the year: a generated client or fuzzer then knows 0071 is refused.
+_JAAR = "(19[0-9]{2}|20[0-9]{2}|2100)"
+_DATUM_SCHEMA = {"type": "string", "format": "date", "pattern": f"^{_JAAR}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"}
+_TIJDSTIP_SCHEMA = {"type": "string", "format": "date-time", "pattern": f"^{_JAAR}-"}
+
+Datum = Annotated[kit.Datum, AfterValidator(_binnen_bereik), WithJsonSchema(_DATUM_SCHEMA)]
+Tijdstip = Annotated[kit.Tijdstip, AfterValidator(_tijdstip_binnen_bereik), WithJsonSchema(_TIJDSTIP_SCHEMA)]
 
 
 def _hooguit(max_length: int) -> BeforeValidator:
