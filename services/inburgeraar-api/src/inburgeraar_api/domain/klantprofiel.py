@@ -30,7 +30,7 @@ from inburgeraar_api.domain.basis import (
     Werkervaring,
 )
 from inburgeraar_api.domain.enums import Cefr, Introductiemodule, Relatie
-from inburgeraar_api.domain.typen import Datum, Geheel, JaNee, tekst
+from inburgeraar_api.domain.typen import GEHEEL, Datum, JaNee, tekst
 from inburgering_kit.problems import InvalidParam, Unprocessable, invalid
 from inburgering_kit.types import EMAIL_PATTERN
 
@@ -46,7 +46,7 @@ _MAX_ITEMS = 50
 
 class Adres(DomeinModel):
     straat: KorteTekst | None = None
-    huisnummer: Annotated[Geheel, Field(ge=1, le=99999)] | None = None
+    huisnummer: Annotated[int, Field(ge=1, le=99999), GEHEEL] | None = None
     huisnummertoevoeging: Toevoeging | None = None
     postcode: Postcode | None = None
     woonplaats: KorteTekst | None = None

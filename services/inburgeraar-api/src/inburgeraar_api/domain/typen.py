@@ -18,7 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from inburgering_kit import types as kit
 
-__all__ = ["EERSTE_DATUM", "LAATSTE_DATUM", "Datum", "Geheel", "JaNee", "Tijdstip", "tekst", "weglaatbaar"]
+__all__ = ["EERSTE_DATUM", "GEHEEL", "LAATSTE_DATUM", "Datum", "JaNee", "Tijdstip", "tekst", "weglaatbaar"]
 
 # Nobody in this register was born, linked or summoned before 1900; nothing is planned beyond 2100. Outside that a
 # date is a typing error (a year 0071 is 1971 or 2071 mistyped), not a fact to keep.
@@ -35,7 +35,9 @@ def _getal(value: Any) -> Any:
     return value
 
 
-Geheel = Annotated[int, BeforeValidator(_getal)]
+# Placed last in `Annotated[int, Field(ge=..., le=...), GEHEEL]`: the bounds stay on the integer schema (and in the
+# contract as minimum and maximum), and this check runs before them.
+GEHEEL = BeforeValidator(_getal)
 
 
 def _binnen_bereik(value: date) -> date:

@@ -25,11 +25,11 @@ from pip_api.domain.leerroutes import (
     controleer_z_route,
 )
 from pip_api.domain.regels import REGELS, Regelset
-from pip_api.domain.typen import Datum, Geheel, tekst
+from pip_api.domain.typen import GEHEEL, Datum, tekst
 
 KorteTekst = Annotated[str, tekst(200)]
 Tekst = Annotated[str, tekst(2000)]
-Uren = Annotated[Geheel, Field(ge=0, le=10_000)]
+Uren = Annotated[int, Field(ge=0, le=10_000), GEHEEL]
 
 
 class DomeinModel(FrozenModel):
