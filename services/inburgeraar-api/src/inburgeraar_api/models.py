@@ -65,6 +65,8 @@ class Inburgeraar(Base):
     datum_inschrijving_brp: Mapped[date | None] = mapped_column(Date)
     contact: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
     klantregisseur: Mapped[str | None] = mapped_column(String(200))
+    # The client that registered (linked) the person: a chain partner such as COA sees only its own.
+    geregistreerd_door: Mapped[str | None] = mapped_column(String(200))
     versie: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = _created_at()
     updated_at: Mapped[datetime] = _updated_at()

@@ -6,6 +6,12 @@ trajectory, a specialist only the sub-process it handles, the privacy officer on
 
 INBURGERAAR_LEZEN = "inburgeraar:lezen"
 INBURGERAAR_SCHRIJVEN = "inburgeraar:schrijven"
+# A chain partner that links persons to the gemeente (COA): it registers them, and reads, finds and changes only
+# the persons this client registered itself; any other is "not found", like one of another gemeente.
+INBURGERAAR_KOPPELEN = "inburgeraar:koppelen"
+# Finding one person by a BSN the caller already holds, to address its own facts to the right id (DUO): the answer
+# carries the registration, not the contact details. No list, no change.
+INBURGERAAR_ZOEKEN = "inburgeraar:zoeken"
 PLICHT_LEZEN = "plicht:lezen"
 PLICHT_SCHRIJVEN = "plicht:schrijven"
 KLANTPROFIEL_LEZEN = "klantprofiel:lezen"
@@ -39,16 +45,19 @@ _KLANTREGISSEUR = {
 
 ROLLEN: dict[str, set[str]] = {
     "klantregisseur": _KLANTREGISSEUR,
-    # Huisvesting works from the koppeling and the household: the person record and the warme overdracht.
-    "specialist-huisvesting": {INBURGERAAR_LEZEN, OVERDRACHT_LEZEN},
+    # Specialists work on one sub-process by the inburgeraar's id they are given; none of them lists or reads the
+    # persons of the gemeente (with BSN and contact details) as such.
+    # Huisvesting works from the warme overdracht (the koppeling and the household).
+    "specialist-huisvesting": {OVERDRACHT_LEZEN},
     # Inkomen handles financieel ontzorgen (Participatiewet art. 56a) and nothing of the intake.
-    "specialist-inkomen": {INBURGERAAR_LEZEN, ONTZORGEN_LEZEN, ONTZORGEN_SCHRIJVEN},
+    "specialist-inkomen": {ONTZORGEN_LEZEN, ONTZORGEN_SCHRIJVEN},
     # Werk needs education and work experience from the brede intake.
-    "specialist-werk": {INBURGERAAR_LEZEN, INTAKE_LEZEN},
-    "specialist-begeleiding": {INBURGERAAR_LEZEN, BEGELEIDING_LEZEN, BEGELEIDING_SCHRIJVEN},
+    "specialist-werk": {INTAKE_LEZEN},
+    "specialist-begeleiding": {BEGELEIDING_LEZEN, BEGELEIDING_SCHRIJVEN},
     "privacy-officer": {VERWERKINGEN_LEZEN},
-    # Chain partners' systems (machine-to-machine): COA reports the koppeling and the klantprofiel,
-    # DUO the plicht facts; each finds the person by BSN first.
-    "coa": {INBURGERAAR_LEZEN, INBURGERAAR_SCHRIJVEN, KLANTPROFIEL_SCHRIJVEN},
-    "duo": {INBURGERAAR_LEZEN, PLICHT_LEZEN, PLICHT_SCHRIJVEN},
+    # Chain partners' systems (machine-to-machine). COA links persons and reports their klantprofiel: only for the
+    # persons it linked itself.
+    "coa": {INBURGERAAR_KOPPELEN, KLANTPROFIEL_SCHRIJVEN},
+    # DUO reports the plicht facts; it finds the person's id by BSN first and sees nothing else of the person.
+    "duo": {INBURGERAAR_ZOEKEN, PLICHT_LEZEN, PLICHT_SCHRIJVEN},
 }

@@ -29,7 +29,9 @@ def headers_of(tokens: TokenFactory, rol: str, gemeente: str = "0363") -> dict[s
     return tokens.headers(*sorted(ROLLEN[rol]), gemeente=gemeente, client_id=f"client-{rol}")
 
 
-async def registreer(client: httpx.AsyncClient, tokens: TokenFactory, bsn: str = BSN, **extra: str) -> str:
+async def registreer(
+    client: httpx.AsyncClient, tokens: TokenFactory, bsn: str = BSN, rol: str = "klantregisseur", **extra: str
+) -> str:
     created = await client.post(
         "/api/v1/inburgeraars",
         json={
@@ -38,7 +40,7 @@ async def registreer(client: httpx.AsyncClient, tokens: TokenFactory, bsn: str =
             "datumKoppeling": "2026-03-01",
             "contact": {"voornamen": "Amal", "achternaam": "Haddad"},
         },
-        headers={**headers_of(tokens, "klantregisseur"), **extra},
+        headers={**headers_of(tokens, rol), **extra},
     )
     assert created.status_code == 201, created.text
     return f"/api/v1/inburgeraars/{created.json()['id']}"
@@ -72,7 +74,7 @@ class TestRollen:
                 f"{inburgeraar}/ontzorgen/_verlengen", json={"verlengdTot": "2027-06-30"}, headers=headers
             )
         ).status_code == 200
-        assert (await client.get(inburgeraar, headers=headers)).status_code == 200
+        assert_forbidden(await client.get(inburgeraar, headers=headers))
         assert_forbidden(await client.get(f"{inburgeraar}/brede-intake", headers=headers))
         assert_forbidden(await client.post(f"{inburgeraar}/brede-intake/oproepen", json=OPROEP, headers=headers))
         assert_forbidden(await client.get(f"{inburgeraar}/klantprofielen", headers=headers))
@@ -111,9 +113,10 @@ class TestRollen:
         assert_forbidden(await client.get(f"{inburgeraar}/maatschappelijke-begeleiding", headers=headers))
 
     async def test_coa_delivers_the_profile_but_cannot_read_it_back(
-        self, client: httpx.AsyncClient, tokens: TokenFactory, inburgeraar: str
+        self, client: httpx.AsyncClient, tokens: TokenFactory
     ) -> None:
         headers = headers_of(tokens, "coa")
+        inburgeraar = await registreer(client, tokens, rol="coa")
         assert (await client.post(f"{inburgeraar}/klantprofielen", json=PROFIEL, headers=headers)).status_code == 201
         assert_forbidden(await client.get(f"{inburgeraar}/klantprofielen", headers=headers))
         assert_forbidden(await client.post(f"{inburgeraar}/plicht-mutaties", json=PLICHT, headers=headers))
@@ -148,6 +151,91 @@ class TestRollen:
             if rol == "privacy-officer":
                 continue
             assert_forbidden(await client.get("/api/v1/verwerkingen", headers=headers_of(tokens, rol)))
+
+
+class TestNeedToKnow:
+    """Each role sees what its task needs (issue 11 §5; the matrix is in the README): COA the persons it linked
+    itself, DUO the plicht facts, a specialist its sub-process; another's person is not found (404) like one of
+    another gemeente, a capability the role lacks is 403."""
+
+    async def test_coa_sees_and_changes_only_the_persons_it_linked(
+        self, client: httpx.AsyncClient, tokens: TokenFactory, inburgeraar: str
+    ) -> None:
+        coa = headers_of(tokens, "coa")
+        eigen = await registreer(client, tokens, bsn=ANDER_BSN, rol="coa")
+        assert (await client.get(eigen, headers=coa)).status_code == 200
+        changed = await client.patch(eigen, json={"datumKoppeling": "2026-03-02"}, headers=coa)
+        assert changed.status_code == 200, changed.text
+        listed = await client.get("/api/v1/inburgeraars", headers=coa)
+        assert [f"/api/v1/inburgeraars/{r['id']}" for r in listed.json()["resultaten"]] == [eigen]
+        found = await client.post("/api/v1/inburgeraars/_zoek", json={"bsn": ANDER_BSN}, headers=coa)
+        assert found.json()["totalItems"] == 1
+
+        # The klantregisseur's registration: not found for COA, whatever it tries.
+        for response in (
+            await client.get(inburgeraar, headers=coa),
+            await client.patch(inburgeraar, json={"klantregisseur": "indringer"}, headers=coa),
+            await client.post(f"{inburgeraar}/klantprofielen", json=PROFIEL, headers=coa),
+        ):
+            assert response.status_code == 404, response.text
+            assert "Haddad" not in response.text
+        hidden = await client.post("/api/v1/inburgeraars/_zoek", json={"bsn": BSN}, headers=coa)
+        assert (hidden.status_code, hidden.json()["totalItems"]) == (200, 0)
+        regisseur = headers_of(tokens, "klantregisseur")
+        assert (await client.get(inburgeraar, headers=regisseur)).json()["versie"] == 1
+
+    async def test_another_coa_client_does_not_see_the_first_ones_persons(
+        self, client: httpx.AsyncClient, tokens: TokenFactory
+    ) -> None:
+        eigen = await registreer(client, tokens, rol="coa")
+        ander = tokens.headers(*sorted(ROLLEN["coa"]), client_id="coa-andere-locatie")
+        assert (await client.get(eigen, headers=ander)).status_code == 404
+        assert (await client.get("/api/v1/inburgeraars", headers=ander)).json()["totalItems"] == 0
+
+    async def test_duo_finds_the_id_by_bsn_and_handles_plicht_only(
+        self, client: httpx.AsyncClient, tokens: TokenFactory, inburgeraar: str
+    ) -> None:
+        duo = headers_of(tokens, "duo")
+        found = await client.post("/api/v1/inburgeraars/_zoek", json={"bsn": BSN}, headers=duo)
+        assert found.status_code == 200, found.text
+        [person] = found.json()["resultaten"]
+        assert f"/api/v1/inburgeraars/{person['id']}" == inburgeraar
+        assert "Haddad" not in found.text and "Amal" not in found.text
+        assert person["klantregisseur"] is None
+        assert (await client.post(f"{inburgeraar}/plicht-mutaties", json=PLICHT, headers=duo)).status_code == 201
+        assert (await client.get(f"{inburgeraar}/plicht", headers=duo)).status_code == 200
+        assert_forbidden(await client.get("/api/v1/inburgeraars", headers=duo))
+        assert_forbidden(await client.get(inburgeraar, headers=duo))
+        assert_forbidden(await client.patch(inburgeraar, json={"klantregisseur": "x"}, headers=duo))
+        assert_forbidden(await client.post(f"{inburgeraar}/bsn", json={"bsn": ANDER_BSN}, headers=duo))
+
+    @pytest.mark.parametrize(
+        ("rol", "eigen_pad"),
+        [
+            ("specialist-huisvesting", "/warme-overdrachten"),
+            ("specialist-inkomen", "/ontzorgen"),
+            ("specialist-werk", "/brede-intake"),
+            ("specialist-begeleiding", "/maatschappelijke-begeleiding"),
+        ],
+    )
+    async def test_a_specialist_reads_its_sub_process_and_no_person_list(
+        self, client: httpx.AsyncClient, tokens: TokenFactory, inburgeraar: str, rol: str, eigen_pad: str
+    ) -> None:
+        headers = headers_of(tokens, rol)
+        if eigen_pad == "/ontzorgen":
+            await client.put(f"{inburgeraar}/ontzorgen", json=ONTZORGEN, headers=headers)
+        assert (await client.get(f"{inburgeraar}{eigen_pad}", headers=headers)).status_code == 200
+        assert_forbidden(await client.get("/api/v1/inburgeraars", headers=headers))
+        assert_forbidden(await client.get(inburgeraar, headers=headers))
+        assert_forbidden(await client.post("/api/v1/inburgeraars/_zoek", json={"bsn": BSN}, headers=headers))
+        assert_forbidden(await client.get(f"{inburgeraar}/plicht", headers=headers))
+
+    async def test_the_klantregisseur_still_sees_every_person_of_the_gemeente(
+        self, client: httpx.AsyncClient, tokens: TokenFactory, inburgeraar: str
+    ) -> None:
+        await registreer(client, tokens, bsn=ANDER_BSN, rol="coa")
+        regisseur = headers_of(tokens, "klantregisseur")
+        assert (await client.get("/api/v1/inburgeraars", headers=regisseur)).json()["totalItems"] == 2
 
 
 class TestVerwerkingenlog:

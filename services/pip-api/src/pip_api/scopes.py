@@ -11,11 +11,14 @@ from inburgering_kit.audit import SCOPE_VERWERKINGEN_LEZEN
 
 PIP_LEZEN = "pip:lezen"
 PIP_SCHRIJVEN = "pip:schrijven"
+# The list of every PIP of the gemeente. A specialist reads the PIP of a person it works on (by id, or the list for
+# one `inburgeraarId`), not the plans of all persons.
+PIP_OVERZICHT = "pip:overzicht"
 SIGNALEN_LEZEN = "signalen:lezen"
 SIGNALEN_AFHANDELEN = "signalen:afhandelen"
 
 ROLLEN: dict[str, set[str]] = {
-    "klantregisseur": {PIP_LEZEN, PIP_SCHRIJVEN, SIGNALEN_LEZEN, SIGNALEN_AFHANDELEN},
+    "klantregisseur": {PIP_LEZEN, PIP_OVERZICHT, PIP_SCHRIJVEN, SIGNALEN_LEZEN, SIGNALEN_AFHANDELEN},
     "specialist-werk": {PIP_LEZEN},
     "specialist-inkomen": {PIP_LEZEN},
     "specialist-begeleiding": {PIP_LEZEN},

@@ -288,6 +288,27 @@ class TestAutorisatieEnTenant:
         assert (await client.patch(f"{API}/{pip['id']}", json={"taalniveau": "A2"}, headers=werk)).status_code == 403
         assert (await client.get(API)).status_code == 401
 
+    @pytest.mark.parametrize("rol", ["specialist-werk", "specialist-inkomen", "specialist-begeleiding"])
+    async def test_specialist_leest_het_pip_van_een_inburgeraar_niet_dat_van_iedereen(
+        self,
+        client: httpx.AsyncClient,
+        auth: dict[str, str],
+        tokens: TokenFactory,
+        inburgeraar_api: InburgeraarApi,
+        rol: str,
+    ) -> None:
+        inburgeraar_id = await inburgeraar_api.registreer()
+        pip = await maak(client, auth, concept(inburgeraar_id))
+        await maak(client, auth, concept(await inburgeraar_api.registreer()))
+        specialist = tokens.headers(*ROLLEN[rol])
+        alle = await client.get(API, headers=specialist)
+        assert alle.status_code == 403
+        assert alle.headers["content-type"] == "application/problem+json"
+        assert 'scope="pip:overzicht"' in alle.headers["WWW-Authenticate"]
+        eigen = await client.get(API, params={"inburgeraarId": str(inburgeraar_id)}, headers=specialist)
+        assert [p["id"] for p in eigen.json()["resultaten"]] == [pip["id"]]
+        assert (await client.get(API, headers=auth)).json()["totalItems"] == 2
+
     async def test_verwerkingen_met_grondslag(
         self, client: httpx.AsyncClient, auth: dict[str, str], inburgeraar_api: InburgeraarApi, database: Database
     ) -> None:

@@ -66,7 +66,7 @@ class TestVoortgangsgesprekken:
         response = await client.post(vastleggen, json=uitkomst, headers=auth)
         assert (response.status_code, response.json()["code"]) == (409, "gesprek-al-gehouden")
 
-        toekomst = {"geplandDatum": "2026-07-01", "gehoudenDatum": "2999-01-01", "uitkomst": "?"}
+        toekomst = {"geplandDatum": "2026-07-01", "gehoudenDatum": "2099-01-01", "uitkomst": "?"}
         response = await client.post(gesprekken, json=toekomst, headers=auth)
         assert (response.status_code, response.json()["code"]) == (422, "gesprek-in-de-toekomst")
 

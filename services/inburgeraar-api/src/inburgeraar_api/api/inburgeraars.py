@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Response, Security, status
 
 from inburgeraar_api import scopes
 from inburgeraar_api.api.params import InburgeraarId
@@ -17,17 +17,33 @@ from inburgeraar_api.api.schemas import (
     InburgeraarZoek,
 )
 from inburgeraar_api.domain.enums import Doelgroep, InburgeraarStatus
+from inburgeraar_api.domain.typen import Datum
 from inburgeraar_api.services import registratie
+from inburgering_kit.auth import require_any_scope
 from inburgering_kit.bsn import Bsn
 from inburgering_kit.context import RequestContext, context
 from inburgering_kit.idempotency import IdempotencyDep
 from inburgering_kit.pagination import Page, PageParams, Paging
-from inburgering_kit.types import TEXT_PATTERN, Datum
+from inburgering_kit.types import TEXT_PATTERN
 
 router = APIRouter(prefix="/inburgeraars", tags=["Inburgeraars"])
 
-Lezen = Annotated[RequestContext, Depends(context(scopes.INBURGERAAR_LEZEN), scope="function")]
-Schrijven = Annotated[RequestContext, Depends(context(scopes.INBURGERAAR_SCHRIJVEN), scope="function")]
+# Each route states the scopes of which one suffices; which persons the caller then sees is the service's rule
+# (`registratie.alleen_eigen`). The context itself checks only the token and the gemeente.
+Ctx = Annotated[RequestContext, Depends(context(), scope="function")]
+_LEZEN = [Security(require_any_scope(scopes.INBURGERAAR_LEZEN, scopes.INBURGERAAR_KOPPELEN))]
+_SCHRIJVEN = [Security(require_any_scope(scopes.INBURGERAAR_SCHRIJVEN, scopes.INBURGERAAR_KOPPELEN))]
+_ZOEKEN = [
+    Security(require_any_scope(scopes.INBURGERAAR_LEZEN, scopes.INBURGERAAR_KOPPELEN, scopes.INBURGERAAR_ZOEKEN))
+]
+
+
+def _beperkt(ctx: RequestContext, gevonden: InburgeraarRead) -> InburgeraarRead:
+    """What a caller that may only find a person (DUO) gets: the registration, not who the person is or who
+    handles it."""
+    if ctx.principal.has(scopes.INBURGERAAR_LEZEN) or ctx.principal.has(scopes.INBURGERAAR_KOPPELEN):
+        return gevonden
+    return gevonden.model_copy(update={"contact": Contactgegevens(), "klantregisseur": None})
 
 
 def _contact(contact: Contactgegevens | None) -> dict[str, Any]:
@@ -39,13 +55,12 @@ def _contact(contact: Contactgegevens | None) -> dict[str, Any]:
     status_code=status.HTTP_201_CREATED,
     operation_id="inburgeraar_registreer",
     summary="Een inburgeraar registreren (bij koppeling of BRP-inschrijving)",
+    dependencies=_SCHRIJVEN,
     responses={
         201: {"headers": {"Location": {"description": "URL van de nieuwe inburgeraar.", "schema": {"type": "string"}}}}
     },
 )
-async def registreer(
-    body: InburgeraarCreate, ctx: Schrijven, idem: IdempotencyDep, response: Response
-) -> InburgeraarRead:
+async def registreer(body: InburgeraarCreate, ctx: Ctx, idem: IdempotencyDep, response: Response) -> InburgeraarRead:
     if (replay := await idem.replay(ctx, body)) is not None:
         return replay  # type: ignore[return-value]
     nieuw = registratie.NieuweInburgeraar(
@@ -63,9 +78,15 @@ async def registreer(
     return result
 
 
-@router.get("", operation_id="inburgeraar_list", summary="Inburgeraars van de gemeente, gefilterd en gepagineerd")
+@router.get(
+    "",
+    operation_id="inburgeraar_list",
+    summary="Inburgeraars van de gemeente, gefilterd en gepagineerd",
+    description="Met alleen `inburgeraar:koppelen` (COA): de inburgeraars die deze client zelf registreerde.",
+    dependencies=_LEZEN,
+)
 async def lijst(
-    ctx: Lezen,
+    ctx: Ctx,
     paging: Paging,
     doelgroep: Doelgroep | None = None,
     status_: Annotated[InburgeraarStatus | None, Query(alias="status")] = None,
@@ -89,15 +110,18 @@ async def lijst(
     "/_zoek",
     operation_id="inburgeraar_zoek",
     summary="Een inburgeraar zoeken op BSN (het BSN gaat in de body, nooit in de URL)",
+    description="Met alleen `inburgeraar:koppelen` (COA) alleen een inburgeraar die deze client zelf registreerde; "
+    "met alleen `inburgeraar:zoeken` (DUO) de registratie zonder contactgegevens en klantregisseur.",
+    dependencies=_ZOEKEN,
 )
-async def zoek(body: InburgeraarZoek, ctx: Lezen) -> Page[InburgeraarRead]:
+async def zoek(body: InburgeraarZoek, ctx: Ctx) -> Page[InburgeraarRead]:
     found = await registratie.zoek_op_bsn(ctx, Bsn(str(body.bsn)))
-    items = [InburgeraarRead.model_validate(found)] if found else []
+    items = [_beperkt(ctx, InburgeraarRead.model_validate(found))] if found else []
     return Page[InburgeraarRead].of(items, len(items), PageParams(page=1, page_size=1))
 
 
-@router.get("/{inburgeraarId:uuid}", operation_id="inburgeraar_read", summary="Eén inburgeraar")
-async def lees(inburgeraar_id: InburgeraarId, ctx: Lezen) -> InburgeraarRead:
+@router.get("/{inburgeraarId:uuid}", operation_id="inburgeraar_read", summary="Eén inburgeraar", dependencies=_LEZEN)
+async def lees(inburgeraar_id: InburgeraarId, ctx: Ctx) -> InburgeraarRead:
     return InburgeraarRead.model_validate(await registratie.raadpleeg(ctx, inburgeraar_id))
 
 
@@ -105,8 +129,9 @@ async def lees(inburgeraar_id: InburgeraarId, ctx: Lezen) -> InburgeraarRead:
     "/{inburgeraarId:uuid}",
     operation_id="inburgeraar_update",
     summary="Gegevens van een inburgeraar wijzigen (alleen de meegegeven velden)",
+    dependencies=_SCHRIJVEN,
 )
-async def wijzig(inburgeraar_id: InburgeraarId, body: InburgeraarUpdate, ctx: Schrijven) -> InburgeraarRead:
+async def wijzig(inburgeraar_id: InburgeraarId, body: InburgeraarUpdate, ctx: Ctx) -> InburgeraarRead:
     changes = body.model_dump(exclude_unset=True, by_alias=False)
     if "contact" in changes:
         changes["contact"] = _contact(body.contact)
@@ -117,6 +142,7 @@ async def wijzig(inburgeraar_id: InburgeraarId, body: InburgeraarUpdate, ctx: Sc
     "/{inburgeraarId:uuid}/bsn",
     operation_id="inburgeraar_bsn_vastleggen",
     summary="Het BSN vastleggen van een inburgeraar die op `bsn-ontbreekt` staat",
+    dependencies=_SCHRIJVEN,
 )
-async def leg_bsn_vast(inburgeraar_id: InburgeraarId, body: BsnVastleggen, ctx: Schrijven) -> InburgeraarRead:
+async def leg_bsn_vast(inburgeraar_id: InburgeraarId, body: BsnVastleggen, ctx: Ctx) -> InburgeraarRead:
     return InburgeraarRead.model_validate(await registratie.leg_bsn_vast(ctx, inburgeraar_id, Bsn(str(body.bsn))))

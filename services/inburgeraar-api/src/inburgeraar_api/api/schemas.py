@@ -13,9 +13,9 @@ from inburgeraar_api.domain.enums import Alfabetisme, Doelgroep, InburgeraarStat
 from inburgeraar_api.domain.klantprofiel import Adres, Email, Klantprofiel, Telefoon, Wijziging
 from inburgeraar_api.domain.overdracht import WarmeOverdracht
 from inburgeraar_api.domain.plicht import PlichtMutatie, PlichtStand
+from inburgeraar_api.domain.typen import Datum, JaNee, Tijdstip, tekst, weglaatbaar
 from inburgering_kit.bsn import BsnField
 from inburgering_kit.schemas import ApiModel
-from inburgering_kit.types import Datum, Tijdstip, tekst
 
 Naam = Annotated[str, tekst(200)]
 
@@ -36,7 +36,7 @@ class InburgeraarCreate(ApiModel):
         "tot het is vastgelegd.",
     )
     doelgroep: Doelgroep
-    nareiziger: bool = Field(default=False, description="Nareizigers zijn asielmigranten.")
+    nareiziger: JaNee = Field(default=False, description="Nareizigers zijn asielmigranten.")
     datum_koppeling: Datum | None = Field(default=None, description="Koppeling door het COA (asielmigranten).")
     datum_inschrijving_brp: Datum | None = Field(default=None, description="Inschrijving in de BRP van de gemeente.")
     contact: Contactgegevens | None = None
@@ -44,10 +44,11 @@ class InburgeraarCreate(ApiModel):
 
 
 class InburgeraarUpdate(ApiModel):
-    """Alleen de meegegeven velden wijzigen; `null` maakt een veld leeg."""
+    """Alleen de meegegeven velden wijzigen; `null` maakt een optioneel veld leeg. Doelgroep en nareiziger heeft
+    elke inburgeraar: die zijn niet leeg te maken."""
 
-    doelgroep: Doelgroep | None = None
-    nareiziger: bool | None = None
+    doelgroep: Doelgroep = weglaatbaar()
+    nareiziger: JaNee = weglaatbaar()
     datum_koppeling: Datum | None = None
     datum_inschrijving_brp: Datum | None = None
     contact: Contactgegevens | None = None
@@ -60,7 +61,7 @@ class InburgeraarRead(ApiModel):
     status: InburgeraarStatus
     bsn: str | None
     doelgroep: Doelgroep
-    nareiziger: bool
+    nareiziger: JaNee
     datum_koppeling: Datum | None
     datum_inschrijving_brp: Datum | None
     contact: Contactgegevens
@@ -165,13 +166,13 @@ class Achtergrond(ApiModel):
 
 class AfrondenCreate(ApiModel):
     datum: Datum
-    bij_afwezigheid: bool = Field(default=False, description="Afronden zonder verschijnen, na drie oproepen.")
+    bij_afwezigheid: JaNee = Field(default=False, description="Afronden zonder verschijnen, na drie oproepen.")
 
 
 class BredeIntakeRead(ApiModel):
     status: Literal["lopend", "afgerond"]
     afgerond_datum: Datum | None
-    afgerond_bij_afwezigheid: bool
+    afgerond_bij_afwezigheid: JaNee
     volgende_stap: IntakeStap = Field(description="Wat de gemeente na de oproepen tot nu toe doet.")
     oproepen: list[OproepRead]
     gesprekken: list[IntakegesprekRead]

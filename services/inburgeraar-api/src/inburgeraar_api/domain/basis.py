@@ -16,8 +16,8 @@ from typing import Annotated, Self
 from pydantic import Field, model_validator
 
 from inburgeraar_api.domain.enums import Cefr, Opleidingsniveau
+from inburgeraar_api.domain.typen import Datum, JaNee, tekst
 from inburgering_kit.schemas import FrozenModel
-from inburgering_kit.types import Datum, tekst
 
 
 class DomeinModel(FrozenModel):
@@ -48,14 +48,14 @@ class Opleiding(DomeinModel):
     richting: KorteTekst | None = None
     land: Land | None = None
     jaren: Jaren | None = None
-    diploma: bool | None = None
+    diploma: JaNee | None = None
 
 
 class Werkervaring(DomeinModel):
     beroep: KorteTekst
     land: Land | None = None
     jaren: Jaren | None = None
-    vrijwilligerswerk: bool = False
+    vrijwilligerswerk: JaNee = False
 
 
 class Diplomawaardering(DomeinModel):
@@ -64,7 +64,7 @@ class Diplomawaardering(DomeinModel):
     Source: handreiking-gegevensverwerking-privacy.txt, COA items l–m.
     """
 
-    aangevraagd: bool
+    aangevraagd: JaNee
     aanvraagdatum: Datum | None = None
     uitkomst: Tekst | None = None
 

@@ -17,8 +17,8 @@ from pydantic import Discriminator, Field, Tag
 from inburgeraar_api.domain.basis import DomeinModel, Geboortejaar, KorteTekst, LangeTekst, Tekst
 from inburgeraar_api.domain.enums import IntakeStap, Leerroute, Onderwerp, OproepUitkomst
 from inburgeraar_api.domain.regels import REGELS
+from inburgeraar_api.domain.typen import Datum, JaNee
 from inburgering_kit.problems import InvalidParam, Unprocessable, invalid
-from inburgering_kit.types import Datum
 
 _BRON_GEZONDHEID = "handreiking-gegevensverwerking-privacy.txt, Bijzondere persoonsgegevens (Gezondheid)"
 
@@ -87,8 +87,8 @@ class VveKind(DomeinModel):
     # VVE concerns the children (handreiking-gegevensverwerking-privacy.txt, tabel stap 4): the birth year is
     # enough to know whether pre-school applies, so no names of children are kept.
     geboortejaar: Geboortejaar
-    vve_advies: bool = Field(description="Of voorschoolse educatie wordt geadviseerd.")
-    aangemeld: bool = False
+    vve_advies: JaNee = Field(description="Of voorschoolse educatie wordt geadviseerd.")
+    aangemeld: JaNee = False
 
 
 # --- Medical data refusal ----------------------------------------------------------------------------

@@ -30,8 +30,9 @@ from inburgeraar_api.domain.basis import (
     Werkervaring,
 )
 from inburgeraar_api.domain.enums import Cefr, Introductiemodule, Relatie
+from inburgeraar_api.domain.typen import GEHEEL, Datum, JaNee, tekst
 from inburgering_kit.problems import InvalidParam, Unprocessable, invalid
-from inburgering_kit.types import EMAIL_PATTERN, Datum, tekst
+from inburgering_kit.types import EMAIL_PATTERN
 
 Postcode = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{3} ?[A-Za-z]{2}$")]
 Telefoon = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 ()-]{5,19}$")]
@@ -45,7 +46,7 @@ _MAX_ITEMS = 50
 
 class Adres(DomeinModel):
     straat: KorteTekst | None = None
-    huisnummer: Annotated[int, Field(ge=1, le=99999)] | None = None
+    huisnummer: Annotated[int, Field(ge=1, le=99999), GEHEEL] | None = None
     huisnummertoevoeging: Toevoeging | None = None
     postcode: Postcode | None = None
     woonplaats: KorteTekst | None = None
@@ -73,7 +74,7 @@ class Verblijfsstatus(DomeinModel):
 
 class IntroductiemoduleResultaat(DomeinModel):
     module: Introductiemodule
-    afgerond: bool | None = None
+    afgerond: JaNee | None = None
     resultaat: KorteTekst | None = None
 
 
@@ -83,12 +84,12 @@ class Taalactiviteit(DomeinModel):
 
 
 class Voorinburgering(DomeinModel):
-    toestemming_vi: bool | None = None
+    toestemming_vi: JaNee | None = None
     toetsresultaat: Tekst | None = None
     nt2_spreken: Cefr | None = None
     introductiemodules: Annotated[tuple[IntroductiemoduleResultaat, ...], Field(max_length=_MAX_ITEMS)] = ()
     taalactiviteiten: Annotated[tuple[Taalactiviteit, ...], Field(max_length=_MAX_ITEMS)] = ()
-    vi_afgerond: bool | None = None
+    vi_afgerond: JaNee | None = None
 
 
 class Taalvaardigheid(Taalniveau):
@@ -98,7 +99,7 @@ class Taalvaardigheid(Taalniveau):
 
 class Training(DomeinModel):
     naam: KorteTekst
-    afgerond: bool | None = None
+    afgerond: JaNee | None = None
 
 
 class Contactpersoon(DomeinModel):
@@ -134,9 +135,9 @@ class Klantprofiel(DomeinModel):
     taalvaardigheid: Taalvaardigheid | None = None
     opleidingen: Annotated[tuple[Opleiding, ...], Field(max_length=_MAX_ITEMS)] = ()
     trainingen: Annotated[tuple[Training, ...], Field(max_length=_MAX_ITEMS)] = ()
-    contact_uaf: bool | None = None
+    contact_uaf: JaNee | None = None
     diplomawaardering: Diplomawaardering | None = None
-    cv_gemaakt: bool | None = None
+    cv_gemaakt: JaNee | None = None
     werkervaring: Annotated[tuple[Werkervaring, ...], Field(max_length=_MAX_ITEMS)] = ()
     zelfwerkzaamheid: Tekst | None = Field(default=None, description="Zelfwerkzaamheid op de COA-locatie.")
     competenties: Annotated[tuple[KorteTekst, ...], Field(max_length=_MAX_ITEMS)] = ()
@@ -144,7 +145,7 @@ class Klantprofiel(DomeinModel):
     ambities: Tekst | None = None
     coa_contactpersoon: Contactpersoon | None = None
     zachte_informatie: ZachteInformatie | None = None
-    toestemming_zachte_informatie: bool = False
+    toestemming_zachte_informatie: JaNee = False
     toestemming_datum: Datum | None = None
 
 

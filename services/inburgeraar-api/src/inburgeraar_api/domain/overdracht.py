@@ -10,7 +10,7 @@ from pydantic import Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from inburgeraar_api.domain.basis import DomeinModel, KorteTekst, Tekst
-from inburgering_kit.types import Datum
+from inburgeraar_api.domain.typen import Datum, JaNee
 
 
 class OverdrachtVorm(StrEnum):
@@ -49,7 +49,7 @@ class WarmeOverdracht(DomeinModel):
         default=None,
         description="Zorg- of ondersteuningsbehoeften; alleen met toestemming, nooit een diagnose.",
     )
-    toestemming_zachte_informatie: bool = False
+    toestemming_zachte_informatie: JaNee = False
     vervolgafspraken: Annotated[tuple[Vervolgafspraak, ...], Field(max_length=50)] = ()
 
     @model_validator(mode="after")

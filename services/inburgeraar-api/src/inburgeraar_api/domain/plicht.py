@@ -19,8 +19,8 @@ from pydantic import Field, TypeAdapter, model_validator
 
 from inburgeraar_api.domain.basis import DomeinModel, KorteTekst, Tekst
 from inburgeraar_api.domain.enums import Doelgroep, Omvang, PlichtMutatieSoort, PlichtOnderdeel, Termijnsoort
+from inburgeraar_api.domain.typen import Datum, JaNee
 from inburgering_kit.problems import Unprocessable, invalid
-from inburgering_kit.types import Datum
 
 _BRON_DUO = "handreiking-gegevensverwerking-privacy.txt, Gegevenslevering aan gemeenten door DUO"
 
@@ -96,7 +96,7 @@ class AangepasteExamenomstandigheden(_PlichtMutatieBasis):
 
 class RechtMaatschappelijkeBegeleiding(_PlichtMutatieBasis):
     soort: Literal[PlichtMutatieSoort.RECHT_MAATSCHAPPELIJKE_BEGELEIDING]
-    recht: bool
+    recht: JaNee
 
 
 class TermijnVastgesteld(_PlichtMutatieBasis):
@@ -166,7 +166,7 @@ class TermijnStand(DomeinModel):
 
 
 class PlichtStand(DomeinModel):
-    plichtig: bool = False
+    plichtig: JaNee = False
     vastgesteld_op: Datum | None = None
     vervallen_op: Datum | None = None
     doelgroep: Doelgroep | None = None
@@ -174,7 +174,7 @@ class PlichtStand(DomeinModel):
     vrijstelling: OmvangStand | None = None
     ontheffing: OmvangStand | None = None
     aangepaste_examenomstandigheden: tuple[AangepasteExamenomstandigheden, ...] = ()
-    recht_maatschappelijke_begeleiding: bool | None = Field(
+    recht_maatschappelijke_begeleiding: JaNee | None = Field(
         default=None, description="Leeg zolang DUO er niets over heeft gezegd."
     )
     termijnen: dict[Termijnsoort, TermijnStand] = Field(default_factory=dict)

@@ -49,15 +49,17 @@ class InburgeraarRepository:
                 raise RuntimeError("conflict without a conflicting row")
             raise DuplicateBsn(existing.id)
 
-    async def save(self, inburgeraar: Inburgeraar) -> None:
-        """Flush changes of a loaded inburgeraar, or raise `DuplicateBsn` when its new BSN is taken (inside a
-        savepoint, so the transaction stays usable for the lookup)."""
+    async def leg_bsn_vast(self, inburgeraar: Inburgeraar, bsn: str, pseudoniem: str | None) -> None:
+        """Give a loaded inburgeraar its BSN, or raise `DuplicateBsn` when the gemeente has it already. The change
+        is made inside the savepoint: made before it, opening the savepoint flushes the UPDATE outside it, and the
+        unique violation aborts the whole transaction instead of only the savepoint."""
         try:
             async with self.session.begin_nested():
-                self.session.add(inburgeraar)
+                inburgeraar.bsn = bsn
+                inburgeraar.bsn_pseudoniem = pseudoniem
                 await self.session.flush()
         except IntegrityError:
-            existing = await self.find_by_pseudoniem(inburgeraar.bsn_pseudoniem or "")
+            existing = await self.find_by_pseudoniem(pseudoniem or "")
             if existing is None:
                 raise
             raise DuplicateBsn(existing.id) from None
@@ -83,8 +85,11 @@ class InburgeraarRepository:
         klantregisseur: str | None = None,
         ingeschreven_vanaf: date | None = None,
         ingeschreven_tot: date | None = None,
+        geregistreerd_door: str | None = None,
     ) -> tuple[Sequence[Inburgeraar], int]:
         query = select(Inburgeraar).where(Inburgeraar.gemeente_code == self.gemeente)
+        if geregistreerd_door is not None:
+            query = query.where(Inburgeraar.geregistreerd_door == geregistreerd_door)
         if doelgroep is not None:
             query = query.where(Inburgeraar.doelgroep == doelgroep)
         if status is not None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic.alias_generators import to_camel
 
-from inburgeraar_api import activiteiten
+from inburgeraar_api import activiteiten, scopes
 from inburgeraar_api.domain.enums import Doelgroep, InburgeraarStatus
 from inburgeraar_api.domain.registratie import controleer_registratie
 from inburgeraar_api.events import BsnVastgelegd, InburgeraarGeregistreerd, InburgeraarGewijzigd
@@ -75,8 +75,27 @@ async def verwerk(
     )
 
 
+def alleen_eigen(ctx: RequestContext) -> str | None:
+    """The client whose own registrations are all the caller may see (a chain partner that links persons, such as
+    COA), or None when the caller's scopes are not narrowed to its own."""
+    principal = ctx.principal
+    if principal.has(scopes.INBURGERAAR_LEZEN) or principal.has(scopes.INBURGERAAR_SCHRIJVEN):
+        return None
+    return principal.client_id if principal.has(scopes.INBURGERAAR_KOPPELEN) else None
+
+
+def _zichtbaar(ctx: RequestContext, inburgeraar: Inburgeraar | None) -> Inburgeraar | None:
+    eigen = alleen_eigen(ctx)
+    if inburgeraar is not None and eigen is not None and inburgeraar.geregistreerd_door != eigen:
+        return None
+    return inburgeraar
+
+
 async def vind(ctx: RequestContext, inburgeraar_id: uuid.UUID, *, for_update: bool = False) -> Inburgeraar:
-    inburgeraar = await InburgeraarRepository(ctx.session, ctx.gemeente).get(inburgeraar_id, for_update=for_update)
+    """The inburgeraar as far as the caller may know it: of its gemeente, and, for a chain partner that links
+    persons, one it linked itself. Any other is not found, exactly like one that does not exist."""
+    found = await InburgeraarRepository(ctx.session, ctx.gemeente).get(inburgeraar_id, for_update=for_update)
+    inburgeraar = _zichtbaar(ctx, found)
     if inburgeraar is None:
         raise NotFound("Er is geen inburgeraar met dit id in uw gemeente.")
     return inburgeraar
@@ -97,6 +116,7 @@ async def registreer(ctx: RequestContext, data: NieuweInburgeraar) -> Inburgeraa
         datum_inschrijving_brp=data.datum_inschrijving_brp,
         contact=data.contact,
         klantregisseur=data.klantregisseur,
+        geregistreerd_door=ctx.principal.client_id,
         versie=1,
     )
     try:
@@ -126,7 +146,11 @@ async def raadpleeg(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> Inburgera
 
 
 async def lijst(ctx: RequestContext, paging: PageParams, **filters: object) -> tuple[Sequence[Inburgeraar], int]:
-    rows, total = await InburgeraarRepository(ctx.session, ctx.gemeente).list(paging, **filters)  # type: ignore[arg-type]
+    rows, total = await InburgeraarRepository(ctx.session, ctx.gemeente).list(
+        paging,
+        geregistreerd_door=alleen_eigen(ctx),
+        **filters,  # type: ignore[arg-type]
+    )
     await ctx.verwerk_alle(
         activiteiten.RAADPLEGEN,
         Actie.ZOEKEN,
@@ -138,7 +162,8 @@ async def lijst(ctx: RequestContext, paging: PageParams, **filters: object) -> t
 
 async def zoek_op_bsn(ctx: RequestContext, bsn: Bsn) -> Inburgeraar | None:
     pseudoniem = ctx.log.betrokkene(bsn)
-    inburgeraar = await InburgeraarRepository(ctx.session, ctx.gemeente).find_by_pseudoniem(pseudoniem or "")
+    found = await InburgeraarRepository(ctx.session, ctx.gemeente).find_by_pseudoniem(pseudoniem or "")
+    inburgeraar = _zichtbaar(ctx, found)
     await ctx.verwerk(
         activiteiten.RAADPLEGEN,
         Actie.ZOEKEN,
@@ -191,14 +216,14 @@ async def leg_bsn_vast(ctx: RequestContext, inburgeraar_id: uuid.UUID, bsn: Bsn)
     inburgeraar = await vind(ctx, inburgeraar_id, for_update=True)
     if inburgeraar.bsn is not None:
         raise BsnAlBekend("Een vastgelegd BSN wordt niet overschreven; neem contact op met de beheerder bij een fout.")
-    inburgeraar.bsn = str(bsn)
-    inburgeraar.bsn_pseudoniem = ctx.log.betrokkene(bsn)
-    inburgeraar.status = InburgeraarStatus.GEREGISTREERD.value
-    inburgeraar.versie += 1
     try:
-        await InburgeraarRepository(ctx.session, ctx.gemeente).save(inburgeraar)
+        await InburgeraarRepository(ctx.session, ctx.gemeente).leg_bsn_vast(
+            inburgeraar, str(bsn), ctx.log.betrokkene(bsn)
+        )
     except DuplicateBsn as exc:
         raise _duplicate(exc.existing_id, ctx.api_prefix) from None
+    inburgeraar.status = InburgeraarStatus.GEREGISTREERD.value
+    inburgeraar.versie += 1
     await ctx.emit(
         BsnVastgelegd(inburgeraar_id=inburgeraar.id),
         subject=inburgeraar.id,

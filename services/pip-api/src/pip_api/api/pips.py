@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from inburgering_kit.context import RequestContext, context
 from inburgering_kit.idempotency import IdempotencyDep
 from inburgering_kit.pagination import Page, Paging
+from inburgering_kit.problems import Forbidden
 from pip_api import scopes
 from pip_api.api import beschikking as beschikking_document
 from pip_api.api.schemas import (
@@ -54,13 +55,24 @@ async def stel_op(body: PipCreate, ctx: Schrijven, idem: IdempotencyDep, respons
     return result
 
 
-@router.get("", operation_id="pip_list", summary="PIP's van de gemeente, gefilterd en gepagineerd")
+@router.get(
+    "",
+    operation_id="pip_list",
+    summary="PIP's van de gemeente, gefilterd en gepagineerd",
+    description="Zonder `inburgeraarId` alleen met `pip:overzicht` (de klantregisseur): een specialist leest het PIP "
+    "van een inburgeraar waar hij aan werkt, niet de plannen van iedereen.",
+)
 async def lijst(
     ctx: Lezen,
     paging: Paging,
     inburgeraar_id: Annotated[uuid.UUID | None, Query(alias="inburgeraarId")] = None,
     status_: Annotated[PipStatus | None, Query(alias="status")] = None,
 ) -> Page[PipRead]:
+    if inburgeraar_id is None and not ctx.principal.has(scopes.PIP_OVERZICHT):
+        raise Forbidden(
+            f"vereiste scope: {scopes.PIP_OVERZICHT}, of filter op inburgeraarId",
+            headers={"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{scopes.PIP_OVERZICHT}"'},
+        )
     rows, total = await use_cases.lijst(
         ctx, paging, inburgeraar_id=inburgeraar_id, status=status_.value if status_ else None
     )
@@ -141,6 +153,8 @@ async def versie(pip_id: PipId, nummer: Versienummer, ctx: Lezen) -> PipVersieRe
             },
         }
     },
+    # A concept is no beschikking yet: `pip-niet-vastgesteld`.
+    openapi_extra={"x-problems": ["409"]},
 )
 async def beschikking(
     request: Request,

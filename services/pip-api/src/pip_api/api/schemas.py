@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field
 
-from inburgering_kit.types import Datum, Tijdstip
 from pip_api.domain.enums import Leerroute, Routeverplichting, Taalniveau, Termijnsoort
 from pip_api.domain.leerroutes import routeverplichting
 from pip_api.domain.pip import (
@@ -25,6 +24,7 @@ from pip_api.domain.pip import (
     ZRouteUren,
 )
 from pip_api.domain.signalen import Signaalsoort, Signaalstatus
+from pip_api.domain.typen import Datum, Tijdstip, weglaatbaar
 from pip_api.models import PipVersie, Signaal, Voortgangsgesprek
 from pip_api.services.pip import PipMetTermijnen
 
@@ -39,10 +39,11 @@ class PipCreate(PipInhoud):
 
 
 class PipUpdate(DomeinModel):
-    """The agreements to change; only the fields sent change, `null` clears an optional agreement."""
+    """The agreements to change; only the fields sent change, `null` clears an optional agreement. The required ones
+    (leerroute, taalniveau, the lists) cannot be cleared: `null` there is refused, naming the field."""
 
-    leerroute: Leerroute | None = None
-    taalniveau: Taalniveau | None = None
+    leerroute: Leerroute = weglaatbaar()
+    taalniveau: Taalniveau = weglaatbaar()
     intensiteit: KorteTekst | None = None
     pvt: PvtAfspraak | None = None
     map: MapAfspraak | None = None
@@ -52,17 +53,12 @@ class PipUpdate(DomeinModel):
     ontzorgen_beschikking: KorteTekst | None = None
     ontzorgen_startdatum: Datum | None = None
     participatiewet_beschikking: KorteTekst | None = None
-    vve_afspraken: tuple[Tekst, ...] | None = Field(default=None, max_length=20)
-    participatieafspraken: tuple[Participatieafspraak, ...] | None = Field(default=None, max_length=20)
+    vve_afspraken: Annotated[tuple[Tekst, ...], Field(max_length=20)] = weglaatbaar()
+    participatieafspraken: Annotated[tuple[Participatieafspraak, ...], Field(max_length=20)] = weglaatbaar()
     klantregisseur: KorteTekst | None = None
 
     def wijzigingen(self) -> dict[str, Any]:
-        gezet = self.model_dump(exclude_unset=True, by_alias=False)
-        # Leerroute and taalniveau are required agreements: `null` means "unchanged", never "none".
-        for verplicht in ("leerroute", "taalniveau", "vve_afspraken", "participatieafspraken"):
-            if gezet.get(verplicht, 0) is None:
-                del gezet[verplicht]
-        return gezet
+        return self.model_dump(exclude_unset=True, by_alias=False)
 
 
 class Beschikkingsdatums(DomeinModel):

@@ -16,7 +16,6 @@ from pydantic import Field, ValidationError, model_validator
 
 from inburgering_kit.problems import Conflict, Unprocessable, invalid
 from inburgering_kit.schemas import FrozenModel
-from inburgering_kit.types import Datum, tekst
 from pip_api.domain.enums import Doelgroep, Examenonderdeel, Leerroute, MapThema, Taalniveau
 from pip_api.domain.leerroutes import (
     RegelGeschonden,
@@ -26,10 +25,11 @@ from pip_api.domain.leerroutes import (
     controleer_z_route,
 )
 from pip_api.domain.regels import REGELS, Regelset
+from pip_api.domain.typen import GEHEEL, Datum, tekst
 
 KorteTekst = Annotated[str, tekst(200)]
 Tekst = Annotated[str, tekst(2000)]
-Uren = Annotated[int, Field(ge=0, le=10_000)]
+Uren = Annotated[int, Field(ge=0, le=10_000), GEHEEL]
 
 
 class DomeinModel(FrozenModel):
