@@ -22,10 +22,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
 from pydantic import ValidationError
 from sqlalchemy import text
-from starlette.concurrency import run_in_threadpool
 
 from aanbieder_api import bestandsformaat
 from aanbieder_api.bestandsformaat import BestandOngeldig, Regel, Utf8Controle
@@ -43,6 +41,10 @@ from inburgering_kit.pagination import PageParams
 from inburgering_kit.problems import NotFound, Problem
 
 logger = logging.getLogger(__name__)
+
+# The running application, of which the processing needs only `state` (its database, the wake-up event): typed
+# loosely so that use cases stay free of the web framework.
+App = Any
 
 
 class BestandGeweigerd(Problem):
@@ -89,7 +91,7 @@ async def ontvang(chunks: AsyncIterator[bytes], formaat: Bestandsformaat, settin
         utf8.voeg_toe(b"", laatste=True)
         if not utf8.zichtbaar:
             raise BestandOngeldig("bestand-leeg", "het bestand is leeg")
-        aantal = await run_in_threadpool(bestandsformaat.tel_regels, pad, formaat)
+        aantal = await asyncio.to_thread(bestandsformaat.tel_regels, pad, formaat)
     except BestandOngeldig as exc:
         pad.unlink(missing_ok=True)  # noqa: ASYNC240 - one local unlink, cheaper than a thread hop
         raise BestandGeweigerd(
@@ -240,7 +242,7 @@ _VOORTGANG = text(
 )
 
 
-async def verwerk(app: FastAPI, settings: Settings, aanlevering_id: uuid.UUID) -> bool:
+async def verwerk(app: App, settings: Settings, aanlevering_id: uuid.UUID) -> bool:
     """Apply one upload from where it stopped. False when another worker holds it."""
     database: Database = app.state.database
     # A session-level advisory lock on a connection of its own: held across the batches' transactions, released
@@ -257,7 +259,7 @@ async def verwerk(app: FastAPI, settings: Settings, aanlevering_id: uuid.UUID) -
     return True
 
 
-async def _verwerk(app: FastAPI, settings: Settings, aanlevering_id: uuid.UUID) -> None:
+async def _verwerk(app: App, settings: Settings, aanlevering_id: uuid.UUID) -> None:
     async with database_session(app) as session:
         aanlevering = await session.get(Aanlevering, aanlevering_id)
     if aanlevering is None or aanlevering.status == AanleveringStatus.VERWERKT.value:
@@ -301,7 +303,7 @@ async def _verwerk(app: FastAPI, settings: Settings, aanlevering_id: uuid.UUID) 
 
 
 @contextlib.asynccontextmanager
-async def database_session(app: FastAPI) -> AsyncIterator[Any]:
+async def database_session(app: App) -> AsyncIterator[Any]:
     database: Database = app.state.database
     async with database.sessionmaker() as session:
         yield session
@@ -310,7 +312,7 @@ async def database_session(app: FastAPI) -> AsyncIterator[Any]:
 def achtergrondtaak(settings: Settings) -> Any:
     """Process uploads beside the API: woken by a new upload, and every few seconds for leftovers of a restart."""
 
-    async def run(app: FastAPI, stop: asyncio.Event) -> None:
+    async def run(app: App, stop: asyncio.Event) -> None:
         wakker: asyncio.Event = asyncio.Event()
         app.state.aanleveringen_wakker = wakker
         while not stop.is_set():
@@ -341,7 +343,7 @@ async def _eerste(*events: asyncio.Event) -> None:
             w.cancel()
 
 
-def wek(app: FastAPI) -> None:
+def wek(app: App) -> None:
     wakker: asyncio.Event | None = getattr(app.state, "aanleveringen_wakker", None)
     if wakker is not None:
         wakker.set()

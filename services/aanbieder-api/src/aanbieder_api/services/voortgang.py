@@ -1,8 +1,8 @@
 """Progress from aanbieders: the one apply path of every channel (API, file, portal) into the same records.
 
-The API's push (`push`) reads and writes in one statement each, guarded by the opdracht's row version; the portal,
-the file batches and a push that keeps losing that race apply under the opdracht's row lock (`meld`, `meld_alle`).
-Both use the same rules, stand computation and events (`Meldpunt`).
+The API's push (`meld_via_api`) reads and writes in one statement each, guarded by the opdracht's row version;
+the portal, the file batches and a push that keeps losing that race apply under the opdracht's row lock (`meld`,
+`meld_alle`). Both use the same rules, stand computation and events (`Meldpunt`).
 
 For the portal (and any caller outside an HTTP request):
 
@@ -29,13 +29,11 @@ is False the second time and nothing changes), whichever channel sends it.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
-
-from fastapi.responses import Response
 
 from aanbieder_api import activiteiten
 from aanbieder_api.domain.enums import Dienst, Kanaal, Meldingsoort, OpdrachtStatus, Uitslag
@@ -52,6 +50,7 @@ from aanbieder_api.domain.melding import (
     meldingsleutel,
     periode,
 )
+from aanbieder_api.domain.ontvangst import MeldingOntvangen
 from aanbieder_api.domain.opdracht import OpdrachtIngetrokken
 from aanbieder_api.domain.stand import Periodeuren, Stand, pas_toe
 from aanbieder_api.events import (
@@ -70,7 +69,7 @@ from aanbieder_api.services.toegang import Aanbiederidentiteit, ClientNietGeregi
 from inburgering_kit.audit import Actie
 from inburgering_kit.context import RequestContext
 from inburgering_kit.db import Positional
-from inburgering_kit.idempotency import Idempotency, IdempotencyClaim
+from inburgering_kit.idempotency import IdempotencyClaim, KeyedRequest, StoredAnswer
 from inburgering_kit.pagination import PageParams
 from inburgering_kit.problems import NotFound, Problem
 
@@ -232,19 +231,12 @@ class Meldpunt:
             opdracht.stand,
         )  # fmt: skip
 
-    async def push(
-        self,
-        opdracht_id: uuid.UUID,
-        melding: Melding,
-        idem: Idempotency,
-        antwoord: Callable[[Meldingsresultaat], tuple[int, dict[str, Any]]],
-    ) -> Response | None:
+    async def push(self, opdracht_id: uuid.UUID, melding: Melding, verzoek: KeyedRequest) -> StoredAnswer | None:
         """A report over the API in two statements on a connection of its own, each committing by itself: one reads
         everything the push decides on, one writes the report, its period, the stand, the events, the processing
-        record and the Idempotency-Key with its answer (`antwoord` makes it) — unless the key or the opdracht
-        changed in between, when it reads again. None after `PUSHPOGINGEN` such rounds: the caller then waits for the
-        opdracht's lock (`meld` with a claim)."""
-        eigenaar_en_sleutel = idem.owner_and_key(self.ctx)
+        record and the Idempotency-Key with its answer — unless the key or the opdracht changed in between, when it
+        reads again. None after `PUSHPOGINGEN` such rounds: the caller then waits for the opdracht's lock (`meld`
+        with a claim)."""
         # Made once: its id is used only by the round whose write succeeds.
         record = self._record(uuid.uuid4(), opdracht_id, melding)
         periodesleutel = self._periodesleutel(opdracht_id, melding)
@@ -252,11 +244,11 @@ class Meldpunt:
             async with self.ctx.own_connection() as conn:
                 repo = PushRepository(conn, self.wie.gemeente)
                 beeld = await repo.lees(
-                    opdracht_id, self.wie.aanbieder_id, self.wie.client_id, eigenaar_en_sleutel, record["sleutel"],
-                    periodesleutel[1:] if periodesleutel else None,
+                    opdracht_id, self.wie.aanbieder_id, self.wie.client_id, (verzoek.owner, verzoek.key),
+                    record["sleutel"], periodesleutel[1:] if periodesleutel else None,
                 )  # fmt: skip
                 if beeld.antwoord is not None:
-                    return idem.replay_of(melding, *beeld.antwoord)
+                    return verzoek.replay_of(*beeld.antwoord)
                 if not beeld.client_ok:
                     raise self._client_niet_geregistreerd()
                 if beeld.opdracht is not None:
@@ -269,14 +261,14 @@ class Meldpunt:
                         bestaand_id, opdracht_id, melding.soort, Kanaal(kanaal), gemeld_at, False, record["gegevens"],
                         OpdrachtStatus(opdracht.status), opdracht.stand,
                     )  # fmt: skip
-                    claim, response = idem.claim_with_answer(self.ctx, melding, p, *antwoord(resultaat))
+                    claim, response = verzoek.claim_with_answer(p, *antwoord(resultaat))
                     geschreven = await repo.schrijf(p, claim, None, None, opdracht, None, gemeld_at, [])
                 else:
                     gemeld_at = datetime.now(UTC)
                     resultaat, periodewijziging = await self._nieuw(
                         opdracht, melding, record, gemeld_at, Periodeuren(*beeld.periode) if beeld.periode else None
                     )
-                    claim, response = idem.claim_with_answer(self.ctx, melding, p, *antwoord(resultaat))
+                    claim, response = verzoek.claim_with_answer(p, *antwoord(resultaat))
                     geschreven = await repo.schrijf(
                         p, claim, record, periodewijziging, opdracht, beeld.rijversie, gemeld_at,
                         self.ctx.writes(p, guard="u"),
@@ -412,24 +404,38 @@ async def meld(
     ctx: RequestContext, wie: Aanbiederidentiteit, opdracht_id: uuid.UUID, melding: Melding, kanaal: Kanaal
 ) -> Meldingsresultaat:
     """One report about one opdracht (API and portal)."""
-    resultaat = await meld_geclaimd(ctx, wie, opdracht_id, melding, kanaal, None)
+    resultaat = await _meld(ctx, wie, opdracht_id, melding, kanaal, None)
     assert resultaat is not None
     return resultaat
 
 
-async def push(
-    ctx: RequestContext,
-    wie: Aanbiederidentiteit,
-    opdracht_id: uuid.UUID,
-    melding: Melding,
-    idem: Idempotency,
-    antwoord: Callable[[Meldingsresultaat], tuple[int, dict[str, Any]]],
-) -> Response | None:
-    """A push over the API (see `Meldpunt.push`): the answer, or None when the caller should take the locking path."""
-    return await Meldpunt(ctx, wie, Kanaal.API).push(opdracht_id, melding, idem, antwoord)
+async def meld_via_api(
+    ctx: RequestContext, wie: Aanbiederidentiteit, opdracht_id: uuid.UUID, melding: Melding, verzoek: KeyedRequest
+) -> StoredAnswer:
+    """A push over the API, the provider's hot path, with its Idempotency-Key: the answer to send (a replay when
+    the key answered before). Two statements on a connection of their own (`Meldpunt.push`); when the opdracht
+    keeps changing under them (many reports about it at once), the report waits for the opdracht's lock instead."""
+    if (antwoord_ := await Meldpunt(ctx, wie, Kanaal.API).push(opdracht_id, melding, verzoek)) is not None:
+        return antwoord_
+    claim = verzoek.claim()
+    gemeld = await _meld(ctx, wie, opdracht_id, melding, Kanaal.API, claim)
+    if (replay := await verzoek.settle(ctx, claim)) is not None:
+        return replay
+    assert gemeld is not None
+    return verzoek.store(ctx, *antwoord(gemeld))
 
 
-async def meld_geclaimd(
+def antwoord(gemeld: Meldingsresultaat) -> tuple[int, dict[str, Any]]:
+    """The answer to a push (status and body), serialised once: for the response and for the stored replay."""
+    inhoud = MeldingOntvangen(
+        id=gemeld.melding_id, opdracht_id=gemeld.opdracht_id, soort=gemeld.soort, kanaal=gemeld.kanaal,
+        gemeld_op=gemeld.gemeld_op, al_ontvangen=not gemeld.nieuw, status=gemeld.status,
+        stand=Stand.model_validate(gemeld.stand),
+    )  # fmt: skip
+    return (200 if not gemeld.nieuw else 201), inhoud.model_dump(mode="json")
+
+
+async def _meld(
     ctx: RequestContext,
     wie: Aanbiederidentiteit,
     opdracht_id: uuid.UUID,
