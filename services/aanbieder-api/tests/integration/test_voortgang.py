@@ -12,7 +12,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from aanbieder_api.repository import Pushbeeld, PushRepository
+from aanbieder_api.repository.push import Pushbeeld, PushRepository
 from inburgering_kit.db import Database
 
 if TYPE_CHECKING:

@@ -30,7 +30,7 @@ from aanbieder_api.bestandsformaat import BestandOngeldig, Regel, Utf8Controle
 from aanbieder_api.domain.enums import AanleveringStatus, Bestandsformaat, Kanaal
 from aanbieder_api.domain.melding import MELDING
 from aanbieder_api.models import Aanlevering, AanleveringAfwijzing
-from aanbieder_api.repository import AanleveringRepository
+from aanbieder_api.repository.aanleveringen import AanleveringRepository
 from aanbieder_api.services.toegang import Aanbiederidentiteit, controleer_client, werkcontext
 from aanbieder_api.services.voortgang import Meldpunt
 from aanbieder_api.settings import Settings

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -63,7 +63,9 @@ from aanbieder_api.events import (
     VoortgangGemeld,
 )
 from aanbieder_api.models import Melding as MeldingRecord
-from aanbieder_api.repository import OpdrachtRepository, Opdrachtstand, Periodewijziging, PushRepository
+from aanbieder_api.repository.meldingen import MeldingRepository, Opdrachtstand, Periodewijziging
+from aanbieder_api.repository.opdrachten import OpdrachtRepository
+from aanbieder_api.repository.push import PushRepository
 from aanbieder_api.services.opdrachten import pad
 from aanbieder_api.services.toegang import Aanbiederidentiteit, ClientNietGeregistreerd, controleer_client
 from inburgering_kit.audit import Actie
@@ -106,8 +108,8 @@ class Meldpunt:
     _gemeld: list[uuid.UUID] = field(default_factory=list)
 
     @property
-    def repo(self) -> OpdrachtRepository:
-        return OpdrachtRepository(self.ctx.session, self.wie.gemeente)
+    def repo(self) -> MeldingRepository:
+        return MeldingRepository(self.ctx.session, self.wie.gemeente)
 
     async def laad(self, opdracht_ids: Sequence[uuid.UUID], claim: IdempotencyClaim | None = None) -> None:
         """Read and lock the opdrachten; the client registration is checked in the same statement (hot path), and
@@ -195,7 +197,7 @@ class Meldpunt:
         self, opdracht_id: uuid.UUID, melding: Melding, claim: IdempotencyClaim | None = None
     ) -> Meldingsresultaat | None:
         """One report (API, portal): usually one statement stores it with the opdracht's new stand (see
-        `OpdrachtRepository.voeg_melding_in`); a correction of a period reported before takes a second one. With
+        `MeldingRepository.voeg_melding_in`); a correction of a period reported before takes a second one. With
         `claim`, None when the claim lost (the caller replays the first answer)."""
         if opdracht_id not in self._opdrachten or claim is not None:
             await self.laad([opdracht_id], claim)
@@ -211,7 +213,7 @@ class Meldpunt:
         uren = Periodeuren.van(melding)
         gemeld_at, bijgewerkt, opgeslagen = await self.repo.voeg_melding_in(
             record, periodesleutel[1:] if periodesleutel else None, (uren.a, uren.b, uren.c),
-            stand.model_dump(mode="json"), nieuwe_status.value,
+            replace(opdracht, stand=stand.model_dump(mode="json"), status=nieuwe_status.value),
         )  # fmt: skip
         if gemeld_at is None:
             bestaand = await self.repo.bestaande_melding(opdracht_id, record["sleutel"])
