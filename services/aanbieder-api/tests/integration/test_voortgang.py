@@ -331,12 +331,12 @@ class TestGelijktijdig:
     ) -> None:
         # As if another report changed the opdracht between every read and write: the writing statement claims the
         # key, finds the opdracht changed and must fail whole, or the locking path would find the key taken.
-        echte_lees = PushRepository.lees
+        echte_read = PushRepository.read
 
         async def verouderd(self: PushRepository, *args: Any) -> Pushbeeld:
-            return replace(await echte_lees(self, *args), rijversie="0")
+            return replace(await echte_read(self, *args), rijversie="0")
 
-        monkeypatch.setattr(PushRepository, "lees", verouderd)
+        monkeypatch.setattr(PushRepository, "read", verouderd)
         aanbieder = await omgeving.aanbieder()
         opdracht = await omgeving.opdracht(aanbieder)
         key = f"drukte-{uuid.uuid4()}"

@@ -55,7 +55,7 @@ class AanleveringRepository:
         query = select(AanleveringAfwijzing).where(AanleveringAfwijzing.aanlevering_id == aanlevering_id)
         return await paginate(self.session, query, paging, AanleveringAfwijzing.regel)
 
-    async def wijs_af(self, aanlevering_id: uuid.UUID, afwijzingen: Sequence[tuple[int, Any]]) -> None:
+    async def add_afwijzingen(self, aanlevering_id: uuid.UUID, afwijzingen: Sequence[tuple[int, Any]]) -> None:
         if afwijzingen:
             await self.session.execute(
                 text(
@@ -66,7 +66,7 @@ class AanleveringRepository:
                 {"a": aanlevering_id, "r": [r for r, _ in afwijzingen], "f": [json.dumps(f) for _, f in afwijzingen]},
             )
 
-    async def openstaand(self) -> Sequence[uuid.UUID]:
+    async def list_open(self) -> Sequence[uuid.UUID]:
         """Uploads not yet fully processed, of every gemeente (a restarted worker resumes them)."""
         query = select(Aanlevering.id).where(Aanlevering.status != "verwerkt").order_by(Aanlevering.created_at)
         return (await self.session.execute(query)).scalars().all()

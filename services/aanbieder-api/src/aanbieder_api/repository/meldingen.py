@@ -2,8 +2,8 @@
 
 `MeldingWrite` is the one text of that write, as data-modifying CTEs for one statement: the push composes it behind
 its Idempotency-Key and the opdracht's row version (`push.PushRepository`), a single report under the opdracht's lock
-behind the report's own insert (`MeldingRepository.voeg_melding_in`), a file batch as one insert of all its reports
-and one write of all stands and periods (`voeg_meldingen_in`, `werk_standen_bij`).
+behind the report's own insert (`MeldingRepository.add_melding`), a file batch as one insert of all its reports
+and one write of all stands and periods (`add_meldingen`, `update_standen`).
 """
 
 from __future__ import annotations
@@ -48,15 +48,15 @@ _OPDRACHTEN_VOOR_MELDING_SQL = (
     "(CAST(:c AS text) IS NULL OR EXISTS (SELECT 1 FROM api_client a WHERE a.gemeente_code = o.gemeente_code "
     "AND a.client_id = CAST(:c AS text) AND a.aanbieder_id = o.aanbieder_id AND a.ingetrokken_at IS NULL)) "
     "AS client_ok "
-    "FROM opdracht o WHERE o.id = ANY(:ids) AND o.gemeente_code = :g AND o.aanbieder_id = :a{voorwaarde} "
+    "FROM opdracht o WHERE o.id = ANY(:ids) AND o.gemeente_code = :g AND o.aanbieder_id = :a{guard} "
     "ORDER BY o.id FOR UPDATE OF o"
 )
-_OPDRACHTEN_VOOR_MELDING = text(_OPDRACHTEN_VOOR_MELDING_SQL.format(voorwaarde=""))
+_OPDRACHTEN_VOOR_MELDING = text(_OPDRACHTEN_VOOR_MELDING_SQL.format(guard=""))
 # The same behind the claim of the request's Idempotency-Key (a push over the API): nothing is read or locked unless
 # the claim won, and one row tells whether it did, also when no opdracht matches.
 _OPDRACHTEN_VOOR_MELDING_GECLAIMD = text(
     f"WITH {CLAIM_CTE}, o AS ("  # noqa: S608 - fixed text
-    + _OPDRACHTEN_VOOR_MELDING_SQL.format(voorwaarde=" AND EXISTS (SELECT 1 FROM idempotency_claim)")
+    + _OPDRACHTEN_VOOR_MELDING_SQL.format(guard=" AND EXISTS (SELECT 1 FROM idempotency_claim)")
     + ") SELECT EXISTS (SELECT 1 FROM idempotency_claim) AS geclaimd, o.* FROM (VALUES (1)) AS een (x) "
     "LEFT JOIN o ON true"
 )
@@ -86,19 +86,19 @@ _MELDING_TYPES = {
 _PERIODE_KOLOMMEN = "opdracht_id, soort, van_datum, tot_datum, uren_a, uren_b, uren_c, melding_id"
 
 
-def _waar(voorwaarde: str | None) -> str:
-    return f" WHERE {voorwaarde}" if voorwaarde else ""
+def _where(guard: str | None) -> str:
+    return f" WHERE {guard}" if guard else ""
 
 
 @dataclass
 class MeldingWrite:
     """The write of reports, their periods and their opdrachten's stands, each part a statement or a data-modifying
-    CTE of one (parameters collected in `p`). `voorwaarde` makes a part write only when it holds (a CTE before it
+    CTE of one (parameters collected in `p`). `guard` makes a part write only when it holds (a CTE before it
     returned a row); `gemeld_at` is the report's time (else the statement's)."""
 
     p: Positional
 
-    def _tijd(self, gemeld_at: datetime | None) -> str:
+    def _time(self, gemeld_at: datetime | None) -> str:
         return self.p(gemeld_at, "timestamptz") if gemeld_at is not None else "now()"
 
     def meldingen(
@@ -106,26 +106,26 @@ class MeldingWrite:
         records: Sequence[dict[str, Any]],
         *,
         gemeld_at: datetime | None = None,
-        voorwaarde: str | None = None,
-        al_gemeld_overslaan: bool = True,
+        guard: str | None = None,
+        skip_existing: bool = True,
     ) -> str:
         """Insert the reports in their order (of two equal ones the first wins), returning `id` and `gemeld_at` of
-        those that are new. With `al_gemeld_overslaan=False` a report made before fails the statement instead."""
+        those that are new. With `skip_existing=False` a report made before fails the statement instead."""
         rijen = {k: [r[k] for r in records] for k in MELDING_KOLOMMEN}
         rijen["gegevens"] = [json.dumps(g) for g in rijen["gegevens"]]
         kolommen = ", ".join(MELDING_KOLOMMEN)
         arrays = ", ".join(self.p(rijen[k], f"{_MELDING_TYPES.get(k, 'text')}[]") for k in MELDING_KOLOMMEN)
         return (
-            f"INSERT INTO melding ({kolommen}, gemeld_at) SELECT {kolommen}, {self._tijd(gemeld_at)} "  # noqa: S608 - placeholders only
-            f"FROM unnest({arrays}) WITH ORDINALITY AS rij({kolommen}, n){_waar(voorwaarde)} ORDER BY n "
-            + ("ON CONFLICT (opdracht_id, sleutel) DO NOTHING " if al_gemeld_overslaan else "")
+            f"INSERT INTO melding ({kolommen}, gemeld_at) SELECT {kolommen}, {self._time(gemeld_at)} "  # noqa: S608 - placeholders only
+            f"FROM unnest({arrays}) WITH ORDINALITY AS rij({kolommen}, n){_where(guard)} ORDER BY n "
+            + ("ON CONFLICT (opdracht_id, sleutel) DO NOTHING " if skip_existing else "")
             + "RETURNING id, gemeld_at"
         )
 
     def perioden(
-        self, wijzigingen: Sequence[Periodewijziging], *, voorwaarde: str | None = None, overschrijven: bool = True
+        self, wijzigingen: Sequence[Periodewijziging], *, guard: str | None = None, overwrite: bool = True
     ) -> str:
-        """Store the periods' hours (the report that set them last with them); `overschrijven=False` leaves a period
+        """Store the periods' hours (the report that set them last with them); `overwrite=False` leaves a period
         that is there already as it is. Returns a row per period written."""
         p = self.p
         arrays = ", ".join(
@@ -139,12 +139,12 @@ class MeldingWrite:
         bij_conflict = (
             "DO UPDATE SET uren_a = EXCLUDED.uren_a, uren_b = EXCLUDED.uren_b, uren_c = EXCLUDED.uren_c, "
             "melding_id = EXCLUDED.melding_id"
-            if overschrijven
+            if overwrite
             else "DO NOTHING"
         )
         return (
             f"INSERT INTO periode ({_PERIODE_KOLOMMEN}) SELECT * FROM unnest({arrays}) "  # noqa: S608 - placeholders only
-            f"AS rij({_PERIODE_KOLOMMEN}){_waar(voorwaarde)} "
+            f"AS rij({_PERIODE_KOLOMMEN}){_where(guard)} "
             f"ON CONFLICT (opdracht_id, soort, van_datum, tot_datum) {bij_conflict} RETURNING 1"
         )
 
@@ -153,7 +153,7 @@ class MeldingWrite:
         standen: Sequence[Opdrachtstand],
         *,
         gemeld_at: datetime | None = None,
-        voorwaarde: str | None = None,
+        guard: str | None = None,
         rijversie: str | None = None,
     ) -> str:
         """Write the opdrachten's stand and status; with `rijversie` (one opdracht) only if its row is still the one
@@ -166,15 +166,15 @@ class MeldingWrite:
             )
         )  # fmt: skip
         versie = f" AND CAST(o.xmin AS text) = {p(rijversie, 'text')}" if rijversie is not None else ""
-        extra = f" AND {voorwaarde}" if voorwaarde else ""
+        extra = f" AND {guard}" if guard else ""
         return (
             "UPDATE opdracht o SET stand = rij.stand, status = rij.status, "  # noqa: S608 - placeholders only
-            f"laatste_melding_at = {self._tijd(gemeld_at)} FROM unnest({arrays}) AS rij(id, stand, status) "
+            f"laatste_melding_at = {self._time(gemeld_at)} FROM unnest({arrays}) AS rij(id, stand, status) "
             f"WHERE o.id = rij.id{versie}{extra} RETURNING 1"
         )
 
 
-async def _uitvoeren(session: AsyncSession, sql: str, p: Positional) -> CursorResult[Any]:
+async def _execute(session: AsyncSession, sql: str, p: Positional) -> CursorResult[Any]:
     """A statement of `MeldingWrite` in the session's transaction (asyncpg's own placeholders)."""
     conn = await session.connection()
     return await conn.exec_driver_sql(sql, tuple(p.values))
@@ -195,7 +195,7 @@ class MeldingRepository:
         self.session = session
         self.gemeente = gemeente
 
-    async def voor_melding(
+    async def lock_for_melding(
         self,
         aanbieder_id: uuid.UUID,
         ids: Sequence[uuid.UUID],
@@ -214,7 +214,7 @@ class MeldingRepository:
             rows = [row for row in rows if row.id is not None]
         return {row.id: opdrachtstand(row) for row in rows}, (rows[0].client_ok if rows else None)
 
-    async def voeg_melding_in(
+    async def add_melding(
         self,
         values: dict[str, Any],
         periode: tuple[str, date, date] | None,
@@ -225,7 +225,7 @@ class MeldingRepository:
         before (the usual case: a new week or month) also store the period's hours and the opdracht's new stand
         (`stand`), computed by the caller on that assumption. The final SELECT reads the period as it was before this
         statement (CTE changes are invisible to it): when the period existed, nothing but the report was written and
-        the caller applies the correction with the stored hours (`werk_standen_bij`). Runs after the opdracht's row
+        the caller applies the correction with the stored hours (`update_standen`). Runs after the opdracht's row
         lock is held, so its snapshot sees every earlier report about this opdracht.
 
         Returns the report's time (None when the same report was there already), whether the stand given was
@@ -237,33 +237,33 @@ class MeldingRepository:
         oud = "(SELECT NULL::numeric AS uren_a, NULL::numeric AS uren_b, NULL::numeric AS uren_c) AS oud"
         if periode is not None:
             wijziging = Periodewijziging(values["opdracht_id"], *periode, uren, values["id"])
-            ctes.append(f"p AS ({write.perioden([wijziging], voorwaarde=nieuw, overschrijven=False)})")
+            ctes.append(f"p AS ({write.perioden([wijziging], guard=nieuw, overwrite=False)})")
             nieuw += " AND EXISTS (SELECT 1 FROM p)"
             oud = (
                 f"LEFT JOIN periode oud ON oud.opdracht_id = {p(values['opdracht_id'], 'uuid')} "
                 f"AND oud.soort = {p(periode[0], 'text')} AND oud.van_datum = {p(periode[1], 'date')} "
                 f"AND oud.tot_datum = {p(periode[2], 'date')}"
             )
-        ctes.append(f"u AS ({write.standen([stand], voorwaarde=nieuw)})")
+        ctes.append(f"u AS ({write.standen([stand], guard=nieuw)})")
         bron = f"(SELECT 1) AS een {oud}" if periode is not None else oud
         sql = (
             f"WITH {', '.join(ctes)} SELECT (SELECT gemeld_at FROM m) AS gemeld_at, "  # noqa: S608 - placeholders only
             f"(SELECT count(*) FROM u) AS bijgewerkt, oud.uren_a, oud.uren_b, oud.uren_c FROM {bron}"
         )
-        row = (await _uitvoeren(self.session, sql, p)).one()
+        row = (await _execute(self.session, sql, p)).one()
         vorige = (row.uren_a, row.uren_b, row.uren_c) if row.uren_a is not None else None
         return row.gemeld_at, bool(row.bijgewerkt), vorige
 
-    async def voeg_meldingen_in(self, records: Sequence[dict[str, Any]]) -> set[uuid.UUID]:
+    async def add_meldingen(self, records: Sequence[dict[str, Any]]) -> set[uuid.UUID]:
         """Insert many reports in one statement; the ids of those that were new (not already stored, not repeated
         earlier in `records`)."""
         if not records:
             return set()
         p = Positional()
         sql = MeldingWrite(p).meldingen(records)
-        return {row.id for row in await _uitvoeren(self.session, sql, p)}
+        return {row.id for row in await _execute(self.session, sql, p)}
 
-    async def perioden(
+    async def get_perioden(
         self, sleutels: set[tuple[uuid.UUID, str, date, date]]
     ) -> dict[tuple[uuid.UUID, str, date, date], tuple[Decimal, Decimal, Decimal]]:
         if not sleutels:
@@ -280,17 +280,17 @@ class MeldingRepository:
         )
         return {(r.opdracht_id, r.soort, r.van_datum, r.tot_datum): (r.uren_a, r.uren_b, r.uren_c) for r in rows}
 
-    async def bestaande_melding(self, opdracht_id: uuid.UUID, sleutel: str) -> Row[Any]:
+    async def get_melding(self, opdracht_id: uuid.UUID, sleutel: str) -> Row[Any]:
         return (await self.session.execute(_BESTAANDE_MELDING, {"o": opdracht_id, "s": sleutel})).one()
 
-    async def werk_standen_bij(self, standen: Sequence[Opdrachtstand], perioden: Sequence[Periodewijziging]) -> None:
+    async def update_standen(self, standen: Sequence[Opdrachtstand], perioden: Sequence[Periodewijziging]) -> None:
         """Every changed period and opdracht stand of a request or file batch, in one statement."""
         if not standen:
             return
         p = Positional()
         write = MeldingWrite(p)
         sql = f"WITH pe AS ({write.perioden(perioden)}) {write.standen(standen)}"
-        await _uitvoeren(self.session, sql, p)
+        await _execute(self.session, sql, p)
 
 
 def opdrachtstand(row: Row[Any] | asyncpg.Record) -> Opdrachtstand:

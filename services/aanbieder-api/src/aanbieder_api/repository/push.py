@@ -4,7 +4,7 @@ exception to the request's transaction, for this service's hottest path)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -14,6 +14,7 @@ import asyncpg
 
 from aanbieder_api.repository.meldingen import MeldingWrite, Opdrachtstand, Periodewijziging, opdrachtstand
 from inburgering_kit.db import Positional
+from inburgering_kit.idempotency import KeyedRequest, StoredAnswer
 
 # Everything a push decides on, from one snapshot: the stored answer of its Idempotency-Key, the client's
 # registration, the opdracht with its row version (xmin), the same report if it was made before and the hours its
@@ -54,7 +55,7 @@ class PushRepository:
         self.conn = conn
         self.gemeente = gemeente
 
-    async def lees(
+    async def read(
         self,
         opdracht_id: uuid.UUID,
         aanbieder_id: uuid.UUID,
@@ -78,34 +79,39 @@ class PushRepository:
             periode=(r["uren_a"], r["uren_b"], r["uren_c"]) if r["uren_a"] is not None else None,
         )
 
-    async def schrijf(
+    async def write(
         self,
-        p: Positional,
-        claim: str,
-        melding: dict[str, Any] | None,
-        periode: Periodewijziging | None,
+        verzoek: KeyedRequest,
+        antwoord: tuple[int, Any],
         opdracht: Opdrachtstand,
-        rijversie: str | None,
         gemeld_at: datetime,
-        verder: Sequence[str],
-    ) -> bool:
-        """One statement: the Idempotency-Key with its answer (`claim`), and, for a new report, the report, its
-        period, the opdracht's stand and what the request collected (`verder`, guarded by CTE `u`). False when the
-        key was taken meanwhile or the opdracht changed since `lees` (then nothing was written: read again)."""
+        nieuw: dict[str, Any] | None = None,
+        periode: Periodewijziging | None = None,
+        rijversie: str | None = None,
+        collected: Callable[[Positional, str], list[str]] | None = None,
+    ) -> StoredAnswer | None:
+        """One statement: the Idempotency-Key with its answer, and, for a `nieuw` report, the report, its period, the
+        opdracht's stand and what the request collected (`collected`: `RequestContext.writes`, guarded by CTE `u`).
+        The answer to send; None when the key was taken meanwhile or the opdracht changed since `read` (then nothing
+        was written: read again)."""
+        p = Positional()
+        claim, answer = verzoek.claim_with_answer(p, *antwoord)
         ctes = [f"k AS ({claim})"]
         slot = "0"
-        if melding is not None:
+        if nieuw is not None:
             write = MeldingWrite(p)
-            # The stand only if the key was free and the opdracht unchanged since `lees`; the rest only with it.
-            geclaimd = "EXISTS (SELECT 1 FROM k)"
-            stand = write.standen([opdracht], gemeld_at=gemeld_at, voorwaarde=geclaimd, rijversie=rijversie)
+            # The stand only if the key was free and the opdracht unchanged since `read`; the rest only with it.
+            stand = write.standen(
+                [opdracht], gemeld_at=gemeld_at, guard="EXISTS (SELECT 1 FROM k)", rijversie=rijversie
+            )
             ctes.append(f"u AS ({stand})")
             geschreven = "EXISTS (SELECT 1 FROM u)"
-            nieuw = write.meldingen([melding], gemeld_at=gemeld_at, voorwaarde=geschreven, al_gemeld_overslaan=False)
-            ctes.append(f"m AS ({nieuw})")
+            ctes.append(
+                f"m AS ({write.meldingen([nieuw], gemeld_at=gemeld_at, guard=geschreven, skip_existing=False)})"
+            )
             if periode is not None:
-                ctes.append(f"pe AS ({write.perioden([periode], voorwaarde=geschreven)})")
-            ctes.extend(f"w{n} AS ({part})" for n, part in enumerate(verder))
+                ctes.append(f"pe AS ({write.perioden([periode], guard=geschreven)})")
+            ctes.extend(f"w{n} AS ({part})" for n, part in enumerate(collected(p, "u") if collected else []))
             # A key claimed while the opdracht changed: the whole statement fails, the key's claim with it.
             slot = (
                 "CASE WHEN EXISTS (SELECT 1 FROM k) AND NOT EXISTS (SELECT 1 FROM u) "
@@ -115,6 +121,6 @@ class PushRepository:
         try:
             r = await self.conn.fetchrow(sql, *p.values)
         except asyncpg.SerializationError:
-            return False
+            return None
         assert r is not None
-        return bool(r["geclaimd"])
+        return answer if r["geclaimd"] else None

@@ -284,7 +284,9 @@ async def _verwerk(app: App, settings: Settings, aanlevering_id: uuid.UUID) -> N
         telling = _Telling()
         async with werkcontext(app, _principal(aanlevering)) as ctx:
             afgewezen = await _verwerk_batch(ctx, aanlevering, batch, telling) if batch else []
-            await AanleveringRepository(ctx.session, aanlevering.gemeente_code).wijs_af(aanlevering.id, afgewezen)
+            await AanleveringRepository(ctx.session, aanlevering.gemeente_code).add_afwijzingen(
+                aanlevering.id, afgewezen
+            )
             gedaan = batch[-1].nummer if batch else gedaan
             await ctx.session.execute(
                 _VOORTGANG,
@@ -318,7 +320,7 @@ def achtergrondtaak(settings: Settings) -> Any:
         while not stop.is_set():
             try:
                 async with database_session(app) as session:
-                    ids = await AanleveringRepository(session, "").openstaand()
+                    ids = await AanleveringRepository(session, "").list_open()
                 for aanlevering_id in ids:
                     if stop.is_set():
                         break

@@ -70,7 +70,6 @@ from aanbieder_api.services.opdrachten import pad
 from aanbieder_api.services.toegang import Aanbiederidentiteit, ClientNietGeregistreerd, controleer_client
 from inburgering_kit.audit import Actie
 from inburgering_kit.context import RequestContext
-from inburgering_kit.db import Positional
 from inburgering_kit.idempotency import IdempotencyClaim, KeyedRequest, StoredAnswer
 from inburgering_kit.pagination import PageParams
 from inburgering_kit.problems import NotFound, Problem
@@ -117,7 +116,9 @@ class Meldpunt:
         nieuw = sorted({i for i in opdracht_ids if i not in self._opdrachten})
         client_ok: bool | None = None
         if nieuw:
-            gevonden, client_ok = await self.repo.voor_melding(self.wie.aanbieder_id, nieuw, self.wie.client_id, claim)
+            gevonden, client_ok = await self.repo.lock_for_melding(
+                self.wie.aanbieder_id, nieuw, self.wie.client_id, claim
+            )
             self._opdrachten |= gevonden
         if claim is not None and not claim.won:
             return
@@ -197,7 +198,7 @@ class Meldpunt:
         self, opdracht_id: uuid.UUID, melding: Melding, claim: IdempotencyClaim | None = None
     ) -> Meldingsresultaat | None:
         """One report (API, portal): usually one statement stores it with the opdracht's new stand (see
-        `MeldingRepository.voeg_melding_in`); a correction of a period reported before takes a second one. With
+        `MeldingRepository.add_melding`); a correction of a period reported before takes a second one. With
         `claim`, None when the claim lost (the caller replays the first answer)."""
         if opdracht_id not in self._opdrachten or claim is not None:
             await self.laad([opdracht_id], claim)
@@ -211,12 +212,12 @@ class Meldpunt:
         # Computed as if the period is new; written only if it is.
         stand, nieuwe_status = pas_toe(Stand.model_validate(opdracht.stand), status, melding, Periodeuren())
         uren = Periodeuren.van(melding)
-        gemeld_at, bijgewerkt, opgeslagen = await self.repo.voeg_melding_in(
+        gemeld_at, bijgewerkt, opgeslagen = await self.repo.add_melding(
             record, periodesleutel[1:] if periodesleutel else None, (uren.a, uren.b, uren.c),
             replace(opdracht, stand=stand.model_dump(mode="json"), status=nieuwe_status.value),
         )  # fmt: skip
         if gemeld_at is None:
-            bestaand = await self.repo.bestaande_melding(opdracht_id, record["sleutel"])
+            bestaand = await self.repo.get_melding(opdracht_id, record["sleutel"])
             return Meldingsresultaat(
                 bestaand.id, opdracht_id, melding.soort, Kanaal(bestaand.kanaal), bestaand.gemeld_at, False,
                 record["gegevens"], status, opdracht.stand,
@@ -245,7 +246,7 @@ class Meldpunt:
         for _ in range(PUSHPOGINGEN):
             async with self.ctx.own_connection() as conn:
                 repo = PushRepository(conn, self.wie.gemeente)
-                beeld = await repo.lees(
+                beeld = await repo.read(
                     opdracht_id, self.wie.aanbieder_id, self.wie.client_id, (verzoek.owner, verzoek.key),
                     record["sleutel"], periodesleutel[1:] if periodesleutel else None,
                 )  # fmt: skip
@@ -256,27 +257,24 @@ class Meldpunt:
                 if beeld.opdracht is not None:
                     self._opdrachten[opdracht_id] = beeld.opdracht
                 opdracht = self._toegestaan(opdracht_id, melding)
-                p = Positional()
                 if beeld.bestaand is not None:
                     bestaand_id, gemeld_at, kanaal = beeld.bestaand
                     resultaat = Meldingsresultaat(
                         bestaand_id, opdracht_id, melding.soort, Kanaal(kanaal), gemeld_at, False, record["gegevens"],
                         OpdrachtStatus(opdracht.status), opdracht.stand,
                     )  # fmt: skip
-                    claim, response = verzoek.claim_with_answer(p, *antwoord(resultaat))
-                    geschreven = await repo.schrijf(p, claim, None, None, opdracht, None, gemeld_at, [])
+                    verstuurd = await repo.write(verzoek, antwoord(resultaat), opdracht, gemeld_at)
                 else:
                     gemeld_at = datetime.now(UTC)
                     resultaat, periodewijziging = await self._nieuw(
                         opdracht, melding, record, gemeld_at, Periodeuren(*beeld.periode) if beeld.periode else None
                     )
-                    claim, response = verzoek.claim_with_answer(p, *antwoord(resultaat))
-                    geschreven = await repo.schrijf(
-                        p, claim, record, periodewijziging, opdracht, beeld.rijversie, gemeld_at,
-                        self.ctx.writes(p, guard="u"),
+                    verstuurd = await repo.write(
+                        verzoek, antwoord(resultaat), opdracht, gemeld_at, record, periodewijziging, beeld.rijversie,
+                        self.ctx.writes,
                     )  # fmt: skip
-                if geschreven:
-                    return response
+                if verstuurd is not None:
+                    return verstuurd
             self._opdrachten.pop(opdracht_id, None)
         return None
 
@@ -328,13 +326,13 @@ class Meldpunt:
                 uitkomst[n] = exc
                 continue
             geldig.append((n, opdracht, melding, self._record(uuid.uuid4(), opdracht_id, melding)))
-        nieuw = await self.repo.voeg_meldingen_in([r for *_, r in geldig])
+        nieuw = await self.repo.add_meldingen([r for *_, r in geldig])
         sleutels = {
             k
             for _, o, m, r in geldig
             if r["id"] in nieuw and (k := self._periodesleutel(o.id, m)) is not None and k not in self._perioden
         }
-        opgeslagen = await self.repo.perioden(sleutels)
+        opgeslagen = await self.repo.get_perioden(sleutels)
         for n, opdracht, melding, record in geldig:
             if record["id"] in nieuw:
                 periodesleutel = self._periodesleutel(opdracht.id, melding)
@@ -347,7 +345,7 @@ class Meldpunt:
     async def schrijf(self) -> None:
         """Write the changed stands and periods; the request (or the batch) commits them with the reports."""
         gewijzigd = [o for o in self._opdrachten.values() if o.gewijzigd]
-        await self.repo.werk_standen_bij(gewijzigd, list(self._perioden.values()))
+        await self.repo.update_standen(gewijzigd, list(self._perioden.values()))
         verwerkt = list(dict.fromkeys([*self._gemeld, *(o.id for o in gewijzigd)]))
         if verwerkt:
             await self.ctx.verwerk_alle(
