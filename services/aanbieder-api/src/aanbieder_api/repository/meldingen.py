@@ -101,6 +101,17 @@ class MeldingWrite:
     def _time(self, gemeld_at: datetime | None) -> str:
         return self.p(gemeld_at, "timestamptz") if gemeld_at is not None else "now()"
 
+    def _rows(self, columns: Sequence[tuple[str, str, list[Any]]]) -> str:
+        """The rows as a FROM item `rij` with the named columns and `n` (their order): one row as a VALUES of plain
+        parameters (the push and a single report: the planner sees constants, as in a hand-written statement),
+        more as arrays unnested (a file batch: one parameter per column, whatever the number of rows)."""
+        names = ", ".join(name for name, _, _ in columns)
+        if len(columns[0][2]) == 1:
+            values = ", ".join(self.p(rows[0], kind) for _, kind, rows in columns)
+            return f"(VALUES ({values}, 1)) AS rij({names}, n)"
+        arrays = ", ".join(self.p(rows, f"{kind}[]") for _, kind, rows in columns)
+        return f"unnest({arrays}) WITH ORDINALITY AS rij({names}, n)"
+
     def meldingen(
         self,
         records: Sequence[dict[str, Any]],
@@ -114,10 +125,10 @@ class MeldingWrite:
         rijen = {k: [r[k] for r in records] for k in MELDING_KOLOMMEN}
         rijen["gegevens"] = [json.dumps(g) for g in rijen["gegevens"]]
         kolommen = ", ".join(MELDING_KOLOMMEN)
-        arrays = ", ".join(self.p(rijen[k], f"{_MELDING_TYPES.get(k, 'text')}[]") for k in MELDING_KOLOMMEN)
+        bron = self._rows([(k, _MELDING_TYPES.get(k, "text"), rijen[k]) for k in MELDING_KOLOMMEN])
         return (
             f"INSERT INTO melding ({kolommen}, gemeld_at) SELECT {kolommen}, {self._time(gemeld_at)} "  # noqa: S608 - placeholders only
-            f"FROM unnest({arrays}) WITH ORDINALITY AS rij({kolommen}, n){_where(guard)} ORDER BY n "
+            f"FROM {bron}{_where(guard)} ORDER BY n "
             + ("ON CONFLICT (opdracht_id, sleutel) DO NOTHING " if skip_existing else "")
             + "RETURNING id, gemeld_at"
         )
@@ -127,15 +138,16 @@ class MeldingWrite:
     ) -> str:
         """Store the periods' hours (the report that set them last with them); `overwrite=False` leaves a period
         that is there already as it is. Returns a row per period written."""
-        p = self.p
-        arrays = ", ".join(
-            (
-                p([w.opdracht_id for w in wijzigingen], "uuid[]"), p([w.soort for w in wijzigingen], "text[]"),
-                p([w.van for w in wijzigingen], "date[]"), p([w.tot for w in wijzigingen], "date[]"),
-                *(p([w.uren[i] for w in wijzigingen], "numeric[]") for i in range(3)),
-                p([w.melding_id for w in wijzigingen], "uuid[]"),
-            )
-        )  # fmt: skip
+        bron = self._rows(
+            [
+                ("opdracht_id", "uuid", [w.opdracht_id for w in wijzigingen]),
+                ("soort", "text", [w.soort for w in wijzigingen]),
+                ("van_datum", "date", [w.van for w in wijzigingen]),
+                ("tot_datum", "date", [w.tot for w in wijzigingen]),
+                *((f"uren_{x}", "numeric", [w.uren[i] for w in wijzigingen]) for i, x in enumerate("abc")),
+                ("melding_id", "uuid", [w.melding_id for w in wijzigingen]),
+            ]
+        )
         bij_conflict = (
             "DO UPDATE SET uren_a = EXCLUDED.uren_a, uren_b = EXCLUDED.uren_b, uren_c = EXCLUDED.uren_c, "
             "melding_id = EXCLUDED.melding_id"
@@ -143,8 +155,7 @@ class MeldingWrite:
             else "DO NOTHING"
         )
         return (
-            f"INSERT INTO periode ({_PERIODE_KOLOMMEN}) SELECT * FROM unnest({arrays}) "  # noqa: S608 - placeholders only
-            f"AS rij({_PERIODE_KOLOMMEN}){_where(guard)} "
+            f"INSERT INTO periode ({_PERIODE_KOLOMMEN}) SELECT {_PERIODE_KOLOMMEN} FROM {bron}{_where(guard)} "  # noqa: S608 - placeholders only
             f"ON CONFLICT (opdracht_id, soort, van_datum, tot_datum) {bij_conflict} RETURNING 1"
         )
 
@@ -158,19 +169,18 @@ class MeldingWrite:
     ) -> str:
         """Write the opdrachten's stand and status; with `rijversie` (one opdracht) only if its row is still the one
         read (its xmin). Returns a row per opdracht written."""
-        p = self.p
-        arrays = ", ".join(
-            (
-                p([s.id for s in standen], "uuid[]"), p([json.dumps(s.stand) for s in standen], "jsonb[]"),
-                p([s.status for s in standen], "text[]"),
-            )
-        )  # fmt: skip
-        versie = f" AND CAST(o.xmin AS text) = {p(rijversie, 'text')}" if rijversie is not None else ""
+        bron = self._rows(
+            [
+                ("id", "uuid", [s.id for s in standen]),
+                ("stand", "jsonb", [json.dumps(s.stand) for s in standen]),
+                ("status", "text", [s.status for s in standen]),
+            ]
+        )
+        versie = f" AND CAST(o.xmin AS text) = {self.p(rijversie, 'text')}" if rijversie is not None else ""
         extra = f" AND {guard}" if guard else ""
         return (
             "UPDATE opdracht o SET stand = rij.stand, status = rij.status, "  # noqa: S608 - placeholders only
-            f"laatste_melding_at = {self._time(gemeld_at)} FROM unnest({arrays}) AS rij(id, stand, status) "
-            f"WHERE o.id = rij.id{versie}{extra} RETURNING 1"
+            f"laatste_melding_at = {self._time(gemeld_at)} FROM {bron} WHERE o.id = rij.id{versie}{extra} RETURNING 1"
         )
 
 
