@@ -116,6 +116,72 @@ class IdempotencyClaim:
     won: bool | None = None
 
 
+@dataclass(frozen=True)
+class StoredAnswer:
+    """An answer as the client gets it, without a web framework: the status and the JSON text (as stored for
+    replays); `replayed` when it is the stored answer of an earlier request with the same key. The API layer sends
+    it (`as_response`)."""
+
+    status_code: int
+    body: str
+    replayed: bool = False
+
+
+@dataclass(frozen=True)
+class KeyedRequest:
+    """A request's Idempotency-Key for a use case: whose key, the key, and the request's hash. What a use case needs
+    to claim the key in its own statements and to store or replay the answer, with no request object in sight."""
+
+    owner: str
+    key: str
+    request_hash: str
+
+    def claim(self) -> IdempotencyClaim:
+        """The claim as a CTE (see `CLAIM_CTE` and `Idempotency.claim`); `settle` says afterwards what it decided."""
+        return IdempotencyClaim({"i_c": self.owner, "i_k": self.key, "i_h": self.request_hash})
+
+    async def settle(self, ctx: RequestContext, claim: IdempotencyClaim) -> StoredAnswer | None:
+        """After the statement that carried `claim`: None when it won (go on, then `store`), else the replay."""
+        if claim.won is None:
+            raise RuntimeError("The statement that carries the Idempotency-Key claim has not run.")
+        if claim.won:
+            return None
+        return await read_stored_answer(ctx.session, self.owner, self.key, self.request_hash)
+
+    def store(self, ctx: RequestContext, status_code: int, body: Any) -> StoredAnswer:
+        """Keep the answer of a won claim for replays, written by the request's closing statement in the same
+        transaction as the effect (`RequestContext.flush`); the answer to send."""
+        tekst = _json_text(body)
+        ctx.store_answer(self.owner, self.key, status_code, tekst)
+        return StoredAnswer(status_code, tekst)
+
+    def replay_of(self, stored_hash: str, status_code: int, response_body: Any) -> StoredAnswer:
+        """The stored answer found for this key: replayed for the same request, else a 422."""
+        return _replay(stored_hash, self.request_hash, status_code, response_body)
+
+    def claim_with_answer(self, p: Positional, status_code: int, body: Any) -> tuple[str, StoredAnswer]:
+        """A CTE body that claims the key with its answer at once, returning a row only when the key was free, and
+        the answer to send when it was (serialised once, for both). The caller's statement must write nothing
+        unless the claim returned a row, and must fail as a whole when the key was claimed but its own change could
+        not be made (the change and the stored answer exist together or not at all)."""
+        tekst = _json_text(body)
+        return (
+            "INSERT INTO idempotency_key (client_id, key, request_hash, status_code, response_body) VALUES ("  # noqa: S608 - placeholders only
+            f"{p(self.owner)}, {p(self.key)}, {p(self.request_hash)}, {p(status_code)}, {p(tekst, 'jsonb')}) "
+            "ON CONFLICT DO NOTHING RETURNING 1"
+        ), StoredAnswer(status_code, tekst)
+
+
+def as_response(answer: StoredAnswer) -> Response:
+    """What the API layer sends for a use case's answer: exactly the stored text, marked when it is a replay."""
+    return Response(
+        answer.body,
+        status_code=answer.status_code,
+        media_type="application/json",
+        headers={REPLAY_HEADER: "true"} if answer.replayed else None,
+    )
+
+
 class IdempotencyKeyReused(Unprocessable):
     code = "idempotency-key-hergebruikt"
     title = "Deze Idempotency-Key is al gebruikt voor een ander verzoek."
@@ -167,31 +233,11 @@ class Idempotency:
             claim.won = (await ctx.session.execute(_CLAIM, claim.params)).first() is not None
         return await self.settle(ctx, claim)
 
-    # ---- one statement that claims the key with its answer (a hot path on `RequestContext.own_connection`) ----
-
-    def owner_and_key(self, ctx: RequestContext) -> tuple[str, str]:
-        """Where the stored answer of this request is looked up (the caller reads it with its first statement)."""
+    def keyed(self, ctx: RequestContext, body: BaseModel | None) -> KeyedRequest:
+        """This request's key for a use case that claims, stores and replays it itself (a route that requires
+        the header: `VereisteIdempotency`)."""
         assert self.key is not None, "the route requires an Idempotency-Key"
-        return ctx.idempotency_owner, self.key
-
-    def replay_of(self, body: BaseModel | None, stored_hash: str, status_code: int, response_body: Any) -> JSONResponse:
-        """The stored answer found for this key: replayed for the same request, else a 422."""
-        return _replay(stored_hash, self._hash(body), status_code, response_body)
-
-    def claim_with_answer(
-        self, ctx: RequestContext, body: BaseModel | None, p: Positional, status_code: int, response: Any
-    ) -> tuple[str, Response]:
-        """A CTE body that claims the key with its answer at once, returning a row only when the key was free, and
-        the response to send when it was (serialised once, for both). The caller's statement must write nothing
-        unless the claim returned a row, and must fail as a whole when the key was claimed but its own change could
-        not be made (the change and the stored answer exist together or not at all)."""
-        client_id, key = self.owner_and_key(ctx)
-        tekst = _json_text(response)
-        return (
-            "INSERT INTO idempotency_key (client_id, key, request_hash, status_code, response_body) VALUES ("  # noqa: S608 - placeholders only
-            f"{p(client_id)}, {p(key)}, {p(self._hash(body))}, {p(status_code)}, {p(tekst, 'jsonb')}) "
-            "ON CONFLICT DO NOTHING RETURNING 1"
-        ), Response(tekst, status_code=status_code, media_type="application/json")
+        return KeyedRequest(ctx.idempotency_owner, self.key, self._hash(body))
 
     async def store(self, ctx: RequestContext, status_code: int, response: Any) -> None:
         """Keep the answer for replays: written by the request's closing statement (`RequestContext.flush`), in
@@ -214,6 +260,12 @@ class Idempotency:
 
 async def stored_answer(session: AsyncSession, client_id: str, key: str, request_hash: str) -> JSONResponse:
     """The answer stored for a key whose claim was lost: replayed for the same request, a 422 for another one."""
+    answer = await read_stored_answer(session, client_id, key, request_hash)
+    return JSONResponse(json.loads(answer.body), status_code=answer.status_code, headers={REPLAY_HEADER: "true"})
+
+
+async def read_stored_answer(session: AsyncSession, client_id: str, key: str, request_hash: str) -> StoredAnswer:
+    """`stored_answer` without the web framework."""
     row = (
         await session.execute(
             text(
@@ -236,12 +288,13 @@ def _json_text(response: Any) -> str:
     return json.dumps(plain, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
-def _replay(stored_hash: str, request_hash: str, status_code: int, response_body: Any) -> JSONResponse:
+def _replay(stored_hash: str, request_hash: str, status_code: int, response_body: Any) -> StoredAnswer:
     if stored_hash != request_hash:
         raise IdempotencyKeyReused(
             "Dezelfde Idempotency-Key met een andere inhoud: gebruik een nieuwe sleutel voor een nieuw verzoek."
         )
-    return JSONResponse(response_body, status_code=status_code, headers={REPLAY_HEADER: "true"})
+    # As the response renders it: JSONB keeps its own key order, so this is the text replays have always sent.
+    return StoredAnswer(status_code, _json_text(response_body), replayed=True)
 
 
 async def idempotency_dependency(

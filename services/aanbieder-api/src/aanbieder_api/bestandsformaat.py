@@ -35,6 +35,11 @@ KOLOMMEN = (
 )  # fmt: skip
 _UREN = frozenset(k for k in KOLOMMEN if k.startswith("uren"))
 _CHUNK = 64 * 1024
+# A national weekly file: one row per opdracht per report, far fewer than this for the largest aanbieder, and a
+# row of the format (an attendance row is some 150 bytes of CSV, a result or plan with its texts more) within
+# `BYTES_PER_REGEL` on average. Their product is the default largest file (`Settings.upload_max_bytes`).
+REGELS_PER_BESTAND = 100_000
+BYTES_PER_REGEL = 320
 MAX_VELD = 4000  # characters per cell: the longest field (a text of 2,000) with room for quoting
 
 

@@ -3,6 +3,7 @@ from pathlib import Path
 from pydantic import Field, IPvAnyNetwork, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from aanbieder_api.bestandsformaat import BYTES_PER_REGEL, REGELS_PER_BESTAND
 from aanbieder_api.domain.regels import REGELS
 from inburgering_kit.settings import DEVELOPMENT_PSEUDONYM_KEY, ServiceSettings
 
@@ -21,7 +22,16 @@ class Settings(ServiceSettings):
         default=Path("var/aanbieder-api/aanleveringen"),
         description="Where uploaded files wait while they are processed (shared between replicas).",
     )
-    upload_max_bytes: int = Field(default=200 * 1024 * 1024, ge=1, description="Largest file accepted.")
+    upload_max_bytes: int = Field(
+        default=REGELS_PER_BESTAND * BYTES_PER_REGEL, ge=1, description="Largest file accepted (sized from the format)."
+    )
+    upload_max_afgewezen: int = Field(
+        default=100,
+        ge=1,
+        le=10_000,
+        description="A file with this many rows that are not a report of the format is refused whole, with their "
+        "reasons, before anything of it is stored or applied.",
+    )
     upload_batch: int = Field(default=1000, ge=1, le=20_000, description="File rows applied per transaction.")
     upload_poll_seconden: float = Field(
         default=5.0, gt=0, description="Seconds between looks for unfinished uploads (a new upload wakes it at once)."

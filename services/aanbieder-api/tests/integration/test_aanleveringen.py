@@ -15,6 +15,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
+from aanbieder_api import bestandsformaat
 from aanbieder_api.services import aanleveringen as verwerking
 from aanbieder_api.settings import Settings
 from inburgering_kit.db import Database
@@ -201,6 +202,41 @@ class TestGeweigerdAlsGeheel:
             assert r.status_code == 415, soort
 
 
+class TestBegrensd:
+    async def test_a_file_with_too_many_rows_that_are_no_report_is_refused_whole_with_their_reasons(
+        self,
+        client: httpx.AsyncClient,
+        omgeving: Omgeving,
+        database: Database,
+        settings: Settings,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        monkeypatch.setattr(settings, "upload_max_afgewezen", 3)
+        aanbieder = await omgeving.aanbieder()
+        eigen = (await omgeving.opdracht(aanbieder))["id"]
+        regels = [f"{eigen},start,2026-04-01,,,,,", f"{eigen},vakantie,,,,,,", *(["x;y"] * 1000)]
+        r = await lever_aan(client, aanbieder, ("\n".join([KOP, *regels]) + "\n").encode())
+        assert r.status_code == 422, r.text
+        assert r.json()["foutcode"] == "te-veel-afgewezen"
+        assert [p["name"] for p in r.json()["invalidParams"]] == [
+            "regels[3].soort",
+            "regels[4].regel",
+            "regels[5].regel",
+        ]
+        assert await tel(database, "SELECT count(*) FROM aanlevering") == 0
+        assert await tel(database, "SELECT count(*) FROM aanlevering_afwijzing") == 0
+        # Below the bound the file is taken, and its rows are rejected one by one as before.
+        r = await lever_aan(client, aanbieder, ("\n".join([KOP, *regels[:3]]) + "\n").encode())
+        assert r.status_code == 202, r.text
+        klaar = await verwerkt(client, aanbieder, r.headers["location"])
+        assert (klaar["geaccepteerd"], klaar["afgewezen"]) == (1, 2), klaar
+
+    def test_the_largest_file_is_sized_from_the_format(self) -> None:
+        grootste = Settings.model_fields["upload_max_bytes"].default
+        assert grootste == bestandsformaat.REGELS_PER_BESTAND * bestandsformaat.BYTES_PER_REGEL
+        assert grootste < 64 * 1024 * 1024
+
+
 class TestPerRegel:
     async def test_every_rejected_row_is_listed_with_each_field_and_the_valid_rows_apply(
         self, client: httpx.AsyncClient, omgeving: Omgeving
@@ -225,6 +261,8 @@ class TestPerRegel:
         assert sorted(fouten) == [3, 4, 5, 6, 7, 8]
         assert [f["name"] for f in fouten[3]] == ["opdrachtId"]
         assert [f["name"] for f in fouten[4]] == ["soort"]
+        # The soorten a provider can send, as it sends them (not as Python names them).
+        assert "'aanwezigheid'" in fouten[4][0]["reason"] and "Meldingsoort" not in fouten[4][0]["reason"]
         assert sorted(f["name"] for f in fouten[5]) == ["datum", "urenAanwezig", "urenAfwezigOngeoorloofd"]
         assert fouten[6] == [{"name": "opdrachtId", "code": "onbekend", "reason": "geen opdracht van deze aanbieder"}]
         assert [f["name"] for f in fouten[7]] == ["redenLateStart"]

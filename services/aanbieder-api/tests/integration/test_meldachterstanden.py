@@ -19,7 +19,7 @@ from sqlalchemy import text
 from aanbieder_api import activiteiten
 from aanbieder_api.domain.enums import Dienst, OpdrachtStatus
 from aanbieder_api.domain.meldnorm import Achterstand, Meldnormen, achterstanden
-from aanbieder_api.repository import OpdrachtRepository
+from aanbieder_api.repository.meldgedrag import MeldgedragRepository
 from inburgering_kit.db import Database
 from inburgering_kit.pagination import PageParams
 
@@ -362,7 +362,7 @@ class TestDeRegelInDeDatabase:
         )
         per_id = {r["id"]: r for r in rows}
         async with database.sessionmaker() as session:
-            repo = OpdrachtRepository(session, "0363")
+            repo = MeldgedragRepository(session, "0363")
             for (start_dagen, aanwezigheid_dagen), peildatum in itertools.product(
                 ((10, 10), (0, 0), (3, 31)), PEILDATA
             ):

@@ -44,7 +44,6 @@ from aanbieder_api.models import (
     OpdrachtVersie,
 )
 from aanbieder_api.models import Melding as MeldingRecord
-from aanbieder_api.services.voortgang import Meldingsresultaat
 from inburgering_kit.problems import InvalidParam
 from inburgering_kit.types import Datum
 
@@ -254,26 +253,6 @@ class GemeenteMeldingRead(MeldingRead):
     def van_gemeente(cls, m: MeldingRecord) -> GemeenteMeldingRead:
         door = m.actor_client + (f" ({m.actor_user})" if m.actor_user else "")
         return cls(**MeldingRead.van(m).model_dump(by_alias=False), aanbieder_id=m.aanbieder_id, gemeld_door=door)
-
-
-class MeldingOntvangen(DomeinModel):
-    """Het antwoord op een melding: de melding, de status en stand van de opdracht erna."""
-
-    id: uuid.UUID
-    opdracht_id: uuid.UUID
-    soort: Meldingsoort
-    kanaal: Kanaal
-    gemeld_op: datetime
-    al_ontvangen: bool = Field(description="Dezelfde melding was er al (via welk kanaal ook): er veranderde niets.")
-    status: OpdrachtStatus
-    stand: Stand
-
-    @classmethod
-    def van(cls, r: Meldingsresultaat) -> MeldingOntvangen:
-        return cls(
-            id=r.melding_id, opdracht_id=r.opdracht_id, soort=r.soort, kanaal=r.kanaal, gemeld_op=r.gemeld_op,
-            al_ontvangen=not r.nieuw, status=r.status, stand=Stand.model_validate(r.stand),
-        )  # fmt: skip
 
 
 class AanleveringRead(DomeinModel):

@@ -7,17 +7,18 @@ from a client the gemeente registered for that aanbieder. Another aanbieder's op
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Body, Path, Query, Response, status
-from fastapi.responses import JSONResponse
 
 from aanbieder_api.api.deps import VereisteIdempotency, VoortgangMelden
-from aanbieder_api.api.schemas import MeldingOntvangen, MeldingRead, OpdrachtVersieRead, ToegewezenOpdrachtRead
-from aanbieder_api.domain.enums import Kanaal, OpdrachtStatus
+from aanbieder_api.api.schemas import MeldingRead, OpdrachtVersieRead, ToegewezenOpdrachtRead
+from aanbieder_api.domain.enums import OpdrachtStatus
 from aanbieder_api.domain.melding import Melding
+from aanbieder_api.domain.ontvangst import MeldingOntvangen
 from aanbieder_api.services import opdrachten, voortgang
 from aanbieder_api.services.toegang import Aanbiederidentiteit
+from inburgering_kit.idempotency import as_response
 from inburgering_kit.pagination import Page, Paging
 from inburgering_kit.types import Tijdstip
 
@@ -83,24 +84,7 @@ async def meld(
     idem: VereisteIdempotency,
 ) -> Response:
     wie = Aanbiederidentiteit.uit_token(ctx.principal)
-    # This service's hot path: one statement reads, one writes (see `Meldpunt.push`).
-    if (antwoord := await voortgang.push(ctx, wie, opdracht_id, body, idem, _antwoord)) is not None:
-        return antwoord
-    # The opdracht kept changing under the push (many reports about it at once): wait for its lock instead.
-    claim = idem.claim(ctx, body)
-    gemeld = await voortgang.meld_geclaimd(ctx, wie, opdracht_id, body, Kanaal.API, claim)
-    if (replay := await idem.settle(ctx, claim)) is not None:
-        return replay
-    assert gemeld is not None
-    code, inhoud = _antwoord(gemeld)
-    await idem.store(ctx, code, inhoud)
-    return JSONResponse(inhoud, status_code=code)
-
-
-def _antwoord(gemeld: voortgang.Meldingsresultaat) -> tuple[int, dict[str, Any]]:
-    """The answer to a push, serialised once: for the response and for the stored replay."""
-    result = MeldingOntvangen.van(gemeld)
-    return (status.HTTP_200_OK if result.al_ontvangen else status.HTTP_201_CREATED), result.model_dump(mode="json")
+    return as_response(await voortgang.meld_via_api(ctx, wie, opdracht_id, body, idem.keyed(ctx, body)))
 
 
 @router.get("/{opdrachtId:uuid}/meldingen", operation_id="toegewezen_opdracht_melding_list", summary="Mijn meldingen")

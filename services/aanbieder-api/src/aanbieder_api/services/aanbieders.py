@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from aanbieder_api.domain.aanbieder import AanbiederInhoud, ContractInhoud
 from aanbieder_api.models import Aanbieder, ApiClient, Contract
-from aanbieder_api.repository import AanbiederRepository
+from aanbieder_api.repository.aanbieders import AanbiederRepository
 from inburgering_kit.context import RequestContext
 from inburgering_kit.pagination import PageParams
 from inburgering_kit.problems import Conflict, NotFound

@@ -22,17 +22,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
 from pydantic import ValidationError
 from sqlalchemy import text
-from starlette.concurrency import run_in_threadpool
 
 from aanbieder_api import bestandsformaat
 from aanbieder_api.bestandsformaat import BestandOngeldig, Regel, Utf8Controle
-from aanbieder_api.domain.enums import AanleveringStatus, Bestandsformaat, Kanaal
-from aanbieder_api.domain.melding import MELDING
+from aanbieder_api.domain.enums import AanleveringStatus, Bestandsformaat, Kanaal, Meldingsoort
+from aanbieder_api.domain.melding import MELDING, Melding
 from aanbieder_api.models import Aanlevering, AanleveringAfwijzing
-from aanbieder_api.repository import AanleveringRepository
+from aanbieder_api.repository.aanleveringen import AanleveringRepository
 from aanbieder_api.services.toegang import Aanbiederidentiteit, controleer_client, werkcontext
 from aanbieder_api.services.voortgang import Meldpunt
 from aanbieder_api.settings import Settings
@@ -40,9 +38,13 @@ from inburgering_kit.auth import Principal
 from inburgering_kit.context import RequestContext
 from inburgering_kit.db import Database
 from inburgering_kit.pagination import PageParams
-from inburgering_kit.problems import NotFound, Problem
+from inburgering_kit.problems import InvalidParam, NotFound, Problem
 
 logger = logging.getLogger(__name__)
+
+# The running application, of which the processing needs only `state` (its database, the wake-up event): typed
+# loosely so that use cases stay free of the web framework.
+App = Any
 
 
 class BestandGeweigerd(Problem):
@@ -51,6 +53,18 @@ class BestandGeweigerd(Problem):
     status = 422
     code = "bestand-ongeldig"
     title = "Het bestand is niet te lezen in het landelijke formaat; er is niets van verwerkt."
+
+
+class TeVeelAfgewezen(BestandOngeldig):
+    """The file has `Settings.upload_max_afgewezen` rows that are not a report: refused whole, with their reasons."""
+
+    def __init__(self, afgewezen: list[tuple[int, list[dict[str, str]]]]) -> None:
+        super().__init__(
+            "te-veel-afgewezen",
+            f"{len(afgewezen)} regels zijn geen melding in het landelijke formaat",
+            afgewezen[-1][0],
+        )
+        self.afgewezen = afgewezen
 
 
 class BestandTeGroot(Problem):
@@ -89,16 +103,44 @@ async def ontvang(chunks: AsyncIterator[bytes], formaat: Bestandsformaat, settin
         utf8.voeg_toe(b"", laatste=True)
         if not utf8.zichtbaar:
             raise BestandOngeldig("bestand-leeg", "het bestand is leeg")
-        aantal = await run_in_threadpool(bestandsformaat.tel_regels, pad, formaat)
+        aantal = await asyncio.to_thread(_tel_regels, pad, formaat, settings.upload_max_afgewezen)
     except BestandOngeldig as exc:
         pad.unlink(missing_ok=True)  # noqa: ASYNC240 - one local unlink, cheaper than a thread hop
+        redenen = (
+            [
+                InvalidParam(name=f"regels[{nummer}].{fout['name']}", code=fout["code"], reason=fout["reason"])
+                for nummer, fouten in exc.afgewezen
+                for fout in fouten
+            ]
+            if isinstance(exc, TeVeelAfgewezen)
+            else None
+        )
         raise BestandGeweigerd(
-            exc.reden + (f" (regel {exc.regel})" if exc.regel else ""), extra={"foutcode": exc.code}
+            exc.reden + (f" (regel {exc.regel})" if exc.regel else ""),
+            invalid_params=redenen,
+            extra={"foutcode": exc.code},
         ) from None
     except BaseException:
         pad.unlink(missing_ok=True)  # noqa: ASYNC240 - see above
         raise
     return OntvangenBestand(pad, formaat, digest.hexdigest(), grootte, aantal)
+
+
+def _tel_regels(pad: Path, formaat: Bestandsformaat, max_afgewezen: int) -> int:
+    """Read the whole file once, as a stream: refuse a malformed one, and one with `max_afgewezen` rows that are no
+    report (each would cost a stored rejection), before anything of it exists."""
+    aantal = 0
+    afgewezen: list[tuple[int, list[dict[str, str]]]] = []
+    for regel in bestandsformaat.regels(pad, formaat):
+        aantal += 1
+        gelezen = _lees(regel)
+        if not isinstance(gelezen, tuple):
+            afgewezen.append((regel.nummer, gelezen))
+            if len(afgewezen) >= max_afgewezen:
+                raise TeVeelAfgewezen(afgewezen)
+    if aantal == 0:
+        raise BestandOngeldig("bestand-leeg", "het bestand bevat geen regels")
+    return aantal
 
 
 def _bestand(settings: Settings, aanlevering: Aanlevering) -> Path:
@@ -168,8 +210,33 @@ def _fouten(exc: ValidationError) -> list[dict[str, str]]:
         naam = "soort" if soort.startswith("union_tag") else ".".join(loc[1:]) or "regel"
         code = "niet-toegestaan" if soort == "extra_forbidden" else soort
         reden = "dit veld hoort niet bij deze soort melding" if soort == "extra_forbidden" else str(err.get("msg"))
+        if soort == "union_tag_invalid":
+            # Pydantic names the expected tags as Python enum members: the provider sees the values it can send.
+            soorten = ", ".join(f"'{s.value}'" for s in Meldingsoort)
+            reden = f"Input tag '{err.get('ctx', {}).get('tag')}' found using 'soort' does not match any of the "
+            reden += f"expected tags: {soorten}"
         fouten.append({"name": naam, "code": code, "reason": reden})
     return fouten
+
+
+def _lees(regel: Regel) -> tuple[uuid.UUID, Melding] | list[dict[str, str]]:
+    """A row as a report about an opdracht, or why it is none (before any rule about the opdracht is checked)."""
+    if regel.velden is None:
+        return [{"name": "regel", "code": "onleesbaar", "reason": regel.fout or ""}]
+    velden = dict(regel.velden)
+    fouten: list[dict[str, str]] = []
+    opdracht_id: uuid.UUID | None = None
+    try:
+        opdracht_id = uuid.UUID(str(velden.pop("opdrachtId", "")))
+    except ValueError:
+        fouten.append({"name": "opdrachtId", "code": "uuid_parsing", "reason": "geen geldig id van een opdracht"})
+    try:
+        melding = MELDING.validate_python(velden)
+    except ValidationError as exc:
+        fouten.extend(_fouten(exc))
+    if fouten or opdracht_id is None:
+        return fouten
+    return opdracht_id, melding
 
 
 def _probleem(exc: Problem) -> list[dict[str, str]]:
@@ -195,24 +262,11 @@ async def _verwerk_batch(
     afgewezen: list[tuple[int, list[dict[str, str]]]] = []
     gelezen: list[tuple[int, uuid.UUID, Any]] = []
     for regel in batch:
-        if regel.velden is None:
-            afgewezen.append((regel.nummer, [{"name": "regel", "code": "onleesbaar", "reason": regel.fout or ""}]))
-            continue
-        velden = dict(regel.velden)
-        fouten: list[dict[str, str]] = []
-        opdracht_id: uuid.UUID | None = None
-        try:
-            opdracht_id = uuid.UUID(str(velden.pop("opdrachtId", "")))
-        except ValueError:
-            fouten.append({"name": "opdrachtId", "code": "uuid_parsing", "reason": "geen geldig id van een opdracht"})
-        try:
-            melding = MELDING.validate_python(velden)
-        except ValidationError as exc:
-            fouten.extend(_fouten(exc))
-        if fouten or opdracht_id is None:
-            afgewezen.append((regel.nummer, fouten))
-            continue
-        gelezen.append((regel.nummer, opdracht_id, melding))
+        melding_of_fouten = _lees(regel)
+        if isinstance(melding_of_fouten, tuple):
+            gelezen.append((regel.nummer, *melding_of_fouten))
+        else:
+            afgewezen.append((regel.nummer, melding_of_fouten))
     uitkomsten = await punt.meld_alle([(o, m) for _, o, m in gelezen])
     for (nummer, _, _), uitkomst in zip(gelezen, uitkomsten, strict=True):
         if isinstance(uitkomst, Problem):
@@ -240,7 +294,7 @@ _VOORTGANG = text(
 )
 
 
-async def verwerk(app: FastAPI, settings: Settings, aanlevering_id: uuid.UUID) -> bool:
+async def verwerk(app: App, settings: Settings, aanlevering_id: uuid.UUID) -> bool:
     """Apply one upload from where it stopped. False when another worker holds it."""
     database: Database = app.state.database
     # A session-level advisory lock on a connection of its own: held across the batches' transactions, released
@@ -257,7 +311,7 @@ async def verwerk(app: FastAPI, settings: Settings, aanlevering_id: uuid.UUID) -
     return True
 
 
-async def _verwerk(app: FastAPI, settings: Settings, aanlevering_id: uuid.UUID) -> None:
+async def _verwerk(app: App, settings: Settings, aanlevering_id: uuid.UUID) -> None:
     async with database_session(app) as session:
         aanlevering = await session.get(Aanlevering, aanlevering_id)
     if aanlevering is None or aanlevering.status == AanleveringStatus.VERWERKT.value:
@@ -282,7 +336,9 @@ async def _verwerk(app: FastAPI, settings: Settings, aanlevering_id: uuid.UUID) 
         telling = _Telling()
         async with werkcontext(app, _principal(aanlevering)) as ctx:
             afgewezen = await _verwerk_batch(ctx, aanlevering, batch, telling) if batch else []
-            await AanleveringRepository(ctx.session, aanlevering.gemeente_code).wijs_af(aanlevering.id, afgewezen)
+            await AanleveringRepository(ctx.session, aanlevering.gemeente_code).add_afwijzingen(
+                aanlevering.id, afgewezen
+            )
             gedaan = batch[-1].nummer if batch else gedaan
             await ctx.session.execute(
                 _VOORTGANG,
@@ -301,7 +357,7 @@ async def _verwerk(app: FastAPI, settings: Settings, aanlevering_id: uuid.UUID) 
 
 
 @contextlib.asynccontextmanager
-async def database_session(app: FastAPI) -> AsyncIterator[Any]:
+async def database_session(app: App) -> AsyncIterator[Any]:
     database: Database = app.state.database
     async with database.sessionmaker() as session:
         yield session
@@ -310,13 +366,13 @@ async def database_session(app: FastAPI) -> AsyncIterator[Any]:
 def achtergrondtaak(settings: Settings) -> Any:
     """Process uploads beside the API: woken by a new upload, and every few seconds for leftovers of a restart."""
 
-    async def run(app: FastAPI, stop: asyncio.Event) -> None:
+    async def run(app: App, stop: asyncio.Event) -> None:
         wakker: asyncio.Event = asyncio.Event()
         app.state.aanleveringen_wakker = wakker
         while not stop.is_set():
             try:
                 async with database_session(app) as session:
-                    ids = await AanleveringRepository(session, "").openstaand()
+                    ids = await AanleveringRepository(session, "").list_open()
                 for aanlevering_id in ids:
                     if stop.is_set():
                         break
@@ -341,7 +397,7 @@ async def _eerste(*events: asyncio.Event) -> None:
             w.cancel()
 
 
-def wek(app: FastAPI) -> None:
+def wek(app: App) -> None:
     wakker: asyncio.Event | None = getattr(app.state, "aanleveringen_wakker", None)
     if wakker is not None:
         wakker.set()

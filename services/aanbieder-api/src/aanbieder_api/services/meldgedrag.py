@@ -1,6 +1,6 @@
 """The gemeente's view of reporting: which opdrachten are behind on their reports, and per aanbieder what it
 reported and how far behind it is. The norms come from the settings and the database applies them to every
-running opdracht (see `OpdrachtRepository.meldachterstanden`): no opdracht is loaded here to be judged."""
+running opdracht (see `MeldgedragRepository.meldachterstanden`): no opdracht is loaded here to be judged."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import date
 
 from aanbieder_api import activiteiten
 from aanbieder_api.domain.meldnorm import Meldnormen
-from aanbieder_api.repository import AanbiederMeldgedrag, OpdrachtAchterstand, OpdrachtRepository
+from aanbieder_api.repository.meldgedrag import AanbiederMeldgedrag, MeldgedragRepository, OpdrachtAchterstand
 from aanbieder_api.settings import Settings
 from inburgering_kit.audit import Actie
 from inburgering_kit.context import RequestContext
@@ -26,7 +26,7 @@ async def te_laat(
     ctx: RequestContext, settings: Settings, peildatum: date, aanbieder_id: uuid.UUID | None, paging: PageParams
 ) -> tuple[list[OpdrachtAchterstand], int]:
     """One page of the norms running opdrachten are behind on, most days late first, and how many there are."""
-    gevonden = await OpdrachtRepository(ctx.session, ctx.gemeente).meldachterstanden(
+    gevonden = await MeldgedragRepository(ctx.session, ctx.gemeente).meldachterstanden(
         _normen(settings), peildatum, aanbieder_id, paging
     )
     # The search judged every opdracht it found behind, not only those on the page asked for.
@@ -40,4 +40,4 @@ async def te_laat(
 async def van_aanbieder(
     ctx: RequestContext, settings: Settings, peildatum: date, aanbieder_id: uuid.UUID
 ) -> AanbiederMeldgedrag:
-    return await OpdrachtRepository(ctx.session, ctx.gemeente).meldgedrag(_normen(settings), peildatum, aanbieder_id)
+    return await MeldgedragRepository(ctx.session, ctx.gemeente).meldgedrag(_normen(settings), peildatum, aanbieder_id)

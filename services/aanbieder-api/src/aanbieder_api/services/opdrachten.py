@@ -25,7 +25,8 @@ from aanbieder_api.domain.stand import Stand
 from aanbieder_api.events import OpdrachtGewijzigd, OpdrachtVerstrekt
 from aanbieder_api.events import OpdrachtIngetrokken as OpdrachtIngetrokkenEvent
 from aanbieder_api.models import Opdracht, OpdrachtVersie
-from aanbieder_api.repository import AanbiederRepository, OpdrachtRepository
+from aanbieder_api.repository.aanbieders import AanbiederRepository
+from aanbieder_api.repository.opdrachten import OpdrachtRepository
 from aanbieder_api.services.toegang import Aanbiederidentiteit, controleer_client
 from inburgering_kit.audit import Actie
 from inburgering_kit.context import RequestContext

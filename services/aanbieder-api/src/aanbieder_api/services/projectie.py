@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aanbieder_api.domain.enums import OpdrachtStatus
 from aanbieder_api.domain.opdracht import OpdrachtInhoud
 from aanbieder_api.models import PipFeit
-from aanbieder_api.repository import OpdrachtRepository
+from aanbieder_api.repository.opdrachten import OpdrachtRepository
 from aanbieder_api.services.opdrachten import nieuwe_versie
 from aanbieder_api.settings import Settings
 from inburgering_kit.audit import Verwerkingslog

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI
 
-from aanbieder_api.repository import AanbiederRepository
+from aanbieder_api.repository.aanbieders import AanbiederRepository
 from inburgering_kit.auth import Principal
 from inburgering_kit.context import ContextSource, RequestContext, unit_of_work
 from inburgering_kit.db import Database

@@ -1,8 +1,8 @@
 """Progress from aanbieders: the one apply path of every channel (API, file, portal) into the same records.
 
-The API's push (`push`) reads and writes in one statement each, guarded by the opdracht's row version; the portal,
-the file batches and a push that keeps losing that race apply under the opdracht's row lock (`meld`, `meld_alle`).
-Both use the same rules, stand computation and events (`Meldpunt`).
+The API's push (`meld_via_api`) reads and writes in one statement each, guarded by the opdracht's row version;
+the portal, the file batches and a push that keeps losing that race apply under the opdracht's row lock (`meld`,
+`meld_alle`). Both use the same rules, stand computation and events (`Meldpunt`).
 
 For the portal (and any caller outside an HTTP request):
 
@@ -29,13 +29,11 @@ is False the second time and nothing changes), whichever channel sends it.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
-
-from fastapi.responses import Response
 
 from aanbieder_api import activiteiten
 from aanbieder_api.domain.enums import Dienst, Kanaal, Meldingsoort, OpdrachtStatus, Uitslag
@@ -52,6 +50,7 @@ from aanbieder_api.domain.melding import (
     meldingsleutel,
     periode,
 )
+from aanbieder_api.domain.ontvangst import MeldingOntvangen
 from aanbieder_api.domain.opdracht import OpdrachtIngetrokken
 from aanbieder_api.domain.stand import Periodeuren, Stand, pas_toe
 from aanbieder_api.events import (
@@ -64,13 +63,14 @@ from aanbieder_api.events import (
     VoortgangGemeld,
 )
 from aanbieder_api.models import Melding as MeldingRecord
-from aanbieder_api.repository import OpdrachtRepository, Opdrachtstand, Periodewijziging, PushRepository
+from aanbieder_api.repository.meldingen import MeldingRepository, Opdrachtstand, Periodewijziging
+from aanbieder_api.repository.opdrachten import OpdrachtRepository
+from aanbieder_api.repository.push import PushRepository
 from aanbieder_api.services.opdrachten import pad
 from aanbieder_api.services.toegang import Aanbiederidentiteit, ClientNietGeregistreerd, controleer_client
 from inburgering_kit.audit import Actie
 from inburgering_kit.context import RequestContext
-from inburgering_kit.db import Positional
-from inburgering_kit.idempotency import Idempotency, IdempotencyClaim
+from inburgering_kit.idempotency import IdempotencyClaim, KeyedRequest, StoredAnswer
 from inburgering_kit.pagination import PageParams
 from inburgering_kit.problems import NotFound, Problem
 
@@ -107,8 +107,8 @@ class Meldpunt:
     _gemeld: list[uuid.UUID] = field(default_factory=list)
 
     @property
-    def repo(self) -> OpdrachtRepository:
-        return OpdrachtRepository(self.ctx.session, self.wie.gemeente)
+    def repo(self) -> MeldingRepository:
+        return MeldingRepository(self.ctx.session, self.wie.gemeente)
 
     async def laad(self, opdracht_ids: Sequence[uuid.UUID], claim: IdempotencyClaim | None = None) -> None:
         """Read and lock the opdrachten; the client registration is checked in the same statement (hot path), and
@@ -116,7 +116,9 @@ class Meldpunt:
         nieuw = sorted({i for i in opdracht_ids if i not in self._opdrachten})
         client_ok: bool | None = None
         if nieuw:
-            gevonden, client_ok = await self.repo.voor_melding(self.wie.aanbieder_id, nieuw, self.wie.client_id, claim)
+            gevonden, client_ok = await self.repo.lock_for_melding(
+                self.wie.aanbieder_id, nieuw, self.wie.client_id, claim
+            )
             self._opdrachten |= gevonden
         if claim is not None and not claim.won:
             return
@@ -196,7 +198,7 @@ class Meldpunt:
         self, opdracht_id: uuid.UUID, melding: Melding, claim: IdempotencyClaim | None = None
     ) -> Meldingsresultaat | None:
         """One report (API, portal): usually one statement stores it with the opdracht's new stand (see
-        `OpdrachtRepository.voeg_melding_in`); a correction of a period reported before takes a second one. With
+        `MeldingRepository.add_melding`); a correction of a period reported before takes a second one. With
         `claim`, None when the claim lost (the caller replays the first answer)."""
         if opdracht_id not in self._opdrachten or claim is not None:
             await self.laad([opdracht_id], claim)
@@ -210,12 +212,12 @@ class Meldpunt:
         # Computed as if the period is new; written only if it is.
         stand, nieuwe_status = pas_toe(Stand.model_validate(opdracht.stand), status, melding, Periodeuren())
         uren = Periodeuren.van(melding)
-        gemeld_at, bijgewerkt, opgeslagen = await self.repo.voeg_melding_in(
+        gemeld_at, bijgewerkt, opgeslagen = await self.repo.add_melding(
             record, periodesleutel[1:] if periodesleutel else None, (uren.a, uren.b, uren.c),
-            stand.model_dump(mode="json"), nieuwe_status.value,
+            replace(opdracht, stand=stand.model_dump(mode="json"), status=nieuwe_status.value),
         )  # fmt: skip
         if gemeld_at is None:
-            bestaand = await self.repo.bestaande_melding(opdracht_id, record["sleutel"])
+            bestaand = await self.repo.get_melding(opdracht_id, record["sleutel"])
             return Meldingsresultaat(
                 bestaand.id, opdracht_id, melding.soort, Kanaal(bestaand.kanaal), bestaand.gemeld_at, False,
                 record["gegevens"], status, opdracht.stand,
@@ -232,57 +234,47 @@ class Meldpunt:
             opdracht.stand,
         )  # fmt: skip
 
-    async def push(
-        self,
-        opdracht_id: uuid.UUID,
-        melding: Melding,
-        idem: Idempotency,
-        antwoord: Callable[[Meldingsresultaat], tuple[int, dict[str, Any]]],
-    ) -> Response | None:
+    async def push(self, opdracht_id: uuid.UUID, melding: Melding, verzoek: KeyedRequest) -> StoredAnswer | None:
         """A report over the API in two statements on a connection of its own, each committing by itself: one reads
         everything the push decides on, one writes the report, its period, the stand, the events, the processing
-        record and the Idempotency-Key with its answer (`antwoord` makes it) — unless the key or the opdracht
-        changed in between, when it reads again. None after `PUSHPOGINGEN` such rounds: the caller then waits for the
-        opdracht's lock (`meld` with a claim)."""
-        eigenaar_en_sleutel = idem.owner_and_key(self.ctx)
+        record and the Idempotency-Key with its answer — unless the key or the opdracht changed in between, when it
+        reads again. None after `PUSHPOGINGEN` such rounds: the caller then waits for the opdracht's lock (`meld`
+        with a claim)."""
         # Made once: its id is used only by the round whose write succeeds.
         record = self._record(uuid.uuid4(), opdracht_id, melding)
         periodesleutel = self._periodesleutel(opdracht_id, melding)
         for _ in range(PUSHPOGINGEN):
             async with self.ctx.own_connection() as conn:
                 repo = PushRepository(conn, self.wie.gemeente)
-                beeld = await repo.lees(
-                    opdracht_id, self.wie.aanbieder_id, self.wie.client_id, eigenaar_en_sleutel, record["sleutel"],
-                    periodesleutel[1:] if periodesleutel else None,
+                beeld = await repo.read(
+                    opdracht_id, self.wie.aanbieder_id, self.wie.client_id, (verzoek.owner, verzoek.key),
+                    record["sleutel"], periodesleutel[1:] if periodesleutel else None,
                 )  # fmt: skip
                 if beeld.antwoord is not None:
-                    return idem.replay_of(melding, *beeld.antwoord)
+                    return verzoek.replay_of(*beeld.antwoord)
                 if not beeld.client_ok:
                     raise self._client_niet_geregistreerd()
                 if beeld.opdracht is not None:
                     self._opdrachten[opdracht_id] = beeld.opdracht
                 opdracht = self._toegestaan(opdracht_id, melding)
-                p = Positional()
                 if beeld.bestaand is not None:
                     bestaand_id, gemeld_at, kanaal = beeld.bestaand
                     resultaat = Meldingsresultaat(
                         bestaand_id, opdracht_id, melding.soort, Kanaal(kanaal), gemeld_at, False, record["gegevens"],
                         OpdrachtStatus(opdracht.status), opdracht.stand,
                     )  # fmt: skip
-                    claim, response = idem.claim_with_answer(self.ctx, melding, p, *antwoord(resultaat))
-                    geschreven = await repo.schrijf(p, claim, None, None, opdracht, None, gemeld_at, [])
+                    verstuurd = await repo.write(verzoek, antwoord(resultaat), opdracht, gemeld_at)
                 else:
                     gemeld_at = datetime.now(UTC)
                     resultaat, periodewijziging = await self._nieuw(
                         opdracht, melding, record, gemeld_at, Periodeuren(*beeld.periode) if beeld.periode else None
                     )
-                    claim, response = idem.claim_with_answer(self.ctx, melding, p, *antwoord(resultaat))
-                    geschreven = await repo.schrijf(
-                        p, claim, record, periodewijziging, opdracht, beeld.rijversie, gemeld_at,
-                        self.ctx.writes(p, guard="u"),
+                    verstuurd = await repo.write(
+                        verzoek, antwoord(resultaat), opdracht, gemeld_at, record, periodewijziging, beeld.rijversie,
+                        self.ctx.writes,
                     )  # fmt: skip
-                if geschreven:
-                    return response
+                if verstuurd is not None:
+                    return verstuurd
             self._opdrachten.pop(opdracht_id, None)
         return None
 
@@ -334,13 +326,13 @@ class Meldpunt:
                 uitkomst[n] = exc
                 continue
             geldig.append((n, opdracht, melding, self._record(uuid.uuid4(), opdracht_id, melding)))
-        nieuw = await self.repo.voeg_meldingen_in([r for *_, r in geldig])
+        nieuw = await self.repo.add_meldingen([r for *_, r in geldig])
         sleutels = {
             k
             for _, o, m, r in geldig
             if r["id"] in nieuw and (k := self._periodesleutel(o.id, m)) is not None and k not in self._perioden
         }
-        opgeslagen = await self.repo.perioden(sleutels)
+        opgeslagen = await self.repo.get_perioden(sleutels)
         for n, opdracht, melding, record in geldig:
             if record["id"] in nieuw:
                 periodesleutel = self._periodesleutel(opdracht.id, melding)
@@ -353,7 +345,7 @@ class Meldpunt:
     async def schrijf(self) -> None:
         """Write the changed stands and periods; the request (or the batch) commits them with the reports."""
         gewijzigd = [o for o in self._opdrachten.values() if o.gewijzigd]
-        await self.repo.werk_standen_bij(gewijzigd, list(self._perioden.values()))
+        await self.repo.update_standen(gewijzigd, list(self._perioden.values()))
         verwerkt = list(dict.fromkeys([*self._gemeld, *(o.id for o in gewijzigd)]))
         if verwerkt:
             await self.ctx.verwerk_alle(
@@ -412,24 +404,38 @@ async def meld(
     ctx: RequestContext, wie: Aanbiederidentiteit, opdracht_id: uuid.UUID, melding: Melding, kanaal: Kanaal
 ) -> Meldingsresultaat:
     """One report about one opdracht (API and portal)."""
-    resultaat = await meld_geclaimd(ctx, wie, opdracht_id, melding, kanaal, None)
+    resultaat = await _meld(ctx, wie, opdracht_id, melding, kanaal, None)
     assert resultaat is not None
     return resultaat
 
 
-async def push(
-    ctx: RequestContext,
-    wie: Aanbiederidentiteit,
-    opdracht_id: uuid.UUID,
-    melding: Melding,
-    idem: Idempotency,
-    antwoord: Callable[[Meldingsresultaat], tuple[int, dict[str, Any]]],
-) -> Response | None:
-    """A push over the API (see `Meldpunt.push`): the answer, or None when the caller should take the locking path."""
-    return await Meldpunt(ctx, wie, Kanaal.API).push(opdracht_id, melding, idem, antwoord)
+async def meld_via_api(
+    ctx: RequestContext, wie: Aanbiederidentiteit, opdracht_id: uuid.UUID, melding: Melding, verzoek: KeyedRequest
+) -> StoredAnswer:
+    """A push over the API, the provider's hot path, with its Idempotency-Key: the answer to send (a replay when
+    the key answered before). Two statements on a connection of their own (`Meldpunt.push`); when the opdracht
+    keeps changing under them (many reports about it at once), the report waits for the opdracht's lock instead."""
+    if (antwoord_ := await Meldpunt(ctx, wie, Kanaal.API).push(opdracht_id, melding, verzoek)) is not None:
+        return antwoord_
+    claim = verzoek.claim()
+    gemeld = await _meld(ctx, wie, opdracht_id, melding, Kanaal.API, claim)
+    if (replay := await verzoek.settle(ctx, claim)) is not None:
+        return replay
+    assert gemeld is not None
+    return verzoek.store(ctx, *antwoord(gemeld))
 
 
-async def meld_geclaimd(
+def antwoord(gemeld: Meldingsresultaat) -> tuple[int, dict[str, Any]]:
+    """The answer to a push (status and body), serialised once: for the response and for the stored replay."""
+    inhoud = MeldingOntvangen(
+        id=gemeld.melding_id, opdracht_id=gemeld.opdracht_id, soort=gemeld.soort, kanaal=gemeld.kanaal,
+        gemeld_op=gemeld.gemeld_op, al_ontvangen=not gemeld.nieuw, status=gemeld.status,
+        stand=Stand.model_validate(gemeld.stand),
+    )  # fmt: skip
+    return (200 if not gemeld.nieuw else 201), inhoud.model_dump(mode="json")
+
+
+async def _meld(
     ctx: RequestContext,
     wie: Aanbiederidentiteit,
     opdracht_id: uuid.UUID,
