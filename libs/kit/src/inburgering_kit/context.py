@@ -13,7 +13,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import asyncpg
 from fastapi import Depends, Request
@@ -165,6 +165,14 @@ class RequestContext:
         if answer:
             params |= answer
         await self.session.execute(_FLUSH[bool(events), bool(records), bool(answer)], params)
+
+
+class AppWithState(Protocol):
+    """An application as use cases that run outside a request see it: only its state (database, publisher,
+    processing log, API prefix), so the service layer needs no web framework to be handed one."""
+
+    @property
+    def state(self) -> Any: ...
 
 
 @dataclass(frozen=True)

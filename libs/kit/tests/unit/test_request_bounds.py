@@ -1,5 +1,5 @@
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, MutableMapping
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Annotated, Any
@@ -154,7 +154,7 @@ class Call:
             self.pulled += len(chunk)
             return {"type": "http.request", "body": chunk, "more_body": True}
 
-        async def send(message: dict[str, Any]) -> None:
+        async def send(message: MutableMapping[str, Any]) -> None:
             self.messages.append(message)
 
         await app(scope, receive, send)

@@ -35,7 +35,7 @@ from aanbieder_api.services.toegang import Aanbiederidentiteit, controleer_clien
 from aanbieder_api.services.voortgang import Meldpunt
 from aanbieder_api.settings import Settings
 from inburgering_kit.auth import Principal
-from inburgering_kit.context import RequestContext
+from inburgering_kit.context import AppWithState, RequestContext
 from inburgering_kit.db import Database
 from inburgering_kit.pagination import PageParams
 from inburgering_kit.problems import InvalidParam, NotFound, Problem
@@ -44,7 +44,6 @@ logger = logging.getLogger(__name__)
 
 # The running application, of which the processing needs only `state` (its database, the wake-up event): typed
 # loosely so that use cases stay free of the web framework.
-App = Any
 
 
 class BestandGeweigerd(Problem):
@@ -294,7 +293,7 @@ _VOORTGANG = text(
 )
 
 
-async def verwerk(app: App, settings: Settings, aanlevering_id: uuid.UUID) -> bool:
+async def verwerk(app: AppWithState, settings: Settings, aanlevering_id: uuid.UUID) -> bool:
     """Apply one upload from where it stopped. False when another worker holds it."""
     database: Database = app.state.database
     # A session-level advisory lock on a connection of its own: held across the batches' transactions, released
@@ -311,7 +310,7 @@ async def verwerk(app: App, settings: Settings, aanlevering_id: uuid.UUID) -> bo
     return True
 
 
-async def _verwerk(app: App, settings: Settings, aanlevering_id: uuid.UUID) -> None:
+async def _verwerk(app: AppWithState, settings: Settings, aanlevering_id: uuid.UUID) -> None:
     async with database_session(app) as session:
         aanlevering = await session.get(Aanlevering, aanlevering_id)
     if aanlevering is None or aanlevering.status == AanleveringStatus.VERWERKT.value:
@@ -357,7 +356,7 @@ async def _verwerk(app: App, settings: Settings, aanlevering_id: uuid.UUID) -> N
 
 
 @contextlib.asynccontextmanager
-async def database_session(app: App) -> AsyncIterator[Any]:
+async def database_session(app: AppWithState) -> AsyncIterator[Any]:
     database: Database = app.state.database
     async with database.sessionmaker() as session:
         yield session
@@ -366,7 +365,7 @@ async def database_session(app: App) -> AsyncIterator[Any]:
 def achtergrondtaak(settings: Settings) -> Any:
     """Process uploads beside the API: woken by a new upload, and every few seconds for leftovers of a restart."""
 
-    async def run(app: App, stop: asyncio.Event) -> None:
+    async def run(app: AppWithState, stop: asyncio.Event) -> None:
         wakker: asyncio.Event = asyncio.Event()
         app.state.aanleveringen_wakker = wakker
         while not stop.is_set():
@@ -397,7 +396,7 @@ async def _eerste(*events: asyncio.Event) -> None:
             w.cancel()
 
 
-def wek(app: App) -> None:
+def wek(app: AppWithState) -> None:
     wakker: asyncio.Event | None = getattr(app.state, "aanleveringen_wakker", None)
     if wakker is not None:
         wakker.set()

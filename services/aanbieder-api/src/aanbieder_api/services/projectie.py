@@ -16,7 +16,6 @@ import uuid
 from datetime import date
 from typing import Any
 
-from fastapi import FastAPI
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.alias_generators import to_camel
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,7 +29,7 @@ from aanbieder_api.settings import Settings
 from inburgering_kit.audit import Verwerkingslog
 from inburgering_kit.auth import Principal
 from inburgering_kit.consumer import EventConsumer
-from inburgering_kit.context import ContextSource, work_in
+from inburgering_kit.context import AppWithState, ContextSource, work_in
 from inburgering_kit.db import Database
 from inburgering_kit.events import CloudEvent
 from inburgering_kit.outbox import EventPublisher
@@ -134,7 +133,7 @@ class Projectie:
                 )
 
 
-def consumer(app: FastAPI, settings: Settings) -> EventConsumer:
+def consumer(app: AppWithState, settings: Settings) -> EventConsumer:
     projectie = Projectie(app.state.publisher, app.state.api_prefix, app.state.verwerkingslog)
     return EventConsumer(
         app.state.database,
@@ -147,7 +146,7 @@ def consumer(app: FastAPI, settings: Settings) -> EventConsumer:
     )
 
 
-async def dead_letters(app: FastAPI, settings: Settings, action: str) -> str:
+async def dead_letters(app: AppWithState, settings: Settings, action: str) -> str:
     """`python -m aanbieder_api dead-letters count|replay`: how many PIP events wait, or apply them again after a fix.
     `app` is built (not started) by the caller, for what the projection writes with; the database is our own."""
     app.state.database = Database(settings.database_url, pool_size=2)
@@ -164,7 +163,7 @@ async def dead_letters(app: FastAPI, settings: Settings, action: str) -> str:
 
 
 def achtergrondtaak(settings: Settings) -> Any:
-    async def run(app: FastAPI, stop: asyncio.Event) -> None:
+    async def run(app: AppWithState, stop: asyncio.Event) -> None:
         await consumer(app, settings).run(stop)
 
     return run

@@ -15,11 +15,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from fastapi import FastAPI
-
 from aanbieder_api.repository.aanbieders import AanbiederRepository
 from inburgering_kit.auth import Principal
-from inburgering_kit.context import ContextSource, RequestContext, unit_of_work
+from inburgering_kit.context import AppWithState, ContextSource, RequestContext, unit_of_work
 from inburgering_kit.db import Database
 from inburgering_kit.problems import Forbidden
 
@@ -61,7 +59,7 @@ async def controleer_client(ctx: RequestContext, wie: Aanbiederidentiteit) -> No
 
 
 @asynccontextmanager
-async def werkcontext(app: FastAPI, principal: Principal) -> AsyncIterator[RequestContext]:
+async def werkcontext(app: AppWithState, principal: Principal) -> AsyncIterator[RequestContext]:
     """A use case's transaction outside a request, committed when the block ends without error (the portal's
     form posts, file batches). Events and processing records are written with the change, as in a request."""
     if principal.gemeente_code is None:
