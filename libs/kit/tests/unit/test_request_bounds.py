@@ -155,7 +155,7 @@ class Call:
             return {"type": "http.request", "body": chunk, "more_body": True}
 
         async def send(message: MutableMapping[str, Any]) -> None:
-            self.messages.append(message)
+            self.messages.append(dict(message))
 
         await app(scope, receive, send)
         start = next(m for m in self.messages if m["type"] == "http.response.start")
