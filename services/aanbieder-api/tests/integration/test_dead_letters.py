@@ -24,7 +24,7 @@ from inburgering_kit.db import Database
 from inburgering_kit.events import CloudEvent, source_urn
 
 if TYPE_CHECKING:
-    from conftest import PipApi
+    from .conftest import PipApi
 
 GIF_DURABLE = "test-gif"
 
