@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 if TYPE_CHECKING:
-    from conftest import InburgeraarApi
+    from .conftest import InburgeraarApi
 
 API = "/api/v1/pips"
 PROBLEM = "application/problem+json"
