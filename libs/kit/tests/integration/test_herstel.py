@@ -32,7 +32,8 @@ from inburgering_kit.testing.infra import Infra
 pytestmark = pytest.mark.integration
 
 STREAM = "INBURGERING"
-SUBJECT = "nl.inburgering.herstel.geschreven"
+# A type an existing service owns: consumers refuse events no service owns (see events.EVENT_OWNERS).
+SUBJECT = "nl.inburgering.inburgeraar.herstel-geschreven"
 
 
 @pytest.fixture(scope="module")
@@ -63,8 +64,8 @@ def _event() -> tuple[str, str]:
     event_id = str(uuid.uuid4())
     event = CloudEvent(
         id=event_id,
-        source="urn:nld:oin:00000001002564440000:systeem:herstel",
-        type="nl.inburgering.herstel.geschreven",
+        source="urn:nld:oin:00000001002564440000:systeem:inburgeraar-api",
+        type="nl.inburgering.inburgeraar.herstel-geschreven",
         time=datetime.now(UTC),
         subject=str(uuid.uuid4()),
         data={},
