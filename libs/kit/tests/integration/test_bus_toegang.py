@@ -14,8 +14,11 @@ from nats.js.api import ConsumerConfig
 
 from inburgering_kit.outbox import ensure_stream
 from inburgering_kit.testing.infra import Infra
+from inburgering_kit.testing.service import TEST_STREAM
 
-STREAM = "INBURGERING_BUS_TOEGANG"
+# The session's one stream over `nl.inburgering.>`: a second stream over the same subjects cannot exist, and
+# relays publish with the stream they expect.
+STREAM = TEST_STREAM
 
 
 async def _connect(url: str, errors: list[Exception]) -> NatsClient:
@@ -32,10 +35,7 @@ async def stream(infra: Infra) -> str:
     admin = await nats.connect(infra.nats_url)
     try:
         js = admin.jetstream()
-        # One stream over `nl.inburgering.>` per server: reuse whatever the session created, or create ours.
         await ensure_stream(js, STREAM)
-    except nats.js.errors.BadRequestError:
-        pass
     finally:
         await admin.close()
     return STREAM
