@@ -27,6 +27,12 @@ def _aanbieder() -> dict[str, Any]:
     return {"naam": "Taalschool", "kvkNummer": f"{random.randrange(10**8):08d}", "diensten": ["pvt"]}
 
 
-test_api_conforms_to_contract, test_api_conforms_statefully, contract_base_url, contract_auth = contract_test(
+(
+    test_api_conforms_to_contract,
+    test_api_conforms_to_contract_per_role,
+    test_api_conforms_statefully,
+    contract_base_url,
+    contract_auth,
+) = contract_test(
     "aanbieder-api", create_app, ROLES, app_settings=_zonder_projectie, creations={"aanbieder_create": _aanbieder}
 )

@@ -7,7 +7,13 @@ from inburgeraar_api.main import create_app
 from inburgeraar_api.scopes import ROLLEN
 from inburgering_kit.testing.contract import contract_test, roles_of
 
-test_api_conforms_to_contract, test_api_conforms_statefully, contract_base_url, contract_auth = contract_test(
+(
+    test_api_conforms_to_contract,
+    test_api_conforms_to_contract_per_role,
+    test_api_conforms_statefully,
+    contract_base_url,
+    contract_auth,
+) = contract_test(
     "inburgeraar-api",
     create_app,
     roles_of(ROLLEN),

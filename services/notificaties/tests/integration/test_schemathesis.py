@@ -11,7 +11,13 @@ from notificaties.scopes import ROLLEN
 # The kit's processing log is served here too, though none of this service's own roles reads it.
 ROLES = {**roles_of(ROLLEN), "privacy-officer": role([SCOPE_VERWERKINGEN_LEZEN])}
 
-test_api_conforms_to_contract, test_api_conforms_statefully, contract_base_url, contract_auth = contract_test(
+(
+    test_api_conforms_to_contract,
+    test_api_conforms_to_contract_per_role,
+    test_api_conforms_statefully,
+    contract_base_url,
+    contract_auth,
+) = contract_test(
     "notificaties",
     create_app,
     ROLES,

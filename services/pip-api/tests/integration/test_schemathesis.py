@@ -6,6 +6,10 @@ from inburgering_kit.testing.contract import contract_test, roles_of
 from pip_api.main import create_app
 from pip_api.scopes import ROLLEN
 
-test_api_conforms_to_contract, test_api_conforms_statefully, contract_base_url, contract_auth = contract_test(
-    "pip-api", create_app, roles_of(ROLLEN)
-)
+(
+    test_api_conforms_to_contract,
+    test_api_conforms_to_contract_per_role,
+    test_api_conforms_statefully,
+    contract_base_url,
+    contract_auth,
+) = contract_test("pip-api", create_app, roles_of(ROLLEN))
