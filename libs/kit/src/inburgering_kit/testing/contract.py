@@ -68,6 +68,15 @@ def call_and_validate(case: schemathesis.Case[Any], base_url: str, auth: dict[st
     case.call_and_validate(base_url=base_url, headers=request_headers(case, auth))
 
 
+def check_case(service: str, method: str, path: str, base_url: str, auth: dict[str, str], **fields: Any) -> None:
+    """One request written by hand (`fields` as for `schemathesis.Case`: `path_parameters`, `body`, ...) through
+    the same checks as the generated ones: a fuzzing finding pinned down as a case of its own."""
+    schema = schemathesis.openapi.from_path(
+        contract_path(service), config=SchemathesisConfig.from_dict({"checks": CHECKS})
+    )
+    call_and_validate(schema[path][method].Case(**fields), base_url, auth)
+
+
 def contract_path(service: str) -> Path:
     """`contracts/<service>/openapi.json` of the repository the kit is checked out in."""
     for folder in Path(__file__).resolve().parents:
