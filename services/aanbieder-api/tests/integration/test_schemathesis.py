@@ -6,10 +6,13 @@ from __future__ import annotations
 import random
 from typing import Any
 
+import httpx
+import pytest
+
 from aanbieder_api.main import create_app
 from aanbieder_api.scopes import ROLLEN
 from aanbieder_api.settings import Settings
-from inburgering_kit.testing.contract import contract_test, role, roles_of
+from inburgering_kit.testing.contract import check_case, contract_test, role, roles_of
 
 # A provider's system carries its aanbieder in the token.
 ROLES = {
@@ -36,3 +39,19 @@ def _aanbieder() -> dict[str, Any]:
 ) = contract_test(
     "aanbieder-api", create_app, ROLES, app_settings=_zonder_projectie, creations={"aanbieder_create": _aanbieder}
 )
+
+
+@pytest.mark.xfail(strict=True, reason="issue 11 §4, /work/notes/fuzz-findings.md F2: 500 on a nullable field")
+def test_naam_null(contract_base_url: str, contract_auth: dict[str, dict[str, str]]) -> None:
+    auth = contract_auth["contractmanager"]
+    created = httpx.post(f"{contract_base_url}/aanbieders", json=_aanbieder(), headers=auth)
+    assert created.status_code == 201, created.text
+    check_case(
+        "aanbieder-api",
+        "PATCH",
+        "/aanbieders/{aanbiederId}",
+        contract_base_url,
+        auth,
+        path_parameters={"aanbiederId": created.json()["id"]},
+        body={"naam": None},
+    )
