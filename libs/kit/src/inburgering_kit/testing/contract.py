@@ -101,6 +101,7 @@ def contract_test(
     *,
     app_settings: Callable[[Any], Any] | None = None,
     max_examples: int = 8,
+    max_examples_per_role: int = 4,
     stateful_examples: int = 6,
     stateful_steps: int = 6,
     creations: Mapping[str, Callable[[], Any]] | None = None,
@@ -124,9 +125,9 @@ def contract_test(
     )
     names = list(roles)
     main_role, other_roles = names[0], names[1:]
-    stateless = hypothesis_settings(
-        max_examples=max_examples, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True
-    )
+    common: dict[str, Any] = {"deadline": None, "suppress_health_check": list(HealthCheck), "derandomize": True}
+    stateless = hypothesis_settings(max_examples=max_examples, **common)
+    stateless_per_role = hypothesis_settings(max_examples=max_examples_per_role, **common)
 
     @pytest.fixture(scope="module", name="contract_base_url")
     def base_url_fixture(settings: ServiceSettings) -> Iterator[str]:
@@ -147,7 +148,7 @@ def contract_test(
 
     @pytest.mark.parametrize("role", other_roles)
     @schema_without_coverage.parametrize()
-    @stateless
+    @stateless_per_role
     def test_api_conforms_to_contract_per_role(
         case: schemathesis.Case[Any], contract_base_url: str, contract_auth: dict[str, dict[str, str]], role: str
     ) -> None:
@@ -171,13 +172,7 @@ def contract_test(
                 return {"base_url": contract_base_url, "headers": request_headers(case, auth)}
 
         Machine.run(
-            settings=hypothesis_settings(
-                max_examples=stateful_examples,
-                stateful_step_count=stateful_steps,
-                deadline=None,
-                suppress_health_check=list(HealthCheck),
-                derandomize=True,
-            )
+            settings=hypothesis_settings(max_examples=stateful_examples, stateful_step_count=stateful_steps, **common)
         )
 
     return ContractTest(
