@@ -16,7 +16,7 @@ import gc
 import json
 import logging
 import re
-from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -157,6 +157,17 @@ class UnknownQueryParameter(Problem):
     title = "Het verzoek bevat een onbekende queryparameter."
 
 
+@dataclass(frozen=True)
+class Link:
+    """An OpenAPI link: the `status` answer of operation `source` gives the `parameters` of operation `target`
+    (runtime expressions such as `$response.body#/id`). Clients and the stateful contract test follow them."""
+
+    source: str  # operationId
+    target: str  # operationId
+    parameters: Mapping[str, str]
+    status: str = "201"
+
+
 @dataclass
 class ServiceDefinition:
     """What a service hands to the factory."""
@@ -167,6 +178,8 @@ class ServiceDefinition:
     version: str  # full semantic version of the API; its major is in the path
     routers: Sequence[APIRouter]
     background: Sequence[Callable[[FastAPI, asyncio.Event], Coroutine[Any, Any, None]]] = field(default_factory=list)
+    # Declared here, in one place per service, rather than on the routes: see `Link`.
+    links: Sequence[Link] = ()
 
     @property
     def major(self) -> str:
@@ -337,10 +350,36 @@ def _openapi(app: FastAPI, definition: ServiceDefinition) -> dict[str, Any]:
             _shape_operation(method, relative, operation)
         paths[relative or "/"] = item
     schema["paths"] = paths
+    _add_links(paths, definition.links)
     schema = _pascal_case_generic_names(schema)
     _collapse_nullable(schema)
     app.openapi_schema = schema
     return schema
+
+
+def _add_links(paths: dict[str, Any], links: Sequence[Link]) -> None:
+    """A link whose operation, answer or parameter no longer exists fails the generation: a route refactored away
+    must not leave a dangling link in the contract."""
+    operations = {
+        operation["operationId"]: operation
+        for item in paths.values()
+        for method, operation in item.items()
+        if method in {"get", "post", "put", "patch", "delete"} and "operationId" in operation
+    }
+    for link in links:
+        source, target = operations.get(link.source), operations.get(link.target)
+        if source is None or target is None:
+            raise ValueError(f"link {link.source} -> {link.target}: unknown operationId")
+        response = source["responses"].get(link.status)
+        if response is None:
+            raise ValueError(f"link {link.source} -> {link.target}: {link.source} has no {link.status} answer")
+        known = {p["name"] for p in target.get("parameters", [])}
+        if unknown := sorted(set(link.parameters) - known):
+            raise ValueError(f"link {link.source} -> {link.target}: {link.target} has no parameter {unknown}")
+        response.setdefault("links", {})[link.target] = {
+            "operationId": link.target,
+            "parameters": dict(link.parameters),
+        }
 
 
 def _collapse_nullable(node: Any) -> None:

@@ -14,7 +14,7 @@ from aanbieder_api.portal import router as portaal_router
 from aanbieder_api.services import aanleveringen as aanleveringen_verwerking
 from aanbieder_api.services import projectie
 from aanbieder_api.settings import Settings
-from inburgering_kit.app import ServiceDefinition
+from inburgering_kit.app import Link, ServiceDefinition
 from inburgering_kit.app import create_app as create_service_app
 
 DESCRIPTION = (
@@ -30,8 +30,49 @@ DESCRIPTION = (
 ROUTERS = [toegewezen.router, aanleveringen.router, aanbieders.router, portaal_accounts.router, opdrachten.router]
 
 
+# What a client (and the stateful contract test) can do next with a registered aanbieder, API client, portal
+# account, opdracht or aanlevering.
+_AANBIEDER = {"aanbiederId": "$request.path.aanbiederId"}
+LINKS = [
+    *(
+        Link("aanbieder_create", target, {"aanbiederId": "$response.body#/id"})
+        for target in (
+            "aanbieder_read",
+            "aanbieder_update",
+            "contract_create",
+            "contract_list",
+            "api_client_create",
+            "api_client_list",
+            "aanbieder_meldgedrag",
+            "portaal_account_create",
+            "portaal_account_list",
+        )
+    ),
+    Link("api_client_create", "api_client_intrekken", {**_AANBIEDER, "clientId": "$response.body#/clientId"}),
+    Link("portaal_account_create", "portaal_account_deactiveren", {**_AANBIEDER, "accountId": "$response.body#/id"}),
+    *(
+        Link("opdracht_create", target, {"opdrachtId": "$response.body#/id"})
+        for target in (
+            "opdracht_read",
+            "opdracht_wijzigen",
+            "opdracht_intrekken",
+            "opdracht_versie_list",
+            "opdracht_melding_list",
+        )
+    ),
+    *(
+        Link("aanlevering_create", target, {"aanleveringId": "$response.body#/id"}, status="202")
+        for target in ("aanlevering_read", "aanlevering_afwijzing_list")
+    ),
+]
+
 DEFINITION = ServiceDefinition(
-    name="aanbieder-api", title="Aanbieder API", description=DESCRIPTION, version="1.0.0", routers=ROUTERS
+    name="aanbieder-api",
+    title="Aanbieder API",
+    description=DESCRIPTION,
+    version="1.0.0",
+    routers=ROUTERS,
+    links=LINKS,
 )
 
 

@@ -6,8 +6,41 @@ from fastapi import FastAPI
 
 from inburgeraar_api.api import dossier, inburgeraars, intake
 from inburgeraar_api.settings import Settings
-from inburgering_kit.app import ServiceDefinition
+from inburgering_kit.app import Link, ServiceDefinition
 from inburgering_kit.app import create_app as create_service_app
+
+# What a client (and the stateful contract test) can do next with a registered inburgeraar or a planned oproep.
+LINKS = [
+    *(
+        Link("inburgeraar_registreer", target, {"inburgeraarId": "$response.body#/id"})
+        for target in (
+            "inburgeraar_read",
+            "inburgeraar_update",
+            "inburgeraar_bsn_vastleggen",
+            "plicht_mutatie_create",
+            "plicht_read",
+            "klantprofiel_create",
+            "klantprofiel_list",
+            "warme_overdracht_create",
+            "warme_overdracht_list",
+            "begeleiding_create",
+            "begeleiding_list",
+            "ontzorgen_put",
+            "ontzorgen_read",
+            "brede_intake_read",
+            "oproep_create",
+            "intakegesprek_create",
+            "leerbaarheidstoets_put",
+            "intake_achtergrond_put",
+            "brede_intake_afronden",
+        )
+    ),
+    Link(
+        "oproep_create",
+        "oproep_uitkomst_put",
+        {"inburgeraarId": "$request.path.inburgeraarId", "oproepId": "$response.body#/id"},
+    ),
+]
 
 DEFINITION = ServiceDefinition(
     name="inburgeraar-api",
@@ -19,6 +52,7 @@ DEFINITION = ServiceDefinition(
     ),
     version="1.0.0",
     routers=[inburgeraars.router, dossier.router, intake.router],
+    links=LINKS,
 )
 
 

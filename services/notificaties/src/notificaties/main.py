@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.responses import PlainTextResponse
 
-from inburgering_kit.app import ServiceDefinition
+from inburgering_kit.app import Link, ServiceDefinition
 from inburgering_kit.app import create_app as create_service_app
 from inburgering_kit.db import Database
 from notificaties.api import abonnementen
@@ -15,6 +15,20 @@ from notificaties.delivery.distributing import Stats, run_delivery
 from notificaties.repository import queue
 from notificaties.services.abonnementen import DeliveryConfig
 from notificaties.settings import Settings
+
+# What a client (and the stateful contract test) can do next with a new abonnement.
+LINKS = [
+    Link("abonnement_create", target, {"abonnementId": "$response.body#/id"})
+    for target in (
+        "abonnement_read",
+        "abonnement_update",
+        "abonnement_delete",
+        "abonnement_pauzeer",
+        "abonnement_hervat",
+        "aflevering_list",
+        "abonnement_opnieuw_afleveren",
+    )
+]
 
 DEFINITION = ServiceDefinition(
     name="notificaties",
@@ -26,6 +40,7 @@ DEFINITION = ServiceDefinition(
     ),
     version="1.0.0",
     routers=[abonnementen.router],
+    links=LINKS,
     background=[run_delivery],
 )
 

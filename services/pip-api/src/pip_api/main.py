@@ -9,13 +9,40 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from inburgering_kit.app import ServiceDefinition
+from inburgering_kit.app import Link, ServiceDefinition
 from inburgering_kit.app import create_app as create_service_app
 from inburgering_kit.consumer import EventConsumer
 from pip_api.api import pips, voortgangsgesprekken
 from pip_api.api import signalen as signalen_api
 from pip_api.services import projectie
 from pip_api.settings import Settings
+
+# What a client (and the stateful contract test) can do next with a PIP, a vastgesteld PIP or a planned gesprek.
+_PIP = {"pipId": "$response.body#/id"}
+LINKS = [
+    *(
+        Link("pip_create", target, _PIP)
+        for target in (
+            "pip_read",
+            "pip_update",
+            "pip_vaststellen",
+            "pip_beeindigen",
+            "pip_versie_list",
+            "voortgangsgesprek_create",
+            "voortgangsgesprek_list",
+        )
+    ),
+    Link("pip_create", "pip_versie_read", {**_PIP, "versie": "$response.body#/versie"}),
+    *(
+        Link("pip_vaststellen", target, _PIP, status="200")
+        for target in ("pip_beschikking", "pip_wijzigen", "pip_beeindigen", "voortgangsgesprek_create")
+    ),
+    Link(
+        "voortgangsgesprek_create",
+        "voortgangsgesprek_vastleggen",
+        {"pipId": "$request.path.pipId", "gesprekId": "$response.body#/id"},
+    ),
+]
 
 DEFINITION = ServiceDefinition(
     name="pip-api",
@@ -27,6 +54,7 @@ DEFINITION = ServiceDefinition(
     ),
     version="1.0.0",
     routers=[pips.router, voortgangsgesprekken.router, signalen_api.router],
+    links=LINKS,
 )
 
 

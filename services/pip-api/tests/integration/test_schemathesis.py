@@ -1,11 +1,15 @@
-"""pip-api against its committed OpenAPI document (see `inburgering_kit.testing.contract`)."""
+"""pip-api against its committed OpenAPI document (see `inburgering_kit.testing.contract`), once per role."""
 
 from __future__ import annotations
 
-from inburgering_kit.testing.contract import contract_test
+from inburgering_kit.testing.contract import contract_test, roles_of
 from pip_api.main import create_app
 from pip_api.scopes import ROLLEN
 
-test_api_conforms_to_contract, contract_base_url, contract_auth = contract_test(
-    "pip-api", create_app, lambda tokens: tokens.headers(*ROLLEN["klantregisseur"], *ROLLEN["privacy-officer"])
-)
+(
+    test_api_conforms_to_contract,
+    test_api_conforms_to_contract_per_role,
+    test_api_conforms_statefully,
+    contract_base_url,
+    contract_auth,
+) = contract_test("pip-api", create_app, roles_of(ROLLEN))
