@@ -7,7 +7,6 @@ import random
 from typing import Any
 
 import httpx
-import pytest
 
 from aanbieder_api.main import create_app
 from aanbieder_api.scopes import ROLLEN
@@ -41,7 +40,6 @@ def _aanbieder() -> dict[str, Any]:
 )
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 §4, /work/notes/fuzz-findings.md F2: 500 on a nullable field")
 def test_naam_null(contract_base_url: str, contract_auth: dict[str, dict[str, str]]) -> None:
     auth = contract_auth["contractmanager"]
     created = httpx.post(f"{contract_base_url}/aanbieders", json=_aanbieder(), headers=auth)

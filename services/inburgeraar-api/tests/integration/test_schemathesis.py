@@ -4,7 +4,6 @@ role."""
 from __future__ import annotations
 
 import httpx
-import pytest
 
 from inburgeraar_api.main import create_app
 from inburgeraar_api.scopes import ROLLEN
@@ -27,7 +26,6 @@ REGISTRATIE = {"doelgroep": "asielmigrant", "datumKoppeling": "2026-03-01"}
 )
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 §4, /work/notes/fuzz-findings.md F1: 500 instead of clearing")
 def test_doelgroep_leegmaken(contract_base_url: str, contract_auth: dict[str, dict[str, str]]) -> None:
     auth = contract_auth["klantregisseur"]
     created = httpx.post(f"{contract_base_url}/inburgeraars", json=REGISTRATIE, headers=auth)

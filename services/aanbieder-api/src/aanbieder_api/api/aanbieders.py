@@ -24,7 +24,7 @@ from aanbieder_api.services import aanbieders as use_cases
 from aanbieder_api.services import meldgedrag
 from inburgering_kit.idempotency import IdempotencyDep
 from inburgering_kit.pagination import Page, Paging
-from inburgering_kit.types import Datum
+from inburgering_kit.strict import Datum
 
 router = APIRouter(prefix="/aanbieders", tags=["Aanbieders"])
 

@@ -25,7 +25,7 @@ from aanbieder_api.services import opdrachten as use_cases
 from inburgering_kit.context import RequestContext
 from inburgering_kit.idempotency import IdempotencyDep
 from inburgering_kit.pagination import Page, Paging
-from inburgering_kit.types import Datum, Tijdstip
+from inburgering_kit.strict import Datum, Tijdstip
 
 router = APIRouter(tags=["Opdrachten"])
 

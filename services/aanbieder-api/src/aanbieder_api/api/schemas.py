@@ -45,7 +45,7 @@ from aanbieder_api.models import (
 )
 from aanbieder_api.models import Melding as MeldingRecord
 from inburgering_kit.problems import InvalidParam
-from inburgering_kit.types import Datum
+from inburgering_kit.strict import Datum, weglaatbaar
 
 ClientId = Annotated[str, Field(pattern=r"^[A-Za-z0-9\-_.:@]{3,200}$", description="`client_id` van het systeem.")]
 
@@ -55,13 +55,14 @@ class AanbiederCreate(AanbiederInhoud):
 
 
 class AanbiederUpdate(DomeinModel):
-    """Alleen de meegestuurde velden veranderen; `null` wist een optioneel veld (het keurmerk)."""
+    """Alleen de meegestuurde velden veranderen; `null` wist een optioneel veld (het keurmerk). Naam, KvK-nummer,
+    diensten en contactpersonen heeft elke aanbieder: die zijn niet met `null` leeg te maken."""
 
-    naam: KorteTekst | None = None
-    kvk_nummer: KvkNummer | None = None
-    diensten: tuple[Dienst, ...] | None = Field(default=None, min_length=1, max_length=7)
+    naam: KorteTekst = weglaatbaar()
+    kvk_nummer: KvkNummer = weglaatbaar()
+    diensten: Annotated[tuple[Dienst, ...], Field(min_length=1, max_length=7)] = weglaatbaar()
     keurmerk: Keurmerk | None = None
-    contactpersonen: tuple[Contactpersoon, ...] | None = Field(default=None, max_length=20)
+    contactpersonen: Annotated[tuple[Contactpersoon, ...], Field(max_length=20)] = weglaatbaar()
 
     def wijzigingen(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.model_fields_set}

@@ -12,7 +12,8 @@ from aanbieder_api.domain.enums import TAALONDERDELEN, Dienst
 from aanbieder_api.domain.regels import REGELS, Regelset
 from inburgering_kit.problems import Unprocessable, invalid
 from inburgering_kit.schemas import FrozenModel
-from inburgering_kit.types import EMAIL_PATTERN, Datum, tekst
+from inburgering_kit.strict import Datum
+from inburgering_kit.types import EMAIL_PATTERN, tekst
 
 KorteTekst = Annotated[str, tekst(200)]
 Tekst = Annotated[str, tekst(2000)]

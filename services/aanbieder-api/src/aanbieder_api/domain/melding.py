@@ -17,7 +17,7 @@ from pydantic import AfterValidator, Field, TypeAdapter, model_validator
 from aanbieder_api.domain.aanbieder import DomeinModel, KorteTekst, Tekst
 from aanbieder_api.domain.enums import Dienst, Leerroute, Meldingsoort, Routeadvies, Taalniveau, Uitslag
 from inburgering_kit.problems import Unprocessable, invalid
-from inburgering_kit.types import Datum
+from inburgering_kit.strict import Datum
 
 # Hours, rounded to two decimals (a quarter of an hour is 0.25); a period of a month has at most 744 hours. A JSON
 # number on the wire (one schema for request and response); summed as Decimal (`domain.stand`), never as float.

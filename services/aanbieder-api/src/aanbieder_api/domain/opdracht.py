@@ -20,7 +20,8 @@ from pydantic import Field, model_validator
 from aanbieder_api.domain.aanbieder import DomeinModel, KorteTekst, Tekst
 from aanbieder_api.domain.enums import Leerroute, Taalniveau
 from inburgering_kit.problems import Conflict, Unprocessable
-from inburgering_kit.types import EMAIL_PATTERN, Datum
+from inburgering_kit.strict import Datum
+from inburgering_kit.types import EMAIL_PATTERN
 
 
 class Deelnemercontact(DomeinModel):

@@ -17,13 +17,13 @@ from inburgeraar_api.api.schemas import (
     InburgeraarZoek,
 )
 from inburgeraar_api.domain.enums import Doelgroep, InburgeraarStatus
-from inburgeraar_api.domain.typen import Datum
 from inburgeraar_api.services import registratie
 from inburgering_kit.auth import require_any_scope
 from inburgering_kit.bsn import Bsn
 from inburgering_kit.context import RequestContext, context
 from inburgering_kit.idempotency import IdempotencyDep
 from inburgering_kit.pagination import Page, PageParams, Paging
+from inburgering_kit.strict import Datum
 from inburgering_kit.types import TEXT_PATTERN
 
 router = APIRouter(prefix="/inburgeraars", tags=["Inburgeraars"])

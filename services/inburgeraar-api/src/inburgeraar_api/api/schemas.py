@@ -13,9 +13,9 @@ from inburgeraar_api.domain.enums import Alfabetisme, Doelgroep, InburgeraarStat
 from inburgeraar_api.domain.klantprofiel import Adres, Email, Klantprofiel, Telefoon, Wijziging
 from inburgeraar_api.domain.overdracht import WarmeOverdracht
 from inburgeraar_api.domain.plicht import PlichtMutatie, PlichtStand
-from inburgeraar_api.domain.typen import Datum, JaNee, Tijdstip, tekst, weglaatbaar
 from inburgering_kit.bsn import BsnField
 from inburgering_kit.schemas import ApiModel
+from inburgering_kit.strict import Datum, JaNee, Tijdstip, tekst, weglaatbaar
 
 Naam = Annotated[str, tekst(200)]
 

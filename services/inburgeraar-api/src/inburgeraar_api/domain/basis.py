@@ -16,8 +16,8 @@ from typing import Annotated, Self
 from pydantic import Field, model_validator
 
 from inburgeraar_api.domain.enums import Cefr, Opleidingsniveau
-from inburgeraar_api.domain.typen import Datum, JaNee, tekst
 from inburgering_kit.schemas import FrozenModel
+from inburgering_kit.strict import Datum, JaNee, tekst
 
 
 class DomeinModel(FrozenModel):

@@ -17,8 +17,8 @@ from pydantic import Discriminator, Field, Tag
 from inburgeraar_api.domain.basis import DomeinModel, Geboortejaar, KorteTekst, LangeTekst, Tekst
 from inburgeraar_api.domain.enums import IntakeStap, Leerroute, Onderwerp, OproepUitkomst
 from inburgeraar_api.domain.regels import REGELS
-from inburgeraar_api.domain.typen import Datum, JaNee
 from inburgering_kit.problems import InvalidParam, Unprocessable, invalid
+from inburgering_kit.strict import Datum, JaNee
 
 _BRON_GEZONDHEID = "handreiking-gegevensverwerking-privacy.txt, Bijzondere persoonsgegevens (Gezondheid)"
 

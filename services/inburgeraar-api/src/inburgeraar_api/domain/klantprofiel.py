@@ -30,8 +30,8 @@ from inburgeraar_api.domain.basis import (
     Werkervaring,
 )
 from inburgeraar_api.domain.enums import Cefr, Introductiemodule, Relatie
-from inburgeraar_api.domain.typen import GEHEEL, Datum, JaNee, tekst
 from inburgering_kit.problems import InvalidParam, Unprocessable, invalid
+from inburgering_kit.strict import GEHEEL, Datum, JaNee, tekst
 from inburgering_kit.types import EMAIL_PATTERN
 
 Postcode = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{3} ?[A-Za-z]{2}$")]

@@ -10,7 +10,7 @@ from pydantic import Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from inburgeraar_api.domain.basis import DomeinModel, KorteTekst, Tekst
-from inburgeraar_api.domain.typen import Datum, JaNee
+from inburgering_kit.strict import Datum, JaNee
 
 
 class OverdrachtVorm(StrEnum):

@@ -19,8 +19,8 @@ from pydantic import Field, TypeAdapter, model_validator
 
 from inburgeraar_api.domain.basis import DomeinModel, KorteTekst, Tekst
 from inburgeraar_api.domain.enums import Doelgroep, Omvang, PlichtMutatieSoort, PlichtOnderdeel, Termijnsoort
-from inburgeraar_api.domain.typen import Datum, JaNee
 from inburgering_kit.problems import Unprocessable, invalid
+from inburgering_kit.strict import Datum, JaNee
 
 _BRON_DUO = "handreiking-gegevensverwerking-privacy.txt, Gegevenslevering aan gemeenten door DUO"
 

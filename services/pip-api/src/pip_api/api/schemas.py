@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
+from inburgering_kit.strict import Datum, Tijdstip, weglaatbaar
 from pip_api.domain.enums import Leerroute, Routeverplichting, Taalniveau, Termijnsoort
 from pip_api.domain.leerroutes import routeverplichting
 from pip_api.domain.pip import (
@@ -24,7 +25,6 @@ from pip_api.domain.pip import (
     ZRouteUren,
 )
 from pip_api.domain.signalen import Signaalsoort, Signaalstatus
-from pip_api.domain.typen import Datum, Tijdstip, weglaatbaar
 from pip_api.models import PipVersie, Signaal, Voortgangsgesprek
 from pip_api.services.pip import PipMetTermijnen
 

@@ -9,11 +9,11 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from inburgering_kit.context import RequestContext, context
 from inburgering_kit.pagination import Page, Paging
+from inburgering_kit.strict import Datum
 from pip_api import scopes
 from pip_api.api.schemas import SignaalAfhandelen, SignaalRead
 from pip_api.domain.enums import Termijnsoort
 from pip_api.domain.signalen import Signaalsoort, Signaalstatus
-from pip_api.domain.typen import Datum
 from pip_api.repository import Signaalfilter
 from pip_api.services import signalen as use_cases
 

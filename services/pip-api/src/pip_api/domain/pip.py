@@ -16,6 +16,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from inburgering_kit.problems import Conflict, Unprocessable, invalid
 from inburgering_kit.schemas import FrozenModel
+from inburgering_kit.strict import GEHEEL, Datum, tekst
 from pip_api.domain.enums import Doelgroep, Examenonderdeel, Leerroute, MapThema, Taalniveau
 from pip_api.domain.leerroutes import (
     RegelGeschonden,
@@ -25,7 +26,6 @@ from pip_api.domain.leerroutes import (
     controleer_z_route,
 )
 from pip_api.domain.regels import REGELS, Regelset
-from pip_api.domain.typen import GEHEEL, Datum, tekst
 
 KorteTekst = Annotated[str, tekst(200)]
 Tekst = Annotated[str, tekst(2000)]

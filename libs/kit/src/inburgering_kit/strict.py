@@ -1,8 +1,8 @@
-"""The kit's field types, as strict as the contract reads.
+"""The kit's field types for request schemas, as strict as the contract reads.
 
 Pydantic's lax mode takes `0`, `1` and `"yes"` for a boolean and `true` for an integer, checks `maxLength` after
 trimming, and reads any four digits as a year (0071). A client reading the contract expects all of them refused,
-with the field named; these types do that for this service's request schemas.
+with the field named; these types do that for every service's request schemas.
 """
 
 from __future__ import annotations
