@@ -1,4 +1,5 @@
-from inburgering_kit.migrations import run_env
 from handhaving_api.models import Base
+
+from inburgering_kit.migrations import run_env
 
 run_env(Base.metadata)

@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 
 from handhaving_api.domain.enums import Beslissing, Boetestatus, Doelgroep, Overtredingsoort
+from handhaving_api.domain.rechtsmiddelen import uiterste_datum, uitkomst, vereis_ontvankelijk
 from handhaving_api.domain.regels import Weigering
-from handhaving_api.domain.rechtsmiddelen import uitkomst, uiterste_datum, vereis_ontvankelijk
 from handhaving_api.domain.toelaatbaarheid import (
     Maatregelperiode,
     Persoonsfeiten,
@@ -42,7 +42,10 @@ def test_aangrenzende_maatregel_overlapt_niet() -> None:
 def test_maatregel_die_naar_de_overtreding_verwijst() -> None:
     with pytest.raises(Weigering):
         vereis_geen_participatiewet_maatregel(
-            [_maatregel(date(2025, 1, 1), date(2025, 1, 2), OVERTREDING)], OVERTREDING, date(2026, 3, 1), date(2026, 3, 1)
+            [_maatregel(date(2025, 1, 1), date(2025, 1, 2), OVERTREDING)],
+            OVERTREDING,
+            date(2026, 3, 1),
+            date(2026, 3, 1),
         )
 
 
@@ -97,7 +100,11 @@ def test_uitkomst_van_een_beslissing() -> None:
     assert uitkomst(Beslissing.ONGEGROND, 500, None).status is Boetestatus.OPGELEGD
     assert uitkomst(Beslissing.GEGROND, 500, None).status is Boetestatus.VERNIETIGD
     assert uitkomst(Beslissing.DEELS_GEGROND, 500, 300).nieuw_bedrag == 300
-    for beslissing, bedrag in ((Beslissing.DEELS_GEGROND, 500), (Beslissing.DEELS_GEGROND, None), (Beslissing.GEGROND, 1)):
+    for beslissing, bedrag in (
+        (Beslissing.DEELS_GEGROND, 500),
+        (Beslissing.DEELS_GEGROND, None),
+        (Beslissing.GEGROND, 1),
+    ):
         with pytest.raises(Weigering) as fout:
             uitkomst(beslissing, 500, bedrag)
         assert fout.value.code == "rechtsmiddel-beslissing"

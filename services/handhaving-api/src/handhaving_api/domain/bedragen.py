@@ -13,6 +13,7 @@ Amounts are whole euros, as the law and every verordening state them.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -67,7 +68,7 @@ def controleer_ladder(ladder: Ladder) -> None:
                     MAXIMUM_REGEL[categorie],
                     f"Trede {nummer} van '{veld}' (€ {bedrag}) ligt boven het wettelijk maximum van € {maximum}",
                 )
-        if any(later < eerder for eerder, later in zip(treden, treden[1:], strict=False)):
+        if any(later < eerder for eerder, later in itertools.pairwise(treden)):
             raise Weigering(VERORDENING, f"De treden van '{veld}' lopen niet op (trapsgewijs)")
 
 

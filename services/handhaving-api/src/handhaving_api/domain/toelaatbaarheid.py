@@ -80,7 +80,8 @@ def vereis_pip_boete_mogelijk(soort: Overtredingsoort, feiten: Persoonsfeiten, g
         raise Weigering(PIP_VASTGESTELD, "Er is (nog) geen vastgesteld PIP bekend")
     if gedraging < feiten.pip_vastgesteld:
         raise Weigering(
-            PIP_VASTGESTELD, f"De gedraging ({gedraging}) ligt vóór de vaststelling van het PIP ({feiten.pip_vastgesteld})"
+            PIP_VASTGESTELD,
+            f"De gedraging ({gedraging}) ligt vóór de vaststelling van het PIP ({feiten.pip_vastgesteld})",
         )
     for einde, wat in ((feiten.plicht_einde, "de inburgeringsplicht"), (feiten.pip_beeindigd, "het PIP")):
         if einde is not None and einde <= op:
