@@ -1,1 +1,1 @@
-"""Use cases van de handhavingscontext."""
+"""Use cases of the enforcement context: they take plain values and return ORM rows or dataclasses."""
