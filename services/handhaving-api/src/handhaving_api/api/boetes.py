@@ -60,7 +60,7 @@ async def corrigeer(boete_id: BoeteId, body: Corrigeren, ctx: Schrijven, respons
 
 
 @router.post(
-    "/{boeteId:uuid}/_betaling-registreren",
+    "/{boeteId:uuid}/_betalen",
     operation_id="boete_betaling_registreren",
     summary="Een betaling registreren zoals ontvangen",
     openapi_extra=_WEIGERING,
