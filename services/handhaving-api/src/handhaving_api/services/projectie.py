@@ -46,7 +46,14 @@ _OPROEP = {
     f"{_I}oproep-niet-verschenen": Overtredingsoort.BREDE_INTAKE_NIET_VERSCHENEN,
     f"{_I}oproep-onvoldoende-meegewerkt": Overtredingsoort.BREDE_INTAKE_ONVOLDOENDE_MEEGEWERKT,
 }
-_ONDERDEEL = {"pvt": Overtredingsoort.PIP_PVT, "map": Overtredingsoort.PIP_MAP}
+# aanbieder-api's `Dienst` → the gedraging; the language routes (b1-route, onderwijsroute, z-route) are the leerroute.
+# The leerbaarheidstoets is part of the brede intake (Wi art. 14; Besluit art. 5.2; DOMAIN §2 stap 6).
+_ONDERDEEL = {
+    "pvt": Overtredingsoort.PIP_PVT,
+    "map": Overtredingsoort.PIP_MAP,
+    "maatschappelijke-begeleiding": Overtredingsoort.PIP_ONDERSTEUNING,
+    "leerbaarheidstoets": Overtredingsoort.BREDE_INTAKE_ONVOLDOENDE_MEEGEWERKT,
+}
 # The projection acts as the system itself in the processing log.
 SYSTEEM = Principal(
     client_id="handhaving-api:projectie", user=None, scopes=frozenset(), gemeente_code=None, aanbieder_id=None,
