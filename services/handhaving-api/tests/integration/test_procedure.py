@@ -188,3 +188,20 @@ async def test_geen_pip_boete_zonder_vastgesteld_pip_of_na_einde_plicht(
     overtreding = await procedure.voorgenomen(geeindigd)
     _weigering(await procedure.beboet(overtreding["id"]), "plicht-beeindigd")
     assert (await procedure.beboet(overtreding["id"], datum="2026-03-15")).status_code == 422  # term still running
+
+
+async def test_boetebesluit_herhaald_met_dezelfde_idempotency_key(procedure: Procedure, database: Database) -> None:
+    persoon = uuid.uuid4()
+    await zet_feiten(database, persoon)
+    overtreding = await procedure.voorgenomen(persoon)
+    headers = {**procedure.auth, "Idempotency-Key": str(uuid.uuid4())}
+    body = {"datum": "2026-03-16", "verzenddatum": "2026-03-16"}
+    pad = f"/api/v1/overtredingen/{overtreding['id']}/_beboeten"
+    eerste = await procedure.client.post(pad, json=body, headers=headers)
+    herhaald = await procedure.client.post(pad, json=body, headers=headers)
+    assert (eerste.status_code, herhaald.status_code) == (201, 201)
+    assert herhaald.json() == eerste.json()
+    boetes = await procedure.client.get(
+        "/api/v1/boetes", params={"inburgeraarId": str(persoon)}, headers=procedure.auth
+    )
+    assert boetes.json()["totalItems"] == 1

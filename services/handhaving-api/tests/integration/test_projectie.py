@@ -9,6 +9,8 @@ from typing import Any
 import httpx
 from sqlalchemy import text
 
+from handhaving_api.main import create_app, dead_letters
+from handhaving_api.settings import Settings
 from inburgering_kit.db import Database
 from inburgering_kit.testing.waiting import eventually
 
@@ -138,7 +140,7 @@ async def test_pip_en_plicht_feiten_maken_een_pip_boete_mogelijk_en_onmogelijk(
     assert (response.status_code, response.json()["regel"]) == (422, "plicht-beeindigd")
 
 
-async def test_event_met_valse_bron_wordt_dead_letter(database: Database, pip_api: PipApi) -> None:
+async def test_event_met_valse_bron_wordt_dead_letter(database: Database, pip_api: PipApi, settings: Settings) -> None:
     class Vals(PipApi):
         context = "inburgeraar"  # pip-api's source on inburgeraar-api's subject
 
@@ -157,3 +159,5 @@ async def test_event_met_valse_bron_wordt_dead_letter(database: Database, pip_ap
             await conn.execute(text("SELECT count(*) FROM overtreding WHERE bron_id = :e"), {"e": event_id})
         ).scalar()
     assert aantal == 0
+    telling = await dead_letters(create_app(settings), settings, "count")
+    assert "handhaving-api-inburgeraar: 1 dead letter(s) waiting" in telling
