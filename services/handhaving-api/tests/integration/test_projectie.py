@@ -86,10 +86,22 @@ async def test_oproep_niet_verschenen_wordt_kandidaat(
 
 
 async def test_verzuim_wordt_kandidaat_behalve_zelfgekozen_leerroute(
-    client: httpx.AsyncClient, auth: dict[str, str], inburgeraar_api: InburgeraarApi, aanbieder_api: AanbiederApi
+    client: httpx.AsyncClient,
+    auth: dict[str, str],
+    database: Database,
+    inburgeraar_api: InburgeraarApi,
+    aanbieder_api: AanbiederApi,
 ) -> None:
     persoon = uuid.uuid4()
     await inburgeraar_api.publish("inburgeraar-geregistreerd", persoon, _registratie(persoon, "gezinsmigrant"))
+
+    async def doelgroep_bekend() -> bool:
+        feit = await _feit(database, persoon)
+        return feit is not None and feit["doelgroep"] == "gezinsmigrant"
+
+    # Each source context has its own consumer, so their events interleave in any order: until the doelgroep is
+    # known a leerroute candidate is still offered (and refused at the voornemen, test_procedure).
+    await eventually(doelgroep_bekend, what="doelgroep in de projectie")
     await aanbieder_api.publish("verzuim-gemeld", persoon, _verzuim(persoon, "b1-route"))
     await aanbieder_api.publish("verzuim-gemeld", persoon, _verzuim(persoon, "pvt"))
     # Consumed in order: once the PVT candidate is there, the leerroute absence was seen and not offered.
