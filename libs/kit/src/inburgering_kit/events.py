@@ -61,6 +61,7 @@ EVENT_OWNERS: dict[str, str] = {
     "inburgeraar": "inburgeraar-api",
     "pip": "pip-api",
     "aanbieder": "aanbieder-api",
+    "handhaving": "handhaving-api",
 }
 _SOURCE = re.compile(r"^urn:nld:oin:(?P<oin>[0-9]{20}):systeem:(?P<service>[a-z0-9-]+)$")
 

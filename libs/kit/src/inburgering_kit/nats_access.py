@@ -56,6 +56,14 @@ BUS_USERS: tuple[BusUser, ...] = (
     BusUser("pip-api", (("pip-api", f"{TYPE_PREFIX}.inburgeraar.>"),)),
     BusUser("aanbieder-api", (("aanbieder-api", f"{TYPE_PREFIX}.pip.>"),)),
     BusUser("notificaties", (("notificaties", f"{TYPE_PREFIX}.>"),)),
+    BusUser(
+        "handhaving-api",
+        (
+            ("handhaving-api-inburgeraar", f"{TYPE_PREFIX}.inburgeraar.>"),
+            ("handhaving-api-pip", f"{TYPE_PREFIX}.pip.>"),
+            ("handhaving-api-aanbieder", f"{TYPE_PREFIX}.aanbieder.>"),
+        ),
+    ),
 )
 
 

@@ -1,0 +1,5 @@
+from handhaving_api.models import Base
+
+from inburgering_kit.migrations import run_env
+
+run_env(Base.metadata)

@@ -1,0 +1,1 @@
+"""Regels van de handhaving, elk met zijn wettelijke bron: puur, zonder framework."""

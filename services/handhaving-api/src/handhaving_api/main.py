@@ -1,0 +1,78 @@
+"""The handhaving-api application."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from dataclasses import replace
+from typing import Any
+
+from fastapi import FastAPI
+
+from handhaving_api.api import beleid, boetes, overtredingen
+from handhaving_api.services import projectie
+from handhaving_api.settings import Settings
+from inburgering_kit.app import ServiceDefinition
+from inburgering_kit.app import create_app as create_service_app
+from inburgering_kit.consumer import EventConsumer
+from inburgering_kit.db import Database
+
+DEFINITION = ServiceDefinition(
+    name="handhaving-api",
+    title="Handhaving API",
+    description=(
+        "De handhavingscontext van de Wet inburgering 2021: toezicht op de inspanningsverplichting (art. 23) met "
+        "waarschuwingen en boetes binnen de wettelijke maxima (€ 250 brede intake, € 800 per PIP-overtreding, € 2.400 "
+        "samen), de procedure van de Awb, geen boete naast een Participatiewet-maatregel (art. 27), bezwaar en beroep, "
+        "en de boetes van DUO ernaast. Elke weigering noemt de regel en haar bron. Geen BSN, geen namen."
+    ),
+    version="1.0.0",
+    routers=[overtredingen.router, boetes.router, beleid.router],
+)
+
+
+def consumers(app: FastAPI, settings: Settings) -> list[EventConsumer]:
+    """One durable consumer per source context (see `services.projectie.CONSUMERS`)."""
+    verwerking = projectie.Projectie(app.state.publisher, app.state.api_prefix, app.state.verwerkingslog)
+    return [
+        EventConsumer(
+            app.state.database,
+            settings.nats_url,
+            durable=durable,
+            filter_subject=filter_subject,
+            handler=verwerking.verwerk,
+            stream=settings.stream_name,
+            oin=settings.oin,
+        )
+        for durable, filter_subject in projectie.CONSUMERS.items()
+    ]
+
+
+async def dead_letters(app: FastAPI, settings: Settings, action: str) -> str:
+    """`python -m handhaving_api dead-letters-count|dead-letters-replay`: per consumer, how many events wait, or
+    apply them again after a fix. `app` is built (not started) by the caller, for what the projection writes with."""
+    app.state.database = Database(settings.database_url, pool_size=2)
+    try:
+        lines = []
+        for consumer in consumers(app, settings):
+            if action == "count":
+                lines.append(f"{consumer.durable}: {await consumer.dead_letter_count()} dead letter(s) waiting")
+            else:
+                replayed, waiting = await consumer.replay_dead_letters()
+                lines.append(f"{consumer.durable}: {replayed} replayed, {waiting} still waiting")
+        return "\n".join(lines)
+    finally:
+        await app.state.database.dispose()
+
+
+def _consumer(settings: Settings, index: int) -> Callable[[FastAPI, asyncio.Event], Coroutine[Any, Any, None]]:
+    async def run(app: FastAPI, stop: asyncio.Event) -> None:
+        await consumers(app, settings)[index].run(stop)
+
+    return run
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    background = [_consumer(settings, i) for i in range(len(projectie.CONSUMERS))]
+    return create_service_app(replace(DEFINITION, background=background), settings)

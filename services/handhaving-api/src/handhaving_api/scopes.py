@@ -1,0 +1,22 @@
+"""Scopes of this API and the roles that hold them.
+
+The klantregisseur walks the whole procedure (DOMAIN §1: the regierol) and keeps the gemeente's verordening in the
+register. The inkomen specialist registers Participatiewet maatregelen (Wi art. 27) and reads which exist; DUO
+delivers its own boetes; the privacy officer sees only the processing log.
+"""
+
+from inburgering_kit.audit import SCOPE_VERWERKINGEN_LEZEN
+
+HANDHAVING_LEZEN = "handhaving:lezen"
+HANDHAVING_SCHRIJVEN = "handhaving:schrijven"
+VERORDENING_SCHRIJVEN = "verordening:schrijven"
+MAATREGELEN_LEZEN = "maatregelen:lezen"
+MAATREGELEN_SCHRIJVEN = "maatregelen:schrijven"
+DUO_BOETES_SCHRIJVEN = "duo-boetes:schrijven"
+
+ROLLEN: dict[str, set[str]] = {
+    "klantregisseur": {HANDHAVING_LEZEN, HANDHAVING_SCHRIJVEN, VERORDENING_SCHRIJVEN, MAATREGELEN_LEZEN},
+    "specialist-inkomen": {MAATREGELEN_LEZEN, MAATREGELEN_SCHRIJVEN},
+    "duo": {DUO_BOETES_SCHRIJVEN},
+    "privacy-officer": {SCOPE_VERWERKINGEN_LEZEN},
+}

@@ -1,0 +1,226 @@
+"""What other contexts publish, turned into facts and candidates (ids, codes and dates only: no BSN, no names).
+
+Three durable consumers, one per source context, each with the kit's inbox (a redelivered event changes nothing
+twice), its dead letters and its source check (only the owner of a subject is believed):
+- inburgeraar-api: doelgroep (`inburgeraar-geregistreerd`/`-gewijzigd`), the end of the plicht
+  (`plichtgegevens-ontvangen` with `plicht-vervallen`, `vrijstelling` or `ontheffing`), and a missed or
+  uncooperative brede intake (`oproep-niet-verschenen`, `oproep-onvoldoende-meegewerkt`) as a candidate;
+- pip-api: `pip-vastgesteld` and `pip-beeindigd` (a PIP boete needs a vastgesteld PIP, Wi art. 16 and 23);
+- aanbieder-api: `verzuim-gemeld` (unauthorised absence, Wi art. 23) as a candidate.
+A candidate the gemeente may not enforce for the person's doelgroep is not offered (Wi art. 23; DOMAIN §2 stap 12).
+Data that breaks the published contract will not mend on redelivery: it is logged and skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic.alias_generators import to_camel
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handhaving_api import activiteiten
+from handhaving_api.domain.enums import Doelgroep, Overtredingsoort, Procedurestatus
+from handhaving_api.domain.toelaatbaarheid import handhaafbaar
+from handhaving_api.repository import OvertredingRepository, ProjectieRepository
+from inburgering_kit.audit import Actie, Verwerkingslog
+from inburgering_kit.auth import Principal
+from inburgering_kit.context import ContextSource, work_in
+from inburgering_kit.events import TYPE_PREFIX, CloudEvent
+from inburgering_kit.outbox import EventPublisher
+
+logger = logging.getLogger(__name__)
+
+# Durable name → filter subject; the same pairs are this service's NATS permissions (kit `nats_access`).
+CONSUMERS: dict[str, str] = {
+    "handhaving-api-inburgeraar": f"{TYPE_PREFIX}.inburgeraar.>",
+    "handhaving-api-pip": f"{TYPE_PREFIX}.pip.>",
+    "handhaving-api-aanbieder": f"{TYPE_PREFIX}.aanbieder.>",
+}
+_I = f"{TYPE_PREFIX}.inburgeraar."
+_PLICHT_EINDE = {"plicht-vervallen", "vrijstelling", "ontheffing"}
+_OPROEP = {
+    f"{_I}oproep-niet-verschenen": Overtredingsoort.BREDE_INTAKE_NIET_VERSCHENEN,
+    f"{_I}oproep-onvoldoende-meegewerkt": Overtredingsoort.BREDE_INTAKE_ONVOLDOENDE_MEEGEWERKT,
+}
+# aanbieder-api's `Dienst` → the gedraging; the language routes (b1-route, onderwijsroute, z-route) are the leerroute.
+# The leerbaarheidstoets is part of the brede intake (Wi art. 14; Besluit art. 5.2; DOMAIN §2 stap 6).
+_ONDERDEEL = {
+    "pvt": Overtredingsoort.PIP_PVT,
+    "map": Overtredingsoort.PIP_MAP,
+    "maatschappelijke-begeleiding": Overtredingsoort.PIP_ONDERSTEUNING,
+    "leerbaarheidstoets": Overtredingsoort.BREDE_INTAKE_ONVOLDOENDE_MEEGEWERKT,
+}
+# The projection acts as the system itself in the processing log.
+SYSTEEM = Principal(
+    client_id="handhaving-api:projectie", user=None, scopes=frozenset(), gemeente_code=None, aanbieder_id=None,
+    roles=frozenset(),
+)  # fmt: skip
+
+
+class _Feiten(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, extra="ignore")
+
+    inburgeraar_id: uuid.UUID
+
+
+class _Inburgeraar(_Feiten):
+    doelgroep: str
+
+
+class _Plicht(_Feiten):
+    soort: str
+    ingangsdatum: date
+
+
+class _Oproep(_Feiten):
+    oproep_id: uuid.UUID
+    volgnummer: int
+    aantal_niet_verschenen: int
+
+
+class _PipVastgesteld(_Feiten):
+    pip_id: uuid.UUID
+    ingangsdatum: date
+
+
+class _PipBeeindigd(_Feiten):
+    pip_id: uuid.UUID
+    datum: date
+
+
+class _Verzuim(_Feiten):
+    pip_id: uuid.UUID
+    opdracht_id: uuid.UUID
+    melding_id: uuid.UUID
+    onderdeel: str
+    periode_van: date
+    periode_tot: date
+    uren_afwezig_ongeoorloofd: float
+
+
+class Projectie:
+    def __init__(self, publisher: EventPublisher, api_prefix: str, log: Verwerkingslog) -> None:
+        self.source = ContextSource(publisher, log, api_prefix)
+        self._handlers: dict[str, Callable[[AsyncSession, CloudEvent, str], Awaitable[None]]] = {
+            f"{_I}inburgeraar-geregistreerd": self._inburgeraar,
+            f"{_I}inburgeraar-gewijzigd": self._inburgeraar,
+            f"{_I}plichtgegevens-ontvangen": self._plicht,
+            **dict.fromkeys(_OPROEP, self._oproep),
+            f"{TYPE_PREFIX}.pip.pip-vastgesteld": self._pip_vastgesteld,
+            f"{TYPE_PREFIX}.pip.pip-beeindigd": self._pip_beeindigd,
+            f"{TYPE_PREFIX}.aanbieder.verzuim-gemeld": self._verzuim,
+        }
+
+    async def verwerk(self, session: AsyncSession, event: CloudEvent) -> None:
+        handler = self._handlers.get(event.type)
+        if handler is None or event.gemeentecode is None:
+            return
+        try:
+            await handler(session, event, event.gemeentecode)
+        except ValidationError:
+            logger.warning("projectie: event %s (%s) voldoet niet aan het contract; overgeslagen", event.id, event.type)
+
+    async def _inburgeraar(self, session: AsyncSession, event: CloudEvent, gemeente: str) -> None:
+        feit = _Inburgeraar.model_validate(event.data)
+        await ProjectieRepository(session).upsert(feit.inburgeraar_id, gemeente, doelgroep=feit.doelgroep)
+
+    async def _plicht(self, session: AsyncSession, event: CloudEvent, gemeente: str) -> None:
+        feit = _Plicht.model_validate(event.data)
+        if feit.soort in _PLICHT_EINDE:
+            await ProjectieRepository(session).upsert(
+                feit.inburgeraar_id, gemeente, plicht_einde_datum=feit.ingangsdatum
+            )
+
+    async def _pip_vastgesteld(self, session: AsyncSession, event: CloudEvent, gemeente: str) -> None:
+        feit = _PipVastgesteld.model_validate(event.data)
+        await ProjectieRepository(session).upsert(
+            feit.inburgeraar_id,
+            gemeente,
+            pip_id=feit.pip_id,
+            pip_vastgesteld_datum=feit.ingangsdatum,
+            pip_beeindigd_datum=None,
+        )
+
+    async def _pip_beeindigd(self, session: AsyncSession, event: CloudEvent, gemeente: str) -> None:
+        feit = _PipBeeindigd.model_validate(event.data)
+        await ProjectieRepository(session).upsert(feit.inburgeraar_id, gemeente, pip_beeindigd_datum=feit.datum)
+
+    async def _oproep(self, session: AsyncSession, event: CloudEvent, gemeente: str) -> None:
+        feit = _Oproep.model_validate(event.data)
+        bewijs = {
+            "oproepId": str(feit.oproep_id),
+            "volgnummer": feit.volgnummer,
+            "aantalNietVerschenen": feit.aantal_niet_verschenen,
+        }
+        datum = event.time.date()
+        await self._kandidaat(session, event, gemeente, feit.inburgeraar_id, _OPROEP[event.type], datum, datum, bewijs)
+
+    async def _verzuim(self, session: AsyncSession, event: CloudEvent, gemeente: str) -> None:
+        feit = _Verzuim.model_validate(event.data)
+        if feit.uren_afwezig_ongeoorloofd <= 0:
+            return
+        bewijs = {
+            "meldingId": str(feit.melding_id),
+            "opdrachtId": str(feit.opdracht_id),
+            "onderdeel": feit.onderdeel,
+            "urenAfwezigOngeoorloofd": feit.uren_afwezig_ongeoorloofd,
+        }
+        soort = _ONDERDEEL.get(feit.onderdeel.lower(), Overtredingsoort.PIP_LEERROUTE)
+        await self._kandidaat(
+            session,
+            event,
+            gemeente,
+            feit.inburgeraar_id,
+            soort,
+            feit.periode_van,
+            feit.periode_tot,
+            bewijs,
+            feit.pip_id,
+        )
+
+    async def _kandidaat(
+        self,
+        session: AsyncSession,
+        event: CloudEvent,
+        gemeente: str,
+        inburgeraar_id: uuid.UUID,
+        soort: Overtredingsoort,
+        van: date,
+        tot: date,
+        bewijs: dict[str, object],
+        pip_id: uuid.UUID | None = None,
+    ) -> None:
+        feit = await ProjectieRepository(session).get(inburgeraar_id, gemeente)
+        doelgroep = Doelgroep(feit.doelgroep) if feit and feit.doelgroep in {d.value for d in Doelgroep} else None
+        if not handhaafbaar(soort, doelgroep):
+            return
+        async with work_in(session, self.source, principal=SYSTEEM, gemeente=gemeente) as ctx:
+            overtreding_id = await OvertredingRepository(session, gemeente).add_once(
+                {
+                    "id": uuid.uuid4(),
+                    "gemeente_code": gemeente,
+                    "inburgeraar_id": inburgeraar_id,
+                    "soort": soort.value,
+                    "categorie": soort.categorie.value,
+                    "status": Procedurestatus.KANDIDAAT.value,
+                    "gedraging_van": van,
+                    "gedraging_tot": tot,
+                    "bron": event.type,
+                    "bron_id": event.id,
+                    "bewijs": {**bewijs, "eventId": event.id, "bron": event.source},
+                    "pip_id": pip_id,
+                    "berekening": [],
+                }
+            )
+            if overtreding_id is not None:
+                await ctx.verwerk(
+                    activiteiten.OVERTREDING_REGISTREREN,
+                    Actie.AANMAKEN,
+                    object_type="overtreding",
+                    object_id=overtreding_id,
+                    betrokkene=None,
+                )
