@@ -1,5 +1,4 @@
 from handhaving_api.models import Base
-
 from inburgering_kit.migrations import run_env
 
 run_env(Base.metadata)

@@ -17,7 +17,6 @@ from handhaving_api.domain.enums import (
     Rechtsmiddel,
     Rechtsmiddelstatus,
 )
-from handhaving_api.domain.typen import GEHEEL, Datum, tekst
 from handhaving_api.models import (
     Boete,
     DuoBoete,
@@ -29,6 +28,7 @@ from handhaving_api.models import (
 )
 from handhaving_api.services.boetes import Overzicht
 from inburgering_kit.schemas import FrozenModel
+from inburgering_kit.strict import GEHEEL, Datum, tekst
 
 KorteTekst = Annotated[str, tekst(200)]
 Tekst = Annotated[str, tekst(2000)]
