@@ -18,10 +18,11 @@ from sqlalchemy import text
 from inburgering_kit.db import Database, database_url_for, ensure_database
 from inburgering_kit.embedded import EmbeddedPostgres, free_port
 from inburgering_kit.migrations import upgrade
+from inburgering_kit.testing.waiting import eventually
 from notificaties.crypto import SecretBox, nieuw_geheim
 from notificaties.settings import Settings
 
-from .conftest import Bezorging, Ontvanger, Publisher, eventually
+from .conftest import Bezorging, Ontvanger, Publisher
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 GEMEENTE = "0998"  # no other test's events are for it: the new durable consumer reads the whole stream

@@ -17,9 +17,10 @@ import pytest
 
 from inburgering_kit.db import Database
 from inburgering_kit.embedded import EmbeddedNats, free_port
+from inburgering_kit.testing.waiting import eventually
 from notificaties.settings import Settings
 
-from .conftest import Abonnee, Bezorging, Ontvanger, Publisher, eventually
+from .conftest import Abonnee, Bezorging, Ontvanger, Publisher
 
 
 @pytest.fixture
