@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
+import yaml  # type: ignore[import-untyped]  # no stubs in the venv
 
 from inburgering_kit import health as health_module
 from inburgering_kit.health import LoopHealth, UnrecoverableError, registered, serve_health, unhealthy_loops

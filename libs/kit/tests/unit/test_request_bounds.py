@@ -1,5 +1,5 @@
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, MutableMapping
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Annotated, Any
@@ -154,8 +154,8 @@ class Call:
             self.pulled += len(chunk)
             return {"type": "http.request", "body": chunk, "more_body": True}
 
-        async def send(message: dict[str, Any]) -> None:
-            self.messages.append(message)
+        async def send(message: MutableMapping[str, Any]) -> None:
+            self.messages.append(dict(message))
 
         await app(scope, receive, send)
         start = next(m for m in self.messages if m["type"] == "http.response.start")

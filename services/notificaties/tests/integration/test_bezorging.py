@@ -347,7 +347,7 @@ class TestRetryWindow:
         pad = f"/{abonnement['id']}/afleveringen"
 
         async def dead() -> bool:
-            return (await abonnee.get(pad, status="dead-letter")).json()["totalItems"] == 1
+            return bool((await abonnee.get(pad, status="dead-letter")).json()["totalItems"] == 1)
 
         await eventually(dead, what="dead-lettered")
         attempts = len(ontvanger.van("stuk"))

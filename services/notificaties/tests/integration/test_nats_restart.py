@@ -62,7 +62,10 @@ async def test_delivery_carries_on_after_a_nats_restart(
         await asyncio.sleep(2.0)
         await asyncio.to_thread(own_nats.start)
         after = await publish_on(own_nats, own.stream_name, 3)
-        received = lambda: {json.loads(r.body)["id"] for r in ontvanger.van("herstart")}  # noqa: E731
+
+        def received() -> set[str]:
+            return {json.loads(r.body)["id"] for r in ontvanger.van("herstart")}
+
         await eventually(lambda: set(before + after) <= received(), within=60, what="after the restart")
     finally:
         await bezorging.stop()

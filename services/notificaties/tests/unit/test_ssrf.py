@@ -112,7 +112,7 @@ def _settings(**kwargs: object) -> Settings:
         database_url="postgresql://x@localhost/x",
         # Credentials: required outside development.
         nats_url="nats://notificaties:geheim@localhost:4222",
-        auth={"issuers": ["urn:x"], "audience": "x", "public_key_file": "/dev/null"},  # type: ignore[arg-type]
+        auth={"issuers": ["urn:x"], "audience": "x", "public_key_file": "/dev/null"},
         **kwargs,  # type: ignore[arg-type]
     )
 
