@@ -14,8 +14,11 @@ from nats.js.api import ConsumerConfig
 
 from inburgering_kit.outbox import ensure_stream
 from inburgering_kit.testing.infra import Infra
+from inburgering_kit.testing.service import TEST_STREAM
 
-STREAM = "INBURGERING_BUS_TOEGANG"
+# The session's one stream over `nl.inburgering.>`: a second one over the same subjects is refused, so a stream of
+# its own, created when this module runs first, would take the events the later tests' relays publish.
+STREAM = TEST_STREAM
 
 
 async def _connect(url: str, errors: list[Exception]) -> NatsClient:
@@ -32,7 +35,6 @@ async def stream(infra: Infra) -> str:
     admin = await nats.connect(infra.nats_url)
     try:
         js = admin.jetstream()
-        # One stream over `nl.inburgering.>` per server: reuse whatever the session created, or create ours.
         await ensure_stream(js, STREAM)
     except nats.js.errors.BadRequestError:
         pass
