@@ -83,6 +83,11 @@ _INSERT_DEAD_LETTER = text(
 _COUNT_DEAD_LETTERS = text("SELECT count(*) FROM dead_letter WHERE consumer = :c AND replayed_at IS NULL")
 
 
+async def waiting_dead_letters(session: AsyncSession, consumer: str) -> int:
+    """How many dead letters of `consumer` wait for a replay (for a service's metrics)."""
+    return int((await session.execute(_COUNT_DEAD_LETTERS, {"c": consumer})).scalar_one())
+
+
 def _as_text(data: bytes) -> str:
     # Whatever arrived must fit a text column: PostgreSQL refuses NUL and invalid UTF-8.
     return data.decode("utf-8", errors="replace").replace("\x00", "\ufffd")
@@ -209,7 +214,7 @@ class EventConsumer:
 
     async def dead_letter_count(self) -> int:
         async with self.database.unit_of_work() as uow:
-            return int((await uow.session.execute(_COUNT_DEAD_LETTERS, {"c": self.durable})).scalar_one())
+            return await waiting_dead_letters(uow.session, self.durable)
 
     async def replay_dead_letters(self) -> tuple[int, int]:
         """Apply every waiting dead letter of this consumer again, oldest first, each in its own transaction.

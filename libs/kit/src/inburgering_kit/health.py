@@ -64,12 +64,14 @@ class LoopHealth:
     def failed(self, exc: BaseException) -> float:
         now = time.monotonic()
         self.beat()
+        # The first line only: a driver error goes on with the statement and its parameters.
+        reason = (str(exc).splitlines() or [""])[0][:200]
         if self.failing_since is None:
             self.failing_since = now
-            logger.warning("%s: %s (%s); retrying until it works", self.name, type(exc).__name__, exc)
+            logger.warning("%s: %s (%s); retrying until it works", self.name, type(exc).__name__, reason)
         elif now - self.failing_since > self.give_up_after:
             self.gave_up = True
-            logger.error("%s: still failing after %.0fs (%s); giving up", self.name, now - self.failing_since, exc)
+            logger.error("%s: still failing after %.0fs (%s); giving up", self.name, now - self.failing_since, reason)
             raise UnrecoverableError(f"{self.name}: failing for {now - self.failing_since:.0f}s") from exc
         delay = self._delay
         self._delay = min(self._delay * 2, self.max_delay)

@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
@@ -146,21 +147,64 @@ async def add_events(session: AsyncSession, events: Sequence[CloudEvent]) -> Non
     )
 
 
+class _NatsConnection:
+    """One client's connection, for its log lines: an outage is logged when it starts and when it ends, not once
+    per reconnect attempt (every half second while NATS is down)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.client = NatsClient()
+        self.connected = False
+        self.down_since: float | None = None
+
+    def lost(self, reason: str) -> None:
+        self.connected = False
+        if self.down_since is None:
+            self.down_since = time.monotonic()
+            logger.warning("NATS (%s): %s; reconnecting until it works", self.name, reason)
+
+    def back(self) -> None:
+        self.connected = True
+        if self.down_since is not None:
+            logger.warning("NATS (%s): connected again after %.1fs", self.name, time.monotonic() - self.down_since)
+            self.down_since = None
+
+    async def on_disconnected(self) -> None:
+        # Also called by a deliberate close (shutdown), which is no outage.
+        if not self.client.is_closed:
+            self.lost("connection lost")
+
+    async def on_reconnected(self) -> None:
+        self.back()
+
+    async def on_error(self, exc: Exception) -> None:
+        if self.down_since is not None:
+            # One more failed attempt of an outage already logged.
+            logger.debug("NATS (%s): %s", self.name, type(exc).__name__)
+        elif not self.connected or isinstance(exc, OSError | TimeoutError | nats.errors.UnexpectedEOF):
+            self.lost(f"unreachable ({type(exc).__name__})")
+        else:
+            # Not about the connection (a permission violation, a slow consumer): each one is news.
+            logger.warning("NATS (%s): %s", self.name, type(exc).__name__)
+
+
 async def connect_nats(url: str, *, name: str) -> NatsClient:
     """A client that keeps reconnecting for ever: the relay and consumers outlive NATS restarts."""
-
-    async def on_error(exc: Exception) -> None:
-        logger.warning("NATS: %s", type(exc).__name__)
-
-    return await nats.connect(
+    connection = _NatsConnection(name)
+    await connection.client.connect(
         servers=[u.strip() for u in url.split(",")],
         name=name,
         max_reconnect_attempts=-1,
-        reconnect_time_wait=0.5,
+        # Annotated int in nats-py, used as seconds in sleeps; half a second brings the relay back sooner.
+        reconnect_time_wait=0.5,  # type: ignore[arg-type]
         connect_timeout=2,
         allow_reconnect=True,
-        error_cb=on_error,
+        error_cb=connection.on_error,
+        disconnected_cb=connection.on_disconnected,
+        reconnected_cb=connection.on_reconnected,
     )
+    connection.back()
+    return connection.client
 
 
 async def ensure_stream(js: JetStreamContext, stream: str) -> None:

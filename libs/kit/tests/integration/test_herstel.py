@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -25,14 +26,15 @@ from inburgering_kit.consumer import EventConsumer
 from inburgering_kit.db import Database, Session, database_url_for, ensure_database, get_database, kit_metadata
 from inburgering_kit.events import CloudEvent
 from inburgering_kit.health import unhealthy_loops
-from inburgering_kit.outbox import NOTIFY_TRIGGER_SQL, OutboxRelay, relay_database
+from inburgering_kit.outbox import NOTIFY_TRIGGER_SQL, OutboxRelay, connect_nats, relay_database
 from inburgering_kit.problems import install_problem_handlers
 from inburgering_kit.testing.infra import Infra
+from inburgering_kit.testing.waiting import eventually
 
 pytestmark = pytest.mark.integration
 
 STREAM = "INBURGERING"
-# A type an existing service owns: consumers refuse events no service owns (see events.EVENT_OWNERS).
+# A type with an owner, from that owner: the consumer dead-letters any other (`events.untrusted_because`).
 SUBJECT = "nl.inburgering.inburgeraar.herstel-geschreven"
 
 
@@ -65,7 +67,7 @@ def _event() -> tuple[str, str]:
     event = CloudEvent(
         id=event_id,
         source="urn:nld:oin:00000001002564440000:systeem:inburgeraar-api",
-        type="nl.inburgering.inburgeraar.herstel-geschreven",
+        type=SUBJECT,
         time=datetime.now(UTC),
         subject=str(uuid.uuid4()),
         data={},
@@ -219,6 +221,35 @@ async def test_after_a_nats_restart_the_relay_and_a_consumer_carry_on(private: I
             return writer.committed <= recorder.seen
 
         await _eventually(all_consumed, within=30)
+
+
+async def test_a_nats_outage_is_logged_when_it_starts_and_when_it_ends_not_per_reconnect_attempt(
+    private: Infra, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert private.nats is not None
+    caplog.set_level(logging.DEBUG, logger="inburgering_kit.outbox")
+    nc = await connect_nats(private.nats_url, name="outage-log")
+    try:
+        caplog.clear()
+        await asyncio.to_thread(private.nats.stop)
+        await asyncio.sleep(3)  # six reconnect attempts or so
+        await asyncio.to_thread(private.nats.start)
+
+        def lines() -> list[str]:
+            return [r.getMessage() for r in caplog.records if r.name == "inburgering_kit.outbox"]
+
+        # The client counts as connected before its reconnected callback has run: wait for the line itself.
+        await eventually(lambda: any("connected again" in m for m in lines()), within=30, what="reconnected")
+        assert nc.is_connected
+        logged = lines()
+        assert len([m for m in logged if "reconnecting until it works" in m]) == 1, logged
+        assert len([m for m in logged if "connected again" in m]) == 1, logged
+        assert len([r for r in caplog.records if r.levelno >= logging.WARNING and "outage-log" in r.getMessage()]) == 2
+        caplog.clear()
+        await nc.close()
+        assert not [r for r in caplog.records if "outage-log" in r.getMessage()]  # a close is no outage
+    finally:
+        await nc.close()
 
 
 def _app(database: Database) -> FastAPI:

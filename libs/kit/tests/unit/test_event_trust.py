@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from inburgering_kit.auth import AuthSettings
 from inburgering_kit.events import CloudEvent, owner_of, source_urn, untrusted_because
-from inburgering_kit.nats_access import has_credentials, production_config, with_credentials
+from inburgering_kit.nats_access import (
+    ADMIN_USER,
+    BUS_USERS,
+    SYSTEM_USER,
+    has_credentials,
+    password_variable,
+    production_config,
+    with_credentials,
+)
 from inburgering_kit.settings import ServiceSettings
 
 OIN = "00000001002564440000"
@@ -78,6 +88,28 @@ class TestProductionConfig:
     def test_deploy_nats_conf_has_the_users_and_permissions_of_the_kit(self) -> None:
         conf = (Path(__file__).resolve().parents[4] / "deploy" / "k8s" / "nats.conf").read_text()
         assert conf.endswith(production_config()), "regenerate the users part with nats_access.production_config()"
+
+    def test_every_k8s_container_gets_its_nats_user_and_password_and_nats_gets_every_password(self) -> None:
+        k8s = Path(__file__).resolve().parents[4] / "deploy" / "k8s"
+        docs = [d for f in sorted(k8s.glob("*.yaml")) for d in yaml.safe_load_all(f.read_text()) if d]
+        config = {d["metadata"]["name"]: d["data"] for d in docs if d.get("kind") == "ConfigMap"}
+        deployments = [d for d in docs if d.get("kind") == "Deployment"]
+        assert deployments
+        for deployment in deployments:
+            spec = deployment["spec"]["template"]["spec"]
+            for container in spec.get("initContainers", []) + spec["containers"]:
+                where = f"{deployment['metadata']['name']}/{container['name']}"
+                (config_name,) = [e["configMapRef"]["name"] for e in container["envFrom"] if "configMapRef" in e]
+                prefix = config_name.upper().replace("-", "_")
+                assert config[config_name][f"{prefix}_NATS_USER"] == config_name, where
+                env = {e["name"]: e for e in container.get("env", [])}
+                password = env[f"{prefix}_NATS_PASSWORD"]["valueFrom"]["secretKeyRef"]
+                assert password == {"name": "nats-credentials", "key": password_variable(config_name)}, where
+        (nats,) = [d for d in docs if d.get("kind") == "StatefulSet" and d["metadata"]["name"] == "nats"]
+        (server,) = nats["spec"]["template"]["spec"]["containers"]
+        assert {"secretRef": {"name": "nats-credentials"}} in server["envFrom"]
+        wanted = set(re.findall(r"\$([A-Z_]+_NATS_PASSWORD)", (k8s / "nats.conf").read_text()))
+        assert {password_variable(u) for u in [ADMIN_USER, SYSTEM_USER, *(u.service for u in BUS_USERS)]} == wanted
 
 
 class TestSettings:

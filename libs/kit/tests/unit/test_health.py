@@ -97,5 +97,5 @@ def test_every_deployment_has_a_liveness_probe_and_workers_serve_one() -> None:
                 where = f"{manifest.name}: {doc['metadata']['name']}/{container['name']}"
                 assert "livenessProbe" in container, where
                 if container.get("command"):  # a worker process, not uvicorn
-                    env = {e["name"]: e["value"] for e in container.get("env", [])}
+                    env = {e["name"]: e.get("value") for e in container.get("env", [])}
                     assert "HEALTH_PORT" in env, where

@@ -15,7 +15,6 @@ from handhaving_api.settings import Settings
 from inburgering_kit.app import ServiceDefinition
 from inburgering_kit.app import create_app as create_service_app
 from inburgering_kit.consumer import EventConsumer
-from inburgering_kit.db import Database
 
 DEFINITION = ServiceDefinition(
     name="handhaving-api",
@@ -46,23 +45,6 @@ def consumers(app: FastAPI, settings: Settings) -> list[EventConsumer]:
         )
         for durable, filter_subject in projectie.CONSUMERS.items()
     ]
-
-
-async def dead_letters(app: FastAPI, settings: Settings, action: str) -> str:
-    """`python -m handhaving_api dead-letters-count|dead-letters-replay`: per consumer, how many events wait, or
-    apply them again after a fix. `app` is built (not started) by the caller, for what the projection writes with."""
-    app.state.database = Database(settings.database_url, pool_size=2)
-    try:
-        lines = []
-        for consumer in consumers(app, settings):
-            if action == "count":
-                lines.append(f"{consumer.durable}: {await consumer.dead_letter_count()} dead letter(s) waiting")
-            else:
-                replayed, waiting = await consumer.replay_dead_letters()
-                lines.append(f"{consumer.durable}: {replayed} replayed, {waiting} still waiting")
-        return "\n".join(lines)
-    finally:
-        await app.state.database.dispose()
 
 
 def _consumer(settings: Settings, index: int) -> Callable[[FastAPI, asyncio.Event], Coroutine[Any, Any, None]]:

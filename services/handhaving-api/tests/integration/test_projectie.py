@@ -9,9 +9,10 @@ from typing import Any
 import httpx
 from sqlalchemy import text
 
-from handhaving_api.main import create_app, dead_letters
+from handhaving_api.main import consumers
 from handhaving_api.settings import Settings
 from inburgering_kit.db import Database
+from inburgering_kit.entrypoint import dead_letters
 from inburgering_kit.testing.waiting import eventually
 
 from .conftest import AanbiederApi, InburgeraarApi, PipApi, Procedure
@@ -171,5 +172,5 @@ async def test_event_met_valse_bron_wordt_dead_letter(database: Database, pip_ap
             await conn.execute(text("SELECT count(*) FROM overtreding WHERE bron_id = :e"), {"e": event_id})
         ).scalar()
     assert aantal == 0
-    telling = await dead_letters(create_app(settings), settings, "count")
+    telling = await dead_letters("handhaving_api", consumers, settings, "count")
     assert "handhaving-api-inburgeraar: 1 dead letter(s) waiting" in telling

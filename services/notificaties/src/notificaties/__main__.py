@@ -1,6 +1,8 @@
-"""`python -m notificaties serve|relay|migrate|bezorging` (see `inburgering_kit.entrypoint`). `bezorging` runs
-the event consumer and the delivery worker without the API, to scale delivery apart from it (several replicas
-are safe; the API runs them itself unless `NOTIFICATIES_RUN_DELIVERY=false`).
+"""`python -m notificaties serve|relay|migrate|dead-letters-count|dead-letters-replay|bezorging` (see
+`inburgering_kit.entrypoint`). `bezorging` runs the event consumer and the delivery worker without the API, to
+scale delivery apart from it (several replicas are safe; the API runs them itself unless
+`NOTIFICATIES_RUN_DELIVERY=false`). The dead letters are events the consumer could not queue deliveries for (not
+failed deliveries: those are the `dead-letter` status of an aflevering); a replay queues them.
 
 This service publishes no events, so its relay has nothing to do; it exists so every service is started
 the same way (`make run`, deploy/)."""
@@ -9,10 +11,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fastapi import FastAPI
+
 from inburgering_kit.db import Database
 from inburgering_kit.entrypoint import background, main
 from inburgering_kit.worker import run_until_signalled
-from notificaties.delivery.distributing import Stats, deliver
+from notificaties.delivery.distributing import Distributor, Stats, deliver
 from notificaties.settings import Settings
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
@@ -26,5 +30,10 @@ async def bezorging(settings: Settings) -> None:
         await database.dispose()
 
 
+def distributor(app: FastAPI, settings: Settings) -> Distributor:
+    # Without a worker: a replayed event is queued, and the running workers' claim delivers it.
+    return Distributor(app.state.database, settings, None)
+
+
 if __name__ == "__main__":
-    main("notificaties", Settings, MIGRATIONS, jobs={"bezorging": background(bezorging)})
+    main("notificaties", Settings, MIGRATIONS, jobs={"bezorging": background(bezorging)}, consumer=distributor)

@@ -8,6 +8,7 @@ from fastapi.responses import PlainTextResponse
 
 from inburgering_kit.app import Link, ServiceDefinition
 from inburgering_kit.app import create_app as create_service_app
+from inburgering_kit.consumer import waiting_dead_letters
 from inburgering_kit.db import Database
 from notificaties.api import abonnementen
 from notificaties.crypto import SecretBox
@@ -55,16 +56,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def metrics() -> PlainTextResponse:
         # Counts only, no ids or URLs: like /health it is readable without a token (scraped inside the cluster).
         return PlainTextResponse(
-            await _exposition(app.state.database, app.state.delivery_stats),
+            await _exposition(app.state.database, app.state.delivery_stats, settings.consumer_durable),
             media_type="text/plain; version=0.0.4; charset=utf-8",
         )
 
     return app
 
 
-async def _exposition(database: Database, stats: Stats) -> str:
+async def _exposition(database: Database, stats: Stats, consumer: str) -> str:
     async with database.sessionmaker() as session:
         stand = await queue.metrics(session)
+        dead_letters = await waiting_dead_letters(session, consumer)
     lines = [
         "# HELP notificaties_pogingen_total Delivery attempts by this process, by outcome.",
         "# TYPE notificaties_pogingen_total counter",
@@ -81,5 +83,9 @@ async def _exposition(database: Database, stats: Stats) -> str:
         "# HELP notificaties_achterstand_seconden Age of the oldest delivery still waiting.",
         "# TYPE notificaties_achterstand_seconden gauge",
         f"notificaties_achterstand_seconden {stand['lag']:.3f}",
+        "# HELP notificaties_dead_letters Events the consumer could not queue deliveries for, waiting for "
+        "`python -m notificaties dead-letters-replay`.",
+        "# TYPE notificaties_dead_letters gauge",
+        f'notificaties_dead_letters{{consumer="{consumer}"}} {dead_letters}',
     ]
     return "\n".join(lines) + "\n"

@@ -30,7 +30,6 @@ from inburgering_kit.audit import Verwerkingslog
 from inburgering_kit.auth import Principal
 from inburgering_kit.consumer import EventConsumer
 from inburgering_kit.context import AppWithState, ContextSource, work_in
-from inburgering_kit.db import Database
 from inburgering_kit.events import CloudEvent
 from inburgering_kit.outbox import EventPublisher
 
@@ -144,22 +143,6 @@ def consumer(app: AppWithState, settings: Settings) -> EventConsumer:
         stream=settings.stream_name,
         oin=settings.oin,
     )
-
-
-async def dead_letters(app: AppWithState, settings: Settings, action: str) -> str:
-    """`python -m aanbieder_api dead-letters count|replay`: how many PIP events wait, or apply them again after a fix.
-    `app` is built (not started) by the caller, for what the projection writes with; the database is our own."""
-    app.state.database = Database(settings.database_url, pool_size=2)
-    try:
-        projectie = consumer(app, settings)
-        if action == "count":
-            return f"{await projectie.dead_letter_count()} dead letter(s) waiting"
-        if action == "replay":
-            replayed, waiting = await projectie.replay_dead_letters()
-            return f"{replayed} replayed, {waiting} still waiting"
-        raise ValueError(f"unknown action {action!r}: count or replay")
-    finally:
-        await app.state.database.dispose()
 
 
 def achtergrondtaak(settings: Settings) -> Any:

@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from inburgering_kit.batch_consumer import BatchEventConsumer
 from inburgering_kit.db import Database
 from inburgering_kit.events import CloudEvent
+from inburgering_kit.health import LoopHealth, registered
 from inburgering_kit.outbox import listen
 from notificaties.crypto import SecretBox
 from notificaties.delivery.retention import Retention
@@ -137,7 +138,6 @@ class DeliveryWorker:
         self._claim_wake = asyncio.Event()
         self._stopping = False
         self._reading = Outage("delivery worker: reading a queue", first=settings.poll_interval_seconds)
-        self._claiming = Outage("delivery worker: claiming subscriptions", first=settings.poll_interval_seconds)
         self._settling = Outage("delivery worker: storing results", first=0.5)
 
     # ---- what the consumer asks and hands over ----
@@ -313,28 +313,35 @@ class DeliveryWorker:
     # ---- the claim and the settler ----
 
     async def _claim_loop(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            self._claim_wake.clear()
-            free = self.settings.max_concurrency - len(self.lanes)
-            sleep = self.settings.poll_interval_seconds
-            if free > 0:
-                try:
-                    async with self.database.unit_of_work() as uow:
-                        claimed, next_due = await queue.claim(
-                            uow.session, owner=self.owner, limit=free, lease=self.settings.lease_seconds
-                        )
-                        await uow.commit()
-                    self._claiming.ok()
-                    for destination in claimed:
-                        if destination.abonnement_id not in self.lanes:
-                            self._open(destination, holds_queue=False)
-                    if next_due is not None:
-                        # A retry is made when its backoff ends, not up to a poll interval later.
-                        sleep = min(sleep, max(next_due, 0.001))
-                except Exception as exc:
-                    sleep = self._claiming.failed(exc)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(_first(stop, self._claim_wake), timeout=sleep)
+        """Counts for the process's liveness (`/health/live`, the worker's health endpoint): a claim that hangs,
+        or one that fails for longer than the kit allows, gets the process restarted."""
+        health = LoopHealth("delivery worker: claim", first_delay=self.settings.poll_interval_seconds)
+        with registered(health):
+            while not stop.is_set():
+                self._claim_wake.clear()
+                free = self.settings.max_concurrency - len(self.lanes)
+                sleep = self.settings.poll_interval_seconds
+                if free > 0:
+                    try:
+                        async with self.database.unit_of_work() as uow:
+                            claimed, next_due = await queue.claim(
+                                uow.session, owner=self.owner, limit=free, lease=self.settings.lease_seconds
+                            )
+                            await uow.commit()
+                        health.succeeded()
+                        for destination in claimed:
+                            if destination.abonnement_id not in self.lanes:
+                                self._open(destination, holds_queue=False)
+                        if next_due is not None:
+                            # A retry is made when its backoff ends, not up to a poll interval later.
+                            sleep = min(sleep, max(next_due, 0.001))
+                    except Exception as exc:
+                        sleep = health.failed(exc)
+                else:
+                    # Every lane taken: nothing to claim, but the loop still turns.
+                    health.beat()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(_first(stop, self._claim_wake), timeout=sleep)
 
     async def _listen_loop(self, stop: asyncio.Event) -> None:
         """NOTIFY wakes the worker; the polling claim covers what is missed. Whatever ends the listener (it

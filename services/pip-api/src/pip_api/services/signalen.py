@@ -15,7 +15,6 @@ signals; the termijnen themselves come from the pure engine, the same as the API
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import uuid
 from collections import Counter, defaultdict
@@ -32,6 +31,7 @@ from inburgering_kit.events import CloudEvent, EventData
 from inburgering_kit.outbox import EventPublisher, add_events
 from inburgering_kit.pagination import PageParams
 from inburgering_kit.problems import Conflict, NotFound
+from inburgering_kit.worker import supervise
 from pip_api import activiteiten
 from pip_api.domain.enums import Doelgroep, Termijnsoort
 from pip_api.domain.signalen import (
@@ -259,16 +259,13 @@ async def signaleer(
 
 
 async def bewaak(database: Database, publisher: EventPublisher, settings: Settings, stop: asyncio.Event) -> None:
-    """A pass at start and then every `signalen_interval_seconden` until `stop`; a failed pass is logged and
-    retried. Runs as its own process beside the API (`python -m pip_api signalen-job`), like the outbox relay:
-    a pass over every PIP never takes the API's CPU, and any number of replicas may run it at once."""
-    while not stop.is_set():
-        try:
-            await signaleer(database, publisher, settings)
-        except Exception:
-            logger.exception("signalen: pass mislukt; volgende poging na het interval")
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=settings.signalen_interval_seconden)
+    """A pass at start and then every `signalen_interval_seconden` until `stop`. Runs as its own process beside
+    the API (`python -m pip_api signalen-job`), like the outbox relay: a pass over every PIP never takes the API's
+    CPU, and any number of replicas may run it at once. Supervised by the kit: an outage is logged once and
+    retried after a back-off; failing for too long ends the process non-zero, so it is started again."""
+    await supervise(
+        "signalen", lambda: signaleer(database, publisher, settings), stop, interval=settings.signalen_interval_seconden
+    )
 
 
 class SignaalNietOpen(Conflict):

@@ -1,0 +1,72 @@
+"""`python -m pip_api dead-letters-count|dead-letters-replay`: the projection's dead letters, counted and replayed
+through the kit's entry point; a forged event stays a dead letter on replay."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import text
+
+from inburgering_kit.db import Database
+from inburgering_kit.events import CloudEvent, source_urn
+from pip_api.services.projectie import DURABLE
+from pip_api.settings import Settings
+
+
+async def _command(settings: Settings, command: str) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_API_")}
+    env |= {
+        "PIP_API_ENVIRONMENT": "test",
+        "PIP_API_DATABASE_URL": settings.database_url,
+        "PIP_API_NATS_URL": settings.nats_url,
+        "PIP_API_AUTH__ISSUERS": json.dumps(settings.auth.issuers),
+        "PIP_API_AUTH__AUDIENCE": settings.auth.audience,
+        "PIP_API_AUTH__PUBLIC_KEY_FILE": str(settings.auth.public_key_file),
+        "PIP_API_STREAM_NAME": settings.stream_name,
+        "PIP_API_LOG_LEVEL": "ERROR",
+    }
+    done = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "pip_api", command],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    return done.stdout.decode().strip()
+
+
+async def test_the_projections_dead_letters_are_counted_and_a_forged_one_stays_on_replay(
+    settings: Settings, database: Database
+) -> None:
+    assert await _command(settings, "dead-letters-count") == f"{DURABLE}: 0 dead letter(s) waiting"
+    forged = CloudEvent(
+        id=str(uuid.uuid4()),
+        # An inburgeraar event that claims to come from pip-api, not from inburgeraar-api.
+        source=source_urn(settings.oin, "pip-api"),
+        type="nl.inburgering.inburgeraar.inburgeraar-geregistreerd",
+        time=datetime.now(UTC),
+        subject=str(uuid.uuid4()),
+        gemeentecode="0363",
+        data={},
+    )
+    async with database.engine.begin() as conn:
+        await conn.execute(
+            text(
+                "INSERT INTO dead_letter (id, consumer, stream_seq, subject, event_id, message, reason, attempts) "
+                "VALUES (gen_random_uuid(), :c, 1, :s, :e, :m, 'source', 1)"
+            ),
+            {"c": DURABLE, "s": forged.type, "e": forged.id, "m": forged.model_dump_json()},
+        )
+
+    assert await _command(settings, "dead-letters-count") == f"{DURABLE}: 1 dead letter(s) waiting"
+    assert await _command(settings, "dead-letters-replay") == f"{DURABLE}: 0 replayed, 1 still waiting"
+    assert await _command(settings, "dead-letters-count") == f"{DURABLE}: 1 dead letter(s) waiting"
