@@ -3,11 +3,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import subprocess
-import sys
 import uuid
 from datetime import UTC, datetime
 
@@ -16,34 +12,28 @@ from sqlalchemy import text
 
 from inburgering_kit.db import Database
 from inburgering_kit.events import CloudEvent, source_urn
+from inburgering_kit.testing.commands import run_command
 from notificaties.settings import Settings
 
 
 async def _command(settings: Settings, command: str) -> str:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NOTIFICATIES_")}
-    env |= {
-        "NOTIFICATIES_ENVIRONMENT": "test",
-        "NOTIFICATIES_DATABASE_URL": settings.database_url,
-        "NOTIFICATIES_NATS_URL": settings.nats_url,
-        "NOTIFICATIES_STREAM_NAME": settings.stream_name,
-        "NOTIFICATIES_CONSUMER_DURABLE": settings.consumer_durable,
-        "NOTIFICATIES_ENCRYPTION_KEY": settings.encryption_key.get_secret_value(),
-        "NOTIFICATIES_AUTH__ISSUERS": json.dumps(settings.auth.issuers),
-        "NOTIFICATIES_AUTH__AUDIENCE": settings.auth.audience,
-        "NOTIFICATIES_AUTH__PUBLIC_KEY_FILE": str(settings.auth.public_key_file),
-        "NOTIFICATIES_LOG_LEVEL": "WARNING",
-    }
-    done = await asyncio.to_thread(
-        subprocess.run,
-        [sys.executable, "-m", "notificaties", command],
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        timeout=60,
-        check=False,
+    return await run_command(
+        "notificaties",
+        "NOTIFICATIES_",
+        {
+            "ENVIRONMENT": "test",
+            "DATABASE_URL": settings.database_url,
+            "NATS_URL": settings.nats_url,
+            "STREAM_NAME": settings.stream_name,
+            "CONSUMER_DURABLE": settings.consumer_durable,
+            "ENCRYPTION_KEY": settings.encryption_key.get_secret_value(),
+            "AUTH__ISSUERS": json.dumps(settings.auth.issuers),
+            "AUTH__AUDIENCE": settings.auth.audience,
+            "AUTH__PUBLIC_KEY_FILE": str(settings.auth.public_key_file),
+            "LOG_LEVEL": "WARNING",
+        },
+        command,
     )
-    assert done.returncode == 0, done.stderr.decode()
-    return done.stdout.decode().strip()
 
 
 def _gauge(body: str, consumer: str) -> str:

@@ -3,11 +3,7 @@ through the kit's entry point; a forged event stays a dead letter on replay."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import subprocess
-import sys
 import uuid
 from datetime import UTC, datetime
 
@@ -15,33 +11,27 @@ from sqlalchemy import text
 
 from inburgering_kit.db import Database
 from inburgering_kit.events import CloudEvent, source_urn
+from inburgering_kit.testing.commands import run_command
 from pip_api.services.projectie import DURABLE
 from pip_api.settings import Settings
 
 
 async def _command(settings: Settings, command: str) -> str:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_API_")}
-    env |= {
-        "PIP_API_ENVIRONMENT": "test",
-        "PIP_API_DATABASE_URL": settings.database_url,
-        "PIP_API_NATS_URL": settings.nats_url,
-        "PIP_API_AUTH__ISSUERS": json.dumps(settings.auth.issuers),
-        "PIP_API_AUTH__AUDIENCE": settings.auth.audience,
-        "PIP_API_AUTH__PUBLIC_KEY_FILE": str(settings.auth.public_key_file),
-        "PIP_API_STREAM_NAME": settings.stream_name,
-        "PIP_API_LOG_LEVEL": "ERROR",
-    }
-    done = await asyncio.to_thread(
-        subprocess.run,
-        [sys.executable, "-m", "pip_api", command],
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        timeout=60,
-        check=False,
+    return await run_command(
+        "pip_api",
+        "PIP_API_",
+        {
+            "ENVIRONMENT": "test",
+            "DATABASE_URL": settings.database_url,
+            "NATS_URL": settings.nats_url,
+            "AUTH__ISSUERS": json.dumps(settings.auth.issuers),
+            "AUTH__AUDIENCE": settings.auth.audience,
+            "AUTH__PUBLIC_KEY_FILE": str(settings.auth.public_key_file),
+            "STREAM_NAME": settings.stream_name,
+            "LOG_LEVEL": "ERROR",
+        },
+        command,
     )
-    assert done.returncode == 0, done.stderr.decode()
-    return done.stdout.decode().strip()
 
 
 async def test_the_projections_dead_letters_are_counted_and_a_forged_one_stays_on_replay(
