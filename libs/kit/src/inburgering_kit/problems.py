@@ -33,8 +33,12 @@ class InvalidParam(BaseModel):
 
 
 def _optioneel(schema: dict[str, Any]) -> WithJsonSchema:
-    # Left out when it does not apply (never sent as null): the contract shows the plain type.
+    # Left out when it does not apply (never sent as null): the contract shows the plain type, with no default.
     return WithJsonSchema(schema)
+
+
+def _zonder_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
 
 
 class ProblemDetails(BaseModel):
@@ -58,10 +62,10 @@ class ProblemDetails(BaseModel):
                 "type": "string",
                 "format": "uri-reference",
                 "description": "Bij een 409 op een dubbele registratie: het pad van de resource die er al is.",
-                "example": "/api/v1/inburgeraars/5b0c1a52-7c36-4b8e-9d0e-2f3c4a5b6c7d",
+                "examples": ["/api/v1/inburgeraars/5b0c1a52-7c36-4b8e-9d0e-2f3c4a5b6c7d"],
             }
         ),
-    ] = None
+    ] = Field(default=None, json_schema_extra=_zonder_default)
     foutcode: Annotated[
         str | None,
         _optioneel(
@@ -69,10 +73,10 @@ class ProblemDetails(BaseModel):
                 "type": "string",
                 "description": "Bij een geweigerd bestand: machineleesbare reden waarom het bestand als geheel is "
                 "geweigerd, bijvoorbeeld `bestand-leeg` of `te-veel-afgewezen`.",
-                "example": "bestand-leeg",
+                "examples": ["bestand-leeg"],
             }
         ),
-    ] = None
+    ] = Field(default=None, json_schema_extra=_zonder_default)
     regelsVersie: Annotated[  # noqa: N815 - NL API field name
         str | None,
         _optioneel(
@@ -81,7 +85,7 @@ class ProblemDetails(BaseModel):
                 "description": "Bij een 422 op een regel: de versie van de regelset waaraan het verzoek is getoetst.",
             }
         ),
-    ] = None
+    ] = Field(default=None, json_schema_extra=_zonder_default)
 
 
 class Problem(Exception):  # noqa: N818 - it is a problem, rendered as one
