@@ -32,11 +32,6 @@ class InvalidParam(BaseModel):
     reason: str = Field(description="Uitleg voor mensen.")
 
 
-def _optioneel(schema: dict[str, Any]) -> WithJsonSchema:
-    # Left out when it does not apply (never sent as null): the contract shows the plain type, with no default.
-    return WithJsonSchema(schema)
-
-
 def _zonder_default(schema: dict[str, Any]) -> None:
     schema.pop("default", None)
 
@@ -45,7 +40,8 @@ class ProblemDetails(BaseModel):
     """The response body of every error (application/problem+json)."""
 
     # Extension members (RFC 9457 §3.2) a service adds through `Problem(extra=...)`: the ones the services send are
-    # declared below, so the contract names them and a generated client can read them.
+    # declared below, so the contract names them and a generated client can read them. Each is left out when it
+    # does not apply, never sent as null: the contract shows the plain type, with no default.
     model_config = ConfigDict(extra="allow")
 
     type: str = Field(default="about:blank", description="URI die het soort fout aanduidt.")
@@ -57,7 +53,7 @@ class ProblemDetails(BaseModel):
     invalidParams: list[InvalidParam] | None = None  # noqa: N815 - NL API field name
     bestaandeResource: Annotated[  # noqa: N815 - NL API field name
         str | None,
-        _optioneel(
+        WithJsonSchema(
             {
                 "type": "string",
                 "format": "uri-reference",
@@ -68,7 +64,7 @@ class ProblemDetails(BaseModel):
     ] = Field(default=None, json_schema_extra=_zonder_default)
     foutcode: Annotated[
         str | None,
-        _optioneel(
+        WithJsonSchema(
             {
                 "type": "string",
                 "description": "Bij een geweigerd bestand: machineleesbare reden waarom het bestand als geheel is "
@@ -79,7 +75,7 @@ class ProblemDetails(BaseModel):
     ] = Field(default=None, json_schema_extra=_zonder_default)
     regelsVersie: Annotated[  # noqa: N815 - NL API field name
         str | None,
-        _optioneel(
+        WithJsonSchema(
             {
                 "type": "string",
                 "description": "Bij een 422 op een regel: de versie van de regelset waaraan het verzoek is getoetst.",
