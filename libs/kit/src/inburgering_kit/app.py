@@ -33,6 +33,7 @@ from inburgering_kit.auth import TokenVerifier
 from inburgering_kit.db import Database
 from inburgering_kit.events import source_urn
 from inburgering_kit.health import unhealthy_loops
+from inburgering_kit.idempotency import REPLAY_HEADER
 from inburgering_kit.logs import configure_logging
 from inburgering_kit.outbox import EventPublisher, connect_nats, relay_database, service_relay
 from inburgering_kit.problems import (
@@ -316,6 +317,20 @@ _RETRY_AFTER_HEADER = {
         "schema": {"type": "integer", "example": 5},
     }
 }
+_REPLAY_HEADER = {
+    REPLAY_HEADER: {
+        "description": "`true` als dit het bewaarde antwoord is op een eerder verzoek met dezelfde `Idempotency-Key` "
+        "en dezelfde inhoud: er is niets opnieuw uitgevoerd. Ontbreekt bij een verzoek dat nu is verwerkt.",
+        "schema": {"type": "string", "enum": ["true"]},
+    }
+}
+_KEY_EXPIRED_RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Alleen bij `idempotency-key-verlopen`: het bewaarde antwoord is net verwijderd; stuur het "
+        "verzoek na zoveel seconden opnieuw, het wordt dan als nieuw verzoek verwerkt.",
+        "schema": {"type": "integer", "example": 1},
+    }
+}
 
 
 def _openapi(app: FastAPI, definition: ServiceDefinition) -> dict[str, Any]:
@@ -459,3 +474,19 @@ def _shape_operation(method: str, path: str, operation: dict[str, Any]) -> None:
             },
         )
     responses["503"].setdefault("headers", {}).update(_RETRY_AFTER_HEADER)
+    _document_replays(operation)
+
+
+def _document_replays(operation: dict[str, Any]) -> None:
+    """Wherever a route takes an Idempotency-Key (the kit's dependency or a route's own), a retry may get the stored
+    answer: each success says how it is marked, and the 409 of a key whose answer just expired when to retry."""
+    if not any(
+        p.get("in") == "header" and p.get("name", "").lower() == "idempotency-key"
+        for p in operation.get("parameters", [])
+    ):
+        return
+    for status, response in operation["responses"].items():
+        if status.startswith("2"):
+            response.setdefault("headers", {}).update(_REPLAY_HEADER)
+    if "409" in operation["responses"]:
+        operation["responses"]["409"].setdefault("headers", {}).update(_KEY_EXPIRED_RETRY_AFTER)

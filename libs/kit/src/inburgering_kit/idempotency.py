@@ -4,6 +4,8 @@ The key is claimed in the request's own transaction, and the answer is stored in
 transaction (by the request's closing statement, with its events and processing records): either both
 the effect and the stored answer exist, or neither. Same key and same body replays the first answer;
 same key with another body is a 422. A concurrent retry waits on the key's row lock and then replays.
+A replay carries `Idempotent-Replayed: true`; the contract shows that header on every success of every operation
+that takes the key, wherever the route declares it (the kit's OpenAPI shaping looks at the header parameter).
 
 A stored answer is kept for the retention period (`idempotency_retention_hours`), then the outbox relay's clean-up
 deletes it: a client retries within minutes or hours, not weeks, and a key reused after that is a new request.

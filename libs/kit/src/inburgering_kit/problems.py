@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
@@ -32,10 +32,16 @@ class InvalidParam(BaseModel):
     reason: str = Field(description="Uitleg voor mensen.")
 
 
+def _zonder_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
 class ProblemDetails(BaseModel):
     """The response body of every error (application/problem+json)."""
 
-    # Extension members (RFC 9457 §3.2), e.g. `bestaandeResource` on a duplicate registration.
+    # Extension members (RFC 9457 §3.2) a service adds through `Problem(extra=...)`: the ones the services send are
+    # declared below, so the contract names them and a generated client can read them. Each is left out when it
+    # does not apply, never sent as null: the contract shows the plain type, with no default.
     model_config = ConfigDict(extra="allow")
 
     type: str = Field(default="about:blank", description="URI die het soort fout aanduidt.")
@@ -45,6 +51,37 @@ class ProblemDetails(BaseModel):
     instance: str | None = None
     code: str | None = Field(default=None, description="Machineleesbare code van de fout.")
     invalidParams: list[InvalidParam] | None = None  # noqa: N815 - NL API field name
+    bestaandeResource: Annotated[  # noqa: N815 - NL API field name
+        str | None,
+        WithJsonSchema(
+            {
+                "type": "string",
+                "format": "uri-reference",
+                "description": "Bij een 409 op een dubbele registratie: het pad van de resource die er al is.",
+                "examples": ["/api/v1/inburgeraars/5b0c1a52-7c36-4b8e-9d0e-2f3c4a5b6c7d"],
+            }
+        ),
+    ] = Field(default=None, json_schema_extra=_zonder_default)
+    foutcode: Annotated[
+        str | None,
+        WithJsonSchema(
+            {
+                "type": "string",
+                "description": "Bij een geweigerd bestand: machineleesbare reden waarom het bestand als geheel is "
+                "geweigerd, bijvoorbeeld `bestand-leeg` of `te-veel-afgewezen`.",
+                "examples": ["bestand-leeg"],
+            }
+        ),
+    ] = Field(default=None, json_schema_extra=_zonder_default)
+    regelsVersie: Annotated[  # noqa: N815 - NL API field name
+        str | None,
+        WithJsonSchema(
+            {
+                "type": "string",
+                "description": "Bij een 422 op een regel: de versie van de regelset waaraan het verzoek is getoetst.",
+            }
+        ),
+    ] = Field(default=None, json_schema_extra=_zonder_default)
 
 
 class Problem(Exception):  # noqa: N818 - it is a problem, rendered as one

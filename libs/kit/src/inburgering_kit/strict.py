@@ -77,16 +77,18 @@ def _hooguit(max_length: int) -> BeforeValidator:
 @dataclass(frozen=True)
 class _Tekst(GroupedMetadata):
     max_length: int
+    regels: bool
 
     def __iter__(self) -> Iterator[object]:
-        yield kit.tekst(self.max_length)
+        yield kit.tekst(self.max_length, regels=self.regels)
         # Applied after the constraints, so it runs ahead of the kit's trimming: maxLength counts what was sent.
         yield _hooguit(self.max_length)
 
 
-def tekst(max_length: int) -> GroupedMetadata:
-    """The kit's bounded text, its length checked on the text as sent: `Annotated[str, tekst(200)]`."""
-    return _Tekst(max_length)
+def tekst(max_length: int, *, regels: bool = True) -> GroupedMetadata:
+    """The kit's bounded text, its length checked on the text as sent: `Annotated[str, tekst(200)]`. With
+    `regels=False` one line (names, codes, references): no tab or line break either (see `kit.tekst`)."""
+    return _Tekst(max_length, regels)
 
 
 def weglaatbaar() -> Any:

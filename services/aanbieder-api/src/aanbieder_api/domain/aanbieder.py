@@ -15,7 +15,7 @@ from inburgering_kit.schemas import FrozenModel
 from inburgering_kit.strict import Datum
 from inburgering_kit.types import EMAIL_PATTERN, tekst
 
-KorteTekst = Annotated[str, tekst(200)]
+KorteTekst = Annotated[str, tekst(200, regels=False)]
 Tekst = Annotated[str, tekst(2000)]
 
 # The KvK number has 8 digits and, since 2016, no check digit (the old 11-test is not applied to new numbers).

@@ -17,7 +17,7 @@ from inburgering_kit.bsn import BsnField
 from inburgering_kit.schemas import ApiModel
 from inburgering_kit.strict import Datum, JaNee, Tijdstip, tekst, weglaatbaar
 
-Naam = Annotated[str, tekst(200)]
+Naam = Annotated[str, tekst(200, regels=False)]
 
 
 class Contactgegevens(ApiModel):
@@ -26,7 +26,7 @@ class Contactgegevens(ApiModel):
     telefoonnummer: Telefoon | None = None
     email: Email | None = None
     adres: Adres | None = None
-    voorkeurstaal: Annotated[str, tekst(50)] | None = None
+    voorkeurstaal: Annotated[str, tekst(50, regels=False)] | None = None
 
 
 class InburgeraarCreate(ApiModel):
@@ -108,7 +108,7 @@ class KlantprofielVersieRead(KlantprofielVersieSamenvatting):
 
 
 class KlantprofielAanlevering(ApiModel):
-    bron: Annotated[str, tekst(50)] = "COA"
+    bron: Annotated[str, tekst(50, regels=False)] = "COA"
     profiel: Klantprofiel
 
 
@@ -201,7 +201,7 @@ class BegeleidingOnderdeelRead(BegeleidingOnderdeelCreate):
 
 
 class OntzorgenCreate(ApiModel):
-    beschikking_referentie: Annotated[str, tekst(100)] = Field(
+    beschikking_referentie: Annotated[str, tekst(100, regels=False)] = Field(
         description="Kenmerk van de Participatiewet-beschikking."
     )
     startdatum: Datum = Field(description="De dag waarop het recht op bijstand ontstaat.")

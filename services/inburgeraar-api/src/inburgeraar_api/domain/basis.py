@@ -25,11 +25,12 @@ class DomeinModel(FrozenModel):
 
 
 # Every free text is bounded: unbounded text is a storage and abuse risk, and these limits are generous for
-# what a consulent writes. Whitespace-only text counts as absent.
-KorteTekst = Annotated[str, tekst(200)]
+# what a consulent writes. Whitespace-only text counts as absent. Names, codes and references are one line: a
+# tab or line break in them breaks the letters and lists they are printed in.
+KorteTekst = Annotated[str, tekst(200, regels=False)]
 Tekst = Annotated[str, tekst(2000)]
 LangeTekst = Annotated[str, tekst(4000)]
-Land = Annotated[str, tekst(100)]
+Land = Annotated[str, tekst(100, regels=False)]
 Jaren = Annotated[int, Field(ge=0, le=80)]
 Geboortejaar = Annotated[int, Field(ge=1900, le=2100)]
 

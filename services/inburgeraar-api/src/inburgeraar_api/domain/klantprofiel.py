@@ -40,7 +40,7 @@ Email = Annotated[
     str,
     StringConstraints(max_length=254, pattern=EMAIL_PATTERN),
 ]
-Toevoeging = Annotated[str, tekst(10)]
+Toevoeging = Annotated[str, tekst(10, regels=False)]
 _MAX_ITEMS = 50
 
 

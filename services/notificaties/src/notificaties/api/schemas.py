@@ -17,8 +17,10 @@ from notificaties.domain.aflevering import (
     HERHAALTERMIJN_STANDAARD_UREN,
 )
 
-Url = Annotated[str, tekst(2000), Field(description="Absolute https-URL die de notificaties ontvangt.")]
-Filter = Annotated[str, tekst(255)]
+# One line each: a line break in a URL, a filter or a header value would split the request it ends up in.
+Url = Annotated[str, tekst(2000, regels=False), Field(description="Absolute https-URL die de notificaties ontvangt.")]
+Filter = Annotated[str, tekst(255, regels=False)]
+AuthorizationHeader = Annotated[str, tekst(1000, regels=False)]
 
 HERHAALSCHEMA = (
     "Een mislukte aflevering (geen 2xx, time-out of verbindingsfout) wordt opnieuw geprobeerd: de eerste keer na "
@@ -58,7 +60,7 @@ class AfleveringStatus(StrEnum):
 
 class AbonnementCreate(ApiModel):
     callback_url: Url
-    authorization_header: Annotated[str, tekst(1000)] | None = Field(
+    authorization_header: AuthorizationHeader | None = Field(
         default=None,
         description="Waarde van de `Authorization`-header die bij elke aflevering wordt meegestuurd. Wordt "
         "versleuteld bewaard en nooit teruggegeven.",
@@ -79,7 +81,7 @@ class AbonnementUpdate(ApiModel):
     """Alleen de meegegeven velden wijzigen; `null` wist een filter of de authorization-header."""
 
     callback_url: Url | None = None
-    authorization_header: Annotated[str, tekst(1000)] | None = None
+    authorization_header: AuthorizationHeader | None = None
     type_prefix: Filter | None = None
     source: Filter | None = None
     subject: Filter | None = None

@@ -27,7 +27,7 @@ from pip_api.domain.leerroutes import (
 )
 from pip_api.domain.regels import REGELS, Regelset
 
-KorteTekst = Annotated[str, tekst(200)]
+KorteTekst = Annotated[str, tekst(200, regels=False)]
 Tekst = Annotated[str, tekst(2000)]
 Uren = Annotated[int, Field(ge=0, le=10_000), GEHEEL]
 
