@@ -18,7 +18,7 @@ from __future__ import annotations
 import codecs
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -122,7 +122,7 @@ def _cel(kolom: str, waarde: str) -> str:
     return waarde
 
 
-def csv_regels(pad: Path) -> Iterator[Regel]:
+def csv_regels(pad: Path) -> Generator[Regel]:
     separator = _scheidingsteken(pad)
     with _open(pad) as f:
         reader = csv.reader(f, delimiter=separator, strict=True)
@@ -147,7 +147,7 @@ def csv_regels(pad: Path) -> Iterator[Regel]:
             yield Regel(nummer, {k: _cel(k, c) for k, c in zip(kop, cellen, strict=True) if c.strip()})
 
 
-def json_regels(pad: Path) -> Iterator[Regel]:  # noqa: PLR0912 - one small state machine
+def json_regels(pad: Path) -> Generator[Regel]:  # noqa: PLR0912 - one small state machine
     """The elements of one JSON array, decoded one at a time from 64 KB chunks."""
     decoder = json.JSONDecoder()
     with _open(pad) as f:
@@ -201,7 +201,7 @@ def json_regels(pad: Path) -> Iterator[Regel]:  # noqa: PLR0912 - one small stat
             yield Regel(nummer, {k: v for k, v in waarde.items() if v is not None})
 
 
-def regels(pad: Path, formaat: Bestandsformaat) -> Iterator[Regel]:
+def regels(pad: Path, formaat: Bestandsformaat) -> Generator[Regel]:
     return csv_regels(pad) if formaat is Bestandsformaat.CSV else json_regels(pad)
 
 

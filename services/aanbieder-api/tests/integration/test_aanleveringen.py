@@ -90,6 +90,7 @@ class TestPreciesEenmaal:
         await verwerkt(client, aanbieder, eerste.headers["location"])
         tweede = await lever_aan(client, aanbieder, inhoud)
         assert tweede.status_code == 200 and tweede.json()["id"] == eerste.json()["id"]
+        assert tweede.headers["location"] == eerste.headers["location"]  # as the contract's 200 says
         assert await tel(database, "SELECT count(*) FROM melding") == 1
         assert await tel(database, "SELECT count(*) FROM aanlevering") == 1
         # The same rows in another file (a new hash): every row is skipped as already reported.
