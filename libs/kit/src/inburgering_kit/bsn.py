@@ -8,13 +8,22 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from typing import Annotated, Any, NoReturn
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
-__all__ = ["INVALID_BSN_MESSAGE", "Bsn", "BsnField", "InvalidBsn", "is_valid_bsn", "pseudonymise"]
+__all__ = [
+    "INVALID_BSN_MESSAGE",
+    "Bsn",
+    "BsnField",
+    "InvalidBsn",
+    "contains_bsn",
+    "is_valid_bsn",
+    "pseudonymise",
+]
 
 INVALID_BSN_MESSAGE = "geen geldig BSN (9 cijfers, 11-proef)"
 
@@ -35,6 +44,19 @@ def is_valid_bsn(value: str) -> bool:
     if len(value) != 9 or not _DIGITS.issuperset(value) or value == "000000000":
         return False
     return sum(w * int(d) for w, d in zip(_WEIGHTS, value, strict=True)) % 11 == 0
+
+
+# Nine digits on their own, or in the groups people write a BSN in (123.456.782, 1234 56 782), with one separator
+# throughout; a longer run of digits (a phone or an account number) is no BSN.
+_IN_TEXT = re.compile(
+    r"(?<![0-9])(?:[0-9]{9}|[0-9]{3}([ .\-])[0-9]{3}\1[0-9]{3}|[0-9]{4}([ .\-])[0-9]{2}\2[0-9]{3})(?![0-9])"
+)
+
+
+def contains_bsn(text: str) -> bool:
+    """Whether free text holds a number that passes for a BSN (9 digits, 11-proef): such text may not reach anyone
+    who must not see a BSN, even when someone typed it there by mistake."""
+    return any(is_valid_bsn(re.sub(r"[ .\-]", "", m.group(0))) for m in _IN_TEXT.finditer(text))
 
 
 class Bsn:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import codecs
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -122,7 +122,7 @@ def _cel(kolom: str, waarde: str) -> str:
     return waarde
 
 
-def csv_regels(pad: Path) -> Iterator[Regel]:
+def csv_regels(pad: Path) -> Generator[Regel]:
     separator = _scheidingsteken(pad)
     with _open(pad) as f:
         reader = csv.reader(f, delimiter=separator, strict=True)
@@ -147,7 +147,7 @@ def csv_regels(pad: Path) -> Iterator[Regel]:
             yield Regel(nummer, {k: _cel(k, c) for k, c in zip(kop, cellen, strict=True) if c.strip()})
 
 
-def json_regels(pad: Path) -> Iterator[Regel]:  # noqa: PLR0912 - one small state machine
+def json_regels(pad: Path) -> Generator[Regel]:  # noqa: PLR0912 - one small state machine
     """The elements of one JSON array, decoded one at a time from 64 KB chunks."""
     decoder = json.JSONDecoder()
     with _open(pad) as f:
@@ -201,7 +201,7 @@ def json_regels(pad: Path) -> Iterator[Regel]:  # noqa: PLR0912 - one small stat
             yield Regel(nummer, {k: v for k, v in waarde.items() if v is not None})
 
 
-def regels(pad: Path, formaat: Bestandsformaat) -> Iterator[Regel]:
+def regels(pad: Path, formaat: Bestandsformaat) -> Generator[Regel]:
     return csv_regels(pad) if formaat is Bestandsformaat.CSV else json_regels(pad)
 
 
@@ -213,19 +213,54 @@ def tel_regels(pad: Path, formaat: Bestandsformaat) -> int:
     return aantal
 
 
+_OPDRACHT_ID = {"type": "string", "format": "uuid", "description": "Id van de opdracht."}
+
+
+def _met_opdracht_id(variant: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **variant,
+        "properties": {"opdrachtId": _OPDRACHT_ID, **variant["properties"]},
+        "required": ["opdrachtId", *variant.get("required", [])],
+    }
+
+
+def regel_componenten(bestaande: dict[str, Any]) -> dict[str, Any]:
+    """The row as OpenAPI components (`Voortgangsregel`, one `…Regel` per soort), for the JSON upload's items: a
+    generated client gets a typed row. Built on the document's own components of the meldingen (`bestaande`, as
+    the document shapes them) where it has them: the single report's body and a row stay one schema plus
+    `opdrachtId`."""
+    schema = MELDING.json_schema(ref_template="#/components/schemas/{model}")
+    defs: dict[str, Any] = schema.pop("$defs", {})
+    componenten: dict[str, Any] = {}
+    namen: dict[str, str] = {}
+    for naam, eigen in defs.items():
+        variant = bestaande.get(naam, eigen)
+        if "soort" in variant.get("properties", {}):
+            namen[naam] = f"{naam}Regel"
+            componenten[namen[naam]] = {**_met_opdracht_id(variant), "title": namen[naam]}
+        elif naam not in bestaande:
+            componenten[naam] = variant
+    verwijzing = {f"#/components/schemas/{oud}": f"#/components/schemas/{nieuw}" for oud, nieuw in namen.items()}
+    componenten["Voortgangsregel"] = {
+        "title": "Voortgangsregel",
+        "description": f"Eén melding over één opdracht in het landelijke formaat (versie {FORMAATVERSIE}): een regel "
+        "van een aanlevering. Zie ook voortgangsregel.schema.json.",
+        "oneOf": [{"$ref": verwijzing[r["$ref"]]} for r in schema["oneOf"]],
+        "discriminator": {
+            "propertyName": schema["discriminator"]["propertyName"],
+            "mapping": {k: verwijzing[v] for k, v in schema["discriminator"]["mapping"].items()},
+        },
+    }
+    return componenten
+
+
 def regel_schema() -> dict[str, Any]:
     """The JSON Schema of one row (contracts/aanbieder-api/voortgangsregel.schema.json): a melding plus `opdrachtId`.
 
     The same schema holds for a JSON row and, read as text, for a CSV row (empty cells are absent fields)."""
     schema = MELDING.json_schema(ref_template="#/$defs/{model}")
     defs = schema.pop("$defs", {})
-    for variant in defs.values():
-        if "soort" in variant.get("properties", {}):
-            variant["properties"] = {
-                "opdrachtId": {"type": "string", "format": "uuid", "description": "Id van de opdracht."},
-                **variant["properties"],
-            }
-            variant["required"] = ["opdrachtId", *variant.get("required", [])]
+    defs = {naam: _met_opdracht_id(v) if "soort" in v.get("properties", {}) else v for naam, v in defs.items()}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://inburgering.example/contracts/aanbieder-api/voortgangsregel.schema.json",

@@ -81,12 +81,28 @@ def extra_contracts() -> dict[str, Any]:
     return {"voortgangsregel.schema.json": bestandsformaat.regel_schema()}
 
 
+def _met_regelschema(app: FastAPI) -> None:
+    """The upload's JSON items refer to `Voortgangsregel`; no route has it as a model (the file is read as a stream),
+    so its components are added to what the kit generates."""
+    kit_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        schema = kit_openapi()
+        schemas = schema["components"]["schemas"]
+        if "Voortgangsregel" not in schemas:
+            schemas.update(bestandsformaat.regel_componenten(schemas))
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def create_app(settings: Settings | None = None, *, extra_routers: list[APIRouter] | None = None) -> FastAPI:
     settings = settings or Settings()
     background = [aanleveringen_verwerking.achtergrondtaak(settings)]
     if settings.run_projectie:
         background.append(projectie.achtergrondtaak(settings))
     app = create_service_app(replace(DEFINITION, background=background), settings)
+    _met_regelschema(app)
     # Pages outside the versioned API (the portal), mounted at the root; not part of the OpenAPI contract.
     for router in [portaal_router, *(extra_routers or [])]:
         app.include_router(router, include_in_schema=False)

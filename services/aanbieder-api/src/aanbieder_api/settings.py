@@ -33,6 +33,13 @@ class Settings(ServiceSettings):
         "reasons, before anything of it is stored or applied.",
     )
     upload_batch: int = Field(default=1000, ge=1, le=20_000, description="File rows applied per transaction.")
+    upload_beurt_regels: int = Field(
+        default=10_000,
+        ge=1,
+        le=1_000_000,
+        description="File rows one upload may apply while another aanbieder's upload waits; then that one has a "
+        "turn, so one provider's big file does not hold up the others.",
+    )
     upload_poll_seconden: float = Field(
         default=5.0, gt=0, description="Seconds between looks for unfinished uploads (a new upload wakes it at once)."
     )

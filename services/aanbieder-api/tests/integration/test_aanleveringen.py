@@ -90,6 +90,7 @@ class TestPreciesEenmaal:
         await verwerkt(client, aanbieder, eerste.headers["location"])
         tweede = await lever_aan(client, aanbieder, inhoud)
         assert tweede.status_code == 200 and tweede.json()["id"] == eerste.json()["id"]
+        assert tweede.headers["location"] == eerste.headers["location"]  # as the contract's 200 says
         assert await tel(database, "SELECT count(*) FROM melding") == 1
         assert await tel(database, "SELECT count(*) FROM aanlevering") == 1
         # The same rows in another file (a new hash): every row is skipped as already reported.
@@ -351,3 +352,46 @@ class TestHerstart:
         assert await tel(database, "SELECT count(*) FROM melding") == 2500
         r = await client.get(f"{API}/toegewezen-opdrachten/{opdrachten[0]}", headers=aanbieder.headers)
         assert r.json()["stand"]["urenAanwezig"] == 1000
+
+
+class TestEerlijk:
+    async def test_a_small_file_of_another_aanbieder_is_processed_before_a_big_file_is_finished(
+        self,
+        client: httpx.AsyncClient,
+        omgeving: Omgeving,
+        settings: Settings,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        a, b = await omgeving.aanbieder(), await omgeving.aanbieder()
+        opdracht_a, opdracht_b = await omgeving.opdracht(a), await omgeving.opdracht(b)
+        regels = [KOP]
+        for dag in range(3000):
+            d = (date(2026, 4, 1) + timedelta(days=dag)).isoformat()
+            regels.append(f"{opdracht_a['id']},aanwezigheid,,{d},{d},2,0,")
+        monkeypatch.setattr(settings, "upload_batch", 100)
+        monkeypatch.setattr(settings, "upload_beurt_regels", 200)
+        echt = verwerking._verwerk_batch
+
+        async def traag(ctx: Any, aanlevering: Any, batch: list[Any], telling: Any) -> Any:
+            # A's batches take long enough that B's upload arrives while A's file is being applied.
+            if aanlevering.aanbieder_id == a.id:
+                await asyncio.sleep(0.05)
+            return await echt(ctx, aanlevering, batch, telling)
+
+        monkeypatch.setattr(verwerking, "_verwerk_batch", traag)
+        groot = await lever_aan(client, a, ("\n".join(regels) + "\n").encode())
+        assert groot.status_code == 202, groot.text
+        klein = await lever_aan(
+            client, b, f"{KOP}\n{opdracht_b['id']},aanwezigheid,,2026-04-01,2026-04-30,4,0,\n".encode()
+        )
+        assert klein.status_code == 202, klein.text
+        assert (await verwerkt(client, b, klein.headers["location"]))["geaccepteerd"] == 1
+        r = await client.get(groot.headers["location"].removeprefix("http://test"), headers=a.headers)
+        assert r.json()["status"] != "verwerkt" and r.json()["regelsVerwerkt"] < 3001, r.json()
+        klaar = await verwerkt(client, a, groot.headers["location"])
+        assert (klaar["geaccepteerd"], klaar["afgewezen"]) == (3000, 0)
+
+    def test_a_round_of_turns_takes_the_oldest_upload_of_each_aanbieder(self) -> None:
+        a, b = uuid.uuid4(), uuid.uuid4()
+        a1, a2, b1 = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+        assert verwerking.om_de_beurt([(a1, a), (a2, a), (b1, b)]) == [a1, b1]

@@ -143,4 +143,4 @@ class TestProjectie:
         await eventually(twee, what="PIP-wijziging verwerkt")
         await asyncio.sleep(1.0)
         r = await client.get(f"{API}/opdrachten/{opdracht['id']}/versies", headers=omgeving.regisseur)
-        assert [v["versie"] for v in r.json()] == [1, 2]
+        assert [v["versie"] for v in r.json()["resultaten"]] == [1, 2] and r.json()["totalItems"] == 2

@@ -80,3 +80,25 @@ class TestMeldgedrag:
         assert [m["aanbiederId"] for m in r.json()["resultaten"]] == [str(a.id)]
         melding = r.json()["resultaten"][0]["melding"]
         assert {k: v for k, v in melding.items() if v is not None} == {"soort": "start", "datum": "2026-04-01"}
+
+
+class TestAanbiederGegevens:
+    async def test_a_dienst_twice_is_refused_on_a_change_too(
+        self, client: httpx.AsyncClient, omgeving: Omgeving
+    ) -> None:
+        aanbieder = await omgeving.aanbieder()
+        r = await client.patch(
+            f"{API}/aanbieders/{aanbieder.id}", json={"diensten": ["pvt", "pvt"]}, headers=omgeving.contractmanager
+        )
+        assert r.status_code == 422 and r.json()["code"] == "ongeldige-invoer", r.text
+        assert [p["name"] for p in r.json()["invalidParams"]] == ["diensten"]
+
+    async def test_a_bsn_in_the_name_the_provider_sees_is_a_422(
+        self, client: httpx.AsyncClient, omgeving: Omgeving
+    ) -> None:
+        aanbieder = await omgeving.aanbieder()
+        r = await client.patch(
+            f"{API}/aanbieders/{aanbieder.id}", json={"naam": "Taalschool 999993653"}, headers=omgeving.contractmanager
+        )
+        assert r.status_code == 422 and r.json()["code"] == "bsn-in-vrije-tekst", r.text
+        assert [p["name"] for p in r.json()["invalidParams"]] == ["naam"]

@@ -106,7 +106,8 @@ class TestWijzigen:
         )
         assert [o["id"] for o in r.json()["resultaten"]] == [opdracht["id"]]
         r = await client.get(f"{API}/toegewezen-opdrachten/{opdracht['id']}/versies", headers=aanbieder.headers)
-        versies = r.json()
+        assert (r.json()["totalItems"], r.json()["page"], r.json()["pageSize"]) == (2, 1, 20)
+        versies = r.json()["resultaten"]
         assert [v["versie"] for v in versies] == [1, 2]
         assert versies[1]["gewijzigdeVelden"] == ["geplandeEinddatum", "uren"]
         assert versies[1]["reden"] == "meer uren nodig"
@@ -144,3 +145,62 @@ class TestWijzigen:
             headers={**aanbieder.headers, **sleutel()},
         )
         assert r.status_code == 409, r.text
+
+
+class TestGeenBsnInVrijeTekst:
+    """DOMAIN §4: a BSN never reaches an aanbieder, not even one typed into the text a klantregisseur writes."""
+
+    async def test_a_bsn_in_the_afspraken_of_a_new_opdracht_is_a_422_naming_the_field(
+        self, client: httpx.AsyncClient, omgeving: Omgeving
+    ) -> None:
+        aanbieder = await omgeving.aanbieder()
+        pip_id, _ = await omgeving.pip_api.vastgesteld()
+        r = await client.post(
+            f"{API}/opdrachten",
+            json={
+                "pipId": str(pip_id),
+                "aanbiederId": str(aanbieder.id),
+                "onderdeel": "b1-route",
+                "inhoud": {
+                    "afspraken": ["Twee dagdelen per week", "Mevrouw (BSN 999.993.653) belt zelf"],
+                    "doelen": ["bsn 999993653"],
+                    "geplandeStartdatum": "2026-04-01",
+                    "geplandeEinddatum": "2027-03-31",
+                },
+            },
+            headers={**omgeving.regisseur, **sleutel()},
+        )
+        assert r.status_code == 422, r.text
+        assert r.json()["code"] == "bsn-in-vrije-tekst"
+        assert [p["name"] for p in r.json()["invalidParams"]] == ["inhoud.afspraken[1]", "inhoud.doelen[0]"]
+        assert "999" not in r.text
+        r = await client.get(f"{API}/toegewezen-opdrachten", headers=aanbieder.headers)
+        assert r.json()["totalItems"] == 0
+
+    async def test_a_bsn_in_a_change_or_its_reason_is_refused_and_the_opdracht_stays_as_it_was(
+        self, client: httpx.AsyncClient, omgeving: Omgeving
+    ) -> None:
+        aanbieder = await omgeving.aanbieder()
+        opdracht = await omgeving.opdracht(aanbieder)
+        pad = f"{API}/opdrachten/{opdracht['id']}"
+        for body, veld in [
+            ({"wijzigingen": {"afspraken": ["999993653"]}, "reden": "nieuwe afspraak"}, "wijzigingen.afspraken[0]"),
+            ({"wijzigingen": {"cursusnaam": "NT2 999 993 653"}, "reden": "andere cursus"}, "wijzigingen.cursusnaam"),
+            ({"wijzigingen": {"uren": 700}, "reden": "op verzoek van 999993653"}, "reden"),
+        ]:
+            r = await client.post(f"{pad}/_wijzigen", json=body, headers=omgeving.regisseur)
+            assert r.status_code == 422, r.text
+            assert [p["name"] for p in r.json()["invalidParams"]] == [veld]
+        r = await client.post(f"{pad}/_intrekken", json={"reden": "BSN 999993653 verhuisd"}, headers=omgeving.regisseur)
+        assert r.status_code == 422 and r.json()["invalidParams"][0]["name"] == "reden", r.text
+        r = await client.get(f"{API}/toegewezen-opdrachten/{opdracht['id']}", headers=aanbieder.headers)
+        assert r.json()["versie"] == 1 and r.json()["status"] == "verstrekt"
+
+    async def test_other_numbers_and_a_phone_number_pass(self, client: httpx.AsyncClient, omgeving: Omgeving) -> None:
+        aanbieder = await omgeving.aanbieder()
+        opdracht = await omgeving.opdracht(
+            aanbieder,
+            afspraken=["Lokaal 999993654, 12 uur per week", "KvK 12345678"],
+            deelnemer={"roepnaam": "Amal", "achternaam": "Haddad", "telefoon": "999993653"},
+        )
+        assert opdracht["inhoud"]["afspraken"][0] == "Lokaal 999993654, 12 uur per week"

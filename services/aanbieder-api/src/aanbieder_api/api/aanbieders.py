@@ -20,6 +20,7 @@ from aanbieder_api.api.schemas import (
     Meldgedrag,
 )
 from aanbieder_api.domain.enums import Dienst
+from aanbieder_api.domain.vrije_tekst import weiger_bsn
 from aanbieder_api.services import aanbieders as use_cases
 from aanbieder_api.services import meldgedrag
 from inburgering_kit.idempotency import IdempotencyDep
@@ -48,6 +49,7 @@ async def registreer(
 ) -> AanbiederRead:
     if (replay := await idem.replay(ctx, body)) is not None:
         return replay  # type: ignore[return-value]
+    weiger_bsn(body)  # the aanbieder's users see its name in the portal
     result = AanbiederRead.van(await use_cases.registreer(ctx, body), _vandaag())
     response.headers["Location"] = f"{ctx.api_prefix}{use_cases.pad(result.id)}"
     await idem.store(ctx, 201, result)
@@ -72,6 +74,7 @@ async def lees(aanbieder_id: AanbiederId, ctx: OpdrachtenLezen) -> AanbiederRead
 
 @router.patch("/{aanbiederId:uuid}", operation_id="aanbieder_update", summary="Gegevens van een aanbieder wijzigen")
 async def wijzig(aanbieder_id: AanbiederId, body: AanbiederUpdate, ctx: AanbiedersBeheren) -> AanbiederRead:
+    weiger_bsn(body)
     return AanbiederRead.van(await use_cases.wijzig(ctx, aanbieder_id, body.wijzigingen()), _vandaag())
 
 

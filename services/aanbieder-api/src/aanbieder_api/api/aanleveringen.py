@@ -22,20 +22,31 @@ router = APIRouter(prefix="/aanleveringen", tags=["Voor aanbieders"])
 AanleveringId = Annotated[uuid.UUID, Path(alias="aanleveringId", description="Id van de aanlevering.")]
 
 _MEDIATYPES = {"text/csv": Bestandsformaat.CSV, "application/json": Bestandsformaat.JSON}
-_ROW_SCHEMA = "https://inburgering.example/contracts/aanbieder-api/voortgangsregel.schema.json"
+_CSV = (
+    "CSV (RFC 4180) in UTF-8, scheidingsteken komma of puntkomma. De eerste regel is de kopregel met de "
+    "kolomnamen van de velden van `Voortgangsregel` (o.a. `opdrachtId`, `soort`, `datum`, `periodeVan`, `periodeTot`, "
+    "`urenAanwezig`); elke volgende regel is één melding, een lege cel is een weggelaten veld. Zie "
+    "contracts/aanbieder-api/README.md en voorbeelden/voortgang.csv."
+)
 _UPLOAD_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "description": "Een bestand in het landelijke formaat (versie 1): CSV met kopregel, of een JSON-array van "
-        "regels. Zie contracts/aanbieder-api/README.md en voortgangsregel.schema.json.",
+        "regels (`Voortgangsregel`). Hetzelfde bestand opnieuw is dezelfde aanlevering (200).",
         "content": {
-            "text/csv": {"schema": {"type": "string", "format": "binary"}},
+            # A string body, not `format: binary`: a generated client then sends the text it is given as is.
+            "text/csv": {"schema": {"type": "string", "minLength": 1, "description": _CSV}},
             "application/json": {
-                "schema": {"type": "array", "items": {"type": "object", "description": f"Zie {_ROW_SCHEMA}"}}
+                "schema": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {"$ref": "#/components/schemas/Voortgangsregel"},
+                }
             },
         },
     }
 }
+_LOCATION = {"Location": {"description": "URL om de voortgang te volgen.", "schema": {"type": "string"}}}
 
 
 class MediatypeNietOndersteund(Problem):
@@ -73,8 +84,14 @@ def _formaat(content_type: str | None) -> Bestandsformaat:
     # The kit caps every body at 1 MiB unless the route names its own cap: a file may be as large as the setting says.
     openapi_extra={**_UPLOAD_BODY, "x-problems": ["413", "415"], "x-body-limit": "upload_max_bytes"},
     responses={
-        200: {"description": "Dit bestand is al eerder aangeleverd: dezelfde aanlevering, er verandert niets."},
-        202: {"headers": {"Location": {"description": "URL om de voortgang te volgen.", "schema": {"type": "string"}}}},
+        # The answer of a repeat carries the aanlevering, like the first: a client that retries (or sends a file
+        # again) follows the same aanlevering without a second call, and a generated client gets it typed.
+        200: {
+            "description": "Dit bestand is al eerder aangeleverd: dezelfde aanlevering, er verandert niets.",
+            "model": AanleveringRead,
+            "headers": _LOCATION,
+        },
+        202: {"description": "Ontvangen; de aanlevering wordt verwerkt.", "headers": _LOCATION},
     },
 )
 async def lever_aan(

@@ -19,6 +19,7 @@ from aanbieder_api.api.schemas import (
     OpdrachtWijzigen,
 )
 from aanbieder_api.domain.enums import Meldingsoort, OpdrachtStatus
+from aanbieder_api.domain.vrije_tekst import weiger_bsn
 from aanbieder_api.models import Opdracht
 from aanbieder_api.services import meldgedrag, voortgang
 from aanbieder_api.services import opdrachten as use_cases
@@ -48,6 +49,7 @@ async def verstrek(
 ) -> OpdrachtRead:
     if (replay := await idem.replay(ctx, body)) is not None:
         return replay  # type: ignore[return-value]
+    weiger_bsn(body, "inhoud")
     opdracht = await use_cases.verstrek(
         ctx,
         pip_id=body.pip_id,
@@ -93,17 +95,22 @@ async def lees(opdracht_id: OpdrachtId, ctx: OpdrachtenLezen) -> OpdrachtRead:
     summary="De opdracht wijzigen: een nieuwe versie met reden (ook om een PIP-wijziging te verwerken)",
 )
 async def wijzig(opdracht_id: OpdrachtId, body: OpdrachtWijzigen, ctx: OpdrachtenBeheren) -> OpdrachtRead:
+    weiger_bsn(body)  # the new content and the reason: the aanbieder reads both in the versions
     return await _read(ctx, await use_cases.wijzig(ctx, opdracht_id, body.wijzigingen.wijzigingen(), reden=body.reden))
 
 
 @router.post("/opdrachten/{opdrachtId:uuid}/_intrekken", operation_id="opdracht_intrekken", summary="Intrekken")
 async def trek_in(opdracht_id: OpdrachtId, body: OpdrachtIntrekken, ctx: OpdrachtenBeheren) -> OpdrachtRead:
+    weiger_bsn(body)
     return await _read(ctx, await use_cases.trek_in(ctx, opdracht_id, reden=body.reden))
 
 
-@router.get("/opdrachten/{opdrachtId:uuid}/versies", operation_id="opdracht_versie_list", summary="Alle versies")
-async def versies(opdracht_id: OpdrachtId, ctx: OpdrachtenLezen) -> list[OpdrachtVersieRead]:
-    return [OpdrachtVersieRead.van(v) for v in await use_cases.versies(ctx, opdracht_id)]
+@router.get(
+    "/opdrachten/{opdrachtId:uuid}/versies", operation_id="opdracht_versie_list", summary="De versies, oudste eerst"
+)
+async def versies(opdracht_id: OpdrachtId, ctx: OpdrachtenLezen, paging: Paging) -> Page[OpdrachtVersieRead]:
+    rows, total = await use_cases.versies(ctx, opdracht_id, paging)
+    return Page[OpdrachtVersieRead].of([OpdrachtVersieRead.van(v) for v in rows], total, paging)
 
 
 @router.get(

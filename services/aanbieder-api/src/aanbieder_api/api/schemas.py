@@ -16,6 +16,7 @@ from aanbieder_api.domain.aanbieder import (
     AanbiederInhoud,
     Contactpersoon,
     ContractInhoud,
+    Diensten,
     DomeinModel,
     Keurmerk,
     KorteTekst,
@@ -60,7 +61,7 @@ class AanbiederUpdate(DomeinModel):
 
     naam: KorteTekst = weglaatbaar()
     kvk_nummer: KvkNummer = weglaatbaar()
-    diensten: Annotated[tuple[Dienst, ...], Field(min_length=1, max_length=7)] = weglaatbaar()
+    diensten: Diensten = weglaatbaar()
     keurmerk: Keurmerk | None = None
     contactpersonen: Annotated[tuple[Contactpersoon, ...], Field(max_length=20)] = weglaatbaar()
 

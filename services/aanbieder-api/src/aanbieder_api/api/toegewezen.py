@@ -57,11 +57,12 @@ async def lees(opdracht_id: OpdrachtId, ctx: VoortgangMelden) -> ToegewezenOpdra
 @router.get(
     "/{opdrachtId:uuid}/versies",
     operation_id="toegewezen_opdracht_versie_list",
-    summary="Alle versies, elk met de velden die veranderden",
+    summary="De versies, oudste eerst, elk met de velden die veranderden",
 )
-async def versies(opdracht_id: OpdrachtId, ctx: VoortgangMelden) -> list[OpdrachtVersieRead]:
+async def versies(opdracht_id: OpdrachtId, ctx: VoortgangMelden, paging: Paging) -> Page[OpdrachtVersieRead]:
     wie = Aanbiederidentiteit.uit_token(ctx.principal)
-    return [OpdrachtVersieRead.van(v) for v in await opdrachten.versies_voor_aanbieder(ctx, wie, opdracht_id)]
+    rows, total = await opdrachten.versiepagina_voor_aanbieder(ctx, wie, opdracht_id, paging)
+    return Page[OpdrachtVersieRead].of([OpdrachtVersieRead.van(v) for v in rows], total, paging)
 
 
 @router.post(

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, GetJsonSchemaHandler, model_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from aanbieder_api.domain.enums import TAALONDERDELEN, Dienst
 from aanbieder_api.domain.regels import REGELS, Regelset
@@ -20,6 +22,25 @@ Tekst = Annotated[str, tekst(2000)]
 
 # The KvK number has 8 digits and, since 2016, no check digit (the old 11-test is not applied to new numbers).
 KvkNummer = Annotated[str, Field(pattern=r"^[0-9]{8}$", examples=["12345678"])]
+
+
+def _eenmaal(diensten: tuple[Dienst, ...]) -> tuple[Dienst, ...]:
+    if len(set(diensten)) != len(diensten):
+        raise ValueError("elke dienst staat eenmaal in de lijst")
+    return diensten
+
+
+class UniekeItems:
+    """`uniqueItems` in the JSON Schema, where a validator enforces it: an annotation of the type, so that it
+    composes with a field's own `json_schema_extra` (pydantic keeps only one of those)."""
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        result = handler(schema)
+        result["uniqueItems"] = True
+        return result
+
+
+Diensten = Annotated[tuple[Dienst, ...], Field(min_length=1, max_length=7), AfterValidator(_eenmaal), UniekeItems()]
 
 
 class DomeinModel(FrozenModel):
@@ -52,7 +73,9 @@ class ContractInhoud(DomeinModel):
     kenmerk: KorteTekst
     begindatum: Datum
     einddatum: Datum
-    diensten: tuple[GecontracteerdeDienst, ...] = Field(min_length=1, max_length=7)
+    diensten: Annotated[tuple[GecontracteerdeDienst, ...], UniekeItems()] = Field(
+        min_length=1, max_length=7, description="Elke dienst eenmaal."
+    )
 
     @model_validator(mode="after")
     def _periode(self) -> ContractInhoud:
@@ -114,12 +137,6 @@ class AanbiederInhoud(DomeinModel):
 
     naam: KorteTekst
     kvk_nummer: KvkNummer
-    diensten: tuple[Dienst, ...] = Field(min_length=1, max_length=7)
+    diensten: Diensten
     keurmerk: Keurmerk | None = Field(default=None, description="Blik op Werk keurmerk inburgering.")
     contactpersonen: tuple[Contactpersoon, ...] = Field(default=(), max_length=20)
-
-    @model_validator(mode="after")
-    def _uniek(self) -> AanbiederInhoud:
-        if len(set(self.diensten)) != len(self.diensten):
-            raise ValueError("elke dienst staat eenmaal in de lijst")
-        return self

@@ -66,7 +66,21 @@ class AanleveringRepository:
                 {"a": aanlevering_id, "r": [r for r, _ in afwijzingen], "f": [json.dumps(f) for _, f in afwijzingen]},
             )
 
-    async def list_open(self) -> Sequence[uuid.UUID]:
-        """Uploads not yet fully processed, of every gemeente (a restarted worker resumes them)."""
-        query = select(Aanlevering.id).where(Aanlevering.status != "verwerkt").order_by(Aanlevering.created_at)
-        return (await self.session.execute(query)).scalars().all()
+    async def list_open(self) -> Sequence[tuple[uuid.UUID, uuid.UUID]]:
+        """Uploads not yet fully processed, of every gemeente, oldest first, each with its aanbieder (a restarted
+        worker resumes them)."""
+        query = (
+            select(Aanlevering.id, Aanlevering.aanbieder_id)
+            .where(Aanlevering.status != "verwerkt")
+            .order_by(Aanlevering.created_at, Aanlevering.id)
+        )
+        return [(row.id, row.aanbieder_id) for row in await self.session.execute(query)]
+
+    async def anderen_wachten(self, aanbieder_id: uuid.UUID) -> bool:
+        """Whether an upload of another aanbieder (of any gemeente) waits to be processed."""
+        query = select(
+            select(Aanlevering.id)
+            .where(Aanlevering.status != "verwerkt", Aanlevering.aanbieder_id != aanbieder_id)
+            .exists()
+        )
+        return bool((await self.session.execute(query)).scalar_one())

@@ -76,6 +76,10 @@ class OpdrachtRepository:
         query = select(OpdrachtVersie).where(OpdrachtVersie.opdracht_id == opdracht_id).order_by(OpdrachtVersie.versie)
         return (await self.session.execute(query)).scalars().all()
 
+    async def versiepagina(self, opdracht_id: uuid.UUID, paging: PageParams) -> tuple[Sequence[OpdrachtVersie], int]:
+        query = select(OpdrachtVersie).where(OpdrachtVersie.opdracht_id == opdracht_id)
+        return await paginate(self.session, query, paging, OpdrachtVersie.versie)
+
     async def versie(self, opdracht_id: uuid.UUID, versie: int) -> OpdrachtVersie | None:
         query = select(OpdrachtVersie).where(OpdrachtVersie.opdracht_id == opdracht_id, OpdrachtVersie.versie == versie)
         return (await self.session.execute(query)).scalar_one_or_none()

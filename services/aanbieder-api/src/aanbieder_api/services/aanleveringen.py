@@ -294,7 +294,9 @@ _VOORTGANG = text(
 
 
 async def verwerk(app: AppWithState, settings: Settings, aanlevering_id: uuid.UUID) -> bool:
-    """Apply one upload from where it stopped. False when another worker holds it."""
+    """Apply one upload from where it stopped, for one turn: until the file ends, or — once `upload_beurt_regels`
+    rows are done — until another aanbieder's upload is waiting. True when the file still has rows for a next turn
+    (False when it is done, or when another worker holds it)."""
     database: Database = app.state.database
     # A session-level advisory lock on a connection of its own: held across the batches' transactions, released
     # when this worker ends or dies, so two replicas never process one file at once.
@@ -303,56 +305,73 @@ async def verwerk(app: AppWithState, settings: Settings, aanlevering_id: uuid.UU
         if not (await lock.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": sleutel})).scalar_one():
             return False
         try:
-            await _verwerk(app, settings, aanlevering_id)
+            return await _verwerk(app, settings, aanlevering_id)
         finally:
             await lock.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": sleutel})
             await lock.commit()
-    return True
 
 
-async def _verwerk(app: AppWithState, settings: Settings, aanlevering_id: uuid.UUID) -> None:
+async def _verwerk(app: AppWithState, settings: Settings, aanlevering_id: uuid.UUID) -> bool:
     async with database_session(app) as session:
         aanlevering = await session.get(Aanlevering, aanlevering_id)
     if aanlevering is None or aanlevering.status == AanleveringStatus.VERWERKT.value:
-        return
+        return False
     pad = _bestand(settings, aanlevering)
     if not pad.exists():
         logger.error("aanlevering %s: bestand %s ontbreekt; kan niet verwerken", aanlevering_id, pad)
-        return
+        return False
     gedaan = aanlevering.regels_verwerkt
-    regels = bestandsformaat.regels(pad, Bestandsformaat(aanlevering.formaat))
+    in_beurt = 0
     klaar = False
-    while not klaar:
-        batch: list[Regel] = []
-        for regel in regels:
-            if regel.nummer <= gedaan:
-                continue  # committed by an earlier run
-            batch.append(regel)
-            if len(batch) >= settings.upload_batch:
-                break
-        else:
-            klaar = True
-        telling = _Telling()
-        async with werkcontext(app, _principal(aanlevering)) as ctx:
-            afgewezen = await _verwerk_batch(ctx, aanlevering, batch, telling) if batch else []
-            await AanleveringRepository(ctx.session, aanlevering.gemeente_code).add_afwijzingen(
-                aanlevering.id, afgewezen
-            )
-            gedaan = batch[-1].nummer if batch else gedaan
-            await ctx.session.execute(
-                _VOORTGANG,
-                {
-                    "status": (AanleveringStatus.VERWERKT if klaar else AanleveringStatus.IN_VERWERKING).value,
-                    "klaar": klaar,
-                    "n": gedaan,
-                    "g": telling.geaccepteerd,
-                    "a": telling.afgewezen,
-                    "o": telling.overgeslagen,
-                    "id": aanlevering.id,
-                },
-            )
-        await asyncio.sleep(0)  # let requests in between batches
+    with contextlib.closing(bestandsformaat.regels(pad, Bestandsformaat(aanlevering.formaat))) as regels:
+        while not klaar:
+            if in_beurt >= settings.upload_beurt_regels:
+                async with database_session(app) as session:
+                    if await AanleveringRepository(session, "").anderen_wachten(aanlevering.aanbieder_id):
+                        # Progress is committed per batch: the next turn resumes exactly here.
+                        return True
+                in_beurt = 0
+            batch: list[Regel] = []
+            for regel in regels:
+                if regel.nummer <= gedaan:
+                    continue  # committed by an earlier run
+                batch.append(regel)
+                if len(batch) >= settings.upload_batch:
+                    break
+            else:
+                klaar = True
+            telling = _Telling()
+            async with werkcontext(app, _principal(aanlevering)) as ctx:
+                afgewezen = await _verwerk_batch(ctx, aanlevering, batch, telling) if batch else []
+                await AanleveringRepository(ctx.session, aanlevering.gemeente_code).add_afwijzingen(
+                    aanlevering.id, afgewezen
+                )
+                gedaan = batch[-1].nummer if batch else gedaan
+                await ctx.session.execute(
+                    _VOORTGANG,
+                    {
+                        "status": (AanleveringStatus.VERWERKT if klaar else AanleveringStatus.IN_VERWERKING).value,
+                        "klaar": klaar,
+                        "n": gedaan,
+                        "g": telling.geaccepteerd,
+                        "a": telling.afgewezen,
+                        "o": telling.overgeslagen,
+                        "id": aanlevering.id,
+                    },
+                )
+            in_beurt += len(batch)
+            await asyncio.sleep(0)  # let requests in between batches
     pad.unlink(missing_ok=True)
+    return False
+
+
+def om_de_beurt(open_: Sequence[tuple[uuid.UUID, uuid.UUID]]) -> list[uuid.UUID]:
+    """One round of turns: the oldest open upload of each aanbieder, the aanbieder with the oldest waiting upload
+    first. An aanbieder's own files keep their order; a big file takes one turn per round, not the whole worker."""
+    eerste: dict[uuid.UUID, uuid.UUID] = {}
+    for aanlevering_id, aanbieder_id in open_:
+        eerste.setdefault(aanbieder_id, aanlevering_id)
+    return list(eerste.values())
 
 
 @contextlib.asynccontextmanager
@@ -369,17 +388,20 @@ def achtergrondtaak(settings: Settings) -> Any:
         wakker: asyncio.Event = asyncio.Event()
         app.state.aanleveringen_wakker = wakker
         while not stop.is_set():
+            nog_werk = False
             try:
                 async with database_session(app) as session:
-                    ids = await AanleveringRepository(session, "").list_open()
-                for aanlevering_id in ids:
+                    open_ = await AanleveringRepository(session, "").list_open()
+                for aanlevering_id in om_de_beurt(open_):
                     if stop.is_set():
                         break
-                    await verwerk(app, settings, aanlevering_id)
+                    nog_werk = await verwerk(app, settings, aanlevering_id) or nog_werk
             except asyncio.CancelledError:
                 raise
             except Exception:
                 logger.exception("aanleveringen: verwerken mislukt; volgende poging straks")
+            if nog_werk:
+                continue  # the next round of turns at once: a file that gave way is not finished
             wakker.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(_eerste(wakker, stop), timeout=settings.upload_poll_seconden)

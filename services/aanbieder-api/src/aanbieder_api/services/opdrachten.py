@@ -261,10 +261,12 @@ async def lijst(ctx: RequestContext, paging: PageParams, **filters: Any) -> tupl
     return rows, total
 
 
-async def versies(ctx: RequestContext, opdracht_id: uuid.UUID) -> Sequence[OpdrachtVersie]:
+async def versies(
+    ctx: RequestContext, opdracht_id: uuid.UUID, paging: PageParams
+) -> tuple[Sequence[OpdrachtVersie], int]:
     repo = OpdrachtRepository(ctx.session, ctx.gemeente)
     await _opdracht(repo, opdracht_id)
-    return await repo.versies(opdracht_id)
+    return await repo.versiepagina(opdracht_id, paging)
 
 
 # ---- the provider's side (API and portal) ----
@@ -309,5 +311,13 @@ async def lijst_voor_aanbieder(
 async def versies_voor_aanbieder(
     ctx: RequestContext, wie: Aanbiederidentiteit, opdracht_id: uuid.UUID
 ) -> Sequence[OpdrachtVersie]:
+    """Every version, oldest first: what the portal compares with the version the user saw last."""
     await _eigen(ctx, wie, opdracht_id)
     return await OpdrachtRepository(ctx.session, wie.gemeente).versies(opdracht_id)
+
+
+async def versiepagina_voor_aanbieder(
+    ctx: RequestContext, wie: Aanbiederidentiteit, opdracht_id: uuid.UUID, paging: PageParams
+) -> tuple[Sequence[OpdrachtVersie], int]:
+    await _eigen(ctx, wie, opdracht_id)
+    return await OpdrachtRepository(ctx.session, wie.gemeente).versiepagina(opdracht_id, paging)
