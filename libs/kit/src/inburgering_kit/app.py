@@ -278,7 +278,9 @@ def _install_health(app: FastAPI) -> None:
         try:
             nc: NatsClient | None = app.state.nats
             if nc is None or nc.is_closed:
-                nc = await connect_nats(app.state.settings.nats_url, name="readiness")
+                # A first connect to a NATS that is down retries for ever (reconnects are unlimited): bounded here,
+                # so readiness answers 503 instead of hanging the probe.
+                nc = await asyncio.wait_for(connect_nats(app.state.settings.nats_url, name="readiness"), timeout=2)
                 app.state.nats = nc
             checks["nats"] = "ok" if nc.is_connected else "verbinding-verbroken"
         except Exception as exc:
