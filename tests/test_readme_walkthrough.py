@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -65,10 +66,12 @@ def _ready(port: int) -> bool:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[str, str], int]]:
+def stack() -> Iterator[tuple[dict[str, str], int]]:
     ports = [s.port for s in load_services(ROOT)]
     offset = _port_offset(ports)
-    var = tmp_path_factory.mktemp("stack-var")
+    # Not under pytest's base temp: another pytest session on the machine resets that folder to 0700, and the
+    # embedded PostgreSQL (run as its own account when we are root) then loses its way into the data directory.
+    var = Path(tempfile.mkdtemp(prefix="inburgering-readme-"))
     env = {
         **os.environ,
         "STACK_VAR": str(var),
@@ -91,7 +94,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[str, 
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while not all(_ready(p + offset) for p in ports):
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise AssertionError("stack niet gestart:\n" + (var / "stack.log").read_text(errors="replace")[-4000:])
@@ -105,6 +108,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[str, 
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
         log.close()
+        shutil.rmtree(var, ignore_errors=True)
 
 
 def test_the_readme_walkthrough_runs_top_to_bottom(stack: tuple[dict[str, str], int], tmp_path: Path) -> None:
