@@ -16,3 +16,7 @@ class Settings(ServiceSettings):
         le=90,
         description="Days a voornemen leaves for a zienswijze when the klantregisseur sets none (Awb art. 4:8).",
     )
+    signalen_interval_seconden: float = Field(
+        default=3600, gt=0, description="Seconds between two zienswijze signal passes (terms are days apart)."
+    )
+    signalen_batch: int = Field(default=5000, ge=1, le=50_000, description="Voornemens per transaction of a pass.")

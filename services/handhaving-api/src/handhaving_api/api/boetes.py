@@ -16,7 +16,7 @@ from handhaving_api.api.schemas import (
     RechtsmiddelCreate,
     RechtsmiddelRead,
 )
-from handhaving_api.domain.enums import Boetestatus, Rechtsmiddel
+from handhaving_api.domain.enums import Boetestatus, Rechtsmiddel, Rechtsmiddelstatus
 from handhaving_api.services import boetes as use_cases
 from inburgering_kit.pagination import Page, Paging
 
@@ -25,15 +25,31 @@ _WEIGERING = {"x-problems": ["422"]}
 _WEIGERING_OF_CONFLICT = {"x-problems": ["409", "422"]}
 
 
-@router.get("", operation_id="boete_list", summary="Boetes van de gemeente, gefilterd en gepagineerd")
+@router.get(
+    "",
+    operation_id="boete_list",
+    summary="Boetes van de gemeente, gefilterd en gepagineerd",
+    description="De werklijst van boetes in bezwaar: `rechtsmiddelstatus=bezwaar-aanhangig`, per klantregisseur met "
+    "`klantregisseur`.",
+)
 async def lijst(
     ctx: Lezen,
     paging: Paging,
     inburgeraar_id: Annotated[uuid.UUID | None, Query(alias="inburgeraarId")] = None,
     status_: Annotated[Boetestatus | None, Query(alias="status")] = None,
+    rechtsmiddelstatus: Annotated[Rechtsmiddelstatus | None, Query()] = None,
+    klantregisseur: Annotated[
+        str | None,
+        Query(min_length=1, max_length=200, description="Alleen de boetes op overtredingen van deze klantregisseur."),
+    ] = None,
 ) -> Page[BoeteRead]:
     rows, total = await use_cases.lijst(
-        ctx, paging, inburgeraar_id=inburgeraar_id, status=status_.value if status_ else None
+        ctx,
+        paging,
+        inburgeraar_id=inburgeraar_id,
+        status=status_.value if status_ else None,
+        rechtsmiddelstatus=rechtsmiddelstatus.value if rechtsmiddelstatus else None,
+        klantregisseur=klantregisseur,
     )
     return Page[BoeteRead].of([BoeteRead.van(r) for r in rows], total, paging)
 

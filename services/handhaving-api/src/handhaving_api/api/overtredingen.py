@@ -26,6 +26,7 @@ from handhaving_api.services import overtredingen as use_cases
 from handhaving_api.settings import Settings
 from inburgering_kit.idempotency import IdempotencyDep
 from inburgering_kit.pagination import Page, Paging
+from inburgering_kit.strict import Datum
 
 router = APIRouter(prefix="/overtredingen", tags=["Overtredingen"])
 _WEIGERING = {"x-problems": ["422"]}
@@ -62,18 +63,37 @@ async def registreer(
     return result
 
 
-@router.get("", operation_id="overtreding_list", summary="Overtredingen van de gemeente, gefilterd en gepagineerd")
+@router.get(
+    "",
+    operation_id="overtreding_list",
+    summary="Overtredingen van de gemeente, gefilterd en gepagineerd",
+    description="De werklijsten, per gemeente of per klantregisseur (`klantregisseur`): de open kandidaten "
+    "(`status=kandidaat`) en de voornemens waarvan de zienswijzetermijn verloopt (`status=voorgenomen` met "
+    "`zienswijzeTermijnTot`).",
+)
 async def lijst(
     ctx: Lezen,
     paging: Paging,
     inburgeraar_id: Annotated[uuid.UUID | None, Query(alias="inburgeraarId")] = None,
     status_: Annotated[Procedurestatus | None, Query(alias="status")] = None,
     soort: Annotated[Overtredingsoort | None, Query()] = None,
+    klantregisseur: Annotated[
+        str | None, Query(min_length=1, max_length=200, description="Alleen de overtredingen van deze klantregisseur.")
+    ] = None,
+    zienswijze_termijn_tot: Annotated[
+        Datum | None,
+        Query(
+            alias="zienswijzeTermijnTot",
+            description="Alleen voornemens waarvan de zienswijzetermijn uiterlijk op deze dag eindigt.",
+        ),
+    ] = None,
 ) -> Page[OvertredingRead]:
     filter_ = Overtredingfilter(
         inburgeraar_id=inburgeraar_id,
         status=status_.value if status_ else None,
         soort=soort.value if soort else None,
+        klantregisseur=klantregisseur,
+        zienswijze_uiterlijk=zienswijze_termijn_tot,
     )
     rows, total = await use_cases.lijst(ctx, paging, filter_)
     return Page[OvertredingRead].of([OvertredingRead.van(r) for r in rows], total, paging)

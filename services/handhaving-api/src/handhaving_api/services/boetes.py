@@ -63,10 +63,20 @@ async def raadpleeg(ctx: RequestContext, boete_id: uuid.UUID) -> Boete:
 
 
 async def lijst(
-    ctx: RequestContext, paging: PageParams, *, inburgeraar_id: uuid.UUID | None, status: str | None
+    ctx: RequestContext,
+    paging: PageParams,
+    *,
+    inburgeraar_id: uuid.UUID | None,
+    status: str | None,
+    rechtsmiddelstatus: str | None = None,
+    klantregisseur: str | None = None,
 ) -> tuple[Sequence[Boete], int]:
     rows, total = await BoeteRepository(ctx.session, ctx.gemeente).list(
-        paging, inburgeraar_id=inburgeraar_id, status=status
+        paging,
+        inburgeraar_id=inburgeraar_id,
+        status=status,
+        rechtsmiddelstatus=rechtsmiddelstatus,
+        klantregisseur=klantregisseur,
     )
     await ctx.verwerk_alle(
         activiteiten.HANDHAVING_RAADPLEGEN, Actie.ZOEKEN, object_type="boete", subjects=[(r.id, None) for r in rows]
