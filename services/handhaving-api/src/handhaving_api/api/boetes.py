@@ -5,8 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi.responses import HTMLResponse
 
+from handhaving_api.api import brieven
 from handhaving_api.api.deps import BoeteId, Lezen, Schrijven, ZaakId, location
 from handhaving_api.api.schemas import (
     Beslissen,
@@ -18,6 +20,7 @@ from handhaving_api.api.schemas import (
 )
 from handhaving_api.domain.enums import Boetestatus, Rechtsmiddel, Rechtsmiddelstatus
 from handhaving_api.services import boetes as use_cases
+from handhaving_api.settings import Settings
 from inburgering_kit.pagination import Page, Paging
 
 router = APIRouter(prefix="/boetes", tags=["Boetes"])
@@ -57,6 +60,25 @@ async def lijst(
 @router.get("/{boeteId:uuid}", operation_id="boete_read", summary="Eén boetebesluit")
 async def lees(boete_id: BoeteId, ctx: Lezen) -> BoeteRead:
     return BoeteRead.van(await use_cases.raadpleeg(ctx, boete_id))
+
+
+@router.get(
+    "/{boeteId:uuid}/brief",
+    operation_id="boete_brief",
+    summary="Het boetebesluit als HTML- of PDF-brief, om aan de inburgeraar te sturen (zonder BSN)",
+    response_class=HTMLResponse,
+    responses=brieven.RESPONSES,
+)
+async def brief(
+    request: Request,
+    boete_id: BoeteId,
+    ctx: Lezen,
+    accept: Annotated[str | None, Header(description="`application/pdf` voor PDF; anders HTML.")] = None,
+) -> Response:
+    boete, overtreding = await use_cases.brief(ctx, boete_id)
+    settings: Settings = request.app.state.settings
+    html = brieven.boetebesluit(boete, overtreding, settings.gemeenten.get(boete.gemeente_code))
+    return await brieven.antwoord(html, accept, f"boetebesluit-{boete.id}")
 
 
 @router.post(
