@@ -10,11 +10,14 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
+from contextlib import AsyncExitStack
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+from fastapi import FastAPI
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -36,8 +39,6 @@ from inburgering_kit.testing.waiting import eventually
 from notificaties import scopes as notificaties_scopes
 from notificaties.main import create_app as create_notificaties_app
 from notificaties.settings import Settings as NotificatiesSettings
-
-from .test_flow_pip_vastgesteld import Running
 
 ROOT = Path(__file__).resolve().parents[1]
 BSN = "999990020"
@@ -66,6 +67,23 @@ def _gemeen(infra: Infra, nats_url: str, tokens: TokenFactory, service: str) -> 
         "auth": AuthSettings(issuers=[TEST_ISSUER], audience=TEST_AUDIENCE, public_key_file=tokens.public_key),
         "stream_name": STREAM,
     }
+
+
+class Running:
+    """An application with its lifespan entered (relay and consumers running) and a client to it."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+        self._stack = AsyncExitStack()
+        self.client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
+
+    async def start(self) -> Running:
+        await self._stack.enter_async_context(self.app.router.lifespan_context(self.app))
+        await self._stack.enter_async_context(self.client)
+        return self
+
+    async def stop(self) -> None:
+        await self._stack.aclose()
 
 
 class Webhook:
