@@ -82,6 +82,7 @@ bench: $(STAMP)
 	$(PY) bench/pip_signalen.py
 	$(PY) bench/aanbieder_voortgang.py
 	$(PY) bench/notificaties_bench.py
+	$(PY) bench/handhaving_werklijst.py
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache

@@ -1,16 +1,51 @@
-"""`python -m handhaving_api serve|relay|migrate|dead-letters-count|dead-letters-replay` (see
-`inburgering_kit.entrypoint`): the last two count, per consumer, the events its projection could not apply, or
-apply them again after a fix."""
+"""`python -m handhaving_api serve|relay|migrate|dead-letters-count|dead-letters-replay|signalen|signalen-job` (see
+`inburgering_kit.entrypoint`): `signalen` is one zienswijze signal pass (for a cron job), `signalen-job` passes
+every `signalen_interval_seconden` until stopped (beside the API, like the relay); the dead-letter commands count,
+per consumer, the events its projection could not apply, or apply them again after a fix."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from handhaving_api.main import consumers
+from handhaving_api.main import DEFINITION, consumers
+from handhaving_api.services.signalen import bewaak, signaleer
 from handhaving_api.settings import Settings
-from inburgering_kit.entrypoint import main
+from inburgering_kit.db import Database
+from inburgering_kit.entrypoint import background, main
+from inburgering_kit.events import source_urn
+from inburgering_kit.outbox import EventPublisher
+from inburgering_kit.worker import run_until_signalled
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
+
+async def _signalen(settings: Settings, *, blijvend: bool) -> None:
+    database = Database(settings.database_url, pool_size=2)
+    publisher = EventPublisher(
+        source=source_urn(settings.oin, DEFINITION.name), public_base_url=settings.public_base_url
+    )
+    try:
+        if blijvend:
+            await run_until_signalled(lambda stop: bewaak(database, publisher, DEFINITION.prefix, settings, stop))
+        else:
+            await signaleer(database, publisher, DEFINITION.prefix, settings)
+    finally:
+        await database.dispose()
+
+
+async def signalen(settings: Settings) -> None:
+    await _signalen(settings, blijvend=False)
+
+
+async def signalen_job(settings: Settings) -> None:
+    await _signalen(settings, blijvend=True)
+
+
 if __name__ == "__main__":
-    main("handhaving_api", Settings, MIGRATIONS, consumer=consumers)
+    main(
+        "handhaving_api",
+        Settings,
+        MIGRATIONS,
+        jobs={"signalen": background(signalen), "signalen-job": background(signalen_job)},
+        consumer=consumers,
+    )

@@ -81,10 +81,22 @@ class BoeteGewijzigd(EventData):
     datum: date
 
 
+class ZienswijzetermijnVerstreken(EventData):
+    """De zienswijzetermijn van een voornemen is verstreken zonder zienswijze: het boetebesluit kan worden genomen
+    (Awb art. 4:8, 5:53). Eenmaal per voornemen."""
+
+    event_type = f"{_PREFIX}.zienswijzetermijn-verstreken"
+    signaal_id: uuid.UUID
+    overtreding_id: uuid.UUID
+    inburgeraar_id: uuid.UUID
+    zienswijze_uiterste_datum: date = Field(description="De laatste dag waarop een zienswijze op tijd was.")
+
+
 EVENTS: list[type[EventData]] = [
     OvertredingAfgewezen,
     WaarschuwingGegeven,
     BoeteVoorgenomen,
     BoeteOpgelegd,
     BoeteGewijzigd,
+    ZienswijzetermijnVerstreken,
 ]

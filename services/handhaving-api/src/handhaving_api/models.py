@@ -64,6 +64,14 @@ class Overtreding(Base):
         Index("ix_overtreding_inburgeraar_id", "inburgeraar_id"),
         # The zienswijze signal job (next engineer) finds expiring voornemens by their last day.
         Index("ix_overtreding_status_zienswijze_uiterste_datum", "status", "zienswijze_uiterste_datum"),
+        # The work list per klantregisseur: their open candidates and running voornemens, oldest first.
+        Index(
+            "ix_overtreding_gemeente_code_klantregisseur_status_created_at",
+            "gemeente_code",
+            "klantregisseur",
+            "status",
+            "created_at",
+        ),
         # A candidate from an event exists once, however often the event is delivered.
         UniqueConstraint("bron_id"),
     )
@@ -118,7 +126,13 @@ class Boete(Base):
     """A boetebesluit. What it decided never changes; it is replaced or annulled by a later decision."""
 
     __tablename__ = "boete"
-    __table_args__ = (Index("ix_boete_inburgeraar_id_status", "inburgeraar_id", "status"),)
+    __table_args__ = (
+        Index("ix_boete_inburgeraar_id_status", "inburgeraar_id", "status"),
+        # The work list of boetes in bezwaar or beroep per gemeente, oldest first.
+        Index(
+            "ix_boete_gemeente_code_rechtsmiddelstatus_created_at", "gemeente_code", "rechtsmiddelstatus", "created_at"
+        ),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
     gemeente_code: Mapped[str] = mapped_column(String(4))
@@ -209,4 +223,21 @@ class DuoBoete(Base):
     besluit_datum: Mapped[date] = mapped_column(Date)
     bedrag: Mapped[int] = mapped_column(Integer)
     reden: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
+
+
+class ZienswijzeSignaal(Base):
+    """The zienswijzetermijn of a voornemen passed without a zienswijze: the besluit can be taken. One row per
+    voornemen (unique `overtreding_id`), written with its outbox event in one transaction, so it is raised once
+    however many passes or replicas run."""
+
+    __tablename__ = "zienswijze_signaal"
+    __table_args__ = (UniqueConstraint("overtreding_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    overtreding_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("overtreding.id"))
+    gemeente_code: Mapped[str] = mapped_column(String(4))
+    inburgeraar_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    klantregisseur: Mapped[str | None] = mapped_column(String(200))
+    zienswijze_uiterste_datum: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())

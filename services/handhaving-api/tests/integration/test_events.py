@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
+from fastapi import FastAPI
 from sqlalchemy import text
 
 from handhaving_api.events import EVENTS
+from handhaving_api.services.signalen import signaleer
+from handhaving_api.settings import Settings
 from inburgering_kit.db import Database
 from inburgering_kit.testing.events import Recorder, recorder_fixture
 
@@ -41,8 +45,15 @@ async def _alle_soorten(procedure: Procedure, database: Database) -> uuid.UUID:
     return persoon
 
 
-async def test_elk_event_volgt_zijn_schema(procedure: Procedure, database: Database) -> None:
+async def test_elk_event_volgt_zijn_schema(
+    procedure: Procedure, database: Database, app: FastAPI, settings: Settings
+) -> None:
     await _alle_soorten(procedure, database)
+    # The zienswijze signal comes from the job, not from a request.
+    persoon = uuid.uuid4()
+    await zet_feiten(database, persoon)
+    await procedure.voorgenomen(persoon)
+    await signaleer(database, app.state.publisher, app.state.api_prefix, settings, dag=date(2026, 3, 16))
     events = await _outbox(database)
     assert {e["type"] for e in events} == {model.full_type() for model in EVENTS}
     for event in events:

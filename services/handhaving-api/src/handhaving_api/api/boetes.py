@@ -5,8 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi.responses import HTMLResponse
 
+from handhaving_api.api import brieven
 from handhaving_api.api.deps import BoeteId, Lezen, Schrijven, ZaakId, location
 from handhaving_api.api.schemas import (
     Beslissen,
@@ -16,8 +18,9 @@ from handhaving_api.api.schemas import (
     RechtsmiddelCreate,
     RechtsmiddelRead,
 )
-from handhaving_api.domain.enums import Boetestatus, Rechtsmiddel
+from handhaving_api.domain.enums import Boetestatus, Rechtsmiddel, Rechtsmiddelstatus
 from handhaving_api.services import boetes as use_cases
+from handhaving_api.settings import Settings
 from inburgering_kit.pagination import Page, Paging
 
 router = APIRouter(prefix="/boetes", tags=["Boetes"])
@@ -25,15 +28,31 @@ _WEIGERING = {"x-problems": ["422"]}
 _WEIGERING_OF_CONFLICT = {"x-problems": ["409", "422"]}
 
 
-@router.get("", operation_id="boete_list", summary="Boetes van de gemeente, gefilterd en gepagineerd")
+@router.get(
+    "",
+    operation_id="boete_list",
+    summary="Boetes van de gemeente, gefilterd en gepagineerd",
+    description="De werklijst van boetes in bezwaar: `rechtsmiddelstatus=bezwaar-aanhangig`, per klantregisseur met "
+    "`klantregisseur`.",
+)
 async def lijst(
     ctx: Lezen,
     paging: Paging,
     inburgeraar_id: Annotated[uuid.UUID | None, Query(alias="inburgeraarId")] = None,
     status_: Annotated[Boetestatus | None, Query(alias="status")] = None,
+    rechtsmiddelstatus: Annotated[Rechtsmiddelstatus | None, Query()] = None,
+    klantregisseur: Annotated[
+        str | None,
+        Query(min_length=1, max_length=200, description="Alleen de boetes op overtredingen van deze klantregisseur."),
+    ] = None,
 ) -> Page[BoeteRead]:
     rows, total = await use_cases.lijst(
-        ctx, paging, inburgeraar_id=inburgeraar_id, status=status_.value if status_ else None
+        ctx,
+        paging,
+        inburgeraar_id=inburgeraar_id,
+        status=status_.value if status_ else None,
+        rechtsmiddelstatus=rechtsmiddelstatus.value if rechtsmiddelstatus else None,
+        klantregisseur=klantregisseur,
     )
     return Page[BoeteRead].of([BoeteRead.van(r) for r in rows], total, paging)
 
@@ -41,6 +60,25 @@ async def lijst(
 @router.get("/{boeteId:uuid}", operation_id="boete_read", summary="Eén boetebesluit")
 async def lees(boete_id: BoeteId, ctx: Lezen) -> BoeteRead:
     return BoeteRead.van(await use_cases.raadpleeg(ctx, boete_id))
+
+
+@router.get(
+    "/{boeteId:uuid}/brief",
+    operation_id="boete_brief",
+    summary="Het boetebesluit als HTML- of PDF-brief, om aan de inburgeraar te sturen (zonder BSN)",
+    response_class=HTMLResponse,
+    responses=brieven.RESPONSES,
+)
+async def brief(
+    request: Request,
+    boete_id: BoeteId,
+    ctx: Lezen,
+    accept: Annotated[str | None, Header(description="`application/pdf` voor PDF; anders HTML.")] = None,
+) -> Response:
+    boete, overtreding = await use_cases.brief(ctx, boete_id)
+    settings: Settings = request.app.state.settings
+    html = brieven.boetebesluit(boete, overtreding, settings.gemeenten.get(boete.gemeente_code))
+    return await brieven.antwoord(html, accept, f"boetebesluit-{boete.id}")
 
 
 @router.post(

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from enum import StrEnum
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi.responses import HTMLResponse
 
+from handhaving_api.api import brieven
 from handhaving_api.api.deps import Lezen, OvertredingId, Schrijven, location
 from handhaving_api.api.schemas import (
     Afwijzen,
@@ -20,12 +23,13 @@ from handhaving_api.api.schemas import (
     Waarschuwen,
     Zienswijze,
 )
-from handhaving_api.domain.enums import Overtredingsoort, Procedurestatus
+from handhaving_api.domain.enums import Handeling, Overtredingsoort, Procedurestatus
 from handhaving_api.repository import Overtredingfilter
 from handhaving_api.services import overtredingen as use_cases
 from handhaving_api.settings import Settings
 from inburgering_kit.idempotency import IdempotencyDep
 from inburgering_kit.pagination import Page, Paging
+from inburgering_kit.strict import Datum
 
 router = APIRouter(prefix="/overtredingen", tags=["Overtredingen"])
 _WEIGERING = {"x-problems": ["422"]}
@@ -62,18 +66,37 @@ async def registreer(
     return result
 
 
-@router.get("", operation_id="overtreding_list", summary="Overtredingen van de gemeente, gefilterd en gepagineerd")
+@router.get(
+    "",
+    operation_id="overtreding_list",
+    summary="Overtredingen van de gemeente, gefilterd en gepagineerd",
+    description="De werklijsten, per gemeente of per klantregisseur (`klantregisseur`): de open kandidaten "
+    "(`status=kandidaat`) en de voornemens waarvan de zienswijzetermijn verloopt (`status=voorgenomen` met "
+    "`zienswijzeTermijnTot`).",
+)
 async def lijst(
     ctx: Lezen,
     paging: Paging,
     inburgeraar_id: Annotated[uuid.UUID | None, Query(alias="inburgeraarId")] = None,
     status_: Annotated[Procedurestatus | None, Query(alias="status")] = None,
     soort: Annotated[Overtredingsoort | None, Query()] = None,
+    klantregisseur: Annotated[
+        str | None, Query(min_length=1, max_length=200, description="Alleen de overtredingen van deze klantregisseur.")
+    ] = None,
+    zienswijze_termijn_tot: Annotated[
+        Datum | None,
+        Query(
+            alias="zienswijzeTermijnTot",
+            description="Alleen voornemens waarvan de zienswijzetermijn uiterlijk op deze dag eindigt.",
+        ),
+    ] = None,
 ) -> Page[OvertredingRead]:
     filter_ = Overtredingfilter(
         inburgeraar_id=inburgeraar_id,
         status=status_.value if status_ else None,
         soort=soort.value if soort else None,
+        klantregisseur=klantregisseur,
+        zienswijze_uiterlijk=zienswijze_termijn_tot,
     )
     rows, total = await use_cases.lijst(ctx, paging, filter_)
     return Page[OvertredingRead].of([OvertredingRead.van(r) for r in rows], total, paging)
@@ -184,3 +207,34 @@ async def beboet(
     response.headers["Location"] = f"{ctx.api_prefix}/boetes/{boete.id}"
     await idem.store(ctx, 201, result)
     return result
+
+
+class Briefsoort(StrEnum):
+    WAARSCHUWING = "waarschuwing"
+    VOORNEMEN = "voornemen"
+
+
+_STAP = {Briefsoort.WAARSCHUWING: Handeling.WAARSCHUWEN, Briefsoort.VOORNEMEN: Handeling.VOORNEMEN}
+
+
+@router.get(
+    "/{overtredingId:uuid}/brief",
+    operation_id="overtreding_brief",
+    summary="De waarschuwing of het voornemen als HTML- of PDF-brief, om aan de inburgeraar te sturen (zonder BSN)",
+    response_class=HTMLResponse,
+    responses=brieven.RESPONSES,
+    # A step not taken has no letter: `brief-bestaat-niet`.
+    openapi_extra={"x-problems": ["409"]},
+)
+async def brief(
+    request: Request,
+    overtreding_id: OvertredingId,
+    ctx: Lezen,
+    soort: Annotated[Briefsoort, Query(description="Welke brief: de waarschuwing of het voornemen.")],
+    accept: Annotated[str | None, Header(description="`application/pdf` voor PDF; anders HTML.")] = None,
+) -> Response:
+    overtreding, stap = await use_cases.brief(ctx, overtreding_id, _STAP[soort])
+    settings: Settings = request.app.state.settings
+    afzender = settings.gemeenten.get(overtreding.gemeente_code)
+    render = brieven.waarschuwing if soort is Briefsoort.WAARSCHUWING else brieven.voornemen
+    return await brieven.antwoord(render(overtreding, stap, afzender), accept, f"{soort.value}-{overtreding.id}")

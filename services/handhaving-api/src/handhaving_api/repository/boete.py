@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handhaving_api.models import Boete, Handhavingsdossier, Rechtsmiddelzaak
+from handhaving_api.models import Boete, Handhavingsdossier, Overtreding, Rechtsmiddelzaak
 from inburgering_kit.pagination import PageParams, paginate
 
 _OPGELEGD = "opgelegd"
@@ -53,13 +53,30 @@ class BoeteRepository:
         await self.session.flush()
 
     async def list(
-        self, paging: PageParams, *, inburgeraar_id: uuid.UUID | None, status: str | None
+        self,
+        paging: PageParams,
+        *,
+        inburgeraar_id: uuid.UUID | None,
+        status: str | None,
+        rechtsmiddelstatus: str | None = None,
+        klantregisseur: str | None = None,
     ) -> tuple[Sequence[Boete], int]:
         query = select(Boete).where(Boete.gemeente_code == self.gemeente)
         if inburgeraar_id is not None:
             query = query.where(Boete.inburgeraar_id == inburgeraar_id)
         if status is not None:
             query = query.where(Boete.status == status)
+        if rechtsmiddelstatus is not None:
+            query = query.where(Boete.rechtsmiddelstatus == rechtsmiddelstatus)
+        if klantregisseur is not None:
+            # The klantregisseur of a boete is the one of its overtreding.
+            query = query.where(
+                Boete.overtreding_id.in_(
+                    select(Overtreding.id).where(
+                        Overtreding.gemeente_code == self.gemeente, Overtreding.klantregisseur == klantregisseur
+                    )
+                )
+            )
         return await paginate(self.session, query, paging, Boete.created_at, Boete.id)
 
     async def of_person(self, inburgeraar_id: uuid.UUID) -> Sequence[Boete]:

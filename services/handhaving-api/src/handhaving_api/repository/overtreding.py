@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
@@ -19,6 +20,9 @@ class Overtredingfilter:
     inburgeraar_id: uuid.UUID | None = None
     status: str | None = None
     soort: str | None = None
+    klantregisseur: str | None = None
+    # The work list of voornemens: those whose zienswijzetermijn ends on or before this day.
+    zienswijze_uiterlijk: date | None = None
 
 
 class OvertredingRepository:
@@ -49,6 +53,10 @@ class OvertredingRepository:
             query = query.where(Overtreding.status == filter_.status)
         if filter_.soort is not None:
             query = query.where(Overtreding.soort == filter_.soort)
+        if filter_.klantregisseur is not None:
+            query = query.where(Overtreding.klantregisseur == filter_.klantregisseur)
+        if filter_.zienswijze_uiterlijk is not None:
+            query = query.where(Overtreding.zienswijze_uiterste_datum <= filter_.zienswijze_uiterlijk)
         return await paginate(self.session, query, paging, Overtreding.created_at, Overtreding.id)
 
     async def eerder_gewaarschuwd(self, inburgeraar_id: uuid.UUID, categorie: str, behalve: uuid.UUID) -> bool:

@@ -13,7 +13,7 @@ from handhaving_api.domain import bedragen, rechtsmiddelen
 from handhaving_api.domain.enums import Beslissing, Boetestatus, Categorie, Rechtsmiddel, Rechtsmiddelstatus
 from handhaving_api.domain.regels import BEROEP_NA_BEZWAAR, BESLUIT_ONVERANDERLIJK, Weigering
 from handhaving_api.events import BoeteGewijzigd
-from handhaving_api.models import Boete, DuoBoete, Rechtsmiddelzaak
+from handhaving_api.models import Boete, DuoBoete, Overtreding, Rechtsmiddelzaak
 from handhaving_api.repository import BoeteRepository, DuoBoeteRepository, OvertredingRepository
 from handhaving_api.services.gemeenschappelijk import niet_in_de_toekomst, verwerk
 from handhaving_api.services.overtredingen import boete_opgelegd
@@ -63,10 +63,20 @@ async def raadpleeg(ctx: RequestContext, boete_id: uuid.UUID) -> Boete:
 
 
 async def lijst(
-    ctx: RequestContext, paging: PageParams, *, inburgeraar_id: uuid.UUID | None, status: str | None
+    ctx: RequestContext,
+    paging: PageParams,
+    *,
+    inburgeraar_id: uuid.UUID | None,
+    status: str | None,
+    rechtsmiddelstatus: str | None = None,
+    klantregisseur: str | None = None,
 ) -> tuple[Sequence[Boete], int]:
     rows, total = await BoeteRepository(ctx.session, ctx.gemeente).list(
-        paging, inburgeraar_id=inburgeraar_id, status=status
+        paging,
+        inburgeraar_id=inburgeraar_id,
+        status=status,
+        rechtsmiddelstatus=rechtsmiddelstatus,
+        klantregisseur=klantregisseur,
     )
     await ctx.verwerk_alle(
         activiteiten.HANDHAVING_RAADPLEGEN, Actie.ZOEKEN, object_type="boete", subjects=[(r.id, None) for r in rows]
@@ -296,3 +306,12 @@ async def overzicht(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> Overzicht
         ruimte_pip=bedragen.resterende_ruimte(pip),
         duo_totaal=sum(d.bedrag for d in duo),
     )
+
+
+async def brief(ctx: RequestContext, boete_id: uuid.UUID) -> tuple[Boete, Overtreding]:
+    """The boetebesluit and the overtreding it is about, for its letter."""
+    boete = await raadpleeg(ctx, boete_id)
+    overtreding = await OvertredingRepository(ctx.session, ctx.gemeente).get(boete.overtreding_id)
+    if overtreding is None:  # pragma: no cover - a foreign key holds it
+        raise NotFound(f"Boete {boete_id} bestaat niet.")
+    return boete, overtreding

@@ -27,7 +27,7 @@ from handhaving_api.services.gemeenschappelijk import niet_in_de_toekomst, perso
 from inburgering_kit.audit import Actie
 from inburgering_kit.context import RequestContext
 from inburgering_kit.pagination import PageParams
-from inburgering_kit.problems import NotFound, Unprocessable, invalid
+from inburgering_kit.problems import Conflict, NotFound, Unprocessable, invalid
 
 
 class GedragingOngeldig(Unprocessable):
@@ -327,3 +327,19 @@ def boete_opgelegd(boete: Boete, soort: str) -> BoeteOpgelegd:
         nieuwe_verschijndatum=boete.nieuwe_verschijndatum,
         vervangt_id=boete.vervangt_id,
     )
+
+
+class GeenBrief(Conflict):
+    code = "brief-bestaat-niet"
+    title = "Deze stap is (nog) niet gezet; er is geen brief over."
+
+
+async def brief(
+    ctx: RequestContext, overtreding_id: uuid.UUID, handeling: Handeling
+) -> tuple[Overtreding, Procedurestap]:
+    """The overtreding and the step (waarschuwing or voornemen) whose letter is asked for."""
+    overtreding = await raadpleeg(ctx, overtreding_id)
+    for stap in await OvertredingRepository(ctx.session, ctx.gemeente).stappen(overtreding.id):
+        if stap.handeling == handeling.value:
+            return overtreding, stap
+    raise GeenBrief(f"Over deze overtreding is geen {handeling.value}-stap gezet (status {overtreding.status})")
