@@ -10,14 +10,11 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from contextlib import AsyncExitStack
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-from fastapi import FastAPI
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -35,6 +32,7 @@ from inburgering_kit.nats_access import NatsAccess
 from inburgering_kit.testing.infra import Infra
 from inburgering_kit.testing.live import live_server
 from inburgering_kit.testing.plugin import TEST_AUDIENCE, TEST_ISSUER, TokenFactory
+from inburgering_kit.testing.service import Running
 from inburgering_kit.testing.waiting import eventually
 from notificaties import scopes as notificaties_scopes
 from notificaties.main import create_app as create_notificaties_app
@@ -67,23 +65,6 @@ def _gemeen(infra: Infra, nats_url: str, tokens: TokenFactory, service: str) -> 
         "auth": AuthSettings(issuers=[TEST_ISSUER], audience=TEST_AUDIENCE, public_key_file=tokens.public_key),
         "stream_name": STREAM,
     }
-
-
-class Running:
-    """An application with its lifespan entered (relay and consumers running) and a client to it."""
-
-    def __init__(self, app: FastAPI) -> None:
-        self.app = app
-        self._stack = AsyncExitStack()
-        self.client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
-
-    async def start(self) -> Running:
-        await self._stack.enter_async_context(self.app.router.lifespan_context(self.app))
-        await self._stack.enter_async_context(self.client)
-        return self
-
-    async def stop(self) -> None:
-        await self._stack.aclose()
 
 
 class Webhook:

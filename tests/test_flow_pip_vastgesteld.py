@@ -12,15 +12,12 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Iterator
-from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
 import asyncpg
-import httpx
 import jsonschema_rs
 import pytest
-from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inburgeraar_api import scopes as inburgeraar_scopes
@@ -34,6 +31,7 @@ from inburgering_kit.events import CloudEvent
 from inburgering_kit.nats_access import NatsAccess
 from inburgering_kit.testing.infra import Infra
 from inburgering_kit.testing.plugin import TEST_AUDIENCE, TEST_ISSUER, TokenFactory
+from inburgering_kit.testing.service import Running
 from inburgering_kit.testing.waiting import eventually
 from pip_api import scopes as pip_scopes
 from pip_api.main import create_app as create_pip_app
@@ -85,23 +83,6 @@ def pip_settings(infra: Infra, nats_url: str, tokens: TokenFactory) -> PipSettin
         auth=_auth(tokens),
         stream_name=STREAM,
     )
-
-
-class Running:
-    """An application with its lifespan entered (relay and consumers running) and a client to it."""
-
-    def __init__(self, app: FastAPI) -> None:
-        self.app = app
-        self._stack = AsyncExitStack()
-        self.client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
-
-    async def start(self) -> Running:
-        await self._stack.enter_async_context(self.app.router.lifespan_context(self.app))
-        await self._stack.enter_async_context(self.client)
-        return self
-
-    async def stop(self) -> None:
-        await self._stack.aclose()
 
 
 class Consumer:

@@ -13,6 +13,7 @@ pytest finds the fixtures by the names they were made with, whatever the module 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
@@ -105,3 +106,20 @@ def isolation(settle: Callable[[Database], Awaitable[None]] | None = None) -> An
         await truncate_all(database)
 
     return isolated
+
+
+class Running:
+    """An application with its lifespan entered (relay and consumers running) and a client to it."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+        self._stack = AsyncExitStack()
+        self.client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
+
+    async def start(self) -> Running:
+        await self._stack.enter_async_context(self.app.router.lifespan_context(self.app))
+        await self._stack.enter_async_context(self.client)
+        return self
+
+    async def stop(self) -> None:
+        await self._stack.aclose()
