@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from inburgering_kit.auth import generate_dev_keypair, mint_token
 from inburgering_kit.db import Database
@@ -73,7 +75,23 @@ def tokens(tmp_path_factory: pytest.TempPathFactory) -> TokenFactory:
 
 
 async def truncate_all(database: Database) -> None:
-    """Isolation between tests that commit for real (relays, consumers, HTTP requests)."""
+    """Isolation between tests that commit for real (relays, consumers, HTTP requests). A consumer of the session's
+    app may hold a row lock on one of the tables while it waits for another; PostgreSQL then breaks the deadlock by
+    cancelling one side, and when that side is the truncation it is simply tried again."""
+    for attempt in range(10):
+        try:
+            await _truncate_once(database)
+            return
+        except DBAPIError as error:
+            if getattr(error.orig, "sqlstate", None) != DEADLOCK_DETECTED or attempt == 9:
+                raise
+            await asyncio.sleep(0.05 * (attempt + 1))
+
+
+DEADLOCK_DETECTED = "40P01"
+
+
+async def _truncate_once(database: Database) -> None:
     async with database.engine.begin() as conn:
         tables = (
             (
