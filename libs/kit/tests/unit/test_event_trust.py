@@ -86,11 +86,11 @@ class TestCredentials:
 
 class TestProductionConfig:
     def test_deploy_nats_conf_has_the_users_and_permissions_of_the_kit(self) -> None:
-        conf = (Path(__file__).resolve().parents[4] / "deploy" / "k8s" / "nats.conf").read_text()
+        conf = (Path(__file__).resolve().parents[4] / "deploy" / "k8s" / "base" / "nats.conf").read_text()
         assert conf.endswith(production_config()), "regenerate the users part with nats_access.production_config()"
 
     def test_every_k8s_container_gets_its_nats_user_and_password_and_nats_gets_every_password(self) -> None:
-        k8s = Path(__file__).resolve().parents[4] / "deploy" / "k8s"
+        k8s = Path(__file__).resolve().parents[4] / "deploy" / "k8s" / "base"
         docs = [d for f in sorted(k8s.glob("*.yaml")) for d in yaml.safe_load_all(f.read_text()) if d]
         config = {d["metadata"]["name"]: d["data"] for d in docs if d.get("kind") == "ConfigMap"}
         deployments = [d for d in docs if d.get("kind") == "Deployment"]

@@ -89,7 +89,7 @@ async def test_the_worker_health_endpoint_fails_when_a_loop_stops_turning() -> N
 
 def test_every_deployment_has_a_liveness_probe_and_workers_serve_one() -> None:
     root = Path(__file__).resolve().parents[4]
-    for manifest in sorted((root / "deploy" / "k8s").glob("*.yaml")):
+    for manifest in sorted((root / "deploy" / "k8s" / "base").glob("*.yaml")):
         for doc in yaml.safe_load_all(manifest.read_text()):
             if not doc or doc.get("kind") != "Deployment":
                 continue
