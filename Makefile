@@ -10,7 +10,7 @@ PYFILES := libs services tests bench deploy
 SPECTRAL_VERSION := 6.16.3
 SPECTRAL := .tools/node_modules/.bin/spectral
 
-.PHONY: install run test test-unit bench lint typecheck contracts migrate token portal-account clean
+.PHONY: install run test test-unit test-cluster bench lint typecheck contracts migrate token portal-account clean
 
 $(STAMP): constraints.txt $(foreach p,$(PROJECTS),$(p)/pyproject.toml)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,10 +31,19 @@ $(CHROMIUM):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
 
-install: $(STAMP) $(SPECTRAL) $(CHROMIUM)
+# checkov, the policy check of deploy/k8s, in a virtualenv of its own: it requires packaging<24, pytest 9 >=24.
+CHECKOV := .tools/checkov/bin/checkov
+$(CHECKOV): deploy/k8s/checkov-requirements.txt
+	@test -x .tools/checkov/bin/python || $(PYTHON) -m venv .tools/checkov
+	.tools/checkov/bin/pip install --quiet -r deploy/k8s/checkov-requirements.txt
+	@touch $(CHECKOV)
 
+install: $(STAMP) $(SPECTRAL) $(CHROMIUM) $(CHECKOV)
+
+# `make run CLUSTER=1`: the clustered shape (a 3-node NATS JetStream cluster, two replicas of every API with its
+# relay and jobs); see deploy/README.md.
 run: $(STAMP)
-	$(PY) deploy/local/stack.py run
+	$(if $(CLUSTER),$(PY) deploy/local/cluster.py run,$(PY) deploy/local/stack.py run)
 
 migrate: $(STAMP)
 	$(PY) deploy/local/stack.py migrate
@@ -49,8 +58,13 @@ token: $(STAMP)
 portal-account: $(STAMP)
 	@$(PY) deploy/local/stack.py portal-account --gemeente $(GEMEENTE) --aanbieder "$(AANBIEDER)" --email "$(EMAIL)" --naam "$(NAAM)"
 
-test: $(STAMP) $(SPECTRAL) $(CHROMIUM)
+test: $(STAMP) $(SPECTRAL) $(CHROMIUM) $(CHECKOV)
 	$(PY) -m pytest -q
+
+# The distributed claims on this machine: a 3-node NATS cluster, two replicas of an API and its relay, kill -9 of a
+# NATS node and of a replica under load, every accepted write's event counted at a consumer (deploy/README.md).
+test-cluster: $(STAMP)
+	$(PY) -m pytest -q -m cluster tests/test_cluster.py
 
 # The pure unit tests (domain rules, parsing, signing): no database, no NATS, no browser; seconds.
 test-unit: $(STAMP)
@@ -67,7 +81,7 @@ space := $(empty) $(empty)
 # The tests too: each suite's folder is checked on its own (every suite has a `conftest` module of that name).
 TEST_DIRS := libs/kit/tests $(wildcard services/*/tests) tests
 typecheck: $(STAMP)
-	MYPYPATH=$(subst $(space),:,$(SRC_DIRS) bench) $(VENV)/bin/mypy $(SRC_DIRS) deploy/local bench
+	MYPYPATH=$(subst $(space),:,$(SRC_DIRS) bench) $(VENV)/bin/mypy $(SRC_DIRS) deploy/local deploy/k8s bench
 	@set -e; for t in $(TEST_DIRS); do \
 		echo "mypy $$t"; MYPYPATH=$(subst $(space),:,$(SRC_DIRS)):$$t $(VENV)/bin/mypy $$t; \
 	done

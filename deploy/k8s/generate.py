@@ -764,7 +764,7 @@ def namespace_documents() -> list[dict[str, Any]]:
 
 
 def dump(docs: list[dict[str, Any]], header: str) -> str:
-    body = yaml.safe_dump_all(docs, sort_keys=False, width=120, default_flow_style=False)
+    body = str(yaml.safe_dump_all(docs, sort_keys=False, width=120, default_flow_style=False))
     return header + body
 
 
@@ -797,7 +797,8 @@ def base_files(services: list[Service]) -> dict[str, str]:
 
 def replace(prefix: str = "/spec/", **values: object) -> str:
     """A JSON patch replacing `prefix + key` with each value."""
-    return yaml.safe_dump([{"op": "replace", "path": prefix + key, "value": value} for key, value in values.items()])
+    operations = [{"op": "replace", "path": prefix + key, "value": value} for key, value in values.items()]
+    return str(yaml.safe_dump(operations))
 
 
 def worker_processes(service: Service) -> list[str]:
