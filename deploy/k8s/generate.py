@@ -9,7 +9,9 @@ read here besides `package` and `processes`:
 - `database = false` / `nats = false`: it has no PostgreSQL of its own / no event bus user (a UI, say);
 - `[<service>.kubernetes]`: `relay = false` (it publishes no events), `processes` (extra Deployments that only the
   cluster runs apart, such as notificaties' delivery, which `make run` keeps inside the API), `settings` (extra
-  ConfigMap values, without the prefix), `volumes` (shared volumes: name -> {path, size}).
+  ConfigMap values, without the prefix), `volumes` (shared volumes: name -> {path, size, setting}), `component`
+  (the service belongs to a Kustomize component of its own, such as the stand-ins in components/standins, and
+  stays out of the base).
 
 Sizes come from the measured RSS and CPU in bench/results (see SIZES); deploy/README.md shows the arithmetic.
 """
@@ -90,6 +92,8 @@ def load(root: Path = ROOT) -> list[Service]:
     services = []
     for name, spec in table.items():
         k8s = spec.get("kubernetes", {})
+        if "component" in k8s:
+            continue
         services.append(
             Service(
                 name=name,
