@@ -184,6 +184,39 @@ def test_network_policies_let_a_service_reach_only_its_database_nats_and_the_api
         assert not any("ipBlock" in p for p in peers), "only the internet policy opens addresses"
 
 
+def _selects(selector: dict[str, Any], labels: dict[str, str]) -> bool:
+    for key, value in selector.get("matchLabels", {}).items():
+        if labels.get(key) != value:
+            return False
+    for expression in selector.get("matchExpressions", []):
+        operator, key = expression["operator"], expression["key"]
+        if operator == "In" and labels.get(key) not in expression["values"]:
+            return False
+        if operator == "Exists" and key not in labels:
+            return False
+    return True
+
+
+def test_under_the_default_deny_every_pod_has_its_way_out_and_every_service_its_way_in(
+    rendered: dict[str, Path],
+) -> None:
+    """A workload no policy lets out cannot even resolve a name; a Service no policy lets in is dead."""
+    docs = _docs(rendered["production"])
+    policies = [d["spec"] for d in docs if d["kind"] == "NetworkPolicy" and d["spec"]["podSelector"]]
+    pods = {
+        d["metadata"]["name"]: d["spec"]["template"]["metadata"]["labels"]
+        for d in docs
+        if d["kind"] in ("Deployment", "StatefulSet", "Job")
+    }
+    for name, labels in pods.items():
+        egress = [p for p in policies if "Egress" in p["policyTypes"] and _selects(p["podSelector"], labels)]
+        assert any(rule.get("to") and rule["ports"][0]["port"] == 53 for p in egress for rule in p["egress"]), name
+    for service in (d for d in docs if d["kind"] == "Service" and d["metadata"]["name"] != "nats-cluster"):
+        labels = service["spec"]["selector"]
+        ingress = [p for p in policies if "Ingress" in p["policyTypes"] and _selects(p["podSelector"], labels)]
+        assert ingress, service["metadata"]["name"]
+
+
 def test_notificaties_delivery_reaches_the_internet_but_no_private_or_cluster_range(rendered: dict[str, Path]) -> None:
     policy = _by(_docs(rendered["production"]), "NetworkPolicy")["notificaties-internet"]["spec"]
     assert policy["podSelector"]["matchExpressions"] == [

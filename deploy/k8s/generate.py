@@ -574,8 +574,8 @@ cluster {{
   name: inburgering
   port: 6222
   routes: [{routes}]
-  # Servers join each other only with this password (key NATS_ROUTE_PASSWORD of `nats-credentials`).
-  authorization {{ user: route, password: $NATS_ROUTE_PASSWORD }}
+  # No route password: the NetworkPolicy `nats` lets only the NATS pods reach 6222 (a password here would have to
+  # be written into every route URL, where the environment cannot put it).
   connect_retries: 120
 }}
 """
@@ -589,7 +589,7 @@ def nats_documents() -> list[dict[str, Any]]:
         "image": NATS_IMAGE,
         "imagePullPolicy": "IfNotPresent",
         "args": ["--config", "/etc/nats/nats.conf"],
-        # nats.conf reads `$<USER>_NATS_PASSWORD` and `$NATS_ROUTE_PASSWORD` from the environment, `$POD_NAME` too.
+        # nats.conf reads `$<USER>_NATS_PASSWORD` and `$POD_NAME` from the environment.
         "envFrom": [{"secretRef": {"name": "nats-credentials"}}],
         "env": [{"name": "POD_NAME", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}}],
         "ports": [
@@ -705,8 +705,21 @@ def nats_documents() -> list[dict[str, Any]]:
             ],
         },
     }
-    stream_job = nats_stream_job()
-    return [statefulset, headless, client, budget, policy, stream_job]
+    # The stream Job's way out through the default deny: DNS and the NATS clients' port, nothing else.
+    job_egress = {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": meta("nats-stream"),
+        "spec": {
+            "podSelector": {"matchLabels": {"app": "nats-stream"}},
+            "policyTypes": ["Egress"],
+            "egress": [
+                dns_egress(),
+                {"to": [{"podSelector": {"matchLabels": labels}}], "ports": [{"port": 4222, "protocol": "TCP"}]},
+            ],
+        },
+    }
+    return [statefulset, headless, client, budget, policy, nats_stream_job(), job_egress]
 
 
 def nats_stream_job() -> dict[str, Any]:
