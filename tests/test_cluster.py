@@ -2,14 +2,16 @@
 figures).
 
 A 3-node NATS JetStream cluster (three nats-server processes with routes, deploy/local/cluster.py), the stream with
-three replicas on file storage. inburgeraar-api as two API replicas and two relays; pip-api as two replicas, each with
-its projection consumer; notificaties as two replicas, each with its delivery worker, and a gemeente's webhook
-subscriber; every one its own process, as Kubernetes runs them. Under a steady stream of registrations through both
-inburgeraar-api replicas: kill -9 of the NATS server leading the stream, then of one replica of each process kind,
-each brought back after a while. Counted end to end: every accepted registration is one row in inburgeraar-api, one
-message in the stream, one applied event in pip-api (its inbox) and one distinct delivery at the webhook; a plain
-consumer sees each too (counting redeliveries); no registration fails for good (a client retries with the same
-Idempotency-Key, as the contract tells it to); and the failover windows are measured.
+three replicas on file storage. inburgeraar-api as two API replicas and two relays; pip-api as two replicas (each
+with its projection consumer), two relays and two termijn signal jobs; notificaties as two replicas, each with its
+delivery worker, and a gemeente's webhook subscriber; every one its own process, as Kubernetes runs them. Under a
+steady stream of registrations through both inburgeraar-api replicas, and vastgestelde PIPs arriving for the signal
+jobs: kill -9 of the NATS server leading the stream, then of one replica of each process kind, each brought back
+after a while. Counted end to end: every accepted registration is one row in inburgeraar-api, one message in the
+stream, one applied event in pip-api (its inbox) and one distinct delivery at the webhook; a plain consumer sees each
+too (counting redeliveries); every due signal is raised once (one more pass finds none) with one event, once in the
+stream; no registration fails for good (a client retries with the same Idempotency-Key, as the contract tells it
+to); and the failover windows are measured.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -47,7 +50,7 @@ from inburgeraar_api import scopes
 from inburgering_kit.db import plain_url
 from inburgering_kit.embedded import free_port
 from inburgering_kit.nats_access import ADMIN_USER, NatsAccess
-from inburgering_kit.registry import relay_command, uvicorn_command
+from inburgering_kit.registry import process_command, relay_command, uvicorn_command
 from inburgering_kit.testing.infra import Infra
 from inburgering_kit.testing.live import live_server
 from inburgering_kit.testing.plugin import TEST_AUDIENCE, TEST_ISSUER, TokenFactory
@@ -251,6 +254,37 @@ async def _consume(servers: list[str], received: Received, t0: float, stop: asyn
         await client.close()
 
 
+DOELGROEPEN = ["asielmigrant", "asielmigrant", "gezinsmigrant", "overige-migrant"]
+FEIT_COLUMNS = ["inburgeraar_id", "gemeente_code", "doelgroep", "koppeling_datum", "brp_inschrijving_datum"]
+PIP_COLUMNS = ["id", "gemeente_code", "inburgeraar_id", "status", "versie", "inhoud", "vastgesteld_datum"]
+
+
+async def _seed_pips(database_url: str, t0: float, per_batch: int = 40, every_s: float = 0.5) -> int:
+    """Vastgestelde PIPs arriving through the run (as pip-api's own writes would), their vaststelling spread over
+    three years so that termijnen fall due: the signal jobs have work in every phase, the kills included."""
+    connection = await asyncpg.connect(plain_url(database_url))
+    today = datetime.now(UTC).date()
+    seeded = 0
+    try:
+        while time.monotonic() - t0 < LOAD_S:
+            feiten, pips = [], []
+            for _ in range(per_batch):
+                inburgeraar_id, pip_id = uuid.uuid4(), uuid.uuid4()
+                pip_datum = today - timedelta(days=(seeded * 7) % 1100)
+                brp = pip_datum - timedelta(days=60)
+                feiten.append((inburgeraar_id, "0363", DOELGROEPEN[seeded % 4], brp, brp))
+                inhoud = json.dumps({"leerroute": "b1", "taalniveau": "B1", "klantregisseur": "regisseur-a"})
+                pips.append((pip_id, "0363", inburgeraar_id, "vastgesteld", 1, inhoud, pip_datum))
+                seeded += 1
+            async with connection.transaction():
+                await connection.copy_records_to_table("inburgeraar_feit", records=feiten, columns=FEIT_COLUMNS)
+                await connection.copy_records_to_table("pip", records=pips, columns=PIP_COLUMNS)
+            await asyncio.sleep(every_s)
+    finally:
+        await connection.close()
+    return seeded
+
+
 def _windows(times: list[float], gap: float = 1.0) -> list[tuple[float, float, int]]:
     """Failure times grouped into windows (start, end, count): a gap over `gap` seconds starts a new one."""
     windows: list[tuple[float, float, int]] = []
@@ -321,12 +355,23 @@ async def test_no_accepted_write_is_lost_or_doubled_when_a_nats_node_and_a_repli
 
         ports, apis, relays = _replicas("inburgeraar-api", PACKAGE, env(PREFIX, "inburgeraar-api"), tmp_path, True)
         # pip-api's projection consumer and notificaties' delivery run inside their APIs (their local default).
-        pip_ports, pips, _ = _replicas("pip-api", "pip_api", env("PIP_API_", "pip-api"), tmp_path, False)
+        pip_env = env("PIP_API_", "pip-api", SIGNALEN_INTERVAL_SECONDEN="1")
+        pip_ports, pips, pip_relays = _replicas("pip-api", "pip_api", pip_env, tmp_path, True)
+        # Two termijn signal jobs, a pass a second each, over the PIPs `_seed_pips` adds while the load runs.
+        pip_jobs = [
+            Process(
+                f"pip-api-signalen-{i}",
+                process_command("pip_api", "signalen-job"),
+                pip_env,
+                tmp_path / f"pip-api-signalen-{i}.log",
+            )
+            for i in range(2)
+        ]
         notificaties_env = env("NOTIFICATIES_", "notificaties", ALLOW_HTTP="true", ALLOW_PRIVATE_ADDRESSES="true")
         notificaties_ports, notificaties, _ = _replicas(
             "notificaties", "notificaties", notificaties_env, tmp_path, False
         )
-        processes = [*apis, *relays, *pips, *notificaties]
+        processes = [*apis, *relays, *pips, *pip_relays, *pip_jobs, *notificaties]
         for process in processes:
             process.start()
         for port, api in zip([*ports, *pip_ports, *notificaties_ports], [*apis, *pips, *notificaties], strict=True):
@@ -360,17 +405,18 @@ async def test_no_accepted_write_is_lost_or_doubled_when_a_nats_node_and_a_repli
             moments["nats back"] = time.monotonic() - t0
             await asyncio.sleep(max(0.0, KILL_REPLICA - (time.monotonic() - t0)))
             # One replica of each: the API a client writes to, its relay, a projection consumer, a delivery worker.
-            for process in (apis[0], relays[0], pips[0], notificaties[0]):
+            for process in (apis[0], relays[0], pips[0], pip_relays[0], pip_jobs[0], notificaties[0]):
                 process.kill()
             moments["replica killed"] = time.monotonic() - t0
             await asyncio.sleep(BACK_REPLICA - KILL_REPLICA)
-            for process in (apis[0], relays[0], pips[0], notificaties[0]):
+            for process in (apis[0], relays[0], pips[0], pip_relays[0], pip_jobs[0], notificaties[0]):
                 process.start()
             for port, api in ((ports[0], apis[0]), (pip_ports[0], pips[0]), (notificaties_ports[0], notificaties[0])):
                 await _wait_ready(port, api)
             moments["replica back"] = time.monotonic() - t0
 
         chaos_task = asyncio.create_task(chaos())
+        seeding = asyncio.create_task(_seed_pips(databases["pip-api"], t0))
         async with contextlib.AsyncExitStack() as stack:
             clients = [
                 await stack.enter_async_context(httpx.AsyncClient(base_url=f"http://127.0.0.1:{p}", timeout=5))
@@ -389,6 +435,7 @@ async def test_no_accepted_write_is_lost_or_doubled_when_a_nats_node_and_a_repli
                 writes.append(asyncio.create_task(_register(clients, n % 2, body, headers, ledger, t0)))
             await asyncio.gather(*writes)
         await chaos_task
+        seeded = await seeding
 
         pip_db = await asyncpg.connect(plain_url(databases["pip-api"]))
         try:
@@ -413,6 +460,34 @@ async def test_no_accepted_write_is_lost_or_doubled_when_a_nats_node_and_a_repli
                 "SELECT count(*) FROM inbox WHERE consumer = 'pip-api' AND event_type = $1", GEREGISTREERD
             )
             pip_dead = await pip_db.fetchval("SELECT count(*) FROM dead_letter")
+            # The jobs have caught up once their count stands still for three passes; then every signal due is raised
+            # if one more pass, in a process of its own, finds nothing new.
+            signals, steady_since = -1, time.monotonic()
+            settle_deadline = time.monotonic() + 60
+            while time.monotonic() - steady_since < 3.0 and time.monotonic() < settle_deadline:
+                counted = await pip_db.fetchval("SELECT count(*) FROM signaal")
+                if counted != signals:
+                    signals, steady_since = counted, time.monotonic()
+                await asyncio.sleep(0.5)
+            one_pass = await asyncio.to_thread(
+                subprocess.run,
+                process_command("pip_api", "signalen"),
+                env=pip_env,
+                check=False,
+                capture_output=True,
+                timeout=120,
+            )
+            assert one_pass.returncode == 0, one_pass.stderr.decode()[-2000:]
+            signals_after_pass = await pip_db.fetchval("SELECT count(*) FROM signaal")
+            signal_events = await pip_db.fetchval(
+                "SELECT count(*) FROM outbox WHERE subject LIKE 'nl.inburgering.pip.termijn-%'"
+            )
+            drain_deadline = time.monotonic() + 60
+            unpublished_query = "SELECT count(*) FROM outbox WHERE published_at IS NULL"
+            while await pip_db.fetchval(unpublished_query) and time.monotonic() < drain_deadline:  # noqa: ASYNC110
+                await asyncio.sleep(0.3)
+            pip_outbox = await pip_db.fetchval("SELECT count(*) FROM outbox")
+            pip_unpublished = await pip_db.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL")
         finally:
             await pip_db.close()
         with hook.lock:
@@ -420,7 +495,7 @@ async def test_no_accepted_write_is_lost_or_doubled_when_a_nats_node_and_a_repli
 
         admin = await nats.connect(cluster.servers_for(ADMIN_USER))
         try:
-            state = (await admin.jetstream(timeout=5).stream_info(CLUSTER.STREAM)).state
+            state = (await admin.jetstream(timeout=5).stream_info(CLUSTER.STREAM, subjects_filter=">")).state
         finally:
             await admin.close()
         connection = await asyncpg.connect(plain_url(databases["inburgeraar-api"]))
@@ -440,6 +515,9 @@ async def test_no_accepted_write_is_lost_or_doubled_when_a_nats_node_and_a_repli
             )
             return [round(some[len(some) // 2], 3), round(some[-1], 3)] if some else []
 
+        subjects = state.subjects or {}
+        registered_messages = subjects.get(GEREGISTREERD, 0)
+        pip_messages = sum(count for subject, count in subjects.items() if subject.startswith("nl.inburgering.pip."))
         windows = _windows([moment for moment, _, _ in ledger.failures])
         # Each loop logs once when a failure spell ends (inburgering_kit.health): how long each process's loops
         # could not do their work (relays publishing, consumers fetching) around the node loss.
@@ -454,13 +532,20 @@ async def test_no_accepted_write_is_lost_or_doubled_when_a_nats_node_and_a_repli
             "given_up": ledger.given_up,
             "replayed_after_retry": ledger.replayed,
             "rows": rows,
-            "stream_messages": state.messages,
+            "stream_messages": registered_messages,
             "consumer_distinct": len(set(received.first) & set(ledger.accepted)),
             "consumer_deliveries": received.deliveries,
             "missing_at_consumer": len(set(ledger.accepted) - set(received.first)),
             "pip_api_projected": pip_rows,
             "pip_api_inbox_applied": pip_inbox,
             "pip_api_dead_letters": pip_dead,
+            "pips_seeded": seeded,
+            "signals_raised": signals,
+            "signals_after_one_more_pass": signals_after_pass,
+            "signal_events_in_outbox": signal_events,
+            "pip_api_outbox_rows": pip_outbox,
+            "pip_api_unpublished": pip_unpublished,
+            "pip_api_stream_messages": pip_messages,
             "webhook_distinct": len(set(webhook_first) & set(ledger.accepted)),
             "webhook_deliveries": webhook_deliveries,
             "webhook_delay_p50_max_s": [
@@ -489,10 +574,14 @@ async def test_no_accepted_write_is_lost_or_doubled_when_a_nats_node_and_a_repli
         assert ledger.given_up == 0, figures
         assert len(ledger.accepted) == len(writes), figures  # every write accepted in the end
         assert rows == len(ledger.accepted), figures  # once each in the database, retries and kills included
-        assert state.messages == len(ledger.accepted), figures  # once each in the stream: no loss, no double
+        assert registered_messages == len(ledger.accepted), figures  # once each in the stream: no loss, no double
         assert figures["missing_at_consumer"] == 0, figures  # each at the consumer
         # pip-api's two consumers applied each event once (its inbox), whichever replica got it and however often.
         assert pip_rows == pip_inbox == len(ledger.accepted) and pip_dead == 0, figures
+        # Two signal jobs, one killed mid-run: every due signal raised (one more pass finds none), each once (its
+        # natural key), each with one event, and each event once in the stream (the relays' de-duplication).
+        assert signals > 0 and signals_after_pass == signals == signal_events, figures
+        assert pip_unpublished == 0 and pip_messages == pip_outbox, figures
         # The subscriber got each one (at least once; its de-duplication on the event id makes it once in effect).
         assert figures["webhook_distinct"] == len(ledger.accepted), figures
         assert unpublished == 0, figures
