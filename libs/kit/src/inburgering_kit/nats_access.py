@@ -52,9 +52,12 @@ class BusUser:
 
 # The consumers per service, by durable name and filter; a service's consumer with another name or filter is refused.
 BUS_USERS: tuple[BusUser, ...] = (
-    BusUser("inburgeraar-api"),
+    BusUser("inburgeraar-api", (("inburgeraar-api-aanbieder", f"{TYPE_PREFIX}.aanbieder.>"),)),
     BusUser("pip-api", (("pip-api", f"{TYPE_PREFIX}.inburgeraar.>"),)),
-    BusUser("aanbieder-api", (("aanbieder-api", f"{TYPE_PREFIX}.pip.>"),)),
+    BusUser(
+        "aanbieder-api",
+        (("aanbieder-api", f"{TYPE_PREFIX}.pip.>"), ("aanbieder-api-inburgeraar", f"{TYPE_PREFIX}.inburgeraar.>")),
+    ),
     BusUser("notificaties", (("notificaties", f"{TYPE_PREFIX}.>"),)),
     BusUser(
         "handhaving-api",

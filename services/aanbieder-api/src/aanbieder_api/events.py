@@ -1,5 +1,10 @@
 """Events of the providers context. `data` holds ids, codes, dates and numbers only: never a BSN, a name, the
 deelnemer's contact data or a provider's free text. A consumer that needs more fetches the opdracht at `dataref`.
+
+One exception, named: `leerbaarheidstoets-afgenomen` carries the test's result as the instance gives it (a score or
+category, at most 200 characters) and the advised leerroute, because that result *is* the fact the brede intake
+needs (Besluit art. 5.2; DOMAIN §3 "From the leerbaarheidstoets instance: date and result") and inburgeraar-api
+records it from this event instead of having the klantregisseur retype it.
 """
 
 from __future__ import annotations
@@ -16,7 +21,10 @@ _PREFIX = "aanbieder"
 
 class _OpdrachtEvent(EventData):
     opdracht_id: uuid.UUID
-    pip_id: uuid.UUID
+    pip_id: uuid.UUID | None = Field(
+        description="Het PIP; leeg bij een opdracht van vóór het PIP (leerbaarheidstoets, maatschappelijke "
+        "begeleiding)."
+    )
     inburgeraar_id: uuid.UUID
     aanbieder_id: uuid.UUID
     onderdeel: str
@@ -107,11 +115,15 @@ class RouteadviesOntvangen(_OpdrachtEvent):
 
 
 class LeerbaarheidstoetsAfgenomen(_OpdrachtEvent):
-    """De leerbaarheidstoets is afgenomen (datum; de uitslag staat bij de melding)."""
+    """De leerbaarheidstoets is afgenomen: datum en uitslag zoals de instantie die meldde, met het leerrouteadvies."""
 
     event_type = f"{_PREFIX}.leerbaarheidstoets-afgenomen"
     melding_id: uuid.UUID
     datum: date
+    resultaat: str | None = Field(
+        default=None, max_length=200, description="Uitslag zoals de toets die geeft (score of categorie)."
+    )
+    geadviseerde_leerroute: str | None = Field(default=None, description="`b1`, `onderwijsroute` of `z-route`.")
 
 
 EVENTS: list[type[EventData]] = [

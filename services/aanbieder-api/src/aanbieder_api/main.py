@@ -12,10 +12,11 @@ from aanbieder_api.api import aanbieders, aanleveringen, opdrachten, toegewezen
 from aanbieder_api.portal import beheer as portaal_accounts
 from aanbieder_api.portal import router as portaal_router
 from aanbieder_api.services import aanleveringen as aanleveringen_verwerking
-from aanbieder_api.services import projectie
+from aanbieder_api.services import inburgeraarprojectie, projectie
 from aanbieder_api.settings import Settings
 from inburgering_kit.app import Link, ServiceDefinition
 from inburgering_kit.app import create_app as create_service_app
+from inburgering_kit.consumer import EventConsumer
 
 DESCRIPTION = (
     "De aanbiederscontext van de Wet inburgering 2021: aanbieders met hun contracten en API-clients, opdrachten "
@@ -76,6 +77,11 @@ DEFINITION = ServiceDefinition(
 )
 
 
+def consumers(app: FastAPI, settings: Settings) -> list[EventConsumer]:
+    """The projections' durable consumers: PIPs from pip-api, registered inburgeraars from inburgeraar-api."""
+    return [projectie.consumer(app, settings), inburgeraarprojectie.consumer(app, settings)]
+
+
 def extra_contracts() -> dict[str, Any]:
     """Generated beside the OpenAPI document (`make contracts`): the national file format's row schema."""
     return {"voortgangsregel.schema.json": bestandsformaat.regel_schema()}
@@ -100,7 +106,7 @@ def create_app(settings: Settings | None = None, *, extra_routers: list[APIRoute
     settings = settings or Settings()
     background = [aanleveringen_verwerking.achtergrondtaak(settings)]
     if settings.run_projectie:
-        background.append(projectie.achtergrondtaak(settings))
+        background += [projectie.achtergrondtaak(settings), inburgeraarprojectie.achtergrondtaak(settings)]
     app = create_service_app(replace(DEFINITION, background=background), settings)
     _met_regelschema(app)
     # Pages outside the versioned API (the portal), mounted at the root; not part of the OpenAPI contract.

@@ -107,12 +107,28 @@ class PipFeit(Base):
     )
 
 
+class InburgeraarFeit(Base):
+    """Projection of inburgeraar-api's registrations: id, gemeente and doelgroep only (no BSN, no name). What an
+    opdracht made before the PIP (leerbaarheidstoets, maatschappelijke begeleiding) is checked against."""
+
+    __tablename__ = "inburgeraar_feit"
+
+    inburgeraar_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    gemeente_code: Mapped[str] = mapped_column(String(4))
+    doelgroep: Mapped[str] = mapped_column(String(30))
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=_now, onupdate=_now, server_default=func.now()
+    )
+
+
 class Opdracht(Base):
     __tablename__ = "opdracht"
     __table_args__ = (
         # The provider's "what changed since I last looked".
         Index("ix_opdracht_gemeente_code_aanbieder_id_gewijzigd_at", "gemeente_code", "aanbieder_id", "gewijzigd_at"),
         Index("ix_opdracht_pip_id", "pip_id"),
+        # The gemeente's opdrachten of one person (the werkplek's person overview).
+        Index("ix_opdracht_gemeente_code_inburgeraar_id", "gemeente_code", "inburgeraar_id"),
         # The gemeente's running opdrachten (of one aanbieder), judged against the reporting norms: finished ones
         # are skipped unread. The status changes at most twice (gestart, afgerond): every other report's update of
         # its opdracht stays HOT. (laatste_melding_at changes with every report: indexing it would end that.)
@@ -122,7 +138,8 @@ class Opdracht(Base):
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
     gemeente_code: Mapped[str] = mapped_column(String(4))
     aanbieder_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("aanbieder.id"))
-    pip_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    # None for an opdracht made before the PIP (leerbaarheidstoets, maatschappelijke begeleiding: `domain.voor_pip`).
+    pip_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     inburgeraar_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     deelnemer_referentie: Mapped[str] = mapped_column(String(32))
     onderdeel: Mapped[str] = mapped_column(String(40))
@@ -130,7 +147,8 @@ class Opdracht(Base):
     versie: Mapped[int] = mapped_column(Integer)
     inhoud: Mapped[dict[str, Any]] = mapped_column(JSONB)
     # The PIP version the content was last checked against; lower than the projection's when the PIP changed.
-    pip_versie: Mapped[int] = mapped_column(Integer)
+    # None without a PIP.
+    pip_versie: Mapped[int | None] = mapped_column(Integer)
     stand: Mapped[dict[str, Any]] = mapped_column(JSONB)
     laatste_melding_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # When the content (not the progress) last changed: a new version, a withdrawal, a PIP change.

@@ -17,7 +17,10 @@ class Settings(ServiceSettings):
         default=SecretStr(DEVELOPMENT_PSEUDONYM_KEY),
         description="Key of the keyed hash that gives each aanbieder its own deelnemer reference per person.",
     )
-    run_projectie: bool = Field(default=True, description="Feed the PIP projection from pip-api's events here.")
+    run_projectie: bool = Field(
+        default=True,
+        description="Feed the projections (PIPs from pip-api, registered inburgeraars from inburgeraar-api) here.",
+    )
     upload_dir: Path = Field(
         default=Path("var/aanbieder-api/aanleveringen"),
         description="Where uploaded files wait while they are processed (shared between replicas).",

@@ -17,8 +17,9 @@ from inburgering_kit.testing.plugin import TokenFactory
 from inburgering_kit.testing.service import isolation
 from inburgering_kit.testing.waiting import eventually
 
-# The OIN of the test settings: the projection believes pip-api at that OIN only.
+# The OIN of the test settings: the projections believe pip-api and inburgeraar-api at that OIN only.
 PIP_SOURCE = "urn:nld:oin:00000001002564440000:systeem:pip-api"
+INBURGERAAR_SOURCE = "urn:nld:oin:00000001002564440000:systeem:inburgeraar-api"
 API = "/api/v1"
 
 
@@ -99,6 +100,59 @@ def pip_api(settings: Settings, database: Database) -> PipApi:
     return PipApi(settings, database)
 
 
+class InburgeraarApi(StandIn):
+    """Stands in for inburgeraar-api: registers persons (as its events say it did)."""
+
+    source = INBURGERAAR_SOURCE
+    context = "inburgeraar"
+
+    async def doelgroep(self, inburgeraar_id: uuid.UUID) -> str | None:
+        async with self.database.engine.connect() as conn:
+            query = text("SELECT doelgroep FROM inburgeraar_feit WHERE inburgeraar_id = :i")
+            return (await conn.execute(query, {"i": inburgeraar_id})).scalar_one_or_none()
+
+    async def geregistreerd(self, *, gemeente: str = "0363", doelgroep: str = "asielmigrant") -> uuid.UUID:
+        inburgeraar_id = uuid.uuid4()
+        await self.publish(
+            "inburgeraar-geregistreerd",
+            inburgeraar_id,
+            {
+                "inburgeraarId": str(inburgeraar_id),
+                "doelgroep": doelgroep,
+                "nareiziger": False,
+                "status": "geregistreerd",
+                "datumKoppeling": "2026-02-01" if doelgroep == "asielmigrant" else None,
+                "datumInschrijvingBrp": "2026-02-15",
+            },
+            gemeente,
+        )
+
+        async def bekend() -> bool:
+            return await self.doelgroep(inburgeraar_id) == doelgroep
+
+        await eventually(bekend, what=f"projectie van inburgeraar {inburgeraar_id}")
+        return inburgeraar_id
+
+    async def gewijzigd(self, inburgeraar_id: uuid.UUID, doelgroep: str, gemeente: str = "0363") -> str:
+        return await self.publish(
+            "inburgeraar-gewijzigd",
+            inburgeraar_id,
+            {
+                "inburgeraarId": str(inburgeraar_id),
+                "gewijzigdeVelden": ["doelgroep"],
+                "doelgroep": doelgroep,
+                "datumKoppeling": None,
+                "datumInschrijvingBrp": "2026-02-15",
+            },
+            gemeente,
+        )
+
+
+@pytest.fixture
+def inburgeraar_api(settings: Settings, database: Database) -> InburgeraarApi:
+    return InburgeraarApi(settings, database)
+
+
 @dataclass
 class Aanbieder:
     id: uuid.UUID
@@ -114,6 +168,7 @@ class Omgeving:
     client: httpx.AsyncClient
     tokens: TokenFactory
     pip_api: PipApi
+    inburgeraar_api: InburgeraarApi
     gemeente: str = "0363"
 
     @property
@@ -203,5 +258,7 @@ class Omgeving:
 
 
 @pytest.fixture
-def omgeving(client: httpx.AsyncClient, tokens: TokenFactory, pip_api: PipApi) -> Omgeving:
-    return Omgeving(client, tokens, pip_api)
+def omgeving(
+    client: httpx.AsyncClient, tokens: TokenFactory, pip_api: PipApi, inburgeraar_api: InburgeraarApi
+) -> Omgeving:
+    return Omgeving(client, tokens, pip_api, inburgeraar_api)

@@ -33,6 +33,8 @@ class TestVorm:
             {"soort": "start", "datum": "2026-04-01", "geplandeEinddatum": "2026-03-01"},
             {"soort": "start", "datum": "2026-04-01", "periodeVan": "2026-04-01"},
             {"soort": "vakantie"},
+            # The leerbaarheidstoets result travels on in its event: no BSN in it.
+            {"soort": "leerbaarheidstoets", "datum": "2026-04-01", "resultaat": "score 70 (999993653)"},
         ],
     )
     def test_inconsistent_or_misplaced_fields_are_refused(self, body: dict[str, object]) -> None:

@@ -174,3 +174,24 @@ async def test_event_met_valse_bron_wordt_dead_letter(database: Database, pip_ap
     assert aantal == 0
     telling = await dead_letters("handhaving_api", consumers, settings, "count")
     assert "handhaving-api-inburgeraar: 1 dead letter(s) waiting" in telling
+
+
+async def test_verzuim_bij_een_leerbaarheidstoets_van_voor_het_pip_wordt_een_brede_intake_kandidaat(
+    client: httpx.AsyncClient,
+    auth: dict[str, str],
+    database: Database,
+    inburgeraar_api: InburgeraarApi,
+    aanbieder_api: AanbiederApi,
+) -> None:
+    # aanbieder-api refers the leerbaarheidstoets from the registration on (issue 14): its events carry no pipId.
+    persoon = uuid.uuid4()
+    await inburgeraar_api.publish("inburgeraar-geregistreerd", persoon, _registratie(persoon, "asielmigrant"))
+
+    async def doelgroep_bekend() -> bool:
+        feit = await _feit(database, persoon)
+        return feit is not None and feit["doelgroep"] == "asielmigrant"
+
+    await eventually(doelgroep_bekend, what="doelgroep in de projectie")
+    await aanbieder_api.publish("verzuim-gemeld", persoon, {**_verzuim(persoon, "leerbaarheidstoets"), "pipId": None})
+    [kandidaat] = await _wacht_op_kandidaten(client, auth, persoon, 1)
+    assert (kandidaat["soort"], kandidaat["pipId"]) == ("brede-intake-onvoldoende-meegewerkt", None)

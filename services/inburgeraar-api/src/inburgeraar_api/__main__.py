@@ -1,13 +1,16 @@
-"""`python -m inburgeraar_api serve|relay|migrate` (see `inburgering_kit.entrypoint`)."""
+"""`python -m inburgeraar_api serve|relay|migrate|dead-letters-count|dead-letters-replay` (see
+`inburgering_kit.entrypoint`): the last two count the providers' reports the consumer could not apply (a person
+this gemeente has not registered, say), or apply them again after a fix."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from inburgeraar_api.main import consumers
 from inburgeraar_api.settings import Settings
 from inburgering_kit.entrypoint import main
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 if __name__ == "__main__":
-    main("inburgeraar_api", Settings, MIGRATIONS)
+    main("inburgeraar_api", Settings, MIGRATIONS, consumer=consumers)

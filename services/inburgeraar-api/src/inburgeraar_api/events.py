@@ -123,6 +123,10 @@ class LeerbaarheidstoetsVastgelegd(EventData):
     inburgeraar_id: uuid.UUID
     datum: date
     geadviseerde_leerroute: str | None
+    bron: str = Field(
+        default="gemeente",
+        description="`gemeente` (door de gemeente vastgelegd) of `aanbieder` (de melding van de instantie).",
+    )
 
 
 class BredeIntakeAfgerond(EventData):

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from fastapi import FastAPI
 
 from inburgeraar_api.api import dossier, inburgeraars, intake
+from inburgeraar_api.services import aanbiedermeldingen
 from inburgeraar_api.settings import Settings
 from inburgering_kit.app import Link, ServiceDefinition
 from inburgering_kit.app import create_app as create_service_app
+from inburgering_kit.consumer import EventConsumer
 
 # What a client (and the stateful contract test) can do next with a registered inburgeraar or a planned oproep.
 LINKS = [
@@ -56,5 +60,12 @@ DEFINITION = ServiceDefinition(
 )
 
 
+def consumers(app: FastAPI, settings: Settings) -> list[EventConsumer]:
+    """What this context consumes: providers' reports (the leerbaarheidstoets result into the brede intake)."""
+    return [aanbiedermeldingen.consumer(app, settings)]
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
-    return create_service_app(DEFINITION, settings or Settings())
+    settings = settings or Settings()
+    background = [aanbiedermeldingen.achtergrondtaak(settings)]
+    return create_service_app(replace(DEFINITION, background=background), settings)

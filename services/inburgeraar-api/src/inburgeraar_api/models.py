@@ -184,3 +184,23 @@ class Ontzorgen(Base):
     verlengd_tot: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = _created_at()
     updated_at: Mapped[datetime] = _updated_at()
+
+
+class LeerbaarheidstoetsMelding(Base):
+    """A leerbaarheidstoets result as the instance reported it to aanbieder-api (event `leerbaarheidstoets-afgenomen`):
+    kept whole, also when it did not become the brede intake's result (a closed intake, a later test already there).
+    The melding id is the instance's report's own id, so a report arrives here once however often it is delivered."""
+
+    __tablename__ = "leerbaarheidstoets_melding"
+
+    melding_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    inburgeraar_id: Mapped[uuid.UUID] = _inburgeraar_fk()
+    opdracht_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    aanbieder_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    datum: Mapped[date] = mapped_column(Date)
+    resultaat: Mapped[str | None] = mapped_column(Text)
+    geadviseerde_leerroute: Mapped[str | None] = mapped_column(String(20))
+    event_id: Mapped[str] = mapped_column(String(100))
+    # Whether it became the brede intake's leerbaarheidstoets when it arrived (see `domain.aanbiedermelding`).
+    overgenomen: Mapped[bool] = mapped_column(Boolean)
+    ontvangen_at: Mapped[datetime] = _created_at()

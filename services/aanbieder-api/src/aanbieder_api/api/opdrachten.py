@@ -41,7 +41,8 @@ async def _read(ctx: RequestContext, opdracht: Opdracht) -> OpdrachtRead:
     "/opdrachten",
     status_code=status.HTTP_201_CREATED,
     operation_id="opdracht_create",
-    summary="Een onderdeel van het PIP als opdracht aan een aanbieder verstrekken",
+    summary="Een onderdeel van het PIP (of een leerbaarheidstoets of maatschappelijke begeleiding al vóór het PIP) als "
+    "opdracht aan een aanbieder verstrekken",
     responses={201: {"headers": {"Location": {"description": "URL van de opdracht.", "schema": {"type": "string"}}}}},
 )
 async def verstrek(
@@ -53,6 +54,7 @@ async def verstrek(
     opdracht = await use_cases.verstrek(
         ctx,
         pip_id=body.pip_id,
+        inburgeraar_id=body.inburgeraar_id,
         aanbieder_id=body.aanbieder_id,
         onderdeel=body.onderdeel,
         inhoud=body.inhoud,
@@ -70,6 +72,7 @@ async def lijst(
     paging: Paging,
     aanbieder_id: Annotated[uuid.UUID | None, Query(alias="aanbiederId")] = None,
     pip_id: Annotated[uuid.UUID | None, Query(alias="pipId")] = None,
+    inburgeraar_id: Annotated[uuid.UUID | None, Query(alias="inburgeraarId")] = None,
     status_: Annotated[OpdrachtStatus | None, Query(alias="status")] = None,
     pip_te_herzien: Annotated[
         bool | None, Query(alias="pipTeHerzien", description="Alleen opdrachten waarvan het PIP sindsdien wijzigde.")
@@ -77,11 +80,13 @@ async def lijst(
     gewijzigd_sinds: Annotated[Tijdstip | None, Query(alias="gewijzigdSinds")] = None,
 ) -> Page[OpdrachtRead]:
     rows, total = await use_cases.lijst(
-        ctx, paging, aanbieder_id=aanbieder_id, pip_id=pip_id, status=status_.value if status_ else None,
-        pip_te_herzien=pip_te_herzien, gewijzigd_sinds=gewijzigd_sinds,
+        ctx, paging, aanbieder_id=aanbieder_id, pip_id=pip_id, inburgeraar_id=inburgeraar_id,
+        status=status_.value if status_ else None, pip_te_herzien=pip_te_herzien, gewijzigd_sinds=gewijzigd_sinds,
     )  # fmt: skip
     versies = await use_cases.pip_versies(ctx, rows)
-    return Page[OpdrachtRead].of([OpdrachtRead.van_gemeente(r, versies.get(r.pip_id)) for r in rows], total, paging)
+    return Page[OpdrachtRead].of(
+        [OpdrachtRead.van_gemeente(r, versies.get(r.pip_id) if r.pip_id else None) for r in rows], total, paging
+    )
 
 
 @router.get("/opdrachten/{opdrachtId:uuid}", operation_id="opdracht_read", summary="Eén opdracht met zijn stand")

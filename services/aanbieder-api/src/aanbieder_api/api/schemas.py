@@ -125,9 +125,16 @@ class ApiClientRead(DomeinModel):
 
 
 class OpdrachtCreate(DomeinModel):
-    """Een onderdeel van een vastgesteld PIP als opdracht aan een aanbieder verstrekken."""
+    """Een onderdeel van een vastgesteld PIP als opdracht aan een aanbieder verstrekken; de leerbaarheidstoets en de
+    maatschappelijke begeleiding al vanaf de registratie, zonder PIP: dan noemt de opdracht de inburgeraar."""
 
-    pip_id: uuid.UUID
+    pip_id: uuid.UUID | None = Field(
+        default=None,
+        description="Het vastgestelde PIP; niet nodig voor leerbaarheidstoets en maatschappelijke begeleiding.",
+    )
+    inburgeraar_id: uuid.UUID | None = Field(
+        default=None, description="De geregistreerde inburgeraar; verplicht zonder `pipId`, anders die van het PIP."
+    )
     aanbieder_id: uuid.UUID
     onderdeel: Dienst
     inhoud: OpdrachtInhoud
@@ -198,17 +205,19 @@ class ToegewezenOpdrachtRead(DomeinModel):
 class OpdrachtRead(ToegewezenOpdrachtRead):
     """Een opdracht zoals de gemeente hem ziet."""
 
-    pip_id: uuid.UUID
+    pip_id: uuid.UUID | None = Field(description="Leeg bij een opdracht van vóór het PIP.")
     inburgeraar_id: uuid.UUID
     aanbieder_id: uuid.UUID
-    pip_versie: int = Field(description="De versie van het PIP waartegen de opdracht het laatst is bekeken.")
+    pip_versie: int | None = Field(
+        description="De versie van het PIP waartegen de opdracht het laatst is bekeken; leeg zonder PIP."
+    )
     pip_te_herzien: bool = Field(description="Het PIP is sindsdien gewijzigd; de klantregisseur bekijkt de opdracht.")
     laatste_melding_op: datetime | None
 
     @classmethod
     def van_gemeente(cls, o: Opdracht, actuele_pip_versie: int | None) -> OpdrachtRead:
         basis = ToegewezenOpdrachtRead.van(o).model_dump(by_alias=False)
-        te_herzien = actuele_pip_versie is not None and actuele_pip_versie > o.pip_versie
+        te_herzien = actuele_pip_versie is not None and o.pip_versie is not None and actuele_pip_versie > o.pip_versie
         return cls(
             **basis, pip_id=o.pip_id, inburgeraar_id=o.inburgeraar_id, aanbieder_id=o.aanbieder_id,
             pip_versie=o.pip_versie, pip_te_herzien=te_herzien, laatste_melding_op=o.laatste_melding_at,

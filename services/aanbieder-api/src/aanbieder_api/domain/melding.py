@@ -16,6 +16,7 @@ from pydantic import AfterValidator, Field, TypeAdapter, model_validator
 
 from aanbieder_api.domain.aanbieder import DomeinModel, KorteTekst, Tekst
 from aanbieder_api.domain.enums import Dienst, Leerroute, Meldingsoort, Routeadvies, Taalniveau, Uitslag
+from inburgering_kit.bsn import contains_bsn
 from inburgering_kit.problems import Unprocessable, invalid
 from inburgering_kit.strict import Datum
 
@@ -174,6 +175,16 @@ class Leerbaarheidstoets(_Melding):
     datum: Datum
     resultaat: KorteTekst = Field(description="Uitslag zoals de toets die geeft (score of categorie).")
     leerroute: Leerroute | None = Field(default=None, description="Geadviseerde leerroute.")
+
+    @model_validator(mode="after")
+    def _geen_bsn(self) -> Leerbaarheidstoets:
+        # The result travels on to the brede intake in its event (aanbieder_api.events): a BSN typed into it would
+        # leave with it, so it is refused here, in every channel (DOMAIN §4).
+        if contains_bsn(self.resultaat):
+            raise Regelfout(
+                "resultaat bevat 9 cijfers die de 11-proef halen (een BSN); laat het nummer weg", "resultaat"
+            )
+        return self
 
 
 Melding = Annotated[

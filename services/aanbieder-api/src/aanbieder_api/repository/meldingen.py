@@ -29,7 +29,7 @@ class Opdrachtstand:
     """What a report needs of its opdracht, read (and locked) in one statement on the hot path."""
 
     id: uuid.UUID
-    pip_id: uuid.UUID
+    pip_id: uuid.UUID | None
     inburgeraar_id: uuid.UUID
     aanbieder_id: uuid.UUID
     onderdeel: str

@@ -7,10 +7,10 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aanbieder_api.models import Melding, Opdracht, OpdrachtVersie, PipFeit
+from aanbieder_api.models import InburgeraarFeit, Melding, Opdracht, OpdrachtVersie, PipFeit
 from inburgering_kit.pagination import PageParams, paginate
 
 
@@ -23,6 +23,12 @@ class OpdrachtRepository:
 
     async def pip(self, pip_id: uuid.UUID) -> PipFeit | None:
         query = select(PipFeit).where(PipFeit.pip_id == pip_id, PipFeit.gemeente_code == self.gemeente)
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def inburgeraar(self, inburgeraar_id: uuid.UUID) -> InburgeraarFeit | None:
+        query = select(InburgeraarFeit).where(
+            InburgeraarFeit.inburgeraar_id == inburgeraar_id, InburgeraarFeit.gemeente_code == self.gemeente
+        )
         return (await self.session.execute(query)).scalar_one_or_none()
 
     async def pip_versies(self, pip_ids: set[uuid.UUID]) -> dict[uuid.UUID, int]:
@@ -49,6 +55,7 @@ class OpdrachtRepository:
         *,
         aanbieder_id: uuid.UUID | None = None,
         pip_id: uuid.UUID | None = None,
+        inburgeraar_id: uuid.UUID | None = None,
         status: str | None = None,
         gewijzigd_sinds: datetime | None = None,
         pip_te_herzien: bool | None = None,
@@ -58,13 +65,16 @@ class OpdrachtRepository:
             query = query.where(Opdracht.aanbieder_id == aanbieder_id)
         if pip_id is not None:
             query = query.where(Opdracht.pip_id == pip_id)
+        if inburgeraar_id is not None:
+            query = query.where(Opdracht.inburgeraar_id == inburgeraar_id)
         if status is not None:
             query = query.where(Opdracht.status == status)
         if gewijzigd_sinds is not None:
             query = query.where(Opdracht.gewijzigd_at > gewijzigd_sinds)
         if pip_te_herzien is not None:
             herzien = select(PipFeit.versie).where(PipFeit.pip_id == Opdracht.pip_id).scalar_subquery()
-            query = query.where((Opdracht.pip_versie < herzien) == pip_te_herzien)
+            # Without a PIP (or one not projected) there is nothing to review: false, never NULL.
+            query = query.where(func.coalesce(Opdracht.pip_versie < herzien, False) == pip_te_herzien)
         order = (Opdracht.gewijzigd_at, Opdracht.id) if gewijzigd_sinds is not None else (Opdracht.created_at.desc(),)
         return await paginate(self.session, query, paging, *order, Opdracht.id)
 

@@ -22,9 +22,10 @@ from aanbieder_api.domain.opdracht import (
     gewijzigde_velden,
 )
 from aanbieder_api.domain.stand import Stand
+from aanbieder_api.domain.voor_pip import controleer_zonder_pip
 from aanbieder_api.events import OpdrachtGewijzigd, OpdrachtVerstrekt
 from aanbieder_api.events import OpdrachtIngetrokken as OpdrachtIngetrokkenEvent
-from aanbieder_api.models import Opdracht, OpdrachtVersie
+from aanbieder_api.models import Opdracht, OpdrachtVersie, PipFeit
 from aanbieder_api.repository.aanbieders import AanbiederRepository
 from aanbieder_api.repository.opdrachten import OpdrachtRepository
 from aanbieder_api.services.toegang import Aanbiederidentiteit, controleer_client
@@ -42,6 +43,16 @@ class PipOnbekend(Unprocessable):
 class PipBeeindigd(Unprocessable):
     code = "pip-beeindigd"
     title = "Het PIP is beëindigd."
+
+
+class InburgeraarOnbekend(Unprocessable):
+    code = "inburgeraar-onbekend"
+    title = "De inburgeraar is bij deze gemeente niet (of nog niet) geregistreerd."
+
+
+class InburgeraarAnders(Unprocessable):
+    code = "inburgeraar-past-niet-bij-pip"
+    title = "Het PIP is van een andere inburgeraar."
 
 
 class AanbiederOnbekend(Unprocessable):
@@ -74,16 +85,7 @@ def _event_basis(opdracht: Opdracht) -> dict[str, Any]:
     }
 
 
-async def verstrek(
-    ctx: RequestContext,
-    *,
-    pip_id: uuid.UUID,
-    aanbieder_id: uuid.UUID,
-    onderdeel: Dienst,
-    inhoud: OpdrachtInhoud,
-    deelnemer_key: bytes,
-) -> Opdracht:
-    repo = OpdrachtRepository(ctx.session, ctx.gemeente)
+async def _vastgesteld_pip(repo: OpdrachtRepository, pip_id: uuid.UUID, inburgeraar_id: uuid.UUID | None) -> PipFeit:
     pip = await repo.pip(pip_id)
     if pip is None:
         raise PipOnbekend(
@@ -95,6 +97,54 @@ async def verstrek(
         raise PipBeeindigd(
             f"PIP {pip_id} is beëindigd", invalid_params=[invalid("pipId", "het PIP is beëindigd", "pip-beeindigd")]
         )
+    if inburgeraar_id is not None and inburgeraar_id != pip.inburgeraar_id:
+        raise InburgeraarAnders(
+            f"PIP {pip_id} is niet van inburgeraar {inburgeraar_id}",
+            invalid_params=[invalid("inburgeraarId", "niet de inburgeraar van het PIP", "past-niet-bij-pip")],
+        )
+    return pip
+
+
+async def _voor_het_pip(repo: OpdrachtRepository, inburgeraar_id: uuid.UUID | None, onderdeel: Dienst) -> None:
+    """A referral from the registration on, without a PIP (`domain.voor_pip`): the person must be registered in this
+    gemeente as far as inburgeraar-api's events told this context."""
+    controleer_zonder_pip(onderdeel, None)
+    if inburgeraar_id is None:
+        raise Unprocessable(
+            "Zonder pipId noemt de opdracht de inburgeraar (inburgeraarId).",
+            invalid_params=[
+                invalid("inburgeraarId", "verplicht zonder pipId", "verplicht"),
+                invalid("pipId", "of een vastgesteld PIP", "verplicht"),
+            ],
+        )
+    persoon = await repo.inburgeraar(inburgeraar_id)
+    if persoon is None:
+        raise InburgeraarOnbekend(
+            f"Inburgeraar {inburgeraar_id} is (nog) niet geregistreerd bij deze gemeente",
+            invalid_params=[invalid("inburgeraarId", "onbekende inburgeraar", "onbekend")],
+        )
+    controleer_zonder_pip(onderdeel, persoon.doelgroep)
+
+
+async def verstrek(
+    ctx: RequestContext,
+    *,
+    pip_id: uuid.UUID | None,
+    inburgeraar_id: uuid.UUID | None = None,
+    aanbieder_id: uuid.UUID,
+    onderdeel: Dienst,
+    inhoud: OpdrachtInhoud,
+    deelnemer_key: bytes,
+) -> Opdracht:
+    """With `pip_id`: a part of a vastgesteld PIP. Without: a part that comes before the PIP, for `inburgeraar_id`."""
+    repo = OpdrachtRepository(ctx.session, ctx.gemeente)
+    pip: PipFeit | None = None
+    if pip_id is not None:
+        pip = await _vastgesteld_pip(repo, pip_id, inburgeraar_id)
+        inburgeraar_id = pip.inburgeraar_id
+    else:
+        await _voor_het_pip(repo, inburgeraar_id, onderdeel)
+    assert inburgeraar_id is not None
     aanbieders = AanbiederRepository(ctx.session, ctx.gemeente)
     aanbieder = await aanbieders.get(aanbieder_id)
     if aanbieder is None:
@@ -114,13 +164,13 @@ async def verstrek(
         gemeente_code=ctx.gemeente,
         aanbieder_id=aanbieder_id,
         pip_id=pip_id,
-        inburgeraar_id=pip.inburgeraar_id,
-        deelnemer_referentie=deelnemerreferentie(deelnemer_key, ctx.gemeente, aanbieder_id, pip.inburgeraar_id),
+        inburgeraar_id=inburgeraar_id,
+        deelnemer_referentie=deelnemerreferentie(deelnemer_key, ctx.gemeente, aanbieder_id, inburgeraar_id),
         onderdeel=onderdeel.value,
         status=OpdrachtStatus.VERSTREKT.value,
         versie=1,
         inhoud=inhoud.model_dump(mode="json"),
-        pip_versie=pip.versie,
+        pip_versie=pip.versie if pip is not None else None,
         stand=Stand().model_dump(mode="json"),
         gewijzigd_at=now,
         created_at=now,
@@ -152,7 +202,13 @@ async def verstrek(
 
 
 async def nieuwe_versie(
-    ctx: RequestContext, opdracht: Opdracht, inhoud: OpdrachtInhoud, *, reden: str, reden_code: str, pip_versie: int
+    ctx: RequestContext,
+    opdracht: Opdracht,
+    inhoud: OpdrachtInhoud,
+    *,
+    reden: str,
+    reden_code: str,
+    pip_versie: int | None,
 ) -> OpdrachtVersie:
     """Record a new version of the content (the gemeente's change, or a PIP change the projection marks)."""
     velden = gewijzigde_velden(OpdrachtInhoud.model_validate(opdracht.inhoud), inhoud)
@@ -181,7 +237,7 @@ async def wijzig(ctx: RequestContext, opdracht_id: uuid.UUID, wijzigingen: dict[
     if opdracht.status == OpdrachtStatus.INGETROKKEN.value:
         raise OpdrachtIngetrokken(f"Opdracht {opdracht_id} is ingetrokken en verandert niet meer.")
     inhoud = OpdrachtInhoud.model_validate(opdracht.inhoud).wijzig(wijzigingen)
-    pip = await repo.pip(opdracht.pip_id)
+    pip = await repo.pip(opdracht.pip_id) if opdracht.pip_id is not None else None
     pip_versie = pip.versie if pip is not None else opdracht.pip_versie
     if (
         not gewijzigde_velden(OpdrachtInhoud.model_validate(opdracht.inhoud), inhoud)
@@ -244,11 +300,13 @@ async def raadpleeg(ctx: RequestContext, opdracht_id: uuid.UUID) -> Opdracht:
 
 async def pip_versies(ctx: RequestContext, rows: Sequence[Opdracht]) -> dict[uuid.UUID, int]:
     """The current version of each PIP of a page of opdrachten, in one query."""
-    return await OpdrachtRepository(ctx.session, ctx.gemeente).pip_versies({r.pip_id for r in rows})
+    return await OpdrachtRepository(ctx.session, ctx.gemeente).pip_versies({r.pip_id for r in rows if r.pip_id})
 
 
 async def pip_versie(ctx: RequestContext, opdracht: Opdracht) -> int | None:
     """The PIP's current version: above the opdracht's `pip_versie` when the PIP changed since it was checked."""
+    if opdracht.pip_id is None:
+        return None
     pip = await OpdrachtRepository(ctx.session, ctx.gemeente).pip(opdracht.pip_id)
     return pip.versie if pip is not None else None
 

@@ -395,7 +395,14 @@ class Meldpunt:
         if isinstance(melding, RouteadviesMelding):
             events.append(RouteadviesOntvangen(**basis, advies=melding.advies.value))
         if isinstance(melding, Leerbaarheidstoets):
-            events.append(LeerbaarheidstoetsAfgenomen(**basis, datum=melding.datum))
+            events.append(
+                LeerbaarheidstoetsAfgenomen(
+                    **basis,
+                    datum=melding.datum,
+                    resultaat=melding.resultaat,
+                    geadviseerde_leerroute=melding.leerroute.value if melding.leerroute else None,
+                )
+            )
         for event in events:
             await self.ctx.emit(event, subject=opdracht.id, resource_path=pad(opdracht.id))
 

@@ -93,7 +93,8 @@ class _PipBeeindigd(_Feiten):
 
 
 class _Verzuim(_Feiten):
-    pip_id: uuid.UUID
+    # None for an opdracht made before the PIP (a leerbaarheidstoets: part of the brede intake, Wi art. 14).
+    pip_id: uuid.UUID | None
     opdracht_id: uuid.UUID
     melding_id: uuid.UUID
     onderdeel: str

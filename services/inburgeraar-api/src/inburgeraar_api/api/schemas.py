@@ -7,8 +7,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from inburgeraar_api.domain.aanbiedermelding import LeerbaarheidstoetsUitslag
 from inburgeraar_api.domain.basis import Diplomawaardering, Opleiding, Taalniveau, Werkervaring
-from inburgeraar_api.domain.brede_intake import IntakeResultaat, Leerbaarheidstoets, VveKind
+from inburgeraar_api.domain.brede_intake import IntakeResultaat, VveKind
 from inburgeraar_api.domain.enums import Alfabetisme, Doelgroep, InburgeraarStatus, IntakeStap, OproepUitkomst
 from inburgeraar_api.domain.klantprofiel import Adres, Email, Klantprofiel, Telefoon, Wijziging
 from inburgeraar_api.domain.overdracht import WarmeOverdracht
@@ -177,7 +178,7 @@ class BredeIntakeRead(ApiModel):
     oproepen: list[OproepRead]
     gesprekken: list[IntakegesprekRead]
     resultaten: list[IntakeResultaat]
-    leerbaarheidstoets: Leerbaarheidstoets | None
+    leerbaarheidstoets: LeerbaarheidstoetsUitslag | None
     achtergrond: Achtergrond | None
 
 

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import TypeAdapter
 
 from inburgeraar_api import activiteiten
+from inburgeraar_api.domain.aanbiedermelding import LeerbaarheidstoetsUitslag, uit_opslag
 from inburgeraar_api.domain.brede_intake import (
     IntakeResultaat,
     Leerbaarheidstoets,
@@ -56,7 +57,7 @@ class Stand:
     oproepen: Sequence[Oproep]
     gesprekken: Sequence[Intakegesprek]
     resultaten: list[IntakeResultaat]
-    leerbaarheidstoets: Leerbaarheidstoets | None
+    leerbaarheidstoets: LeerbaarheidstoetsUitslag | None
     achtergrond: Mapping[str, Any] | None
 
 
@@ -213,7 +214,7 @@ async def leg_leerbaarheidstoets_vast(
     ctx: RequestContext, inburgeraar_id: uuid.UUID, toets: Leerbaarheidstoets
 ) -> Stand:
     inburgeraar, intake = await _open_intake(ctx, inburgeraar_id)
-    intake.leerbaarheidstoets = toets.model_dump(mode="json")
+    intake.leerbaarheidstoets = {**toets.model_dump(mode="json"), "bron": "gemeente"}
     await _na_wijziging(
         ctx,
         inburgeraar,
@@ -222,6 +223,7 @@ async def leg_leerbaarheidstoets_vast(
             inburgeraar_id=inburgeraar.id,
             datum=toets.datum,
             geadviseerde_leerroute=toets.geadviseerde_leerroute.value,
+            bron="gemeente",
         ),
         "brede-intake",
         intake.id,
@@ -275,9 +277,7 @@ async def _read(ctx: RequestContext, inburgeraar: Inburgeraar, intake: BredeInta
         oproepen=oproepen,
         gesprekken=gesprekken,
         resultaten=[_RESULTAAT.validate_python(resultaten[o.value]) for o in Onderwerp if o.value in resultaten],
-        leerbaarheidstoets=Leerbaarheidstoets.model_validate(intake.leerbaarheidstoets)
-        if intake and intake.leerbaarheidstoets
-        else None,
+        leerbaarheidstoets=uit_opslag(intake.leerbaarheidstoets) if intake and intake.leerbaarheidstoets else None,
         achtergrond=intake.achtergrond if intake and intake.achtergrond else None,
     )
 
