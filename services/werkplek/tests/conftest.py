@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import uuid
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -92,9 +93,184 @@ def werkplek_settings(tokens: TokenFactory, **extra: Any) -> Settings:
 
 
 @pytest.fixture
-async def werkplek(tokens: TokenFactory, nep: dict[str, Nep]) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(werkplek_settings(tokens), {k: httpx.MockTransport(v.handle) for k, v in nep.items()})
+def instellingen(tokens: TokenFactory) -> Settings:
+    return werkplek_settings(tokens)
+
+
+@pytest.fixture
+async def werkplek(instellingen: Settings, nep: dict[str, Nep]) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(instellingen, {k: httpx.MockTransport(v.handle) for k, v in nep.items()})
     # https: outside development the session cookie is Secure, and a client sends it back over https only.
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://werkplek.test")
     async with app.router.lifespan_context(app), client:
         yield client
+
+
+# Fixed ids: the test modules name them too (they cannot import this file).
+PERSOON = "6f1c2a9e-4b1d-4c6e-9a53-0d8e7b2f4a11"
+PIP = "0b7d3c5e-2f8a-4e61-b9c4-7a2e1d6f3b22"
+SIGNAAL = "9e4a1b2c-7d3f-4a8e-b5c6-1f2e3d4c5b33"
+OPDRACHT = "5a6b7c8d-1e2f-4a3b-8c4d-5e6f7a8b9c44"
+BSN = "999990019"
+
+
+def _pagina(items: list[Any]) -> dict[str, Any]:
+    return {"page": 1, "pageSize": 20, "totalItems": len(items), "totalPages": 1, "resultaten": items}
+
+
+def _persoon() -> dict[str, Any]:
+    return {
+        "id": PERSOON,
+        "gemeenteCode": "0363",
+        "status": "geregistreerd",
+        "bsn": BSN,
+        "doelgroep": "asielmigrant",
+        "nareiziger": False,
+        "datumKoppeling": "2026-01-05",
+        "datumInschrijvingBrp": "2026-01-02",
+        "contact": {"voornamen": "Amal", "achternaam": "Haddad"},
+        "klantregisseur": "Kim de Regisseur",
+        "versie": 1,
+        "aangemaaktOp": "2026-01-05T10:00:00Z",
+        "gewijzigdOp": "2026-01-05T10:00:00Z",
+    }
+
+
+def _pip() -> dict[str, Any]:
+    return {
+        "id": PIP,
+        "inburgeraarId": PERSOON,
+        "status": "vastgesteld",
+        "versie": 2,
+        "leerroute": "b1",
+        "taalniveau": "B1",
+        "routeverplichting": "verplichting",
+        "vastgesteldDatum": "2026-03-01",
+        "termijnen": [
+            {"soort": "pvt", "startdatum": "2026-03-01", "einddatum": "2099-03-01", "regel": "Wi art. 7", "bron": "pip"}
+        ],
+    }
+
+
+def _signaal() -> dict[str, Any]:
+    return {
+        "id": SIGNAAL,
+        "pipId": PIP,
+        "inburgeraarId": PERSOON,
+        "klantregisseur": "Kim de Regisseur",
+        "soort": "verstreken",
+        "termijnsoort": "pvt",
+        "einddatum": "2026-05-01",
+        "regel": "Wi art. 7",
+        "status": "open",
+        "aangemaaktOp": "2026-05-02T06:00:00Z",
+    }
+
+
+def _vul(nep: dict[str, Nep]) -> None:
+    nep["inburgeraar"].op("GET", "/inburgeraars", _pagina([_persoon()]))
+    nep["inburgeraar"].op("GET", "/inburgeraars/{id}", _persoon())
+    nep["inburgeraar"].op(
+        "GET",
+        "/inburgeraars/{id}/plicht",
+        {
+            "stand": {
+                "plichtig": True,
+                "termijnen": {
+                    "ibp": {"termijn": "ibp", "begindatum": "2026-01-05", "einddatum": "2029-01-05", "historie": []}
+                },
+            },
+            "mutaties": [],
+        },
+    )
+    nep["inburgeraar"].op(
+        "GET",
+        "/inburgeraars/{id}/brede-intake",
+        {
+            "status": "lopend",
+            "afgerondDatum": None,
+            "afgerondBijAfwezigheid": False,
+            "volgendeStap": "intake-afnemen",
+            "oproepen": [],
+            "gesprekken": [],
+            "resultaten": [],
+            "leerbaarheidstoets": None,
+            "achtergrond": None,
+        },
+    )
+    nep["pip"].op("GET", "/pips", _pagina([_pip()]))
+    nep["pip"].op("GET", "/pips/{id}", _pip())
+    nep["pip"].op(
+        "GET",
+        "/pips/{id}/versies",
+        [
+            {
+                "versie": 1,
+                "leerroute": "b1",
+                "taalniveau": "B1",
+                "dagtekening": "2026-03-01",
+                "verzenddatum": "2026-03-01",
+                "ingangsdatum": "2026-03-01",
+                "reden": None,
+                "gewijzigdeVelden": [],
+            }
+        ],
+    )
+    nep["pip"].op("GET", "/signalen", _pagina([_signaal()]))
+    nep["pip"].op("GET", "/signalen/{id}", _signaal())
+    nep["aanbieder"].op(
+        "GET",
+        "/opdrachten",
+        _pagina(
+            [
+                {
+                    "id": OPDRACHT,
+                    "deelnemerReferentie": "X",
+                    "onderdeel": "b1-route",
+                    "status": "gestart",
+                    "versie": 1,
+                    "inhoud": {"geplandeStartdatum": "2026-03-02", "geplandeEinddatum": "2027-03-01"},
+                    "stand": {"urenAanwezig": 40, "urenAfwezigOngeoorloofd": 8, "urenGecontracteerd": 600},
+                    "pipId": PIP,
+                    "inburgeraarId": PERSOON,
+                    "aanbiederId": str(uuid.uuid4()),
+                    "laatsteMeldingOp": None,
+                }
+            ]
+        ),
+    )
+    nep["aanbieder"].op(
+        "GET",
+        "/opdrachten/{id}/meldingen",
+        _pagina(
+            [
+                {
+                    "id": str(uuid.uuid4()),
+                    "opdrachtId": OPDRACHT,
+                    "soort": "aanwezigheid",
+                    "kanaal": "api",
+                    "gemeldOp": "2026-04-01T10:00:00Z",
+                    "melding": {
+                        "soort": "aanwezigheid",
+                        "periodeVan": "2026-03-02",
+                        "periodeTot": "2026-03-31",
+                        "urenAanwezig": 40,
+                        "urenAfwezigOngeoorloofd": 8,
+                    },
+                }
+            ]
+        ),
+    )
+    nep["handhaving"].op("GET", "/overtredingen", _pagina([]))
+    nep["handhaving"].op(
+        "GET",
+        "/boeteoverzichten/{id}",
+        {"opgelegdBredeIntake": 0, "opgelegdPip": 0, "betaald": 0, "openstaand": 0, "ruimteOnderPlafond": 1250},
+    )
+
+
+@pytest.fixture
+def gevuld(nep: dict[str, Nep]) -> None:
+    """The stand-ins answer as the APIs would for one inburgeraar of the klantregisseur: person, plicht, intake, a
+    vastgesteld PIP with a version, an open signal, an opdracht with attendance, no enforcement yet."""
+    _vul(nep)

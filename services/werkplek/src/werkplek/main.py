@@ -13,6 +13,7 @@ from importlib import resources
 import httpx
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from inburgering_kit import tracing
@@ -122,6 +123,22 @@ def create_app(
 
     for router in (aanmelden.router, paginas.router, acties.router):
         app.include_router(router)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def als_pagina(request: Request, exc: StarletteHTTPException) -> Response:
+        # An address no page has (or a method it does not take): a page that says so, not the framework's JSON.
+        titel, tekst = (
+            ("Pagina niet gevonden", "Deze pagina bestaat niet.")
+            if exc.status_code == 404
+            else ("Niet mogelijk", "Deze handeling kan op deze pagina niet.")
+        )
+        return Response(
+            foutpagina(exc.status_code, titel, tekst, None),
+            exc.status_code,
+            media_type="text/html",
+            headers={"Content-Security-Policy": CSP},
+        )
+
     app.add_middleware(Beveiliging)
     return app
 

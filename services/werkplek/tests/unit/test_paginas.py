@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import time
-import uuid
 from typing import Any
 
 import httpx
@@ -25,166 +24,10 @@ async def aanmelden(client: httpx.AsyncClient, rol: str = "klantregisseur", naam
     assert response.status_code == 303, response.text
 
 
-PERSOON = str(uuid.uuid4())
-PIP = str(uuid.uuid4())
-SIGNAAL = str(uuid.uuid4())
-OPDRACHT = str(uuid.uuid4())
+PERSOON = "6f1c2a9e-4b1d-4c6e-9a53-0d8e7b2f4a11"
+PIP = "0b7d3c5e-2f8a-4e61-b9c4-7a2e1d6f3b22"
+SIGNAAL = "9e4a1b2c-7d3f-4a8e-b5c6-1f2e3d4c5b33"
 BSN = "999990019"
-
-
-def _pagina(items: list[Any]) -> dict[str, Any]:
-    return {"page": 1, "pageSize": 20, "totalItems": len(items), "totalPages": 1, "resultaten": items}
-
-
-def _persoon() -> dict[str, Any]:
-    return {
-        "id": PERSOON,
-        "gemeenteCode": "0363",
-        "status": "geregistreerd",
-        "bsn": BSN,
-        "doelgroep": "asielmigrant",
-        "nareiziger": False,
-        "datumKoppeling": "2026-01-05",
-        "datumInschrijvingBrp": "2026-01-02",
-        "contact": {"voornamen": "Amal", "achternaam": "Haddad"},
-        "klantregisseur": "Kim de Regisseur",
-        "versie": 1,
-        "aangemaaktOp": "2026-01-05T10:00:00Z",
-        "gewijzigdOp": "2026-01-05T10:00:00Z",
-    }
-
-
-def _pip() -> dict[str, Any]:
-    return {
-        "id": PIP,
-        "inburgeraarId": PERSOON,
-        "status": "vastgesteld",
-        "versie": 2,
-        "leerroute": "b1",
-        "taalniveau": "B1",
-        "routeverplichting": "verplichting",
-        "vastgesteldDatum": "2026-03-01",
-        "termijnen": [
-            {"soort": "pvt", "startdatum": "2026-03-01", "einddatum": "2099-03-01", "regel": "Wi art. 7", "bron": "pip"}
-        ],
-    }
-
-
-def _signaal() -> dict[str, Any]:
-    return {
-        "id": SIGNAAL,
-        "pipId": PIP,
-        "inburgeraarId": PERSOON,
-        "klantregisseur": "Kim de Regisseur",
-        "soort": "verstreken",
-        "termijnsoort": "pvt",
-        "einddatum": "2026-05-01",
-        "regel": "Wi art. 7",
-        "status": "open",
-        "aangemaaktOp": "2026-05-02T06:00:00Z",
-    }
-
-
-def vul(nep: dict[str, Any]) -> None:
-    nep["inburgeraar"].op("GET", "/inburgeraars", _pagina([_persoon()]))
-    nep["inburgeraar"].op("GET", "/inburgeraars/{id}", _persoon())
-    nep["inburgeraar"].op(
-        "GET",
-        "/inburgeraars/{id}/plicht",
-        {
-            "stand": {
-                "plichtig": True,
-                "termijnen": {
-                    "ibp": {"termijn": "ibp", "begindatum": "2026-01-05", "einddatum": "2029-01-05", "historie": []}
-                },
-            },
-            "mutaties": [],
-        },
-    )
-    nep["inburgeraar"].op(
-        "GET",
-        "/inburgeraars/{id}/brede-intake",
-        {
-            "status": "lopend",
-            "afgerondDatum": None,
-            "afgerondBijAfwezigheid": False,
-            "volgendeStap": "intake-afnemen",
-            "oproepen": [],
-            "gesprekken": [],
-            "resultaten": [],
-            "leerbaarheidstoets": None,
-            "achtergrond": None,
-        },
-    )
-    nep["pip"].op("GET", "/pips", _pagina([_pip()]))
-    nep["pip"].op("GET", "/pips/{id}", _pip())
-    nep["pip"].op(
-        "GET",
-        "/pips/{id}/versies",
-        [
-            {
-                "versie": 1,
-                "leerroute": "b1",
-                "taalniveau": "B1",
-                "dagtekening": "2026-03-01",
-                "verzenddatum": "2026-03-01",
-                "ingangsdatum": "2026-03-01",
-                "reden": None,
-                "gewijzigdeVelden": [],
-            }
-        ],
-    )
-    nep["pip"].op("GET", "/signalen", _pagina([_signaal()]))
-    nep["pip"].op("GET", "/signalen/{id}", _signaal())
-    nep["aanbieder"].op(
-        "GET",
-        "/opdrachten",
-        _pagina(
-            [
-                {
-                    "id": OPDRACHT,
-                    "deelnemerReferentie": "X",
-                    "onderdeel": "b1-route",
-                    "status": "gestart",
-                    "versie": 1,
-                    "inhoud": {"geplandeStartdatum": "2026-03-02", "geplandeEinddatum": "2027-03-01"},
-                    "stand": {"urenAanwezig": 40, "urenAfwezigOngeoorloofd": 8, "urenGecontracteerd": 600},
-                    "pipId": PIP,
-                    "inburgeraarId": PERSOON,
-                    "aanbiederId": str(uuid.uuid4()),
-                    "laatsteMeldingOp": None,
-                }
-            ]
-        ),
-    )
-    nep["aanbieder"].op(
-        "GET",
-        "/opdrachten/{id}/meldingen",
-        _pagina(
-            [
-                {
-                    "id": str(uuid.uuid4()),
-                    "opdrachtId": OPDRACHT,
-                    "soort": "aanwezigheid",
-                    "kanaal": "api",
-                    "gemeldOp": "2026-04-01T10:00:00Z",
-                    "melding": {
-                        "soort": "aanwezigheid",
-                        "periodeVan": "2026-03-02",
-                        "periodeTot": "2026-03-31",
-                        "urenAanwezig": 40,
-                        "urenAfwezigOngeoorloofd": 8,
-                    },
-                }
-            ]
-        ),
-    )
-    nep["handhaving"].op("GET", "/overtredingen", _pagina([]))
-    nep["handhaving"].op(
-        "GET",
-        "/boeteoverzichten/{id}",
-        {"opgelegdBredeIntake": 0, "opgelegdPip": 0, "betaald": 0, "openstaand": 0, "ruimteOnderPlafond": 1250},
-    )
 
 
 class TestAanmelden:
@@ -211,8 +54,9 @@ class TestAanmelden:
         for attribuut in ("HttpOnly", "Secure", "SameSite=strict", "Path=/"):
             assert attribuut.lower() in cookie.lower()
 
-    async def test_a_post_from_another_site_is_refused(self, werkplek: httpx.AsyncClient, nep: dict[str, Any]) -> None:
-        vul(nep)
+    async def test_a_post_from_another_site_is_refused(
+        self, werkplek: httpx.AsyncClient, nep: dict[str, Any], gevuld: None
+    ) -> None:
         await aanmelden(werkplek)
         pagina = await werkplek.get(f"/werkplek/signalen/{SIGNAAL}/afhandelen")
         response = await werkplek.post(
@@ -224,17 +68,17 @@ class TestAanmelden:
         assert not [r for r in nep["pip"].verzoeken if r.method == "POST"]
 
     async def test_the_session_ends_after_the_idle_time(
-        self, werkplek: httpx.AsyncClient, nep: dict[str, Any], monkeypatch: Any
+        self, werkplek: httpx.AsyncClient, nep: dict[str, Any], gevuld: None, monkeypatch: Any
     ) -> None:
-        vul(nep)
         await aanmelden(werkplek)
         assert (await werkplek.get("/werkplek/caseload")).status_code == 200
         later = time.time() + 31 * 60
         monkeypatch.setattr(time, "time", lambda: later)
         assert (await werkplek.get("/werkplek/caseload")).status_code == 303
 
-    async def test_signing_out_ends_the_session(self, werkplek: httpx.AsyncClient, nep: dict[str, Any]) -> None:
-        vul(nep)
+    async def test_signing_out_ends_the_session(
+        self, werkplek: httpx.AsyncClient, nep: dict[str, Any], gevuld: None
+    ) -> None:
         await aanmelden(werkplek)
         pagina = await werkplek.get("/werkplek/caseload")
         uit = await werkplek.post("/werkplek/afmelden", data={"csrf": csrf(pagina.text)})
@@ -244,9 +88,8 @@ class TestAanmelden:
 
 class TestPaginas:
     async def test_every_call_carries_the_users_own_token(
-        self, werkplek: httpx.AsyncClient, nep: dict[str, Any]
+        self, werkplek: httpx.AsyncClient, nep: dict[str, Any], gevuld: None
     ) -> None:
-        vul(nep)
         await aanmelden(werkplek)
         response = await werkplek.get(f"/werkplek/inburgeraars/{PERSOON}")
         assert response.status_code == 200
@@ -257,9 +100,8 @@ class TestPaginas:
                 assert verzoek.headers["traceparent"].startswith("00-")
 
     async def test_the_overview_shows_person_pip_opdrachten_signals_and_a_chart(
-        self, werkplek: httpx.AsyncClient, nep: dict[str, Any]
+        self, werkplek: httpx.AsyncClient, nep: dict[str, Any], gevuld: None
     ) -> None:
-        vul(nep)
         await aanmelden(werkplek)
         html = (await werkplek.get(f"/werkplek/inburgeraars/{PERSOON}")).text
         assert "<h1>Amal Haddad</h1>" in html
@@ -269,9 +111,8 @@ class TestPaginas:
         assert "niet beschikbaar" not in html
 
     async def test_a_specialist_sees_only_their_part_and_no_bsn(
-        self, werkplek: httpx.AsyncClient, nep: dict[str, Any]
+        self, werkplek: httpx.AsyncClient, nep: dict[str, Any], gevuld: None
     ) -> None:
-        vul(nep)
         await aanmelden(werkplek, rol="specialist-werk")
         html = (await werkplek.get(f"/werkplek/inburgeraars/{PERSOON}")).text
         assert BSN not in html
@@ -281,9 +122,8 @@ class TestPaginas:
         assert not nep["handhaving"].verzoeken
 
     async def test_one_api_down_shows_that_part_as_unavailable_and_the_rest(
-        self, werkplek: httpx.AsyncClient, nep: dict[str, Any]
+        self, werkplek: httpx.AsyncClient, nep: dict[str, Any], gevuld: None
     ) -> None:
-        vul(nep)
         nep["aanbieder"].plat = True
         await aanmelden(werkplek)
         response = await werkplek.get(f"/werkplek/inburgeraars/{PERSOON}")
@@ -292,8 +132,9 @@ class TestPaginas:
         assert "aanbieder-api is nu niet beschikbaar." in response.text
         assert "<h1>Amal Haddad</h1>" in response.text and "Versiegeschiedenis" in response.text
 
-    async def test_a_slow_api_is_cut_off_at_the_timeout(self, werkplek: httpx.AsyncClient, nep: dict[str, Any]) -> None:
-        vul(nep)
+    async def test_a_slow_api_is_cut_off_at_the_timeout(
+        self, werkplek: httpx.AsyncClient, nep: dict[str, Any], gevuld: None
+    ) -> None:
         nep["handhaving"].traag = True
         await aanmelden(werkplek)
         begin = time.monotonic()
@@ -304,9 +145,8 @@ class TestPaginas:
         assert "Versiegeschiedenis" in response.text
 
     async def test_the_caseload_stands_when_pip_api_is_down(
-        self, werkplek: httpx.AsyncClient, nep: dict[str, Any]
+        self, werkplek: httpx.AsyncClient, nep: dict[str, Any], gevuld: None
     ) -> None:
-        vul(nep)
         nep["pip"].plat = True
         await aanmelden(werkplek)
         response = await werkplek.get("/werkplek/caseload")
@@ -316,9 +156,8 @@ class TestPaginas:
 
 class TestActies:
     async def test_the_route_rules_errors_are_shown_at_their_fields(
-        self, werkplek: httpx.AsyncClient, nep: dict[str, Any]
+        self, werkplek: httpx.AsyncClient, nep: dict[str, Any], gevuld: None
     ) -> None:
-        vul(nep)
         nep["pip"].op(
             "POST",
             "/pips/{id}/_wijzigen",
@@ -352,10 +191,11 @@ class TestActies:
         assert 'href="#veld-leerroute-b1"' in response.text
 
     async def test_handling_a_signal_sends_the_reason_and_returns_to_the_person(
-        self, werkplek: httpx.AsyncClient, nep: dict[str, Any]
+        self, werkplek: httpx.AsyncClient, nep: dict[str, Any], gevuld: None
     ) -> None:
-        vul(nep)
-        nep["pip"].op("POST", "/signalen/{id}/_afhandelen", {**_signaal(), "status": "afgehandeld"})
+        nep["pip"].op(
+            "POST", "/signalen/{id}/_afhandelen", {"id": SIGNAAL, "inburgeraarId": PERSOON, "status": "afgehandeld"}
+        )
         await aanmelden(werkplek)
         formulier = await werkplek.get(f"/werkplek/signalen/{SIGNAAL}/afhandelen")
         leeg = await werkplek.post(
