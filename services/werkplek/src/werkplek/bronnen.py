@@ -146,6 +146,26 @@ class Bronnen:
     async def get(self, bron: str, pad: str, token: str, **params: Any) -> Antwoord:
         return await self.vraag(bron, "GET", pad, token, params=params)
 
+    async def alle(self, bron: str, pad: str, token: str, *, max_paginas: int = 10, **params: Any) -> Antwoord:
+        """Every page of a collection (100 per page, at most `max_paginas`), the later pages at once: one answer
+        whose `resultaten` are all of them, and `volledig` false when there were more pages than that."""
+        eerste = await self.get(bron, pad, token, page=1, pageSize=100, **params)
+        if not eerste.ok or not isinstance(eerste.data, dict):
+            return eerste
+        totaal = int(eerste.data.get("totalPages", 1))
+        verder = await asyncio.gather(
+            *(
+                self.get(bron, pad, token, page=n, pageSize=100, **params)
+                for n in range(2, min(totaal, max_paginas) + 1)
+            )
+        )
+        mislukt = next((a for a in verder if not a.ok), None)
+        if mislukt is not None:
+            return mislukt
+        resultaten = [r for a in (eerste, *verder) for r in a.data["resultaten"]]
+        data = {**eerste.data, "resultaten": resultaten, "volledig": totaal <= max_paginas}
+        return Antwoord(bron, eerste.status, data=data)
+
 
 async def samen(**aanvragen: Awaitable[Antwoord]) -> dict[str, Antwoord]:
     """The calls at once; each is already bounded and never raises (see `Bronnen.vraag`)."""

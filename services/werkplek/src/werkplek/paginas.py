@@ -80,9 +80,7 @@ async def caseload(
             pageSize=PAGINA_GROOTTE,
         ),
         signalen=_mag(
-            ingelogd,
-            "signalen:lezen",
-            b.get("pip", "/signalen", ingelogd.token, status="open", klantregisseur=mijn, pageSize=100),
+            ingelogd, "signalen:lezen", b.alle("pip", "/signalen", ingelogd.token, status="open", klantregisseur=mijn)
         ),
     )
     personen_a, signalen_a = eerst["personen"], eerst["signalen"]
@@ -211,7 +209,6 @@ async def persoon(request: Request, ingelogd: Aangemeld, inburgeraar_id: uuid.UU
         plicht=_mag(ingelogd, "plicht:lezen", b.get("inburgeraar", f"/inburgeraars/{i}/plicht", tok)),
         intake=_mag(ingelogd, "intake:lezen", b.get("inburgeraar", f"/inburgeraars/{i}/brede-intake", tok)),
         pips=_mag(ingelogd, "pip:lezen", b.get("pip", "/pips", tok, inburgeraarId=i)),
-        signalen=_mag(ingelogd, "signalen:lezen", b.get("pip", "/signalen", tok, status="open", pageSize=100)),
         boetes=_mag(ingelogd, "handhaving:lezen", b.get("handhaving", f"/boeteoverzichten/{i}", tok)),
         overtredingen=_mag(ingelogd, "handhaving:lezen", b.get("handhaving", "/overtredingen", tok, inburgeraarId=i)),
         **verwerkingen,
@@ -228,7 +225,11 @@ async def persoon(request: Request, ingelogd: Aangemeld, inburgeraar_id: uuid.UU
         )
         return html(request, pagina("Niet gevonden", inhoud, kop=ingelogd.kop), 404)
     pip = t.huidige_pip(r["pips"].data["resultaten"]) if r["pips"].ok and r["pips"].data else None
+    # The person's open signals: pip-api lists them per klantregisseur, so those of this person's klantregisseur
+    # (every page), filtered here; without a klantregisseur, those of the whole gemeente.
+    wie = r["persoon"].data.get("klantregisseur") if r["persoon"].ok and r["persoon"].data else None
     tweede = await samen(
+        signalen=_mag(ingelogd, "signalen:lezen", b.alle("pip", "/signalen", tok, status="open", klantregisseur=wie)),
         versies=_mag(ingelogd, "pip:lezen", b.get("pip", f"/pips/{pip['id']}/versies", tok)) if pip else _niets(),
         opdrachten=(
             _mag(ingelogd, "opdrachten:lezen", b.get("aanbieder", "/opdrachten", tok, pipId=pip["id"], pageSize=100))
@@ -270,7 +271,7 @@ async def persoon(request: Request, ingelogd: Aangemeld, inburgeraar_id: uuid.UU
             )
         )
     if ingelogd.kan("signalen:lezen"):
-        delen.append(_sectie("signalen", "Open signalen", _signalen_blok(r["signalen"], i, ingelogd)))
+        delen.append(_sectie("signalen", "Open signalen", _signalen_blok(tweede["signalen"], i, ingelogd)))
     if ingelogd.kan("handhaving:lezen"):
         delen.append(_sectie("handhaving", "Handhaving", _handhaving_blok(r["boetes"], r["overtredingen"])))
     if ingelogd.kan("verwerkingen:lezen"):
@@ -513,9 +514,14 @@ def _signalen_blok(antwoord: Antwoord, i: str, ingelogd: Gebruiker) -> str:
     if not antwoord.ok:
         return niet_beschikbaar("Signalen", antwoord.melding)
     eigen = [s for s in antwoord.data["resultaten"] if s["inburgeraarId"] == i]
+    onvolledig = (
+        ""
+        if antwoord.data.get("volledig", True)
+        else ('<p class="hint">Er zijn meer open signalen dan deze pagina kan ophalen; zie ook de werklijst.</p>')
+    )
     if not eigen:
-        return "<p>Geen open signalen.</p>"
-    return _signalentabel(eigen, ingelogd, met_persoon=False)
+        return f"<p>Geen open signalen.</p>{onvolledig}"
+    return _signalentabel(eigen, ingelogd, met_persoon=False) + onvolledig
 
 
 def _signalentabel(signalen: list[dict[str, Any]], ingelogd: Gebruiker, *, met_persoon: bool) -> str:
