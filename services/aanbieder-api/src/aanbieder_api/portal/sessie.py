@@ -29,9 +29,7 @@ from inburgering_kit import web
 from inburgering_kit.auth import Principal
 from inburgering_kit.db import Database
 from inburgering_kit.problems import NotFound, Problem
-from inburgering_kit.web import FormulierGeweigerd, controleer_csrf, probleem_fouten
-
-__all__ = ["FormulierGeweigerd", "controleer_csrf", "probleem_fouten"]
+from inburgering_kit.web import FormulierGeweigerd
 
 PORTAAL_CLIENT = "aanbieder-portaal"
 MAX_FORMULIER = 64 * 1024
