@@ -8,7 +8,8 @@ from inburgering_kit.registry import load_services
 ROOT = Path(__file__).resolve().parents[1]
 
 if __name__ == "__main__":
-    for service in load_services(ROOT):
+    # An interaction layer (the werkplek) has pages for people and no API of its own: no contract to publish.
+    for service in (s for s in load_services(ROOT) if s.owns_data):
         for relative, content in service_contracts(service).items():
             target = ROOT / "contracts" / relative
             target.parent.mkdir(parents=True, exist_ok=True)

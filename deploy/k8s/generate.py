@@ -94,6 +94,7 @@ def load(root: Path = ROOT) -> list[Service]:
         k8s = spec.get("kubernetes", {})
         if "component" in k8s:
             continue
+        owns_data = spec.get("kind", "api") == "api"  # an "interactie" service (the werkplek) has neither by default
         services.append(
             Service(
                 name=name,
@@ -101,9 +102,9 @@ def load(root: Path = ROOT) -> list[Service]:
                 processes=tuple(spec.get("processes", [])) + tuple(k8s.get("processes", [])),
                 calls=tuple(spec.get("calls", [])),
                 internet=spec.get("egress") == "internet",
-                database=bool(spec.get("database", True)),
-                nats=bool(spec.get("nats", True)),
-                relay=bool(k8s.get("relay", spec.get("nats", True))),
+                database=bool(spec.get("database", owns_data)),
+                nats=bool(spec.get("nats", owns_data)),
+                relay=bool(k8s.get("relay", spec.get("nats", owns_data))),
                 settings={str(k): str(v) for k, v in k8s.get("settings", {}).items()},
                 volumes=dict(k8s.get("volumes", {})),
             )

@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import dataclasses
 import fcntl
+import json
 import os
 import signal
 import subprocess
@@ -62,6 +63,8 @@ def _nats_access() -> NatsAccess:
 
 
 def service_environment(service: ServiceEntry, postgres_url: str, nats_url: str) -> dict[str, str]:
+    if not service.owns_data:
+        return werkplek_environment(service)
     _, public_key = _keys()
     p = service.env_prefix
     # An external NATS (STACK_NATS_URL) brings its own credentials in the URL.
@@ -81,6 +84,30 @@ def service_environment(service: ServiceEntry, postgres_url: str, nats_url: str)
     }
 
 
+def werkplek_environment(service: ServiceEntry) -> dict[str, str]:
+    """The werkplek of `make run`: the APIs on their local ports, and its development sign-in that mints tokens with
+    the same key and roles as `make token`. No database, no NATS."""
+    private_key, public_key = _keys()
+    p = service.env_prefix
+    apis = {s.name: s.port for s in services() if s.owns_data}
+    return {
+        f"{p}ENVIRONMENT": "development",
+        f"{p}PUBLIC_BASE_URL": f"http://127.0.0.1:{service.port}",
+        f"{p}AUTH__ISSUERS": f'["{DEV_ISSUER}"]',
+        f"{p}AUTH__AUDIENCE": DEV_AUDIENCE,
+        f"{p}AUTH__PUBLIC_KEY_FILE": str(public_key),
+        **{
+            f"{p}BRONNEN__{naam.upper()}": f"http://127.0.0.1:{apis[f'{naam}-api']}/api/v1"
+            for naam in ("inburgeraar", "pip", "aanbieder", "handhaving")
+        },
+        f"{p}ONTWIKKELAANMELDING__PRIVATE_KEY_FILE": str(private_key),
+        f"{p}ONTWIKKELAANMELDING__ISSUER": DEV_ISSUER,
+        f"{p}ONTWIKKELAANMELDING__AUDIENCE": DEV_AUDIENCE,
+        f"{p}ONTWIKKELAANMELDING__ROLLEN": json.dumps({rol: sorted(s) for rol, s in roles().items()}),
+        **{f"{p}{key}": value for key, value in service.development},
+    }
+
+
 def _nats_credentials(service: ServiceEntry, prefix: str) -> dict[str, str]:
     access = _nats_access()
     if service.name not in access.passwords:
@@ -89,7 +116,7 @@ def _nats_credentials(service: ServiceEntry, prefix: str) -> dict[str, str]:
 
 
 def _migrate_all(postgres_url: str) -> None:
-    for service in services():
+    for service in (s for s in services() if s.owns_data):
         asyncio.run(ensure_database(postgres_url, service.database))
         upgrade(service.migrations, database_url_for(postgres_url, service.database))
         print(f"  migrated  {service.name}")
@@ -223,6 +250,8 @@ def _start(service: ServiceEntry, postgres_url: str, nats_url: str) -> Running:
         ),
         "--no-proxy-headers",  # the services read X-Forwarded-For themselves, from trusted proxies only
     ]
+    if not service.owns_data:
+        return Running(service, (Supervised(service.name, api, env),))
     return Running(
         service,
         (
@@ -238,9 +267,14 @@ def _start(service: ServiceEntry, postgres_url: str, nats_url: str) -> Running:
 
 def _announce(running: list[Running]) -> None:
     print("\nHet systeem draait. Services (elk met een eigen outbox-relay):")
-    for service in (r.service for r in running):
+    for service in (r.service for r in running if r.service.owns_data):
         print(f"  {service.name:<18} http://127.0.0.1:{service.port}/api/v1   "
               f"(contract: http://127.0.0.1:{service.port}/openapi.json)")  # fmt: skip
+    for service in (r.service for r in running if not r.service.owns_data):
+        print(
+            f"\nDe werkplek van de klantregisseur:  http://127.0.0.1:{service.port}/werkplek  "
+            "(ontwikkelaanmelding: kies een rol en gemeente)"
+        )
     print("\nEen ontwikkeltoken per rol:  make token ROLE=klantregisseur GEMEENTE=0363")
     print(f"Rollen: {', '.join(sorted(roles()))}")
     print("Logs in var/log/. Stoppen: Ctrl-C.")

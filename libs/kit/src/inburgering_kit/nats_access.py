@@ -68,6 +68,7 @@ BUS_USERS: tuple[BusUser, ...] = (
         ),
     ),
 )
+# The werkplek has no bus user on purpose: it publishes and consumes nothing (it owns no data; it asks the APIs).
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,14 @@ class ServiceEntry:
     development: tuple[tuple[str, str], ...] = ()
     # Background jobs that run as their own process beside the API and its relay: `python -m <package> <name>`.
     processes: tuple[str, ...] = ()
+    # "api": a bounded context with its own database, outbox relay, events and contract (every service so far).
+    # "interactie": pages for people over the APIs (Common Ground layer 5, the werkplek): no database, no NATS, no
+    # relay, no contract of its own; `make run` starts only its web process.
+    kind: str = "api"
+
+    @property
+    def owns_data(self) -> bool:
+        return self.kind == "api"
 
     @property
     def env_prefix(self) -> str:
@@ -53,6 +61,7 @@ def load_services(root: Path) -> list[ServiceEntry]:
             int(spec.get("workers", 1)),
             tuple((str(k), str(v)) for k, v in spec.get("development", {}).items()),
             tuple(str(p) for p in spec.get("processes", [])),
+            str(spec.get("kind", "api")),
         )
         for name, spec in registry.items()
     ]

@@ -17,18 +17,17 @@ from aanbieder_api.portal.sessie import (
     Medewerker,
     begrenzer,
     client_adres,
-    controleer_csrf,
     cookie,
     database,
     html,
     lees_formulier,
     naar,
     nieuwe_router,
-    probleem_fouten,
     sessie_van,
     wis_cookie,
     zet_cookie,
 )
+from inburgering_kit.web import controleer_csrf, probleem_fouten
 
 logger = logging.getLogger(__name__)
 

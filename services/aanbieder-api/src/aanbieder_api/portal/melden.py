@@ -14,20 +14,18 @@ from aanbieder_api.portal import formulieren, weergave
 from aanbieder_api.portal.html import PREFIX, Fouten, e, formulier, pagina
 from aanbieder_api.portal.sessie import (
     Aangemeld,
-    FormulierGeweigerd,
     Medewerker,
-    controleer_csrf,
     html,
     lees_formulier,
     naar,
     nieuwe_router,
-    probleem_fouten,
 )
 from aanbieder_api.services import opdrachten, voortgang
 from aanbieder_api.services.toegang import werkcontext
 from inburgering_kit.context import RequestContext
 from inburgering_kit.idempotency import Idempotency, IdempotencyKeyReused
 from inburgering_kit.problems import NotFound, Problem
+from inburgering_kit.web import FormulierGeweigerd, controleer_csrf, probleem_fouten
 
 router = nieuwe_router()
 

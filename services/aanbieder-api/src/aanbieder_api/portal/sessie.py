@@ -11,12 +11,10 @@ Security, after the NCSC ICT-beveiligingsrichtlijnen voor webapplicaties and OWA
 
 from __future__ import annotations
 
-import hmac
 import uuid
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Annotated, Any
-from urllib.parse import parse_qs, urlsplit
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -25,11 +23,13 @@ from fastapi.routing import APIRoute
 
 from aanbieder_api import scopes
 from aanbieder_api.portal import toegang
-from aanbieder_api.portal.html import PREFIX, Fouten, Gebruiker, Veld, e, pagina
+from aanbieder_api.portal.html import PREFIX, Gebruiker, e, pagina
 from aanbieder_api.services.toegang import Aanbiederidentiteit
+from inburgering_kit import web
 from inburgering_kit.auth import Principal
 from inburgering_kit.db import Database
 from inburgering_kit.problems import NotFound, Problem
+from inburgering_kit.web import FormulierGeweigerd
 
 PORTAAL_CLIENT = "aanbieder-portaal"
 MAX_FORMULIER = 64 * 1024
@@ -56,24 +56,15 @@ def _veilig(request: Request) -> bool:
 
 
 def cookie(request: Request, naam: str) -> str:
-    # `__Host-`: the browser accepts it only with Secure, Path=/ and no Domain, so no other host can set it.
-    return f"__Host-{naam}" if _veilig(request) else naam
+    return web.cookie_naam(naam, veilig=_veilig(request))
 
 
 def zet_cookie(response: Response, request: Request, naam: str, waarde: str, max_age: int) -> None:
-    response.set_cookie(
-        cookie(request, naam),
-        waarde,
-        max_age=max_age,
-        path="/",
-        secure=_veilig(request),
-        httponly=True,
-        samesite="strict",
-    )
+    web.zet_cookie(response, naam, waarde, max_age, veilig=_veilig(request))
 
 
 def wis_cookie(response: Response, request: Request, naam: str) -> None:
-    response.delete_cookie(cookie(request, naam), path="/", secure=_veilig(request), httponly=True, samesite="strict")
+    web.wis_cookie(response, naam, veilig=_veilig(request))
 
 
 SESSIE = "portaal-sessie"
@@ -86,18 +77,6 @@ class NietAangemeld(Exception):  # noqa: N818 - a state, rendered as a redirect 
 
 class WachtwoordKiezen(Exception):  # noqa: N818 - a state: a handed-out password is replaced before anything else
     pass
-
-
-class FormulierGeweigerd(Problem):
-    status = 403
-    code = "formulier-geweigerd"
-    title = "Dit formulier is verlopen of komt niet van dit portaal."
-
-
-class FormulierOngeldig(Problem):
-    status = 400
-    code = "formulier-ongeldig"
-    title = "Het formulier kon niet worden gelezen."
 
 
 def foutpagina(status: int, titel: str, tekst: str, gebruiker: Gebruiker | None = None) -> HTMLResponse:
@@ -205,26 +184,8 @@ Aangemeld = Annotated[Medewerker, Depends(medewerker)]
 
 
 async def lees_formulier(request: Request) -> dict[str, str]:
-    """An `application/x-www-form-urlencoded` body, read by hand: one value per name, bounded in size."""
-    if request.headers.get("content-type", "").split(";")[0].strip() != "application/x-www-form-urlencoded":
-        raise FormulierOngeldig("Verwacht een HTML-formulier.")
-    origin = request.headers.get("origin")
-    # SameSite=Strict already keeps the cookie off cross-site posts; this refuses them outright. `null` is refused
-    # too (a sandboxed frame, a data: URL or a redirect across sites sends it): the pages' own referrer policy
-    # (`same-origin`, see `html.pagina`) makes a browser send the real origin on the portal's own posts.
-    # Behind a proxy, the Host header must reach the service unchanged.
-    if origin is not None and (origin == "null" or urlsplit(origin).netloc != request.headers.get("host")):
-        raise FormulierGeweigerd("Verstuurd vanaf een andere site.")
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_FORMULIER:
-            raise FormulierOngeldig("Het formulier is te groot.")
-    try:
-        parsed = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=100, strict_parsing=False)
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise FormulierOngeldig("Het formulier kon niet worden gelezen.") from exc
-    return {k: v[0] for k, v in parsed.items()}
+    """A posted form (see `inburgering_kit.web.lees_formulier`): one value per name."""
+    return {k: v[0] for k, v in (await web.lees_formulier(request, MAX_FORMULIER)).items()}
 
 
 def client_adres(request: Request) -> str:
@@ -234,24 +195,6 @@ def client_adres(request: Request) -> str:
         request.headers.getlist("x-forwarded-for"),
         request.app.state.settings.trusted_proxies,
     )
-
-
-def probleem_fouten(exc: Problem, velden: Iterable[Veld], leesbaar: Callable[[str], str] = str) -> Fouten:
-    """A refusal by a use case as messages on the form: each on the field its `invalidParams` names, else above
-    the form."""
-    fouten = Fouten()
-    namen = {v.naam for v in velden}
-    for param in exc.invalid_params or []:
-        tekst = leesbaar(param.reason)
-        fouten.voeg_toe(param.name if param.name in namen else None, tekst[:1].upper() + tekst[1:])
-    if not fouten:
-        fouten.voeg_toe(None, leesbaar(exc.detail or exc.title))
-    return fouten
-
-
-def controleer_csrf(verwacht: str | None, gekregen: str | None) -> None:
-    if not verwacht or not gekregen or not hmac.compare_digest(verwacht.encode(), gekregen.encode()):
-        raise FormulierGeweigerd("CSRF-token ontbreekt of klopt niet.")
 
 
 def begrenzer(request: Request) -> toegang.Begrenzer:

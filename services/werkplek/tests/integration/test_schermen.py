@@ -1,0 +1,234 @@
+"""Every screen of the werkplek that the day in `tests/test_flow_werkplek.py` does not pass, in a real headless
+Chromium against stand-in APIs: the forms and their refusals, the specialist's and the privacy officer's views, the
+pages with an API down. axe-core runs on each and must find 0 WCAG 2.1 AA violations; each is saved as a
+screenshot under the test's tmp folder."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from axe_playwright_python.async_playwright import Axe
+from playwright.async_api import Browser, BrowserContext, Page, expect
+
+from inburgering_kit.testing.live import live_server
+from werkplek.main import create_app
+from werkplek.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+PERSOON = "6f1c2a9e-4b1d-4c6e-9a53-0d8e7b2f4a11"
+PIP = "0b7d3c5e-2f8a-4e61-b9c4-7a2e1d6f3b22"
+OPROEP = "7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e55"
+BSN = "999990019"
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+@pytest.fixture
+def url(instellingen: Settings, nep: dict[str, Any], gevuld: None) -> Iterator[str]:
+    nep["inburgeraar"].op(
+        "GET",
+        "/inburgeraars/{id}/brede-intake",
+        {
+            "status": "lopend",
+            "afgerondDatum": None,
+            "afgerondBijAfwezigheid": False,
+            "volgendeStap": "wachten-op-uitkomst",
+            "oproepen": [
+                {
+                    "id": OPROEP,
+                    "volgnummer": 1,
+                    "verzondenDatum": "2026-02-10",
+                    "afspraakOp": "2026-02-24T09:30:00Z",
+                    "uitkomst": None,
+                    "toelichting": None,
+                }
+            ],
+            "gesprekken": [],
+            "resultaten": [],
+            "leerbaarheidstoets": None,
+            "achtergrond": None,
+        },
+    )
+    nep["pip"].op(
+        "POST",
+        "/pips",
+        {
+            "title": "Ongeldig PIP",
+            "status": 400,
+            "invalidParams": [
+                {"name": "leerroute", "code": "verplicht", "reason": "kies een leerroute"},
+                {
+                    "name": "pvt.geplandeStart",
+                    "code": "buiten-termijn",
+                    "reason": "ligt na het einde van de PVT-termijn",
+                },
+            ],
+        },
+        400,
+    )
+    nep["aanbieder"].op(
+        "POST",
+        "/opdrachten",
+        {
+            "title": "Ongeldige opdracht",
+            "status": 422,
+            "invalidParams": [
+                {"name": "aanbiederId", "code": "onbekend", "reason": "deze aanbieder is niet geregistreerd"}
+            ],
+        },
+        422,
+    )
+    nep["pip"].op("GET", "/pips/{id}/beschikking", {"title": "Geen beschikking", "status": 409}, 409)
+    for bron in ("inburgeraar", "pip", "aanbieder", "handhaving"):
+        log = {
+            "page": 1,
+            "pageSize": 50,
+            "totalItems": 1,
+            "totalPages": 1,
+            "resultaten": [
+                {
+                    "id": f"00000000-0000-4000-8000-00000000000{len(bron)}",
+                    "tijdstip": "2026-06-01T10:00:00Z",
+                    "traceId": "0" * 32,
+                    "spanId": "0" * 16,
+                    "parentSpanId": None,
+                    "activiteit": f"{bron}-raadplegen",
+                    "grondslag": "Wi 2021 art. 2",
+                    "actie": "lezen",
+                    "resultaat": "ok",
+                    "betrokkene": "ab12",
+                    "objectType": bron,
+                    "objectId": PERSOON,
+                    "actorClient": "werkplek",
+                    "actorUser": "Kim de Regisseur",
+                }
+            ],
+        }
+        nep[bron].op("GET", "/verwerkingen", log)
+        nep[bron].op("POST", "/verwerkingen/_zoek", log)
+    app = create_app(instellingen, {k: httpx.MockTransport(v.handle) for k, v in nep.items()})
+    with live_server(app) as u:
+        yield u
+
+
+class Schermen:
+    def __init__(self, page: Page, map_: Path) -> None:
+        self.page, self.map, self.axe, self.n = page, map_, Axe(), 0
+
+    async def scherm(self, naam: str) -> None:
+        self.n += 1
+        await self.page.screenshot(path=str(self.map / f"{self.n:02d}-{naam}.png"), full_page=True)
+        resultaat = await self.axe.run(self.page, options=WCAG)
+        gevonden = [f"{v['id']}: {v['help']}" for v in resultaat.response["violations"]]
+        assert resultaat.violations_count == 0, f"{naam}: {gevonden}"
+
+
+@pytest.fixture
+async def context(browser: Browser, url: str) -> AsyncIterator[BrowserContext]:
+    context = await browser.new_context(base_url=url, locale="nl-NL")
+    try:
+        yield context
+    finally:
+        await context.close()
+
+
+async def _aanmelden(page: Page, rol: str) -> None:
+    await page.goto("/werkplek/aanmelden")
+    await page.get_by_label("Uw naam").fill("Kim de Regisseur")
+    await page.get_by_label("Rol").select_option(rol)
+    await page.get_by_label("Gemeente").select_option("0363")
+    await page.get_by_role("button", name="Aanmelden").click()
+
+
+async def test_de_formulieren_van_de_klantregisseur(
+    context: BrowserContext, nep: dict[str, Any], tmp_path: Path
+) -> None:
+    page = await context.new_page()
+    s = Schermen(page, tmp_path)
+    await _aanmelden(page, "klantregisseur")
+    await page.get_by_role("link", name="Inburgeraar openen").click()
+    await s.scherm("zoeken")
+    await page.get_by_label("Id van de inburgeraar").fill("geen-id")
+    await page.get_by_role("button", name="Openen").click()
+    await expect(page.get_by_role("alert")).to_contain_text("Vul een geldig id in")
+    await s.scherm("zoeken-fout")
+
+    await page.goto(f"/werkplek/inburgeraars/{PERSOON}")
+    await page.get_by_role("link", name="Uitkomst vastleggen van oproep 1").click()
+    await s.scherm("uitkomst")
+    await page.get_by_role("button", name="Uitkomst vastleggen").click()
+    await expect(page.get_by_role("alert")).to_contain_text("Kies de uitkomst van de oproep.")
+    await s.scherm("uitkomst-fout")
+
+    await page.goto(f"/werkplek/inburgeraars/{PERSOON}/pip/nieuw")
+    await s.scherm("pip-nieuw")
+    await page.get_by_role("button", name="Concept opslaan").click()
+    await expect(page.locator("#veld-leerroute-fout")).to_contain_text("Kies een leerroute")
+    await expect(page.locator("#veld-pvt\\.geplandeStart-fout")).to_contain_text("Ligt na het einde")
+    await s.scherm("pip-nieuw-fout")
+
+    await page.goto(f"/werkplek/pips/{PIP}/vaststellen")
+    await expect(page.get_by_label("Dagtekening van de beschikking")).not_to_have_value("")
+    await s.scherm("vaststellen")
+
+    await page.goto(f"/werkplek/pips/{PIP}/opdrachten/nieuw")
+    await s.scherm("opdracht")
+    await page.get_by_label("Id van de aanbieder").fill("5a6b7c8d-1e2f-4a3b-8c4d-5e6f7a8b9c44")
+    await page.get_by_label("Onderdeel").select_option("b1-route")
+    await page.get_by_role("button", name="Opdracht verstrekken").click()
+    await expect(page.locator("#veld-aanbiederId-fout")).to_contain_text("niet geregistreerd")
+    await s.scherm("opdracht-fout")
+
+    await page.goto(f"/werkplek/pips/{PIP}/beschikking")
+    await expect(page.get_by_text("Beschikking: niet beschikbaar.")).to_be_visible()
+    await s.scherm("beschikking-geweigerd")
+
+    await page.goto("/werkplek/bestaat-niet/1")
+    await s.scherm("niet-gevonden")
+
+    nep["pip"].plat = True
+    await page.goto("/werkplek/caseload")
+    await expect(page.get_by_text("Signalen: niet beschikbaar.")).to_be_visible()
+    await s.scherm("caseload-zonder-pip-api")
+    await page.goto(f"/werkplek/inburgeraars/{PERSOON}")
+    await expect(page.get_by_text("PIP: niet beschikbaar.")).to_be_visible()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Amal Haddad")
+    await s.scherm("persoon-zonder-pip-api")
+
+    await page.get_by_role("button", name="Afmelden").click()
+    await expect(page.get_by_role("status")).to_have_text("U bent afgemeld.")
+    await s.scherm("afgemeld")
+
+
+async def test_een_specialist_ziet_alleen_zijn_deel(context: BrowserContext, tmp_path: Path) -> None:
+    page = await context.new_page()
+    s = Schermen(page, tmp_path)
+    await _aanmelden(page, "specialist-werk")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Inburgeraar openen")
+    await page.get_by_label("Id van de inburgeraar").fill(PERSOON)
+    await page.get_by_role("button", name="Openen").click()
+    await expect(page.get_by_role("heading", name="Brede intake")).to_be_visible()
+    await expect(page.get_by_role("heading", name="Persoon en plicht")).to_have_count(0)
+    assert BSN not in await page.content()
+    await s.scherm("specialist-persoon")
+
+
+async def test_de_privacy_officer_ziet_het_verwerkingenlog(context: BrowserContext, tmp_path: Path) -> None:
+    page = await context.new_page()
+    s = Schermen(page, tmp_path)
+    await _aanmelden(page, "privacy-officer")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Verwerkingenlog")
+    await s.scherm("verwerkingen")
+    await page.get_by_label("BSN van de betrokkene").fill(BSN)
+    await page.get_by_role("button", name="Zoeken").click()
+    await expect(page.get_by_role("table", name="Verwerkingen")).to_contain_text("pip-raadplegen")
+    assert BSN not in page.url
+    await s.scherm("verwerkingen-gevonden")
+    await page.goto(f"/werkplek/inburgeraars/{PERSOON}")
+    await expect(page.get_by_role("table", name="Verwerkingen")).to_contain_text("handhaving-raadplegen")
+    assert BSN not in await page.content()
+    await s.scherm("privacy-officer-persoon")
