@@ -42,7 +42,7 @@ _NIEUWE_SIGNALEN = text(
                 CAST(:inburgeraars AS uuid[]), CAST(:klantregisseurs AS text[]), CAST(:soorten AS text[]),
                 CAST(:termijnsoorten AS text[]), CAST(:einddata AS date[]), CAST(:regels AS text[]))
          AS n(id, gemeente_code, pip_id, inburgeraar_id, klantregisseur, soort, termijnsoort, einddatum, regel)
-    ON CONFLICT (pip_id, termijnsoort, einddatum, soort) DO NOTHING
+    ON CONFLICT (pip_id, termijnsoort, einddatum, soort) WHERE opdracht_id IS NULL DO NOTHING
     RETURNING id, gemeente_code, pip_id, inburgeraar_id, soort, termijnsoort, einddatum, regel
     """
 )
@@ -54,7 +54,7 @@ _OPEN_SIGNALEN = text(
     """
     SELECT s.id, s.pip_id, s.termijnsoort, s.einddatum
     FROM unnest(CAST(:pips AS uuid[])) AS b(pip_id) JOIN signaal s ON s.pip_id = b.pip_id
-    WHERE s.status = 'open'
+    WHERE s.status = 'open' AND s.opdracht_id IS NULL
     """
 )
 
@@ -124,7 +124,7 @@ _OPEN_SIGNALEN_ZONDER_PIP = text(
     SELECT s.id, s.inburgeraar_id, s.termijnsoort, s.einddatum
     FROM unnest(CAST(:inburgeraars AS uuid[])) AS b(inburgeraar_id)
          JOIN signaal s ON s.inburgeraar_id = b.inburgeraar_id AND s.pip_id IS NULL
-    WHERE s.status = 'open'
+    WHERE s.status = 'open' AND s.termijnsoort = 'pip-vaststelling'
     """
 )
 
@@ -134,7 +134,7 @@ _VERVALLEN_BIJ_VASTSTELLING = text(
     UPDATE signaal SET status = 'vervallen'
     WHERE id IN (
         SELECT s.id FROM signaal s
-        WHERE s.pip_id IS NULL AND s.status = 'open'
+        WHERE s.pip_id IS NULL AND s.status = 'open' AND s.termijnsoort = 'pip-vaststelling'
           AND EXISTS (
               SELECT 1 FROM pip p WHERE p.inburgeraar_id = s.inburgeraar_id AND p.vastgesteld_datum IS NOT NULL)
         ORDER BY s.id
