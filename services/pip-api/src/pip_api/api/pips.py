@@ -26,6 +26,7 @@ from pip_api.api.schemas import (
 )
 from pip_api.domain.leerroutes import routeverplichting
 from pip_api.domain.pip import PipStatus
+from pip_api.domain.voortgang import UrenOverride
 from pip_api.services import pip as use_cases
 from pip_api.settings import Settings
 
@@ -118,6 +119,9 @@ async def wijzig(pip_id: PipId, body: PipWijzigen, ctx: Schrijven) -> PipRead:
             verzenddatum=body.verzenddatum,
             ingangsdatum=body.ingangsdatum,
             routewissel_grond=body.routewissel_grond,
+            uren_override=(
+                UrenOverride(body.uren_override.taaluren, body.uren_override.reden) if body.uren_override else None
+            ),
         )
     )
 

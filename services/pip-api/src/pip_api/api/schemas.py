@@ -71,11 +71,24 @@ class PipVaststellen(Beschikkingsdatums):
     pass
 
 
+class UrenOverrideIn(DomeinModel):
+    """The gemeente states the hours of language teaching itself, instead of the providers' reports: only with a
+    reason, which is kept with the PIP version (e.g. hours followed before the system, at a provider outside it)."""
+
+    taaluren: int = Field(ge=0, le=10_000, description="Gerealiseerde uren taalonderwijs volgens de gemeente.")
+    reden: Tekst = Field(description="Waarom de gemeente de uren zelf opgeeft in plaats van de meldingen.")
+
+
 class PipWijzigen(Beschikkingsdatums):
     reden: Tekst = Field(description="Waarom het PIP wijzigt.")
     wijzigingen: PipUpdate
     routewissel_grond: Tekst | None = Field(
         default=None, description="Onderbouwing van een wissel van leerroute (verplicht bij een wissel)."
+    )
+    uren_override: UrenOverrideIn | None = Field(
+        default=None,
+        description="Bij afschalen: de uren taalonderwijs door de gemeente opgegeven, met reden, in plaats van de "
+        "door de aanbieders gemelde uren (die gelden als dit ontbreekt).",
     )
 
 

@@ -55,10 +55,10 @@ class AanbiedervoortgangRepository:
         )
         return float(sum(u or 0 for u in rows.scalars()))
 
-    async def van_pip(self, pip_id: uuid.UUID) -> Sequence[OpdrachtVoortgang]:
+    async def van_pip(self, pip_id: uuid.UUID, gemeente: str) -> Sequence[OpdrachtVoortgang]:
         rows = await self.session.execute(
             select(OpdrachtVoortgang)
-            .where(OpdrachtVoortgang.pip_id == pip_id)
+            .where(OpdrachtVoortgang.pip_id == pip_id, OpdrachtVoortgang.gemeente_code == gemeente)
             .order_by(OpdrachtVoortgang.geplande_startdatum, OpdrachtVoortgang.opdracht_id)
         )
         return rows.scalars().all()
