@@ -180,10 +180,24 @@ class SignaalRead(DomeinModel):
         default=None, description="Leeg bij de termijn voor het vaststellen van het PIP: er is dan nog geen PIP."
     )
     inburgeraar_id: uuid.UUID
+    opdracht_id: uuid.UUID | None = Field(
+        default=None,
+        description="Bij een signaal over de voortgang bij een aanbieder: de opdracht (aanbieder-api) waarover het gaat.",
+    )
     klantregisseur: str | None = None
-    soort: Signaalsoort = Field(description="`nadert`: de uiterste datum komt dichtbij; `verstreken`: hij is voorbij.")
-    termijnsoort: Termijnsoort
-    einddatum: Datum = Field(description="Uiterste datum van de termijn: de laatste dag erbinnen.")
+    soort: Signaalsoort = Field(
+        description="`nadert`: de uiterste datum komt dichtbij; `verstreken`: hij is voorbij; `gemeld`: een gemeld "
+        "feit vraagt om actie (aanwezigheid onder de norm, een routeadvies dat op een besluit wacht)."
+    )
+    termijnsoort: Termijnsoort = Field(
+        description="Waarover het signaal gaat: een termijn van het PIP, de voortgang bij een aanbieder "
+        "(`start-opdracht`, `voortgangsmelding`, `aanwezigheid`, `routeadvies`) of de registratie (`huisvesting`, "
+        "`brede-intake-oproep`, `bsn-ontbreekt`)."
+    )
+    einddatum: Datum = Field(
+        description="Uiterste datum van de termijn: de laatste dag erbinnen. Bij `aanwezigheid`: het einde van de "
+        "periode waarmee de reeks onder de norm lang genoeg werd; bij `routeadvies`: de dag van het advies."
+    )
     regel: str = Field(description="De regel waaruit de termijn volgt (zie de termijnen van het PIP voor de bron).")
     status: Signaalstatus
     aangemaakt_op: Tijdstip
@@ -198,6 +212,7 @@ class SignaalRead(DomeinModel):
             id=signaal.id,
             pip_id=signaal.pip_id,
             inburgeraar_id=signaal.inburgeraar_id,
+            opdracht_id=signaal.opdracht_id,
             klantregisseur=signaal.klantregisseur,
             soort=Signaalsoort(signaal.soort),
             termijnsoort=Termijnsoort(signaal.termijnsoort),
