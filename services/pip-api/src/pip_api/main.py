@@ -37,10 +37,13 @@ LINKS = [
         Link("pip_vaststellen", target, _PIP, status="200")
         for target in ("pip_beschikking", "pip_wijzigen", "pip_beeindigen", "voortgangsgesprek_create")
     ),
-    Link(
-        "voortgangsgesprek_create",
-        "voortgangsgesprek_vastleggen",
-        {"pipId": "$request.path.pipId", "gesprekId": "$response.body#/id"},
+    *(
+        Link(
+            "voortgangsgesprek_create",
+            target,
+            {"pipId": "$request.path.pipId", "gesprekId": "$response.body#/id"},
+        )
+        for target in ("voortgangsgesprek_vastleggen", "voortgangsgesprek_niet_verschenen")
     ),
 ]
 

@@ -182,7 +182,8 @@ class SignaalRead(DomeinModel):
     inburgeraar_id: uuid.UUID
     opdracht_id: uuid.UUID | None = Field(
         default=None,
-        description="Bij een signaal over de voortgang bij een aanbieder: de opdracht (aanbieder-api) waarover het gaat.",
+        description="Bij een signaal over de voortgang bij een aanbieder: de opdracht (aanbieder-api) waarover het "
+        "gaat.",
     )
     klantregisseur: str | None = None
     soort: Signaalsoort = Field(
@@ -248,6 +249,13 @@ class VoortgangsgesprekVastleggen(DomeinModel):
     afspraken: list[Tekst] = Field(default_factory=list, max_length=20, description="De gemaakte actieafspraken.")
 
 
+class VoortgangsgesprekNietVerschenen(DomeinModel):
+    """The inburgeraar did not appear: the reason, if one is known (short, without personal details: it goes to
+    enforcement in the event `voortgangsgesprek-gemist`)."""
+
+    reden: KorteTekst | None = Field(default=None, description="Reden van het niet verschijnen, als die bekend is.")
+
+
 class VoortgangsgesprekRead(DomeinModel):
     id: uuid.UUID
     pip_id: uuid.UUID
@@ -255,6 +263,10 @@ class VoortgangsgesprekRead(DomeinModel):
     gehouden_datum: Datum | None = None
     uitkomst: str | None = None
     afspraken: list[str]
+    niet_verschenen_op: Datum | None = Field(
+        default=None, description="De dag waarop is vastgelegd dat de inburgeraar niet verscheen."
+    )
+    niet_verschenen_reden: str | None = None
 
     @classmethod
     def van(cls, gesprek: Voortgangsgesprek) -> VoortgangsgesprekRead:
@@ -265,4 +277,6 @@ class VoortgangsgesprekRead(DomeinModel):
             gehouden_datum=gesprek.gehouden_datum,
             uitkomst=gesprek.uitkomst,
             afspraken=list(gesprek.afspraken),
+            niet_verschenen_op=gesprek.niet_verschenen_op,
+            niet_verschenen_reden=gesprek.niet_verschenen_reden,
         )
