@@ -28,6 +28,7 @@ LINKS = [
             "pip_vaststellen",
             "pip_beeindigen",
             "pip_versie_list",
+            "pip_voortgang",
             "voortgangsgesprek_create",
             "voortgangsgesprek_list",
         )

@@ -8,14 +8,17 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+import httpx
 from sqlalchemy import text
 
 from inburgering_kit.db import Database
+from inburgering_kit.testing.plugin import TokenFactory
 from inburgering_kit.testing.waiting import eventually
+from pip_api.scopes import ROLLEN
 from pip_api.services.aanbiedervoortgang import DURABLE
 
 if TYPE_CHECKING:
-    from .conftest import AanbiederApi
+    from .conftest import AanbiederApi, InburgeraarApi
 
 
 class TestProjectie:
@@ -141,3 +144,69 @@ class TestViaDeBus:
         # dead-lettered on its first delivery: a contract breach does not mend by retrying
         assert dood.attempts == 1
         assert "contract" in dood.reason
+
+
+class TestVoortgangVanHetPip:
+    async def test_per_onderdeel_uren_aanwezigheid_resultaten_en_adviezen(
+        self,
+        client: httpx.AsyncClient,
+        auth: dict[str, str],
+        tokens: TokenFactory,
+        inburgeraar_api: InburgeraarApi,
+        aanbieder_api: AanbiederApi,
+        database: Database,
+    ) -> None:
+        inburgeraar_id = await inburgeraar_api.registreer()
+        body = {"inburgeraarId": str(inburgeraar_id), "leerroute": "b1", "taalniveau": "B1", "intensiteit": "hoog"}
+        response = await client.post("/api/v1/pips", json=body, headers=auth)
+        assert response.status_code == 201, response.text
+        pip_id = uuid.UUID(response.json()["id"])
+        o = aanbieder_api.opdracht(pip_id, inburgeraar_id)
+        await aanbieder_api.pas_toe(
+            [
+                *o.verstrekt(date(2026, 5, 1), date(2027, 5, 1)),
+                *o.start(date(2026, 5, 4)),
+                *o.aanwezigheid(date(2026, 5, 1), date(2026, 5, 31), aanwezig=45, ongeoorloofd=15, geoorloofd=4),
+                *o.resultaat("examenresultaat", behaald=False, op=date(2026, 6, 2)),
+                *o.routeadvies("routewissel", date(2026, 6, 3)),
+            ]
+        )
+        response = await client.get(f"/api/v1/pips/{pip_id}/voortgang", headers=auth)
+        assert response.status_code == 200, response.text
+        voortgang = response.json()
+        assert voortgang["gemeldeTaaluren"] == 45
+        [opdracht] = voortgang["opdrachten"]
+        assert (opdracht["opdrachtId"], opdracht["status"], opdracht["startGemeldDatum"]) == (
+            str(o.id),
+            "gestart",
+            "2026-05-04",
+        )
+        assert opdracht["aanwezigheid"] == [
+            {
+                "periodeVan": "2026-05-01",
+                "periodeTot": "2026-05-31",
+                "urenAanwezig": 45.0,
+                "urenAfwezigGeoorloofd": 4.0,
+                "urenAfwezigOngeoorloofd": 15.0,
+                "aanwezigheidspercentage": 75,
+            }
+        ]
+        assert opdracht["resultaten"] == [
+            {"soort": "examenresultaat", "uitslag": "niet-behaald", "datum": "2026-06-02", "niveau": None}
+        ]
+        assert voortgang["routeadviezen"] == [
+            {"opdrachtId": str(o.id), "advies": "routewissel", "ontvangenDatum": "2026-06-03"}
+        ]
+        # another gemeente does not see it; the read is in the processing log
+        andere = tokens.headers(*ROLLEN["klantregisseur"], gemeente="0599")
+        assert (await client.get(f"/api/v1/pips/{pip_id}/voortgang", headers=andere)).status_code == 404
+        async with database.engine.connect() as conn:
+            gelogd = (
+                await conn.execute(
+                    text(
+                        "SELECT count(*) FROM verwerking WHERE object_id = :p AND activiteit LIKE 'volgen voortgang%'"
+                    ),
+                    {"p": str(pip_id)},
+                )
+            ).scalar_one()
+        assert gelogd == 1

@@ -22,6 +22,7 @@ from pip_api.api.schemas import (
     PipUpdate,
     PipVaststellen,
     PipVersieRead,
+    PipVoortgangRead,
     PipWijzigen,
 )
 from pip_api.domain.leerroutes import routeverplichting
@@ -186,3 +187,12 @@ async def beschikking(
             headers={"Content-Disposition": f'inline; filename="beschikking-pip-{pip_id}-{gevonden.versie}.pdf"'},
         )
     return HTMLResponse(html)
+
+
+@router.get(
+    "/{pipId:uuid}/voortgang",
+    operation_id="pip_voortgang",
+    summary="De voortgang bij de aanbieders: per onderdeel uren, aanwezigheid, resultaten en routeadviezen",
+)
+async def voortgang(pip_id: PipId, ctx: Lezen) -> PipVoortgangRead:
+    return PipVoortgangRead.van(await use_cases.voortgang(ctx, pip_id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import Field
@@ -25,8 +26,9 @@ from pip_api.domain.pip import (
     ZRouteUren,
 )
 from pip_api.domain.signalen import Signaalsoort, Signaalstatus
+from pip_api.domain.voortgang import Uren, gemelde_taaluren, percentage
 from pip_api.models import PipVersie, Signaal, Voortgangsgesprek
-from pip_api.services.pip import PipMetTermijnen
+from pip_api.services.pip import PipMetTermijnen, Voortgang
 
 
 class PipCreate(PipInhoud):
@@ -279,4 +281,116 @@ class VoortgangsgesprekRead(DomeinModel):
             afspraken=list(gesprek.afspraken),
             niet_verschenen_op=gesprek.niet_verschenen_op,
             niet_verschenen_reden=gesprek.niet_verschenen_reden,
+        )
+
+
+class AanwezigheidsperiodeRead(DomeinModel):
+    """One reported period; without dates when the report named no unauthorised absence (aanbieder-api sends the
+    period only then)."""
+
+    periode_van: Datum | None = None
+    periode_tot: Datum | None = None
+    uren_aanwezig: float | None = None
+    uren_afwezig_geoorloofd: float
+    uren_afwezig_ongeoorloofd: float
+    aanwezigheidspercentage: int = Field(
+        ge=0,
+        le=100,
+        description="Uren aanwezig van de uren die er aanwezig had moeten zijn (geoorloofd verzuim telt niet).",
+    )
+
+
+class ResultaatRead(DomeinModel):
+    soort: str = Field(description="`tussenresultaat`, `examenresultaat` of `eindresultaat`.")
+    uitslag: str | None = Field(default=None, description="`behaald` of `niet-behaald`; leeg bij een tussenresultaat.")
+    datum: Datum
+    niveau: str | None = None
+
+
+class OpdrachtVoortgangRead(DomeinModel):
+    """Progress on one PIP part at one aanbieder, as aanbieder-api's events reported it."""
+
+    opdracht_id: uuid.UUID
+    aanbieder_id: uuid.UUID
+    onderdeel: str
+    status: str = Field(description="`verstrekt`, `gestart`, `afgerond` of `ingetrokken` (aanbieder-api).")
+    geplande_startdatum: Datum | None = None
+    geplande_einddatum: Datum | None = None
+    start_gemeld_datum: Datum | None = Field(default=None, description="De dag waarop de start werd gemeld.")
+    laatste_melding_datum: Datum | None = None
+    uren_aanwezig: float
+    uren_taal: float = Field(description="Z-route: gerealiseerde uren taal.")
+    uren_participatie: float = Field(description="Z-route: gerealiseerde uren participatie.")
+    uren_gecontracteerd: int | None = None
+    niveau: str | None = Field(default=None, description="Het laatst gemelde bereikte niveau.")
+    eindresultaat: str | None = None
+    eindresultaat_datum: Datum | None = None
+    aanwezigheid: list[AanwezigheidsperiodeRead] = Field(description="De gemelde perioden, in volgorde van melding.")
+    resultaten: list[ResultaatRead]
+
+
+class RouteadviesRead(DomeinModel):
+    opdracht_id: uuid.UUID
+    advies: str = Field(description="`routewissel`, `afschalen` of `opschalen`.")
+    ontvangen_datum: Datum
+
+
+class PipVoortgangRead(DomeinModel):
+    """Provider progress under the PIP (projection of aanbieder-api's events): what the route rules and the
+    signals use."""
+
+    pip_id: uuid.UUID
+    gemelde_taaluren: float = Field(description="Uren taalonderwijs zoals de aanbieders meldden (voor afschalen).")
+    opdrachten: list[OpdrachtVoortgangRead]
+    routeadviezen: list[RouteadviesRead]
+
+    @classmethod
+    def van(cls, v: Voortgang) -> PipVoortgangRead:
+        uren = [Uren(o.onderdeel, Decimal(str(o.uren_aanwezig)), Decimal(str(o.uren_taal))) for o in v.opdrachten]
+        return cls(
+            pip_id=v.pip.id,
+            gemelde_taaluren=float(gemelde_taaluren(uren)),
+            opdrachten=[
+                OpdrachtVoortgangRead(
+                    opdracht_id=o.opdracht_id,
+                    aanbieder_id=o.aanbieder_id,
+                    onderdeel=o.onderdeel,
+                    status=o.status,
+                    geplande_startdatum=o.geplande_startdatum,
+                    geplande_einddatum=o.geplande_einddatum,
+                    start_gemeld_datum=o.start_gemeld_datum,
+                    laatste_melding_datum=o.laatste_melding_datum,
+                    uren_aanwezig=float(o.uren_aanwezig),
+                    uren_taal=float(o.uren_taal),
+                    uren_participatie=float(o.uren_participatie),
+                    uren_gecontracteerd=o.uren_gecontracteerd,
+                    niveau=o.niveau,
+                    eindresultaat=o.eindresultaat,
+                    eindresultaat_datum=o.eindresultaat_datum,
+                    aanwezigheid=[
+                        AanwezigheidsperiodeRead(
+                            periode_van=p.periode_van,
+                            periode_tot=p.periode_tot,
+                            uren_aanwezig=float(p.uren_aanwezig) if p.uren_aanwezig is not None else None,
+                            uren_afwezig_geoorloofd=float(p.uren_afwezig_geoorloofd),
+                            uren_afwezig_ongeoorloofd=float(p.uren_afwezig_ongeoorloofd),
+                            aanwezigheidspercentage=percentage(
+                                Decimal(str(p.uren_aanwezig or 0)), Decimal(str(p.uren_afwezig_ongeoorloofd))
+                            ),
+                        )
+                        for p in v.perioden
+                        if p.opdracht_id == o.opdracht_id
+                    ],
+                    resultaten=[
+                        ResultaatRead(soort=r.soort, uitslag=r.uitslag, datum=r.datum, niveau=r.niveau)
+                        for r in v.resultaten
+                        if r.opdracht_id == o.opdracht_id
+                    ],
+                )
+                for o in v.opdrachten
+            ],
+            routeadviezen=[
+                RouteadviesRead(opdracht_id=a.opdracht_id, advies=a.advies, ontvangen_datum=a.ontvangen_datum)
+                for a in v.adviezen
+            ],
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -41,7 +42,15 @@ from pip_api.events import (
     PipOpgesteld,
     PipVastgesteld,
 )
-from pip_api.models import InburgeraarFeit, Pip, PipVersie
+from pip_api.models import (
+    Aanbiederresultaat,
+    Aanwezigheidsperiode,
+    InburgeraarFeit,
+    OpdrachtVoortgang,
+    Pip,
+    PipVersie,
+    Routeadvies,
+)
 from pip_api.repository import PipRepository
 from pip_api.repository.aanbiedervoortgang import AanbiedervoortgangRepository
 
@@ -414,3 +423,28 @@ async def beschikking(ctx: RequestContext, pip_id: uuid.UUID, nummer: int | None
         raise NotFound(f"PIP {pip_id} heeft geen versie {nummer}.")
     await _verwerk(ctx, pip, activiteiten.PIP_RAADPLEGEN, Actie.LEZEN)
     return PipMetTermijnen(pip, Doelgroep(feit.doelgroep), bereken_termijnen(bronfeiten(feit, pip))), gevonden
+
+
+@dataclass(frozen=True)
+class Voortgang:
+    """Provider progress under one PIP, as the projection of aanbieder-api's events holds it."""
+
+    pip: Pip
+    opdrachten: Sequence[OpdrachtVoortgang]
+    perioden: Sequence[Aanwezigheidsperiode]
+    resultaten: Sequence[Aanbiederresultaat]
+    adviezen: Sequence[Routeadvies]
+
+
+async def voortgang(ctx: RequestContext, pip_id: uuid.UUID) -> Voortgang:
+    pip = await _pip(PipRepository(ctx.session, ctx.gemeente), pip_id)
+    repo = AanbiedervoortgangRepository(ctx.session)
+    opdrachten = await repo.van_pip(pip.id, ctx.gemeente)
+    ids = [o.opdracht_id for o in opdrachten]
+    uit = Voortgang(
+        pip, opdrachten, await repo.perioden(ids), await repo.resultaten(ids), await repo.routeadviezen(pip.id)
+    )
+    await ctx.verwerk(
+        activiteiten.VOORTGANG_AANBIEDERS_VOLGEN, Actie.LEZEN, object_type="pip", object_id=pip.id, betrokkene=None
+    )
+    return uit
