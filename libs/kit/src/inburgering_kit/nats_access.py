@@ -53,7 +53,10 @@ class BusUser:
 # The consumers per service, by durable name and filter; a service's consumer with another name or filter is refused.
 BUS_USERS: tuple[BusUser, ...] = (
     BusUser("inburgeraar-api", (("inburgeraar-api-aanbieder", f"{TYPE_PREFIX}.aanbieder.>"),)),
-    BusUser("pip-api", (("pip-api", f"{TYPE_PREFIX}.inburgeraar.>"),)),
+    BusUser(
+        "pip-api",
+        (("pip-api", f"{TYPE_PREFIX}.inburgeraar.>"), ("pip-api-aanbieder", f"{TYPE_PREFIX}.aanbieder.>")),
+    ),
     BusUser(
         "aanbieder-api",
         (("aanbieder-api", f"{TYPE_PREFIX}.pip.>"), ("aanbieder-api-inburgeraar", f"{TYPE_PREFIX}.inburgeraar.>")),

@@ -1,7 +1,7 @@
 """`python -m pip_api serve|relay|migrate|dead-letters-count|dead-letters-replay|signalen|signalen-job` (see
 `inburgering_kit.entrypoint`): `signalen` is one signal pass (for a cron job), `signalen-job` passes every
 `signalen_interval_seconden` until stopped (beside the API, like the relay); the dead letters are the inburgeraar
-events the projection could not apply."""
+and aanbieder events the projections could not apply."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from inburgering_kit.entrypoint import background, main
 from inburgering_kit.events import source_urn
 from inburgering_kit.outbox import EventPublisher
 from inburgering_kit.worker import run_until_signalled
-from pip_api.main import DEFINITION, projectie_consumer
+from pip_api.main import DEFINITION, consumers
 from pip_api.services.signalen import bewaak, signaleer
 from pip_api.settings import Settings
 
@@ -47,5 +47,5 @@ if __name__ == "__main__":
         Settings,
         MIGRATIONS,
         jobs={"signalen": background(signalen), "signalen-job": background(signalen_job)},
-        consumer=projectie_consumer,
+        consumer=consumers,
     )

@@ -17,3 +17,8 @@ SIGNALEN_BEWAKEN = Verwerkingsactiviteit(
 VOORTGANG_VASTLEGGEN = Verwerkingsactiviteit(
     "plannen en vastleggen voortgangsgesprekken", "Wi art. 35 lid 1 (regierol); Wi art. 15-17 (uitvoering PIP)"
 )
+VOORTGANG_AANBIEDERS_VOLGEN = Verwerkingsactiviteit(
+    "volgen voortgang bij aanbieders",
+    "Wi art. 35 lid 1 (regierol); Wi art. 23 (inspanningsverplichting); handreiking-gegevensverwerking-privacy.txt "
+    "(gegevens over voortgang, aanwezigheid en resultaten)",
+)

@@ -178,3 +178,56 @@ EVENTS.extend(
         VoortgangsgesprekGehouden,
     ]
 )
+
+
+class VoortgangsgesprekGemist(EventData):
+    """De inburgeraar is niet verschenen op een voortgangsgesprek onder het PIP; de klantregisseur heeft dat
+    vastgelegd. Voor de handhaving een mogelijke overtreding van de inspanningsverplichting (Wet inburgering 2021
+    art. 23). Eenmaal per gesprek."""
+
+    event_type = f"{_PREFIX}.voortgangsgesprek-gemist"
+    gesprek_id: uuid.UUID
+    pip_id: uuid.UUID
+    inburgeraar_id: uuid.UUID
+    gepland_datum: date
+    vastgelegd_op: date = Field(description="De dag waarop het niet verschijnen is vastgelegd.")
+    reden: str | None = Field(
+        default=None,
+        description="De reden van het niet verschijnen zoals de klantregisseur die vastlegde (kort, zonder "
+        "persoonsgegevens), of leeg als er geen reden bekend is.",
+    )
+
+
+class AanwezigheidOnderNorm(EventData):
+    """De aanwezigheid bij een onderdeel van het PIP lag een aantal gemelde perioden op rij onder de afgesproken
+    norm (aanbieder-api meldt de presentie). Eenmaal per reeks perioden, samen met het signaal op de werklijst; voor
+    de handhaving een mogelijke overtreding van de inspanningsverplichting (Wet inburgering 2021 art. 23)."""
+
+    event_type = f"{_PREFIX}.aanwezigheid-onder-norm"
+    pip_id: uuid.UUID
+    inburgeraar_id: uuid.UUID
+    opdracht_id: uuid.UUID = Field(description="De opdracht (aanbieder-api) waarover de presentie is gemeld.")
+    onderdeel: str = Field(description="Het onderdeel van het PIP, als code van aanbieder-api (bijv. `b1-route`).")
+    periode_van: date = Field(description="Eerste dag van de eerste periode onder de norm.")
+    periode_tot: date = Field(description="Laatste dag van de laatste periode onder de norm.")
+    aanwezigheidspercentage: int = Field(
+        ge=0, le=100, description="Uren aanwezig van de uren die er aanwezig had moeten zijn, over de reeks."
+    )
+    norm: int = Field(ge=0, le=100, description="De afgesproken norm in procenten.")
+    aantal_perioden: int = Field(ge=1, description="Aantal gemelde perioden op rij onder de norm.")
+
+
+class RouteadviesGesignaleerd(EventData):
+    """Een aanbieder heeft een routewissel, afschalen of opschalen geadviseerd en de gemeente heeft nog niet beslist
+    (geen nieuwe PIP-versie sindsdien): er staat een signaal op de werklijst. Eenmaal per advies(datum)."""
+
+    event_type = f"{_PREFIX}.routeadvies-gesignaleerd"
+    signaal_id: uuid.UUID
+    pip_id: uuid.UUID
+    inburgeraar_id: uuid.UUID
+    opdracht_id: uuid.UUID
+    advies: str = Field(description="`routewissel`, `afschalen` of `opschalen` (aanbieder-api).")
+    ontvangen_datum: date
+
+
+EVENTS.extend([VoortgangsgesprekGemist, AanwezigheidOnderNorm, RouteadviesGesignaleerd])

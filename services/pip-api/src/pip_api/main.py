@@ -14,7 +14,7 @@ from inburgering_kit.app import create_app as create_service_app
 from inburgering_kit.consumer import EventConsumer
 from pip_api.api import pips, voortgangsgesprekken
 from pip_api.api import signalen as signalen_api
-from pip_api.services import projectie
+from pip_api.services import aanbiedervoortgang, projectie
 from pip_api.settings import Settings
 
 # What a client (and the stateful contract test) can do next with a PIP, a vastgesteld PIP or a planned gesprek.
@@ -28,6 +28,7 @@ LINKS = [
             "pip_vaststellen",
             "pip_beeindigen",
             "pip_versie_list",
+            "pip_voortgang",
             "voortgangsgesprek_create",
             "voortgangsgesprek_list",
         )
@@ -37,10 +38,13 @@ LINKS = [
         Link("pip_vaststellen", target, _PIP, status="200")
         for target in ("pip_beschikking", "pip_wijzigen", "pip_beeindigen", "voortgangsgesprek_create")
     ),
-    Link(
-        "voortgangsgesprek_create",
-        "voortgangsgesprek_vastleggen",
-        {"pipId": "$request.path.pipId", "gesprekId": "$response.body#/id"},
+    *(
+        Link(
+            "voortgangsgesprek_create",
+            target,
+            {"pipId": "$request.path.pipId", "gesprekId": "$response.body#/id"},
+        )
+        for target in ("voortgangsgesprek_vastleggen", "voortgangsgesprek_niet_verschenen")
     ),
 ]
 
@@ -69,16 +73,37 @@ def projectie_consumer(app: FastAPI, settings: Settings) -> EventConsumer:
     )
 
 
-def _projectie(settings: Settings) -> Callable[[FastAPI, asyncio.Event], Coroutine[Any, Any, None]]:
+def aanbieder_consumer(app: FastAPI, settings: Settings) -> EventConsumer:
+    """Provider progress per PIP part (see `services.aanbiedervoortgang`); only aanbieder-api is believed."""
+    return aanbiedervoortgang.AanbiederConsumer(
+        app.state.database,
+        settings.nats_url,
+        durable=aanbiedervoortgang.DURABLE,
+        filter_subject=aanbiedervoortgang.FILTER_SUBJECT,
+        handler=aanbiedervoortgang.verwerk_event,
+        stream=settings.stream_name,
+    )
+
+
+def consumers(app: FastAPI, settings: Settings) -> list[EventConsumer]:
+    """Every durable consumer of this service: inburgeraar facts and provider progress."""
+    return [projectie_consumer(app, settings), aanbieder_consumer(app, settings)]
+
+
+def _consumer(
+    settings: Settings, maak: Callable[[FastAPI, Settings], EventConsumer]
+) -> Callable[[FastAPI, asyncio.Event], Coroutine[Any, Any, None]]:
     async def run(app: FastAPI, stop: asyncio.Event) -> None:
-        await projectie_consumer(app, settings).run(stop)
+        await maak(app, settings).run(stop)
 
     return run
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    # The projection of inburgeraar facts is fed beside the API. The termijn signal job is not: it runs as its own
-    # process (`python -m pip_api signalen-job`, deploy/services.toml), like the outbox relay.
-    definition = replace(DEFINITION, background=[_projectie(settings)])
+    # The projections of inburgeraar facts and provider progress are fed beside the API. The termijn signal job is
+    # not: it runs as its own process (`python -m pip_api signalen-job`, deploy/services.toml), like the outbox relay.
+    definition = replace(
+        DEFINITION, background=[_consumer(settings, projectie_consumer), _consumer(settings, aanbieder_consumer)]
+    )
     return create_service_app(definition, settings)

@@ -10,7 +10,21 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func, text
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -43,6 +57,10 @@ class InburgeraarFeit(Base):
     duo_termijn_eind_datum: Mapped[date | None] = mapped_column(Date)
     duo_pvt_eind_datum: Mapped[date | None] = mapped_column(Date)
     duo_map_eind_datum: Mapped[date | None] = mapped_column(Date)
+    # Since when inburgeraar-api has the person on `bsn-ontbreekt` (None once the BSN is known): a person stuck there
+    # cannot be reported to DUO, so the signal job warns after a while (DOMAIN §2 step 2).
+    bsn_ontbreekt_sinds: Mapped[date | None] = mapped_column(Date)
+    brede_intake_afgerond_datum: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=_now, onupdate=_now, server_default=func.now()
     )
@@ -123,7 +141,27 @@ class Signaal(Base):
 
     __tablename__ = "signaal"
     __table_args__ = (
-        UniqueConstraint("pip_id", "termijnsoort", "einddatum", "soort"),
+        # A PIP-wide signal (no opdracht) is one per (PIP, termijnsoort, einddatum, soort); a signal about one PIP
+        # part (provider progress) is one per (opdracht, termijnsoort, einddatum, soort): two opdrachten under one PIP
+        # with the same date each get their own.
+        Index(
+            "uq_signaal_pip_id_zonder_opdracht",
+            "pip_id",
+            "termijnsoort",
+            "einddatum",
+            "soort",
+            unique=True,
+            postgresql_where=text("opdracht_id IS NULL"),
+        ),
+        Index(
+            "uq_signaal_opdracht_id",
+            "opdracht_id",
+            "termijnsoort",
+            "einddatum",
+            "soort",
+            unique=True,
+            postgresql_where=text("opdracht_id IS NOT NULL"),
+        ),
         Index("ix_signaal_gemeente_code_status_einddatum", "gemeente_code", "status", "einddatum"),
         Index(
             "uq_signaal_inburgeraar_id_zonder_pip",
@@ -140,6 +178,8 @@ class Signaal(Base):
     gemeente_code: Mapped[str] = mapped_column(String(4))
     pip_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), ForeignKey("pip.id", ondelete="CASCADE"))
     inburgeraar_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    # The PIP part (aanbieder-api's opdracht) a signal about provider progress is about; None otherwise.
+    opdracht_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     klantregisseur: Mapped[str | None] = mapped_column(String(200))
     soort: Mapped[str] = mapped_column(String(20))
     termijnsoort: Mapped[str] = mapped_column(String(30))
@@ -169,7 +209,113 @@ class Voortgangsgesprek(Base):
     gehouden_datum: Mapped[date | None] = mapped_column(Date)
     uitkomst: Mapped[str | None] = mapped_column(Text)
     afspraken: Mapped[list[str]] = mapped_column(JSONB, default=list)
+    # The inburgeraar did not appear: recorded once, with the day it was recorded and the reason, if any.
+    niet_verschenen_op: Mapped[date | None] = mapped_column(Date)
+    niet_verschenen_reden: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=_now, onupdate=_now, server_default=func.now()
     )
+
+
+class BredeIntakeOproep(Base):
+    """An oproep (summons) for the brede intake, from inburgeraar-api's events: when, and whether it has an outcome.
+
+    An oproep whose appointment has passed without `verschenen`, `niet-verschenen` or `onvoldoende-meegewerkt` is
+    a loose end for the klantregisseur (a no-show is enforced, seed 002 step 3; DOMAIN §2 step 6).
+    """
+
+    __tablename__ = "brede_intake_oproep"
+
+    oproep_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    inburgeraar_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    gemeente_code: Mapped[str] = mapped_column(String(4))
+    afspraak_datum: Mapped[date | None] = mapped_column(Date)
+    uitkomst: Mapped[str | None] = mapped_column(String(30))
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=_now, onupdate=_now, server_default=func.now()
+    )
+
+
+class OpdrachtVoortgang(Base):
+    """Provider progress on one PIP part (an opdracht), built from aanbieder-api's events.
+
+    Ids, codes, dates and hours only: aanbieder-api's events carry no BSN and no names, and neither does this row.
+    Dates the events do not carry are the days the report arrived (`*_gemeld_datum`): a report is never earlier than
+    what it reports, so a signal built on them never fires too early.
+    """
+
+    __tablename__ = "opdracht_voortgang"
+    __table_args__ = (Index("ix_opdracht_voortgang_pip_id", "pip_id"),)
+
+    opdracht_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    pip_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    inburgeraar_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    aanbieder_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    gemeente_code: Mapped[str] = mapped_column(String(4))
+    onderdeel: Mapped[str] = mapped_column(String(40))
+    # verstrekt, gestart, afgerond, ingetrokken: aanbieder-api's opdracht status as its events last named it.
+    status: Mapped[str] = mapped_column(String(20))
+    geplande_startdatum: Mapped[date | None] = mapped_column(Date)
+    geplande_einddatum: Mapped[date | None] = mapped_column(Date)
+    start_gemeld_datum: Mapped[date | None] = mapped_column(Date)
+    laatste_melding_datum: Mapped[date | None] = mapped_column(Date)
+    uren_aanwezig: Mapped[float] = mapped_column(Numeric(10, 2), default=0, server_default="0")
+    uren_taal: Mapped[float] = mapped_column(Numeric(10, 2), default=0, server_default="0")
+    uren_participatie: Mapped[float] = mapped_column(Numeric(10, 2), default=0, server_default="0")
+    uren_gecontracteerd: Mapped[int | None] = mapped_column(Integer)
+    niveau: Mapped[str | None] = mapped_column(String(4))
+    eindresultaat: Mapped[str | None] = mapped_column(String(20))
+    eindresultaat_datum: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=_now, onupdate=_now, server_default=func.now()
+    )
+
+
+class Aanwezigheidsperiode(Base):
+    """Attendance over one reported period of an opdracht, in the order the reports arrived (`volgnummer`).
+
+    aanbieder-api tells a period's absence (`verzuim-gemeld`, only when there was unauthorised absence) and the
+    opdracht's running total of hours present (`uren-bijgewerkt`), both under the report's `meldingId`; the hours
+    present in the period are the difference in that total. A report without absence has no dates on the wire: it is
+    kept as a period at 100 %, which ends a run of periods below the norm.
+    """
+
+    __tablename__ = "aanwezigheidsperiode"
+    __table_args__ = (Index("ix_aanwezigheidsperiode_opdracht_id_volgnummer", "opdracht_id", "volgnummer"),)
+
+    melding_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    opdracht_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    volgnummer: Mapped[int] = mapped_column(BigInteger, Identity())
+    periode_van: Mapped[date | None] = mapped_column(Date)
+    periode_tot: Mapped[date | None] = mapped_column(Date)
+    uren_aanwezig: Mapped[float | None] = mapped_column(Numeric(10, 2))
+    uren_afwezig_geoorloofd: Mapped[float] = mapped_column(Numeric(10, 2), default=0, server_default="0")
+    uren_afwezig_ongeoorloofd: Mapped[float] = mapped_column(Numeric(10, 2), default=0, server_default="0")
+
+
+class Aanbiederresultaat(Base):
+    """An intermediate, exam or final result an aanbieder reported (`uitslag` None for an intermediate one)."""
+
+    __tablename__ = "aanbiederresultaat"
+
+    melding_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    opdracht_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    soort: Mapped[str] = mapped_column(String(20))
+    uitslag: Mapped[str | None] = mapped_column(String(20))
+    datum: Mapped[date] = mapped_column(Date)
+    niveau: Mapped[str | None] = mapped_column(String(4))
+
+
+class Routeadvies(Base):
+    """A provider's grounded advice to switch, scale down or scale up the route; the gemeente decides in a PIP
+    change (DOMAIN §2 step 8). Open until a PIP version is made after it arrived, or the signal is resolved."""
+
+    __tablename__ = "routeadvies"
+
+    melding_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    opdracht_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    pip_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    advies: Mapped[str] = mapped_column(String(20))
+    ontvangen_datum: Mapped[date] = mapped_column(Date)
+    ontvangen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())

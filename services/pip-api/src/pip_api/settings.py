@@ -3,6 +3,7 @@ from pydantic_settings import SettingsConfigDict
 
 from inburgering_kit.settings import ServiceSettings
 from pip_api.domain.enums import Termijnsoort
+from pip_api.domain.regels import REGELS
 from pip_api.domain.signalen import STANDAARD_AANLOOP_DAGEN
 
 
@@ -42,3 +43,21 @@ class Settings(ServiceSettings):
         '"adres": "Amstel 1, 1011 PN Amsterdam"}}`.',
     )
     signalen_batch: int = Field(default=5000, ge=1, le=50_000, description="PIPs per transaction of a pass.")
+    aanwezigheidsnorm_procent: int = Field(
+        default=REGELS.aanwezigheidsnorm.waarde,
+        ge=0,
+        le=100,
+        description="The attendance the providers' contracts ask for, in percent of the hours to be present.",
+    )
+    aanwezigheid_onder_norm_perioden: int = Field(
+        default=REGELS.aanwezigheid_perioden.waarde,
+        ge=1,
+        le=12,
+        description="Reported periods on a run below the norm before it is signalled (and sent to enforcement).",
+    )
+    meldnorm_dagen: int = Field(
+        default=REGELS.meldnorm.waarde,
+        ge=1,
+        le=365,
+        description="Days after its last report that a running opdracht without a new one is signalled.",
+    )

@@ -12,6 +12,7 @@ from sqlalchemy import text
 from inburgering_kit.db import Database
 from inburgering_kit.events import CloudEvent, source_urn
 from inburgering_kit.testing.commands import run_command
+from pip_api.services import aanbiedervoortgang
 from pip_api.services.projectie import DURABLE
 from pip_api.settings import Settings
 
@@ -37,7 +38,9 @@ async def _command(settings: Settings, command: str) -> str:
 async def test_the_projections_dead_letters_are_counted_and_a_forged_one_stays_on_replay(
     settings: Settings, database: Database
 ) -> None:
-    assert await _command(settings, "dead-letters-count") == f"{DURABLE}: 0 dead letter(s) waiting"
+    # one line per consumer: the inburgeraar facts, then provider progress
+    leeg = f"{aanbiedervoortgang.DURABLE}: 0 dead letter(s) waiting"
+    assert await _command(settings, "dead-letters-count") == f"{DURABLE}: 0 dead letter(s) waiting\n{leeg}"
     forged = CloudEvent(
         id=str(uuid.uuid4()),
         # An inburgeraar event that claims to come from pip-api, not from inburgeraar-api.
@@ -57,6 +60,8 @@ async def test_the_projections_dead_letters_are_counted_and_a_forged_one_stays_o
             {"c": DURABLE, "s": forged.type, "e": forged.id, "m": forged.model_dump_json()},
         )
 
-    assert await _command(settings, "dead-letters-count") == f"{DURABLE}: 1 dead letter(s) waiting"
-    assert await _command(settings, "dead-letters-replay") == f"{DURABLE}: 0 replayed, 1 still waiting"
-    assert await _command(settings, "dead-letters-count") == f"{DURABLE}: 1 dead letter(s) waiting"
+    assert await _command(settings, "dead-letters-count") == f"{DURABLE}: 1 dead letter(s) waiting\n{leeg}"
+    assert (await _command(settings, "dead-letters-replay")).splitlines()[
+        0
+    ] == f"{DURABLE}: 0 replayed, 1 still waiting"
+    assert await _command(settings, "dead-letters-count") == f"{DURABLE}: 1 dead letter(s) waiting\n{leeg}"

@@ -20,7 +20,7 @@ from pip_api.services.signalen import signaleer
 from pip_api.settings import Settings
 
 if TYPE_CHECKING:
-    from .conftest import InburgeraarApi
+    from .conftest import AanbiederApi, InburgeraarApi
 
 EVENTS_DIR = Path(__file__).resolve().parents[4] / "contracts" / "events"
 API = "/api/v1/pips"
@@ -46,6 +46,7 @@ class TestEventSchemas:
         client: httpx.AsyncClient,
         auth: dict[str, str],
         inburgeraar_api: InburgeraarApi,
+        aanbieder_api: AanbiederApi,
         settings: Settings,
         database: Database,
     ) -> None:
@@ -62,6 +63,17 @@ class TestEventSchemas:
         gesprek = await ok(await client.post(gesprekken, json={"geplandDatum": "2026-07-01"}, headers=auth))
         vastleggen = {"gehoudenDatum": "2026-07-01", "uitkomst": "Goed op weg", "afspraken": ["Taalmaatje"]}
         await ok(await client.post(f"{gesprekken}/{gesprek['id']}/_vastleggen", json=vastleggen, headers=auth))
+        gemist = await ok(await client.post(gesprekken, json={"geplandDatum": "2026-08-01"}, headers=auth))
+        await ok(await client.post(f"{gesprekken}/{gemist['id']}/niet-verschenen", json={"reden": None}, headers=auth))
+        # provider progress: two months below the norm and a route advice waiting for a decision
+        opdracht = aanbieder_api.opdracht(uuid.UUID(pip_id), inburgeraar_id)
+        await aanbieder_api.pas_toe(
+            [
+                *opdracht.aanwezigheid(date(2026, 6, 1), date(2026, 6, 30), aanwezig=20, ongeoorloofd=80),
+                *opdracht.aanwezigheid(date(2026, 7, 1), date(2026, 7, 31), aanwezig=20, ongeoorloofd=80),
+                *opdracht.routeadvies("afschalen", date(2026, 8, 1)),
+            ]
+        )
         await signaleer(database, app.state.publisher, settings, dag=date(2029, 4, 10))
         werklijst = await ok(await client.get("/api/v1/signalen", headers=auth))
         signaal = werklijst["resultaten"][0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -16,7 +17,7 @@ from inburgering_kit.testing.plugin import TokenFactory
 from pip_api.scopes import ROLLEN
 
 if TYPE_CHECKING:
-    from .conftest import InburgeraarApi
+    from .conftest import AanbiederApi, InburgeraarApi
 
 API = "/api/v1/pips"
 VASTSTELLEN = {"dagtekening": "2026-05-04", "verzenddatum": "2026-05-05", "ingangsdatum": "2026-05-04"}
@@ -215,21 +216,87 @@ class TestVaststellenEnWijzigen:
         )
         assert (response.status_code, response.json()["code"]) == (422, "geen-wijziging")
 
-    async def test_afschalen_pas_na_600_uur(
-        self, client: httpx.AsyncClient, auth: dict[str, str], inburgeraar_api: InburgeraarApi
+    async def test_afschalen_pas_na_600_gemelde_uren(
+        self,
+        client: httpx.AsyncClient,
+        auth: dict[str, str],
+        inburgeraar_api: InburgeraarApi,
+        aanbieder_api: AanbiederApi,
     ) -> None:
         inburgeraar_id = await inburgeraar_api.registreer()
         pip = await vastgesteld(client, auth, inburgeraar_id)
-        afschaling = {"onderdelen": ["schrijven"], "grond": "observaties aanbieder", "gerealiseerdeTaaluren": 550}
+        # hours typed into the agreements count for nothing: the providers' reports do
+        afschaling = {"onderdelen": ["schrijven"], "grond": "observaties aanbieder", "gerealiseerdeTaaluren": 900}
         body = {**VASTSTELLEN, "reden": "afschalen schrijven", "wijzigingen": {"afschaling": afschaling}}
+        b1 = aanbieder_api.opdracht(uuid.UUID(pip["id"]), inburgeraar_id)
+        await aanbieder_api.pas_toe(b1.aanwezigheid(date(2026, 5, 1), date(2026, 5, 31), aanwezig=599.75))
         response = await client.post(f"{API}/{pip['id']}/_wijzigen", json=body, headers=auth)
         assert response.status_code == 422
         assert response.json()["regel"] == "afschalen-minimum-taaluren"
         assert [p["name"] for p in response.json()["invalidParams"]] == ["afschaling.gerealiseerdeTaaluren"]
-        afschaling["gerealiseerdeTaaluren"] = 600
+
+        await aanbieder_api.pas_toe(b1.aanwezigheid(date(2026, 6, 1), date(2026, 6, 30), aanwezig=0.25))
         response = await client.post(f"{API}/{pip['id']}/_wijzigen", json=body, headers=auth)
         assert response.status_code == 200, response.text
-        assert response.json()["afschaling"]["onderdelen"] == ["schrijven"]
+        assert response.json()["afschaling"] == {
+            "onderdelen": ["schrijven"],
+            "grond": "observaties aanbieder",
+            "gerealiseerdeTaaluren": 600,
+            "urenBron": "aanbieder",
+            "urenReden": None,
+        }
+
+    async def test_afschalen_op_eigen_opgave_alleen_met_reden(
+        self, client: httpx.AsyncClient, auth: dict[str, str], inburgeraar_api: InburgeraarApi
+    ) -> None:
+        inburgeraar_id = await inburgeraar_api.registreer()
+        pip = await vastgesteld(client, auth, inburgeraar_id)
+        afschaling = {"onderdelen": ["spreken"], "grond": "ervaring van de inburgeraar"}
+        body: dict[str, Any] = {**VASTSTELLEN, "reden": "afschalen spreken", "wijzigingen": {"afschaling": afschaling}}
+        response = await client.post(f"{API}/{pip['id']}/_wijzigen", json=body, headers=auth)
+        assert (response.status_code, response.json()["code"]) == (422, "afschalen-geweigerd")
+
+        body["urenOverride"] = {"taaluren": 599, "reden": "taalschool in de vorige gemeente"}
+        response = await client.post(f"{API}/{pip['id']}/_wijzigen", json=body, headers=auth)
+        assert [p["name"] for p in response.json()["invalidParams"]] == ["urenOverride.taaluren"]
+
+        body["urenOverride"]["taaluren"] = 600
+        response = await client.post(f"{API}/{pip['id']}/_wijzigen", json=body, headers=auth)
+        assert response.status_code == 200, response.text
+        assert (
+            response.json()["afschaling"]["gerealiseerdeTaaluren"],
+            response.json()["afschaling"]["urenBron"],
+            response.json()["afschaling"]["urenReden"],
+        ) == (600, "gemeente", "taalschool in de vorige gemeente")
+        # the decided afschaling keeps the hours it rested on when something else changes
+        body = {**VASTSTELLEN, "reden": "andere klantregisseur", "wijzigingen": {"klantregisseur": "j.jansen"}}
+        response = await client.post(f"{API}/{pip['id']}/_wijzigen", json=body, headers=auth)
+        assert response.status_code == 200, response.text
+        assert response.json()["afschaling"]["urenBron"] == "gemeente"
+
+    async def test_z_route_voldaan_pas_na_800_en_800_gerealiseerde_uren(
+        self,
+        client: httpx.AsyncClient,
+        auth: dict[str, str],
+        inburgeraar_api: InburgeraarApi,
+        aanbieder_api: AanbiederApi,
+    ) -> None:
+        inburgeraar_id = await inburgeraar_api.registreer()
+        body = concept(
+            inburgeraar_id, leerroute="z-route", taalniveau="A1", zRoute={"taaluren": 800, "participatieuren": 800}
+        )
+        pip = await maak(client, auth, body)
+        response = await client.post(f"{API}/{pip['id']}/_vaststellen", json=VASTSTELLEN, headers=auth)
+        assert response.status_code == 200, response.text
+        z = aanbieder_api.opdracht(uuid.UUID(pip["id"]), inburgeraar_id, onderdeel="z-route")
+        await aanbieder_api.pas_toe(z.z_route_uren(800, 799))
+        einde = {"datum": "2029-01-01", "reden": "plicht-voldaan"}
+        response = await client.post(f"{API}/{pip['id']}/_beeindigen", json=einde, headers=auth)
+        assert (response.status_code, response.json()["code"]) == (422, "z-route-onvolledig")
+        assert [p["name"] for p in response.json()["invalidParams"]] == ["zRoute.gerealiseerdeParticipatieuren"]
+        await aanbieder_api.pas_toe(z.z_route_uren(0, 1))
+        response = await client.post(f"{API}/{pip['id']}/_beeindigen", json=einde, headers=auth)
+        assert response.status_code == 200, response.text
 
     async def test_termijnen_volgen_een_duo_verlenging(
         self, client: httpx.AsyncClient, auth: dict[str, str], inburgeraar_api: InburgeraarApi

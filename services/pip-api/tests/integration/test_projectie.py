@@ -5,6 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import text
 
 from inburgering_kit.db import Database
 from inburgering_kit.events import CloudEvent
@@ -46,6 +49,8 @@ class TestProjectie:
             "duo_termijn_eind_datum",
             "duo_pvt_eind_datum",
             "duo_map_eind_datum",
+            "bsn_ontbreekt_sinds",
+            "brede_intake_afgerond_datum",
             "updated_at",
         }
 
@@ -163,3 +168,76 @@ class TestOnbekendeInburgeraar:
         feit = await inburgeraar_api.feit(inburgeraar_id)
         assert feit is not None
         assert feit["duo_map_eind_datum"] == date(2029, 9, 2)
+
+
+class TestBsnOproepenEnIntake:
+    """What the signals about registration and the brede intake need: since when the BSN is missing, the oproepen
+    and their outcome, the end of the intake."""
+
+    async def test_bsn_ontbreekt_tot_het_is_vastgelegd(
+        self, database: Database, inburgeraar_api: InburgeraarApi
+    ) -> None:
+        inburgeraar_id = uuid.uuid4()
+        data = {
+            "inburgeraarId": str(inburgeraar_id),
+            "doelgroep": "gezinsmigrant",
+            "nareiziger": False,
+            "status": "bsn-ontbreekt",
+            "datumKoppeling": None,
+            "datumInschrijvingBrp": None,
+        }
+        event = _event("inburgeraar-geregistreerd", inburgeraar_id, data)
+        async with database.sessionmaker() as session:
+            await verwerk_event(session, event)
+            await session.commit()
+        feit = await inburgeraar_api.feit(inburgeraar_id)
+        assert feit is not None
+        assert feit["bsn_ontbreekt_sinds"] == event.time.astimezone(ZoneInfo("Europe/Amsterdam")).date()
+        async with database.sessionmaker() as session:
+            await verwerk_event(
+                session, _event("bsn-vastgelegd", inburgeraar_id, {"inburgeraarId": str(inburgeraar_id)})
+            )
+            await session.commit()
+        feit = await inburgeraar_api.feit(inburgeraar_id)
+        assert feit is not None
+        assert feit["bsn_ontbreekt_sinds"] is None
+
+    async def test_oproep_en_uitkomst_in_elke_volgorde(
+        self, database: Database, inburgeraar_api: InburgeraarApi
+    ) -> None:
+        inburgeraar_id = await inburgeraar_api.registreer()
+        eerste, tweede = uuid.uuid4(), uuid.uuid4()
+
+        def oproep(oproep_id: uuid.UUID) -> dict[str, Any]:
+            return {"inburgeraarId": str(inburgeraar_id), "oproepId": str(oproep_id), "volgnummer": 1}
+
+        for type_, data in [
+            ("oproep-verstuurd", {**oproep(eerste), "afspraakOp": "2026-04-01T09:00:00+02:00"}),
+            ("oproep-niet-verschenen", {**oproep(eerste), "aantalNietVerschenen": 1}),
+            # the outcome before the oproep itself (another replica still held it): neither undoes the other
+            ("oproep-verschenen", {**oproep(tweede), "aantalNietVerschenen": 1}),
+            ("oproep-verstuurd", {**oproep(tweede), "afspraakOp": "2026-04-20T09:00:00+02:00"}),
+            (
+                "brede-intake-afgerond",
+                {"inburgeraarId": str(inburgeraar_id), "datum": "2026-04-20", "bijAfwezigheid": False},
+            ),
+        ]:
+            async with database.sessionmaker() as session:
+                await verwerk_event(session, _event(type_, inburgeraar_id, data))
+                await session.commit()
+        async with database.engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    text(
+                        "SELECT oproep_id, afspraak_datum, uitkomst FROM brede_intake_oproep WHERE inburgeraar_id = :i"
+                    ),
+                    {"i": inburgeraar_id},
+                )
+            ).all()
+        assert {(r.oproep_id, r.afspraak_datum, r.uitkomst) for r in rows} == {
+            (eerste, date(2026, 4, 1), "niet-verschenen"),
+            (tweede, date(2026, 4, 20), "verschenen"),
+        }
+        feit = await inburgeraar_api.feit(inburgeraar_id)
+        assert feit is not None
+        assert feit["brede_intake_afgerond_datum"] == date(2026, 4, 20)

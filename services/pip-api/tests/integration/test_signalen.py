@@ -155,7 +155,8 @@ class TestEenmaalPerTermijn:
         assert (event["subject"], event["gemeentecode"]) == (pip_id, "0363")
         assert event["data"]["einddatum"] == "2029-05-04"
         assert event["data"]["regel"] == "pvt-termijn"
-        assert event["dataref"].endswith(f"/pips/{pip_id}")
+        # the signal at its real URL (the API's prefix included), like the event of resolving it
+        assert event["dataref"] == f"{settings.public_base_url}/api/v1/signalen/{event['data']['signaalId']}"
 
 
 class TestVerschovenTermijn:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 import httpx
 from fastapi import FastAPI
@@ -125,3 +127,61 @@ class TestVoortgangsgesprekken:
             ("nadert", einde): "vervallen",
             ("verstreken", einde): "vervallen",
         }
+
+
+class TestNietVerschenen:
+    async def test_niet_verschenen_eenmaal_vastgelegd_en_gemeld(
+        self,
+        client: httpx.AsyncClient,
+        auth: dict[str, str],
+        tokens: TokenFactory,
+        inburgeraar_api: InburgeraarApi,
+        database: Database,
+    ) -> None:
+        inburgeraar_id = await inburgeraar_api.registreer()
+        pip_id = await pip(client, auth, inburgeraar_id, vaststellen=True)
+        gesprekken = f"{API}/{pip_id}/voortgangsgesprekken"
+        gesprek = (await client.post(gesprekken, json={"geplandDatum": "2026-07-01"}, headers=auth)).json()
+        niet_verschenen = f"{gesprekken}/{gesprek['id']}/niet-verschenen"
+        body = {"reden": "geen bericht van afwezigheid"}
+
+        response = await client.post(niet_verschenen, json=body, headers=auth)
+        assert response.status_code == 200, response.text
+        vandaag = datetime.now(ZoneInfo("Europe/Amsterdam")).date().isoformat()
+        assert (response.json()["nietVerschenenOp"], response.json()["nietVerschenenReden"]) == (vandaag, body["reden"])
+        # the same request again answers the same and tells enforcement nothing twice
+        opnieuw = await client.post(niet_verschenen, json=body, headers=auth)
+        assert (opnieuw.status_code, opnieuw.json()) == (200, response.json())
+        anders = await client.post(niet_verschenen, json={"reden": "ziek"}, headers=auth)
+        assert (anders.status_code, anders.json()["code"]) == (409, "gesprek-niet-verschenen")
+        vastleggen = {"gehoudenDatum": "2026-07-01", "uitkomst": "?", "afspraken": []}
+        response = await client.post(f"{gesprekken}/{gesprek['id']}/_vastleggen", json=vastleggen, headers=auth)
+        assert (response.status_code, response.json()["code"]) == (409, "gesprek-niet-verschenen")
+
+        async with database.engine.connect() as conn:
+            rows = await conn.execute(
+                text("SELECT event FROM outbox WHERE subject = 'nl.inburgering.pip.voortgangsgesprek-gemist'")
+            )
+            events = [r[0] if isinstance(r[0], dict) else json.loads(r[0]) for r in rows]
+        [event] = events
+        assert (event["subject"], event["gemeentecode"]) == (pip_id, "0363")
+        assert event["dataref"].endswith(f"/api/v1/pips/{pip_id}/voortgangsgesprekken/{gesprek['id']}")
+        assert event["data"] == {
+            "gesprekId": gesprek["id"],
+            "pipId": pip_id,
+            "inburgeraarId": str(inburgeraar_id),
+            "geplandDatum": "2026-07-01",
+            "vastgelegdOp": vandaag,
+            "reden": "geen bericht van afwezigheid",
+        }
+
+        # a held conversation, one still to come, another gemeente's: refused
+        gehouden = {"geplandDatum": "2026-07-01", "gehoudenDatum": "2026-07-01", "uitkomst": "Goed."}
+        held = (await client.post(gesprekken, json=gehouden, headers=auth)).json()
+        response = await client.post(f"{gesprekken}/{held['id']}/niet-verschenen", json={}, headers=auth)
+        assert (response.status_code, response.json()["code"]) == (409, "gesprek-al-gehouden")
+        later = (await client.post(gesprekken, json={"geplandDatum": "2099-01-01"}, headers=auth)).json()
+        response = await client.post(f"{gesprekken}/{later['id']}/niet-verschenen", json={}, headers=auth)
+        assert (response.status_code, response.json()["code"]) == (422, "gesprek-in-de-toekomst")
+        andere = tokens.headers(*ROLLEN["klantregisseur"], gemeente="0599")
+        assert (await client.post(niet_verschenen, json=body, headers=andere)).status_code == 404

@@ -27,6 +27,13 @@ class TestRegels:
             (REGELS.z_route_taaluren, 800, Eenheid.UREN, "800 uur taal"),
             (REGELS.z_route_participatieuren, 800, Eenheid.UREN, "800 uur participatie"),
             (REGELS.ontzorgen_duur, 6, Eenheid.MAANDEN, "Participatiewet art. 56a"),
+            (REGELS.huisvesting_termijn, 12, Eenheid.WEKEN, "Huisvestingswet 2014 art. 28"),
+            (REGELS.start_opdracht, 0, Eenheid.DAGEN, "geplande startdatum"),
+            (REGELS.aanwezigheidsnorm, 80, Eenheid.PROCENT, "art. 23"),
+            (REGELS.aanwezigheid_perioden, 2, Eenheid.AANTAL, "§4.2.2"),
+            (REGELS.meldnorm, 45, Eenheid.DAGEN, "10 dagen na"),
+            (REGELS.oproep_zonder_uitkomst, 7, Eenheid.DAGEN, "art. 14"),
+            (REGELS.bsn_ontbreekt, 4, Eenheid.WEKEN, "BSN"),
         ],
         ids=lambda v: v.naam if isinstance(v, Regel) else None,
     )
@@ -37,7 +44,7 @@ class TestRegels:
 
     def test_alle_regels_met_unieke_namen(self) -> None:
         namen = [r.naam for r in REGELS.alle()]
-        assert len(namen) == 12
+        assert len(namen) == 19
         assert len(set(namen)) == len(namen)
 
     def test_regels_zijn_onveranderlijk(self) -> None:

@@ -22,10 +22,12 @@ from pip_api.api.schemas import (
     PipUpdate,
     PipVaststellen,
     PipVersieRead,
+    PipVoortgangRead,
     PipWijzigen,
 )
 from pip_api.domain.leerroutes import routeverplichting
 from pip_api.domain.pip import PipStatus
+from pip_api.domain.voortgang import UrenOverride
 from pip_api.services import pip as use_cases
 from pip_api.settings import Settings
 
@@ -118,6 +120,9 @@ async def wijzig(pip_id: PipId, body: PipWijzigen, ctx: Schrijven) -> PipRead:
             verzenddatum=body.verzenddatum,
             ingangsdatum=body.ingangsdatum,
             routewissel_grond=body.routewissel_grond,
+            uren_override=(
+                UrenOverride(body.uren_override.taaluren, body.uren_override.reden) if body.uren_override else None
+            ),
         )
     )
 
@@ -182,3 +187,12 @@ async def beschikking(
             headers={"Content-Disposition": f'inline; filename="beschikking-pip-{pip_id}-{gevonden.versie}.pdf"'},
         )
     return HTMLResponse(html)
+
+
+@router.get(
+    "/{pipId:uuid}/voortgang",
+    operation_id="pip_voortgang",
+    summary="De voortgang bij de aanbieders: per onderdeel uren, aanwezigheid, resultaten en routeadviezen",
+)
+async def voortgang(pip_id: PipId, ctx: Lezen) -> PipVoortgangRead:
+    return PipVoortgangRead.van(await use_cases.voortgang(ctx, pip_id))

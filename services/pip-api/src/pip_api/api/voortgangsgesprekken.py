@@ -1,4 +1,4 @@
-"""Voortgangsgesprekken under a PIP: plan one, record it as held, list them."""
+"""Voortgangsgesprekken under a PIP: plan one, record it as held or the inburgeraar as not appearing, list them."""
 
 from __future__ import annotations
 
@@ -9,7 +9,12 @@ from fastapi import APIRouter, Depends, Path, Response, status
 
 from inburgering_kit.context import RequestContext, context
 from pip_api import scopes
-from pip_api.api.schemas import VoortgangsgesprekCreate, VoortgangsgesprekRead, VoortgangsgesprekVastleggen
+from pip_api.api.schemas import (
+    VoortgangsgesprekCreate,
+    VoortgangsgesprekNietVerschenen,
+    VoortgangsgesprekRead,
+    VoortgangsgesprekVastleggen,
+)
 from pip_api.services import voortgang as use_cases
 
 router = APIRouter(prefix="/pips/{pipId:uuid}/voortgangsgesprekken", tags=["Voortgangsgesprekken"])
@@ -59,3 +64,14 @@ async def leg_vast(
         ctx, pip_id, gesprek_id, gehouden=body.gehouden_datum, uitkomst=body.uitkomst, afspraken=list(body.afspraken)
     )
     return VoortgangsgesprekRead.van(gesprek)
+
+
+@router.post(
+    "/{gesprekId:uuid}/niet-verschenen",
+    operation_id="voortgangsgesprek_niet_verschenen",
+    summary="Vastleggen dat de inburgeraar niet verscheen op een gepland gesprek (eenmaal; herhalen verandert niets)",
+)
+async def niet_verschenen(
+    pip_id: PipId, gesprek_id: GesprekId, body: VoortgangsgesprekNietVerschenen, ctx: Schrijven
+) -> VoortgangsgesprekRead:
+    return VoortgangsgesprekRead.van(await use_cases.niet_verschenen(ctx, pip_id, gesprek_id, reden=body.reden))

@@ -58,6 +58,15 @@ class Termijnsoort(StrEnum):
     VOORTGANGSGESPREKKEN = "voortgangsgesprekken"
     ROUTEWISSEL = "routewissel"
     ONTZORGEN = "ontzorgen"
+    # Signalled from provider progress (per opdracht) and from the inburgeraar's registration, not from the PIP's
+    # termijnen engine: see `domain.voortgang`.
+    START_OPDRACHT = "start-opdracht"
+    VOORTGANGSMELDING = "voortgangsmelding"
+    AANWEZIGHEID = "aanwezigheid"
+    ROUTEADVIES = "routeadvies"
+    HUISVESTING = "huisvesting"
+    BREDE_INTAKE_OPROEP = "brede-intake-oproep"
+    BSN_ONTBREEKT = "bsn-ontbreekt"
 
 
 class Routeverplichting(StrEnum):
@@ -74,3 +83,4 @@ class Eenheid(StrEnum):
     JAREN = "jaren"
     UREN = "uren"
     AANTAL = "aantal"
+    PROCENT = "procent"

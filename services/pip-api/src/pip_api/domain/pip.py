@@ -10,7 +10,7 @@ agreement is an error the sender sees, never silently dropped.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import Field, ValidationError, model_validator
 
@@ -107,7 +107,21 @@ class Afschaling(DomeinModel):
 
     onderdelen: tuple[Examenonderdeel, ...] = Field(min_length=1, max_length=4)
     grond: Tekst = Field(description="Onderbouwing: observaties van de aanbieder, ervaring van de inburgeraar.")
-    gerealiseerde_taaluren: Uren = Field(description="Gerealiseerde uren taalonderwijs, zoals de aanbieder meldt.")
+    # Filled in by pip-api when the afschaling is decided, never taken from the client as such: the hours the
+    # providers reported, or the gemeente's own statement in the change request (`urenOverride`) with its reason.
+    gerealiseerde_taaluren: Uren | None = Field(
+        default=None,
+        description="Gerealiseerde uren taalonderwijs waarop de afschaling rust: door pip-api ingevuld uit de "
+        "meldingen van de aanbieders, of uit de eigen opgave van de gemeente (`urenOverride` bij de wijziging).",
+    )
+    uren_bron: Literal["aanbieder", "gemeente"] | None = Field(
+        default=None, description="Waar de uren vandaan komen: de meldingen van de aanbieders of de gemeente."
+    )
+    uren_reden: Tekst | None = Field(default=None, description="Reden van een eigen opgave van uren door de gemeente.")
+
+    def zelfde_besluit(self, ander: Afschaling | None) -> bool:
+        """The same afschaling as decided before (parts and grounds): the hours it rested on are not judged again."""
+        return ander is not None and (self.onderdelen, self.grond) == (ander.onderdelen, ander.grond)
 
 
 class Participatieafspraak(DomeinModel):
@@ -180,7 +194,7 @@ def controleer_inhoud(
             f"Het PVT omvat ten minste {regels.pvt_min_uren.waarde} uur",
             [invalid("pvt.uren", f"minder dan {regels.pvt_min_uren.waarde}", "te-weinig-uren")],
         )
-    if inhoud.afschaling is not None and (vorige is None or vorige.afschaling != inhoud.afschaling):
+    if inhoud.afschaling is not None and not inhoud.afschaling.zelfde_besluit(vorige.afschaling if vorige else None):
         controleer_afschalen(
             leerroute=inhoud.leerroute,
             onderdelen=inhoud.afschaling.onderdelen,

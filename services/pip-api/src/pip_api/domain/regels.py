@@ -12,7 +12,7 @@ Seeds cited by file name (../shared/seeds): 000 vng-uitvoeringstoets-informatiek
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, timedelta
 
 from inburgering_kit.kalender import plus_jaren, plus_maanden, plus_weken
 from pip_api.domain.enums import Eenheid
@@ -30,6 +30,8 @@ class Regel:
 
     def na(self, datum: date) -> date:
         """`datum` plus this rule's period: the uiterste datum, itself still inside the period."""
+        if self.eenheid is Eenheid.DAGEN:
+            return datum + timedelta(days=self.waarde)
         if self.eenheid is Eenheid.WEKEN:
             return plus_weken(datum, self.waarde)
         if self.eenheid is Eenheid.MAANDEN:
@@ -56,6 +58,13 @@ class Regelset:
     z_route_taaluren: Regel
     z_route_participatieuren: Regel
     ontzorgen_duur: Regel
+    huisvesting_termijn: Regel
+    start_opdracht: Regel
+    aanwezigheidsnorm: Regel
+    aanwezigheid_perioden: Regel
+    meldnorm: Regel
+    oproep_zonder_uitkomst: Regel
+    bsn_ontbreekt: Regel
 
     def alle(self) -> tuple[Regel, ...]:
         return tuple(getattr(self, veld.name) for veld in fields(self) if isinstance(getattr(self, veld.name), Regel))
@@ -144,5 +153,55 @@ REGELS = Regelset(
         waarde=6,
         eenheid=Eenheid.MAANDEN,
         bron="Participatiewet art. 56a; vng-uitvoeringstoets-informatiekundige-impact.txt §3.2.3",
+    ),
+    huisvesting_termijn=Regel(
+        naam="huisvesting-na-koppeling",
+        waarde=12,
+        eenheid=Eenheid.WEKEN,
+        bron="Huisvestingswet 2014 art. 28; vng-uitvoeringstoets-informatiekundige-impact.txt §2.2.1 (na de koppeling "
+        "twaalf weken om betrokkene te huisvesten)",
+    ),
+    start_opdracht=Regel(
+        naam="start-uiterlijk-geplande-startdatum",
+        waarde=0,
+        eenheid=Eenheid.DAGEN,
+        bron="de opdracht aan de aanbieder (geplande startdatum); vng-uitvoeringstoets-informatiekundige-impact.txt "
+        "§4.2.2 (een signaal op het moment dat een termijn is verstreken)",
+    ),
+    # Policy, not law: the presence an aanbieder's contract asks for. Each deployment may set its own (settings).
+    aanwezigheidsnorm=Regel(
+        naam="aanwezigheidsnorm",
+        waarde=80,
+        eenheid=Eenheid.PROCENT,
+        bron="Wet inburgering 2021 art. 23 (inspanningsverplichting); gemeentelijk beleid, contractvoorwaarde "
+        "aanbieders (presentie); vng-uitvoeringstoets-informatiekundige-impact.txt §4.2.2 (signaal)",
+    ),
+    aanwezigheid_perioden=Regel(
+        naam="aanwezigheid-onder-norm-perioden",
+        waarde=2,
+        eenheid=Eenheid.AANTAL,
+        bron="gemeentelijk beleid: één maand onder de norm kan toeval zijn, twee op rij vraagt om een gesprek; "
+        "vng-uitvoeringstoets-informatiekundige-impact.txt §4.2.2",
+    ),
+    meldnorm=Regel(
+        naam="voortgangsmelding-uiterlijk",
+        waarde=45,
+        eenheid=Eenheid.DAGEN,
+        bron="gemeentelijk beleid, contractvoorwaarde aanbieders: presentie per kalendermaand, uiterlijk 10 dagen na "
+        "de maand (een maand en tien dagen, ruim genomen); handreiking-gegevensverwerking-privacy.txt (voortgang)",
+    ),
+    oproep_zonder_uitkomst=Regel(
+        naam="oproep-brede-intake-uitkomst",
+        waarde=7,
+        eenheid=Eenheid.DAGEN,
+        bron="Wet inburgering 2021 art. 14; handreiking-gegevensverwerking-privacy.txt stap 3 (niet verschijnen "
+        "na een oproep: waarschuwing of boete); gemeentelijk beleid: uitkomst binnen een week vastgelegd",
+    ),
+    bsn_ontbreekt=Regel(
+        naam="bsn-ontbreekt",
+        waarde=4,
+        eenheid=Eenheid.WEKEN,
+        bron="vng-uitvoeringstoets-informatiekundige-impact.txt §4.2.2 (registratie op BSN; zonder BSN geen "
+        "uitwisseling met DUO); gemeentelijk beleid: na vier weken navragen",
     ),
 )

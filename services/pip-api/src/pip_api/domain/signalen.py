@@ -33,6 +33,9 @@ NIET_GESIGNALEERD = frozenset({Termijnsoort.PIP_VASTSTELLING})
 class Signaalsoort(StrEnum):
     NADERT = "nadert"
     VERSTREKEN = "verstreken"
+    # Not a deadline but a reported fact that asks the klantregisseur to act: attendance below the norm on a run of
+    # periods, a provider's route advice waiting for a decision (`domain.voortgang`).
+    GEMELD = "gemeld"
 
 
 class Signaalstatus(StrEnum):

@@ -5,21 +5,27 @@ from pip_api.repository.projectie import ProjectieRepository
 from pip_api.repository.signalen import (
     ActievePip,
     InburgeraarZonderPip,
+    OpdrachtInPip,
+    Registratie,
     Signaalfilter,
     SignaalJobRepository,
     SignaalRepository,
     SignaalRij,
+    VoortgangsignaalRepository,
 )
 from pip_api.repository.voortgangsgesprekken import VoortgangsgesprekRepository
 
 __all__ = [
     "ActievePip",
     "InburgeraarZonderPip",
+    "OpdrachtInPip",
     "PipRepository",
     "ProjectieRepository",
+    "Registratie",
     "SignaalJobRepository",
     "SignaalRepository",
     "SignaalRij",
     "Signaalfilter",
     "VoortgangsgesprekRepository",
+    "VoortgangsignaalRepository",
 ]

@@ -6,11 +6,11 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pip_api.models import InburgeraarFeit, WachtendTermijnfeit
+from pip_api.models import BredeIntakeOproep, InburgeraarFeit, WachtendTermijnfeit
 
 
 class ProjectieRepository:
@@ -41,3 +41,28 @@ class ProjectieRepository:
             .returning(WachtendTermijnfeit.kolom, WachtendTermijnfeit.einddatum)
         )
         return {kolom: einddatum for kolom, einddatum in rows}
+
+    async def oproep(
+        self,
+        oproep_id: uuid.UUID,
+        inburgeraar_id: uuid.UUID,
+        gemeente: str,
+        afspraak: date | None,
+        uitkomst: str | None,
+    ) -> None:
+        """Record an oproep or its outcome; either may come first, and neither undoes what the other set."""
+        statement = insert(BredeIntakeOproep).values(
+            oproep_id=oproep_id, inburgeraar_id=inburgeraar_id, gemeente_code=gemeente, afspraak_datum=afspraak,
+            uitkomst=uitkomst,
+        )  # fmt: skip
+        excluded = statement.excluded
+        await self.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["oproep_id"],
+                set_={
+                    "afspraak_datum": func.coalesce(excluded.afspraak_datum, BredeIntakeOproep.afspraak_datum),
+                    "uitkomst": func.coalesce(excluded.uitkomst, BredeIntakeOproep.uitkomst),
+                    "updated_at": func.now(),
+                },
+            )
+        )

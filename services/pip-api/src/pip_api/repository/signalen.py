@@ -42,7 +42,7 @@ _NIEUWE_SIGNALEN = text(
                 CAST(:inburgeraars AS uuid[]), CAST(:klantregisseurs AS text[]), CAST(:soorten AS text[]),
                 CAST(:termijnsoorten AS text[]), CAST(:einddata AS date[]), CAST(:regels AS text[]))
          AS n(id, gemeente_code, pip_id, inburgeraar_id, klantregisseur, soort, termijnsoort, einddatum, regel)
-    ON CONFLICT (pip_id, termijnsoort, einddatum, soort) DO NOTHING
+    ON CONFLICT (pip_id, termijnsoort, einddatum, soort) WHERE opdracht_id IS NULL DO NOTHING
     RETURNING id, gemeente_code, pip_id, inburgeraar_id, soort, termijnsoort, einddatum, regel
     """
 )
@@ -54,7 +54,7 @@ _OPEN_SIGNALEN = text(
     """
     SELECT s.id, s.pip_id, s.termijnsoort, s.einddatum
     FROM unnest(CAST(:pips AS uuid[])) AS b(pip_id) JOIN signaal s ON s.pip_id = b.pip_id
-    WHERE s.status = 'open'
+    WHERE s.status = 'open' AND s.opdracht_id IS NULL
     """
 )
 
@@ -124,7 +124,7 @@ _OPEN_SIGNALEN_ZONDER_PIP = text(
     SELECT s.id, s.inburgeraar_id, s.termijnsoort, s.einddatum
     FROM unnest(CAST(:inburgeraars AS uuid[])) AS b(inburgeraar_id)
          JOIN signaal s ON s.inburgeraar_id = b.inburgeraar_id AND s.pip_id IS NULL
-    WHERE s.status = 'open'
+    WHERE s.status = 'open' AND s.termijnsoort = 'pip-vaststelling'
     """
 )
 
@@ -134,7 +134,7 @@ _VERVALLEN_BIJ_VASTSTELLING = text(
     UPDATE signaal SET status = 'vervallen'
     WHERE id IN (
         SELECT s.id FROM signaal s
-        WHERE s.pip_id IS NULL AND s.status = 'open'
+        WHERE s.pip_id IS NULL AND s.status = 'open' AND s.termijnsoort = 'pip-vaststelling'
           AND EXISTS (
               SELECT 1 FROM pip p WHERE p.inburgeraar_id = s.inburgeraar_id AND p.vastgesteld_datum IS NOT NULL)
         ORDER BY s.id
@@ -142,6 +142,129 @@ _VERVALLEN_BIJ_VASTSTELLING = text(
     RETURNING id, gemeente_code, pip_id, inburgeraar_id, soort, termijnsoort, einddatum, regel
     """
 )
+
+
+# --- signals from provider progress (per opdracht) and from registration (per inburgeraar) ---
+
+# The opdrachten under a vastgesteld PIP, with what their signals need, in keyset batches over the primary key.
+_OPDRACHTEN = text(
+    """
+    SELECT o.opdracht_id, o.pip_id, o.inburgeraar_id, o.gemeente_code, o.onderdeel, o.status,
+           o.geplande_startdatum, o.start_gemeld_datum, o.laatste_melding_datum,
+           p.inhoud->>'klantregisseur' AS klantregisseur
+    FROM opdracht_voortgang o JOIN pip p ON p.id = o.pip_id AND p.gemeente_code = o.gemeente_code
+    WHERE p.status = 'vastgesteld' AND o.opdracht_id > :na
+    ORDER BY o.opdracht_id
+    LIMIT :aantal
+    """
+)
+
+_PERIODEN = text(
+    """
+    SELECT a.opdracht_id, a.periode_van, a.periode_tot, a.uren_aanwezig, a.uren_afwezig_ongeoorloofd
+    FROM unnest(CAST(:opdrachten AS uuid[])) AS b(opdracht_id)
+         JOIN aanwezigheidsperiode a ON a.opdracht_id = b.opdracht_id
+    ORDER BY a.opdracht_id, a.volgnummer
+    """
+)
+
+# A route advice waits for a decision until the PIP has a version made after the advice arrived.
+_OPEN_ADVIEZEN = text(
+    """
+    SELECT r.opdracht_id, r.advies, r.ontvangen_datum
+    FROM unnest(CAST(:opdrachten AS uuid[])) AS b(opdracht_id) JOIN routeadvies r ON r.opdracht_id = b.opdracht_id
+    WHERE NOT EXISTS (SELECT 1 FROM pip_versie v WHERE v.pip_id = r.pip_id AND v.created_at > r.ontvangen_at)
+    """
+)
+
+_NIEUWE_OPDRACHTSIGNALEN = text(
+    """
+    INSERT INTO signaal (id, gemeente_code, pip_id, opdracht_id, inburgeraar_id, klantregisseur, soort, termijnsoort,
+                         einddatum, regel, status)
+    SELECT id, gemeente_code, pip_id, opdracht_id, inburgeraar_id, klantregisseur, soort, termijnsoort, einddatum,
+           regel, 'open'
+    FROM unnest(CAST(:ids AS uuid[]), CAST(:gemeenten AS text[]), CAST(:pips AS uuid[]), CAST(:opdrachten AS uuid[]),
+                CAST(:inburgeraars AS uuid[]), CAST(:klantregisseurs AS text[]), CAST(:soorten AS text[]),
+                CAST(:termijnsoorten AS text[]), CAST(:einddata AS date[]), CAST(:regels AS text[]))
+         AS n(id, gemeente_code, pip_id, opdracht_id, inburgeraar_id, klantregisseur, soort, termijnsoort, einddatum,
+              regel)
+    ON CONFLICT (opdracht_id, termijnsoort, einddatum, soort) WHERE opdracht_id IS NOT NULL DO NOTHING
+    RETURNING id, gemeente_code, pip_id, inburgeraar_id, soort, termijnsoort, einddatum, regel, opdracht_id
+    """
+)
+
+_OPEN_OPDRACHTSIGNALEN = text(
+    """
+    SELECT s.id, s.opdracht_id, s.termijnsoort, s.einddatum
+    FROM unnest(CAST(:opdrachten AS uuid[])) AS b(opdracht_id) JOIN signaal s ON s.opdracht_id = b.opdracht_id
+    WHERE s.status = 'open'
+    """
+)
+
+# Every inburgeraar in the projection with the facts of the registration signals, in keyset batches.
+_INBURGERAARS = text(
+    """
+    SELECT f.inburgeraar_id, f.gemeente_code, f.doelgroep, f.koppeling_datum, f.brp_inschrijving_datum,
+           f.bsn_ontbreekt_sinds
+    FROM inburgeraar_feit f
+    WHERE f.inburgeraar_id > :na
+    ORDER BY f.inburgeraar_id
+    LIMIT :aantal
+    """
+)
+
+_OPROEPEN = text(
+    """
+    SELECT o.inburgeraar_id, o.afspraak_datum, o.uitkomst
+    FROM unnest(CAST(:inburgeraars AS uuid[])) AS b(inburgeraar_id)
+         JOIN brede_intake_oproep o ON o.inburgeraar_id = b.inburgeraar_id
+    """
+)
+
+_OPEN_REGISTRATIESIGNALEN = text(
+    """
+    SELECT s.id, s.inburgeraar_id, s.termijnsoort, s.einddatum
+    FROM unnest(CAST(:inburgeraars AS uuid[])) AS b(inburgeraar_id)
+         JOIN signaal s ON s.inburgeraar_id = b.inburgeraar_id AND s.pip_id IS NULL
+    WHERE s.status = 'open' AND s.termijnsoort = ANY(CAST(:soorten AS text[]))
+    """
+)
+
+_VERVALLEN_MET_OPDRACHT = text(
+    """
+    UPDATE signaal SET status = 'vervallen'
+    WHERE id IN (
+        SELECT s.id FROM unnest(CAST(:ids AS uuid[])) AS v(id) JOIN signaal s ON s.id = v.id
+        WHERE s.status = 'open'
+        ORDER BY s.id
+        FOR UPDATE OF s SKIP LOCKED)
+    RETURNING id, gemeente_code, pip_id, inburgeraar_id, soort, termijnsoort, einddatum, regel, opdracht_id
+    """
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OpdrachtInPip:
+    opdracht_id: uuid.UUID
+    pip_id: uuid.UUID
+    inburgeraar_id: uuid.UUID
+    gemeente_code: str
+    onderdeel: str
+    status: str
+    geplande_startdatum: date | None
+    start_gemeld_datum: date | None
+    laatste_melding_datum: date | None
+    klantregisseur: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Registratie:
+    inburgeraar_id: uuid.UUID
+    gemeente_code: str
+    doelgroep: str
+    koppeling_datum: date | None
+    brp_inschrijving_datum: date | None
+    bsn_ontbreekt_sinds: date | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +301,7 @@ class SignaalRij:
     termijnsoort: str
     einddatum: date
     regel: str
+    opdracht_id: uuid.UUID | None = None
 
 
 class SignaalJobRepository:
@@ -301,3 +425,62 @@ class SignaalRepository:
         if for_update:
             query = query.with_for_update()
         return (await self.session.execute(query)).scalar_one_or_none()
+
+
+class VoortgangsignaalRepository(SignaalJobRepository):
+    """Set-based statements of the signal pass over provider progress and registration (every gemeente); the
+    registration signals have no PIP, so they are inserted like the PIP-vaststelling ones (`voeg_toe_zonder_pip`)."""
+
+    async def opdrachten(self, na: uuid.UUID, aantal: int) -> list[OpdrachtInPip]:
+        return [OpdrachtInPip(*r) for r in await self.session.execute(_OPDRACHTEN, {"na": na, "aantal": aantal})]
+
+    async def perioden(self, opdrachten: Sequence[uuid.UUID]) -> list[tuple[Any, ...]]:
+        return [tuple(r) for r in await self.session.execute(_PERIODEN, {"opdrachten": list(opdrachten)})]
+
+    async def open_adviezen(self, opdrachten: Sequence[uuid.UUID]) -> list[tuple[uuid.UUID, str, date]]:
+        rows = await self.session.execute(_OPEN_ADVIEZEN, {"opdrachten": list(opdrachten)})
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    async def voeg_opdrachtsignalen_toe(self, rijen: Sequence[dict[str, Any]]) -> list[SignaalRij]:
+        if not rijen:
+            return []
+        kolommen = {
+            "ids": "id", "gemeenten": "gemeente_code", "pips": "pip_id", "opdrachten": "opdracht_id",
+            "inburgeraars": "inburgeraar_id", "klantregisseurs": "klantregisseur", "soorten": "soort",
+            "termijnsoorten": "termijnsoort", "einddata": "einddatum", "regels": "regel",
+        }  # fmt: skip
+        params = {param: [rij[kolom] for rij in rijen] for param, kolom in kolommen.items()}
+        return [SignaalRij(*row) for row in await self.session.execute(_NIEUWE_OPDRACHTSIGNALEN, params)]
+
+    async def laat_opdrachtsignalen_vervallen(
+        self, opdrachten: Sequence[uuid.UUID], actueel: set[tuple[uuid.UUID, str, date]]
+    ) -> list[SignaalRij]:
+        """Close the open signals of these opdrachten that no longer hold (a start or a report came, the advice was
+        decided, a correction ended the run, the opdracht was withdrawn)."""
+        if not opdrachten:
+            return []
+        open_ = await self.session.execute(_OPEN_OPDRACHTSIGNALEN, {"opdrachten": list(opdrachten)})
+        vervallen = [r.id for r in open_ if (r.opdracht_id, r.termijnsoort, r.einddatum) not in actueel]
+        if not vervallen:
+            return []
+        return [SignaalRij(*row) for row in await self.session.execute(_VERVALLEN_MET_OPDRACHT, {"ids": vervallen})]
+
+    async def registraties(self, na: uuid.UUID, aantal: int) -> list[Registratie]:
+        return [Registratie(*r) for r in await self.session.execute(_INBURGERAARS, {"na": na, "aantal": aantal})]
+
+    async def oproepen(self, inburgeraars: Sequence[uuid.UUID]) -> list[tuple[uuid.UUID, date | None, str | None]]:
+        rows = await self.session.execute(_OPROEPEN, {"inburgeraars": list(inburgeraars)})
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    async def laat_registratiesignalen_vervallen(
+        self, inburgeraars: Sequence[uuid.UUID], soorten: Sequence[str], actueel: set[tuple[uuid.UUID, str, date]]
+    ) -> list[SignaalRij]:
+        if not inburgeraars:
+            return []
+        open_ = await self.session.execute(
+            _OPEN_REGISTRATIESIGNALEN, {"inburgeraars": list(inburgeraars), "soorten": list(soorten)}
+        )
+        vervallen = [r.id for r in open_ if (r.inburgeraar_id, r.termijnsoort, r.einddatum) not in actueel]
+        if not vervallen:
+            return []
+        return [SignaalRij(*row) for row in await self.session.execute(_VERVALLEN, {"ids": vervallen})]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from inburgering_kit.audit import Actie, Verwerkingsactiviteit
@@ -25,6 +27,13 @@ from pip_api.domain.pip import (
     vereis_status,
 )
 from pip_api.domain.termijnen import Bronfeiten, Termijn, bereken_termijnen, termijnstart
+from pip_api.domain.voortgang import (
+    Uren,
+    UrenOverride,
+    afschalen_uren,
+    controleer_z_route_gerealiseerd,
+    gemelde_taaluren,
+)
 from pip_api.events import (
     LeerrouteGewijzigd,
     PipBeeindigd,
@@ -33,8 +42,17 @@ from pip_api.events import (
     PipOpgesteld,
     PipVastgesteld,
 )
-from pip_api.models import InburgeraarFeit, Pip, PipVersie
+from pip_api.models import (
+    Aanbiederresultaat,
+    Aanwezigheidsperiode,
+    InburgeraarFeit,
+    OpdrachtVoortgang,
+    Pip,
+    PipVersie,
+    Routeadvies,
+)
 from pip_api.repository import PipRepository
+from pip_api.repository.aanbiedervoortgang import AanbiedervoortgangRepository
 
 
 class ErIsAlEenPip(Conflict):
@@ -118,9 +136,45 @@ async def _verwerk(ctx: RequestContext, pip: Pip, activiteit: Verwerkingsactivit
     await ctx.verwerk(activiteit, actie, object_type="pip", object_id=pip.id, betrokkene=None)
 
 
+async def gerealiseerde_uren(ctx: RequestContext, pip_id: uuid.UUID | None) -> list[Uren]:
+    """The hours the providers reported under this PIP, per opdracht (the projection of aanbieder-api's events)."""
+    if pip_id is None:
+        return []
+    opdrachten = await AanbiedervoortgangRepository(ctx.session).van_pip(pip_id, ctx.gemeente)
+    # A withdrawn opdracht's hours were still followed: they count.
+    return [
+        Uren(o.onderdeel, Decimal(str(o.uren_aanwezig)), Decimal(str(o.uren_taal)), Decimal(str(o.uren_participatie)))
+        for o in opdrachten
+    ]
+
+
+async def _met_afschalingsuren(
+    ctx: RequestContext,
+    pip_id: uuid.UUID | None,
+    vorige: PipInhoud | None,
+    inhoud: PipInhoud,
+    override: UrenOverride | None,
+) -> PipInhoud:
+    """The agreements with the hours a new afschaling rests on filled in: the hours the providers reported, or the
+    gemeente's documented override (`domain.voortgang.afschalen_uren`, which refuses fewer than the minimum). An
+    afschaling decided before keeps the hours it was decided on."""
+    afschaling = inhoud.afschaling
+    if afschaling is None:
+        return inhoud
+    eerder = vorige.afschaling if vorige is not None else None
+    if afschaling.zelfde_besluit(eerder):
+        assert eerder is not None
+        uren = {k: getattr(eerder, k) for k in ("gerealiseerde_taaluren", "uren_bron", "uren_reden")}
+    else:
+        besluit = afschalen_uren(gemelde_taaluren(await gerealiseerde_uren(ctx, pip_id)), override)
+        uren = {"gerealiseerde_taaluren": besluit.uren, "uren_bron": besluit.bron, "uren_reden": besluit.reden}
+    return inhoud.model_copy(update={"afschaling": afschaling.model_copy(update=uren)})
+
+
 async def stel_op(ctx: RequestContext, inburgeraar_id: uuid.UUID, inhoud: PipInhoud) -> PipMetTermijnen:
     repo = PipRepository(ctx.session, ctx.gemeente)
     feit = await _feit(repo, inburgeraar_id)
+    inhoud = await _met_afschalingsuren(ctx, None, None, inhoud, None)
     controleer_inhoud(Doelgroep(feit.doelgroep), inhoud)
     pip = Pip(
         id=uuid.uuid4(),
@@ -175,7 +229,7 @@ async def wijzig_concept(ctx: RequestContext, pip_id: uuid.UUID, wijzigingen: di
     vereis_status(PipStatus(pip.status), PipStatus.CONCEPT, handeling="Het concept bewerken")
     feit = await _feit(repo, pip.inburgeraar_id)
     oud = PipInhoud.model_validate(pip.inhoud)
-    inhoud = oud.wijzig(wijzigingen)
+    inhoud = await _met_afschalingsuren(ctx, pip.id, oud, oud.wijzig(wijzigingen), None)
     controleer_inhoud(Doelgroep(feit.doelgroep), inhoud)
     pip.inhoud = inhoud.model_dump(mode="json")
     await ctx.session.flush()
@@ -243,6 +297,7 @@ async def wijzig(
     verzenddatum: date,
     ingangsdatum: date,
     routewissel_grond: str | None,
+    uren_override: UrenOverride | None = None,
 ) -> PipMetTermijnen:
     repo = PipRepository(ctx.session, ctx.gemeente)
     pip, feit = await _pip_met_feit(repo, pip_id, for_update=True)
@@ -250,7 +305,7 @@ async def wijzig(
     controleer_beschikkingsdatums(dagtekening, verzenddatum, ingangsdatum)
     doelgroep = Doelgroep(feit.doelgroep)
     oud = PipInhoud.model_validate(pip.inhoud)
-    nieuw = oud.wijzig(wijzigingen)
+    nieuw = await _met_afschalingsuren(ctx, pip.id, oud, oud.wijzig(wijzigingen), uren_override)
     velden = gewijzigde_velden(oud, nieuw)
     if not velden:
         raise GeenWijziging("Geen enkele afspraak verandert; een nieuwe versie zou niets beslissen")
@@ -317,6 +372,10 @@ async def beeindig(
     repo = PipRepository(ctx.session, ctx.gemeente)
     pip = await _pip(repo, pip_id, for_update=True)
     vereis_status(PipStatus(pip.status), PipStatus.CONCEPT, PipStatus.VASTGESTELD, handeling="Beëindigen")
+    if reden is Beeindigingsreden.PLICHT_VOLDAAN:
+        # A Z-route is met by its realised hours, as the providers reported them, not by its plan.
+        leerroute = PipInhoud.model_validate(pip.inhoud).leerroute
+        controleer_z_route_gerealiseerd(await gerealiseerde_uren(ctx, pip.id), leerroute)
     pip.status = PipStatus.BEEINDIGD.value
     pip.beeindigd_datum = datum
     pip.beeindigd_reden = reden.value
@@ -364,3 +423,28 @@ async def beschikking(ctx: RequestContext, pip_id: uuid.UUID, nummer: int | None
         raise NotFound(f"PIP {pip_id} heeft geen versie {nummer}.")
     await _verwerk(ctx, pip, activiteiten.PIP_RAADPLEGEN, Actie.LEZEN)
     return PipMetTermijnen(pip, Doelgroep(feit.doelgroep), bereken_termijnen(bronfeiten(feit, pip))), gevonden
+
+
+@dataclass(frozen=True)
+class Voortgang:
+    """Provider progress under one PIP, as the projection of aanbieder-api's events holds it."""
+
+    pip: Pip
+    opdrachten: Sequence[OpdrachtVoortgang]
+    perioden: Sequence[Aanwezigheidsperiode]
+    resultaten: Sequence[Aanbiederresultaat]
+    adviezen: Sequence[Routeadvies]
+
+
+async def voortgang(ctx: RequestContext, pip_id: uuid.UUID) -> Voortgang:
+    pip = await _pip(PipRepository(ctx.session, ctx.gemeente), pip_id)
+    repo = AanbiedervoortgangRepository(ctx.session)
+    opdrachten = await repo.van_pip(pip.id, ctx.gemeente)
+    ids = [o.opdracht_id for o in opdrachten]
+    uit = Voortgang(
+        pip, opdrachten, await repo.perioden(ids), await repo.resultaten(ids), await repo.routeadviezen(pip.id)
+    )
+    await ctx.verwerk(
+        activiteiten.VOORTGANG_AANBIEDERS_VOLGEN, Actie.LEZEN, object_type="pip", object_id=pip.id, betrokkene=None
+    )
+    return uit

@@ -1,7 +1,9 @@
 """The projection of inburgeraar facts, fed by inburgeraar-api's events (subjects `nl.inburgering.inburgeraar.>`).
 
-Only ids, doelgroep and dates are kept (DOMAIN §4). The consumer is durable (`pip-api`) and idempotent via the
-kit's inbox, so a redelivered or replayed event changes nothing twice; events arrive in stream order per subject.
+Only ids, doelgroep, codes and dates are kept (DOMAIN §4): the registration's dates and whether the BSN is still
+missing, DUO's termijnen, the oproepen for the brede intake and their outcome, and the end of the brede intake.
+The consumer is durable (`pip-api`) and idempotent via the kit's inbox, so a redelivered or replayed event changes
+nothing twice; events arrive in stream order per subject.
 
 An event about an inburgeraar the projection never saw is applied by rule, never by failing it (a failed event is
 redelivered, spams its traceback and is finally dropped by JetStream):
@@ -14,7 +16,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.alias_generators import to_camel
@@ -27,11 +30,25 @@ from pip_api.repository import ProjectieRepository
 
 logger = logging.getLogger(__name__)
 
+# Dates of the regie are Dutch calendar days.
+_TIJDZONE = ZoneInfo("Europe/Amsterdam")
+
 DURABLE = "pip-api"
 FILTER_SUBJECT = "nl.inburgering.inburgeraar.>"
 _GEREGISTREERD = "nl.inburgering.inburgeraar.inburgeraar-geregistreerd"
 _GEWIJZIGD = "nl.inburgering.inburgeraar.inburgeraar-gewijzigd"
 _PLICHT = "nl.inburgering.inburgeraar.plichtgegevens-ontvangen"
+_BSN = "nl.inburgering.inburgeraar.bsn-vastgelegd"
+_OPROEP_VERSTUURD = "nl.inburgering.inburgeraar.oproep-verstuurd"
+# The outcome of an oproep, by event type.
+_OPROEP_UITKOMST = {
+    "nl.inburgering.inburgeraar.oproep-verschenen": "verschenen",
+    "nl.inburgering.inburgeraar.oproep-niet-verschenen": "niet-verschenen",
+    "nl.inburgering.inburgeraar.oproep-onvoldoende-meegewerkt": "onvoldoende-meegewerkt",
+}
+_INTAKE_AFGEROND = "nl.inburgering.inburgeraar.brede-intake-afgerond"
+_BSN_ONTBREEKT = "bsn-ontbreekt"
+_TYPES = {_GEREGISTREERD, _GEWIJZIGD, _PLICHT, _BSN, _OPROEP_VERSTUURD, _INTAKE_AFGEROND, *_OPROEP_UITKOMST}
 # DUO's termijn kinds (inburgeraar-api `Termijnsoort`) → the projected column.
 _TERMIJN_KOLOM = {"ibp": "duo_termijn_eind_datum", "pvt": "duo_pvt_eind_datum", "map": "duo_map_eind_datum"}
 
@@ -45,6 +62,23 @@ class _Inburgeraarfeiten(BaseModel):
     doelgroep: Doelgroep
     datum_koppeling: date | None = None
     datum_inschrijving_brp: date | None = None
+    # Only in `inburgeraar-geregistreerd`: `geregistreerd`, or `bsn-ontbreekt` while the BSN is unknown.
+    status: str | None = None
+
+
+class _Inburgeraar(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, extra="ignore")
+
+    inburgeraar_id: uuid.UUID
+
+
+class _Oproep(_Inburgeraar):
+    oproep_id: uuid.UUID
+    afspraak_op: datetime | None = None
+
+
+class _IntakeAfgerond(_Inburgeraar):
+    datum: date
 
 
 class _Termijnfeit(BaseModel):
@@ -59,25 +93,40 @@ class _Termijnfeit(BaseModel):
 
 async def verwerk_event(session: AsyncSession, event: CloudEvent) -> None:
     """Apply one inburgeraar event to the projection; other event types are not needed here."""
-    if event.type not in {_GEREGISTREERD, _GEWIJZIGD, _PLICHT} or event.gemeentecode is None:
+    if event.type not in _TYPES or event.gemeentecode is None:
         return
+    dag = event.time.astimezone(_TIJDZONE).date()
     try:
         if event.type == _PLICHT:
             await _termijnfeit(session, _Termijnfeit.model_validate(event.data))
+        elif event.type == _BSN:
+            await _bsn_vastgelegd(session, _Inburgeraar.model_validate(event.data))
+        elif event.type == _OPROEP_VERSTUURD or event.type in _OPROEP_UITKOMST:
+            await _oproep(session, event.gemeentecode, event.type, _Oproep.model_validate(event.data))
+        elif event.type == _INTAKE_AFGEROND:
+            await _intake_afgerond(session, _IntakeAfgerond.model_validate(event.data))
         else:
-            await _inburgeraarfeiten(session, event.gemeentecode, _Inburgeraarfeiten.model_validate(event.data))
+            feiten = _Inburgeraarfeiten.model_validate(event.data)
+            await _inburgeraarfeiten(session, event.gemeentecode, feiten, dag if event.type == _GEREGISTREERD else None)
     except ValidationError:
         # Data that breaks the published contract will not mend on redelivery: log it and move on, so one bad
         # message never blocks the projection (its id is in the inbox, so it is not handled twice either).
         logger.warning("projectie: event %s (%s) voldoet niet aan het contract; overgeslagen", event.id, event.type)
 
 
-async def _inburgeraarfeiten(session: AsyncSession, gemeente: str, feiten: _Inburgeraarfeiten) -> None:
+async def _inburgeraarfeiten(
+    session: AsyncSession, gemeente: str, feiten: _Inburgeraarfeiten, geregistreerd_op: date | None
+) -> None:
     repo = ProjectieRepository(session)
     feit = await repo.get(feiten.inburgeraar_id)
     if feit is None:
         feit = InburgeraarFeit(inburgeraar_id=feiten.inburgeraar_id, gemeente_code=gemeente)
         session.add(feit)
+    if geregistreerd_op is not None:
+        if feiten.status != _BSN_ONTBREEKT:
+            feit.bsn_ontbreekt_sinds = None
+        elif feit.bsn_ontbreekt_sinds is None:
+            feit.bsn_ontbreekt_sinds = geregistreerd_op
     feit.gemeente_code = gemeente
     feit.doelgroep = feiten.doelgroep.value
     feit.koppeling_datum = feiten.datum_koppeling
@@ -99,3 +148,24 @@ async def _termijnfeit(session: AsyncSession, termijnfeit: _Termijnfeit) -> None
         return
     setattr(feit, kolom, termijnfeit.einddatum)
     await session.flush()
+
+
+async def _bsn_vastgelegd(session: AsyncSession, feit_: _Inburgeraar) -> None:
+    feit = await ProjectieRepository(session).get(feit_.inburgeraar_id)
+    if feit is not None:
+        feit.bsn_ontbreekt_sinds = None
+        await session.flush()
+
+
+async def _oproep(session: AsyncSession, gemeente: str, type_: str, oproep: _Oproep) -> None:
+    afspraak = oproep.afspraak_op.astimezone(_TIJDZONE).date() if oproep.afspraak_op is not None else None
+    await ProjectieRepository(session).oproep(
+        oproep.oproep_id, oproep.inburgeraar_id, gemeente, afspraak, _OPROEP_UITKOMST.get(type_)
+    )
+
+
+async def _intake_afgerond(session: AsyncSession, afgerond: _IntakeAfgerond) -> None:
+    feit = await ProjectieRepository(session).get(afgerond.inburgeraar_id)
+    if feit is not None:
+        feit.brede_intake_afgerond_datum = afgerond.datum
+        await session.flush()

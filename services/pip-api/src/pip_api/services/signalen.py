@@ -19,7 +19,7 @@ import logging
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -34,6 +34,7 @@ from inburgering_kit.problems import Conflict, NotFound
 from inburgering_kit.worker import supervise
 from pip_api import activiteiten
 from pip_api.domain.enums import Doelgroep, Termijnsoort
+from pip_api.domain.regels import REGELS
 from pip_api.domain.signalen import (
     Aanloop,
     Gesprek,
@@ -53,13 +54,16 @@ from pip_api.repository import (
     SignaalRepository,
     SignaalRij,
 )
-from pip_api.services.pip import pad
+from pip_api.services.voortgangsignalen import Normen, signaleer_voortgang
 from pip_api.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 # Deadlines are calendar days in the Netherlands: "today" is the Dutch date, not the UTC one.
 TIJDZONE = ZoneInfo("Europe/Amsterdam")
+# Where this service's API lives (the kit's `ServiceDefinition.prefix` of version 1.x; a test holds the two equal):
+# the signal events' `dataref` is the signal's URL under it.
+API_PREFIX = "/api/v1"
 _BEGIN = uuid.UUID(int=0)
 
 
@@ -71,6 +75,8 @@ class Verslag:
     zonder_pip: int = 0
     nieuw: Counter[str] = field(default_factory=Counter)
     vervallen: int = 0
+    # The new signals from provider progress and registration, per termijnsoort.
+    voortgang: Counter[str] = field(default_factory=Counter)
 
 
 def vandaag() -> date:
@@ -79,6 +85,14 @@ def vandaag() -> date:
 
 def aanloop(settings: Settings) -> Aanloop:
     return Aanloop(settings.signalen_aanloop_dagen, dict(settings.signalen_aanloop_per_soort))
+
+
+def normen(settings: Settings) -> Normen:
+    return Normen(
+        aanwezigheid=settings.aanwezigheidsnorm_procent,
+        perioden=settings.aanwezigheid_onder_norm_perioden,
+        meldnorm=replace(REGELS.meldnorm, waarde=settings.meldnorm_dagen),
+    )
 
 
 def _bronfeiten(pip: ActievePip) -> Bronfeiten:
@@ -159,10 +173,14 @@ async def _batch(
 
 def _outbox(publisher: EventPublisher, s: SignaalRij, *, vervallen: bool = False) -> CloudEvent:
     data = gesloten(SignaalVervallen, s) if vervallen else _event(s)
-    if s.pip_id is None:
-        # No PIP yet: the event is about the inburgeraar.
-        return publisher.build(data, subject=s.inburgeraar_id, resource_path=None, gemeentecode=s.gemeente_code)
-    return publisher.build(data, subject=s.pip_id, resource_path=pad(s.pip_id), gemeentecode=s.gemeente_code)
+    # The event is about the PIP (or, with no PIP yet, the inburgeraar); `dataref` is the signal itself, the one
+    # resource every signal has, at its real URL under the API's prefix.
+    return publisher.build(
+        data,
+        subject=s.pip_id or s.inburgeraar_id,
+        resource_path=f"{API_PREFIX}{signaal_pad(s.id)}",
+        gemeentecode=s.gemeente_code,
+    )
 
 
 async def _laat_vervallen(
@@ -241,6 +259,13 @@ async def signaleer(
         await _batch_zonder_pip(database, publisher, feiten, dag, lood, verslag)
         verslag.zonder_pip += len(feiten)
         na = feiten[-1].inburgeraar_id
+    nieuw, vervallen = await signaleer_voortgang(
+        database, publisher, API_PREFIX, dag, normen(settings), lood, settings.signalen_batch,
+        lambda s: gesloten(SignaalVervallen, s),
+    )  # fmt: skip
+    verslag.nieuw.update(s.soort for s in nieuw)
+    verslag.voortgang.update(s.termijnsoort for s in nieuw)
+    verslag.vervallen += len(vervallen)
     async with database.unit_of_work() as uow:
         repo = SignaalJobRepository(uow.session)
         # A beëindigd PIP asks for nothing any more (Wet inburgering 2021 art. 17): its open signals lapse.
@@ -249,10 +274,11 @@ async def signaleer(
         await _laat_vervallen(repo, publisher, await repo.laat_vervallen_bij_vaststelling(), verslag)
         await uow.commit()
     logger.info(
-        "signalen: %d PIPs, %d inburgeraars zonder PIP, nieuw %s, vervallen %d",
+        "signalen: %d PIPs, %d inburgeraars zonder PIP, nieuw %s (voortgang en registratie: %s), vervallen %d",
         verslag.pips,
         verslag.zonder_pip,
         dict(verslag.nieuw),
+        dict(verslag.voortgang),
         verslag.vervallen,
     )
     return verslag

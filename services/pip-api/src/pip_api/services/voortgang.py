@@ -14,7 +14,7 @@ from inburgering_kit.context import RequestContext
 from inburgering_kit.problems import Conflict, NotFound, Unprocessable, invalid
 from pip_api import activiteiten
 from pip_api.domain.pip import PipStatus, vereis_status
-from pip_api.events import VoortgangsgesprekGehouden, VoortgangsgesprekGepland
+from pip_api.events import VoortgangsgesprekGehouden, VoortgangsgesprekGemist, VoortgangsgesprekGepland
 from pip_api.models import Pip, Voortgangsgesprek
 from pip_api.repository import PipRepository, VoortgangsgesprekRepository
 from pip_api.services.signalen import vandaag
@@ -23,6 +23,11 @@ from pip_api.services.signalen import vandaag
 class GesprekAlGehouden(Conflict):
     code = "gesprek-al-gehouden"
     title = "Dit voortgangsgesprek is al vastgelegd als gehouden."
+
+
+class GesprekAlsNietVerschenenVastgelegd(Conflict):
+    code = "gesprek-niet-verschenen"
+    title = "Bij dit voortgangsgesprek is al vastgelegd dat de inburgeraar niet verscheen."
 
 
 class GesprekInDeToekomst(Unprocessable):
@@ -111,6 +116,11 @@ async def leg_vast(
         raise NotFound(f"PIP {pip_id} heeft geen voortgangsgesprek {gesprek_id}.")
     if gesprek.gehouden_datum is not None:
         raise GesprekAlGehouden(f"Het gesprek is gehouden op {gesprek.gehouden_datum.isoformat()}")
+    if gesprek.niet_verschenen_op is not None:
+        raise GesprekAlsNietVerschenenVastgelegd(
+            f"Op {gesprek.niet_verschenen_op.isoformat()} is vastgelegd dat de inburgeraar niet verscheen; plan een "
+            "nieuw gesprek"
+        )
     _controleer_gehouden(gehouden)
     gesprek.gehouden_datum = gehouden
     gesprek.uitkomst = uitkomst
@@ -123,6 +133,52 @@ async def leg_vast(
             inburgeraar_id=pip.inburgeraar_id,
             gepland_datum=gesprek.gepland_datum,
             gehouden_datum=gehouden,
+        ),
+        subject=pip.id,
+        resource_path=pad(pip.id, gesprek.id),
+    )
+    await _verwerk(ctx, pip, Actie.WIJZIGEN)
+    return gesprek
+
+
+async def niet_verschenen(
+    ctx: RequestContext, pip_id: uuid.UUID, gesprek_id: uuid.UUID, *, reden: str | None
+) -> Voortgangsgesprek:
+    """Record that the inburgeraar did not appear at a planned conversation, once: for enforcement a possible breach
+    of the inspanningsverplichting (Wet inburgering 2021 art. 23), told as `voortgangsgesprek-gemist`. The same
+    request again answers the same and tells nothing twice; another reason afterwards is a conflict, since what was
+    told to enforcement is not silently changed."""
+    pip = await _pip(ctx, pip_id)
+    repo = VoortgangsgesprekRepository(ctx.session)
+    gesprek = await repo.get(pip.id, gesprek_id)
+    if gesprek is None:
+        raise NotFound(f"PIP {pip_id} heeft geen voortgangsgesprek {gesprek_id}.")
+    if gesprek.gehouden_datum is not None:
+        raise GesprekAlGehouden(f"Het gesprek is gehouden op {gesprek.gehouden_datum.isoformat()}")
+    if gesprek.niet_verschenen_op is not None:
+        if gesprek.niet_verschenen_reden != reden:
+            raise GesprekAlsNietVerschenenVastgelegd(
+                f"Op {gesprek.niet_verschenen_op.isoformat()} vastgelegd, met een andere reden"
+            )
+        await _verwerk(ctx, pip, Actie.LEZEN)
+        return gesprek
+    dag = vandaag()
+    if gesprek.gepland_datum > dag:
+        raise GesprekInDeToekomst(
+            "Het gesprek is gepland na vandaag: wie niet verschijnt, blijkt pas op de dag zelf",
+            invalid_params=[invalid("gesprekId", "gepland in de toekomst", "in-de-toekomst")],
+        )
+    gesprek.niet_verschenen_op = dag
+    gesprek.niet_verschenen_reden = reden
+    await ctx.session.flush()
+    await ctx.emit(
+        VoortgangsgesprekGemist(
+            gesprek_id=gesprek.id,
+            pip_id=pip.id,
+            inburgeraar_id=pip.inburgeraar_id,
+            gepland_datum=gesprek.gepland_datum,
+            vastgelegd_op=dag,
+            reden=reden,
         ),
         subject=pip.id,
         resource_path=pad(pip.id, gesprek.id),
