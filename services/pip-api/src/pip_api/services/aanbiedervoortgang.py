@@ -114,6 +114,8 @@ def lees(event: CloudEvent) -> _Opdracht | None:
         return None
     if event.gemeentecode is None:
         raise NietToepasbaar(f"{event.type} zonder gemeentecode")
+    if isinstance(event.data, dict) and "pipId" in event.data and event.data["pipId"] is None:
+        return None  # an opdracht made before any PIP (leerbaarheidstoets, begeleiding) is no PIP part's progress
     try:
         return model.model_validate(event.data)
     except ValidationError as exc:
