@@ -13,6 +13,7 @@ from duo_standin.api.deps import valideer
 from duo_standin.api.soorten import SOORTEN
 from duo_standin.services import feiten
 from duo_standin.settings import Settings
+from inburgering_kit.bsn import is_valid_bsn
 from inburgering_kit.db import Database
 from inburgering_kit.problems import Problem
 
@@ -109,6 +110,8 @@ def speel(settings: Settings, args: Sequence[str]) -> None:
     parser.add_argument("--duo-id", default=None)
     parser.add_argument("--gegevens", default="{}", help='JSON, bijvoorbeeld {"certificaatdatum": "2026-05-20"}')
     options = parser.parse_args(list(args))
+    if not is_valid_bsn(options.bsn):
+        raise SystemExit("geweigerd: geen geldig BSN")
     try:
         gegevens = json.loads(options.gegevens)
         asyncio.run(_registreer(settings, [(options.soort, options.gemeente, options.bsn, options.duo_id, gegevens)]))

@@ -114,7 +114,11 @@ PLICHT = {
 
 VOORBEELDEN: dict[str, dict[str, Any]] = {
     "plicht-vastgesteld": PLICHT,
-    "plicht-gewijzigd": {"ingangsdatum": "2026-03-01", "reden": "verblijfsdoel gewijzigd", "doelgroep": "gezinsmigrant"},
+    "plicht-gewijzigd": {
+        "ingangsdatum": "2026-03-01",
+        "reden": "verblijfsdoel gewijzigd",
+        "doelgroep": "gezinsmigrant",
+    },
     "vrijstelling": {"omvang": "gedeeltelijk", "onderdelen": ["knm"], "ingangsdatum": "2026-02-01", "reden": "diploma"},
     "ontheffing": {"ingangsdatum": "2026-02-01", "reden": "medisch"},
     "aangepaste-examenomstandigheden": {"ingangsdatum": "2026-02-01", "omschrijving": "extra tijd"},
@@ -125,6 +129,11 @@ VOORBEELDEN: dict[str, dict[str, Any]] = {
     "certificaat": {"certificaatdatum": "2027-02-01"},
     "verlenging-aangevraagd": {"aanvraagdatum": "2028-10-01", "reden": "ziekte"},
     "verlenging-besloten": {"besluit": "toegekend", "besluitdatum": "2028-11-01", "nieuweEinddatum": "2030-01-05"},
-    "boete-opgelegd": {"kenmerk": "DUO-B-1", "besluitdatum": "2029-02-01", "bedrag": 500, "reden": "termijn verstreken"},
+    "boete-opgelegd": {
+        "kenmerk": "DUO-B-1",
+        "besluitdatum": "2029-02-01",
+        "bedrag": 500,
+        "reden": "termijn verstreken",
+    },
     "verhuisd": {"vorigeGemeentecode": "0599", "nieuweGemeentecode": "0363", "verhuisdatum": "2026-06-01"},
 }

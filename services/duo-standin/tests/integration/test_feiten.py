@@ -75,7 +75,9 @@ class TestFeitVastleggenEnMelden:
         namen = {p["name"] for p in response.json()["invalidParams"]}
         assert {"gegevens.besluit", "gegevens.besluitdatum", "gegevens.onbekend"} <= namen
 
-    async def test_granted_verlenging_needs_its_new_date(self, client: httpx.AsyncClient, beheer: dict[str, str]) -> None:
+    async def test_granted_verlenging_needs_its_new_date(
+        self, client: httpx.AsyncClient, beheer: dict[str, str]
+    ) -> None:
         body = {
             "soort": "verlenging-besloten",
             "gemeentecode": "0363",

@@ -82,7 +82,7 @@ class Feed(ApiModel):
 
 
 class AbonnementIn(ApiModel):
-    callback_url: Annotated[str, Field(pattern=r"^https?://[^\s]{1,1990}$", max_length=2000)]
+    callback_url: Annotated[str, Field(pattern=r"^https?://[!-~]{1,1990}$", max_length=2000)]
 
 
 class AbonnementRead(ApiModel):
