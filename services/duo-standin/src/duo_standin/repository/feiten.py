@@ -45,7 +45,7 @@ async def voeg_feit_toe(
 ) -> Feit:
     """The fact and its notification, in the caller's transaction."""
     feit_id = uuid.uuid4()
-    feit = await session.scalar(
+    feit: Feit | None = await session.scalar(
         insert(Feit)
         .values(
             id=feit_id,
