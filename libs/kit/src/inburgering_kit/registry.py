@@ -21,6 +21,9 @@ class ServiceEntry:
     development: tuple[tuple[str, str], ...] = ()
     # Background jobs that run as their own process beside the API and its relay: `python -m <package> <name>`.
     processes: tuple[str, ...] = ()
+    # A stand-in of a chain partner (DUO, COA): no event bus, and under `make run` served over mutual TLS with the
+    # development CA, its notifications signed with the development key.
+    ketenpartner: bool = False
 
     @property
     def env_prefix(self) -> str:
@@ -53,6 +56,7 @@ def load_services(root: Path) -> list[ServiceEntry]:
             int(spec.get("workers", 1)),
             tuple((str(k), str(v)) for k, v in spec.get("development", {}).items()),
             tuple(str(p) for p in spec.get("processes", [])),
+            bool(spec.get("ketenpartner", False)),
         )
         for name, spec in registry.items()
     ]
