@@ -26,7 +26,7 @@ from typing import IO
 from inburgering_kit.auth import generate_dev_keypair, mint_token
 from inburgering_kit.db import database_url_for, ensure_database
 from inburgering_kit.embedded import EmbeddedNats, EmbeddedPostgres
-from inburgering_kit.keten import Mtls, ontwikkel_ca
+from inburgering_kit.keten import Mtls, MtlsHttpToolsProtocol, ontwikkel_ca
 from inburgering_kit.migrations import upgrade
 from inburgering_kit.nats_access import NatsAccess
 from inburgering_kit.registry import ServiceEntry, load_services, process_command, relay_command, uvicorn_command
@@ -275,7 +275,9 @@ def _start(service: ServiceEntry, postgres_url: str, nats_url: str) -> Running:
         mtls = ontwikkel_certificaten()[service.name]
         # CERT_REQUIRED (2): a caller without a certificate of the development CA is refused in the handshake.
         api += ["--ssl-certfile", str(mtls.cert_file), "--ssl-keyfile", str(mtls.key_file),
-                "--ssl-ca-certs", str(mtls.ca_file), "--ssl-cert-reqs", str(int(ssl.CERT_REQUIRED))]  # fmt: skip
+                "--ssl-ca-certs", str(mtls.ca_file), "--ssl-cert-reqs", str(int(ssl.CERT_REQUIRED)),
+                # Hands the caller's certificate to the app (`inburgering_kit.keten.peer_oin`).
+                "--http", f"{MtlsHttpToolsProtocol.__module__}:{MtlsHttpToolsProtocol.__name__}"]  # fmt: skip
     # A stand-in of a chain partner uses no event bus, so it has no relay.
     relay = () if service.ketenpartner else (Supervised(f"{service.name}-relay", relay_command(service.package), env),)
     return Running(
