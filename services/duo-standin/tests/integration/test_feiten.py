@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import httpx
+from sqlalchemy import text
 
 from duo_standin.api.soorten import SOORTEN
+from inburgering_kit.db import Database
 from inburgering_kit.testing.waiting import eventually
 
 from .conftest import ANDER_BSN, BSN, PLICHT, VOORBEELDEN, Ontvanger, abonneer, speel
@@ -122,3 +124,24 @@ class TestFeed:
     async def test_only_the_own_gemeente(self, client: httpx.AsyncClient, keten: dict[str, str]) -> None:
         response = await client.get("/api/v1/feiten?gemeentecode=0599", headers=keten)
         assert response.status_code == 403
+
+
+class TestVerwerkingenEnGereedheid:
+    async def test_fetch_and_report_are_logged_with_their_ground(
+        self, client: httpx.AsyncClient, keten: dict[str, str], beheer: dict[str, str], database: Database
+    ) -> None:
+        feit = await speel(client, beheer, "plicht-vastgesteld", PLICHT)
+        assert (await client.get(f"/api/v1/feiten/{feit['id']}", headers=keten)).status_code == 200
+        async with database.engine.connect() as conn:
+            rows = (
+                await conn.execute(text("SELECT activiteit, grondslag, object_id, betrokkene FROM verwerking"))
+            ).all()
+        assert len(rows) == 1
+        assert rows[0].grondslag.startswith("Wi art. 35 lid 2")
+        assert rows[0].object_id == feit["id"]
+        assert rows[0].betrokkene and BSN not in rows[0].betrokkene
+
+    async def test_ready_without_an_event_bus(self, client: httpx.AsyncClient) -> None:
+        response = await client.get("/health/ready")
+        assert response.status_code == 200
+        assert response.json()["checks"] == {"database": "ok"}

@@ -6,11 +6,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
+from duo_standin import activiteiten
 from duo_standin.api.deps import FeitId, Keten, Storingen
 from duo_standin.api.schemas import AbonnementIn, AbonnementRead, Feed, FeitRead, Gemeentecode, Melding, PersoonRead
 from duo_standin.services import beheer
 from duo_standin.services import feiten as use_cases
 from duo_standin.services.feiten import BRON, FeitMetPersoon
+from inburgering_kit.audit import Actie
+from inburgering_kit.bsn import Bsn
 from inburgering_kit.problems import Forbidden
 
 router = APIRouter(tags=["Keten"], dependencies=[Storingen])
@@ -52,7 +55,15 @@ async def abonneer(
 
 @router.get("/feiten/{feitId}", operation_id="feit_read", summary="Eén feit, opgehaald na een melding")
 async def lees(feit_id: FeitId, ctx: Keten) -> FeitRead:
-    return feit_read(await use_cases.haal_op(ctx.session, feit_id, ctx.gemeente))
+    gevonden = await use_cases.haal_op(ctx.session, feit_id, ctx.gemeente)
+    await ctx.verwerk(
+        activiteiten.FEIT_LEVEREN,
+        Actie.LEZEN,
+        object_type="feit",
+        object_id=feit_id,
+        betrokkene=ctx.log.betrokkene(Bsn(gevonden.bsn) if gevonden.bsn else None),
+    )
+    return feit_read(gevonden)
 
 
 @router.get(

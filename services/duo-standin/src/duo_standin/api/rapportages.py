@@ -7,11 +7,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response, status
 
+from duo_standin import activiteiten
 from duo_standin.api.deps import Keten, Storingen, valideer
 from duo_standin.api.items import ITEMS
 from duo_standin.api.schemas import RapportageIn, RapportageOntvangen
 from duo_standin.services import rapportages as use_cases
-from inburgering_kit.bsn import INVALID_BSN_MESSAGE, is_valid_bsn
+from inburgering_kit.audit import Actie
+from inburgering_kit.bsn import INVALID_BSN_MESSAGE, Bsn, is_valid_bsn
 from inburgering_kit.problems import Forbidden, InvalidParam, Unprocessable, invalid
 
 router = APIRouter(prefix="/rapportages", tags=["Keten"], dependencies=[Storingen])
@@ -57,7 +59,15 @@ async def ontvang(
     rapportage, nieuw = await use_cases.ontvang(
         ctx.session, rapport_id, item=body.item, gemeente_code=body.gemeentecode, bsn=body.bsn, gegevens=gegevens
     )
-    if not nieuw:
+    if nieuw:
+        await ctx.verwerk(
+            activiteiten.RAPPORTAGE_ONTVANGEN,
+            Actie.AANMAKEN,
+            object_type="rapportage",
+            object_id=rapport_id,
+            betrokkene=ctx.log.betrokkene(Bsn(body.bsn)),
+        )
+    else:
         response.status_code = status.HTTP_200_OK
     return RapportageOntvangen(
         rapport_id=rapportage.rapport_id, status="ontvangen", ontvangen_op=rapportage.ontvangen_at
