@@ -423,6 +423,19 @@ def portal_account(gemeente: str, aanbieder: str, email: str, naam: str) -> None
         print(f"Eenmalig wachtwoord (niet opnieuw getoond; bij de eerste aanmelding kiest u een eigen): {wachtwoord}")
 
 
+def standin(name: str, arguments: list[str]) -> None:
+    """A command of a chain partner's stand-in (`seed`, `speel ...`) on the database of the running stack
+    (make standin)."""
+    service = next((s for s in services() if s.name == name and s.ketenpartner), None)
+    if service is None:
+        sys.exit(f"geen stand-in {name}; kies uit: {', '.join(s.name for s in services() if s.ketenpartner)}")
+    env = {**os.environ, **service_environment(service, _running_postgres_url(), "")}
+    completed = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [*process_command(service.package, arguments[0] if arguments else "seed"), *arguments[1:]], env=env, check=False
+    )
+    sys.exit(completed.returncode)
+
+
 def migrate() -> None:
     postgres, postgres_url = _postgres()
     try:
@@ -448,8 +461,13 @@ def main() -> None:
     account.add_argument("--aanbieder", required=True, help="id of the aanbieder as registered by the gemeente")
     account.add_argument("--email", required=True)
     account.add_argument("--naam", required=True)
+    partner = commands.add_parser("standin", help="play a chain partner: seed, or speel SOORT ...")
+    partner.add_argument("name", help="duo-standin or coa-standin")
+    partner.add_argument("arguments", nargs=argparse.REMAINDER)
     args = parser.parse_args()
-    if args.command == "run":
+    if args.command == "standin":
+        standin(args.name, args.arguments)
+    elif args.command == "run":
         run()
     elif args.command == "migrate":
         migrate()

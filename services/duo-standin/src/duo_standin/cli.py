@@ -98,8 +98,22 @@ async def _registreer(settings: Settings, moves: Sequence[tuple[str, str, str, s
         await database.dispose()
 
 
+async def _zaai(settings: Settings) -> None:
+    database = Database(settings.database_url, pool_size=1)
+    try:
+        async with database.unit_of_work() as uow:
+            al_gezaaid = await feiten.er_zijn_feiten(uow.session)
+    finally:
+        await database.dispose()
+    if al_gezaaid:
+        print("Er staan al feiten in de stand-in: niets gezaaid.")
+        return
+    await _registreer(settings, [(s, g, b, None, d) for s, g, b, d in DEMO])
+
+
 def seed(settings: Settings) -> None:
-    asyncio.run(_registreer(settings, [(s, g, b, None, d) for s, g, b, d in DEMO]))
+    """The demo set, once: on a stand-in that holds facts already it does nothing."""
+    asyncio.run(_zaai(settings))
 
 
 def speel(settings: Settings, args: Sequence[str]) -> None:

@@ -88,3 +88,7 @@ async def aantal(session: AsyncSession, persoon_id: uuid.UUID, soort: str) -> in
         )
         or 0
     )
+
+
+async def er_zijn_feiten(session: AsyncSession) -> bool:
+    return (await session.scalar(select(Feit.id).limit(1))) is not None

@@ -79,3 +79,7 @@ async def feed(session: AsyncSession, gemeente_code: str, vanaf: int, limit: int
         .limit(limit)
     )
     return list(rows)
+
+
+async def er_zijn_feiten(session: AsyncSession) -> bool:
+    return (await session.scalar(select(Feit.id).limit(1))) is not None

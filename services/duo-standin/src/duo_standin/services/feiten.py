@@ -94,3 +94,7 @@ async def haal_op(session: AsyncSession, feit_id: uuid.UUID, gemeente_code: str)
 
 async def feed(session: AsyncSession, gemeente_code: str, vanaf: int, limit: int) -> list[Feit]:
     return await repo.feed(session, gemeente_code, vanaf, limit)
+
+
+async def er_zijn_feiten(session: AsyncSession) -> bool:
+    return await repo.er_zijn_feiten(session)
