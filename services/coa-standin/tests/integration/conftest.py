@@ -109,7 +109,12 @@ async def storing(client: httpx.AsyncClient, beheer: dict[str, str], modus: str 
 
 KOPPELING = {"datumKoppeling": "2026-01-10", "doelgroep": "asielmigrant"}
 PROFIEL = {
-    "contactgegevens": {"telefoon": "+31 6 12345678", "email": "a@example.org"},
+    "contactgegevens": {
+        "voornamen": "Amal",
+        "achternaam": "Haddad",
+        "telefoon": "+31 6 12345678",
+        "email": "a@example.org",
+    },
     "voorinburgering": {"toestemming": True, "nt2Spreken": "A1", "introductiemodules": ["werk"], "afgerond": False},
     "taalvaardigheid": "A1",
     "opleiding": "mbo 2",

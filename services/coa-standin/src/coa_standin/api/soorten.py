@@ -29,6 +29,10 @@ class BsnBekend(ApiModel):
 
 
 class Contactgegevens(ApiModel):
+    """Persoons- en contactgegevens of the TVS profile (NAW, phone, e-mail; DOMAIN §3 "From COA")."""
+
+    voornamen: Regel | None = None
+    achternaam: Regel | None = None
     telefoon: Annotated[str, Field(pattern=r"^\+?[0-9 ()-]{6,20}$")] | None = None
     email: Annotated[str, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
     adres: Regel | None = None
