@@ -100,3 +100,9 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache
+
+# Play a chain partner against the running stack: `make standin STANDIN=duo-standin ARGS="speel certificaat
+# --gemeente 0363 --bsn 999990007 --gegevens '{\"certificaatdatum\": \"2027-02-01\"}'"`, or ARGS=seed.
+.PHONY: standin
+standin: $(STAMP)
+	@$(PY) deploy/local/stack.py standin $(STANDIN) $(ARGS)

@@ -15,6 +15,7 @@ import fcntl
 import json
 import os
 import signal
+import ssl
 import subprocess
 import sys
 import time
@@ -26,6 +27,7 @@ from typing import IO
 from inburgering_kit.auth import generate_dev_keypair, mint_token
 from inburgering_kit.db import database_url_for, ensure_database
 from inburgering_kit.embedded import EmbeddedNats, EmbeddedPostgres
+from inburgering_kit.keten import Mtls, MtlsHttpToolsProtocol, ontwikkel_ca
 from inburgering_kit.migrations import upgrade
 from inburgering_kit.nats_access import NatsAccess
 from inburgering_kit.registry import ServiceEntry, load_services, process_command, relay_command, uvicorn_command
@@ -57,6 +59,22 @@ def _keys() -> tuple[Path, Path]:
     return generate_dev_keypair(VAR / "keys")
 
 
+# The gemeente's own certificate of the development CA: what its exchange (and a developer's curl) presents to the
+# stand-ins. Its OIN is the default `oin` of every gemeente service.
+GEMEENTE_CERTIFICAAT = "gemeente"
+GEMEENTE_OIN = "00000001002564440000"
+
+
+def ontwikkel_certificaten() -> dict[str, Mtls]:
+    """The development CA in var/ca with a certificate per chain partner stand-in (its OIN from its settings) and one
+    for the gemeente; made on the first run and kept."""
+    organisaties = {GEMEENTE_CERTIFICAAT: GEMEENTE_OIN}
+    for service in services():
+        if service.ketenpartner:
+            organisaties[service.name] = service.module("settings").Settings.model_fields["oin"].default
+    return ontwikkel_ca(VAR / "ca", organisaties)
+
+
 def _nats_access() -> NatsAccess:
     """Every bus user's password, generated on the first run and kept (0600) in var/ for the next."""
     return NatsAccess.load_or_create(VAR / "nats-credentials.json")
@@ -69,6 +87,7 @@ def service_environment(service: ServiceEntry, postgres_url: str, nats_url: str)
     p = service.env_prefix
     # An external NATS (STACK_NATS_URL) brings its own credentials in the URL.
     credentials = {} if os.environ.get("STACK_NATS_URL") else _nats_credentials(service, p)
+    partner = _ketenpartner_environment(service) if service.ketenpartner else {}
     return {
         f"{p}ENVIRONMENT": "development",
         f"{p}DATABASE_URL": database_url_for(postgres_url, service.database),
@@ -81,6 +100,25 @@ def service_environment(service: ServiceEntry, postgres_url: str, nats_url: str)
         f"{p}RUN_RELAY": "false",
         **credentials,
         **{f"{p}{key}": value for key, value in service.development},
+        **partner,
+    }
+
+
+def _ketenpartner_environment(service: ServiceEntry) -> dict[str, str]:
+    """A chain partner's stand-in: no event bus, its API over mutual TLS, its notifications with a development
+    token of the partner's client."""
+    private_key, _ = _keys()
+    mtls = ontwikkel_certificaten()[service.name]
+    p = service.env_prefix
+    return {
+        f"{p}NATS_URL": "",
+        f"{p}MTLS__CERT_FILE": str(mtls.cert_file),
+        f"{p}MTLS__KEY_FILE": str(mtls.key_file),
+        f"{p}MTLS__CA_FILE": str(mtls.ca_file),
+        f"{p}MELDING_SLEUTEL_BESTAND": str(private_key),
+        f"{p}MELDING_ISSUER": DEV_ISSUER,
+        f"{p}MELDING_AUDIENCE": DEV_AUDIENCE,
+        f"{p}PUBLIC_BASE_URL": f"https://127.0.0.1:{service.port}",
     }
 
 
@@ -122,14 +160,24 @@ def _migrate_all(postgres_url: str) -> None:
         print(f"  migrated  {service.name}")
 
 
+def _gemeente_context() -> ssl.SSLContext:
+    """How the gemeente reaches a stand-in: with its own certificate, trusting only the development CA."""
+    gemeente = ontwikkel_certificaten()[GEMEENTE_CERTIFICAAT]
+    context = ssl.create_default_context(cafile=str(gemeente.ca_file))
+    context.load_cert_chain(str(gemeente.cert_file), str(gemeente.key_file))
+    return context
+
+
 def _wait_ready(service: ServiceEntry, proc: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
-    url = f"http://127.0.0.1:{service.port}/health/ready"
+    scheme = "https" if service.ketenpartner else "http"
+    url = f"{scheme}://127.0.0.1:{service.port}/health/ready"
+    context = _gemeente_context() if service.ketenpartner else None
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"{service.name} stopped while starting; see var/log/{service.name}.log")
         try:
-            with urllib.request.urlopen(url, timeout=1) as response:
+            with urllib.request.urlopen(url, timeout=1, context=context) as response:  # noqa: S310 - our own URL
                 if response.status == 200:
                     return
         except OSError:
@@ -252,11 +300,20 @@ def _start(service: ServiceEntry, postgres_url: str, nats_url: str) -> Running:
     ]
     if not service.owns_data:
         return Running(service, (Supervised(service.name, api, env),))
+    if service.ketenpartner:
+        mtls = ontwikkel_certificaten()[service.name]
+        # CERT_REQUIRED (2): a caller without a certificate of the development CA is refused in the handshake.
+        api += ["--ssl-certfile", str(mtls.cert_file), "--ssl-keyfile", str(mtls.key_file),
+                "--ssl-ca-certs", str(mtls.ca_file), "--ssl-cert-reqs", str(int(ssl.CERT_REQUIRED)),
+                # Hands the caller's certificate to the app (`inburgering_kit.keten.peer_oin`).
+                "--http", f"{MtlsHttpToolsProtocol.__module__}:{MtlsHttpToolsProtocol.__name__}"]  # fmt: skip
+    # A stand-in of a chain partner uses no event bus, so it has no relay.
+    relay = () if service.ketenpartner else (Supervised(f"{service.name}-relay", relay_command(service.package), env),)
     return Running(
         service,
         (
             Supervised(service.name, api, env),
-            Supervised(f"{service.name}-relay", relay_command(service.package), env),
+            *relay,
             *(
                 Supervised(f"{service.name}-{job}", process_command(service.package, job), env)
                 for job in service.processes
@@ -266,15 +323,19 @@ def _start(service: ServiceEntry, postgres_url: str, nats_url: str) -> Running:
 
 
 def _announce(running: list[Running]) -> None:
-    print("\nHet systeem draait. Services (elk met een eigen outbox-relay):")
+    print("\nHet systeem draait. Services (elk met een eigen outbox-relay, behalve de stand-ins):")
     for service in (r.service for r in running if r.service.owns_data):
-        print(f"  {service.name:<18} http://127.0.0.1:{service.port}/api/v1   "
-              f"(contract: http://127.0.0.1:{service.port}/openapi.json)")  # fmt: skip
+        scheme = "https" if service.ketenpartner else "http"
+        print(f"  {service.name:<18} {scheme}://127.0.0.1:{service.port}/api/v1   "
+              f"(contract: {scheme}://127.0.0.1:{service.port}/openapi.json)")  # fmt: skip
     for service in (r.service for r in running if not r.service.owns_data):
         print(
             f"\nDe werkplek van de klantregisseur:  http://127.0.0.1:{service.port}/werkplek  "
             "(ontwikkelaanmelding: kies een rol en gemeente)"
         )
+    gemeente = ontwikkel_certificaten()[GEMEENTE_CERTIFICAAT]
+    print(f"\nDe stand-ins van DUO en COA vragen een clientcertificaat (mTLS): curl --cert {gemeente.cert_file} "
+          f"--key {gemeente.key_file} --cacert {gemeente.ca_file} ...")  # fmt: skip
     print("\nEen ontwikkeltoken per rol:  make token ROLE=klantregisseur GEMEENTE=0363")
     print(f"Rollen: {', '.join(sorted(roles()))}")
     print("Logs in var/log/. Stoppen: Ctrl-C.")
@@ -396,6 +457,19 @@ def portal_account(gemeente: str, aanbieder: str, email: str, naam: str) -> None
         print(f"Eenmalig wachtwoord (niet opnieuw getoond; bij de eerste aanmelding kiest u een eigen): {wachtwoord}")
 
 
+def standin(name: str, arguments: list[str]) -> None:
+    """A command of a chain partner's stand-in (`seed`, `speel ...`) on the database of the running stack
+    (make standin)."""
+    service = next((s for s in services() if s.name == name and s.ketenpartner), None)
+    if service is None:
+        sys.exit(f"geen stand-in {name}; kies uit: {', '.join(s.name for s in services() if s.ketenpartner)}")
+    env = {**os.environ, **service_environment(service, _running_postgres_url(), "")}
+    completed = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [*process_command(service.package, arguments[0] if arguments else "seed"), *arguments[1:]], env=env, check=False
+    )
+    sys.exit(completed.returncode)
+
+
 def migrate() -> None:
     postgres, postgres_url = _postgres()
     try:
@@ -421,8 +495,13 @@ def main() -> None:
     account.add_argument("--aanbieder", required=True, help="id of the aanbieder as registered by the gemeente")
     account.add_argument("--email", required=True)
     account.add_argument("--naam", required=True)
+    partner = commands.add_parser("standin", help="play a chain partner: seed, or speel SOORT ...")
+    partner.add_argument("name", help="duo-standin or coa-standin")
+    partner.add_argument("arguments", nargs=argparse.REMAINDER)
     args = parser.parse_args()
-    if args.command == "run":
+    if args.command == "standin":
+        standin(args.name, args.arguments)
+    elif args.command == "run":
         run()
     elif args.command == "migrate":
         migrate()

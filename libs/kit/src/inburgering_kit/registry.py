@@ -25,6 +25,9 @@ class ServiceEntry:
     # "interactie": pages for people over the APIs (Common Ground layer 5, the werkplek): no database, no NATS, no
     # relay, no contract of its own; `make run` starts only its web process.
     kind: str = "api"
+    # A stand-in of a chain partner (DUO, COA): no event bus, and under `make run` served over mutual TLS with the
+    # development CA, its notifications signed with the development key.
+    ketenpartner: bool = False
 
     @property
     def owns_data(self) -> bool:
@@ -62,6 +65,7 @@ def load_services(root: Path) -> list[ServiceEntry]:
             tuple((str(k), str(v)) for k, v in spec.get("development", {}).items()),
             tuple(str(p) for p in spec.get("processes", [])),
             str(spec.get("kind", "api")),
+            bool(spec.get("ketenpartner", False)),
         )
         for name, spec in registry.items()
     ]
