@@ -5,7 +5,10 @@ twice), its dead letters and its source check (only the owner of a subject is be
 - inburgeraar-api: doelgroep (`inburgeraar-geregistreerd`/`-gewijzigd`), the end of the plicht
   (`plichtgegevens-ontvangen` with `plicht-vervallen`, `vrijstelling` or `ontheffing`), and a missed or
   uncooperative brede intake (`oproep-niet-verschenen`, `oproep-onvoldoende-meegewerkt`) as a candidate;
-- pip-api: `pip-vastgesteld` and `pip-beeindigd` (a PIP boete needs a vastgesteld PIP, Wi art. 16 and 23);
+- pip-api: `pip-vastgesteld` and `pip-beeindigd` (a PIP boete needs a vastgesteld PIP, Wi art. 16 and 23), and a
+  missed voortgangsgesprek (`voortgangsgesprek-gemist`) or attendance below the agreed norm
+  (`aanwezigheid-onder-norm`) as a candidate, only while a boete on it could follow: the PIP vastgesteld by the
+  gedraging, plicht and PIP not ended when it was recorded (`toelaatbaarheid.vereis_pip_boete_mogelijk`);
 - aanbieder-api: `verzuim-gemeld` (unauthorised absence, Wi art. 23) as a candidate.
 A candidate the gemeente may not enforce for the person's doelgroep is not offered (Wi art. 23; DOMAIN §2 stap 12).
 Data that breaks the published contract will not mend on redelivery: it is logged and skipped.
@@ -24,7 +27,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handhaving_api import activiteiten
 from handhaving_api.domain.enums import Doelgroep, Overtredingsoort, Procedurestatus
-from handhaving_api.domain.toelaatbaarheid import handhaafbaar
+from handhaving_api.domain.regels import Weigering
+from handhaving_api.domain.toelaatbaarheid import Persoonsfeiten, handhaafbaar, vereis_pip_boete_mogelijk
 from handhaving_api.repository import OvertredingRepository, ProjectieRepository
 from inburgering_kit.audit import Actie, Verwerkingslog
 from inburgering_kit.auth import Principal
@@ -102,6 +106,25 @@ class _Verzuim(_Feiten):
     uren_afwezig_ongeoorloofd: float
 
 
+class _GesprekGemist(_Feiten):
+    gesprek_id: uuid.UUID
+    pip_id: uuid.UUID
+    gepland_datum: date
+    vastgelegd_op: date
+    reden: str | None = None
+
+
+class _OnderNorm(_Feiten):
+    pip_id: uuid.UUID
+    opdracht_id: uuid.UUID
+    onderdeel: str
+    periode_van: date
+    periode_tot: date
+    aanwezigheidspercentage: int
+    norm: int
+    aantal_perioden: int
+
+
 class Projectie:
     def __init__(self, publisher: EventPublisher, api_prefix: str, log: Verwerkingslog) -> None:
         self.source = ContextSource(publisher, log, api_prefix)
@@ -112,6 +135,8 @@ class Projectie:
             **dict.fromkeys(_OPROEP, self._oproep),
             f"{TYPE_PREFIX}.pip.pip-vastgesteld": self._pip_vastgesteld,
             f"{TYPE_PREFIX}.pip.pip-beeindigd": self._pip_beeindigd,
+            f"{TYPE_PREFIX}.pip.voortgangsgesprek-gemist": self._gesprek_gemist,
+            f"{TYPE_PREFIX}.pip.aanwezigheid-onder-norm": self._onder_norm,
             f"{TYPE_PREFIX}.aanbieder.verzuim-gemeld": self._verzuim,
         }
 
@@ -181,6 +206,84 @@ class Projectie:
             bewijs,
             feit.pip_id,
         )
+
+    async def _gesprek_gemist(self, session: AsyncSession, event: CloudEvent, gemeente: str) -> None:
+        feit = _GesprekGemist.model_validate(event.data)
+        # The reason is free text and stays in pip-api (ids, codes and dates only here); whether one was given is
+        # part of the evidence, and the dataref leads to the gesprek itself.
+        bewijs = {
+            "gesprekId": str(feit.gesprek_id),
+            "geplandDatum": feit.gepland_datum.isoformat(),
+            "vastgelegdOp": feit.vastgelegd_op.isoformat(),
+            "redenOpgegeven": bool(feit.reden and feit.reden.strip()),
+        }
+        await self._pip_kandidaat(
+            session,
+            event,
+            gemeente,
+            feit.inburgeraar_id,
+            Overtredingsoort.PIP_VOORTGANGSGESPREK,
+            feit.gepland_datum,
+            feit.gepland_datum,
+            bewijs,
+            feit.pip_id,
+            vastgelegd=feit.vastgelegd_op,
+        )
+
+    async def _onder_norm(self, session: AsyncSession, event: CloudEvent, gemeente: str) -> None:
+        feit = _OnderNorm.model_validate(event.data)
+        if feit.aanwezigheidspercentage >= feit.norm:
+            return
+        bewijs = {
+            "opdrachtId": str(feit.opdracht_id),
+            "onderdeel": feit.onderdeel,
+            "aanwezigheidspercentage": feit.aanwezigheidspercentage,
+            "norm": feit.norm,
+            "aantalPerioden": feit.aantal_perioden,
+        }
+        await self._pip_kandidaat(
+            session,
+            event,
+            gemeente,
+            feit.inburgeraar_id,
+            _ONDERDEEL.get(feit.onderdeel.lower(), Overtredingsoort.PIP_LEERROUTE),
+            feit.periode_van,
+            feit.periode_tot,
+            bewijs,
+            feit.pip_id,
+            vastgelegd=event.time.date(),
+        )
+
+    async def _pip_kandidaat(
+        self,
+        session: AsyncSession,
+        event: CloudEvent,
+        gemeente: str,
+        inburgeraar_id: uuid.UUID,
+        soort: Overtredingsoort,
+        van: date,
+        tot: date,
+        bewijs: dict[str, object],
+        pip_id: uuid.UUID,
+        *,
+        vastgelegd: date,
+    ) -> None:
+        """A candidate from pip-api, only if a boete on it could follow: no candidate the klantregisseur could only
+        dismiss. pip-api's `pip-vastgesteld` comes through this same consumer, before the events about that PIP."""
+        projectie = await ProjectieRepository(session).get(inburgeraar_id, gemeente)
+        feiten = Persoonsfeiten(
+            pip_vastgesteld=projectie.pip_vastgesteld_datum if projectie else None,
+            pip_beeindigd=projectie.pip_beeindigd_datum if projectie else None,
+            plicht_einde=projectie.plicht_einde_datum if projectie else None,
+        )
+        try:
+            vereis_pip_boete_mogelijk(soort, feiten, van, vastgelegd)
+        except Weigering as weigering:
+            logger.info("projectie: event %s (%s) geen kandidaat: %s", event.id, event.type, weigering.regel.code)
+            return
+        if event.dataref is not None:
+            bewijs = {**bewijs, "dataref": event.dataref}
+        await self._kandidaat(session, event, gemeente, inburgeraar_id, soort, van, tot, bewijs, pip_id)
 
     async def _kandidaat(
         self,
