@@ -74,110 +74,6 @@ def _verzuim(persoon: uuid.UUID, onderdeel: str) -> dict[str, Any]:
     }
 
 
-async def test_oproep_niet_verschenen_wordt_kandidaat(
-    client: httpx.AsyncClient, auth: dict[str, str], inburgeraar_api: InburgeraarApi
-) -> None:
-    persoon = uuid.uuid4()
-    await inburgeraar_api.publish("inburgeraar-geregistreerd", persoon, _registratie(persoon, "asielmigrant"))
-    oproep = {"inburgeraarId": str(persoon), "oproepId": str(uuid.uuid4()), "volgnummer": 2, "aantalNietVerschenen": 1}
-    event_id = await inburgeraar_api.publish("oproep-niet-verschenen", persoon, oproep)
-    [kandidaat] = await _wacht_op_kandidaten(client, auth, persoon, 1)
-    assert (kandidaat["soort"], kandidaat["status"]) == ("brede-intake-niet-verschenen", "kandidaat")
-    assert kandidaat["bron"] == "nl.inburgering.inburgeraar.oproep-niet-verschenen"
-    assert kandidaat["bewijs"]["oproepId"] == oproep["oproepId"]
-    assert kandidaat["bewijs"]["eventId"] == event_id
-
-
-async def test_verzuim_wordt_kandidaat_behalve_zelfgekozen_leerroute(
-    client: httpx.AsyncClient,
-    auth: dict[str, str],
-    database: Database,
-    inburgeraar_api: InburgeraarApi,
-    aanbieder_api: AanbiederApi,
-) -> None:
-    persoon = uuid.uuid4()
-    await inburgeraar_api.publish("inburgeraar-geregistreerd", persoon, _registratie(persoon, "gezinsmigrant"))
-
-    async def doelgroep_bekend() -> bool:
-        feit = await _feit(database, persoon)
-        return feit is not None and feit["doelgroep"] == "gezinsmigrant"
-
-    # Each source context has its own consumer, so their events interleave in any order: until the doelgroep is
-    # known a leerroute candidate is still offered (and refused at the voornemen, test_procedure).
-    await eventually(doelgroep_bekend, what="doelgroep in de projectie")
-    await aanbieder_api.publish("verzuim-gemeld", persoon, _verzuim(persoon, "b1-route"))
-    await aanbieder_api.publish("verzuim-gemeld", persoon, _verzuim(persoon, "pvt"))
-    # Consumed in order: once the PVT candidate is there, the leerroute absence was seen and not offered.
-    [kandidaat] = await _wacht_op_kandidaten(client, auth, persoon, 1)
-    assert (kandidaat["soort"], kandidaat["gedragingVan"], kandidaat["gedragingTot"]) == (
-        "pip-pvt",
-        "2026-03-02",
-        "2026-03-06",
-    )
-
-
-async def test_pip_en_plicht_feiten_maken_een_pip_boete_mogelijk_en_onmogelijk(
-    database: Database,
-    procedure: Procedure,
-    inburgeraar_api: InburgeraarApi,
-    pip_api: PipApi,
-) -> None:
-    persoon = uuid.uuid4()
-    await inburgeraar_api.publish("inburgeraar-geregistreerd", persoon, _registratie(persoon, "asielmigrant"))
-    vastgesteld = {
-        "pipId": str(uuid.uuid4()),
-        "inburgeraarId": str(persoon),
-        "versie": 1,
-        "leerroute": "b1",
-        "taalniveau": "B1",
-        "routeverplichting": "verplicht",
-        "dagtekening": "2026-01-05",
-        "ingangsdatum": "2026-01-05",
-    }
-    await pip_api.publish("pip-vastgesteld", persoon, vastgesteld)
-
-    async def projectie_compleet() -> bool:
-        feit = await _feit(database, persoon)
-        return feit is not None and feit["doelgroep"] == "asielmigrant" and feit["pip_vastgesteld_datum"] is not None
-
-    await eventually(projectie_compleet, what="projectie van doelgroep en PIP")
-    overtreding = await procedure.voorgenomen(persoon)
-
-    vervallen = {"inburgeraarId": str(persoon), "soort": "plicht-vervallen", "ingangsdatum": "2026-03-10"}
-    await inburgeraar_api.publish("plichtgegevens-ontvangen", persoon, vervallen)
-
-    async def plicht_geeindigd() -> bool:
-        feit = await _feit(database, persoon)
-        return feit is not None and feit["plicht_einde_datum"] == date(2026, 3, 10)
-
-    await eventually(plicht_geeindigd, what="einde plicht")
-    response = await procedure.beboet(overtreding["id"])
-    assert (response.status_code, response.json()["regel"]) == (422, "plicht-beeindigd")
-
-
-async def test_event_met_valse_bron_wordt_dead_letter(database: Database, pip_api: PipApi, settings: Settings) -> None:
-    class Vals(PipApi):
-        context = "inburgeraar"  # pip-api's source on inburgeraar-api's subject
-
-    persoon = uuid.uuid4()
-    oproep = {"inburgeraarId": str(persoon), "oproepId": str(uuid.uuid4()), "volgnummer": 1, "aantalNietVerschenen": 1}
-    event_id = await Vals(pip_api.settings, database).publish("oproep-niet-verschenen", persoon, oproep)
-
-    async def dood() -> bool:
-        async with database.engine.connect() as conn:
-            rows = await conn.execute(text("SELECT consumer FROM dead_letter WHERE event_id = :e"), {"e": event_id})
-            return [r.consumer for r in rows] == ["handhaving-api-inburgeraar"]
-
-    await eventually(dood, what="dead letter van het event met de valse bron")
-    async with database.engine.connect() as conn:
-        aantal = (
-            await conn.execute(text("SELECT count(*) FROM overtreding WHERE bron_id = :e"), {"e": event_id})
-        ).scalar()
-    assert aantal == 0
-    telling = await dead_letters("handhaving_api", consumers, settings, "count")
-    assert "handhaving-api-inburgeraar: 1 dead letter(s) waiting" in telling
-
-
 # pip-api's two candidate sources, as its contract describes them (contexts do not import each other's models).
 def _gesprek_gemist(persoon: uuid.UUID, pip_id: uuid.UUID, gepland: str = "2026-03-09") -> dict[str, Any]:
     return {
@@ -250,12 +146,118 @@ async def _opnieuw_bezorgd(settings: Settings, event_id: str, persoon: uuid.UUID
         await nc.close()
 
 
+async def _plicht_eindigt(database: Database, inburgeraar_api: InburgeraarApi, persoon: uuid.UUID, op: date) -> None:
+    vervallen = {"inburgeraarId": str(persoon), "soort": "plicht-vervallen", "ingangsdatum": op.isoformat()}
+    await inburgeraar_api.publish("plichtgegevens-ontvangen", persoon, vervallen)
+
+    async def geeindigd() -> bool:
+        feit = await _feit(database, persoon)
+        return feit is not None and feit["plicht_einde_datum"] == op
+
+    await eventually(geeindigd, what="einde plicht")
+
+
+async def _pip_consumer_bij(
+    client: httpx.AsyncClient,
+    auth: dict[str, str],
+    database: Database,
+    inburgeraar_api: InburgeraarApi,
+    pip_api: PipApi,
+) -> None:
+    """Until pip-api's consumer has handled every event published so far: it handles them in order, so once the
+    candidate of one published now is there, the earlier ones were seen (and, where none came, not offered)."""
+    ander = uuid.uuid4()
+    ander_pip = await _vastgesteld_pip(database, inburgeraar_api, pip_api, ander, "asielmigrant")
+    await pip_api.publish("voortgangsgesprek-gemist", ander_pip, _gesprek_gemist(ander, ander_pip))
+    await _wacht_op_kandidaten(client, auth, ander, 1)
+
+
 async def _aantal_met_bron(database: Database, event_id: str) -> int:
     async with database.engine.connect() as conn:
         return int(
             (await conn.execute(text("SELECT count(*) FROM overtreding WHERE bron_id = :e"), {"e": event_id})).scalar()
             or 0
         )
+
+
+async def test_oproep_niet_verschenen_wordt_kandidaat(
+    client: httpx.AsyncClient, auth: dict[str, str], inburgeraar_api: InburgeraarApi
+) -> None:
+    persoon = uuid.uuid4()
+    await inburgeraar_api.publish("inburgeraar-geregistreerd", persoon, _registratie(persoon, "asielmigrant"))
+    oproep = {"inburgeraarId": str(persoon), "oproepId": str(uuid.uuid4()), "volgnummer": 2, "aantalNietVerschenen": 1}
+    event_id = await inburgeraar_api.publish("oproep-niet-verschenen", persoon, oproep)
+    [kandidaat] = await _wacht_op_kandidaten(client, auth, persoon, 1)
+    assert (kandidaat["soort"], kandidaat["status"]) == ("brede-intake-niet-verschenen", "kandidaat")
+    assert kandidaat["bron"] == "nl.inburgering.inburgeraar.oproep-niet-verschenen"
+    assert kandidaat["bewijs"]["oproepId"] == oproep["oproepId"]
+    assert kandidaat["bewijs"]["eventId"] == event_id
+
+
+async def test_verzuim_wordt_kandidaat_behalve_zelfgekozen_leerroute(
+    client: httpx.AsyncClient,
+    auth: dict[str, str],
+    database: Database,
+    inburgeraar_api: InburgeraarApi,
+    aanbieder_api: AanbiederApi,
+) -> None:
+    persoon = uuid.uuid4()
+    await inburgeraar_api.publish("inburgeraar-geregistreerd", persoon, _registratie(persoon, "gezinsmigrant"))
+
+    async def doelgroep_bekend() -> bool:
+        feit = await _feit(database, persoon)
+        return feit is not None and feit["doelgroep"] == "gezinsmigrant"
+
+    # Each source context has its own consumer, so their events interleave in any order: until the doelgroep is
+    # known a leerroute candidate is still offered (and refused at the voornemen, test_procedure).
+    await eventually(doelgroep_bekend, what="doelgroep in de projectie")
+    await aanbieder_api.publish("verzuim-gemeld", persoon, _verzuim(persoon, "b1-route"))
+    await aanbieder_api.publish("verzuim-gemeld", persoon, _verzuim(persoon, "pvt"))
+    # Consumed in order: once the PVT candidate is there, the leerroute absence was seen and not offered.
+    [kandidaat] = await _wacht_op_kandidaten(client, auth, persoon, 1)
+    assert (kandidaat["soort"], kandidaat["gedragingVan"], kandidaat["gedragingTot"]) == (
+        "pip-pvt",
+        "2026-03-02",
+        "2026-03-06",
+    )
+
+
+async def test_pip_en_plicht_feiten_maken_een_pip_boete_mogelijk_en_onmogelijk(
+    database: Database,
+    procedure: Procedure,
+    inburgeraar_api: InburgeraarApi,
+    pip_api: PipApi,
+) -> None:
+    persoon = uuid.uuid4()
+    await _vastgesteld_pip(database, inburgeraar_api, pip_api, persoon, "asielmigrant")
+    overtreding = await procedure.voorgenomen(persoon)
+
+    await _plicht_eindigt(database, inburgeraar_api, persoon, date(2026, 3, 10))
+    response = await procedure.beboet(overtreding["id"])
+    assert (response.status_code, response.json()["regel"]) == (422, "plicht-beeindigd")
+
+
+async def test_event_met_valse_bron_wordt_dead_letter(database: Database, pip_api: PipApi, settings: Settings) -> None:
+    class Vals(PipApi):
+        context = "inburgeraar"  # pip-api's source on inburgeraar-api's subject
+
+    persoon = uuid.uuid4()
+    oproep = {"inburgeraarId": str(persoon), "oproepId": str(uuid.uuid4()), "volgnummer": 1, "aantalNietVerschenen": 1}
+    event_id = await Vals(pip_api.settings, database).publish("oproep-niet-verschenen", persoon, oproep)
+
+    async def dood() -> bool:
+        async with database.engine.connect() as conn:
+            rows = await conn.execute(text("SELECT consumer FROM dead_letter WHERE event_id = :e"), {"e": event_id})
+            return [r.consumer for r in rows] == ["handhaving-api-inburgeraar"]
+
+    await eventually(dood, what="dead letter van het event met de valse bron")
+    async with database.engine.connect() as conn:
+        aantal = (
+            await conn.execute(text("SELECT count(*) FROM overtreding WHERE bron_id = :e"), {"e": event_id})
+        ).scalar()
+    assert aantal == 0
+    telling = await dead_letters("handhaving_api", consumers, settings, "count")
+    assert "handhaving-api-inburgeraar: 1 dead letter(s) waiting" in telling
 
 
 async def test_gemist_voortgangsgesprek_wordt_eenmaal_kandidaat(
@@ -287,12 +289,9 @@ async def test_gemist_voortgangsgesprek_wordt_eenmaal_kandidaat(
     assert kandidaat["bewijs"]["redenOpgegeven"] is True
     assert "Jan" not in str(kandidaat["bewijs"])
 
-    # Delivered again: the same event changes nothing. A later event on the same consumer shows the replay was seen.
+    # Delivered again: the same event changes nothing.
     await _opnieuw_bezorgd(settings, event_id, pip_id, gemist)
-    ander = uuid.uuid4()
-    ander_pip = await _vastgesteld_pip(database, inburgeraar_api, pip_api, ander, "asielmigrant")
-    await pip_api.publish("voortgangsgesprek-gemist", ander_pip, _gesprek_gemist(ander, ander_pip))
-    await _wacht_op_kandidaten(client, auth, ander, 1)
+    await _pip_consumer_bij(client, auth, database, inburgeraar_api, pip_api)
     assert await _aantal_met_bron(database, event_id) == 1
     assert len(await _kandidaten(client, auth, persoon)) == 1
 
@@ -344,20 +343,9 @@ async def test_geen_pip_kandidaat_zonder_vastgesteld_pip_of_na_het_einde_van_de_
         "voortgangsgesprek-gemist", pip_id, _gesprek_gemist(persoon, pip_id, gepland="2026-01-04")
     )
     # The plicht ended: no more candidates (the event is recorded after the end).
-    vervallen = {"inburgeraarId": str(persoon), "soort": "plicht-vervallen", "ingangsdatum": "2026-03-10"}
-    await inburgeraar_api.publish("plichtgegevens-ontvangen", persoon, vervallen)
-
-    async def plicht_geeindigd() -> bool:
-        feit = await _feit(database, persoon)
-        return feit is not None and feit["plicht_einde_datum"] == date(2026, 3, 10)
-
-    await eventually(plicht_geeindigd, what="einde plicht")
+    await _plicht_eindigt(database, inburgeraar_api, persoon, date(2026, 3, 10))
     na_einde = await pip_api.publish("aanwezigheid-onder-norm", pip_id, _onder_norm(persoon, pip_id, "pvt"))
-    # A candidate that does arrive, after all three on the same consumer: they were seen and not offered.
-    ander = uuid.uuid4()
-    ander_pip = await _vastgesteld_pip(database, inburgeraar_api, pip_api, ander, "asielmigrant")
-    await pip_api.publish("voortgangsgesprek-gemist", ander_pip, _gesprek_gemist(ander, ander_pip))
-    await _wacht_op_kandidaten(client, auth, ander, 1)
+    await _pip_consumer_bij(client, auth, database, inburgeraar_api, pip_api)
     for event_id in (eerste, te_vroeg, na_einde):
         assert await _aantal_met_bron(database, event_id) == 0
     assert await _kandidaten(client, auth, zonder_pip) == []

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -125,6 +126,18 @@ class _OnderNorm(_Feiten):
     aantal_perioden: int
 
 
+@dataclass(frozen=True, slots=True)
+class _Gedraging:
+    """What an event says happened, as a candidate records it."""
+
+    inburgeraar_id: uuid.UUID
+    soort: Overtredingsoort
+    van: date
+    tot: date
+    bewijs: dict[str, object]
+    pip_id: uuid.UUID | None = None
+
+
 class Projectie:
     def __init__(self, publisher: EventPublisher, api_prefix: str, log: Verwerkingslog) -> None:
         self.source = ContextSource(publisher, log, api_prefix)
@@ -182,7 +195,8 @@ class Projectie:
             "aantalNietVerschenen": feit.aantal_niet_verschenen,
         }
         datum = event.time.date()
-        await self._kandidaat(session, event, gemeente, feit.inburgeraar_id, _OPROEP[event.type], datum, datum, bewijs)
+        soort = _OPROEP[event.type]
+        await self._kandidaat(session, event, gemeente, _Gedraging(feit.inburgeraar_id, soort, datum, datum, bewijs))
 
     async def _verzuim(self, session: AsyncSession, event: CloudEvent, gemeente: str) -> None:
         feit = _Verzuim.model_validate(event.data)
@@ -195,17 +209,8 @@ class Projectie:
             "urenAfwezigOngeoorloofd": feit.uren_afwezig_ongeoorloofd,
         }
         soort = _ONDERDEEL.get(feit.onderdeel.lower(), Overtredingsoort.PIP_LEERROUTE)
-        await self._kandidaat(
-            session,
-            event,
-            gemeente,
-            feit.inburgeraar_id,
-            soort,
-            feit.periode_van,
-            feit.periode_tot,
-            bewijs,
-            feit.pip_id,
-        )
+        gedraging = _Gedraging(feit.inburgeraar_id, soort, feit.periode_van, feit.periode_tot, bewijs, feit.pip_id)
+        await self._kandidaat(session, event, gemeente, gedraging)
 
     async def _gesprek_gemist(self, session: AsyncSession, event: CloudEvent, gemeente: str) -> None:
         feit = _GesprekGemist.model_validate(event.data)
@@ -217,18 +222,9 @@ class Projectie:
             "vastgelegdOp": feit.vastgelegd_op.isoformat(),
             "redenOpgegeven": bool(feit.reden and feit.reden.strip()),
         }
-        await self._pip_kandidaat(
-            session,
-            event,
-            gemeente,
-            feit.inburgeraar_id,
-            Overtredingsoort.PIP_VOORTGANGSGESPREK,
-            feit.gepland_datum,
-            feit.gepland_datum,
-            bewijs,
-            feit.pip_id,
-            vastgelegd=feit.vastgelegd_op,
-        )
+        soort = Overtredingsoort.PIP_VOORTGANGSGESPREK
+        gedraging = _Gedraging(feit.inburgeraar_id, soort, feit.gepland_datum, feit.gepland_datum, bewijs, feit.pip_id)
+        await self._kandidaat(session, event, gemeente, gedraging, pip_vastgelegd=feit.vastgelegd_op)
 
     async def _onder_norm(self, session: AsyncSession, event: CloudEvent, gemeente: str) -> None:
         feit = _OnderNorm.model_validate(event.data)
@@ -241,81 +237,56 @@ class Projectie:
             "norm": feit.norm,
             "aantalPerioden": feit.aantal_perioden,
         }
-        await self._pip_kandidaat(
-            session,
-            event,
-            gemeente,
-            feit.inburgeraar_id,
-            _ONDERDEEL.get(feit.onderdeel.lower(), Overtredingsoort.PIP_LEERROUTE),
-            feit.periode_van,
-            feit.periode_tot,
-            bewijs,
-            feit.pip_id,
-            vastgelegd=event.time.date(),
-        )
-
-    async def _pip_kandidaat(
-        self,
-        session: AsyncSession,
-        event: CloudEvent,
-        gemeente: str,
-        inburgeraar_id: uuid.UUID,
-        soort: Overtredingsoort,
-        van: date,
-        tot: date,
-        bewijs: dict[str, object],
-        pip_id: uuid.UUID,
-        *,
-        vastgelegd: date,
-    ) -> None:
-        """A candidate from pip-api, only if a boete on it could follow: no candidate the klantregisseur could only
-        dismiss. pip-api's `pip-vastgesteld` comes through this same consumer, before the events about that PIP."""
-        projectie = await ProjectieRepository(session).get(inburgeraar_id, gemeente)
-        feiten = Persoonsfeiten(
-            pip_vastgesteld=projectie.pip_vastgesteld_datum if projectie else None,
-            pip_beeindigd=projectie.pip_beeindigd_datum if projectie else None,
-            plicht_einde=projectie.plicht_einde_datum if projectie else None,
-        )
-        try:
-            vereis_pip_boete_mogelijk(soort, feiten, van, vastgelegd)
-        except Weigering as weigering:
-            logger.info("projectie: event %s (%s) geen kandidaat: %s", event.id, event.type, weigering.regel.code)
-            return
-        if event.dataref is not None:
-            bewijs = {**bewijs, "dataref": event.dataref}
-        await self._kandidaat(session, event, gemeente, inburgeraar_id, soort, van, tot, bewijs, pip_id)
+        soort = _ONDERDEEL.get(feit.onderdeel.lower(), Overtredingsoort.PIP_LEERROUTE)
+        gedraging = _Gedraging(feit.inburgeraar_id, soort, feit.periode_van, feit.periode_tot, bewijs, feit.pip_id)
+        await self._kandidaat(session, event, gemeente, gedraging, pip_vastgelegd=event.time.date())
 
     async def _kandidaat(
         self,
         session: AsyncSession,
         event: CloudEvent,
         gemeente: str,
-        inburgeraar_id: uuid.UUID,
-        soort: Overtredingsoort,
-        van: date,
-        tot: date,
-        bewijs: dict[str, object],
-        pip_id: uuid.UUID | None = None,
+        g: _Gedraging,
+        *,
+        pip_vastgelegd: date | None = None,
     ) -> None:
-        feit = await ProjectieRepository(session).get(inburgeraar_id, gemeente)
+        """The candidate of `g`, once per event, if the gemeente enforces it for the person's doelgroep. With
+        `pip_vastgelegd` (pip-api's sources, the day the gedraging was recorded) only if a boete on it could follow,
+        so the klantregisseur gets no candidate they could only dismiss; pip-api's `pip-vastgesteld` comes through
+        the same consumer, before the events about that PIP."""
+        feit = await ProjectieRepository(session).get(g.inburgeraar_id, gemeente)
         doelgroep = Doelgroep(feit.doelgroep) if feit and feit.doelgroep in {d.value for d in Doelgroep} else None
-        if not handhaafbaar(soort, doelgroep):
+        if not handhaafbaar(g.soort, doelgroep):
             return
+        bewijs = {**g.bewijs, "eventId": event.id, "bron": event.source}
+        if pip_vastgelegd is not None:
+            feiten = Persoonsfeiten(
+                pip_vastgesteld=feit.pip_vastgesteld_datum if feit else None,
+                pip_beeindigd=feit.pip_beeindigd_datum if feit else None,
+                plicht_einde=feit.plicht_einde_datum if feit else None,
+            )
+            try:
+                vereis_pip_boete_mogelijk(g.soort, feiten, g.van, pip_vastgelegd)
+            except Weigering as weigering:
+                logger.info("projectie: event %s (%s) geen kandidaat: %s", event.id, event.type, weigering.regel.code)
+                return
+            if event.dataref is not None:
+                bewijs["dataref"] = event.dataref
         async with work_in(session, self.source, principal=SYSTEEM, gemeente=gemeente) as ctx:
             overtreding_id = await OvertredingRepository(session, gemeente).add_once(
                 {
                     "id": uuid.uuid4(),
                     "gemeente_code": gemeente,
-                    "inburgeraar_id": inburgeraar_id,
-                    "soort": soort.value,
-                    "categorie": soort.categorie.value,
+                    "inburgeraar_id": g.inburgeraar_id,
+                    "soort": g.soort.value,
+                    "categorie": g.soort.categorie.value,
                     "status": Procedurestatus.KANDIDAAT.value,
-                    "gedraging_van": van,
-                    "gedraging_tot": tot,
+                    "gedraging_van": g.van,
+                    "gedraging_tot": g.tot,
                     "bron": event.type,
                     "bron_id": event.id,
-                    "bewijs": {**bewijs, "eventId": event.id, "bron": event.source},
-                    "pip_id": pip_id,
+                    "bewijs": bewijs,
+                    "pip_id": g.pip_id,
                     "berekening": [],
                 }
             )
