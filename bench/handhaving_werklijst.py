@@ -266,6 +266,9 @@ def http_werklijst(url: str, pg: EmbeddedPostgres, workdir: Path, dag: date, sch
             if service.proc.poll() is not None:
                 raise RuntimeError(f"the service died during the run:\n{service.log_tail()}")
             result["server_rss_mb"] = round(psutil.Process(service.proc.pid).memory_info().rss / 2**20, 1)
+            if result["errors"]:
+                # The temporary folder goes with the run: what the server said about its errors stays in the result.
+                result["server_log_tail"] = service.log_tail(40).splitlines()
             return result
         finally:
             service.stop()
@@ -354,7 +357,7 @@ def main() -> None:
             tweede: dict[str, Any] = {}
             for verslag in (eerste, tweede):
                 cpu = postgres_cpu_seconds(postmaster)
-                verslag |= run_pass_process(url)
+                verslag.update(run_pass_process(url))
                 verslag["postgres_cpu_seconds"] = round(postgres_cpu_seconds(postmaster) - cpu, 2)
             result |= {
                 "first_pass": eerste,
