@@ -56,7 +56,7 @@ from inburgering_kit.pagination import PageParams
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 # bench/ is not a package: the load generator and the process helpers come through sys.path.
-from loadgen import CpuMeter, HttpClient, RawClient, open_loop, summarize_ms, timed
+from loadgen import CpuMeter, HttpClient, RawClient, open_loop, rss_mb, summarize_ms, timed
 from run import AUDIENCE, HOST, ISSUER, postmaster_pid, service_env, start_uvicorn, wait_ready
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -233,7 +233,9 @@ async def _http_fasen(
     }
 
 
-def http_werklijst(url: str, pg: EmbeddedPostgres, workdir: Path, dag: date, schaal: int) -> dict[str, Any]:
+def http_werklijst(
+    url: str, pg: EmbeddedPostgres, workdir: Path, dag: date, schaal: int, workers: int
+) -> dict[str, Any]:
     """The work lists through a real uvicorn server at a fixed 100 req/s."""
     with EmbeddedNats(workdir / "nats", free_port()) as nats_server:
         private_key, public_key = generate_dev_keypair(workdir / "keys")
@@ -253,7 +255,7 @@ def http_werklijst(url: str, pg: EmbeddedPostgres, workdir: Path, dag: date, sch
         }
         port = free_port()
         env = service_env(url, nats_server.url, port, public_key, prefix=ENV_PREFIX)
-        service = start_uvicorn(SERVICE, "handhaving_api.main:create_app", port, env, workdir, 1)
+        service = start_uvicorn(SERVICE, "handhaving_api.main:create_app", port, env, workdir, workers)
         try:
             wait_ready(service, "/health/ready")
             meter = CpuMeter(
@@ -265,7 +267,7 @@ def http_werklijst(url: str, pg: EmbeddedPostgres, workdir: Path, dag: date, sch
             )
             if service.proc.poll() is not None:
                 raise RuntimeError(f"the service died during the run:\n{service.log_tail()}")
-            result["server_rss_mb"] = round(psutil.Process(service.proc.pid).memory_info().rss / 2**20, 1)
+            result["server_rss_mb"] = round(rss_mb(service.proc.pid), 1)
             if result["errors"]:
                 # The temporary folder goes with the run: what the server said about its errors stays in the result.
                 result["server_log_tail"] = service.log_tail(40).splitlines()
@@ -328,6 +330,9 @@ def main() -> None:
         choices=DELEN,
         help="measure only this part (repeatable); default all: " + ", ".join(DELEN),
     )
+    parser.add_argument(
+        "--workers", type=int, default=1, help="uvicorn workers of the service (deploy/services.toml: 1)"
+    )
     args = parser.parse_args()
     delen = args.part or list(DELEN)
     if args.pass_only:
@@ -350,7 +355,8 @@ def main() -> None:
         if "werklijst" in delen:
             result["werklijst"] = asyncio.run(werklijst(url, 500 // schaal))
         if "http" in delen:
-            result["http"] = http_werklijst(url, pg, Path(tmp), vandaag(), schaal)
+            result["http"] = http_werklijst(url, pg, Path(tmp), vandaag(), schaal, args.workers)
+            result["http"]["workers"] = args.workers
         if "signalen" in delen:
             postmaster = postmaster_pid(pg.data_dir)
             eerste: dict[str, Any] = {}
