@@ -12,9 +12,11 @@ from typing import Any
 from fastapi import FastAPI
 from sqlalchemy import text
 
+from handhaving_api.events import ZienswijzetermijnVerstreken
 from handhaving_api.services.signalen import signaleer
 from handhaving_api.settings import Settings
 from inburgering_kit.db import Database
+from inburgering_kit.events import CloudEvent
 
 from .conftest import Procedure, zet_feiten
 
@@ -52,6 +54,19 @@ async def test_eenmaal_vanaf_de_dag_na_de_laatste_dag(
     assert event["gemeentecode"] == "0363"
     assert event["dataref"].endswith(f"/api/v1/overtredingen/{voornemen['id']}")
     assert "bsn" not in {k.lower() for k in event["data"]}
+    # The statement fills in the envelope the publisher makes: the same fields, the data its model reads.
+    envelope = CloudEvent.model_validate(event)
+    verwacht = app.state.publisher.build(
+        ZienswijzetermijnVerstreken.model_validate(event["data"]),
+        subject=uuid.UUID(voornemen["id"]),
+        resource_path=f"{app.state.api_prefix}/overtredingen/{voornemen['id']}",
+        gemeentecode="0363",
+    )
+    assert envelope.model_dump(exclude={"id", "time"}) == verwacht.model_dump(exclude={"id", "time"})
+    async with database.engine.connect() as conn:
+        assert (
+            await conn.execute(text("SELECT id::text FROM outbox WHERE subject = :s"), {"s": SUBJECT})
+        ).scalar() == (envelope.id)
 
     # A second pass, a later day and a restarted job find the signal raised and write nothing.
     assert (await signaleer(database, app.state.publisher, app.state.api_prefix, settings, dag=DAG_ERNA)).nieuw == 0

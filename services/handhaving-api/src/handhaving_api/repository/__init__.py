@@ -6,17 +6,17 @@ from handhaving_api.repository.duo import DuoBoeteRepository
 from handhaving_api.repository.maatregel import MaatregelRepository
 from handhaving_api.repository.overtreding import Overtredingfilter, OvertredingRepository
 from handhaving_api.repository.projectie import ProjectieRepository
-from handhaving_api.repository.signaal import SignaalJobRepository, SignaalRij
+from handhaving_api.repository.signaal import EventSjabloon, SignaalJobRepository
 from handhaving_api.repository.verordening import VerordeningRepository
 
 __all__ = [
     "BoeteRepository",
     "DuoBoeteRepository",
+    "EventSjabloon",
     "MaatregelRepository",
     "OvertredingRepository",
     "Overtredingfilter",
     "ProjectieRepository",
     "SignaalJobRepository",
-    "SignaalRij",
     "VerordeningRepository",
 ]

@@ -5,7 +5,10 @@ twice), its dead letters and its source check (only the owner of a subject is be
 - inburgeraar-api: doelgroep (`inburgeraar-geregistreerd`/`-gewijzigd`), the end of the plicht
   (`plichtgegevens-ontvangen` with `plicht-vervallen`, `vrijstelling` or `ontheffing`), and a missed or
   uncooperative brede intake (`oproep-niet-verschenen`, `oproep-onvoldoende-meegewerkt`) as a candidate;
-- pip-api: `pip-vastgesteld` and `pip-beeindigd` (a PIP boete needs a vastgesteld PIP, Wi art. 16 and 23);
+- pip-api: `pip-vastgesteld` and `pip-beeindigd` (a PIP boete needs a vastgesteld PIP, Wi art. 16 and 23), and a
+  missed voortgangsgesprek (`voortgangsgesprek-gemist`) or attendance below the agreed norm
+  (`aanwezigheid-onder-norm`) as a candidate, only while a boete on it could follow: the PIP vastgesteld by the
+  gedraging, plicht and PIP not ended when it was recorded (`toelaatbaarheid.vereis_pip_boete_mogelijk`);
 - aanbieder-api: `verzuim-gemeld` (unauthorised absence, Wi art. 23) as a candidate.
 A candidate the gemeente may not enforce for the person's doelgroep is not offered (Wi art. 23; DOMAIN §2 stap 12).
 Data that breaks the published contract will not mend on redelivery: it is logged and skipped.
@@ -16,6 +19,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -24,7 +28,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handhaving_api import activiteiten
 from handhaving_api.domain.enums import Doelgroep, Overtredingsoort, Procedurestatus
-from handhaving_api.domain.toelaatbaarheid import handhaafbaar
+from handhaving_api.domain.regels import Weigering
+from handhaving_api.domain.toelaatbaarheid import Persoonsfeiten, handhaafbaar, vereis_pip_boete_mogelijk
 from handhaving_api.repository import OvertredingRepository, ProjectieRepository
 from inburgering_kit.audit import Actie, Verwerkingslog
 from inburgering_kit.auth import Principal
@@ -103,6 +108,37 @@ class _Verzuim(_Feiten):
     uren_afwezig_ongeoorloofd: float
 
 
+class _GesprekGemist(_Feiten):
+    gesprek_id: uuid.UUID
+    pip_id: uuid.UUID
+    gepland_datum: date
+    vastgelegd_op: date
+    reden: str | None = None
+
+
+class _OnderNorm(_Feiten):
+    pip_id: uuid.UUID
+    opdracht_id: uuid.UUID
+    onderdeel: str
+    periode_van: date
+    periode_tot: date
+    aanwezigheidspercentage: int
+    norm: int
+    aantal_perioden: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Gedraging:
+    """What an event says happened, as a candidate records it."""
+
+    inburgeraar_id: uuid.UUID
+    soort: Overtredingsoort
+    van: date
+    tot: date
+    bewijs: dict[str, object]
+    pip_id: uuid.UUID | None = None
+
+
 class Projectie:
     def __init__(self, publisher: EventPublisher, api_prefix: str, log: Verwerkingslog) -> None:
         self.source = ContextSource(publisher, log, api_prefix)
@@ -113,6 +149,8 @@ class Projectie:
             **dict.fromkeys(_OPROEP, self._oproep),
             f"{TYPE_PREFIX}.pip.pip-vastgesteld": self._pip_vastgesteld,
             f"{TYPE_PREFIX}.pip.pip-beeindigd": self._pip_beeindigd,
+            f"{TYPE_PREFIX}.pip.voortgangsgesprek-gemist": self._gesprek_gemist,
+            f"{TYPE_PREFIX}.pip.aanwezigheid-onder-norm": self._onder_norm,
             f"{TYPE_PREFIX}.aanbieder.verzuim-gemeld": self._verzuim,
         }
 
@@ -158,7 +196,8 @@ class Projectie:
             "aantalNietVerschenen": feit.aantal_niet_verschenen,
         }
         datum = event.time.date()
-        await self._kandidaat(session, event, gemeente, feit.inburgeraar_id, _OPROEP[event.type], datum, datum, bewijs)
+        soort = _OPROEP[event.type]
+        await self._kandidaat(session, event, gemeente, _Gedraging(feit.inburgeraar_id, soort, datum, datum, bewijs))
 
     async def _verzuim(self, session: AsyncSession, event: CloudEvent, gemeente: str) -> None:
         feit = _Verzuim.model_validate(event.data)
@@ -171,49 +210,84 @@ class Projectie:
             "urenAfwezigOngeoorloofd": feit.uren_afwezig_ongeoorloofd,
         }
         soort = _ONDERDEEL.get(feit.onderdeel.lower(), Overtredingsoort.PIP_LEERROUTE)
-        await self._kandidaat(
-            session,
-            event,
-            gemeente,
-            feit.inburgeraar_id,
-            soort,
-            feit.periode_van,
-            feit.periode_tot,
-            bewijs,
-            feit.pip_id,
-        )
+        gedraging = _Gedraging(feit.inburgeraar_id, soort, feit.periode_van, feit.periode_tot, bewijs, feit.pip_id)
+        await self._kandidaat(session, event, gemeente, gedraging)
+
+    async def _gesprek_gemist(self, session: AsyncSession, event: CloudEvent, gemeente: str) -> None:
+        feit = _GesprekGemist.model_validate(event.data)
+        # The reason is free text and stays in pip-api (ids, codes and dates only here); whether one was given is
+        # part of the evidence, and the dataref leads to the gesprek itself.
+        bewijs = {
+            "gesprekId": str(feit.gesprek_id),
+            "geplandDatum": feit.gepland_datum.isoformat(),
+            "vastgelegdOp": feit.vastgelegd_op.isoformat(),
+            "redenOpgegeven": bool(feit.reden and feit.reden.strip()),
+        }
+        soort = Overtredingsoort.PIP_VOORTGANGSGESPREK
+        gedraging = _Gedraging(feit.inburgeraar_id, soort, feit.gepland_datum, feit.gepland_datum, bewijs, feit.pip_id)
+        await self._kandidaat(session, event, gemeente, gedraging, pip_vastgelegd=feit.vastgelegd_op)
+
+    async def _onder_norm(self, session: AsyncSession, event: CloudEvent, gemeente: str) -> None:
+        feit = _OnderNorm.model_validate(event.data)
+        if feit.aanwezigheidspercentage >= feit.norm:
+            return
+        bewijs = {
+            "opdrachtId": str(feit.opdracht_id),
+            "onderdeel": feit.onderdeel,
+            "aanwezigheidspercentage": feit.aanwezigheidspercentage,
+            "norm": feit.norm,
+            "aantalPerioden": feit.aantal_perioden,
+        }
+        soort = _ONDERDEEL.get(feit.onderdeel.lower(), Overtredingsoort.PIP_LEERROUTE)
+        gedraging = _Gedraging(feit.inburgeraar_id, soort, feit.periode_van, feit.periode_tot, bewijs, feit.pip_id)
+        await self._kandidaat(session, event, gemeente, gedraging, pip_vastgelegd=event.time.date())
 
     async def _kandidaat(
         self,
         session: AsyncSession,
         event: CloudEvent,
         gemeente: str,
-        inburgeraar_id: uuid.UUID,
-        soort: Overtredingsoort,
-        van: date,
-        tot: date,
-        bewijs: dict[str, object],
-        pip_id: uuid.UUID | None = None,
+        g: _Gedraging,
+        *,
+        pip_vastgelegd: date | None = None,
     ) -> None:
-        feit = await ProjectieRepository(session).get(inburgeraar_id, gemeente)
+        """The candidate of `g`, once per event, if the gemeente enforces it for the person's doelgroep. With
+        `pip_vastgelegd` (pip-api's sources, the day the gedraging was recorded) only if a boete on it could follow,
+        so the klantregisseur gets no candidate they could only dismiss; pip-api's `pip-vastgesteld` comes through
+        the same consumer, before the events about that PIP."""
+        feit = await ProjectieRepository(session).get(g.inburgeraar_id, gemeente)
         doelgroep = Doelgroep(feit.doelgroep) if feit and feit.doelgroep in {d.value for d in Doelgroep} else None
-        if not handhaafbaar(soort, doelgroep):
+        if not handhaafbaar(g.soort, doelgroep):
             return
+        bewijs = {**g.bewijs, "eventId": event.id, "bron": event.source}
+        if pip_vastgelegd is not None:
+            feiten = Persoonsfeiten(
+                pip_vastgesteld=feit.pip_vastgesteld_datum if feit else None,
+                pip_beeindigd=feit.pip_beeindigd_datum if feit else None,
+                plicht_einde=feit.plicht_einde_datum if feit else None,
+            )
+            try:
+                vereis_pip_boete_mogelijk(g.soort, feiten, g.van, pip_vastgelegd)
+            except Weigering as weigering:
+                logger.info("projectie: event %s (%s) geen kandidaat: %s", event.id, event.type, weigering.regel.code)
+                return
+            if event.dataref is not None:
+                bewijs["dataref"] = event.dataref
         async with work_in(session, self.source, principal=SYSTEEM, gemeente=gemeente) as ctx:
             overtreding_id = await OvertredingRepository(session, gemeente).add_once(
                 {
                     "id": uuid.uuid4(),
                     "gemeente_code": gemeente,
-                    "inburgeraar_id": inburgeraar_id,
-                    "soort": soort.value,
-                    "categorie": soort.categorie.value,
+                    "inburgeraar_id": g.inburgeraar_id,
+                    "soort": g.soort.value,
+                    "categorie": g.soort.categorie.value,
                     "status": Procedurestatus.KANDIDAAT.value,
-                    "gedraging_van": van,
-                    "gedraging_tot": tot,
+                    "gedraging_van": g.van,
+                    "gedraging_tot": g.tot,
                     "bron": event.type,
                     "bron_id": event.id,
-                    "bewijs": {**bewijs, "eventId": event.id, "bron": event.source},
-                    "pip_id": pip_id,
+                    "bewijs": bewijs,
+                    "pip_id": g.pip_id,
                     "berekening": [],
                 }
             )
