@@ -1,13 +1,20 @@
-"""`python -m inburgeraar_api serve|relay|migrate` (see `inburgering_kit.entrypoint`)."""
+"""`python -m inburgeraar_api serve|relay|migrate|retentie` (see `inburgering_kit.entrypoint`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from inburgeraar_api.services.retentie import opruimer
 from inburgeraar_api.settings import Settings
-from inburgering_kit.entrypoint import main
+from inburgering_kit.entrypoint import background, main
+from inburgering_kit.retentie import retentie_job
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 if __name__ == "__main__":
-    main("inburgeraar_api", Settings, MIGRATIONS)
+    main(
+        "inburgeraar_api",
+        Settings,
+        MIGRATIONS,
+        jobs={"retentie": background(retentie_job("inburgeraar-api", opruimer))},
+    )

@@ -5,9 +5,12 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from inburgeraar_api.api import dossier, inburgeraars, intake
+from inburgeraar_api.api import privacy as privacy_api
+from inburgeraar_api.services import privacy
 from inburgeraar_api.settings import Settings
 from inburgering_kit.app import Link, ServiceDefinition
 from inburgering_kit.app import create_app as create_service_app
+from inburgering_kit.privacy import inzage_router
 
 # What a client (and the stateful contract test) can do next with a registered inburgeraar or a planned oproep.
 LINKS = [
@@ -51,10 +54,20 @@ DEFINITION = ServiceDefinition(
         "ontzorgen. Alle gegevens zijn van de gemeente uit het token; het BSN staat nooit in een URL of event."
     ),
     version="1.0.0",
-    routers=[inburgeraars.router, dossier.router, intake.router],
+    routers=[
+        inburgeraars.router,
+        dossier.router,
+        intake.router,
+        privacy_api.router,
+        inzage_router("inburgeraar-api", privacy.eigen_gegevens),
+    ],
     links=LINKS,
 )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    return create_service_app(DEFINITION, settings or Settings())
+    app = create_service_app(DEFINITION, settings or Settings())
+    # This context alone may turn a BSN into the person: a search of its log by BSN finds the person's records kept
+    # under the id's pseudonym too.
+    app.state.verwerkingslog.ids_van_bsn = privacy.ids_van_bsn(app.state.verwerkingslog)
+    return app

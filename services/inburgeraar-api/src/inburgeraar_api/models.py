@@ -184,3 +184,16 @@ class Ontzorgen(Base):
     verlengd_tot: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = _created_at()
     updated_at: Mapped[datetime] = _updated_at()
+
+
+class Bewaartermijn(Base):
+    """When a person's data fall due (Besluit inburgering 2021 art. 9.9), kept beside the plicht facts it follows
+    from so the retention job finds the due persons by an index instead of folding every plicht."""
+
+    __tablename__ = "bewaartermijn"
+
+    inburgeraar_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("inburgeraar.id", ondelete="CASCADE"), primary_key=True
+    )
+    einde_plicht_datum: Mapped[date | None] = mapped_column(Date, index=True)
+    overige_verwijderd_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
