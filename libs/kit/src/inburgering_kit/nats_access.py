@@ -51,10 +51,15 @@ class BusUser:
 
 
 # The consumers per service, by durable name and filter; a service's consumer with another name or filter is refused.
+def _retentie(service: str) -> tuple[str, str]:
+    """The consumer through which a context learns the end of a person's plicht, for its retention job."""
+    return (f"{service}-retentie", f"{TYPE_PREFIX}.inburgeraar.einde-plicht-gewijzigd")
+
+
 BUS_USERS: tuple[BusUser, ...] = (
     BusUser("inburgeraar-api"),
-    BusUser("pip-api", (("pip-api", f"{TYPE_PREFIX}.inburgeraar.>"),)),
-    BusUser("aanbieder-api", (("aanbieder-api", f"{TYPE_PREFIX}.pip.>"),)),
+    BusUser("pip-api", (("pip-api", f"{TYPE_PREFIX}.inburgeraar.>"), _retentie("pip-api"))),
+    BusUser("aanbieder-api", (("aanbieder-api", f"{TYPE_PREFIX}.pip.>"), _retentie("aanbieder-api"))),
     BusUser("notificaties", (("notificaties", f"{TYPE_PREFIX}.>"),)),
     BusUser(
         "handhaving-api",
@@ -62,6 +67,7 @@ BUS_USERS: tuple[BusUser, ...] = (
             ("handhaving-api-inburgeraar", f"{TYPE_PREFIX}.inburgeraar.>"),
             ("handhaving-api-pip", f"{TYPE_PREFIX}.pip.>"),
             ("handhaving-api-aanbieder", f"{TYPE_PREFIX}.aanbieder.>"),
+            _retentie("handhaving-api"),
         ),
     ),
 )

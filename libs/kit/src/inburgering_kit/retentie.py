@@ -17,6 +17,7 @@ term. Source of the record format: Logius, Logboek Dataverwerkingen.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import uuid
@@ -27,12 +28,17 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy import text
+from fastapi import FastAPI
+from sqlalchemy import Date, DateTime, Index, String, func, text
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
 
 from inburgering_kit.audit import APPEND_ONLY_SQL, APPEND_ONLY_V2_SQL, RETENTIE_SETTING
-from inburgering_kit.db import Database
+from inburgering_kit.consumer import EventConsumer
+from inburgering_kit.db import Database, KitBase
+from inburgering_kit.events import CloudEvent
 from inburgering_kit.kalender import plus_jaren
 from inburgering_kit.settings import ServiceSettings
 
@@ -154,7 +160,26 @@ def retentie_job(service: str, opruimer: Callable[[S], Opruimer]) -> Callable[[S
     return work
 
 
-# --- Kit schema v4: the report table and the guard that lets the retention job delete -----------------------------
+# --- Kit schema v4: the report, the end of the plicht per person, the guard that lets the retention job delete ------
+
+
+class Retentierapport(KitBase):
+    __tablename__ = "retentie_rapport"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    uitgevoerd_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    peildatum: Mapped[date] = mapped_column(Date, unique=True)
+    aantallen: Mapped[dict[str, int]] = mapped_column(JSONB)
+
+
+class RetentieBetrokkene(KitBase):
+    __tablename__ = "retentie_betrokkene"
+    __table_args__ = (Index("ix_retentie_betrokkene_einde", "einde_plicht_datum"),)
+
+    inburgeraar_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    gemeente_code: Mapped[str] = mapped_column(String(4))
+    einde_plicht_datum: Mapped[date | None] = mapped_column(Date)
+    overige_verwijderd_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 def create_retentie_v4() -> None:
@@ -167,10 +192,100 @@ def create_retentie_v4() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_retentie_rapport")),
         sa.UniqueConstraint("peildatum", name=op.f("uq_retentie_rapport_peildatum")),
     )
+    op.create_table(
+        "retentie_betrokkene",
+        sa.Column("inburgeraar_id", sa.UUID(), nullable=False),
+        sa.Column("gemeente_code", sa.String(length=4), nullable=False),
+        sa.Column("einde_plicht_datum", sa.Date(), nullable=True),
+        sa.Column("overige_verwijderd_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("inburgeraar_id", name=op.f("pk_retentie_betrokkene")),
+    )
+    op.create_index("ix_retentie_betrokkene_einde", "retentie_betrokkene", ["einde_plicht_datum"])
     for statement in APPEND_ONLY_V2_SQL:
         op.execute(statement)
 
 
 def drop_retentie_v4() -> None:
     op.execute(APPEND_ONLY_SQL[0])
+    op.drop_index("ix_retentie_betrokkene_einde", table_name="retentie_betrokkene")
+    op.drop_table("retentie_betrokkene")
     op.drop_table("retentie_rapport")
+
+
+# --- The end of the plicht as a context without the plicht facts knows it -------------------------------------------
+# inburgeraar-api publishes `einde-plicht-gewijzigd`; every other context keeps that date per person in this table
+# (`RetentieBetrokkene`) from its own consumer, and its job reads only its own copy. The context that owns the plicht
+# keeps its own (inburgeraar-api's `bewaartermijn`) and leaves this one empty.
+
+
+async def leg_einde_vast(session: AsyncSession, inburgeraar_id: uuid.UUID, gemeente: str, einde: date | None) -> None:
+    """The (new) end of a person's plicht; a new end makes the data due again from that day."""
+    await session.execute(
+        text(
+            "INSERT INTO retentie_betrokkene (inburgeraar_id, gemeente_code, einde_plicht_datum) VALUES (:i, :g, :e) "
+            "ON CONFLICT (inburgeraar_id) DO UPDATE SET einde_plicht_datum = EXCLUDED.einde_plicht_datum, "
+            "overige_verwijderd_at = NULL"
+        ),
+        {"i": inburgeraar_id, "g": gemeente, "e": einde},
+    )
+
+
+async def verlopen(session: AsyncSession, voor: date) -> list[tuple[uuid.UUID, str]]:
+    """The persons (id, gemeente) whose plicht ended before `voor` and whose data are still here."""
+    result = await session.execute(
+        text(
+            "SELECT inburgeraar_id, gemeente_code FROM retentie_betrokkene "
+            "WHERE einde_plicht_datum < :voor AND overige_verwijderd_at IS NULL"
+        ),
+        {"voor": voor},
+    )
+    return [(row[0], row[1]) for row in result.all()]
+
+
+async def markeer_verwijderd(session: AsyncSession, ids: Sequence[uuid.UUID]) -> None:
+    if ids:
+        await session.execute(
+            text("UPDATE retentie_betrokkene SET overige_verwijderd_at = now() WHERE inburgeraar_id = ANY(:ids)"),
+            {"ids": list(ids)},
+        )
+
+
+# The one event the other contexts follow for retention (inburgeraar-api's contract, `contracts/events/`).
+EINDE_PLICHT_SUBJECT = "nl.inburgering.inburgeraar.einde-plicht-gewijzigd"
+
+
+async def verwerk_einde_plicht(session: AsyncSession, event: CloudEvent) -> None:
+    if event.type != EINDE_PLICHT_SUBJECT or event.gemeentecode is None:
+        return
+    try:
+        inburgeraar_id = uuid.UUID(str(event.data["inburgeraarId"]))
+        einde = event.data.get("einddatum")
+        await leg_einde_vast(
+            session, inburgeraar_id, event.gemeentecode, date.fromisoformat(einde) if einde is not None else None
+        )
+    except (KeyError, TypeError, ValueError):
+        # Data that break the published contract will not mend on redelivery (see pip-api's projection).
+        logger.warning("retentie: event %s voldoet niet aan het contract; overgeslagen", event.id)
+
+
+def einde_plicht_consumer(app: FastAPI, settings: ServiceSettings, durable: str) -> EventConsumer:
+    """The consumer that keeps `retentie_betrokkene` (its own durable `durable`, see `nats_access`)."""
+    return EventConsumer(
+        app.state.database,
+        settings.nats_url,
+        durable=durable,
+        filter_subject=EINDE_PLICHT_SUBJECT,
+        handler=verwerk_einde_plicht,
+        stream=settings.stream_name,
+    )
+
+
+def einde_plicht_achtergrond(
+    settings: ServiceSettings, durable: str
+) -> Callable[[FastAPI, asyncio.Event], Coroutine[Any, Any, None]]:
+    """That consumer as a loop beside the API (`ServiceDefinition.background`)."""
+
+    async def run(app: FastAPI, stop: asyncio.Event) -> None:
+        await einde_plicht_consumer(app, settings, durable).run(stop)
+
+    return run
