@@ -146,7 +146,7 @@ async def verstrek(
         Actie.AANMAKEN,
         object_type="opdracht",
         object_id=opdracht.id,
-        betrokkene=None,
+        betrokkene=ctx.log.betrokkene_van(opdracht.inburgeraar_id),
     )
     return opdracht
 
@@ -194,7 +194,7 @@ async def wijzig(ctx: RequestContext, opdracht_id: uuid.UUID, wijzigingen: dict[
         Actie.WIJZIGEN,
         object_type="opdracht",
         object_id=opdracht.id,
-        betrokkene=None,
+        betrokkene=ctx.log.betrokkene_van(opdracht.inburgeraar_id),
     )
     return opdracht
 
@@ -229,7 +229,7 @@ async def trek_in(ctx: RequestContext, opdracht_id: uuid.UUID, *, reden: str) ->
         Actie.WIJZIGEN,
         object_type="opdracht",
         object_id=opdracht.id,
-        betrokkene=None,
+        betrokkene=ctx.log.betrokkene_van(opdracht.inburgeraar_id),
     )
     return opdracht
 
@@ -237,7 +237,11 @@ async def trek_in(ctx: RequestContext, opdracht_id: uuid.UUID, *, reden: str) ->
 async def raadpleeg(ctx: RequestContext, opdracht_id: uuid.UUID) -> Opdracht:
     opdracht = await _opdracht(OpdrachtRepository(ctx.session, ctx.gemeente), opdracht_id)
     await ctx.verwerk(
-        activiteiten.OPDRACHT_RAADPLEGEN, Actie.LEZEN, object_type="opdracht", object_id=opdracht.id, betrokkene=None
+        activiteiten.OPDRACHT_RAADPLEGEN,
+        Actie.LEZEN,
+        object_type="opdracht",
+        object_id=opdracht.id,
+        betrokkene=ctx.log.betrokkene_van(opdracht.inburgeraar_id),
     )
     return opdracht
 
@@ -283,7 +287,11 @@ async def _eigen(ctx: RequestContext, wie: Aanbiederidentiteit, opdracht_id: uui
 async def voor_aanbieder(ctx: RequestContext, wie: Aanbiederidentiteit, opdracht_id: uuid.UUID) -> Opdracht:
     opdracht = await _eigen(ctx, wie, opdracht_id)
     await ctx.verwerk(
-        activiteiten.OPDRACHT_RAADPLEGEN, Actie.LEZEN, object_type="opdracht", object_id=opdracht.id, betrokkene=None
+        activiteiten.OPDRACHT_RAADPLEGEN,
+        Actie.LEZEN,
+        object_type="opdracht",
+        object_id=opdracht.id,
+        betrokkene=ctx.log.betrokkene_van(opdracht.inburgeraar_id),
     )
     return opdracht
 
