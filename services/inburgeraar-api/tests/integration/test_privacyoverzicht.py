@@ -65,7 +65,7 @@ async def inburgeraar(client: httpx.AsyncClient, tokens: TokenFactory) -> uuid.U
             "doelgroep": "asielmigrant",
             "datumKoppeling": "2022-01-03",
             "contact": {"voornamen": "Amina"},
-        },  # noqa: E501
+        },
         headers=tokens.headers(scopes.INBURGERAAR_SCHRIJVEN),
     )
     assert created.status_code == 201
