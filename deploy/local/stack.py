@@ -13,6 +13,7 @@ import asyncio
 import dataclasses
 import fcntl
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -77,8 +78,14 @@ def service_environment(service: ServiceEntry, postgres_url: str, nats_url: str)
         # The relay runs as its own process beside the API (see `_start`), as in production.
         f"{p}RUN_RELAY": "false",
         **credentials,
-        **{f"{p}{key}": value for key, value in service.development},
+        **{f"{p}{key}": _with_ports(value) for key, value in service.development},
     }
+
+
+def _with_ports(value: str) -> str:
+    """A development setting with `{port:<service>}` replaced by that service's port in this stack."""
+    ports = {s.name: str(s.port) for s in services()}
+    return re.sub(r"\{port:([a-z\-]+)\}", lambda m: ports[m.group(1)], value)
 
 
 def _nats_credentials(service: ServiceEntry, prefix: str) -> dict[str, str]:
