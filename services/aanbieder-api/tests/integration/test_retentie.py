@@ -90,3 +90,23 @@ class TestInzage:
         onderdelen = {o["soort"]: o["gegevens"] for o in response.json()["onderdelen"]}
         assert [o["id"] for o in onderdelen["opdracht"]] == [opdracht["id"]]
         assert (await client.post("/api/v1/inzage/_export", json=body, headers=omgeving.regisseur)).status_code == 403
+
+
+async def test_uploads_are_kept_five_years_from_the_upload(
+    omgeving: Omgeving, settings: Settings, database: Database
+) -> None:
+    aanbieder = await omgeving.aanbieder()
+    async with database.engine.begin() as conn:
+        await conn.execute(
+            text(
+                "INSERT INTO aanlevering (id, gemeente_code, aanbieder_id, formaat, bestand_hash, grootte, status, "
+                "regels_totaal, regels_verwerkt, geaccepteerd, afgewezen, overgeslagen, actor_client, created_at, "
+                "updated_at) VALUES (gen_random_uuid(), '0363', :a, 'csv', 'h', 1, 'afgerond', 1, 1, 0, 1, 0, 'c', "
+                "'2020-05-04T10:00:00Z', '2020-05-04T10:00:00Z')"
+            ),
+            {"a": aanbieder.id},
+        )
+    kept = await voer_uit(database, "aanbieder-api", opruimer(settings), date(2025, 5, 4))
+    assert kept is not None and kept.aantallen["aanlevering"] == 0
+    gone = await voer_uit(database, "aanbieder-api", opruimer(settings), date(2025, 5, 5))
+    assert gone is not None and gone.aantallen["aanlevering"] == 1

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aanbieder_api.models import Melding, Opdracht, OpdrachtVersie, Periode, PipFeit, PortaalGezien
+from aanbieder_api.models import Aanlevering, Melding, Opdracht, OpdrachtVersie, Periode, PipFeit, PortaalGezien
 from inburgering_kit.privacy import als_json
 
 
@@ -34,6 +35,10 @@ class RetentieRepository:
             "opdracht": await self._count(delete(Opdracht).where(Opdracht.inburgeraar_id.in_(ids))),
             "pip-feit": await self._count(delete(PipFeit).where(PipFeit.inburgeraar_id.in_(ids))),
         }
+
+    async def verwijder_aanleveringen(self, voor: datetime) -> int:
+        """Uploaded files' records (counts, and per rejected row its errors) made before `voor`, with their rows."""
+        return await self._count(delete(Aanlevering).where(Aanlevering.created_at < voor))
 
     async def alles_van(self, gemeente: str, inburgeraar_id: uuid.UUID) -> dict[str, list[dict[str, Any]]]:
         opdrachten = await self._rows(

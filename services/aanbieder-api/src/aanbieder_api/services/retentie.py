@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,6 +32,10 @@ def opruimer(settings: ServiceSettings) -> Opruimer:
             session, [(g, str(log.betrokkene_van(i))) for i, g in due]
         )
         await markeer_verwijderd(session, ids)
+        # An upload is no one person's: it is kept 5 years from the upload, never longer than any person's data in
+        # it would be (their plicht ends after the upload).
+        begin = datetime.combine(grens(peildatum, OVERIGE_JAREN), time.min, tzinfo=UTC)
+        aantallen["aanlevering"] = await RetentieRepository(session).verwijder_aanleveringen(begin)
         return aantallen
 
     return opruimen
