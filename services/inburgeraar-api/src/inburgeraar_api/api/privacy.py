@@ -99,6 +99,8 @@ def _velden(record: Mapping[str, Any]) -> dict[str, Any]:
     summary="Inzageverzoek (AVG art. 15): alles wat de gemeente over één persoon heeft, als leesbaar document",
     response_class=HTMLResponse,
     responses={200: {"content": {"text/html": {}}, "description": "Het inzagedocument."}},
+    # 404: the gemeente holds nothing about this BSN.
+    openapi_extra={"x-problems": ["404"]},
 )
 async def privacy_inzageverzoek(body: PrivacyZoek, ctx: InzageCtx, request: Request) -> HTMLResponse:
     try:
