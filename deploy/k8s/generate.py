@@ -11,7 +11,8 @@ read here besides `package` and `processes`:
   cluster runs apart, such as notificaties' delivery, which `make run` keeps inside the API), `settings` (extra
   ConfigMap values, without the prefix), `volumes` (shared volumes: name -> {path, size, setting}), `component`
   (the service belongs to a Kustomize component of its own, such as the stand-ins in components/standins, and
-  stays out of the base).
+  stays out of the base), `schedules` (commands run as a CronJob: name -> cron schedule, such as the daily
+  retention job).
 
 Sizes come from the measured RSS and CPU in bench/results (see SIZES); deploy/README.md shows the arithmetic.
 """
@@ -77,6 +78,7 @@ class Service:
     relay: bool = True
     settings: dict[str, str] = field(default_factory=dict)
     volumes: dict[str, dict[str, str]] = field(default_factory=dict)
+    schedules: dict[str, str] = field(default_factory=dict)
 
     @property
     def prefix(self) -> str:
@@ -107,6 +109,7 @@ def load(root: Path = ROOT) -> list[Service]:
                 relay=bool(k8s.get("relay", spec.get("nats", owns_data))),
                 settings={str(k): str(v) for k, v in k8s.get("settings", {}).items()},
                 volumes=dict(k8s.get("volumes", {})),
+                schedules={str(k): str(v) for k, v in k8s.get("schedules", {}).items()},
             )
         )
     return services
@@ -329,6 +332,25 @@ def worker_deployment(service: Service, process: str) -> dict[str, Any]:
     return deployment(name, template, 2)
 
 
+def cron_job(service: Service, process: str, schedule: str) -> dict[str, Any]:
+    name = f"{service.name}-{process}"
+    work = container(service, process, "job", ["python", "-m", service.package, process])
+    template = pod_template(service, name, "job", [work], restartPolicy="OnFailure")
+    del template["spec"]["topologySpreadConstraints"]  # one pod at a time: nothing to spread
+    return {
+        "apiVersion": "batch/v1",
+        "kind": "CronJob",
+        "metadata": meta(name, **{"app.kubernetes.io/name": name}),
+        # Forbid saves a wasted start only: the job itself runs each day once under any overlap (an advisory lock and
+        # one report per day, `inburgering_kit.retentie`).
+        "spec": {
+            "schedule": schedule,
+            "concurrencyPolicy": "Forbid",
+            "jobTemplate": {"spec": {"backoffLimit": 3, "template": template}},
+        },
+    }
+
+
 def api_service(service: Service) -> dict[str, Any]:
     return {
         "apiVersion": "v1",
@@ -531,6 +553,7 @@ def service_documents(service: Service, services: list[Service]) -> list[dict[st
     for process in worker_processes(service):
         worker = worker_deployment(service, process)
         docs += [worker, pdb(worker["metadata"]["name"])]
+    docs += [cron_job(service, process, schedule) for process, schedule in service.schedules.items()]
     for volume, spec in service.volumes.items():
         docs.append(
             {

@@ -14,6 +14,7 @@ import dataclasses
 import fcntl
 import json
 import os
+import re
 import signal
 import ssl
 import subprocess
@@ -99,7 +100,7 @@ def service_environment(service: ServiceEntry, postgres_url: str, nats_url: str)
         # The relay runs as its own process beside the API (see `_start`), as in production.
         f"{p}RUN_RELAY": "false",
         **credentials,
-        **{f"{p}{key}": value for key, value in service.development},
+        **{f"{p}{key}": _with_ports(value) for key, value in service.development},
         **partner,
     }
 
@@ -144,6 +145,12 @@ def werkplek_environment(service: ServiceEntry) -> dict[str, str]:
         f"{p}ONTWIKKELAANMELDING__ROLLEN": json.dumps({rol: sorted(s) for rol, s in roles().items()}),
         **{f"{p}{key}": value for key, value in service.development},
     }
+
+
+def _with_ports(value: str) -> str:
+    """A development setting with `{port:<service>}` replaced by that service's port in this stack."""
+    ports = {s.name: str(s.port) for s in services()}
+    return re.sub(r"\{port:([a-z\-]+)\}", lambda m: ports[m.group(1)], value)
 
 
 def _nats_credentials(service: ServiceEntry, prefix: str) -> dict[str, str]:

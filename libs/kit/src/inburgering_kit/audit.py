@@ -9,15 +9,17 @@ finds a person's records by BSN through `POST /verwerkingen/_zoek`, the log itse
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import DateTime, Index, String, func, select, text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -86,6 +88,22 @@ APPEND_ONLY_SQL = [
     FOR EACH ROW EXECUTE FUNCTION verwerking_append_only()
     """,
 ]
+# The retention job alone may delete (Besluit inburgering art. 9.9; see `retentie`): it sets this transaction-local
+# setting first. UPDATE stays refused for everyone. Not a security boundary against whoever holds the service's
+# database credentials (they could drop the trigger too): it keeps every other code path, and mistakes, out.
+RETENTIE_SETTING = "inburgering.retentie"
+APPEND_ONLY_V2_SQL = [
+    f"""
+    CREATE OR REPLACE FUNCTION verwerking_append_only() RETURNS trigger AS $$
+    BEGIN
+        IF TG_OP = 'DELETE' AND current_setting('{RETENTIE_SETTING}', true) = 'aan' THEN
+            RETURN OLD;
+        END IF;
+        RAISE EXCEPTION 'verwerkingenlog is append-only';
+    END;
+    $$ LANGUAGE plpgsql
+    """,
+]
 DROP_APPEND_ONLY_SQL = [
     "DROP TRIGGER IF EXISTS verwerking_append_only ON verwerking",
     "DROP FUNCTION IF EXISTS verwerking_append_only()",
@@ -103,14 +121,49 @@ _INSERT_VERWERKING = text(
 )
 
 
+# What the betrokkene key is derived for: a separate key, so a pseudonym of an inburgeraar id and one of a BSN are
+# never computed with the same key (see `Verwerkingslog.betrokkene_van`).
+_BETROKKENE_LABEL = b"verwerkingenlog-betrokkene-v1"
+
+
+def betrokkene_sleutel(pseudonym_key: bytes) -> bytes:
+    """The key of the cross-service betrokkene pseudonym, derived from the deployment's pseudonym key."""
+    if not pseudonym_key:
+        raise ValueError("pseudonimiseringssleutel ontbreekt")
+    return hmac.new(pseudonym_key, _BETROKKENE_LABEL, hashlib.sha256).digest()
+
+
 class Verwerkingslog:
     """Writes processing records; one per service, on `app.state.verwerkingslog`."""
 
     def __init__(self, pseudonym_key: bytes) -> None:
         self._key = pseudonym_key
+        self._betrokkene_key = betrokkene_sleutel(pseudonym_key)
+        # Set by the one service that holds the BSN: the inburgeraar ids a BSN has in a gemeente, so a search by BSN
+        # also finds the records kept under `betrokkene_van`.
+        self.ids_van_bsn: Callable[[AsyncSession, str, Bsn], Awaitable[Sequence[uuid.UUID]]] | None = None
+
+    async def betrokkenen_van_bsn(self, session: AsyncSession, gemeente: str, bsn: Bsn) -> list[str]:
+        """Every pseudonym a person's records in this service can carry: of the BSN, and of its inburgeraar ids."""
+        found = [pseudonymise(bsn, self._key)]
+        if self.ids_van_bsn is not None:
+            found += [str(self.betrokkene_van(i)) for i in await self.ids_van_bsn(session, gemeente, bsn)]
+        return found
 
     def betrokkene(self, bsn: Bsn | None) -> str | None:
+        """The keyed hash of a BSN: for processing of a person not (yet) registered, known by BSN only."""
         return pseudonymise(bsn, self._key) if bsn is not None else None
+
+    def betrokkene_van(self, inburgeraar_id: uuid.UUID | None) -> str | None:
+        """The data subject as every service records it: a keyed hash of the inburgeraar's id (the registration in
+        one gemeente), computed alike by every service that knows the id from the events, so none of them needs the
+        BSN and nothing from which a BSN could be recovered travels anywhere. It differs per gemeente (a person
+        registered in two gemeenten has two ids), so it cannot link a person across gemeenten, and it never leaves
+        the gemeente's own services: not in events (notificaties forwards those to webhook subscribers, providers
+        among them), not to providers. See docs in `privacy`."""
+        if inburgeraar_id is None:
+            return None
+        return hmac.new(self._betrokkene_key, str(inburgeraar_id).encode("ascii"), hashlib.sha256).hexdigest()
 
     async def record(
         self,
@@ -213,12 +266,31 @@ class VerwerkingRead(BaseModel):
     actorUser: str | None = Field(validation_alias="actor_user")  # noqa: N815
 
 
+PSEUDONIEM_PATTERN = r"^[0-9a-f]{64}$"
+Pseudoniem = Annotated[str, Field(pattern=PSEUDONIEM_PATTERN, min_length=64, max_length=64)]
+
+
 class VerwerkingenZoek(BaseModel):
+    """Either the BSN (the log of the service that holds it) or the betrokkene pseudonyms the privacy view hands
+    every service (see `Verwerkingslog.betrokkene_van`): a service that never holds a BSN is searched by those."""
+
     model_config = ConfigDict(extra="forbid")
 
-    bsn: BsnField
+    bsn: BsnField | None = None
+    betrokkenen: list[Pseudoniem] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=10,
+        description="Pseudoniemen van de betrokkene, zoals de privacyfunctie ze uit het BSN afleidt.",
+    )
     vanaf: Tijdstip | None = None
     tot: Tijdstip | None = None
+
+    @model_validator(mode="after")
+    def _bsn_of_betrokkenen(self) -> VerwerkingenZoek:
+        if (self.bsn is None) == (self.betrokkenen is None):
+            raise ValueError("geef precies een van bsn en betrokkenen")
+        return self
 
 
 async def _page(
@@ -226,15 +298,15 @@ async def _page(
     gemeente: str,
     paging: Paging,
     *,
-    betrokkene: str | None = None,
+    betrokkenen: Sequence[str] | None = None,
     object_id: str | None = None,
     activiteit: str | None = None,
     vanaf: datetime | None = None,
     tot: datetime | None = None,
 ) -> Page[VerwerkingRead]:
     query = select(Verwerking).where(Verwerking.gemeente_code == gemeente)
-    if betrokkene is not None:
-        query = query.where(Verwerking.betrokkene == betrokkene)
+    if betrokkenen is not None:
+        query = query.where(Verwerking.betrokkene.in_(list(betrokkenen)))
     if object_id is not None:
         query = query.where(Verwerking.object_id == object_id)
     if activiteit is not None:
@@ -245,6 +317,16 @@ async def _page(
         query = query.where(Verwerking.at < tot)
     rows, total = await paginate(session, query, paging, Verwerking.at.desc(), Verwerking.id)
     return Page[VerwerkingRead].of([VerwerkingRead.model_validate(r) for r in rows], total, paging)
+
+
+async def verwerkingen_van(session: AsyncSession, gemeente: str, betrokkenen: Sequence[str]) -> list[VerwerkingRead]:
+    """Every record about these betrokkenen in the gemeente, oldest first (for the privacy view of one person)."""
+    query = (
+        select(Verwerking)
+        .where(Verwerking.gemeente_code == gemeente, Verwerking.betrokkene.in_(list(betrokkenen)))
+        .order_by(Verwerking.at, Verwerking.id)
+    )
+    return [VerwerkingRead.model_validate(r) for r in (await session.execute(query)).scalars().all()]
 
 
 PrivacyOfficer = Annotated[Principal, Depends(require_scopes(SCOPE_VERWERKINGEN_LEZEN))]
@@ -282,7 +364,7 @@ def verwerkingen_router() -> APIRouter:
     @router.post(
         "/_zoek",
         operation_id="verwerkingen_zoek",
-        summary="Verwerkingen over één betrokkene zoeken op BSN (het BSN staat nooit in de URL)",
+        summary="Verwerkingen over één betrokkene zoeken op BSN of pseudoniem (het BSN staat nooit in de URL)",
     )
     async def verwerkingen_zoek(
         body: VerwerkingenZoek,
@@ -291,18 +373,21 @@ def verwerkingen_router() -> APIRouter:
         paging: Paging,
         log: VerwerkingslogDep,
     ) -> Page[VerwerkingRead]:
-        betrokkene = log.betrokkene(Bsn(str(body.bsn)))
-        result = await _page(
-            session, require_tenant(principal), paging, betrokkene=betrokkene, vanaf=body.vanaf, tot=body.tot
-        )
-        await log.record(
+        gemeente = require_tenant(principal)
+        if body.betrokkenen is not None:
+            betrokkenen = body.betrokkenen
+        else:
+            assert body.bsn is not None
+            betrokkenen = await log.betrokkenen_van_bsn(session, gemeente, body.bsn)
+        result = await _page(session, gemeente, paging, betrokkenen=betrokkenen, vanaf=body.vanaf, tot=body.tot)
+        await log.record_many(
             session,
             principal,
             INZIEN_LOG,
             Actie.ZOEKEN,
             object_type="verwerking",
-            object_id=None,
-            betrokkene=betrokkene,
+            # One search, one record: under the person's pseudonym that every service shares (the last one given).
+            subjects=[(None, betrokkenen[-1] if betrokkenen else None)],
         )
         return result
 

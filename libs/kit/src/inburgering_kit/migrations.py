@@ -15,11 +15,11 @@ from sqlalchemy import MetaData, pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from inburgering_kit import audit, consumer, idempotency, outbox
+from inburgering_kit import audit, consumer, idempotency, outbox, retentie
 from inburgering_kit.db import asyncpg_url, kit_metadata
 
 # Imported for their table definitions on `kit_metadata`.
-KIT_TABLE_MODULES = (audit, consumer, idempotency, outbox)
+KIT_TABLE_MODULES = (audit, consumer, idempotency, outbox, retentie)
 
 
 def alembic_config(migrations_dir: Path, database_url: str) -> Config:

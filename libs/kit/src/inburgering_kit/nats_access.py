@@ -51,15 +51,28 @@ class BusUser:
 
 
 # The consumers per service, by durable name and filter; a service's consumer with another name or filter is refused.
+def _retentie(service: str) -> tuple[str, str]:
+    """The consumer through which a context learns the end of a person's plicht, for its retention job."""
+    return (f"{service}-retentie", f"{TYPE_PREFIX}.inburgeraar.einde-plicht-gewijzigd")
+
+
 BUS_USERS: tuple[BusUser, ...] = (
     BusUser("inburgeraar-api", (("inburgeraar-api-aanbieder", f"{TYPE_PREFIX}.aanbieder.>"),)),
     BusUser(
         "pip-api",
-        (("pip-api", f"{TYPE_PREFIX}.inburgeraar.>"), ("pip-api-aanbieder", f"{TYPE_PREFIX}.aanbieder.>")),
+        (
+            ("pip-api", f"{TYPE_PREFIX}.inburgeraar.>"),
+            ("pip-api-aanbieder", f"{TYPE_PREFIX}.aanbieder.>"),
+            _retentie("pip-api"),
+        ),
     ),
     BusUser(
         "aanbieder-api",
-        (("aanbieder-api", f"{TYPE_PREFIX}.pip.>"), ("aanbieder-api-inburgeraar", f"{TYPE_PREFIX}.inburgeraar.>")),
+        (
+            ("aanbieder-api", f"{TYPE_PREFIX}.pip.>"),
+            ("aanbieder-api-inburgeraar", f"{TYPE_PREFIX}.inburgeraar.>"),
+            _retentie("aanbieder-api"),
+        ),
     ),
     BusUser("notificaties", (("notificaties", f"{TYPE_PREFIX}.>"),)),
     BusUser(
@@ -68,6 +81,7 @@ BUS_USERS: tuple[BusUser, ...] = (
             ("handhaving-api-inburgeraar", f"{TYPE_PREFIX}.inburgeraar.>"),
             ("handhaving-api-pip", f"{TYPE_PREFIX}.pip.>"),
             ("handhaving-api-aanbieder", f"{TYPE_PREFIX}.aanbieder.>"),
+            _retentie("handhaving-api"),
         ),
     ),
 )

@@ -7,10 +7,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from aanbieder_api.main import consumers
+from aanbieder_api.services import retentie
 from aanbieder_api.settings import Settings
-from inburgering_kit.entrypoint import main
+from inburgering_kit.entrypoint import background, main
+from inburgering_kit.retentie import retentie_job
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 if __name__ == "__main__":
-    main("aanbieder_api", Settings, MIGRATIONS, consumer=consumers)
+    main(
+        "aanbieder_api",
+        Settings,
+        MIGRATIONS,
+        consumer=consumers,
+        jobs={"retentie": background(retentie_job(retentie.SERVICE, retentie.opruimer))},
+    )

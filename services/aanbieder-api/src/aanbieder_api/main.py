@@ -12,11 +12,13 @@ from aanbieder_api.api import aanbieders, aanleveringen, opdrachten, toegewezen
 from aanbieder_api.portal import beheer as portaal_accounts
 from aanbieder_api.portal import router as portaal_router
 from aanbieder_api.services import aanleveringen as aanleveringen_verwerking
-from aanbieder_api.services import inburgeraarprojectie, projectie
+from aanbieder_api.services import inburgeraarprojectie, projectie, retentie
 from aanbieder_api.settings import Settings
 from inburgering_kit.app import Link, ServiceDefinition
 from inburgering_kit.app import create_app as create_service_app
 from inburgering_kit.consumer import EventConsumer
+from inburgering_kit.privacy import inzage_router
+from inburgering_kit.retentie import einde_plicht_achtergrond
 
 DESCRIPTION = (
     "De aanbiederscontext van de Wet inburgering 2021: aanbieders met hun contracten en API-clients, opdrachten "
@@ -72,7 +74,7 @@ DEFINITION = ServiceDefinition(
     title="Aanbieder API",
     description=DESCRIPTION,
     version="1.0.0",
-    routers=ROUTERS,
+    routers=[*ROUTERS, inzage_router(retentie.SERVICE, retentie.verzamel)],
     links=LINKS,
 )
 
@@ -107,6 +109,7 @@ def create_app(settings: Settings | None = None, *, extra_routers: list[APIRoute
     background = [aanleveringen_verwerking.achtergrondtaak(settings)]
     if settings.run_projectie:
         background += [projectie.achtergrondtaak(settings), inburgeraarprojectie.achtergrondtaak(settings)]
+        background.append(einde_plicht_achtergrond(settings, retentie.DURABLE))
     app = create_service_app(replace(DEFINITION, background=background), settings)
     _met_regelschema(app)
     # Pages outside the versioned API (the portal), mounted at the root; not part of the OpenAPI contract.

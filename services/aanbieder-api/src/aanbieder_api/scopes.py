@@ -6,6 +6,7 @@ with an `aanbieder_id` claim and a registered client id) reads its own opdrachte
 """
 
 from inburgering_kit.audit import SCOPE_VERWERKINGEN_LEZEN
+from inburgering_kit.privacy import SCOPE_INZAGE
 
 AANBIEDERS_BEHEREN = "aanbieders:beheren"
 OPDRACHTEN_LEZEN = "opdrachten:lezen"
@@ -16,5 +17,5 @@ ROLLEN: dict[str, set[str]] = {
     "klantregisseur": {OPDRACHTEN_LEZEN, OPDRACHTEN_BEHEREN},
     "contractmanager": {AANBIEDERS_BEHEREN, OPDRACHTEN_LEZEN},
     "aanbieder": {VOORTGANG_MELDEN},
-    "privacy-officer": {SCOPE_VERWERKINGEN_LEZEN},
+    "privacy-officer": {SCOPE_VERWERKINGEN_LEZEN, SCOPE_INZAGE},
 }

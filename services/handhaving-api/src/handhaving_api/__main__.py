@@ -8,12 +8,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from handhaving_api.main import DEFINITION, consumers
+from handhaving_api.services import retentie
 from handhaving_api.services.signalen import bewaak, signaleer
 from handhaving_api.settings import Settings
 from inburgering_kit.db import Database
 from inburgering_kit.entrypoint import background, main
 from inburgering_kit.events import source_urn
 from inburgering_kit.outbox import EventPublisher
+from inburgering_kit.retentie import retentie_job
 from inburgering_kit.worker import run_until_signalled
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
@@ -46,6 +48,10 @@ if __name__ == "__main__":
         "handhaving_api",
         Settings,
         MIGRATIONS,
-        jobs={"signalen": background(signalen), "signalen-job": background(signalen_job)},
+        jobs={
+            "signalen": background(signalen),
+            "signalen-job": background(signalen_job),
+            "retentie": background(retentie_job(retentie.SERVICE, retentie.opruimer)),
+        },
         consumer=consumers,
     )

@@ -10,11 +10,13 @@ from typing import Any
 from fastapi import FastAPI
 
 from handhaving_api.api import beleid, boetes, overtredingen
-from handhaving_api.services import projectie
+from handhaving_api.services import projectie, retentie
 from handhaving_api.settings import Settings
 from inburgering_kit.app import ServiceDefinition
 from inburgering_kit.app import create_app as create_service_app
 from inburgering_kit.consumer import EventConsumer
+from inburgering_kit.privacy import inzage_router
+from inburgering_kit.retentie import einde_plicht_achtergrond
 
 DEFINITION = ServiceDefinition(
     name="handhaving-api",
@@ -26,7 +28,12 @@ DEFINITION = ServiceDefinition(
         "en de boetes van DUO ernaast. Elke weigering noemt de regel en haar bron. Geen BSN, geen namen."
     ),
     version="1.0.0",
-    routers=[overtredingen.router, boetes.router, beleid.router],
+    routers=[
+        overtredingen.router,
+        boetes.router,
+        beleid.router,
+        inzage_router(retentie.SERVICE, retentie.verzamel),
+    ],
 )
 
 
@@ -57,4 +64,5 @@ def _consumer(settings: Settings, index: int) -> Callable[[FastAPI, asyncio.Even
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     background = [_consumer(settings, i) for i in range(len(projectie.CONSUMERS))]
+    background.append(einde_plicht_achtergrond(settings, retentie.DURABLE))
     return create_service_app(replace(DEFINITION, background=background), settings)

@@ -6,6 +6,7 @@ delivers its own boetes; the privacy officer sees only the processing log.
 """
 
 from inburgering_kit.audit import SCOPE_VERWERKINGEN_LEZEN
+from inburgering_kit.privacy import SCOPE_INZAGE
 
 HANDHAVING_LEZEN = "handhaving:lezen"
 HANDHAVING_SCHRIJVEN = "handhaving:schrijven"
@@ -18,5 +19,5 @@ ROLLEN: dict[str, set[str]] = {
     "klantregisseur": {HANDHAVING_LEZEN, HANDHAVING_SCHRIJVEN, VERORDENING_SCHRIJVEN, MAATREGELEN_LEZEN},
     "specialist-inkomen": {MAATREGELEN_LEZEN, MAATREGELEN_SCHRIJVEN},
     "duo": {DUO_BOETES_SCHRIJVEN},
-    "privacy-officer": {SCOPE_VERWERKINGEN_LEZEN},
+    "privacy-officer": {SCOPE_VERWERKINGEN_LEZEN, SCOPE_INZAGE},
 }

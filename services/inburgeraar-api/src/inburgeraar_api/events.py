@@ -157,6 +157,15 @@ class OntzorgenVastgelegd(EventData):
     verlengd_tot: date | None
 
 
+class EindePlichtGewijzigd(EventData):
+    """Het einde van de inburgeringsplicht is vastgelegd (vervallen, of een gehele vrijstelling of ontheffing) of
+    weer leeg (een nieuwe plicht): vanaf `einddatum` lopen de bewaartermijnen van Besluit inburgering art. 9.9."""
+
+    event_type = f"{_PREFIX}.einde-plicht-gewijzigd"
+    inburgeraar_id: uuid.UUID
+    einddatum: date | None = Field(description="Leeg wanneer de plicht (weer) loopt.")
+
+
 EVENTS: list[type[EventData]] = [
     InburgeraarGeregistreerd,
     InburgeraarGewijzigd,
@@ -173,4 +182,5 @@ EVENTS: list[type[EventData]] = [
     BredeIntakeAfgerond,
     MaatschappelijkeBegeleidingVastgelegd,
     OntzorgenVastgelegd,
+    EindePlichtGewijzigd,
 ]

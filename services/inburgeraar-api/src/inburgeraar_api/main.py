@@ -7,11 +7,13 @@ from dataclasses import replace
 from fastapi import FastAPI
 
 from inburgeraar_api.api import dossier, inburgeraars, intake
-from inburgeraar_api.services import aanbiedermeldingen
+from inburgeraar_api.api import privacy as privacy_api
+from inburgeraar_api.services import aanbiedermeldingen, privacy
 from inburgeraar_api.settings import Settings
 from inburgering_kit.app import Link, ServiceDefinition
 from inburgering_kit.app import create_app as create_service_app
 from inburgering_kit.consumer import EventConsumer
+from inburgering_kit.privacy import inzage_router
 
 # What a client (and the stateful contract test) can do next with a registered inburgeraar or a planned oproep.
 LINKS = [
@@ -55,7 +57,13 @@ DEFINITION = ServiceDefinition(
         "ontzorgen. Alle gegevens zijn van de gemeente uit het token; het BSN staat nooit in een URL of event."
     ),
     version="1.0.0",
-    routers=[inburgeraars.router, dossier.router, intake.router],
+    routers=[
+        inburgeraars.router,
+        dossier.router,
+        intake.router,
+        privacy_api.router,
+        inzage_router("inburgeraar-api", privacy.eigen_gegevens),
+    ],
     links=LINKS,
 )
 
@@ -68,4 +76,8 @@ def consumers(app: FastAPI, settings: Settings) -> list[EventConsumer]:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     background = [aanbiedermeldingen.achtergrondtaak(settings)]
-    return create_service_app(replace(DEFINITION, background=background), settings)
+    app = create_service_app(replace(DEFINITION, background=background), settings)
+    # This context alone may turn a BSN into the person: a search of its log by BSN finds the person's records kept
+    # under the id's pseudonym too.
+    app.state.verwerkingslog.ids_van_bsn = privacy.ids_van_bsn(app.state.verwerkingslog)
+    return app

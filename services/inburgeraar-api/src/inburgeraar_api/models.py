@@ -204,3 +204,16 @@ class LeerbaarheidstoetsMelding(Base):
     # Whether it became the brede intake's leerbaarheidstoets when it arrived (see `domain.aanbiedermelding`).
     overgenomen: Mapped[bool] = mapped_column(Boolean)
     ontvangen_at: Mapped[datetime] = _created_at()
+
+
+class Bewaartermijn(Base):
+    """When a person's data fall due (Besluit inburgering 2021 art. 9.9), kept beside the plicht facts it follows
+    from so the retention job finds the due persons by an index instead of folding every plicht."""
+
+    __tablename__ = "bewaartermijn"
+
+    inburgeraar_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("inburgeraar.id", ondelete="CASCADE"), primary_key=True
+    )
+    einde_plicht_datum: Mapped[date | None] = mapped_column(Date, index=True)
+    overige_verwijderd_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -25,6 +25,7 @@ BEGELEIDING_SCHRIJVEN = "begeleiding:schrijven"
 ONTZORGEN_LEZEN = "ontzorgen:lezen"
 ONTZORGEN_SCHRIJVEN = "ontzorgen:schrijven"
 VERWERKINGEN_LEZEN = "verwerkingen:lezen"
+INZAGE_LEZEN = "inzage:lezen"
 
 _KLANTREGISSEUR = {
     INBURGERAAR_LEZEN,
@@ -54,7 +55,8 @@ ROLLEN: dict[str, set[str]] = {
     # Werk needs education and work experience from the brede intake.
     "specialist-werk": {INTAKE_LEZEN},
     "specialist-begeleiding": {BEGELEIDING_LEZEN, BEGELEIDING_SCHRIJVEN},
-    "privacy-officer": {VERWERKINGEN_LEZEN},
+    # The privacy view: the log, and for an inzageverzoek (AVG art. 15) everything held about one person.
+    "privacy-officer": {VERWERKINGEN_LEZEN, INZAGE_LEZEN},
     # Chain partners' systems (machine-to-machine). COA links persons and reports their klantprofiel: only for the
     # persons it linked itself.
     "coa": {INBURGERAAR_KOPPELEN, KLANTPROFIEL_SCHRIJVEN},

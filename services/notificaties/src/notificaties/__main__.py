@@ -15,8 +15,10 @@ from fastapi import FastAPI
 
 from inburgering_kit.db import Database
 from inburgering_kit.entrypoint import background, main
+from inburgering_kit.retentie import retentie_job
 from inburgering_kit.worker import run_until_signalled
 from notificaties.delivery.distributing import Distributor, Stats, deliver
+from notificaties.services import retentie
 from notificaties.settings import Settings
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
@@ -36,4 +38,13 @@ def distributor(app: FastAPI, settings: Settings) -> Distributor:
 
 
 if __name__ == "__main__":
-    main("notificaties", Settings, MIGRATIONS, jobs={"bezorging": background(bezorging)}, consumer=distributor)
+    main(
+        "notificaties",
+        Settings,
+        MIGRATIONS,
+        jobs={
+            "bezorging": background(bezorging),
+            "retentie": background(retentie_job(retentie.SERVICE, retentie.opruimer)),
+        },
+        consumer=distributor,
+    )

@@ -10,10 +10,12 @@ from inburgering_kit.app import Link, ServiceDefinition
 from inburgering_kit.app import create_app as create_service_app
 from inburgering_kit.consumer import waiting_dead_letters
 from inburgering_kit.db import Database
+from inburgering_kit.privacy import inzage_router
 from notificaties.api import abonnementen
 from notificaties.crypto import SecretBox
 from notificaties.delivery.distributing import Stats, run_delivery
 from notificaties.repository import queue
+from notificaties.services import retentie
 from notificaties.services.abonnementen import DeliveryConfig
 from notificaties.settings import Settings
 
@@ -40,7 +42,7 @@ DEFINITION = ServiceDefinition(
         "bericht en haalt de gegevens op bij de bron. Events bevatten geen persoonsgegevens."
     ),
     version="1.0.0",
-    routers=[abonnementen.router],
+    routers=[abonnementen.router, inzage_router(retentie.SERVICE, retentie.verzamel)],
     links=LINKS,
     background=[run_delivery],
 )

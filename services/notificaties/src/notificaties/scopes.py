@@ -9,4 +9,6 @@ ABONNEMENTEN_SCHRIJVEN = "abonnementen:schrijven"
 
 ROLLEN: dict[str, set[str]] = {
     "abonnee": {ABONNEMENTEN_LEZEN, ABONNEMENTEN_SCHRIJVEN},
+    # The privacy view: the processing log, and for an inzageverzoek the stored events that name the person.
+    "privacy-officer": {"verwerkingen:lezen", "inzage:lezen"},
 }

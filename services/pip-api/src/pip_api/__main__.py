@@ -11,8 +11,10 @@ from inburgering_kit.db import Database
 from inburgering_kit.entrypoint import background, main
 from inburgering_kit.events import source_urn
 from inburgering_kit.outbox import EventPublisher
+from inburgering_kit.retentie import retentie_job
 from inburgering_kit.worker import run_until_signalled
 from pip_api.main import DEFINITION, consumers
+from pip_api.services import retentie
 from pip_api.services.signalen import bewaak, signaleer
 from pip_api.settings import Settings
 
@@ -46,6 +48,10 @@ if __name__ == "__main__":
         "pip_api",
         Settings,
         MIGRATIONS,
-        jobs={"signalen": background(signalen), "signalen-job": background(signalen_job)},
+        jobs={
+            "signalen": background(signalen),
+            "signalen-job": background(signalen_job),
+            "retentie": background(retentie_job(retentie.SERVICE, retentie.opruimer)),
+        },
         consumer=consumers,
     )

@@ -12,9 +12,11 @@ from fastapi import FastAPI
 from inburgering_kit.app import Link, ServiceDefinition
 from inburgering_kit.app import create_app as create_service_app
 from inburgering_kit.consumer import EventConsumer
+from inburgering_kit.privacy import inzage_router
+from inburgering_kit.retentie import einde_plicht_achtergrond
 from pip_api.api import pips, voortgangsgesprekken
 from pip_api.api import signalen as signalen_api
-from pip_api.services import aanbiedervoortgang, projectie
+from pip_api.services import aanbiedervoortgang, projectie, retentie
 from pip_api.settings import Settings
 
 # What a client (and the stateful contract test) can do next with a PIP, a vastgesteld PIP or a planned gesprek.
@@ -57,7 +59,12 @@ DEFINITION = ServiceDefinition(
         "is een nieuwe versie; elke weigering noemt de regel en haar bron. Geen BSN, geen namen."
     ),
     version="1.0.0",
-    routers=[pips.router, voortgangsgesprekken.router, signalen_api.router],
+    routers=[
+        pips.router,
+        voortgangsgesprekken.router,
+        signalen_api.router,
+        inzage_router(retentie.SERVICE, retentie.verzamel),
+    ],
     links=LINKS,
 )
 
@@ -104,6 +111,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # The projections of inburgeraar facts and provider progress are fed beside the API. The termijn signal job is
     # not: it runs as its own process (`python -m pip_api signalen-job`, deploy/services.toml), like the outbox relay.
     definition = replace(
-        DEFINITION, background=[_consumer(settings, projectie_consumer), _consumer(settings, aanbieder_consumer)]
+        DEFINITION,
+        background=[
+            _consumer(settings, projectie_consumer),
+            _consumer(settings, aanbieder_consumer),
+            einde_plicht_achtergrond(settings, retentie.DURABLE),
+        ],
     )
     return create_service_app(definition, settings)

@@ -8,6 +8,7 @@ gemeente may give it to a team lead who does not decide PIPs.
 """
 
 from inburgering_kit.audit import SCOPE_VERWERKINGEN_LEZEN
+from inburgering_kit.privacy import SCOPE_INZAGE
 
 PIP_LEZEN = "pip:lezen"
 PIP_SCHRIJVEN = "pip:schrijven"
@@ -22,5 +23,5 @@ ROLLEN: dict[str, set[str]] = {
     "specialist-werk": {PIP_LEZEN},
     "specialist-inkomen": {PIP_LEZEN},
     "specialist-begeleiding": {PIP_LEZEN},
-    "privacy-officer": {SCOPE_VERWERKINGEN_LEZEN},
+    "privacy-officer": {SCOPE_VERWERKINGEN_LEZEN, SCOPE_INZAGE},
 }

@@ -196,7 +196,7 @@ async def verstrek(
         Actie.AANMAKEN,
         object_type="opdracht",
         object_id=opdracht.id,
-        betrokkene=None,
+        betrokkene=ctx.log.betrokkene_van(opdracht.inburgeraar_id),
     )
     return opdracht
 
@@ -250,7 +250,7 @@ async def wijzig(ctx: RequestContext, opdracht_id: uuid.UUID, wijzigingen: dict[
         Actie.WIJZIGEN,
         object_type="opdracht",
         object_id=opdracht.id,
-        betrokkene=None,
+        betrokkene=ctx.log.betrokkene_van(opdracht.inburgeraar_id),
     )
     return opdracht
 
@@ -285,7 +285,7 @@ async def trek_in(ctx: RequestContext, opdracht_id: uuid.UUID, *, reden: str) ->
         Actie.WIJZIGEN,
         object_type="opdracht",
         object_id=opdracht.id,
-        betrokkene=None,
+        betrokkene=ctx.log.betrokkene_van(opdracht.inburgeraar_id),
     )
     return opdracht
 
@@ -293,7 +293,11 @@ async def trek_in(ctx: RequestContext, opdracht_id: uuid.UUID, *, reden: str) ->
 async def raadpleeg(ctx: RequestContext, opdracht_id: uuid.UUID) -> Opdracht:
     opdracht = await _opdracht(OpdrachtRepository(ctx.session, ctx.gemeente), opdracht_id)
     await ctx.verwerk(
-        activiteiten.OPDRACHT_RAADPLEGEN, Actie.LEZEN, object_type="opdracht", object_id=opdracht.id, betrokkene=None
+        activiteiten.OPDRACHT_RAADPLEGEN,
+        Actie.LEZEN,
+        object_type="opdracht",
+        object_id=opdracht.id,
+        betrokkene=ctx.log.betrokkene_van(opdracht.inburgeraar_id),
     )
     return opdracht
 
@@ -341,7 +345,11 @@ async def _eigen(ctx: RequestContext, wie: Aanbiederidentiteit, opdracht_id: uui
 async def voor_aanbieder(ctx: RequestContext, wie: Aanbiederidentiteit, opdracht_id: uuid.UUID) -> Opdracht:
     opdracht = await _eigen(ctx, wie, opdracht_id)
     await ctx.verwerk(
-        activiteiten.OPDRACHT_RAADPLEGEN, Actie.LEZEN, object_type="opdracht", object_id=opdracht.id, betrokkene=None
+        activiteiten.OPDRACHT_RAADPLEGEN,
+        Actie.LEZEN,
+        object_type="opdracht",
+        object_id=opdracht.id,
+        betrokkene=ctx.log.betrokkene_van(opdracht.inburgeraar_id),
     )
     return opdracht
 

@@ -304,7 +304,10 @@ class Meldpunt:
         )
         await self._events(opdracht, record["id"], melding, stand)
         await self.ctx.verwerk_alle(
-            activiteiten.VOORTGANG_ONTVANGEN, Actie.AANMAKEN, object_type="opdracht", subjects=[(opdracht.id, None)]
+            activiteiten.VOORTGANG_ONTVANGEN,
+            Actie.AANMAKEN,
+            object_type="opdracht",
+            subjects=[(opdracht.id, self._betrokkene(opdracht.id))],
         )
         resultaat = Meldingsresultaat(
             record["id"], opdracht.id, melding.soort, self.kanaal, gemeld_at, True, record["gegevens"], status,
@@ -342,6 +345,10 @@ class Meldpunt:
                 uitkomst[n] = True
         return uitkomst
 
+    def _betrokkene(self, opdracht_id: uuid.UUID) -> str | None:
+        opdracht = self._opdrachten.get(opdracht_id)
+        return self.ctx.log.betrokkene_van(opdracht.inburgeraar_id) if opdracht is not None else None
+
     async def schrijf(self) -> None:
         """Write the changed stands and periods; the request (or the batch) commits them with the reports."""
         gewijzigd = [o for o in self._opdrachten.values() if o.gewijzigd]
@@ -350,7 +357,7 @@ class Meldpunt:
         if verwerkt:
             await self.ctx.verwerk_alle(
                 activiteiten.VOORTGANG_ONTVANGEN, Actie.AANMAKEN, object_type="opdracht",
-                subjects=[(o, None) for o in verwerkt],
+                subjects=[(o, self._betrokkene(o)) for o in verwerkt],
             )  # fmt: skip
         self._gemeld.clear()
         for o in gewijzigd:

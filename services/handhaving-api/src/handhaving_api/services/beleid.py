@@ -76,7 +76,14 @@ async def registreer_maatregel(
         besluit_datum=besluit_datum,
     )
     await MaatregelRepository(ctx.session, ctx.gemeente).add(maatregel)
-    await verwerk(ctx, activiteiten.MAATREGEL_REGISTREREN, Actie.AANMAKEN, "participatiewet-maatregel", maatregel.id)
+    await verwerk(
+        ctx,
+        activiteiten.MAATREGEL_REGISTREREN,
+        Actie.AANMAKEN,
+        "participatiewet-maatregel",
+        maatregel.id,
+        maatregel.inburgeraar_id,
+    )
     return maatregel
 
 
@@ -107,5 +114,5 @@ async def ontvang_duo_boete(
             reden=reden,
         )
     )
-    await verwerk(ctx, activiteiten.DUO_BOETES, Actie.AANMAKEN, "duo-boete", boete.id)
+    await verwerk(ctx, activiteiten.DUO_BOETES, Actie.AANMAKEN, "duo-boete", boete.id, boete.inburgeraar_id)
     return boete

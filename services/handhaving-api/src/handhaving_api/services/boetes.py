@@ -58,7 +58,7 @@ def _vereis_staand(boete: Boete) -> None:
 
 async def raadpleeg(ctx: RequestContext, boete_id: uuid.UUID) -> Boete:
     boete = await _get(ctx, boete_id)
-    await verwerk(ctx, activiteiten.HANDHAVING_RAADPLEGEN, Actie.LEZEN, "boete", boete.id)
+    await verwerk(ctx, activiteiten.HANDHAVING_RAADPLEGEN, Actie.LEZEN, "boete", boete.id, boete.inburgeraar_id)
     return boete
 
 
@@ -132,7 +132,7 @@ async def corrigeer(
     nieuw = await _vervang(
         ctx, oud, bedrag=bedrag, datum=datum, verzenddatum=verzenddatum, grond="correctie", reden=reden
     )
-    await verwerk(ctx, activiteiten.HANDHAVEN, Actie.WIJZIGEN, "boete", oud.id)
+    await verwerk(ctx, activiteiten.HANDHAVEN, Actie.WIJZIGEN, "boete", oud.id, oud.inburgeraar_id)
     return nieuw
 
 
@@ -187,7 +187,7 @@ async def dien_in(
     )
     boete.rechtsmiddelstatus = status.value
     await _meld(ctx, boete, zaak, ingediend)
-    await verwerk(ctx, activiteiten.RECHTSMIDDELEN, Actie.AANMAKEN, "boete", boete.id)
+    await verwerk(ctx, activiteiten.RECHTSMIDDELEN, Actie.AANMAKEN, "boete", boete.id, boete.inburgeraar_id)
     return zaak
 
 
@@ -233,7 +233,7 @@ async def beslis(
         zaak.nieuwe_boete_id = nieuw.id
     await ctx.session.flush()
     await _meld(ctx, boete, zaak, datum)
-    await verwerk(ctx, activiteiten.RECHTSMIDDELEN, Actie.WIJZIGEN, "boete", boete.id)
+    await verwerk(ctx, activiteiten.RECHTSMIDDELEN, Actie.WIJZIGEN, "boete", boete.id, boete.inburgeraar_id)
     return zaak
 
 
@@ -269,7 +269,7 @@ async def registreer_betaling(ctx: RequestContext, boete_id: uuid.UUID, *, bedra
         raise BetalingTeHoog(f"Al betaald € {boete.betaald_bedrag} van € {boete.bedrag}; € {bedrag} is te veel")
     boete.betaald_bedrag += bedrag
     await ctx.session.flush()
-    await verwerk(ctx, activiteiten.HANDHAVEN, Actie.WIJZIGEN, "boete", boete.id)
+    await verwerk(ctx, activiteiten.HANDHAVEN, Actie.WIJZIGEN, "boete", boete.id, boete.inburgeraar_id)
     return boete
 
 
@@ -294,7 +294,7 @@ async def overzicht(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> Overzicht
     staand = [b for b in boetes if b.status == Boetestatus.OPGELEGD.value]
     pip = sum(b.bedrag for b in staand if b.categorie == Categorie.PIP.value)
     betaald = sum(b.betaald_bedrag for b in staand)
-    await verwerk(ctx, activiteiten.HANDHAVING_RAADPLEGEN, Actie.LEZEN, "inburgeraar", inburgeraar_id)
+    await verwerk(ctx, activiteiten.HANDHAVING_RAADPLEGEN, Actie.LEZEN, "inburgeraar", inburgeraar_id, inburgeraar_id)
     return Overzicht(
         inburgeraar_id=inburgeraar_id,
         boetes=boetes,

@@ -44,7 +44,14 @@ async def persoonsfeiten(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> Pers
 
 
 async def verwerk(
-    ctx: RequestContext, activiteit: Verwerkingsactiviteit, actie: Actie, object_type: str, object_id: uuid.UUID
+    ctx: RequestContext,
+    activiteit: Verwerkingsactiviteit,
+    actie: Actie,
+    object_type: str,
+    object_id: uuid.UUID,
+    inburgeraar_id: uuid.UUID | None = None,
 ) -> None:
-    # The person is known here by id only (no BSN in this context): the record names the object.
-    await ctx.verwerk(activiteit, actie, object_type=object_type, object_id=object_id, betrokkene=None)
+    # The person is known here by id only (no BSN in this context): the record carries the pseudonym of the
+    # inburgeraar id that every service records alike (`inburgering_kit.privacy`).
+    betrokkene = ctx.log.betrokkene_van(inburgeraar_id)
+    await ctx.verwerk(activiteit, actie, object_type=object_type, object_id=object_id, betrokkene=betrokkene)

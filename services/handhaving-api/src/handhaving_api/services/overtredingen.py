@@ -78,7 +78,14 @@ async def registreer(ctx: RequestContext, nieuw: NieuweOvertreding) -> Overtredi
         berekening=[],
     )
     await OvertredingRepository(ctx.session, ctx.gemeente).add(overtreding)
-    await verwerk(ctx, activiteiten.OVERTREDING_REGISTREREN, Actie.AANMAKEN, "overtreding", overtreding.id)
+    await verwerk(
+        ctx,
+        activiteiten.OVERTREDING_REGISTREREN,
+        Actie.AANMAKEN,
+        "overtreding",
+        overtreding.id,
+        overtreding.inburgeraar_id,
+    )
     return overtreding
 
 
@@ -91,7 +98,9 @@ async def _get(ctx: RequestContext, overtreding_id: uuid.UUID, *, for_update: bo
 
 async def raadpleeg(ctx: RequestContext, overtreding_id: uuid.UUID) -> Overtreding:
     overtreding = await _get(ctx, overtreding_id)
-    await verwerk(ctx, activiteiten.HANDHAVING_RAADPLEGEN, Actie.LEZEN, "overtreding", overtreding.id)
+    await verwerk(
+        ctx, activiteiten.HANDHAVING_RAADPLEGEN, Actie.LEZEN, "overtreding", overtreding.id, overtreding.inburgeraar_id
+    )
     return overtreding
 
 
@@ -136,7 +145,9 @@ async def _stap(
             reden=reden,
         )
     )
-    await verwerk(ctx, activiteiten.HANDHAVEN, Actie.WIJZIGEN, "overtreding", overtreding.id)
+    await verwerk(
+        ctx, activiteiten.HANDHAVEN, Actie.WIJZIGEN, "overtreding", overtreding.id, overtreding.inburgeraar_id
+    )
     return status
 
 

@@ -297,5 +297,5 @@ class Projectie:
                     Actie.AANMAKEN,
                     object_type="overtreding",
                     object_id=overtreding_id,
-                    betrokkene=None,
+                    betrokkene=ctx.log.betrokkene_van(g.inburgeraar_id),
                 )

@@ -19,6 +19,7 @@ from inburgeraar_api.domain.plicht import (
 from inburgeraar_api.events import PlichtgegevensOntvangen
 from inburgeraar_api.models import PlichtMutatie as PlichtMutatieRecord
 from inburgeraar_api.repository import DossierRepository
+from inburgeraar_api.services import retentie
 from inburgeraar_api.services.registratie import pad, verwerk, vind
 from inburgering_kit.audit import Actie
 from inburgering_kit.context import RequestContext
@@ -83,6 +84,7 @@ async def ontvang(ctx: RequestContext, inburgeraar_id: uuid.UUID, mutatie: Plich
         subject=inburgeraar.id,
         resource_path=f"{pad(inburgeraar.id)}/plicht",
     )
+    await retentie.plicht_gewijzigd(ctx, inburgeraar, [*bestaande, mutatie])
     await verwerk(ctx, inburgeraar, activiteiten.PLICHTGEGEVENS, Actie.AANMAKEN, "plicht")
     return _plicht([*records, record])
 

@@ -71,7 +71,8 @@ async def verwerk(
         actie,
         object_type=object_type,
         object_id=object_id or inburgeraar.id,
-        betrokkene=inburgeraar.bsn_pseudoniem,
+        # The pseudonym every service records for this person (`privacy` in the kit), with or without a BSN.
+        betrokkene=ctx.log.betrokkene_van(inburgeraar.id),
     )
 
 
@@ -155,7 +156,7 @@ async def lijst(ctx: RequestContext, paging: PageParams, **filters: object) -> t
         activiteiten.RAADPLEGEN,
         Actie.ZOEKEN,
         object_type="inburgeraar",
-        subjects=[(row.id, row.bsn_pseudoniem) for row in rows],
+        subjects=[(row.id, ctx.log.betrokkene_van(row.id)) for row in rows],
     )
     return rows, total
 
@@ -169,7 +170,8 @@ async def zoek_op_bsn(ctx: RequestContext, bsn: Bsn) -> Inburgeraar | None:
         Actie.ZOEKEN,
         object_type="inburgeraar",
         object_id=inburgeraar.id if inburgeraar else None,
-        betrokkene=pseudoniem,
+        # Not found, the person is known here by the BSN alone; a search by BSN finds both (`ids_van_bsn`).
+        betrokkene=ctx.log.betrokkene_van(inburgeraar.id) if inburgeraar else pseudoniem,
     )
     return inburgeraar
 

@@ -132,8 +132,9 @@ async def _met_termijnen(repo: PipRepository, pip: Pip) -> PipMetTermijnen:
 
 
 async def _verwerk(ctx: RequestContext, pip: Pip, activiteit: Verwerkingsactiviteit, actie: Actie) -> None:
-    # The BSN never reaches this context, so the record names the PIP only; the inburgeraar id links it.
-    await ctx.verwerk(activiteit, actie, object_type="pip", object_id=pip.id, betrokkene=None)
+    # The BSN never reaches this context: the person is the pseudonym of the inburgeraar id every service records.
+    betrokkene = ctx.log.betrokkene_van(pip.inburgeraar_id)
+    await ctx.verwerk(activiteit, actie, object_type="pip", object_id=pip.id, betrokkene=betrokkene)
 
 
 async def gerealiseerde_uren(ctx: RequestContext, pip_id: uuid.UUID | None) -> list[Uren]:

@@ -337,7 +337,11 @@ async def raadpleeg(ctx: RequestContext, signaal_id: uuid.UUID) -> Signaal:
     signaal = await _signaal(ctx, signaal_id)
     object_type, object_id = _object(signaal)
     await ctx.verwerk(
-        activiteiten.SIGNALEN_BEWAKEN, Actie.LEZEN, object_type=object_type, object_id=object_id, betrokkene=None
+        activiteiten.SIGNALEN_BEWAKEN,
+        Actie.LEZEN,
+        object_type=object_type,
+        object_id=object_id,
+        betrokkene=ctx.log.betrokkene_van(signaal.inburgeraar_id),
     )
     return signaal
 
@@ -359,6 +363,10 @@ async def handel_af(ctx: RequestContext, signaal_id: uuid.UUID, reden: str) -> S
     )
     object_type, object_id = _object(signaal)
     await ctx.verwerk(
-        activiteiten.SIGNALEN_BEWAKEN, Actie.WIJZIGEN, object_type=object_type, object_id=object_id, betrokkene=None
+        activiteiten.SIGNALEN_BEWAKEN,
+        Actie.WIJZIGEN,
+        object_type=object_type,
+        object_id=object_id,
+        betrokkene=ctx.log.betrokkene_van(signaal.inburgeraar_id),
     )
     return signaal

@@ -55,7 +55,10 @@ def _controleer_gehouden(gehouden: date | None) -> None:
 
 
 async def _verwerk(ctx: RequestContext, pip: Pip, actie: Actie) -> None:
-    await ctx.verwerk(activiteiten.VOORTGANG_VASTLEGGEN, actie, object_type="pip", object_id=pip.id, betrokkene=None)
+    betrokkene = ctx.log.betrokkene_van(pip.inburgeraar_id)
+    await ctx.verwerk(
+        activiteiten.VOORTGANG_VASTLEGGEN, actie, object_type="pip", object_id=pip.id, betrokkene=betrokkene
+    )
 
 
 async def plan(
