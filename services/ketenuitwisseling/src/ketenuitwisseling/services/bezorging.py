@@ -1,0 +1,127 @@
+"""Delivering the queued reports to DUO with the outbox's guarantees: nothing lost while DUO is down (retried with
+back-off, honouring Retry-After), never two different reports for one fact (the report id is stable, the body is the
+same on every attempt, and DUO de-duplicates on the id), safe with several replicas (claimed with SKIP LOCKED and a
+lease). DUO's rejection (422) is final for that report: it goes on the work list with DUO's reasons.
+
+The BSN is fetched from inburgeraar-api at the moment of sending and only for DUO (Wi art. 35 lid 3): the exchange
+never stores it. A person whose BSN is not known yet (`bsn-ontbreekt`) waits in the queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+
+from inburgering_kit.audit import Actie, Verwerkingslog
+from inburgering_kit.bsn import Bsn
+from inburgering_kit.db import Database
+from ketenuitwisseling import activiteiten
+from ketenuitwisseling.repository import RapportageRepository
+from ketenuitwisseling.services.ophalen import Instellingen, systeem
+from ketenuitwisseling.services.partners import (
+    Doel,
+    Onbereikbaar,
+    Verbindingen,
+    controleer_bereikbaar,
+    probleem,
+    wachttijd,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class _Uitkomst:
+    rapport_id: Any
+    gemeente: str
+    values: dict[str, Any]
+    betrokkene: str | None = None
+    verzonden: bool = False
+
+
+class Bezorger:
+    def __init__(
+        self, database: Database, verbindingen: Verbindingen, log: Verwerkingslog, instellingen: Instellingen
+    ) -> None:
+        self.database = database
+        self.v = verbindingen
+        self.log = log
+        self.instellingen = instellingen
+
+    async def ronde(self) -> int:
+        async with self.database.unit_of_work() as uow:
+            rows = await RapportageRepository(uow.session).claim(
+                self.instellingen.batch, self.instellingen.claim_seconden
+            )
+            await uow.commit()
+        if not rows:
+            return 0
+        limiet = asyncio.Semaphore(self.instellingen.gelijktijdig)
+
+        async def bezorg(row: Any) -> _Uitkomst:
+            async with limiet:
+                return await self._bezorg(row)
+
+        uitkomsten = await asyncio.gather(*(bezorg(r) for r in rows))
+        async with self.database.unit_of_work() as uow:
+            repo = RapportageRepository(uow.session)
+            for u in uitkomsten:
+                await repo.leg_vast(u.rapport_id, **u.values)
+            for u in (u for u in uitkomsten if u.verzonden):
+                await self.log.record(
+                    uow.session, systeem(u.gemeente), activiteiten.RAPPORTEREN_DUO, Actie.AANMAKEN,
+                    object_type="rapportage", object_id=u.rapport_id, betrokkene=u.betrokkene,
+                )  # fmt: skip
+            await uow.commit()
+        return len(rows)
+
+    def _later(self, row: Any, reden: str, retry_after: float | None = None) -> dict[str, Any]:
+        wacht = wachttijd(row.pogingen, self.instellingen.max_wachttijd, retry_after)
+        return {"laatste_fout": reden[:2000], "volgende_poging_at": datetime.now(UTC) + timedelta(seconds=wacht)}
+
+    async def _bezorg(self, row: Any) -> _Uitkomst:
+        u = _Uitkomst(row.id, row.gemeente_code, {})
+        try:
+            bsn = await self._bsn(row)
+            if bsn is None:
+                u.values = self._later(row, "het BSN ontbreekt nog (bsn-ontbreekt)")
+                return u
+            u.betrokkene = self.log.betrokkene(Bsn(bsn))
+            body = {"item": row.item, "gemeentecode": row.gemeente_code, "bsn": bsn, "gegevens": row.gegevens}
+            response = controleer_bereikbaar(
+                await self.v.call(Doel.DUO, row.gemeente_code, "PUT", f"/rapportages/{row.id}", json=body)
+            )
+        except (httpx.HTTPError, Onbereikbaar) as exc:
+            u.values = self._later(row, str(exc) or type(exc).__name__, getattr(exc, "retry_after", None))
+            return u
+        u.verzonden = True
+        nu = datetime.now(UTC)
+        if response.status_code in {200, 201}:
+            ontvangen = response.json().get("ontvangenOp")
+            u.values = {
+                "status": "ontvangen",
+                "verzonden_at": nu,
+                "ontvangen_op": datetime.fromisoformat(ontvangen) if ontvangen else nu,
+                "laatste_fout": None,
+            }
+        elif response.status_code in {409, 422}:
+            reden, params = probleem(response)
+            u.values = {"status": "afgewezen", "verzonden_at": nu, "laatste_fout": reden, "redenen": params}
+        else:
+            # 400/401/403/404 will not mend by themselves, but losing a report is worse than retrying slowly.
+            u.values = self._later(row, probleem(response)[0])
+        return u
+
+    async def _bsn(self, row: Any) -> str | None:
+        response = controleer_bereikbaar(
+            await self.v.call(Doel.INBURGERAAR_DUO, row.gemeente_code, "GET", f"/inburgeraars/{row.inburgeraar_id}/bsn")
+        )
+        if response.status_code != 200:
+            raise Onbereikbaar(f"BSN ophalen: {probleem(response)[0]}")
+        bsn = response.json().get("bsn")
+        return str(bsn) if bsn else None

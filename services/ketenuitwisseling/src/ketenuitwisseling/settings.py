@@ -1,0 +1,35 @@
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from inburgering_kit.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    """Environment variables prefixed `KETENUITWISSELING_` (nested with `__`)."""
+
+    model_config = SettingsConfigDict(env_prefix="KETENUITWISSELING_", env_nested_delimiter="__", extra="ignore")
+
+    duo_url: str = Field(default="http://127.0.0.1:8106/api/v1", description="DUO's exchange API (stand-in locally).")
+    coa_url: str = Field(default="http://127.0.0.1:8107/api/v1", description="COA's exchange API (stand-in locally).")
+    inburgeraar_api_url: str = Field(default="http://127.0.0.1:8101/api/v1")
+    handhaving_api_url: str = Field(default="http://127.0.0.1:8104/api/v1")
+    # Mutual TLS towards the partners (Digikoppeling REST profile); all three or none (plain HTTP in development).
+    tls_cert_file: Path | None = None
+    tls_key_file: Path | None = None
+    tls_ca_file: Path | None = None
+    # Development tokens, minted locally; production takes them from the identity provider (client credentials).
+    token_private_key_file: Path | None = Field(default=None, description="PEM key to mint development tokens with.")
+    token_issuer: str = "https://tokens.inburgering.example"  # noqa: S105 - an address, not a secret
+    token_audience_partners: str = "keten-partners"  # noqa: S105 - a name, not a secret
+    token_audience_intern: str = "inburgering"  # noqa: S105 - a name, not a secret
+    client_id: str = "ketenuitwisseling"
+    worker_interval_seconden: float = Field(default=0.5, gt=0, le=60, description="Pause when nothing is due.")
+    worker_batch: int = Field(default=50, ge=1, le=1000)
+    worker_gelijktijdig: int = Field(default=16, ge=1, le=256, description="Calls in flight per batch.")
+    claim_seconden: int = Field(default=120, ge=5, description="How long a claimed row is another replica's no-go.")
+    max_wachttijd_seconden: float = Field(default=300, gt=0, description="Longest back-off between two attempts.")
+    max_pogingen_melding: int = Field(
+        default=12, ge=1, description="Tries of a fact the owner refuses before it goes on the work list."
+    )
