@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from inburgeraar_api.api import dossier, inburgeraars, intake
+from inburgeraar_api.api import dossier, inburgeraars, intake, keten
 from inburgeraar_api.settings import Settings
 from inburgering_kit.app import Link, ServiceDefinition
 from inburgering_kit.app import create_app as create_service_app
@@ -33,6 +33,7 @@ LINKS = [
             "leerbaarheidstoets_put",
             "intake_achtergrond_put",
             "brede_intake_afronden",
+            "inburgeraar_bsn_read",
         )
     ),
     Link(
@@ -51,7 +52,7 @@ DEFINITION = ServiceDefinition(
         "ontzorgen. Alle gegevens zijn van de gemeente uit het token; het BSN staat nooit in een URL of event."
     ),
     version="1.0.0",
-    routers=[inburgeraars.router, dossier.router, intake.router],
+    routers=[inburgeraars.router, dossier.router, intake.router, keten.router],
     links=LINKS,
 )
 
