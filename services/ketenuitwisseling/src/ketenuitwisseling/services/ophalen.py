@@ -304,7 +304,7 @@ class Ophaler:
     async def _zoek(self, gemeente: str, bsn: str, *, verplicht: bool = True) -> uuid.UUID:
         response = await self._owner(Doel.INBURGERAAR_DUO, gemeente, "POST", "/inburgeraars/_zoek", {"bsn": bsn}, None)
         self._aanvaard(response, {200})
-        items = response.json().get("items") or []
+        items = response.json().get("resultaten") or []
         if not items:
             if verplicht:
                 raise Wacht("inburgeraar (nog) niet geregistreerd in deze gemeente")
