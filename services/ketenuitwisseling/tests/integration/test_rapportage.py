@@ -1,0 +1,174 @@
+"""Out: the owning contexts' events become reports to DUO, delivered exactly once through a DUO outage, a rejection
+lands on the work list with DUO's reasons and is resent corrected under a new report id."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import httpx
+import pytest
+
+from inburgering_kit.db import Database
+from inburgering_kit.testing.events import StandIn
+from inburgering_kit.testing.plugin import TokenFactory
+from inburgering_kit.testing.waiting import eventually
+from ketenuitwisseling.domain.rapportage import rapporten
+from ketenuitwisseling.settings import Settings
+
+from .conftest import Keten
+
+OIN = "00000001002564440000"
+BSN = "999990019"
+
+
+class PipApi(StandIn):
+    source = f"urn:nld:oin:{OIN}:systeem:pip-api"
+    context = "pip"
+
+
+class HandhavingApi(StandIn):
+    source = f"urn:nld:oin:{OIN}:systeem:handhaving-api"
+    context = "handhaving"
+
+
+@pytest.fixture
+def pip_api(settings: Settings, database: Database) -> PipApi:
+    return PipApi(settings, database)
+
+
+@pytest.fixture
+def handhaving_api(settings: Settings, database: Database) -> HandhavingApi:
+    return HandhavingApi(settings, database)
+
+
+def _pip_vastgesteld(inburgeraar_id: str) -> dict[str, object]:
+    return {
+        "pipId": str(uuid.uuid4()), "inburgeraarId": inburgeraar_id, "versie": 1, "leerroute": "b1",
+        "taalniveau": "B1", "routeverplichting": "verplichting", "dagtekening": "2026-12-01",
+        "ingangsdatum": "2026-12-02",
+    }  # fmt: skip
+
+
+async def _lijst(client: httpx.AsyncClient, tokens: TokenFactory, **params: str) -> list[dict[str, object]]:
+    response = await client.get("/api/v1/rapportages", params=params, headers=tokens.headers("keten:lezen"))
+    assert response.status_code == 200, response.text
+    return list(response.json()["resultaten"])
+
+
+class TestBezorging:
+    async def test_duo_plat_dan_weer_op_eenmaal_ontvangen(
+        self, client: httpx.AsyncClient, tokens: TokenFactory, keten: Keten, pip_api: PipApi
+    ) -> None:
+        inburgeraar_id = keten.inburgeraars.registreer(BSN)
+        data = _pip_vastgesteld(inburgeraar_id)
+        event_id = await pip_api.publish("pip-vastgesteld", uuid.UUID(str(data["pipId"])), data)
+        await eventually(lambda: _aantal(client, tokens, 3), what="three reports queued (b, k, n)")
+        keten.duo.plat = True
+        for _ in range(3):
+            await keten.bezorger.ronde()
+        assert not keten.duo.rapportages
+        wachtrij = await _lijst(client, tokens, status="wachtrij")
+        assert len(wachtrij) == 3 and all(r["laatsteFout"] for r in wachtrij)
+        keten.duo.plat = False
+        await keten.leeg()
+        ontvangen = await _lijst(client, tokens, status="ontvangen")
+        assert sorted(r["item"] for r in ontvangen) == ["b", "k", "n"]
+        assert len(keten.duo.rapportages) == 3
+        for r in ontvangen:
+            body = keten.duo.rapportages[str(r["id"])]["body"]
+            assert body == {"item": r["item"], "gemeentecode": "0363", "bsn": BSN, "gegevens": r["gegevens"]}
+        b = next(r for r in ontvangen if r["item"] == "b")
+        assert b["gegevens"] == {"datumVastgesteld": "2026-12-01", "ingangsdatum": "2026-12-02"}
+        # The same event again (a relay that published twice): JetStream's de-duplication and the inbox leave it
+        # at three reports, and DUO got each id once.
+        await pip_api.publish("pip-vastgesteld", uuid.UUID(str(data["pipId"])), data)
+        assert event_id
+        await keten.leeg()
+        assert len(await _lijst(client, tokens)) == 3 + 3  # a new event id is a new report, same content
+        assert keten.duo.ontvangen_puts == len(keten.duo.rapportages)
+
+    async def test_afgewezen_op_de_werklijst_en_verbeterd_opnieuw(
+        self, client: httpx.AsyncClient, tokens: TokenFactory, keten: Keten, handhaving_api: HandhavingApi
+    ) -> None:
+        inburgeraar_id = keten.inburgeraars.registreer(BSN)
+        keten.duo.afwijzen_items = {"s"}
+        boete = {
+            "boeteId": str(uuid.uuid4()), "overtredingId": str(uuid.uuid4()), "inburgeraarId": inburgeraar_id,
+            "categorie": "pip", "soort": "pip-pvt", "bedrag": 250, "besluitDatum": "2026-11-01",
+            "verzendDatum": "2026-11-01",
+        }  # fmt: skip
+        await handhaving_api.publish("boete-opgelegd", uuid.UUID(str(boete["boeteId"])), boete)
+        await eventually(lambda: _aantal(client, tokens, 1), what="report s queued")
+        await keten.leeg()
+        [afgewezen] = await _lijst(client, tokens, status="afgewezen")
+        assert afgewezen["item"] == "s"
+        assert afgewezen["redenen"] == [{"name": "gegevens.datum", "reason": "ontbreekt", "code": "verplicht"}]
+        overzicht = (await client.get("/api/v1/overzicht", headers=tokens.headers("keten:lezen"))).json()
+        assert overzicht["rapportagesAfgewezen"] == 1
+        keten.duo.afwijzen_items = set()
+        gegevens = {**afgewezen["gegevens"], "datum": "2026-11-01"}  # type: ignore[dict-item]
+        response = await client.post(
+            f"/api/v1/rapportages/{afgewezen['id']}/_opnieuw-verzenden",
+            json={"gegevens": gegevens},
+            headers=tokens.headers("keten:schrijven"),
+        )
+        assert response.status_code == 201, response.text
+        nieuw = response.json()
+        assert nieuw["id"] != afgewezen["id"] and nieuw["vervangtId"] == afgewezen["id"]
+        nogmaals = await client.post(
+            f"/api/v1/rapportages/{afgewezen['id']}/_opnieuw-verzenden",
+            json={"gegevens": gegevens},
+            headers=tokens.headers("keten:schrijven"),
+        )
+        assert nogmaals.status_code == 409
+        await keten.leeg()
+        assert keten.duo.rapportages[nieuw["id"]]["body"]["gegevens"] == gegevens
+        assert not await _lijst(client, tokens, status="afgewezen")
+        per_persoon = await client.get(
+            f"/api/v1/inburgeraars/{inburgeraar_id}/uitwisselingen", headers=tokens.headers("keten:lezen")
+        )
+        assert {r["status"] for r in per_persoon.json()["gerapporteerd"]} == {"vervangen", "ontvangen"}
+
+    async def test_wacht_zolang_het_bsn_ontbreekt(
+        self, client: httpx.AsyncClient, tokens: TokenFactory, keten: Keten, pip_api: PipApi
+    ) -> None:
+        inburgeraar_id = keten.inburgeraars.registreer(None)
+        data = _pip_vastgesteld(inburgeraar_id)
+        await pip_api.publish("pip-vastgesteld", uuid.UUID(str(data["pipId"])), data)
+        await eventually(lambda: _aantal(client, tokens, 3), what="reports queued")
+        for _ in range(3):
+            await keten.bezorger.ronde()
+        assert not keten.duo.rapportages
+        keten.inburgeraars.personen[inburgeraar_id]["bsn"] = BSN
+        await keten.leeg()
+        assert len(keten.duo.rapportages) == 3
+
+
+async def _aantal(client: httpx.AsyncClient, tokens: TokenFactory, n: int) -> bool:
+    return len(await _lijst(client, tokens)) >= n
+
+
+class TestItems:
+    def test_eerste_pip_geeft_b_k_n(self) -> None:
+        data = _pip_vastgesteld(str(uuid.uuid4()))
+        items = [r.item for r in rapporten("nl.inburgering.pip.pip-vastgesteld", data, tijdstip=date(2026, 12, 1))]
+        assert items == ["b", "k", "n"]
+
+    def test_map_opdracht_en_resultaat(self) -> None:
+        opdracht = {"onderdeel": "map", "geplandeStartdatum": "2027-01-01", "geplandeEinddatum": "2027-06-01"}
+        assert [
+            r.item for r in rapporten("nl.inburgering.aanbieder.opdracht-verstrekt", opdracht, tijdstip=date.today())
+        ] == ["e", "f"]
+        behaald = {"onderdeel": "map", "soort": "eindresultaat", "datum": "2027-05-01"}
+        assert [
+            r.item for r in rapporten("nl.inburgering.aanbieder.resultaat-behaald", behaald, tijdstip=date.today())
+        ] == ["g", "h"]
+        niet = rapporten("nl.inburgering.aanbieder.resultaat-niet-behaald", behaald, tijdstip=date.today())
+        assert [(r.item, r.gegevens["behaald"]) for r in niet] == [("g", False)]
+
+    def test_uitblijven_aanbod_is_r(self) -> None:
+        data = {"pipId": None, "termijnsoort": "pip-vaststellen", "einddatum": "2027-01-01"}
+        assert [r.item for r in rapporten("nl.inburgering.pip.termijn-verstreken", data, tijdstip=date.today())] == [
+            "r"
+        ]
