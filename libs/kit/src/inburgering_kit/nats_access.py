@@ -64,6 +64,16 @@ BUS_USERS: tuple[BusUser, ...] = (
             ("handhaving-api-aanbieder", f"{TYPE_PREFIX}.aanbieder.>"),
         ),
     ),
+    # Subscribes only: it publishes no events (the reports to DUO go out over HTTP).
+    BusUser(
+        "ketenuitwisseling",
+        (
+            ("ketenuitwisseling-pip", f"{TYPE_PREFIX}.pip.>"),
+            ("ketenuitwisseling-aanbieder", f"{TYPE_PREFIX}.aanbieder.>"),
+            ("ketenuitwisseling-inburgeraar", f"{TYPE_PREFIX}.inburgeraar.>"),
+            ("ketenuitwisseling-handhaving", f"{TYPE_PREFIX}.handhaving.>"),
+        ),
+    ),
 )
 
 

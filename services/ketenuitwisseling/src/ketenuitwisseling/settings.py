@@ -21,8 +21,8 @@ class Settings(ServiceSettings):
     tls_ca_file: Path | None = None
     # Development tokens, minted locally; production takes them from the identity provider (client credentials).
     token_private_key_file: Path | None = Field(default=None, description="PEM key to mint development tokens with.")
-    token_issuer: str = "https://tokens.inburgering.example"  # noqa: S105 - an address, not a secret
-    token_audience_partners: str = "keten-partners"  # noqa: S105 - a name, not a secret
+    token_issuer: str = "urn:inburgering:ontwikkel-tokens"  # noqa: S105 - the development issuer, not a secret
+    token_audience_partners: str = "inburgering"  # noqa: S105 - a name, not a secret
     token_audience_intern: str = "inburgering"  # noqa: S105 - a name, not a secret
     client_id: str = "ketenuitwisseling"
     worker_interval_seconden: float = Field(default=0.5, gt=0, le=60, description="Pause when nothing is due.")

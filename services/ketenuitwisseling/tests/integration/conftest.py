@@ -98,7 +98,7 @@ class Inburgeraars:
         self.personen[inburgeraar_id] = {"id": inburgeraar_id, "bsn": bsn, **extra}
         return inburgeraar_id
 
-    async def handle(self, request: httpx.Request) -> httpx.Response:  # noqa: PLR0911
+    async def handle(self, request: httpx.Request) -> httpx.Response:
         if self.plat:
             return _json(503, {"status": 503})
         path = request.url.path.split("/api/v1", 1)[-1]

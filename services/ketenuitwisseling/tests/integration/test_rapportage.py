@@ -109,7 +109,7 @@ class TestBezorging:
         keten.duo.afwijzen_items = set()
         gegevens = {**afgewezen["gegevens"], "datum": "2026-11-01"}  # type: ignore[dict-item]
         response = await client.post(
-            f"/api/v1/rapportages/{afgewezen['id']}/_opnieuw-verzenden",
+            f"/api/v1/rapportages/{afgewezen['id']}/_corrigeren",
             json={"gegevens": gegevens},
             headers=tokens.headers("keten:schrijven"),
         )
@@ -117,7 +117,7 @@ class TestBezorging:
         nieuw = response.json()
         assert nieuw["id"] != afgewezen["id"] and nieuw["vervangtId"] == afgewezen["id"]
         nogmaals = await client.post(
-            f"/api/v1/rapportages/{afgewezen['id']}/_opnieuw-verzenden",
+            f"/api/v1/rapportages/{afgewezen['id']}/_corrigeren",
             json={"gegevens": gegevens},
             headers=tokens.headers("keten:schrijven"),
         )

@@ -49,7 +49,7 @@ async def rapportage(rapport_id: RapportId, ctx: Lezen) -> RapportageRead:
 
 
 @router.post(
-    "/rapportages/{rapportId}/_opnieuw-verzenden",
+    "/rapportages/{rapportId}/_corrigeren",
     status_code=status.HTTP_201_CREATED,
     operation_id="rapportage_opnieuw_verzenden",
     summary="Een afgewezen rapportage verbeterd opnieuw verzenden (als nieuwe rapportage met een nieuw rapportId)",
