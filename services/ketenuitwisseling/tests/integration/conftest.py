@@ -47,12 +47,12 @@ class Partner:
         self, soort: str, persoon: dict[str, Any], gegevens: dict[str, Any], gemeente: str = "0363"
     ) -> dict[str, Any]:
         self.volgnummer += 1
-        feit = {
+        feit: dict[str, Any] = {
             "id": str(uuid.uuid4()), "soort": soort, "bron": self.bron, "gemeentecode": gemeente,
             "volgnummer": self.volgnummer, "persoon": persoon, "registratiedatum": date.today().isoformat(),
             "gegevens": gegevens,
         }  # fmt: skip
-        self.feiten[feit["id"]] = feit
+        self.feiten[str(feit["id"])] = feit
         return feit
 
     async def handle(self, request: httpx.Request) -> httpx.Response:
@@ -90,7 +90,7 @@ class Inburgeraars:
     personen: dict[str, dict[str, Any]] = field(default_factory=dict)
     mutaties: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     profielen: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    sleutels: dict[str, Any] = field(default_factory=dict)
+    sleutels: dict[str, httpx.Response] = field(default_factory=dict)
     plat: bool = False
 
     def registreer(self, bsn: str | None, **extra: Any) -> str:
@@ -102,7 +102,7 @@ class Inburgeraars:
         if self.plat:
             return _json(503, {"status": 503})
         path = request.url.path.split("/api/v1", 1)[-1]
-        body = json.loads(request.content) if request.content else None
+        body: dict[str, Any] = json.loads(request.content) if request.content else {}
         key = request.headers.get("Idempotency-Key")
         if key and key in self.sleutels:
             return self.sleutels[key]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
 import httpx
 import pytest
@@ -50,7 +51,7 @@ def _pip_vastgesteld(inburgeraar_id: str) -> dict[str, object]:
     }  # fmt: skip
 
 
-async def _lijst(client: httpx.AsyncClient, tokens: TokenFactory, **params: str) -> list[dict[str, object]]:
+async def _lijst(client: httpx.AsyncClient, tokens: TokenFactory, **params: str) -> list[dict[str, Any]]:
     response = await client.get("/api/v1/rapportages", params=params, headers=tokens.headers("keten:lezen"))
     assert response.status_code == 200, response.text
     return list(response.json()["resultaten"])
@@ -107,7 +108,7 @@ class TestBezorging:
         overzicht = (await client.get("/api/v1/overzicht", headers=tokens.headers("keten:lezen"))).json()
         assert overzicht["rapportagesAfgewezen"] == 1
         keten.duo.afwijzen_items = set()
-        gegevens = {**afgewezen["gegevens"], "datum": "2026-11-01"}  # type: ignore[dict-item]
+        gegevens = {**afgewezen["gegevens"], "datum": "2026-11-01"}
         response = await client.post(
             f"/api/v1/rapportages/{afgewezen['id']}/_corrigeren",
             json={"gegevens": gegevens},

@@ -230,10 +230,10 @@ class Ophaler:
                 return Uitkomst("verwerkt", f"duo-boete van inburgeraar {inburgeraar_id}", inburgeraar_id)
             case feiten.Verhuizing():
                 bsn = str((g.feit or {}).get("persoon", {}).get("bsn") or "")
-                inburgeraar_id = await self._zoek(g.gemeente, bsn, verplicht=False) if bsn else None
+                gevonden = await self._zoek(g.gemeente, bsn, verplicht=False) if bsn else None
                 # The transfer between gemeenten (Besluit art. 9.4 lid 4) is issue 15: until then a work list item.
                 naar = opdracht.nieuwe_gemeentecode or "onbekend"
-                return Uitkomst("werklijst", f"verhuizing ontvangen (naar gemeente {naar})", inburgeraar_id)
+                return Uitkomst("werklijst", f"verhuizing ontvangen (naar gemeente {naar})", gevonden)
             case feiten.Koppeling():
                 return await self._koppeling(g, opdracht)
             case feiten.BsnBekend():
@@ -272,7 +272,9 @@ class Ophaler:
         )
         if response.status_code == 409 and "bsn-al-geregistreerd" in response.text and k.bsn:
             # Registered before by the gemeente itself (BRP): linked, not registered twice.
-            inburgeraar_id = await self._zoek(g.gemeente, k.bsn)
+            gevonden = await self._zoek(g.gemeente, k.bsn)
+            assert gevonden is not None  # `_zoek` raises `Wacht` when it finds none
+            inburgeraar_id = gevonden
         else:
             self._aanvaard(response, {200, 201})
             inburgeraar_id = uuid.UUID(response.json()["id"])
@@ -301,14 +303,14 @@ class Ophaler:
         # A 422 may be an earlier fact that is still on its way; 400/409 will not mend by waiting.
         raise Weigering(uitkomst, definitief=response.status_code != 422)
 
-    async def _zoek(self, gemeente: str, bsn: str, *, verplicht: bool = True) -> uuid.UUID:
+    async def _zoek(self, gemeente: str, bsn: str, *, verplicht: bool = True) -> uuid.UUID | None:
         response = await self._owner(Doel.INBURGERAAR_DUO, gemeente, "POST", "/inburgeraars/_zoek", {"bsn": bsn}, None)
         self._aanvaard(response, {200})
         items = response.json().get("resultaten") or []
         if not items:
             if verplicht:
                 raise Wacht("inburgeraar (nog) niet geregistreerd in deze gemeente")
-            return None  # type: ignore[return-value]
+            return None
         return uuid.UUID(items[0]["id"])
 
     async def _gekoppeld(self, gemeente: str, coa_id: str) -> uuid.UUID:

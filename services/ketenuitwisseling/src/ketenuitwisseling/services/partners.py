@@ -14,6 +14,8 @@ from typing import Any, Protocol
 
 import httpx
 
+from inburgering_kit.keten import TokenSource
+
 
 class Doel(StrEnum):
     DUO = "duo"
@@ -28,12 +30,6 @@ class Tokens(Protocol):
     identity provider's client credentials)."""
 
     async def token(self, doel: Doel, gemeente: str) -> str: ...
-
-
-class TokenSource(Protocol):
-    """`inburgering_kit.keten.TokenSource`'s shape (see /work/notes/keten-spec.md)."""
-
-    async def token(self) -> str: ...
 
 
 class PerDoel:

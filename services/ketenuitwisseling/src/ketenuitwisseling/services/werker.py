@@ -13,6 +13,7 @@ import httpx
 
 from inburgering_kit.audit import Verwerkingslog
 from inburgering_kit.db import Database
+from inburgering_kit.keten import DevTokenSource, Mtls, partner_client
 from inburgering_kit.worker import supervise
 from ketenuitwisseling import scopes
 from ketenuitwisseling.services.bezorging import Bezorger
@@ -42,8 +43,6 @@ _SCOPES = {
 
 def ontwikkeltokens(settings: Settings) -> Tokens:
     """Tokens minted with the development key (`make run`); production configures its identity provider instead."""
-    from inburgering_kit.keten import DevTokenSource  # noqa: PLC0415 - the kit's chain module, only for this
-
     if settings.token_private_key_file is None:
         raise RuntimeError("KETENUITWISSELING_TOKEN_PRIVATE_KEY_FILE ontbreekt")
     pem = settings.token_private_key_file.read_bytes()
@@ -63,8 +62,6 @@ def ontwikkeltokens(settings: Settings) -> Tokens:
 
 
 def verbindingen(settings: Settings, tokens: Tokens) -> Verbindingen:
-    from inburgering_kit.keten import Mtls, partner_client  # noqa: PLC0415 - see above
-
     mtls = None
     if settings.tls_cert_file and settings.tls_key_file and settings.tls_ca_file:
         mtls = Mtls(cert_file=settings.tls_cert_file, key_file=settings.tls_key_file, ca_file=settings.tls_ca_file)
