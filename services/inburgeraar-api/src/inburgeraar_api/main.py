@@ -33,7 +33,7 @@ LINKS = [
             "leerbaarheidstoets_put",
             "intake_achtergrond_put",
             "brede_intake_afronden",
-            "inburgeraar_bsn_read",
+            "inburgeraar_duo_identificatie_read",
         )
     ),
     Link(

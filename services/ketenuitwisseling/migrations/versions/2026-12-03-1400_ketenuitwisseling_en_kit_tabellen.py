@@ -1,5 +1,5 @@
 """ketenuitwisseling en kit-tabellen: meldingen van DUO en COA met hun verwerking, de koppeling van partner-ids aan
-inburgeraars, de rapportages aan DUO als wachtrij; de kit-tabellen in hun laatste vorm
+inburgeraars, de projectie van eerdere events, de rapportages aan DUO als wachtrij; de kit-tabellen in hun laatste vorm
 
 Revision ID: 8e3f1a2b4c60
 Revises:
@@ -69,6 +69,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("bron", "gemeente_code", "partner_persoon_id", name=op.f("pk_persoonskoppeling")),
     )
     op.create_table(
+        "bronfeit",
+        sa.Column("soort", sa.String(length=20), nullable=False),
+        sa.Column("id", sa.String(length=100), nullable=False),
+        sa.Column("gemeente_code", sa.String(length=4), nullable=False),
+        sa.Column("gegevens", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        sa.PrimaryKeyConstraint("soort", "id", name=op.f("pk_bronfeit")),
+    )
+    op.create_table(
         "rapportage",
         sa.Column("id", sa.UUID(), nullable=False),
         sa.Column("gemeente_code", sa.String(length=4), nullable=False),
@@ -109,5 +117,6 @@ def downgrade() -> None:
     drop_idempotency_created_index_v2()
     drop_kit_tables_v1()
     op.drop_table("rapportage")
+    op.drop_table("bronfeit")
     op.drop_table("persoonskoppeling")
     op.drop_table("melding")

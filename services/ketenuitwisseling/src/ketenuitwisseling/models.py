@@ -66,6 +66,18 @@ class Persoonskoppeling(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
+class Bronfeit(Base):
+    """What the exchange remembers of an earlier event to complete a later, minimal one (the planned start of an
+    opdracht for its realised start, a boete's besluit for its bezwaar): ids, dates and codes, nothing personal."""
+
+    __tablename__ = "bronfeit"
+
+    soort: Mapped[str] = mapped_column(String(20), primary_key=True)
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    gemeente_code: Mapped[str] = mapped_column(String(4))
+    gegevens: Mapped[dict[str, Any]] = mapped_column(JSONB)
+
+
 class Rapportage(Base):
     """A report to DUO (items a–s) and its delivery: a table-backed queue with the outbox's guarantees."""
 

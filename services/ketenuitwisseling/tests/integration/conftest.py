@@ -115,9 +115,9 @@ class Inburgeraars:
                 return _json(409, {"status": 409, "title": "bsn-al-geregistreerd"})
             inburgeraar_id = self.registreer(body.get("bsn"), doelgroep=body["doelgroep"])
             antwoord = _json(201, self.personen[inburgeraar_id])
-        elif len(parts) == 3 and parts[2] == "bsn" and request.method == "GET":
+        elif len(parts) == 3 and parts[2] == "duo-identificatie":
             persoon = self.personen.get(parts[1])
-            return _json(200, {"bsn": persoon["bsn"]}) if persoon else _json(404, {"status": 404})
+            return _json(200, {"bsn": None, **persoon}) if persoon else _json(404, {"status": 404})
         elif len(parts) == 3 and parts[2] == "bsn":
             persoon = self.personen[parts[1]]
             if persoon["bsn"]:

@@ -15,6 +15,10 @@ from inburgering_kit.testing.plugin import TokenFactory
 from .conftest import Keten
 
 BSN = "999990019"
+VASTGESTELD = {
+    "doelgroep": "asielmigrant", "startdatum": "2026-11-01", "termijnInburgering": "2029-11-01",
+    "termijnPvt": "2027-11-01", "termijnMap": "2027-11-01",
+}  # fmt: skip
 
 
 def _notificatie(feit: dict[str, Any]) -> dict[str, Any]:
@@ -41,7 +45,7 @@ class TestNotificatie:
     async def test_herhaald_is_een_rij_en_steeds_202(
         self, client: httpx.AsyncClient, tokens: TokenFactory, keten: Keten, database: Database
     ) -> None:
-        feit = keten.duo.feit("plicht-vastgesteld", {"bsn": BSN, "duoId": "d1"}, {"doelgroep": "asielmigrant"})
+        feit = keten.duo.feit("plicht-vastgesteld", {"bsn": BSN, "duoId": "d1"}, VASTGESTELD)
         for _ in range(3):
             response = await _meld(client, tokens, feit)
             assert response.status_code == 202, response.text
@@ -51,7 +55,7 @@ class TestNotificatie:
     async def test_alleen_de_eigen_bron_en_gemeente(
         self, client: httpx.AsyncClient, tokens: TokenFactory, keten: Keten
     ) -> None:
-        feit = keten.duo.feit("plicht-vastgesteld", {"bsn": BSN}, {})
+        feit = keten.duo.feit("plicht-vastgesteld", {"bsn": BSN}, VASTGESTELD)
         # COA may not announce a DUO fact, nor a partner one for another gemeente.
         response = await client.post("/api/v1/notificaties/duo", json=_notificatie(feit), headers=tokens.headers("coa"))
         assert response.status_code == 403
@@ -76,29 +80,35 @@ class TestEenmaalToegepast:
     ) -> None:
         inburgeraar_id = keten.inburgeraars.registreer(BSN)
         persoon = {"bsn": BSN, "duoId": "d1"}
-        vastgesteld = keten.duo.feit("plicht-vastgesteld", persoon, {"doelgroep": "asielmigrant"})
-        termijn = keten.duo.feit("termijnen-gewijzigd", persoon, {"termijn": "ibp", "einddatum": "2029-12-01"})
+        vastgesteld = keten.duo.feit("plicht-vastgesteld", persoon, VASTGESTELD)
+        termijn = keten.duo.feit("termijnen-gewijzigd", persoon, {"reden": "correctie", "termijnPvt": "2028-01-01"})
         examen = keten.duo.feit(
-            "examenresultaat", persoon, {"onderdeel": "lezen", "examendatum": "2027-01-10", "behaald": True}
+            "examenresultaat",
+            persoon,
+            {"onderdeel": "lezen", "examendatum": "2027-01-10", "poging": 1, "resultaat": "behaald"},
         )
         # Out of order, and twice each.
         for feit in (examen, termijn, examen, vastgesteld, termijn, vastgesteld):
             assert (await _meld(client, tokens, feit)).status_code == 202
         await keten.leeg()
         mutaties = keten.inburgeraars.mutaties[inburgeraar_id]
-        assert [m["soort"] for m in mutaties] == ["plicht-vastgesteld", "termijn-vastgesteld", "examenresultaat"]
+        assert [m["soort"] for m in mutaties] == [
+            "plicht-vastgesteld", "termijn-vastgesteld", "termijn-vastgesteld", "termijn-vastgesteld",
+            "termijn-gewijzigd", "examenresultaat",
+        ]  # fmt: skip
+        assert mutaties[-1]["behaald"] is True and mutaties[-2]["nieuweEinddatum"] == "2028-01-01"
         assert all(m["bron"] == "DUO" and m["kenmerk"] for m in mutaties)
         assert set((await _status(database)).values()) == {"verwerkt"}
         # Announced again after it was fetched and handed over: nothing happens.
         assert (await _meld(client, tokens, examen)).status_code == 202
         await keten.leeg()
-        assert len(keten.inburgeraars.mutaties[inburgeraar_id]) == 3
+        assert len(keten.inburgeraars.mutaties[inburgeraar_id]) == 6
 
     async def test_eigenaar_even_weg_dan_eenmaal(
         self, client: httpx.AsyncClient, tokens: TokenFactory, keten: Keten, database: Database
     ) -> None:
         inburgeraar_id = keten.inburgeraars.registreer(BSN)
-        feit = keten.duo.feit("plicht-vastgesteld", {"bsn": BSN, "duoId": "d1"}, {})
+        feit = keten.duo.feit("plicht-vastgesteld", {"bsn": BSN, "duoId": "d1"}, VASTGESTELD)
         await _meld(client, tokens, feit)
         keten.inburgeraars.plat = True
         keten.duo.plat = True
@@ -106,7 +116,7 @@ class TestEenmaalToegepast:
         assert (await _status(database))[feit["id"]] == "opnieuw"
         keten.inburgeraars.plat = keten.duo.plat = False
         await keten.leeg()
-        assert len(keten.inburgeraars.mutaties[inburgeraar_id]) == 1
+        assert len(keten.inburgeraars.mutaties[inburgeraar_id]) == 4
         assert (await _status(database))[feit["id"]] == "verwerkt"
 
     async def test_coa_koppeling_zonder_bsn_dan_bsn_dan_profielen(
@@ -140,9 +150,13 @@ class TestEenmaalToegepast:
         boete = keten.duo.feit(
             "boete-opgelegd",
             persoon,
-            {"kenmerk": "K1", "besluitDatum": "2026-10-01", "bedrag": 500, "reden": "te-laat"},
+            {"kenmerk": "K1", "besluitdatum": "2026-10-01", "bedrag": 500, "reden": "te-laat"},
         )
-        verhuisd = keten.duo.feit("verhuisd", persoon, {"nieuweGemeentecode": "0599"})
+        verhuisd = keten.duo.feit(
+            "verhuisd",
+            persoon,
+            {"vorigeGemeentecode": "0363", "nieuweGemeentecode": "0599", "verhuisdatum": "2026-12-01"},
+        )
         for feit in (boete, verhuisd, boete):
             await _meld(client, tokens, feit)
         await keten.leeg()
@@ -152,13 +166,14 @@ class TestEenmaalToegepast:
         )
         assert werklijst.status_code == 200
         [item] = werklijst.json()["resultaten"]
-        assert item["soort"] == "verhuisd" and "verhuizing ontvangen" in item["uitkomst"]
+        assert item["soort"] == "verhuisd"
+        assert item["uitkomst"] == "verhuizing ontvangen: vertrokken naar gemeente 0599 per 2026-12-01"
 
     async def test_verwerkingen_met_grondslag(
         self, client: httpx.AsyncClient, tokens: TokenFactory, keten: Keten
     ) -> None:
         keten.inburgeraars.registreer(BSN)
-        feit = keten.duo.feit("plicht-vastgesteld", {"bsn": BSN, "duoId": "d1"}, {})
+        feit = keten.duo.feit("plicht-vastgesteld", {"bsn": BSN, "duoId": "d1"}, VASTGESTELD)
         await _meld(client, tokens, feit)
         await keten.leeg()
         response = await client.post(

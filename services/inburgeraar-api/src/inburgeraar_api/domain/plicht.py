@@ -20,7 +20,7 @@ from pydantic import Field, TypeAdapter, model_validator
 from inburgeraar_api.domain.basis import DomeinModel, KorteTekst, Tekst
 from inburgeraar_api.domain.enums import Doelgroep, Omvang, PlichtMutatieSoort, PlichtOnderdeel, Termijnsoort
 from inburgering_kit.problems import Unprocessable, invalid
-from inburgering_kit.strict import Datum, JaNee
+from inburgering_kit.strict import GEHEEL, Datum, JaNee
 
 _BRON_DUO = "handreiking-gegevensverwerking-privacy.txt, Gegevenslevering aan gemeenten door DUO"
 
@@ -135,14 +135,18 @@ class Examenresultaat(_PlichtMutatieBasis):
     """One exam attempt of one part and its result (handreiking, DUO items: examenpogingen en -resultaten)."""
 
     soort: Literal[PlichtMutatieSoort.EXAMENRESULTAAT]
-    onderdeel: PlichtOnderdeel
+    # The onderwijsroute has its own exam (DUO's examenonderdelen), which is no part of a vrijstelling.
+    onderdeel: PlichtOnderdeel | Literal["onderwijsroute"]
     examendatum: Datum
     behaald: JaNee
+    poging: Annotated[int, Field(ge=1, le=50), GEHEEL] | None = None
+    niveau: Literal["A1", "A2", "B1", "B2"] | None = None
 
 
 class Diploma(_PlichtMutatieBasis):
     soort: Literal[PlichtMutatieSoort.DIPLOMA]
     diplomadatum: Datum
+    niveau: Literal["A1", "A2", "B1", "B2"] | None = None
 
 
 class Certificaat(_PlichtMutatieBasis):
@@ -154,6 +158,8 @@ class VerlengingAangevraagd(_PlichtMutatieBasis):
     soort: Literal[PlichtMutatieSoort.VERLENGING_AANGEVRAAGD]
     termijn: Termijnsoort
     aanvraagdatum: Datum
+    # What the person states as circumstances, as DUO passes it on; never a diagnosis (DOMAIN §4).
+    reden: Tekst | None = None
 
 
 class VerlengingAfgewezen(_PlichtMutatieBasis):

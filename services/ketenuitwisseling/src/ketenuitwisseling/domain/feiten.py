@@ -35,10 +35,13 @@ class DuoBoete:
 
 @dataclass(frozen=True)
 class Verhuizing:
-    """DUO's notice that a plichtige moved to another gemeente: the transfer itself (Besluit art. 9.4 lid 4) is a
-    klantregisseur's work list item until the overdracht between gemeenten exists (issue 15)."""
+    """DUO's notice that a plichtige moved from one gemeente to another (DUO tells both): the transfer itself
+    (Besluit art. 9.4 lid 4) is a klantregisseur's work list item until the overdracht between gemeenten exists
+    (issue 15)."""
 
+    vorige_gemeentecode: str | None
     nieuwe_gemeentecode: str | None
+    verhuisdatum: str | None
 
 
 @dataclass(frozen=True)
@@ -65,65 +68,127 @@ class Klantprofiel:
 
 Opdracht = Plichtmutaties | DuoBoete | Verhuizing | Koppeling | BsnBekend | Klantprofiel
 
-# DUO soorten that are a plicht mutation of the same name in inburgeraar-api.
-_PLICHT_ZELFDE = frozenset(
-    {
-        "plicht-vastgesteld", "plicht-gewijzigd", "plicht-vervallen", "vrijstelling", "ontheffing",
-        "aangepaste-examenomstandigheden", "recht-maatschappelijke-begeleiding", "examenresultaat", "diploma",
-        "certificaat", "verlenging-aangevraagd",
-    }
-)  # fmt: skip
-
 # Facts that replace what an earlier one of the same soort said about the person: one that is older (a lower
 # volgnummer) than one already applied is skipped, so it never overwrites the newer.
-VERVANGEND = frozenset({("coa", "koppeling"), ("coa", "klantprofiel"), ("duo", "verhuisd")})
+VERVANGEND = frozenset({("coa", "koppeling"), ("coa", "klantprofiel")})
+
+# DUO's examenonderdelen and vrijstelling parts that are a PlichtOnderdeel in inburgeraar-api.
+_ONDERDELEN = frozenset({"lezen", "luisteren", "schrijven", "spreken", "knm", "pvt", "map"})
+_TERMIJNEN = {"termijnInburgering": "ibp", "termijnPvt": "pvt", "termijnMap": "map"}
 
 
-def _mutatie(soort: str, feit: Mapping[str, Any], gegevens: Mapping[str, Any]) -> dict[str, Any]:
-    rest = {k: v for k, v in gegevens.items() if k != "ingangsdatum"}
-    return {
-        "soort": soort,
-        "bron": "DUO",
-        "kenmerk": str(feit["id"]),
-        "ingangsdatum": gegevens.get("ingangsdatum") or feit["registratiedatum"],
-        **rest,
-    }
+class _Mutaties:
+    """Builds inburgeraar-api plicht mutations of one DUO fact: each with DUO as source and the fact id as kenmerk."""
+
+    def __init__(self, feit: Mapping[str, Any]) -> None:
+        self.kenmerk = str(feit["id"])
+        self.registratiedatum = str(feit["registratiedatum"])
+
+    def __call__(self, soort: str, ingangsdatum: str | None = None, **velden: Any) -> dict[str, Any]:
+        return {
+            "soort": soort,
+            "bron": "DUO",
+            "kenmerk": self.kenmerk,
+            "ingangsdatum": ingangsdatum or self.registratiedatum,
+            **{k: v for k, v in velden.items() if v is not None},
+        }
 
 
-def _termijn(feit: Mapping[str, Any], termijn: Mapping[str, Any]) -> dict[str, Any]:
-    soort = "termijn-gewijzigd" if "nieuweEinddatum" in termijn else "termijn-vastgesteld"
-    return _mutatie(soort, feit, termijn)
+def _kort(tekst: Any, lengte: int = 200) -> str | None:
+    return str(tekst)[:lengte] if tekst else None
 
 
-def opdracht(bron: str, feit: Mapping[str, Any]) -> Opdracht:  # noqa: PLR0911 - one arm per soort
+def _plicht(soort: str, feit: Mapping[str, Any], g: Mapping[str, Any]) -> tuple[dict[str, Any], ...] | None:  # noqa: PLR0911, PLR0912 - one arm per soort
+    """DUO's fact (its stand-in's contract, services/duo-standin `api/soorten.py`) as inburgeraar-api's mutations."""
+    m = _Mutaties(feit)
+    match soort:
+        case "plicht-vastgesteld":
+            start = g["startdatum"]
+            return (
+                m("plicht-vastgesteld", start, doelgroep=g.get("doelgroep")),
+                *(
+                    m("termijn-vastgesteld", start, termijn=termijn, einddatum=g[veld],
+                      begindatum=start if termijn == "ibp" else None)
+                    for veld, termijn in _TERMIJNEN.items()
+                    if g.get(veld)
+                ),
+            )  # fmt: skip
+        case "plicht-gewijzigd":
+            if g.get("plichtBeeindigd"):
+                return (m("plicht-vervallen", g.get("ingangsdatum"), reden=g.get("reden")),)
+            # Without a new doelgroep the change is one of verblijfsdoel (DUO's own example).
+            verblijfsdoel = None if g.get("doelgroep") else _kort(g.get("reden"))
+            return (
+                m("plicht-gewijzigd", g.get("ingangsdatum"), doelgroep=g.get("doelgroep"),
+                  verblijfsdoel=verblijfsdoel, reden=g.get("reden")),
+            )  # fmt: skip
+        case "vrijstelling":
+            geheel = g.get("omvang") in {"geheel", "gehele"}
+            onderdelen = [o for o in g.get("onderdelen", []) if o in _ONDERDELEN]
+            # No reden: an exemption's grounds may be medical, and those are recorded nowhere (DOMAIN §4).
+            return (
+                m("vrijstelling", g.get("ingangsdatum"), omvang="gehele" if geheel else "gedeeltelijke",
+                  onderdelen=None if geheel else onderdelen),
+            )  # fmt: skip
+        case "ontheffing":
+            return (m("ontheffing", g.get("ingangsdatum"), omvang="gehele"),)
+        case "aangepaste-examenomstandigheden":
+            return (m(soort, g.get("ingangsdatum"), aanpassingen=g.get("omschrijving") or g.get("aanpassingen")),)
+        case "recht-maatschappelijke-begeleiding":
+            return (m(soort, g.get("ingangsdatum"), recht=g["recht"]),)
+        case "termijnen-gewijzigd":
+            return tuple(
+                m("termijn-gewijzigd", None, termijn=termijn, nieuweEinddatum=g[veld], reden=g.get("reden") or "DUO")
+                for veld, termijn in _TERMIJNEN.items()
+                if g.get(veld)
+            )
+        case "examenresultaat":
+            behaald = g["resultaat"] == "behaald" if "resultaat" in g else bool(g.get("behaald"))
+            return (
+                m(soort, g["examendatum"], onderdeel=g["onderdeel"], examendatum=g["examendatum"], behaald=behaald,
+                  poging=g.get("poging"), niveau=g.get("niveau")),
+            )  # fmt: skip
+        case "diploma":
+            return (m(soort, g["diplomadatum"], diplomadatum=g["diplomadatum"], niveau=g.get("niveau")),)
+        case "certificaat":
+            return (m(soort, g["certificaatdatum"], certificaatdatum=g["certificaatdatum"]),)
+        case "verlenging-aangevraagd":
+            # DUO extends the inburgeringstermijn as a whole (Wi art. 7 lid 3).
+            return (
+                m(soort, g["aanvraagdatum"], termijn="ibp", aanvraagdatum=g["aanvraagdatum"], reden=g.get("reden")),
+            )
+        case "verlenging-besloten":
+            if g["besluit"] == "afgewezen":
+                return (m("verlenging-afgewezen", g.get("besluitdatum"), termijn="ibp", reden=g.get("reden")),)
+            return (
+                m("verlenging", g.get("besluitdatum"), termijn="ibp", nieuweEinddatum=g["nieuweEinddatum"],
+                  reden=g.get("reden") or "verlenging toegekend door DUO"),
+            )  # fmt: skip
+    return None
+
+
+def opdracht(bron: str, feit: Mapping[str, Any]) -> Opdracht:
     soort = str(feit["soort"])
     gegevens: Mapping[str, Any] = feit.get("gegevens") or {}
     persoon: Mapping[str, Any] = feit.get("persoon") or {}
     if bron == "duo":
         bsn = str(persoon.get("bsn") or "")
-        if soort in _PLICHT_ZELFDE:
-            return Plichtmutaties(bsn, (_mutatie(soort, feit, gegevens),))
-        if soort == "termijnen-gewijzigd":
-            termijnen = gegevens.get("termijnen")
-            lijst = termijnen if isinstance(termijnen, list) else [gegevens]
-            return Plichtmutaties(bsn, tuple(_termijn(feit, t) for t in lijst))
-        if soort == "verlenging-besloten":
-            besluit = {k: v for k, v in gegevens.items() if k != "besluit"}
-            if gegevens.get("besluit") == "afgewezen":
-                besluit.pop("nieuweEinddatum", None)
-                return Plichtmutaties(bsn, (_mutatie("verlenging-afgewezen", feit, besluit),))
-            return Plichtmutaties(bsn, (_mutatie("verlenging", feit, besluit),))
+        if (mutaties := _plicht(soort, feit, gegevens)) is not None:
+            return Plichtmutaties(bsn, mutaties)
         if soort == "boete-opgelegd":
             return DuoBoete(
                 bsn=bsn,
                 kenmerk=str(gegevens.get("kenmerk") or feit["id"]),
-                besluit_datum=str(gegevens["besluitDatum"]),
+                besluit_datum=str(gegevens.get("besluitdatum") or gegevens["besluitDatum"]),
                 bedrag=int(gegevens["bedrag"]),
-                reden=str(gegevens.get("reden") or "onbekend"),
+                reden=str(gegevens.get("reden") or "onbekend")[:200],
             )
         if soort == "verhuisd":
-            nieuw = gegevens.get("nieuweGemeentecode") or gegevens.get("gemeentecode")
-            return Verhuizing(str(nieuw) if nieuw else None)
+            return Verhuizing(
+                vorige_gemeentecode=gegevens.get("vorigeGemeentecode"),
+                nieuwe_gemeentecode=gegevens.get("nieuweGemeentecode"),
+                verhuisdatum=gegevens.get("verhuisdatum"),
+            )
     if bron == "coa":
         coa_id = str(persoon.get("coaId") or gegevens.get("coaId") or "")
         if soort == "koppeling":

@@ -1,4 +1,4 @@
 from ketenuitwisseling.repository.melding import MeldingRepository
-from ketenuitwisseling.repository.rapportage import RapportageRepository
+from ketenuitwisseling.repository.rapportage import BronfeitRepository, RapportageRepository
 
-__all__ = ["MeldingRepository", "RapportageRepository"]
+__all__ = ["BronfeitRepository", "MeldingRepository", "RapportageRepository"]

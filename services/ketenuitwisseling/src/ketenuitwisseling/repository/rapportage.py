@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inburgering_kit.pagination import PageParams, paginate
-from ketenuitwisseling.models import Rapportage
+from ketenuitwisseling.models import Bronfeit, Rapportage
 
 # As the outbox relay: claimed by one replica at a time (SKIP LOCKED), with a lease instead of a held transaction,
 # since the send is an HTTP call that may take long; oldest first.
@@ -93,3 +93,23 @@ class RapportageRepository:
             )
         ).scalar_one()
         return {status: int(n) for status, n in rows}, oudste
+
+
+class BronfeitRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def onthoud(self, soort: str, id_: str, gemeente: str, gegevens: dict[str, Any]) -> None:
+        statement = insert(Bronfeit).values(soort=soort, id=id_, gemeente_code=gemeente, gegevens=gegevens)
+        await self.session.execute(
+            statement.on_conflict_do_update(index_elements=["soort", "id"], set_={"gegevens": gegevens})
+        )
+
+    async def get(self, soort: str, id_: str, gemeente: str) -> dict[str, Any] | None:
+        return (
+            await self.session.execute(
+                select(Bronfeit.gegevens).where(
+                    Bronfeit.soort == soort, Bronfeit.id == id_, Bronfeit.gemeente_code == gemeente
+                )
+            )
+        ).scalar_one_or_none()

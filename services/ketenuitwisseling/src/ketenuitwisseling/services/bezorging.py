@@ -44,6 +44,17 @@ class _Uitkomst:
     verzonden: bool = False
 
 
+_NAW = ("voornamen", "achternaam", "straat", "huisnummer", "postcode", "woonplaats")
+
+
+def _gegevens(row: Any, identificatie: dict[str, Any]) -> dict[str, Any]:
+    """Item a's NAW from the source, as it is now; what a person corrected on the work list goes over it."""
+    gegevens: dict[str, Any] = dict(row.gegevens)
+    if row.item == "a":
+        gegevens = {**{k: identificatie[k] for k in _NAW if identificatie.get(k)}, **gegevens}
+    return gegevens
+
+
 class Bezorger:
     def __init__(
         self, database: Database, verbindingen: Verbindingen, log: Verwerkingslog, instellingen: Instellingen
@@ -87,12 +98,18 @@ class Bezorger:
     async def _bezorg(self, row: Any) -> _Uitkomst:
         u = _Uitkomst(row.id, row.gemeente_code, {})
         try:
-            bsn = await self._bsn(row)
-            if bsn is None:
+            identificatie = await self._identificatie(row)
+            bsn = identificatie.get("bsn")
+            if not bsn:
                 u.values = self._later(row, "het BSN ontbreekt nog (bsn-ontbreekt)")
                 return u
-            u.betrokkene = self.log.betrokkene(Bsn(bsn))
-            body = {"item": row.item, "gemeentecode": row.gemeente_code, "bsn": bsn, "gegevens": row.gegevens}
+            u.betrokkene = self.log.betrokkene(Bsn(str(bsn)))
+            body = {
+                "item": row.item,
+                "gemeentecode": row.gemeente_code,
+                "bsn": bsn,
+                "gegevens": _gegevens(row, identificatie),
+            }
             response = controleer_bereikbaar(
                 await self.v.call(Doel.DUO, row.gemeente_code, "PUT", f"/rapportages/{row.id}", json=body)
             )
@@ -117,11 +134,12 @@ class Bezorger:
             u.values = self._later(row, probleem(response)[0])
         return u
 
-    async def _bsn(self, row: Any) -> str | None:
+    async def _identificatie(self, row: Any) -> dict[str, Any]:
         response = controleer_bereikbaar(
-            await self.v.call(Doel.INBURGERAAR_DUO, row.gemeente_code, "GET", f"/inburgeraars/{row.inburgeraar_id}/bsn")
+            await self.v.call(
+                Doel.INBURGERAAR_DUO, row.gemeente_code, "GET", f"/inburgeraars/{row.inburgeraar_id}/duo-identificatie"
+            )
         )
         if response.status_code != 200:
             raise Onbereikbaar(f"BSN ophalen: {probleem(response)[0]}")
-        bsn = response.json().get("bsn")
-        return str(bsn) if bsn else None
+        return dict(response.json())

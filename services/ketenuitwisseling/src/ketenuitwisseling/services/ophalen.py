@@ -232,8 +232,13 @@ class Ophaler:
                 bsn = str((g.feit or {}).get("persoon", {}).get("bsn") or "")
                 gevonden = await self._zoek(g.gemeente, bsn, verplicht=False) if bsn else None
                 # The transfer between gemeenten (Besluit art. 9.4 lid 4) is issue 15: until then a work list item.
-                naar = opdracht.nieuwe_gemeentecode or "onbekend"
-                return Uitkomst("werklijst", f"verhuizing ontvangen (naar gemeente {naar})", gevonden)
+                richting = (
+                    f"vertrokken naar gemeente {opdracht.nieuwe_gemeentecode}"
+                    if opdracht.vorige_gemeentecode == g.gemeente
+                    else f"gekomen uit gemeente {opdracht.vorige_gemeentecode or 'onbekend'}"
+                )
+                wanneer = f" per {opdracht.verhuisdatum}" if opdracht.verhuisdatum else ""
+                return Uitkomst("werklijst", f"verhuizing ontvangen: {richting}{wanneer}", gevonden)
             case feiten.Koppeling():
                 return await self._koppeling(g, opdracht)
             case feiten.BsnBekend():
