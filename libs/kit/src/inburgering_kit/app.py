@@ -202,7 +202,7 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
         stop = asyncio.Event()
         tasks: list[asyncio.Task[None]] = []
         relay_db: Database | None = None
-        if settings.run_relay:
+        if settings.run_relay and settings.nats_url:
             relay_db = relay_database(settings.database_url)
             relay = service_relay(relay_db, settings)
             tasks.append(asyncio.create_task(relay.run(stop), name="outbox-relay"))
@@ -275,21 +275,27 @@ def _install_health(app: FastAPI) -> None:
             checks["database"] = "ok"
         except Exception as exc:
             checks["database"] = type(exc).__name__
-        try:
-            nc: NatsClient | None = app.state.nats
-            if nc is None or nc.is_closed:
-                # A first connect to a NATS that is down retries for ever (reconnects are unlimited): bounded here,
-                # so readiness answers 503 instead of hanging the probe.
-                nc = await asyncio.wait_for(connect_nats(app.state.settings.nats_url, name="readiness"), timeout=2)
-                app.state.nats = nc
-            checks["nats"] = "ok" if nc.is_connected else "verbinding-verbroken"
-        except Exception as exc:
-            checks["nats"] = type(exc).__name__
+        # A service without an event bus (empty `nats_url`) is ready without NATS.
+        if app.state.settings.nats_url:
+            checks["nats"] = await _nats_check(app)
         healthy = all(v == "ok" for v in checks.values())
         return JSONResponse(
             {"status": "ok" if healthy else "niet-gereed", "checks": checks},
             status_code=200 if healthy else 503,
         )
+
+
+async def _nats_check(app: FastAPI) -> str:
+    try:
+        nc: NatsClient | None = app.state.nats
+        if nc is None or nc.is_closed:
+            # A first connect to a NATS that is down retries for ever (reconnects are unlimited): bounded here,
+            # so readiness answers 503 instead of hanging the probe.
+            nc = await asyncio.wait_for(connect_nats(app.state.settings.nats_url, name="readiness"), timeout=2)
+            app.state.nats = nc
+        return "ok" if nc.is_connected else "verbinding-verbroken"
+    except Exception as exc:
+        return type(exc).__name__
 
 
 # ---- OpenAPI, shaped to the NL API Design Rules (shared/standards/adr-ruleset.yaml) ----

@@ -18,6 +18,7 @@ from fastapi import FastAPI
 
 from inburgering_kit.consumer import EventConsumer
 from inburgering_kit.db import Database
+from inburgering_kit.keten import Mtls, server_ssl
 from inburgering_kit.logs import configure_logging
 from inburgering_kit.migrations import upgrade
 from inburgering_kit.settings import ServiceSettings
@@ -52,6 +53,8 @@ def serve(package: str, settings: ServiceSettings, args: Sequence[str]) -> None:
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--workers", type=int, default=1)
     options = parser.parse_args(list(args))
+    # A service that talks to chain partners may serve over mutual TLS (`inburgering_kit.keten`).
+    mtls: Mtls | None = getattr(settings, "mtls", None)
     uvicorn.run(
         f"{package}.main:create_app",
         factory=True,
@@ -59,6 +62,7 @@ def serve(package: str, settings: ServiceSettings, args: Sequence[str]) -> None:
         port=options.port,
         workers=options.workers,
         log_level=settings.log_level.lower(),
+        **(server_ssl(mtls) if mtls is not None else {}),
     )
 
 

@@ -22,7 +22,9 @@ class ServiceSettings(BaseSettings):
     environment: Literal["development", "test", "production"] = "development"
     database_url: str = Field(description="PostgreSQL URL of this service's own database.")
     nats_url: str = Field(
-        description="NATS server URL(s), comma separated; may carry this service's credentials (`nats://user:pw@host`)."
+        description="NATS server URL(s), comma separated; may carry this service's credentials "
+        "(`nats://user:pw@host`). Empty for a service that uses no event bus (the chain partners' stand-ins): "
+        "no relay, readiness without NATS."
     )
     nats_user: str | None = Field(
         default=None, description="This service's NATS user; with `nats_password`, put into every URL of `nats_url`."
@@ -69,6 +71,6 @@ class ServiceSettings(BaseSettings):
         if self.nats_user is not None and self.nats_password is not None:
             # Folded into the URL once, so every connection (relay, consumers, readiness) authenticates alike.
             self.nats_url = with_credentials(self.nats_url, self.nats_user, self.nats_password.get_secret_value())
-        if self.environment != "development" and not has_credentials(self.nats_url):
+        if self.environment != "development" and self.nats_url and not has_credentials(self.nats_url):
             raise ValueError("NATS credentials (nats_user and nats_password) must be set outside development")
         return self

@@ -1,0 +1,10 @@
+"""Scopes of the stand-in. `keten`: the gemeente's exchange system (fetch facts, subscribe, report); `beheer`: whoever
+plays COA's side of a scenario (tests, a demo) and switches its faults."""
+
+KETEN = "keten"
+BEHEER = "beheer"
+
+ROLLEN: dict[str, set[str]] = {
+    "ketenuitwisseling": {KETEN},
+    "ketenpartner-beheer": {BEHEER},
+}

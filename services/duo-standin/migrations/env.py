@@ -1,0 +1,4 @@
+from duo_standin.models import Base
+from inburgering_kit.migrations import run_env
+
+run_env(Base.metadata)

@@ -1,0 +1,123 @@
+"""Playing DUO's side by hand: `speel` records one fact, `seed` a demo set. Written straight to the database through
+the use cases; the API's delivery worker notifies the subscribed gemeente."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from duo_standin.api.deps import valideer
+from duo_standin.api.soorten import SOORTEN
+from duo_standin.services import feiten
+from duo_standin.settings import Settings
+from inburgering_kit.bsn import is_valid_bsn
+from inburgering_kit.db import Database
+from inburgering_kit.problems import Problem
+
+# Test BSNs (the 11-proef holds; the 99999xxxx range is not issued to people).
+DEMO: list[tuple[str, str, str, dict[str, Any]]] = [
+    (
+        "plicht-vastgesteld",
+        "0363",
+        "999990007",
+        {
+            "doelgroep": "asielmigrant",
+            "startdatum": "2026-01-05",
+            "termijnInburgering": "2029-01-05",
+            "termijnPvt": "2027-01-05",
+            "termijnMap": "2027-01-05",
+        },
+    ),
+    ("recht-maatschappelijke-begeleiding", "0363", "999990007", {"recht": True, "ingangsdatum": "2026-01-05"}),
+    (
+        "examenresultaat",
+        "0363",
+        "999990007",
+        {"onderdeel": "lezen", "examendatum": "2026-09-01", "poging": 1, "resultaat": "behaald", "niveau": "B1"},
+    ),
+    (
+        "plicht-vastgesteld",
+        "0363",
+        "999990019",
+        {
+            "doelgroep": "gezinsmigrant",
+            "startdatum": "2025-06-01",
+            "termijnInburgering": "2028-06-01",
+            "termijnPvt": "2026-06-01",
+            "termijnMap": "2026-06-01",
+        },
+    ),
+    ("verlenging-aangevraagd", "0363", "999990019", {"aanvraagdatum": "2026-03-01", "reden": "ziekte"}),
+    (
+        "verlenging-besloten",
+        "0363",
+        "999990019",
+        {"besluit": "toegekend", "besluitdatum": "2026-04-01", "nieuweEinddatum": "2029-06-01"},
+    ),
+    (
+        "plicht-vastgesteld",
+        "0599",
+        "999990020",
+        {
+            "doelgroep": "overige-migrant",
+            "startdatum": "2025-02-01",
+            "termijnInburgering": "2028-02-01",
+            "termijnPvt": "2026-02-01",
+            "termijnMap": "2026-02-01",
+        },
+    ),
+    ("certificaat", "0599", "999990020", {"certificaatdatum": "2026-05-20"}),
+    (
+        "verhuisd",
+        "0363",
+        "999990020",
+        {"vorigeGemeentecode": "0599", "nieuweGemeentecode": "0363", "verhuisdatum": "2026-06-01"},
+    ),
+]
+
+
+async def _registreer(settings: Settings, moves: Sequence[tuple[str, str, str, str | None, dict[str, Any]]]) -> None:
+    database = Database(settings.database_url, pool_size=1)
+    try:
+        for soort, gemeente, bsn, duo_id, gegevens in moves:
+            async with database.unit_of_work() as uow:
+                gevonden = await feiten.registreer(
+                    uow.session,
+                    soort=soort,
+                    gemeente_code=gemeente,
+                    bsn=bsn,
+                    duo_id=duo_id,
+                    gegevens=valideer(SOORTEN[soort], gegevens, "gegevens"),
+                )
+                await uow.commit()
+            print(f"{soort} voor {gemeente}: feit {gevonden.feit.id} (volgnummer {gevonden.feit.volgnummer})")
+    finally:
+        await database.dispose()
+
+
+def seed(settings: Settings) -> None:
+    asyncio.run(_registreer(settings, [(s, g, b, None, d) for s, g, b, d in DEMO]))
+
+
+def speel(settings: Settings, args: Sequence[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m duo_standin speel", description="DUO legt een feit vast.")
+    parser.add_argument("soort", choices=sorted(SOORTEN))
+    parser.add_argument("--gemeente", required=True, help="gemeentecode, bijvoorbeeld 0363")
+    parser.add_argument("--bsn", required=True)
+    parser.add_argument("--duo-id", default=None)
+    parser.add_argument("--gegevens", default="{}", help='JSON, bijvoorbeeld {"certificaatdatum": "2026-05-20"}')
+    options = parser.parse_args(list(args))
+    if not is_valid_bsn(options.bsn):
+        raise SystemExit("geweigerd: geen geldig BSN")
+    try:
+        gegevens = json.loads(options.gegevens)
+        asyncio.run(_registreer(settings, [(options.soort, options.gemeente, options.bsn, options.duo_id, gegevens)]))
+    except (json.JSONDecodeError, Problem) as exc:
+        reasons = [f"  {p.name}: {p.reason}" for p in getattr(exc, "invalid_params", None) or []]
+        raise SystemExit("\n".join([f"geweigerd: {exc}", *reasons])) from exc
+
+
+__all__ = ["seed", "speel"]
