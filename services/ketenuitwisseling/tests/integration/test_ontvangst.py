@@ -123,12 +123,11 @@ class TestEenmaalToegepast:
         self, client: httpx.AsyncClient, tokens: TokenFactory, keten: Keten, database: Database
     ) -> None:
         persoon = {"coaId": "c1"}
-        koppeling = keten.coa.feit(
-            "koppeling", persoon, {"datumKoppeling": "2026-11-01", "doelgroep": "asielmigrant", "bsn": None}
-        )
-        bsn = keten.coa.feit("bsn-bekend", persoon, {"bsn": BSN})
-        profiel_1 = keten.coa.feit("klantprofiel", persoon, {"versie": 1, "profiel": {"taal": "A1"}})
-        profiel_2 = keten.coa.feit("klantprofiel", persoon, {"versie": 2, "profiel": {"taal": "A2"}})
+        koppeling = keten.coa.feit("koppeling", persoon, {"datumKoppeling": "2026-11-01", "doelgroep": "asielmigrant"})
+        bsn = keten.coa.feit("bsn-bekend", {**persoon, "bsn": BSN}, {"datum": "2026-11-20"})
+        naam = {"contactgegevens": {"achternaam": "Haddad"}}
+        profiel_1 = keten.coa.feit("klantprofiel", persoon, {**naam, "taalvaardigheid": "A1"})
+        profiel_2 = keten.coa.feit("klantprofiel", persoon, {**naam, "taalvaardigheid": "A2"})
         # The newest profile first, then the rest reversed and repeated.
         for feit in (profiel_2, bsn, koppeling, koppeling, bsn):
             await _meld(client, tokens, feit)
@@ -137,7 +136,9 @@ class TestEenmaalToegepast:
         await keten.leeg()
         [inburgeraar_id] = list(keten.inburgeraars.personen)
         assert keten.inburgeraars.personen[inburgeraar_id]["bsn"] == BSN
-        assert keten.inburgeraars.profielen[inburgeraar_id] == [{"taal": "A2"}]
+        [profiel] = keten.inburgeraars.profielen[inburgeraar_id]
+        assert profiel["persoonsgegevens"] == {"geslachtsnaam": "Haddad"}
+        assert profiel["taalvaardigheid"]["spreken"] == "a2"
         status = await _status(database)
         assert status[profiel_1["id"]] == "verouderd"
         assert status[koppeling["id"]] == status[bsn["id"]] == status[profiel_2["id"]] == "verwerkt"

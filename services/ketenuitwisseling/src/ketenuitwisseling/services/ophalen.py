@@ -30,7 +30,7 @@ from inburgering_kit.auth import Principal
 from inburgering_kit.bsn import Bsn
 from inburgering_kit.db import Database
 from ketenuitwisseling import activiteiten
-from ketenuitwisseling.domain import feiten
+from ketenuitwisseling.domain import feiten, klantprofiel
 from ketenuitwisseling.repository import MeldingRepository
 from ketenuitwisseling.services.partners import (
     Doel,
@@ -253,12 +253,20 @@ class Ophaler:
                 return Uitkomst("verwerkt", f"BSN vastgelegd bij inburgeraar {inburgeraar_id}", inburgeraar_id)
             case feiten.Klantprofiel():
                 inburgeraar_id = await self._gekoppeld(g.gemeente, opdracht.coa_id)
+                vertaald = klantprofiel.vertaal(opdracht.profiel)
                 response = await self._owner(
                     Doel.INBURGERAAR_COA, g.gemeente, "POST", f"/inburgeraars/{inburgeraar_id}/klantprofielen",
-                    {"bron": "COA", "profiel": opdracht.profiel}, None,
+                    {"bron": "COA", "profiel": vertaald.profiel}, None,
                 )  # fmt: skip
                 self._aanvaard(response, {200, 201})
                 versie = response.json().get("versie")
+                if vertaald.niet_overgenomen:
+                    # Taken over as far as it is structured; the rest asks for a person (the work list).
+                    rest = ", ".join(vertaald.niet_overgenomen)
+                    return Uitkomst(
+                        "werklijst", f"klantprofielversie {versie} van {inburgeraar_id}; met de hand over te nemen: "
+                        f"{rest}", inburgeraar_id,
+                    )  # fmt: skip
                 return Uitkomst("verwerkt", f"klantprofielversie {versie} van {inburgeraar_id}", inburgeraar_id)
         raise Weigering("onbekende opdracht", definitief=True)  # pragma: no cover - the match is exhaustive
 
