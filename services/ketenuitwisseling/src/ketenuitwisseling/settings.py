@@ -3,6 +3,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from inburgering_kit.keten import Mtls
 from inburgering_kit.settings import ServiceSettings
 
 
@@ -15,10 +16,20 @@ class Settings(ServiceSettings):
     coa_url: str = Field(default="http://127.0.0.1:8107/api/v1", description="COA's exchange API (stand-in locally).")
     inburgeraar_api_url: str = Field(default="http://127.0.0.1:8101/api/v1")
     handhaving_api_url: str = Field(default="http://127.0.0.1:8104/api/v1")
-    # Mutual TLS towards the partners (Digikoppeling REST profile); all three or none (plain HTTP in development).
-    tls_cert_file: Path | None = None
-    tls_key_file: Path | None = None
-    tls_ca_file: Path | None = None
+    # Mutual TLS with the partners (Digikoppeling REST profile): the gemeente's certificate (its OIN in the subject)
+    # and the CA of the partners' certificates. With it the API serves over mTLS (the kit's `serve`) and the worker
+    # calls the partners over mTLS; without it, plain HTTP (development, most tests).
+    mtls: Mtls | None = Field(default=None, description="Certificate, key and partner CA (PKIoverheid in production).")
+    oin_duo: str | None = Field(
+        default=None,
+        pattern=r"^[0-9]{20}$",
+        description="DUO's OIN: over mTLS only its certificate notifies as DUO.",
+    )
+    oin_coa: str | None = Field(
+        default=None,
+        pattern=r"^[0-9]{20}$",
+        description="COA's OIN: over mTLS only its certificate notifies as COA.",
+    )
     # Development tokens, minted locally; production takes them from the identity provider (client credentials).
     token_private_key_file: Path | None = Field(default=None, description="PEM key to mint development tokens with.")
     token_issuer: str = "urn:inburgering:ontwikkel-tokens"  # noqa: S105 - the development issuer, not a secret

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 
 from inburgering_kit.context import RequestContext
-from inburgering_kit.problems import Unprocessable, invalid
+from inburgering_kit.keten import peer_oin
+from inburgering_kit.problems import Forbidden, Unprocessable, invalid
 from ketenuitwisseling.api.deps import Coa, Duo
 from ketenuitwisseling.api.schemas import MeldingStatus, Notificatie, NotificatieOntvangen
 from ketenuitwisseling.services import beheer
@@ -13,6 +14,17 @@ from ketenuitwisseling.services import beheer
 router = APIRouter(prefix="/notificaties", tags=["Notificaties van ketenpartners"])
 
 _ANTWOORD = "Ontvangen (ook als deze notificatie er al was); het feit wordt opgehaald."
+
+
+def _controleer_oin(request: Request, bron: str) -> None:
+    """Served over mTLS, the certificate must be the partner's own (its OIN), not just any the CA issued: a token of
+    `duo` from a connection with COA's certificate is refused."""
+    settings = request.app.state.settings
+    verwacht = settings.oin_duo if bron == "duo" else settings.oin_coa
+    if settings.mtls is None or verwacht is None:
+        return
+    if peer_oin(request.scope) != verwacht:
+        raise Forbidden(f"Het certificaat van deze verbinding is niet dat van {bron.upper()} (OIN).")
 
 
 async def _ontvang(ctx: RequestContext, bron: str, body: Notificatie) -> NotificatieOntvangen:
@@ -38,7 +50,8 @@ async def _ontvang(ctx: RequestContext, bron: str, body: Notificatie) -> Notific
     summary="DUO meldt dat er een feit is (id en soort, niets persoonlijks)",
     responses={202: {"description": _ANTWOORD}},
 )
-async def notificatie_duo(body: Notificatie, ctx: Duo) -> NotificatieOntvangen:
+async def notificatie_duo(body: Notificatie, ctx: Duo, request: Request) -> NotificatieOntvangen:
+    _controleer_oin(request, "duo")
     return await _ontvang(ctx, "duo", body)
 
 
@@ -49,5 +62,6 @@ async def notificatie_duo(body: Notificatie, ctx: Duo) -> NotificatieOntvangen:
     summary="Het COA meldt dat er een feit is (id en soort, niets persoonlijks)",
     responses={202: {"description": _ANTWOORD}},
 )
-async def notificatie_coa(body: Notificatie, ctx: Coa) -> NotificatieOntvangen:
+async def notificatie_coa(body: Notificatie, ctx: Coa, request: Request) -> NotificatieOntvangen:
+    _controleer_oin(request, "coa")
     return await _ontvang(ctx, "coa", body)

@@ -13,7 +13,7 @@ import httpx
 
 from inburgering_kit.audit import Verwerkingslog
 from inburgering_kit.db import Database
-from inburgering_kit.keten import DevTokenSource, Mtls, partner_client
+from inburgering_kit.keten import DevTokenSource, partner_client
 from inburgering_kit.worker import supervise
 from ketenuitwisseling import scopes
 from ketenuitwisseling.services.bezorging import Bezorger
@@ -62,9 +62,7 @@ def ontwikkeltokens(settings: Settings) -> Tokens:
 
 
 def verbindingen(settings: Settings, tokens: Tokens) -> Verbindingen:
-    mtls = None
-    if settings.tls_cert_file and settings.tls_key_file and settings.tls_ca_file:
-        mtls = Mtls(cert_file=settings.tls_cert_file, key_file=settings.tls_key_file, ca_file=settings.tls_ca_file)
+    mtls = settings.mtls
 
     def intern(url: str) -> httpx.AsyncClient:
         return httpx.AsyncClient(base_url=url.rstrip("/") + "/", timeout=10.0)
