@@ -37,8 +37,9 @@ class Settings(ServiceSettings):
     token_audience_intern: str = "inburgering"  # noqa: S105 - a name, not a secret
     client_id: str = "ketenuitwisseling"
     worker_interval_seconden: float = Field(default=0.5, gt=0, le=60, description="Pause when nothing is due.")
-    worker_batch: int = Field(default=50, ge=1, le=1000)
-    worker_gelijktijdig: int = Field(default=16, ge=1, le=256, description="Calls in flight per batch.")
+    worker_batch: int = Field(default=200, ge=1, le=1000)
+    # More is slower: httpcore's pool scans every connection per request (measured: 16 ms CPU per report at 32).
+    worker_gelijktijdig: int = Field(default=8, ge=1, le=256, description="Calls in flight per batch.")
     claim_seconden: int = Field(default=120, ge=5, description="How long a claimed row is another replica's no-go.")
     max_wachttijd_seconden: float = Field(default=300, gt=0, description="Longest back-off between two attempts.")
     max_pogingen_melding: int = Field(

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from inburgering_kit.audit import Verwerkingslog
 from inburgering_kit.db import Database
 from inburgering_kit.testing.plugin import TokenFactory
+from ketenuitwisseling.repository import RapportageRepository
 from ketenuitwisseling.services.bezorging import Bezorger
 from ketenuitwisseling.services.ophalen import Instellingen, Ophaler
 from ketenuitwisseling.services.werker import draai
@@ -98,11 +99,10 @@ class TestReplicas:
         # A worker claims the report and sends it, then dies before it records DUO's answer: the claim runs out.
         _, sterft = _replica(keten, settings, claim_seconden=1)
         async with database.unit_of_work() as uow:
-            from ketenuitwisseling.repository import RapportageRepository  # noqa: PLC0415
-
             [row] = await RapportageRepository(uow.session).claim(1, 1)
             await uow.commit()
-        await sterft._bezorg(row)
+        # The send alone, without its record: the crash.
+        await sterft._bezorg(row, asyncio.ensure_future(sterft._identificatie(row)))
         assert keten.duo.ontvangen_puts == 1
         await asyncio.sleep(1.1)
         await keten.leeg()

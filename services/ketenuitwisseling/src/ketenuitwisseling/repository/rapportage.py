@@ -53,6 +53,14 @@ class RapportageRepository:
             update(Rapportage).where(Rapportage.id == rapport_id).values(geclaimd_tot=None, **values)
         )
 
+    async def leg_vast_alle(self, uitkomsten: list[tuple[uuid.UUID, dict[str, Any]]]) -> None:
+        """Several reports' outcomes; one executemany per shape of outcome (the columns it sets)."""
+        per_vorm: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for rapport_id, values in uitkomsten:
+            per_vorm.setdefault(tuple(sorted(values)), []).append({"id": rapport_id, "geclaimd_tot": None, **values})
+        for rijen in per_vorm.values():
+            await self.session.execute(update(Rapportage), rijen)
+
     async def get(self, rapport_id: uuid.UUID, gemeente: str, *, for_update: bool = False) -> Rapportage | None:
         query = select(Rapportage).where(Rapportage.id == rapport_id, Rapportage.gemeente_code == gemeente)
         if for_update:

@@ -48,8 +48,8 @@ CLIENT_ID = "ketenuitwisseling"
 
 @dataclass(frozen=True)
 class Instellingen:
-    batch: int = 50
-    gelijktijdig: int = 16
+    batch: int = 200
+    gelijktijdig: int = 8
     claim_seconden: int = 120
     max_pogingen: int = 12
     max_wachttijd: float = 300.0
