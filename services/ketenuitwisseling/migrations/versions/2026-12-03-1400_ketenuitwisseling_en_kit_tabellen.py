@@ -60,6 +60,13 @@ def upgrade() -> None:
     op.create_index("ix_melding_inburgeraar", "melding", ["gemeente_code", "inburgeraar_id"])
     op.create_index("ix_melding_status", "melding", ["gemeente_code", "status"])
     op.create_table(
+        "feedpositie",
+        sa.Column("bron", sa.String(length=10), nullable=False),
+        sa.Column("gemeente_code", sa.String(length=4), nullable=False),
+        sa.Column("vanaf_volgnummer", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("bron", "gemeente_code", name=op.f("pk_feedpositie")),
+    )
+    op.create_table(
         "persoonskoppeling",
         sa.Column("bron", sa.String(length=10), nullable=False),
         sa.Column("gemeente_code", sa.String(length=4), nullable=False),
@@ -119,4 +126,5 @@ def downgrade() -> None:
     op.drop_table("rapportage")
     op.drop_table("bronfeit")
     op.drop_table("persoonskoppeling")
+    op.drop_table("feedpositie")
     op.drop_table("melding")

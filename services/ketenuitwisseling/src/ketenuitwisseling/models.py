@@ -53,6 +53,17 @@ class Melding(Base):
     uitkomst: Mapped[str | None] = mapped_column(Text)
 
 
+class Feedpositie(Base):
+    """How far the exchange read a partner's feed for a gemeente: the catch-up after the exchange was away longer
+    than the partner kept retrying its notifications."""
+
+    __tablename__ = "feedpositie"
+
+    bron: Mapped[str] = mapped_column(String(10), primary_key=True)
+    gemeente_code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    vanaf_volgnummer: Mapped[int] = mapped_column(Integer)
+
+
 class Persoonskoppeling(Base):
     """Which inburgeraar a partner's person id stands for in this gemeente: COA's later facts (BSN, klantprofiel) name
     only its coaId, and the exchange registered the person from COA's koppeling."""

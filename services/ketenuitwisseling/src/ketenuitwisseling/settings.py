@@ -41,6 +41,12 @@ class Settings(ServiceSettings):
     # More is slower: httpcore's pool scans every connection per request (measured: 16 ms CPU per report at 32).
     worker_gelijktijdig: int = Field(default=8, ge=1, le=256, description="Calls in flight per batch.")
     claim_seconden: int = Field(default=120, ge=5, description="How long a claimed row is another replica's no-go.")
+    gemeenten: tuple[str, ...] = Field(
+        default=("0363",), description="The gemeenten this exchange serves: whose partner feeds it reads to catch up."
+    )
+    inhalen_interval_seconden: float = Field(
+        default=60, gt=0, description="Seconds between two reads of the partners' feeds (the catch-up)."
+    )
     max_wachttijd_seconden: float = Field(default=300, gt=0, description="Longest back-off between two attempts.")
     max_pogingen_melding: int = Field(
         default=12, ge=1, description="Tries of a fact the owner refuses before it goes on the work list."

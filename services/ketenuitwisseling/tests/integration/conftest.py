@@ -59,6 +59,22 @@ class Partner:
         if self.plat:
             return _json(503, {"status": 503, "title": "plat"}, {"Retry-After": "0"})
         path = request.url.path
+        if request.method == "GET" and path.endswith("/feiten"):
+            vanaf = int(request.url.params["vanafVolgnummer"])
+            grootte = int(request.url.params.get("pageSize", "100"))
+            gemeente = request.url.params["gemeentecode"]
+            alle = sorted(
+                (f for f in self.feiten.values() if f["volgnummer"] >= vanaf and f["gemeentecode"] == gemeente),
+                key=lambda f: f["volgnummer"],
+            )
+            pagina = alle[:grootte]
+            meldingen = [
+                {k: f[k] for k in ("id", "soort", "bron", "gemeentecode", "volgnummer")}
+                | {"tijdstip": "2026-12-03T12:00:00Z"}
+                for f in pagina
+            ]
+            volgende = alle[grootte]["volgnummer"] if len(alle) > grootte else None
+            return _json(200, {"meldingen": meldingen, "volgendeVolgnummer": volgende})
         if request.method == "GET" and "/feiten/" in path:
             feit = self.feiten.get(path.rsplit("/", 1)[1])
             return _json(200, feit) if feit else _json(404, {"status": 404, "title": "niet gevonden"})

@@ -11,6 +11,8 @@ from sqlalchemy import text
 
 from inburgering_kit.db import Database
 from inburgering_kit.testing.plugin import TokenFactory
+from ketenuitwisseling.services import inhalen
+from ketenuitwisseling.services.inhalen import Inhaler
 
 from .conftest import Keten
 
@@ -185,3 +187,24 @@ class TestEenmaalToegepast:
         assert {r["actie"] for r in records if r["objectId"] == feit["id"]} == {"lezen", "aanmaken"}
         assert all("art. 35" in r["grondslag"] for r in records if r["objectId"] == feit["id"])
         assert uuid.UUID(feit["id"])
+
+
+class TestInhalen:
+    async def test_feed_haalt_gemiste_meldingen_eenmaal_in(self, keten: Keten, database: Database) -> None:
+        inburgeraar_id = keten.inburgeraars.registreer(BSN)
+        persoon = {"bsn": BSN, "duoId": "d1"}
+        feiten = [keten.duo.feit("plicht-vastgesteld", persoon, VASTGESTELD)]
+        examen = {"examendatum": "2027-01-10", "resultaat": "behaald"}
+        feiten += [keten.duo.feit("examenresultaat", persoon, {"onderdeel": o, **examen}) for o in ("lezen", "knm")]
+        # Never notified (the exchange was away longer than DUO retried): the feed has them, in pages of two.
+        inhaler = Inhaler(keten.database, keten.verbindingen, ("0363",))
+        inhalen.PAGINA, oud = 2, inhalen.PAGINA
+        try:
+            assert await inhaler.ronde() == 3
+            assert await inhaler.ronde() == 0
+        finally:
+            inhalen.PAGINA = oud
+        await keten.leeg()
+        assert set((await _status(database)).values()) == {"verwerkt"}
+        assert len(keten.inburgeraars.mutaties[inburgeraar_id]) == 4 + 2
+        assert {f["id"] for f in feiten} == set(await _status(database))

@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inburgering_kit.pagination import PageParams, paginate
-from ketenuitwisseling.models import Melding, Persoonskoppeling
+from ketenuitwisseling.models import Feedpositie, Melding, Persoonskoppeling
 
 # Claimed with a lease, committed at once: the partner and owner calls then run outside any transaction, and a
 # replica that died mid-call leaves rows another picks up when the lease ran out. Lowest volgnummer first, so the
@@ -132,3 +132,28 @@ class MeldingRepository:
             )
         ).all()
         return {status: int(n) for status, n in rows}
+
+
+class FeedRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def positie(self, bron: str, gemeente: str) -> int:
+        found = (
+            await self.session.execute(
+                select(Feedpositie.vanaf_volgnummer).where(
+                    Feedpositie.bron == bron, Feedpositie.gemeente_code == gemeente
+                )
+            )
+        ).scalar_one_or_none()
+        return int(found) if found is not None else 0
+
+    async def zet(self, bron: str, gemeente: str, vanaf: int) -> None:
+        # Never backwards: two replicas reading the same page may record it in either order.
+        statement = insert(Feedpositie).values(bron=bron, gemeente_code=gemeente, vanaf_volgnummer=vanaf)
+        await self.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["bron", "gemeente_code"],
+                set_={"vanaf_volgnummer": func.greatest(Feedpositie.vanaf_volgnummer, vanaf)},
+            )
+        )

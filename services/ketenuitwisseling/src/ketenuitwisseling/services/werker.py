@@ -17,6 +17,7 @@ from inburgering_kit.keten import DevTokenSource, partner_client
 from inburgering_kit.worker import supervise
 from ketenuitwisseling import scopes
 from ketenuitwisseling.services.bezorging import Bezorger
+from ketenuitwisseling.services.inhalen import Inhaler
 from ketenuitwisseling.services.ophalen import Instellingen, Ophaler
 from ketenuitwisseling.services.partners import Doel, PerDoel, Tokens, Verbindingen
 from ketenuitwisseling.settings import Settings
@@ -84,6 +85,8 @@ async def draai(
     stop: asyncio.Event,
     *,
     interval: float,
+    gemeenten: tuple[str, ...] = (),
+    inhalen_interval: float = 60.0,
 ) -> None:
     """Both loops until `stop`: each pass repeats at once while it found work, and waits `interval` when idle."""
     ophaler, bezorger = Ophaler(database, v, log, instelling), Bezorger(database, v, log, instelling)
@@ -95,10 +98,14 @@ async def draai(
 
         return work
 
-    await asyncio.gather(
+    loops = [
         supervise("keten-ophalen", tot_leeg(ophaler.ronde), stop, interval=interval),
         supervise("keten-bezorgen", tot_leeg(bezorger.ronde), stop, interval=interval),
-    )
+    ]
+    if gemeenten:
+        inhaler = Inhaler(database, v, gemeenten)
+        loops.append(supervise("keten-inhalen", inhaler.ronde, stop, interval=inhalen_interval))
+    await asyncio.gather(*loops)
 
 
 async def hoofd(settings: Settings, stop: asyncio.Event) -> None:
@@ -112,6 +119,8 @@ async def hoofd(settings: Settings, stop: asyncio.Event) -> None:
             instellingen(settings),
             stop,
             interval=settings.worker_interval_seconden,
+            gemeenten=settings.gemeenten,
+            inhalen_interval=settings.inhalen_interval_seconden,
         )
     finally:
         with contextlib.suppress(Exception):
