@@ -194,6 +194,10 @@ async def keten(
             Instellingen(max_wachttijd=0.5),
             stop,
             interval=0.1,
+            # The worker subscribes itself and reads the feeds besides the notifications: each fact still once.
+            gemeenten=(GEMEENTE,),
+            inhalen_interval=2.0,
+            abonneer_op=keten_url,
         )
     )
     try:

@@ -44,6 +44,10 @@ class Settings(ServiceSettings):
     gemeenten: tuple[str, ...] = Field(
         default=("0363",), description="The gemeenten this exchange serves: whose partner feeds it reads to catch up."
     )
+    abonneren: bool = Field(
+        default=True,
+        description="Subscribe at the partners at every start of the worker (callback: `public_base_url`).",
+    )
     inhalen_interval_seconden: float = Field(
         default=60, gt=0, description="Seconds between two reads of the partners' feeds (the catch-up)."
     )

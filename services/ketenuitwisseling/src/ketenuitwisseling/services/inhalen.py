@@ -59,3 +59,16 @@ class Inhaler:
                 await uow.commit()
             if volgende is None or not meldingen:
                 return nieuw
+
+
+async def abonneer(v: Verbindingen, gemeenten: tuple[str, ...], public_base_url: str) -> None:
+    """Tell each partner where to notify each served gemeente (`PUT /abonnementen/{gemeentecode}`, idempotent): at
+    every start of the worker, so a moved or renamed exchange is found again."""
+    for doel in (Doel.DUO, Doel.COA):
+        for gemeente in gemeenten:
+            url = f"{public_base_url.rstrip('/')}/api/v1/notificaties/{doel.value}"
+            response = controleer_bereikbaar(
+                await v.call(doel, gemeente, "PUT", f"/abonnementen/{gemeente}", json={"callbackUrl": url})
+            )
+            if response.status_code not in {200, 201}:
+                raise Onbereikbaar(f"abonnement bij {doel.value}: {probleem(response)[0]}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -17,10 +18,12 @@ from inburgering_kit.keten import DevTokenSource, partner_client
 from inburgering_kit.worker import supervise
 from ketenuitwisseling import scopes
 from ketenuitwisseling.services.bezorging import Bezorger
-from ketenuitwisseling.services.inhalen import Inhaler
+from ketenuitwisseling.services.inhalen import Inhaler, abonneer
 from ketenuitwisseling.services.ophalen import Instellingen, Ophaler
 from ketenuitwisseling.services.partners import Doel, PerDoel, Tokens, Verbindingen
 from ketenuitwisseling.settings import Settings
+
+logger = logging.getLogger(__name__)
 
 
 def instellingen(settings: Settings) -> Instellingen:
@@ -87,6 +90,7 @@ async def draai(
     interval: float,
     gemeenten: tuple[str, ...] = (),
     inhalen_interval: float = 60.0,
+    abonneer_op: str | None = None,
 ) -> None:
     """Both loops until `stop`: each pass repeats at once while it found work, and waits `interval` when idle."""
     ophaler, bezorger = Ophaler(database, v, log, instelling), Bezorger(database, v, log, instelling)
@@ -105,7 +109,22 @@ async def draai(
     if gemeenten:
         inhaler = Inhaler(database, v, gemeenten)
         loops.append(supervise("keten-inhalen", inhaler.ronde, stop, interval=inhalen_interval))
+    if gemeenten and abonneer_op:
+        loops.append(_abonneer_tot_gelukt(v, gemeenten, abonneer_op, stop))
     await asyncio.gather(*loops)
+
+
+async def _abonneer_tot_gelukt(v: Verbindingen, gemeenten: tuple[str, ...], url: str, stop: asyncio.Event) -> None:
+    """Subscribe once per start; a partner that is not up yet is asked again every few seconds."""
+    while not stop.is_set():
+        try:
+            await abonneer(v, gemeenten, url)
+        except Exception as exc:
+            logger.warning("abonneren bij de ketenpartners mislukt, opnieuw over 5 s: %s: %s", type(exc).__name__, exc)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=5)
+        else:
+            return
 
 
 async def hoofd(settings: Settings, stop: asyncio.Event) -> None:
@@ -121,6 +140,7 @@ async def hoofd(settings: Settings, stop: asyncio.Event) -> None:
             interval=settings.worker_interval_seconden,
             gemeenten=settings.gemeenten,
             inhalen_interval=settings.inhalen_interval_seconden,
+            abonneer_op=settings.public_base_url if settings.abonneren else None,
         )
     finally:
         with contextlib.suppress(Exception):
