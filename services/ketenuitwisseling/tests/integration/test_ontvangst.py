@@ -208,3 +208,11 @@ class TestInhalen:
         assert set((await _status(database)).values()) == {"verwerkt"}
         assert len(keten.inburgeraars.mutaties[inburgeraar_id]) == 4 + 2
         assert {f["id"] for f in feiten} == set(await _status(database))
+
+    async def test_partner_weg_is_geen_fout_van_de_worker(self, keten: Keten, database: Database) -> None:
+        keten.duo.feit("plicht-vastgesteld", {"bsn": BSN, "duoId": "d1"}, VASTGESTELD)
+        keten.duo.plat = True
+        inhaler = Inhaler(keten.database, keten.verbindingen, ("0363",))
+        assert await inhaler.ronde() == 0
+        keten.duo.plat = False
+        assert await inhaler.ronde() == 1

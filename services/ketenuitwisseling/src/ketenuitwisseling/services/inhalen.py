@@ -5,14 +5,19 @@ read the same page: the rows and the position are written idempotently."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import datetime
+
+import httpx
 
 from inburgering_kit.db import Database
 from ketenuitwisseling.repository import FeedRepository, MeldingRepository
 from ketenuitwisseling.services.partners import Doel, Onbereikbaar, Verbindingen, controleer_bereikbaar, probleem
 
 PAGINA = 100
+
+logger = logging.getLogger(__name__)
 
 
 class Inhaler:
@@ -26,7 +31,13 @@ class Inhaler:
         nieuw = 0
         for doel in (Doel.DUO, Doel.COA):
             for gemeente in self.gemeenten:
-                nieuw += await self._lees(doel, gemeente)
+                try:
+                    nieuw += await self._lees(doel, gemeente)
+                except (httpx.HTTPError, Onbereikbaar) as exc:
+                    # A partner that is away is normal, not a failure of this process: the next round reads on
+                    # from the recorded position. (The database away is: that one propagates.)
+                    logger.warning("feed van %s voor %s niet te lezen: %s: %s", doel.value, gemeente,
+                                   type(exc).__name__, exc)  # fmt: skip
         return nieuw
 
     async def _lees(self, doel: Doel, gemeente: str) -> int:
