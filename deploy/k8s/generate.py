@@ -12,7 +12,8 @@ read here besides `package` and `processes`:
   ConfigMap values, without the prefix), `volumes` (shared volumes: name -> {path, size, setting}), `component`
   (the service belongs to a Kustomize component of its own, such as the stand-ins in components/standins, and
   stays out of the base), `schedules` (commands run as a CronJob: name -> cron schedule, such as the daily
-  retention job).
+  retention job), `secret_mounts` (Secrets `<service>-<name>` mounted read-only in every container: name -> path,
+  such as the exchange's PKIoverheid certificate).
 
 Sizes come from the measured RSS and CPU in bench/results (see SIZES); deploy/README.md shows the arithmetic.
 """
@@ -79,6 +80,7 @@ class Service:
     settings: dict[str, str] = field(default_factory=dict)
     volumes: dict[str, dict[str, str]] = field(default_factory=dict)
     schedules: dict[str, str] = field(default_factory=dict)
+    secret_mounts: dict[str, str] = field(default_factory=dict)
 
     @property
     def prefix(self) -> str:
@@ -110,6 +112,7 @@ def load(root: Path = ROOT) -> list[Service]:
                 settings={str(k): str(v) for k, v in k8s.get("settings", {}).items()},
                 volumes=dict(k8s.get("volumes", {})),
                 schedules={str(k): str(v) for k, v in k8s.get("schedules", {}).items()},
+                secret_mounts={str(k): str(v) for k, v in k8s.get("secret_mounts", {}).items()},
             )
         )
     return services
@@ -176,7 +179,10 @@ def container(service: Service, name: str, kind: str, command: list[str], *extra
         "env": env_of(service, *extra_env),
         "resources": SIZES[kind],
         "securityContext": container_security(),
-        "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}],  # noqa: S108 - an emptyDir: the root is read-only
+        "volumeMounts": [
+            {"name": "tmp", "mountPath": "/tmp"},  # noqa: S108 - an emptyDir: the root is read-only
+            *({"name": n, "mountPath": path, "readOnly": True} for n, path in service.secret_mounts.items()),
+        ],
     }
     return spec
 
@@ -201,6 +207,8 @@ def pod_template(
     volumes: list[dict[str, Any]] = [{"name": "tmp", "emptyDir": {"sizeLimit": "256Mi"}}]
     for volume in service.volumes:
         volumes.append({"name": volume, "persistentVolumeClaim": {"claimName": f"{service.name}-{volume}"}})
+    for secret in service.secret_mounts:
+        volumes.append({"name": secret, "secret": {"secretName": f"{service.name}-{secret}"}})
     labels = {"app": app, "inburgering.nl/service": service.name, "inburgering.nl/role": role}
     if service.nats:
         labels["inburgering.nl/nats"] = "client"  # NATS's ingress policy admits these pods
@@ -570,6 +578,19 @@ def service_documents(service: Service, services: list[Service]) -> list[dict[st
     return docs
 
 
+class _Dumper(yaml.SafeDumper):
+    """Quotes a string of digits (an OIN): PyYAML leaves "00000001800866472000" plain, and Kustomize's YAML 1.2
+    reads that back as a number."""
+
+
+def _string(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "'" if value.isdigit() else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _string)
+
+
 # --- NATS ----------------------------------------------------------------------------------------------------------
 
 
@@ -805,7 +826,7 @@ def namespace_documents() -> list[dict[str, Any]]:
 
 
 def dump(docs: list[dict[str, Any]], header: str) -> str:
-    body = str(yaml.safe_dump_all(docs, sort_keys=False, width=120, default_flow_style=False))
+    body = str(yaml.dump_all(docs, Dumper=_Dumper, sort_keys=False, width=120, default_flow_style=False))
     return header + body
 
 

@@ -84,7 +84,7 @@ def _nats_access() -> NatsAccess:
 def service_environment(service: ServiceEntry, postgres_url: str, nats_url: str) -> dict[str, str]:
     if not service.owns_data:
         return werkplek_environment(service)
-    _, public_key = _keys()
+    private_key, public_key = _keys()
     p = service.env_prefix
     # An external NATS (STACK_NATS_URL) brings its own credentials in the URL.
     credentials = {} if os.environ.get("STACK_NATS_URL") else _nats_credentials(service, p)
@@ -97,6 +97,8 @@ def service_environment(service: ServiceEntry, postgres_url: str, nats_url: str)
         f"{p}AUTH__ISSUERS": f'["{DEV_ISSUER}"]',
         f"{p}AUTH__AUDIENCE": DEV_AUDIENCE,
         f"{p}AUTH__PUBLIC_KEY_FILE": str(public_key),
+        # A service that calls others with tokens of its own (ketenuitwisseling) mints them with the development key.
+        f"{p}TOKEN_PRIVATE_KEY_FILE": str(private_key),
         # The relay runs as its own process beside the API (see `_start`), as in production.
         f"{p}RUN_RELAY": "false",
         **credentials,

@@ -84,6 +84,16 @@ BUS_USERS: tuple[BusUser, ...] = (
             _retentie("handhaving-api"),
         ),
     ),
+    # Subscribes only: it publishes no events (the reports to DUO go out over HTTP).
+    BusUser(
+        "ketenuitwisseling",
+        (
+            ("ketenuitwisseling-pip", f"{TYPE_PREFIX}.pip.>"),
+            ("ketenuitwisseling-aanbieder", f"{TYPE_PREFIX}.aanbieder.>"),
+            ("ketenuitwisseling-inburgeraar", f"{TYPE_PREFIX}.inburgeraar.>"),
+            ("ketenuitwisseling-handhaving", f"{TYPE_PREFIX}.handhaving.>"),
+        ),
+    ),
 )
 # The werkplek has no bus user on purpose: it publishes and consumes nothing (it owns no data; it asks the APIs).
 

@@ -21,4 +21,8 @@ KLANTPROFIEL = Verwerkingsactiviteit(
 WARME_OVERDRACHT = Verwerkingsactiviteit("warme overdracht", "Wi art. 35 lid 1; Bi art. 9.2 lid 4")
 BREDE_INTAKE = Verwerkingsactiviteit("brede intake", "Wi art. 14; Bi art. 5.2")
 MAATSCHAPPELIJKE_BEGELEIDING = Verwerkingsactiviteit("maatschappelijke begeleiding", "Wi art. 13; Bi art. 5.1")
+BSN_LEVERING_DUO = Verwerkingsactiviteit(
+    "verstrekken BSN voor de gegevenslevering aan DUO",
+    "Wi art. 35 lid 3; Bi art. 9.3 lid 2, 9.5 lid 4 en 9.6 lid 4 (gegevenslevering door gemeenten aan DUO)",
+)
 ONTZORGEN = Verwerkingsactiviteit("financieel ontzorgen", "Participatiewet art. 56a; Wi art. 35 lid 5")

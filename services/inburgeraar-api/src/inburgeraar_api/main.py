@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from fastapi import FastAPI
 
-from inburgeraar_api.api import dossier, inburgeraars, intake
+from inburgeraar_api.api import dossier, inburgeraars, intake, keten
 from inburgeraar_api.api import privacy as privacy_api
 from inburgeraar_api.services import aanbiedermeldingen, privacy
 from inburgeraar_api.settings import Settings
@@ -39,6 +39,7 @@ LINKS = [
             "leerbaarheidstoets_put",
             "intake_achtergrond_put",
             "brede_intake_afronden",
+            "inburgeraar_duo_identificatie_read",
         )
     ),
     Link(
@@ -62,6 +63,7 @@ DEFINITION = ServiceDefinition(
         dossier.router,
         intake.router,
         privacy_api.router,
+        keten.router,
         inzage_router("inburgeraar-api", privacy.eigen_gegevens),
     ],
     links=LINKS,

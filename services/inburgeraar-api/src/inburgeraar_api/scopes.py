@@ -12,6 +12,9 @@ INBURGERAAR_KOPPELEN = "inburgeraar:koppelen"
 # Finding one person by a BSN the caller already holds, to address its own facts to the right id (DUO): the answer
 # carries the registration, not the contact details. No list, no change.
 INBURGERAAR_ZOEKEN = "inburgeraar:zoeken"
+# The gemeente's chain exchange: the BSN of one person, only to put it on a report to DUO (Wi art. 35 lid 3); nothing
+# else of the person.
+INBURGERAAR_BSN_LEZEN = "inburgeraar:bsn-lezen"
 PLICHT_LEZEN = "plicht:lezen"
 PLICHT_SCHRIJVEN = "plicht:schrijven"
 KLANTPROFIEL_LEZEN = "klantprofiel:lezen"
@@ -62,4 +65,7 @@ ROLLEN: dict[str, set[str]] = {
     "coa": {INBURGERAAR_KOPPELEN, KLANTPROFIEL_SCHRIJVEN},
     # DUO reports the plicht facts; it finds the person's id by BSN first and sees nothing else of the person.
     "duo": {INBURGERAAR_ZOEKEN, PLICHT_LEZEN, PLICHT_SCHRIJVEN},
+    # The gemeente's chain exchange (services/ketenuitwisseling) hands on DUO's and COA's facts with two tokens, one
+    # per partner's part (see its `scopes`), and reads the BSN for its reports to DUO.
+    "ketenuitwisseling": {INBURGERAAR_ZOEKEN, INBURGERAAR_BSN_LEZEN, PLICHT_LEZEN, PLICHT_SCHRIJVEN},
 }

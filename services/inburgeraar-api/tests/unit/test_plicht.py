@@ -8,6 +8,9 @@ from inburgeraar_api.domain.enums import Doelgroep, Omvang, PlichtMutatieSoort, 
 from inburgeraar_api.domain.plicht import (
     PLICHT_MUTATIE,
     AangepasteExamenomstandigheden,
+    Certificaat,
+    Diploma,
+    Examenresultaat,
     Ontheffing,
     PlichtAlVastgesteld,
     PlichtGewijzigd,
@@ -23,6 +26,8 @@ from inburgeraar_api.domain.plicht import (
     TermijnNietVastgesteld,
     TermijnVastgesteld,
     Verlenging,
+    VerlengingAangevraagd,
+    VerlengingAfgewezen,
     VerlengingNietLater,
     Vrijstelling,
     bepaal_plichtstand,
@@ -85,6 +90,11 @@ _MINIMAAL: dict[PlichtMutatieSoort, dict[str, Any]] = {
     S.TERMIJN_VASTGESTELD: {"termijn": "pvt", "einddatum": "2025-03-01"},
     S.TERMIJN_GEWIJZIGD: {"termijn": "pvt", "nieuweEinddatum": "2025-06-01", "reden": "correctie"},
     S.VERLENGING: {"termijn": "ibp", "nieuweEinddatum": "2026-01-01", "reden": "ziekte in gezin"},
+    S.EXAMENRESULTAAT: {"onderdeel": "lezen", "examendatum": "2025-02-01", "behaald": True},
+    S.DIPLOMA: {"diplomadatum": "2025-03-01"},
+    S.CERTIFICAAT: {"certificaatdatum": "2025-03-01"},
+    S.VERLENGING_AANGEVRAAGD: {"termijn": "ibp", "aanvraagdatum": "2025-03-01"},
+    S.VERLENGING_AFGEWEZEN: {"termijn": "ibp", "reden": "geen bijzondere omstandigheden"},
 }
 _KLASSE = {
     S.PLICHT_VASTGESTELD: PlichtVastgesteld,
@@ -97,6 +107,11 @@ _KLASSE = {
     S.TERMIJN_VASTGESTELD: TermijnVastgesteld,
     S.TERMIJN_GEWIJZIGD: TermijnGewijzigd,
     S.VERLENGING: Verlenging,
+    S.EXAMENRESULTAAT: Examenresultaat,
+    S.DIPLOMA: Diploma,
+    S.CERTIFICAAT: Certificaat,
+    S.VERLENGING_AANGEVRAAGD: VerlengingAangevraagd,
+    S.VERLENGING_AFGEWEZEN: VerlengingAfgewezen,
 }
 
 

@@ -44,6 +44,12 @@ class PlichtMutatieSoort(StrEnum):
     TERMIJN_VASTGESTELD = "termijn-vastgesteld"
     TERMIJN_GEWIJZIGD = "termijn-gewijzigd"
     VERLENGING = "verlenging"
+    # What DUO reports beside the plicht itself (DOMAIN §3 "From DUO"): history, no change of the termijnen.
+    EXAMENRESULTAAT = "examenresultaat"
+    DIPLOMA = "diploma"
+    CERTIFICAAT = "certificaat"
+    VERLENGING_AANGEVRAAGD = "verlenging-aangevraagd"
+    VERLENGING_AFGEWEZEN = "verlenging-afgewezen"
 
 
 class Termijnsoort(StrEnum):

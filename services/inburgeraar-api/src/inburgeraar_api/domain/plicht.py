@@ -20,7 +20,7 @@ from pydantic import Field, TypeAdapter, model_validator
 from inburgeraar_api.domain.basis import DomeinModel, KorteTekst, Tekst
 from inburgeraar_api.domain.enums import Doelgroep, Omvang, PlichtMutatieSoort, PlichtOnderdeel, Termijnsoort
 from inburgering_kit.problems import Unprocessable, invalid
-from inburgering_kit.strict import Datum, JaNee
+from inburgering_kit.strict import GEHEEL, Datum, JaNee
 
 _BRON_DUO = "handreiking-gegevensverwerking-privacy.txt, Gegevenslevering aan gemeenten door DUO"
 
@@ -131,6 +131,45 @@ class Verlenging(_PlichtMutatieBasis):
     reden: Tekst
 
 
+class Examenresultaat(_PlichtMutatieBasis):
+    """One exam attempt of one part and its result (handreiking, DUO items: examenpogingen en -resultaten)."""
+
+    soort: Literal[PlichtMutatieSoort.EXAMENRESULTAAT]
+    # The onderwijsroute has its own exam (DUO's examenonderdelen), which is no part of a vrijstelling.
+    onderdeel: PlichtOnderdeel | Literal["onderwijsroute"]
+    examendatum: Datum
+    behaald: JaNee
+    poging: Annotated[int, Field(ge=1, le=50), GEHEEL] | None = None
+    niveau: Literal["A1", "A2", "B1", "B2"] | None = None
+
+
+class Diploma(_PlichtMutatieBasis):
+    soort: Literal[PlichtMutatieSoort.DIPLOMA]
+    diplomadatum: Datum
+    niveau: Literal["A1", "A2", "B1", "B2"] | None = None
+
+
+class Certificaat(_PlichtMutatieBasis):
+    soort: Literal[PlichtMutatieSoort.CERTIFICAAT]
+    certificaatdatum: Datum
+
+
+class VerlengingAangevraagd(_PlichtMutatieBasis):
+    soort: Literal[PlichtMutatieSoort.VERLENGING_AANGEVRAAGD]
+    termijn: Termijnsoort
+    aanvraagdatum: Datum
+    # What the person states as circumstances, as DUO passes it on; never a diagnosis (DOMAIN §4).
+    reden: Tekst | None = None
+
+
+class VerlengingAfgewezen(_PlichtMutatieBasis):
+    """A refused verlenging: the termijn stays as it was; the refusal is history the klantregisseur must see."""
+
+    soort: Literal[PlichtMutatieSoort.VERLENGING_AFGEWEZEN]
+    termijn: Termijnsoort
+    reden: Tekst | None = None
+
+
 PlichtMutatie = Annotated[
     PlichtVastgesteld
     | PlichtGewijzigd
@@ -141,7 +180,12 @@ PlichtMutatie = Annotated[
     | RechtMaatschappelijkeBegeleiding
     | TermijnVastgesteld
     | TermijnGewijzigd
-    | Verlenging,
+    | Verlenging
+    | Examenresultaat
+    | Diploma
+    | Certificaat
+    | VerlengingAangevraagd
+    | VerlengingAfgewezen,
     Field(discriminator="soort"),
 ]
 TermijnMutatie = TermijnVastgesteld | TermijnGewijzigd | Verlenging
@@ -178,6 +222,13 @@ class PlichtStand(DomeinModel):
         default=None, description="Leeg zolang DUO er niets over heeft gezegd."
     )
     termijnen: dict[Termijnsoort, TermijnStand] = Field(default_factory=dict)
+    examenresultaten: tuple[Examenresultaat, ...] = ()
+    diploma_datum: Datum | None = None
+    certificaat_datum: Datum | None = None
+    verlenging_aangevraagd: tuple[VerlengingAangevraagd, ...] = Field(
+        default=(), description="Aanvragen waarop DUO nog niet besliste."
+    )
+    verlenging_afgewezen: tuple[VerlengingAfgewezen, ...] = ()
 
 
 # --- Refusals ----------------------------------------------------------------------------------------
@@ -285,7 +336,7 @@ def bepaal_plichtstand(mutaties: Sequence[PlichtMutatie]) -> PlichtStand:
     return stand
 
 
-def _pas_toe(stand: PlichtStand, mutatie: PlichtMutatie) -> PlichtStand:  # noqa: PLR0911 - one arm per soort
+def _pas_toe(stand: PlichtStand, mutatie: PlichtMutatie) -> PlichtStand:  # noqa: PLR0911, PLR0912 - one arm per soort
     match mutatie:
         case PlichtVastgesteld():
             # A plicht established again after it lapsed is a new plicht with new termijnen from DUO; the old
@@ -323,7 +374,28 @@ def _pas_toe(stand: PlichtStand, mutatie: PlichtMutatie) -> PlichtStand:  # noqa
                 historie=(mutatie,),
             )
             return stand.model_copy(update={"termijnen": {**stand.termijnen, mutatie.termijn: nieuw}})
+        case Examenresultaat():
+            return stand.model_copy(update={"examenresultaten": (*stand.examenresultaten, mutatie)})
+        case Diploma():
+            return stand.model_copy(update={"diploma_datum": mutatie.diplomadatum})
+        case Certificaat():
+            return stand.model_copy(update={"certificaat_datum": mutatie.certificaatdatum})
+        case VerlengingAangevraagd():
+            return stand.model_copy(update={"verlenging_aangevraagd": (*stand.verlenging_aangevraagd, mutatie)})
+        case VerlengingAfgewezen():
+            open_ = tuple(a for a in stand.verlenging_aangevraagd if a.termijn != mutatie.termijn)
+            return stand.model_copy(
+                update={"verlenging_aangevraagd": open_, "verlenging_afgewezen": (*stand.verlenging_afgewezen, mutatie)}
+            )
         case TermijnGewijzigd() | Verlenging():
+            if isinstance(mutatie, Verlenging):
+                stand = stand.model_copy(
+                    update={
+                        "verlenging_aangevraagd": tuple(
+                            a for a in stand.verlenging_aangevraagd if a.termijn != mutatie.termijn
+                        )
+                    }
+                )
             oud = stand.termijnen[mutatie.termijn]
             gewijzigd = oud.model_copy(
                 update={"einddatum": mutatie.nieuwe_einddatum, "historie": (*oud.historie, mutatie)}

@@ -1,0 +1,269 @@
+"""Bench of the chain exchange's delivery to DUO: a backlog of reports (as after a DUO outage) drained by the
+`keten-worker` process into the DUO stand-in on the same machine. Not part of `make test`.
+
+Issue 13 targets: >= 500 reports/s with DUO on the same machine; a backlog of 100,000 drained in < 5 min; the
+exchange's worker under 200 MB while it drains.
+
+Starts its own PostgreSQL in a temporary folder (the exchange's database and DUO's), the DUO stand-in under uvicorn
+as its own process, a minimal stand-in of inburgeraar-api's `duo-identificatie` (the BSN the worker fetches for every
+report) in this process, and the worker as its own process, exactly as deployed (`python -m ketenuitwisseling
+keten-worker`, development tokens). The backlog is COPYed into the exchange's queue as report b, valid for DUO's
+contract; the clock runs from the worker's start until DUO holds every report and the queue is empty.
+
+    .venv/bin/python bench/keten_rapportages.py              # 20,000 reports (about a minute on 2 cores)
+    .venv/bin/python bench/keten_rapportages.py --aantal 100000
+    .venv/bin/python bench/keten_rapportages.py --quick      # 3,000: a smoke test
+
+Results: bench/results/keten-rapportages-<YYYYMMDD-HHMM>.json. The 100,000 drain time is measured only with
+`--aantal 100000`; otherwise it is extrapolated from the rate and marked so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import psutil
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from inburgering_kit.auth import generate_dev_keypair
+from inburgering_kit.db import database_url_for, ensure_database, plain_url
+from inburgering_kit.embedded import EmbeddedPostgres, free_port
+from inburgering_kit.migrations import upgrade
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+ISSUER = "urn:bench:tokens"
+AUDIENCE = "bench"
+BSN = "999990019"
+TARGET_RATE = 500.0
+TARGET_DRAIN_100K_S = 300.0
+TARGET_RSS_MB = 200.0
+
+
+def _profiel() -> list[str]:
+    # KETEN_BENCH_PROFIEL=<file>: the worker runs under cProfile and writes its profile there when stopped.
+    bestand = os.environ.get("KETEN_BENCH_PROFIEL")
+    return ["-m", "cProfile", "-o", bestand] if bestand else []
+
+
+def _log(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def _inburgeraar_stub() -> Starlette:
+    async def identificatie(request: Request) -> JSONResponse:
+        return JSONResponse({"bsn": BSN, "status": "geregistreerd"})
+
+    return Starlette(routes=[Route("/api/v1/inburgeraars/{id}/duo-identificatie", identificatie)])
+
+
+def _serve_in_thread(app: Starlette, port: int) -> uvicorn.Server:
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    threading.Thread(target=server.run, daemon=True).start()
+    while not server.started:
+        time.sleep(0.05)
+    return server
+
+
+def _pythonpath() -> str:
+    paths = [str(p) for p in sorted((ROOT / "libs").glob("*/src")) + sorted((ROOT / "services").glob("*/src"))]
+    return os.pathsep.join(paths)
+
+
+def _env(prefix: str, database_url: str, public_key: Path, **extra: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "PYTHONPATH": _pythonpath(),
+        f"{prefix}ENVIRONMENT": "development",
+        f"{prefix}DATABASE_URL": database_url,
+        f"{prefix}NATS_URL": "",
+        f"{prefix}AUTH__ISSUERS": f'["{ISSUER}"]',
+        f"{prefix}AUTH__AUDIENCE": AUDIENCE,
+        f"{prefix}AUTH__PUBLIC_KEY_FILE": str(public_key),
+        f"{prefix}LOG_LEVEL": "WARNING",
+        **{f"{prefix}{k}": v for k, v in extra.items()},
+    }
+
+
+async def _seed(url: str, aantal: int) -> None:
+    conn = await asyncpg.connect(plain_url(url))
+    try:
+        rows = [
+            (
+                uuid.uuid4(), "0363", uuid.uuid4(), "b",
+                json.dumps({"pipId": str(uuid.uuid4()), "vastgesteldOp": "2026-12-01"}),
+                f"bench-{n}", "nl.inburgering.pip.pip-vastgesteld",
+            )
+            for n in range(aantal)
+        ]  # fmt: skip
+        await conn.copy_records_to_table(
+            "rapportage",
+            records=rows,
+            columns=["id", "gemeente_code", "inburgeraar_id", "item", "gegevens", "bron_event_id", "bron_event_type"],
+        )
+    finally:
+        await conn.close()
+
+
+async def _tel(keten_url: str, duo_url: str) -> tuple[int, int, int]:
+    keten = await asyncpg.connect(plain_url(keten_url))
+    duo = await asyncpg.connect(plain_url(duo_url))
+    try:
+        ontvangen = await keten.fetchval("SELECT count(*) FROM rapportage WHERE status = 'ontvangen'")
+        overig = await keten.fetchval("SELECT count(*) FROM rapportage WHERE status <> 'ontvangen'")
+        bij_duo = await duo.fetchval("SELECT count(*) FROM rapportage")
+        return int(ontvangen), int(overig), int(bij_duo)
+    finally:
+        await keten.close()
+        await duo.close()
+
+
+def _wacht_op_poort(port: int, proc: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
+    import socket  # noqa: PLC0415
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("de DUO-stand-in stopte bij het starten")
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError("de DUO-stand-in startte niet")
+
+
+def meet(aantal: int, batch: int, gelijktijdig: int, tmp: Path) -> dict[str, Any]:
+    with EmbeddedPostgres(tmp / "pg", free_port()) as pg:
+        urls = {}
+        for naam, service in (("keten", "ketenuitwisseling"), ("duo", "duo-standin")):
+            asyncio.run(ensure_database(pg.url, f"bench_{naam}"))
+            urls[naam] = database_url_for(pg.url, f"bench_{naam}")
+            upgrade(ROOT / "services" / service / "migrations", urls[naam])
+        private_key, public_key = generate_dev_keypair(tmp / "keys")
+        asyncio.run(_seed(urls["keten"], aantal))
+        _log(f"{aantal} rapportages in de wachtrij")
+
+        stub_port, duo_port = free_port(), free_port()
+        stub = _serve_in_thread(_inburgeraar_stub(), stub_port)
+        duo = subprocess.Popen(
+            [sys.executable, "-m", "duo_standin", "serve", "--port", str(duo_port)],
+            env=_env("DUO_STANDIN_", urls["duo"], public_key, MELDING_TOKEN="ongebruikt"),
+            cwd=tmp,
+        )
+        worker: subprocess.Popen[bytes] | None = None
+        try:
+            _wacht_op_poort(duo_port, duo)
+            _log("DUO-stand-in gereed; de worker start")
+            env = _env(
+                "KETENUITWISSELING_", urls["keten"], public_key,
+                DUO_URL=f"http://127.0.0.1:{duo_port}/api/v1", INBURGERAAR_API_URL=f"http://127.0.0.1:{stub_port}/api/v1",
+                TOKEN_PRIVATE_KEY_FILE=str(private_key), TOKEN_ISSUER=ISSUER, TOKEN_AUDIENCE_PARTNERS=AUDIENCE,
+                TOKEN_AUDIENCE_INTERN=AUDIENCE, WORKER_BATCH=str(batch), WORKER_GELIJKTIJDIG=str(gelijktijdig),
+            )  # fmt: skip
+            t0 = time.monotonic()
+            worker = subprocess.Popen(
+                [sys.executable, *_profiel(), "-m", "ketenuitwisseling", "keten-worker"], env=env, cwd=tmp
+            )
+            proc = psutil.Process(worker.pid)
+            cpu0 = proc.cpu_times()
+            rss: list[float] = []
+            voortgang: list[tuple[float, int]] = []
+            while True:
+                time.sleep(0.5)
+                if worker.poll() is not None:
+                    raise RuntimeError(f"de worker stopte met code {worker.returncode}")
+                rss.append(proc.memory_info().rss / 2**20)
+                ontvangen, overig, bij_duo = asyncio.run(_tel(urls["keten"], urls["duo"]))
+                voortgang.append((time.monotonic() - t0, ontvangen))
+                if len(voortgang) % 10 == 0:
+                    _log(f"{voortgang[-1][0]:.0f} s: {ontvangen} ontvangen, {overig} in de wachtrij, {bij_duo} bij DUO")
+                if ontvangen == aantal and overig == 0:
+                    break
+                if time.monotonic() - t0 > 600:
+                    raise RuntimeError(f"niet leeg na 10 minuten: {ontvangen} van {aantal}")
+            duur = time.monotonic() - t0
+            cpu1 = proc.cpu_times()
+            ontvangen, overig, bij_duo = asyncio.run(_tel(urls["keten"], urls["duo"]))
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=30)
+            duo.terminate()
+            duo.wait(timeout=30)
+            stub.should_exit = True
+    # The rate once the worker runs: from the first report received (its start-up and imports excluded).
+    begin = next((t for t, n in voortgang if n > 0), 0.0)
+    tempo = aantal / max(duur - begin, 1e-9)
+    return {
+        "aantal": aantal,
+        "batch": batch,
+        "gelijktijdig": gelijktijdig,
+        "leegtijd_s": round(duur, 2),
+        "opstart_s": round(begin, 2),
+        "rapportages_per_s": round(tempo, 1),
+        "leegtijd_100k_s": round(duur, 1) if aantal == 100_000 else round(begin + 100_000 / tempo, 1),
+        "leegtijd_100k_gemeten": aantal == 100_000,
+        "worker_rss_max_mb": round(max(rss), 1),
+        "worker_cpu_s": round((cpu1.user + cpu1.system) - (cpu0.user + cpu0.system), 2),
+        "bij_duo": bij_duo,
+        "eenmaal": bij_duo == aantal and ontvangen == aantal,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--aantal", type=int, default=20_000)
+    parser.add_argument("--quick", action="store_true", help="3,000 reports")
+    parser.add_argument("--batch", type=int, default=200)
+    parser.add_argument("--gelijktijdig", type=int, default=8)
+    args = parser.parse_args()
+    aantal = 3_000 if args.quick else args.aantal
+    started = datetime.now()
+    with tempfile.TemporaryDirectory(prefix="bench-keten-") as tmp:
+        r = meet(aantal, args.batch, args.gelijktijdig, Path(tmp))
+
+    def oordeel(gehaald: bool) -> str:
+        return "gehaald" if gehaald else "NIET gehaald"
+
+    geextrapoleerd = "" if r["leegtijd_100k_gemeten"] else " (geëxtrapoleerd)"
+    r["doelen"] = {
+        "rapportages_per_s": f">= {TARGET_RATE:.0f}: {oordeel(r['rapportages_per_s'] >= TARGET_RATE)}",
+        "leegtijd_100k_s": f"< {TARGET_DRAIN_100K_S:.0f}: "
+        f"{oordeel(r['leegtijd_100k_s'] < TARGET_DRAIN_100K_S)}{geextrapoleerd}",
+        "worker_rss_max_mb": f"< {TARGET_RSS_MB:.0f}: {oordeel(r['worker_rss_max_mb'] < TARGET_RSS_MB)}",
+    }
+    r["machine"] = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "gestart": started.isoformat(),
+        # Other work on the same cores distorts every figure here: the load is part of the result.
+        "load_1_5_15": [round(x, 2) for x in os.getloadavg()],
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"keten-rapportages-{started:%Y%m%d-%H%M}.json"
+    path.write_text(json.dumps(r, indent=2) + "\n")
+    print(json.dumps(r, indent=2))
+    print(f"-> {path.relative_to(ROOT)}")
+    return 0 if r["eenmaal"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,122 @@
+"""ORM models of the chain exchange. It owns only the record of the exchange: which fact a partner announced, when it
+was fetched and to which context it was handed with what outcome; which report went to DUO, when, and DUO's answer.
+Never a copy of the person's file: no BSN, no name, no fact content of a partner is stored here (a report's own
+`gegevens` are what the gemeente sent, without the BSN, which is fetched at the source on every send).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import DateTime, Index, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from inburgering_kit.db import make_metadata
+
+
+class Base(DeclarativeBase):
+    metadata = make_metadata()
+
+
+class Melding(Base):
+    """A partner's notification ("melden") and what became of the fact it announced ("ophalen" and handing over)."""
+
+    __tablename__ = "melding"
+    __table_args__ = (
+        Index("ix_melding_te_verwerken", "volgende_poging_at", postgresql_where="status IN ('nieuw', 'opnieuw')"),
+        Index("ix_melding_persoon", "bron", "gemeente_code", "partner_persoon_id", "volgnummer"),
+        Index("ix_melding_inburgeraar", "gemeente_code", "inburgeraar_id"),
+        Index("ix_melding_status", "gemeente_code", "status"),
+    )
+
+    bron: Mapped[str] = mapped_column(String(10), primary_key=True)
+    feit_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    soort: Mapped[str] = mapped_column(String(50))
+    gemeente_code: Mapped[str] = mapped_column(String(4))
+    volgnummer: Mapped[int] = mapped_column(Integer)
+    gemeld_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ontvangen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # nieuw -> (opgehaald en) verwerkt | verouderd | werklijst | geweigerd; `opnieuw` while waiting to try again.
+    status: Mapped[str] = mapped_column(String(20), server_default="nieuw")
+    pogingen: Mapped[int] = mapped_column(Integer, server_default="0")
+    volgende_poging_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    geclaimd_tot: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The partner's own id of the person (duoId, coaId): a key for ordering and for linking later facts, not a BSN.
+    partner_persoon_id: Mapped[str | None] = mapped_column(String(100))
+    inburgeraar_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    opgehaald_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    verwerkt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Where the fact went (the owner's resource) or why it did not (the owner's problem, shortened): never content.
+    uitkomst: Mapped[str | None] = mapped_column(Text)
+
+
+class Feedpositie(Base):
+    """How far the exchange read a partner's feed for a gemeente: the catch-up after the exchange was away longer
+    than the partner kept retrying its notifications."""
+
+    __tablename__ = "feedpositie"
+
+    bron: Mapped[str] = mapped_column(String(10), primary_key=True)
+    gemeente_code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    vanaf_volgnummer: Mapped[int] = mapped_column(Integer)
+
+
+class Persoonskoppeling(Base):
+    """Which inburgeraar a partner's person id stands for in this gemeente: COA's later facts (BSN, klantprofiel) name
+    only its coaId, and the exchange registered the person from COA's koppeling."""
+
+    __tablename__ = "persoonskoppeling"
+
+    bron: Mapped[str] = mapped_column(String(10), primary_key=True)
+    gemeente_code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    partner_persoon_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    inburgeraar_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Bronfeit(Base):
+    """What the exchange remembers of an earlier event to complete a later, minimal one (the planned start of an
+    opdracht for its realised start, a boete's besluit for its bezwaar): ids, dates and codes, nothing personal."""
+
+    __tablename__ = "bronfeit"
+
+    soort: Mapped[str] = mapped_column(String(20), primary_key=True)
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    gemeente_code: Mapped[str] = mapped_column(String(4))
+    gegevens: Mapped[dict[str, Any]] = mapped_column(JSONB)
+
+
+class Rapportage(Base):
+    """A report to DUO (items a–s) and its delivery: a table-backed queue with the outbox's guarantees."""
+
+    __tablename__ = "rapportage"
+    __table_args__ = (
+        # One report per item per source event: a redelivered event finds its report already there.
+        UniqueConstraint("bron_event_id", "item", name="uq_rapportage_bron_event_id"),
+        Index("ix_rapportage_te_bezorgen", "volgende_poging_at", postgresql_where="status = 'wachtrij'"),
+        Index("ix_rapportage_inburgeraar", "gemeente_code", "inburgeraar_id", "created_at"),
+        Index("ix_rapportage_status", "gemeente_code", "status", "created_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    gemeente_code: Mapped[str] = mapped_column(String(4))
+    inburgeraar_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    item: Mapped[str] = mapped_column(String(1))
+    gegevens: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    bron_event_id: Mapped[str] = mapped_column(String(100))
+    bron_event_type: Mapped[str] = mapped_column(String(255))
+    # wachtrij -> ontvangen (acknowledged) | afgewezen (422, on the work list) ; afgewezen -> vervangen (resent)
+    status: Mapped[str] = mapped_column(String(20), server_default="wachtrij")
+    pogingen: Mapped[int] = mapped_column(Integer, server_default="0")
+    volgende_poging_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    geclaimd_tot: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    laatste_fout: Mapped[str | None] = mapped_column(Text)
+    verzonden_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ontvangen_op: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    redenen: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONB)
+    vervangt_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    vervangen_door_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

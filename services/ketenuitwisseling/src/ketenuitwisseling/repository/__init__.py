@@ -1,0 +1,4 @@
+from ketenuitwisseling.repository.melding import FeedRepository, MeldingRepository
+from ketenuitwisseling.repository.rapportage import BronfeitRepository, RapportageRepository
+
+__all__ = ["BronfeitRepository", "FeedRepository", "MeldingRepository", "RapportageRepository"]

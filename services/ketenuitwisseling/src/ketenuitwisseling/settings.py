@@ -1,0 +1,57 @@
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from inburgering_kit.keten import Mtls
+from inburgering_kit.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    """Environment variables prefixed `KETENUITWISSELING_` (nested with `__`)."""
+
+    model_config = SettingsConfigDict(env_prefix="KETENUITWISSELING_", env_nested_delimiter="__", extra="ignore")
+
+    duo_url: str = Field(default="http://127.0.0.1:8106/api/v1", description="DUO's exchange API (stand-in locally).")
+    coa_url: str = Field(default="http://127.0.0.1:8107/api/v1", description="COA's exchange API (stand-in locally).")
+    inburgeraar_api_url: str = Field(default="http://127.0.0.1:8101/api/v1")
+    handhaving_api_url: str = Field(default="http://127.0.0.1:8104/api/v1")
+    # Mutual TLS with the partners (Digikoppeling REST profile): the gemeente's certificate (its OIN in the subject)
+    # and the CA of the partners' certificates. With it the API serves over mTLS (the kit's `serve`) and the worker
+    # calls the partners over mTLS; without it, plain HTTP (development, most tests).
+    mtls: Mtls | None = Field(default=None, description="Certificate, key and partner CA (PKIoverheid in production).")
+    oin_duo: str | None = Field(
+        default=None,
+        pattern=r"^[0-9]{20}$",
+        description="DUO's OIN: over mTLS only its certificate notifies as DUO.",
+    )
+    oin_coa: str | None = Field(
+        default=None,
+        pattern=r"^[0-9]{20}$",
+        description="COA's OIN: over mTLS only its certificate notifies as COA.",
+    )
+    # Development tokens, minted locally; production takes them from the identity provider (client credentials).
+    token_private_key_file: Path | None = Field(default=None, description="PEM key to mint development tokens with.")
+    token_issuer: str = "urn:inburgering:ontwikkel-tokens"  # noqa: S105 - the development issuer, not a secret
+    token_audience_partners: str = "inburgering"  # noqa: S105 - a name, not a secret
+    token_audience_intern: str = "inburgering"  # noqa: S105 - a name, not a secret
+    client_id: str = "ketenuitwisseling"
+    worker_interval_seconden: float = Field(default=0.5, gt=0, le=60, description="Pause when nothing is due.")
+    worker_batch: int = Field(default=200, ge=1, le=1000)
+    # More is slower: httpcore's pool scans every connection per request (measured: 16 ms CPU per report at 32).
+    worker_gelijktijdig: int = Field(default=8, ge=1, le=256, description="Calls in flight per batch.")
+    claim_seconden: int = Field(default=120, ge=5, description="How long a claimed row is another replica's no-go.")
+    gemeenten: tuple[str, ...] = Field(
+        default=("0363",), description="The gemeenten this exchange serves: whose partner feeds it reads to catch up."
+    )
+    abonneren: bool = Field(
+        default=True,
+        description="Subscribe at the partners at every start of the worker (callback: `public_base_url`).",
+    )
+    inhalen_interval_seconden: float = Field(
+        default=60, gt=0, description="Seconds between two reads of the partners' feeds (the catch-up)."
+    )
+    max_wachttijd_seconden: float = Field(default=300, gt=0, description="Longest back-off between two attempts.")
+    max_pogingen_melding: int = Field(
+        default=12, ge=1, description="Tries of a fact the owner refuses before it goes on the work list."
+    )
