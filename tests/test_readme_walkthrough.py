@@ -13,6 +13,7 @@ import re
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -57,9 +58,18 @@ def _port_offset(ports: list[int]) -> int:
     raise RuntimeError("geen vrije poorten voor de stack")
 
 
-def _ready(port: int) -> bool:
+def _ready(port: int, ca: Path | None = None) -> bool:
+    """Ready over plain HTTP, or, given the stack's development CA folder (a chain partner's stand-in), over mutual TLS
+    with the gemeente's certificate."""
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/ready", timeout=2) as response:
+        if ca is None:
+            context = None
+            url = f"http://127.0.0.1:{port}/health/ready"
+        else:
+            context = ssl.create_default_context(cafile=ca / "ca.pem")
+            context.load_cert_chain(ca / "gemeente.pem", ca / "gemeente-key.pem")
+            url = f"https://127.0.0.1:{port}/health/ready"
+        with urllib.request.urlopen(url, timeout=2, context=context) as response:
             return bool(response.status == 200)
     except OSError:
         return False
@@ -67,7 +77,8 @@ def _ready(port: int) -> bool:
 
 @pytest.fixture(scope="module")
 def stack() -> Iterator[tuple[dict[str, str], int]]:
-    ports = [s.port for s in load_services(ROOT)]
+    services = load_services(ROOT)
+    ports = [s.port for s in services]
     offset = _port_offset(ports)
     # Not under pytest's base temp: another pytest session on the machine resets that folder to 0700, and the
     # embedded PostgreSQL (run as its own account when we are root) then loses its way into the data directory.
@@ -94,8 +105,8 @@ def stack() -> Iterator[tuple[dict[str, str], int]]:
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 120
-        while not all(_ready(p + offset) for p in ports):
+        deadline = time.monotonic() + 300  # nine services and their processes on two cores
+        while not all(_ready(s.port + offset, var / "ca" if s.ketenpartner else None) for s in services):
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise AssertionError("stack niet gestart:\n" + (var / "stack.log").read_text(errors="replace")[-4000:])
             time.sleep(0.5)

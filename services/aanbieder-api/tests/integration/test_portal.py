@@ -341,9 +341,13 @@ class TestBegrenzer:
         peer before the service can tell a proxy from a client."""
         root = Path(__file__).resolve().parents[4]
         assert '"--no-proxy-headers"' in (root / "deploy/local/stack.py").read_text()
-        cmd = next(r for r in (root / "deploy/Containerfile").read_text().splitlines() if r.startswith("CMD"))
-        assert "--no-proxy-headers" in cmd
-        assert "--proxy-headers" not in cmd.replace("--no-proxy-headers", "")
+        # The image has no command of its own: Kubernetes runs each process by the command generate.py writes.
+        generator = (root / "deploy/k8s/generate.py").read_text()
+        assert '"--no-proxy-headers"' in generator
+        assert '"--proxy-headers"' not in generator
+        api = (root / "deploy/k8s/base/aanbieder-api.yaml").read_text()
+        assert "--no-proxy-headers" in api
+        assert "- --proxy-headers" not in api
 
 
 class TestSessie:

@@ -287,6 +287,20 @@ class TestOntzorgen:
         )
         assert await count(database, "SELECT count(*) FROM ontzorgen") == 1
 
+    async def test_a_start_late_in_2100_ends_past_the_input_range(
+        self, client: httpx.AsyncClient, tokens: TokenFactory, asielmigrant: str
+    ) -> None:
+        # The fuzzer's find: the end six months on lies past 2100, the last date an input may carry; the answer is
+        # still an answer, not a 500.
+        headers = tokens.headers(scopes.ONTZORGEN_SCHRIJVEN, scopes.ONTZORGEN_LEZEN)
+        put = await client.put(
+            f"{asielmigrant}/ontzorgen",
+            headers=headers,
+            json={"beschikkingReferentie": "PW-2100", "startdatum": "2100-12-01"},
+        )
+        assert put.status_code == 200, put.text
+        assert put.json()["geplandeEinddatum"] == "2101-06-01"
+
     async def test_gezinsmigrant_is_refused(
         self, client: httpx.AsyncClient, tokens: TokenFactory, gezinsmigrant: str, database: Database
     ) -> None:

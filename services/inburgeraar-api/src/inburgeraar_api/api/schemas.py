@@ -14,6 +14,7 @@ from inburgeraar_api.domain.enums import Alfabetisme, Doelgroep, InburgeraarStat
 from inburgeraar_api.domain.klantprofiel import Adres, Email, Klantprofiel, Telefoon, Wijziging
 from inburgeraar_api.domain.overdracht import WarmeOverdracht
 from inburgeraar_api.domain.plicht import PlichtMutatie, PlichtStand
+from inburgering_kit import types as kit
 from inburgering_kit.bsn import BsnField
 from inburgering_kit.schemas import ApiModel
 from inburgering_kit.strict import Datum, JaNee, Tijdstip, tekst, weglaatbaar
@@ -215,5 +216,6 @@ class OntzorgenVerlenging(ApiModel):
 class OntzorgenRead(ApiModel):
     beschikking_referentie: str
     startdatum: Datum
-    geplande_einddatum: Datum
-    verlengd_tot: Datum | None
+    # Computed from the startdatum (a term after it): may lie past the range an input date is held to.
+    geplande_einddatum: kit.Datum
+    verlengd_tot: kit.Datum | None
