@@ -132,5 +132,6 @@ def probleem(response: httpx.Response) -> tuple[str, list[dict[str, Any]]]:
 
 def wachttijd(pogingen: int, maximum: float, retry_after_s: float | None = None) -> float:
     """Exponential back-off (1 s, 2 s, 4 s, ...) up to `maximum`, never shorter than the counterpart asked."""
-    back_off = min(float(2 ** max(0, pogingen - 1)), maximum)
+    # The exponent capped: after a long outage the attempts run into the thousands, and 2**1024 is no float.
+    back_off = min(float(2 ** min(max(0, pogingen - 1), 30)), maximum)
     return max(back_off, min(retry_after_s or 0.0, maximum))
