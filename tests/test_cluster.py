@@ -4,14 +4,18 @@ figures).
 A 3-node NATS JetStream cluster (three nats-server processes with routes, deploy/local/cluster.py), the stream with
 three replicas on file storage. inburgeraar-api as two API replicas and two relays; pip-api as two replicas (each
 with its projection consumer), two relays and two termijn signal jobs; notificaties as two replicas, each with its
-delivery worker, and a gemeente's webhook subscriber; every one its own process, as Kubernetes runs them. Under a
-steady stream of registrations through both inburgeraar-api replicas, and vastgestelde PIPs arriving for the signal
-jobs: kill -9 of the NATS server leading the stream, then of one replica of each process kind, each brought back
-after a while. Counted end to end: every accepted registration is one row in inburgeraar-api, one message in the
-stream, one applied event in pip-api (its inbox) and one distinct delivery at the webhook; a plain consumer sees each
-too (counting redeliveries); every due signal is raised once (one more pass finds none) with one event, once in the
-stream; no registration fails for good (a client retries with the same Idempotency-Key, as the contract tells it
-to); and the failover windows are measured.
+delivery worker, and a gemeente's webhook subscriber; handhaving-api as two replicas (each with its three projection
+consumers), two relays and two zienswijze signal jobs; aanbieder-api as two replicas and two relays; every one its own
+process, as Kubernetes runs them. Under a steady stream of registrations through both inburgeraar-api replicas and of
+opdrachten through both aanbieder-api replicas, with vastgestelde PIPs and voornemens arriving for the signal jobs:
+kill -9 of the NATS server leading the stream, then of one replica of each process kind, each brought back after a
+while. Counted end to end: every accepted registration is one row in inburgeraar-api, one message in the stream, one
+applied event in pip-api and in handhaving-api (their inboxes and projections) and one distinct delivery at the
+webhook; every accepted opdracht is one row in aanbieder-api, one message in the stream and one applied event in
+handhaving-api's aanbieder consumer; a plain consumer sees each registration too (counting redeliveries); every due
+signal of either service is raised once (one more pass finds none) with one event, once in the stream; no write
+fails for good (a client retries with the same Idempotency-Key, as the contract tells it to); and the failover
+windows are measured.
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ import importlib.util
 import itertools
 import json
 import os
+import random
 import re
+import socket
 import statistics
 import subprocess
 import sys
@@ -50,7 +56,6 @@ from starlette.routing import Route
 from aanbieder_api import scopes as aanbieder_scopes
 from inburgeraar_api import scopes
 from inburgering_kit.db import plain_url
-from inburgering_kit.embedded import free_port
 from inburgering_kit.nats_access import ADMIN_USER, NatsAccess
 from inburgering_kit.registry import process_command, relay_command, uvicorn_command
 from inburgering_kit.testing.infra import Infra
@@ -452,11 +457,23 @@ def webhook() -> Iterator[tuple[Webhook, str, list[float]]]:
         yield hook, f"{url}/hook", t0
 
 
+def _listen_port() -> int:
+    """A free port below the kernel's ephemeral range: an API's port stays its own while it starts and while it is
+    down after its kill. A port from the ephemeral range (`free_port`) can meanwhile be taken by one of the many
+    outgoing connections of the other processes (an API replica once failed to bind so)."""
+    low, _ = (int(n) for n in Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    while True:
+        port = random.randrange(max(1024, low - 12_000), low)
+        with socket.socket() as probe, contextlib.suppress(OSError):
+            probe.bind(("127.0.0.1", port))
+            return port
+
+
 def _replicas(
     name: str, package: str, env: dict[str, str], folder: Path, relay: bool
 ) -> tuple[list[int], list[Process], list[Process]]:
     """Two API processes of a service (and two relays when it publishes), as two pods of each."""
-    ports = [free_port(), free_port()]
+    ports = [_listen_port(), _listen_port()]
     apis = [
         Process(
             f"{name}-{i}",
@@ -477,7 +494,9 @@ async def test_no_accepted_write_is_lost_or_doubled_when_a_nats_node_and_a_repli
 ) -> None:
     hook, hook_url, hook_t0 = webhook
     access = NatsAccess.generate()
-    cluster = CLUSTER.NatsCluster.on_free_ports(tmp_path / "nats", access)
+    # The killed node comes back on its ports: below the ephemeral range, as the APIs' (`_listen_port`).
+    node_ports = [(_listen_port(), _listen_port(), _listen_port()) for _ in range(CLUSTER.REPLICAS)]
+    cluster = CLUSTER.NatsCluster._with_ports(tmp_path / "nats", access, node_ports)
     processes: list[Process] = []
     try:
         cluster.start()
