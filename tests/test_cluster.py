@@ -4,14 +4,18 @@ figures).
 A 3-node NATS JetStream cluster (three nats-server processes with routes, deploy/local/cluster.py), the stream with
 three replicas on file storage. inburgeraar-api as two API replicas and two relays; pip-api as two replicas (each
 with its projection consumer), two relays and two termijn signal jobs; notificaties as two replicas, each with its
-delivery worker, and a gemeente's webhook subscriber; every one its own process, as Kubernetes runs them. Under a
-steady stream of registrations through both inburgeraar-api replicas, and vastgestelde PIPs arriving for the signal
-jobs: kill -9 of the NATS server leading the stream, then of one replica of each process kind, each brought back
-after a while. Counted end to end: every accepted registration is one row in inburgeraar-api, one message in the
-stream, one applied event in pip-api (its inbox) and one distinct delivery at the webhook; a plain consumer sees each
-too (counting redeliveries); every due signal is raised once (one more pass finds none) with one event, once in the
-stream; no registration fails for good (a client retries with the same Idempotency-Key, as the contract tells it
-to); and the failover windows are measured.
+delivery worker, and a gemeente's webhook subscriber; handhaving-api as two replicas (each with its three projection
+consumers), two relays and two zienswijze signal jobs; aanbieder-api as two replicas and two relays; every one its own
+process, as Kubernetes runs them. Under a steady stream of registrations through both inburgeraar-api replicas and of
+opdrachten through both aanbieder-api replicas, with vastgestelde PIPs and voornemens arriving for the signal jobs:
+kill -9 of the NATS server leading the stream, then of one replica of each process kind, each brought back after a
+while. Counted end to end: every accepted registration is one row in inburgeraar-api, one message in the stream, one
+applied event in pip-api and in handhaving-api (their inboxes and projections) and one distinct delivery at the
+webhook; every accepted opdracht is one row in aanbieder-api, one message in the stream and one applied event in
+handhaving-api's aanbieder consumer; a plain consumer sees each registration too (counting redeliveries); every due
+signal of either service is raised once (one more pass finds none) with one event, once in the stream; no write
+fails for good (a client retries with the same Idempotency-Key, as the contract tells it to); and the failover
+windows are measured.
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ import importlib.util
 import itertools
 import json
 import os
+import random
 import re
+import socket
 import statistics
 import subprocess
 import sys
@@ -35,6 +41,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import asyncpg
 import httpx
@@ -46,9 +53,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from aanbieder_api import scopes as aanbieder_scopes
 from inburgeraar_api import scopes
 from inburgering_kit.db import plain_url
-from inburgering_kit.embedded import free_port
 from inburgering_kit.nats_access import ADMIN_USER, NatsAccess
 from inburgering_kit.registry import process_command, relay_command, uvicorn_command
 from inburgering_kit.testing.infra import Infra
@@ -60,7 +67,10 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = "inburgeraar_api"
 PREFIX = "INBURGERAAR_API_"
 GEREGISTREERD = "nl.inburgering.inburgeraar.inburgeraar-geregistreerd"
+VERSTREKT = "nl.inburgering.aanbieder.opdracht-verstrekt"
 RATE_PER_S = 20.0
+# aanbieder-api's opdrachten beside the registrations: a second write path, its events consumed by handhaving-api.
+OPDRACHT_RATE_PER_S = 5.0
 # Seconds after the load starts: the NATS stream leader dies and comes back, then an API replica and a relay do.
 KILL_NATS, BACK_NATS = 4.0, 10.0
 KILL_REPLICA, BACK_REPLICA = 14.0, 20.0
@@ -201,18 +211,19 @@ async def _wait_ready(port: int, process: Process, within: float = 60.0) -> None
     raise AssertionError(f"{process.name} not ready\n{process.tail()}")
 
 
-async def _register(
-    clients: list[httpx.AsyncClient], replica: int, body: dict[str, Any], headers: dict[str, str], ledger: Ledger,
-    t0: float,
+async def _write(
+    clients: list[httpx.AsyncClient], path: str, replica: int, body: dict[str, Any], headers: dict[str, str],
+    ledger: Ledger, t0: float,
 ) -> None:  # fmt: skip
-    """One registration as a client of two replicas behind a Service: on a refused connection, a timeout or a 5xx,
-    the same request (same Idempotency-Key) again on the next replica."""
+    """One write (a registration, an opdracht) as a client of two replicas behind a Service: on a refused connection,
+    a timeout or a 5xx, the same request (same Idempotency-Key) again on the next replica."""
     key = {"Idempotency-Key": str(uuid.uuid4()), **headers}
     started = time.monotonic()
-    deadline = started + 30.0
+    # A minute: the surviving replica answers slowly while five replicas restart beside it on two cores (26 s seen).
+    deadline = started + 60.0
     while time.monotonic() < deadline:
         try:
-            response = await clients[replica].post("/api/v1/inburgeraars", json=body, headers=key)
+            response = await clients[replica].post(path, json=body, headers=key)
         except httpx.TransportError as error:
             ledger.failures.append((time.monotonic() - t0, replica, type(error).__name__))
         else:
@@ -285,6 +296,137 @@ async def _seed_pips(database_url: str, t0: float, per_batch: int = 40, every_s:
     return seeded
 
 
+async def _load(
+    clients: list[httpx.AsyncClient], path: str, rate: float, body: Any, headers: dict[str, str], ledger: Ledger,
+    t0: float,
+) -> int:  # fmt: skip
+    """`rate` writes a second for LOAD_S seconds, alternating between the replicas; `body(n)` is the n-th write's."""
+    writes = []
+    for n in itertools.count():
+        due = t0 + n / rate
+        if due - t0 >= LOAD_S:
+            break
+        await asyncio.sleep(max(0.0, due - time.monotonic()))
+        writes.append(asyncio.create_task(_write(clients, path, n % 2, body(n), headers, ledger, t0)))
+    await asyncio.gather(*writes)
+    return len(writes)
+
+
+OVERTREDING_COLUMNS = [
+    "id", "gemeente_code", "inburgeraar_id", "soort", "categorie", "status", "gedraging_van", "gedraging_tot", "bron",
+    "bewijs", "berekening", "klantregisseur", "voornemen_datum", "zienswijze_uiterste_datum",
+]  # fmt: skip
+
+
+async def _seed_voornemens(database_url: str, t0: float, per_batch: int = 20, every_s: float = 0.5) -> int:
+    """Voornemens arriving through the run (as handhaving-api's own `_voornemen` writes would), most with their
+    zienswijzetermijn passed, some not yet: handhaving-api's two signal jobs have work in every phase."""
+    connection = await asyncpg.connect(plain_url(database_url))
+    today = datetime.now(UTC).date()
+    seeded = 0
+    try:
+        while time.monotonic() - t0 < LOAD_S:
+            rows = []
+            for _ in range(per_batch):
+                # Ten days either side of today's: about a third still running when the run ends.
+                uiterste = today + timedelta(days=(seeded * 7) % 30 - 20)
+                gedraging = uiterste - timedelta(days=60)
+                rows.append((
+                    uuid.uuid4(), "0363", uuid.uuid4(), "pip-pvt", "pip", "voorgenomen", gedraging, gedraging,
+                    "handmatig", "{}", "[]", "regisseur-a", uiterste - timedelta(days=14), uiterste,
+                ))  # fmt: skip
+                seeded += 1
+            await connection.copy_records_to_table("overtreding", records=rows, columns=OVERTREDING_COLUMNS)
+            await asyncio.sleep(every_s)
+    finally:
+        await connection.close()
+    return seeded
+
+
+async def _settled_signals(connection: asyncpg.Connection, table: str) -> int:
+    """The jobs have caught up once the count stands still for three seconds (a pass a second each)."""
+    signals, steady_since = -1, time.monotonic()
+    deadline = time.monotonic() + 60
+    while time.monotonic() - steady_since < 3.0 and time.monotonic() < deadline:
+        counted = await connection.fetchval(f"SELECT count(*) FROM {table}")
+        if counted != signals:
+            signals, steady_since = counted, time.monotonic()
+        await asyncio.sleep(0.5)
+    return int(signals)
+
+
+async def _one_pass(package: str, env: dict[str, str]) -> None:
+    """One more signal pass, in a process of its own."""
+    done = await asyncio.to_thread(
+        subprocess.run, process_command(package, "signalen"), env=env, check=False, capture_output=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+
+
+async def _published(connection: asyncpg.Connection, within: float = 60.0) -> None:
+    deadline = time.monotonic() + within
+    while await connection.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL"):
+        if time.monotonic() > deadline:
+            return
+        await asyncio.sleep(0.3)
+
+
+async def _aanbieder_setup(
+    port: int, tokens: TokenFactory, database_url: str, pips: int = 400
+) -> tuple[dict[str, str], Any]:
+    """An aanbieder with a contract (through the API, as a contractmanager), and vastgestelde PIPs in aanbieder-api's
+    projection (as pip-api's events would put them there): what a klantregisseur's opdracht needs."""
+    beheer = tokens.headers(*aanbieder_scopes.ROLLEN["contractmanager"], gemeente="0363", client_id="gemeente-portaal")
+    diensten = ["b1-route", "pvt", "map"]
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}/api/v1", timeout=10) as client:
+        response = await client.post(
+            "/aanbieders",
+            json={
+                "naam": "Taalschool Noord", "kvkNummer": "12345678", "diensten": diensten,
+                "keurmerk": {"nummer": "BOW-1234", "geldigTot": "2030-12-31"},
+                "contactpersonen": [{"naam": "Petra de Vries", "email": "petra@taalschool.example"}],
+            },
+            headers={**beheer, "Idempotency-Key": str(uuid.uuid4())},
+        )  # fmt: skip
+        assert response.status_code == 201, response.text
+        aanbieder_id = response.json()["id"]
+        response = await client.post(
+            f"/aanbieders/{aanbieder_id}/contracten",
+            json={
+                "kenmerk": "INK-2026-01", "begindatum": "2026-01-01", "einddatum": "2027-12-31",
+                "diensten": [{"dienst": d, "uren": 1_000_000} for d in diensten],
+            },
+            headers={**beheer, "Idempotency-Key": str(uuid.uuid4())},
+        )  # fmt: skip
+        assert response.status_code == 201, response.text
+    pip_ids = [uuid.uuid4() for _ in range(pips)]
+    connection = await asyncpg.connect(plain_url(database_url))
+    try:
+        await connection.copy_records_to_table(
+            "pip_feit",
+            records=[(p, "0363", uuid.uuid4(), "vastgesteld", 1, "b1", "B1") for p in pip_ids],
+            columns=["pip_id", "gemeente_code", "inburgeraar_id", "status", "versie", "leerroute", "taalniveau"],
+        )
+    finally:
+        await connection.close()
+
+    def body(n: int) -> dict[str, Any]:
+        return {
+            "pipId": str(pip_ids[n % pips]), "aanbiederId": aanbieder_id, "onderdeel": "b1-route",
+            "inhoud": {
+                "deelnemer": {"roepnaam": "Amal", "achternaam": "Haddad", "telefoon": "+31 6 12345678"},
+                "afspraken": ["Twee dagdelen per week"], "leerroute": "b1", "taalniveauPip": "B1",
+                "geplandeStartdatum": "2026-04-01", "geplandeEinddatum": "2027-03-31", "cursusnaam": "NT2 B1",
+                "cursusonderdelen": ["lezen", "luisteren"], "uren": 600, "wettelijkeTermijn": "2029-03-01",
+            },
+        }  # fmt: skip
+
+    regisseur = tokens.headers(
+        *aanbieder_scopes.ROLLEN["klantregisseur"], gemeente="0363", client_id="gemeente-portaal"
+    )
+    return regisseur, body
+
+
 def _windows(times: list[float], gap: float = 1.0) -> list[tuple[float, float, int]]:
     """Failure times grouped into windows (start, end, count): a gap over `gap` seconds starts a new one."""
     windows: list[tuple[float, float, int]] = []
@@ -304,7 +446,7 @@ def databases(infra: Infra) -> dict[str, str]:
         service: infra.migrated_database(
             f"test_cluster_{service.replace('-', '_')}", ROOT / "services" / service / "migrations"
         )
-        for service in ("inburgeraar-api", "pip-api", "notificaties")
+        for service in ("inburgeraar-api", "pip-api", "notificaties", "handhaving-api", "aanbieder-api")
     }
 
 
@@ -316,11 +458,23 @@ def webhook() -> Iterator[tuple[Webhook, str, list[float]]]:
         yield hook, f"{url}/hook", t0
 
 
+def _listen_port() -> int:
+    """A free port below the kernel's ephemeral range: an API's port stays its own while it starts and while it is
+    down after its kill. A port from the ephemeral range (`free_port`) can meanwhile be taken by one of the many
+    outgoing connections of the other processes (an API replica once failed to bind so)."""
+    low, _ = (int(n) for n in Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    while True:
+        port = random.randrange(max(1024, low - 12_000), low)
+        with socket.socket() as probe, contextlib.suppress(OSError):
+            probe.bind(("127.0.0.1", port))
+            return port
+
+
 def _replicas(
     name: str, package: str, env: dict[str, str], folder: Path, relay: bool
 ) -> tuple[list[int], list[Process], list[Process]]:
     """Two API processes of a service (and two relays when it publishes), as two pods of each."""
-    ports = [free_port(), free_port()]
+    ports = [_listen_port(), _listen_port()]
     apis = [
         Process(
             f"{name}-{i}",
@@ -341,7 +495,9 @@ async def test_no_accepted_write_is_lost_or_doubled_when_a_nats_node_and_a_repli
 ) -> None:
     hook, hook_url, hook_t0 = webhook
     access = NatsAccess.generate()
-    cluster = CLUSTER.NatsCluster.on_free_ports(tmp_path / "nats", access)
+    # The killed node comes back on its ports: below the ephemeral range, as the APIs' (`_listen_port`).
+    node_ports = [(_listen_port(), _listen_port(), _listen_port()) for _ in range(CLUSTER.REPLICAS)]
+    cluster = CLUSTER.NatsCluster._with_ports(tmp_path / "nats", access, node_ports)
     processes: list[Process] = []
     try:
         cluster.start()
@@ -371,11 +527,36 @@ async def test_no_accepted_write_is_lost_or_doubled_when_a_nats_node_and_a_repli
         notificaties_ports, notificaties, _ = _replicas(
             "notificaties", "notificaties", notificaties_env, tmp_path, False
         )
-        processes = [*apis, *relays, *pips, *pip_relays, *pip_jobs, *notificaties]
+        # handhaving-api: its three projection consumers inside the API, two relays, two zienswijze signal jobs.
+        handhaving_env = env("HANDHAVING_API_", "handhaving-api", SIGNALEN_INTERVAL_SECONDEN="1")
+        handhaving_ports, handhavings, handhaving_relays = _replicas(
+            "handhaving-api", "handhaving_api", handhaving_env, tmp_path, True
+        )
+        handhaving_jobs = [
+            Process(
+                f"handhaving-api-signalen-{i}",
+                process_command("handhaving_api", "signalen-job"),
+                handhaving_env,
+                tmp_path / f"handhaving-api-signalen-{i}.log",
+            )
+            for i in range(2)
+        ]
+        aanbieder_env = env("AANBIEDER_API_", "aanbieder-api", UPLOAD_DIR=str(tmp_path / "aanleveringen"))
+        aanbieder_ports, aanbieders, aanbieder_relays = _replicas(
+            "aanbieder-api", "aanbieder_api", aanbieder_env, tmp_path, True
+        )
+        processes = [
+            *apis, *relays, *pips, *pip_relays, *pip_jobs, *notificaties, *handhavings, *handhaving_relays,
+            *handhaving_jobs, *aanbieders, *aanbieder_relays,
+        ]  # fmt: skip
         for process in processes:
             process.start()
-        for port, api in zip([*ports, *pip_ports, *notificaties_ports], [*apis, *pips, *notificaties], strict=True):
+        all_ports = [*ports, *pip_ports, *notificaties_ports, *handhaving_ports, *aanbieder_ports]
+        for port, api in zip(all_ports, [*apis, *pips, *notificaties, *handhavings, *aanbieders], strict=True):
             await _wait_ready(port, api)
+        aanbieder_headers, opdracht_body = await _aanbieder_setup(
+            aanbieder_ports[0], tokens, databases["aanbieder-api"]
+        )
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{notificaties_ports[0]}", timeout=10) as client:
             abonnee = tokens.headers(*notificaties_scopes.ROLLEN["abonnee"], gemeente="0363", client_id="systeem-0363")
             response = await client.post(
@@ -404,52 +585,79 @@ async def test_no_accepted_write_is_lost_or_doubled_when_a_nats_node_and_a_repli
             await asyncio.to_thread(cluster.wait_healthy, [leader])
             moments["nats back"] = time.monotonic() - t0
             await asyncio.sleep(max(0.0, KILL_REPLICA - (time.monotonic() - t0)))
-            # One replica of each: the API a client writes to, its relay, a projection consumer, a delivery worker.
-            for process in (apis[0], relays[0], pips[0], pip_relays[0], pip_jobs[0], notificaties[0]):
+            # One replica of each: the API a client writes to, its relay, a projection consumer, a delivery worker,
+            # a signal job.
+            for process in killed:
                 process.kill()
             moments["replica killed"] = time.monotonic() - t0
             await asyncio.sleep(BACK_REPLICA - KILL_REPLICA)
-            for process in (apis[0], relays[0], pips[0], pip_relays[0], pip_jobs[0], notificaties[0]):
+            for process in killed:
                 process.start()
-            for port, api in ((ports[0], apis[0]), (pip_ports[0], pips[0]), (notificaties_ports[0], notificaties[0])):
+            firsts = [apis[0], pips[0], notificaties[0], handhavings[0], aanbieders[0]]
+            for port, api in zip(all_ports[::2], firsts, strict=True):
                 await _wait_ready(port, api)
             moments["replica back"] = time.monotonic() - t0
 
+        killed = (
+            apis[0], relays[0], pips[0], pip_relays[0], pip_jobs[0], notificaties[0], handhavings[0],
+            handhaving_relays[0], handhaving_jobs[0], aanbieders[0], aanbieder_relays[0],
+        )  # fmt: skip
+
         chaos_task = asyncio.create_task(chaos())
         seeding = asyncio.create_task(_seed_pips(databases["pip-api"], t0))
+        seeding_voornemens = asyncio.create_task(_seed_voornemens(databases["handhaving-api"], t0))
+        opdrachten = Ledger()
+
+        def registratie(_: int) -> dict[str, Any]:
+            return {
+                "bsn": next(bsns), "doelgroep": "asielmigrant", "datumKoppeling": "2026-03-01",
+                "contact": {"voornamen": "Amal", "achternaam": "Haddad"}, "klantregisseur": "regisseur-a",
+            }  # fmt: skip
+
         async with contextlib.AsyncExitStack() as stack:
-            clients = [
-                await stack.enter_async_context(httpx.AsyncClient(base_url=f"http://127.0.0.1:{p}", timeout=5))
-                for p in ports
-            ]
-            writes = []
-            for n in itertools.count():
-                due = t0 + n / RATE_PER_S
-                if due - t0 >= LOAD_S:
-                    break
-                await asyncio.sleep(max(0.0, due - time.monotonic()))
-                body = {
-                    "bsn": next(bsns), "doelgroep": "asielmigrant", "datumKoppeling": "2026-03-01",
-                    "contact": {"voornamen": "Amal", "achternaam": "Haddad"}, "klantregisseur": "regisseur-a",
-                }  # fmt: skip
-                writes.append(asyncio.create_task(_register(clients, n % 2, body, headers, ledger, t0)))
-            await asyncio.gather(*writes)
+
+            async def clients_of(some: list[int]) -> list[httpx.AsyncClient]:
+                return [
+                    await stack.enter_async_context(httpx.AsyncClient(base_url=f"http://127.0.0.1:{p}", timeout=5))
+                    for p in some
+                ]
+
+            sent, opdrachten_sent = await asyncio.gather(
+                _load(await clients_of(ports), "/api/v1/inburgeraars", RATE_PER_S, registratie, headers, ledger, t0),
+                _load(
+                    await clients_of(aanbieder_ports), "/api/v1/opdrachten", OPDRACHT_RATE_PER_S, opdracht_body,
+                    aanbieder_headers, opdrachten, t0,
+                ),
+            )  # fmt: skip
         await chaos_task
         seeded = await seeding
+        voornemens_seeded = await seeding_voornemens
 
         pip_db = await asyncpg.connect(plain_url(databases["pip-api"]))
+        handhaving_db = await asyncpg.connect(plain_url(databases["handhaving-api"]))
         try:
 
             async def projected() -> int:
                 query = "SELECT count(*) FROM inburgeraar_feit WHERE inburgeraar_id = ANY($1::uuid[])"
                 return int(await pip_db.fetchval(query, list(ledger.accepted)))
 
+            async def handhaving_applied() -> dict[str, int]:
+                query = "SELECT consumer || ' ' || event_type, count(*) FROM inbox GROUP BY 1"
+                return {key: int(n) for key, n in await handhaving_db.fetch(query)}
+
+            def handhaving_done(applied: dict[str, int]) -> bool:
+                return applied.get(f"handhaving-api-inburgeraar {GEREGISTREERD}", 0) >= len(
+                    ledger.accepted
+                ) and applied.get(f"handhaving-api-aanbieder {VERSTREKT}", 0) >= len(opdrachten.accepted)
+
             drain_deadline = time.monotonic() + 90
             while time.monotonic() < drain_deadline:
                 with hook.lock:
                     at_webhook = set(hook.first)
-                if set(ledger.accepted) <= set(received.first) & at_webhook and await projected() == len(
-                    ledger.accepted
+                if (
+                    set(ledger.accepted) <= set(received.first) & at_webhook
+                    and await projected() == len(ledger.accepted)
+                    and handhaving_done(await handhaving_applied())
                 ):
                     break
                 await asyncio.sleep(0.3)
@@ -460,36 +668,38 @@ async def test_no_accepted_write_is_lost_or_doubled_when_a_nats_node_and_a_repli
                 "SELECT count(*) FROM inbox WHERE consumer = 'pip-api' AND event_type = $1", GEREGISTREERD
             )
             pip_dead = await pip_db.fetchval("SELECT count(*) FROM dead_letter")
-            # The jobs have caught up once their count stands still for three passes; then every signal due is raised
-            # if one more pass, in a process of its own, finds nothing new.
-            signals, steady_since = -1, time.monotonic()
-            settle_deadline = time.monotonic() + 60
-            while time.monotonic() - steady_since < 3.0 and time.monotonic() < settle_deadline:
-                counted = await pip_db.fetchval("SELECT count(*) FROM signaal")
-                if counted != signals:
-                    signals, steady_since = counted, time.monotonic()
-                await asyncio.sleep(0.5)
-            one_pass = await asyncio.to_thread(
-                subprocess.run,
-                process_command("pip_api", "signalen"),
-                env=pip_env,
-                check=False,
-                capture_output=True,
-                timeout=120,
+            handhaving_inbox = await handhaving_applied()
+            handhaving_dead = await handhaving_db.fetchval("SELECT count(*) FROM dead_letter")
+            handhaving_feiten = await handhaving_db.fetchval(
+                "SELECT count(*) FROM inburgeraar_feit WHERE inburgeraar_id = ANY($1::uuid[])", list(ledger.accepted)
             )
-            assert one_pass.returncode == 0, one_pass.stderr.decode()[-2000:]
+            # Every signal due is raised if, once the jobs have caught up, one more pass finds nothing new.
+            signals, zienswijze_signals = await asyncio.gather(
+                _settled_signals(pip_db, "signaal"), _settled_signals(handhaving_db, "zienswijze_signaal")
+            )
+            await asyncio.gather(_one_pass("pip_api", pip_env), _one_pass("handhaving_api", handhaving_env))
             signals_after_pass = await pip_db.fetchval("SELECT count(*) FROM signaal")
             signal_events = await pip_db.fetchval(
                 "SELECT count(*) FROM outbox WHERE subject LIKE 'nl.inburgering.pip.termijn-%'"
             )
-            drain_deadline = time.monotonic() + 60
-            unpublished_query = "SELECT count(*) FROM outbox WHERE published_at IS NULL"
-            while await pip_db.fetchval(unpublished_query) and time.monotonic() < drain_deadline:  # noqa: ASYNC110
-                await asyncio.sleep(0.3)
+            zienswijze_after_pass = await handhaving_db.fetchval("SELECT count(*) FROM zienswijze_signaal")
+            zienswijze_due = await handhaving_db.fetchval(
+                "SELECT count(*) FROM overtreding WHERE status = 'voorgenomen' AND zienswijze_uiterste_datum < $1",
+                datetime.now(ZoneInfo("Europe/Amsterdam")).date(),
+            )
+            zienswijze_events = await handhaving_db.fetchval(
+                "SELECT count(*) FROM outbox WHERE subject LIKE '%.zienswijzetermijn-verstreken'"
+            )
+            await asyncio.gather(_published(pip_db), _published(handhaving_db))
             pip_outbox = await pip_db.fetchval("SELECT count(*) FROM outbox")
             pip_unpublished = await pip_db.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL")
+            handhaving_outbox = await handhaving_db.fetchval("SELECT count(*) FROM outbox")
+            handhaving_unpublished = await handhaving_db.fetchval(
+                "SELECT count(*) FROM outbox WHERE published_at IS NULL"
+            )
         finally:
             await pip_db.close()
+            await handhaving_db.close()
         with hook.lock:
             webhook_first, webhook_deliveries = dict(hook.first), hook.deliveries
 
@@ -502,6 +712,12 @@ async def test_no_accepted_write_is_lost_or_doubled_when_a_nats_node_and_a_repli
         try:
             rows = await connection.fetchval("SELECT count(*) FROM inburgeraar")
             unpublished = await connection.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL")
+        finally:
+            await connection.close()
+        connection = await asyncpg.connect(plain_url(databases["aanbieder-api"]))
+        try:
+            opdracht_rows = await connection.fetchval("SELECT count(*) FROM opdracht")
+            aanbieder_unpublished = await connection.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL")
         finally:
             await connection.close()
 
@@ -518,6 +734,10 @@ async def test_no_accepted_write_is_lost_or_doubled_when_a_nats_node_and_a_repli
         subjects = state.subjects or {}
         registered_messages = subjects.get(GEREGISTREERD, 0)
         pip_messages = sum(count for subject, count in subjects.items() if subject.startswith("nl.inburgering.pip."))
+        handhaving_messages = sum(
+            count for subject, count in subjects.items() if subject.startswith("nl.inburgering.handhaving.")
+        )
+        verstrekt_messages = subjects.get(VERSTREKT, 0)
         windows = _windows([moment for moment, _, _ in ledger.failures])
         # Each loop logs once when a failure spell ends (inburgering_kit.health): how long each process's loops
         # could not do their work (relays publishing, consumers fetching) around the node loss.
@@ -527,7 +747,7 @@ async def test_no_accepted_write_is_lost_or_doubled_when_a_nats_node_and_a_repli
             if process.log.exists()
         }
         figures = {
-            "writes_sent": len(writes),
+            "writes_sent": sent,
             "accepted": len(ledger.accepted),
             "given_up": ledger.given_up,
             "replayed_after_retry": ledger.replayed,
@@ -552,6 +772,24 @@ async def test_no_accepted_write_is_lost_or_doubled_when_a_nats_node_and_a_repli
                 round(webhook_delays[len(webhook_delays) // 2], 3), round(webhook_delays[-1], 3)
             ] if webhook_delays else [],
             "unpublished_outbox_rows": unpublished,
+            "opdrachten_sent": opdrachten_sent,
+            "opdrachten_accepted": len(opdrachten.accepted),
+            "opdrachten_given_up": opdrachten.given_up,
+            "opdrachten_failed_attempts": len(opdrachten.failures),
+            "opdracht_rows": opdracht_rows,
+            "opdracht_stream_messages": verstrekt_messages,
+            "aanbieder_api_unpublished": aanbieder_unpublished,
+            "handhaving_api_inbox": handhaving_inbox,
+            "handhaving_api_inburgeraar_feiten": handhaving_feiten,
+            "handhaving_api_dead_letters": handhaving_dead,
+            "voornemens_seeded": voornemens_seeded,
+            "zienswijze_signals_due": zienswijze_due,
+            "zienswijze_signals_raised": zienswijze_signals,
+            "zienswijze_signals_after_one_more_pass": zienswijze_after_pass,
+            "zienswijze_signal_events_in_outbox": zienswijze_events,
+            "handhaving_api_outbox_rows": handhaving_outbox,
+            "handhaving_api_unpublished": handhaving_unpublished,
+            "handhaving_api_stream_messages": handhaving_messages,
             "moments_s": {k: round(v, 2) for k, v in moments.items()},
             "webhook_delay_p50_max_s_by_phase": {
                 "steady": phase_delays(0, moments["nats killed"]),
@@ -567,12 +805,18 @@ async def test_no_accepted_write_is_lost_or_doubled_when_a_nats_node_and_a_repli
             "failed_attempts": len(ledger.failures),
             "failure_windows_s": [(round(a, 2), round(b, 2), c) for a, b, c in windows],
             "write_latency_p50_max_s": [round(statistics.median(ledger.latencies), 3), round(max(ledger.latencies), 3)],
+            "opdracht_failure_windows_s": [
+                (round(a, 2), round(b, 2), c) for a, b, c in _windows([m for m, _, _ in opdrachten.failures])
+            ],
+            "opdracht_latency_p50_max_s": [
+                round(statistics.median(opdrachten.latencies), 3), round(max(opdrachten.latencies), 3)
+            ] if opdrachten.latencies else [],
         }  # fmt: skip
         print("\ncluster proof:", json.dumps(figures, indent=2))
         (tmp_path / "figures.json").write_text(json.dumps(figures, indent=2))
 
         assert ledger.given_up == 0, figures
-        assert len(ledger.accepted) == len(writes), figures  # every write accepted in the end
+        assert len(ledger.accepted) == sent, figures  # every write accepted in the end
         assert rows == len(ledger.accepted), figures  # once each in the database, retries and kills included
         assert registered_messages == len(ledger.accepted), figures  # once each in the stream: no loss, no double
         assert figures["missing_at_consumer"] == 0, figures  # each at the consumer
@@ -585,6 +829,17 @@ async def test_no_accepted_write_is_lost_or_doubled_when_a_nats_node_and_a_repli
         # The subscriber got each one (at least once; its de-duplication on the event id makes it once in effect).
         assert figures["webhook_distinct"] == len(ledger.accepted), figures
         assert unpublished == 0, figures
+        # aanbieder-api: every opdracht accepted in the end, once in its database and once in the stream; each
+        # applied once by handhaving-api's aanbieder consumer (its inbox), as each registration by its inburgeraar one.
+        assert opdrachten.given_up == 0 and len(opdrachten.accepted) == opdrachten_sent > 0, figures
+        assert opdracht_rows == verstrekt_messages == len(opdrachten.accepted) and aanbieder_unpublished == 0, figures
+        assert handhaving_inbox.get(f"handhaving-api-aanbieder {VERSTREKT}") == len(opdrachten.accepted), figures
+        assert handhaving_inbox.get(f"handhaving-api-inburgeraar {GEREGISTREERD}") == len(ledger.accepted), figures
+        assert handhaving_feiten == len(ledger.accepted) and handhaving_dead == 0, figures
+        # handhaving-api's two signal jobs, one killed mid-run: each due zienswijze signal raised once, with one
+        # event, once in the stream.
+        assert 0 < zienswijze_signals == zienswijze_after_pass == zienswijze_due == zienswijze_events, figures
+        assert handhaving_unpublished == 0 and handhaving_messages == handhaving_outbox, figures
     finally:
         for process in processes:
             process.stop()
