@@ -578,7 +578,7 @@ def service_documents(service: Service, services: list[Service]) -> list[dict[st
     return docs
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(yaml.SafeDumper):  # type: ignore[misc]  # PyYAML has no type stubs here
     """Quotes a string of digits (an OIN): PyYAML leaves "00000001800866472000" plain, and Kustomize's YAML 1.2
     reads that back as a number."""
 
