@@ -118,7 +118,13 @@ def contract_test(
     passes a service's business rules (an https callback, an unknown BSN), and without a created resource the
     stateful phase has no link to follow. The stateless phase still fuzzes those operations' bodies."""
     path = contract_path(service)
-    schema = schemathesis.openapi.from_path(path, config=SchemathesisConfig.from_dict({"checks": CHECKS}))
+    # Every undeclared method on a path is refused by the same router code, so three of the eight that the coverage
+    # phase would try (one that removes, one that changes, one that only echoes) keep the 405 check at a third of
+    # its cost.
+    coverage = {"unexpected-methods": ["delete", "patch", "trace"]}
+    schema = schemathesis.openapi.from_path(
+        path, config=SchemathesisConfig.from_dict({"checks": CHECKS, "phases": {"coverage": coverage}})
+    )
     # The coverage phase's boundary cases are the same for every role and cost three quarters of a run: the main
     # role (the first) gets them, the others the examples and fuzzing phases only.
     schema_without_coverage = schemathesis.openapi.from_path(
