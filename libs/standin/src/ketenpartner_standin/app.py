@@ -40,7 +40,5 @@ def bezorging(
     return run
 
 
-def create_standin_app(
-    definition: ServiceDefinition, settings: StandinSettings, opslag: Opslag, bron: str
-) -> FastAPI:
+def create_standin_app(definition: ServiceDefinition, settings: StandinSettings, opslag: Opslag, bron: str) -> FastAPI:
     return create_service_app(replace(definition, background=[bezorging(settings, opslag, bron)]), settings)

@@ -51,7 +51,9 @@ def zaai(database_url: str, opslag: Opslag, zetten: Sequence[Zet], vastleggen: R
     asyncio.run(_zaai(database_url, opslag, zetten, vastleggen))
 
 
-def speel_een(database_url: str, gegevens_json: str, zet: Callable[[dict[str, Any]], Zet], vastleggen: Registreer) -> None:
+def speel_een(
+    database_url: str, gegevens_json: str, zet: Callable[[dict[str, Any]], Zet], vastleggen: Registreer
+) -> None:
     """One move from the command line; a refusal is told with every invalid field, not as a trace."""
     try:
         gegevens = json.loads(gegevens_json)

@@ -57,7 +57,7 @@ class FeitBasis:
     __tablename__ = "feit"
 
     @declared_attr.directive
-    def __table_args__(cls) -> tuple[Any, ...]:
+    def __table_args__(cls) -> tuple[Any, ...]:  # noqa: N805 - a declared_attr, called on the class
         # Made per table: an Index belongs to one table, and both stand-ins map this mixin.
         return (Index("ix_feit_gemeente_code_volgnummer", "gemeente_code", "volgnummer"),)
 
@@ -79,7 +79,7 @@ class MeldingBasis:
     __tablename__ = "melding"
 
     @declared_attr.directive
-    def __table_args__(cls) -> tuple[Any, ...]:
+    def __table_args__(cls) -> tuple[Any, ...]:  # noqa: N805 - a declared_attr, called on the class
         return (Index("ix_melding_te_bezorgen", "volgende_poging_at", postgresql_where="afgeleverd_at IS NULL"),)
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)

@@ -95,7 +95,9 @@ class Opslag:
     async def feit(self, session: AsyncSession, feit_id: uuid.UUID) -> tuple[FeitBasis, PersoonBasis] | None:
         feit, persoon = self.t.feit, self.t.persoon
         row = (
-            await session.execute(select(feit, persoon).join(persoon, persoon.id == feit.persoon_id).where(feit.id == feit_id))
+            await session.execute(
+                select(feit, persoon).join(persoon, persoon.id == feit.persoon_id).where(feit.id == feit_id)
+            )
         ).first()
         return (row[0], row[1]) if row else None
 

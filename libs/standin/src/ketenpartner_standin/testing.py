@@ -21,7 +21,7 @@ from fastapi import FastAPI, Request, Response
 
 from inburgering_kit.testing.live import live_server
 from inburgering_kit.testing.plugin import TokenFactory
-from inburgering_kit.testing.service import ServiceFixtures, S, service_fixtures
+from inburgering_kit.testing.service import S, ServiceFixtures, service_fixtures
 from inburgering_kit.testing.waiting import eventually
 from ketenpartner_standin import scopes
 

@@ -10,8 +10,8 @@ from duo_standin.api.deps import PARTNER, BeheerSessie, BeheerToegang, valideer
 from duo_standin.api.feiten import feit_read
 from duo_standin.api.schemas import FeitCreate, FeitRead, RapportageRead
 from duo_standin.api.soorten import SOORTEN
-from duo_standin.services import rapportages
 from duo_standin.services import feiten as feiten_use_cases
+from duo_standin.services import rapportages
 from inburgering_kit.pagination import Page, Paging
 from ketenpartner_standin.api import meldingen_route, soorten_beschrijving, storing_routes
 from ketenpartner_standin.schemas import Gemeentecode

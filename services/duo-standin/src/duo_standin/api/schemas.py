@@ -13,6 +13,7 @@ from inburgering_kit.bsn import BsnField
 from inburgering_kit.schemas import ApiModel
 from inburgering_kit.strict import Datum
 from ketenpartner_standin.schemas import Gemeentecode
+
 DuoId = Annotated[str, Field(pattern=r"^[A-Z0-9]{1,40}$", description="DUO's eigen nummer van de persoon.")]
 Soort = Literal[
     "plicht-vastgesteld",
