@@ -59,7 +59,7 @@ def _port_offset(ports: list[int]) -> int:
 
 
 def _ready(port: int, ca: Path | None = None) -> bool:
-    """Ready over plain HTTP, or, given the stack's development CA folder (a chain partner's stand-in), over mutual TLS
+    """Ready over plain HTTP, or, given the stack's development CA folder (a stand-in, the exchange), over mutual TLS
     with the gemeente's certificate."""
     try:
         if ca is None:
@@ -106,7 +106,7 @@ def stack() -> Iterator[tuple[dict[str, str], int]]:
     )
     try:
         deadline = time.monotonic() + 300  # nine services and their processes on two cores
-        while not all(_ready(s.port + offset, var / "ca" if s.ketenpartner else None) for s in services):
+        while not all(_ready(s.port + offset, var / "ca" if s.mtls_certificaat else None) for s in services):
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise AssertionError("stack niet gestart:\n" + (var / "stack.log").read_text(errors="replace")[-4000:])
             time.sleep(0.5)
