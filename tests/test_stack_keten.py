@@ -139,7 +139,7 @@ def stack() -> Iterator[Stack]:
         deadline = time.monotonic() + 300
         while not all(_ready(result, s) for s in services if s.name in DEEL):
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError("stack niet gestart:\n" + (var / "stack.log").read_text(errors="replace")[-4000:])
+                raise AssertionError("stack niet gestart:\n" + _logs(var, "stack", *DEEL))
             time.sleep(0.5)
         yield result
     finally:
@@ -153,6 +153,11 @@ def stack() -> Iterator[Stack]:
         shutil.rmtree(var, ignore_errors=True)
 
 
+def _logs(var: Path, *names: str) -> str:
+    paths = [var / "stack.log" if name == "stack" else var / "log" / f"{name}.log" for name in names]
+    return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-2000:]}" for p in paths if p.exists())
+
+
 def _binnen(what: str, check: Callable[[], Any], stack: Stack, within: float = 120) -> Any:
     """`check()`'s answer once it is truthy; the logs of the exchange and DUO when it never is."""
     deadline = time.monotonic() + within
@@ -161,11 +166,7 @@ def _binnen(what: str, check: Callable[[], Any], stack: Stack, within: float = 1
         if answer:
             return answer
         if time.monotonic() > deadline:
-            logs = "\n".join(
-                f"--- {name}\n" + (stack.var / "log" / f"{name}.log").read_text(errors="replace")[-2000:]
-                for name in ("ketenuitwisseling", "ketenuitwisseling-keten-worker", "duo-standin")
-                if (stack.var / "log" / f"{name}.log").exists()
-            )
+            logs = _logs(stack.var, "ketenuitwisseling", "ketenuitwisseling-keten-worker", "duo-standin")
             raise AssertionError(f"niet binnen {within:.0f} s: {what}\n{logs}")
         time.sleep(1)
 
