@@ -11,14 +11,9 @@ Beside any `make run` of the developer: its own data directory and free ports, a
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import signal
-import socket
 import ssl
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -29,8 +24,7 @@ from typing import Any
 import httpx
 import pytest
 
-from inburgering_kit.embedded import free_port
-from inburgering_kit.registry import ServiceEntry, load_services
+from inburgering_kit.testing.stack import LokaleStack, lokale_stack
 
 ROOT = Path(__file__).resolve().parents[1]
 DEEL = ("inburgeraar-api", "ketenuitwisseling", "duo-standin", "coa-standin")
@@ -46,29 +40,20 @@ PLICHT = {
 
 
 @dataclass
-class Stack:
-    env: dict[str, str]
-    var: Path
-    poorten: dict[str, int]
+class Keten:
+    """The running part of the stack, as a developer reaches it: ports, the command line, the gemeente's certificate."""
+
+    stack: LokaleStack
 
     def url(self, service: str) -> str:
-        scheme = "https" if self.mtls(service) else "http"
-        return f"{scheme}://127.0.0.1:{self.poorten[service]}/api/v1"
-
-    def mtls(self, service: str) -> bool:
-        return next(s for s in load_services(ROOT) if s.name == service).mtls_certificaat is not None
-
-    def gemeente(self) -> ssl.SSLContext:
-        """What a developer's curl presents: the gemeente's certificate, trusting only the development CA."""
-        context = ssl.create_default_context(cafile=self.var / "ca" / "ca.pem")
-        context.load_cert_chain(self.var / "ca" / "gemeente.pem", self.var / "ca" / "gemeente-key.pem")
-        return context
+        mtls = next(s for s in self.stack.services if s.name == service).mtls_certificaat is not None
+        return f"{'https' if mtls else 'http'}://127.0.0.1:{self.stack.port(service)}/api/v1"
 
     def command(self, *args: str) -> str:
         result = subprocess.run(
             [sys.executable, "deploy/local/stack.py", *args],
             cwd=ROOT,
-            env=self.env,
+            env=self.stack.env,
             capture_output=True,
             text=True,
             timeout=120,
@@ -78,87 +63,22 @@ class Stack:
         return result.stdout.strip()
 
     def client(self, service: str, token: str) -> httpx.Client:
-        verify: ssl.SSLContext | bool = self.gemeente() if self.mtls(service) else True
-        return httpx.Client(
-            base_url=self.url(service), verify=verify, timeout=30, headers={"Authorization": f"Bearer {token}"}
-        )
+        url = self.url(service)
+        verify: ssl.SSLContext | bool = self.stack.gemeente() if url.startswith("https") else True
+        return httpx.Client(base_url=url, verify=verify, timeout=30, headers={"Authorization": f"Bearer {token}"})
 
-
-def _ready(stack: Stack, service: ServiceEntry) -> bool:
-    try:
-        verify: ssl.SSLContext | bool = stack.gemeente() if service.mtls_certificaat else True
-        url = stack.url(service.name).removesuffix("/api/v1") + "/health/ready"
-        return httpx.get(url, verify=verify, timeout=2).status_code == 200
-    except (httpx.HTTPError, OSError):
-        return False
-
-
-def _free_offset(ports: list[int]) -> int:
-    def free(port: int) -> bool:
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                return False
-            return True
-
-    for offset in range(1500, 20000, 89):
-        if all(free(p + offset) for p in ports):
-            return offset
-    raise RuntimeError("geen vrije poorten voor de stack")
+    def logs(self, *names: str) -> str:
+        paths = [self.stack.var / "log" / f"{name}.log" for name in names]
+        return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-2000:]}" for p in paths if p.exists())
 
 
 @pytest.fixture(scope="module")
-def stack() -> Iterator[Stack]:
-    services = load_services(ROOT)
-    offset = _free_offset([s.port for s in services])
-    # Not under pytest's base temp (see tests/test_readme_walkthrough.py: the embedded PostgreSQL's data directory).
-    var = Path(tempfile.mkdtemp(prefix="inburgering-keten-"))
-    env = {
-        **os.environ,
-        "STACK_VAR": str(var),
-        "STACK_PORT_OFFSET": str(offset),
-        "STACK_POSTGRES_PORT": str(free_port()),
-        "STACK_NATS_PORT": str(free_port()),
-        "STACK_SERVICES": ",".join(DEEL),
-        "PYTHONUNBUFFERED": "1",
-    }
-    for name in ("STACK_POSTGRES_URL", "STACK_NATS_URL"):
-        env.pop(name, None)
-    result = Stack(env, var, {s.name: s.port + offset for s in services})
-    log = (var / "stack.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "deploy/local/stack.py", "run"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 300
-        while not all(_ready(result, s) for s in services if s.name in DEEL):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError("stack niet gestart:\n" + _logs(var, "stack", *DEEL))
-            time.sleep(0.5)
-        yield result
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
-        shutil.rmtree(var, ignore_errors=True)
+def keten() -> Iterator[Keten]:
+    with lokale_stack(ROOT, alleen=DEEL) as stack:
+        yield Keten(stack)
 
 
-def _logs(var: Path, *names: str) -> str:
-    paths = [var / "stack.log" if name == "stack" else var / "log" / f"{name}.log" for name in names]
-    return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-2000:]}" for p in paths if p.exists())
-
-
-def _binnen(what: str, check: Callable[[], Any], stack: Stack, within: float = 120) -> Any:
+def _binnen(what: str, check: Callable[[], Any], keten: Keten, within: float = 120) -> Any:
     """`check()`'s answer once it is truthy; the logs of the exchange and DUO when it never is."""
     deadline = time.monotonic() + within
     while True:
@@ -166,25 +86,25 @@ def _binnen(what: str, check: Callable[[], Any], stack: Stack, within: float = 1
         if answer:
             return answer
         if time.monotonic() > deadline:
-            logs = _logs(stack.var, "ketenuitwisseling", "ketenuitwisseling-keten-worker", "duo-standin")
+            logs = keten.logs("ketenuitwisseling", "ketenuitwisseling-keten-worker", "duo-standin")
             raise AssertionError(f"niet binnen {within:.0f} s: {what}\n{logs}")
         time.sleep(1)
 
 
 class TestKetenOnderMakeRun:
-    def test_the_exchange_is_served_over_mutual_tls_only(self, stack: Stack) -> None:
-        assert stack.url("ketenuitwisseling").startswith("https://")
-        zonder_certificaat = ssl.create_default_context(cafile=stack.var / "ca" / "ca.pem")
+    def test_the_exchange_is_served_over_mutual_tls_only(self, keten: Keten) -> None:
+        assert keten.url("ketenuitwisseling").startswith("https://")
+        zonder_certificaat = ssl.create_default_context(cafile=keten.stack.var / "ca" / "ca.pem")
         with pytest.raises(httpx.TransportError):
             httpx.get(
-                f"https://127.0.0.1:{stack.poorten['ketenuitwisseling']}/health/ready",
+                f"https://127.0.0.1:{keten.stack.port('ketenuitwisseling')}/health/ready",
                 verify=zonder_certificaat,
                 timeout=5,
             )
 
-    def test_a_duo_fact_reaches_inburgeraar_api_and_its_report_reaches_duo(self, stack: Stack) -> None:
-        regisseur = stack.command("token", "--role", "klantregisseur", "--gemeente", GEMEENTE)
-        with stack.client("inburgeraar-api", regisseur) as inburgeraar:
+    def test_a_duo_fact_reaches_inburgeraar_api_and_its_report_reaches_duo(self, keten: Keten) -> None:
+        regisseur = keten.command("token", "--role", "klantregisseur", "--gemeente", GEMEENTE)
+        with keten.client("inburgeraar-api", regisseur) as inburgeraar:
             response = inburgeraar.post(
                 "/inburgeraars",
                 json={"bsn": BSN, "doelgroep": "asielmigrant", "datumKoppeling": "2026-03-01"},
@@ -194,24 +114,24 @@ class TestKetenOnderMakeRun:
             inburgeraar_id = response.json()["id"]
 
             # What `make standin STANDIN=duo-standin ARGS="speel ..."` runs.
-            stack.command("standin", "duo-standin", "speel", "plicht-vastgesteld", "--gemeente", GEMEENTE,
+            keten.command("standin", "duo-standin", "speel", "plicht-vastgesteld", "--gemeente", GEMEENTE,
                           "--bsn", BSN, "--gegevens", json.dumps(PLICHT))  # fmt: skip
 
             def plicht() -> dict[str, Any] | None:
                 response = inburgeraar.get(f"/inburgeraars/{inburgeraar_id}/plicht")
                 return response.json() if response.status_code == 200 and "2029-03-01" in response.text else None
 
-            _binnen("de plicht van DUO in inburgeraar-api", plicht, stack)
+            _binnen("de plicht van DUO in inburgeraar-api", plicht, keten)
 
-        stack.command("standin", "duo-standin", "speel", "certificaat", "--gemeente", GEMEENTE, "--bsn", BSN,
+        keten.command("standin", "duo-standin", "speel", "certificaat", "--gemeente", GEMEENTE, "--bsn", BSN,
                       "--gegevens", json.dumps({"certificaatdatum": "2027-02-01"}))  # fmt: skip
-        beheer = stack.command("token", "--role", "ketenpartner-beheer", "--gemeente", "")
-        with stack.client("duo-standin", beheer) as duo:
+        beheer = keten.command("token", "--role", "ketenpartner-beheer", "--gemeente", "")
+        with keten.client("duo-standin", beheer) as duo:
 
             def rapport_p() -> dict[str, Any] | None:
                 response = duo.get("/beheer/rapportages", params={"gemeentecode": GEMEENTE, "pageSize": 100})
                 assert response.status_code == 200, response.text
                 return next((r for r in response.json()["resultaten"] if r["item"] == "p" and r["bsn"] == BSN), None)
 
-            rapport = _binnen("rapportage p bij DUO", rapport_p, stack)
+            rapport = _binnen("rapportage p bij DUO", rapport_p, keten)
         assert rapport["gegevens"] == {"ontvangen": True, "datum": "2027-02-01"}

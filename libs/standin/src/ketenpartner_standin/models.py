@@ -1,6 +1,9 @@
 """The tables every stand-in has, as mixins: each stand-in maps them on its own `Base` (its own metadata and
-migrations), so one process may hold both stand-ins without their schemas mixing. No relationships: every load is an
-explicit query in the repository.
+migrations) with `tabellen_op`, so one process may hold both stand-ins without their schemas mixing. No
+relationships: every load is an explicit query in the repository.
+
+A person (`persoon`) is who the partner knows: by its own id (`extern_id`: DUO's or COA's number), with a BSN once
+there is one, in the gemeente they belong to now.
 
 A fact (`feit`) is never changed once recorded: a change is a new fact. Its `volgnummer` comes from one sequence, so it
 increases over all facts of this partner and therefore per person too. A notification (`melding`) is written in the
@@ -12,7 +15,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     BigInteger,
@@ -23,7 +26,6 @@ from sqlalchemy import (
     Identity,
     Index,
     Integer,
-    MetaData,
     Sequence,
     String,
     Text,
@@ -31,16 +33,11 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def volgnummer_sequence(metadata: MetaData) -> Sequence:
-    """The one sequence of all facts of this partner (see the module's docstring), in the stand-in's metadata."""
-    return Sequence("feit_volgnummer_seq", metadata=metadata)
 
 
 class PersoonBasis:
@@ -122,3 +119,20 @@ class Tabellen:
     melding: type[MeldingBasis]
     abonnement: type[AbonnementBasis]
     storing: type[StoringBasis]
+
+
+def tabellen_op(base: type[DeclarativeBase]) -> Tabellen:
+    """The shared tables mapped on a stand-in's own `Base`, with the one sequence of all facts of this partner (see
+    the module's docstring) in its metadata."""
+    Sequence("feit_volgnummer_seq", metadata=base.metadata)
+
+    def map_op(mixin: type[Any], naam: str) -> type[Any]:
+        return type(naam, (mixin, base), {"__module__": base.__module__})
+
+    return Tabellen(
+        persoon=cast(type[PersoonBasis], map_op(PersoonBasis, "Persoon")),
+        feit=cast(type[FeitBasis], map_op(FeitBasis, "Feit")),
+        melding=cast(type[MeldingBasis], map_op(MeldingBasis, "Melding")),
+        abonnement=cast(type[AbonnementBasis], map_op(AbonnementBasis, "Abonnement")),
+        storing=cast(type[StoringBasis], map_op(StoringBasis, "Storing")),
+    )

@@ -62,17 +62,48 @@ class Ontvanger:
             return list(self.meldingen)
 
 
+@dataclass
+class Speelveld:
+    """A stand-in's app with the exchange's and the scenario's headers, the receiver, and one new fact at a time."""
+
+    client: httpx.AsyncClient
+    keten: dict[str, str]
+    beheer: dict[str, str]
+    ontvanger: Ontvanger
+    nieuw_feit: NieuwFeit
+
+    async def abonneer(self, url: str | None = None) -> None:
+        await abonneer(self.client, self.keten, url or self.ontvanger.url)
+
+    async def storing(self, modus: str = "normaal", **extra: bool) -> None:
+        await storing(self.client, self.beheer, modus, **extra)
+
+    async def haal_op(self, feit: dict[str, Any]) -> httpx.Response:
+        return await self.client.get(f"/api/v1/feiten/{feit['id']}", headers=self.keten)
+
+    async def stand(self) -> list[dict[str, object]]:
+        response = await self.client.get("/api/v1/beheer/meldingen", headers=self.beheer)
+        assert response.status_code == 200
+        return list(response.json())
+
+    async def ontvangen(self, aantal: int, what: str) -> list[dict[str, Any]]:
+        await eventually(lambda: len(self.ontvanger.ontvangen()) == aantal, within=10, what=what)
+        return self.ontvanger.ontvangen()
+
+
 class KetenFixtures(NamedTuple):
     ontvanger_server: Any
     ontvanger: Any
     keten: Any
     keten_0599: Any
     beheer: Any
+    speelveld: Any
 
 
 def keten_fixtures() -> KetenFixtures:
-    """`ontvanger` (emptied and answering 202 for each test), and the headers `keten` (the exchange of 0363),
-    `keten_0599` and `beheer` (whoever plays the partner's side)."""
+    """`ontvanger` (emptied and answering 202 for each test), the headers `keten` (the exchange of 0363),
+    `keten_0599` and `beheer` (whoever plays the partner's side), and all of them with the stand-in's `client` and
+    its `nieuw_feit` as a `speelveld`."""
 
     @pytest.fixture(scope="session", name="_ontvanger_server")
     def ontvanger_server_fixture() -> Iterator[Ontvanger]:
@@ -113,7 +144,24 @@ def keten_fixtures() -> KetenFixtures:
     def beheer_fixture(tokens: TokenFactory) -> dict[str, str]:
         return tokens.headers(scopes.BEHEER, gemeente=None)
 
-    return KetenFixtures(ontvanger_server_fixture, ontvanger_fixture, keten_fixture, keten_0599_fixture, beheer_fixture)
+    @pytest.fixture(name="speelveld")
+    def speelveld_fixture(
+        client: httpx.AsyncClient,
+        keten: dict[str, str],
+        beheer: dict[str, str],
+        ontvanger: Ontvanger,
+        nieuw_feit: NieuwFeit,
+    ) -> Speelveld:
+        return Speelveld(client, keten, beheer, ontvanger, nieuw_feit)
+
+    return KetenFixtures(
+        ontvanger_server_fixture,
+        ontvanger_fixture,
+        keten_fixture,
+        keten_0599_fixture,
+        beheer_fixture,
+        speelveld_fixture,
+    )
 
 
 async def abonneer(client: httpx.AsyncClient, keten: dict[str, str], url: str, gemeente: str = "0363") -> None:
@@ -126,139 +174,87 @@ async def storing(client: httpx.AsyncClient, beheer: dict[str, str], modus: str 
     assert response.status_code == 200, response.text
 
 
-async def _stand(client: httpx.AsyncClient, beheer: dict[str, str]) -> list[dict[str, object]]:
-    response = await client.get("/api/v1/beheer/meldingen", headers=beheer)
-    assert response.status_code == 200
-    return list(response.json())
-
-
 class TestStoringen:
     """The fault switches, as the gemeente's exchange meets them."""
 
-    async def test_fout_is_500_and_traag_is_slow(
-        self, client: httpx.AsyncClient, keten: dict[str, str], beheer: dict[str, str], nieuw_feit: NieuwFeit
-    ) -> None:
-        feit = await nieuw_feit()
-        await storing(client, beheer, "fout")
-        assert (await client.get(f"/api/v1/feiten/{feit['id']}", headers=keten)).status_code == 500
-        await storing(client, beheer, "traag")
+    async def test_fout_is_500_and_traag_is_slow(self, speelveld: Speelveld) -> None:
+        feit = await speelveld.nieuw_feit()
+        await speelveld.storing("fout")
+        assert (await speelveld.haal_op(feit)).status_code == 500
+        await speelveld.storing("traag")
         begin = time.monotonic()
-        assert (await client.get(f"/api/v1/feiten/{feit['id']}", headers=keten)).status_code == 200
+        assert (await speelveld.haal_op(feit)).status_code == 200
         assert time.monotonic() - begin >= 0.3
-        await storing(client, beheer, "normaal")
+        await speelveld.storing("normaal")
         begin = time.monotonic()
-        assert (await client.get(f"/api/v1/feiten/{feit['id']}", headers=keten)).status_code == 200
+        assert (await speelveld.haal_op(feit)).status_code == 200
         assert time.monotonic() - begin < 0.3
 
-    async def test_plat_holds_notifications_until_back(
-        self,
-        client: httpx.AsyncClient,
-        keten: dict[str, str],
-        beheer: dict[str, str],
-        ontvanger: Ontvanger,
-        nieuw_feit: NieuwFeit,
-    ) -> None:
-        await abonneer(client, keten, ontvanger.url)
-        await storing(client, beheer, "plat")
-        feit = await nieuw_feit()
-        response = await client.get(f"/api/v1/feiten/{feit['id']}", headers=keten)
+    async def test_plat_holds_notifications_until_back(self, speelveld: Speelveld) -> None:
+        await speelveld.abonneer()
+        await speelveld.storing("plat")
+        response = await speelveld.haal_op(await speelveld.nieuw_feit())
         assert response.status_code == 503
         assert response.headers["Retry-After"] == "5"
         await asyncio.sleep(0.3)
-        assert ontvanger.ontvangen() == []
-        await storing(client, beheer, "normaal")
-        await eventually(lambda: len(ontvanger.ontvangen()) == 1, within=10, what="de melding na de storing")
+        assert speelveld.ontvanger.ontvangen() == []
+        await speelveld.storing("normaal")
+        await speelveld.ontvangen(1, "de melding na de storing")
 
-    async def test_duplicate_notifications(
-        self,
-        client: httpx.AsyncClient,
-        keten: dict[str, str],
-        beheer: dict[str, str],
-        ontvanger: Ontvanger,
-        nieuw_feit: NieuwFeit,
-    ) -> None:
-        await abonneer(client, keten, ontvanger.url)
-        await storing(client, beheer, "normaal", dubbeleMeldingen=True)
-        feit = await nieuw_feit()
-        await eventually(lambda: len(ontvanger.ontvangen()) == 2, within=10, what="twee meldingen")
-        assert [m["id"] for m in ontvanger.ontvangen()] == [feit["id"], feit["id"]]
+    async def test_duplicate_notifications(self, speelveld: Speelveld) -> None:
+        await speelveld.abonneer()
+        await speelveld.storing("normaal", dubbeleMeldingen=True)
+        feit = await speelveld.nieuw_feit()
+        assert [m["id"] for m in await speelveld.ontvangen(2, "twee meldingen")] == [feit["id"], feit["id"]]
 
-    async def test_reversed_order(
-        self,
-        client: httpx.AsyncClient,
-        keten: dict[str, str],
-        beheer: dict[str, str],
-        ontvanger: Ontvanger,
-        nieuw_feit: NieuwFeit,
-    ) -> None:
-        await abonneer(client, keten, ontvanger.url)
+    async def test_reversed_order(self, speelveld: Speelveld) -> None:
+        await speelveld.abonneer()
         # Held back while down, so that one round takes all three.
-        await storing(client, beheer, "plat")
-        feiten = [await nieuw_feit() for _ in range(3)]
-        await storing(client, beheer, "normaal", omgekeerdeVolgorde=True)
-        await eventually(lambda: len(ontvanger.ontvangen()) == 3, within=10, what="drie meldingen")
-        assert [m["volgnummer"] for m in ontvanger.ontvangen()] == [f["volgnummer"] for f in reversed(feiten)]
+        await speelveld.storing("plat")
+        feiten = [await speelveld.nieuw_feit() for _ in range(3)]
+        await speelveld.storing("normaal", omgekeerdeVolgorde=True)
+        ontvangen = await speelveld.ontvangen(3, "drie meldingen")
+        assert [m["volgnummer"] for m in ontvangen] == [f["volgnummer"] for f in reversed(feiten)]
 
 
 class TestBezorging:
     """The delivery that survives a gemeente that is down, unreachable or not subscribed yet."""
 
-    async def test_retried_with_back_off_while_the_gemeente_is_down(
-        self,
-        client: httpx.AsyncClient,
-        keten: dict[str, str],
-        beheer: dict[str, str],
-        ontvanger: Ontvanger,
-        nieuw_feit: NieuwFeit,
-    ) -> None:
-        await abonneer(client, keten, ontvanger.url)
-        ontvanger.status = 503
-        feiten = [await nieuw_feit() for _ in range(3)]
+    async def test_retried_with_back_off_while_the_gemeente_is_down(self, speelveld: Speelveld) -> None:
+        await speelveld.abonneer()
+        speelveld.ontvanger.status = 503
+        feiten = [await speelveld.nieuw_feit() for _ in range(3)]
 
         async def geprobeerd() -> bool:
-            return all(int(str(m["pogingen"])) >= 2 for m in await _stand(client, beheer))
+            return all(int(str(m["pogingen"])) >= 2 for m in await speelveld.stand())
 
         await eventually(geprobeerd, within=10, what="herhaalde pogingen")
-        stand = await _stand(client, beheer)
+        stand = await speelveld.stand()
         assert not any(m["afgeleverd"] for m in stand)
         assert all(m["laatsteFout"] == "HTTP 503" for m in stand)
 
-        ontvanger.status = 202
-        await eventually(lambda: len(ontvanger.ontvangen()) == 3, within=10, what="alle meldingen na herstel")
+        speelveld.ontvanger.status = 202
+        await speelveld.ontvangen(3, "alle meldingen na herstel")
         await asyncio.sleep(0.5)
-        assert sorted(m["id"] for m in ontvanger.ontvangen()) == sorted(f["id"] for f in feiten)
-        assert all(m["afgeleverd"] for m in await _stand(client, beheer))
+        assert sorted(m["id"] for m in speelveld.ontvanger.ontvangen()) == sorted(f["id"] for f in feiten)
+        assert all(m["afgeleverd"] for m in await speelveld.stand())
 
-    async def test_unreachable_subscriber_then_a_new_address(
-        self,
-        client: httpx.AsyncClient,
-        keten: dict[str, str],
-        beheer: dict[str, str],
-        ontvanger: Ontvanger,
-        nieuw_feit: NieuwFeit,
-    ) -> None:
+    async def test_unreachable_subscriber_then_a_new_address(self, speelveld: Speelveld) -> None:
         # Port 9 (discard) on loopback: nothing listens, the connection is refused.
-        await abonneer(client, keten, "http://127.0.0.1:9/meldingen")
-        await nieuw_feit()
+        await speelveld.abonneer("http://127.0.0.1:9/meldingen")
+        await speelveld.nieuw_feit()
 
         async def mislukt() -> bool:
-            stand = await _stand(client, beheer)
+            stand = await speelveld.stand()
             return bool(stand) and str(stand[0]["laatsteFout"]).startswith("ConnectError")
 
         await eventually(mislukt, within=10, what="een mislukte poging")
-        await abonneer(client, keten, ontvanger.url)
-        await eventually(lambda: len(ontvanger.ontvangen()) == 1, within=10, what="de melding op het nieuwe adres")
+        await speelveld.abonneer()
+        await speelveld.ontvangen(1, "de melding op het nieuwe adres")
 
-    async def test_no_subscription_yet_waits(
-        self,
-        client: httpx.AsyncClient,
-        keten: dict[str, str],
-        beheer: dict[str, str],
-        ontvanger: Ontvanger,
-        nieuw_feit: NieuwFeit,
-    ) -> None:
-        await nieuw_feit()
+    async def test_no_subscription_yet_waits(self, speelveld: Speelveld) -> None:
+        await speelveld.nieuw_feit()
         await asyncio.sleep(0.3)
-        assert (await _stand(client, beheer))[0]["pogingen"] == 0
-        await abonneer(client, keten, ontvanger.url)
-        await eventually(lambda: len(ontvanger.ontvangen()) == 1, within=10, what="de melding na het abonnement")
+        assert (await speelveld.stand())[0]["pogingen"] == 0
+        await speelveld.abonneer()
+        await speelveld.ontvangen(1, "de melding na het abonnement")

@@ -1,5 +1,6 @@
-"""ORM models of the stand-in: the tables every stand-in has (`ketenpartner_standin.models`, see there for facts and
-their notifications) mapped on this stand-in's own metadata, and DUO's own: the reports received."""
+"""ORM models of the stand-in: the tables every stand-in has (`ketenpartner_standin.models`, see there for persons,
+facts and their notifications) mapped on this stand-in's own metadata, and DUO's own: the reports received. A person
+is an inburgeringsplichtige as DUO knows them: by BSN, with DUO's own id, in the gemeente they live in now."""
 
 from __future__ import annotations
 
@@ -12,45 +13,14 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from inburgering_kit.db import make_metadata
-from ketenpartner_standin.models import (
-    AbonnementBasis,
-    FeitBasis,
-    MeldingBasis,
-    PersoonBasis,
-    StoringBasis,
-    Tabellen,
-    volgnummer_sequence,
-)
+from ketenpartner_standin.models import tabellen_op
 
 
 class Base(DeclarativeBase):
     metadata = make_metadata()
 
 
-VOLGNUMMER = volgnummer_sequence(Base.metadata)
-
-
-class Persoon(PersoonBasis, Base):
-    """An inburgeringsplichtige as DUO knows them: by BSN, with DUO's own id, in the gemeente they live in now."""
-
-
-class Feit(FeitBasis, Base):
-    pass
-
-
-class Melding(MeldingBasis, Base):
-    pass
-
-
-class Abonnement(AbonnementBasis, Base):
-    pass
-
-
-class Storing(StoringBasis, Base):
-    pass
-
-
-TABELLEN = Tabellen(persoon=Persoon, feit=Feit, melding=Melding, abonnement=Abonnement, storing=Storing)
+TABELLEN = tabellen_op(Base)
 
 
 class Rapportage(Base):

@@ -16,7 +16,7 @@ BSN = "999990007"
 ANDER_BSN = "999990019"
 
 
-_ontvanger_server, ontvanger, keten, keten_0599, beheer = keten_fixtures()
+_ontvanger_server, ontvanger, keten, keten_0599, beheer, speelveld = keten_fixtures()
 
 
 async def speel(
