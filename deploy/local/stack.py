@@ -196,7 +196,8 @@ def _gemeente_context() -> ssl.SSLContext:
     return context
 
 
-def _wait_ready(service: ServiceEntry, proc: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+def _wait_ready(service: ServiceEntry, proc: subprocess.Popen[bytes], timeout: float = 90.0) -> None:
+    # 90 s, not less: all services start at once, and on two busy cores the last may need a minute to import.
     deadline = time.monotonic() + timeout
     scheme = "https" if service.mtls_certificaat else "http"
     url = f"{scheme}://127.0.0.1:{service.port}/health/ready"
