@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 SERVICES := $(wildcard services/*)
-PROJECTS := libs/kit $(SERVICES)
+PROJECTS := $(wildcard libs/*) $(SERVICES)
 PYFILES := libs services tests bench deploy
 
 SPECTRAL_VERSION := 6.16.3
@@ -15,7 +15,7 @@ SPECTRAL := .tools/node_modules/.bin/spectral
 $(STAMP): constraints.txt $(foreach p,$(PROJECTS),$(p)/pyproject.toml)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c constraints.txt -e "libs/kit[dev]" $(foreach p,$(SERVICES),-e $(p)) \
+	$(PY) -m pip install --quiet -c constraints.txt -e "libs/kit[dev]" -e libs/standin $(foreach p,$(SERVICES),-e $(p)) \
 		pytest pytest-asyncio schemathesis hypothesis jsonschema-rs ruff mypy import-linter
 	@touch $(STAMP)
 
@@ -68,7 +68,7 @@ test-cluster: $(STAMP)
 
 # The pure unit tests (domain rules, parsing, signing): no database, no NATS, no browser; seconds.
 test-unit: $(STAMP)
-	$(PY) -m pytest -q $(wildcard services/*/tests/unit) libs/kit/tests/unit
+	$(PY) -m pytest -q $(wildcard services/*/tests/unit libs/*/tests/unit)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check $(PYFILES)
@@ -79,7 +79,7 @@ SRC_DIRS := $(wildcard libs/*/src services/*/src)
 empty :=
 space := $(empty) $(empty)
 # The tests too: each suite's folder is checked on its own (every suite has a `conftest` module of that name).
-TEST_DIRS := libs/kit/tests $(wildcard services/*/tests) tests
+TEST_DIRS := $(wildcard libs/*/tests services/*/tests) tests
 typecheck: $(STAMP)
 	MYPYPATH=$(subst $(space),:,$(SRC_DIRS) bench) $(VENV)/bin/mypy $(SRC_DIRS) deploy/local deploy/k8s bench
 	@set -e; for t in $(TEST_DIRS); do \

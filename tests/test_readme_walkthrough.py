@@ -8,24 +8,16 @@ step that answers 4xx or 5xx fails the test; `make` is told not to rebuild the v
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import signal
-import socket
-import ssl
 import subprocess
-import sys
-import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from inburgering_kit.embedded import free_port
-from inburgering_kit.registry import load_services
+from inburgering_kit.testing.stack import lokale_stack
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -42,86 +34,10 @@ def walkthrough_blocks() -> list[str]:
     return re.findall(r"^```sh\n(.*?)^```$", section, flags=re.DOTALL | re.MULTILINE)
 
 
-def _port_free(port: int) -> bool:
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
-
-
-def _port_offset(ports: list[int]) -> int:
-    for offset in range(1000, 20000, 97):
-        if all(_port_free(p + offset) for p in ports):
-            return offset
-    raise RuntimeError("geen vrije poorten voor de stack")
-
-
-def _ready(port: int, ca: Path | None = None) -> bool:
-    """Ready over plain HTTP, or, given the stack's development CA folder (a chain partner's stand-in), over mutual TLS
-    with the gemeente's certificate."""
-    try:
-        if ca is None:
-            context = None
-            url = f"http://127.0.0.1:{port}/health/ready"
-        else:
-            context = ssl.create_default_context(cafile=ca / "ca.pem")
-            context.load_cert_chain(ca / "gemeente.pem", ca / "gemeente-key.pem")
-            url = f"https://127.0.0.1:{port}/health/ready"
-        with urllib.request.urlopen(url, timeout=2, context=context) as response:
-            return bool(response.status == 200)
-    except OSError:
-        return False
-
-
 @pytest.fixture(scope="module")
 def stack() -> Iterator[tuple[dict[str, str], int]]:
-    services = load_services(ROOT)
-    ports = [s.port for s in services]
-    offset = _port_offset(ports)
-    # Not under pytest's base temp: another pytest session on the machine resets that folder to 0700, and the
-    # embedded PostgreSQL (run as its own account when we are root) then loses its way into the data directory.
-    var = Path(tempfile.mkdtemp(prefix="inburgering-readme-"))
-    env = {
-        **os.environ,
-        "STACK_VAR": str(var),
-        "STACK_PORT_OFFSET": str(offset),
-        "STACK_POSTGRES_PORT": str(free_port()),
-        "STACK_NATS_PORT": str(free_port()),
-        # A throwaway data dir: no fsync, as for the suite's own PostgreSQL.
-        "STACK_POSTGRES_FAST": "1",
-        "AANBIEDER_API_UPLOAD_DIR": str(var / "aanleveringen"),
-        "PYTHONUNBUFFERED": "1",
-    }
-    for name in ("STACK_POSTGRES_URL", "STACK_NATS_URL"):
-        env.pop(name, None)
-    log = (var / "stack.log").open("wb")
-    # What `make run` runs, without make's check of the virtualenv.
-    proc = subprocess.Popen(
-        [sys.executable, "deploy/local/stack.py", "run"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 300  # nine services and their processes on two cores
-        while not all(_ready(s.port + offset, var / "ca" if s.ketenpartner else None) for s in services):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError("stack niet gestart:\n" + (var / "stack.log").read_text(errors="replace")[-4000:])
-            time.sleep(0.2)
-        yield env, offset
-    finally:
-        proc.send_signal(signal.SIGINT)  # the stack's own Ctrl-C: stops every service in order
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
-        shutil.rmtree(var, ignore_errors=True)
+    with lokale_stack(ROOT, extra_env=lambda var: {"AANBIEDER_API_UPLOAD_DIR": str(var / "aanleveringen")}) as s:
+        yield s.env, s.offset
 
 
 def test_the_readme_walkthrough_runs_top_to_bottom(stack: tuple[dict[str, str], int], tmp_path: Path) -> None:

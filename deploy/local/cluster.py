@@ -10,6 +10,7 @@ is the operator's, not something a laptop can show). Data in var/cluster/, apart
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import importlib.util
 import json
 import os
@@ -29,7 +30,7 @@ from inburgering_kit.embedded import free_port
 from inburgering_kit.embedded._process import accepts_tcp, ensure_port_free, log_tail, stop_process
 from inburgering_kit.embedded.nats import _nats_server_binary
 from inburgering_kit.nats_access import ADMIN_USER, NatsAccess
-from inburgering_kit.registry import process_command, relay_command, uvicorn_command
+from inburgering_kit.registry import process_command, relay_command
 
 STREAM = "INBURGERING"
 SUBJECTS = ["nl.inburgering.>"]
@@ -257,17 +258,16 @@ def run() -> None:
             env = {**os.environ, **stack.service_environment(service, postgres_url, cluster.server_url)}
             for replica, port in enumerate((service.port, service.port + REPLICA_PORT_OFFSET)):
                 tag = f"{service.name}-{replica}"
-                api = [
-                    *uvicorn_command(f"{service.package}.main:create_app", host="127.0.0.1", port=port),
-                    "--no-proxy-headers",
-                ]
+                # One worker per replica; over mutual TLS as under `make run` where the service has a certificate.
+                api = stack.api_command(dataclasses.replace(service, workers=1), port)
                 supervised.append(stack.Supervised(tag, api, env))
                 supervised.append(stack.Supervised(f"{tag}-relay", relay_command(service.package), env))
                 supervised += [
                     stack.Supervised(f"{tag}-{job}", process_command(service.package, job), env)
                     for job in service.processes
                 ]
-                print(f"  {service.name:<18} http://127.0.0.1:{port}/api/v1  (replica {replica})")
+                scheme = "https" if service.mtls_certificaat else "http"
+                print(f"  {service.name:<18} {scheme}://127.0.0.1:{port}/api/v1  (replica {replica})")
         print("\nGeclusterd: NATS-knooppunten in var/cluster/, logs in var/log/. Stoppen: Ctrl-C.")
         while not stop_requested:
             for process in supervised:

@@ -51,6 +51,13 @@ def services() -> list[ServiceEntry]:
     return [dataclasses.replace(s, port=s.port + PORT_OFFSET) for s in load_services(ROOT)]
 
 
+def _started() -> list[ServiceEntry]:
+    """What `run` starts: every service, or only those named in STACK_SERVICES (comma separated; a test of part of
+    the stack, tests/test_stack_keten.py)."""
+    only = {name for name in os.environ.get("STACK_SERVICES", "").split(",") if name}
+    return [s for s in services() if not only or s.name in only]
+
+
 def roles() -> dict[str, set[str]]:
     """Development roles: the union of what every service's `scopes.ROLLEN` grants each role."""
     merged: dict[str, set[str]] = {}
@@ -95,6 +102,7 @@ def service_environment(service: ServiceEntry, postgres_url: str, nats_url: str)
     # An external NATS (STACK_NATS_URL) brings its own credentials in the URL.
     credentials = {} if os.environ.get("STACK_NATS_URL") else _nats_credentials(service, p)
     partner = _ketenpartner_environment(service) if service.ketenpartner else {}
+    mtls = _mtls_environment(service) if service.mtls_certificaat else {}
     return {
         f"{p}ENVIRONMENT": "development",
         f"{p}DATABASE_URL": database_url_for(postgres_url, service.database),
@@ -110,23 +118,34 @@ def service_environment(service: ServiceEntry, postgres_url: str, nats_url: str)
         **credentials,
         **{f"{p}{key}": _with_ports(value) for key, value in service.development},
         **partner,
+        **mtls,
     }
 
 
 def _ketenpartner_environment(service: ServiceEntry) -> dict[str, str]:
-    """A chain partner's stand-in: no event bus, its API over mutual TLS, its notifications with a development
-    token of the partner's client."""
+    """A chain partner's stand-in: no event bus, its notifications with a development token of the partner's
+    client."""
     private_key, _ = _keys()
-    mtls = ontwikkel_certificaten()[service.name]
     p = service.env_prefix
     return {
         f"{p}NATS_URL": "",
-        f"{p}MTLS__CERT_FILE": str(mtls.cert_file),
-        f"{p}MTLS__KEY_FILE": str(mtls.key_file),
-        f"{p}MTLS__CA_FILE": str(mtls.ca_file),
         f"{p}MELDING_SLEUTEL_BESTAND": str(private_key),
         f"{p}MELDING_ISSUER": DEV_ISSUER,
         f"{p}MELDING_AUDIENCE": DEV_AUDIENCE,
+    }
+
+
+def _mtls_environment(service: ServiceEntry) -> dict[str, str]:
+    """A service under mutual TLS (a stand-in, the exchange): its certificate of the development CA, which it serves
+    with and presents when it calls the other side, and its public URL over https (the exchange's is where the
+    stand-ins notify it)."""
+    assert service.mtls_certificaat is not None
+    mtls = ontwikkel_certificaten()[service.mtls_certificaat]
+    p = service.env_prefix
+    return {
+        f"{p}MTLS__CERT_FILE": str(mtls.cert_file),
+        f"{p}MTLS__KEY_FILE": str(mtls.key_file),
+        f"{p}MTLS__CA_FILE": str(mtls.ca_file),
         f"{p}PUBLIC_BASE_URL": f"https://127.0.0.1:{service.port}",
     }
 
@@ -177,7 +196,7 @@ def _migrate(service: ServiceEntry, postgres_url: str) -> None:
 
 
 def _migrate_all(postgres_url: str) -> None:
-    for service in (s for s in services() if s.owns_data):
+    for service in (s for s in _started() if s.owns_data):
         _migrate(service, postgres_url)
 
 
@@ -189,11 +208,12 @@ def _gemeente_context() -> ssl.SSLContext:
     return context
 
 
-def _wait_ready(service: ServiceEntry, proc: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+def _wait_ready(service: ServiceEntry, proc: subprocess.Popen[bytes], timeout: float = 90.0) -> None:
+    # 90 s, not less: all services start at once, and on two busy cores the last may need a minute to import.
     deadline = time.monotonic() + timeout
-    scheme = "https" if service.ketenpartner else "http"
+    scheme = "https" if service.mtls_certificaat else "http"
     url = f"{scheme}://127.0.0.1:{service.port}/health/ready"
-    context = _gemeente_context() if service.ketenpartner else None
+    context = _gemeente_context() if service.mtls_certificaat else None
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"{service.name} stopped while starting; see var/log/{service.name}.log")
@@ -315,27 +335,32 @@ class Running:
         return tuple(p.proc for p in self.supervised)
 
 
-def _start(service: ServiceEntry, postgres_url: str, nats_url: str) -> Running:
-    """The API, its outbox relay and its jobs, each its own process under supervision (see `Supervised`)."""
-    (VAR / "log").mkdir(exist_ok=True)
-    env = {**os.environ, **service_environment(service, postgres_url, nats_url)}
+def api_command(service: ServiceEntry, port: int) -> list[str]:
+    """How the stack serves a service's API on `port`: over mutual TLS when it has a development certificate (also
+    used by deploy/local/cluster.py for its replicas)."""
     api = [
-        *uvicorn_command(
-            f"{service.package}.main:create_app", host="127.0.0.1", port=service.port, workers=service.workers
-        ),
+        *uvicorn_command(f"{service.package}.main:create_app", host="127.0.0.1", port=port, workers=service.workers),
         "--no-proxy-headers",  # the services read X-Forwarded-For themselves, from trusted proxies only
     ]
-    if not service.owns_data:
-        return Running(service, (Supervised(service.name, api, env),))
-    if service.ketenpartner:
+    if service.owns_data and service.mtls_certificaat:
         from inburgering_kit.keten import MtlsHttpToolsProtocol  # noqa: PLC0415 - see the imports above
 
-        mtls = ontwikkel_certificaten()[service.name]
+        mtls = ontwikkel_certificaten()[service.mtls_certificaat]
         # CERT_REQUIRED (2): a caller without a certificate of the development CA is refused in the handshake.
         api += ["--ssl-certfile", str(mtls.cert_file), "--ssl-keyfile", str(mtls.key_file),
                 "--ssl-ca-certs", str(mtls.ca_file), "--ssl-cert-reqs", str(int(ssl.CERT_REQUIRED)),
                 # Hands the caller's certificate to the app (`inburgering_kit.keten.peer_oin`).
                 "--http", f"{MtlsHttpToolsProtocol.__module__}:{MtlsHttpToolsProtocol.__name__}"]  # fmt: skip
+    return api
+
+
+def _start(service: ServiceEntry, postgres_url: str, nats_url: str) -> Running:
+    """The API, its outbox relay and its jobs, each its own process under supervision (see `Supervised`)."""
+    (VAR / "log").mkdir(exist_ok=True)
+    env = {**os.environ, **service_environment(service, postgres_url, nats_url)}
+    api = api_command(service, service.port)
+    if not service.owns_data:
+        return Running(service, (Supervised(service.name, api, env),))
     # A stand-in of a chain partner uses no event bus, so it has no relay.
     relay = () if service.ketenpartner else (Supervised(f"{service.name}-relay", relay_command(service.package), env),)
     return Running(
@@ -354,7 +379,7 @@ def _start(service: ServiceEntry, postgres_url: str, nats_url: str) -> Running:
 def _announce(running: list[Running]) -> None:
     print("\nHet systeem draait. Services (elk met een eigen outbox-relay, behalve de stand-ins):")
     for service in (r.service for r in running if r.service.owns_data):
-        scheme = "https" if service.ketenpartner else "http"
+        scheme = "https" if service.mtls_certificaat else "http"
         print(f"  {service.name:<18} {scheme}://127.0.0.1:{service.port}/api/v1   "
               f"(contract: {scheme}://127.0.0.1:{service.port}/openapi.json)")  # fmt: skip
     for service in (r.service for r in running if not r.service.owns_data):
@@ -363,8 +388,8 @@ def _announce(running: list[Running]) -> None:
             "(ontwikkelaanmelding: kies een rol en gemeente)"
         )
     gemeente = ontwikkel_certificaten()[GEMEENTE_CERTIFICAAT]
-    print(f"\nDe stand-ins van DUO en COA vragen een clientcertificaat (mTLS): curl --cert {gemeente.cert_file} "
-          f"--key {gemeente.key_file} --cacert {gemeente.ca_file} ...")  # fmt: skip
+    print(f"\nDe stand-ins van DUO en COA en de ketenuitwisseling vragen een clientcertificaat (mTLS): curl --cert "
+          f"{gemeente.cert_file} --key {gemeente.key_file} --cacert {gemeente.ca_file} ...")  # fmt: skip
     print("\nEen ontwikkeltoken per rol:  make token ROLE=klantregisseur GEMEENTE=0363")
     print(f"Rollen: {', '.join(sorted(roles()))}")
     print("Logs in var/log/. Stoppen: Ctrl-C.")
@@ -402,7 +427,7 @@ def run() -> None:
         print(f"NATS        {nats_url}")
         # Each service starts as soon as its own database is migrated: its processes load on the other core while
         # the next service migrates, instead of all of them waiting for the last migration.
-        for service in services():
+        for service in _started():
             if service.owns_data:
                 _migrate(service, postgres_url)
             running.append(_start(service, postgres_url, nats_url))

@@ -28,6 +28,14 @@ class ServiceEntry:
     # A stand-in of a chain partner (DUO, COA): no event bus, and under `make run` served over mutual TLS with the
     # development CA, its notifications signed with the development key.
     ketenpartner: bool = False
+    # `make run`: served, and calling the chain partners, over mutual TLS with this certificate of the development CA
+    # (the exchange: the gemeente's own). A stand-in always is, with a certificate of its own.
+    mtls: str | None = None
+
+    @property
+    def mtls_certificaat(self) -> str | None:
+        """The development certificate this service presents and serves with under `make run`, if any."""
+        return self.name if self.ketenpartner else self.mtls
 
     @property
     def owns_data(self) -> bool:
@@ -66,6 +74,7 @@ def load_services(root: Path) -> list[ServiceEntry]:
             tuple(str(p) for p in spec.get("processes", [])),
             str(spec.get("kind", "api")),
             bool(spec.get("ketenpartner", False)),
+            str(spec["mtls"]) if "mtls" in spec else None,
         )
         for name, spec in registry.items()
     ]

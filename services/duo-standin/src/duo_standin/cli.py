@@ -4,18 +4,19 @@ the use cases; the API's delivery worker notifies the subscribed gemeente."""
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from duo_standin.api.deps import valideer
 from duo_standin.api.soorten import SOORTEN
+from duo_standin.repository.opslag import OPSLAG
 from duo_standin.services import feiten
 from duo_standin.settings import Settings
 from inburgering_kit.bsn import is_valid_bsn
-from inburgering_kit.db import Database
-from inburgering_kit.problems import Problem
+from ketenpartner_standin.cli import Zet, speel_een, zaai
+from ketenpartner_standin.services import FeitMetPersoon
 
 # Test BSNs (the 11-proef holds; the 99999xxxx range is not issued to people).
 DEMO: list[tuple[str, str, str, dict[str, Any]]] = [
@@ -79,41 +80,22 @@ DEMO: list[tuple[str, str, str, dict[str, Any]]] = [
 ]
 
 
-async def _registreer(settings: Settings, moves: Sequence[tuple[str, str, str, str | None, dict[str, Any]]]) -> None:
-    database = Database(settings.database_url, pool_size=1)
-    try:
-        for soort, gemeente, bsn, duo_id, gegevens in moves:
-            async with database.unit_of_work() as uow:
-                gevonden = await feiten.registreer(
-                    uow.session,
-                    soort=soort,
-                    gemeente_code=gemeente,
-                    bsn=bsn,
-                    duo_id=duo_id,
-                    gegevens=valideer(SOORTEN[soort], gegevens, "gegevens"),
-                )
-                await uow.commit()
-            print(f"{soort} voor {gemeente}: feit {gevonden.feit.id} (volgnummer {gevonden.feit.volgnummer})")
-    finally:
-        await database.dispose()
-
-
-async def _zaai(settings: Settings) -> None:
-    database = Database(settings.database_url, pool_size=1)
-    try:
-        async with database.unit_of_work() as uow:
-            al_gezaaid = await feiten.er_zijn_feiten(uow.session)
-    finally:
-        await database.dispose()
-    if al_gezaaid:
-        print("Er staan al feiten in de stand-in: niets gezaaid.")
-        return
-    await _registreer(settings, [(s, g, b, None, d) for s, g, b, d in DEMO])
+async def _vastleggen(session: AsyncSession, zet: Zet) -> FeitMetPersoon:
+    soort, gemeente, bsn, duo_id, gegevens = zet
+    assert bsn is not None
+    return await feiten.registreer(
+        session,
+        soort=soort,
+        gemeente_code=gemeente,
+        bsn=bsn,
+        duo_id=duo_id,
+        gegevens=valideer(SOORTEN[soort], gegevens, "gegevens"),
+    )
 
 
 def seed(settings: Settings) -> None:
     """The demo set, once: on a stand-in that holds facts already it does nothing."""
-    asyncio.run(_zaai(settings))
+    zaai(settings.database_url, OPSLAG, [(s, g, b, None, d) for s, g, b, d in DEMO], _vastleggen)
 
 
 def speel(settings: Settings, args: Sequence[str]) -> None:
@@ -126,12 +108,12 @@ def speel(settings: Settings, args: Sequence[str]) -> None:
     options = parser.parse_args(list(args))
     if not is_valid_bsn(options.bsn):
         raise SystemExit("geweigerd: geen geldig BSN")
-    try:
-        gegevens = json.loads(options.gegevens)
-        asyncio.run(_registreer(settings, [(options.soort, options.gemeente, options.bsn, options.duo_id, gegevens)]))
-    except (json.JSONDecodeError, Problem) as exc:
-        reasons = [f"  {p.name}: {p.reason}" for p in getattr(exc, "invalid_params", None) or []]
-        raise SystemExit("\n".join([f"geweigerd: {exc}", *reasons])) from exc
+    speel_een(
+        settings.database_url,
+        options.gegevens,
+        lambda gegevens: (options.soort, options.gemeente, options.bsn, options.duo_id, gegevens),
+        _vastleggen,
+    )
 
 
 __all__ = ["seed", "speel"]

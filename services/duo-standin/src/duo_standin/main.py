@@ -1,22 +1,16 @@
-"""The DUO stand-in's application: its API and, beside it, the delivery of its notifications."""
+"""The DUO stand-in's application: its API and, beside it, the delivery of its notifications (every stand-in's,
+`ketenpartner_standin.app`)."""
 
 from __future__ import annotations
-
-import asyncio
-from collections.abc import Callable, Coroutine
-from dataclasses import replace
-from typing import Any
 
 from fastapi import FastAPI
 
 from duo_standin.api import beheer, feiten, rapportages
+from duo_standin.repository.opslag import OPSLAG
 from duo_standin.services.feiten import BRON
-from duo_standin.services.meldingen import Bezorger
 from duo_standin.settings import Settings
 from inburgering_kit.app import ServiceDefinition
-from inburgering_kit.app import create_app as create_service_app
-from inburgering_kit.keten import DevTokenSource, StaticTokenSource, TokenSource, partner_client
-from inburgering_kit.worker import supervise
+from ketenpartner_standin.app import create_standin_app
 
 DEFINITION = ServiceDefinition(
     name="duo-standin",
@@ -34,51 +28,5 @@ DEFINITION = ServiceDefinition(
 )
 
 
-def token_bron(settings: Settings) -> Callable[[str], TokenSource]:
-    """Per subscribing gemeente, where the token of a notification comes from: a fixed one, or minted with the
-    development key (production: an identity provider's client credentials, not built here)."""
-    if settings.melding_token is not None:
-        vast = StaticTokenSource(settings.melding_token.get_secret_value())
-        return lambda _gemeente: vast
-    if settings.melding_sleutel_bestand is None:
-        raise ValueError("stel melding_token of melding_sleutel_bestand in")
-    sleutel = settings.melding_sleutel_bestand.read_bytes()
-    bronnen: dict[str, TokenSource] = {}
-
-    def bron(gemeente: str) -> TokenSource:
-        if gemeente not in bronnen:
-            bronnen[gemeente] = DevTokenSource(
-                sleutel,
-                issuer=settings.melding_issuer,
-                audience=settings.melding_audience,
-                client_id=settings.melding_client_id,
-                scopes=[settings.melding_scope],
-                gemeente_code=gemeente,
-            )
-        return bronnen[gemeente]
-
-    return bron
-
-
-def _bezorging(settings: Settings) -> Callable[[FastAPI, asyncio.Event], Coroutine[Any, Any, None]]:
-    async def run(app: FastAPI, stop: asyncio.Event) -> None:
-        tokens = token_bron(settings)
-        async with partner_client(settings.mtls, base_url="", timeout=settings.melding_timeout_seconden) as client:
-            bezorger = Bezorger(
-                app.state.database,
-                client,
-                tokens,
-                bron=BRON,
-                batch=settings.melding_batch,
-                backoff_basis=settings.melding_backoff_basis_seconden,
-                backoff_max=settings.melding_backoff_max_seconden,
-                traag_seconden=settings.traag_seconden,
-            )
-            await supervise("duo-meldingen", bezorger.ronde, stop, interval=settings.melding_interval_seconden)
-
-    return run
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings()
-    return create_service_app(replace(DEFINITION, background=[_bezorging(settings)]), settings)
+    return create_standin_app(DEFINITION, settings or Settings(), OPSLAG, BRON)

@@ -1,10 +1,5 @@
-"""Scopes of the stand-in. `keten`: the gemeente's exchange system (fetch facts, subscribe, report); `beheer`: whoever
-plays DUO's side of a scenario (tests, a demo) and switches its faults."""
+"""Scopes of the stand-in, as every stand-in has them (`ketenpartner_standin.scopes`)."""
 
-KETEN = "keten"
-BEHEER = "beheer"
+from ketenpartner_standin.scopes import BEHEER, KETEN, ROLLEN
 
-ROLLEN: dict[str, set[str]] = {
-    "ketenuitwisseling": {KETEN},
-    "ketenpartner-beheer": {BEHEER},
-}
+__all__ = ["BEHEER", "KETEN", "ROLLEN"]

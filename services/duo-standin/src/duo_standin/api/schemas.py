@@ -1,4 +1,5 @@
-"""Request and response schemas of the stand-in's API."""
+"""Request and response schemas of the stand-in's API that are DUO's own; those every stand-in has are in
+`ketenpartner_standin.schemas`."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from pydantic import Field
 
 from inburgering_kit.bsn import BsnField
 from inburgering_kit.schemas import ApiModel
-from inburgering_kit.strict import Datum, JaNee
+from inburgering_kit.strict import Datum
+from ketenpartner_standin.schemas import Gemeentecode
 
-Gemeentecode = Annotated[str, Field(pattern=r"^[0-9]{4}$", description="CBS-gemeentecode, vier cijfers.")]
 DuoId = Annotated[str, Field(pattern=r"^[A-Z0-9]{1,40}$", description="DUO's eigen nummer van de persoon.")]
 Soort = Literal[
     "plicht-vastgesteld",
@@ -81,15 +82,6 @@ class Feed(ApiModel):
     )
 
 
-class AbonnementIn(ApiModel):
-    callback_url: Annotated[str, Field(pattern=r"^https?://[!-~]{1,1990}$", max_length=2000)]
-
-
-class AbonnementRead(ApiModel):
-    gemeentecode: str
-    callback_url: str
-
-
 class RapportageIn(ApiModel):
     item: Item
     gemeentecode: Gemeentecode
@@ -110,23 +102,3 @@ class RapportageRead(ApiModel):
     bsn: str
     gegevens: dict[str, Any]
     ontvangen_op: datetime
-
-
-class StoringIn(ApiModel):
-    modus: Literal["normaal", "plat", "traag", "fout"]
-    dubbele_meldingen: JaNee = False
-    omgekeerde_volgorde: JaNee = False
-
-
-class StoringRead(ApiModel):
-    modus: str
-    dubbele_meldingen: bool
-    omgekeerde_volgorde: bool
-
-
-class MeldingStand(ApiModel):
-    feit_id: uuid.UUID
-    volgnummer: int
-    pogingen: int
-    afgeleverd: bool
-    laatste_fout: str | None

@@ -1,4 +1,4 @@
-from coa_standin.domain.bezorging import wachttijd
+from ketenpartner_standin.domain import wachttijd
 
 
 class TestWachttijd:

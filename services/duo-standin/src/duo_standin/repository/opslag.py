@@ -1,0 +1,6 @@
+"""The queries on the tables every stand-in has (`ketenpartner_standin.repository`), on DUO's."""
+
+from duo_standin.models import TABELLEN
+from ketenpartner_standin.repository import Opslag
+
+OPSLAG = Opslag(TABELLEN)
