@@ -110,6 +110,38 @@ class TestPaginas:
         assert '<svg role="img"' in html and "40 uur aanwezig" in html
         assert "niet beschikbaar" not in html
 
+    async def test_each_api_is_asked_once_per_fact_whatever_the_page_holds(
+        self, werkplek: httpx.AsyncClient, nep: dict[str, Any], gevuld: None
+    ) -> None:
+        await aanmelden(werkplek)
+
+        def nep_verzoeken() -> list[str]:
+            return sorted(r.url.path.removeprefix("/api/v1") for b in nep.values() for r in b.verzoeken)
+
+        assert (await werkplek.get(f"/werkplek/inburgeraars/{PERSOON}")).status_code == 200
+        # The person's lists filter on the person: no walk through the klantregisseur's signals, no call per opdracht.
+        assert nep_verzoeken() == sorted(
+            [
+                f"/inburgeraars/{PERSOON}",
+                f"/inburgeraars/{PERSOON}/plicht",
+                f"/inburgeraars/{PERSOON}/brede-intake",
+                "/pips",
+                f"/pips/{PIP}/versies",
+                "/signalen",
+                "/opdrachten",
+                "/meldingen",
+                f"/boeteoverzichten/{PERSOON}",
+                "/overtredingen",
+            ]
+        )
+        for b in nep.values():
+            b.verzoeken.clear()
+        assert (await werkplek.get("/werkplek/caseload")).status_code == 200
+        # The page of persons, then the PIPs and open signals of all of them at once.
+        assert nep_verzoeken() == ["/inburgeraars", "/pips", "/signalen"]
+        pips = next(r for r in nep["pip"].verzoeken if r.url.path.endswith("/pips"))
+        assert pips.url.params.get_list("inburgeraarId") == [PERSOON]
+
     async def test_a_specialist_sees_only_their_part_and_no_bsn(
         self, werkplek: httpx.AsyncClient, nep: dict[str, Any], gevuld: None
     ) -> None:
