@@ -177,7 +177,9 @@ def _gemeente_context() -> ssl.SSLContext:
     return context
 
 
-def _wait_ready(service: ServiceEntry, proc: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+def _wait_ready(service: ServiceEntry, proc: subprocess.Popen[bytes], timeout: float | None = None) -> None:
+    # A machine busy with other work starts a service slower: STACK_READY_TIMEOUT gives it longer.
+    timeout = timeout if timeout is not None else float(os.environ.get("STACK_READY_TIMEOUT", "30"))
     deadline = time.monotonic() + timeout
     scheme = "https" if service.ketenpartner else "http"
     url = f"{scheme}://127.0.0.1:{service.port}/health/ready"
