@@ -31,6 +31,13 @@ BSN = "999990019"
 
 
 class TestAanmelden:
+    async def test_the_stylesheet_is_the_shared_base_then_the_werkplek_own_rules(
+        self, werkplek: httpx.AsyncClient
+    ) -> None:
+        css = (await werkplek.get("/werkplek/static/werkplek.css")).text
+        # The werkplek's width overrides the base's default, so its rules come after the base rules.
+        assert 0 <= css.index(".skiplink:focus") < css.index("--breedte: 72rem") < css.index(".grafiek")
+
     async def test_without_a_session_every_page_goes_to_sign_in(self, werkplek: httpx.AsyncClient) -> None:
         response = await werkplek.get("/werkplek/caseload")
         assert response.status_code == 303
