@@ -71,8 +71,8 @@ async def events(database: Database, type_: str) -> list[dict[str, Any]]:
 
 class Opzet:
     """What every test of a PIP part's signals starts from: a registered inburgeraar with a vastgesteld PIP and an
-    opdracht under it, verstrekt for 2026-06-01 to 2027-06-01; and the pass, the events and the signals of this
-    test's own PIP (other suites share the event stream)."""
+    opdracht under it, verstrekt for 2026-06-01 to 2027-06-01; and the pass, the outbox's events, and the signals
+    of this test's own inburgeraar (other suites share the event stream)."""
 
     def __init__(self, app: FastAPI, settings: Settings, database: Database, aanbieder_api: AanbiederApi) -> None:
         self.app, self.settings, self.database, self.aanbieder_api = app, settings, database, aanbieder_api
