@@ -19,8 +19,8 @@ if TYPE_CHECKING:
 API = "/api/v1"
 
 
-def ids(naam: str, *waarden: object) -> list[tuple[str, str]]:
-    return [(naam, str(w)) for w in waarden]
+def ids(naam: str, *waarden: object) -> httpx.QueryParams:
+    return httpx.QueryParams([(naam, str(w)) for w in waarden])
 
 
 async def test_opdrachten_en_meldingen_van_meerdere_inburgeraars(client: httpx.AsyncClient, omgeving: Omgeving) -> None:
@@ -44,7 +44,7 @@ async def test_opdrachten_en_meldingen_van_meerdere_inburgeraars(client: httpx.A
 
     r = await client.get(
         f"{API}/meldingen",
-        params=[*ids("opdrachtId", a["id"], c["id"], vreemd["id"]), ("soort", "aanwezigheid")],
+        params=ids("opdrachtId", a["id"], c["id"], vreemd["id"]).add("soort", "aanwezigheid"),
         headers=omgeving.regisseur,
     )
     assert r.status_code == 200, r.text
@@ -70,7 +70,7 @@ async def test_te_veel_of_ongeldige_ids_is_een_probleem_dat_het_veld_noemt(
     client: httpx.AsyncClient, omgeving: Omgeving, pad: str, naam: str
 ) -> None:
     te_veel = ids(naam, *(uuid.uuid4() for _ in range(MAX_IDS + 1)))
-    for params, veld in ((te_veel, naam), ([*ids(naam, uuid.uuid4()), (naam, "x")], f"{naam}.1")):
+    for params, veld in ((te_veel, naam), (ids(naam, uuid.uuid4()).add(naam, "x"), f"{naam}.1")):
         r = await client.get(f"{API}/{pad}", params=params, headers=omgeving.regisseur)
         assert r.status_code == 400, r.text
         assert r.headers["content-type"] == "application/problem+json"
