@@ -126,7 +126,10 @@ def stack(infra: Infra, nats_url: str, tokens: TokenFactory) -> Iterator[Stack]:
                 environment="test",
                 auth=AuthSettings(issuers=[TEST_ISSUER], audience=TEST_AUDIENCE, public_key_file=tokens.public_key),
                 bronnen=Bronnen(**{naam: f"{url}{API}" for naam, url in urls.items()}),
-                bron_timeout_seconden=2.0,
+                # Every API and the werkplek run as threads of this one process, so the overview's calls, all at
+                # once, share one interpreter; on a busy machine 2 s cut healthy calls off. The down-API part stops
+                # a server (refused at once), so it does not wait on this.
+                bron_timeout_seconden=5.0,
                 ontwikkelaanmelding=Ontwikkelaanmelding(
                     private_key_file=tokens.private_key, issuer=TEST_ISSUER, audience=TEST_AUDIENCE, rollen=_rollen()
                 ),

@@ -241,7 +241,7 @@ def _vul(nep: dict[str, Nep]) -> None:
     )
     nep["aanbieder"].op(
         "GET",
-        "/opdrachten/{id}/meldingen",
+        "/meldingen",
         _pagina(
             [
                 {

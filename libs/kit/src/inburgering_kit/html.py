@@ -6,7 +6,8 @@ Built for people who use a keyboard, a screen reader or a magnifier (WCAG 2.1 AA
 of its websites): a label for every input, related choices in a fieldset with a legend, and after a refused submit
 an error summary at the top that links to each field, with the field's own message tied to it by
 `aria-describedby`. No JavaScript: every form works as a plain form, and the browser's own date picker is used for
-dates. Each application adds its own page frame (`pagina`) around these pieces.
+dates. Each application adds its own page frame (`pagina`) around these pieces, and serves `stylesheet`: the base
+rules these pieces need (basis.css, beside this module), then its own.
 """
 
 from __future__ import annotations
@@ -15,11 +16,22 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from html import escape
+from importlib import resources
 from typing import Literal
 from zoneinfo import ZoneInfo
 
 _TIJDZONE = ZoneInfo("Europe/Amsterdam")
+
+
+@cache
+def stylesheet(eigen: str = "") -> bytes:
+    """One stylesheet for an application: the shared base rules, then its own (which may override them)."""
+    basis = resources.files("inburgering_kit").joinpath("basis.css").read_text(encoding="utf-8")
+    return (basis + eigen).encode()
+
+
 _MAANDEN = [
     "januari",
     "februari",

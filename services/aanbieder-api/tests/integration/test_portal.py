@@ -199,6 +199,7 @@ class TestAanmelden:
         css = await api.get("/portaal/static/portaal.css")
         assert css.status_code == 200
         assert css.headers["content-type"].startswith("text/css")
+        assert ".skiplink:focus" in css.text  # the base rules the kit's pieces need
 
     async def test_the_pages_are_no_part_of_the_api_contract(self, api: httpx.AsyncClient) -> None:
         contract = (await api.get("/openapi.json")).json()

@@ -163,6 +163,8 @@ class Signaal(Base):
             postgresql_where=text("opdracht_id IS NOT NULL"),
         ),
         Index("ix_signaal_gemeente_code_status_einddatum", "gemeente_code", "status", "einddatum"),
+        # A person's signals (the overview) and those of a caseload page (`inburgeraarId` repeated).
+        Index("ix_signaal_gemeente_code_inburgeraar_id_status", "gemeente_code", "inburgeraar_id", "status"),
         Index(
             "uq_signaal_inburgeraar_id_zonder_pip",
             "inburgeraar_id",

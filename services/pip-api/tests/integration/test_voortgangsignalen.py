@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import httpx
+import pytest
 from fastapi import FastAPI
 from sqlalchemy import text
 
@@ -68,22 +69,29 @@ async def events(database: Database, type_: str) -> list[dict[str, Any]]:
         return [r[0] if isinstance(r[0], dict) else json.loads(r[0]) for r in rows]
 
 
-class _Opzet:
-    def __init__(
-        self, app: FastAPI, settings: Settings, database: Database, aanbieder_api: AanbiederApi, opdracht: Opdracht
-    ) -> None:
-        self.app, self.settings, self.database, self.aanbieder_api, self.o = (
-            app,
-            settings,
-            database,
-            aanbieder_api,
-            opdracht,
-        )
+class Opzet:
+    """What every test of a PIP part's signals starts from: a registered inburgeraar with a vastgesteld PIP and an
+    opdracht under it, verstrekt for 2026-06-01 to 2027-06-01; and the pass, the outbox's events, and the signals
+    of this test's own inburgeraar (other suites share the event stream)."""
+
+    def __init__(self, app: FastAPI, settings: Settings, database: Database, aanbieder_api: AanbiederApi) -> None:
+        self.app, self.settings, self.database, self.aanbieder_api = app, settings, database, aanbieder_api
+        self.o: Opdracht
 
     async def pas(self, dag: date, settings: Settings | None = None) -> None:
         await signaleer(self.database, self.app.state.publisher, settings or self.settings, dag=dag)
 
+    async def pas_toe(self, events: list[CloudEvent]) -> None:
+        await self.aanbieder_api.pas_toe(events)
 
+    async def signalen(self, termijnsoort: str) -> list[dict[str, Any]]:
+        return await signalen(self.database, termijnsoort, self.o.inburgeraar_id)
+
+    async def events(self, type_: str) -> list[dict[str, Any]]:
+        return await events(self.database, type_)
+
+
+@pytest.fixture(name="t")
 async def opzet(
     app: FastAPI,
     client: httpx.AsyncClient,
@@ -92,12 +100,13 @@ async def opzet(
     database: Database,
     inburgeraar_api: InburgeraarApi,
     aanbieder_api: AanbiederApi,
-) -> _Opzet:
+) -> Opzet:
+    t = Opzet(app, settings, database, aanbieder_api)
     inburgeraar_id = await inburgeraar_api.registreer()
     pip_id = await vastgesteld_pip(client, auth, inburgeraar_id)
-    o = aanbieder_api.opdracht(pip_id, inburgeraar_id)
-    await aanbieder_api.pas_toe(o.verstrekt(date(2026, 6, 1), date(2027, 6, 1)))
-    return _Opzet(app, settings, database, aanbieder_api, o)
+    t.o = aanbieder_api.opdracht(pip_id, inburgeraar_id)
+    await t.pas_toe(t.o.verstrekt(date(2026, 6, 1), date(2027, 6, 1)))
+    return t
 
 
 def test_api_prefix_is_die_van_de_dienst() -> None:
@@ -106,21 +115,13 @@ def test_api_prefix_is_die_van_de_dienst() -> None:
 
 class TestStart:
     async def test_geen_start_gemeld_op_de_geplande_startdatum(
-        self,
-        app: FastAPI,
-        client: httpx.AsyncClient,
-        auth: dict[str, str],
-        settings: Settings,
-        database: Database,
-        inburgeraar_api: InburgeraarApi,
-        aanbieder_api: AanbiederApi,
+        self, t: Opzet, client: httpx.AsyncClient, auth: dict[str, str]
     ) -> None:
-        t = await opzet(app, client, auth, settings, database, inburgeraar_api, aanbieder_api)
         await t.pas(date(2026, 6, 1))
-        assert await signalen(database, "start-opdracht") == []
+        assert await t.signalen("start-opdracht") == []
         await t.pas(date(2026, 6, 2))
         await t.pas(date(2026, 6, 3))
-        [signaal] = await signalen(database, "start-opdracht")
+        [signaal] = await t.signalen("start-opdracht")
         assert (signaal["opdracht_id"], signaal["pip_id"], signaal["soort"], signaal["einddatum"]) == (
             t.o.id,
             t.o.pip_id,
@@ -130,12 +131,12 @@ class TestStart:
         assert signaal["klantregisseur"] == "k.de.vries"
         [event] = [
             e
-            for e in await events(database, "nl.inburgering.pip.termijn-verstreken")
+            for e in await t.events("nl.inburgering.pip.termijn-verstreken")
             if e["data"]["termijnsoort"] == "start-opdracht"
         ]
         assert event["data"]["signaalId"] == str(signaal["id"])
         assert (event["subject"], event["gemeentecode"]) == (str(t.o.pip_id), "0363")
-        assert event["dataref"] == f"{settings.public_base_url}/api/v1/signalen/{signaal['id']}"
+        assert event["dataref"] == f"{t.settings.public_base_url}/api/v1/signalen/{signaal['id']}"
 
         # the worklist shows it, with the opdracht it is about
         response = await client.get("/api/v1/signalen", params={"termijnsoort": "start-opdracht"}, headers=auth)
@@ -144,50 +145,38 @@ class TestStart:
         assert (op_lijst["opdrachtId"], op_lijst["soort"]) == (str(t.o.id), "verstreken")
 
         # the start comes: the signal lapses, once
-        await aanbieder_api.pas_toe(t.o.start(date(2026, 6, 4)))
+        await t.pas_toe(t.o.start(date(2026, 6, 4)))
         await t.pas(date(2026, 6, 5))
         await t.pas(date(2026, 6, 6))
-        [signaal] = await signalen(database, "start-opdracht")
+        [signaal] = await t.signalen("start-opdracht")
         assert signaal["status"] == "vervallen"
-        vervallen = await events(database, "nl.inburgering.pip.signaal-vervallen")
+        vervallen = await t.events("nl.inburgering.pip.signaal-vervallen")
         assert [e["data"]["signaalId"] for e in vervallen] == [str(signaal["id"])]
 
 
 class TestAanwezigheid:
-    async def test_onder_de_norm_twee_perioden_op_rij_eenmaal_per_reeks(
-        self,
-        app: FastAPI,
-        client: httpx.AsyncClient,
-        auth: dict[str, str],
-        settings: Settings,
-        database: Database,
-        inburgeraar_api: InburgeraarApi,
-        aanbieder_api: AanbiederApi,
-    ) -> None:
-        t = await opzet(app, client, auth, settings, database, inburgeraar_api, aanbieder_api)
+    async def test_onder_de_norm_twee_perioden_op_rij_eenmaal_per_reeks(self, t: Opzet) -> None:
         o = t.o
 
         def maand(m: int) -> tuple[date, date]:
             van = date(2026, m, 1)
             return van, (van + timedelta(days=32)).replace(day=1) - timedelta(days=1)
 
-        await aanbieder_api.pas_toe(
-            [*o.start(date(2026, 6, 1)), *o.aanwezigheid(*maand(6), aanwezig=50, ongeoorloofd=50)]
-        )
+        await t.pas_toe([*o.start(date(2026, 6, 1)), *o.aanwezigheid(*maand(6), aanwezig=50, ongeoorloofd=50)])
         await t.pas(date(2026, 7, 5))
-        assert await signalen(database, "aanwezigheid") == []
+        assert await t.signalen("aanwezigheid") == []
 
-        await aanbieder_api.pas_toe(o.aanwezigheid(*maand(7), aanwezig=60, ongeoorloofd=40, geoorloofd=10))
+        await t.pas_toe(o.aanwezigheid(*maand(7), aanwezig=60, ongeoorloofd=40, geoorloofd=10))
         # N is configurable: with three periods two are not enough
-        await t.pas(date(2026, 8, 5), settings.model_copy(update={"aanwezigheid_onder_norm_perioden": 3}))
-        assert await signalen(database, "aanwezigheid") == []
+        await t.pas(date(2026, 8, 5), t.settings.model_copy(update={"aanwezigheid_onder_norm_perioden": 3}))
+        assert await t.signalen("aanwezigheid") == []
         await t.pas(date(2026, 8, 5))
         await t.pas(date(2026, 8, 6))
-        [signaal] = await signalen(database, "aanwezigheid")
+        [signaal] = await t.signalen("aanwezigheid")
         assert (signaal["soort"], signaal["einddatum"], signaal["opdracht_id"]) == ("gemeld", date(2026, 7, 31), o.id)
-        [event] = await events(database, "nl.inburgering.pip.aanwezigheid-onder-norm")
+        [event] = await t.events("nl.inburgering.pip.aanwezigheid-onder-norm")
         assert (event["subject"], event["gemeentecode"]) == (str(o.pip_id), "0363")
-        assert event["dataref"] == f"{settings.public_base_url}/api/v1/signalen/{signaal['id']}"
+        assert event["dataref"] == f"{t.settings.public_base_url}/api/v1/signalen/{signaal['id']}"
         assert event["data"] == {
             "pipId": str(o.pip_id),
             "inburgeraarId": str(o.inburgeraar_id),
@@ -201,10 +190,10 @@ class TestAanwezigheid:
         }
 
         # the run grows: still the same signal; a good month ends it; a new run is a new signal
-        await aanbieder_api.pas_toe(o.aanwezigheid(*maand(8), aanwezig=10, ongeoorloofd=90))
+        await t.pas_toe(o.aanwezigheid(*maand(8), aanwezig=10, ongeoorloofd=90))
         await t.pas(date(2026, 9, 5))
-        assert len(await signalen(database, "aanwezigheid")) == 1
-        await aanbieder_api.pas_toe(
+        assert len(await t.signalen("aanwezigheid")) == 1
+        await t.pas_toe(
             [
                 *o.aanwezigheid(*maand(9), aanwezig=100),
                 *o.aanwezigheid(*maand(10), aanwezig=70, ongeoorloofd=30),
@@ -212,85 +201,56 @@ class TestAanwezigheid:
             ]
         )
         await t.pas(date(2026, 12, 5))
-        assert [s["einddatum"] for s in await signalen(database, "aanwezigheid")] == [
+        assert [s["einddatum"] for s in await t.signalen("aanwezigheid")] == [
             date(2026, 7, 31),
             date(2026, 11, 30),
         ]
-        assert [
-            e["data"]["aantalPerioden"] for e in await events(database, "nl.inburgering.pip.aanwezigheid-onder-norm")
-        ] == [2, 2]
+        assert [e["data"]["aantalPerioden"] for e in await t.events("nl.inburgering.pip.aanwezigheid-onder-norm")] == [
+            2,
+            2,
+        ]
 
-    async def test_een_herhaald_event_geeft_geen_tweede_signaal(
-        self,
-        app: FastAPI,
-        client: httpx.AsyncClient,
-        auth: dict[str, str],
-        settings: Settings,
-        database: Database,
-        inburgeraar_api: InburgeraarApi,
-        aanbieder_api: AanbiederApi,
-    ) -> None:
-        t = await opzet(app, client, auth, settings, database, inburgeraar_api, aanbieder_api)
+    async def test_een_herhaald_event_geeft_geen_tweede_signaal(self, t: Opzet) -> None:
         reeks = [
             *t.o.aanwezigheid(date(2026, 6, 1), date(2026, 6, 30), aanwezig=10, ongeoorloofd=90),
             *t.o.aanwezigheid(date(2026, 7, 1), date(2026, 7, 31), aanwezig=10, ongeoorloofd=90),
         ]
-        await aanbieder_api.pas_toe(reeks)
+        await t.pas_toe(reeks)
         await t.pas(date(2026, 8, 5))
-        await aanbieder_api.pas_toe(reeks)
+        await t.pas_toe(reeks)
         await t.pas(date(2026, 8, 6))
-        assert len(await signalen(database, "aanwezigheid")) == 1
-        assert len(await events(database, "nl.inburgering.pip.aanwezigheid-onder-norm")) == 1
+        assert len(await t.signalen("aanwezigheid")) == 1
+        assert len(await t.events("nl.inburgering.pip.aanwezigheid-onder-norm")) == 1
 
 
 class TestMeldnorm:
-    async def test_geen_melding_langer_dan_de_norm(
-        self,
-        app: FastAPI,
-        client: httpx.AsyncClient,
-        auth: dict[str, str],
-        settings: Settings,
-        database: Database,
-        inburgeraar_api: InburgeraarApi,
-        aanbieder_api: AanbiederApi,
-    ) -> None:
-        t = await opzet(app, client, auth, settings, database, inburgeraar_api, aanbieder_api)
-        await aanbieder_api.pas_toe(t.o.start(date(2026, 6, 1)))
+    async def test_geen_melding_langer_dan_de_norm(self, t: Opzet) -> None:
+        await t.pas_toe(t.o.start(date(2026, 6, 1)))
         await t.pas(date(2026, 7, 16))
-        assert await signalen(database, "voortgangsmelding") == []
+        assert await t.signalen("voortgangsmelding") == []
         await t.pas(date(2026, 7, 17))
-        [signaal] = await signalen(database, "voortgangsmelding")
+        [signaal] = await t.signalen("voortgangsmelding")
         assert (signaal["einddatum"], signaal["status"]) == (date(2026, 7, 16), "open")
-        await aanbieder_api.pas_toe(
-            t.o.aanwezigheid(date(2026, 6, 1), date(2026, 6, 30), aanwezig=40, op=date(2026, 7, 20))
-        )
+        await t.pas_toe(t.o.aanwezigheid(date(2026, 6, 1), date(2026, 6, 30), aanwezig=40, op=date(2026, 7, 20)))
         await t.pas(date(2026, 7, 21))
-        [signaal] = await signalen(database, "voortgangsmelding")
+        [signaal] = await t.signalen("voortgangsmelding")
         assert signaal["status"] == "vervallen"
 
 
 class TestRouteadvies:
     async def test_advies_wacht_op_een_besluit_tot_het_pip_wijzigt(
-        self,
-        app: FastAPI,
-        client: httpx.AsyncClient,
-        auth: dict[str, str],
-        settings: Settings,
-        database: Database,
-        inburgeraar_api: InburgeraarApi,
-        aanbieder_api: AanbiederApi,
+        self, t: Opzet, client: httpx.AsyncClient, auth: dict[str, str]
     ) -> None:
-        t = await opzet(app, client, auth, settings, database, inburgeraar_api, aanbieder_api)
-        await aanbieder_api.pas_toe([*t.o.start(date(2026, 6, 1)), *t.o.routeadvies("opschalen", date(2026, 9, 1))])
+        await t.pas_toe([*t.o.start(date(2026, 6, 1)), *t.o.routeadvies("opschalen", date(2026, 9, 1))])
         await t.pas(date(2026, 9, 2))
         await t.pas(date(2026, 9, 3))
-        [signaal] = await signalen(database, "routeadvies")
+        [signaal] = await t.signalen("routeadvies")
         assert (signaal["soort"], signaal["einddatum"], signaal["regel"]) == (
             "gemeld",
             date(2026, 9, 1),
             "routeadvies-opschalen",
         )
-        [event] = await events(database, "nl.inburgering.pip.routeadvies-gesignaleerd")
+        [event] = await t.events("nl.inburgering.pip.routeadvies-gesignaleerd")
         assert event["data"]["advies"] == "opschalen"
         assert event["data"]["signaalId"] == str(signaal["id"])
 
@@ -298,7 +258,7 @@ class TestRouteadvies:
         response = await client.post(f"{API}/{t.o.pip_id}/_wijzigen", json=body, headers=auth)
         assert response.status_code == 200, response.text
         await t.pas(date(2026, 9, 10))
-        [signaal] = await signalen(database, "routeadvies")
+        [signaal] = await t.signalen("routeadvies")
         assert signaal["status"] == "vervallen"
 
 

@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from inburgering_kit import tracing
 from inburgering_kit.app import SECURITY_HEADERS
 from inburgering_kit.auth import TokenVerifier
+from inburgering_kit.html import stylesheet
 from inburgering_kit.logs import configure_logging
 from werkplek import aanmelden, acties, paginas
 from werkplek.bronnen import Bronnen
@@ -145,4 +146,4 @@ def create_app(
 
 @cache
 def _css() -> bytes:
-    return resources.files("werkplek").joinpath("static/werkplek.css").read_bytes()
+    return stylesheet(resources.files("werkplek").joinpath("static/werkplek.css").read_text(encoding="utf-8"))

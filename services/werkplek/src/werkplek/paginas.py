@@ -4,6 +4,7 @@ part it got; a part whose API did not answer says so, and the rest of the page s
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -69,43 +70,53 @@ async def caseload(
 ) -> Response:
     b = bronnen(request)
     mijn = ingelogd.gebruikersnaam if wie == "mijn" else None
-    eerst = await samen(
-        personen=b.get(
-            "inburgeraar",
-            "/inburgeraars",
-            ingelogd.token,
-            doelgroep=doelgroep,
-            klantregisseur=mijn,
-            page=pagina_nr,
-            pageSize=PAGINA_GROOTTE,
-        ),
-        signalen=_mag(
-            ingelogd, "signalen:lezen", b.alle("pip", "/signalen", ingelogd.token, status="open", klantregisseur=mijn)
-        ),
+    # Two rounds whatever the page holds: the page of persons, then their PIPs and open signals in one call each
+    # (the lists filter on every person of the page at once).
+    personen_a = await b.get(
+        "inburgeraar",
+        "/inburgeraars",
+        ingelogd.token,
+        doelgroep=doelgroep,
+        klantregisseur=mijn,
+        page=pagina_nr,
+        pageSize=PAGINA_GROOTTE,
     )
-    personen_a, signalen_a = eerst["personen"], eerst["signalen"]
-    open_per: dict[str, list[dict[str, Any]]] = {}
-    if signalen_a.ok and signalen_a.data:
-        for s in signalen_a.data["resultaten"]:
-            open_per.setdefault(s["inburgeraarId"], []).append(s)
     filters = _caseload_filters(doelgroep, signalen, wie, sorteer)
     if not personen_a.ok:
         inhoud = f"<h1>Mijn caseload</h1>{filters}{niet_beschikbaar('Caseload', personen_a.melding)}"
         return html(request, pagina("Mijn caseload", inhoud, kop=ingelogd.kop, actief="Mijn caseload"))
     personen = personen_a.data["resultaten"]
+    ids = [p["id"] for p in personen]
+    tweede = await samen(
+        pips=(
+            _mag(ingelogd, "pip:lezen", b.alle("pip", "/pips", ingelogd.token, inburgeraarId=ids)) if ids else _niets()
+        ),
+        signalen=(
+            _mag(
+                ingelogd,
+                "signalen:lezen",
+                b.alle("pip", "/signalen", ingelogd.token, status="open", inburgeraarId=ids),
+            )
+            if ids
+            else _niets()
+        ),
+    )
+    pips_a, signalen_a = tweede["pips"], tweede["signalen"]
+    open_per: dict[str, list[dict[str, Any]]] = {}
+    if signalen_a.ok and signalen_a.data:
+        for s in signalen_a.data["resultaten"]:
+            open_per.setdefault(s["inburgeraarId"], []).append(s)
+    pips_per: dict[str, list[dict[str, Any]]] = {}
+    if pips_a.ok and pips_a.data:
+        for x in pips_a.data["resultaten"]:
+            pips_per.setdefault(x["inburgeraarId"], []).append(x)
     if signalen == "open":
         personen = [p for p in personen if p["id"] in open_per]
-    pips = await samen(
-        **{
-            p["id"]: _mag(ingelogd, "pip:lezen", b.get("pip", "/pips", ingelogd.token, inburgeraarId=p["id"]))
-            for p in personen
-        }
-    )
     vandaag = date.today()
     rijen = []
     for p in personen:
-        pa = pips[p["id"]]
-        pip = t.huidige_pip(pa.data["resultaten"]) if pa.ok and pa.data else None
+        pa = pips_a
+        pip = t.huidige_pip(pips_per.get(p["id"], [])) if pa.ok else None
         open_ = open_per.get(p["id"], [])
         termijn = t.volgende_termijn(pip, open_, vandaag)
         rijen.append((p, pip, pa, open_, termijn))
@@ -204,11 +215,37 @@ async def persoon(request: Request, ingelogd: Aangemeld, inburgeraar_id: uuid.UU
         f"log_{bron}": _mag(ingelogd, "verwerkingen:lezen", b.get(bron, "/verwerkingen", tok, objectId=i, pageSize=50))
         for bron in ("inburgeraar", "pip", "aanbieder", "handhaving")
     }
+    # One round, every call at once: a person's PIPs, signals and opdrachten filter on the person; the two facts
+    # that need an id first (the current PIP's versions, the attendance reports of the opdrachten) follow their
+    # own call as soon as it answers, while the others are still under way.
+    pips = asyncio.ensure_future(_mag(ingelogd, "pip:lezen", b.get("pip", "/pips", tok, inburgeraarId=i)))
+    opdrachten_a = asyncio.ensure_future(
+        _mag(ingelogd, "opdrachten:lezen", b.get("aanbieder", "/opdrachten", tok, inburgeraarId=i, pageSize=100))
+    )
+
+    async def versies() -> Antwoord:
+        a = await pips
+        pip = t.huidige_pip(a.data["resultaten"]) if a.ok and a.data else None
+        if pip is None or pip.get("status") == "concept":
+            return await _niets()
+        return await b.get("pip", f"/pips/{pip['id']}/versies", tok)
+
+    async def aanwezigheid() -> Antwoord:
+        a = await opdrachten_a
+        ids = [o["id"] for o in a.data["resultaten"]] if a.ok and a.data else []
+        if not ids:
+            return await _niets()
+        return await b.alle("aanbieder", "/meldingen", tok, opdrachtId=ids, soort="aanwezigheid")
+
     r = await samen(
         persoon=_mag(ingelogd, "inburgeraar:lezen", b.get("inburgeraar", f"/inburgeraars/{i}", tok)),
         plicht=_mag(ingelogd, "plicht:lezen", b.get("inburgeraar", f"/inburgeraars/{i}/plicht", tok)),
         intake=_mag(ingelogd, "intake:lezen", b.get("inburgeraar", f"/inburgeraars/{i}/brede-intake", tok)),
-        pips=_mag(ingelogd, "pip:lezen", b.get("pip", "/pips", tok, inburgeraarId=i)),
+        pips=pips,
+        versies=versies(),
+        opdrachten=opdrachten_a,
+        meldingen=aanwezigheid(),
+        signalen=_mag(ingelogd, "signalen:lezen", b.alle("pip", "/signalen", tok, status="open", inburgeraarId=i)),
         boetes=_mag(ingelogd, "handhaving:lezen", b.get("handhaving", f"/boeteoverzichten/{i}", tok)),
         overtredingen=_mag(ingelogd, "handhaving:lezen", b.get("handhaving", "/overtredingen", tok, inburgeraarId=i)),
         **verwerkingen,
@@ -225,27 +262,13 @@ async def persoon(request: Request, ingelogd: Aangemeld, inburgeraar_id: uuid.UU
         )
         return html(request, pagina("Niet gevonden", inhoud, kop=ingelogd.kop), 404)
     pip = t.huidige_pip(r["pips"].data["resultaten"]) if r["pips"].ok and r["pips"].data else None
-    # The person's open signals: pip-api lists them per klantregisseur, so those of this person's klantregisseur
-    # (every page), filtered here; without a klantregisseur, those of the whole gemeente.
-    wie = r["persoon"].data.get("klantregisseur") if r["persoon"].ok and r["persoon"].data else None
-    tweede = await samen(
-        signalen=_mag(ingelogd, "signalen:lezen", b.alle("pip", "/signalen", tok, status="open", klantregisseur=wie)),
-        versies=_mag(ingelogd, "pip:lezen", b.get("pip", f"/pips/{pip['id']}/versies", tok)) if pip else _niets(),
-        opdrachten=(
-            _mag(ingelogd, "opdrachten:lezen", b.get("aanbieder", "/opdrachten", tok, pipId=pip["id"], pageSize=100))
-            if pip
-            else _niets()
-        ),
-    )
+    # The opdrachten under the current PIP, and those made before it (the leerbaarheidstoets, begeleiding).
     opdrachten = (
-        tweede["opdrachten"].data["resultaten"] if tweede["opdrachten"].ok and tweede["opdrachten"].data else []
+        [o for o in r["opdrachten"].data["resultaten"] if o.get("pipId") in (None, pip and pip["id"])]
+        if r["opdrachten"].ok and r["opdrachten"].data
+        else []
     )
-    meldingen = await samen(
-        **{
-            o["id"]: b.get("aanbieder", f"/opdrachten/{o['id']}/meldingen", tok, soort="aanwezigheid", pageSize=100)
-            for o in opdrachten
-        }
-    )
+    meldingen = _per_opdracht(r["meldingen"], opdrachten)
 
     p = r["persoon"].data if r["persoon"].ok else None
     titel = t.naam(p) if p else f"Inburgeraar {i[:8]}"
@@ -261,17 +284,13 @@ async def persoon(request: Request, ingelogd: Aangemeld, inburgeraar_id: uuid.UU
     if ingelogd.kan("intake:lezen"):
         delen.append(_sectie("intake", "Brede intake", _intake_blok(r["intake"], i, ingelogd)))
     if ingelogd.kan("pip:lezen"):
-        delen.append(
-            _sectie("pip", "Plan inburgering en participatie (PIP)", _pip_blok(r["pips"], pip, tweede["versies"]))
-        )
+        delen.append(_sectie("pip", "Plan inburgering en participatie (PIP)", _pip_blok(r["pips"], pip, r["versies"])))
     if ingelogd.kan("opdrachten:lezen") and pip:
         delen.append(
-            _sectie(
-                "opdrachten", "Opdrachten aan aanbieders", _opdrachten_blok(tweede["opdrachten"], opdrachten, meldingen)
-            )
+            _sectie("opdrachten", "Opdrachten aan aanbieders", _opdrachten_blok(r["opdrachten"], opdrachten, meldingen))
         )
     if ingelogd.kan("signalen:lezen"):
-        delen.append(_sectie("signalen", "Open signalen", _signalen_blok(tweede["signalen"], i, ingelogd)))
+        delen.append(_sectie("signalen", "Open signalen", _signalen_blok(r["signalen"], i, ingelogd)))
     if ingelogd.kan("handhaving:lezen"):
         delen.append(_sectie("handhaving", "Handhaving", _handhaving_blok(r["boetes"], r["overtredingen"])))
     if ingelogd.kan("verwerkingen:lezen"):
@@ -281,6 +300,16 @@ async def persoon(request: Request, ingelogd: Aangemeld, inburgeraar_id: uuid.UU
             )
         )
     return html(request, pagina(titel, "".join(delen), kop=ingelogd.kop))
+
+
+def _per_opdracht(antwoord: Antwoord, opdrachten: list[dict[str, Any]]) -> dict[str, Antwoord]:
+    """The attendance reports of all opdrachten (one call) as one answer per opdracht, as the block shows them."""
+    if not antwoord.ok:
+        return {o["id"]: antwoord for o in opdrachten}
+    per: dict[str, list[dict[str, Any]]] = {o["id"]: [] for o in opdrachten}
+    for m in (antwoord.data or {}).get("resultaten", []):
+        per.setdefault(m["opdrachtId"], []).append(m)
+    return {o: Antwoord(antwoord.bron, antwoord.status, data={"resultaten": lijst}) for o, lijst in per.items()}
 
 
 _BEVESTIGINGEN = {

@@ -31,6 +31,13 @@ BSN = "999990019"
 
 
 class TestAanmelden:
+    async def test_the_stylesheet_is_the_shared_base_then_the_werkplek_own_rules(
+        self, werkplek: httpx.AsyncClient
+    ) -> None:
+        css = (await werkplek.get("/werkplek/static/werkplek.css")).text
+        # The werkplek's width overrides the base's default, so its rules come after the base rules.
+        assert 0 <= css.index(".skiplink:focus") < css.index("--breedte: 72rem") < css.index(".grafiek")
+
     async def test_without_a_session_every_page_goes_to_sign_in(self, werkplek: httpx.AsyncClient) -> None:
         response = await werkplek.get("/werkplek/caseload")
         assert response.status_code == 303
@@ -109,6 +116,38 @@ class TestPaginas:
         assert "Versiegeschiedenis" in html and "Termijn verstreken" in html
         assert '<svg role="img"' in html and "40 uur aanwezig" in html
         assert "niet beschikbaar" not in html
+
+    async def test_each_api_is_asked_once_per_fact_whatever_the_page_holds(
+        self, werkplek: httpx.AsyncClient, nep: dict[str, Any], gevuld: None
+    ) -> None:
+        await aanmelden(werkplek)
+
+        def nep_verzoeken() -> list[str]:
+            return sorted(r.url.path.removeprefix("/api/v1") for b in nep.values() for r in b.verzoeken)
+
+        assert (await werkplek.get(f"/werkplek/inburgeraars/{PERSOON}")).status_code == 200
+        # The person's lists filter on the person: no walk through the klantregisseur's signals, no call per opdracht.
+        assert nep_verzoeken() == sorted(
+            [
+                f"/inburgeraars/{PERSOON}",
+                f"/inburgeraars/{PERSOON}/plicht",
+                f"/inburgeraars/{PERSOON}/brede-intake",
+                "/pips",
+                f"/pips/{PIP}/versies",
+                "/signalen",
+                "/opdrachten",
+                "/meldingen",
+                f"/boeteoverzichten/{PERSOON}",
+                "/overtredingen",
+            ]
+        )
+        for b in nep.values():
+            b.verzoeken.clear()
+        assert (await werkplek.get("/werkplek/caseload")).status_code == 200
+        # The page of persons, then the PIPs and open signals of all of them at once.
+        assert nep_verzoeken() == ["/inburgeraars", "/pips", "/signalen"]
+        pips = next(r for r in nep["pip"].verzoeken if r.url.path.endswith("/pips"))
+        assert pips.url.params.get_list("inburgeraarId") == [PERSOON]
 
     async def test_a_specialist_sees_only_their_part_and_no_bsn(
         self, werkplek: httpx.AsyncClient, nep: dict[str, Any], gevuld: None

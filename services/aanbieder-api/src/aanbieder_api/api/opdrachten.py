@@ -24,6 +24,7 @@ from aanbieder_api.models import Opdracht
 from aanbieder_api.services import meldgedrag, voortgang
 from aanbieder_api.services import opdrachten as use_cases
 from inburgering_kit.context import RequestContext
+from inburgering_kit.filters import als_lijst, id_filter
 from inburgering_kit.idempotency import IdempotencyDep
 from inburgering_kit.pagination import Page, Paging
 from inburgering_kit.strict import Datum, Tijdstip
@@ -72,7 +73,7 @@ async def lijst(
     paging: Paging,
     aanbieder_id: Annotated[uuid.UUID | None, Query(alias="aanbiederId")] = None,
     pip_id: Annotated[uuid.UUID | None, Query(alias="pipId")] = None,
-    inburgeraar_id: Annotated[uuid.UUID | None, Query(alias="inburgeraarId")] = None,
+    inburgeraar_ids: Annotated[list[uuid.UUID] | None, id_filter("inburgeraarId", "inburgeraars")] = None,
     status_: Annotated[OpdrachtStatus | None, Query(alias="status")] = None,
     pip_te_herzien: Annotated[
         bool | None, Query(alias="pipTeHerzien", description="Alleen opdrachten waarvan het PIP sindsdien wijzigde.")
@@ -80,7 +81,7 @@ async def lijst(
     gewijzigd_sinds: Annotated[Tijdstip | None, Query(alias="gewijzigdSinds")] = None,
 ) -> Page[OpdrachtRead]:
     rows, total = await use_cases.lijst(
-        ctx, paging, aanbieder_id=aanbieder_id, pip_id=pip_id, inburgeraar_id=inburgeraar_id,
+        ctx, paging, aanbieder_id=aanbieder_id, pip_id=pip_id, inburgeraar_ids=als_lijst(inburgeraar_ids),
         status=status_.value if status_ else None, pip_te_herzien=pip_te_herzien, gewijzigd_sinds=gewijzigd_sinds,
     )  # fmt: skip
     versies = await use_cases.pip_versies(ctx, rows)
@@ -142,12 +143,14 @@ async def alle_meldingen(
     ctx: OpdrachtenLezen,
     paging: Paging,
     aanbieder_id: Annotated[uuid.UUID | None, Query(alias="aanbiederId")] = None,
+    opdracht_ids: Annotated[list[uuid.UUID] | None, id_filter("opdrachtId", "opdrachten")] = None,
     soort: Annotated[Meldingsoort | None, Query()] = None,
     vanaf: Annotated[Tijdstip | None, Query(description="Gemeld op of na dit tijdstip.")] = None,
 ) -> Page[GemeenteMeldingRead]:
     rows, total = await voortgang.meldingen(
-        ctx, paging, aanbieder_id=aanbieder_id, soort=soort.value if soort else None, vanaf=vanaf
-    )
+        ctx, paging, aanbieder_id=aanbieder_id, opdracht_ids=als_lijst(opdracht_ids),
+        soort=soort.value if soort else None, vanaf=vanaf,
+    )  # fmt: skip
     return Page[GemeenteMeldingRead].of([GemeenteMeldingRead.van_gemeente(r) for r in rows], total, paging)
 
 

@@ -13,13 +13,11 @@ gemeente's account routes (`beheer`) speak HTTP; `toegang` (accounts, sign-in, s
 
 from __future__ import annotations
 
-from functools import cache
-from importlib import resources
-
 from fastapi import APIRouter, Response
 
 from aanbieder_api.portal import aanmelden, melden, opdrachten
 from aanbieder_api.portal.sessie import CSP, nieuwe_router
+from inburgering_kit.html import stylesheet as gedeelde_stylesheet
 
 _statisch = nieuwe_router()
 
@@ -29,9 +27,9 @@ async def stylesheet() -> Response:
     return Response(_css(), media_type="text/css", headers={"Content-Security-Policy": CSP})
 
 
-@cache
 def _css() -> bytes:
-    return resources.files("aanbieder_api.portal").joinpath("static/portaal.css").read_bytes()
+    # The portal's look is the shared base rules as they are; the werkplek adds its own to them.
+    return gedeelde_stylesheet()
 
 
 router = APIRouter()

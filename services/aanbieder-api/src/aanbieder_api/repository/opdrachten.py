@@ -55,7 +55,7 @@ class OpdrachtRepository:
         *,
         aanbieder_id: uuid.UUID | None = None,
         pip_id: uuid.UUID | None = None,
-        inburgeraar_id: uuid.UUID | None = None,
+        inburgeraar_ids: Sequence[uuid.UUID] | None = None,
         status: str | None = None,
         gewijzigd_sinds: datetime | None = None,
         pip_te_herzien: bool | None = None,
@@ -65,8 +65,8 @@ class OpdrachtRepository:
             query = query.where(Opdracht.aanbieder_id == aanbieder_id)
         if pip_id is not None:
             query = query.where(Opdracht.pip_id == pip_id)
-        if inburgeraar_id is not None:
-            query = query.where(Opdracht.inburgeraar_id == inburgeraar_id)
+        if inburgeraar_ids:
+            query = query.where(Opdracht.inburgeraar_id.in_(inburgeraar_ids))
         if status is not None:
             query = query.where(Opdracht.status == status)
         if gewijzigd_sinds is not None:
@@ -96,11 +96,13 @@ class OpdrachtRepository:
 
     async def meldingen(
         self, paging: PageParams, *, opdracht_id: uuid.UUID | None = None, aanbieder_id: uuid.UUID | None = None,
-        soort: str | None = None, vanaf: datetime | None = None,
+        soort: str | None = None, vanaf: datetime | None = None, opdracht_ids: Sequence[uuid.UUID] | None = None,
     ) -> tuple[Sequence[Melding], int]:  # fmt: skip
         query = select(Melding).where(Melding.gemeente_code == self.gemeente)
         if opdracht_id is not None:
             query = query.where(Melding.opdracht_id == opdracht_id)
+        if opdracht_ids:
+            query = query.where(Melding.opdracht_id.in_(opdracht_ids))
         if aanbieder_id is not None:
             query = query.where(Melding.aanbieder_id == aanbieder_id)
         if soort is not None:

@@ -485,13 +485,15 @@ async def meldingen(
     aanbieder_id: uuid.UUID | None = None,
     soort: str | None = None,
     vanaf: datetime | None = None,
+    opdracht_ids: Sequence[uuid.UUID] | None = None,
 ) -> tuple[Sequence[MeldingRecord], int]:
-    """The gemeente's view: what was reported when, by whom and through which channel."""
+    """The gemeente's view: what was reported when, by whom and through which channel. Filtered on several
+    opdrachten (the overview of one person), another gemeente's opdracht simply gives nothing."""
     repo = OpdrachtRepository(ctx.session, ctx.gemeente)
     if opdracht_id is not None and await repo.get(opdracht_id) is None:
         raise NotFound(f"Opdracht {opdracht_id} bestaat niet.")
     rows, total = await repo.meldingen(
-        paging, opdracht_id=opdracht_id, aanbieder_id=aanbieder_id, soort=soort, vanaf=vanaf
+        paging, opdracht_id=opdracht_id, aanbieder_id=aanbieder_id, soort=soort, vanaf=vanaf, opdracht_ids=opdracht_ids
     )
     await ctx.verwerk_alle(
         activiteiten.VOORTGANG_RAADPLEGEN, Actie.ZOEKEN, object_type="opdracht",

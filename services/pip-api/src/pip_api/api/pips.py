@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from inburgering_kit.context import RequestContext, context
+from inburgering_kit.filters import als_lijst, id_filter
 from inburgering_kit.idempotency import IdempotencyDep
 from inburgering_kit.pagination import Page, Paging
 from inburgering_kit.problems import Forbidden
@@ -61,23 +62,23 @@ async def stel_op(body: PipCreate, ctx: Schrijven, idem: IdempotencyDep, respons
     "",
     operation_id="pip_list",
     summary="PIP's van de gemeente, gefilterd en gepagineerd",
-    description="Zonder `inburgeraarId` alleen met `pip:overzicht` (de klantregisseur): een specialist leest het PIP "
-    "van een inburgeraar waar hij aan werkt, niet de plannen van iedereen.",
+    description="Zonder `inburgeraarId`, of met meer dan één, alleen met `pip:overzicht` (de klantregisseur, "
+    "bijvoorbeeld voor een pagina van zijn caseload): een specialist leest het PIP van één inburgeraar waar hij aan "
+    "werkt, niet de plannen van iedereen.",
 )
 async def lijst(
     ctx: Lezen,
     paging: Paging,
-    inburgeraar_id: Annotated[uuid.UUID | None, Query(alias="inburgeraarId")] = None,
+    inburgeraar_ids: Annotated[list[uuid.UUID] | None, id_filter("inburgeraarId", "inburgeraars")] = None,
     status_: Annotated[PipStatus | None, Query(alias="status")] = None,
 ) -> Page[PipRead]:
-    if inburgeraar_id is None and not ctx.principal.has(scopes.PIP_OVERZICHT):
+    ids = als_lijst(inburgeraar_ids)
+    if (ids is None or len(ids) > 1) and not ctx.principal.has(scopes.PIP_OVERZICHT):
         raise Forbidden(
-            f"vereiste scope: {scopes.PIP_OVERZICHT}, of filter op inburgeraarId",
+            f"vereiste scope: {scopes.PIP_OVERZICHT}, of filter op één inburgeraarId",
             headers={"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{scopes.PIP_OVERZICHT}"'},
         )
-    rows, total = await use_cases.lijst(
-        ctx, paging, inburgeraar_id=inburgeraar_id, status=status_.value if status_ else None
-    )
+    rows, total = await use_cases.lijst(ctx, paging, inburgeraar_ids=ids, status=status_.value if status_ else None)
     return Page[PipRead].of([PipRead.van(r) for r in rows], total, paging)
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 
 from inburgering_kit.context import RequestContext, context
+from inburgering_kit.filters import als_lijst, id_filter
 from inburgering_kit.pagination import Page, Paging
 from inburgering_kit.strict import Datum
 from pip_api import scopes
@@ -32,6 +33,7 @@ async def lijst(
         Signaalstatus, Query(alias="status", description="Standaard alleen de open signalen.")
     ] = Signaalstatus.OPEN,
     klantregisseur: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    inburgeraar_ids: Annotated[list[uuid.UUID] | None, id_filter("inburgeraarId", "inburgeraars")] = None,
     soort: Annotated[Signaalsoort | None, Query()] = None,
     termijnsoort: Annotated[Termijnsoort | None, Query()] = None,
     einddatum_vanaf: Annotated[Datum | None, Query(alias="einddatumVanaf", description="Uiterste datum vanaf.")] = None,
@@ -42,6 +44,7 @@ async def lijst(
     filters = Signaalfilter(
         status=status_.value,
         klantregisseur=klantregisseur,
+        inburgeraar_ids=als_lijst(inburgeraar_ids),
         soort=soort.value if soort else None,
         termijnsoort=termijnsoort.value if termijnsoort else None,
         einddatum_vanaf=einddatum_vanaf,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import and_, bindparam, select, text
@@ -72,6 +72,14 @@ class PipRepository:
             )
         ).scalar_one_or_none()
 
+    async def inburgeraars(self, inburgeraar_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, InburgeraarFeit]:
+        if not inburgeraar_ids:
+            return {}
+        query = select(InburgeraarFeit).where(
+            InburgeraarFeit.inburgeraar_id.in_(inburgeraar_ids), InburgeraarFeit.gemeente_code == self.gemeente
+        )
+        return {f.inburgeraar_id: f for f in (await self.session.execute(query)).scalars()}
+
     async def get(self, pip_id: uuid.UUID, *, for_update: bool = False) -> Pip | None:
         query = select(Pip).where(Pip.id == pip_id, Pip.gemeente_code == self.gemeente)
         if for_update:
@@ -117,11 +125,11 @@ class PipRepository:
         )
 
     async def list(
-        self, paging: PageParams, *, inburgeraar_id: uuid.UUID | None, status: str | None
+        self, paging: PageParams, *, inburgeraar_ids: Sequence[uuid.UUID] | None, status: str | None
     ) -> tuple[Sequence[Pip], int]:
         query = select(Pip).where(Pip.gemeente_code == self.gemeente)
-        if inburgeraar_id is not None:
-            query = query.where(Pip.inburgeraar_id == inburgeraar_id)
+        if inburgeraar_ids:
+            query = query.where(Pip.inburgeraar_id.in_(inburgeraar_ids))
         if status is not None:
             query = query.where(Pip.status == status)
         return await paginate(self.session, query, paging, Pip.created_at, Pip.id)

@@ -390,6 +390,7 @@ class SignaalJobRepository:
 class Signaalfilter:
     status: str | None = "open"
     klantregisseur: str | None = None
+    inburgeraar_ids: Sequence[uuid.UUID] | None = None
     soort: str | None = None
     termijnsoort: str | None = None
     einddatum_vanaf: date | None = None
@@ -409,6 +410,8 @@ class SignaalRepository:
             query = query.where(Signaal.status == filters.status)
         if filters.klantregisseur is not None:
             query = query.where(Signaal.klantregisseur == filters.klantregisseur)
+        if filters.inburgeraar_ids:
+            query = query.where(Signaal.inburgeraar_id.in_(filters.inburgeraar_ids))
         if filters.soort is not None:
             query = query.where(Signaal.soort == filters.soort)
         if filters.termijnsoort is not None:
