@@ -255,7 +255,8 @@ def _processes(stack: ModuleType, service: Any, postgres_url: str, nats_url: str
 
 def run() -> None:
     """The local stack in the clustered shape: the NATS cluster, PostgreSQL, every API twice, each with a relay and its
-    jobs, all under the local stack's supervision (a killed process comes back)."""
+    jobs, the werkplek twice, the stand-ins once; all under the local stack's supervision (a killed process comes
+    back)."""
     # deploy/local/stack.py, a script beside this one (not a package): its supervision, database and passwords.
     spec = importlib.util.spec_from_file_location("stack", Path(__file__).resolve().parent / "stack.py")
     assert spec is not None and spec.loader is not None
