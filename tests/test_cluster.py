@@ -3,19 +3,28 @@ figures).
 
 A 3-node NATS JetStream cluster (three nats-server processes with routes, deploy/local/cluster.py), the stream with
 three replicas on file storage. inburgeraar-api as two API replicas and two relays; pip-api as two replicas (each
-with its projection consumer), two relays and two termijn signal jobs; notificaties as two replicas, each with its
-delivery worker, and a gemeente's webhook subscriber; handhaving-api as two replicas (each with its three projection
-consumers), two relays and two zienswijze signal jobs; aanbieder-api as two replicas and two relays; every one its own
-process, as Kubernetes runs them. Under a steady stream of registrations through both inburgeraar-api replicas and of
-opdrachten through both aanbieder-api replicas, with vastgestelde PIPs and voornemens arriving for the signal jobs:
-kill -9 of the NATS server leading the stream, then of one replica of each process kind, each brought back after a
-while. Counted end to end: every accepted registration is one row in inburgeraar-api, one message in the stream, one
-applied event in pip-api and in handhaving-api (their inboxes and projections) and one distinct delivery at the
-webhook; every accepted opdracht is one row in aanbieder-api, one message in the stream and one applied event in
-handhaving-api's aanbieder consumer; a plain consumer sees each registration too (counting redeliveries); every due
-signal of either service is raised once (one more pass finds none) with one event, once in the stream; no write
-fails for good (a client retries with the same Idempotency-Key, as the contract tells it to); and the failover
-windows are measured.
+with its projection and progress consumers), two relays and two termijn signal jobs; notificaties as two replicas,
+each with its delivery worker, and a gemeente's webhook subscriber; handhaving-api as two replicas (each with its three
+projection consumers), two relays and two zienswijze signal jobs; aanbieder-api as two replicas (each with its file
+worker) and two relays; ketenuitwisseling as two API replicas (each with its four report consumers) and two
+keten-workers, with the DUO and COA stand-ins (once each: organisations outside the cluster); the werkplek as two
+replicas; every one its own process, as Kubernetes runs them. In one load window: registrations through both
+inburgeraar-api replicas; opdrachten (a klantregisseur's), meldingen and files of attendance (the aanbieder's own
+machine's) through both aanbieder-api replicas; DUO's plicht for registered persons, notified to the exchange; a
+klantregisseur's page of a person through both werkplek replicas; vastgestelde PIPs and voornemens arriving for the
+signal jobs. Kill -9 of the NATS server leading the stream, then of one replica of each process kind, each brought
+back after a while.
+
+Counted end to end: every accepted registration is one row in inburgeraar-api, one message in the stream, one
+applied event in pip-api and in handhaving-api (their inboxes and projections), one distinct delivery at the webhook
+and one report (item a) queued by the exchange and received once by DUO; every accepted opdracht is one row in
+aanbieder-api, one message in the stream and one applied event in handhaving-api's aanbieder consumer; every melding
+and every file row is one melding in aanbieder-api, and each of aanbieder-api's events is once in the stream and
+applied once by pip-api's progress consumer; each of DUO's facts is fetched once by the exchange and applied once in
+inburgeraar-api's plicht; a plain consumer sees each registration too (counting redeliveries); every due signal of
+either service is raised once (one more pass finds none) with one event, once in the stream; no write fails for good
+(a client retries with the same Idempotency-Key, as the contract tells it to); no page of the werkplek is a 5xx (a
+part whose API replica is down says "niet beschikbaar"); and the failover windows are measured.
 """
 
 from __future__ import annotations
@@ -35,7 +44,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -54,6 +63,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from aanbieder_api import scopes as aanbieder_scopes
+from handhaving_api import scopes as handhaving_scopes
 from inburgeraar_api import scopes
 from inburgering_kit.db import plain_url
 from inburgering_kit.nats_access import ADMIN_USER, NatsAccess
@@ -62,15 +72,27 @@ from inburgering_kit.testing.infra import Infra
 from inburgering_kit.testing.live import live_server
 from inburgering_kit.testing.plugin import TEST_AUDIENCE, TEST_ISSUER, TokenFactory
 from notificaties import scopes as notificaties_scopes
+from pip_api import scopes as pip_scopes
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = "inburgeraar_api"
 PREFIX = "INBURGERAAR_API_"
 GEREGISTREERD = "nl.inburgering.inburgeraar.inburgeraar-geregistreerd"
 VERSTREKT = "nl.inburgering.aanbieder.opdracht-verstrekt"
-RATE_PER_S = 20.0
+# 12 a second (20 before the push path, the chain and the werkplek joined): the same CPU for the whole run, and still
+# about 70-100 registrations through each kill's window.
+RATE_PER_S = 12.0
 # aanbieder-api's opdrachten beside the registrations: a second write path, its events consumed by handhaving-api.
 OPDRACHT_RATE_PER_S = 5.0
+# aanbieder-api's push path beside them: an aanbieder's machine reports a start per opdracht and sends files of
+# attendance (FILE_ROWS rows each); both become events pip-api's progress projection applies.
+MELDING_RATE_PER_S = 3.0
+FILE_EVERY_S, FILE_ROWS = 2.0, 4
+FILE_HEADER = "opdrachtId,soort,datum,periodeVan,periodeTot,urenAanwezig,urenAfwezigOngeoorloofd,redenLateStart"
+# A klantregisseur's page in the werkplek; DUO's plicht for registered persons, through the chain exchange.
+PAGE_RATE_PER_S = 1.0
+FACT_RATE_PER_S = 2.0
+ADRES = {"straat": "Dorpsstraat", "huisnummer": 12, "postcode": "1234 AB", "woonplaats": "Amsterdam"}
 # Seconds after the load starts: the NATS stream leader dies and comes back, then an API replica and a relay do.
 KILL_NATS, BACK_NATS = 4.0, 10.0
 KILL_REPLICA, BACK_REPLICA = 14.0, 20.0
@@ -149,6 +171,8 @@ class Ledger:
     given_up: int = 0
     latencies: list[float] = field(default_factory=list)
     replayed: int = 0
+    # What the test wants to know later of an accepted write (a registration's BSN).
+    tags: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -212,23 +236,24 @@ async def _wait_ready(port: int, process: Process, within: float = 60.0) -> None
 
 
 async def _write(
-    clients: list[httpx.AsyncClient], path: str, replica: int, body: dict[str, Any], headers: dict[str, str],
-    ledger: Ledger, t0: float,
+    clients: list[httpx.AsyncClient], path: str, replica: int, request: dict[str, Any], headers: dict[str, str],
+    ledger: Ledger, t0: float, tag: Any = None,
 ) -> None:  # fmt: skip
-    """One write (a registration, an opdracht) as a client of two replicas behind a Service: on a refused connection,
-    a timeout or a 5xx, the same request (same Idempotency-Key) again on the next replica."""
-    key = {"Idempotency-Key": str(uuid.uuid4()), **headers}
+    """One write (a registration, an opdracht, a melding, a file) as a client of two replicas behind a Service: on a
+    refused connection, a timeout or a 5xx, the same request (same Idempotency-Key) again on the next replica."""
+    key = {"Idempotency-Key": str(uuid.uuid4()), **headers, **request.pop("headers", {})}
     started = time.monotonic()
     # A minute: the surviving replica answers slowly while five replicas restart beside it on two cores (26 s seen).
     deadline = started + 60.0
     while time.monotonic() < deadline:
         try:
-            response = await clients[replica].post(path, json=body, headers=key)
+            response = await clients[replica].post(path, headers=key, **request)
         except httpx.TransportError as error:
             ledger.failures.append((time.monotonic() - t0, replica, type(error).__name__))
         else:
-            if response.status_code in (200, 201):
+            if response.status_code in (200, 201, 202):
                 ledger.accepted[response.json()["id"]] = time.monotonic() - t0
+                ledger.tags[response.json()["id"]] = tag
                 ledger.latencies.append(time.monotonic() - started)
                 ledger.replayed += response.headers.get("Idempotent-Replayed") == "true"
                 return
@@ -270,7 +295,7 @@ FEIT_COLUMNS = ["inburgeraar_id", "gemeente_code", "doelgroep", "koppeling_datum
 PIP_COLUMNS = ["id", "gemeente_code", "inburgeraar_id", "status", "versie", "inhoud", "vastgesteld_datum"]
 
 
-async def _seed_pips(database_url: str, t0: float, per_batch: int = 40, every_s: float = 0.5) -> int:
+async def _seed_pips(database_url: str, t0: float, per_batch: int = 20, every_s: float = 0.5) -> int:
     """Vastgestelde PIPs arriving through the run (as pip-api's own writes would), their vaststelling spread over
     three years so that termijnen fall due: the signal jobs have work in every phase, the kills included."""
     connection = await asyncpg.connect(plain_url(database_url))
@@ -296,18 +321,27 @@ async def _seed_pips(database_url: str, t0: float, per_batch: int = 40, every_s:
     return seeded
 
 
+Write = Callable[[int], Awaitable[tuple[str, dict[str, Any], Any]]]
+
+
 async def _load(
-    clients: list[httpx.AsyncClient], path: str, rate: float, body: Any, headers: dict[str, str], ledger: Ledger,
-    t0: float,
+    clients: list[httpx.AsyncClient], rate: float, write: Write, headers: dict[str, str], ledger: Ledger, t0: float,
+    start: float = 0.0,
 ) -> int:  # fmt: skip
-    """`rate` writes a second for LOAD_S seconds, alternating between the replicas; `body(n)` is the n-th write's."""
+    """`rate` writes a second from `start` until LOAD_S, alternating between the replicas; `write(n)` gives the n-th
+    write's path, request and tag (it may wait for what it needs, e.g. an accepted opdracht)."""
     writes = []
+
+    async def one(n: int) -> None:
+        path, request, tag = await write(n)
+        await _write(clients, path, n % 2, request, headers, ledger, t0, tag)
+
     for n in itertools.count():
-        due = t0 + n / rate
+        due = t0 + start + n / rate
         if due - t0 >= LOAD_S:
             break
         await asyncio.sleep(max(0.0, due - time.monotonic()))
-        writes.append(asyncio.create_task(_write(clients, path, n % 2, body(n), headers, ledger, t0)))
+        writes.append(asyncio.create_task(one(n)))
     await asyncio.gather(*writes)
     return len(writes)
 
@@ -318,7 +352,7 @@ OVERTREDING_COLUMNS = [
 ]  # fmt: skip
 
 
-async def _seed_voornemens(database_url: str, t0: float, per_batch: int = 20, every_s: float = 0.5) -> int:
+async def _seed_voornemens(database_url: str, t0: float, per_batch: int = 10, every_s: float = 0.5) -> int:
     """Voornemens arriving through the run (as handhaving-api's own `_voornemen` writes would), most with their
     zienswijzetermijn passed, some not yet: handhaving-api's two signal jobs have work in every phase."""
     connection = await asyncpg.connect(plain_url(database_url))
@@ -343,16 +377,21 @@ async def _seed_voornemens(database_url: str, t0: float, per_batch: int = 20, ev
     return seeded
 
 
-async def _settled_signals(connection: asyncpg.Connection, table: str) -> int:
-    """The jobs have caught up once the count stands still for three seconds (a pass a second each)."""
-    signals, steady_since = -1, time.monotonic()
-    deadline = time.monotonic() + 60
-    while time.monotonic() - steady_since < 3.0 and time.monotonic() < deadline:
-        counted = await connection.fetchval(f"SELECT count(*) FROM {table}")
-        if counted != signals:
-            signals, steady_since = counted, time.monotonic()
-        await asyncio.sleep(0.5)
-    return int(signals)
+async def _settled_signals(database_url: str, table: str) -> int:
+    """The jobs have caught up once the count stands still for three seconds (a pass a second each). A connection of
+    its own: it runs beside the drain's queries."""
+    connection = await asyncpg.connect(plain_url(database_url))
+    try:
+        signals, steady_since = -1, time.monotonic()
+        deadline = time.monotonic() + 60
+        while time.monotonic() - steady_since < 3.0 and time.monotonic() < deadline:
+            counted = await connection.fetchval(f"SELECT count(*) FROM {table}")
+            if counted != signals:
+                signals, steady_since = counted, time.monotonic()
+            await asyncio.sleep(0.5)
+        return int(signals)
+    finally:
+        await connection.close()
 
 
 async def _one_pass(package: str, env: dict[str, str]) -> None:
@@ -371,11 +410,17 @@ async def _published(connection: asyncpg.Connection, within: float = 60.0) -> No
         await asyncio.sleep(0.3)
 
 
-async def _aanbieder_setup(
-    port: int, tokens: TokenFactory, database_url: str, pips: int = 400
-) -> tuple[dict[str, str], Any]:
-    """An aanbieder with a contract (through the API, as a contractmanager), and vastgestelde PIPs in aanbieder-api's
-    projection (as pip-api's events would put them there): what a klantregisseur's opdracht needs."""
+@dataclass
+class AanbiederSetup:
+    regisseur: dict[str, str]  # a klantregisseur's headers: opdrachten
+    systeem: dict[str, str]  # the aanbieder's machine's (its registered client's): meldingen and files
+    opdracht: Callable[[int], dict[str, Any]]  # the n-th opdracht's body
+
+
+async def _aanbieder_setup(port: int, tokens: TokenFactory, database_url: str, pips: int = 400) -> AanbiederSetup:
+    """An aanbieder with a contract and a registered client (through the API, as a contractmanager), and vastgestelde
+    PIPs in aanbieder-api's projection (as pip-api's events would put them there): what a klantregisseur's opdracht
+    and the aanbieder's own machine's reports need."""
     beheer = tokens.headers(*aanbieder_scopes.ROLLEN["contractmanager"], gemeente="0363", client_id="gemeente-portaal")
     diensten = ["b1-route", "pvt", "map"]
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}/api/v1", timeout=10) as client:
@@ -399,6 +444,16 @@ async def _aanbieder_setup(
             headers={**beheer, "Idempotency-Key": str(uuid.uuid4())},
         )  # fmt: skip
         assert response.status_code == 201, response.text
+        client_id = f"systeem-{aanbieder_id}"
+        response = await client.post(
+            f"/aanbieders/{aanbieder_id}/api-clients",
+            json={"clientId": client_id, "omschrijving": "Leerlingvolgsysteem"},
+            headers={**beheer, "Idempotency-Key": str(uuid.uuid4())},
+        )
+        assert response.status_code == 201, response.text
+    systeem = tokens.headers(
+        *aanbieder_scopes.ROLLEN["aanbieder"], gemeente="0363", client_id=client_id, aanbieder_id=aanbieder_id
+    )
     pip_ids = [uuid.uuid4() for _ in range(pips)]
     connection = await asyncpg.connect(plain_url(database_url))
     try:
@@ -424,7 +479,7 @@ async def _aanbieder_setup(
     regisseur = tokens.headers(
         *aanbieder_scopes.ROLLEN["klantregisseur"], gemeente="0363", client_id="gemeente-portaal"
     )
-    return regisseur, body
+    return AanbiederSetup(regisseur, systeem, body)
 
 
 def _windows(times: list[float], gap: float = 1.0) -> list[tuple[float, float, int]]:
@@ -439,6 +494,213 @@ def _windows(times: list[float], gap: float = 1.0) -> list[tuple[float, float, i
     return windows
 
 
+@dataclass
+class Pages:
+    """What the werkplek's reader saw: per page, when and how it was answered in the end; every failed attempt."""
+
+    answered: list[tuple[float, int, bool]] = field(default_factory=list)  # (when, status, a part "niet beschikbaar")
+    failures: list[tuple[float, int, str]] = field(default_factory=list)
+    server_errors: int = 0
+    given_up: int = 0
+
+
+async def _sign_in(client: httpx.AsyncClient) -> str:
+    """The development sign-in as a klantregisseur, by hand: the werkplek's cookies are `__Host-` and Secure outside
+    development, which a client keeps off plain http, so they go back as a Cookie header of the test's own."""
+
+    def cookies(response: httpx.Response) -> dict[str, str]:
+        pairs = (header.split(";", 1)[0].split("=", 1) for header in response.headers.get_list("set-cookie"))
+        return {name: value for name, value in pairs}
+
+    form = await client.get("/werkplek/aanmelden")
+    assert form.status_code == 200, form.text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form.text)
+    assert csrf is not None, form.text
+    jar = cookies(form)
+    response = await client.post(
+        "/werkplek/aanmelden",
+        data={"naam": "regisseur-a", "rol": "klantregisseur", "gemeente": "0363", "csrf": csrf.group(1)},
+        headers={"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())},
+    )
+    assert response.status_code in (302, 303), response.text
+    jar.update(cookies(response))
+    return "; ".join(f"{k}={v}" for k, v in jar.items())
+
+
+async def _read_pages(
+    clients: list[httpx.AsyncClient], cookie: str, ledger: Ledger, pages: Pages, t0: float, rate: float
+) -> int:
+    """A klantregisseur's page of one person (ten calls to four APIs behind it), `rate` a second through two werkplek
+    replicas: a refused connection goes to the other replica; a 5xx is counted, never retried away."""
+
+    async def one(n: int, person: str) -> None:
+        # A minute, as a write's: the surviving replica is slow while the killed ones restart beside it.
+        replica, deadline = n % 2, time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                response = await clients[replica].get(f"/werkplek/inburgeraars/{person}", headers={"Cookie": cookie})
+            except httpx.TransportError as error:
+                pages.failures.append((time.monotonic() - t0, replica, type(error).__name__))
+                replica = (replica + 1) % len(clients)
+                await asyncio.sleep(0.1)
+                continue
+            pages.server_errors += response.status_code >= 500
+            pages.answered.append((time.monotonic() - t0, response.status_code, "niet beschikbaar" in response.text))
+            return
+        pages.given_up += 1
+
+    while not ledger.accepted:  # noqa: ASYNC110 - the load fills it; polling is the simplest wait here
+        await asyncio.sleep(0.1)
+    person = next(iter(ledger.accepted))
+    reads = []
+    for n in itertools.count():
+        due = t0 + 1.0 + n / rate
+        if due - t0 >= LOAD_S:
+            break
+        await asyncio.sleep(max(0.0, due - time.monotonic()))
+        reads.append(asyncio.create_task(one(n, person)))
+    await asyncio.gather(*reads)
+    return len(reads)
+
+
+async def _duo_facts(base_url: str, beheer: dict[str, str], ledger: Ledger, t0: float, rate: float) -> int:
+    """DUO determines the plicht of registered persons, `rate` a second (its beheer API, as the scenario's operator):
+    each a notification to the exchange's API, which its workers fetch and hand to inburgeraar-api."""
+    plicht = {
+        "doelgroep": "asielmigrant", "startdatum": "2026-12-01", "termijnInburgering": "2029-12-01",
+        "termijnPvt": "2028-12-01", "termijnMap": "2028-12-01",
+    }  # fmt: skip
+    sent = 0
+    for n in itertools.count():
+        due = t0 + 2.0 + n / rate
+        if due - t0 >= LOAD_S:
+            break
+        await asyncio.sleep(max(0.0, due - time.monotonic()))
+        if len(ledger.accepted) <= n:
+            continue
+        bsn = ledger.tags[list(ledger.accepted)[n]]
+        body = {"soort": "plicht-vastgesteld", "gemeentecode": "0363", "persoon": {"bsn": bsn}, "gegevens": plicht}
+        # A connection of its own each: DUO's operator is not under test, and a kept-alive one its server closed
+        # while idle would fail the request (a fact is not idempotent, so it is never sent twice).
+        async with httpx.AsyncClient(base_url=base_url, timeout=10) as client:
+            response = await client.post("/api/v1/beheer/feiten", json=body, headers=beheer)
+        assert response.status_code == 201, response.text
+        sent += 1
+    return sent
+
+
+def _standin_env(prefix: str, database_url: str, port: int, tokens: TokenFactory) -> dict[str, str]:
+    """A chain partner's stand-in: outside the deployment, no event bus; plain http here (mTLS is test_flow_keten's
+    and the stand-ins' own tests'); it notifies with tokens of the test's key, and retries a refused notification
+    quickly."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(prefix)}
+    env.update(
+        {
+            f"{prefix}ENVIRONMENT": "test",
+            f"{prefix}DATABASE_URL": database_url,
+            f"{prefix}NATS_URL": "",
+            f"{prefix}PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+            f"{prefix}AUTH__ISSUERS": json.dumps([TEST_ISSUER]),
+            f"{prefix}AUTH__AUDIENCE": TEST_AUDIENCE,
+            f"{prefix}AUTH__PUBLIC_KEY_FILE": str(tokens.public_key),
+            f"{prefix}MELDING_SLEUTEL_BESTAND": str(tokens.private_key),
+            f"{prefix}MELDING_ISSUER": TEST_ISSUER,
+            f"{prefix}MELDING_AUDIENCE": TEST_AUDIENCE,
+            f"{prefix}MELDING_INTERVAL_SECONDEN": "0.2",
+            f"{prefix}MELDING_BACKOFF_BASIS_SECONDEN": "0.2",
+            f"{prefix}MELDING_BACKOFF_MAX_SECONDEN": "1",
+        }
+    )
+    return env
+
+
+def _werkplek_env(port: int, apis: dict[str, int], tokens: TokenFactory) -> dict[str, str]:
+    """The werkplek: no database, no bus; its sources are the first replica of each API (the one killed), its
+    development sign-in mints tokens with the test's key and every service's roles."""
+    rollen: dict[str, set[str]] = {}
+    for module in (scopes, pip_scopes, aanbieder_scopes, handhaving_scopes):
+        for rol, granted in module.ROLLEN.items():
+            rollen.setdefault(rol, set()).update(granted)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WERKPLEK_")}
+    env.update(
+        {
+            "WERKPLEK_ENVIRONMENT": "test",
+            "WERKPLEK_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+            "WERKPLEK_AUTH__ISSUERS": json.dumps([TEST_ISSUER]),
+            "WERKPLEK_AUTH__AUDIENCE": TEST_AUDIENCE,
+            "WERKPLEK_AUTH__PUBLIC_KEY_FILE": str(tokens.public_key),
+            "WERKPLEK_BRON_TIMEOUT_SECONDEN": "2",
+            **{f"WERKPLEK_BRONNEN__{naam.upper()}": f"http://127.0.0.1:{p}/api/v1" for naam, p in apis.items()},
+            "WERKPLEK_ONTWIKKELAANMELDING__PRIVATE_KEY_FILE": str(tokens.private_key),
+            "WERKPLEK_ONTWIKKELAANMELDING__ISSUER": TEST_ISSUER,
+            "WERKPLEK_ONTWIKKELAANMELDING__AUDIENCE": TEST_AUDIENCE,
+            "WERKPLEK_ONTWIKKELAANMELDING__ROLLEN": json.dumps({rol: sorted(g) for rol, g in rollen.items()}),
+        }
+    )
+    return env
+
+
+async def _push_and_chain(db: dict[str, asyncpg.Connection], registered: dict[str, Any], facts: int) -> dict[str, Any]:
+    """aanbieder-api's push path and the chain exchange, counted in each database: the meldingen and files at
+    aanbieder-api, its events applied by pip-api's progress consumer, the reports (item a, one per registration) at
+    the exchange and at DUO, DUO's facts at the exchange and in inburgeraar-api's plicht."""
+    aanbieder, pip, keten, duo, inburgeraar = (
+        db[name] for name in ("aanbieder-api", "pip-api", "ketenuitwisseling", "duo-standin", "inburgeraar-api")
+    )
+    ids, bsns = list(registered), list(registered.values())
+    files = await aanbieder.fetchrow(
+        "SELECT count(*) AS n, count(*) FILTER (WHERE status = 'verwerkt') AS verwerkt, "
+        "coalesce(sum(geaccepteerd), 0) AS geaccepteerd, coalesce(sum(afgewezen), 0) AS afgewezen FROM aanlevering"
+    )
+    kanalen = dict(await aanbieder.fetch("SELECT kanaal, count(*) FROM melding GROUP BY kanaal"))
+    reports = dict(
+        await keten.fetch(
+            "SELECT status, count(*) FROM rapportage WHERE item = 'a' AND inburgeraar_id = ANY($1::uuid[]) GROUP BY 1",
+            ids,
+        )
+    )
+    facts_at_keten = dict(await keten.fetch("SELECT status, count(*) FROM melding WHERE bron = 'duo' GROUP BY 1"))
+    return {
+        "files": files["n"],
+        "files_processed": files["verwerkt"],
+        "file_rows_accepted": int(files["geaccepteerd"]),
+        "file_rows_rejected": int(files["afgewezen"]),
+        "meldingen_api_rows": kanalen.get("api", 0),
+        "meldingen_file_rows": kanalen.get("bestand", 0),
+        "aanbieder_outbox_rows": await aanbieder.fetchval("SELECT count(*) FROM outbox"),
+        "aanbieder_unpublished": await aanbieder.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL"),
+        "pip_api_aanbieder_inbox": await pip.fetchval(
+            "SELECT count(*) FROM inbox WHERE consumer = 'pip-api-aanbieder'"
+        ),
+        "pip_api_attendance_periods": await pip.fetchval("SELECT count(*) FROM aanwezigheidsperiode"),
+        "pip_api_opdrachten": await pip.fetchval("SELECT count(*) FROM opdracht_voortgang"),
+        "keten_reports_a": sum(reports.values()),
+        "keten_reports_a_by_status": reports,
+        "duo_reports_a": await duo.fetchval(
+            "SELECT count(*) FROM rapportage WHERE item = 'a' AND bsn = ANY($1::text[])", bsns
+        ),
+        "duo_facts_sent": facts,
+        "keten_facts_by_status": facts_at_keten,
+        "plicht_vastgesteld": await inburgeraar.fetchval(
+            "SELECT count(*) FROM plicht_mutatie WHERE soort = 'plicht-vastgesteld'"
+        ),
+        "persons_with_plicht": await inburgeraar.fetchval(
+            "SELECT count(DISTINCT inburgeraar_id) FROM plicht_mutatie WHERE soort = 'plicht-vastgesteld'"
+        ),
+    }
+
+
+def _push_and_chain_done(counts: dict[str, Any], bestanden: int, registered: int) -> bool:
+    return bool(
+        counts["files_processed"] == counts["files"] == bestanden
+        and counts["aanbieder_unpublished"] == 0
+        and counts["pip_api_aanbieder_inbox"] >= counts["aanbieder_outbox_rows"]
+        and counts["duo_reports_a"] >= registered
+        and counts["keten_facts_by_status"].get("verwerkt", 0) >= counts["duo_facts_sent"]
+        and counts["plicht_vastgesteld"] >= counts["duo_facts_sent"]
+    )
+
+
 @pytest.fixture
 def databases(infra: Infra) -> dict[str, str]:
     # Migrated here, outside the test's event loop.
@@ -446,7 +708,16 @@ def databases(infra: Infra) -> dict[str, str]:
         service: infra.migrated_database(
             f"test_cluster_{service.replace('-', '_')}", ROOT / "services" / service / "migrations"
         )
-        for service in ("inburgeraar-api", "pip-api", "notificaties", "handhaving-api", "aanbieder-api")
+        for service in (
+            "inburgeraar-api",
+            "pip-api",
+            "notificaties",
+            "handhaving-api",
+            "aanbieder-api",
+            "ketenuitwisseling",
+            "duo-standin",
+            "coa-standin",
+        )
     }
 
 
@@ -499,6 +770,8 @@ async def test_no_accepted_write_is_lost_or_doubled_when_a_nats_node_and_a_repli
     node_ports = [(_listen_port(), _listen_port(), _listen_port()) for _ in range(CLUSTER.REPLICAS)]
     cluster = CLUSTER.NatsCluster._with_ports(tmp_path / "nats", access, node_ports)
     processes: list[Process] = []
+    began = time.monotonic()
+    phases: dict[str, float] = {}
     try:
         cluster.start()
         await cluster.ensure_stream()
@@ -545,18 +818,85 @@ async def test_no_accepted_write_is_lost_or_doubled_when_a_nats_node_and_a_repli
         aanbieder_ports, aanbieders, aanbieder_relays = _replicas(
             "aanbieder-api", "aanbieder_api", aanbieder_env, tmp_path, True
         )
+        # The chain partners' stand-ins, once each (outside the deployment); the exchange as two API replicas (each
+        # with its four report consumers) and two keten-workers. The partners notify the first API replica (the one
+        # killed: they retry, and the workers read the partners' feeds as well); the workers call the owners through
+        # the second replicas (what a Service does once a killed pod's readiness fails).
+        duo_port, coa_port = _listen_port(), _listen_port()
+        standins = [
+            Process(
+                name,
+                [*uvicorn_command(f"{package}.main:create_app", host="127.0.0.1", port=port), "--no-proxy-headers"],
+                _standin_env(prefix, databases[name], port, tokens),
+                tmp_path / f"{name}.log",
+            )
+            for name, package, prefix, port in (
+                ("duo-standin", "duo_standin", "DUO_STANDIN_", duo_port),
+                ("coa-standin", "coa_standin", "COA_STANDIN_", coa_port),
+            )
+        ]
+        keten_ports = [_listen_port(), _listen_port()]
+        # Claims of 15 s over batches of 20: a killed worker's claimed reports go to the other within the run (the
+        # default 120 s would outlast it), and a batch still ends well within its claim on two loaded cores (with
+        # 200 it did not, and the other worker sent hundreds again: DUO's 200, once in effect, but wasted work).
+        keten_env = env(
+            "KETENUITWISSELING_", "ketenuitwisseling", PUBLIC_BASE_URL=f"http://127.0.0.1:{keten_ports[0]}",
+            DUO_URL=f"http://127.0.0.1:{duo_port}/api/v1", COA_URL=f"http://127.0.0.1:{coa_port}/api/v1",
+            INBURGERAAR_API_URL=f"http://127.0.0.1:{ports[1]}/api/v1",
+            HANDHAVING_API_URL=f"http://127.0.0.1:{handhaving_ports[1]}/api/v1",
+            TOKEN_PRIVATE_KEY_FILE=str(tokens.private_key), TOKEN_ISSUER=TEST_ISSUER,
+            TOKEN_AUDIENCE_PARTNERS=TEST_AUDIENCE, TOKEN_AUDIENCE_INTERN=TEST_AUDIENCE, WORKER_INTERVAL_SECONDEN="0.2",
+            INHALEN_INTERVAL_SECONDEN="2", MAX_WACHTTIJD_SECONDEN="1", CLAIM_SECONDEN="15", WORKER_BATCH="20",
+        )  # fmt: skip
+        ketens = [
+            Process(
+                f"ketenuitwisseling-{i}",
+                [
+                    *uvicorn_command("ketenuitwisseling.main:create_app", host="127.0.0.1", port=port),
+                    "--no-proxy-headers",
+                ],
+                keten_env,
+                tmp_path / f"ketenuitwisseling-{i}.log",
+            )
+            for i, port in enumerate(keten_ports)
+        ]
+        keten_workers = [
+            Process(
+                f"keten-worker-{i}",
+                process_command("ketenuitwisseling", "keten-worker"),
+                keten_env,
+                tmp_path / f"keten-worker-{i}.log",
+            )
+            for i in range(2)
+        ]
+        werkplek_ports = [_listen_port(), _listen_port()]
+        sources = {"inburgeraar": ports[0], "pip": pip_ports[0], "aanbieder": aanbieder_ports[0]}
+        werkpleks = [
+            Process(
+                f"werkplek-{i}",
+                [*uvicorn_command("werkplek.main:create_app", host="127.0.0.1", port=port), "--no-proxy-headers"],
+                _werkplek_env(port, {**sources, "handhaving": handhaving_ports[0]}, tokens),
+                tmp_path / f"werkplek-{i}.log",
+            )
+            for i, port in enumerate(werkplek_ports)
+        ]
         processes = [
             *apis, *relays, *pips, *pip_relays, *pip_jobs, *notificaties, *handhavings, *handhaving_relays,
-            *handhaving_jobs, *aanbieders, *aanbieder_relays,
+            *handhaving_jobs, *aanbieders, *aanbieder_relays, *standins, *ketens, *keten_workers, *werkpleks,
         ]  # fmt: skip
         for process in processes:
             process.start()
-        all_ports = [*ports, *pip_ports, *notificaties_ports, *handhaving_ports, *aanbieder_ports]
-        for port, api in zip(all_ports, [*apis, *pips, *notificaties, *handhavings, *aanbieders], strict=True):
-            await _wait_ready(port, api)
-        aanbieder_headers, opdracht_body = await _aanbieder_setup(
-            aanbieder_ports[0], tokens, databases["aanbieder-api"]
+        all_ports = [
+            *ports, *pip_ports, *notificaties_ports, *handhaving_ports, *aanbieder_ports, *keten_ports, *werkplek_ports,
+        ]  # fmt: skip
+        servers = [*apis, *pips, *notificaties, *handhavings, *aanbieders, *ketens, *werkpleks]
+        # All at once: each poll waits only for what is not ready yet.
+        await asyncio.gather(
+            *(_wait_ready(port, api) for port, api in zip(all_ports, servers, strict=True)),
+            *(_wait_ready(port, standin) for port, standin in zip((duo_port, coa_port), standins, strict=True)),
         )
+        phases["processes ready"] = time.monotonic() - began
+        aanbieder = await _aanbieder_setup(aanbieder_ports[0], tokens, databases["aanbieder-api"])
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{notificaties_ports[0]}", timeout=10) as client:
             abonnee = tokens.headers(*notificaties_scopes.ROLLEN["abonnee"], gemeente="0363", client_id="systeem-0363")
             response = await client.post(
@@ -565,12 +905,16 @@ async def test_no_accepted_write_is_lost_or_doubled_when_a_nats_node_and_a_repli
                 headers={**abonnee, "Idempotency-Key": str(uuid.uuid4())},
             )
             assert response.status_code == 201, response.text
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{werkplek_ports[0]}", timeout=10) as client:
+            werkplek_cookie = await _sign_in(client)
+        beheer = tokens.headers("beheer", gemeente=None, client_id="scenario")
 
         headers = tokens.headers(*scopes.ROLLEN["klantregisseur"], gemeente="0363")
         bsns = BsnGenerator(30_000_000)
         ledger, received = Ledger(), Received()
         stop_consumer = asyncio.Event()
         t0 = time.monotonic()
+        phases["load starts"] = t0 - began
         hook_t0[0] = t0
         consumer = asyncio.create_task(_consume(cluster.servers_for(ADMIN_USER), received, t0, stop_consumer))
         leader = await cluster.stream_leader()
@@ -593,41 +937,73 @@ async def test_no_accepted_write_is_lost_or_doubled_when_a_nats_node_and_a_repli
             await asyncio.sleep(BACK_REPLICA - KILL_REPLICA)
             for process in killed:
                 process.start()
-            firsts = [apis[0], pips[0], notificaties[0], handhavings[0], aanbieders[0]]
-            for port, api in zip(all_ports[::2], firsts, strict=True):
-                await _wait_ready(port, api)
+            firsts = [apis[0], pips[0], notificaties[0], handhavings[0], aanbieders[0], ketens[0], werkpleks[0]]
+            await asyncio.gather(*(_wait_ready(port, api) for port, api in zip(all_ports[::2], firsts, strict=True)))
             moments["replica back"] = time.monotonic() - t0
 
         killed = (
             apis[0], relays[0], pips[0], pip_relays[0], pip_jobs[0], notificaties[0], handhavings[0],
-            handhaving_relays[0], handhaving_jobs[0], aanbieders[0], aanbieder_relays[0],
+            handhaving_relays[0], handhaving_jobs[0], aanbieders[0], aanbieder_relays[0], ketens[0], keten_workers[0],
+            werkpleks[0],
         )  # fmt: skip
 
         chaos_task = asyncio.create_task(chaos())
         seeding = asyncio.create_task(_seed_pips(databases["pip-api"], t0))
         seeding_voornemens = asyncio.create_task(_seed_voornemens(databases["handhaving-api"], t0))
-        opdrachten = Ledger()
+        opdrachten, meldingen, bestanden, pages = Ledger(), Ledger(), Ledger(), Pages()
 
-        def registratie(_: int) -> dict[str, Any]:
-            return {
-                "bsn": next(bsns), "doelgroep": "asielmigrant", "datumKoppeling": "2026-03-01",
-                "contact": {"voornamen": "Amal", "achternaam": "Haddad"}, "klantregisseur": "regisseur-a",
+        async def registratie(_: int) -> tuple[str, dict[str, Any], Any]:
+            bsn = next(bsns)
+            body = {
+                "bsn": bsn, "doelgroep": "asielmigrant", "datumKoppeling": "2026-03-01",
+                "klantregisseur": "regisseur-a",
+                "contact": {"voornamen": "Amal", "achternaam": "Haddad", "adres": ADRES},
             }  # fmt: skip
+            return "/api/v1/inburgeraars", {"json": body}, bsn
+
+        async def opdracht(n: int) -> tuple[str, dict[str, Any], Any]:
+            return "/api/v1/opdrachten", {"json": aanbieder.opdracht(n)}, None
+
+        async def accepted_opdrachten(count: int) -> list[str]:
+            """The first `count` opdrachten accepted (in order): what the aanbieder's machine reports on."""
+            while len(opdrachten.accepted) < count:  # noqa: ASYNC110 - the opdrachten's load fills it
+                await asyncio.sleep(0.1)
+            return list(opdrachten.accepted)[:count]
+
+        async def melding(n: int) -> tuple[str, dict[str, Any], Any]:
+            # A start per opdracht (one melding, one event, each applied once in pip-api's progress projection).
+            opdracht_id = (await accepted_opdrachten(n + 1))[n]
+            body = {"soort": "start", "datum": "2026-04-01"}
+            return f"/api/v1/toegewezen-opdrachten/{opdracht_id}/meldingen", {"json": body}, opdracht_id
+
+        async def bestand(n: int) -> tuple[str, dict[str, Any], Any]:
+            # A file of attendance for FILE_ROWS opdrachten of their own (each row a new melding), as a leerlingvolg-
+            # systeem sends it; it is applied in the background by whichever replica's worker claims it.
+            some = (await accepted_opdrachten((n + 1) * FILE_ROWS))[n * FILE_ROWS :]
+            rows = [f"{o},aanwezigheid,,2026-04-01,2026-04-30,40,2," for o in some]
+            content = "\n".join([FILE_HEADER, *rows, ""]).encode()
+            return "/api/v1/aanleveringen", {"content": content, "headers": {"Content-Type": "text/csv"}}, len(rows)
 
         async with contextlib.AsyncExitStack() as stack:
 
-            async def clients_of(some: list[int]) -> list[httpx.AsyncClient]:
+            async def clients_of(some: list[int], seconds: float = 5) -> list[httpx.AsyncClient]:
                 return [
-                    await stack.enter_async_context(httpx.AsyncClient(base_url=f"http://127.0.0.1:{p}", timeout=5))
+                    await stack.enter_async_context(
+                        httpx.AsyncClient(base_url=f"http://127.0.0.1:{p}", timeout=seconds)
+                    )
                     for p in some
                 ]
 
-            sent, opdrachten_sent = await asyncio.gather(
-                _load(await clients_of(ports), "/api/v1/inburgeraars", RATE_PER_S, registratie, headers, ledger, t0),
-                _load(
-                    await clients_of(aanbieder_ports), "/api/v1/opdrachten", OPDRACHT_RATE_PER_S, opdracht_body,
-                    aanbieder_headers, opdrachten, t0,
+            aanbieder_clients = await clients_of(aanbieder_ports)
+            sent, opdrachten_sent, meldingen_sent, bestanden_sent, pages_sent, facts_sent = await asyncio.gather(
+                _load(await clients_of(ports), RATE_PER_S, registratie, headers, ledger, t0),
+                _load(aanbieder_clients, OPDRACHT_RATE_PER_S, opdracht, aanbieder.regisseur, opdrachten, t0),
+                _load(aanbieder_clients, MELDING_RATE_PER_S, melding, aanbieder.systeem, meldingen, t0, start=1.0),
+                _load(aanbieder_clients, 1 / FILE_EVERY_S, bestand, aanbieder.systeem, bestanden, t0, start=2.0),
+                _read_pages(
+                    await clients_of(werkplek_ports, seconds=10), werkplek_cookie, ledger, pages, t0, PAGE_RATE_PER_S
                 ),
+                _duo_facts(f"http://127.0.0.1:{duo_port}", beheer, ledger, t0, FACT_RATE_PER_S),
             )  # fmt: skip
         await chaos_task
         seeded = await seeding
@@ -635,7 +1011,17 @@ async def test_no_accepted_write_is_lost_or_doubled_when_a_nats_node_and_a_repli
 
         pip_db = await asyncpg.connect(plain_url(databases["pip-api"]))
         handhaving_db = await asyncpg.connect(plain_url(databases["handhaving-api"]))
+        others = {
+            name: await asyncpg.connect(plain_url(databases[name]))
+            for name in ("aanbieder-api", "ketenuitwisseling", "duo-standin", "inburgeraar-api")
+        }
         try:
+            dbs = {"pip-api": pip_db, **others}
+            registered = dict(ledger.tags)
+
+            async def push_and_chain_done() -> bool:
+                counts = await _push_and_chain(dbs, registered, facts_sent)
+                return _push_and_chain_done(counts, len(bestanden.accepted), len(registered))
 
             async def projected() -> int:
                 query = "SELECT count(*) FROM inburgeraar_feit WHERE inburgeraar_id = ANY($1::uuid[])"
@@ -651,16 +1037,40 @@ async def test_no_accepted_write_is_lost_or_doubled_when_a_nats_node_and_a_repli
                 ) and applied.get(f"handhaving-api-aanbieder {VERSTREKT}", 0) >= len(opdrachten.accepted)
 
             drain_deadline = time.monotonic() + 90
-            while time.monotonic() < drain_deadline:
-                with hook.lock:
-                    at_webhook = set(hook.first)
-                if (
-                    set(ledger.accepted) <= set(received.first) & at_webhook
-                    and await projected() == len(ledger.accepted)
-                    and handhaving_done(await handhaving_applied())
-                ):
-                    break
-                await asyncio.sleep(0.3)
+            # When each path had everything (seconds since the load began): which one the run waits for.
+            drained: dict[str, float] = {}
+
+            async def drain() -> None:
+                while time.monotonic() < drain_deadline:
+                    with hook.lock:
+                        at_webhook = set(hook.first)
+                    done = {
+                        "consumer and webhook": set(ledger.accepted) <= set(received.first) & at_webhook,
+                        "pip-api projection": await projected() == len(ledger.accepted),
+                        "handhaving-api": handhaving_done(await handhaving_applied()),
+                        "push path and chain": await push_and_chain_done(),
+                    }
+                    for name in (name for name, ok in done.items() if ok):
+                        drained.setdefault(name, round(time.monotonic() - t0, 1))
+                    if all(done.values()):
+                        return
+                    await asyncio.sleep(0.3)
+
+            async def settled_then_one_pass(service: str, table: str, package: str, env: dict[str, str]) -> int:
+                """Every signal due is raised if, once the jobs have caught up, one more pass finds nothing new."""
+                counted = await _settled_signals(databases[service], table)
+                await _one_pass(package, env)
+                return counted
+
+            # The signal jobs' work ended with the seeding: they catch up, and the extra pass runs, while the events
+            # drain.
+            _, signals, zienswijze_signals = await asyncio.gather(
+                drain(),
+                settled_then_one_pass("pip-api", "signaal", "pip_api", pip_env),
+                settled_then_one_pass("handhaving-api", "zienswijze_signaal", "handhaving_api", handhaving_env),
+            )
+            drained_at = time.monotonic() - t0
+            phases["drained"] = time.monotonic() - began
             stop_consumer.set()
             await consumer
             pip_rows = await projected()
@@ -673,11 +1083,6 @@ async def test_no_accepted_write_is_lost_or_doubled_when_a_nats_node_and_a_repli
             handhaving_feiten = await handhaving_db.fetchval(
                 "SELECT count(*) FROM inburgeraar_feit WHERE inburgeraar_id = ANY($1::uuid[])", list(ledger.accepted)
             )
-            # Every signal due is raised if, once the jobs have caught up, one more pass finds nothing new.
-            signals, zienswijze_signals = await asyncio.gather(
-                _settled_signals(pip_db, "signaal"), _settled_signals(handhaving_db, "zienswijze_signaal")
-            )
-            await asyncio.gather(_one_pass("pip_api", pip_env), _one_pass("handhaving_api", handhaving_env))
             signals_after_pass = await pip_db.fetchval("SELECT count(*) FROM signaal")
             signal_events = await pip_db.fetchval(
                 "SELECT count(*) FROM outbox WHERE subject LIKE 'nl.inburgering.pip.termijn-%'"
@@ -697,9 +1102,14 @@ async def test_no_accepted_write_is_lost_or_doubled_when_a_nats_node_and_a_repli
             handhaving_unpublished = await handhaving_db.fetchval(
                 "SELECT count(*) FROM outbox WHERE published_at IS NULL"
             )
+            phases["signals checked"] = time.monotonic() - began
+            await _published(others["aanbieder-api"])
+            push_chain = await _push_and_chain(dbs, registered, facts_sent)
         finally:
             await pip_db.close()
             await handhaving_db.close()
+            for connection in others.values():
+                await connection.close()
         with hook.lock:
             webhook_first, webhook_deliveries = dict(hook.first), hook.deliveries
 
@@ -738,6 +1148,9 @@ async def test_no_accepted_write_is_lost_or_doubled_when_a_nats_node_and_a_repli
             count for subject, count in subjects.items() if subject.startswith("nl.inburgering.handhaving.")
         )
         verstrekt_messages = subjects.get(VERSTREKT, 0)
+        aanbieder_messages = sum(
+            count for subject, count in subjects.items() if subject.startswith("nl.inburgering.aanbieder.")
+        )
         windows = _windows([moment for moment, _, _ in ledger.failures])
         # Each loop logs once when a failure spell ends (inburgering_kit.health): how long each process's loops
         # could not do their work (relays publishing, consumers fetching) around the node loss.
@@ -790,7 +1203,36 @@ async def test_no_accepted_write_is_lost_or_doubled_when_a_nats_node_and_a_repli
             "handhaving_api_outbox_rows": handhaving_outbox,
             "handhaving_api_unpublished": handhaving_unpublished,
             "handhaving_api_stream_messages": handhaving_messages,
+            "meldingen_sent": meldingen_sent,
+            "meldingen_accepted": len(meldingen.accepted),
+            "meldingen_given_up": meldingen.given_up,
+            "melding_failure_windows_s": [
+                (round(a, 2), round(b, 2), c) for a, b, c in _windows([m for m, _, _ in meldingen.failures])
+            ],
+            "files_sent": bestanden_sent,
+            "files_accepted": len(bestanden.accepted),
+            "files_given_up": bestanden.given_up,
+            "aanbieder_stream_messages": aanbieder_messages,
+            **push_chain,
+            "pages_sent": pages_sent,
+            "pages_answered": len(pages.answered),
+            "pages_by_status": {
+                str(code): sum(1 for _, c, _ in pages.answered if c == code)
+                for code in {c for _, c, _ in pages.answered}
+            },
+            "pages_with_a_part_niet_beschikbaar": sum(1 for _, _, part in pages.answered if part),
+            "pages_niet_beschikbaar_windows_s": [
+                (round(a, 2), round(b, 2), c) for a, b, c in _windows([m for m, _, part in pages.answered if part])
+            ],
+            "page_server_errors": pages.server_errors,
+            "page_given_up": pages.given_up,
+            "page_failure_windows_s": [
+                (round(a, 2), round(b, 2), c) for a, b, c in _windows([m for m, _, _ in pages.failures])
+            ],
+            "drained_at_s": round(drained_at, 2),
+            "drained_by_path_s": drained,
             "moments_s": {k: round(v, 2) for k, v in moments.items()},
+            "phases_s_since_start": {k: round(v, 1) for k, v in phases.items()},
             "webhook_delay_p50_max_s_by_phase": {
                 "steady": phase_delays(0, moments["nats killed"]),
                 "nats node down": phase_delays(moments["nats killed"], moments["nats back"]),
@@ -840,6 +1282,28 @@ async def test_no_accepted_write_is_lost_or_doubled_when_a_nats_node_and_a_repli
         # event, once in the stream.
         assert 0 < zienswijze_signals == zienswijze_after_pass == zienswijze_due == zienswijze_events, figures
         assert handhaving_unpublished == 0 and handhaving_messages == handhaving_outbox, figures
+        # aanbieder-api's push path: every melding and file accepted in the end, each melding once in its database
+        # (a file's rows too, whichever replica's worker applied it), each event once in the stream and applied once
+        # by pip-api's progress consumer (its inbox; attendance once per row in its projection).
+        c = push_chain
+        assert meldingen.given_up == 0 and len(meldingen.accepted) == meldingen_sent > 0, figures
+        assert c["meldingen_api_rows"] == len(meldingen.accepted), figures
+        assert bestanden.given_up == 0 and len(bestanden.accepted) == bestanden_sent > 0, figures
+        assert c["files"] == c["files_processed"] == len(bestanden.accepted) and c["file_rows_rejected"] == 0, figures
+        assert c["file_rows_accepted"] == c["meldingen_file_rows"] == FILE_ROWS * len(bestanden.accepted), figures
+        assert c["pip_api_attendance_periods"] == c["file_rows_accepted"], figures
+        assert c["aanbieder_unpublished"] == 0 and aanbieder_messages == c["aanbieder_outbox_rows"], figures
+        assert c["pip_api_aanbieder_inbox"] == c["aanbieder_outbox_rows"], figures
+        assert c["pip_api_opdrachten"] == len(opdrachten.accepted), figures
+        # The chain: one report (item a) per registration, queued once by the exchange's two replicas, delivered
+        # once at DUO while a worker was killed; each of DUO's facts fetched once and applied once in the plicht.
+        assert c["keten_reports_a"] == c["keten_reports_a_by_status"].get("ontvangen") == len(registered), figures
+        assert c["duo_reports_a"] == len(registered), figures
+        assert c["keten_facts_by_status"] == {"verwerkt": facts_sent} and facts_sent > 0, figures
+        assert c["plicht_vastgesteld"] == c["persons_with_plicht"] == facts_sent, figures
+        # The werkplek: every page answered (by the other replica while one was down), never a 5xx; a part whose
+        # API replica was down said "niet beschikbaar".
+        assert pages.given_up == 0 and pages.server_errors == 0 and len(pages.answered) == pages_sent > 0, figures
     finally:
         for process in processes:
             process.stop()

