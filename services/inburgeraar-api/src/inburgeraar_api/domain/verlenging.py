@@ -14,9 +14,8 @@ data beyond what the task needs), hence `gezondheid` and not an illness.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator
 
 from inburgeraar_api.domain.basis import DomeinModel, Tekst
 from inburgeraar_api.domain.enums import Termijnsoort
@@ -55,17 +54,17 @@ class Verlengingsomstandigheden(DomeinModel):
         default=None, description="Toelichting van de gemeente, zonder BSN; blijft bij de gemeente, gaat niet naar DUO."
     )
 
-    @model_validator(mode="after")
-    def _uniek(self) -> Self:
-        if len(set(self.omstandigheden)) != len(self.omstandigheden):
+    @field_validator("omstandigheden")
+    @classmethod
+    def _uniek(cls, omstandigheden: tuple[Omstandigheid, ...]) -> tuple[Omstandigheid, ...]:
+        if len(set(omstandigheden)) != len(omstandigheden):
             raise ValueError("elke omstandigheid komt één keer voor")
-        return self
+        return omstandigheden
 
-    @model_validator(mode="after")
-    def _einde_na_verzoek(self) -> Self:
-        if self.gevraagde_einddatum is not None and self.gevraagde_einddatum <= self.verzoekdatum:
-            raise ValueError("de gevraagde einddatum ligt na de verzoekdatum")
-        return self
+
+class VerzoekOngeldig(Unprocessable):
+    code = "verlengingsverzoek-ongeldig"
+    title = "Het verzoek tot verlenging is ongeldig."
 
 
 class BsnInToelichting(Unprocessable):
@@ -75,6 +74,12 @@ class BsnInToelichting(Unprocessable):
 
 def controleer(omstandigheden: Verlengingsomstandigheden) -> None:
     """A BSN has no place in free text (DOMAIN §4): the gemeente holds it once, in the registration."""
+    einde = omstandigheden.gevraagde_einddatum
+    if einde is not None and einde <= omstandigheden.verzoekdatum:
+        raise VerzoekOngeldig(
+            "Een verlenging loopt tot na het verzoek",
+            invalid_params=[invalid("gevraagdeEinddatum", "ligt niet na de verzoekdatum", "voor-verzoekdatum")],
+        )
     if omstandigheden.toelichting is not None and contains_bsn(omstandigheden.toelichting):
         raise BsnInToelichting(
             "Laat het nummer weg; het BSN staat al bij de registratie",

@@ -10,11 +10,10 @@ leaves the gemeente; the klantregisseur's explanation stays here.
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator
 
 from inburgering_kit.problems import Unprocessable, invalid
 from inburgering_kit.strict import Datum, tekst
@@ -43,11 +42,6 @@ class OnderdeelNietInPip(Unprocessable):
     title = "Dit onderdeel staat niet in het PIP."
 
 
-class UitkomstInDeToekomst(Unprocessable):
-    code = "uitkomst-in-de-toekomst"
-    title = "Een onderdeel dat nog loopt, is niet (niet) behaald."
-
-
 class NietBehaaldBeoordeling(DomeinModel):
     """MAP or PVT not achieved: on which day, why (codes), and whether the inburgeraar is to blame."""
 
@@ -61,19 +55,19 @@ class NietBehaaldBeoordeling(DomeinModel):
         default=None, description="Onderbouwing van het oordeel; blijft bij de gemeente, gaat niet naar DUO."
     )
 
-    @model_validator(mode="after")
-    def _redenen_uniek(self) -> Self:
-        if len(set(self.redenen)) != len(self.redenen):
+    @field_validator("redenen")
+    @classmethod
+    def _redenen_uniek(cls, redenen: tuple[RedenNietBehaald, ...]) -> tuple[RedenNietBehaald, ...]:
+        if len(set(redenen)) != len(redenen):
             raise ValueError("elke reden komt één keer voor")
-        return self
+        return redenen
 
 
-def controleer(beoordeling: NietBehaaldBeoordeling, inhoud: dict[str, Any], vandaag: date) -> None:
-    """Only a part the PIP agreed can be judged, and only once its outcome is known."""
-    fouten = []
+def controleer(beoordeling: NietBehaaldBeoordeling, inhoud: dict[str, Any]) -> None:
+    """Only a part the PIP agreed can be judged."""
     if inhoud.get(beoordeling.onderdeel) is None:
-        fouten.append(invalid("onderdeel", f"het PIP bevat geen {beoordeling.onderdeel.upper()}", "niet-in-pip"))
-        raise OnderdeelNietInPip(f"Geen {beoordeling.onderdeel.upper()} in dit PIP ({BRON})", invalid_params=fouten)
-    if beoordeling.datum > vandaag:
-        fouten.append(invalid("datum", "ligt in de toekomst", "in-de-toekomst"))
-        raise UitkomstInDeToekomst("De datum ligt in de toekomst", invalid_params=fouten)
+        naam = beoordeling.onderdeel.upper()
+        raise OnderdeelNietInPip(
+            f"Geen {naam} in dit PIP ({BRON})",
+            invalid_params=[invalid("onderdeel", f"het PIP bevat geen {naam}", "niet-in-pip")],
+        )

@@ -14,7 +14,6 @@ from pip_api.domain.uitkomst import NietBehaaldBeoordeling, controleer
 from pip_api.events import OnderdeelNietBehaaldBeoordeeld
 from pip_api.models import OnderdeelUitkomst, Pip
 from pip_api.repository import OnderdeelUitkomstRepository, PipRepository
-from pip_api.services.signalen import vandaag
 
 
 def pad(pip_id: uuid.UUID, uitkomst_id: uuid.UUID) -> str:
@@ -43,7 +42,7 @@ async def beoordeel(ctx: RequestContext, pip_id: uuid.UUID, beoordeling: NietBeh
         PipStatus.BEEINDIGD,
         handeling="Een niet behaald onderdeel beoordelen",
     )
-    controleer(beoordeling, pip.inhoud, vandaag())
+    controleer(beoordeling, pip.inhoud)
     uitkomst = OnderdeelUitkomst(
         id=uuid.uuid4(),
         pip_id=pip.id,
