@@ -196,8 +196,8 @@ async def test_worker_gedood_tijdens_verzenden_elke_rapportage_eenmaal_bij_duo(
             # DUO answers every call after a while: the worker has several reports in flight at any moment.
             async with httpx.AsyncClient(base_url=duo_url) as client:
                 beheer = tokens.headers("beheer", gemeente=None, client_id="scenario")
-                body = {"modus": "traag", "dubbeleMeldingen": False, "omgekeerdeVolgorde": False}
-                response = await client.put("/api/v1/beheer/storingen", json=body, headers=beheer)
+                storing: dict[str, Any] = {"modus": "traag", "dubbeleMeldingen": False, "omgekeerdeVolgorde": False}
+                response = await client.put("/api/v1/beheer/storingen", json=storing, headers=beheer)
                 assert response.status_code == 200, response.text
 
             prefix = "KETENUITWISSELING_"

@@ -298,8 +298,8 @@ def _verlengingsverzoek(record: Verlengingsverzoek) -> VerlengingsverzoekRead:
     return VerlengingsverzoekRead(
         id=record.id,
         verzoekdatum=record.verzoek_datum,
-        termijn=record.termijn,  # type: ignore[arg-type]
-        omstandigheden=record.omstandigheden,  # type: ignore[arg-type]
+        termijn=record.termijn,
+        omstandigheden=record.omstandigheden,
         gevraagde_einddatum=record.gevraagde_eind_datum,
         toelichting=record.toelichting,
         vastgelegd_op=record.created_at,

@@ -411,7 +411,7 @@ class OnderdeelUitkomstRead(DomeinModel):
         return cls(
             id=uitkomst.id,
             pip_id=uitkomst.pip_id,
-            onderdeel=uitkomst.onderdeel,  # type: ignore[arg-type]
+            onderdeel=uitkomst.onderdeel,
             datum=uitkomst.datum,
             redenen=[RedenNietBehaald(r) for r in uitkomst.redenen],
             verwijtbaar=uitkomst.verwijtbaar,
