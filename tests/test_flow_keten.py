@@ -1,8 +1,10 @@
 """Across services, as deployed, with both chain partners: the COA stand-in links a statushouder without a BSN and
 later its BSN; the DUO stand-in determines the plicht; the gemeente's exchange fetches each fact at its partner and
-hands it to inburgeraar-api; the PIP is vastgesteld in pip-api; the owning contexts' events (NATS) become reports to
-DUO, delivered once each; DUO goes down while exam results and the certificate arrive (twice and in reverse order),
-and every fact is applied once and every report arrives once when it comes back; the plicht ends.
+hands it to inburgeraar-api; the brede intake is done; the PIP is vastgesteld in pip-api; aanbieder-api gets the
+B1 course and the MAP as opdrachten, the providers report their start and the MAP's result, the gemeente judges the
+MAP not achieved and records the circumstances of a verlenging request; the owning contexts' events (NATS) become
+reports to DUO, delivered once each; DUO goes down while exam results and the certificate arrive (twice and in reverse
+order), and every fact is applied once and every report arrives once when it comes back; the plicht ends.
 
 Every report DUO received is checked field by field against what the gemeente holds. The exchange's API (which the
 partners notify over HTTP, and whose consumers turn events into reports) runs under a real uvicorn; its worker runs in
@@ -21,11 +23,15 @@ import asyncpg
 import httpx
 import pytest
 
+from aanbieder_api.main import create_app as create_aanbieder_app
+from aanbieder_api.scopes import ROLLEN as AANBIEDER_ROLLEN
+from aanbieder_api.settings import Settings as AanbiederSettings
 from coa_standin.main import create_app as create_coa_app
 from coa_standin.settings import Settings as CoaSettings
 from duo_standin.main import create_app as create_duo_app
 from duo_standin.settings import Settings as DuoSettings
 from inburgeraar_api import scopes as inburgeraar_scopes
+from inburgeraar_api.domain.brede_intake import GEZONDHEID_ONDERWERPEN, VERPLICHTE_ONDERWERPEN
 from inburgeraar_api.main import create_app as create_inburgeraar_app
 from inburgeraar_api.settings import Settings as InburgeraarSettings
 from inburgering_kit.audit import Verwerkingslog
@@ -98,17 +104,20 @@ def _partner(infra: Infra, tokens: TokenFactory, service: str) -> dict[str, Any]
 
 
 class Instellingen4:
-    def __init__(self, infra: Infra, nats_url: str, tokens: TokenFactory) -> None:
+    def __init__(self, infra: Infra, nats_url: str, tokens: TokenFactory, uploads: Path) -> None:
         self.inburgeraar = InburgeraarSettings(**_gemeen(infra, tokens, "inburgeraar-api", nats_url))
         self.pip = PipSettings(**_gemeen(infra, tokens, "pip-api", nats_url))
+        self.aanbieder = AanbiederSettings(**_gemeen(infra, tokens, "aanbieder-api", nats_url), upload_dir=uploads)
         self.keten = KetenSettings(**_gemeen(infra, tokens, "ketenuitwisseling", nats_url), run_relay=False)
         self.duo = DuoSettings(**_partner(infra, tokens, "duo-standin"))
         self.coa = CoaSettings(**_partner(infra, tokens, "coa-standin"))
 
 
 @pytest.fixture(scope="module")
-def instellingen(infra: Infra, nats_url: str, tokens: TokenFactory) -> Instellingen4:
-    return Instellingen4(infra, nats_url, tokens)
+def instellingen(
+    infra: Infra, nats_url: str, tokens: TokenFactory, tmp_path_factory: pytest.TempPathFactory
+) -> Instellingen4:
+    return Instellingen4(infra, nats_url, tokens, tmp_path_factory.mktemp("aanleveringen"))
 
 
 class Tokens:
@@ -173,6 +182,7 @@ async def keten(
     apps = {
         "inburgeraar": await Running(create_inburgeraar_app(instellingen.inburgeraar)).start(),
         "pip": await Running(create_pip_app(instellingen.pip)).start(),
+        "aanbieder": await Running(create_aanbieder_app(instellingen.aanbieder)).start(),
         "duo": await Running(create_duo_app(instellingen.duo)).start(),
         "coa": await Running(create_coa_app(instellingen.coa)).start(),
     }
@@ -318,9 +328,15 @@ async def test_keten_van_koppeling_tot_einde_plicht(
         )
     assert response.status_code == 201, response.text
 
-    # 5. The PIP is vastgesteld in pip-api: reports b, k and n.
+    # 5. The brede intake in inburgeraar-api: summoned, appeared, every topic, the test, afgerond. Nothing for DUO.
+    await _brede_intake(inburgeraar, f"/api/v1/inburgeraars/{inburgeraar_id}/brede-intake", ik)
+
+    # 6. The PIP with its MAP is vastgesteld in pip-api: reports b, k and n.
     plan = tokens.headers(*pip_scopes.ROLLEN["klantregisseur"], gemeente=GEMEENTE)
-    concept = {"inburgeraarId": inburgeraar_id, "leerroute": "b1", "taalniveau": "B1", "intensiteit": "hoog"}
+    concept = {
+        "inburgeraarId": inburgeraar_id, "leerroute": "b1", "taalniveau": "B1", "intensiteit": "hoog",
+        "map": {"aanbieder": "Werkplaats Noord", "geplandeStart": "2027-01-04", "uitersteDatum": "2027-06-30"},
+    }  # fmt: skip
     pip: dict[str, Any] = {}
 
     async def concept_opgesteld() -> bool:
@@ -336,7 +352,29 @@ async def test_keten_van_koppeling_tot_einde_plicht(
     response = await k.apps["pip"].client.post(f"/api/v1/pips/{pip['id']}/_vaststellen", json=datums, headers=plan)
     assert response.status_code == 200, response.text
 
-    # 6. DUO is down while the exam results and the certificate are recorded; back, it notifies twice and in
+    # 7. The B1 course and the MAP as opdrachten (reports l; e and f as planned); the providers report their start
+    #    (o; e realised, f adjusted) and the MAP not achieved (g).
+    aanbieder = await _aanbieder(k.apps["aanbieder"].client, tokens)
+    b1 = await _opdracht(k, tokens, aanbieder, pip["id"], "b1-route", "2027-01-11", "2027-12-17")
+    map_ = await _opdracht(k, tokens, aanbieder, pip["id"], "map", "2027-01-04", "2027-06-30")
+    await _meld(k, aanbieder, b1["id"], {"soort": "start", "datum": "2027-01-11"})
+    await _meld(k, aanbieder, map_["id"], {"soort": "start", "datum": "2027-01-04", "geplandeEinddatum": "2027-07-30"})
+    await _meld(
+        k, aanbieder, map_["id"],
+        {"soort": "eindresultaat", "datum": "2027-07-30", "resultaat": "niet-behaald", "reden": "lang ziek"},
+    )  # fmt: skip
+
+    # 8. The gemeente judges the MAP not achieved (i, j) and records why a verlenging is asked for (q).
+    oordeel = {"onderdeel": "map", "datum": "2027-08-02", "redenen": ["ziekte"], "verwijtbaar": False}
+    response = await k.apps["pip"].client.post(f"/api/v1/pips/{pip['id']}/uitkomsten", json=oordeel, headers=plan)
+    assert response.status_code == 201, response.text
+    verzoek = {"verzoekdatum": "2027-08-09", "omstandigheden": ["gezondheid"], "gevraagdeEinddatum": "2030-06-01"}
+    response = await inburgeraar.post(
+        f"/api/v1/inburgeraars/{inburgeraar_id}/verlengingsverzoeken", json=verzoek, headers=ik
+    )
+    assert response.status_code == 201, response.text
+
+    # 9. DUO is down while the exam results and the certificate are recorded; back, it notifies twice and in
     #    reverse order.
     await k.storing("duo", modus="plat")
     for onderdeel in ("lezen", "knm"):
@@ -355,7 +393,7 @@ async def test_keten_van_koppeling_tot_einde_plicht(
     await eventually(certificaat, within=60, what="examens en certificaat in inburgeraar-api")
     await k.storing("duo")
 
-    # 7. The plicht ends.
+    # 10. The plicht ends.
     await k.feit(
         "duo",
         "plicht-gewijzigd",
@@ -378,13 +416,15 @@ async def test_keten_van_koppeling_tot_einde_plicht(
     assert len({m["mutatie"]["kenmerk"] for m in stand["mutaties"] if m["mutatie"]["soort"] == "examenresultaat"}) == 2
 
     # Every report arrived once, and says what the gemeente holds.
-    verwacht = {"a": 2, "b": 1, "k": 1, "n": 1, "p": 1}
+    verwacht = {
+        "a": 2, "b": 1, "k": 1, "n": 1, "p": 1, "l": 1, "o": 1, "e": 2, "f": 2, "g": 1, "i": 1, "j": 1, "q": 1,
+    }  # fmt: skip
 
     async def alles_bij_duo() -> bool:
         items = _per_item(await k.bij_duo())
         return {i: len(items.get(i, [])) for i in verwacht} == verwacht
 
-    await eventually(alles_bij_duo, within=60, what="de rapportages a, b, k, n en p bij DUO")
+    await eventually(alles_bij_duo, within=60, what="de rapportages a–q bij DUO")
     ontvangen = await k.bij_duo()
     items = _per_item(ontvangen)
     assert set(items) == set(verwacht), sorted(items)
@@ -400,6 +440,7 @@ async def test_keten_van_koppeling_tot_einde_plicht(
     }  # fmt: skip
     assert items["n"][0]["gegevens"] == {"pipId": pip["id"], "leerroute": "b1-route", "wijzigingsdatum": "2026-12-07"}
     assert items["p"][0]["gegevens"] == {"ontvangen": True, "datum": "2027-09-01"}
+    await _zoals_de_gemeente_het_heeft(k, tokens, items, pip["id"], inburgeraar_id, b1["id"], map_["id"])
 
     # The exchange's record per person, and nothing of the person's file in it.
     uitwisselingen = await k.exchange(f"/inburgeraars/{inburgeraar_id}/uitwisselingen")
@@ -414,3 +455,160 @@ async def test_keten_van_koppeling_tot_einde_plicht(
 
 async def _niet_leeg(lijst: Any) -> bool:
     return bool(await lijst())
+
+
+async def _brede_intake(client: httpx.AsyncClient, intake: str, ik: dict[str, str]) -> None:
+    oproep = {"verzondenDatum": "2026-11-23", "afspraakOp": "2026-11-30T10:00:00+01:00"}
+    response = await client.post(f"{intake}/oproepen", json=oproep, headers=ik)
+    assert response.status_code == 201, response.text
+    response = await client.put(
+        f"{intake}/oproepen/{response.json()['id']}/uitkomst", json={"uitkomst": "verschenen"}, headers=ik
+    )
+    assert response.status_code == 200, response.text
+    for onderwerp in sorted(VERPLICHTE_ONDERWERPEN):
+        resultaat = (
+            {"onderwerp": onderwerp, "omstandigheden": "geen bijzonderheden"}
+            if onderwerp in GEZONDHEID_ONDERWERPEN
+            else {"onderwerp": onderwerp, "bevindingen": f"besproken: {onderwerp}"}
+        )
+        response = await client.put(f"{intake}/resultaten/{onderwerp}", json=resultaat, headers=ik)
+        assert response.status_code == 200, (onderwerp, response.text)
+    toets = {"datum": "2026-11-30", "resultaat": "advies B1", "geadviseerdeLeerroute": "b1", "instantie": "Toets Noord"}
+    response = await client.put(f"{intake}/leerbaarheidstoets", json=toets, headers=ik)
+    assert response.status_code == 200, response.text
+    response = await client.post(f"{intake}/_afronden", json={"datum": "2026-11-30"}, headers=ik)
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "afgerond"
+
+
+class Aanbieder:
+    def __init__(self, aanbieder_id: str, headers: dict[str, str]) -> None:
+        self.id = aanbieder_id
+        self.headers = headers
+
+
+async def _aanbieder(client: httpx.AsyncClient, tokens: TokenFactory) -> Aanbieder:
+    beheer = tokens.headers(*AANBIEDER_ROLLEN["contractmanager"], gemeente=GEMEENTE, client_id="portaal")
+    response = await client.post(
+        "/api/v1/aanbieders",
+        json={
+            "naam": "Taal en Werk Noord", "kvkNummer": "87654322", "diensten": ["b1-route", "map"],
+            "keurmerk": {"nummer": "BOW-4321", "geldigTot": "2030-12-31"},
+        },
+        headers=beheer,
+    )  # fmt: skip
+    assert response.status_code == 201, response.text
+    aanbieder_id = response.json()["id"]
+    contract = {
+        "kenmerk": "INK-2026-KETEN", "begindatum": "2026-01-01", "einddatum": "2028-12-31",
+        "diensten": [{"dienst": "b1-route", "uren": 10_000}, {"dienst": "map", "uren": 10_000}],
+    }  # fmt: skip
+    response = await client.post(f"/api/v1/aanbieders/{aanbieder_id}/contracten", json=contract, headers=beheer)
+    assert response.status_code == 201, response.text
+    client_id = "taal-en-werk-systeem"
+    response = await client.post(
+        f"/api/v1/aanbieders/{aanbieder_id}/api-clients",
+        json={"clientId": client_id, "omschrijving": "Leerlingvolgsysteem"},
+        headers=beheer,
+    )
+    assert response.status_code == 201, response.text
+    return Aanbieder(
+        aanbieder_id,
+        tokens.headers(
+            *AANBIEDER_ROLLEN["aanbieder"], gemeente=GEMEENTE, client_id=client_id, aanbieder_id=aanbieder_id
+        ),
+    )
+
+
+async def _opdracht(
+    k: Keten, tokens: TokenFactory, aanbieder: Aanbieder, pip_id: str, onderdeel: str, start: str, einde: str
+) -> dict[str, Any]:
+    regisseur = tokens.headers(*AANBIEDER_ROLLEN["klantregisseur"], gemeente=GEMEENTE, client_id="portaal")
+    body = {
+        "pipId": pip_id,
+        "aanbiederId": aanbieder.id,
+        "onderdeel": onderdeel,
+        "inhoud": {
+            "deelnemer": {"roepnaam": "Amal", "achternaam": "Haddad"},
+            "geplandeStartdatum": start,
+            "geplandeEinddatum": einde,
+            "uren": 600,
+        },
+    }
+    opdracht: dict[str, Any] = {}
+
+    async def verstrekt() -> bool:
+        response = await k.apps["aanbieder"].client.post(
+            "/api/v1/opdrachten", json=body, headers={**regisseur, "Idempotency-Key": f"keten-{onderdeel}"}
+        )
+        if response.status_code == 422 and response.json()["code"] in {"pip-onbekend", "inburgeraar-onbekend"}:
+            return False
+        assert response.status_code == 201, response.text
+        opdracht.update(response.json())
+        return True
+
+    await eventually(verstrekt, what=f"het PIP in de projectie van aanbieder-api ({onderdeel})")
+    return opdracht
+
+
+async def _meld(k: Keten, aanbieder: Aanbieder, opdracht_id: str, melding: dict[str, Any]) -> None:
+    response = await k.apps["aanbieder"].client.post(
+        f"/api/v1/toegewezen-opdrachten/{opdracht_id}/meldingen",
+        json=melding,
+        headers={**aanbieder.headers, "Idempotency-Key": f"keten-{opdracht_id}-{melding['soort']}"},
+    )
+    assert response.status_code in {200, 201}, response.text
+
+
+async def _zoals_de_gemeente_het_heeft(
+    k: Keten,
+    tokens: TokenFactory,
+    items: dict[str, list[dict[str, Any]]],
+    pip_id: str,
+    inburgeraar_id: str,
+    b1_id: str,
+    map_id: str,
+) -> None:
+    """Reports e–j, l, o and q against what aanbieder-api, pip-api and inburgeraar-api hold now."""
+    regisseur = tokens.headers(*AANBIEDER_ROLLEN["klantregisseur"], gemeente=GEMEENTE, client_id="portaal")
+    opdrachten = {}
+    for opdracht_id in (b1_id, map_id):
+        response = await k.apps["aanbieder"].client.get(f"/api/v1/opdrachten/{opdracht_id}", headers=regisseur)
+        assert response.status_code == 200, response.text
+        opdrachten[opdracht_id] = response.json()
+    b1, map_ = opdrachten[b1_id], opdrachten[map_id]
+    assert items["l"][0]["gegevens"] == {
+        "soort": "cursus",
+        "startdatum": b1["inhoud"]["geplandeStartdatum"],
+        "beoogdeEinddatum": b1["inhoud"]["geplandeEinddatum"],
+    }
+    assert items["o"][0]["gegevens"] == {"leerroute": "b1-route", "startdatum": b1["stand"]["gerealiseerdeStartdatum"]}
+    gepland = map_["inhoud"]["geplandeStartdatum"]
+    assert sorted((r["gegevens"] for r in items["e"]), key=len) == [
+        {"onderdeel": "map", "startGepland": gepland},
+        {"onderdeel": "map", "startGepland": gepland, "startGerealiseerd": map_["stand"]["gerealiseerdeStartdatum"]},
+    ]
+    assert sorted((r["gegevens"] for r in items["f"]), key=lambda g: g["bijgesteld"]) == [
+        {"onderdeel": "map", "uitersteDatum": map_["inhoud"]["geplandeEinddatum"], "bijgesteld": False},
+        {"onderdeel": "map", "uitersteDatum": map_["stand"]["aangepasteEinddatum"], "bijgesteld": True},
+    ]
+    assert map_["stand"]["eindresultaat"] == "niet-behaald"
+    assert items["g"][0]["gegevens"] == {"onderdeel": "map", "gehaald": False}
+    assert "h" not in items
+    plan = tokens.headers(*pip_scopes.ROLLEN["klantregisseur"], gemeente=GEMEENTE)
+    response = await k.apps["pip"].client.get(f"/api/v1/pips/{pip_id}/uitkomsten", headers=plan)
+    assert response.status_code == 200, response.text
+    [uitkomst] = response.json()
+    assert items["i"][0]["gegevens"] == {"onderdeel": uitkomst["onderdeel"], "redenen": uitkomst["redenen"]}
+    assert items["j"][0]["gegevens"] == {"onderdeel": uitkomst["onderdeel"], "verwijtbaar": uitkomst["verwijtbaar"]}
+    ik = tokens.headers(*inburgeraar_scopes.ROLLEN["klantregisseur"], gemeente=GEMEENTE)
+    response = await k.apps["inburgeraar"].client.get(
+        f"/api/v1/inburgeraars/{inburgeraar_id}/verlengingsverzoeken", headers=ik
+    )
+    assert response.status_code == 200, response.text
+    [verzoek] = response.json()
+    assert items["q"][0]["gegevens"] == {
+        "verzoekdatum": verzoek["verzoekdatum"],
+        "omstandigheden": verzoek["omstandigheden"],
+        "gevraagdeEinddatum": verzoek["gevraagdeEinddatum"],
+    }

@@ -63,6 +63,14 @@ class VoortgangGemeld(_OpdrachtEvent):
     soort: str
     kanaal: str
     status: str = Field(description="Status van de opdracht na de melding.")
+    # The dates DUO must hear of (items e, f, o: realised start, adjusted deadline); without them the exchange could
+    # only report the day the event was made, and had to fetch the opdracht for a date that fits in the event.
+    datum: date | None = Field(default=None, description="Bij `start`: de gerealiseerde startdatum.")
+    geplande_einddatum: date | None = Field(
+        default=None,
+        description="Bij `start` of `planning`: de door de aanbieder bijgestelde geplande einddatum, als die is "
+        "gemeld.",
+    )
 
 
 class VerzuimGemeld(_OpdrachtEvent):

@@ -26,3 +26,7 @@ BSN_LEVERING_DUO = Verwerkingsactiviteit(
     "Wi art. 35 lid 3; Bi art. 9.3 lid 2, 9.5 lid 4 en 9.6 lid 4 (gegevenslevering door gemeenten aan DUO)",
 )
 ONTZORGEN = Verwerkingsactiviteit("financieel ontzorgen", "Participatiewet art. 56a; Wi art. 35 lid 5")
+VERLENGING_OMSTANDIGHEDEN = Verwerkingsactiviteit(
+    "vastleggen omstandigheden verzoek verlenging",
+    "Wi art. 35 lid 3 (gegevenslevering aan DUO, item q: omstandigheden die leidden tot een verzoek tot verlenging)",
+)

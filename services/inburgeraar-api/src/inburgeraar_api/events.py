@@ -166,6 +166,19 @@ class EindePlichtGewijzigd(EventData):
     einddatum: date | None = Field(description="Leeg wanneer de plicht (weer) loopt.")
 
 
+class VerlengingsomstandighedenVastgelegd(EventData):
+    """De gemeente heeft de omstandigheden achter een verzoek tot verlenging vastgelegd (voor DUO: item q; Wet
+    inburgering 2021 art. 35 lid 3). Codes en datums; de toelichting staat bij het verzoek (`dataref`)."""
+
+    event_type = f"{_PREFIX}.verlengingsomstandigheden-vastgelegd"
+    verzoek_id: uuid.UUID
+    inburgeraar_id: uuid.UUID
+    verzoekdatum: date
+    termijn: str = Field(description="`ibp`, `pvt` of `map`.")
+    omstandigheden: list[str] = Field(description="Codes van de omstandigheden.")
+    gevraagde_einddatum: date | None = None
+
+
 EVENTS: list[type[EventData]] = [
     InburgeraarGeregistreerd,
     InburgeraarGewijzigd,
@@ -183,4 +196,5 @@ EVENTS: list[type[EventData]] = [
     MaatschappelijkeBegeleidingVastgelegd,
     OntzorgenVastgelegd,
     EindePlichtGewijzigd,
+    VerlengingsomstandighedenVastgelegd,
 ]

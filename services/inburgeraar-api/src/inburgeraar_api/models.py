@@ -186,6 +186,23 @@ class Ontzorgen(Base):
     updated_at: Mapped[datetime] = _updated_at()
 
 
+class Verlengingsverzoek(Base):
+    """The circumstances behind a request for verlenging, as the gemeente recorded them (domain.verlenging)."""
+
+    __tablename__ = "verlengingsverzoek"
+
+    id: Mapped[uuid.UUID] = _id()
+    inburgeraar_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("inburgeraar.id", ondelete="CASCADE"), index=True
+    )
+    verzoek_datum: Mapped[date] = mapped_column(Date)
+    termijn: Mapped[str] = mapped_column(String(10))
+    omstandigheden: Mapped[list[str]] = mapped_column(JSONB)
+    gevraagde_eind_datum: Mapped[date | None] = mapped_column(Date)
+    toelichting: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = _created_at()
+
+
 class LeerbaarheidstoetsMelding(Base):
     """A leerbaarheidstoets result as the instance reported it to aanbieder-api (event `leerbaarheidstoets-afgenomen`):
     kept whole, also when it did not become the brede intake's result (a closed intake, a later test already there).

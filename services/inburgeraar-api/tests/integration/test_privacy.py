@@ -157,6 +157,12 @@ async def realistic_flow(client: httpx.AsyncClient, tokens: TokenFactory) -> str
         ("PUT", "/ontzorgen", {"beschikkingReferentie": "PW-1", "startdatum": "2026-08-31"}, 200),
         ("POST", "/ontzorgen/_verlengen", {"verlengdTot": "2027-05-31"}, 200),
         (
+            "POST",
+            "/verlengingsverzoeken",
+            {"verzoekdatum": "2026-09-01", "omstandigheden": ["zorg-voor-gezinslid"], "toelichting": "moeder ziek"},
+            201,
+        ),
+        (
             "PATCH",
             "",
             {"contact": {"voornamen": "Amal", "achternaam": "Haddad-Ali", "email": "amal@example.org"}},
@@ -242,6 +248,7 @@ class TestEvents:
             "warme-overdracht-vastgelegd",
             "maatschappelijke-begeleiding-vastgelegd",
             "ontzorgen-vastgelegd",
+            "verlengingsomstandigheden-vastgelegd",
             "oproep-verstuurd",
             "oproep-niet-verschenen",
             "oproep-verschenen",
@@ -251,7 +258,7 @@ class TestEvents:
         } <= types
         for event in events:
             dumped = json.dumps(event)
-            for secret in (BSN, TWEEDE_BSN, *PERSOONLIJK, "alleenstaande ouder"):
+            for secret in (BSN, TWEEDE_BSN, *PERSOONLIJK, "alleenstaande ouder", "moeder ziek"):
                 assert secret not in dumped, (event["type"], secret)
             assert "bsn" not in {k.lower() for k in event["data"]}
 

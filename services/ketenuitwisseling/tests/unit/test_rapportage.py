@@ -67,6 +67,16 @@ class TestPip:
         [c] = _r("pip.pip-beeindigd", {"pipId": PIP, "datum": "2027-02-01", "reden": "verhuisd"})
         assert c == Rapport("c", {"pipId": PIP, "datum": "2027-02-01", "redenen": ["verhuisd"]})
 
+    def test_niet_behaald_beoordeeld_i_j(self) -> None:
+        data = {
+            "uitkomstId": "u1", "pipId": PIP, "onderdeel": "map", "datum": "2027-06-02",
+            "redenen": ["ziekte", "zorgtaken"], "verwijtbaar": False,
+        }  # fmt: skip
+        assert _r("pip.onderdeel-niet-behaald-beoordeeld", data) == [
+            Rapport("i", {"onderdeel": "map", "redenen": ["ziekte", "zorgtaken"]}),
+            Rapport("j", {"onderdeel": "map", "verwijtbaar": False}),
+        ]
+
     def test_uitblijven_aanbod_is_r(self) -> None:
         data = {"pipId": None, "termijnsoort": "pip-vaststellen", "einddatum": "2027-01-01"}
         [r] = _r("pip.termijn-verstreken", data)
@@ -98,6 +108,25 @@ class TestAanbieder:
             Rapport("h", {"onderdeel": "map", "datumBehaald": "2027-05-01"}),
         ]
         assert _r("aanbieder.resultaat-niet-behaald", behaald) == [Rapport("g", {"onderdeel": "map", "gehaald": False})]
+
+    def test_start_met_datum_en_bijgestelde_uiterste_datum(self) -> None:
+        geheugen = Geheugen(**{"opdracht-o1": {"geplandeStartdatum": "2027-01-01"}})
+        start = {
+            "opdrachtId": "o1", "onderdeel": "map", "soort": "start", "datum": "2027-01-08",
+            "geplandeEinddatum": "2027-07-01",
+        }  # fmt: skip
+        assert _r("aanbieder.voortgang-gemeld", start, geheugen) == [
+            Rapport("e", {"onderdeel": "map", "startGepland": "2027-01-01", "startGerealiseerd": "2027-01-08"}),
+            Rapport("f", {"onderdeel": "map", "uitersteDatum": "2027-07-01", "bijgesteld": True}),
+        ]
+        planning = {"opdrachtId": "o1", "onderdeel": "pvt", "soort": "planning", "geplandeEinddatum": "2027-08-01"}
+        assert _r("aanbieder.voortgang-gemeld", planning) == [
+            Rapport("f", {"onderdeel": "pvt", "uitersteDatum": "2027-08-01", "bijgesteld": True})
+        ]
+        taal = {"opdrachtId": "o2", "onderdeel": "b1-route", "soort": "planning", "geplandeEinddatum": "2027-08-01"}
+        assert _r("aanbieder.voortgang-gemeld", taal) == []
+        [o] = _r("aanbieder.voortgang-gemeld", {**taal, "soort": "start", "datum": "2027-02-02"})
+        assert o == Rapport("o", {"leerroute": "b1-route", "startdatum": "2027-02-02"})
 
     def test_taal_l_o_m(self) -> None:
         opdracht = {
@@ -141,3 +170,11 @@ class TestHandhavingEnPersoon:
         assert _r("inburgeraar.plichtgegevens-ontvangen", certificaat) == [
             Rapport("p", {"ontvangen": True, "datum": "2028-01-01"})
         ]
+
+    def test_q_omstandigheden_verlenging(self) -> None:
+        data = {"verzoekId": "v1", "verzoekdatum": "2027-03-01", "termijn": "ibp", "omstandigheden": ["gezondheid"]}
+        assert _r("inburgeraar.verlengingsomstandigheden-vastgelegd", data) == [
+            Rapport("q", {"verzoekdatum": "2027-03-01", "omstandigheden": ["gezondheid"]})
+        ]
+        [q] = _r("inburgeraar.verlengingsomstandigheden-vastgelegd", {**data, "gevraagdeEinddatum": "2028-01-01"})
+        assert q.gegevens["gevraagdeEinddatum"] == "2028-01-01"

@@ -22,3 +22,7 @@ VOORTGANG_AANBIEDERS_VOLGEN = Verwerkingsactiviteit(
     "Wi art. 35 lid 1 (regierol); Wi art. 23 (inspanningsverplichting); handreiking-gegevensverwerking-privacy.txt "
     "(gegevens over voortgang, aanwezigheid en resultaten)",
 )
+UITKOMST_BEOORDELEN = Verwerkingsactiviteit(
+    "beoordelen niet behaalde MAP of PVT",
+    "Wi art. 35 lid 3; Besluit inburgering 2021 art. 9.3 lid 2, 9.5 lid 4, 9.6 lid 4 (redenen, verwijtbaarheid)",
+)

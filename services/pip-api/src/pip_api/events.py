@@ -231,3 +231,20 @@ class RouteadviesGesignaleerd(EventData):
 
 
 EVENTS.extend([VoortgangsgesprekGemist, AanwezigheidOnderNorm, RouteadviesGesignaleerd])
+
+
+class OnderdeelNietBehaaldBeoordeeld(EventData):
+    """De gemeente heeft vastgelegd waarom de MAP of het PVT niet is behaald en of dat verwijtbaar is (voor DUO:
+    items i en j; Wet inburgering 2021 art. 35 lid 3). De toelichting staat bij de uitkomst (`dataref`), niet hier."""
+
+    event_type = f"{_PREFIX}.onderdeel-niet-behaald-beoordeeld"
+    uitkomst_id: uuid.UUID
+    pip_id: uuid.UUID
+    inburgeraar_id: uuid.UUID
+    onderdeel: str = Field(description="`map` of `pvt`.")
+    datum: date
+    redenen: list[str] = Field(description="Codes van de redenen van niet behalen.")
+    verwijtbaar: bool
+
+
+EVENTS.append(OnderdeelNietBehaaldBeoordeeld)

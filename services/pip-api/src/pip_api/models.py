@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -218,6 +219,22 @@ class Voortgangsgesprek(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=_now, onupdate=_now, server_default=func.now()
     )
+
+
+class OnderdeelUitkomst(Base):
+    """The gemeente's judgement on a MAP or PVT part not achieved: reasons (codes) and verwijtbaarheid, reported to
+    DUO (items i, j). A later judgement of the same part is a new row: the reports keep their history."""
+
+    __tablename__ = "onderdeel_uitkomst"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    pip_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("pip.id", ondelete="CASCADE"), index=True)
+    onderdeel: Mapped[str] = mapped_column(String(10))
+    datum: Mapped[date] = mapped_column(Date)
+    redenen: Mapped[list[str]] = mapped_column(JSONB)
+    verwijtbaar: Mapped[bool] = mapped_column(Boolean)
+    toelichting: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
 
 
 class BredeIntakeOproep(Base):

@@ -53,7 +53,10 @@ class TestEventSchemas:
         inburgeraar_id = await inburgeraar_api.registreer()
         # Registered long ago and never given a PIP: the PIP-vaststelling termijn signal has no PIP.
         await inburgeraar_api.registreer(brp=date(2026, 1, 5))
-        body = {"inburgeraarId": str(inburgeraar_id), "leerroute": "b1", "taalniveau": "B1", "klantregisseur": "k"}
+        body = {
+            "inburgeraarId": str(inburgeraar_id), "leerroute": "b1", "taalniveau": "B1", "klantregisseur": "k",
+            "map": {"aanbieder": "Werkplaats", "geplandeStart": "2026-06-01", "uitersteDatum": "2027-06-01"},
+        }  # fmt: skip
         pip_id = (await ok(await client.post(API, json=body, headers=auth)))["id"]
         await ok(await client.patch(f"{API}/{pip_id}", json={"taalniveau": "B2"}, headers=auth))
         await ok(await client.post(f"{API}/{pip_id}/_vaststellen", json=DATUMS, headers=auth))
@@ -80,6 +83,8 @@ class TestEventSchemas:
         await ok(await client.post(f"/api/v1/signalen/{signaal['id']}/_afhandelen", json={"reden": "x"}, headers=auth))
         beeindigen = {"datum": "2029-06-01", "reden": "plicht-voldaan"}
         await ok(await client.post(f"{API}/{pip_id}/_beeindigen", json=beeindigen, headers=auth))
+        oordeel = {"onderdeel": "map", "datum": "2027-06-01", "redenen": ["werk-of-opleiding"], "verwijtbaar": False}
+        await ok(await client.post(f"{API}/{pip_id}/uitkomsten", json=oordeel, headers=auth))
         # The beëindigd PIP's open signals lapse in the next pass.
         await signaleer(database, app.state.publisher, settings, dag=date(2029, 6, 2))
 

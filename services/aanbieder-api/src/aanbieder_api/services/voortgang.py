@@ -43,7 +43,9 @@ from aanbieder_api.domain.melding import (
     Examenresultaat,
     Leerbaarheidstoets,
     Melding,
+    Planning,
     RouteadviesMelding,
+    Start,
     ZRouteUren,
     controleer_melding,
     gegevens,
@@ -370,7 +372,14 @@ class Meldpunt:
             "aanbieder_id": opdracht.aanbieder_id, "onderdeel": opdracht.onderdeel, "melding_id": melding_id,
         }  # fmt: skip
         events: list[Any] = [
-            VoortgangGemeld(**basis, soort=melding.soort.value, kanaal=self.kanaal.value, status=opdracht.status)
+            VoortgangGemeld(
+                **basis,
+                soort=melding.soort.value,
+                kanaal=self.kanaal.value,
+                status=opdracht.status,
+                datum=melding.datum if isinstance(melding, Start) else None,
+                geplande_einddatum=melding.geplande_einddatum if isinstance(melding, Start | Planning) else None,
+            )
         ]
         if isinstance(melding, Aanwezigheid) and melding.uren_afwezig_ongeoorloofd > 0:
             events.append(

@@ -21,14 +21,16 @@ from inburgeraar_api.api.schemas import (
     OntzorgenVerlenging,
     PlichtMutatieRead,
     PlichtRead,
+    VerlengingsverzoekRead,
     WarmeOverdrachtRead,
 )
 from inburgeraar_api.domain.klantprofiel import Wijziging
 from inburgeraar_api.domain.overdracht import WarmeOverdracht
 from inburgeraar_api.domain.plicht import PlichtMutatie
-from inburgeraar_api.models import BegeleidingOnderdeel, KlantprofielVersie, Ontzorgen
+from inburgeraar_api.domain.verlenging import Verlengingsomstandigheden
+from inburgeraar_api.models import BegeleidingOnderdeel, KlantprofielVersie, Ontzorgen, Verlengingsverzoek
 from inburgeraar_api.models import WarmeOverdracht as WarmeOverdrachtRecord
-from inburgeraar_api.services import begeleiding, klantprofiel, ontzorgen, overdracht, plicht
+from inburgeraar_api.services import begeleiding, klantprofiel, ontzorgen, overdracht, plicht, verlenging
 from inburgering_kit.context import RequestContext, context
 from inburgering_kit.idempotency import IdempotencyDep
 
@@ -45,6 +47,10 @@ OverdrachtLezen = Annotated[RequestContext, Depends(context(scopes.OVERDRACHT_LE
 OverdrachtSchrijven = Annotated[RequestContext, Depends(context(scopes.OVERDRACHT_SCHRIJVEN), scope="function")]
 PlichtLezen = Annotated[RequestContext, Depends(context(scopes.PLICHT_LEZEN), scope="function")]
 PlichtSchrijven = Annotated[RequestContext, Depends(context(scopes.PLICHT_SCHRIJVEN), scope="function")]
+# The circumstances of a verlenging request are the gemeente's own record, not a DUO fact: DUO (plicht:schrijven)
+# may not write them, and it hears of them in the report (item q).
+VerlengingLezen = Annotated[RequestContext, Depends(context(scopes.INBURGERAAR_LEZEN), scope="function")]
+VerlengingSchrijven = Annotated[RequestContext, Depends(context(scopes.INBURGERAAR_SCHRIJVEN), scope="function")]
 
 
 def _plicht(stand: plicht.Plicht) -> PlichtRead:
@@ -283,3 +289,41 @@ async def ontzorgen_verlengen(
 @router.get("/ontzorgen", tags=["Financieel ontzorgen"], operation_id="ontzorgen_read", summary="Financieel ontzorgen")
 async def ontzorgen_lees(inburgeraar_id: InburgeraarId, ctx: OntzorgenLezen) -> OntzorgenRead:
     return _ontzorgen(await ontzorgen.lees(ctx, inburgeraar_id))
+
+
+# ---- Verlenging: omstandigheden (de gemeente) ----
+
+
+def _verlengingsverzoek(record: Verlengingsverzoek) -> VerlengingsverzoekRead:
+    return VerlengingsverzoekRead(
+        id=record.id,
+        verzoekdatum=record.verzoek_datum,
+        termijn=record.termijn,
+        omstandigheden=record.omstandigheden,
+        gevraagde_einddatum=record.gevraagde_eind_datum,
+        toelichting=record.toelichting,
+        vastgelegd_op=record.created_at,
+    )
+
+
+@router.post(
+    "/verlengingsverzoeken",
+    status_code=status.HTTP_201_CREATED,
+    tags=["Inburgeringsplicht"],
+    operation_id="verlengingsverzoek_create",
+    summary="De omstandigheden achter een verzoek tot verlenging vastleggen (voor DUO, item q)",
+)
+async def verlengingsverzoek(
+    inburgeraar_id: InburgeraarId, body: Verlengingsomstandigheden, ctx: VerlengingSchrijven
+) -> VerlengingsverzoekRead:
+    return _verlengingsverzoek(await verlenging.leg_vast(ctx, inburgeraar_id, body))
+
+
+@router.get(
+    "/verlengingsverzoeken",
+    tags=["Inburgeringsplicht"],
+    operation_id="verlengingsverzoek_list",
+    summary="De vastgelegde omstandigheden achter verzoeken tot verlenging",
+)
+async def verlengingsverzoeken(inburgeraar_id: InburgeraarId, ctx: VerlengingLezen) -> list[VerlengingsverzoekRead]:
+    return [_verlengingsverzoek(r) for r in await verlenging.lijst(ctx, inburgeraar_id)]

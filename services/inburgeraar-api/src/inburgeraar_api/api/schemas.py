@@ -10,10 +10,18 @@ from pydantic import Field
 from inburgeraar_api.domain.aanbiedermelding import LeerbaarheidstoetsUitslag
 from inburgeraar_api.domain.basis import Diplomawaardering, Opleiding, Taalniveau, Werkervaring
 from inburgeraar_api.domain.brede_intake import IntakeResultaat, VveKind
-from inburgeraar_api.domain.enums import Alfabetisme, Doelgroep, InburgeraarStatus, IntakeStap, OproepUitkomst
+from inburgeraar_api.domain.enums import (
+    Alfabetisme,
+    Doelgroep,
+    InburgeraarStatus,
+    IntakeStap,
+    OproepUitkomst,
+    Termijnsoort,
+)
 from inburgeraar_api.domain.klantprofiel import Adres, Email, Klantprofiel, Telefoon, Wijziging
 from inburgeraar_api.domain.overdracht import WarmeOverdracht
 from inburgeraar_api.domain.plicht import PlichtMutatie, PlichtStand
+from inburgeraar_api.domain.verlenging import Omstandigheid
 from inburgering_kit import types as kit
 from inburgering_kit.bsn import BsnField
 from inburgering_kit.schemas import ApiModel
@@ -219,3 +227,13 @@ class OntzorgenRead(ApiModel):
     # Computed from the startdatum (a term after it): may lie past the range an input date is held to.
     geplande_einddatum: kit.Datum
     verlengd_tot: kit.Datum | None
+
+
+class VerlengingsverzoekRead(ApiModel):
+    id: uuid.UUID
+    verzoekdatum: Datum
+    termijn: Termijnsoort
+    omstandigheden: list[Omstandigheid]
+    gevraagde_einddatum: kit.Datum | None = None
+    toelichting: str | None = None
+    vastgelegd_op: Tijdstip

@@ -18,6 +18,7 @@ from inburgeraar_api.models import (
     Ontzorgen,
     Oproep,
     PlichtMutatie,
+    Verlengingsverzoek,
     WarmeOverdracht,
 )
 
@@ -77,3 +78,6 @@ class DossierRepository:
 
     async def ontzorgen(self, inburgeraar_id: uuid.UUID, *, for_update: bool = False) -> Ontzorgen | None:
         return await self.one_of(Ontzorgen, inburgeraar_id, for_update=for_update)
+
+    async def verlengingsverzoeken(self, inburgeraar_id: uuid.UUID) -> Sequence[Verlengingsverzoek]:
+        return await self.all_of(Verlengingsverzoek, inburgeraar_id, Verlengingsverzoek.created_at)

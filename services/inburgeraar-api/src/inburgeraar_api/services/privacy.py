@@ -22,6 +22,7 @@ from inburgeraar_api.models import (
     Ontzorgen,
     Oproep,
     PlichtMutatie,
+    Verlengingsverzoek,
     WarmeOverdracht,
 )
 from inburgeraar_api.repository.retentie import RetentieRepository
@@ -96,6 +97,7 @@ async def eigen_gegevens(
         ("intakegesprek", Intakegesprek),
         ("begeleiding-onderdeel", BegeleidingOnderdeel),
         ("ontzorgen", Ontzorgen),
+        ("verlengingsverzoek", Verlengingsverzoek),
         ("bewaartermijn", Bewaartermijn),
     ):
         rows = (await session.execute(select(model).where(model.inburgeraar_id == inburgeraar_id))).scalars().all()

@@ -6,7 +6,10 @@ Pure: an event type, its minimal `data` and what the exchange projected from ear
 and codes only) in, the items with their content out. The BSN and the NAW of item a are in none of them: the exchange
 fetches them at the source (inburgeraar-api) at the moment it sends, only for DUO.
 
-Not covered, because no context holds the data yet (`ONTBREKEND` says which context should own it).
+Every item has its owner: f's revised date is the provider's adjusted planned end (aanbieder-api, `voortgang-gemeld`),
+i and j the gemeente's judgement on a part not achieved (pip-api, `onderdeel-niet-behaald-beoordeeld`), q the
+circumstances the gemeente recorded for a verlenging request (inburgeraar-api,
+`verlengingsomstandigheden-vastgelegd`). Free text never goes: reasons and circumstances travel as codes.
 """
 
 from __future__ import annotations
@@ -25,16 +28,6 @@ PLICHTONDERDELEN = frozenset({"map", "pvt"})
 TAALONDERDELEN = frozenset({"b1-route", "onderwijsroute", "z-route"})
 _LEERROUTE = {"b1": "b1-route", "b1-route": "b1-route", "onderwijsroute": "onderwijsroute", "z-route": "z-route"}
 _TAALNIVEAUS = frozenset({"A0", "A1", "A2", "B1", "B2", "C1"})
-
-ONTBREKEND: Mapping[str, str] = {
-    "f (bijgesteld)": "de nieuwe uiterste datum bij een gewijzigde opdracht: opdracht-gewijzigd noemt alleen de "
-    "gewijzigde velden (eigenaar: aanbieder-api, in het event of op te halen)",
-    "i": "redenen niet behalen MAP/PVT: de aanbieder meldt ze, de events van aanbieder-api dragen ze niet "
-    "(eigenaar: aanbieder-api)",
-    "j": "verwijtbaar/niet verwijtbaar: nog geen besluit in handhaving-api (eigenaar: handhaving-api)",
-    "q": "omstandigheden achter een verzoek tot verlenging: DUO meldt het verzoek, de gemeente legt de "
-    "omstandigheden nergens vast (eigenaar: inburgeraar-api, bij de plicht)",
-}
 
 
 @dataclass(frozen=True)
@@ -78,6 +71,8 @@ def rapporten(  # noqa: PLR0911, PLR0912 - one arm per event type
             return [Rapport("a", {})]
         case "inburgeraar.inburgeraar-gewijzigd":
             return [Rapport("a", {})] if "contact" in data.get("gewijzigdeVelden", []) else []
+        case "inburgeraar.verlengingsomstandigheden-vastgelegd":
+            return [Rapport("q", _q(data))]
         case "inburgeraar.plichtgegevens-ontvangen":
             if data.get("soort") == "certificaat":
                 return [Rapport("p", {"ontvangen": True, "datum": data["ingangsdatum"]})]
@@ -128,6 +123,12 @@ def rapporten(  # noqa: PLR0911, PLR0912 - one arm per event type
                 reden = f"geen PIP vastgesteld binnen de termijn ({data['termijnsoort']})"
                 return [Rapport("r", {"sinds": data["einddatum"], "reden": reden})]
             return []
+        case "pip.onderdeel-niet-behaald-beoordeeld":
+            onderdeel = data["onderdeel"]
+            return [
+                Rapport("i", {"onderdeel": onderdeel, "redenen": list(data["redenen"])}),
+                Rapport("j", {"onderdeel": onderdeel, "verwijtbaar": data["verwijtbaar"]}),
+            ]
         case "aanbieder.opdracht-verstrekt":
             return _opdracht(data)
         case "aanbieder.voortgang-gemeld":
@@ -166,18 +167,36 @@ def _opdracht(data: Mapping[str, Any]) -> list[Rapport]:
 
 
 def _start(data: Mapping[str, Any], tijdstip: date, projectie: Projectie) -> list[Rapport]:
-    if data.get("soort") != "start":
-        return []
-    onderdeel = data["onderdeel"]
+    onderdeel, soort = data["onderdeel"], data.get("soort")
+    # The provider's adjusted planned end of a MAP or PVT is DUO's "uiterste datum, bijgesteld" (item f).
+    bijgesteld = (
+        [Rapport("f", {"onderdeel": onderdeel, "uitersteDatum": data["geplandeEinddatum"], "bijgesteld": True})]
+        if onderdeel in PLICHTONDERDELEN and soort in {"start", "planning"} and data.get("geplandeEinddatum")
+        else []
+    )
+    if soort != "start":
+        return bijgesteld
+    # Events from before aanbieder-api carried the start date had only their own day to go by.
+    gestart = data.get("datum") or tijdstip.isoformat()
     if onderdeel in PLICHTONDERDELEN:
         opdracht = projectie.opdracht(str(data["opdrachtId"]))
         if opdracht is None:
             raise OnvolledigEventError(f"opdracht {data['opdrachtId']}: geplande start onbekend")
         gegevens = {"onderdeel": onderdeel, "startGepland": opdracht["geplandeStartdatum"]}
-        return [Rapport("e", {**gegevens, "startGerealiseerd": tijdstip.isoformat()})]
+        return [Rapport("e", {**gegevens, "startGerealiseerd": gestart}), *bijgesteld]
     if onderdeel in TAALONDERDELEN:
-        return [Rapport("o", {"leerroute": onderdeel, "startdatum": tijdstip.isoformat()})]
+        return [Rapport("o", {"leerroute": onderdeel, "startdatum": gestart})]
     return []
+
+
+def _q(data: Mapping[str, Any]) -> dict[str, Any]:
+    return _zonder_leeg(
+        {
+            "verzoekdatum": data["verzoekdatum"],
+            "omstandigheden": list(data["omstandigheden"]),
+            "gevraagdeEinddatum": data.get("gevraagdeEinddatum"),
+        }
+    )
 
 
 def _resultaat(data: Mapping[str, Any], *, behaald: bool) -> list[Rapport]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -26,8 +26,9 @@ from pip_api.domain.pip import (
     ZRouteUren,
 )
 from pip_api.domain.signalen import Signaalsoort, Signaalstatus
+from pip_api.domain.uitkomst import RedenNietBehaald
 from pip_api.domain.voortgang import Uren, gemelde_taaluren, percentage
-from pip_api.models import PipVersie, Signaal, Voortgangsgesprek
+from pip_api.models import OnderdeelUitkomst, PipVersie, Signaal, Voortgangsgesprek
 from pip_api.services.pip import PipMetTermijnen, Voortgang
 
 
@@ -393,4 +394,26 @@ class PipVoortgangRead(DomeinModel):
                 RouteadviesRead(opdracht_id=a.opdracht_id, advies=a.advies, ontvangen_datum=a.ontvangen_datum)
                 for a in v.adviezen
             ],
+        )
+
+
+class OnderdeelUitkomstRead(DomeinModel):
+    id: uuid.UUID
+    pip_id: uuid.UUID
+    onderdeel: Literal["map", "pvt"]
+    datum: Datum
+    redenen: list[RedenNietBehaald]
+    verwijtbaar: bool
+    toelichting: str | None = None
+
+    @classmethod
+    def van(cls, uitkomst: OnderdeelUitkomst) -> OnderdeelUitkomstRead:
+        return cls(
+            id=uitkomst.id,
+            pip_id=uitkomst.pip_id,
+            onderdeel=uitkomst.onderdeel,
+            datum=uitkomst.datum,
+            redenen=[RedenNietBehaald(r) for r in uitkomst.redenen],
+            verwijtbaar=uitkomst.verwijtbaar,
+            toelichting=uitkomst.toelichting,
         )

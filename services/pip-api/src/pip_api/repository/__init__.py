@@ -13,11 +13,13 @@ from pip_api.repository.signalen import (
     SignaalRij,
     VoortgangsignaalRepository,
 )
+from pip_api.repository.uitkomst import OnderdeelUitkomstRepository
 from pip_api.repository.voortgangsgesprekken import VoortgangsgesprekRepository
 
 __all__ = [
     "ActievePip",
     "InburgeraarZonderPip",
+    "OnderdeelUitkomstRepository",
     "OpdrachtInPip",
     "PipRepository",
     "ProjectieRepository",

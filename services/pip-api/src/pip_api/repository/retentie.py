@@ -10,7 +10,15 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inburgering_kit.privacy import als_json
-from pip_api.models import InburgeraarFeit, Pip, PipVersie, Signaal, Voortgangsgesprek, WachtendTermijnfeit
+from pip_api.models import (
+    InburgeraarFeit,
+    OnderdeelUitkomst,
+    Pip,
+    PipVersie,
+    Signaal,
+    Voortgangsgesprek,
+    WachtendTermijnfeit,
+)
 
 
 class RetentieRepository:
@@ -27,6 +35,9 @@ class RetentieRepository:
         pips = select(Pip.id).where(Pip.inburgeraar_id.in_(ids))
         return {
             "voortgangsgesprek": await self._count(delete(Voortgangsgesprek).where(Voortgangsgesprek.pip_id.in_(pips))),
+            "onderdeel-uitkomst": await self._count(
+                delete(OnderdeelUitkomst).where(OnderdeelUitkomst.pip_id.in_(pips))
+            ),
             "pip-versie": await self._count(delete(PipVersie).where(PipVersie.pip_id.in_(pips))),
             "signaal": await self._count(delete(Signaal).where(Signaal.inburgeraar_id.in_(ids))),
             "pip": await self._count(delete(Pip).where(Pip.inburgeraar_id.in_(ids))),
@@ -54,6 +65,8 @@ class RetentieRepository:
             ("pip", pips),
             ("pip-versie", await self._rows(select(PipVersie).where(PipVersie.pip_id.in_(ids)))),
             ("voortgangsgesprek", await self._rows(select(Voortgangsgesprek).where(Voortgangsgesprek.pip_id.in_(ids)))),
+            ("onderdeel-uitkomst", await self._rows(
+                select(OnderdeelUitkomst).where(OnderdeelUitkomst.pip_id.in_(ids)))),
             ("signaal", await self._rows(select(Signaal).where(
                 Signaal.inburgeraar_id == inburgeraar_id, Signaal.gemeente_code == gemeente))),
         ):  # fmt: skip
