@@ -1,7 +1,7 @@
 """onderdeel_uitkomst: the gemeente's judgement on a MAP or PVT part not achieved (reasons, verwijtbaarheid)
 
 Revision ID: 7e3b9d21c4a8
-Revises: c2f7a9e14b63
+Revises: 9d3f5a7c1e28
 Create Date: 2026-12-03 16:18:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "7e3b9d21c4a8"
-down_revision: str | None = "c2f7a9e14b63"
+down_revision: str | None = "9d3f5a7c1e28"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
