@@ -48,6 +48,10 @@ from inburgering_kit.db import database_url_for, ensure_database, plain_url
 from inburgering_kit.embedded import EmbeddedPostgres, free_port
 from inburgering_kit.migrations import upgrade
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from loadgen import CpuMeter  # noqa: E402
+from run import postmaster_pid  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 ISSUER = "urn:bench:tokens"
@@ -184,6 +188,13 @@ def meet(aantal: int, batch: int, gelijktijdig: int, tmp: Path) -> dict[str, Any
             )
             proc = psutil.Process(worker.pid)
             cpu0 = proc.cpu_times()
+            # Per process: the worker, DUO's stand-in, PostgreSQL (both databases, and this bench's own polling),
+            # and this process (the inburgeraar stub's BSN answers, plus the polling's client side).
+            meter = CpuMeter(
+                {"worker": worker.pid, "duo": duo.pid, "postgres": postmaster_pid(pg.data_dir), "bench": os.getpid()},
+                without_children=frozenset({"bench"}),
+            )
+            meter.start()
             rss: list[float] = []
             voortgang: list[tuple[float, int]] = []
             while True:
@@ -201,6 +212,7 @@ def meet(aantal: int, batch: int, gelijktijdig: int, tmp: Path) -> dict[str, Any
                     raise RuntimeError(f"niet leeg na 10 minuten: {ontvangen} van {aantal}")
             duur = time.monotonic() - t0
             cpu1 = proc.cpu_times()
+            cpu = meter.stop()
             ontvangen, overig, bij_duo = asyncio.run(_tel(urls["keten"], urls["duo"]))
         finally:
             if worker is not None:
@@ -212,6 +224,9 @@ def meet(aantal: int, batch: int, gelijktijdig: int, tmp: Path) -> dict[str, Any
     # The rate once the worker runs: from the first report received (its start-up and imports excluded).
     begin = next((t for t, n in voortgang if n > 0), 0.0)
     tempo = aantal / max(duur - begin, 1e-9)
+    # CPU% of one core over the whole run, turned into CPU milliseconds per report.
+    per_rapport = {k: round(cpu[k] * 10 * duur / aantal, 3) for k in ("worker", "duo", "postgres", "bench")}
+    som = sum(per_rapport.values())
     return {
         "aantal": aantal,
         "batch": batch,
@@ -223,6 +238,10 @@ def meet(aantal: int, batch: int, gelijktijdig: int, tmp: Path) -> dict[str, Any
         "leegtijd_100k_gemeten": aantal == 100_000,
         "worker_rss_max_mb": round(max(rss), 1),
         "worker_cpu_s": round((cpu1.user + cpu1.system) - (cpu0.user + cpu0.system), 2),
+        "cpu_ms_per_rapport": per_rapport | {"som": round(som, 3)},
+        "cpu_pct": {k: round(v, 1) for k, v in cpu.items()},
+        # Two cores fully used by this chain and nothing else: the upper bound its CPU per report allows.
+        "plafond_2_kernen_per_s": round(2000 / som, 0) if som else None,
         "bij_duo": bij_duo,
         "eenmaal": bij_duo == aantal and ontvangen == aantal,
     }

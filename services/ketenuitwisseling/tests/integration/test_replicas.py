@@ -102,7 +102,7 @@ class TestReplicas:
             [row] = await RapportageRepository(uow.session).claim(1, 1)
             await uow.commit()
         # The send alone, without its record: the crash.
-        await sterft._bezorg(row, asyncio.ensure_future(sterft._identificatie(row)))
+        await sterft.bezorg_alle([row])
         assert keten.duo.ontvangen_puts == 1
         await asyncio.sleep(1.1)
         await keten.leeg()
