@@ -5,8 +5,8 @@ Issue 13 targets: >= 500 reports/s with DUO on the same machine; a backlog of 10
 exchange's worker under 200 MB while it drains.
 
 Starts its own PostgreSQL in a temporary folder (the exchange's database and DUO's), the DUO stand-in under uvicorn
-as its own process, a minimal stand-in of inburgeraar-api's `duo-identificatie` (the BSN the worker fetches for every
-report) in this process, and the worker as its own process, exactly as deployed (`python -m ketenuitwisseling
+as its own process, a minimal stand-in of inburgeraar-api's `_duo-identificaties` (the BSNs the worker fetches for every
+claimed batch) in this process, and the worker as its own process, exactly as deployed (`python -m ketenuitwisseling
 keten-worker`, development tokens). The backlog is COPYed into the exchange's queue as report b, valid for DUO's
 contract; the clock runs from the worker's start until DUO holds every report and the queue is empty.
 
@@ -49,8 +49,8 @@ from inburgering_kit.embedded import EmbeddedPostgres, free_port
 from inburgering_kit.migrations import upgrade
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from loadgen import CpuMeter  # noqa: E402
-from run import postmaster_pid  # noqa: E402
+from loadgen import CpuMeter
+from run import postmaster_pid
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -62,9 +62,10 @@ TARGET_DRAIN_100K_S = 300.0
 TARGET_RSS_MB = 200.0
 
 
-def _profiel() -> list[str]:
-    # KETEN_BENCH_PROFIEL=<file>: the worker runs under cProfile and writes its profile there when stopped.
-    bestand = os.environ.get("KETEN_BENCH_PROFIEL")
+def _profiel(variabele: str = "KETEN_BENCH_PROFIEL") -> list[str]:
+    # KETEN_BENCH_PROFIEL=<file> (the worker) or KETEN_BENCH_PROFIEL_DUO=<file> (DUO's stand-in): that process runs
+    # under cProfile and writes its profile there when stopped.
+    bestand = os.environ.get(variabele)
     return ["-m", "cProfile", "-o", bestand] if bestand else []
 
 
@@ -76,7 +77,16 @@ def _inburgeraar_stub() -> Starlette:
     async def identificatie(request: Request) -> JSONResponse:
         return JSONResponse({"bsn": BSN, "status": "geregistreerd"})
 
-    return Starlette(routes=[Route("/api/v1/inburgeraars/{id}/duo-identificatie", identificatie)])
+    async def identificaties(request: Request) -> JSONResponse:
+        ids = (await request.json())["ids"]
+        return JSONResponse({"items": [{"id": i, "bsn": BSN, "status": "geregistreerd"} for i in ids]})
+
+    return Starlette(
+        routes=[
+            Route("/api/v1/inburgeraars/{id}/duo-identificatie", identificatie),
+            Route("/api/v1/inburgeraars/_duo-identificaties", identificaties, methods=["POST"]),
+        ]
+    )
 
 
 def _serve_in_thread(app: Starlette, port: int) -> uvicorn.Server:
@@ -154,7 +164,7 @@ def _wacht_op_poort(port: int, proc: subprocess.Popen[bytes], timeout: float = 6
     raise RuntimeError("de DUO-stand-in startte niet")
 
 
-def meet(aantal: int, batch: int, gelijktijdig: int, tmp: Path) -> dict[str, Any]:
+def meet(aantal: int, batch: int, gelijktijdig: int, tmp: Path, max_s: float) -> dict[str, Any]:
     with EmbeddedPostgres(tmp / "pg", free_port()) as pg:
         urls = {}
         for naam, service in (("keten", "ketenuitwisseling"), ("duo", "duo-standin")):
@@ -168,7 +178,7 @@ def meet(aantal: int, batch: int, gelijktijdig: int, tmp: Path) -> dict[str, Any
         stub_port, duo_port = free_port(), free_port()
         stub = _serve_in_thread(_inburgeraar_stub(), stub_port)
         duo = subprocess.Popen(
-            [sys.executable, "-m", "duo_standin", "serve", "--port", str(duo_port)],
+            [sys.executable, *_profiel("KETEN_BENCH_PROFIEL_DUO"), "-m", "duo_standin", "serve", "--port", str(duo_port)],
             env=_env("DUO_STANDIN_", urls["duo"], public_key, MELDING_TOKEN="ongebruikt"),
             cwd=tmp,
         )
@@ -208,8 +218,10 @@ def meet(aantal: int, batch: int, gelijktijdig: int, tmp: Path) -> dict[str, Any
                     _log(f"{voortgang[-1][0]:.0f} s: {ontvangen} ontvangen, {overig} in de wachtrij, {bij_duo} bij DUO")
                 if ontvangen == aantal and overig == 0:
                     break
-                if time.monotonic() - t0 > 600:
-                    raise RuntimeError(f"niet leeg na 10 minuten: {ontvangen} van {aantal}")
+                if time.monotonic() - t0 > max_s:
+                    # On a busy machine the backlog may not drain in time: the rate so far is still a measurement.
+                    _log(f"niet leeg na {max_s:.0f} s: {ontvangen} van {aantal}; gemeten over wat er ontving")
+                    break
             duur = time.monotonic() - t0
             cpu1 = proc.cpu_times()
             cpu = meter.stop()
@@ -223,19 +235,24 @@ def meet(aantal: int, batch: int, gelijktijdig: int, tmp: Path) -> dict[str, Any
             stub.should_exit = True
     # The rate once the worker runs: from the first report received (its start-up and imports excluded).
     begin = next((t for t, n in voortgang if n > 0), 0.0)
-    tempo = aantal / max(duur - begin, 1e-9)
-    # CPU% of one core over the whole run, turned into CPU milliseconds per report.
-    per_rapport = {k: round(cpu[k] * 10 * duur / aantal, 3) for k in ("worker", "duo", "postgres", "bench")}
+    tempo = ontvangen / max(duur - begin, 1e-9)
+    # CPU% of one core over the whole run, turned into CPU milliseconds per report DUO received (the worker's
+    # start-up is in it: a few hundred ms, spread over thousands of reports).
+    per_rapport = {k: round(cpu[k] * 10 * duur / max(bij_duo, 1), 3) for k in ("worker", "duo", "postgres", "bench")}
     som = sum(per_rapport.values())
     return {
         "aantal": aantal,
+        "ontvangen": ontvangen,
+        "leeg": ontvangen == aantal and overig == 0,
         "batch": batch,
         "gelijktijdig": gelijktijdig,
         "leegtijd_s": round(duur, 2),
         "opstart_s": round(begin, 2),
         "rapportages_per_s": round(tempo, 1),
-        "leegtijd_100k_s": round(duur, 1) if aantal == 100_000 else round(begin + 100_000 / tempo, 1),
-        "leegtijd_100k_gemeten": aantal == 100_000,
+        "leegtijd_100k_s": round(duur, 1)
+        if aantal == 100_000 and ontvangen == aantal
+        else round(begin + 100_000 / max(tempo, 1e-9), 1),
+        "leegtijd_100k_gemeten": aantal == 100_000 and ontvangen == aantal,
         "worker_rss_max_mb": round(max(rss), 1),
         "worker_cpu_s": round((cpu1.user + cpu1.system) - (cpu0.user + cpu0.system), 2),
         "cpu_ms_per_rapport": per_rapport | {"som": round(som, 3)},
@@ -243,7 +260,8 @@ def meet(aantal: int, batch: int, gelijktijdig: int, tmp: Path) -> dict[str, Any
         # Two cores fully used by this chain and nothing else: the upper bound its CPU per report allows.
         "plafond_2_kernen_per_s": round(2000 / som, 0) if som else None,
         "bij_duo": bij_duo,
-        "eenmaal": bij_duo == aantal and ontvangen == aantal,
+        # Every report marked received is at DUO once (DUO may hold a few more: sent, not yet marked).
+        "eenmaal": bij_duo >= ontvangen and (bij_duo == aantal or ontvangen < aantal),
     }
 
 
@@ -253,11 +271,12 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="3,000 reports")
     parser.add_argument("--batch", type=int, default=200)
     parser.add_argument("--gelijktijdig", type=int, default=8)
+    parser.add_argument("--max-s", type=float, default=600.0, help="stop after this long, drained or not")
     args = parser.parse_args()
     aantal = 3_000 if args.quick else args.aantal
     started = datetime.now()
     with tempfile.TemporaryDirectory(prefix="bench-keten-") as tmp:
-        r = meet(aantal, args.batch, args.gelijktijdig, Path(tmp))
+        r = meet(aantal, args.batch, args.gelijktijdig, Path(tmp), args.max_s)
 
     def oordeel(gehaald: bool) -> str:
         return "gehaald" if gehaald else "NIET gehaald"

@@ -41,7 +41,8 @@ async def test_batch_gives_each_known_person_and_logs_each_read_like_the_single_
     assert elders.status_code == 201, elders.text
     keten = headers_of(tokens, "ketenuitwisseling")
 
-    response = await client.post(BATCH, json={"ids": [eerste, tweede, elders.json()["id"], str(uuid.uuid4())]}, headers=keten)
+    ids = [eerste, tweede, elders.json()["id"], str(uuid.uuid4())]
+    response = await client.post(BATCH, json={"ids": ids}, headers=keten)
 
     assert response.status_code == 200, response.text
     items = {i["id"]: i for i in response.json()["items"]}

@@ -1,6 +1,6 @@
-"""For the gemeente's chain exchange: who one person (or a batch of persons) is for DUO — the BSN and, for report item a, the NAW — which it
-puts on a report at the moment it sends (Wi art. 35 lid 3; Bi art. 9.3 lid 2) and never keeps. A scope of its own:
-the exchange sees no other contact details and nothing of the dossier."""
+"""For the gemeente's chain exchange: who a person (one, or a batch) is for DUO — the BSN and, for report item a, the
+NAW — which it puts on a report at the moment it sends (Wi art. 35 lid 3; Bi art. 9.3 lid 2) and never keeps. A scope
+of its own: the exchange sees no other contact details and nothing of the dossier."""
 
 from __future__ import annotations
 
@@ -89,9 +89,7 @@ async def duo_identificaties(body: DuoIdentificatiesVraag, ctx: BsnLezen) -> Duo
     gevonden = await keten.bsns_voor_duo(ctx, body.ids)
     return DuoIdentificaties(
         items=[
-            DuoIdentificatieItem(
-                id=i.id, bsn=i.bsn, status=InburgeraarStatus(i.status), **_naw(i.contact or {})
-            )
+            DuoIdentificatieItem(id=i.id, bsn=i.bsn, status=InburgeraarStatus(i.status), **_naw(i.contact or {}))
             for i in gevonden
         ]
     )

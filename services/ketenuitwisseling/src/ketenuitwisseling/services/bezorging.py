@@ -5,7 +5,8 @@ lease). DUO's rejection (422) is final for that report: it goes on the work list
 
 The BSN is fetched from inburgeraar-api at the moment of sending and only for DUO (Wi art. 35 lid 3): the exchange
 never stores it. Fetched for a claimed batch at once (one call per gemeente), since a backlog after an outage runs
-into the hundreds of thousands and a lookup per report doubled the calls. A person whose BSN is not known yet (`bsn-ontbreekt`) waits in the queue.
+into the hundreds of thousands and a lookup per report doubled the calls. A person whose BSN is not known yet
+(`bsn-ontbreekt`) waits in the queue.
 """
 
 from __future__ import annotations
