@@ -249,11 +249,15 @@ def meet(aantal: int, batch: int, gelijktijdig: int, tmp: Path, max_s: float) ->
             venster_s, venster_n = time.monotonic() - venster[0], bij_duo - venster[1]
             teller.close()
         finally:
-            if worker is not None:
-                worker.terminate()
-                worker.wait(timeout=30)
-            duo.terminate()
-            duo.wait(timeout=30)
+            # A worker mid-batch against a slow DUO may take longer than its grace period: the figures are taken.
+            for proc in (p for p in (worker, duo) if p is not None):
+                proc.terminate()
+            for proc in (p for p in (worker, duo) if p is not None):
+                try:
+                    proc.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(timeout=30)
             stub.should_exit = True
     # The rate once the worker runs: from the first report received (its start-up and imports excluded).
     begin = next((t for t, n in voortgang if n > 0), 0.0)
