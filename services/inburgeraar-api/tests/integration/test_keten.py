@@ -14,7 +14,7 @@ from inburgering_kit.testing.plugin import TokenFactory
 from .test_autorisatie import BSN, assert_forbidden, headers_of, registreer, rows
 
 ANDER_BSN = "111222333"
-BATCH = "/api/v1/inburgeraars/_duo-identificaties"
+BATCH = "/api/v1/inburgeraars/duo-identificaties/_zoek"
 
 
 async def _levering_duo(database: Database) -> list[tuple[str, str, str]]:

@@ -127,7 +127,7 @@ class Inburgeraars:
         if path == "/inburgeraars/_zoek":
             items = [p for p in self.personen.values() if p["bsn"] == body["bsn"]]
             return _json(200, {"resultaten": items[:1], "totalItems": len(items)})
-        if path == "/inburgeraars/_duo-identificaties":
+        if path == "/inburgeraars/duo-identificaties/_zoek":
             self.identificatievragen.append(list(body["ids"]))
             gevonden = [{"bsn": None, **self.personen[i]} for i in body["ids"] if i in self.personen]
             return _json(200, {"items": gevonden})

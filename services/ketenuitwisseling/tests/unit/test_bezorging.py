@@ -34,7 +34,7 @@ class _Inburgeraars:
         self.vragen: list[tuple[str, list[str]]] = []
 
     async def handle(self, request: httpx.Request) -> httpx.Response:
-        assert request.url.path == "/api/v1/inburgeraars/_duo-identificaties"
+        assert request.url.path == "/api/v1/inburgeraars/duo-identificaties/_zoek"
         ids = json.loads(request.content)["ids"]
         self.vragen.append((request.headers["Authorization"], ids))
         if self.status != 200:

@@ -78,7 +78,7 @@ async def duo_identificatie(inburgeraar_id: InburgeraarId, ctx: BsnLezen) -> Duo
 
 
 @router.post(
-    "/_duo-identificaties",
+    "/duo-identificaties/_zoek",
     operation_id="inburgeraar_duo_identificaties",
     summary="BSN en NAW van een reeks inburgeraars in één keer, voor de gegevenslevering aan DUO "
     "(alleen de ketenuitwisseling)",

@@ -37,7 +37,7 @@ from ketenuitwisseling.services.partners import (
 
 logger = logging.getLogger(__name__)
 
-# inburgeraar-api's bound on one lookup (`_duo-identificaties`).
+# inburgeraar-api's bound on one lookup (`duo-identificaties/_zoek`).
 MAX_IDS = 1000
 
 
@@ -188,7 +188,7 @@ class Bezorger:
         for begin in range(0, len(ids), MAX_IDS):
             response = controleer_bereikbaar(
                 await self.v.call(
-                    Doel.INBURGERAAR_DUO, gemeente, "POST", "/inburgeraars/_duo-identificaties",
+                    Doel.INBURGERAAR_DUO, gemeente, "POST", "/inburgeraars/duo-identificaties/_zoek",
                     json={"ids": [str(i) for i in ids[begin : begin + MAX_IDS]]},
                 )
             )  # fmt: skip
