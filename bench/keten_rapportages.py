@@ -7,8 +7,9 @@ exchange's worker under 200 MB while it drains.
 Starts its own PostgreSQL in a temporary folder (the exchange's database and DUO's), the DUO stand-in under uvicorn
 as its own process, a minimal stand-in of inburgeraar-api's `duo-identificaties/_zoek` (the BSNs the worker fetches
 for every claimed batch) in this process, and the worker as its own process, exactly as deployed
-(`python -m ketenuitwisseling keten-worker`, development tokens). The backlog is COPYed into the exchange's queue as report b, valid for DUO's
-contract; the clock runs from the worker's start until DUO holds every report and the queue is empty.
+(`python -m ketenuitwisseling keten-worker`, development tokens). The backlog is COPYed into the exchange's queue as
+report b, valid for DUO's contract; the clock runs from the worker's start until DUO holds every report and the queue
+is empty.
 
     .venv/bin/python bench/keten_rapportages.py              # 20,000 reports (about a minute on 2 cores)
     .venv/bin/python bench/keten_rapportages.py --aantal 100000
