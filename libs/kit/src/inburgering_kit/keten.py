@@ -120,11 +120,20 @@ def _client_context(mtls: Mtls) -> ssl.SSLContext:
     return context
 
 
-def partner_client(mtls: Mtls | None, *, base_url: str, timeout: float = 10.0) -> httpx.AsyncClient:
+def partner_client(
+    mtls: Mtls | None, *, base_url: str, timeout: float = 10.0, connections: int | None = None
+) -> httpx.AsyncClient:
     """An HTTP client for a partner's API: with `mtls` it presents our certificate and trusts only the partner CA;
-    without, plain HTTP (tests that do not exercise the transport)."""
+    without, plain HTTP (tests that do not exercise the transport). `connections`: how many calls the caller keeps
+    in flight; as many connections are kept alive, so none is set up anew (a TLS handshake) per call."""
     verify: ssl.SSLContext | bool = _client_context(mtls) if mtls is not None else True
-    return httpx.AsyncClient(base_url=base_url, timeout=timeout, verify=verify)
+    limits = (
+        # Room above it: other loops of the caller share the client, and a call waiting for a connection could time out.
+        httpx.Limits(max_connections=max(100, 2 * connections), max_keepalive_connections=connections)
+        if connections
+        else httpx.Limits(max_connections=100, max_keepalive_connections=20)
+    )
+    return httpx.AsyncClient(base_url=base_url, timeout=timeout, verify=verify, limits=limits)
 
 
 def _write_private(path: Path, data: bytes) -> None:

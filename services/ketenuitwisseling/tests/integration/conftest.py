@@ -107,6 +107,7 @@ class Inburgeraars:
     mutaties: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     profielen: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     sleutels: dict[str, httpx.Response] = field(default_factory=dict)
+    identificatievragen: list[list[str]] = field(default_factory=list)
     plat: bool = False
 
     def registreer(self, bsn: str | None, **extra: Any) -> str:
@@ -126,14 +127,15 @@ class Inburgeraars:
         if path == "/inburgeraars/_zoek":
             items = [p for p in self.personen.values() if p["bsn"] == body["bsn"]]
             return _json(200, {"resultaten": items[:1], "totalItems": len(items)})
+        if path == "/inburgeraars/duo-identificaties/_zoek":
+            self.identificatievragen.append(list(body["ids"]))
+            gevonden = [{"bsn": None, **self.personen[i]} for i in body["ids"] if i in self.personen]
+            return _json(200, {"items": gevonden})
         if path == "/inburgeraars" and request.method == "POST":
             if body.get("bsn") and any(p["bsn"] == body["bsn"] for p in self.personen.values()):
                 return _json(409, {"status": 409, "title": "bsn-al-geregistreerd"})
             inburgeraar_id = self.registreer(body.get("bsn"), doelgroep=body["doelgroep"])
             antwoord = _json(201, self.personen[inburgeraar_id])
-        elif len(parts) == 3 and parts[2] == "duo-identificatie":
-            persoon = self.personen.get(parts[1])
-            return _json(200, {"bsn": None, **persoon}) if persoon else _json(404, {"status": 404})
         elif len(parts) == 3 and parts[2] == "bsn":
             persoon = self.personen[parts[1]]
             if persoon["bsn"]:

@@ -91,27 +91,28 @@ class TestReplicas:
         await asyncio.gather(*(leeg(o) for o in replicas))
         assert sorted(len(m) for m in keten.inburgeraars.mutaties.values()) == [4] * N
 
-    async def test_gestorven_bij_verzenden_dan_eenmaal_bij_duo(
+    async def test_gestorven_midden_in_een_batch_dan_eenmaal_bij_duo(
         self, keten: Keten, settings: Settings, database: Database
     ) -> None:
         keten.inburgeraars.personen[str(uuid.UUID(int=1))] = {"id": str(uuid.UUID(int=1)), "bsn": "999990019"}
-        [rapport_id] = await _rapportages(database, 1)
-        # A worker claims the report and sends it, then dies before it records DUO's answer: the claim runs out.
+        ids = await _rapportages(database, 5)
+        # A worker claims a batch and sends it, then dies before it records DUO's answers: the claims run out.
         _, sterft = _replica(keten, settings, claim_seconden=1)
         async with database.unit_of_work() as uow:
-            [row] = await RapportageRepository(uow.session).claim(1, 1)
+            rows = await RapportageRepository(uow.session).claim(5, 1)
             await uow.commit()
-        # The send alone, without its record: the crash.
-        await sterft._bezorg(row, asyncio.ensure_future(sterft._identificatie(row)))
-        assert keten.duo.ontvangen_puts == 1
+        # The sends alone, without their record: the crash. The batch's BSNs in one lookup.
+        await sterft.bezorg_alle(rows)
+        assert keten.duo.ontvangen_puts == 5
+        assert keten.inburgeraars.identificatievragen == [[str(uuid.UUID(int=1))]]
         await asyncio.sleep(1.1)
         await keten.leeg()
-        # Sent again under the same id with the same body: DUO answered 200 with its first receipt, one report.
-        assert keten.duo.ontvangen_puts == 2
-        assert list(keten.duo.rapportages) == [str(rapport_id)]
+        # Sent again under the same ids with the same bodies: DUO answered 200 with its first receipts.
+        assert keten.duo.ontvangen_puts == 10
+        assert sorted(keten.duo.rapportages) == sorted(str(i) for i in ids)
         async with database.engine.connect() as conn:
-            status = (await conn.execute(text("SELECT status FROM rapportage"))).scalar_one()
-        assert status == "ontvangen"
+            statussen = (await conn.execute(text("SELECT status FROM rapportage"))).scalars().all()
+        assert statussen == ["ontvangen"] * 5
 
 
 class TestWorker:

@@ -70,6 +70,10 @@ class InburgeraarRepository:
             query = query.with_for_update()
         return (await self.session.execute(query)).scalar_one_or_none()
 
+    async def get_many(self, ids: Sequence[uuid.UUID]) -> Sequence[Inburgeraar]:
+        query = select(Inburgeraar).where(Inburgeraar.id.in_(set(ids)), Inburgeraar.gemeente_code == self.gemeente)
+        return (await self.session.execute(query)).scalars().all()
+
     async def find_by_pseudoniem(self, pseudoniem: str) -> Inburgeraar | None:
         query = select(Inburgeraar).where(
             Inburgeraar.gemeente_code == self.gemeente, Inburgeraar.bsn_pseudoniem == pseudoniem

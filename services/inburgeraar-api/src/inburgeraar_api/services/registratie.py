@@ -85,7 +85,7 @@ def alleen_eigen(ctx: RequestContext) -> str | None:
     return principal.client_id if principal.has(scopes.INBURGERAAR_KOPPELEN) else None
 
 
-def _zichtbaar(ctx: RequestContext, inburgeraar: Inburgeraar | None) -> Inburgeraar | None:
+def zichtbaar(ctx: RequestContext, inburgeraar: Inburgeraar | None) -> Inburgeraar | None:
     eigen = alleen_eigen(ctx)
     if inburgeraar is not None and eigen is not None and inburgeraar.geregistreerd_door != eigen:
         return None
@@ -96,7 +96,7 @@ async def vind(ctx: RequestContext, inburgeraar_id: uuid.UUID, *, for_update: bo
     """The inburgeraar as far as the caller may know it: of its gemeente, and, for a chain partner that links
     persons, one it linked itself. Any other is not found, exactly like one that does not exist."""
     found = await InburgeraarRepository(ctx.session, ctx.gemeente).get(inburgeraar_id, for_update=for_update)
-    inburgeraar = _zichtbaar(ctx, found)
+    inburgeraar = zichtbaar(ctx, found)
     if inburgeraar is None:
         raise NotFound("Er is geen inburgeraar met dit id in uw gemeente.")
     return inburgeraar
@@ -164,7 +164,7 @@ async def lijst(ctx: RequestContext, paging: PageParams, **filters: object) -> t
 async def zoek_op_bsn(ctx: RequestContext, bsn: Bsn) -> Inburgeraar | None:
     pseudoniem = ctx.log.betrokkene(bsn)
     found = await InburgeraarRepository(ctx.session, ctx.gemeente).find_by_pseudoniem(pseudoniem or "")
-    inburgeraar = _zichtbaar(ctx, found)
+    inburgeraar = zichtbaar(ctx, found)
     await ctx.verwerk(
         activiteiten.RAADPLEGEN,
         Actie.ZOEKEN,

@@ -4,13 +4,16 @@ same on every attempt, and DUO de-duplicates on the id), safe with several repli
 lease). DUO's rejection (422) is final for that report: it goes on the work list with DUO's reasons.
 
 The BSN is fetched from inburgeraar-api at the moment of sending and only for DUO (Wi art. 35 lid 3): the exchange
-never stores it. A person whose BSN is not known yet (`bsn-ontbreekt`) waits in the queue.
+never stores it. Fetched for a claimed batch at once (one call per gemeente), since a backlog after an outage runs
+into the hundreds of thousands and a lookup per report doubled the calls. A person whose BSN is not known yet
+(`bsn-ontbreekt`) waits in the queue.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -33,6 +36,9 @@ from ketenuitwisseling.services.partners import (
 )
 
 logger = logging.getLogger(__name__)
+
+# inburgeraar-api's bound on one lookup (`duo-identificaties/_zoek`).
+MAX_IDS = 1000
 
 
 @dataclass
@@ -72,18 +78,7 @@ class Bezorger:
             await uow.commit()
         if not rows:
             return 0
-        limiet = asyncio.Semaphore(self.instellingen.gelijktijdig)
-        # One fetch of the BSN per person per batch: an event often gives several items (b, k and n of one PIP).
-        identificaties: dict[tuple[str, Any], asyncio.Task[dict[str, Any]]] = {}
-
-        async def bezorg(row: Any) -> _Uitkomst:
-            async with limiet:
-                sleutel = (row.gemeente_code, row.inburgeraar_id)
-                if sleutel not in identificaties:
-                    identificaties[sleutel] = asyncio.ensure_future(self._identificatie(row))
-                return await self._bezorg(row, identificaties[sleutel])
-
-        uitkomsten = await asyncio.gather(*(bezorg(r) for r in rows))
+        uitkomsten = await self.bezorg_alle(rows)
         # The whole batch's outcome in one transaction and a few statements (executemany), not one per report: at
         # hundreds of reports a second the round trips, not the sends, would be the limit.
         async with self.database.unit_of_work() as uow:
@@ -100,14 +95,32 @@ class Bezorger:
             await uow.commit()
         return len(rows)
 
+    @staticmethod
+    def _reden(exc: Exception) -> str:
+        return str(exc) or type(exc).__name__
+
     def _later(self, row: Any, reden: str, retry_after: float | None = None) -> dict[str, Any]:
         wacht = wachttijd(row.pogingen, self.instellingen.max_wachttijd, retry_after)
         return {"laatste_fout": reden[:2000], "volgende_poging_at": datetime.now(UTC) + timedelta(seconds=wacht)}
 
-    async def _bezorg(self, row: Any, identificatie_taak: asyncio.Future[dict[str, Any]]) -> _Uitkomst:
+    async def bezorg_alle(self, rows: Sequence[Any]) -> list[_Uitkomst]:
+        """Send a claimed batch, nothing recorded yet: who each person is for DUO in one lookup per gemeente, then
+        at most `gelijktijdig` sends in flight over the client's kept-alive connections."""
+        identificaties = await self._identificaties(rows)
+        limiet = asyncio.Semaphore(self.instellingen.gelijktijdig)
+
+        async def bezorg(row: Any) -> _Uitkomst:
+            async with limiet:
+                return await self._bezorg(row, identificaties[(row.gemeente_code, row.inburgeraar_id)])
+
+        return await asyncio.gather(*(bezorg(r) for r in rows))
+
+    async def _bezorg(self, row: Any, identificatie: dict[str, Any] | Exception) -> _Uitkomst:
         u = _Uitkomst(row.id, row.gemeente_code, {})
+        if isinstance(identificatie, Exception):
+            u.values = self._later(row, self._reden(identificatie), getattr(identificatie, "retry_after", None))
+            return u
         try:
-            identificatie = await identificatie_taak
             bsn = identificatie.get("bsn")
             if not bsn:
                 u.values = self._later(row, "het BSN ontbreekt nog (bsn-ontbreekt)")
@@ -123,7 +136,7 @@ class Bezorger:
                 await self.v.call(Doel.DUO, row.gemeente_code, "PUT", f"/rapportages/{row.id}", json=body)
             )
         except (httpx.HTTPError, Onbereikbaar) as exc:
-            u.values = self._later(row, str(exc) or type(exc).__name__, getattr(exc, "retry_after", None))
+            u.values = self._later(row, self._reden(exc), getattr(exc, "retry_after", None))
             return u
         u.verzonden = True
         nu = datetime.now(UTC)
@@ -143,12 +156,43 @@ class Bezorger:
             u.values = self._later(row, probleem(response)[0])
         return u
 
-    async def _identificatie(self, row: Any) -> dict[str, Any]:
-        response = controleer_bereikbaar(
-            await self.v.call(
-                Doel.INBURGERAAR_DUO, row.gemeente_code, "GET", f"/inburgeraars/{row.inburgeraar_id}/duo-identificatie"
-            )
+    async def _identificaties(self, rows: Sequence[Any]) -> dict[tuple[str, Any], dict[str, Any] | Exception]:
+        """Per (gemeente, person) of the batch: who the person is for DUO, or why that is not known now. One call per
+        gemeente (the token is the gemeente's), not one per report: an event often gives several items of one person,
+        and a backlog after an outage holds thousands."""
+        per_gemeente: dict[str, list[Any]] = {}
+        for row in rows:
+            ids = per_gemeente.setdefault(row.gemeente_code, [])
+            if row.inburgeraar_id not in ids:
+                ids.append(row.inburgeraar_id)
+        antwoorden = await asyncio.gather(
+            *(self._vraag_identificaties(g, ids) for g, ids in per_gemeente.items()), return_exceptions=True
         )
-        if response.status_code != 200:
-            raise Onbereikbaar(f"BSN ophalen: {probleem(response)[0]}")
-        return dict(response.json())
+        uitkomst: dict[tuple[str, Any], dict[str, Any] | Exception] = {}
+        for (gemeente, ids), antwoord in zip(per_gemeente.items(), antwoorden, strict=True):
+            if isinstance(antwoord, BaseException) and not isinstance(antwoord, httpx.HTTPError | Onbereikbaar):
+                raise antwoord
+            for inburgeraar_id in ids:
+                if isinstance(antwoord, Exception):
+                    uitkomst[(gemeente, inburgeraar_id)] = antwoord
+                else:
+                    gevonden = antwoord.get(str(inburgeraar_id))
+                    # Removed meanwhile, or not (yet) of this gemeente: the report waits, as with any other refusal.
+                    uitkomst[(gemeente, inburgeraar_id)] = (
+                        gevonden if gevonden is not None else Onbereikbaar("BSN ophalen: inburgeraar niet gevonden")
+                    )
+        return uitkomst
+
+    async def _vraag_identificaties(self, gemeente: str, ids: list[Any]) -> dict[str, dict[str, Any]]:
+        gevonden: dict[str, dict[str, Any]] = {}
+        for begin in range(0, len(ids), MAX_IDS):
+            response = controleer_bereikbaar(
+                await self.v.call(
+                    Doel.INBURGERAAR_DUO, gemeente, "POST", "/inburgeraars/duo-identificaties/_zoek",
+                    json={"ids": [str(i) for i in ids[begin : begin + MAX_IDS]]},
+                )
+            )  # fmt: skip
+            if response.status_code != 200:
+                raise Onbereikbaar(f"BSN ophalen: {probleem(response)[0]}")
+            gevonden.update({str(item["id"]): dict(item) for item in response.json()["items"]})
+        return gevonden

@@ -71,8 +71,12 @@ def verbindingen(settings: Settings, tokens: Tokens) -> Verbindingen:
     def intern(url: str) -> httpx.AsyncClient:
         return httpx.AsyncClient(base_url=url.rstrip("/") + "/", timeout=10.0)
 
+    # As many kept-alive connections to DUO as sends in flight: a backlog after an outage is sent without a new
+    # connection (and mutual-TLS handshake) per report.
     return Verbindingen(
-        duo=partner_client(mtls, base_url=settings.duo_url.rstrip("/") + "/"),
+        duo=partner_client(
+            mtls, base_url=settings.duo_url.rstrip("/") + "/", connections=max(settings.worker_gelijktijdig, 20)
+        ),
         coa=partner_client(mtls, base_url=settings.coa_url.rstrip("/") + "/"),
         inburgeraar=intern(settings.inburgeraar_api_url),
         handhaving=intern(settings.handhaving_api_url),
