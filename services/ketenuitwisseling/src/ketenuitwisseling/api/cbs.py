@@ -53,7 +53,7 @@ class CbsLeveringRead(ApiModel):
     inhoud_verwijderd: bool
 
     @classmethod
-    def van(cls, levering: CbsLevering) -> CbsLeveringRead:
+    def uit(cls, levering: CbsLevering) -> CbsLeveringRead:
         return cls(
             id=levering.id, gemeentecode=levering.gemeente_code, periode=levering.periode,
             van=levering.van_datum.isoformat(), tot=levering.tot_datum.isoformat(),
@@ -78,12 +78,12 @@ _LOCATION = {"Location": {"description": "URL van de levering.", "schema": {"typ
 async def aanvragen(body: CbsLeveringCreate, ctx: Aanvragen, response: Response) -> CbsLeveringRead:
     levering, _ = await cbs.vraag_aan(ctx, body.gemeentecode, body.periode)
     response.headers["Location"] = f"{ctx.api_prefix}/cbs-leveringen/{levering.id}"
-    return CbsLeveringRead.van(levering)
+    return CbsLeveringRead.uit(levering)
 
 
 @router.get("/{leveringId}", operation_id="cbs_levering_read", summary="De stand van een levering aan het CBS")
 async def lezen(levering_id: LeveringId, ctx: Volgen) -> CbsLeveringRead:
-    return CbsLeveringRead.van(await cbs.levering(ctx, levering_id))
+    return CbsLeveringRead.uit(await cbs.levering(ctx, levering_id))
 
 
 @router.get(

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from inburgering_kit.audit import Actie
 from inburgering_kit.context import RequestContext
 from inburgering_kit.export import CBS_LEVERING
-from inburgering_kit.problems import Conflict, NotFound, Problem
+from inburgering_kit.problems import Conflict, NotFound, Problem, Unprocessable, invalid
 from ketenuitwisseling.domain.cbs import Leveringstatus, periode
 from ketenuitwisseling.models import CbsLevering
 from ketenuitwisseling.repository.cbs import CbsLeveringRepository
@@ -32,6 +32,11 @@ class InhoudVerwijderd(Problem):
 
 async def vraag_aan(ctx: RequestContext, gemeente: str, periode_code: str) -> tuple[CbsLevering, bool]:
     """The delivery of the token's gemeente for the period: planned now, or the one planned before (idempotent)."""
+    if gemeente != ctx.gemeente:
+        raise Unprocessable(
+            "Een levering wordt alleen voor de gemeente van het token aangevraagd",
+            invalid_params=[invalid("gemeentecode", "niet de gemeente van het token", "andere-gemeente")],
+        )
     p = periode(periode_code)
     levering, nieuw = await CbsLeveringRepository(ctx.session).plan(
         gemeente=gemeente, periode=p.code, van=p.van, tot=p.tot, door=ctx.principal.user or ctx.principal.client_id
