@@ -69,7 +69,9 @@ class TestCbsExport:
     ) -> None:
         school, werkplein = await aanbieder(database, "Taalschool Noord"), await aanbieder(database, "Werkplein")
         a, b = sorted([uuid.uuid4(), uuid.uuid4()])
-        await opdracht(database, school, a, "b1-route", {"gerealiseerdeStartdatum": "2026-04-01", "urenAanwezig": 120.5})
+        await opdracht(
+            database, school, a, "b1-route", {"gerealiseerdeStartdatum": "2026-04-01", "urenAanwezig": 120.5}
+        )
         await opdracht(database, werkplein, a, "map", {"gerealiseerdeStartdatum": None}, status="verstrekt")
         await opdracht(
             database, school, b, "pvt",

@@ -78,7 +78,9 @@ class TestCbsExport:
             boetes=((date(2026, 3, 1), 250, "vervangen"), (date(2026, 4, 1), 200, "opgelegd")),
         )  # fmt: skip
         await overtreding(database, b, "pip-pvt", boetes=((date(2026, 5, 1), 340, "vernietigd"),))
-        await overtreding(database, b, "pip-map", waarschuwing=date(2025, 12, 1), boetes=((date(2026, 6, 1), 500, "opgelegd"),))
+        await overtreding(
+            database, b, "pip-map", waarschuwing=date(2025, 12, 1), boetes=((date(2026, 6, 1), 500, "opgelegd"),)
+        )
         await overtreding(database, uuid.uuid4(), "pip-map", waarschuwing=date(2027, 1, 1))
         await overtreding(database, uuid.uuid4(), "pip-map", waarschuwing=date(2026, 2, 1), gemeente="0599")
 
@@ -89,8 +91,10 @@ class TestCbsExport:
             "aantal": 1, "items": [{"datum": "2026-02-01", "reden": "brede-intake-niet-verschenen"}]
         }  # fmt: skip
         assert regels[0]["boetes"] == {
-            "aantal": 1, "totaalBedrag": 200, "items": [{"datum": "2026-04-01", "reden": "pip-leerroute", "bedrag": 200}]
-        }  # fmt: skip
+            "aantal": 1,
+            "totaalBedrag": 200,
+            "items": [{"datum": "2026-04-01", "reden": "pip-leerroute", "bedrag": 200}],
+        }
         assert regels[1]["waarschuwingen"] == {"aantal": 0, "items": []}
         assert (regels[1]["boetes"]["aantal"], regels[1]["boetes"]["totaalBedrag"]) == (1, 500)
 

@@ -115,7 +115,9 @@ class TestAanvragen:
         assert response.status_code in (400, 422)
         assert response.headers["content-type"] == "application/problem+json"
         assert "gemeentecode" in {p["name"] for p in response.json()["invalidParams"]}
-        response = await client.post(API, json={"gemeentecode": "0363", "periode": "2026-13"}, headers=beheerder(tokens))
+        response = await client.post(
+            API, json={"gemeentecode": "0363", "periode": "2026-13"}, headers=beheerder(tokens)
+        )
         assert (response.status_code, [p["name"] for p in response.json()["invalidParams"]]) == (422, ["periode"])
 
     async def test_only_the_own_gemeente(self, client: httpx.AsyncClient, tokens: TokenFactory) -> None:
@@ -148,9 +150,16 @@ class TestSamenstellen:
     ) -> None:
         ids = bronnen.personen(300)
         bronnen.lijnen[Bron.HANDHAVING].append(
-            {"inburgeraarId": ids[5], "waarschuwingen": {"aantal": 0, "items": []},
-             "boetes": {"aantal": 1, "totaalBedrag": 340, "items": [{"datum": "2026-05-01", "reden": "pip-pvt", "bedrag": 340}]}}
-        )  # fmt: skip
+            {
+                "inburgeraarId": ids[5],
+                "waarschuwingen": {"aantal": 0, "items": []},
+                "boetes": {
+                    "aantal": 1,
+                    "totaalBedrag": 340,
+                    "items": [{"datum": "2026-05-01", "reden": "x", "bedrag": 340}],
+                },
+            }
+        )
         levering = await vraag_aan(client, tokens)
         niet_gereed = await client.get(f"{API}/{levering['id']}/bestand", headers=cbs(tokens))
         assert niet_gereed.status_code == 409
@@ -173,8 +182,7 @@ class TestSamenstellen:
             delen = (await conn.execute(text("SELECT count(*) FROM cbs_levering_deel"))).scalar_one()
             log = (
                 await conn.execute(
-                    text("SELECT grondslag, resultaat FROM verwerking WHERE object_type = 'cbs-levering' "
-                         "ORDER BY at")  # fmt: skip
+                    text("SELECT grondslag, resultaat FROM verwerking WHERE object_type = 'cbs-levering' ORDER BY at")
                 )
             ).all()
         assert delen > 1

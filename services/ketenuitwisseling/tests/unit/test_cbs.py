@@ -148,7 +148,11 @@ class TestSchema:
         [
             (Bron.INBURGERAAR, PERSOON | {"bsn": "12345"}, "persoon.bsn"),
             (Bron.INBURGERAAR, PERSOON | {"doelgroep": "toerist"}, "persoon.doelgroep"),
-            (Bron.PIP, PIP | {"leerroute": {"route": "c1", "wisselingenInPeriode": [], "afschaling": None}}, "leerroute"),
+            (
+                Bron.PIP,
+                PIP | {"leerroute": {"route": "c1", "wisselingenInPeriode": [], "afschaling": None}},
+                "leerroute",
+            ),
             (Bron.AANBIEDER, {"cursussen": [{**CURSUSSEN["cursussen"][0], "aanbieder": ""}]}, "cursussen.0.aanbieder"),
             (Bron.HANDHAVING, HANDHAVING | {"boetes": {"aantal": -1, "totaalBedrag": 0, "items": []}}, "boetes.aantal"),
         ],

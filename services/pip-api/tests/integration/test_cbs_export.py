@@ -47,7 +47,9 @@ async def pip(
 
 
 async def export(client: httpx.AsyncClient, tokens: TokenFactory, **params: str) -> list[dict[str, Any]]:
-    response = await client.get("/api/v1/cbs-export", params=PERIODE | params, headers=tokens.headers(scopes.CBS_EXPORT))
+    response = await client.get(
+        "/api/v1/cbs-export", params=PERIODE | params, headers=tokens.headers(scopes.CBS_EXPORT)
+    )
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("application/x-ndjson")
     regels = [json.loads(r) for r in response.text.splitlines()]
@@ -74,7 +76,9 @@ class TestCbsExport:
         assert w["pip"] == {
             "vaststellingsdatum": "2025-11-04",
             "versie": 2,
-            "wijzigingenInPeriode": [{"versie": 2, "dagtekening": "2026-06-02", "velden": ["leerroute", "taalniveau", "map"]}],
+            "wijzigingenInPeriode": [
+                {"versie": 2, "dagtekening": "2026-06-02", "velden": ["leerroute", "taalniveau", "map"]}
+            ],
             "beeindigd": None,
         }  # fmt: skip
         assert w["leerroute"] == {

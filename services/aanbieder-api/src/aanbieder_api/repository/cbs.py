@@ -50,4 +50,4 @@ async def cbs_batch(
 
 
 async def cbs_aantal(conn: asyncpg.Connection, *, gemeente: str, tot: date) -> int:
-    return int(await conn.fetchval(f"SELECT count(DISTINCT o.inburgeraar_id) {_OPDRACHTEN}", gemeente, tot))  # noqa: S608 - fixed SQL
+    return int(await conn.fetchval(f"SELECT count(DISTINCT o.inburgeraar_id) {_OPDRACHTEN}", gemeente, tot))

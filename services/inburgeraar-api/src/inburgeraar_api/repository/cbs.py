@@ -77,4 +77,4 @@ async def cbs_batch(
 
 
 async def cbs_aantal(conn: asyncpg.Connection, *, gemeente: str, tot: date) -> int:
-    return int(await conn.fetchval(f"SELECT count(*) {_PERSONEN}", gemeente, tot))  # noqa: S608 - fixed SQL
+    return int(await conn.fetchval(f"SELECT count(*) {_PERSONEN}", gemeente, tot))

@@ -14,6 +14,8 @@ from inburgering_kit.export import Exportperiode
 
 
 async def exporteer(ctx: RequestContext, periode: Exportperiode) -> tuple[int, AsyncIterator[bytes]]:
-    totaal = await export.aantal(ctx.own_connection, partial(cbs.cbs_aantal, gemeente=periode.gemeente, tot=periode.tot))
+    totaal = await export.aantal(
+        ctx.own_connection, partial(cbs.cbs_aantal, gemeente=periode.gemeente, tot=periode.tot)
+    )
     batch = partial(cbs.cbs_batch, gemeente=periode.gemeente, van=periode.van, tot=periode.tot)
     return totaal, export.regels(ctx.own_connection, batch)

@@ -72,7 +72,7 @@ _LOCATION = {"Location": {"description": "URL van de levering.", "schema": {"typ
     "",
     status_code=status.HTTP_202_ACCEPTED,
     operation_id="cbs_levering_create",
-    summary="Een levering aan het CBS aanvragen voor een gemeente en periode (dezelfde aanvraag geeft dezelfde levering)",
+    summary="Een levering aan het CBS aanvragen voor een gemeente en periode (herhaald: dezelfde levering)",
     responses={202: {"headers": _LOCATION}},
 )
 async def aanvragen(body: CbsLeveringCreate, ctx: Aanvragen, response: Response) -> CbsLeveringRead:

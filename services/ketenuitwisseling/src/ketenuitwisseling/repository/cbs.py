@@ -36,16 +36,18 @@ class CbsLeveringRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def plan(
-        self, *, gemeente: str, periode: str, van: date, tot: date, door: str
-    ) -> tuple[CbsLevering, bool]:
+    async def plan(self, *, gemeente: str, periode: str, van: date, tot: date, door: str) -> tuple[CbsLevering, bool]:
         """The delivery of this gemeente and period, planned now or found; a failed one is planned again."""
         nieuw_id = await self.session.scalar(
             insert(CbsLevering)
             .values(
-                id=uuid.uuid4(), gemeente_code=gemeente, periode=periode, van_datum=van, tot_datum=tot,
+                id=uuid.uuid4(),
+                gemeente_code=gemeente,
+                periode=periode,
+                van_datum=van,
+                tot_datum=tot,
                 aangevraagd_door=door,
-            )  # fmt: skip
+            )
             .on_conflict_do_nothing(constraint="uq_cbs_levering_gemeente_code_periode")
             .returning(CbsLevering.id)
         )
@@ -95,10 +97,17 @@ class CbsLeveringRepository:
             update(CbsLevering)
             .where(CbsLevering.id == levering_id)
             .values(
-                status="gereed", percentage=100, aantal_personen=personen, aantal_bytes=bytes_, aantal_delen=delen,
-                sha256=sha256, reden=None, geclaimd_tot=None, gereed_at=text("now()"),
+                status="gereed",
+                percentage=100,
+                aantal_personen=personen,
+                aantal_bytes=bytes_,
+                aantal_delen=delen,
+                sha256=sha256,
+                reden=None,
+                geclaimd_tot=None,
+                gereed_at=text("now()"),
                 verloopt_at=text(f"now() + interval '{int(bewaar_dagen)} days'"),
-            )  # fmt: skip
+            )
         )
 
     async def mislukt(self, levering_id: uuid.UUID, reden: str) -> None:
@@ -115,9 +124,11 @@ class CbsLeveringRepository:
             update(CbsLevering)
             .where(CbsLevering.id == levering_id)
             .values(
-                status="gepland", reden=reden[:2000], percentage=0,
+                status="gepland",
+                reden=reden[:2000],
+                percentage=0,
                 geclaimd_tot=text(f"now() + interval '{int(wacht_seconden)} seconds'"),
-            )  # fmt: skip
+            )
         )
 
     async def deel(self, levering_id: uuid.UUID, volgnummer: int) -> bytes | None:

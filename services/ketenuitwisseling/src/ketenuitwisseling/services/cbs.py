@@ -42,7 +42,9 @@ async def vraag_aan(ctx: RequestContext, gemeente: str, periode_code: str) -> tu
         gemeente=gemeente, periode=p.code, van=p.van, tot=p.tot, door=ctx.principal.user or ctx.principal.client_id
     )
     if nieuw:
-        await ctx.verwerk(CBS_LEVERING, Actie.AANMAKEN, object_type="cbs-levering", object_id=levering.id, betrokkene=None)
+        await ctx.verwerk(
+            CBS_LEVERING, Actie.AANMAKEN, object_type="cbs-levering", object_id=levering.id, betrokkene=None
+        )
     return levering, nieuw
 
 

@@ -283,9 +283,7 @@ class _HttpStroom:
 class HttpBronnen:
     """The four contexts' `GET /cbs-export`, each with a token of the exchange carrying only `cbs:export`."""
 
-    def __init__(
-        self, clients: Mapping[Bron, httpx.AsyncClient], token: Callable[[str], Awaitable[str]]
-    ) -> None:
+    def __init__(self, clients: Mapping[Bron, httpx.AsyncClient], token: Callable[[str], Awaitable[str]]) -> None:
         self.clients = clients
         self.token = token
 

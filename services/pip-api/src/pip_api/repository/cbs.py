@@ -21,7 +21,7 @@ async def personen(
     conn: asyncpg.Connection, na: uuid.UUID | None, limit: int, *, gemeente: str, tot: date
 ) -> list[uuid.UUID]:
     rows = await conn.fetch(
-        f"SELECT DISTINCT p.inburgeraar_id {_PERSONEN} AND ($3::uuid IS NULL OR p.inburgeraar_id > $3) "  # noqa: S608 - fixed SQL
+        f"SELECT DISTINCT p.inburgeraar_id {_PERSONEN} AND ($3::uuid IS NULL OR p.inburgeraar_id > $3) "
         "ORDER BY p.inburgeraar_id LIMIT $4",
         gemeente,
         tot,
@@ -32,14 +32,14 @@ async def personen(
 
 
 async def aantal(conn: asyncpg.Connection, *, gemeente: str, tot: date) -> int:
-    return int(await conn.fetchval(f"SELECT count(DISTINCT p.inburgeraar_id) {_PERSONEN}", gemeente, tot))  # noqa: S608 - fixed SQL
+    return int(await conn.fetchval(f"SELECT count(DISTINCT p.inburgeraar_id) {_PERSONEN}", gemeente, tot))
 
 
 async def versies(
     conn: asyncpg.Connection, inburgeraar_ids: list[uuid.UUID], *, gemeente: str, tot: date
 ) -> dict[uuid.UUID, list[Versie]]:
     rows = await conn.fetch(
-        f"SELECT p.inburgeraar_id, p.id, v.versie, v.dagtekening, v.inhoud::text, v.gewijzigde_velden::text, "  # noqa: S608 - fixed SQL
+        f"SELECT p.inburgeraar_id, p.id, v.versie, v.dagtekening, v.inhoud::text, v.gewijzigde_velden::text, "
         f"p.beeindigd_datum, p.beeindigd_reden {_PERSONEN} AND p.inburgeraar_id = ANY($3::uuid[]) "
         "ORDER BY p.inburgeraar_id, v.dagtekening, p.id, v.versie",
         gemeente,
@@ -48,7 +48,5 @@ async def versies(
     )
     uit: dict[uuid.UUID, list[Versie]] = {}
     for r in rows:
-        uit.setdefault(r[0], []).append(
-            Versie(r[1], r[2], r[3], json.loads(r[4]), json.loads(r[5]) or [], r[6], r[7])
-        )
+        uit.setdefault(r[0], []).append(Versie(r[1], r[2], r[3], json.loads(r[4]), json.loads(r[5]) or [], r[6], r[7]))
     return uit
