@@ -13,6 +13,6 @@ from inburgering_kit.export import Exportperiode
 
 
 async def exporteer(ctx: RequestContext, periode: Exportperiode) -> tuple[int, AsyncIterator[bytes]]:
-    p = {"gemeente": periode.gemeente, "van": periode.van, "tot": periode.tot}
-    totaal = await export.aantal(ctx.own_connection, partial(cbs.cbs_aantal, **p))
-    return totaal, export.regels(ctx.own_connection, partial(cbs.cbs_batch, **p))
+    g, van, tot = periode.gemeente, periode.van, periode.tot
+    totaal = await export.aantal(ctx.own_connection, partial(cbs.cbs_aantal, gemeente=g, van=van, tot=tot))
+    return totaal, export.regels(ctx.own_connection, partial(cbs.cbs_batch, gemeente=g, van=van, tot=tot))

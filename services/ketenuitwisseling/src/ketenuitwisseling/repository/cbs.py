@@ -75,7 +75,8 @@ class CbsLeveringRepository:
         return await self.session.scalar(query.execution_options(populate_existing=True))
 
     async def claim(self, lease_seconden: int) -> uuid.UUID | None:
-        return await self.session.scalar(_CLAIM, {"lease": lease_seconden})
+        levering_id: uuid.UUID | None = await self.session.scalar(_CLAIM, {"lease": lease_seconden})
+        return levering_id
 
     async def wis_delen(self, levering_id: uuid.UUID) -> None:
         await self.session.execute(delete(CbsLeveringDeel).where(CbsLeveringDeel.levering_id == levering_id))
