@@ -22,28 +22,35 @@ _BOETES = """
 """
 _PERSONEN = f"SELECT inburgeraar_id FROM ({_WAARSCHUWINGEN}) w UNION SELECT inburgeraar_id FROM ({_BOETES}) b"  # noqa: S608 - fixed SQL
 
+# Grouped once per batch (not a scan of the batch's rows per person): the persons of a batch in one pass each.
 _BATCH = f"""
 WITH personen AS (
     SELECT inburgeraar_id FROM ({_PERSONEN}) p
     WHERE $4::uuid IS NULL OR inburgeraar_id > $4 ORDER BY inburgeraar_id LIMIT $5
 ),
-w AS ({_WAARSCHUWINGEN} AND o.inburgeraar_id IN (SELECT inburgeraar_id FROM personen)),
-b AS ({_BOETES} AND b.inburgeraar_id IN (SELECT inburgeraar_id FROM personen))
+w AS (
+    SELECT w.inburgeraar_id, count(*) AS aantal,
+           json_agg(json_build_object('datum', w.datum, 'reden', w.soort) ORDER BY w.datum, w.soort) AS items
+    FROM ({_WAARSCHUWINGEN} AND o.inburgeraar_id IN (SELECT inburgeraar_id FROM personen)) w
+    GROUP BY w.inburgeraar_id
+),
+b AS (
+    SELECT b.inburgeraar_id, count(*) AS aantal, sum(b.bedrag) AS totaal,
+           json_agg(json_build_object('datum', b.datum, 'reden', b.soort, 'bedrag', b.bedrag)
+                    ORDER BY b.datum, b.soort, b.bedrag, b.id) AS items
+    FROM ({_BOETES} AND b.inburgeraar_id IN (SELECT inburgeraar_id FROM personen)) b
+    GROUP BY b.inburgeraar_id
+)
 SELECT p.inburgeraar_id, json_build_object(
     'inburgeraarId', p.inburgeraar_id,
-    'waarschuwingen', json_build_object(
-        'aantal', (SELECT count(*) FROM w WHERE w.inburgeraar_id = p.inburgeraar_id),
-        'items', COALESCE((SELECT json_agg(json_build_object('datum', w.datum, 'reden', w.soort)
-                                   ORDER BY w.datum, w.soort)
-                           FROM w WHERE w.inburgeraar_id = p.inburgeraar_id), '[]')),
+    'waarschuwingen', json_build_object('aantal', COALESCE(w.aantal, 0), 'items', COALESCE(w.items, '[]'::json)),
     'boetes', json_build_object(
-        'aantal', (SELECT count(*) FROM b WHERE b.inburgeraar_id = p.inburgeraar_id),
-        'totaalBedrag', (SELECT COALESCE(sum(b.bedrag), 0) FROM b WHERE b.inburgeraar_id = p.inburgeraar_id),
-        'items', COALESCE((SELECT json_agg(json_build_object('datum', b.datum, 'reden', b.soort, 'bedrag', b.bedrag)
-                                   ORDER BY b.datum, b.soort, b.bedrag, b.id)
-                           FROM b WHERE b.inburgeraar_id = p.inburgeraar_id), '[]'))
+        'aantal', COALESCE(b.aantal, 0), 'totaalBedrag', COALESCE(b.totaal, 0), 'items', COALESCE(b.items, '[]'::json))
 )::text
-FROM personen p ORDER BY p.inburgeraar_id
+FROM personen p
+LEFT JOIN w ON w.inburgeraar_id = p.inburgeraar_id
+LEFT JOIN b ON b.inburgeraar_id = p.inburgeraar_id
+ORDER BY p.inburgeraar_id
 """  # noqa: S608 - fixed SQL, every value a parameter
 
 
