@@ -15,13 +15,14 @@ import gzip
 import hashlib
 import json
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import text
 
 from aanbieder_api.main import create_app as create_aanbieder_app
@@ -88,7 +89,7 @@ def instellingen(infra: Infra, nats_url: str, tokens: TokenFactory) -> dict[str,
     }
 
 
-_MAAK = {
+_MAAK: dict[str, Callable[[Any], FastAPI]] = {
     "inburgeraar": create_inburgeraar_app,
     "pip": create_pip_app,
     "aanbieder": create_aanbieder_app,
