@@ -106,6 +106,8 @@ def cbs_export_router(exporteer: Exporteur, beschrijving: str) -> APIRouter:
         summary="Het deel van deze context in de levering aan het CBS (Wi art. 35 lid 4), als NDJSON-stroom",
         description=beschrijving,
         response_class=StreamingResponse,
+        # A period that is no period: 422 naming the field, as for a body.
+        openapi_extra={"x-problems": ["422"]},
         responses={
             200: {
                 "description": "Eén regel JSON per inburgeraar, op `inburgeraarId` geordend.",

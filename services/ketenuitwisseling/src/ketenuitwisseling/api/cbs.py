@@ -91,6 +91,8 @@ async def lezen(levering_id: LeveringId, ctx: Volgen) -> CbsLeveringRead:
     operation_id="cbs_levering_bestand",
     summary="Het bestand van een gereede levering: NDJSON met gzip, één regel per inburgeraar",
     response_class=StreamingResponse,
+    # Not yet gereed (409); its content deleted after the retention (410).
+    openapi_extra={"x-problems": ["409", "410"]},
     responses={
         200: {
             "description": "Het bestand (`application/gzip`); de SHA-256 van de inhoud staat in de levering.",
