@@ -6,16 +6,20 @@ with an `aanbieder_id` claim and a registered client id) reads its own opdrachte
 """
 
 from inburgering_kit.audit import SCOPE_VERWERKINGEN_LEZEN
+from inburgering_kit.export import SCOPE_CBS_EXPORT
 from inburgering_kit.privacy import SCOPE_INZAGE
 
 AANBIEDERS_BEHEREN = "aanbieders:beheren"
 OPDRACHTEN_LEZEN = "opdrachten:lezen"
 OPDRACHTEN_BEHEREN = "opdrachten:beheren"
 VOORTGANG_MELDEN = "voortgang:melden"
+# The gemeente's chain exchange assembling the CBS delivery (Wi art. 35 lid 4): this context's part.
+CBS_EXPORT = SCOPE_CBS_EXPORT
 
 ROLLEN: dict[str, set[str]] = {
     "klantregisseur": {OPDRACHTEN_LEZEN, OPDRACHTEN_BEHEREN},
     "contractmanager": {AANBIEDERS_BEHEREN, OPDRACHTEN_LEZEN},
     "aanbieder": {VOORTGANG_MELDEN},
     "privacy-officer": {SCOPE_VERWERKINGEN_LEZEN, SCOPE_INZAGE},
+    "ketenuitwisseling": {CBS_EXPORT},
 }

@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from handhaving_api.api import beleid, boetes, overtredingen
+from handhaving_api.api import beleid, boetes, cbs, overtredingen
 from handhaving_api.services import projectie, retentie
 from handhaving_api.settings import Settings
 from inburgering_kit.app import ServiceDefinition
@@ -32,6 +32,7 @@ DEFINITION = ServiceDefinition(
         overtredingen.router,
         boetes.router,
         beleid.router,
+        cbs.router,
         inzage_router(retentie.SERVICE, retentie.verzamel),
     ],
 )

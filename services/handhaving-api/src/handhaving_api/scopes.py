@@ -6,6 +6,7 @@ delivers its own boetes; the privacy officer sees only the processing log.
 """
 
 from inburgering_kit.audit import SCOPE_VERWERKINGEN_LEZEN
+from inburgering_kit.export import SCOPE_CBS_EXPORT
 from inburgering_kit.privacy import SCOPE_INZAGE
 
 HANDHAVING_LEZEN = "handhaving:lezen"
@@ -14,10 +15,13 @@ VERORDENING_SCHRIJVEN = "verordening:schrijven"
 MAATREGELEN_LEZEN = "maatregelen:lezen"
 MAATREGELEN_SCHRIJVEN = "maatregelen:schrijven"
 DUO_BOETES_SCHRIJVEN = "duo-boetes:schrijven"
+# The gemeente's chain exchange assembling the CBS delivery (Wi art. 35 lid 4): this context's part.
+CBS_EXPORT = SCOPE_CBS_EXPORT
 
 ROLLEN: dict[str, set[str]] = {
     "klantregisseur": {HANDHAVING_LEZEN, HANDHAVING_SCHRIJVEN, VERORDENING_SCHRIJVEN, MAATREGELEN_LEZEN},
     "specialist-inkomen": {MAATREGELEN_LEZEN, MAATREGELEN_SCHRIJVEN},
     "duo": {DUO_BOETES_SCHRIJVEN},
     "privacy-officer": {SCOPE_VERWERKINGEN_LEZEN, SCOPE_INZAGE},
+    "ketenuitwisseling": {CBS_EXPORT},
 }

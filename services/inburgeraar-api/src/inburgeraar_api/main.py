@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from fastapi import FastAPI
 
-from inburgeraar_api.api import dossier, inburgeraars, intake, keten
+from inburgeraar_api.api import cbs, dossier, inburgeraars, intake, keten
 from inburgeraar_api.api import privacy as privacy_api
 from inburgeraar_api.services import aanbiedermeldingen, privacy
 from inburgeraar_api.settings import Settings
@@ -64,6 +64,7 @@ DEFINITION = ServiceDefinition(
         intake.router,
         privacy_api.router,
         keten.router,
+        cbs.router,
         inzage_router("inburgeraar-api", privacy.eigen_gegevens),
     ],
     links=LINKS,

@@ -4,6 +4,8 @@ Need to know (DOMAIN §4, seed handreiking-gegevensverwerking-privacy): the klan
 trajectory, a specialist only the sub-process it handles, the privacy officer only the processing log.
 """
 
+from inburgering_kit.export import SCOPE_CBS_EXPORT
+
 INBURGERAAR_LEZEN = "inburgeraar:lezen"
 INBURGERAAR_SCHRIJVEN = "inburgeraar:schrijven"
 # A chain partner that links persons to the gemeente (COA): it registers them, and reads, finds and changes only
@@ -29,6 +31,8 @@ ONTZORGEN_LEZEN = "ontzorgen:lezen"
 ONTZORGEN_SCHRIJVEN = "ontzorgen:schrijven"
 VERWERKINGEN_LEZEN = "verwerkingen:lezen"
 INZAGE_LEZEN = "inzage:lezen"
+# The gemeente's chain exchange assembling the CBS delivery (Wi art. 35 lid 4): this context's part, BSN included.
+CBS_EXPORT = SCOPE_CBS_EXPORT
 
 _KLANTREGISSEUR = {
     INBURGERAAR_LEZEN,
@@ -67,5 +71,5 @@ ROLLEN: dict[str, set[str]] = {
     "duo": {INBURGERAAR_ZOEKEN, PLICHT_LEZEN, PLICHT_SCHRIJVEN},
     # The gemeente's chain exchange (services/ketenuitwisseling) hands on DUO's and COA's facts with two tokens, one
     # per partner's part (see its `scopes`), and reads the BSN for its reports to DUO.
-    "ketenuitwisseling": {INBURGERAAR_ZOEKEN, INBURGERAAR_BSN_LEZEN, PLICHT_LEZEN, PLICHT_SCHRIJVEN},
+    "ketenuitwisseling": {INBURGERAAR_ZOEKEN, INBURGERAAR_BSN_LEZEN, PLICHT_LEZEN, PLICHT_SCHRIJVEN, CBS_EXPORT},
 }

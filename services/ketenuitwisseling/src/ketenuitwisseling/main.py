@@ -14,7 +14,8 @@ from fastapi import FastAPI
 from inburgering_kit.app import ServiceDefinition
 from inburgering_kit.app import create_app as create_service_app
 from inburgering_kit.consumer import EventConsumer
-from ketenuitwisseling.api import notificaties, rapportages
+from ketenuitwisseling.api import cbs, notificaties, rapportages
+from ketenuitwisseling.domain.cbs import schema as cbs_schema
 from ketenuitwisseling.services import rapporteren
 from ketenuitwisseling.settings import Settings
 
@@ -29,8 +30,13 @@ DEFINITION = ServiceDefinition(
         "het dossier van de persoon."
     ),
     version="1.0.0",
-    routers=[notificaties.router, rapportages.router],
+    routers=[notificaties.router, rapportages.router, cbs.router],
 )
+
+
+def extra_contracts() -> dict[str, Any]:
+    """The JSON Schema of a line of the CBS delivery, published as `contracts/ketenuitwisseling/cbs/...`."""
+    return {"cbs/levering.schema.json": cbs_schema()}
 
 
 def consumers(app: FastAPI, settings: Settings) -> list[EventConsumer]:

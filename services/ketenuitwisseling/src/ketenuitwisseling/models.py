@@ -7,10 +7,22 @@ Never a copy of the person's file: no BSN, no name, no fact content of a partner
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Index, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -120,3 +132,53 @@ class Rapportage(Base):
     vervangt_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     vervangen_door_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class CbsLevering(Base):
+    """A delivery to CBS (Wi art. 35 lid 4) for one gemeente and period: a job with its state and progress, and once
+    `gereed` the content's size and sha256. The content itself (`CbsLeveringDeel`) is kept only until CBS fetched it
+    or the retention ends: CBS fetches at a moment of its own choosing (pull, as with DUO), and what it fetches must
+    be the very bytes whose sha256 the job shows — assembled again later, the sources may have changed (corrections,
+    retention) and the hash would no longer match."""
+
+    __tablename__ = "cbs_levering"
+    __table_args__ = (
+        UniqueConstraint("gemeente_code", "periode", name="uq_cbs_levering_gemeente_code_periode"),
+        Index("ix_cbs_levering_te_doen", "created_at", postgresql_where="status IN ('gepland', 'bezig')"),
+        Index("ix_cbs_levering_verloopt", "verloopt_at", postgresql_where="verloopt_at IS NOT NULL"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    gemeente_code: Mapped[str] = mapped_column(String(4))
+    periode: Mapped[str] = mapped_column(String(7))
+    van_datum: Mapped[date] = mapped_column(Date)
+    tot_datum: Mapped[date] = mapped_column(Date)
+    # gepland -> bezig -> gereed | mislukt; a repeated request for a failed one plans it again.
+    status: Mapped[str] = mapped_column(String(20), server_default="gepland")
+    percentage: Mapped[int] = mapped_column(Integer, server_default="0")
+    aantal_personen: Mapped[int | None] = mapped_column(Integer)
+    aantal_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    aantal_delen: Mapped[int | None] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    reden: Mapped[str | None] = mapped_column(Text)
+    pogingen: Mapped[int] = mapped_column(Integer, server_default="0")
+    aangevraagd_door: Mapped[str] = mapped_column(String(200))
+    geclaimd_tot: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    gestart_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    gereed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    gedownload_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    verloopt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    inhoud_verwijderd_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class CbsLeveringDeel(Base):
+    """A chunk of a delivery's content: gzip members of NDJSON lines; the file is their concatenation in order."""
+
+    __tablename__ = "cbs_levering_deel"
+
+    levering_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("cbs_levering.id", ondelete="CASCADE"), primary_key=True
+    )
+    volgnummer: Mapped[int] = mapped_column(Integer, primary_key=True)
+    inhoud: Mapped[bytes] = mapped_column(LargeBinary)

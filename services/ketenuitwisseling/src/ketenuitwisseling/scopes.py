@@ -7,6 +7,12 @@ DUO = "duo"
 COA = "coa"
 KETEN_LEZEN = "keten:lezen"
 KETEN_SCHRIJVEN = "keten:schrijven"
+# The delivery to CBS (Wi art. 35 lid 4). Requesting and following it is the gemeente's application manager's task;
+# the file holds every person's BSN, so only CBS's own system fetches it (need to know: nobody of the gemeente needs
+# the file itself, and the contexts hold the data it came from).
+CBS_LEVERING_AANVRAGEN = "cbs-levering:aanvragen"
+CBS_LEVERING_VOLGEN = "cbs-levering:volgen"
+CBS_LEVERING_OPHALEN = "cbs-levering:ophalen"
 
 ROLLEN: dict[str, set[str]] = {
     "duo": {DUO},
@@ -14,6 +20,8 @@ ROLLEN: dict[str, set[str]] = {
     # The klantregisseur and the back office see what was exchanged and correct a rejected report.
     "klantregisseur": {KETEN_LEZEN, KETEN_SCHRIJVEN},
     "privacy-officer": {SCOPE_VERWERKINGEN_LEZEN, KETEN_LEZEN},
+    "functioneel-beheerder": {CBS_LEVERING_AANVRAGEN, CBS_LEVERING_VOLGEN},
+    "cbs": {CBS_LEVERING_VOLGEN, CBS_LEVERING_OPHALEN},
 }
 
 # What the exchange's own tokens carry towards the owning contexts and the partners (see `services.partners`).
@@ -21,3 +29,5 @@ NAAR_PARTNER = ("keten",)
 NAAR_INBURGERAAR_DUO = ("inburgeraar:zoeken", "inburgeraar:bsn-lezen", "plicht:lezen", "plicht:schrijven")
 NAAR_INBURGERAAR_COA = ("inburgeraar:koppelen", "klantprofiel:schrijven")
 NAAR_HANDHAVING = ("duo-boetes:schrijven",)
+# Towards each of the four contexts for the CBS delivery: only their export.
+NAAR_CBS_BRONNEN = ("cbs:export",)

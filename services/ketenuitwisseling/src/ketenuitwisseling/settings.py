@@ -16,6 +16,12 @@ class Settings(ServiceSettings):
     coa_url: str = Field(default="http://127.0.0.1:8107/api/v1", description="COA's exchange API (stand-in locally).")
     inburgeraar_api_url: str = Field(default="http://127.0.0.1:8101/api/v1")
     handhaving_api_url: str = Field(default="http://127.0.0.1:8104/api/v1")
+    pip_api_url: str = Field(default="http://127.0.0.1:8102/api/v1", description="For the CBS delivery only.")
+    aanbieder_api_url: str = Field(default="http://127.0.0.1:8103/api/v1", description="For the CBS delivery only.")
+    cbs_interval_seconden: float = Field(default=5, gt=0, le=300, description="Pause when no CBS delivery is planned.")
+    cbs_bewaar_dagen: int = Field(
+        default=30, ge=1, le=90, description="Days a finished CBS delivery's file is kept for CBS to fetch."
+    )
     # Mutual TLS with the partners (Digikoppeling REST profile): the gemeente's certificate (its OIN in the subject)
     # and the CA of the partners' certificates. With it the API serves over mTLS (the kit's `serve`) and the worker
     # calls the partners over mTLS; without it, plain HTTP (development, most tests).

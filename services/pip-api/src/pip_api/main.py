@@ -14,7 +14,7 @@ from inburgering_kit.app import create_app as create_service_app
 from inburgering_kit.consumer import EventConsumer
 from inburgering_kit.privacy import inzage_router
 from inburgering_kit.retentie import einde_plicht_achtergrond
-from pip_api.api import pips, uitkomsten, voortgangsgesprekken
+from pip_api.api import cbs, pips, uitkomsten, voortgangsgesprekken
 from pip_api.api import signalen as signalen_api
 from pip_api.services import aanbiedervoortgang, projectie, retentie
 from pip_api.settings import Settings
@@ -64,6 +64,7 @@ DEFINITION = ServiceDefinition(
         voortgangsgesprekken.router,
         uitkomsten.router,
         signalen_api.router,
+        cbs.router,
         inzage_router(retentie.SERVICE, retentie.verzamel),
     ],
     links=LINKS,

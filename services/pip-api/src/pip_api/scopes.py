@@ -8,6 +8,7 @@ gemeente may give it to a team lead who does not decide PIPs.
 """
 
 from inburgering_kit.audit import SCOPE_VERWERKINGEN_LEZEN
+from inburgering_kit.export import SCOPE_CBS_EXPORT
 from inburgering_kit.privacy import SCOPE_INZAGE
 
 PIP_LEZEN = "pip:lezen"
@@ -17,6 +18,8 @@ PIP_SCHRIJVEN = "pip:schrijven"
 PIP_OVERZICHT = "pip:overzicht"
 SIGNALEN_LEZEN = "signalen:lezen"
 SIGNALEN_AFHANDELEN = "signalen:afhandelen"
+# The gemeente's chain exchange assembling the CBS delivery (Wi art. 35 lid 4): this context's part.
+CBS_EXPORT = SCOPE_CBS_EXPORT
 
 ROLLEN: dict[str, set[str]] = {
     "klantregisseur": {PIP_LEZEN, PIP_OVERZICHT, PIP_SCHRIJVEN, SIGNALEN_LEZEN, SIGNALEN_AFHANDELEN},
@@ -24,4 +27,5 @@ ROLLEN: dict[str, set[str]] = {
     "specialist-inkomen": {PIP_LEZEN},
     "specialist-begeleiding": {PIP_LEZEN},
     "privacy-officer": {SCOPE_VERWERKINGEN_LEZEN, SCOPE_INZAGE},
+    "ketenuitwisseling": {CBS_EXPORT},
 }
