@@ -163,17 +163,7 @@ def onderdruk(telling: Telling) -> Tabel:
     uit: list[Rij] = []
     for r in rijen:
         rij = Rij(label=r, cellen=[cel((r, k)) for k in kolommen], totaal=cel((r, TOTAAL)) if met_rijtotaal else None)
-        if telling.aandeel == "rij" and telling.aandeel_kolom is not None:
-            delen = [(r, k) for k in alle_k]
-            if n[r, TOTAAL] > 0 and not any(d in weg for d in delen):
-                rij.percentage = _procent(n[r, telling.aandeel_kolom], n[r, TOTAAL])
-        elif telling.aandeel == "totaal":
-            som = (TOTAAL, TOTAAL) if met_rijtotaal else (TOTAAL, kolommen[0])
-            mijn = (r, TOTAAL) if met_rijtotaal else (r, kolommen[0])
-            if n[som] > 0 and mijn not in weg and som not in weg:
-                rij.percentage = _procent(n[mijn], n[som])
-            if r in telling.verwacht:
-                rij.verwacht_percentage = telling.verwacht[r]
+        _aandeel(telling, rij, n, weg, [(r, k) for k in alle_k])
         uit.append(rij)
     return Tabel(
         naam=telling.naam,
@@ -187,6 +177,27 @@ def onderdruk(telling: Telling) -> Tabel:
         aandeel=telling.aandeel,
         toelichting=telling.toelichting,
     )
+
+
+def _aandeel(
+    telling: Telling,
+    rij: Rij,
+    n: dict[tuple[str, str], int],
+    weg: set[tuple[str, str]],
+    delen: list[tuple[str, str]],
+) -> None:
+    r = rij.label
+    # The row's own total: its last part when there is a total column, else its only cell.
+    mijn = delen[-1]
+    if telling.aandeel == "rij" and telling.aandeel_kolom is not None:
+        if n[mijn] > 0 and not any(d in weg for d in delen):
+            rij.percentage = _procent(n[r, telling.aandeel_kolom], n[mijn])
+    elif telling.aandeel == "totaal":
+        som = (TOTAAL, mijn[1])
+        if n[som] > 0 and mijn not in weg and som not in weg:
+            rij.percentage = _procent(n[mijn], n[som])
+        if r in telling.verwacht:
+            rij.verwacht_percentage = telling.verwacht[r]
 
 
 def _onderdruk_nog_een(
