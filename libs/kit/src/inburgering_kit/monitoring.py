@@ -35,6 +35,8 @@ from pydantic import Field
 from inburgering_kit.problems import Problem, invalid
 from inburgering_kit.schemas import ApiModel
 
+# The scope of the role that reads monitoring (`beleidsmedewerker`): aggregates only, never a person.
+SCOPE_MONITORING = "monitoring:lezen"
 DREMPEL = 5
 ONDERDRUKT = "<5"
 TOTAAL = "totaal"
@@ -84,7 +86,7 @@ class Kengetallen:
 
 
 class Cel(ApiModel):
-    waarde: float | None = Field(description="Leeg als de cel is onderdrukt.")
+    waarde: int | float | None = Field(description="Leeg als de cel is onderdrukt.")
     onderdrukt: bool = False
 
 

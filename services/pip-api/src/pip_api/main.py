@@ -14,6 +14,7 @@ from inburgering_kit.app import create_app as create_service_app
 from inburgering_kit.consumer import EventConsumer
 from inburgering_kit.privacy import inzage_router
 from inburgering_kit.retentie import einde_plicht_achtergrond
+from pip_api.api import monitoring as monitoring_api
 from pip_api.api import pips, voortgangsgesprekken
 from pip_api.api import signalen as signalen_api
 from pip_api.services import aanbiedervoortgang, projectie, retentie
@@ -63,6 +64,7 @@ DEFINITION = ServiceDefinition(
         pips.router,
         voortgangsgesprekken.router,
         signalen_api.router,
+        monitoring_api.router,
         inzage_router(retentie.SERVICE, retentie.verzamel),
     ],
     links=LINKS,

@@ -8,6 +8,7 @@ gemeente may give it to a team lead who does not decide PIPs.
 """
 
 from inburgering_kit.audit import SCOPE_VERWERKINGEN_LEZEN
+from inburgering_kit.monitoring import SCOPE_MONITORING
 from inburgering_kit.privacy import SCOPE_INZAGE
 
 PIP_LEZEN = "pip:lezen"
@@ -24,4 +25,6 @@ ROLLEN: dict[str, set[str]] = {
     "specialist-inkomen": {PIP_LEZEN},
     "specialist-begeleiding": {PIP_LEZEN},
     "privacy-officer": {SCOPE_VERWERKINGEN_LEZEN, SCOPE_INZAGE},
+    # Local monitoring (issue 15 §2): counts of the gemeente with small cells suppressed, no PIP and no person.
+    "beleidsmedewerker": {SCOPE_MONITORING},
 }
