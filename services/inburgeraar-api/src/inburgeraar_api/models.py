@@ -89,7 +89,11 @@ class PlichtMutatie(Base):
     gegevens: Mapped[dict[str, Any]] = mapped_column(JSONB)
     ontvangen_at: Mapped[datetime] = _created_at()
 
-    __table_args__ = (UniqueConstraint("inburgeraar_id", "volgnummer", name="uq_plicht_mutatie_volgnummer"),)
+    __table_args__ = (
+        UniqueConstraint("inburgeraar_id", "volgnummer", name="uq_plicht_mutatie_volgnummer"),
+        # Local monitoring counts exam results by the day they took effect, over all persons of the gemeente.
+        Index("ix_plicht_mutatie_soort_ingangsdatum", "soort", "ingangsdatum"),
+    )
 
 
 class KlantprofielVersie(Base):

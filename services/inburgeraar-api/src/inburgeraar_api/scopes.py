@@ -4,6 +4,8 @@ Need to know (DOMAIN §4, seed handreiking-gegevensverwerking-privacy): the klan
 trajectory, a specialist only the sub-process it handles, the privacy officer only the processing log.
 """
 
+from inburgering_kit.monitoring import SCOPE_MONITORING
+
 INBURGERAAR_LEZEN = "inburgeraar:lezen"
 INBURGERAAR_SCHRIJVEN = "inburgeraar:schrijven"
 # A chain partner that links persons to the gemeente (COA): it registers them, and reads, finds and changes only
@@ -68,4 +70,6 @@ ROLLEN: dict[str, set[str]] = {
     # The gemeente's chain exchange (services/ketenuitwisseling) hands on DUO's and COA's facts with two tokens, one
     # per partner's part (see its `scopes`), and reads the BSN for its reports to DUO.
     "ketenuitwisseling": {INBURGERAAR_ZOEKEN, INBURGERAAR_BSN_LEZEN, PLICHT_LEZEN, PLICHT_SCHRIJVEN},
+    # Local monitoring (issue 15 §2): counts of the gemeente with small cells suppressed, never a person.
+    "beleidsmedewerker": {SCOPE_MONITORING},
 }

@@ -18,7 +18,7 @@ Lezen = Annotated[RequestContext, Depends(context(SCOPE_MONITORING), scope="func
 @router.get(
     "",
     operation_id="monitoring_read",
-    summary="Monitoring: routemix, routewissels, uitstroom en termijnsignalen van de gemeente, kleine cellen onderdrukt",
+    summary="Monitoring: routemix, routewissels, uitstroom en termijnsignalen; kleine cellen onderdrukt",
     response_model=Monitoring,
     responses=openapi_antwoorden(),
 )

@@ -6,8 +6,8 @@ Every statement is bounded by the gemeente and a date column that an index of th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -61,9 +61,9 @@ class MonitoringRepository:
         self.session = session
         self.gemeente = gemeente
 
-    async def _tel(self, statement: object, van: date, tot: date, **extra: object) -> Tellingen:
-        params: Mapping[str, object] = {"g": self.gemeente, "van": van, "tot": tot, **extra}
-        rows = await self.session.execute(statement, params)  # type: ignore[call-overload]
+    async def _tel(self, statement: Any, van: date, tot: date, **extra: object) -> Tellingen:
+        params: dict[str, object] = {"g": self.gemeente, "van": van, "tot": tot, **extra}
+        rows = await self.session.execute(statement, params)
         return {(str(r.rij), str(r.kolom)): int(r.n) for r in rows}
 
     async def routemix(self, van: date, tot: date) -> Tellingen:
