@@ -14,7 +14,7 @@ The rule (written down here because it is the only place it is applied):
    ends).
 3. A percentage is never shown beside a suppressed number it is computed from.
 4. A kengetal (an average or a share of hours, not a count of persons) is shown only when it rests on at least
-   `DREMPEL` persons.
+   `DREMPEL` persons; a share of persons (`Aandeel`) also only when neither the part nor the rest is a small count.
 
 Suppressed cells are `null` with `onderdrukt: true` in JSON and `<5` in CSV and on screen.
 """
@@ -70,6 +70,14 @@ class Telling:
     kolomtotalen: bool = True
 
 
+@dataclass(frozen=True)
+class Aandeel:
+    """A share of persons (`teller` of `noemer`), shown as a percentage only when it gives no small count away."""
+
+    teller: int
+    noemer: int
+
+
 @dataclass
 class Kengetallen:
     """Values that are no counts (a share of hours, a mean), each row resting on `basis` persons."""
@@ -78,7 +86,7 @@ class Kengetallen:
     titel: str
     rijkop: str
     kolommen: Sequence[str]
-    rijen: Sequence[tuple[str, int, Mapping[str, float | None]]]
+    rijen: Sequence[tuple[str, int, Mapping[str, float | Aandeel | None]]]
     toelichting: str | None = None
 
 
@@ -219,17 +227,20 @@ def _procent(teller: int, noemer: int) -> float:
     return round(100 * teller / noemer, 1)
 
 
+def _kengetal(basis: int, waarde: float | Aandeel | None) -> Cel:
+    if basis < DREMPEL:
+        return Cel(waarde=None, onderdrukt=True)
+    if isinstance(waarde, Aandeel):
+        if _klein(waarde.teller) or _klein(waarde.noemer - waarde.teller) or _klein(waarde.noemer):
+            return Cel(waarde=None, onderdrukt=True)
+        return Cel(waarde=None if waarde.noemer == 0 else _procent(waarde.teller, waarde.noemer))
+    return Cel(waarde=None if waarde is None else round(float(waarde), 1))
+
+
 def kengetallen(tabel: Kengetallen) -> Tabel:
     rijen = []
     for label, basis, waarden in tabel.rijen:
-        tonen = basis >= DREMPEL
-        cellen = [
-            Cel(waarde=None, onderdrukt=True)
-            if not tonen
-            else Cel(waarde=None if waarden.get(k) is None else round(float(waarden[k] or 0), 1))
-            for k in tabel.kolommen
-        ]
-        rijen.append(Rij(label=label, cellen=cellen))
+        rijen.append(Rij(label=label, cellen=[_kengetal(basis, waarden.get(k)) for k in tabel.kolommen]))
     return Tabel(
         naam=tabel.naam,
         titel=tabel.titel,

@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 from starlette.requests import Request
 
 from inburgering_kit.monitoring import (
+    Aandeel,
     Kengetallen,
     Monitoring,
     OngeldigePeriode,
@@ -131,6 +132,18 @@ class TestOnderdruk:
 
 
 class TestKengetallen:
+    def test_aandeel_verraadt_geen_kleine_telling(self) -> None:
+        tabel = kengetallen(
+            Kengetallen(
+                "k",
+                "K",
+                "aanbieder",
+                ["behaald"],
+                [("A", 20, {"behaald": Aandeel(8, 10)}), ("B", 20, {"behaald": Aandeel(10, 10)})],
+            )
+        )
+        assert [[c.waarde for c in r.cellen] for r in tabel.rijen] == [[None], [100.0]]
+
     def test_onder_de_drempel_onderdrukt(self) -> None:
         tabel = kengetallen(
             Kengetallen(

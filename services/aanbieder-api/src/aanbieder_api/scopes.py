@@ -6,6 +6,7 @@ with an `aanbieder_id` claim and a registered client id) reads its own opdrachte
 """
 
 from inburgering_kit.audit import SCOPE_VERWERKINGEN_LEZEN
+from inburgering_kit.monitoring import SCOPE_MONITORING
 from inburgering_kit.privacy import SCOPE_INZAGE
 
 AANBIEDERS_BEHEREN = "aanbieders:beheren"
@@ -18,4 +19,6 @@ ROLLEN: dict[str, set[str]] = {
     "contractmanager": {AANBIEDERS_BEHEREN, OPDRACHTEN_LEZEN},
     "aanbieder": {VOORTGANG_MELDEN},
     "privacy-officer": {SCOPE_VERWERKINGEN_LEZEN, SCOPE_INZAGE},
+    # Local monitoring (issue 15 §2): provider performance per aanbieder with small cells suppressed, no person.
+    "beleidsmedewerker": {SCOPE_MONITORING},
 }
