@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from handhaving_api.api import beleid, boetes, overtredingen
+from handhaving_api.api import monitoring as monitoring_api
 from handhaving_api.services import projectie, retentie
 from handhaving_api.settings import Settings
 from inburgering_kit.app import ServiceDefinition
@@ -32,6 +33,7 @@ DEFINITION = ServiceDefinition(
         overtredingen.router,
         boetes.router,
         beleid.router,
+        monitoring_api.router,
         inzage_router(retentie.SERVICE, retentie.verzamel),
     ],
 )
