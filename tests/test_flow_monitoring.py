@@ -16,6 +16,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+import anyio
 import httpx
 import pytest
 from axe_playwright_python.async_playwright import Axe
@@ -186,7 +187,7 @@ async def test_monitoring_van_de_gemeente(stack: Stack, browser: Browser, tokens
         async with page.expect_download() as wacht:
             await page.get_by_role("link", name="Leerroutes, uitstroom en termijnsignalen als CSV").click()
         download = await wacht.value
-        csv = Path(await download.path()).read_text(encoding="utf-8")
+        csv = await anyio.Path(await download.path()).read_text(encoding="utf-8")
         assert f"{GEMEENTE}," in csv and ",routemix,z-route,aantal,<5" in csv and ",routemix,b1,aantal,30" in csv
         assert "0599" not in csv
 
