@@ -16,7 +16,8 @@ The rule (written down here because it is the only place it is applied):
 4. A kengetal (an average or a share of hours, not a count of persons) is shown only when it rests on at least
    `DREMPEL` persons; a share of persons (`Aandeel`) also only when neither the part nor the rest is a small count.
 
-Suppressed cells are `null` with `onderdrukt: true` in JSON and `<5` in CSV and on screen.
+Suppressed cells are `null` with `onderdrukt: true` in JSON and `<5` in CSV and on screen, the secondary ones too:
+marking which cell is the small one would narrow the other down to within 4 of its value.
 """
 
 from __future__ import annotations

@@ -195,8 +195,8 @@ async def monitoring(
     inhoud = (
         f"<h1>{TITEL}</h1>"
         f"<p>Cijfers van gemeente {e(ingelogd.gemeente)} van {e(query['van'])} tot en met {e(query['tot'])}. "
-        "Een aantal van 1 tot 5 personen staat er als &lt;5, en waar een totaal het zou verraden is ook een "
-        "tweede cel weggelaten: kleine aantallen wijzen personen aan.</p>"
+        "Een aantal van 1 tot 5 personen is weggelaten (kleine aantallen wijzen personen aan), en waar een totaal "
+        "het zou verraden ook een tweede cel; elke weggelaten cel staat er als &lt;5.</p>"
         + _periodeformulier(query["van"], query["tot"])
         + "".join(_onderdeel(bron, kop, antwoorden[bron], query) for bron, kop in ONDERDELEN)
     )
