@@ -75,7 +75,7 @@ def grafiek(grafiek_id: str, t: Tabel) -> str:
         delen.append(
             f'<text x="{label_breedte - 6}" y="{y + 15}" text-anchor="end" font-size="12">{e(label[:26])}</text>'
         )
-        x_tekst = label_breedte + 4
+        x_tekst: float = label_breedte + 4
         if waarde is not None:
             lengte = staaf_breedte * waarde / hoogste
             delen.append(
