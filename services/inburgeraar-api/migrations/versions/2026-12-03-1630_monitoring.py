@@ -1,4 +1,5 @@
-"""monitoring: exam results by the day they took effect, for the local monitoring's pass rates
+"""monitoring: exam results by the day they took effect, and the persons of a gemeente in a covering index, for the
+local monitoring's counts
 
 Revision ID: 3e8b6f2a9c41
 Revises: b91e3c5d7a20
@@ -17,7 +18,14 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_index("ix_plicht_mutatie_soort_ingangsdatum", "plicht_mutatie", ["soort", "ingangsdatum"])
+    op.create_index(
+        "ix_inburgeraar_gemeente_monitoring",
+        "inburgeraar",
+        ["gemeente_code", "id"],
+        postgresql_include=["doelgroep", "datum_koppeling", "datum_inschrijving_brp", "created_at"],
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_inburgeraar_gemeente_monitoring", "inburgeraar")
     op.drop_index("ix_plicht_mutatie_soort_ingangsdatum", "plicht_mutatie")
