@@ -33,7 +33,7 @@ from fastapi import Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import Field
 
-from inburgering_kit.problems import Problem, invalid
+from inburgering_kit.problems import Unprocessable, invalid
 from inburgering_kit.schemas import ApiModel
 
 # The scope of the role that reads monitoring (`beleidsmedewerker`): aggregates only, never a person.
@@ -262,8 +262,9 @@ class Periode:
     tot: date  # inclusive
 
 
-class OngeldigePeriode(Problem):
-    status = 400
+class OngeldigePeriode(Unprocessable):
+    """Two well-formed dates that make no period (or too long a one): the content is refused, not the syntax."""
+
     code = "ongeldige-periode"
     title = "De periode is ongeldig."
 

@@ -117,6 +117,6 @@ class TestMonitoring:
     async def test_periode_andersom_noemt_het_veld(self, client: httpx.AsyncClient, tokens: TokenFactory) -> None:
         headers = tokens.headers(*ROLLEN["beleidsmedewerker"])
         response = await client.get(PAD, params={"van": "2026-12-01", "tot": "2026-01-01"}, headers=headers)
-        assert response.status_code == 400
+        assert response.status_code == 422
         assert response.headers["content-type"].startswith("application/problem+json")
         assert [p["name"] for p in response.json()["invalidParams"]] == ["van"]
