@@ -375,6 +375,10 @@ _CSV_UITLEG = (
 )
 
 
+# A period that is no period is refused as content (422), beside the kit's usual problems.
+OPENAPI_EXTRA: dict[str, Any] = {"x-problems": ["422"]}
+
+
 def openapi_antwoorden() -> dict[int | str, dict[str, Any]]:
     """The CSV beside the JSON of a monitoring route's 200 (the JSON comes from its `response_model`)."""
     return {

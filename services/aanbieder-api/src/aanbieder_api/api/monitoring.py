@@ -9,7 +9,15 @@ from fastapi import APIRouter, Depends, Request, Response
 from aanbieder_api.api.deps import SettingsDep
 from aanbieder_api.services import monitoring as use_cases
 from inburgering_kit.context import RequestContext, context
-from inburgering_kit.monitoring import SCOPE_MONITORING, Monitoring, Periode, antwoord, openapi_antwoorden, periode
+from inburgering_kit.monitoring import (
+    OPENAPI_EXTRA,
+    SCOPE_MONITORING,
+    Monitoring,
+    Periode,
+    antwoord,
+    openapi_antwoorden,
+    periode,
+)
 
 router = APIRouter(prefix="/monitoring", tags=["Monitoring"])
 
@@ -22,6 +30,7 @@ Lezen = Annotated[RequestContext, Depends(context(SCOPE_MONITORING), scope="func
     summary="Monitoring: prestaties per aanbieder en eindresultaten per onderdeel; kleine cellen onderdrukt",
     response_model=Monitoring,
     responses=openapi_antwoorden(),
+    openapi_extra=OPENAPI_EXTRA,
 )
 async def lees(
     request: Request, ctx: Lezen, settings: SettingsDep, p: Annotated[Periode, Depends(periode)]

@@ -7,7 +7,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 
 from inburgering_kit.context import RequestContext, context
-from inburgering_kit.monitoring import SCOPE_MONITORING, Monitoring, Periode, antwoord, openapi_antwoorden, periode
+from inburgering_kit.monitoring import (
+    OPENAPI_EXTRA,
+    SCOPE_MONITORING,
+    Monitoring,
+    Periode,
+    antwoord,
+    openapi_antwoorden,
+    periode,
+)
 from pip_api.services import monitoring as use_cases
 
 router = APIRouter(prefix="/monitoring", tags=["Monitoring"])
@@ -21,6 +29,7 @@ Lezen = Annotated[RequestContext, Depends(context(SCOPE_MONITORING), scope="func
     summary="Monitoring: routemix, routewissels, uitstroom en termijnsignalen; kleine cellen onderdrukt",
     response_model=Monitoring,
     responses=openapi_antwoorden(),
+    openapi_extra=OPENAPI_EXTRA,
 )
 async def lees(request: Request, ctx: Lezen, p: Annotated[Periode, Depends(periode)]) -> Response:
     uitkomst = await use_cases.monitoring(ctx, p)
