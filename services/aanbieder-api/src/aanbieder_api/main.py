@@ -9,6 +9,7 @@ from fastapi import APIRouter, FastAPI
 
 from aanbieder_api import bestandsformaat
 from aanbieder_api.api import aanbieders, aanleveringen, cbs, opdrachten, toegewezen
+from aanbieder_api.api import monitoring as monitoring_api
 from aanbieder_api.portal import beheer as portaal_accounts
 from aanbieder_api.portal import router as portaal_router
 from aanbieder_api.services import aanleveringen as aanleveringen_verwerking
@@ -37,6 +38,7 @@ ROUTERS = [
     portaal_accounts.router,
     opdrachten.router,
     cbs.router,
+    monitoring_api.router,
 ]
 
 

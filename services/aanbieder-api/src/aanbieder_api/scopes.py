@@ -7,6 +7,7 @@ with an `aanbieder_id` claim and a registered client id) reads its own opdrachte
 
 from inburgering_kit.audit import SCOPE_VERWERKINGEN_LEZEN
 from inburgering_kit.export import SCOPE_CBS_EXPORT
+from inburgering_kit.monitoring import SCOPE_MONITORING
 from inburgering_kit.privacy import SCOPE_INZAGE
 
 AANBIEDERS_BEHEREN = "aanbieders:beheren"
@@ -22,4 +23,6 @@ ROLLEN: dict[str, set[str]] = {
     "aanbieder": {VOORTGANG_MELDEN},
     "privacy-officer": {SCOPE_VERWERKINGEN_LEZEN, SCOPE_INZAGE},
     "ketenuitwisseling": {CBS_EXPORT},
+    # Local monitoring (issue 15 §2): provider performance per aanbieder with small cells suppressed, no person.
+    "beleidsmedewerker": {SCOPE_MONITORING},
 }

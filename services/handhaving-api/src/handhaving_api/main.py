@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from handhaving_api.api import beleid, boetes, cbs, overtredingen
+from handhaving_api.api import monitoring as monitoring_api
 from handhaving_api.services import projectie, retentie
 from handhaving_api.settings import Settings
 from inburgering_kit.app import ServiceDefinition
@@ -33,6 +34,7 @@ DEFINITION = ServiceDefinition(
         boetes.router,
         beleid.router,
         cbs.router,
+        monitoring_api.router,
         inzage_router(retentie.SERVICE, retentie.verzamel),
     ],
 )

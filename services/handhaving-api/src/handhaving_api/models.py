@@ -124,6 +124,8 @@ class Procedurestap(Base):
     """A step taken in the procedure, dated, with actor and reason. Append-only."""
 
     __tablename__ = "procedurestap"
+    # Local monitoring counts the steps of a period.
+    __table_args__ = (Index("ix_procedurestap_datum", "datum"),)
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
     overtreding_id: Mapped[uuid.UUID] = mapped_column(
@@ -148,6 +150,8 @@ class Boete(Base):
         Index(
             "ix_boete_gemeente_code_rechtsmiddelstatus_created_at", "gemeente_code", "rechtsmiddelstatus", "created_at"
         ),
+        # Local monitoring counts the fines decided in a period.
+        Index("ix_boete_gemeente_code_besluit_datum", "gemeente_code", "besluit_datum"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)

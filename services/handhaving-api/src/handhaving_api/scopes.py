@@ -7,6 +7,7 @@ delivers its own boetes; the privacy officer sees only the processing log.
 
 from inburgering_kit.audit import SCOPE_VERWERKINGEN_LEZEN
 from inburgering_kit.export import SCOPE_CBS_EXPORT
+from inburgering_kit.monitoring import SCOPE_MONITORING
 from inburgering_kit.privacy import SCOPE_INZAGE
 
 HANDHAVING_LEZEN = "handhaving:lezen"
@@ -24,4 +25,6 @@ ROLLEN: dict[str, set[str]] = {
     "duo": {DUO_BOETES_SCHRIJVEN},
     "privacy-officer": {SCOPE_VERWERKINGEN_LEZEN, SCOPE_INZAGE},
     "ketenuitwisseling": {CBS_EXPORT},
+    # Local monitoring (issue 15 §2): enforcement counts with small cells suppressed, never a person.
+    "beleidsmedewerker": {SCOPE_MONITORING},
 }

@@ -7,6 +7,7 @@ from dataclasses import replace
 from fastapi import FastAPI
 
 from inburgeraar_api.api import cbs, dossier, inburgeraars, intake, keten
+from inburgeraar_api.api import monitoring as monitoring_api
 from inburgeraar_api.api import privacy as privacy_api
 from inburgeraar_api.services import aanbiedermeldingen, privacy
 from inburgeraar_api.settings import Settings
@@ -65,6 +66,7 @@ DEFINITION = ServiceDefinition(
         privacy_api.router,
         keten.router,
         cbs.router,
+        monitoring_api.router,
         inzage_router("inburgeraar-api", privacy.eigen_gegevens),
     ],
     links=LINKS,

@@ -74,6 +74,14 @@ class Inburgeraar(Base):
     __table_args__ = (
         UniqueConstraint("gemeente_code", "bsn_pseudoniem", name="uq_inburgeraar_gemeente_bsn"),
         Index("ix_inburgeraar_gemeente_created", "gemeente_code", "created_at"),
+        # Local monitoring reads every person of a gemeente for a few narrow columns (inflow month, doelgroep, and the
+        # id to join exam results and ended plichten on): from this index alone, never the wide rows.
+        Index(
+            "ix_inburgeraar_gemeente_monitoring",
+            "gemeente_code",
+            "id",
+            postgresql_include=["doelgroep", "datum_koppeling", "datum_inschrijving_brp", "created_at"],
+        ),
     )
 
 
@@ -89,7 +97,11 @@ class PlichtMutatie(Base):
     gegevens: Mapped[dict[str, Any]] = mapped_column(JSONB)
     ontvangen_at: Mapped[datetime] = _created_at()
 
-    __table_args__ = (UniqueConstraint("inburgeraar_id", "volgnummer", name="uq_plicht_mutatie_volgnummer"),)
+    __table_args__ = (
+        UniqueConstraint("inburgeraar_id", "volgnummer", name="uq_plicht_mutatie_volgnummer"),
+        # Local monitoring counts exam results by the day they took effect, over all persons of the gemeente.
+        Index("ix_plicht_mutatie_soort_ingangsdatum", "soort", "ingangsdatum"),
+    )
 
 
 class KlantprofielVersie(Base):

@@ -5,6 +5,7 @@ trajectory, a specialist only the sub-process it handles, the privacy officer on
 """
 
 from inburgering_kit.export import SCOPE_CBS_EXPORT
+from inburgering_kit.monitoring import SCOPE_MONITORING
 
 INBURGERAAR_LEZEN = "inburgeraar:lezen"
 INBURGERAAR_SCHRIJVEN = "inburgeraar:schrijven"
@@ -72,4 +73,6 @@ ROLLEN: dict[str, set[str]] = {
     # The gemeente's chain exchange (services/ketenuitwisseling) hands on DUO's and COA's facts with two tokens, one
     # per partner's part (see its `scopes`), and reads the BSN for its reports to DUO.
     "ketenuitwisseling": {INBURGERAAR_ZOEKEN, INBURGERAAR_BSN_LEZEN, PLICHT_LEZEN, PLICHT_SCHRIJVEN, CBS_EXPORT},
+    # Local monitoring (issue 15 §2): counts of the gemeente with small cells suppressed, never a person.
+    "beleidsmedewerker": {SCOPE_MONITORING},
 }

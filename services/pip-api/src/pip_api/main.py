@@ -15,6 +15,7 @@ from inburgering_kit.consumer import EventConsumer
 from inburgering_kit.privacy import inzage_router
 from inburgering_kit.retentie import einde_plicht_achtergrond
 from pip_api.api import cbs, pips, uitkomsten, voortgangsgesprekken
+from pip_api.api import monitoring as monitoring_api
 from pip_api.api import signalen as signalen_api
 from pip_api.services import aanbiedervoortgang, projectie, retentie
 from pip_api.settings import Settings
@@ -65,6 +66,7 @@ DEFINITION = ServiceDefinition(
         uitkomsten.router,
         signalen_api.router,
         cbs.router,
+        monitoring_api.router,
         inzage_router(retentie.SERVICE, retentie.verzamel),
     ],
     links=LINKS,

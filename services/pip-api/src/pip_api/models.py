@@ -93,6 +93,9 @@ class Pip(Base):
             unique=True,
             postgresql_where=text("status <> 'beeindigd'"),
         ),
+        # Local monitoring counts PIPs vastgesteld and ended in a period, per gemeente.
+        Index("ix_pip_gemeente_code_vastgesteld_datum", "gemeente_code", "vastgesteld_datum"),
+        Index("ix_pip_gemeente_code_beeindigd_datum", "gemeente_code", "beeindigd_datum"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
@@ -117,7 +120,15 @@ class PipVersie(Base):
     """A vastgesteld version: never updated, only added (Wet inburgering art. 17; DOMAIN §2 step 7)."""
 
     __tablename__ = "pip_versie"
-    __table_args__ = (UniqueConstraint("pip_id", "versie"),)
+    __table_args__ = (
+        UniqueConstraint("pip_id", "versie"),
+        # Local monitoring counts route switches by their ingangsdatum: only the versions that changed the route.
+        Index(
+            "ix_pip_versie_routewissel_ingangs_datum",
+            "ingangs_datum",
+            postgresql_where=text("""gewijzigde_velden @> '["leerroute"]'::jsonb"""),
+        ),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
     pip_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("pip.id", ondelete="CASCADE"))
@@ -166,6 +177,8 @@ class Signaal(Base):
         Index("ix_signaal_gemeente_code_status_einddatum", "gemeente_code", "status", "einddatum"),
         # A person's signals (the overview) and those of a caseload page (`inburgeraarId` repeated).
         Index("ix_signaal_gemeente_code_inburgeraar_id_status", "gemeente_code", "inburgeraar_id", "status"),
+        # Local monitoring: every signal of a period, whatever its status.
+        Index("ix_signaal_gemeente_code_einddatum", "gemeente_code", "einddatum"),
         Index(
             "uq_signaal_inburgeraar_id_zonder_pip",
             "inburgeraar_id",

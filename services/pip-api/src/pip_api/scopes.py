@@ -9,6 +9,7 @@ gemeente may give it to a team lead who does not decide PIPs.
 
 from inburgering_kit.audit import SCOPE_VERWERKINGEN_LEZEN
 from inburgering_kit.export import SCOPE_CBS_EXPORT
+from inburgering_kit.monitoring import SCOPE_MONITORING
 from inburgering_kit.privacy import SCOPE_INZAGE
 
 PIP_LEZEN = "pip:lezen"
@@ -28,4 +29,6 @@ ROLLEN: dict[str, set[str]] = {
     "specialist-begeleiding": {PIP_LEZEN},
     "privacy-officer": {SCOPE_VERWERKINGEN_LEZEN, SCOPE_INZAGE},
     "ketenuitwisseling": {CBS_EXPORT},
+    # Local monitoring (issue 15 §2): counts of the gemeente with small cells suppressed, no PIP and no person.
+    "beleidsmedewerker": {SCOPE_MONITORING},
 }

@@ -50,6 +50,8 @@ async def start(request: Request, ingelogd: Aangemeld) -> Response:
         return naar(request, f"{PREFIX}/caseload")
     if ingelogd.kan("verwerkingen:lezen") and not ingelogd.kan("pip:lezen"):
         return naar(request, f"{PREFIX}/verwerkingen")
+    if ingelogd.kan("monitoring:lezen") and not ingelogd.kan("pip:lezen"):
+        return naar(request, f"{PREFIX}/monitoring")
     return naar(request, f"{PREFIX}/zoeken")
 
 

@@ -36,6 +36,7 @@ def _menu(kop: Kop, actief: str) -> str:
     items.append(("Signalen", f"{PREFIX}/signalen", ("signalen:lezen",)))
     items.append(("Inburgeraar openen", f"{PREFIX}/zoeken", ()))
     items.append(("Verwerkingenlog", f"{PREFIX}/verwerkingen", ("verwerkingen:lezen",)))
+    items.append(("Monitoring", f"{PREFIX}/monitoring", ("monitoring:lezen",)))
     links = "".join(
         f'<li><a href="{href}"{HUIDIG if tekst == actief else ""}>{e(tekst)}</a></li>'
         for tekst, href, scopes in items

@@ -1,0 +1,389 @@
+"""Local monitoring (issue 15 §2; seed gemeentelijk-beleidsplan ch. 6, uitvoeringstoets §3.2.7): aggregate tables that
+leave a context, with small-cell suppression in this one place so every context and the werkplek apply one rule.
+
+The rule (written down here because it is the only place it is applied):
+
+1. *Primary*: a count of 1 to 4 (fewer than `DREMPEL` persons, but not none) is suppressed: 49 % of gemeenten receive
+   20 or fewer inburgeraars a year, so a small cell can point at one person. A 0 is shown: it names no-one.
+2. *Secondary*: a table is published with its row totals, column totals and grand total. Every row and every
+   column (the totals row and column included) is a sum: its parts add up to its total. Whenever such a line
+   has exactly one suppressed part and its total is shown, the total minus the other parts would give the suppressed
+   one back; so the smallest other part that is not 0 is suppressed too (a 0 if none is left, the total if the line
+   has no other part). When a total is suppressed and none of its parts is, the parts would give it back; so its
+   smallest non-zero part is suppressed too. This is repeated until no line changes (suppression only grows, so it
+   ends).
+3. A percentage is never shown beside a suppressed number it is computed from.
+4. A kengetal (an average or a share of hours, not a count of persons) is shown only when it rests on at least
+   `DREMPEL` persons; a share of persons (`Aandeel`) also only when neither the part nor the rest is a small count.
+
+Suppressed cells are `null` with `onderdrukt: true` in JSON and `<5` in CSV and on screen, the secondary ones too:
+marking which cell is the small one would narrow the other down to within 4 of its value.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import Query, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import Field
+
+from inburgering_kit.problems import Unprocessable, invalid
+from inburgering_kit.schemas import ApiModel
+
+# The scope of the role that reads monitoring (`beleidsmedewerker`): aggregates only, never a person.
+SCOPE_MONITORING = "monitoring:lezen"
+DREMPEL = 5
+ONDERDRUKT = "<5"
+TOTAAL = "totaal"
+CSV_MEDIA_TYPE = "text/csv"
+# The longest period one request may ask for: monitoring looks back years, not decades, and a bound keeps a query
+# over every month of a large gemeente within its time budget.
+MAX_MAANDEN = 120
+
+
+# --- Input: what a context counted --------------------------------------------------------------------------------
+
+
+@dataclass
+class Telling:
+    """Counts of persons (or cases) per row and column, as a context's query gives them. Missing cells are 0."""
+
+    naam: str
+    titel: str
+    rijkop: str
+    rijen: Sequence[str]
+    kolommen: Sequence[str]
+    cellen: Mapping[tuple[str, str], int]
+    # "rij": each row's share of `aandeel_kolom` in its row total (a pass rate); "totaal": each row's share of the
+    # grand total (a mix), next to `verwacht` where there is an expectation.
+    aandeel: Literal["geen", "rij", "totaal"] = "geen"
+    aandeel_kolom: str | None = None
+    verwacht: Mapping[str, float] = field(default_factory=dict)
+    toelichting: str | None = None
+    # Off where the rows are no parts of one whole (exam and PVT attempts do not add up to anything): a column total
+    # would only add a line that forces more cells to be hidden.
+    kolomtotalen: bool = True
+
+
+@dataclass(frozen=True)
+class Aandeel:
+    """A share of persons (`teller` of `noemer`), shown as a percentage only when it gives no small count away."""
+
+    teller: int
+    noemer: int
+
+
+@dataclass
+class Kengetallen:
+    """Values that are no counts (a share of hours, a mean), each row resting on `basis` persons."""
+
+    naam: str
+    titel: str
+    rijkop: str
+    kolommen: Sequence[str]
+    rijen: Sequence[tuple[str, int, Mapping[str, float | Aandeel | None]]]
+    toelichting: str | None = None
+
+
+# --- Output: what leaves the context ------------------------------------------------------------------------------
+
+
+class Cel(ApiModel):
+    waarde: int | float | None = Field(description="Leeg als de cel is onderdrukt.")
+    onderdrukt: bool = False
+
+
+class Rij(ApiModel):
+    label: str
+    cellen: list[Cel]
+    totaal: Cel | None = Field(default=None, description="Rijtotaal (bij tellingen met meer dan één kolom).")
+    percentage: float | None = Field(default=None, description="Aandeel (zie `aandeel` van de tabel), in procenten.")
+    verwacht_percentage: float | None = None
+
+
+class Tabel(ApiModel):
+    naam: str = Field(description="Vaste naam van de maat, bijvoorbeeld `instroom`.")
+    titel: str
+    soort: Literal["telling", "kengetal"]
+    rijkop: str
+    kolommen: list[str]
+    rijen: list[Rij]
+    kolomtotalen: list[Cel] | None = None
+    totaal: Cel | None = None
+    aandeel: Literal["geen", "rij", "totaal"] = "geen"
+    toelichting: str | None = None
+
+
+class Monitoring(ApiModel):
+    """The aggregates of one context for one gemeente and period: counts only, small cells suppressed."""
+
+    gemeentecode: str
+    van: date
+    tot: date = Field(description="Tot en met.")
+    drempel: int = Field(DREMPEL, description="Een telling van 1 tot deze drempel is onderdrukt.")
+    tabellen: list[Tabel]
+
+
+# --- Suppression --------------------------------------------------------------------------------------------------
+
+
+def _klein(n: int) -> bool:
+    return 0 < n < DREMPEL
+
+
+def onderdruk(telling: Telling) -> Tabel:
+    rijen = list(telling.rijen)
+    kolommen = list(telling.kolommen)
+    n: dict[tuple[str, str], int] = {(r, k): int(telling.cellen.get((r, k), 0)) for r in rijen for k in kolommen}
+    met_rijtotaal = len(kolommen) > 1
+    alle_r = [*rijen, TOTAAL]
+    alle_k = [*kolommen, TOTAAL] if met_rijtotaal else kolommen
+    for r in rijen:
+        n[r, TOTAAL] = sum(n[r, k] for k in kolommen)
+    for k in alle_k:
+        n[TOTAAL, k] = sum(n[r, k] for r in rijen)
+    weg = {sleutel for sleutel, waarde in n.items() if _klein(waarde)}
+    # Every line of the table with its totals: (parts, the total they add up to).
+    lijnen = [([(r, k) for k in kolommen], (r, TOTAAL)) for r in alle_r if met_rijtotaal]
+    if telling.kolomtotalen:
+        lijnen += [([(r, k) for r in rijen], (TOTAAL, k)) for k in alle_k]
+    else:
+        weg -= {(TOTAAL, k) for k in alle_k}
+    veranderd = True
+    while veranderd:
+        veranderd = False
+        for delen, som in lijnen:
+            onderdrukte = [d for d in delen if d in weg]
+            if som not in weg and len(onderdrukte) == 1:
+                veranderd |= _onderdruk_nog_een(delen, som, weg, n)
+            elif som in weg and not onderdrukte and n[som] > 0:
+                kandidaten = sorted((d for d in delen if n[d] > 0), key=lambda d: (n[d], alle_r.index(d[0])))
+                if kandidaten:
+                    weg.add(kandidaten[0])
+                    veranderd = True
+
+    def cel(sleutel: tuple[str, str]) -> Cel:
+        return Cel(waarde=None, onderdrukt=True) if sleutel in weg else Cel(waarde=n[sleutel])
+
+    uit: list[Rij] = []
+    for r in rijen:
+        rij = Rij(label=r, cellen=[cel((r, k)) for k in kolommen], totaal=cel((r, TOTAAL)) if met_rijtotaal else None)
+        _aandeel(telling, rij, n, weg, [(r, k) for k in alle_k])
+        uit.append(rij)
+    return Tabel(
+        naam=telling.naam,
+        titel=telling.titel,
+        soort="telling",
+        rijkop=telling.rijkop,
+        kolommen=kolommen,
+        rijen=uit,
+        kolomtotalen=[cel((TOTAAL, k)) for k in kolommen] if telling.kolomtotalen else None,
+        totaal=cel((TOTAAL, TOTAAL if met_rijtotaal else kolommen[0])) if telling.kolomtotalen else None,
+        aandeel=telling.aandeel,
+        toelichting=telling.toelichting,
+    )
+
+
+def _aandeel(
+    telling: Telling,
+    rij: Rij,
+    n: dict[tuple[str, str], int],
+    weg: set[tuple[str, str]],
+    delen: list[tuple[str, str]],
+) -> None:
+    r = rij.label
+    # The row's own total: its last part when there is a total column, else its only cell.
+    mijn = delen[-1]
+    if telling.aandeel == "rij" and telling.aandeel_kolom is not None:
+        if n[mijn] > 0 and not any(d in weg for d in delen):
+            rij.percentage = _procent(n[r, telling.aandeel_kolom], n[mijn])
+    elif telling.aandeel == "totaal":
+        som = (TOTAAL, mijn[1])
+        if n[som] > 0 and mijn not in weg and som not in weg:
+            rij.percentage = _procent(n[mijn], n[som])
+        if r in telling.verwacht:
+            rij.verwacht_percentage = telling.verwacht[r]
+
+
+def _onderdruk_nog_een(
+    delen: list[tuple[str, str]], som: tuple[str, str], weg: set[tuple[str, str]], n: dict[tuple[str, str], int]
+) -> bool:
+    over = [d for d in delen if d not in weg]
+    if not over:
+        weg.add(som)
+        return True
+    # The smallest non-zero part hides the least; a 0 only when nothing else is left to hide behind.
+    keuze = min(over, key=lambda d: (n[d] == 0, n[d]))
+    weg.add(keuze)
+    return True
+
+
+def _procent(teller: int, noemer: int) -> float:
+    return round(100 * teller / noemer, 1)
+
+
+def _kengetal(basis: int, waarde: float | Aandeel | None) -> Cel:
+    if basis < DREMPEL:
+        return Cel(waarde=None, onderdrukt=True)
+    if isinstance(waarde, Aandeel):
+        if _klein(waarde.teller) or _klein(waarde.noemer - waarde.teller) or _klein(waarde.noemer):
+            return Cel(waarde=None, onderdrukt=True)
+        return Cel(waarde=None if waarde.noemer == 0 else _procent(waarde.teller, waarde.noemer))
+    return Cel(waarde=None if waarde is None else round(float(waarde), 1))
+
+
+def kengetallen(tabel: Kengetallen) -> Tabel:
+    rijen = []
+    for label, basis, waarden in tabel.rijen:
+        rijen.append(Rij(label=label, cellen=[_kengetal(basis, waarden.get(k)) for k in tabel.kolommen]))
+    return Tabel(
+        naam=tabel.naam,
+        titel=tabel.titel,
+        soort="kengetal",
+        rijkop=tabel.rijkop,
+        kolommen=list(tabel.kolommen),
+        rijen=rijen,
+        toelichting=tabel.toelichting,
+    )
+
+
+# --- Period --------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Periode:
+    van: date
+    tot: date  # inclusive
+
+
+class OngeldigePeriode(Unprocessable):
+    """Two well-formed dates that make no period (or too long a one): the content is refused, not the syntax."""
+
+    code = "ongeldige-periode"
+    title = "De periode is ongeldig."
+
+
+def periode(
+    van: Annotated[date | None, Query(description="Eerste dag (standaard: 1 januari, elf maanden terug).")] = None,
+    tot: Annotated[date | None, Query(description="Laatste dag, tot en met (standaard: vandaag).")] = None,
+) -> Periode:
+    """Dependency: the period asked for; by default the current month and the eleven before it."""
+    eind = tot or date.today()
+    begin = van or _maand_terug(eind.replace(day=1), 11)
+    fouten = []
+    if begin > eind:
+        fouten.append(invalid("van", "`van` ligt na `tot`.", "van-na-tot"))
+    elif (eind.year - begin.year) * 12 + eind.month - begin.month >= MAX_MAANDEN:
+        fouten.append(invalid("tot", f"Hooguit {MAX_MAANDEN} maanden per vraag.", "periode-te-lang"))
+    if fouten:
+        raise OngeldigePeriode(invalid_params=fouten)
+    return Periode(begin, eind)
+
+
+def _maand_terug(dag: date, maanden: int) -> date:
+    index = dag.year * 12 + dag.month - 1 - maanden
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def maanden(p: Periode) -> list[str]:
+    """The months of the period as `YYYY-MM`, in order: every month is a row, also one without inflow."""
+    uit = []
+    jaar, maand = p.van.year, p.van.month
+    while (jaar, maand) <= (p.tot.year, p.tot.month):
+        uit.append(f"{jaar:04d}-{maand:02d}")
+        jaar, maand = (jaar + 1, 1) if maand == 12 else (jaar, maand + 1)
+    return uit
+
+
+# --- Rendering -----------------------------------------------------------------------------------------------------
+
+
+def _tekst(c: Cel | None) -> str:
+    if c is None:
+        return ""
+    if c.onderdrukt:
+        return ONDERDRUKT
+    if c.waarde is None:
+        return ""
+    return str(int(c.waarde)) if float(c.waarde).is_integer() else f"{c.waarde:.1f}"
+
+
+def als_csv(monitoring: Monitoring) -> str:
+    """One line per cell (long format), so tables of different shapes fit one file a spreadsheet can pivot."""
+    uit = io.StringIO()
+    schrijver = csv.writer(uit, lineterminator="\r\n")
+    schrijver.writerow(["gemeentecode", "van", "tot", "tabel", "rij", "kolom", "waarde"])
+    vast = [monitoring.gemeentecode, monitoring.van.isoformat(), monitoring.tot.isoformat()]
+    for tabel in monitoring.tabellen:
+        for rij in tabel.rijen:
+            for kolom, c in zip(tabel.kolommen, rij.cellen, strict=True):
+                schrijver.writerow([*vast, tabel.naam, rij.label, kolom, _tekst(c)])
+            if rij.totaal is not None:
+                schrijver.writerow([*vast, tabel.naam, rij.label, TOTAAL, _tekst(rij.totaal)])
+            if rij.percentage is not None:
+                schrijver.writerow([*vast, tabel.naam, rij.label, "percentage", f"{rij.percentage:.1f}"])
+            if rij.verwacht_percentage is not None:
+                schrijver.writerow(
+                    [*vast, tabel.naam, rij.label, "verwacht-percentage", f"{rij.verwacht_percentage:.1f}"]
+                )
+        for kolom, c in zip(tabel.kolommen, tabel.kolomtotalen or [], strict=False):
+            schrijver.writerow([*vast, tabel.naam, TOTAAL, kolom, _tekst(c)])
+        if tabel.totaal is not None and len(tabel.kolommen) > 1:
+            schrijver.writerow([*vast, tabel.naam, TOTAAL, TOTAAL, _tekst(tabel.totaal)])
+    return uit.getvalue()
+
+
+def wil_csv(request: Request) -> bool:
+    """CSV only when asked for and preferred over JSON; the kit answers 406 to an Accept that allows neither."""
+    accept = request.headers.get("accept", "")
+    beste: dict[str, float] = {}
+    for deel in accept.split(","):
+        stukken = [s.strip() for s in deel.split(";")]
+        soort = stukken[0].lower()
+        q = 1.0
+        for s in stukken[1:]:
+            if s.startswith("q="):
+                try:
+                    q = float(s[2:])
+                except ValueError:
+                    q = 0.0
+        beste[soort] = max(q, beste.get(soort, 0.0))
+    csv_q = beste.get(CSV_MEDIA_TYPE, 0.0)
+    json_q = max(beste.get("application/json", 0.0), beste.get("application/*", 0.0), beste.get("*/*", 0.0))
+    return csv_q > 0 and csv_q >= json_q
+
+
+def antwoord(request: Request, monitoring: Monitoring, bestandsnaam: str) -> Response:
+    if wil_csv(request):
+        return Response(
+            als_csv(monitoring),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{bestandsnaam}.csv"', "Vary": "Accept"},
+        )
+    return JSONResponse(monitoring.model_dump(mode="json"), headers={"Vary": "Accept"})
+
+
+_CSV_UITLEG = (
+    "Eén regel per cel: gemeentecode, van, tot, tabel, rij, kolom, waarde; een onderdrukte cel is `<5`. "
+    "Gevraagd met `Accept: text/csv`."
+)
+
+
+# A period that is no period is refused as content (422), beside the kit's usual problems.
+OPENAPI_EXTRA: dict[str, Any] = {"x-problems": ["422"]}
+
+
+def openapi_antwoorden() -> dict[int | str, dict[str, Any]]:
+    """The CSV beside the JSON of a monitoring route's 200 (the JSON comes from its `response_model`)."""
+    return {
+        200: {
+            "description": "De tellingen van de gemeente van het token over de periode; kleine cellen onderdrukt.",
+            "content": {CSV_MEDIA_TYPE: {"schema": {"type": "string", "description": _CSV_UITLEG}}},
+        }
+    }

@@ -1,0 +1,39 @@
+"""Local monitoring: the provider context's aggregates for the gemeente of the token, as JSON or CSV."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from aanbieder_api.api.deps import SettingsDep
+from aanbieder_api.services import monitoring as use_cases
+from inburgering_kit.context import RequestContext, context
+from inburgering_kit.monitoring import (
+    OPENAPI_EXTRA,
+    SCOPE_MONITORING,
+    Monitoring,
+    Periode,
+    antwoord,
+    openapi_antwoorden,
+    periode,
+)
+
+router = APIRouter(prefix="/monitoring", tags=["Monitoring"])
+
+Lezen = Annotated[RequestContext, Depends(context(SCOPE_MONITORING), scope="function")]
+
+
+@router.get(
+    "",
+    operation_id="monitoring_read",
+    summary="Monitoring: prestaties per aanbieder en eindresultaten per onderdeel; kleine cellen onderdrukt",
+    response_model=Monitoring,
+    responses=openapi_antwoorden(),
+    openapi_extra=OPENAPI_EXTRA,
+)
+async def lees(
+    request: Request, ctx: Lezen, settings: SettingsDep, p: Annotated[Periode, Depends(periode)]
+) -> Response:
+    uitkomst = await use_cases.monitoring(ctx, settings, p)
+    return antwoord(request, uitkomst, f"monitoring-aanbieder-{ctx.gemeente}-{p.van}-{p.tot}")
