@@ -2,7 +2,7 @@
 local monitoring's counts
 
 Revision ID: 3e8b6f2a9c41
-Revises: b91e3c5d7a20
+Revises: 4a8c2e6f1b90
 Create Date: 2026-12-03 16:30:00
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "3e8b6f2a9c41"
-down_revision: str | None = "b91e3c5d7a20"
+down_revision: str | None = "4a8c2e6f1b90"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -2,7 +2,7 @@
 switches, signals by deadline)
 
 Revision ID: 9a4d2c7e1f05
-Revises: c2f7a9e14b63
+Revises: 7e3b9d21c4a8
 Create Date: 2026-12-03 16:30:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "9a4d2c7e1f05"
-down_revision: str | None = "c2f7a9e14b63"
+down_revision: str | None = "7e3b9d21c4a8"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
