@@ -32,7 +32,7 @@ from handhaving_api.settings import Settings as HandhavingSettings
 from inburgeraar_api import scopes as inburgeraar_scopes
 from inburgeraar_api.main import create_app as create_inburgeraar_app
 from inburgeraar_api.settings import Settings as InburgeraarSettings
-from inburgering_kit.audit import Verwerkingslog
+from inburgering_kit.audit import SCOPE_VERWERKINGEN_LEZEN, Verwerkingslog
 from inburgering_kit.auth import AuthSettings
 from inburgering_kit.db import Database
 from inburgering_kit.embedded import EmbeddedNats, free_port
@@ -320,6 +320,21 @@ async def test_cbs_levering_uit_vier_contexten(
         finally:
             await database.dispose()
         assert grondslagen and all("art. 35 lid 4" in g for g in grondslagen), naam
+
+    # and per person: the privacy officer's search for a person (by its pseudonym, as the privacy view asks every
+    # service) finds the delivery to CBS at each source
+    officer = tokens.headers(SCOPE_VERWERKINGEN_LEZEN, gemeente=GEMEENTE, client_id="client-privacy-officer")
+    for naam in _BRON.values():
+        pseudoniem = Verwerkingslog(instellingen[naam].pseudonym_key.get_secret_value().encode()).betrokkene_van(
+            uuid.UUID(a)
+        )
+        response = await apps[naam].client.post(
+            "/api/v1/verwerkingen/_zoek", json={"betrokkenen": [pseudoniem]}, headers=officer
+        )
+        assert response.status_code == 200, response.text
+        cbs = [v for v in response.json()["resultaten"] if v["objectType"] == "cbs-export"]
+        assert [(v["objectId"], v["betrokkene"]) for v in cbs] == [(f"{GEMEENTE}:2026-01-01/2027-01-01", pseudoniem)]
+        assert "art. 35 lid 4" in cbs[0]["grondslag"], naam
 
     # assembled again: the same bytes
     await samensteller.maak(uuid.UUID(levering_id))

@@ -111,7 +111,12 @@ class TestCbsExport:
         await export(client, tokens)
         async with database.engine.connect() as conn:
             row = (
-                await conn.execute(text("SELECT grondslag, object_id FROM verwerking WHERE object_type = 'cbs-export'"))
+                await conn.execute(
+                    text(
+                        "SELECT grondslag, object_id FROM verwerking "
+                        "WHERE object_type = 'cbs-export' AND betrokkene IS NULL"
+                    )
+                )
             ).one()
         assert "art. 35 lid 4" in row.grondslag
         assert row.object_id == "0363:2026-01-01/2027-01-01"
