@@ -104,6 +104,17 @@ class TestCbsExport:
         ids = [r["inburgeraarId"] for r in regels]
         assert len(ids) == 4500 == len(set(ids))
         assert ids == sorted(ids)
+        # one processing record per person exported, written batch by batch, each under its own betrokkene
+        async with database.engine.connect() as conn:
+            per_persoon = (
+                await conn.execute(
+                    text(
+                        "SELECT count(*), count(DISTINCT betrokkene) FROM verwerking "
+                        "WHERE object_type = 'cbs-export' AND betrokkene IS NOT NULL"
+                    )
+                )
+            ).one()
+        assert tuple(per_persoon) == (4500, 4500)
 
     async def test_logged_with_its_legal_ground(
         self, client: httpx.AsyncClient, tokens: TokenFactory, database: Database
