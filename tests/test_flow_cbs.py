@@ -11,6 +11,7 @@ the whole delivery with the reason. Real PostgreSQL, a NATS server of this modul
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import hashlib
 import json
@@ -32,7 +33,7 @@ from handhaving_api.settings import Settings as HandhavingSettings
 from inburgeraar_api import scopes as inburgeraar_scopes
 from inburgeraar_api.main import create_app as create_inburgeraar_app
 from inburgeraar_api.settings import Settings as InburgeraarSettings
-from inburgering_kit.audit import Verwerkingslog
+from inburgering_kit.audit import SCOPE_VERWERKINGEN_LEZEN, Verwerkingslog
 from inburgering_kit.auth import AuthSettings
 from inburgering_kit.db import Database
 from inburgering_kit.embedded import EmbeddedNats, free_port
@@ -43,6 +44,7 @@ from inburgering_kit.testing.service import Running
 from ketenuitwisseling import scopes as keten_scopes
 from ketenuitwisseling.domain.cbs import Bron
 from ketenuitwisseling.main import create_app as create_keten_app
+from ketenuitwisseling.services import cbs_volgen
 from ketenuitwisseling.services.cbs_levering import CbsInstellingen, CbsSamensteller, HttpBronnen
 from ketenuitwisseling.settings import Settings as KetenSettings
 from pip_api.main import create_app as create_pip_app
@@ -321,6 +323,21 @@ async def test_cbs_levering_uit_vier_contexten(
             await database.dispose()
         assert grondslagen and all("art. 35 lid 4" in g for g in grondslagen), naam
 
+    # and per person: the privacy officer's search for a person (by its pseudonym, as the privacy view asks every
+    # service) finds the delivery to CBS at each source
+    officer = tokens.headers(SCOPE_VERWERKINGEN_LEZEN, gemeente=GEMEENTE, client_id="client-privacy-officer")
+    for naam in _BRON.values():
+        pseudoniem = Verwerkingslog(instellingen[naam].pseudonym_key.get_secret_value().encode()).betrokkene_van(
+            uuid.UUID(a)
+        )
+        response = await apps[naam].client.post(
+            "/api/v1/verwerkingen/_zoek", json={"betrokkenen": [pseudoniem]}, headers=officer
+        )
+        assert response.status_code == 200, response.text
+        cbs = [v for v in response.json()["resultaten"] if v["objectType"] == "cbs-export"]
+        assert [(v["objectId"], v["betrokkene"]) for v in cbs] == [(f"{GEMEENTE}:2026-01-01/2027-01-01", pseudoniem)]
+        assert "art. 35 lid 4" in cbs[0]["grondslag"], naam
+
     # assembled again: the same bytes
     await samensteller.maak(uuid.UUID(levering_id))
     assert await bestand(apps["keten"], tokens, levering_id) == eerste
@@ -335,3 +352,48 @@ async def test_cbs_levering_uit_vier_contexten(
     assert onbekend in s["reden"] and "persoon" in s["reden"]
     h = tokens.headers(*keten_scopes.ROLLEN["cbs"], gemeente=GEMEENTE)
     assert (await apps["keten"].client.get(f"{API}/{levering_id}/bestand", headers=h)).status_code == 409
+
+
+async def test_cbs_levering_vanaf_de_opdrachtregel(
+    apps: dict[str, Running], instellingen: dict[str, Any], tokens: TokenFactory, samensteller: CbsSamensteller
+) -> None:
+    """`python -m ketenuitwisseling cbs-levering`: requested through the service's own use case, followed while the
+    cbs-worker assembles it, ending with what the recipient checks the file against."""
+    # in a gemeente of its own: the other test leaves a person only pip-api knows, which fails a delivery of 0363
+    gemeente = "0599"
+    body = {"bsn": "999990044", "doelgroep": "asielmigrant", "datumKoppeling": "2026-02-01"}
+    h = tokens.headers(inburgeraar_scopes.INBURGERAAR_SCHRIJVEN, gemeente=gemeente)
+    assert (await apps["inburgeraar"].client.post("/api/v1/inburgeraars", json=body, headers=h)).status_code == 201
+    regels: list[str] = []
+    aangevraagd = asyncio.Event()
+
+    def schrijf(regel: str) -> None:
+        regels.append(regel)
+        aangevraagd.set()
+
+    argv = ["--gemeente", gemeente, "--periode", "2026-Q3", "--interval", "0.01"]
+    volgen = asyncio.create_task(cbs_volgen.volg(instellingen["keten"], argv, schrijf))
+    await aangevraagd.wait()
+    assert regels[0].endswith("(2026-Q3, aangevraagd)"), regels
+    assert await samensteller.ronde() == 1
+    assert await volgen == 0
+    levering_id = regels[0].split()[1]
+    h = tokens.headers(*keten_scopes.ROLLEN["cbs"], gemeente=gemeente)
+    klaar = (await apps["keten"].client.get(f"{API}/{levering_id}", headers=h)).json()
+    # every change of state or percentage once, in order (how many the poll sees depends on timing)
+    standen = [(r.split()[0], int(r.split()[1].rstrip("%"))) for r in regels[1:-2]]
+    assert standen == sorted(set(standen), key=lambda s: (["gepland", "bezig", "gereed"].index(s[0]), s[1])), regels
+    assert standen[-1] == ("gereed", 100)
+    assert regels[-2] == f"sha256 {klaar['sha256']}"
+    assert regels[-1].startswith(f"{klaar['aantalPersonen']} personen, {klaar['aantalBytes']} bytes in "), regels
+    assert klaar["aantalPersonen"] == 1
+
+    # asked again: the same delivery, already done; a period that is none is refused naming the field
+    opnieuw: list[str] = []
+    assert await cbs_volgen.volg(instellingen["keten"], argv, opnieuw.append) == 0
+    assert opnieuw[0] == f"levering {levering_id} (2026-Q3, al eerder aangevraagd)"
+    fout: list[str] = []
+    assert (
+        await cbs_volgen.volg(instellingen["keten"], ["--gemeente", gemeente, "--periode", "2025-Q5"], fout.append) == 2
+    )
+    assert fout[0].startswith("geweigerd: ") and "periode: geen jaar of kwartaal" in fout[0], fout

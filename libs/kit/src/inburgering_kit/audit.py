@@ -18,6 +18,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
+import asyncpg
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import DateTime, Index, String, func, select, text
@@ -119,6 +120,13 @@ _INSERT_VERWERKING = text(
     f"INSERT INTO verwerking ({', '.join(VERWERKING_COLUMNS)}, at) "  # noqa: S608 - our own column names, no input
     f"VALUES (CAST(:id AS uuid), {', '.join(':' + c for c in VERWERKING_COLUMNS[1:])}, now())"
 )
+# The same for asyncpg itself, every column an array: any number of records in one statement and one round trip.
+_INSERT_VERWERKINGEN_ARRAYS = (
+    f"INSERT INTO verwerking ({', '.join(VERWERKING_COLUMNS)}, at) "  # noqa: S608 - our own column names, no input
+    "SELECT *, now() FROM unnest("
+    + ", ".join(f"CAST(${n} AS {'uuid' if c == 'id' else 'text'}[])" for n, c in enumerate(VERWERKING_COLUMNS, 1))
+    + ")"
+)
 
 
 # What the betrokkene key is derived for: a separate key, so a pseudonym of an inburgeraar id and one of a BSN are
@@ -202,6 +210,22 @@ class Verwerkingslog:
         rows = self.rows(principal, activiteit, actie, object_type=object_type, subjects=subjects, resultaat=resultaat)
         if rows:
             await session.execute(_INSERT_VERWERKING, rows)
+
+    async def record_many_on(
+        self,
+        conn: asyncpg.Connection,
+        principal: Principal,
+        activiteit: Verwerkingsactiviteit,
+        actie: Actie,
+        *,
+        object_type: str,
+        subjects: Sequence[tuple[uuid.UUID | str | None, str | None]],
+    ) -> None:
+        """As `record_many`, on a connection of asyncpg itself, committed on its own: for work outside a request's
+        transaction (a streamed export logs each batch as it sends it)."""
+        rows = self.rows(principal, activiteit, actie, object_type=object_type, subjects=subjects)
+        if rows:
+            await conn.execute(_INSERT_VERWERKINGEN_ARRAYS, *([row[c] for row in rows] for c in VERWERKING_COLUMNS))
 
     @staticmethod
     def rows(

@@ -66,15 +66,26 @@ async def aantal(verbinding: Verbinding, telling: Telling) -> int:
         return await telling(conn)
 
 
-async def regels(verbinding: Verbinding, batch: Batch, *, grootte: int = BATCH) -> AsyncIterator[bytes]:
+# Called with a connection outside the snapshot and the ids of a batch, before that batch is sent.
+Vastlegging = Callable[[asyncpg.Connection, list[uuid.UUID]], Awaitable[None]]
+
+
+async def regels(
+    verbinding: Verbinding, batch: Batch, *, grootte: int = BATCH, vastleggen: Vastlegging | None = None
+) -> AsyncIterator[bytes]:
     """The lines of every batch, one chunk per batch, from one REPEATABLE READ snapshot (read-only) on a connection
-    of its own: the request's transaction is over before a streamed body is sent."""
+    of its own: the request's transaction is over before a streamed body is sent. `vastleggen` writes what a batch
+    processed on a second connection, committed before the batch leaves: a client that hangs up halfway leaves the
+    records of what it was sent, and the snapshot stays read-only."""
     async with verbinding() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         na: uuid.UUID | None = None
         while True:
             rows = await batch(conn, na, grootte)
             if not rows:
                 return
+            if vastleggen is not None:
+                async with verbinding() as schrijf:
+                    await vastleggen(schrijf, [i for i, _ in rows])
             yield "".join(f"{line}\n" for _, line in rows).encode()
             if len(rows) < grootte:
                 return
@@ -91,13 +102,30 @@ CBS_LEVERING = Verwerkingsactiviteit(
 
 CbsExporteur = Annotated[RequestContext, Depends(context(SCOPE_CBS_EXPORT), scope="function")]
 
-# What a context hands the route: the number of persons and the lines, for the checked period.
-Exporteur = Callable[[RequestContext, Exportperiode], Awaitable[tuple[int, AsyncIterator[bytes]]]]
+# What a context hands the route: the number of persons and how to read them in batches, for the checked period.
+Exporteur = Callable[[RequestContext, Exportperiode], Awaitable[tuple[int, Batch]]]
+
+
+def vastlegging(ctx: RequestContext, periode: Exportperiode) -> Vastlegging:
+    """One processing record per person exported, under the person's betrokkene pseudonym, so the privacy officer's
+    search for a person finds the delivery to CBS; one statement per batch."""
+
+    async def vastleggen(conn: asyncpg.Connection, ids: list[uuid.UUID]) -> None:
+        await ctx.log.record_many_on(
+            conn,
+            ctx.principal,
+            CBS_LEVERING,
+            Actie.LEZEN,
+            object_type="cbs-export",
+            subjects=[(periode.kenmerk, ctx.log.betrokkene_van(i)) for i in ids],
+        )
+
+    return vastleggen
 
 
 def cbs_export_router(exporteer: Exporteur, beschrijving: str) -> APIRouter:
     """`GET /cbs-export?gemeentecode=&van=&tot=`: this context's part of the CBS delivery, for the gemeente's chain
-    exchange only (scope `cbs:export`), logged once per export with its legal ground."""
+    exchange only (scope `cbs:export`), logged once as an export and once per person exported, with its legal ground."""
     router = APIRouter(tags=["CBS"])
 
     @router.get(
@@ -125,10 +153,12 @@ def cbs_export_router(exporteer: Exporteur, beschrijving: str) -> APIRouter:
         tot: Annotated[date, Query(description="Einde van de periode (exclusief): de peildatum van de stand.")],
     ) -> StreamingResponse:
         periode = exportperiode(ctx.gemeente, gemeentecode, van, tot)
-        totaal, stroom = await exporteer(ctx, periode)
+        totaal, batch = await exporteer(ctx, periode)
+        # The export as such (even of no one), beside the record per person the stream writes.
         await ctx.verwerk(
             CBS_LEVERING, Actie.LEZEN, object_type="cbs-export", object_id=periode.kenmerk, betrokkene=None
         )
+        stroom = regels(ctx.own_connection, batch, vastleggen=vastlegging(ctx, periode))
         return StreamingResponse(stroom, media_type=NDJSON, headers={"X-Total-Count": str(totaal)})
 
     return router

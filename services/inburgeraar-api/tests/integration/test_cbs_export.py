@@ -104,6 +104,17 @@ class TestCbsExport:
         ids = [r["inburgeraarId"] for r in regels]
         assert len(ids) == 4500 == len(set(ids))
         assert ids == sorted(ids)
+        # one processing record per person exported, written batch by batch, each under its own betrokkene
+        async with database.engine.connect() as conn:
+            per_persoon = (
+                await conn.execute(
+                    text(
+                        "SELECT count(*), count(DISTINCT betrokkene) FROM verwerking "
+                        "WHERE object_type = 'cbs-export' AND betrokkene IS NOT NULL"
+                    )
+                )
+            ).one()
+        assert tuple(per_persoon) == (4500, 4500)
 
     async def test_logged_with_its_legal_ground(
         self, client: httpx.AsyncClient, tokens: TokenFactory, database: Database
@@ -111,7 +122,12 @@ class TestCbsExport:
         await export(client, tokens)
         async with database.engine.connect() as conn:
             row = (
-                await conn.execute(text("SELECT grondslag, object_id FROM verwerking WHERE object_type = 'cbs-export'"))
+                await conn.execute(
+                    text(
+                        "SELECT grondslag, object_id FROM verwerking "
+                        "WHERE object_type = 'cbs-export' AND betrokkene IS NULL"
+                    )
+                )
             ).one()
         assert "art. 35 lid 4" in row.grondslag
         assert row.object_id == "0363:2026-01-01/2027-01-01"

@@ -3,7 +3,6 @@ participation (PVT and MAP among them), streamed for the gemeente's chain exchan
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from functools import partial
 
 from aanbieder_api.repository import cbs
@@ -12,8 +11,8 @@ from inburgering_kit.context import RequestContext
 from inburgering_kit.export import Exportperiode
 
 
-async def exporteer(ctx: RequestContext, periode: Exportperiode) -> tuple[int, AsyncIterator[bytes]]:
+async def exporteer(ctx: RequestContext, periode: Exportperiode) -> tuple[int, export.Batch]:
     totaal = await export.aantal(
         ctx.own_connection, partial(cbs.cbs_aantal, gemeente=periode.gemeente, tot=periode.tot)
     )
-    return totaal, export.regels(ctx.own_connection, partial(cbs.cbs_batch, gemeente=periode.gemeente, tot=periode.tot))
+    return totaal, partial(cbs.cbs_batch, gemeente=periode.gemeente, tot=periode.tot)

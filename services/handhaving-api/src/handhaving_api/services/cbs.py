@@ -3,7 +3,6 @@ and amount, streamed for the gemeente's chain exchange."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from functools import partial
 
 from handhaving_api.repository import cbs
@@ -12,7 +11,7 @@ from inburgering_kit.context import RequestContext
 from inburgering_kit.export import Exportperiode
 
 
-async def exporteer(ctx: RequestContext, periode: Exportperiode) -> tuple[int, AsyncIterator[bytes]]:
+async def exporteer(ctx: RequestContext, periode: Exportperiode) -> tuple[int, export.Batch]:
     g, van, tot = periode.gemeente, periode.van, periode.tot
     totaal = await export.aantal(ctx.own_connection, partial(cbs.cbs_aantal, gemeente=g, van=van, tot=tot))
-    return totaal, export.regels(ctx.own_connection, partial(cbs.cbs_batch, gemeente=g, van=van, tot=tot))
+    return totaal, partial(cbs.cbs_batch, gemeente=g, van=van, tot=tot)

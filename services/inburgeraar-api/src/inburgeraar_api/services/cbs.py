@@ -4,7 +4,6 @@ and (an)alfabetisme, streamed for the gemeente's chain exchange."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from functools import partial
 
 from inburgeraar_api.repository import cbs
@@ -13,9 +12,9 @@ from inburgering_kit.context import RequestContext
 from inburgering_kit.export import Exportperiode
 
 
-async def exporteer(ctx: RequestContext, periode: Exportperiode) -> tuple[int, AsyncIterator[bytes]]:
+async def exporteer(ctx: RequestContext, periode: Exportperiode) -> tuple[int, export.Batch]:
     totaal = await export.aantal(
         ctx.own_connection, partial(cbs.cbs_aantal, gemeente=periode.gemeente, tot=periode.tot)
     )
     batch = partial(cbs.cbs_batch, gemeente=periode.gemeente, van=periode.van, tot=periode.tot)
-    return totaal, export.regels(ctx.own_connection, batch)
+    return totaal, batch

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import AsyncIterator
 from functools import partial
 
 import asyncpg
@@ -17,9 +16,9 @@ from pip_api.domain.cbs import cbs_record
 from pip_api.repository import cbs
 
 
-async def exporteer(ctx: RequestContext, periode: Exportperiode) -> tuple[int, AsyncIterator[bytes]]:
+async def exporteer(ctx: RequestContext, periode: Exportperiode) -> tuple[int, export.Batch]:
     totaal = await export.aantal(ctx.own_connection, partial(cbs.aantal, gemeente=periode.gemeente, tot=periode.tot))
-    return totaal, export.regels(ctx.own_connection, partial(_batch, periode=periode))
+    return totaal, partial(_batch, periode=periode)
 
 
 async def _batch(
