@@ -118,15 +118,17 @@ class Bronnen:
             # A fresh key per submit: a retry of this very request inside httpx replays, a new submit is new.
             headers["Idempotency-Key"] = str(uuid.uuid4())
         try:
-            async with asyncio.timeout(self.timeout):
-                response = await self._clients[bron].request(
-                    methode,
-                    pad,
-                    params={k: v for k, v in (params or {}).items() if v not in (None, "")},
-                    json=json,
-                    headers=headers,
-                )
-        except (TimeoutError, httpx.HTTPError) as exc:
+            # httpx's own timeouts (pool, connect, read, write), not a cancellation from outside: cancelled while
+            # connecting, httpcore 1.0 leaves the connection in the pool as CONNECTING for good, and after one
+            # overload every slot was such a ghost, so each later call waited out its timeout.
+            response = await self._clients[bron].request(
+                methode,
+                pad,
+                params={k: v for k, v in (params or {}).items() if v not in (None, "")},
+                json=json,
+                headers=headers,
+            )
+        except httpx.HTTPError as exc:
             logger.warning("%s %s %s: %s", bron, methode, pad.split("/")[1] if "/" in pad else pad, type(exc).__name__)
             return Antwoord(bron, None)
         soort = response.headers.get("content-type", "").split(";")[0].strip()

@@ -63,7 +63,11 @@ class Settings(BaseSettings):
     auth: AuthSettings = Field(description="How the werkplek checks the access token it was given (as the APIs do).")
     bronnen: Bronnen = Field(default_factory=Bronnen)
     bron_timeout_seconden: float = Field(
-        default=3.0, gt=0, le=30, description="Per API call; past it, that part of the page shows 'niet beschikbaar'."
+        default=3.0,
+        gt=0,
+        le=30,
+        description="Per step of an API call (a free connection, connecting, sending, reading); past it, that part "
+        "of the page shows 'niet beschikbaar'.",
     )
     sessie_sleutel: SecretStr = Field(
         default=SecretStr(DEVELOPMENT_SESSION_KEY),
