@@ -24,15 +24,16 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import Field
 
+from inburgering_kit.context import RequestContext, context
 from inburgering_kit.problems import Unprocessable, invalid
 from inburgering_kit.schemas import ApiModel
 
@@ -387,3 +388,27 @@ def openapi_antwoorden() -> dict[int | str, dict[str, Any]]:
             "content": {CSV_MEDIA_TYPE: {"schema": {"type": "string", "description": _CSV_UITLEG}}},
         }
     }
+
+
+_Lezer = Annotated[RequestContext, Depends(context(SCOPE_MONITORING), scope="function")]
+Bereken = Callable[[RequestContext, Periode, Request], Awaitable[Monitoring]]
+
+
+def monitoring_router(naam: str, summary: str, bereken: Bereken) -> APIRouter:
+    """`GET /monitoring`: a context's aggregates for the gemeente of the token, as JSON or CSV (`bereken` is the
+    context's use case; `naam` names the CSV file)."""
+    router = APIRouter(prefix="/monitoring", tags=["Monitoring"])
+
+    @router.get(
+        "",
+        operation_id="monitoring_read",
+        summary=summary,
+        response_model=Monitoring,
+        responses=openapi_antwoorden(),
+        openapi_extra=OPENAPI_EXTRA,
+    )
+    async def lees(request: Request, ctx: _Lezer, p: Annotated[Periode, Depends(periode)]) -> Response:
+        uitkomst = await bereken(ctx, p, request)
+        return antwoord(request, uitkomst, f"monitoring-{naam}-{ctx.gemeente}-{p.van}-{p.tot}")
+
+    return router

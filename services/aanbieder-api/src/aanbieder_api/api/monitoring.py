@@ -2,38 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import Request
 
-from fastapi import APIRouter, Depends, Request, Response
-
-from aanbieder_api.api.deps import SettingsDep
+from aanbieder_api.api.deps import get_settings
 from aanbieder_api.services import monitoring as use_cases
-from inburgering_kit.context import RequestContext, context
-from inburgering_kit.monitoring import (
-    OPENAPI_EXTRA,
-    SCOPE_MONITORING,
-    Monitoring,
-    Periode,
-    antwoord,
-    openapi_antwoorden,
-    periode,
+from inburgering_kit.context import RequestContext
+from inburgering_kit.monitoring import Monitoring, Periode, monitoring_router
+
+
+async def _bereken(ctx: RequestContext, p: Periode, request: Request) -> Monitoring:
+    return await use_cases.monitoring(ctx, get_settings(request), p)
+
+
+router = monitoring_router(
+    "aanbieder",
+    "Monitoring: prestaties per aanbieder en eindresultaten per onderdeel; kleine cellen onderdrukt",
+    _bereken,
 )
-
-router = APIRouter(prefix="/monitoring", tags=["Monitoring"])
-
-Lezen = Annotated[RequestContext, Depends(context(SCOPE_MONITORING), scope="function")]
-
-
-@router.get(
-    "",
-    operation_id="monitoring_read",
-    summary="Monitoring: prestaties per aanbieder en eindresultaten per onderdeel; kleine cellen onderdrukt",
-    response_model=Monitoring,
-    responses=openapi_antwoorden(),
-    openapi_extra=OPENAPI_EXTRA,
-)
-async def lees(
-    request: Request, ctx: Lezen, settings: SettingsDep, p: Annotated[Periode, Depends(periode)]
-) -> Response:
-    uitkomst = await use_cases.monitoring(ctx, settings, p)
-    return antwoord(request, uitkomst, f"monitoring-aanbieder-{ctx.gemeente}-{p.van}-{p.tot}")

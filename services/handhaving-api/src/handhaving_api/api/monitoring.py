@@ -2,35 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import Request
 
 from handhaving_api.services import monitoring as use_cases
-from inburgering_kit.context import RequestContext, context
-from inburgering_kit.monitoring import (
-    OPENAPI_EXTRA,
-    SCOPE_MONITORING,
-    Monitoring,
-    Periode,
-    antwoord,
-    openapi_antwoorden,
-    periode,
+from inburgering_kit.context import RequestContext
+from inburgering_kit.monitoring import Monitoring, Periode, monitoring_router
+
+
+async def _bereken(ctx: RequestContext, p: Periode, request: Request) -> Monitoring:
+    return await use_cases.monitoring(ctx, p)
+
+
+router = monitoring_router(
+    "handhaving",
+    "Monitoring: handhavingsstappen, boetebesluiten en boetebedragen; kleine cellen onderdrukt",
+    _bereken,
 )
-
-router = APIRouter(prefix="/monitoring", tags=["Monitoring"])
-
-Lezen = Annotated[RequestContext, Depends(context(SCOPE_MONITORING), scope="function")]
-
-
-@router.get(
-    "",
-    operation_id="monitoring_read",
-    summary="Monitoring: handhavingsstappen, boetebesluiten en boetebedragen; kleine cellen onderdrukt",
-    response_model=Monitoring,
-    responses=openapi_antwoorden(),
-    openapi_extra=OPENAPI_EXTRA,
-)
-async def lees(request: Request, ctx: Lezen, p: Annotated[Periode, Depends(periode)]) -> Response:
-    uitkomst = await use_cases.monitoring(ctx, p)
-    return antwoord(request, uitkomst, f"monitoring-handhaving-{ctx.gemeente}-{p.van}-{p.tot}")

@@ -2,35 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import Request
 
-from fastapi import APIRouter, Depends, Request, Response
-
-from inburgering_kit.context import RequestContext, context
-from inburgering_kit.monitoring import (
-    OPENAPI_EXTRA,
-    SCOPE_MONITORING,
-    Monitoring,
-    Periode,
-    antwoord,
-    openapi_antwoorden,
-    periode,
-)
+from inburgering_kit.context import RequestContext
+from inburgering_kit.monitoring import Monitoring, Periode, monitoring_router
 from pip_api.services import monitoring as use_cases
 
-router = APIRouter(prefix="/monitoring", tags=["Monitoring"])
 
-Lezen = Annotated[RequestContext, Depends(context(SCOPE_MONITORING), scope="function")]
+async def _bereken(ctx: RequestContext, p: Periode, request: Request) -> Monitoring:
+    return await use_cases.monitoring(ctx, p)
 
 
-@router.get(
-    "",
-    operation_id="monitoring_read",
-    summary="Monitoring: routemix, routewissels, uitstroom en termijnsignalen; kleine cellen onderdrukt",
-    response_model=Monitoring,
-    responses=openapi_antwoorden(),
-    openapi_extra=OPENAPI_EXTRA,
+router = monitoring_router(
+    "pip",
+    "Monitoring: routemix, routewissels, uitstroom en termijnsignalen; kleine cellen onderdrukt",
+    _bereken,
 )
-async def lees(request: Request, ctx: Lezen, p: Annotated[Periode, Depends(periode)]) -> Response:
-    uitkomst = await use_cases.monitoring(ctx, p)
-    return antwoord(request, uitkomst, f"monitoring-pip-{ctx.gemeente}-{p.van}-{p.tot}")
