@@ -93,9 +93,19 @@ class Bronnen:
             )
             for naam, url in basis.items()
         }
+        # Calls a page stopped waiting for, running on to httpx's own timeouts (see `vraag`).
+        self._achtergrond: set[asyncio.Future[httpx.Response]] = set()
 
     async def sluit(self) -> None:
+        for verzoek in self._achtergrond:
+            verzoek.cancel()
+        await asyncio.gather(*self._achtergrond, return_exceptions=True)
         await asyncio.gather(*(c.aclose() for c in self._clients.values()))
+
+    def _klaar(self, verzoek: asyncio.Future[httpx.Response]) -> None:
+        self._achtergrond.discard(verzoek)
+        if not verzoek.cancelled():
+            verzoek.exception()  # retrieved: a late failure is expected, not an unhandled error
 
     async def vraag(
         self,
@@ -117,18 +127,24 @@ class Bronnen:
         if idempotent:
             # A fresh key per submit: a retry of this very request inside httpx replays, a new submit is new.
             headers["Idempotency-Key"] = str(uuid.uuid4())
-        try:
-            # httpx's own timeouts (pool, connect, read, write), not a cancellation from outside: cancelled while
-            # connecting, httpcore 1.0 leaves the connection in the pool as CONNECTING for good, and after one
-            # overload every slot was such a ghost, so each later call waited out its timeout.
-            response = await self._clients[bron].request(
+        verzoek = asyncio.ensure_future(
+            self._clients[bron].request(
                 methode,
                 pad,
                 params={k: v for k, v in (params or {}).items() if v not in (None, "")},
                 json=json,
                 headers=headers,
             )
-        except httpx.HTTPError as exc:
+        )
+        self._achtergrond.add(verzoek)
+        verzoek.add_done_callback(self._klaar)
+        try:
+            # The page waits at most the timeout, but the call itself is never cancelled: cancelled while
+            # connecting, httpcore 1.0 leaves the connection in its pool as CONNECTING for good, and after one
+            # overload every slot was such a ghost and each later call waited out its timeout. Unwaited for, the
+            # call ends by httpx's own timeouts and gives its connection back.
+            response = await asyncio.wait_for(asyncio.shield(verzoek), self.timeout)
+        except (TimeoutError, httpx.HTTPError) as exc:
             logger.warning("%s %s %s: %s", bron, methode, pad.split("/")[1] if "/" in pad else pad, type(exc).__name__)
             return Antwoord(bron, None)
         soort = response.headers.get("content-type", "").split(";")[0].strip()

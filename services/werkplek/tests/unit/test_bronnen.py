@@ -39,7 +39,8 @@ async def test_na_een_overbelasting_antwoordt_de_bron_weer() -> None:
         assert not any(a.ok for a in overbelast)
 
         traag = False
-        daarna = await asyncio.gather(*(bronnen.get("api", "/x", "token") for _ in range(100)))
+        await asyncio.sleep(1.0)  # the calls the pages stopped waiting for end by httpx's own timeouts
+        daarna = await asyncio.gather(*(bronnen.get("api", "/x", "token") for _ in range(20)))
         assert all(a.ok for a in daarna), sum(not a.ok for a in daarna)
     finally:
         await bronnen.sluit()
