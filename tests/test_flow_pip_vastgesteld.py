@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +26,7 @@ from inburgeraar_api.settings import Settings as InburgeraarSettings
 from inburgering_kit.auth import AuthSettings
 from inburgering_kit.consumer import EventConsumer
 from inburgering_kit.db import Database, plain_url
-from inburgering_kit.embedded import EmbeddedNats, free_port
 from inburgering_kit.events import CloudEvent
-from inburgering_kit.nats_access import NatsAccess
 from inburgering_kit.testing.infra import Infra
 from inburgering_kit.testing.plugin import TEST_AUDIENCE, TEST_ISSUER, TokenFactory
 from inburgering_kit.testing.service import Running
@@ -42,17 +40,6 @@ EVENTS_DIR = ROOT / "contracts" / "events"
 BSN = "999990019"
 GEMEENTE = "0363"
 STREAM = "INBURGERING_FLOW"
-
-
-@pytest.fixture(scope="module")
-def nats_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    # With the bus users of production; the flow runs as admin (its own stream and a consumer of its own).
-    server = EmbeddedNats(tmp_path_factory.mktemp("flow-nats"), free_port(), access=NatsAccess.generate())
-    server.start()
-    try:
-        yield server.url
-    finally:
-        server.stop()
 
 
 def _auth(tokens: TokenFactory) -> AuthSettings:

@@ -9,7 +9,6 @@ deletes its own data, and only the 50-year data stay in inburgeraar-api.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,13 +21,11 @@ from inburgeraar_api import scopes as inburgeraar_scopes
 from inburgeraar_api.main import create_app as create_inburgeraar_app
 from inburgeraar_api.services.retentie import opruimer as inburgeraar_opruimer
 from inburgeraar_api.settings import Settings as InburgeraarSettings
-from inburgering_kit.auth import AuthSettings
 from inburgering_kit.db import Database
-from inburgering_kit.embedded import EmbeddedNats, free_port
-from inburgering_kit.nats_access import NatsAccess
 from inburgering_kit.retentie import voer_uit
 from inburgering_kit.testing.infra import Infra
-from inburgering_kit.testing.plugin import TEST_AUDIENCE, TEST_ISSUER, TokenFactory
+from inburgering_kit.testing.keten import dienst_instellingen
+from inburgering_kit.testing.plugin import TokenFactory
 from inburgering_kit.testing.service import Running
 from inburgering_kit.testing.waiting import eventually
 from pip_api import scopes as pip_scopes
@@ -43,27 +40,10 @@ STREAM = "INBURGERING_FLOW_PRIVACY"
 PIP_URL = "http://pip-api.test"
 
 
-@pytest.fixture(scope="module")
-def nats_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    server = EmbeddedNats(tmp_path_factory.mktemp("flow-nats"), free_port(), access=NatsAccess.generate())
-    server.start()
-    try:
-        yield server.url
-    finally:
-        server.stop()
-
-
 def _gemeen(infra: Infra, nats_url: str, tokens: TokenFactory, service: str) -> dict[str, Any]:
-    return {
-        "environment": "test",
-        "database_url": infra.migrated_database(
-            f"test_flow_pr_{service.replace('-', '_')}", ROOT / "services" / service / "migrations"
-        ),
-        "nats_url": nats_url,
-        "public_base_url": f"http://{service}.test",
-        "auth": AuthSettings(issuers=[TEST_ISSUER], audience=TEST_AUDIENCE, public_key_file=tokens.public_key),
-        "stream_name": STREAM,
-    }
+    return dienst_instellingen(
+        infra, tokens, ROOT, service, database="test_flow_pr", nats_url=nats_url, stream_name=STREAM
+    )
 
 
 @pytest.fixture(scope="module")

@@ -35,11 +35,10 @@ from inburgeraar_api.main import create_app as create_inburgeraar_app
 from inburgeraar_api.settings import Settings as InburgeraarSettings
 from inburgering_kit.auth import AuthSettings
 from inburgering_kit.db import Database
-from inburgering_kit.embedded import EmbeddedNats, free_port
 from inburgering_kit.events import source_urn
-from inburgering_kit.nats_access import NatsAccess
 from inburgering_kit.outbox import EventPublisher
 from inburgering_kit.testing.infra import Infra
+from inburgering_kit.testing.keten import dienst_instellingen
 from inburgering_kit.testing.live import live_server
 from inburgering_kit.testing.plugin import TEST_AUDIENCE, TEST_ISSUER, TokenFactory
 from inburgering_kit.testing.waiting import eventually
@@ -76,27 +75,10 @@ def _rollen() -> dict[str, list[str]]:
     return {rol: sorted(scopes) for rol, scopes in samen.items()}
 
 
-@pytest.fixture(scope="module")
-def nats_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    server = EmbeddedNats(tmp_path_factory.mktemp("flow-nats"), free_port(), access=NatsAccess.generate())
-    server.start()
-    try:
-        yield server.url
-    finally:
-        server.stop()
-
-
 def _gemeen(infra: Infra, nats_url: str, tokens: TokenFactory, service: str) -> dict[str, Any]:
-    return {
-        "environment": "test",
-        "database_url": infra.migrated_database(
-            f"test_flow_wp_{service.replace('-', '_')}", ROOT / "services" / service / "migrations"
-        ),
-        "nats_url": nats_url,
-        "public_base_url": f"http://{service}.test",
-        "auth": AuthSettings(issuers=[TEST_ISSUER], audience=TEST_AUDIENCE, public_key_file=tokens.public_key),
-        "stream_name": STREAM,
-    }
+    return dienst_instellingen(
+        infra, tokens, ROOT, service, database="test_flow_wp", nats_url=nats_url, stream_name=STREAM
+    )
 
 
 class Stack:
