@@ -1,30 +1,14 @@
 """Cross-service tests (the repository's `tests/`): several services' apps in one test, each on its own migrated
-database, all on one NATS of the module's own with the production users, each with the suite's token issuer."""
+database, all on one NATS of the module's own (the kit plugin's `nats_url`), each with the suite's token issuer."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from inburgering_kit.auth import AuthSettings
-from inburgering_kit.embedded import EmbeddedNats, free_port
-from inburgering_kit.nats_access import NatsAccess
 from inburgering_kit.testing.infra import Infra
 from inburgering_kit.testing.plugin import TEST_AUDIENCE, TEST_ISSUER, TokenFactory
-
-
-@pytest.fixture(scope="module")
-def nats_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A NATS for one test module: its streams and consumers never meet another module's events."""
-    server = EmbeddedNats(tmp_path_factory.mktemp("flow-nats"), free_port(), access=NatsAccess.generate())
-    server.start()
-    try:
-        yield server.url
-    finally:
-        server.stop()
 
 
 def dienst_instellingen(

@@ -13,6 +13,8 @@ from sqlalchemy.exc import DBAPIError
 
 from inburgering_kit.auth import generate_dev_keypair, mint_token
 from inburgering_kit.db import Database
+from inburgering_kit.embedded import EmbeddedNats, free_port
+from inburgering_kit.nats_access import NatsAccess
 from inburgering_kit.testing.browser import chromium
 from inburgering_kit.testing.infra import Infra
 
@@ -67,6 +69,18 @@ class TokenFactory:
 
     def headers(self, *scopes: str, **kwargs: str | None) -> dict[str, str]:
         return {"Authorization": f"Bearer {self(*scopes, **kwargs)}"}  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def nats_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A NATS of one test module's own, with the production users: a cross-service test's streams and consumers never
+    meet another module's events (started only where a test asks for it)."""
+    server = EmbeddedNats(tmp_path_factory.mktemp("flow-nats"), free_port(), access=NatsAccess.generate())
+    server.start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="session")
