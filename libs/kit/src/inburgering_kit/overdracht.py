@@ -1,0 +1,54 @@
+"""The dossier transfer to the new gemeente on a move (Besluit inburgering 2021 art. 9.4 lid 4; DOMAIN §6): what every
+context shares to hand its part of a person's dossier over and to take the part of another gemeente in.
+
+Each of the four contexts offers the same two routes to the gemeente's chain exchange only:
+
+- `GET /overdrachtsdossiers/{inburgeraarId}` (scope `dossier:exporteren`): this context's part of the dossier of one
+  person of the calling gemeente, logged as a provision with the legal ground;
+- `PUT /overdrachten/{overdrachtId}` (scope `dossier:importeren`): the part of another gemeente's dossier, taken in
+  for the calling (new) gemeente as imported history. The transfer's id makes it idempotent: the same body again is
+  200 with the same answer, another body for the same id 409, so a transfer that failed half-way is resumed and never
+  applied twice.
+
+The old gemeente's contexts end their part when inburgeraar-api publishes `nl.inburgering.inburgeraar.verhuisd`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import Depends
+from pydantic import BaseModel, ConfigDict, Field
+
+from inburgering_kit.audit import Verwerkingsactiviteit
+from inburgering_kit.context import RequestContext, context
+
+SCOPE_DOSSIER_EXPORTEREN = "dossier:exporteren"
+SCOPE_DOSSIER_IMPORTEREN = "dossier:importeren"
+GRONDSLAG = "Besluit inburgering 2021 art. 9.4 lid 4 (overdracht van het dossier aan de nieuwe gemeente)"
+OVERDRAGEN = Verwerkingsactiviteit("verstrekken dossier aan de nieuwe gemeente na verhuizing", GRONDSLAG)
+OVERNEMEN = Verwerkingsactiviteit("overnemen dossier van de vorige gemeente na verhuizing", GRONDSLAG)
+# The reason a context ends what it still ran for a person who moved away (PIP, opdrachten, signals).
+REDEN_VERHUISD = "verhuisd"
+
+DossierExporteur = Annotated[RequestContext, Depends(context(SCOPE_DOSSIER_EXPORTEREN), scope="function")]
+DossierImporteur = Annotated[RequestContext, Depends(context(SCOPE_DOSSIER_IMPORTEREN), scope="function")]
+
+
+class Overdrachtsdeel(BaseModel):
+    """The body of `PUT /overdrachten/{overdrachtId}`: one context's part of a dossier, as that context exported it,
+    for the person's registration in the new gemeente (the calling gemeente)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    inburgeraar_id: uuid.UUID = Field(
+        alias="inburgeraarId", description="De inburgeraar bij de nieuwe (aanroepende) gemeente."
+    )
+    van_gemeente: str = Field(alias="vanGemeente", pattern=r"^[0-9]{4}$", description="De vorige gemeente.")
+    verhuisdatum: date | None = Field(default=None, description="Datum van de verhuizing, als bekend.")
+    dossier: dict[str, Any] = Field(
+        description="Het deel van het dossier zoals `GET /overdrachtsdossiers/{inburgeraarId}` van deze context het "
+        "bij de vorige gemeente gaf."
+    )
