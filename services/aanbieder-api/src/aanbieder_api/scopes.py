@@ -22,7 +22,8 @@ ROLLEN: dict[str, set[str]] = {
     "contractmanager": {AANBIEDERS_BEHEREN, OPDRACHTEN_LEZEN},
     "aanbieder": {VOORTGANG_MELDEN},
     "privacy-officer": {SCOPE_VERWERKINGEN_LEZEN, SCOPE_INZAGE},
-    "ketenuitwisseling": {CBS_EXPORT},
+    # ... and completing report f to DUO from the opdracht version a gemeente's change of the planned end made.
+    "ketenuitwisseling": {CBS_EXPORT, OPDRACHTEN_LEZEN},
     # Local monitoring (issue 15 §2): provider performance per aanbieder with small cells suppressed, no person.
     "beleidsmedewerker": {SCOPE_MONITORING},
 }

@@ -120,6 +120,9 @@ class Rapportage(Base):
     gegevens: Mapped[dict[str, Any]] = mapped_column(JSONB)
     bron_event_id: Mapped[str] = mapped_column(String(100))
     bron_event_type: Mapped[str] = mapped_column(String(255))
+    # What to fetch at the owning context before the first send (ids and a version, never content), emptied once
+    # `gegevens` holds it: a minimal event's report waits in the queue, retried, while the owner is down.
+    aanvullen: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     # wachtrij -> ontvangen (acknowledged) | afgewezen (422, on the work list) ; afgewezen -> vervangen (resent)
     status: Mapped[str] = mapped_column(String(20), server_default="wachtrij")
     pogingen: Mapped[int] = mapped_column(Integer, server_default="0")

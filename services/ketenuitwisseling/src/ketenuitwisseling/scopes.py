@@ -29,5 +29,7 @@ NAAR_PARTNER = ("keten",)
 NAAR_INBURGERAAR_DUO = ("inburgeraar:zoeken", "inburgeraar:bsn-lezen", "plicht:lezen", "plicht:schrijven")
 NAAR_INBURGERAAR_COA = ("inburgeraar:koppelen", "klantprofiel:schrijven")
 NAAR_HANDHAVING = ("duo-boetes:schrijven",)
+# Reading the opdracht version whose planned end the gemeente changed, for report f (aanbieder-api's read scope).
+NAAR_AANBIEDER = ("opdrachten:lezen",)
 # Towards each of the four contexts for the CBS delivery: only their export.
 NAAR_CBS_BRONNEN = ("cbs:export",)

@@ -17,7 +17,10 @@ class Settings(ServiceSettings):
     inburgeraar_api_url: str = Field(default="http://127.0.0.1:8101/api/v1")
     handhaving_api_url: str = Field(default="http://127.0.0.1:8104/api/v1")
     pip_api_url: str = Field(default="http://127.0.0.1:8102/api/v1", description="For the CBS delivery only.")
-    aanbieder_api_url: str = Field(default="http://127.0.0.1:8103/api/v1", description="For the CBS delivery only.")
+    aanbieder_api_url: str = Field(
+        default="http://127.0.0.1:8103/api/v1",
+        description="For the CBS delivery and the opdracht versions that complete report f.",
+    )
     cbs_interval_seconden: float = Field(default=5, gt=0, le=300, description="Pause when no CBS delivery is planned.")
     cbs_bewaar_dagen: int = Field(
         default=30, ge=1, le=90, description="Days a finished CBS delivery's file is kept for CBS to fetch."

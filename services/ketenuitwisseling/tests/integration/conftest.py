@@ -1,6 +1,7 @@
-"""Fakes of the counterparts (DUO, COA, inburgeraar-api, handhaving-api) on httpx's mock transport, so the worker's
-whole path runs in the test process: they keep what they were sent and behave as their contracts say (DUO
-de-duplicates on the report id; inburgeraar-api replays an Idempotency-Key; a plicht fact needs the plicht first)."""
+"""Fakes of the counterparts (DUO, COA, inburgeraar-api, handhaving-api, aanbieder-api) on httpx's mock transport,
+so the worker's whole path runs in the test process: they keep what they were sent and behave as their contracts say
+(DUO de-duplicates on the report id; inburgeraar-api replays an Idempotency-Key; a plicht fact needs the plicht
+first)."""
 
 from __future__ import annotations
 
@@ -171,6 +172,27 @@ class Handhaving:
         return _json(201, body)
 
 
+@dataclass
+class Opdrachten:
+    """aanbieder-api as far as the exchange uses it: the versions of an opdracht (`GET .../versies`, oldest first)."""
+
+    versies: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    vragen: int = 0
+    plat: bool = False
+
+    async def handle(self, request: httpx.Request) -> httpx.Response:
+        self.vragen += 1
+        if self.plat:
+            return _json(503, {"status": 503})
+        parts = request.url.path.split("/api/v1", 1)[-1].strip("/").split("/")
+        if request.method != "GET" or len(parts) != 3 or parts[2] != "versies" or parts[1] not in self.versies:
+            return _json(404, {"status": 404})
+        alle = self.versies[parts[1]]
+        grootte = int(request.url.params.get("pageSize", "20"))
+        begin = (int(request.url.params.get("page", "1")) - 1) * grootte
+        return _json(200, {"resultaten": alle[begin : begin + grootte], "totalItems": len(alle)})
+
+
 class Tokens:
     def __init__(self) -> None:
         self.gevraagd: set[tuple[Doel, str]] = set()
@@ -186,6 +208,7 @@ class Keten:
     coa: Partner
     inburgeraars: Inburgeraars
     handhaving: Handhaving
+    opdrachten: Opdrachten
     verbindingen: Verbindingen
     ophaler: Ophaler
     bezorger: Bezorger
@@ -225,13 +248,14 @@ def _client(handler: Any, base: str) -> httpx.AsyncClient:
 
 @pytest.fixture
 async def keten(database: Database, settings: Settings) -> AsyncIterator[Keten]:
-    duo, coa, inb, hh = Partner("duo"), Partner("coa"), Inburgeraars(), Handhaving()
+    duo, coa, inb, hh, opd = Partner("duo"), Partner("coa"), Inburgeraars(), Handhaving(), Opdrachten()
     v = Verbindingen(
         duo=_client(duo.handle, "http://duo/api/v1/"),
         coa=_client(coa.handle, "http://coa/api/v1/"),
         inburgeraar=_client(inb.handle, "http://inburgeraar/api/v1/"),
         handhaving=_client(hh.handle, "http://handhaving/api/v1/"),
         tokens=Tokens(),
+        aanbieder=_client(opd.handle, "http://aanbieder/api/v1/"),
     )
     log = Verwerkingslog(settings.pseudonym_key.get_secret_value().encode())
     # No back-off worth waiting for in a test: a retry is due at once.
@@ -241,6 +265,7 @@ async def keten(database: Database, settings: Settings) -> AsyncIterator[Keten]:
         coa,
         inb,
         hh,
+        opd,
         v,
         Ophaler(database, v, log, instellingen),
         Bezorger(database, v, log, instellingen),

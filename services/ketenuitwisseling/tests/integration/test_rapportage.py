@@ -4,15 +4,18 @@ lands on the work list with DUO's reasons and is resent corrected under a new re
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
 
 from inburgering_kit.db import Database
+from inburgering_kit.events import CloudEvent
 from inburgering_kit.testing.events import StandIn
 from inburgering_kit.testing.plugin import TokenFactory
 from inburgering_kit.testing.waiting import eventually
+from ketenuitwisseling.services import rapporteren
 from ketenuitwisseling.settings import Settings
 
 from .conftest import Keten
@@ -26,6 +29,11 @@ class PipApi(StandIn):
     context = "pip"
 
 
+class AanbiederApi(StandIn):
+    source = f"urn:nld:oin:{OIN}:systeem:aanbieder-api"
+    context = "aanbieder"
+
+
 class HandhavingApi(StandIn):
     source = f"urn:nld:oin:{OIN}:systeem:handhaving-api"
     context = "handhaving"
@@ -34,6 +42,11 @@ class HandhavingApi(StandIn):
 @pytest.fixture
 def pip_api(settings: Settings, database: Database) -> PipApi:
     return PipApi(settings, database)
+
+
+@pytest.fixture
+def aanbieder_api(settings: Settings, database: Database) -> AanbiederApi:
+    return AanbiederApi(settings, database)
 
 
 @pytest.fixture
@@ -146,5 +159,65 @@ class TestBezorging:
         assert len(keten.duo.rapportages) == 3
 
 
-async def _aantal(client: httpx.AsyncClient, tokens: TokenFactory, n: int) -> bool:
-    return len(await _lijst(client, tokens)) >= n
+class TestEinddatumDoorDeGemeente:
+    """Report f, `bijgesteld`, from aanbieder-api's `opdracht-gewijzigd` (which names the changed fields only): the
+    date is fetched from the opdracht version the event made, by the worker, while aanbieder-api may be down."""
+
+    @staticmethod
+    def _opdracht(keten: Keten, inburgeraar_id: str) -> tuple[str, dict[str, Any]]:
+        opdracht_id = str(uuid.uuid4())
+        keten.opdrachten.versies[opdracht_id] = [
+            {"versie": 1, "inhoud": {"geplandeStartdatum": "2027-01-04", "geplandeEinddatum": "2027-06-30"}},
+            {"versie": 2, "inhoud": {"geplandeStartdatum": "2027-01-04", "geplandeEinddatum": "2027-09-30"}},
+        ]
+        data = {
+            "opdrachtId": opdracht_id, "pipId": None, "inburgeraarId": inburgeraar_id, "aanbiederId": str(uuid.uuid4()),
+            "onderdeel": "map", "versie": 2, "gewijzigdeVelden": ["geplandeEinddatum"], "reden": "gemeente",
+        }  # fmt: skip
+        return opdracht_id, data
+
+    async def test_aanbieder_api_plat_dan_f_bijgesteld_eenmaal_bij_duo(
+        self, client: httpx.AsyncClient, tokens: TokenFactory, keten: Keten, aanbieder_api: AanbiederApi
+    ) -> None:
+        inburgeraar_id = keten.inburgeraars.registreer(BSN)
+        opdracht_id, data = self._opdracht(keten, inburgeraar_id)
+        keten.opdrachten.plat = True
+        await aanbieder_api.publish("opdracht-gewijzigd", uuid.UUID(opdracht_id), data)
+        await eventually(lambda: _aantal(client, tokens, 1, inburgeraarId=inburgeraar_id), what="report f queued")
+        for _ in range(3):
+            await keten.bezorger.ronde()
+        assert keten.opdrachten.vragen >= 1 and not keten.duo.rapportages
+        [wacht] = await _lijst(client, tokens, status="wachtrij", inburgeraarId=inburgeraar_id)
+        assert wacht["item"] == "f" and "503" in wacht["laatsteFout"]
+        keten.opdrachten.plat = False
+        await keten.leeg()
+        [f] = await _lijst(client, tokens, status="ontvangen", inburgeraarId=inburgeraar_id)
+        gegevens = {"onderdeel": "map", "uitersteDatum": "2027-09-30", "bijgesteld": True}
+        assert f["gegevens"] == gegevens
+        assert keten.duo.rapportages[f["id"]]["body"] == {
+            "item": "f", "gemeentecode": "0363", "bsn": BSN, "gegevens": gegevens,
+        }  # fmt: skip
+
+    async def test_zelfde_event_tweemaal_een_rapport(
+        self, client: httpx.AsyncClient, tokens: TokenFactory, keten: Keten, database: Database
+    ) -> None:
+        inburgeraar_id = keten.inburgeraars.registreer(BSN)
+        opdracht_id, data = self._opdracht(keten, inburgeraar_id)
+        event = CloudEvent(
+            id=str(uuid.uuid4()), source=AanbiederApi.source, type="nl.inburgering.aanbieder.opdracht-gewijzigd",
+            time=datetime.now(UTC), subject=opdracht_id, gemeentecode="0363", data=data,
+        )  # fmt: skip
+        # Redelivered after the first was applied (the inbox aside): the report id is the event's and the item's.
+        for _ in range(2):
+            async with database.unit_of_work() as uow:
+                await rapporteren.verwerk(uow.session, event)
+                await uow.commit()
+        [f] = await _lijst(client, tokens, inburgeraarId=inburgeraar_id)
+        assert f["id"] == str(rapporteren.rapport_id(event.id, "f"))
+        await keten.leeg()
+        assert keten.duo.rapportages[f["id"]]["body"]["gegevens"]["uitersteDatum"] == "2027-09-30"
+        assert keten.duo.ontvangen_puts == 1
+
+
+async def _aantal(client: httpx.AsyncClient, tokens: TokenFactory, n: int, **params: str) -> bool:
+    return len(await _lijst(client, tokens, **params)) >= n

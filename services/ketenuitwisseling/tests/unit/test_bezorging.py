@@ -64,7 +64,30 @@ class _Duo:
             self.bezig -= 1
 
 
-def _bezorger(inburgeraars: _Inburgeraars, duo: _Duo, gelijktijdig: int = 3) -> Bezorger:
+class _Opdrachten:
+    """aanbieder-api's versions of one opdracht, as `GET /opdrachten/{id}/versies?page=&pageSize=1` gives them."""
+
+    def __init__(self, einddatums: list[str], status: int = 200) -> None:
+        self.einddatums = einddatums
+        self.status = status
+        self.vragen: list[tuple[str, str]] = []
+
+    async def handle(self, request: httpx.Request) -> httpx.Response:
+        self.vragen.append((request.headers["Authorization"], str(request.url)))
+        if self.status != 200:
+            return httpx.Response(self.status, json={"status": self.status})
+        assert request.url.params["pageSize"] == "1"
+        pagina = int(request.url.params["page"])
+        versies = [
+            {"versie": i, "inhoud": {"geplandeStartdatum": "2027-01-04", "geplandeEinddatum": einde}}
+            for i, einde in enumerate(self.einddatums, start=1)
+        ][pagina - 1 : pagina]
+        return httpx.Response(200, json={"resultaten": versies, "totalItems": len(self.einddatums)})
+
+
+def _bezorger(
+    inburgeraars: _Inburgeraars, duo: _Duo, gelijktijdig: int = 3, opdrachten: _Opdrachten | None = None
+) -> Bezorger:
     def client(base: str, handler: Any) -> httpx.AsyncClient:
         return httpx.AsyncClient(base_url=base, transport=httpx.MockTransport(handler))
 
@@ -74,6 +97,7 @@ def _bezorger(inburgeraars: _Inburgeraars, duo: _Duo, gelijktijdig: int = 3) -> 
         inburgeraar=client("http://inburgeraar/api/v1/", inburgeraars.handle),
         handhaving=client("http://handhaving/api/v1/", duo.handle),
         tokens=_Tokens(),
+        aanbieder=client("http://aanbieder/api/v1/", (opdrachten or _Opdrachten([])).handle),
     )
     instellingen = Instellingen(batch=50, gelijktijdig=gelijktijdig, max_wachttijd=300)
     return Bezorger(None, v, Verwerkingslog(b"sleutel"), instellingen)  # type: ignore[arg-type]
@@ -166,3 +190,50 @@ async def test_no_outcome_holds_the_bsn() -> None:
     for duo in (_Duo(), _Duo((422, {"status": 422, "title": "nee"}, {})), _Duo((500, {"status": 500}, {}))):
         uitkomsten = await _bezorger(_Inburgeraars({a: BSN, b: BSN}), duo).bezorg_alle([_row(a), _row(b)])
         assert all(BSN not in repr(u) for u in uitkomsten)
+
+
+def _f_row(persoon: str, opdracht_id: str, versie: int, pogingen: int = 1) -> SimpleNamespace:
+    return SimpleNamespace(
+        id=uuid.uuid4(), gemeente_code="0363", inburgeraar_id=uuid.UUID(persoon), item="f",
+        gegevens={"onderdeel": "map", "bijgesteld": True}, pogingen=pogingen,
+        aanvullen={"opdrachtId": opdracht_id, "versie": versie},
+    )  # fmt: skip
+
+
+async def test_completed_from_the_opdracht_version_its_event_made_and_kept() -> None:
+    [a] = _personen(1)
+    opdracht_id = str(uuid.uuid4())
+    # Version 2 moved the end, version 3 (a later change) moved it again: the report of version 2 says version 2's.
+    opdrachten, duo = _Opdrachten(["2027-06-30", "2027-09-30", "2027-12-31"]), _Duo()
+    row = _f_row(a, opdracht_id, 2)
+    [u] = await _bezorger(_Inburgeraars({a: BSN}), duo, opdrachten=opdrachten).bezorg_alle([row])
+    gegevens = {"onderdeel": "map", "bijgesteld": True, "uitersteDatum": "2027-09-30"}
+    assert duo.ontvangen[str(row.id)]["gegevens"] == gegevens
+    assert opdrachten.vragen == [
+        (f"Bearer {Doel.AANBIEDER}-0363", f"http://aanbieder/api/v1/opdrachten/{opdracht_id}/versies?page=2&pageSize=1")
+    ]
+    # Stored with the outcome, so the work list shows what was sent and no later attempt fetches again.
+    assert u.values["status"] == "ontvangen"
+    assert (u.values["gegevens"], u.values["aanvullen"]) == (gegevens, None)
+
+
+async def test_aanbieder_api_down_the_report_waits_and_nothing_goes_to_duo() -> None:
+    [a] = _personen(1)
+    for opdrachten in (_Opdrachten([], status=503), _Opdrachten(["2027-06-30"])):  # down; version not (yet) there
+        duo = _Duo()
+        [u] = await _bezorger(_Inburgeraars({a: BSN}), duo, opdrachten=opdrachten).bezorg_alle(
+            [_f_row(a, str(uuid.uuid4()), 2)]
+        )
+        assert duo.ontvangen == {} and not u.verzonden
+        assert "status" not in u.values and "aanvullen" not in u.values
+        assert u.values["volgende_poging_at"] > datetime.now(UTC)
+
+
+async def test_completion_kept_when_duo_is_down() -> None:
+    [a] = _personen(1)
+    duo = _Duo((503, {"status": 503}, {}))
+    [u] = await _bezorger(_Inburgeraars({a: BSN}), duo, opdrachten=_Opdrachten(["2027-06-30"])).bezorg_alle(
+        [_f_row(a, str(uuid.uuid4()), 1)]
+    )
+    assert not u.verzonden and "status" not in u.values
+    assert u.values["gegevens"]["uitersteDatum"] == "2027-06-30" and u.values["aanvullen"] is None

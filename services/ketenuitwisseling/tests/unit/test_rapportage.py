@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from ketenuitwisseling.domain.rapportage import OnvolledigEventError, Rapport, projectie_van, rapporten
+from ketenuitwisseling.domain.rapportage import OnvolledigEventError, Rapport, projectie_van, rapporten, vul_aan
 
 DAG = date(2026, 12, 3)
 PIP = str(uuid.uuid4())
@@ -127,6 +127,35 @@ class TestAanbieder:
         assert _r("aanbieder.voortgang-gemeld", taal) == []
         [o] = _r("aanbieder.voortgang-gemeld", {**taal, "soort": "start", "datum": "2027-02-02"})
         assert o == Rapport("o", {"leerroute": "b1-route", "startdatum": "2027-02-02"})
+
+    def test_gemeente_wijzigt_einddatum_f_bijgesteld_aan_te_vullen(self) -> None:
+        gewijzigd = {
+            "opdrachtId": "o1", "onderdeel": "map", "versie": 3, "reden": "gemeente",
+            "gewijzigdeVelden": ["geplandeEinddatum", "uren"],
+        }  # fmt: skip
+        [f] = _r("aanbieder.opdracht-gewijzigd", gewijzigd)
+        # The date is the opdracht version's, fetched when the report is sent; not a later version's.
+        assert f == Rapport("f", {"onderdeel": "map", "bijgesteld": True}, {"opdrachtId": "o1", "versie": 3})
+        assert vul_aan("f", f.gegevens, {"geplandeStartdatum": "2027-01-01", "geplandeEinddatum": "2027-09-30"}) == {
+            "onderdeel": "map", "uitersteDatum": "2027-09-30", "bijgesteld": True,
+        }  # fmt: skip
+        with pytest.raises(OnvolledigEventError):
+            vul_aan("f", f.gegevens, {})
+        [pvt] = _r("aanbieder.opdracht-gewijzigd", {**gewijzigd, "onderdeel": "pvt", "reden": "pip-gewijzigd"})
+        assert pvt.gegevens["onderdeel"] == "pvt"
+
+    @pytest.mark.parametrize(
+        ("onderdeel", "velden"),
+        [
+            ("map", ["uren"]),
+            ("map", ["geplandeStartdatum", "afspraken"]),
+            ("map", []),
+            ("b1-route", ["geplandeEinddatum"]),
+        ],
+    )
+    def test_andere_wijziging_geeft_niets(self, onderdeel: str, velden: list[str]) -> None:
+        gewijzigd = {"opdrachtId": "o1", "onderdeel": onderdeel, "versie": 2, "gewijzigdeVelden": velden}
+        assert _r("aanbieder.opdracht-gewijzigd", gewijzigd) == []
 
     def test_taal_l_o_m(self) -> None:
         opdracht = {

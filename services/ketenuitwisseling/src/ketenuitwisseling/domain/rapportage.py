@@ -6,10 +6,12 @@ Pure: an event type, its minimal `data` and what the exchange projected from ear
 and codes only) in, the items with their content out. The BSN and the NAW of item a are in none of them: the exchange
 fetches them at the source (inburgeraar-api) at the moment it sends, only for DUO.
 
-Every item has its owner: f's revised date is the provider's adjusted planned end (aanbieder-api, `voortgang-gemeld`),
-i and j the gemeente's judgement on a part not achieved (pip-api, `onderdeel-niet-behaald-beoordeeld`), q the
-circumstances the gemeente recorded for a verlenging request (inburgeraar-api,
-`verlengingsomstandigheden-vastgelegd`). Free text never goes: reasons and circumstances travel as codes.
+Every item has its owner: f's revised date is the provider's adjusted planned end (aanbieder-api, `voortgang-gemeld`)
+or the gemeente's own change of the opdracht's planned end (aanbieder-api, `opdracht-gewijzigd`: the event names the
+changed fields only, so the report says what to fetch at the source before it is sent, `Rapport.aanvullen`), i and j
+the gemeente's judgement on a part not achieved (pip-api, `onderdeel-niet-behaald-beoordeeld`), q the circumstances
+the gemeente recorded for a verlenging request (inburgeraar-api, `verlengingsomstandigheden-vastgelegd`).
+Free text never goes: reasons and circumstances travel as codes.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ _TAALNIVEAUS = frozenset({"A0", "A1", "A2", "B1", "B2", "C1"})
 class Rapport:
     item: str
     gegevens: dict[str, Any]
+    # Where the rest of `gegevens` is at its source, fetched when the report is sent (`vul_aan`): ids and a version.
+    aanvullen: dict[str, Any] | None = None
 
 
 class Projectie(Protocol):
@@ -131,6 +135,8 @@ def rapporten(  # noqa: PLR0911, PLR0912 - one arm per event type
             ]
         case "aanbieder.opdracht-verstrekt":
             return _opdracht(data)
+        case "aanbieder.opdracht-gewijzigd":
+            return _einddatum_gewijzigd(data)
         case "aanbieder.voortgang-gemeld":
             return _start(data, tijdstip, projectie)
         case "aanbieder.resultaat-behaald" | "aanbieder.resultaat-niet-behaald":
@@ -164,6 +170,31 @@ def _opdracht(data: Mapping[str, Any]) -> list[Rapport]:
         soort = "taalschakeltraject" if onderdeel == "onderwijsroute" else "cursus"
         return [Rapport("l", {"soort": soort, "startdatum": start, "beoogdeEinddatum": einde})]
     return []
+
+
+# The wire name of the opdracht's planned end in aanbieder-api's `gewijzigdeVelden`.
+EINDDATUM = "geplandeEinddatum"
+
+
+def _einddatum_gewijzigd(data: Mapping[str, Any]) -> list[Rapport]:
+    """The gemeente moved a MAP's or PVT's planned end: DUO's "uiterste datum, bijgesteld" (item f). Which date is
+    in the opdracht's version this event made, not in the event: the version is fetched, so a later change cannot
+    slip into this report."""
+    onderdeel = data["onderdeel"]
+    if onderdeel not in PLICHTONDERDELEN or EINDDATUM not in data.get("gewijzigdeVelden", []):
+        return []
+    bron = {"opdrachtId": str(data["opdrachtId"]), "versie": int(data["versie"])}
+    return [Rapport("f", {"onderdeel": onderdeel, "bijgesteld": True}, aanvullen=bron)]
+
+
+def vul_aan(item: str, gegevens: Mapping[str, Any], inhoud: Mapping[str, Any]) -> dict[str, Any]:
+    """A report's `gegevens` completed with the fetched content of the opdracht version it names."""
+    if item != "f":
+        raise ValueError(f"item {item} wordt niet aangevuld")
+    einde = inhoud.get(EINDDATUM)
+    if not einde:
+        raise OnvolledigEventError(f"opdrachtversie zonder {EINDDATUM}")
+    return {**gegevens, "uitersteDatum": einde}
 
 
 def _start(data: Mapping[str, Any], tijdstip: date, projectie: Projectie) -> list[Rapport]:

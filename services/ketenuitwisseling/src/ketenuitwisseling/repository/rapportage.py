@@ -28,7 +28,7 @@ _CLAIM = text(
         FOR UPDATE SKIP LOCKED
     ) due
     WHERE r.id = due.id
-    RETURNING r.id, r.gemeente_code, r.inburgeraar_id, r.item, r.gegevens, r.pogingen
+    RETURNING r.id, r.gemeente_code, r.inburgeraar_id, r.item, r.gegevens, r.pogingen, r.aanvullen
     """
 )
 

@@ -7,6 +7,11 @@ The BSN is fetched from inburgeraar-api at the moment of sending and only for DU
 never stores it. Fetched for a claimed batch at once (one call per gemeente), since a backlog after an outage runs
 into the hundreds of thousands and a lookup per report doubled the calls. A person whose BSN is not known yet
 (`bsn-ontbreekt`) waits in the queue.
+
+A report made from a minimal event names what it still needs at the owning context (`aanvullen`: an opdracht
+version, for report f on the gemeente's change of the planned end); it is fetched before the first send and kept in
+the report's `gegevens`, so every later attempt sends the same body. While the owner is down the report waits with
+the same back-off as for DUO.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from inburgering_kit.audit import Actie, Verwerkingslog
 from inburgering_kit.bsn import Bsn
 from inburgering_kit.db import Database
 from ketenuitwisseling import activiteiten
+from ketenuitwisseling.domain.rapportage import OnvolledigEventError, vul_aan
 from ketenuitwisseling.repository import RapportageRepository
 from ketenuitwisseling.services.ophalen import Instellingen, systeem
 from ketenuitwisseling.services.partners import (
@@ -117,6 +123,8 @@ class Bezorger:
 
     async def _bezorg(self, row: Any, identificatie: dict[str, Any] | Exception) -> _Uitkomst:
         u = _Uitkomst(row.id, row.gemeente_code, {})
+        # Once fetched, the completion is kept whatever DUO answers: the next attempt sends the same body.
+        aangevuld: dict[str, Any] = {}
         if isinstance(identificatie, Exception):
             u.values = self._later(row, self._reden(identificatie), getattr(identificatie, "retry_after", None))
             return u
@@ -126,17 +134,16 @@ class Bezorger:
                 u.values = self._later(row, "het BSN ontbreekt nog (bsn-ontbreekt)")
                 return u
             u.betrokkene = self.log.betrokkene(Bsn(str(bsn)))
-            body = {
-                "item": row.item,
-                "gemeentecode": row.gemeente_code,
-                "bsn": bsn,
-                "gegevens": _gegevens(row, identificatie),
-            }
+            gegevens = _gegevens(row, identificatie)
+            if getattr(row, "aanvullen", None):
+                gegevens = await self._vul_aan(row)
+                aangevuld = {"gegevens": gegevens, "aanvullen": None}
+            body = {"item": row.item, "gemeentecode": row.gemeente_code, "bsn": bsn, "gegevens": gegevens}
             response = controleer_bereikbaar(
                 await self.v.call(Doel.DUO, row.gemeente_code, "PUT", f"/rapportages/{row.id}", json=body)
             )
         except (httpx.HTTPError, Onbereikbaar) as exc:
-            u.values = self._later(row, self._reden(exc), getattr(exc, "retry_after", None))
+            u.values = {**self._later(row, self._reden(exc), getattr(exc, "retry_after", None)), **aangevuld}
             return u
         u.verzonden = True
         nu = datetime.now(UTC)
@@ -154,7 +161,28 @@ class Bezorger:
         else:
             # 400/401/403/404 will not mend by themselves, but losing a report is worse than retrying slowly.
             u.values = self._later(row, probleem(response)[0])
+        u.values |= aangevuld
         return u
+
+    async def _vul_aan(self, row: Any) -> dict[str, Any]:
+        """The report's `gegevens` with what it lacked, from the opdracht version its event made (aanbieder-api's
+        versions are numbered from 1, oldest first: page `versie` of size 1 is that version)."""
+        bron = row.aanvullen
+        opdracht_id, versie = bron["opdrachtId"], int(bron["versie"])
+        response = controleer_bereikbaar(
+            await self.v.call(
+                Doel.AANBIEDER, row.gemeente_code, "GET", f"/opdrachten/{opdracht_id}/versies?page={versie}&pageSize=1"
+            )
+        )
+        if response.status_code != 200:
+            raise Onbereikbaar(f"opdracht {opdracht_id} ophalen: {probleem(response)[0]}")
+        gevonden = [v for v in response.json().get("resultaten", []) if v.get("versie") == versie]
+        if not gevonden:
+            raise Onbereikbaar(f"opdracht {opdracht_id}: versie {versie} niet gevonden")
+        try:
+            return vul_aan(row.item, row.gegevens, gevonden[0]["inhoud"])
+        except OnvolledigEventError as exc:
+            raise Onbereikbaar(f"opdracht {opdracht_id} versie {versie}: {exc}") from exc
 
     async def _identificaties(self, rows: Sequence[Any]) -> dict[tuple[str, Any], dict[str, Any] | Exception]:
         """Per (gemeente, person) of the batch: who the person is for DUO, or why that is not known now. One call per

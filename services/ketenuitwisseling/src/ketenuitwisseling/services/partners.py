@@ -31,6 +31,8 @@ class Doel(StrEnum):
     INBURGERAAR_DUO = "inburgeraar-duo"
     INBURGERAAR_COA = "inburgeraar-coa"
     HANDHAVING = "handhaving"
+    # Reading an opdracht version to complete a report to DUO (item f on the gemeente's change of the planned end).
+    AANBIEDER = "aanbieder"
 
 
 class Tokens(Protocol):
@@ -63,8 +65,13 @@ class Verbindingen:
     inburgeraar: httpx.AsyncClient
     handhaving: httpx.AsyncClient
     tokens: Tokens
+    aanbieder: httpx.AsyncClient | None = None
 
     def client(self, doel: Doel) -> httpx.AsyncClient:
+        if doel is Doel.AANBIEDER:
+            if self.aanbieder is None:
+                raise Onbereikbaar("geen verbinding met aanbieder-api ingesteld")
+            return self.aanbieder
         return {
             Doel.DUO: self.duo,
             Doel.COA: self.coa,
@@ -91,7 +98,12 @@ class Verbindingen:
 
     async def aclose(self) -> None:
         await asyncio.gather(
-            *(c.aclose() for c in {id(c): c for c in (self.duo, self.coa, self.inburgeraar, self.handhaving)}.values())
+            *(
+                c.aclose()
+                for c in {
+                    id(c): c for c in (self.duo, self.coa, self.inburgeraar, self.handhaving, self.aanbieder) if c
+                }.values()
+            )
         )
 
 

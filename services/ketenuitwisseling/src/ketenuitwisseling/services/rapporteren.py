@@ -2,7 +2,9 @@
 gives its items (`domain.rapportage`), queued in the same transaction as the event's inbox record, so a redelivered
 event queues nothing twice. The report id is derived from the event id and the item: stable across redeliveries and
 replicas, and DUO de-duplicates on it. Where an event is minimal, the exchange completes it from what it remembered
-of an earlier one (`bronfeit`: ids, dates, codes)."""
+of an earlier one (`bronfeit`: ids, dates, codes), or names what the worker fetches at the owner before it sends
+(`aanvullen`: a fetch here would tie the event's acknowledgement to the owner being up; queued, the report waits
+out an outage with the delivery's back-off and is never lost)."""
 
 from __future__ import annotations
 
@@ -74,6 +76,7 @@ async def verwerk(session: AsyncSession, event: CloudEvent) -> None:
             "gegevens": r.gegevens,
             "bron_event_id": event.id,
             "bron_event_type": event.type,
+            "aanvullen": r.aanvullen,
         }
         for r in items
     ]

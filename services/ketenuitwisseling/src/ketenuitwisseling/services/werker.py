@@ -42,6 +42,7 @@ _SCOPES = {
     Doel.INBURGERAAR_DUO: scopes.NAAR_INBURGERAAR_DUO,
     Doel.INBURGERAAR_COA: scopes.NAAR_INBURGERAAR_COA,
     Doel.HANDHAVING: scopes.NAAR_HANDHAVING,
+    Doel.AANBIEDER: scopes.NAAR_AANBIEDER,
 }
 
 
@@ -81,6 +82,7 @@ def verbindingen(settings: Settings, tokens: Tokens) -> Verbindingen:
         inburgeraar=intern(settings.inburgeraar_api_url),
         handhaving=intern(settings.handhaving_api_url),
         tokens=tokens,
+        aanbieder=intern(settings.aanbieder_api_url),
     )
 
 
