@@ -1,8 +1,8 @@
 """Across services, as deployed, with both chain partners: the COA stand-in links a statushouder without a BSN and
 later its BSN; the DUO stand-in determines the plicht; the gemeente's exchange fetches each fact at its partner and
 hands it to inburgeraar-api; the brede intake is done; the PIP is vastgesteld in pip-api; aanbieder-api gets the
-B1 course and the MAP as opdrachten, the providers report their start and the MAP's result, the gemeente judges the
-MAP not achieved and records the circumstances of a verlenging request; the owning contexts' events (NATS) become
+B1 course and the MAP as opdrachten (the gemeente moves the MAP's planned end), the providers report their start
+and the MAP's result, the gemeente judges the MAP not achieved and records the circumstances of a verlenging request; the owning contexts' events (NATS) become
 reports to DUO, delivered once each; DUO goes down while exam results and the certificate arrive (twice and in reverse
 order), and every fact is applied once and every report arrives once when it comes back; the plicht ends.
 
@@ -62,6 +62,7 @@ _SCOPES = {
     Doel.INBURGERAAR_DUO: keten_scopes.NAAR_INBURGERAAR_DUO,
     Doel.INBURGERAAR_COA: keten_scopes.NAAR_INBURGERAAR_COA,
     Doel.HANDHAVING: keten_scopes.NAAR_HANDHAVING,
+    Doel.AANBIEDER: keten_scopes.NAAR_AANBIEDER,
 }
 
 
@@ -173,7 +174,7 @@ async def keten(
 
     verbindingen = Verbindingen(
         duo=asgi("duo"), coa=asgi("coa"), inburgeraar=asgi("inburgeraar"), handhaving=asgi("inburgeraar"),
-        tokens=Tokens(tokens),
+        tokens=Tokens(tokens), aanbieder=asgi("aanbieder"),
     )  # fmt: skip
     database = Database(instellingen.keten.database_url, pool_size=4)
     stop = asyncio.Event()
@@ -338,6 +339,14 @@ async def test_keten_van_koppeling_tot_einde_plicht(
     aanbieder = await _aanbieder(k.apps["aanbieder"].client, tokens)
     b1 = await _opdracht(k, tokens, aanbieder, pip["id"], "b1-route", "2027-01-11", "2027-12-17")
     map_ = await _opdracht(k, tokens, aanbieder, pip["id"], "map", "2027-01-04", "2027-06-30")
+    # The gemeente moves the MAP's planned end: `opdracht-gewijzigd` names the field, the exchange fetches the
+    # version and reports f, bijgesteld.
+    response = await k.apps["aanbieder"].client.post(
+        f"/api/v1/opdrachten/{map_['id']}/_wijzigen",
+        json={"wijzigingen": {"geplandeEinddatum": "2027-07-15"}, "reden": "later begonnen dan gepland"},
+        headers=tokens.headers(*AANBIEDER_ROLLEN["klantregisseur"], gemeente=GEMEENTE, client_id="portaal"),
+    )
+    assert response.status_code == 200, response.text
     await _meld(k, aanbieder, b1["id"], {"soort": "start", "datum": "2027-01-11"})
     await _meld(k, aanbieder, map_["id"], {"soort": "start", "datum": "2027-01-04", "geplandeEinddatum": "2027-07-30"})
     await _meld(
@@ -398,7 +407,7 @@ async def test_keten_van_koppeling_tot_einde_plicht(
 
     # Every report arrived once, and says what the gemeente holds.
     verwacht = {
-        "a": 2, "b": 1, "k": 1, "n": 1, "p": 1, "l": 1, "o": 1, "e": 2, "f": 2, "g": 1, "i": 1, "j": 1, "q": 1,
+        "a": 2, "b": 1, "k": 1, "n": 1, "p": 1, "l": 1, "o": 1, "e": 2, "f": 3, "g": 1, "i": 1, "j": 1, "q": 1,
     }  # fmt: skip
 
     async def alles_bij_duo() -> bool:
@@ -550,7 +559,7 @@ async def _zoals_de_gemeente_het_heeft(
     b1_id: str,
     map_id: str,
 ) -> None:
-    """Reports e–j, l, o and q against what aanbieder-api, pip-api and inburgeraar-api hold now."""
+    """Reports e–j, l, o and q against what aanbieder-api, pip-api and inburgeraar-api hold now (f: per version)."""
     regisseur = tokens.headers(*AANBIEDER_ROLLEN["klantregisseur"], gemeente=GEMEENTE, client_id="portaal")
     opdrachten = {}
     for opdracht_id in (b1_id, map_id):
@@ -569,8 +578,14 @@ async def _zoals_de_gemeente_het_heeft(
         {"onderdeel": "map", "startGepland": gepland},
         {"onderdeel": "map", "startGepland": gepland, "startGerealiseerd": map_["stand"]["gerealiseerdeStartdatum"]},
     ]
-    assert sorted((r["gegevens"] for r in items["f"]), key=lambda g: g["bijgesteld"]) == [
-        {"onderdeel": "map", "uitersteDatum": map_["inhoud"]["geplandeEinddatum"], "bijgesteld": False},
+    response = await k.apps["aanbieder"].client.get(f"/api/v1/opdrachten/{map_id}/versies", headers=regisseur)
+    assert response.status_code == 200, response.text
+    eerste, gewijzigd = (v["inhoud"]["geplandeEinddatum"] for v in response.json()["resultaten"])
+    assert gewijzigd == map_["inhoud"]["geplandeEinddatum"] != eerste
+    assert sorted((r["gegevens"] for r in items["f"]), key=lambda g: (g["bijgesteld"], g["uitersteDatum"])) == [
+        {"onderdeel": "map", "uitersteDatum": eerste, "bijgesteld": False},
+        # The gemeente's change, then the provider's adjusted date.
+        {"onderdeel": "map", "uitersteDatum": gewijzigd, "bijgesteld": True},
         {"onderdeel": "map", "uitersteDatum": map_["stand"]["aangepasteEinddatum"], "bijgesteld": True},
     ]
     assert map_["stand"]["eindresultaat"] == "niet-behaald"
