@@ -3,8 +3,9 @@ later its BSN; the DUO stand-in determines the plicht; the gemeente's exchange f
 hands it to inburgeraar-api; the brede intake is done; the PIP is vastgesteld in pip-api; aanbieder-api gets the
 B1 course and the MAP as opdrachten (the gemeente moves the MAP's planned end), the providers report their start
 and the MAP's result, the gemeente judges the MAP not achieved and records the circumstances of a verlenging
-request; the owning contexts' events (NATS) become reports to DUO, delivered once each; DUO goes down while exam results and the certificate arrive (twice and in reverse
-order), and every fact is applied once and every report arrives once when it comes back; the plicht ends.
+request; the owning contexts' events (NATS) become reports to DUO, delivered once each; DUO goes down while exam
+results and the certificate arrive (twice and in reverse order), and every fact is applied once and every report
+arrives once when it comes back; the plicht ends.
 
 Every report DUO received is checked field by field against what the gemeente holds. The exchange's API (which the
 partners notify over HTTP, and whose consumers turn events into reports) runs under a real uvicorn; its worker runs in
