@@ -17,7 +17,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import AsyncIterator, Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -162,6 +162,7 @@ async def opdracht(settings: AanbiederSettings, inburgeraar_id: str) -> None:
         [{"id": aanbieder_id, "g": GEMEENTE}],
     )
     stand = {"gerealiseerdeStartdatum": "2026-06-01", "urenAanwezig": 10.5}
+    opdracht_id = uuid.uuid4()
     await _sql(
         settings,
         "INSERT INTO opdracht (id, gemeente_code, aanbieder_id, pip_id, inburgeraar_id, deelnemer_referentie, "
@@ -169,7 +170,7 @@ async def opdracht(settings: AanbiederSettings, inburgeraar_id: str) -> None:
         "'pvt', 'gestart', 1, '{}', NULL, CAST(:stand AS jsonb), '2026-05-10T09:00:00Z')",
         [
             {
-                "id": uuid.uuid4(),
+                "id": opdracht_id,
                 "g": GEMEENTE,
                 "a": aanbieder_id,
                 "p": uuid.UUID(inburgeraar_id),
@@ -177,6 +178,26 @@ async def opdracht(settings: AanbiederSettings, inburgeraar_id: str) -> None:
             }
         ],
     )
+    # The export folds the reports made before the period's end, not the stand.
+    meldingen = [
+        ("start", {"soort": "start", "datum": "2026-06-01"}, datetime(2026, 6, 2, 9, tzinfo=UTC)),
+        (
+            "aanwezigheid",
+            {"soort": "aanwezigheid", "periodeVan": "2026-06-01", "periodeTot": "2026-06-30", "urenAanwezig": 10.5},
+            datetime(2026, 7, 1, 9, tzinfo=UTC),
+        ),
+    ]
+    await _sql(
+        settings,
+        "INSERT INTO melding (id, gemeente_code, opdracht_id, aanbieder_id, soort, gegevens, sleutel, kanaal, "
+        "actor_client, gemeld_at) VALUES (:id, :g, :o, :a, :soort, CAST(:gegevens AS jsonb), :sleutel, 'api', "
+        "'test', :gemeld)",
+        [
+            {"id": uuid.uuid4(), "g": GEMEENTE, "o": opdracht_id, "a": aanbieder_id, "soort": soort,
+             "gegevens": json.dumps(gegevens), "sleutel": uuid.uuid4().hex, "gemeld": gemeld}
+            for soort, gegevens, gemeld in meldingen
+        ],
+    )  # fmt: skip
 
 
 async def boete(settings: HandhavingSettings, inburgeraar_id: str) -> None:

@@ -6,5 +6,6 @@ from inburgering_kit.export import cbs_export_router
 router = cbs_export_router(
     cbs.exporteer,
     "Per inburgeraar met een opdracht verstrekt vóór `tot`: de cursussen met soort, naam van de cursusinstelling, "
-    "deelname (gerealiseerde start vóór `tot`), uren aanwezig en eindresultaat zoals tot nu toe gemeld.",
+    "status, deelname (gerealiseerde start vóór `tot`), uren aanwezig, eindresultaat en bereikt niveau zoals ze op "
+    "`tot` stonden: alleen meldingen gedaan vóór `tot` tellen, dus dezelfde periode geeft later dezelfde inhoud.",
 )

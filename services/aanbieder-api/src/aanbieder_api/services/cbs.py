@@ -1,5 +1,6 @@
 """This context's part of the CBS delivery (Wi art. 35 lid 4): the courses with provider name, kind and
-participation (PVT and MAP among them), streamed for the gemeente's chain exchange. No BSN is held here."""
+participation (PVT and MAP among them) as they stood at the period's end, streamed for the gemeente's chain exchange.
+No BSN is held here."""
 
 from __future__ import annotations
 
