@@ -8,8 +8,9 @@ four source APIs and the worker; PostgreSQL not counted).
 Starts its own PostgreSQL in a temporary folder with the five databases, migrated; seeds each context's tables with
 SQL only (the same inburgeraar ids everywhere, `md5(n)::uuid`): every person registered with a BSN, half with a brede
 intake (leerbaarheidstoets, opleiding, alfabetisme), a third with maatschappelijke begeleiding, 60 % with a PIP of one
-or two versions, 60 % with a course, 10 % with a warning and a fine. The job is planned in the exchange's table; the
-clock runs from the worker's claim (`gestart_at`) to `gereed_at`, read from the database.
+or two versions, 60 % with a course (its start and attendance reports), 10 % with a warning and a fine. The job is
+planned in the exchange's table; the clock runs from the worker's claim (`gestart_at`) to `gereed_at`, read from the
+database.
 
     .venv/bin/python bench/cbs_levering.py                 # 100,000 persons
     .venv/bin/python bench/cbs_levering.py --aantal 10000  # a smoke test
@@ -104,6 +105,25 @@ SEED = {
                                       'urenAanwezig', (n % 400) + 0.5),
                    TIMESTAMPTZ '2026-02-15 09:00Z'
             FROM generate_series(1, $1) n WHERE n % 5 >= 2""",
+        # The export folds the reports made before the period's end (not the stand): per course the start and
+        # three monthly attendance reports, the first corrected once (the last report of a period counts).
+        """INSERT INTO melding (id, gemeente_code, opdracht_id, aanbieder_id, soort, gegevens, sleutel, kanaal,
+            actor_client, gemeld_at)
+            SELECT gen_random_uuid(), o.gemeente_code, o.id, o.aanbieder_id, 'start',
+                   jsonb_build_object('soort', 'start', 'datum', o.stand->>'gerealiseerdeStartdatum'),
+                   md5(o.id::text || 'start'), 'api', 'bench',
+                   ((o.stand->>'gerealiseerdeStartdatum')::date + 1)::timestamp AT TIME ZONE 'UTC'
+            FROM opdracht o""",
+        """INSERT INTO melding (id, gemeente_code, opdracht_id, aanbieder_id, soort, gegevens, sleutel, kanaal,
+            actor_client, gemeld_at)
+            SELECT gen_random_uuid(), o.gemeente_code, o.id, o.aanbieder_id, 'aanwezigheid',
+                   jsonb_build_object('soort', 'aanwezigheid', 'periodeVan', (s.d + 30 * k)::text,
+                                      'periodeTot', (s.d + 30 * k + 29)::text,
+                                      'urenAanwezig', round((o.stand->>'urenAanwezig')::numeric / 3, 2) + r),
+                   md5(o.id::text || k || r), 'bestand', 'bench', (s.d + 30 * k + 31 + r)::timestamp AT TIME ZONE 'UTC'
+            FROM opdracht o, LATERAL (SELECT (o.stand->>'gerealiseerdeStartdatum')::date AS d) s,
+                 generate_series(0, 2) k, generate_series(0, 1) r
+            WHERE r = 0 OR k = 0""",
     ],
     "handhaving": [
         f"""INSERT INTO overtreding (id, gemeente_code, inburgeraar_id, soort, categorie, status, gedraging_van,
