@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from handhaving_api.api import beleid, boetes, cbs, overtredingen
+from handhaving_api.api import beleid, boetes, cbs, overdracht, overtredingen
 from handhaving_api.api import monitoring as monitoring_api
 from handhaving_api.services import projectie, retentie
 from handhaving_api.settings import Settings
@@ -35,6 +35,7 @@ DEFINITION = ServiceDefinition(
         beleid.router,
         cbs.router,
         monitoring_api.router,
+        overdracht.router,
         inzage_router(retentie.SERVICE, retentie.verzamel),
     ],
 )

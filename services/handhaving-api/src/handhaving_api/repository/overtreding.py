@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handhaving_api.models import Overtreding, Procedurestap
+from handhaving_api.models import OvergenomenHandhaving, Overtreding, Procedurestap
 from inburgering_kit.pagination import PageParams, paginate
 
 
@@ -60,7 +60,19 @@ class OvertredingRepository:
         return await paginate(self.session, query, paging, Overtreding.created_at, Overtreding.id)
 
     async def eerder_gewaarschuwd(self, inburgeraar_id: uuid.UUID, categorie: str, behalve: uuid.UUID) -> bool:
-        """Whether the person was warned about another overtreding of the same categorie."""
+        """Whether the person was warned about another overtreding of the same categorie: here, or at a previous
+        gemeente whose history was taken over on a move (the warning was given; the person knows the next step)."""
+        overgenomen = (
+            select(OvergenomenHandhaving.id)
+            .where(
+                OvergenomenHandhaving.gemeente_code == self.gemeente,
+                OvergenomenHandhaving.inburgeraar_id == inburgeraar_id,
+                OvergenomenHandhaving.dossier["waarschuwingen"].contains([{"categorie": categorie}]),
+            )
+            .limit(1)
+        )
+        if (await self.session.execute(overgenomen)).first() is not None:
+            return True
         query = (
             select(Procedurestap.id)
             .join(Overtreding, Overtreding.id == Procedurestap.overtreding_id)
