@@ -35,8 +35,8 @@ DEFINITION = ServiceDefinition(
         beleid.router,
         cbs.router,
         monitoring_api.router,
-        overdracht.router,
         inzage_router(retentie.SERVICE, retentie.verzamel),
+        overdracht.router,
     ],
 )
 

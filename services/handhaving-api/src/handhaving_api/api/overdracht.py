@@ -60,7 +60,9 @@ async def exporteer(inburgeraar_id: InburgeraarId, ctx: DossierExporteur) -> Ove
     status_code=status.HTTP_201_CREATED,
     operation_id="overdracht_overnemen",
     summary="Het handhavingsdeel van het dossier van de vorige gemeente overnemen, als geschiedenis",
-    description="`dossier` is precies wat `GET /overdrachtsdossiers/{inburgeraarId}` bij de vorige gemeente gaf. Het "
+    description="`dossier` is precies wat `GET /overdrachtsdossiers/{inburgeraarId}` bij de vorige gemeente gaf "
+    "(schema `Overdrachtsdossier`) en wordt daartegen gecontroleerd: 422 noemt elk ongeldig veld "
+    "(`dossier.boetes.0.bedrag`). Het "
     "wordt alleen-lezen geschiedenis van de persoon (`geimporteerd`, `vanGemeente`): niet in de werklijsten, de "
     "monitoring, de CBS-levering of de meldingen aan DUO. Een waarschuwing daar telt hier voor de stap naar een "
     "voornemen. 201 de eerste keer, 200 met hetzelfde antwoord voor dezelfde body, 409 voor een andere body onder "
