@@ -5,14 +5,18 @@ warnings count for the step to a voornemen), and `inburgeraar.verhuisd` ending w
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 import httpx
 from sqlalchemy import text
 
 from handhaving_api.scopes import ROLLEN
+from handhaving_api.services.retentie import opruimer
+from handhaving_api.settings import Settings
 from inburgering_kit.db import Database
 from inburgering_kit.overdracht import GRONDSLAG, OVERDRAGEN, OVERNEMEN
+from inburgering_kit.retentie import voer_uit
 from inburgering_kit.testing.plugin import TokenFactory
 from inburgering_kit.testing.waiting import eventually
 
@@ -293,3 +297,42 @@ async def test_verhuisd_beeindigt_open_procedures_eenmaal_en_laat_boetes_staan(
     assert {o["status"] for o in lijst.json()["resultaten"]} == {"beboet", "beeindigd"}
     werklijst = await client.get("/api/v1/overtredingen", params={"status": "kandidaat"}, headers=procedure.auth)
     assert werklijst.json()["resultaten"] == []
+
+
+async def test_overgenomen_geschiedenis_in_inzage_en_retentie(
+    client: httpx.AsyncClient,
+    tokens: TokenFactory,
+    procedure: Procedure,
+    database: Database,
+    settings: Settings,
+    inburgeraar_api: InburgeraarApi,
+) -> None:
+    dossier = await _export(client, tokens, await _geschiedenis(procedure, database))
+    persoon, overdracht_id = uuid.uuid4(), uuid.uuid4()
+    response = await client.put(
+        f"/api/v1/overdrachten/{overdracht_id}", json=_deel(persoon, dossier), headers=_keten(tokens, NIEUW)
+    )
+    assert response.status_code == 201, response.text
+
+    inzage = await client.post(
+        "/api/v1/inzage/_export",
+        json={"inburgeraarId": str(persoon)},
+        headers=tokens.headers(*ROLLEN["privacy-officer"], gemeente=NIEUW),
+    )
+    assert inzage.status_code == 200, inzage.text
+    onderdelen = {o["soort"]: o["gegevens"] for o in inzage.json()["onderdelen"]}
+    assert [o["id"] for o in onderdelen["overgenomen-handhaving"]] == [str(overdracht_id)]
+
+    await inburgeraar_api.publish(
+        "einde-plicht-gewijzigd", persoon, {"inburgeraarId": str(persoon), "einddatum": "2028-09-30"}, NIEUW
+    )
+
+    async def bekend() -> bool:
+        return bool(await _scalar(database, "SELECT count(*) FROM retentie_betrokkene"))
+
+    await eventually(bekend, what="einde plicht in retentie_betrokkene")
+    kept = await voer_uit(database, "handhaving-api", opruimer(settings), date(2033, 9, 30))
+    assert kept is not None and kept.totaal == 0
+    gone = await voer_uit(database, "handhaving-api", opruimer(settings), date(2033, 10, 1))
+    assert gone is not None and gone.aantallen["overgenomen-handhaving"] == 1
+    assert await _scalar(database, "SELECT count(*) FROM overgenomen_handhaving") == 0
