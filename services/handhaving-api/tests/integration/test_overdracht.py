@@ -107,7 +107,7 @@ async def test_export_geeft_de_hele_handhavingsgeschiedenis(
     assert dossier["duoBoetes"] == [
         {"kenmerk": "DUO-1", "besluitDatum": "2026-05-01", "bedrag": 500, "reden": "termijn"}
     ]
-    assert dossier["participatiewetMaatregelen"] == []
+    assert dossier["participatiewetMaatregelen"] == [] and dossier["eerdereGemeenten"] == []
     # The provision is on record with its legal ground and the person's pseudonym.
     betrokkene = await _scalar(
         database,
@@ -130,6 +130,7 @@ async def test_export_leeg_of_niet_gevonden(
         "boetes": [],
         "duoBoetes": [],
         "participatiewetMaatregelen": [],
+        "eerdereGemeenten": [],
     }
     elders = uuid.uuid4()
     await zet_feiten(database, elders, gemeente="0599")
@@ -336,3 +337,33 @@ async def test_overgenomen_geschiedenis_in_inzage_en_retentie(
     gone = await voer_uit(database, "handhaving-api", opruimer(settings), date(2033, 10, 1))
     assert gone is not None and gone.aantallen["overgenomen-handhaving"] == 1
     assert await _scalar(database, "SELECT count(*) FROM overgenomen_handhaving") == 0
+
+
+async def test_tweede_verhuizing_neemt_de_eerdere_geschiedenis_mee(
+    client: httpx.AsyncClient, tokens: TokenFactory, procedure: Procedure, database: Database
+) -> None:
+    dossier = await _export(client, tokens, await _geschiedenis(procedure, database))
+    tweede, derde = uuid.uuid4(), uuid.uuid4()
+    response = await client.put(
+        f"/api/v1/overdrachten/{uuid.uuid4()}", json=_deel(tweede, dossier), headers=_keten(tokens, NIEUW)
+    )
+    assert response.status_code == 201, response.text
+
+    # The person moves on: the new gemeente hands over what it took over, too (it has no history of its own).
+    weer = await client.get(f"/api/v1/overdrachtsdossiers/{tweede}", headers=_keten(tokens, NIEUW))
+    assert weer.status_code == 200, weer.text
+    doorgegeven = weer.json()
+    assert (doorgegeven["overtredingen"], doorgegeven["waarschuwingen"], doorgegeven["boetes"]) == ([], [], [])
+    assert [(e["vanGemeente"], e["verhuisdatum"], e["dossier"]) for e in doorgegeven["eerdereGemeenten"]] == [
+        (OUD, "2026-06-01", dossier)
+    ]
+    deel = {**_deel(derde, doorgegeven), "vanGemeente": NIEUW}
+    response = await client.put(f"/api/v1/overdrachten/{uuid.uuid4()}", json=deel, headers=_keten(tokens, "0599"))
+    assert response.status_code == 201, response.text
+
+    # The warning of the first gemeente still counts at the third.
+    await zet_feiten(database, derde, gemeente="0599")
+    daar = Procedure(client, tokens.headers(*ROLLEN["klantregisseur"], gemeente="0599"))
+    kandidaat = await daar.kandidaat(derde, "pip-voortgangsgesprek")
+    voornemen = await daar.stap(kandidaat["id"], "voornemen", {"datum": "2026-03-01"})
+    assert voornemen.status_code == 200, voornemen.text

@@ -544,6 +544,9 @@ class Overdrachtsdossier(Model):
     )
     duo_boetes: list[OverdrachtDuoBoete] = Field(description="De boetes van DUO zoals de gemeente ze ontving.")
     participatiewet_maatregelen: list[OverdrachtMaatregel]
+    eerdere_gemeenten: list[OverdrachtEerdereGemeente] = Field(
+        description="Wat deze gemeente zelf bij een eerdere verhuizing overnam, zoals ze het kreeg."
+    )
 
     @classmethod
     def van(cls, d: Dossierdelen) -> Overdrachtsdossier:
@@ -578,7 +581,26 @@ class Overdrachtsdossier(Model):
                 )
                 for m in d.maatregelen
             ],
+            eerdere_gemeenten=[
+                OverdrachtEerdereGemeente(
+                    van_gemeente=o.van_gemeente,
+                    verhuisdatum=o.verhuisdatum,
+                    dossier=Overdrachtsdossier.model_validate(o.dossier),
+                )
+                for o in d.overgenomen
+            ],
         )
+
+
+class OverdrachtEerdereGemeente(Model):
+    """History the old gemeente had itself taken over from a gemeente before it, passed on unchanged."""
+
+    van_gemeente: Annotated[str, Field(pattern=r"^[0-9]{4}$")]
+    verhuisdatum: Datum | None = None
+    dossier: Overdrachtsdossier
+
+
+Overdrachtsdossier.model_rebuild()
 
 
 class OvergenomenHandhavingRead(Model):

@@ -6,13 +6,19 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, literal_column, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnClause
 
 from handhaving_api.models import OvergenomenHandhaving, Overtreding, Procedurestap
 from inburgering_kit.pagination import PageParams, paginate
+
+_WAARSCHUWING_VAN_CATEGORIE: ColumnClause[Any] = literal_column(
+    "CAST('$.**.waarschuwingen[*] ? (@.categorie == $categorie)' AS jsonpath)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +73,12 @@ class OvertredingRepository:
             .where(
                 OvergenomenHandhaving.gemeente_code == self.gemeente,
                 OvergenomenHandhaving.inburgeraar_id == inburgeraar_id,
-                OvergenomenHandhaving.dossier["waarschuwingen"].contains([{"categorie": categorie}]),
+                # At any depth: history taken over there from a gemeente before it travels along.
+                func.jsonb_path_exists(
+                    OvergenomenHandhaving.dossier,
+                    _WAARSCHUWING_VAN_CATEGORIE,
+                    func.jsonb_build_object("categorie", categorie),
+                ),
             )
             .limit(1)
         )

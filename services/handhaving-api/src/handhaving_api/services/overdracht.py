@@ -1,7 +1,8 @@
 """The dossier transfer on a move (Besluit inburgering 2021 art. 9.4 lid 4; DOMAIN §6), the enforcement part.
 
 The old gemeente hands over the person's whole enforcement history: every overtreding with its procedure, the
-warnings, the boetes with their bezwaar and beroep, DUO's boetes as received and the Participatiewet maatregelen.
+warnings, the boetes with their bezwaar and beroep, DUO's boetes as received, the Participatiewet maatregelen, and
+what it took over itself from a gemeente before it.
 The new gemeente keeps it as read-only history of its own person (`overgenomen_handhaving`), apart from its own
 enforcement: it reported nothing of it and counts none of it. Only a warning given there is read again: the step to
 a voornemen here needs one (seed 002 tabel stap 3), and the person was warned.
@@ -62,6 +63,8 @@ class Dossierdelen:
     rechtsmiddelen: Mapping[uuid.UUID, Sequence[Rechtsmiddelzaak]]
     duo_boetes: Sequence[DuoBoete]
     maatregelen: Sequence[ParticipatiewetMaatregel] = field(default_factory=list)
+    # What this gemeente took over itself on an earlier move: it travels on, so no history is lost on a second move.
+    overgenomen: Sequence[OvergenomenHandhaving] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +106,7 @@ async def exporteer(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> Dossierde
         rechtsmiddelen=zaken,
         duo_boetes=await repo.duo_boetes(inburgeraar_id),
         maatregelen=await repo.maatregelen(inburgeraar_id),
+        overgenomen=await repo.overgenomen_van(inburgeraar_id),
     )
     await verwerk(ctx, OVERDRAGEN, Actie.LEZEN, "handhavingsdossier", inburgeraar_id, inburgeraar_id)
     return delen
