@@ -34,6 +34,7 @@ from aanbieder_api.domain.enums import (
 )
 from aanbieder_api.domain.melding import MELDING, Melding
 from aanbieder_api.domain.opdracht import Deelnemercontact, OpdrachtInhoud
+from aanbieder_api.domain.overdracht import Overdrachtsdossier
 from aanbieder_api.domain.stand import Stand, Urensom
 from aanbieder_api.models import (
     Aanbieder,
@@ -43,8 +44,10 @@ from aanbieder_api.models import (
     Contract,
     Opdracht,
     OpdrachtVersie,
+    OvergenomenVoortgang,
 )
 from aanbieder_api.models import Melding as MeldingRecord
+from inburgering_kit.overdracht import Overdrachtsdeel
 from inburgering_kit.problems import InvalidParam
 from inburgering_kit.strict import Datum, weglaatbaar
 
@@ -320,3 +323,34 @@ class Meldgedrag(DomeinModel):
     achterstanden: int
     uren_aanwezig: Urensom
     uren_gecontracteerd: int
+
+
+class AanbiederOverdrachtsdeel(Overdrachtsdeel):
+    """Het deel van aanbieder-api van een overdracht: `dossier` is precies wat `GET /overdrachtsdossiers/{id}` bij de
+    vorige gemeente gaf, en wordt daartegen getoetst (elk ongeldig veld in een 422)."""
+
+    dossier: Overdrachtsdossier = Field(  # type: ignore[assignment]  # the kit's free object, narrowed to this context's
+        description="Het deel van het dossier zoals `GET /overdrachtsdossiers/{inburgeraarId}` van aanbieder-api het "
+        "bij de vorige gemeente gaf."
+    )
+
+
+class OvergenomenVoortgangRead(DomeinModel):
+    """Voortgang bij aanbieders die bij een verhuizing van de vorige gemeente is overgenomen: alleen-lezen
+    geschiedenis, geen opdracht van deze gemeente; aanbieders zien haar niet."""
+
+    overdracht_id: uuid.UUID
+    inburgeraar_id: uuid.UUID = Field(description="De inburgeraar bij deze (nieuwe) gemeente.")
+    geimporteerd: bool = Field(description="Altijd waar: overgenomen van een andere gemeente, niet zelf verstrekt.")
+    van_gemeente: str = Field(description="De vorige gemeente.")
+    verhuisdatum: date | None
+    overgenomen_op: datetime
+    dossier: Overdrachtsdossier
+
+    @classmethod
+    def van(cls, r: OvergenomenVoortgang) -> OvergenomenVoortgangRead:
+        return cls(
+            overdracht_id=r.overdracht_id, inburgeraar_id=r.inburgeraar_id, geimporteerd=True,
+            van_gemeente=r.van_gemeente, verhuisdatum=r.verhuisdatum, overgenomen_op=r.created_at,
+            dossier=Overdrachtsdossier.model_validate(r.dossier),
+        )  # fmt: skip
