@@ -47,7 +47,6 @@ from aanbieder_api.models import (
     OvergenomenVoortgang,
 )
 from aanbieder_api.models import Melding as MeldingRecord
-from inburgering_kit.overdracht import Overdrachtsdeel
 from inburgering_kit.problems import InvalidParam
 from inburgering_kit.strict import Datum, weglaatbaar
 
@@ -323,16 +322,6 @@ class Meldgedrag(DomeinModel):
     achterstanden: int
     uren_aanwezig: Urensom
     uren_gecontracteerd: int
-
-
-class AanbiederOverdrachtsdeel(Overdrachtsdeel):
-    """Het deel van aanbieder-api van een overdracht: `dossier` is precies wat `GET /overdrachtsdossiers/{id}` bij de
-    vorige gemeente gaf, en wordt daartegen getoetst (elk ongeldig veld in een 422)."""
-
-    dossier: Overdrachtsdossier = Field(  # type: ignore[assignment]  # the kit's free object, narrowed to this context's
-        description="Het deel van het dossier zoals `GET /overdrachtsdossiers/{inburgeraarId}` van aanbieder-api het "
-        "bij de vorige gemeente gaf."
-    )
 
 
 class OvergenomenVoortgangRead(DomeinModel):
