@@ -210,6 +210,26 @@ class TestImport:
         )
         assert r.status_code == 200 and r.text == ""
 
+    async def test_no_count_of_the_new_gemeente_changes_however_many_are_taken_over(
+        self, omgeving: Omgeving, client: httpx.AsyncClient
+    ) -> None:
+        oud_id, *_ = await persoon_met_voortgang(omgeving)
+        dossier = await exporteer(client, omgeving.tokens, oud_id)
+        beleid = omgeving.tokens.headers(*ROLLEN["beleidsmedewerker"], gemeente=NIEUW)
+        periode = {"van": "2026-01-01", "tot": "2026-12-31"}
+        voor = await client.get(f"{API}/monitoring", params=periode, headers=beleid)
+        assert voor.status_code == 200, voor.text
+        # More persons than the smallest cell shown (5): were they counted, the monitoring would show them.
+        for _ in range(6):
+            r = await client.put(
+                f"{API}/overdrachten/{uuid.uuid4()}",
+                json=deel(uuid.uuid4(), dossier),
+                headers=keten(omgeving.tokens, NIEUW),
+            )
+            assert r.status_code == 201
+        na = await client.get(f"{API}/monitoring", params=periode, headers=beleid)
+        assert na.json() == voor.json()
+
     async def test_a_later_move_passes_the_imported_history_on(
         self, omgeving: Omgeving, client: httpx.AsyncClient
     ) -> None:
