@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from aanbieder_api.domain.aanbieder import DomeinModel, KorteTekst, KvkNummer
 from aanbieder_api.domain.enums import Dienst, Leerroute, OpdrachtStatus
@@ -38,6 +38,13 @@ class Eindreden(StrEnum):
     VERHUISD = REDEN_VERHUISD  # ended because the person moved to another gemeente
 
 
+def _utc(tijdstip: datetime) -> datetime:
+    return tijdstip.astimezone(UTC)
+
+
+# In UTC whatever offset it was sent with: one spelling of a moment, so the canonical body (and its hash) is one too.
+Moment = Annotated[Tijdstip, AfterValidator(_utc)]
+
 # The reason the provider reads in the version that ended the opdracht.
 TEKST_VERHUISD = "De deelnemer is naar een andere gemeente verhuisd; de opdracht is daarom beëindigd."
 
@@ -58,7 +65,7 @@ class OvergedragenAanbieder(DomeinModel):
 class OvergedragenMelding(DomeinModel):
     """One report of the provider as it was received, without the provider's own `kenmerk`."""
 
-    gemeld_op: Tijdstip
+    gemeld_op: Moment
     melding: Melding
 
 
@@ -74,7 +81,7 @@ class OvergedragenOpdracht(DomeinModel):
     geplande_startdatum: Datum
     geplande_einddatum: Datum
     status: OpdrachtStatus
-    verstrekt_op: Tijdstip
+    verstrekt_op: Moment
     eindreden: Eindreden | None = Field(
         default=None,
         description="Waarom de opdracht eindigde: `afgerond`, `ingetrokken` of `verhuisd`; leeg zolang hij loopt.",
