@@ -8,6 +8,7 @@ with an `aanbieder_id` claim and a registered client id) reads its own opdrachte
 from inburgering_kit.audit import SCOPE_VERWERKINGEN_LEZEN
 from inburgering_kit.export import SCOPE_CBS_EXPORT
 from inburgering_kit.monitoring import SCOPE_MONITORING
+from inburgering_kit.overdracht import SCOPE_DOSSIER_EXPORTEREN, SCOPE_DOSSIER_IMPORTEREN
 from inburgering_kit.privacy import SCOPE_INZAGE
 
 AANBIEDERS_BEHEREN = "aanbieders:beheren"
@@ -22,8 +23,10 @@ ROLLEN: dict[str, set[str]] = {
     "contractmanager": {AANBIEDERS_BEHEREN, OPDRACHTEN_LEZEN},
     "aanbieder": {VOORTGANG_MELDEN},
     "privacy-officer": {SCOPE_VERWERKINGEN_LEZEN, SCOPE_INZAGE},
-    # ... and completing report f to DUO from the opdracht version a gemeente's change of the planned end made.
-    "ketenuitwisseling": {CBS_EXPORT, OPDRACHTEN_LEZEN},
+    # The chain exchange: this context's part of the CBS delivery; report f to DUO completed from the opdracht
+    # version a gemeente's change of the planned end made; and on a move this context's part of the dossier handed to
+    # the new gemeente or taken in from the previous one (Besluit art. 9.4 lid 4, `inburgering_kit.overdracht`).
+    "ketenuitwisseling": {CBS_EXPORT, OPDRACHTEN_LEZEN, SCOPE_DOSSIER_EXPORTEREN, SCOPE_DOSSIER_IMPORTEREN},
     # Local monitoring (issue 15 §2): provider performance per aanbieder with small cells suppressed, no person.
     "beleidsmedewerker": {SCOPE_MONITORING},
 }
