@@ -16,9 +16,11 @@ from sqlalchemy import text
 
 from inburgering_kit.audit import Verwerkingslog
 from inburgering_kit.db import Database
+from inburgering_kit.retentie import voer_uit
 from inburgering_kit.testing.plugin import TokenFactory
 from inburgering_kit.testing.waiting import eventually
 from pip_api.scopes import ROLLEN
+from pip_api.services.retentie import opruimer
 from pip_api.services.signalen import signaleer
 from pip_api.settings import Settings
 
@@ -374,3 +376,43 @@ class TestVerhuisd:
 async def _verwerkt(database: Database, aantal: int) -> bool:
     gezien = await rows(database, "SELECT 1 FROM inbox WHERE event_type = 'nl.inburgering.inburgeraar.verhuisd'")
     return len(gezien) >= aantal
+
+
+class TestRetentieEnInzage:
+    async def test_imported_history_in_the_inzage_and_gone_with_the_person(
+        self,
+        client: httpx.AsyncClient,
+        tokens: TokenFactory,
+        inburgeraar_api: InburgeraarApi,
+        aanbieder_api: AanbiederApi,
+        database: Database,
+        settings: Settings,
+    ) -> None:
+        oud_id, _ = await oud_dossier(client, tokens, inburgeraar_api, aanbieder_api)
+        dossier = await exporteer(client, tokens, oud_id)
+        nieuw_id = await inburgeraar_api.registreer(gemeente=NIEUW)
+        overdracht_id = uuid.uuid4()
+        response = await client.put(
+            f"{API}/overdrachten/{overdracht_id}", json=deel(nieuw_id, dossier), headers=keten(tokens, NIEUW)
+        )
+        assert response.status_code == 201, response.text
+
+        officer = tokens.headers(*ROLLEN["privacy-officer"], gemeente=NIEUW)
+        inzage = await client.post("/api/v1/inzage/_export", json={"inburgeraarId": str(nieuw_id)}, headers=officer)
+        assert inzage.status_code == 200, inzage.text
+        onderdelen = {o["soort"]: o["gegevens"] for o in inzage.json()["onderdelen"]}
+        assert [o["id"] for o in onderdelen["overdracht"]] == [str(overdracht_id)]
+        assert [p["id"] for p in onderdelen["pip"]] == [response.json()["overgenomenPipId"]]
+
+        await inburgeraar_api.publish(
+            "einde-plicht-gewijzigd", nieuw_id, {"inburgeraarId": str(nieuw_id), "einddatum": "2027-06-01"}, NIEUW
+        )
+
+        async def bekend() -> bool:
+            sql = "SELECT 1 FROM retentie_betrokkene WHERE einde_plicht_datum IS NOT NULL"
+            return bool(await rows(database, sql))
+
+        await eventually(bekend, what="einde plicht in retentie_betrokkene")
+        weg = await voer_uit(database, "pip-api", opruimer(settings), date(2032, 6, 2))
+        assert weg is not None and weg.aantallen["overdracht"] == 1
+        assert await rows(database, "SELECT 1 FROM overdracht WHERE inburgeraar_id = :i", i=nieuw_id) == []
