@@ -156,6 +156,7 @@ class TestExport:
 class TestImport:
     async def test_history_kept_concept_taken_over_and_vastgesteld_by_the_new_gemeente(
         self,
+        app: FastAPI,
         client: httpx.AsyncClient,
         tokens: TokenFactory,
         inburgeraar_api: InburgeraarApi,
@@ -239,6 +240,10 @@ class TestImport:
         )  # fmt: skip
         termijn = next(t for t in vast.json()["termijnen"] if t["soort"] == "inburgeringstermijn")
         assert termijn["startdatum"] == "2026-05-04"
+        # Once vastgesteld, the worklist item asks for nothing more: the next signal pass lets it lapse.
+        await signaleer(database, app.state.publisher, settings, dag=date(2026, 10, 13))
+        status = await rows(database, "SELECT status FROM signaal WHERE id = :s", s=antwoord["signaalId"])
+        assert status == [("vervallen",)]
 
     async def test_invalid_dossier_names_the_fields(
         self, client: httpx.AsyncClient, tokens: TokenFactory, database: Database
