@@ -245,6 +245,45 @@ class TestImport:
         status = await rows(database, "SELECT status FROM signaal WHERE id = :s", s=antwoord["signaalId"])
         assert status == [("vervallen",)]
 
+    async def test_after_a_second_move_the_whole_history_travels(
+        self,
+        client: httpx.AsyncClient,
+        tokens: TokenFactory,
+        inburgeraar_api: InburgeraarApi,
+        aanbieder_api: AanbiederApi,
+    ) -> None:
+        oud_id, oud_pip = await oud_dossier(client, tokens, inburgeraar_api, aanbieder_api)
+        nieuw_id = await inburgeraar_api.registreer(gemeente=NIEUW)
+        eerste = await client.put(
+            f"{API}/overdrachten/{uuid.uuid4()}",
+            json=deel(nieuw_id, await exporteer(client, tokens, oud_id)),
+            headers=keten(tokens, NIEUW),
+        )
+        assert eerste.status_code == 201, eerste.text
+        response = await client.get(f"{API}/overdrachtsdossiers/{nieuw_id}", headers=keten(tokens, NIEUW))
+        dossier = response.json()
+        assert [(p["id"], p["status"], p["overgenomenVan"]["vanGemeente"]) for p in dossier["pips"]] == [
+            (eerste.json()["overgenomenPipId"], "concept", OUD)
+        ]
+        assert [(g["id"], g["vanGemeente"]) for g in dossier["geimporteerd"]] == [(oud_pip["id"], OUD)]
+
+        derde = "0014"
+        derde_id = await inburgeraar_api.registreer(gemeente=derde)
+        body = {"inburgeraarId": str(derde_id), "vanGemeente": NIEUW, "dossier": dossier}
+        tweede = await client.put(f"{API}/overdrachten/{uuid.uuid4()}", json=body, headers=keten(tokens, derde))
+        assert tweede.status_code == 201, tweede.text
+        # N's PIP was only a concept: the agreements in force are still the ones N took over, and those travel on.
+        concept = await client.get(
+            f"{API}/pips/{tweede.json()['overgenomenPipId']}", headers=klantregisseur(tokens, derde)
+        )
+        van = concept.json()["overgenomenVan"]
+        assert (concept.json()["taalniveau"], van["vanGemeente"], van["pipId"]) == ("A2", OUD, oud_pip["id"])
+        assert van["eerstePipDatum"] == "2026-05-04"
+        historie = await client.get(
+            f"{API}/geimporteerde-pips", params={"inburgeraarId": str(derde_id)}, headers=klantregisseur(tokens, derde)
+        )
+        assert [(h["vanGemeente"], h["status"]) for h in historie.json()] == [(NIEUW, "concept"), (OUD, "vastgesteld")]
+
     async def test_invalid_dossier_names_the_fields(
         self, client: httpx.AsyncClient, tokens: TokenFactory, database: Database
     ) -> None:

@@ -149,6 +149,16 @@ class PipDeel(DomeinModel):
     routeadviezen: tuple[RouteadviesDeel, ...] = Field(default=(), max_length=200)
 
 
+class GeimporteerdePip(PipDeel):
+    """A PIP of the previous gemeente, kept read-only as history of this gemeente's person: never one of this
+    gemeente's own PIPs (not in its CBS delivery, monitoring, signals or reports to DUO)."""
+
+    geimporteerd: Literal[True] = True
+    van_gemeente: Gemeentecode = Field(description="De gemeente waarvan het PIP is overgenomen.")
+    overdracht_id: uuid.UUID
+    verhuisdatum: Datum | None = None
+
+
 class Overdrachtsdossier(DomeinModel):
     """pip-api's part of the dossier of one person, for the new gemeente after a move (Besluit inburgering 2021
     art. 9.4 lid 4). Ids, codes, dates, hours and the gemeente's own texts; no BSN and no name."""
@@ -156,6 +166,12 @@ class Overdrachtsdossier(DomeinModel):
     inburgeraar_id: uuid.UUID = Field(description="De inburgeraar bij de vorige (overdragende) gemeente.")
     gemeente: Gemeentecode = Field(description="De overdragende gemeente.")
     pips: tuple[PipDeel, ...] = Field(max_length=100, description="Alle PIP's van de persoon, oudste eerst.")
+    geimporteerd: tuple[GeimporteerdePip, ...] = Field(
+        default=(),
+        max_length=100,
+        description="De PIP's die deze gemeente zelf bij een eerdere verhuizing van een vorige gemeente overnam, "
+        "zoals ze binnenkwamen: na meer verhuizingen reist de hele historie mee.",
+    )
 
 
 def lees_dossier(dossier: dict[str, Any]) -> Overdrachtsdossier:
@@ -177,19 +193,24 @@ def vingerafdruk(body: dict[str, Any]) -> str:
     return hashlib.sha256(canoniek.encode()).hexdigest()
 
 
-def over_te_nemen(dossier: Overdrachtsdossier) -> tuple[PipDeel, PipVersieDeel] | None:
-    """The PIP and version whose agreements the new gemeente takes over: the last vastgesteld version of the PIP that
-    was running when the person moved (still vastgesteld, or ended because of the move). None when there is none (a
-    PIP that ended for another reason, or only a concept): then there is nothing to take over."""
-    lopend = [
+def _lopend(pips: tuple[PipDeel, ...]) -> list[PipDeel]:
+    return [
         p
-        for p in dossier.pips
+        for p in pips
         if p.versies
         and (
             p.status is PipStatus.VASTGESTELD
             or (p.status is PipStatus.BEEINDIGD and p.beeindigd_reden is Beeindigingsreden.VERHUISD)
         )
     ]
+
+
+def over_te_nemen(dossier: Overdrachtsdossier) -> tuple[PipDeel, PipVersieDeel] | None:
+    """The PIP and version whose agreements the new gemeente takes over: the last vastgesteld version of the PIP that
+    was running when the person moved (still vastgesteld, or ended because of the move). When the old gemeente never
+    vaststelde one of its own after taking the person over itself, the agreements in force are still those it took
+    over. None when there is none (a PIP that ended for another reason, or only a concept): nothing to take over."""
+    lopend = _lopend(dossier.pips) or _lopend(tuple(dossier.geimporteerd))
     if not lopend:
         return None
     pip = max(lopend, key=lambda p: (p.status is PipStatus.VASTGESTELD, p.versies[-1].dagtekening))
@@ -229,13 +250,3 @@ class Overname(DomeinModel):
     signaal_id: uuid.UUID | None = Field(
         default=None, description="Het signaal `overgenomen-pip` op de werklijst van de klantregisseur."
     )
-
-
-class GeimporteerdePip(PipDeel):
-    """A PIP of the previous gemeente, kept read-only as history of this gemeente's person: never one of this
-    gemeente's own PIPs (not in its CBS delivery, monitoring, signals or reports to DUO)."""
-
-    geimporteerd: Literal[True] = True
-    van_gemeente: Gemeentecode = Field(description="De gemeente waarvan het PIP is overgenomen.")
-    overdracht_id: uuid.UUID
-    verhuisdatum: Datum | None = None

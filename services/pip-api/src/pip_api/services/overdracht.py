@@ -197,7 +197,9 @@ def _dossier(inburgeraar_id: uuid.UUID, gemeente: str, rows: Persoonsdossier) ->
 async def exporteer(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> Overdrachtsdossier:
     """Everything of the person in the calling gemeente; empty lists for a person without a PIP here (whether the
     person exists at all is inburgeraar-api's to say)."""
-    rows = await OverdrachtRepository(ctx.session, ctx.gemeente).dossier(inburgeraar_id)
+    repo = OverdrachtRepository(ctx.session, ctx.gemeente)
+    rows = await repo.dossier(inburgeraar_id)
+    eerder = _geimporteerd(await repo.van_inburgeraar(inburgeraar_id))
     await ctx.verwerk(
         OVERDRAGEN,
         Actie.LEZEN,
@@ -205,7 +207,7 @@ async def exporteer(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> Overdrach
         object_id=inburgeraar_id,
         betrokkene=_betrokkene(ctx, inburgeraar_id),
     )
-    return _dossier(inburgeraar_id, ctx.gemeente, rows)
+    return _dossier(inburgeraar_id, ctx.gemeente, rows).model_copy(update={"geimporteerd": tuple(eerder)})
 
 
 def _herhaling(ctx: RequestContext, bestaand: Overdracht, sha: str) -> Overname:
@@ -244,7 +246,7 @@ async def neem_over(ctx: RequestContext, overdracht_id: uuid.UUID, deel: Overdra
     nieuw_pip = bron is not None and lopend is None
     pip_id = uuid.uuid4() if nieuw_pip else None
     signaal_id = uuid.uuid4() if nieuw_pip else None
-    eerste = min((eerste_pip_datum(p) for p in dossier.pips if p.versies), default=None)
+    eerste = min((eerste_pip_datum(p) for p in (*dossier.pips, *dossier.geimporteerd) if p.versies), default=None)
     antwoord = Overname(
         overdracht_id=overdracht_id,
         inburgeraar_id=inburgeraar_id,
@@ -303,7 +305,10 @@ async def _concept(
         versie=0,
         inhoud=inhoud.model_dump(mode="json"),
         overdracht_id=overdracht.id,
-        overgenomen_van_gemeente=overdracht.van_gemeente,
+        # From the history the previous gemeente had taken over itself: the PIP is that earlier gemeente's.
+        overgenomen_van_gemeente=(
+            vorige_pip.van_gemeente if isinstance(vorige_pip, GeimporteerdePip) else overdracht.van_gemeente
+        ),
         overgenomen_pip_id=vorige_pip.id,
         overgenomen_versie=versie.versie,
         eerste_pip_datum=eerste_pip_datum(vorige_pip),
@@ -337,10 +342,9 @@ async def _concept(
     )
 
 
-async def geimporteerd(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> list[GeimporteerdePip]:
-    """The PIPs of previous gemeenten of this gemeente's person, as they were handed over."""
+def _geimporteerd(overdrachten: list[Overdracht]) -> list[GeimporteerdePip]:
     uit: list[GeimporteerdePip] = []
-    for overdracht in await OverdrachtRepository(ctx.session, ctx.gemeente).van_inburgeraar(inburgeraar_id):
+    for overdracht in overdrachten:
         dossier = Overdrachtsdossier.model_validate(overdracht.dossier)
         uit.extend(
             GeimporteerdePip.model_validate(
@@ -353,6 +357,14 @@ async def geimporteerd(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> list[G
             )
             for pip in dossier.pips
         )
+        # What the previous gemeente had taken over itself on an earlier move, marked with where it came from.
+        uit.extend(dossier.geimporteerd)
+    return uit
+
+
+async def geimporteerd(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> list[GeimporteerdePip]:
+    """The PIPs of previous gemeenten of this gemeente's person, as they were handed over."""
+    uit = _geimporteerd(await OverdrachtRepository(ctx.session, ctx.gemeente).van_inburgeraar(inburgeraar_id))
     await ctx.verwerk(
         activiteiten.PIP_RAADPLEGEN,
         Actie.LEZEN,
