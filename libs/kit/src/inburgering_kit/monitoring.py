@@ -41,7 +41,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from inburgering_kit.context import RequestContext, context
 from inburgering_kit.problems import Unprocessable, invalid
@@ -141,6 +141,10 @@ def _nu() -> datetime:
 
 class Monitoring(ApiModel):
     """The aggregates of one context for one gemeente and period: counts only, small cells suppressed."""
+
+    # `peilmoment` has a default for the use cases that build this; every answer carries it, so a generated client
+    # sees it as required.
+    model_config = ApiModel.model_config | ConfigDict(json_schema_serialization_defaults_required=True)
 
     gemeentecode: str
     van: date
@@ -388,7 +392,7 @@ def antwoord(request: Request, monitoring: Monitoring, bestandsnaam: str) -> Res
 
 
 @dataclass(frozen=True)
-class _Gerenderd:
+class Gerenderd:
     """One answer as it leaves: the body in its format and the moment its figures were computed."""
 
     body: bytes
@@ -397,14 +401,14 @@ class _Gerenderd:
     bestandsnaam: str | None = None
 
 
-def _render(monitoring: Monitoring, csv_gevraagd: bool, bestandsnaam: str) -> _Gerenderd:
+def _render(monitoring: Monitoring, csv_gevraagd: bool, bestandsnaam: str) -> Gerenderd:
     if csv_gevraagd:
-        return _Gerenderd(als_csv(monitoring).encode(), "text/csv; charset=utf-8", monitoring.peilmoment, bestandsnaam)
+        return Gerenderd(als_csv(monitoring).encode(), "text/csv; charset=utf-8", monitoring.peilmoment, bestandsnaam)
     body = JSONResponse(monitoring.model_dump(mode="json")).body
-    return _Gerenderd(bytes(body), "application/json", monitoring.peilmoment)
+    return Gerenderd(bytes(body), "application/json", monitoring.peilmoment)
 
 
-def _response(g: _Gerenderd) -> Response:
+def _response(g: Gerenderd) -> Response:
     headers = {
         "Vary": "Accept",
         "Last-Modified": format_datetime(g.peilmoment, usegmt=True),
@@ -486,9 +490,30 @@ class Resultaatcache(Generic[T]):
         self._waarden[sleutel] = (begin, waarde)
 
 
-def _cache(request: Request, naam: str) -> Resultaatcache[_Gerenderd]:
+async def uit_cache(
+    cache: Resultaatcache[Gerenderd],
+    gemeente: str,
+    p: Periode,
+    csv_gevraagd: bool,
+    bereken: Callable[[], Awaitable[Monitoring]],
+    bestandsnaam: str,
+) -> Gerenderd:
+    """The answer for (gemeente, period, format): reused from `cache` while young enough, else computed and
+    rendered once for every request that asks meanwhile."""
+
+    async def maak() -> Gerenderd:
+        # Taken before the first query, so the figures are at least as new as the moment the answer names.
+        peilmoment = _nu()
+        uitkomst = await bereken()
+        uitkomst.peilmoment = peilmoment
+        return _render(uitkomst, csv_gevraagd, bestandsnaam)
+
+    return await cache.haal((gemeente, p.van, p.tot, csv_gevraagd), maak)
+
+
+def _cache(request: Request, naam: str) -> Resultaatcache[Gerenderd]:
     """The app's cache of this router: per app, so two deployments in one process (tests) never share figures."""
-    caches: dict[str, Resultaatcache[_Gerenderd]] | None = getattr(request.app.state, "monitoring_caches", None)
+    caches: dict[str, Resultaatcache[Gerenderd]] | None = getattr(request.app.state, "monitoring_caches", None)
     if caches is None:
         caches = request.app.state.monitoring_caches = {}
     if naam not in caches:
@@ -543,16 +568,14 @@ def monitoring_router(naam: str, summary: str, bereken: Bereken) -> APIRouter:
         openapi_extra=OPENAPI_EXTRA,
     )
     async def lees(request: Request, ctx: _Lezer, p: Annotated[Periode, Depends(periode)]) -> Response:
-        csv_gevraagd = wil_csv(request)
-
-        async def maak() -> _Gerenderd:
-            # Taken before the first query, so the figures are at least as new as the moment the answer names.
-            peilmoment = _nu()
-            uitkomst = await bereken(ctx, p, request)
-            uitkomst.peilmoment = peilmoment
-            return _render(uitkomst, csv_gevraagd, f"monitoring-{naam}-{ctx.gemeente}-{p.van}-{p.tot}")
-
-        sleutel = (ctx.gemeente, p.van, p.tot, csv_gevraagd)
-        return _response(await _cache(request, naam).haal(sleutel, maak))
+        gerenderd = await uit_cache(
+            _cache(request, naam),
+            ctx.gemeente,
+            p,
+            wil_csv(request),
+            lambda: bereken(ctx, p, request),
+            f"monitoring-{naam}-{ctx.gemeente}-{p.van}-{p.tot}",
+        )
+        return _response(gerenderd)
 
     return router
