@@ -545,7 +545,13 @@ def openapi_antwoorden() -> dict[int | str, dict[str, Any]]:
         200: {
             "description": "De tellingen van de gemeente van het token over de periode; kleine cellen onderdrukt.",
             "content": {CSV_MEDIA_TYPE: {"schema": {"type": "string", "description": _CSV_UITLEG}}},
-            "headers": {"Last-Modified": _LAST_MODIFIED},
+            "headers": {
+                "Last-Modified": _LAST_MODIFIED,
+                "Cache-Control": {
+                    "description": "`private, no-cache`: geen gedeelde cache bewaart de cijfers van een gemeente.",
+                    "schema": {"type": "string"},
+                },
+            },
         }
     }
 
