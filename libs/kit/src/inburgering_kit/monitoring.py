@@ -464,13 +464,14 @@ class Resultaatcache(Generic[T]):
         begin = self._klok()
         try:
             waarde = await bereken()
-        except asyncio.CancelledError:
-            lopend.cancel()
-            raise
-        except BaseException as fout:
+        except Exception as fout:
             lopend.set_exception(fout)
             # Retrieved here so an error nobody waited for is not reported as never retrieved.
             lopend.exception()
+            raise
+        except BaseException:
+            # Cancelled (or the process stops): not an answer, so a waiting request computes it itself.
+            lopend.cancel()
             raise
         else:
             lopend.set_result(waarde)
@@ -562,7 +563,8 @@ Bereken = Callable[[RequestContext, Periode, Request], Awaitable[Monitoring]]
 
 def monitoring_router(naam: str, summary: str, bereken: Bereken) -> APIRouter:
     """`GET /monitoring`: a context's aggregates for the gemeente of the token, as JSON or CSV (`bereken` is the
-    context's use case; `naam` names the CSV file)."""
+    context's use case; `naam` names the CSV file). Answers are reused within `monitoring_max_leeftijd_s` of the
+    app's settings and name their `peilmoment` (see the module's docstring)."""
     router = APIRouter(prefix="/monitoring", tags=["Monitoring"])
 
     @router.get(
