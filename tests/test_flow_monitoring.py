@@ -98,6 +98,8 @@ def stack(infra: Infra, tokens: TokenFactory, tmp_path_factory: pytest.TempPathF
                     public_base_url=f"http://{service}.test",
                     auth=auth,
                     stream_name="INBURGERING_FLOW_MONITORING",
+                    # The test writes and then reads the figures at once: no reuse of an earlier answer.
+                    monitoring_max_leeftijd_s=0,
                 )
                 urls[naam] = eigen[naam].enter_context(live_server(maak(settings)))  # type: ignore[operator]
             werkplek = create_werkplek_app(

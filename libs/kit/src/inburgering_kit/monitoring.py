@@ -18,20 +18,30 @@ The rule (written down here because it is the only place it is applied):
 
 Suppressed cells are `null` with `onderdrukt: true` in JSON and `<5` in CSV and on screen, the secondary ones too:
 marking which cell is the small one would narrow the other down to within 4 of its value.
+
+Freshness: the figures are month-level aggregates for policy staff, and a dashboard of such figures normally shows
+them up to a minute old. So each process keeps the rendered answer of a (gemeente, period, format) for at most the
+setting `monitoring_max_leeftijd_s` (default 60 s; 0 computes every request anew), concurrent requests for the
+same answer share one computation, and every answer says when its figures were computed: `peilmoment` in JSON,
+`Last-Modified` for JSON and CSV alike. Suppression does not depend on this: a cached answer is one that was
+suppressed when it was computed.
 """
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+import time
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Annotated, Any, Literal
+from datetime import UTC, date, datetime
+from email.utils import format_datetime
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from inburgering_kit.context import RequestContext, context
 from inburgering_kit.problems import Unprocessable, invalid
@@ -46,6 +56,8 @@ CSV_MEDIA_TYPE = "text/csv"
 # The longest period one request may ask for: monitoring looks back years, not decades, and a bound keeps a query
 # over every month of a large gemeente within its time budget.
 MAX_MAANDEN = 120
+# How long a process reuses computed figures when its settings do not say (`monitoring_max_leeftijd_s`).
+MAX_LEEFTIJD_S = 60.0
 
 
 # --- Input: what a context counted --------------------------------------------------------------------------------
@@ -121,13 +133,28 @@ class Tabel(ApiModel):
     toelichting: str | None = None
 
 
+def _nu() -> datetime:
+    # Whole seconds, rounded down: the `Last-Modified` header has no finer unit, JSON and header name the same
+    # moment, and the figures are never older than the moment named.
+    return datetime.now(UTC).replace(microsecond=0)
+
+
 class Monitoring(ApiModel):
     """The aggregates of one context for one gemeente and period: counts only, small cells suppressed."""
+
+    # `peilmoment` has a default for the use cases that build this; every answer carries it, so a generated client
+    # sees it as required.
+    model_config = ApiModel.model_config | ConfigDict(json_schema_serialization_defaults_required=True)
 
     gemeentecode: str
     van: date
     tot: date = Field(description="Tot en met.")
     drempel: int = Field(DREMPEL, description="Een telling van 1 tot deze drempel is onderdrukt.")
+    peilmoment: datetime = Field(
+        default_factory=_nu,
+        description="Wanneer de cijfers zijn berekend (UTC). Een antwoord kan tot `monitoring_max_leeftijd_s` "
+        "(standaard 60 seconden) oud zijn; de header `Last-Modified` noemt hetzelfde moment.",
+    )
     tabellen: list[Tabel]
 
 
@@ -361,13 +388,139 @@ def wil_csv(request: Request) -> bool:
 
 
 def antwoord(request: Request, monitoring: Monitoring, bestandsnaam: str) -> Response:
-    if wil_csv(request):
-        return Response(
-            als_csv(monitoring),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{bestandsnaam}.csv"', "Vary": "Accept"},
-        )
-    return JSONResponse(monitoring.model_dump(mode="json"), headers={"Vary": "Accept"})
+    return _response(_render(monitoring, wil_csv(request), bestandsnaam))
+
+
+@dataclass(frozen=True)
+class Gerenderd:
+    """One answer as it leaves: the body in its format and the moment its figures were computed."""
+
+    body: bytes
+    media_type: str
+    peilmoment: datetime
+    bestandsnaam: str | None = None
+
+
+def _render(monitoring: Monitoring, csv_gevraagd: bool, bestandsnaam: str) -> Gerenderd:
+    if csv_gevraagd:
+        return Gerenderd(als_csv(monitoring).encode(), "text/csv; charset=utf-8", monitoring.peilmoment, bestandsnaam)
+    body = JSONResponse(monitoring.model_dump(mode="json")).body
+    return Gerenderd(bytes(body), "application/json", monitoring.peilmoment)
+
+
+def _response(g: Gerenderd) -> Response:
+    headers = {
+        "Vary": "Accept",
+        "Last-Modified": format_datetime(g.peilmoment, usegmt=True),
+        # Aggregates of one gemeente for its own staff: no shared cache keeps them, and a browser asks anew rather
+        # than guessing a freshness from `Last-Modified`.
+        "Cache-Control": "private, no-cache",
+    }
+    if g.bestandsnaam is not None:
+        headers["Content-Disposition"] = f'attachment; filename="{g.bestandsnaam}.csv"'
+    return Response(g.body, media_type=g.media_type, headers=headers)
+
+
+# --- Reuse within the max age ---------------------------------------------------------------------------------------
+
+T = TypeVar("T")
+
+
+class Resultaatcache(Generic[T]):
+    """Per process: a value per key, reused while younger than `max_leeftijd_s` (0: never reused), computed once for
+    all concurrent requests of one key (single-flight). A computation that fails is not kept; the requests waiting
+    for it get its error. The age runs from the moment the computation started, so a reused answer is never older
+    than its `peilmoment` says. At most `max_sleutels` keys are kept (the periods a caller may ask for are many):
+    the oldest goes first."""
+
+    def __init__(
+        self, max_leeftijd_s: float, *, max_sleutels: int = 256, klok: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.max_leeftijd_s = max_leeftijd_s
+        self.max_sleutels = max_sleutels
+        self._klok = klok
+        self._waarden: dict[Hashable, tuple[float, T]] = {}
+        self._bezig: dict[Hashable, asyncio.Future[T]] = {}
+
+    async def haal(self, sleutel: Hashable, bereken: Callable[[], Awaitable[T]]) -> T:
+        while True:
+            bewaard = self._waarden.get(sleutel)
+            if bewaard is not None and self._klok() - bewaard[0] < self.max_leeftijd_s:
+                return bewaard[1]
+            lopend = self._bezig.get(sleutel)
+            if lopend is None:
+                return await self._bereken(sleutel, bereken)
+            try:
+                return await asyncio.shield(lopend)
+            except asyncio.CancelledError:
+                # The request that computed it went away (a client that hung up): one of the waiters takes over.
+                # A waiter that is itself cancelled stops here.
+                if not lopend.cancelled():
+                    raise
+
+    async def _bereken(self, sleutel: Hashable, bereken: Callable[[], Awaitable[T]]) -> T:
+        lopend: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._bezig[sleutel] = lopend
+        begin = self._klok()
+        try:
+            waarde = await bereken()
+        except Exception as fout:
+            lopend.set_exception(fout)
+            # Retrieved here so an error nobody waited for is not reported as never retrieved.
+            lopend.exception()
+            raise
+        except BaseException:
+            # Cancelled (or the process stops): not an answer, so a waiting request computes it itself.
+            lopend.cancel()
+            raise
+        else:
+            lopend.set_result(waarde)
+            if self.max_leeftijd_s > 0:
+                self._bewaar(sleutel, begin, waarde)
+            return waarde
+        finally:
+            del self._bezig[sleutel]
+
+    def _bewaar(self, sleutel: Hashable, begin: float, waarde: T) -> None:
+        nu = self._klok()
+        for k in [k for k, (t, _) in self._waarden.items() if nu - t >= self.max_leeftijd_s]:
+            del self._waarden[k]
+        self._waarden.pop(sleutel, None)
+        while len(self._waarden) >= self.max_sleutels:
+            del self._waarden[next(iter(self._waarden))]
+        self._waarden[sleutel] = (begin, waarde)
+
+
+async def uit_cache(
+    cache: Resultaatcache[Gerenderd],
+    gemeente: str,
+    p: Periode,
+    csv_gevraagd: bool,
+    bereken: Callable[[], Awaitable[Monitoring]],
+    bestandsnaam: str,
+) -> Gerenderd:
+    """The answer for (gemeente, period, format): reused from `cache` while young enough, else computed and
+    rendered once for every request that asks meanwhile."""
+
+    async def maak() -> Gerenderd:
+        # Taken before the first query, so the figures are at least as new as the moment the answer names.
+        peilmoment = _nu()
+        uitkomst = await bereken()
+        uitkomst.peilmoment = peilmoment
+        return _render(uitkomst, csv_gevraagd, bestandsnaam)
+
+    return await cache.haal((gemeente, p.van, p.tot, csv_gevraagd), maak)
+
+
+def _cache(request: Request, naam: str) -> Resultaatcache[Gerenderd]:
+    """The app's cache of this router: per app, so two deployments in one process (tests) never share figures."""
+    caches: dict[str, Resultaatcache[Gerenderd]] | None = getattr(request.app.state, "monitoring_caches", None)
+    if caches is None:
+        caches = request.app.state.monitoring_caches = {}
+    if naam not in caches:
+        settings = getattr(request.app.state, "settings", None)
+        caches[naam] = Resultaatcache(float(getattr(settings, "monitoring_max_leeftijd_s", MAX_LEEFTIJD_S)))
+    return caches[naam]
 
 
 _CSV_UITLEG = (
@@ -380,12 +533,26 @@ _CSV_UITLEG = (
 OPENAPI_EXTRA: dict[str, Any] = {"x-problems": ["422"]}
 
 
+_LAST_MODIFIED = {
+    "description": "Wanneer de cijfers zijn berekend (gelijk aan `peilmoment` in JSON). Een proces hergebruikt "
+    "berekende cijfers tot `monitoring_max_leeftijd_s` (standaard 60 seconden) oud.",
+    "schema": {"type": "string"},
+}
+
+
 def openapi_antwoorden() -> dict[int | str, dict[str, Any]]:
     """The CSV beside the JSON of a monitoring route's 200 (the JSON comes from its `response_model`)."""
     return {
         200: {
             "description": "De tellingen van de gemeente van het token over de periode; kleine cellen onderdrukt.",
             "content": {CSV_MEDIA_TYPE: {"schema": {"type": "string", "description": _CSV_UITLEG}}},
+            "headers": {
+                "Last-Modified": _LAST_MODIFIED,
+                "Cache-Control": {
+                    "description": "`private, no-cache`: geen gedeelde cache bewaart de cijfers van een gemeente.",
+                    "schema": {"type": "string"},
+                },
+            },
         }
     }
 
@@ -396,7 +563,8 @@ Bereken = Callable[[RequestContext, Periode, Request], Awaitable[Monitoring]]
 
 def monitoring_router(naam: str, summary: str, bereken: Bereken) -> APIRouter:
     """`GET /monitoring`: a context's aggregates for the gemeente of the token, as JSON or CSV (`bereken` is the
-    context's use case; `naam` names the CSV file)."""
+    context's use case; `naam` names the CSV file). Answers are reused within `monitoring_max_leeftijd_s` of the
+    app's settings and name their `peilmoment` (see the module's docstring)."""
     router = APIRouter(prefix="/monitoring", tags=["Monitoring"])
 
     @router.get(
@@ -408,7 +576,14 @@ def monitoring_router(naam: str, summary: str, bereken: Bereken) -> APIRouter:
         openapi_extra=OPENAPI_EXTRA,
     )
     async def lees(request: Request, ctx: _Lezer, p: Annotated[Periode, Depends(periode)]) -> Response:
-        uitkomst = await bereken(ctx, p, request)
-        return antwoord(request, uitkomst, f"monitoring-{naam}-{ctx.gemeente}-{p.van}-{p.tot}")
+        gerenderd = await uit_cache(
+            _cache(request, naam),
+            ctx.gemeente,
+            p,
+            wil_csv(request),
+            lambda: bereken(ctx, p, request),
+            f"monitoring-{naam}-{ctx.gemeente}-{p.van}-{p.tot}",
+        )
+        return _response(gerenderd)
 
     return router

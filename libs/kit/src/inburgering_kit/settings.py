@@ -59,6 +59,13 @@ class ServiceSettings(BaseSettings):
         "with that key within this time replays the first answer; after it, the same key is a new request). 0 keeps "
         "stored answers for ever.",
     )
+    monitoring_max_leeftijd_s: float = Field(
+        default=60,
+        ge=0,
+        description="How long a process reuses the figures of a monitoring request (the same gemeente, period and "
+        "format) before computing them anew; the answer names the moment they were computed. 0 computes every "
+        "request anew.",
+    )
     stream_name: str = "INBURGERING"
     log_level: str = "INFO"
 

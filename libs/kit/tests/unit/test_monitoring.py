@@ -1,6 +1,12 @@
-from datetime import date
+import asyncio
+from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
+from types import SimpleNamespace
+from typing import Any, get_args
 
+import httpx
 import pytest
+from fastapi import FastAPI
 from hypothesis import given
 from hypothesis import strategies as st
 from starlette.requests import Request
@@ -11,11 +17,14 @@ from inburgering_kit.monitoring import (
     Monitoring,
     OngeldigePeriode,
     Periode,
+    Resultaatcache,
     Tabel,
     Telling,
+    _Lezer,
     als_csv,
     kengetallen,
     maanden,
+    monitoring_router,
     onderdruk,
     periode,
     wil_csv,
@@ -195,3 +204,197 @@ class TestWeergave:
         assert "0363,2026-01-01,2026-12-31,t,a,x,<5" in regels
         assert "0363,2026-01-01,2026-12-31,t,c,x,50" in regels
         assert "0363,2026-01-01,2026-12-31,t,totaal,x,61" in regels
+
+
+class Klok:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+class Teller:
+    """A computation that counts its runs and, when told to, waits for the test before it answers."""
+
+    def __init__(self) -> None:
+        self.runs = 0
+        self.los = asyncio.Event()
+        self.los.set()
+
+    async def __call__(self) -> int:
+        self.runs += 1
+        await self.los.wait()
+        return self.runs
+
+
+class TestResultaatcache:
+    async def test_hergebruikt_binnen_de_maximale_leeftijd(self) -> None:
+        klok, teller = Klok(), Teller()
+        cache: Resultaatcache[int] = Resultaatcache(60, klok=klok)
+        assert await cache.haal("a", teller) == 1
+        klok.t += 59.9
+        assert await cache.haal("a", teller) == 1
+        assert teller.runs == 1
+
+    async def test_berekent_opnieuw_na_de_maximale_leeftijd(self) -> None:
+        klok, teller = Klok(), Teller()
+        cache: Resultaatcache[int] = Resultaatcache(60, klok=klok)
+        await cache.haal("a", teller)
+        klok.t += 60
+        assert await cache.haal("a", teller) == 2
+
+    async def test_de_leeftijd_telt_vanaf_het_begin_van_de_berekening(self) -> None:
+        klok = Klok()
+
+        async def traag() -> str:
+            klok.t += 30  # the computation itself takes half the max age
+            return "x"
+
+        cache: Resultaatcache[str] = Resultaatcache(60, klok=klok)
+        await cache.haal("a", traag)
+        klok.t += 30
+        calls = 0
+
+        async def opnieuw() -> str:
+            nonlocal calls
+            calls += 1
+            return "y"
+
+        assert await cache.haal("a", opnieuw) == "y"
+        assert calls == 1
+
+    async def test_nul_berekent_elke_vraag(self) -> None:
+        teller = Teller()
+        cache: Resultaatcache[int] = Resultaatcache(0, klok=Klok())
+        assert [await cache.haal("a", teller) for _ in range(3)] == [1, 2, 3]
+
+    async def test_sleutels_apart(self) -> None:
+        teller = Teller()
+        cache: Resultaatcache[int] = Resultaatcache(60, klok=Klok())
+        assert [await cache.haal(k, teller) for k in ("a", "b", "a")] == [1, 2, 1]
+
+    async def test_gelijktijdige_vragen_delen_een_berekening(self) -> None:
+        teller = Teller()
+        teller.los.clear()
+        cache: Resultaatcache[int] = Resultaatcache(60, klok=Klok())
+        taken = [asyncio.create_task(cache.haal("a", teller)) for _ in range(5)]
+        await asyncio.sleep(0)
+        teller.los.set()
+        assert await asyncio.gather(*taken) == [1] * 5
+        assert teller.runs == 1
+
+    async def test_ook_zonder_hergebruik_gedeeld_terwijl_ze_loopt(self) -> None:
+        teller = Teller()
+        teller.los.clear()
+        cache: Resultaatcache[int] = Resultaatcache(0, klok=Klok())
+        taken = [asyncio.create_task(cache.haal("a", teller)) for _ in range(3)]
+        await asyncio.sleep(0)
+        teller.los.set()
+        assert await asyncio.gather(*taken) == [1, 1, 1]
+        assert await cache.haal("a", teller) == 2
+
+    async def test_een_fout_wordt_gedeeld_en_niet_bewaard(self) -> None:
+        los = asyncio.Event()
+        runs = 0
+
+        async def faalt() -> int:
+            nonlocal runs
+            runs += 1
+            await los.wait()
+            if runs == 1:
+                raise RuntimeError("database weg")
+            return runs
+
+        cache: Resultaatcache[int] = Resultaatcache(60, klok=Klok())
+        taken = [asyncio.create_task(cache.haal("a", faalt)) for _ in range(3)]
+        await asyncio.sleep(0)
+        los.set()
+        uitkomsten = await asyncio.gather(*taken, return_exceptions=True)
+        assert all(isinstance(u, RuntimeError) for u in uitkomsten)
+        assert await cache.haal("a", faalt) == 2
+
+    async def test_een_wachtende_neemt_het_over_als_de_eerste_wegvalt(self) -> None:
+        teller = Teller()
+        teller.los.clear()
+        cache: Resultaatcache[int] = Resultaatcache(60, klok=Klok())
+        eerste = asyncio.create_task(cache.haal("a", teller))
+        await asyncio.sleep(0)
+        tweede = asyncio.create_task(cache.haal("a", teller))
+        await asyncio.sleep(0)
+        eerste.cancel()
+        await asyncio.sleep(0)
+        teller.los.set()
+        assert await tweede == 2
+        assert eerste.cancelled()
+
+    async def test_begrensd_aantal_sleutels(self) -> None:
+        teller = Teller()
+        cache: Resultaatcache[int] = Resultaatcache(60, max_sleutels=2, klok=Klok())
+        for k in ("a", "b", "c"):
+            await cache.haal(k, teller)
+        assert await cache.haal("c", teller) == 3
+        assert await cache.haal("a", teller) == 4  # the oldest went first
+
+
+class TestRoute:
+    """The route as a client sees it: the cache per app, `peilmoment` and `Last-Modified`, OpenAPI."""
+
+    @staticmethod
+    def _app(max_leeftijd_s: float) -> tuple[FastAPI, list[int]]:
+        runs: list[int] = []
+
+        async def bereken(ctx: Any, p: Periode, request: Any) -> Monitoring:
+            runs.append(1)
+            tabel = onderdruk(_telling({("a", "x"): len(runs) * 10}, ["a"], ["x"]))
+            return Monitoring(gemeentecode=ctx.gemeente, van=p.van, tot=p.tot, tabellen=[tabel])
+
+        app = FastAPI()
+        app.include_router(monitoring_router("test", "Test", bereken))
+        app.state.settings = SimpleNamespace(monitoring_max_leeftijd_s=max_leeftijd_s)
+        lezer = get_args(_Lezer)[1].dependency
+        app.dependency_overrides[lezer] = lambda: SimpleNamespace(gemeente="0363")
+        return app, runs
+
+    async def _get(self, app: FastAPI, accept: str = "application/json") -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            params = {"van": "2026-01-01", "tot": "2026-06-30"}
+            return await client.get("/monitoring", params=params, headers={"Accept": accept})
+
+    async def test_peilmoment_in_json_en_last_modified(self) -> None:
+        app, _ = self._app(60)
+        voor = datetime.now(UTC).replace(microsecond=0)
+        antwoord = await self._get(app)
+        assert antwoord.status_code == 200
+        peilmoment = datetime.fromisoformat(antwoord.json()["peilmoment"])
+        assert voor <= peilmoment <= datetime.now(UTC)
+        assert parsedate_to_datetime(antwoord.headers["last-modified"]) == peilmoment
+        csv_antwoord = await self._get(app, "text/csv")
+        assert csv_antwoord.headers["content-type"].startswith("text/csv")
+        assert "last-modified" in csv_antwoord.headers
+
+    async def test_hergebruik_per_formaat_binnen_de_maximale_leeftijd(self) -> None:
+        app, runs = self._app(60)
+        eerste, tweede = await self._get(app), await self._get(app)
+        assert eerste.content == tweede.content
+        await self._get(app, "text/csv")
+        assert len(runs) == 2
+
+    async def test_nul_berekent_opnieuw(self) -> None:
+        app, runs = self._app(0)
+        eerste, tweede = await self._get(app), await self._get(app)
+        assert len(runs) == 2
+        assert eerste.json()["tabellen"][0]["rijen"][0]["cellen"][0]["waarde"] == 10
+        assert tweede.json()["tabellen"][0]["rijen"][0]["cellen"][0]["waarde"] == 20
+
+    def test_openapi_noemt_peilmoment_en_last_modified(self) -> None:
+        app, _ = self._app(60)
+        schema = app.openapi()
+        ok = schema["paths"]["/monitoring"]["get"]["responses"]["200"]
+        assert "Last-Modified" in ok["headers"]
+        monitoring = schema["components"]["schemas"]["Monitoring"]
+        assert "peilmoment" in monitoring["properties"]
+        assert "peilmoment" in monitoring.get("required", [])

@@ -25,5 +25,7 @@ def dienst_instellingen(
         "nats_url": nats_url,
         "public_base_url": f"http://{service}.test",
         "auth": AuthSettings(issuers=[TEST_ISSUER], audience=TEST_AUDIENCE, public_key_file=tokens.public_key),
+        # Tests write and then read the figures at once: no reuse of an earlier answer.
+        "monitoring_max_leeftijd_s": 0,
         **extra,
     }

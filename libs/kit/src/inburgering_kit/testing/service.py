@@ -68,6 +68,8 @@ def service_fixtures(
             "public_base_url": "http://test",
             "auth": AuthSettings(issuers=[TEST_ISSUER], audience=TEST_AUDIENCE, public_key_file=tokens.public_key),
             "run_relay": False,
+            # Tests write and then read the figures at once: no reuse of an earlier answer.
+            "monitoring_max_leeftijd_s": 0,
             "stream_name": TEST_STREAM,
         }
         if overrides is not None:

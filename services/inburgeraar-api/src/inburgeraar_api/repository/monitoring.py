@@ -11,12 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 Tellingen = dict[tuple[str, str], int]
 
 # Inflow: the day the gemeente became responsible (the COA linking, else the BRP registration, else the day it was
-# registered here), per month and doelgroep. The gemeente's rows are read by the index that leads with gemeente_code.
+# registered here), per month and doelgroep. Counted per day first and named by month after: the month's text is
+# made for some thousand days instead of for every person.
 _INSTROOM = text(
-    "SELECT to_char(d, 'YYYY-MM') AS rij, doelgroep AS kolom, count(*) AS n FROM ("
+    "SELECT to_char(d, 'YYYY-MM') AS rij, kolom, sum(n) AS n FROM (SELECT d, doelgroep AS kolom, count(*) AS n FROM ("
     "SELECT COALESCE(datum_koppeling, datum_inschrijving_brp, "
     "CAST(created_at AT TIME ZONE 'Europe/Amsterdam' AS date)) AS d, doelgroep "
-    "FROM inburgeraar WHERE gemeente_code = :g) AS x WHERE d BETWEEN :van AND :tot GROUP BY 1, 2"
+    "FROM inburgeraar WHERE gemeente_code = :g) AS x WHERE d BETWEEN :van AND :tot GROUP BY 1, 2) AS y GROUP BY 1, 2"
 )
 # Outflow: the plicht ended (vervallen, or a whole vrijstelling or ontheffing), as the retention schedule keeps it.
 _UITSTROOM = text(
