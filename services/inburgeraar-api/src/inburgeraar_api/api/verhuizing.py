@@ -105,7 +105,9 @@ def _veldnaam(loc: tuple[int | str, ...], document: Any) -> str:
     current = document
     for index, step in enumerate(loc):
         last = index == len(loc) - 1
-        if isinstance(current, dict) and isinstance(step, str) and step not in current and not last:
+        # A tag is no key of the document; it may be the last step, where a rule of the whole member failed.
+        tag = isinstance(current, dict) and isinstance(step, str) and step not in current
+        if tag and (not last or step in current.values()):
             continue
         parts.append(str(step))
         if isinstance(current, dict) and isinstance(step, str):
