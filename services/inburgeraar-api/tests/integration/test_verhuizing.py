@@ -370,6 +370,9 @@ class TestBewaren:
             gegevens = await eigen_gegevens(session, OUD, inburgeraar_id)
         assert gegevens["verhuizing"][0]["naar_gemeente"] == NIEUW
         assert gegevens["overgenomen-dossier"][0]["van_gemeente"] == "0784"
+        # Moving on, O hands over what it took over itself.
+        [eerder] = (await exporteer(client, tokens, persoon))["eerdereDossiers"]
+        assert eerder["vanGemeente"] == "0784" and eerder["dossier"]["gemeenteCode"] == "0784"
 
         vervallen = {"soort": "plicht-vervallen", "ingangsdatum": "2026-12-15", "bron": "DUO"}
         response = await client.post(

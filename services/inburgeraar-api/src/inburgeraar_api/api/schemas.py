@@ -281,6 +281,15 @@ class VerhuizingRead(ApiModel):
     overgedragen_op: Tijdstip | None
 
 
+class EerderDossier(ApiModel):
+    """Een dossier dat deze gemeente zelf van een gemeente daarvoor overnam, ongewijzigd doorgegeven."""
+
+    van_gemeente: Gemeentecode
+    verhuisdatum: kit.Datum | None
+    overgenomen_op: Tijdstip
+    dossier: dict[str, Any] = Field(description="Het `Overdrachtsdossier` zoals die gemeente het gaf.")
+
+
 class Overdrachtsdossier(ApiModel):
     """Alles wat de persoonscontext van de vorige gemeente over de inburgeraar heeft en de nieuwe gemeente nodig
     heeft (Besluit inburgering 2021 art. 9.4 lid 4): BSN en NAW (de overdracht gaat van gemeente naar gemeente),
@@ -305,6 +314,9 @@ class Overdrachtsdossier(ApiModel):
     maatschappelijke_begeleiding: list[BegeleidingOnderdeelRead]
     ontzorgen: OntzorgenRead | None
     verlengingsverzoeken: list[VerlengingsverzoekRead]
+    eerdere_dossiers: list[EerderDossier] = Field(
+        default_factory=list, description="Wat deze gemeente zelf bij een eerdere verhuizing overnam."
+    )
 
 
 DossierDocument = Annotated[

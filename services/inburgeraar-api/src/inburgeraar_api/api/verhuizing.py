@@ -25,6 +25,7 @@ from inburgeraar_api.api.intake import _brede_intake
 from inburgeraar_api.api.params import InburgeraarId
 from inburgeraar_api.api.schemas import (
     Contactgegevens,
+    EerderDossier,
     Herkomst,
     OverdrachtCreate,
     OverdrachtRead,
@@ -96,6 +97,12 @@ def _dossier(dossier: verhuizing.Dossier) -> Overdrachtsdossier:
         maatschappelijke_begeleiding=[_onderdeel(r) for r in dossier.begeleiding],
         ontzorgen=_ontzorgen(dossier.ontzorgen) if dossier.ontzorgen else None,
         verlengingsverzoeken=[_verlengingsverzoek(r) for r in dossier.verlengingsverzoeken],
+        eerdere_dossiers=[
+            EerderDossier(
+                van_gemeente=r.van_gemeente, verhuisdatum=r.verhuisdatum, overgenomen_op=r.created_at, dossier=r.dossier
+            )
+            for r in dossier.eerdere_dossiers
+        ],
     )
 
 

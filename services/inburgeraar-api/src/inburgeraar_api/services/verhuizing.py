@@ -166,6 +166,7 @@ class Dossier:
     begeleiding: Sequence[BegeleidingOnderdeel]
     ontzorgen: Ontzorgen | None
     verlengingsverzoeken: Sequence[Verlengingsverzoek]
+    eerdere_dossiers: Sequence[OvergenomenDossier]
 
 
 async def exporteer(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> Dossier:
@@ -180,6 +181,7 @@ async def exporteer(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> Dossier:
         begeleiding=await repo.begeleiding(inburgeraar.id),
         ontzorgen=await repo.ontzorgen(inburgeraar.id),
         verlengingsverzoeken=await repo.verlengingsverzoeken(inburgeraar.id),
+        eerdere_dossiers=await VerhuizingRepository(ctx.session).overgenomen_van(inburgeraar.id),
     )
     await verwerk(ctx, inburgeraar, OVERDRAGEN, Actie.LEZEN, "overdrachtsdossier")
     return dossier
