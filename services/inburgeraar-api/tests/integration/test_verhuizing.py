@@ -89,17 +89,19 @@ async def persoon(client: httpx.AsyncClient, tokens: TokenFactory) -> str:
     for mutatie in MUTATIES:
         response = await client.post(f"{pad}/plicht-mutaties", json=mutatie, headers=tokens.headers(*ROLLEN["duo"]))
         assert response.status_code == 201, response.text
-    for sub, body in (
+    posts: list[tuple[str, dict[str, Any]]] = [
         ("brede-intake/oproepen", {"verzondenDatum": "2026-04-01", "afspraakOp": "2026-04-10T10:00:00+02:00"}),
         ("maatschappelijke-begeleiding", BEGELEIDING),
         ("verlengingsverzoeken", {"verzoekdatum": "2026-11-02", "termijn": "ibp", "omstandigheden": ["gezondheid"]}),
-    ):
+    ]
+    for sub, body in posts:
         response = await client.post(f"{pad}/{sub}", json=body, headers=ik)
         assert response.status_code == 201, response.text
-    for sub, body in (
+    puts: list[tuple[str, dict[str, Any]]] = [
         ("brede-intake/achtergrond", {"opleidingen": [{"niveau": "beroepsonderwijs", "land": "Eritrea"}]}),
         ("ontzorgen", {"beschikkingReferentie": "PW-1", "startdatum": "2026-03-01"}),
-    ):
+    ]
+    for sub, body in puts:
         response = await client.put(f"{pad}/{sub}", json=body, headers=ik)
         assert response.status_code == 200, response.text
     return pad
