@@ -41,7 +41,16 @@ LINKS = [
             "intake_achtergrond_put",
             "brede_intake_afronden",
             "inburgeraar_duo_identificatie_read",
+            "verhuizing_create",
+            "verhuizing_list",
+            "overgenomen_dossier_list",
+            "overdrachtsdossier_read",
         )
+    ),
+    Link(
+        "verhuizing_create",
+        "verhuizing_overgedragen",
+        {"inburgeraarId": "$request.path.inburgeraarId", "verhuizingId": "$response.body#/id"},
     ),
     Link(
         "oproep_create",
