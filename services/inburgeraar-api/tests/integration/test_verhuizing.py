@@ -189,7 +189,7 @@ class TestImport:
         assert (ander.status_code, ander.headers["content-type"]) == (409, PROBLEM), ander.text
         assert ander.json()["code"] == "overdracht-anders"
         # Another gemeente under the same transfer id is no replay either.
-        elders = await client.put(pad, json=overdracht(dossier, vanGemeente=NIEUW), headers=keten(tokens, "0784"))
+        elders = await client.put(pad, json=overdracht(dossier), headers=keten(tokens, "0784"))
         assert elders.status_code == 409, elders.text
 
         geregistreerd = [e for e in await events(database, "inburgeraar-geregistreerd") if e["subject"] == nieuw_id]
@@ -237,6 +237,15 @@ class TestImport:
         namen = {p["name"] for p in response.json()["invalidParams"]}
         assert namen == {"dossier.doelgroep", "dossier.plichtmutaties.1.mutatie", "dossier.ontzorgen"}
         assert BSN not in response.text
+        goed = await exporteer(client, tokens, persoon)
+        for van, gemeente in (("0784", NIEUW), (NIEUW, NIEUW)):
+            response = await client.put(
+                f"{API}/overdrachten/{uuid.uuid4()}",
+                json=overdracht(goed, vanGemeente=van),
+                headers=keten(tokens, gemeente),
+            )
+            assert response.status_code == 422, response.text
+            assert {p["name"] for p in response.json()["invalidParams"]} == {"vanGemeente"}
         assert await rows(database, "SELECT count(*) FROM overgenomen_dossier") == [(0,)]
 
     async def test_only_the_exchange_imports(

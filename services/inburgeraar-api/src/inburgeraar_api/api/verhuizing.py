@@ -40,7 +40,7 @@ from inburgeraar_api.services import verhuizing
 from inburgering_kit.auth import require_any_scope
 from inburgering_kit.context import RequestContext, context
 from inburgering_kit.overdracht import DossierExporteur, DossierImporteur
-from inburgering_kit.problems import InvalidParam, Unprocessable
+from inburgering_kit.problems import InvalidParam, Unprocessable, invalid
 
 router = APIRouter()
 
@@ -59,7 +59,7 @@ _LOCATION = {"Location": {"description": "URL van de verhuizing.", "schema": {"t
 
 class DossierOngeldig(Unprocessable):
     code = "dossier-ongeldig"
-    title = "Het dossier past niet bij het Overdrachtsdossier."
+    title = "Het overgedragen dossier is ongeldig."
 
 
 def _verhuizing(record: Verhuizing) -> VerhuizingRead:
@@ -126,17 +126,23 @@ def _veldnaam(loc: tuple[int | str, ...], document: Any) -> str:
     return ".".join(["dossier", *parts])
 
 
-def _overname(body: OverdrachtCreate) -> verhuizing.Overname:
+def _overname(body: OverdrachtCreate, gemeente: str) -> verhuizing.Overname:
+    fouten = []
+    if body.van_gemeente == gemeente:
+        fouten.append(invalid("vanGemeente", "mag niet de eigen gemeente zijn", "eigen-gemeente"))
     try:
         dossier = Overdrachtsdossier.model_validate(body.dossier)
     except ValidationError as exc:
         # Only pydantic's message: its `input` may hold the BSN.
-        raise DossierOngeldig(
-            invalid_params=[
-                InvalidParam(name=_veldnaam(tuple(e["loc"]), body.dossier), code=e["type"], reason=e["msg"])
-                for e in exc.errors()
-            ]
-        ) from None
+        fouten += [
+            InvalidParam(name=_veldnaam(tuple(e["loc"]), body.dossier), code=e["type"], reason=e["msg"])
+            for e in exc.errors()
+        ]
+    else:
+        if dossier.gemeente_code != body.van_gemeente:
+            fouten.append(invalid("vanGemeente", "verschilt van `dossier.gemeenteCode`", "andere-gemeente"))
+    if fouten:
+        raise DossierOngeldig(invalid_params=fouten)
     document = dossier.model_dump(mode="json")
     canoniek = json.dumps(
         {"vanGemeente": body.van_gemeente, "verhuisdatum": body.verhuisdatum and body.verhuisdatum.isoformat(),
@@ -249,7 +255,7 @@ async def exporteer(inburgeraar_id: InburgeraarId, ctx: DossierExporteur) -> Ove
 async def neem_over(
     overdracht_id: OverdrachtId, body: OverdrachtCreate, ctx: DossierImporteur, response: Response
 ) -> OverdrachtRead:
-    record, nieuw = await verhuizing.neem_over(ctx, overdracht_id, _overname(body))
+    record, nieuw = await verhuizing.neem_over(ctx, overdracht_id, _overname(body, ctx.gemeente))
     if not nieuw:
         response.status_code = status.HTTP_200_OK
     return _overdracht_read(record)
