@@ -288,7 +288,9 @@ class TestRollen:
             "import": ("PUT", f"{API}/overdrachten/{overdracht}", deel(persoon, {"opdrachten": []})),
             "lezen": ("GET", f"{API}/inburgeraars/{persoon}/overgenomen-voortgang", None),
         }[methode]
-        andere_rol = omgeving.regisseur if methode != "lezen" else keten(omgeving.tokens)
+        # The exchange reads opdrachten (report f to DUO), not the history taken over: the policy officer stands in.
+        beleid = dict(omgeving.tokens.headers(*ROLLEN["beleidsmedewerker"], gemeente=OUD))
+        andere_rol = omgeving.regisseur if methode != "lezen" else beleid
 
         async def status(headers: dict[str, str]) -> int:
             r = await omgeving.client.request(verzoek[0], verzoek[1], json=verzoek[2], headers=headers)
