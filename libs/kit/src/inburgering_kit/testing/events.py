@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 import nats
 import pytest
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inburgering_kit.consumer import EventConsumer
@@ -43,12 +44,9 @@ class Recorder:
 async def relay_and_recorder(
     database: Database, settings: ServiceSettings, *, durable: str, filter_subject: str
 ) -> AsyncIterator[Recorder]:
-    """The service's outbox relay and a durable consumer of `filter_subject` (fresh: an old one of the same name is
-    deleted first), both stopped on exit."""
-    nc = await nats.connect(settings.nats_url)
-    with contextlib.suppress(nats.js.errors.NotFoundError):
-        await nc.jetstream().delete_consumer(settings.stream_name, durable)
-    await nc.close()
+    """The service's outbox relay and a durable consumer of `filter_subject`, both stopped on exit. The consumer is
+    fresh (an old one of the same name is deleted first) and sees only what is published from now on: the session's
+    stream keeps every earlier test's events, and other suites' stand-ins publish under the same subjects."""
     recorder = Recorder()
     stop = asyncio.Event()
     relay = OutboxRelay(database, settings.nats_url, stream=settings.stream_name)
@@ -60,6 +58,26 @@ async def relay_and_recorder(
         handler=recorder.handler,
         stream=settings.stream_name,
     )
+    nc = await nats.connect(settings.nats_url)
+    try:
+        js = nc.jetstream()
+        await ensure_stream(js, settings.stream_name)
+        with contextlib.suppress(nats.js.errors.NotFoundError):
+            await js.delete_consumer(settings.stream_name, durable)
+        # The consumer binds to this durable as it finds it (the only difference with its own: from now on).
+        await js.add_consumer(
+            settings.stream_name,
+            ConsumerConfig(
+                durable_name=durable,
+                ack_policy=AckPolicy.EXPLICIT,
+                deliver_policy=DeliverPolicy.NEW,
+                max_deliver=consumer.max_deliver,
+                ack_wait=consumer.ack_wait,
+                filter_subject=filter_subject,
+            ),
+        )
+    finally:
+        await nc.close()
     tasks = [asyncio.create_task(relay.run(stop)), asyncio.create_task(consumer.run(stop))]
     try:
         yield recorder
