@@ -170,9 +170,7 @@ class TestEenmaalToegepast:
             "id": "-", "inburgeraarId": inburgeraar_id, "naarGemeente": "0599", "verhuisdatum": "2026-12-01",
             "bron": "duo", "status": "aangemeld",
         }  # fmt: skip
-        meldingen = await client.get(
-            "/api/v1/meldingen", params={"bron": "duo"}, headers=tokens.headers("keten:lezen")
-        )
+        meldingen = await client.get("/api/v1/meldingen", params={"bron": "duo"}, headers=tokens.headers("keten:lezen"))
         assert meldingen.status_code == 200
         [item] = [m for m in meldingen.json()["resultaten"] if m["soort"] == "verhuisd"]
         assert item["status"] == "verwerkt"

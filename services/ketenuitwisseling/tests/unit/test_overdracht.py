@@ -15,13 +15,13 @@ import pytest
 
 from ketenuitwisseling.domain import overdracht as domein
 from ketenuitwisseling.domain.overdracht import Richting, Status
-from ketenuitwisseling.services.overdracht import Overdrager, OverdrachtInstellingen, Stand, StapUitkomst
+from ketenuitwisseling.services.overdracht import OverdrachtInstellingen, Overdrager, Stand, StapUitkomst
 from ketenuitwisseling.services.partners import Doel, Verbindingen
 
 BSN = "999990019"
 
 
-class Crash(Exception):
+class Crash(Exception):  # noqa: N818 - names what happened
     """The worker died: nothing after this point happened."""
 
 
@@ -120,7 +120,9 @@ def _contexten() -> dict[str, Context]:
     }
 
 
-def _overdrager(opslag: Opslag, contexten: dict[str, Context], lokaal: tuple[str, ...] = ("0363", "0599")) -> Overdrager:
+def _overdrager(
+    opslag: Opslag, contexten: dict[str, Context], lokaal: tuple[str, ...] = ("0363", "0599")
+) -> Overdrager:
     def client(naam: str) -> httpx.AsyncClient:
         return httpx.AsyncClient(
             transport=httpx.MockTransport(contexten[naam].handle), base_url=f"http://{naam}/api/v1/"

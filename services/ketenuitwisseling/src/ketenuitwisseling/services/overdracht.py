@@ -133,7 +133,7 @@ class DbOpslag:
     async def lees(self, overdracht_id: uuid.UUID, richting: Richting) -> Stand | None:
         async with self.database.unit_of_work() as uow:
             row = await OverdrachtRepository(uow.session).get(overdracht_id, richting.value)
-        return _stand(row) if row is not None else None
+            return _stand(row) if row is not None else None
 
     async def stap_gedaan(self, stand: Stand, stap: str, uitkomst: StapUitkomst) -> None:
         values: dict[str, Any] = {}
