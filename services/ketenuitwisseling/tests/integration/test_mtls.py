@@ -116,9 +116,8 @@ class TestUitwisselingVanEenAndereGemeente:
         self, server_met_peer: str, certs: dict[str, Mtls], tokens: TokenFactory
     ) -> None:
         overdracht_id = uuid.uuid4()
-        delen: dict[Deel, dict[str, object]] = {d: {"leeg": []} for d in Deel} | {
-            Deel.INBURGERAAR: {"bsn": "999990019"}
-        }
+        delen: dict[Deel, dict[str, object]] = {d: {"leeg": []} for d in Deel}
+        delen[Deel.INBURGERAAR] = {"bsn": "999990019"}
         bundel = bundel_van(overdracht_id, "0599", "0363", None, uuid.uuid4(), delen)
         headers = tokens.headers("overdracht:afleveren", gemeente="0599", client_id="ketenuitwisseling")
         async with partner_client(certs["duo"], base_url=server_met_peer) as duo:
