@@ -37,14 +37,15 @@ NAAR_INBURGERAAR_COA = ("inburgeraar:koppelen", "klantprofiel:schrijven")
 NAAR_HANDHAVING = ("duo-boetes:schrijven",)
 # Towards each of the four contexts for the CBS delivery: only their export.
 NAAR_CBS_BRONNEN = ("cbs:export",)
-# Towards the four contexts for a move's transfer: export at O, import at N, the move at O's inburgeraar-api, and
-# finding (by BSN) and registering the person at N on DUO's notice (issue 13 point 1).
+# Towards the four contexts for a move's transfer: export at O, import at N, the move at O's inburgeraar-api (and its
+# end once handed over), finding the person by BSN, and registering it at N on DUO's notice (issue 13 point 1: with
+# `herkomst` verhuizing, `verhuizing:registreren` suffices at inburgeraar-api — no general `inburgeraar:schrijven`).
 NAAR_OVERDRACHT = (
     "dossier:exporteren",
     "dossier:importeren",
     "verhuizing:registreren",
+    "verhuizing:overdragen",
     "inburgeraar:zoeken",
-    "inburgeraar:schrijven",
 )
 # Towards another deployment's exchange.
 NAAR_PEER = (OVERDRACHT_VERZOEKEN, OVERDRACHT_AFLEVEREN)

@@ -74,7 +74,9 @@ class Context:
             gevonden = [p for p in self.personen.values() if p["bsn"] == body["bsn"] and p["gemeente"] == gemeente]
             return _json(200, {"resultaten": gevonden})
         if path == "/inburgeraars" and request.method == "POST":
-            persoon = {"id": str(uuid.uuid4()), "bsn": body["bsn"], "gemeente": gemeente, "herkomst": body["herkomst"]}
+            persoon = {"id": str(uuid.uuid4()), "gemeente": gemeente} | {
+                k: body[k] for k in ("bsn", "doelgroep", "herkomst", "datumInschrijvingBrp")
+            }
             self.personen[persoon["id"]] = persoon
             return _json(201, persoon)
         if len(parts) == 3 and parts[2] == "verhuizingen":
@@ -363,7 +365,7 @@ class TestDuoMeldtVerhuizing:
     ) -> None:  # fmt: skip
         oud = deployment.contexten["inburgeraar"]
         oud_id = str(uuid.uuid4())
-        oud.personen[oud_id] = {"id": oud_id, "bsn": BSN, "gemeente": OUD}
+        oud.personen[oud_id] = {"id": oud_id, "bsn": BSN, "gemeente": OUD, "doelgroep": "gezinsmigrant"}
         log = Verwerkingslog(settings.pseudonym_key.get_secret_value().encode())
         ophaler = Ophaler(database, _met_duo(deployment.v, keten), log, Instellingen(gemeenten=(OUD, NIEUW)))
         gegevens = {"vorigeGemeentecode": OUD, "nieuweGemeentecode": NIEUW, "verhuisdatum": "2026-12-01"}
@@ -378,6 +380,7 @@ class TestDuoMeldtVerhuizing:
             pass
         [nieuw] = [p for p in oud.personen.values() if p["gemeente"] == NIEUW]
         assert nieuw["herkomst"] == {"soort": "verhuizing", "vanGemeente": OUD}
+        assert (nieuw["doelgroep"], nieuw["datumInschrijvingBrp"]) == ("gezinsmigrant", "2026-12-01")
         # Both notices, one move at O.
         [verhuizing] = oud.verhuizingen
         assert (verhuizing["gemeente"], verhuizing["inburgeraarId"], verhuizing["naarGemeente"]) == (OUD, oud_id, NIEUW)

@@ -78,7 +78,8 @@ Datum = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
 class InburgeraarDeel(BaseModel):
     model_config = ConfigDict(extra="allow", strict=True)
 
-    bsn: str = Field(pattern=r"^[0-9]{9}$", description="Het BSN: daarmee vindt of registreert N de persoon.")
+    # Required, but null where O never had it (a person on `bsn-ontbreekt`): N then registers the person anew.
+    bsn: str | None = Field(pattern=r"^[0-9]{9}$", description="Het BSN: daarmee vindt of registreert N de persoon.")
 
 
 class Dossierbundel(BaseModel):

@@ -266,9 +266,10 @@ class Ophaler:
         raise Weigering("onbekende opdracht", definitief=True)  # pragma: no cover - the match is exhaustive
 
     async def _verhuizing(self, g: _Geclaimd, o: feiten.Verhuizing) -> Uitkomst:
-        """DUO tells both gemeenten. At N: register the person (issue 13 point 1) and ask O for the dossier — at O's
-        inburgeraar-api when O is served here, else at O's exchange. At O: register the move (the same open move
-        again is no second one, so both notices of one deployment serving O and N start one transfer)."""
+        """DUO tells both gemeenten. At O: register the move (the same open move again is no second one, so the two
+        notices of one deployment serving O and N start one transfer). At N with O served here: register the person
+        at N (issue 13 point 1, with O's doelgroep) and the move at O; with O elsewhere: ask O's exchange, and the
+        person is registered at N with the dossier it sends (DUO's notice carries no doelgroep to register with)."""
         van, naar = o.vorige_gemeentecode, o.nieuwe_gemeentecode
         if not van or not naar or not o.bsn or g.gemeente not in {van, naar}:
             raise Weigering("verhuizing zonder vorige en nieuwe gemeente of BSN", definitief=True)
@@ -277,24 +278,32 @@ class Ophaler:
             if g.gemeente == van:
                 inburgeraar_id = await overdracht.registreer_verhuizing(self.v, van, o.bsn, naar, o.verhuisdatum)
                 return Uitkomst("verwerkt", f"verhuizing naar {naar}{wanneer} geregistreerd", inburgeraar_id)
-            nieuw_id = await self._registreer_bij_nieuwe(g, o, van, naar)
-            if van in {*self.instellingen.gemeenten, g.gemeente}:
-                await overdracht.registreer_verhuizing(self.v, van, o.bsn, naar, o.verhuisdatum)
-                verzocht = f"verhuizing geregistreerd bij {van}"
-            else:
+            if van not in {*self.instellingen.gemeenten, g.gemeente}:
                 verzocht = await self._verzoek_peer(o, van, naar)
+                return Uitkomst("verwerkt", f"verhuisd uit {van}{wanneer}: {verzocht}")
+            oud = await overdracht.zoek(self.v, van, o.bsn)
+            if oud is None:
+                raise overdracht.Mislukt(f"gemeente {van} kent de persoon niet: er is geen dossier over te dragen")
+            nieuw_id = await self._registreer_bij_nieuwe(g, o, van, naar, oud)
+            await overdracht.registreer_verhuizing(self.v, van, o.bsn, naar, o.verhuisdatum)
         except overdracht.Mislukt as exc:
             return Uitkomst("werklijst", f"verhuizing uit {van}{wanneer}: {exc}", None)
         except GeenPeer as exc:
-            return Uitkomst("werklijst", f"verhuizing uit {van}{wanneer}: {exc}; met de hand over te dragen", nieuw_id)
+            return Uitkomst("werklijst", f"verhuizing uit {van}{wanneer}: {exc}; met de hand over te dragen", None)
         return Uitkomst(
-            "verwerkt", f"geregistreerd als inburgeraar {nieuw_id} (uit {van}{wanneer}); {verzocht}", nieuw_id
-        )
+            "verwerkt", f"geregistreerd als inburgeraar {nieuw_id} (uit {van}{wanneer}); verhuizing geregistreerd bij "
+            f"{van}", nieuw_id,
+        )  # fmt: skip
 
-    async def _registreer_bij_nieuwe(self, g: _Geclaimd, o: feiten.Verhuizing, van: str, naar: str) -> uuid.UUID:
+    async def _registreer_bij_nieuwe(
+        self, g: _Geclaimd, o: feiten.Verhuizing, van: str, naar: str, oud: Mapping[str, Any]
+    ) -> uuid.UUID:
         if (gevonden := await overdracht.zoek(self.v, naar, o.bsn)) is not None:
-            return gevonden
-        body: dict[str, Any] = {"bsn": o.bsn, "herkomst": {"soort": "verhuizing", "vanGemeente": van}}
+            return uuid.UUID(str(gevonden["id"]))
+        body: dict[str, Any] = {
+            "bsn": o.bsn, "doelgroep": oud["doelgroep"], "nareiziger": bool(oud.get("nareiziger", False)),
+            "herkomst": {"soort": "verhuizing", "vanGemeente": van},
+        }  # fmt: skip
         if o.verhuisdatum:
             body["datumInschrijvingBrp"] = o.verhuisdatum
         response = controleer_bereikbaar(
@@ -307,12 +316,7 @@ class Ophaler:
                 idempotency_key=f"{g.bron}-{g.feit_id}-inschrijving",
             )
         )
-        if (
-            response.status_code == 409
-            and "bsn-al-geregistreerd" in response.text
-            and (gevonden := await overdracht.zoek(self.v, naar, o.bsn)) is not None
-        ):
-            return gevonden
+        # With `herkomst` registering is idempotent per BSN at inburgeraar-api: the person it already has is 200.
         self._aanvaard(response, {200, 201})
         return uuid.UUID(str(response.json()["id"]))
 

@@ -345,22 +345,24 @@ def _aanvaard(response: httpx.Response, goed: set[int]) -> None:
     raise Onbereikbaar(uitkomst)
 
 
-async def zoek(v: Verbindingen, gemeente: str, bsn: str) -> uuid.UUID | None:
+async def zoek(v: Verbindingen, gemeente: str, bsn: str) -> dict[str, Any] | None:
+    """The person's registration in `gemeente` (id, doelgroep, status; no contact details), found by BSN."""
     response = controleer_bereikbaar(
         await v.bij_context("inburgeraar", gemeente, "POST", "/inburgeraars/_zoek", json={"bsn": bsn})
     )
     _aanvaard(response, {200})
     items = response.json().get("resultaten") or []
-    return uuid.UUID(str(items[0]["id"])) if items else None
+    return dict(items[0]) if items else None
 
 
 async def registreer_verhuizing(
     v: Verbindingen, van: str, bsn: str, naar: str, verhuisdatum: str | None, bron: str = "duo"
 ) -> uuid.UUID:
     """The move at O's inburgeraar-api (an open one for the same new gemeente is answered 200: one transfer)."""
-    inburgeraar_id = await zoek(v, van, bsn)
-    if inburgeraar_id is None:
+    gevonden = await zoek(v, van, bsn)
+    if gevonden is None:
         raise Mislukt(f"de persoon is niet bekend bij gemeente {van}: er is geen dossier over te dragen")
+    inburgeraar_id = uuid.UUID(str(gevonden["id"]))
     body: dict[str, Any] = {"naarGemeente": naar, "bron": bron}
     if verhuisdatum:
         body["verhuisdatum"] = verhuisdatum
