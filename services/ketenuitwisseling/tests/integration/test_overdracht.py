@@ -79,6 +79,8 @@ class Context:
             }
             self.personen[persoon["id"]] = persoon
             return _json(201, persoon)
+        if len(parts) == 3 and parts[2] == "verhuizingen" and self.personen.get(parts[1], {}).get("verhuisd"):
+            return _json(409, {"status": 409, "code": "inburgeraar-verhuisd", "title": "verhuisd"})
         if len(parts) == 3 and parts[2] == "verhuizingen":
             verhuizing = {"id": str(uuid.uuid4()), "inburgeraarId": parts[1], "gemeente": gemeente, **body}
             if any(
@@ -387,6 +389,23 @@ class TestDuoMeldtVerhuizing:
         async with database.engine.connect() as conn:
             rows = (await conn.execute(text("SELECT gemeente_code, status, uitkomst FROM melding"))).all()
         assert {r.gemeente_code: r.status for r in rows} == {OUD: "verwerkt", NIEUW: "verwerkt"}
+
+        # Handed over; DUO repeats its notice: nothing new at either gemeente, nothing on the work list.
+        oud.personen[oud_id]["verhuisd"] = True
+        for g in (NIEUW, OUD):
+            feit = keten.duo.feit("verhuisd", {"bsn": BSN}, gegevens, gemeente=g)
+            response = await client.post(
+                "/api/v1/notificaties/duo", json=_notificatie(feit),
+                headers=tokens.headers("duo", client_id="duo", gemeente=g),
+            )  # fmt: skip
+            assert response.status_code == 202
+        while await ophaler.ronde():
+            pass
+        assert len(oud.verhuizingen) == 1
+        assert len([p for p in oud.personen.values() if p["gemeente"] == NIEUW]) == 1
+        async with database.engine.connect() as conn:
+            statussen = (await conn.execute(text("SELECT status FROM melding"))).scalars().all()
+        assert statussen == ["verwerkt"] * 4
 
     async def test_vorige_gemeente_elders_gevraagd_of_op_de_werklijst(
         self, client: httpx.AsyncClient, tokens: TokenFactory, database: Database, keten: Keten,

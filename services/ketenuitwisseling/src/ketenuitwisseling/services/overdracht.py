@@ -369,6 +369,9 @@ async def registreer_verhuizing(
     response = controleer_bereikbaar(
         await v.bij_context("inburgeraar", van, "POST", f"/inburgeraars/{inburgeraar_id}/verhuizingen", json=body)
     )
+    if response.status_code == 409 and "inburgeraar-verhuisd" in response.text:
+        # Handed over already (a repeated notice after the transfer): O no longer has the regie, nothing to start.
+        return inburgeraar_id
     _aanvaard(response, {200, 201})
     return inburgeraar_id
 
