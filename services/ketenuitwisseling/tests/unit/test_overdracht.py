@@ -252,3 +252,26 @@ def _persoon(opslag: Opslag, overdracht_id: uuid.UUID) -> uuid.UUID:
     persoon = opslag.rijen[(overdracht_id, Richting.UITGAAND)].inburgeraar_id
     assert persoon is not None
     return persoon
+
+
+class TestOnverwachtAntwoord:
+    async def test_wacht_met_de_reden_in_plaats_van_de_lus_te_laten_vallen(self) -> None:
+        opslag, contexten = Opslag(), _contexten()
+        overdracht_id = uuid.uuid4()
+        bundel = domein.bundel(
+            overdracht_id, "0363", "0599", None, uuid.uuid4(), {domein.Deel(n): c.deel for n, c in contexten.items()}
+        )
+        opslag.rijen[(overdracht_id, Richting.INKOMEND)] = Stand(
+            overdracht_id, Richting.INKOMEND, "0599", "0363", "0599", None, None, {}, bundel, 1
+        )
+
+        async def zonder_id(request: httpx.Request) -> httpx.Response:
+            return httpx.Response(201, json={"iets": "anders"})
+
+        overdrager = _overdrager(opslag, contexten)
+        overdrager.v.inburgeraar = httpx.AsyncClient(
+            transport=httpx.MockTransport(zonder_id), base_url="http://inburgeraar/api/v1/"
+        )
+        await overdrager.ronde()
+        assert opslag.wachten and "inburgeraar: onverwacht antwoord: KeyError" in opslag.wachten[-1]
+        assert opslag.rijen[(overdracht_id, Richting.INKOMEND)].stappen == {}

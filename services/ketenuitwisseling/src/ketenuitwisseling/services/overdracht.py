@@ -237,6 +237,12 @@ class Overdrager:
             except Mislukt as exc:
                 await self.opslag.sluit(stand, Status.MISLUKT, f"{stap}: {exc}")
                 return
+            except (KeyError, ValueError, TypeError) as exc:
+                # An answer not as the counterpart's contract says: kept waiting with the reason for a person to see,
+                # never a loop that dies on the same row after every lease.
+                reden = f"{stap}: onverwacht antwoord: {type(exc).__name__}: {exc}"
+                await self.opslag.later(stand, reden, self.instellingen.max_wachttijd)
+                return
             try:
                 await self.opslag.stap_gedaan(stand, stap, uitkomst)
             except AndereOverdracht:
