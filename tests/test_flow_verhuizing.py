@@ -262,7 +262,7 @@ async def _pip(d: Deployment, inburgeraar_id: str) -> dict[str, Any]:
     return pip
 
 
-async def _opdracht_met_voortgang(d: Deployment, pip_id: str) -> dict[str, Any]:
+async def _opdracht_met_voortgang(d: Deployment, pip_id: str) -> tuple[dict[str, Any], dict[str, str]]:
     client = d.client("aanbieder")
     beheer = d.t.headers(*AANBIEDER_ROLLEN["contractmanager"], gemeente=OUD, client_id="portaal")
     response = await client.post(
@@ -317,7 +317,7 @@ async def _opdracht_met_voortgang(d: Deployment, pip_id: str) -> dict[str, Any]:
         headers={**aanbieder, "Idempotency-Key": "verhuizing-start"},
     )
     assert response.status_code in {200, 201}, response.text
-    return opdracht
+    return opdracht, aanbieder
 
 
 async def _boete(settings: HandhavingSettings, inburgeraar_id: str) -> None:
@@ -388,7 +388,7 @@ async def test_dossier_volgt_de_persoon_van_0363_naar_0599(deployment: Deploymen
     await eventually(plichtig, what="DUO's plicht in inburgeraar-api van 0363")
     await _brede_intake(inburgeraar, f"/api/v1/inburgeraars/{oud_id}/brede-intake", ik_oud)
     pip = await _pip(d, oud_id)
-    opdracht = await _opdracht_met_voortgang(d, pip["id"])
+    opdracht, aanbieder = await _opdracht_met_voortgang(d, pip["id"])
     await _boete(d.instellingen.handhaving, oud_id)
 
     # DUO notices the move into 0599.
@@ -460,7 +460,11 @@ async def test_dossier_volgt_de_persoon_van_0363_naar_0599(deployment: Deploymen
     p = (await d.client("pip").get(f"/api/v1/pips/{pip['id']}", headers=plan_oud)).json()
     assert "verhuisd" in json.dumps(p)
     o = (await d.client("aanbieder").get(f"/api/v1/opdrachten/{opdracht['id']}", headers=regisseur_oud)).json()
-    assert "verhuisd" in json.dumps(o)
+    assert o["status"] == "ingetrokken" and o["stand"]["gerealiseerdeStartdatum"] == "2027-01-11"
+    # The provider is told, through the opdracht as it sees it.
+    response = await d.client("aanbieder").get(f"/api/v1/toegewezen-opdrachten/{opdracht['id']}", headers=aanbieder)
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "ingetrokken"
     response = await inburgeraar.get(f"/api/v1/inburgeraars/{oud_id}", headers=ik_oud)
     assert response.json()["status"] == "verhuisd"
     response = await inburgeraar.get(f"/api/v1/inburgeraars/{oud_id}/verhuizingen", headers=ik_oud)
