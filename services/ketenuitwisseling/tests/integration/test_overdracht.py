@@ -200,13 +200,24 @@ class TestUitgaandBinnenDeDeployment:
                 "verhuisdatum": "2026-12-01"}  # fmt: skip
         inburgeraar_api = InburgeraarApi(settings, database)
         # Twice (a redelivery, or a second event for the same move): one transfer.
-        for _ in range(2):
+        ids = [
             await inburgeraar_api.publish("verhuizing-aangemeld", uuid.UUID(inburgeraar_id), data, gemeente=OUD)
+            for _ in range(2)
+        ]
 
-        async def aangemaakt() -> bool:
-            return len(await _rijen(database)) == 1
+        async def beide_verwerkt() -> bool:
+            async with database.engine.connect() as conn:
+                gezien = (
+                    await conn.execute(
+                        text("SELECT count(*) FROM inbox WHERE consumer = 'ketenuitwisseling-verhuizing' "
+                             "AND event_id = ANY(:ids)"),
+                        {"ids": ids},
+                    )
+                ).scalar_one()  # fmt: skip
+            return bool(gezien == 2)
 
-        await eventually(aangemaakt, what="de uitgaande overdracht")
+        await eventually(beide_verwerkt, what="beide events verwerkt")
+        assert len(await _rijen(database)) == 1
         await deployment.leeg()
 
         uitgaand, inkomend = sorted(await _rijen(database), key=lambda r: r["richting"], reverse=True)
