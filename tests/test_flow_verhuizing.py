@@ -355,13 +355,16 @@ async def _boete(settings: HandhavingSettings, inburgeraar_id: str) -> None:
         await database.dispose()
 
 
-async def _verwerkingen(database_url: str, object_id: str) -> set[tuple[str, str]]:
+async def _verwerkingen(database_url: str, object_id: str | None = None) -> set[tuple[str, str]]:
+    """(gemeente, activity) of a service's processing log: of one object, or of the transfer's two activities."""
     database = Database(database_url, pool_size=1)
+    voorwaarde = "object_id = :i" if object_id else "activiteit IN (:a, :b)"
     try:
         async with database.engine.connect() as conn:
             rows = (
                 await conn.execute(
-                    text("SELECT gemeente_code, activiteit FROM verwerking WHERE object_id = :i"), {"i": object_id}
+                    text(f"SELECT gemeente_code, activiteit FROM verwerking WHERE {voorwaarde}"),
+                    {"i": object_id, "a": OVERDRAGEN.naam, "b": OVERNEMEN.naam},
                 )
             ).all()
     finally:
@@ -474,6 +477,10 @@ async def test_dossier_volgt_de_persoon_van_0363_naar_0599(deployment: Deploymen
     # Both processing logs record the transfer with its legal ground: 0363's provision, 0599's taking over.
     verwerkingen = await _verwerkingen(d.instellingen.keten.database_url, overdracht_id)
     assert {(OUD, OVERDRAGEN.naam), (NIEUW, OVERNEMEN.naam)} <= verwerkingen
+    # And each context's own log: its part provided by 0363, taken in by 0599.
+    for naam in ("inburgeraar", "pip", "aanbieder", "handhaving"):
+        settings = getattr(d.instellingen, naam)
+        assert await _verwerkingen(settings.database_url) == {(OUD, OVERDRAGEN.naam), (NIEUW, OVERNEMEN.naam)}, naam
 
     # DUO repeats its notice: nothing changes.
     voor = (await d.overdrachten(OUD), await d.overdrachten(NIEUW), len(await d.meldingen()))
