@@ -2,7 +2,7 @@
 gemeente's change of an opdracht's planned end: the event names the field, the opdracht version holds the date)
 
 Revision ID: 9b4e2d7a6c15
-Revises: 3c9e7a1d2b40
+Revises: 5a2d8f4c1e70
 Create Date: 2026-12-03 19:50:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "9b4e2d7a6c15"
-down_revision: str | None = "3c9e7a1d2b40"
+down_revision: str | None = "5a2d8f4c1e70"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
