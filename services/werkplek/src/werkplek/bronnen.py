@@ -21,12 +21,13 @@ from inburgering_kit import tracing
 
 logger = logging.getLogger(__name__)
 
-Bron = Literal["inburgeraar", "pip", "aanbieder", "handhaving"]
+Bron = Literal["inburgeraar", "pip", "aanbieder", "handhaving", "ketenuitwisseling"]
 BRONNAMEN: dict[str, str] = {
     "inburgeraar": "inburgeraar-api",
     "pip": "pip-api",
     "aanbieder": "aanbieder-api",
     "handhaving": "handhaving-api",
+    "ketenuitwisseling": "ketenuitwisseling",
 }
 
 

@@ -21,7 +21,7 @@ from inburgering_kit.app import SECURITY_HEADERS
 from inburgering_kit.auth import TokenVerifier
 from inburgering_kit.html import stylesheet
 from inburgering_kit.logs import configure_logging
-from werkplek import aanmelden, acties, monitoring, paginas
+from werkplek import aanmelden, acties, monitoring, paginas, verhuizing
 from werkplek.bronnen import Bronnen
 from werkplek.oidc import Provider
 from werkplek.sessie import Kluis
@@ -122,7 +122,7 @@ def create_app(
         # it must not take the werkplek out of the load balancer.
         return JSONResponse({"status": "ok", "checks": {}})
 
-    for router in (aanmelden.router, paginas.router, acties.router, monitoring.router):
+    for router in (aanmelden.router, paginas.router, acties.router, verhuizing.router, monitoring.router):
         app.include_router(router)
 
     @app.exception_handler(StarletteHTTPException)

@@ -13,6 +13,7 @@ from fastapi import Query, Request, Response
 
 from inburgering_kit.html import Fouten, Veld, datum, e, formulier, gegevenslijst, tabel, tijdstip, uren
 from werkplek import teksten as t
+from werkplek import verhuizing
 from werkplek.bronnen import Antwoord, samen
 from werkplek.toegang import Aangemeld, Gebruiker, bronnen, html, naar, nieuwe_router
 from werkplek.toegang import formulier as lees
@@ -23,6 +24,7 @@ from werkplek.weergave import (
     label,
     melding,
     niet_beschikbaar,
+    overgenomen,
     pagina,
     paginering,
     urengrafiek,
@@ -250,6 +252,10 @@ async def persoon(request: Request, ingelogd: Aangemeld, inburgeraar_id: uuid.UU
         signalen=_mag(ingelogd, "signalen:lezen", b.alle("pip", "/signalen", tok, status="open", inburgeraarId=i)),
         boetes=_mag(ingelogd, "handhaving:lezen", b.get("handhaving", f"/boeteoverzichten/{i}", tok)),
         overtredingen=_mag(ingelogd, "handhaving:lezen", b.get("handhaving", "/overtredingen", tok, inburgeraarId=i)),
+        verhuizingen=_mag(ingelogd, "inburgeraar:lezen", b.get("inburgeraar", f"/inburgeraars/{i}/verhuizingen", tok)),
+        overdrachten=_mag(
+            ingelogd, verhuizing.KETEN_LEZEN, b.get("ketenuitwisseling", "/overdrachten", tok, inburgeraarId=i)
+        ),
         **verwerkingen,
     )
     if r["persoon"].niet_gevonden or (
@@ -264,9 +270,14 @@ async def persoon(request: Request, ingelogd: Aangemeld, inburgeraar_id: uuid.UU
         )
         return html(request, pagina("Niet gevonden", inhoud, kop=ingelogd.kop), 404)
     pip = t.huidige_pip(r["pips"].data["resultaten"]) if r["pips"].ok and r["pips"].data else None
-    # The opdrachten under the current PIP, and those made before it (the leerbaarheidstoets, begeleiding).
+    # The opdrachten under the current PIP, those made before it (the leerbaarheidstoets, begeleiding), and the
+    # progress the previous gemeente handed over on a move (under a PIP of that gemeente).
     opdrachten = (
-        [o for o in r["opdrachten"].data["resultaten"] if o.get("pipId") in (None, pip and pip["id"])]
+        [
+            o
+            for o in r["opdrachten"].data["resultaten"]
+            if o.get("pipId") in (None, pip and pip["id"]) or t.geimporteerd(o)
+        ]
         if r["opdrachten"].ok and r["opdrachten"].data
         else []
     )
@@ -275,6 +286,8 @@ async def persoon(request: Request, ingelogd: Aangemeld, inburgeraar_id: uuid.UU
     p = r["persoon"].data if r["persoon"].ok else None
     titel = t.naam(p) if p else f"Inburgeraar {i[:8]}"
     delen = [f"<h1>{e(titel)}</h1>"]
+    if p:
+        delen.append(verhuizing.banner(p, r["verhuizingen"]))
     if not ingelogd.kan("inburgeraar:lezen"):
         delen.append('<p class="hint">U ziet alleen de onderdelen die bij uw rol horen.</p>')
     bevestiging = request.query_params.get("gedaan")
@@ -283,11 +296,14 @@ async def persoon(request: Request, ingelogd: Aangemeld, inburgeraar_id: uuid.UU
     delen.append(_acties(i, pip, ingelogd))
     if ingelogd.kan("inburgeraar:lezen"):
         delen.append(_sectie("persoon", "Persoon en plicht", _persoon_blok(r["persoon"], r["plicht"], ingelogd)))
+    verhuisblok = verhuizing.blok(i, r["persoon"], r["verhuizingen"], r["overdrachten"], ingelogd)
+    if verhuisblok:
+        delen.append(_sectie("verhuizing", "Verhuizing", verhuisblok))
     if ingelogd.kan("intake:lezen"):
         delen.append(_sectie("intake", "Brede intake", _intake_blok(r["intake"], i, ingelogd)))
     if ingelogd.kan("pip:lezen"):
         delen.append(_sectie("pip", "Plan inburgering en participatie (PIP)", _pip_blok(r["pips"], pip, r["versies"])))
-    if ingelogd.kan("opdrachten:lezen") and pip:
+    if ingelogd.kan("opdrachten:lezen") and (pip or any(t.geimporteerd(o) for o in opdrachten)):
         delen.append(
             _sectie("opdrachten", "Opdrachten aan aanbieders", _opdrachten_blok(r["opdrachten"], opdrachten, meldingen))
         )
@@ -321,6 +337,9 @@ _BEVESTIGINGEN = {
     "pip-gewijzigd": "Het PIP is gewijzigd; de nieuwe versie staat in de versiegeschiedenis.",
     "intake": "De uitkomst van de oproep is vastgelegd.",
     "opdracht": "De opdracht is verstrekt.",
+    "verhuizing": (
+        "De verhuizing is geregistreerd. De ketenuitwisseling draagt het dossier over aan de nieuwe gemeente."
+    ),
 }
 
 
@@ -352,7 +371,7 @@ def _persoon_blok(persoon: Antwoord, plicht: Antwoord, ingelogd: Gebruiker) -> s
             [
                 ("BSN", bsn_weergave(p.get("bsn"), ingelogd.ziet_bsn)),
                 ("Doelgroep", e(t.woord(t.DOELGROEP, p.get("doelgroep")))),
-                ("Status registratie", e("BSN ontbreekt" if p.get("status") == "bsn-ontbreekt" else "Geregistreerd")),
+                ("Status registratie", e(_registratiestatus(p))),
                 ("Datum koppeling", e(datum(p.get("datumKoppeling")))),
                 ("Inschrijving BRP", e(datum(p.get("datumInschrijvingBrp")))),
                 ("Klantregisseur", e(p.get("klantregisseur") or "—")),
@@ -383,6 +402,12 @@ def _persoon_blok(persoon: Antwoord, plicht: Antwoord, ingelogd: Gebruiker) -> s
             else "<p>Nog geen termijnen van DUO ontvangen.</p>"
         )
     return "".join(delen)
+
+
+def _registratiestatus(p: dict[str, Any]) -> str:
+    if p.get("status") == "bsn-ontbreekt":
+        return "BSN ontbreekt"
+    return "Verhuisd" if t.verhuisd(p) else "Geregistreerd"
 
 
 def _intake_blok(intake: Antwoord, i: str, ingelogd: Gebruiker) -> str:
@@ -423,8 +448,9 @@ def tijdstip_str(waarde: str | None) -> str:
 def _pip_blok(pips: Antwoord, pip: dict[str, Any] | None, versies: Antwoord) -> str:
     if not pips.ok:
         return niet_beschikbaar("PIP", pips.melding)
+    overgenomen_pips = _overgenomen_pips([x for x in (pips.data or {}).get("resultaten", []) if t.geimporteerd(x)])
     if pip is None:
-        return "<p>Er is nog geen PIP.</p>"
+        return "<p>Er is nog geen PIP.</p>" + overgenomen_pips
     delen = [
         gegevenslijst(
             [
@@ -460,7 +486,7 @@ def _pip_blok(pips: Antwoord, pip: dict[str, Any] | None, versies: Antwoord) -> 
             lijst = versies.data if isinstance(versies.data, list) else (versies.data or {}).get("resultaten", [])
             rijen = [
                 [
-                    e(v.get("versie")),
+                    e(v.get("versie")) + overgenomen(v),
                     e(datum(v.get("ingangsdatum"))),
                     e(v.get("reden") or "vaststelling"),
                     e(", ".join(v.get("gewijzigdeVelden") or []) or "—"),
@@ -468,7 +494,28 @@ def _pip_blok(pips: Antwoord, pip: dict[str, Any] | None, versies: Antwoord) -> 
                 for v in lijst
             ]
             delen.append(tabel(["Versie", "Ingangsdatum", "Reden", "Gewijzigd"], rijen, "Versiegeschiedenis"))
+    delen.append(overgenomen_pips)
     return "".join(delen)
+
+
+def _overgenomen_pips(pips: list[dict[str, Any]]) -> str:
+    """The PIPs the previous gemeente handed over on a move: its agreements, which this gemeente in principle takes
+    over in a PIP of its own (DOMAIN §6); shown apart, never as this gemeente's PIP."""
+    if not pips:
+        return ""
+    rijen = [
+        [
+            e(t.woord(t.LEERROUTE, x.get("leerroute"))) + overgenomen(x),
+            e(x.get("taalniveau") or "—"),
+            e(t.woord(t.PIPSTATUS, x.get("status"))),
+            e(x.get("versie") or "—"),
+            e(datum(x.get("vastgesteldDatum"))),
+        ]
+        for x in pips
+    ]
+    return tabel(
+        ["Leerroute", "Taalniveau", "Status", "Versie", "Vastgesteld op"], rijen, "PIP's van de vorige gemeente"
+    )
 
 
 def _opdrachten_blok(antwoord: Antwoord, opdrachten: list[dict[str, Any]], meldingen: dict[str, Antwoord]) -> str:
@@ -478,7 +525,7 @@ def _opdrachten_blok(antwoord: Antwoord, opdrachten: list[dict[str, Any]], meldi
         return "<p>Er zijn nog geen opdrachten verstrekt.</p>"
     per_aanbieder: dict[str, list[dict[str, Any]]] = {}
     for o in opdrachten:
-        per_aanbieder.setdefault(o["aanbiederId"], []).append(o)
+        per_aanbieder.setdefault(o.get("aanbiederId") or "onbekend", []).append(o)
     delen = []
     for aanbieder_id, lijst in per_aanbieder.items():
         delen.append(f"<h3>Aanbieder {e(aanbieder_id[:8])}</h3>")
@@ -488,7 +535,7 @@ def _opdrachten_blok(antwoord: Antwoord, opdrachten: list[dict[str, Any]], meldi
             delen.append(
                 f'<div class="opdracht" aria-labelledby="{e(kop_id)}" role="group">'
                 f'<h4 id="{e(kop_id)}">{e(t.woord(t.DIENST, o.get("onderdeel")))} — '
-                f"{e(t.woord(t.OPDRACHTSTATUS, o.get('status')))}</h4>"
+                f"{e(t.woord(t.OPDRACHTSTATUS, o.get('status')))}{overgenomen(o)}</h4>"
             )
             gecontracteerd = stand.get("urenGecontracteerd")
             delen.append(
@@ -497,8 +544,8 @@ def _opdrachten_blok(antwoord: Antwoord, opdrachten: list[dict[str, Any]], meldi
                         (
                             "Gepland",
                             e(
-                                f"{datum(o['inhoud'].get('geplandeStartdatum'))} tot "
-                                f"{datum(o['inhoud'].get('geplandeEinddatum'))}"
+                                f"{datum((o.get('inhoud') or {}).get('geplandeStartdatum'))} tot "
+                                f"{datum((o.get('inhoud') or {}).get('geplandeEinddatum'))}"
                             ),
                         ),
                         ("Gestart op", e(datum(stand.get("gerealiseerdeStartdatum")))),
@@ -594,7 +641,7 @@ def _handhaving_blok(boetes: Antwoord, overtredingen: Antwoord) -> str:
                 ["Overtreding", "Status", "Periode", "Voorgesteld bedrag"],
                 [
                     [
-                        e(o.get("soort")),
+                        e(o.get("soort")) + overgenomen(o),
                         e(t.woord(t.PROCEDURE, o.get("status"))),
                         e(f"{datum(o.get('gedragingVan'))} – {datum(o.get('gedragingTot'))}"),
                         e(f"€ {o['voorgesteldBedrag']}" if o.get("voorgesteldBedrag") else "—"),

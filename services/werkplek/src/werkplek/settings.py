@@ -25,6 +25,8 @@ class Bronnen(BaseModel):
     pip: str = "http://127.0.0.1:8102/api/v1"
     aanbieder: str = "http://127.0.0.1:8103/api/v1"
     handhaving: str = "http://127.0.0.1:8104/api/v1"
+    # The gemeente's exchange: only the status of a dossier transfer on a move (never its content).
+    ketenuitwisseling: str = "http://127.0.0.1:8108/api/v1"
 
 
 class Oidc(BaseModel):

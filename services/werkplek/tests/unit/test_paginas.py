@@ -139,6 +139,8 @@ class TestPaginas:
                 "/meldingen",
                 f"/boeteoverzichten/{PERSOON}",
                 "/overtredingen",
+                f"/inburgeraars/{PERSOON}/verhuizingen",
+                "/overdrachten",
             ]
         )
         for b in nep.values():

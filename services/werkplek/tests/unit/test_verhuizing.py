@@ -1,0 +1,317 @@
+"""A move on the person's page against stand-in APIs: the form only for the klantregisseur, its refusals at their
+fields (the werkplek's own and inburgeraar-api's 422), the moves and the exchange's transfer status, the banner once
+the person has moved, and the history taken over from the previous gemeente labelled as such."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import httpx
+
+PERSOON = "6f1c2a9e-4b1d-4c6e-9a53-0d8e7b2f4a11"
+PIP = "0b7d3c5e-2f8a-4e61-b9c4-7a2e1d6f3b22"
+VERHUIZING = "1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f66"
+PAD = f"/werkplek/inburgeraars/{PERSOON}"
+PERSOON_VERHUISD = {
+    "id": PERSOON,
+    "gemeenteCode": "0363",
+    "status": "verhuisd",
+    "bsn": "999990019",
+    "doelgroep": "asielmigrant",
+    "datumKoppeling": "2026-01-05",
+    "contact": {"voornamen": "Amal", "achternaam": "Haddad"},
+    "klantregisseur": "Kim de Regisseur",
+}
+
+
+def csrf(html: str) -> str:
+    match = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert match
+    return match.group(1)
+
+
+async def aanmelden(client: httpx.AsyncClient, rol: str = "klantregisseur") -> None:
+    pagina = await client.get("/werkplek/aanmelden")
+    response = await client.post(
+        "/werkplek/aanmelden",
+        data={"csrf": csrf(pagina.text), "naam": "Kim de Regisseur", "rol": rol, "gemeente": "0363"},
+    )
+    assert response.status_code == 303
+
+
+def _pagina(items: list[Any]) -> dict[str, Any]:
+    return {"page": 1, "pageSize": 20, "totalItems": len(items), "totalPages": 1, "resultaten": items}
+
+
+def _verhuizing(**extra: Any) -> dict[str, Any]:
+    return {
+        "id": VERHUIZING,
+        "inburgeraarId": PERSOON,
+        "vanGemeente": "0363",
+        "naarGemeente": "0599",
+        "verhuisdatum": "2026-07-01",
+        "bron": "klantregisseur",
+        "status": "aangemeld",
+        "aangemeldOp": "2026-06-20T09:00:00Z",
+        "overgedragenOp": None,
+        **extra,
+    }
+
+
+def _post(nep: dict[str, Any]) -> list[httpx.Request]:
+    return [r for r in nep["inburgeraar"].verzoeken if r.method == "POST"]
+
+
+class TestOpDePagina:
+    async def test_the_klantregisseur_sees_the_moves_the_transfer_and_the_form(
+        self, werkplek: httpx.AsyncClient, nep: dict[str, Any], gevuld: None
+    ) -> None:
+        nep["inburgeraar"].op("GET", "/inburgeraars/{id}/verhuizingen", _pagina([_verhuizing()]))
+        nep["ketenuitwisseling"].op(
+            "GET",
+            "/overdrachten",
+            _pagina(
+                [
+                    {
+                        "id": VERHUIZING,
+                        "richting": "uit",
+                        "vanGemeente": "0363",
+                        "naarGemeente": "0599",
+                        "status": "mislukt",
+                        "stappen": [{"naam": "inburgeraar", "status": "afgerond"}, {"naam": "pip", "status": "bezig"}],
+                        "aangemaaktOp": "2026-06-20T09:00:01Z",
+                        "bijgewerktOp": "2026-06-20T09:05:00Z",
+                        "fout": "peer 0599 onbereikbaar",
+                    }
+                ]
+            ),
+        )
+        await aanmelden(werkplek)
+        html = (await werkplek.get(PAD)).text
+        assert '<h2 id="verhuizing">Verhuizing</h2>' in html
+        assert "<caption>Verhuizingen</caption>" in html and "Aangemeld, overdracht loopt" in html
+        assert "<caption>Overdracht van het dossier</caption>" in html
+        assert "Uitgaand (naar de nieuwe gemeente)" in html and "pip: Bezig" in html
+        assert "Fout: peer 0599 onbereikbaar" in html
+        assert f'action="/werkplek/inburgeraars/{PERSOON}/verhuizingen"' in html
+        assert 'id="veld-naarGemeente"' in html and 'type="date" id="veld-verhuisdatum"' in html
+        overdrachten = nep["ketenuitwisseling"].verzoeken[0]
+        assert overdrachten.url.params["inburgeraarId"] == PERSOON
+        assert overdrachten.headers["authorization"].startswith("Bearer ey")
+
+    async def test_a_specialist_sees_no_form_and_asks_nothing_about_moves(
+        self, werkplek: httpx.AsyncClient, nep: dict[str, Any], gevuld: None
+    ) -> None:
+        await aanmelden(werkplek, rol="specialist-werk")
+        html = (await werkplek.get(PAD)).text
+        assert "Verhuizing registreren" not in html and 'id="verhuizing"' not in html
+        assert not nep["ketenuitwisseling"].verzoeken
+        assert not [r for r in nep["inburgeraar"].verzoeken if r.url.path.endswith("/verhuizingen")]
+        formulier = await werkplek.get("/werkplek/zoeken")
+        response = await werkplek.post(
+            f"{PAD}/verhuizingen", data={"csrf": csrf(formulier.text), "naarGemeente": "0599"}
+        )
+        assert response.status_code == 403
+        assert not _post(nep)
+
+    async def test_the_page_stands_without_the_exchange_and_before_inburgeraar_api_knows_moves(
+        self, werkplek: httpx.AsyncClient, nep: dict[str, Any], gevuld: None
+    ) -> None:
+        nep["ketenuitwisseling"].plat = True
+        nep["inburgeraar"].op("GET", "/inburgeraars/{id}/verhuizingen", {"title": "niet gevonden", "status": 404}, 404)
+        await aanmelden(werkplek)
+        response = await werkplek.get(PAD)
+        assert response.status_code == 200
+        assert "Overdracht van het dossier: niet beschikbaar." in response.text
+        assert "ketenuitwisseling is nu niet beschikbaar." in response.text
+        assert "Er is geen verhuizing geregistreerd." in response.text
+        assert "Versiegeschiedenis" in response.text and "Verhuizing registreren" in response.text
+
+    async def test_after_the_move_a_banner_and_no_form(
+        self, werkplek: httpx.AsyncClient, nep: dict[str, Any], gevuld: None
+    ) -> None:
+        nep["inburgeraar"].op("GET", "/inburgeraars/{id}", PERSOON_VERHUISD)
+        nep["inburgeraar"].op(
+            "GET",
+            "/inburgeraars/{id}/verhuizingen",
+            _pagina([_verhuizing(status="overgedragen", overgedragenOp="2026-06-21T10:00:00Z")]),
+        )
+        await aanmelden(werkplek)
+        html = (await werkplek.get(PAD)).text
+        assert "Verhuisd naar gemeente 0599 op 1 juli 2026." in html
+        assert html.index("Verhuisd naar gemeente") < html.index('id="persoon"')
+        assert "<dd>Verhuisd</dd>" in html and "Overgedragen" in html
+        assert "Verhuizing registreren" not in html
+
+
+class TestRegistreren:
+    async def test_a_move_is_sent_as_the_klantregisseur_and_confirmed(
+        self, werkplek: httpx.AsyncClient, nep: dict[str, Any], gevuld: None
+    ) -> None:
+        nep["inburgeraar"].op("POST", "/inburgeraars/{id}/verhuizingen", _verhuizing(), 201)
+        await aanmelden(werkplek)
+        pagina = await werkplek.get(PAD)
+        response = await werkplek.post(
+            f"{PAD}/verhuizingen",
+            data={"csrf": csrf(pagina.text), "naarGemeente": " 0599 ", "verhuisdatum": "2026-07-01"},
+        )
+        assert response.status_code == 303
+        assert response.headers["location"] == f"{PAD}?gedaan=verhuizing"
+        (post,) = _post(nep)
+        assert post.url.path == f"/api/v1/inburgeraars/{PERSOON}/verhuizingen"
+        assert json.loads(post.content) == {
+            "naarGemeente": "0599",
+            "verhuisdatum": "2026-07-01",
+            "bron": "klantregisseur",
+        }
+        bevestigd = await werkplek.get(response.headers["location"])
+        assert "De verhuizing is geregistreerd." in bevestigd.text
+
+    async def test_without_a_date_the_date_is_null(
+        self, werkplek: httpx.AsyncClient, nep: dict[str, Any], gevuld: None
+    ) -> None:
+        nep["inburgeraar"].op("POST", "/inburgeraars/{id}/verhuizingen", _verhuizing(verhuisdatum=None), 200)
+        await aanmelden(werkplek)
+        pagina = await werkplek.get(PAD)
+        response = await werkplek.post(
+            f"{PAD}/verhuizingen", data={"csrf": csrf(pagina.text), "naarGemeente": "0599", "verhuisdatum": ""}
+        )
+        assert response.status_code == 303
+        assert json.loads(_post(nep)[0].content)["verhuisdatum"] is None
+
+    async def test_the_werkplek_refuses_a_wrong_code_or_the_own_gemeente_without_a_call(
+        self, werkplek: httpx.AsyncClient, nep: dict[str, Any], gevuld: None
+    ) -> None:
+        await aanmelden(werkplek)
+        pagina = await werkplek.get(PAD)
+        for code, tekst in (("59", "vier cijfers"), ("0363", "Dit is uw eigen gemeente")):
+            response = await werkplek.post(
+                f"{PAD}/verhuizingen",
+                data={"csrf": csrf(pagina.text), "naarGemeente": code, "verhuisdatum": "1-7-2026"},
+            )
+            assert response.status_code == 400
+            assert "<title>Fout: Verhuizing registreren" in response.text
+            assert 'id="veld-naarGemeente-fout"' in response.text and tekst in response.text
+            assert 'id="veld-verhuisdatum-fout"' in response.text
+            assert 'href="#veld-naarGemeente"' in response.text
+            assert f'value="{code}"' in response.text
+        assert not _post(nep)
+
+    async def test_a_refusal_of_inburgeraar_api_is_shown_at_its_fields(
+        self, werkplek: httpx.AsyncClient, nep: dict[str, Any], gevuld: None
+    ) -> None:
+        nep["inburgeraar"].op(
+            "POST",
+            "/inburgeraars/{id}/verhuizingen",
+            {
+                "title": "Ongeldige verhuizing",
+                "status": 422,
+                "invalidParams": [
+                    {"name": "naarGemeente", "code": "onbekend", "reason": "geen bestaande gemeente"},
+                    {"name": "verhuisdatum", "code": "te-vroeg", "reason": "ligt voor de datum koppeling"},
+                ],
+            },
+            422,
+        )
+        await aanmelden(werkplek)
+        pagina = await werkplek.get(PAD)
+        response = await werkplek.post(
+            f"{PAD}/verhuizingen",
+            data={"csrf": csrf(pagina.text), "naarGemeente": "0999", "verhuisdatum": "2020-01-01"},
+        )
+        assert response.status_code == 400
+        assert re.search(r'id="veld-naarGemeente-fout">.*Geen bestaande gemeente', response.text)
+        assert re.search(r'id="veld-verhuisdatum-fout">.*Ligt voor de datum koppeling', response.text)
+        assert 'aria-describedby="veld-naarGemeente-hint veld-naarGemeente-fout" aria-invalid="true"' in response.text
+
+    async def test_a_post_without_the_csrf_token_is_refused(
+        self, werkplek: httpx.AsyncClient, nep: dict[str, Any], gevuld: None
+    ) -> None:
+        await aanmelden(werkplek)
+        response = await werkplek.post(f"{PAD}/verhuizingen", data={"naarGemeente": "0599"})
+        assert response.status_code == 403
+        assert not _post(nep)
+
+
+class TestOvergenomen:
+    async def test_history_of_the_previous_gemeente_is_labelled_and_never_this_gemeentes_pip(
+        self, werkplek: httpx.AsyncClient, nep: dict[str, Any], gevuld: None
+    ) -> None:
+        oud = {"geimporteerd": True, "vanGemeente": "0599"}
+        nep["pip"].op(
+            "GET",
+            "/pips",
+            _pagina(
+                [
+                    {
+                        "id": PIP,
+                        "inburgeraarId": PERSOON,
+                        "status": "vastgesteld",
+                        "versie": 3,
+                        "leerroute": "z-route",
+                        "taalniveau": "A1",
+                        "vastgesteldDatum": "2025-11-01",
+                        "termijnen": [],
+                        **oud,
+                    }
+                ]
+            ),
+        )
+        nep["aanbieder"].op(
+            "GET",
+            "/opdrachten",
+            _pagina(
+                [
+                    {
+                        "id": "5a6b7c8d-1e2f-4a3b-8c4d-5e6f7a8b9c77",
+                        "onderdeel": "z-route",
+                        "status": "afgerond",
+                        "inhoud": {"geplandeStartdatum": "2025-11-02", "geplandeEinddatum": "2026-05-01"},
+                        "stand": {"urenAanwezig": 120},
+                        "pipId": "00000000-0000-4000-8000-000000000599",
+                        "inburgeraarId": PERSOON,
+                        **oud,
+                    }
+                ]
+            ),
+        )
+        nep["aanbieder"].op("GET", "/meldingen", _pagina([]))
+        nep["handhaving"].op(
+            "GET",
+            "/overtredingen",
+            _pagina(
+                [
+                    {"soort": "pip-niet-nagekomen", "status": "beboet", "voorgesteldBedrag": "250", **oud},
+                    {"soort": "brede-intake", "status": "kandidaat"},
+                ]
+            ),
+        )
+        await aanmelden(werkplek)
+        html = (await werkplek.get(PAD)).text
+        # Not this gemeente's PIP: it establishes its own, and asks no versions of the other's.
+        assert "Er is nog geen PIP." in html and "PIP opstellen" in html
+        assert not [r for r in nep["pip"].verzoeken if r.url.path.endswith("/versies")]
+        assert "<caption>PIP&#x27;s van de vorige gemeente</caption>" in html
+        assert html.count("overgenomen van gemeente 0599") == 3
+        assert re.search(r"Z-route — Afgerond <span class=\"label label-overgenomen\">overgenomen van", html)
+        assert re.search(r"pip-niet-nagekomen <span[^>]*>overgenomen van gemeente 0599</span>", html)
+        assert not re.search(r"brede-intake <span", html)
+
+    async def test_imported_versions_are_labelled_and_without_the_field_nothing_is(
+        self, werkplek: httpx.AsyncClient, nep: dict[str, Any], gevuld: None
+    ) -> None:
+        await aanmelden(werkplek)
+        assert "overgenomen" not in (await werkplek.get(PAD)).text
+        nep["pip"].op(
+            "GET",
+            "/pips/{id}/versies",
+            [
+                {"versie": 1, "ingangsdatum": "2025-11-01", "reden": None, "geimporteerd": True},
+                {"versie": 2, "ingangsdatum": "2026-03-01", "reden": "overname", "geimporteerd": False},
+            ],
+        )
+        html = (await werkplek.get(PAD)).text
+        assert '1 <span class="label label-overgenomen">overgenomen van de vorige gemeente</span>' in html
+        assert html.count("overgenomen van") == 1
