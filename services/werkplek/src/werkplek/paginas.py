@@ -293,7 +293,7 @@ async def persoon(request: Request, ingelogd: Aangemeld, inburgeraar_id: uuid.UU
     bevestiging = request.query_params.get("gedaan")
     if bevestiging in _BEVESTIGINGEN:
         delen.append(melding(_BEVESTIGINGEN[bevestiging]))
-    delen.append(_acties(i, pip, ingelogd))
+    delen.append(_acties(i, pip, ingelogd, verhuisd=bool(p and t.verhuisd(p))))
     if ingelogd.kan("inburgeraar:lezen"):
         delen.append(_sectie("persoon", "Persoon en plicht", _persoon_blok(r["persoon"], r["plicht"], ingelogd)))
     verhuisblok = verhuizing.blok(i, r["persoon"], r["verhuizingen"], r["overdrachten"], ingelogd)
@@ -343,9 +343,13 @@ _BEVESTIGINGEN = {
 }
 
 
-def _acties(i: str, pip: dict[str, Any] | None, ingelogd: Gebruiker) -> str:
+def _acties(i: str, pip: dict[str, Any] | None, ingelogd: Gebruiker, *, verhuisd: bool = False) -> str:
     links = []
-    if ingelogd.kan("pip:schrijven"):
+    if verhuisd:
+        # The regie moved with the person: here only what was decided can still be read.
+        if ingelogd.kan("pip:schrijven") and pip is not None:
+            links.append((f"{PREFIX}/pips/{pip['id']}/beschikking", "Beschikking bekijken"))
+    elif ingelogd.kan("pip:schrijven"):
         if pip is None or pip.get("status") == "beeindigd":
             links.append((f"{PREFIX}/inburgeraars/{i}/pip/nieuw", "PIP opstellen"))
         elif pip.get("status") == "concept":
@@ -354,7 +358,7 @@ def _acties(i: str, pip: dict[str, Any] | None, ingelogd: Gebruiker) -> str:
             links.append((f"{PREFIX}/pips/{pip['id']}/wijzigen", "PIP wijzigen"))
         if pip is not None:
             links.append((f"{PREFIX}/pips/{pip['id']}/beschikking", "Beschikking bekijken"))
-    if ingelogd.kan("opdrachten:beheren") and pip is not None and pip.get("status") == "vastgesteld":
+    if not verhuisd and ingelogd.kan("opdrachten:beheren") and pip is not None and pip.get("status") == "vastgesteld":
         links.append((f"{PREFIX}/pips/{pip['id']}/opdrachten/nieuw", "Opdracht verstrekken"))
     if not links:
         return ""
@@ -525,10 +529,11 @@ def _opdrachten_blok(antwoord: Antwoord, opdrachten: list[dict[str, Any]], meldi
         return "<p>Er zijn nog geen opdrachten verstrekt.</p>"
     per_aanbieder: dict[str, list[dict[str, Any]]] = {}
     for o in opdrachten:
-        per_aanbieder.setdefault(o.get("aanbiederId") or "onbekend", []).append(o)
+        per_aanbieder.setdefault(o.get("aanbiederId") or "", []).append(o)
     delen = []
     for aanbieder_id, lijst in per_aanbieder.items():
-        delen.append(f"<h3>Aanbieder {e(aanbieder_id[:8])}</h3>")
+        # An opdracht taken over on a move may name no provider of this gemeente.
+        delen.append(f"<h3>Aanbieder {e(aanbieder_id[:8] or 'van de vorige gemeente')}</h3>")
         for o in lijst:
             stand = o.get("stand") or {}
             kop_id = f"opdracht-{o['id']}"

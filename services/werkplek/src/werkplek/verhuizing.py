@@ -77,7 +77,8 @@ def banner(persoon: dict[str, Any], verhuizingen: Antwoord) -> str:
     """Said at the top, right under the name: what follows is the history up to the move."""
     if not t.verhuisd(persoon):
         return ""
-    gegeven = persoon.get("verhuisd") if isinstance(persoon.get("verhuisd"), dict) else {}
+    veld = persoon.get("verhuisd")
+    gegeven: dict[str, Any] = veld if isinstance(veld, dict) else {}
     naar_gemeente = gegeven.get("naarGemeente") or persoon.get("naarGemeente")
     op = gegeven.get("verhuisdatum")
     if not naar_gemeente and verhuizingen.ok:

@@ -144,6 +144,9 @@ class TestOpDePagina:
         assert html.index("Verhuisd naar gemeente") < html.index('id="persoon"')
         assert "<dd>Verhuisd</dd>" in html and "Overgedragen" in html
         assert "Verhuizing registreren" not in html
+        # The regie moved with the person: no more changes here, what was decided can still be read.
+        assert "PIP wijzigen" not in html and "Opdracht verstrekken" not in html
+        assert "Beschikking bekijken" in html
 
 
 class TestRegistreren:
@@ -296,6 +299,7 @@ class TestOvergenomen:
         assert "<caption>PIP&#x27;s van de vorige gemeente</caption>" in html
         assert html.count("overgenomen van gemeente 0599") == 3
         assert re.search(r"Z-route — Afgerond <span class=\"label label-overgenomen\">overgenomen van", html)
+        assert "<h3>Aanbieder van de vorige gemeente</h3>" in html
         assert re.search(r"pip-niet-nagekomen <span[^>]*>overgenomen van gemeente 0599</span>", html)
         assert not re.search(r"brede-intake <span", html)
 
