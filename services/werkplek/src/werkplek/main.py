@@ -5,6 +5,7 @@ headers, trace context and HTML pieces."""
 from __future__ import annotations
 
 import logging
+import ssl
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from functools import cache
@@ -85,7 +86,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.bronnen = Bronnen(settings.bronnen.model_dump(), settings.bron_timeout_seconden, transports)
+        app.state.bronnen = Bronnen(
+            settings.bronnen.model_dump(), settings.bron_timeout_seconden, transports, _tls(settings)
+        )
         app.state.oidc = Provider(settings.oidc, (transports or {}).get("oidc")) if settings.oidc else None
         try:
             yield
@@ -142,6 +145,17 @@ def create_app(
 
     app.add_middleware(Beveiliging)
     return app
+
+
+def _tls(settings: Settings) -> dict[str, ssl.SSLContext]:
+    """A client context per API under mutual TLS: our certificate, and trust in that API's CA only."""
+    contexten = {}
+    for naam, mtls in settings.bronnen_mtls.items():
+        context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=str(mtls.ca_file))
+        context.load_cert_chain(str(mtls.cert_file), str(mtls.key_file))
+        context.minimum_version = ssl.TLSVersion.TLSv1_2
+        contexten[naam] = context
+    return contexten
 
 
 @cache
