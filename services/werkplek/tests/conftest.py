@@ -34,7 +34,7 @@ ROLLEN = {
         "opdrachten:lezen",
         "opdrachten:beheren",
         "handhaving:lezen",
-        "inburgeraar:schrijven",
+        "verhuizing:registreren",
         "keten:lezen",
     ],
     "specialist-werk": ["intake:lezen", "pip:lezen"],

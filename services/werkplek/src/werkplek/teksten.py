@@ -49,19 +49,24 @@ PROCEDURE = {
 
 VERHUIZINGSTATUS = {"aangemeld": "Aangemeld, overdracht loopt", "overgedragen": "Overgedragen"}
 VERHUIZINGBRON = {"klantregisseur": "Klantregisseur", "duo": "Melding van DUO"}
-RICHTING = {"uit": "Uitgaand (naar de nieuwe gemeente)", "in": "Inkomend (van de vorige gemeente)"}
-OVERDRACHTSTATUS = {
-    "aangemaakt": "Aangemaakt",
-    "aangemeld": "Aangemeld",
-    "wachtend": "Wacht op verwerking",
-    "bezig": "Bezig",
-    "verzonden": "Verzonden",
-    "ontvangen": "Ontvangen",
-    "afgerond": "Afgerond",
-    "voltooid": "Voltooid",
-    "overgedragen": "Overgedragen",
-    "mislukt": "Mislukt",
-    "fout": "Fout",
+RICHTING = {
+    "uitgaand": "Uitgaand (naar de nieuwe gemeente)",
+    "inkomend": "Inkomend (van de vorige gemeente)",
+    "verzoek": "Verzoek van de nieuwe gemeente",
+    "uit": "Uitgaand (naar de nieuwe gemeente)",
+    "in": "Inkomend (van de vorige gemeente)",
+}
+OVERDRACHTSTATUS = {"bezig": "Bezig", "afgerond": "Afgerond", "mislukt": "Mislukt, een medewerker kijkt ernaar"}
+# The exchange's steps: at the gemeente left (fetch, deliver, hand over), at the new one (one per context).
+OVERDRACHTSTAP = {
+    "opgehaald": "Dossier opgehaald",
+    "afgeleverd": "Afgeleverd bij de nieuwe gemeente",
+    "overgedragen": "Regie beëindigd",
+    "inburgeraar": "Persoon en brede intake overgenomen",
+    "pip": "PIP overgenomen",
+    "aanbieder": "Voortgang overgenomen",
+    "handhaving": "Handhaving overgenomen",
+    "verhuizing-geregistreerd": "Verhuizing geregistreerd",
 }
 
 

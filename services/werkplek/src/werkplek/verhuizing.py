@@ -25,9 +25,8 @@ from werkplek.weergave import PREFIX, niet_beschikbaar, pagina
 
 router = nieuwe_router()
 
-# Registering a move is the klantregisseur's (at the old gemeente): inburgeraar-api's scope for it, or, where that API
-# lets the klantregisseur register it under the general right to change the person, that one.
-REGISTREREN = ("verhuizing:registreren", "inburgeraar:schrijven")
+# Registering a move is the klantregisseur's (at the gemeente left): inburgeraar-api's scope for it.
+REGISTREREN = "verhuizing:registreren"
 # The exchange's transfer status: the klantregisseur reads the exchange with this scope.
 KETEN_LEZEN = "keten:lezen"
 
@@ -44,7 +43,7 @@ VELDEN = [
 
 
 def mag_registreren(ingelogd: Gebruiker) -> bool:
-    return any(ingelogd.kan(s) for s in REGISTREREN)
+    return ingelogd.kan(REGISTREREN)
 
 
 def lijst(data: Any) -> list[dict[str, Any]]:
@@ -158,14 +157,17 @@ def _stappen(stappen: Any) -> str:
         return "—"
     items = []
     for naam, stand in paren:
-        if isinstance(stand, dict):
-            status = stand.get("status") or ("klaar" if stand.get("klaar") or stand.get("gedaan") else "nog niet")
-            moment = stand.get("bijgewerktOp") or stand.get("klaarOp") or stand.get("gedaanOp")
-            tekst = f"{naam}: {t.woord(t.OVERDRACHTSTATUS, status)}" + (f" ({_tijd(moment)})" if moment else "")
-        elif isinstance(stand, bool):
-            tekst = f"{naam}: {'klaar' if stand else 'nog niet'}"
+        stap = t.woord(t.OVERDRACHTSTAP, naam)
+        if isinstance(stand, dict) and "status" in stand:
+            tekst = f"{stap}: {t.woord(t.OVERDRACHTSTATUS, stand['status'])}"
+        elif isinstance(stand, dict):
+            # The exchange's own shape: a step is done when it has its moment.
+            moment = stand.get("gedaanOp")
+            tekst = f"{stap}: gedaan op {_tijd(moment)}" if moment else f"{stap}: nog niet"
+        elif isinstance(stand, bool) or stand is None:
+            tekst = f"{stap}: {'gedaan' if stand else 'nog niet'}"
         else:
-            tekst = f"{naam}: {t.woord(t.OVERDRACHTSTATUS, stand)}"
+            tekst = f"{stap}: gedaan op {_tijd(stand)}"
         items.append(f"<li>{e(tekst)}</li>")
     return f'<ul class="stappen">{"".join(items)}</ul>'
 
@@ -179,10 +181,10 @@ def _overdrachten(a: Antwoord) -> str:
     rijen = []
     for o in items:
         status = e(t.woord(t.OVERDRACHTSTATUS, o.get("status")))
-        if o.get("fout"):
-            fout = o["fout"]
+        fout = o.get("laatsteFout") or o.get("fout")
+        if fout and o.get("status") != "afgerond":
             tekst = (fout.get("detail") or fout.get("title") or fout.get("code")) if isinstance(fout, dict) else fout
-            status += f'<br><span class="foutmelding">Fout: {e(tekst)}</span>'
+            status += f'<br><span class="foutmelding">Laatste fout: {e(tekst)}</span>'
         rijen.append(
             [
                 e(t.woord(t.RICHTING, o.get("richting"))),

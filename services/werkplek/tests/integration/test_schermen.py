@@ -37,14 +37,24 @@ VERHUIZING = {
 }
 OVERDRACHT = {
     "id": "1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f66",
-    "richting": "uit",
-    "vanGemeente": "0363",
-    "naarGemeente": "0599",
+    "richting": "inkomend",
+    "vanGemeente": "0599",
+    "naarGemeente": "0363",
+    "verhuisdatum": "2026-07-01",
+    "inburgeraarId": PERSOON,
     "status": "mislukt",
-    "stappen": [{"naam": "inburgeraar", "status": "afgerond"}, {"naam": "pip", "status": "bezig"}],
+    "stappen": [
+        {"stap": "inburgeraar", "gedaanOp": "2026-06-20T09:00:02Z"},
+        {"stap": "pip", "gedaanOp": None},
+        {"stap": "aanbieder", "gedaanOp": None},
+        {"stap": "handhaving", "gedaanOp": None},
+    ],
+    "pogingen": 3,
+    "laatsteFout": "pip-api weigerde het deel: 409",
     "aangemaaktOp": "2026-06-20T09:00:01Z",
     "bijgewerktOp": "2026-06-20T09:05:00Z",
-    "fout": "gemeente 0599 niet bereikbaar",
+    "afgerondOp": None,
+    "inhoudVerwijderd": False,
 }
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
@@ -206,7 +216,8 @@ async def test_de_formulieren_van_de_klantregisseur(
     await s.scherm("uitkomst-fout")
 
     await page.goto(f"/werkplek/inburgeraars/{PERSOON}")
-    await expect(page.get_by_role("table", name="Overdracht van het dossier")).to_contain_text("pip: Bezig")
+    overdracht = page.get_by_role("table", name="Overdracht van het dossier")
+    await expect(overdracht).to_contain_text("PIP overgenomen: nog niet")
     await expect(page.get_by_role("table", name="Verhuizingen")).to_contain_text("Melding van DUO")
     await s.scherm("persoon-verhuizing")
     await page.get_by_label("Nieuwe gemeente (gemeentecode)").fill("59")

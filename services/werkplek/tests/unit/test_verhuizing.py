@@ -76,14 +76,23 @@ class TestOpDePagina:
                 [
                     {
                         "id": VERHUIZING,
-                        "richting": "uit",
+                        "richting": "uitgaand",
                         "vanGemeente": "0363",
                         "naarGemeente": "0599",
-                        "status": "mislukt",
-                        "stappen": [{"naam": "inburgeraar", "status": "afgerond"}, {"naam": "pip", "status": "bezig"}],
+                        "verhuisdatum": "2026-07-01",
+                        "inburgeraarId": PERSOON,
+                        "status": "bezig",
+                        "stappen": [
+                            {"stap": "opgehaald", "gedaanOp": "2026-06-20T09:00:02Z"},
+                            {"stap": "afgeleverd", "gedaanOp": None},
+                            {"stap": "overgedragen", "gedaanOp": None},
+                        ],
+                        "pogingen": 2,
+                        "laatsteFout": "gemeente 0599 niet bereikbaar",
                         "aangemaaktOp": "2026-06-20T09:00:01Z",
                         "bijgewerktOp": "2026-06-20T09:05:00Z",
-                        "fout": "peer 0599 onbereikbaar",
+                        "afgerondOp": None,
+                        "inhoudVerwijderd": False,
                     }
                 ]
             ),
@@ -93,8 +102,10 @@ class TestOpDePagina:
         assert '<h2 id="verhuizing">Verhuizing</h2>' in html
         assert "<caption>Verhuizingen</caption>" in html and "Aangemeld, overdracht loopt" in html
         assert "<caption>Overdracht van het dossier</caption>" in html
-        assert "Uitgaand (naar de nieuwe gemeente)" in html and "pip: Bezig" in html
-        assert "Fout: peer 0599 onbereikbaar" in html
+        assert "Uitgaand (naar de nieuwe gemeente)" in html and "Bezig" in html
+        assert "Dossier opgehaald: gedaan op 20 juni 2026 om 11:00" in html
+        assert "Afgeleverd bij de nieuwe gemeente: nog niet" in html
+        assert "Laatste fout: gemeente 0599 niet bereikbaar" in html
         assert f'action="/werkplek/inburgeraars/{PERSOON}/verhuizingen"' in html
         assert 'id="veld-naarGemeente"' in html and 'type="date" id="veld-verhuisdatum"' in html
         overdrachten = nep["ketenuitwisseling"].verzoeken[0]
