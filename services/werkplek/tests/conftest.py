@@ -266,6 +266,9 @@ def _vul(nep: dict[str, Nep]) -> None:
     nep["handhaving"].op("GET", "/overtredingen", _pagina([]))
     nep["inburgeraar"].op("GET", "/inburgeraars/{id}/verhuizingen", _pagina([]))
     nep["ketenuitwisseling"].op("GET", "/overdrachten", _pagina([]))
+    nep["pip"].op("GET", "/geimporteerde-pips", [])
+    nep["aanbieder"].op("GET", "/inburgeraars/{id}/overgenomen-voortgang", _pagina([]))
+    nep["handhaving"].op("GET", "/inburgeraars/{id}/overgenomen-handhaving", [])
     nep["handhaving"].op(
         "GET",
         "/boeteoverzichten/{id}",

@@ -13,7 +13,7 @@ from fastapi import Query, Request, Response
 
 from inburgering_kit.html import Fouten, Veld, datum, e, formulier, gegevenslijst, tabel, tijdstip, uren
 from werkplek import teksten as t
-from werkplek import verhuizing
+from werkplek import verhuizing, vorige_gemeente
 from werkplek.bronnen import Antwoord, samen
 from werkplek.toegang import Aangemeld, Gebruiker, bronnen, html, naar, nieuwe_router
 from werkplek.toegang import formulier as lees
@@ -252,6 +252,15 @@ async def persoon(request: Request, ingelogd: Aangemeld, inburgeraar_id: uuid.UU
         signalen=_mag(ingelogd, "signalen:lezen", b.alle("pip", "/signalen", tok, status="open", inburgeraarId=i)),
         boetes=_mag(ingelogd, "handhaving:lezen", b.get("handhaving", f"/boeteoverzichten/{i}", tok)),
         overtredingen=_mag(ingelogd, "handhaving:lezen", b.get("handhaving", "/overtredingen", tok, inburgeraarId=i)),
+        geimporteerde_pips=_mag(ingelogd, "pip:lezen", b.get("pip", "/geimporteerde-pips", tok, inburgeraarId=i)),
+        overgenomen_voortgang=_mag(
+            ingelogd,
+            "opdrachten:lezen",
+            b.get("aanbieder", f"/inburgeraars/{i}/overgenomen-voortgang", tok, pageSize=100),
+        ),
+        overgenomen_handhaving=_mag(
+            ingelogd, "handhaving:lezen", b.get("handhaving", f"/inburgeraars/{i}/overgenomen-handhaving", tok)
+        ),
         verhuizingen=_mag(ingelogd, "inburgeraar:lezen", b.get("inburgeraar", f"/inburgeraars/{i}/verhuizingen", tok)),
         overdrachten=_mag(
             ingelogd, verhuizing.KETEN_LEZEN, b.get("ketenuitwisseling", "/overdrachten", tok, inburgeraarId=i)
@@ -294,6 +303,26 @@ async def persoon(request: Request, ingelogd: Aangemeld, inburgeraar_id: uuid.UU
     if bevestiging in _BEVESTIGINGEN:
         delen.append(melding(_BEVESTIGINGEN[bevestiging]))
     delen.append(_acties(i, pip, ingelogd, verhuisd=bool(p and t.verhuisd(p))))
+    delen += _secties(r, i, pip, opdrachten, meldingen, ingelogd)
+    if ingelogd.kan("verwerkingen:lezen"):
+        delen.append(
+            _sectie(
+                "verwerkingen", "Verwerkingenlog van deze persoon", _verwerkingen_blok([r[k] for k in verwerkingen])
+            )
+        )
+    return html(request, pagina(titel, "".join(delen), kop=ingelogd.kop))
+
+
+def _secties(
+    r: dict[str, Antwoord],
+    i: str,
+    pip: dict[str, Any] | None,
+    opdrachten: list[dict[str, Any]],
+    meldingen: dict[str, Antwoord],
+    ingelogd: Gebruiker,
+) -> list[str]:
+    """The parts of the person's page the user's token may see, in the order of the trajectory."""
+    delen: list[str] = []
     if ingelogd.kan("inburgeraar:lezen"):
         delen.append(_sectie("persoon", "Persoon en plicht", _persoon_blok(r["persoon"], r["plicht"], ingelogd)))
     verhuisblok = verhuizing.blok(i, r["persoon"], r["verhuizingen"], r["overdrachten"], ingelogd)
@@ -302,22 +331,26 @@ async def persoon(request: Request, ingelogd: Aangemeld, inburgeraar_id: uuid.UU
     if ingelogd.kan("intake:lezen"):
         delen.append(_sectie("intake", "Brede intake", _intake_blok(r["intake"], i, ingelogd)))
     if ingelogd.kan("pip:lezen"):
-        delen.append(_sectie("pip", "Plan inburgering en participatie (PIP)", _pip_blok(r["pips"], pip, r["versies"])))
-    if ingelogd.kan("opdrachten:lezen") and (pip or any(t.geimporteerd(o) for o in opdrachten)):
+        vorige = vorige_gemeente.pips(r["geimporteerde_pips"]) if r["pips"].ok else ""
         delen.append(
-            _sectie("opdrachten", "Opdrachten aan aanbieders", _opdrachten_blok(r["opdrachten"], opdrachten, meldingen))
+            _sectie("pip", "Plan inburgering en participatie (PIP)", _pip_blok(r["pips"], pip, r["versies"]) + vorige)
+        )
+    # Progress the previous gemeente handed over stands under its own heading, also before this gemeente's PIP.
+    voortgang = vorige_gemeente.voortgang(r["overgenomen_voortgang"]) if r["opdrachten"].ok else ""
+    if ingelogd.kan("opdrachten:lezen") and (pip or voortgang or any(t.geimporteerd(o) for o in opdrachten)):
+        delen.append(
+            _sectie(
+                "opdrachten",
+                "Opdrachten aan aanbieders",
+                _opdrachten_blok(r["opdrachten"], opdrachten, meldingen) + voortgang,
+            )
         )
     if ingelogd.kan("signalen:lezen"):
         delen.append(_sectie("signalen", "Open signalen", _signalen_blok(r["signalen"], i, ingelogd)))
     if ingelogd.kan("handhaving:lezen"):
-        delen.append(_sectie("handhaving", "Handhaving", _handhaving_blok(r["boetes"], r["overtredingen"])))
-    if ingelogd.kan("verwerkingen:lezen"):
-        delen.append(
-            _sectie(
-                "verwerkingen", "Verwerkingenlog van deze persoon", _verwerkingen_blok([r[k] for k in verwerkingen])
-            )
-        )
-    return html(request, pagina(titel, "".join(delen), kop=ingelogd.kop))
+        vorige = vorige_gemeente.handhaving(r["overgenomen_handhaving"]) if r["overtredingen"].ok else ""
+        delen.append(_sectie("handhaving", "Handhaving", _handhaving_blok(r["boetes"], r["overtredingen"]) + vorige))
+    return delen
 
 
 def _per_opdracht(antwoord: Antwoord, opdrachten: list[dict[str, Any]]) -> dict[str, Antwoord]:
@@ -463,6 +496,7 @@ def _pip_blok(pips: Antwoord, pip: dict[str, Any] | None, versies: Antwoord) -> 
                 ("Leerroute", e(t.woord(t.LEERROUTE, pip.get("leerroute")))),
                 ("Taalniveau", e(pip.get("taalniveau"))),
                 ("Vastgesteld op", e(datum(pip.get("vastgesteldDatum")))),
+                *_afspraken_van(pip),
             ]
         )
     ]
@@ -500,6 +534,15 @@ def _pip_blok(pips: Antwoord, pip: dict[str, Any] | None, versies: Antwoord) -> 
             delen.append(tabel(["Versie", "Ingangsdatum", "Reden", "Gewijzigd"], rijen, "Versiegeschiedenis"))
     delen.append(overgenomen_pips)
     return "".join(delen)
+
+
+def _afspraken_van(pip: dict[str, Any]) -> list[tuple[str, str]]:
+    """A PIP of this gemeente drafted from the previous gemeente's agreements on a move (pip-api's `overgenomenVan`)."""
+    bron = pip.get("overgenomenVan")
+    if not isinstance(bron, dict):
+        return []
+    versie = f", versie {bron['versie']}" if bron.get("versie") else ""
+    return [("Afspraken overgenomen van", e(f"gemeente {bron.get('vanGemeente') or 'onbekend'}{versie}"))]
 
 
 def _overgenomen_pips(pips: list[dict[str, Any]]) -> str:

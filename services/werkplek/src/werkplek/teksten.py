@@ -14,7 +14,12 @@ TERMIJN = {
     "map": "MAP",
     "pip": "PIP-vaststelling",
 }
-SIGNAAL = {"nadert": "Termijn nadert", "verstreken": "Termijn verstreken"}
+SIGNAAL = {
+    "nadert": "Termijn nadert",
+    "verstreken": "Termijn verstreken",
+    # pip-api after a move in: the previous gemeente's agreements wait as a concept for this gemeente's decision.
+    "overgenomen-pip": "Overgenomen PIP vaststellen",
+}
 INTAKESTAP = {
     "oproepen": "Oproepen voor de brede intake",
     "wachten-op-uitkomst": "Wachten op de uitkomst van de oproep",

@@ -113,8 +113,11 @@ def overgenomen(item: Any) -> str:
     so it is read out with the item and not only seen."""
     if not (isinstance(item, dict) and item.get("geimporteerd") is True):
         return ""
-    van = item.get("vanGemeente")
-    tekst = f"overgenomen van gemeente {van}" if van else "overgenomen van de vorige gemeente"
+    return overgenomen_van(item.get("vanGemeente"))
+
+
+def overgenomen_van(gemeente: Any) -> str:
+    tekst = f"overgenomen van gemeente {gemeente}" if gemeente else "overgenomen van de vorige gemeente"
     return " " + label(tekst, "overgenomen")
 
 

@@ -141,6 +141,9 @@ class TestPaginas:
                 "/overtredingen",
                 f"/inburgeraars/{PERSOON}/verhuizingen",
                 "/overdrachten",
+                "/geimporteerde-pips",
+                f"/inburgeraars/{PERSOON}/overgenomen-voortgang",
+                f"/inburgeraars/{PERSOON}/overgenomen-handhaving",
             ]
         )
         for b in nep.values():

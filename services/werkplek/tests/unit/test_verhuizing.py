@@ -330,3 +330,147 @@ class TestOvergenomen:
         html = (await werkplek.get(PAD)).text
         assert '1 <span class="label label-overgenomen">overgenomen van de vorige gemeente</span>' in html
         assert html.count("overgenomen van") == 1
+
+
+def _geimporteerde_pip() -> dict[str, Any]:
+    return {
+        "id": "00000000-0000-4000-8000-000000000599",
+        "status": "beeindigd",
+        "versie": 2,
+        "inhoud": {"leerroute": "z-route", "taalniveau": "A1"},
+        "vastgesteldDatum": "2025-11-01",
+        "beeindigdDatum": "2026-06-21",
+        "beeindigdReden": "verhuisd",
+        "versies": [
+            {"versie": 1, "leerroute": "z-route", "ingangsdatum": "2025-11-01", "reden": None},
+            {"versie": 2, "leerroute": "z-route", "ingangsdatum": "2026-02-01", "reden": "meer uren"},
+        ],
+        "opdrachten": [],
+        "geimporteerd": True,
+        "vanGemeente": "0599",
+        "overdrachtId": VERHUIZING,
+        "verhuisdatum": "2026-07-01",
+    }
+
+
+class TestVanDeVorigeGemeente:
+    """The contexts' own routes for what they took over: pip-api `/geimporteerde-pips`, aanbieder-api and
+    handhaving-api `/inburgeraars/{id}/overgenomen-…`."""
+
+    async def test_the_pips_progress_and_enforcement_taken_over_each_under_their_section_and_labelled(
+        self, werkplek: httpx.AsyncClient, nep: dict[str, Any], gevuld: None
+    ) -> None:
+        eigen_concept = {
+            "id": PIP,
+            "inburgeraarId": PERSOON,
+            "status": "concept",
+            "versie": 0,
+            "leerroute": "z-route",
+            "taalniveau": "A1",
+            "overgenomenVan": {"overdrachtId": VERHUIZING, "vanGemeente": "0599", "pipId": None, "versie": 2},
+            "termijnen": [],
+        }
+        nep["pip"].op("GET", "/pips", _pagina([eigen_concept]))
+        nep["pip"].op("GET", "/geimporteerde-pips", [_geimporteerde_pip()])
+        nep["aanbieder"].op("GET", "/opdrachten", _pagina([]))
+        nep["aanbieder"].op(
+            "GET",
+            "/inburgeraars/{id}/overgenomen-voortgang",
+            _pagina(
+                [
+                    {
+                        "overdrachtId": VERHUIZING,
+                        "inburgeraarId": PERSOON,
+                        "geimporteerd": True,
+                        "vanGemeente": "0599",
+                        "verhuisdatum": "2026-07-01",
+                        "overgenomenOp": "2026-07-02T08:00:00Z",
+                        "dossier": {
+                            "opdrachten": [
+                                {
+                                    "aanbieder": {"naam": "Taalhuis Zuid", "kvkNummer": "12345678"},
+                                    "onderdeel": "z-route",
+                                    "status": "ingetrokken",
+                                    "eindreden": "verhuisd",
+                                    "urenGecontracteerd": 600,
+                                    "geplandeStartdatum": "2025-11-02",
+                                    "geplandeEinddatum": "2026-11-01",
+                                    "stand": {"urenAanwezig": 120.5},
+                                    "meldingen": [{"gemeldOp": "2026-01-01T10:00:00Z", "melding": {}}],
+                                }
+                            ],
+                            "eerderOvergenomen": [],
+                        },
+                    }
+                ]
+            ),
+        )
+        nep["handhaving"].op(
+            "GET",
+            "/inburgeraars/{id}/overgenomen-handhaving",
+            [
+                {
+                    "overdrachtId": VERHUIZING,
+                    "inburgeraarId": PERSOON,
+                    "geimporteerd": True,
+                    "vanGemeente": "0599",
+                    "overgenomenOp": "2026-07-02T08:00:00Z",
+                    "dossier": {
+                        "overtredingen": [
+                            {
+                                "soort": "pip-niet-nagekomen",
+                                "status": "beboet",
+                                "gedragingVan": "2026-01-01",
+                                "gedragingTot": "2026-03-01",
+                                "voorgesteldBedrag": 250,
+                            }
+                        ],
+                        "boetes": [
+                            {
+                                "soort": "pip-niet-nagekomen",
+                                "bedrag": 250,
+                                "besluitDatum": "2026-04-01",
+                                "status": "opgelegd",
+                            }
+                        ],
+                        "waarschuwingen": [],
+                    },
+                }
+            ],
+        )
+        nep["pip"].op("GET", "/signalen", _pagina([]))
+        await aanmelden(werkplek)
+        html = (await werkplek.get(PAD)).text
+        # This gemeente's own PIP is the concept drafted from the agreements; the previous one's stand apart.
+        assert "<dt>Afspraken overgenomen van</dt><dd>gemeente 0599, versie 2</dd>" in html
+        assert "<caption>PIP&#x27;s van de vorige gemeente</caption>" in html
+        assert "21 juni 2026 (verhuisd)" in html
+        assert "<caption>Versiegeschiedenis van de vorige gemeente</caption>" in html and "meer uren" in html
+        # The progress even before this gemeente gave an opdracht.
+        assert '<h2 id="opdrachten">' in html and "Taalhuis Zuid" in html and "120,5 van 600" in html
+        assert "Ingetrokken (verhuisd)" in html
+        assert "<caption>Boetes van de vorige gemeente</caption>" in html and "€ 250" in html
+        # Every row says where it came from: 1 PIP, 2 versions, 1 opdracht, 1 overtreding, 1 boete.
+        assert html.count("overgenomen van gemeente 0599</span>") == 6
+        geen = [r for r in nep["pip"].verzoeken if r.url.path.endswith("/geimporteerde-pips")]
+        assert geen[0].url.params["inburgeraarId"] == PERSOON
+
+    async def test_an_api_without_the_route_or_away_leaves_the_rest_standing(
+        self, werkplek: httpx.AsyncClient, nep: dict[str, Any], gevuld: None
+    ) -> None:
+        nep["pip"].op("GET", "/geimporteerde-pips", {"title": "niet gevonden", "status": 404}, 404)
+        nep["handhaving"].op("GET", "/inburgeraars/{id}/overgenomen-handhaving", {"title": "kapot", "status": 500}, 500)
+        await aanmelden(werkplek)
+        html = (await werkplek.get(PAD)).text
+        assert "PIP&#x27;s van de vorige gemeente" not in html and "Versiegeschiedenis" in html
+        assert "Handhaving van de vorige gemeente: niet beschikbaar." in html
+        assert "Ruimte onder het plafond" in html
+
+    async def test_a_specialist_is_not_asked_about_what_its_token_may_not_read(
+        self, werkplek: httpx.AsyncClient, nep: dict[str, Any], gevuld: None
+    ) -> None:
+        await aanmelden(werkplek, rol="specialist-werk")
+        await werkplek.get(PAD)
+        paden = {r.url.path for b in nep.values() for r in b.verzoeken}
+        assert "/api/v1/geimporteerde-pips" in paden  # pip:lezen
+        assert not any("overgenomen" in p for p in paden)
