@@ -302,12 +302,11 @@ async def test_de_privacy_officer_ziet_het_verwerkingenlog(context: BrowserConte
     await s.scherm("privacy-officer-persoon")
 
 
-async def test_een_verhuisde_inburgeraar_met_overgenomen_geschiedenis(
+async def test_een_verhuisde_inburgeraar_en_de_overgenomen_geschiedenis(
     context: BrowserContext, nep: dict[str, Any], tmp_path: Path
 ) -> None:
-    """The page once the person moved away (a banner, no form), and at the new gemeente the previous one's PIP,
-    progress and enforcement, each labelled as taken over."""
-    oud = {"geimporteerd": True, "vanGemeente": "0599"}
+    """The page at the gemeente left once the person moved (a banner, no form, no changes), and at the new gemeente
+    the previous one's PIP, progress and enforcement from each context's own route, each labelled as taken over."""
     persoon = {
         "id": PERSOON,
         "gemeenteCode": "0363",
@@ -322,6 +321,21 @@ async def test_een_verhuisde_inburgeraar_met_overgenomen_geschiedenis(
         "/inburgeraars/{id}/verhuizingen",
         _lijst([{**VERHUIZING, "status": "overgedragen", "overgedragenOp": "2026-06-21T10:00:00Z"}]),
     )
+    page = await context.new_page()
+    s = Schermen(page, tmp_path)
+    await _aanmelden(page, "klantregisseur")
+    await page.goto(f"/werkplek/inburgeraars/{PERSOON}")
+    await expect(page.get_by_text("Verhuisd naar gemeente 0599 op 1 juli 2026.")).to_be_visible()
+    await expect(page.get_by_role("button", name="Verhuizing registreren")).to_have_count(0)
+    await expect(page.get_by_role("link", name="PIP wijzigen")).to_have_count(0)
+    await s.scherm("verhuisd")
+
+    # The new gemeente: the person registered on the move, the transfer done, a concept from the old agreements.
+    nep["inburgeraar"].op("GET", "/inburgeraars/{id}", {**persoon, "status": "geregistreerd"})
+    nep["inburgeraar"].op("GET", "/inburgeraars/{id}/verhuizingen", _lijst([]))
+    nep["ketenuitwisseling"].op(
+        "GET", "/overdrachten", _lijst([{**OVERDRACHT, "status": "afgerond", "laatsteFout": None}])
+    )
     nep["pip"].op(
         "GET",
         "/pips",
@@ -330,44 +344,98 @@ async def test_een_verhuisde_inburgeraar_met_overgenomen_geschiedenis(
                 {
                     "id": PIP,
                     "inburgeraarId": PERSOON,
-                    "status": "vastgesteld",
-                    "versie": 3,
+                    "status": "concept",
+                    "versie": 0,
                     "leerroute": "z-route",
                     "taalniveau": "A1",
-                    "vastgesteldDatum": "2025-11-01",
-                    **oud,
+                    "overgenomenVan": {"overdrachtId": OVERDRACHT["id"], "vanGemeente": "0599", "versie": 2},
+                    "termijnen": [],
                 }
             ]
         ),
     )
-    nep["handhaving"].op("GET", "/overtredingen", _lijst([{"soort": "pip-niet-nagekomen", "status": "beboet", **oud}]))
+    nep["pip"].op(
+        "GET",
+        "/geimporteerde-pips",
+        [
+            {
+                "id": "00000000-0000-4000-8000-000000000599",
+                "status": "beeindigd",
+                "versie": 2,
+                "inhoud": {"leerroute": "z-route", "taalniveau": "A1"},
+                "vastgesteldDatum": "2025-11-01",
+                "beeindigdDatum": "2026-06-21",
+                "beeindigdReden": "verhuisd",
+                "versies": [{"versie": 1, "ingangsdatum": "2025-11-01"}, {"versie": 2, "ingangsdatum": "2026-02-01"}],
+                "geimporteerd": True,
+                "vanGemeente": "0599",
+            }
+        ],
+    )
+    nep["aanbieder"].op("GET", "/opdrachten", _lijst([]))
     nep["aanbieder"].op(
         "GET",
-        "/opdrachten",
+        "/inburgeraars/{id}/overgenomen-voortgang",
         _lijst(
             [
                 {
-                    "id": "5a6b7c8d-1e2f-4a3b-8c4d-5e6f7a8b9c77",
-                    "onderdeel": "z-route",
-                    "status": "afgerond",
-                    "inhoud": {"geplandeStartdatum": "2025-11-02", "geplandeEinddatum": "2026-05-01"},
-                    "stand": {"urenAanwezig": 120},
-                    "pipId": "00000000-0000-4000-8000-000000000599",
-                    "inburgeraarId": PERSOON,
-                    **oud,
+                    "geimporteerd": True,
+                    "vanGemeente": "0599",
+                    "dossier": {
+                        "opdrachten": [
+                            {
+                                "aanbieder": {"naam": "Taalhuis Zuid", "kvkNummer": "12345678"},
+                                "onderdeel": "z-route",
+                                "status": "ingetrokken",
+                                "eindreden": "verhuisd",
+                                "urenGecontracteerd": 600,
+                                "geplandeStartdatum": "2025-11-02",
+                                "geplandeEinddatum": "2026-11-01",
+                                "stand": {"urenAanwezig": 120},
+                                "meldingen": [],
+                            }
+                        ]
+                    },
                 }
             ]
         ),
     )
-    page = await context.new_page()
-    s = Schermen(page, tmp_path)
-    await _aanmelden(page, "klantregisseur")
+    nep["handhaving"].op(
+        "GET",
+        "/inburgeraars/{id}/overgenomen-handhaving",
+        [
+            {
+                "geimporteerd": True,
+                "vanGemeente": "0599",
+                "dossier": {
+                    "overtredingen": [
+                        {
+                            "soort": "pip-niet-nagekomen",
+                            "status": "beboet",
+                            "gedragingVan": "2026-01-01",
+                            "gedragingTot": "2026-03-01",
+                        }
+                    ],
+                    "boetes": [
+                        {
+                            "soort": "pip-niet-nagekomen",
+                            "bedrag": 250,
+                            "besluitDatum": "2026-04-01",
+                            "status": "opgelegd",
+                        }
+                    ],
+                },
+            }
+        ],
+    )
     await page.goto(f"/werkplek/inburgeraars/{PERSOON}")
-    await expect(page.get_by_text("Verhuisd naar gemeente 0599 op 1 juli 2026.")).to_be_visible()
-    await expect(page.get_by_role("button", name="Verhuizing registreren")).to_have_count(0)
+    await expect(page.get_by_role("table", name="Overdracht van het dossier")).to_contain_text("Inkomend")
     await expect(page.get_by_role("table", name="PIP's van de vorige gemeente")).to_contain_text(
         "overgenomen van gemeente 0599"
     )
-    await expect(page.get_by_role("table", name="Overtredingen")).to_contain_text("overgenomen van gemeente 0599")
-    await expect(page.get_by_role("heading", name="Z-route — Afgerond overgenomen van gemeente 0599")).to_be_visible()
-    await s.scherm("verhuisd-overgenomen")
+    await expect(page.get_by_role("table", name="Voortgang bij aanbieders van de vorige gemeente")).to_contain_text(
+        "Taalhuis Zuid"
+    )
+    await expect(page.get_by_role("table", name="Boetes van de vorige gemeente")).to_contain_text("€ 250")
+    await expect(page.get_by_text("gemeente 0599, versie 2")).to_be_visible()
+    await s.scherm("overgenomen-bij-de-nieuwe-gemeente")
