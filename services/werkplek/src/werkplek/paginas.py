@@ -412,6 +412,7 @@ def _persoon_blok(persoon: Antwoord, plicht: Antwoord, ingelogd: Gebruiker) -> s
                 ("Datum koppeling", e(datum(p.get("datumKoppeling")))),
                 ("Inschrijving BRP", e(datum(p.get("datumInschrijvingBrp")))),
                 ("Klantregisseur", e(p.get("klantregisseur") or "—")),
+                *_herkomst(p),
             ]
         )
     ]
@@ -439,6 +440,14 @@ def _persoon_blok(persoon: Antwoord, plicht: Antwoord, ingelogd: Gebruiker) -> s
             else "<p>Nog geen termijnen van DUO ontvangen.</p>"
         )
     return "".join(delen)
+
+
+def _herkomst(p: dict[str, Any]) -> list[tuple[str, str]]:
+    """A person registered here on a move from another gemeente (inburgeraar-api's `herkomst`)."""
+    herkomst = p.get("herkomst")
+    if not isinstance(herkomst, dict) or herkomst.get("soort") != "verhuizing":
+        return []
+    return [("Herkomst", e(f"verhuisd uit gemeente {herkomst.get('vanGemeente') or 'onbekend'}"))]
 
 
 def _registratiestatus(p: dict[str, Any]) -> str:

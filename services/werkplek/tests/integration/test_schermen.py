@@ -331,7 +331,11 @@ async def test_een_verhuisde_inburgeraar_en_de_overgenomen_geschiedenis(
     await s.scherm("verhuisd")
 
     # The new gemeente: the person registered on the move, the transfer done, a concept from the old agreements.
-    nep["inburgeraar"].op("GET", "/inburgeraars/{id}", {**persoon, "status": "geregistreerd"})
+    nep["inburgeraar"].op(
+        "GET",
+        "/inburgeraars/{id}",
+        {**persoon, "status": "geregistreerd", "herkomst": {"soort": "verhuizing", "vanGemeente": "0599"}},
+    )
     nep["inburgeraar"].op("GET", "/inburgeraars/{id}/verhuizingen", _lijst([]))
     nep["ketenuitwisseling"].op(
         "GET", "/overdrachten", _lijst([{**OVERDRACHT, "status": "afgerond", "laatsteFout": None}])
@@ -438,4 +442,5 @@ async def test_een_verhuisde_inburgeraar_en_de_overgenomen_geschiedenis(
     )
     await expect(page.get_by_role("table", name="Boetes van de vorige gemeente")).to_contain_text("€ 250")
     await expect(page.get_by_text("gemeente 0599, versie 2")).to_be_visible()
+    await expect(page.get_by_text("verhuisd uit gemeente 0599")).to_be_visible()
     await s.scherm("overgenomen-bij-de-nieuwe-gemeente")
