@@ -494,7 +494,9 @@ def tijdstip_str(waarde: str | None) -> str:
 def _pip_blok(pips: Antwoord, pip: dict[str, Any] | None, versies: Antwoord) -> str:
     if not pips.ok:
         return niet_beschikbaar("PIP", pips.melding)
-    overgenomen_pips = _overgenomen_pips([x for x in (pips.data or {}).get("resultaten", []) if t.geimporteerd(x)])
+    # A pip-api that lists the previous gemeente's PIPs among the person's own (marked) rather than apart.
+    eerder = [x for x in (pips.data or {}).get("resultaten", []) if t.geimporteerd(x)]
+    overgenomen_pips = vorige_gemeente.pips(Antwoord(pips.bron, 200, data=eerder))
     if pip is None:
         return "<p>Er is nog geen PIP.</p>" + overgenomen_pips
     delen = [
@@ -552,26 +554,6 @@ def _afspraken_van(pip: dict[str, Any]) -> list[tuple[str, str]]:
         return []
     versie = f", versie {bron['versie']}" if bron.get("versie") else ""
     return [("Afspraken overgenomen van", e(f"gemeente {bron.get('vanGemeente') or 'onbekend'}{versie}"))]
-
-
-def _overgenomen_pips(pips: list[dict[str, Any]]) -> str:
-    """The PIPs the previous gemeente handed over on a move: its agreements, which this gemeente in principle takes
-    over in a PIP of its own (DOMAIN §6); shown apart, never as this gemeente's PIP."""
-    if not pips:
-        return ""
-    rijen = [
-        [
-            e(t.woord(t.LEERROUTE, x.get("leerroute"))) + overgenomen(x),
-            e(x.get("taalniveau") or "—"),
-            e(t.woord(t.PIPSTATUS, x.get("status"))),
-            e(x.get("versie") or "—"),
-            e(datum(x.get("vastgesteldDatum"))),
-        ]
-        for x in pips
-    ]
-    return tabel(
-        ["Leerroute", "Taalniveau", "Status", "Versie", "Vastgesteld op"], rijen, "PIP's van de vorige gemeente"
-    )
 
 
 def _opdrachten_blok(antwoord: Antwoord, opdrachten: list[dict[str, Any]], meldingen: dict[str, Antwoord]) -> str:
