@@ -100,8 +100,6 @@ def blok(
     verhuizingen: Antwoord,
     overdrachten: Antwoord,
     ingelogd: Gebruiker,
-    waarden: dict[str, str] | None = None,
-    fouten: Fouten | None = None,
 ) -> str:
     """The moves, the transfers and the form; empty when the user may see none of them."""
     delen = []
@@ -110,7 +108,7 @@ def blok(
     if ingelogd.kan(KETEN_LEZEN):
         delen.append(_overdrachten(overdrachten))
     if mag_registreren(ingelogd) and persoon.ok and not t.verhuisd(persoon.data):
-        delen.append(_formulier(i, ingelogd, waarden or {}, fouten or Fouten()))
+        delen.append(_formulier(i, ingelogd))
     return "".join(delen)
 
 
@@ -203,7 +201,7 @@ def _overdrachten(a: Antwoord) -> str:
     )
 
 
-def _formulier(i: str, ingelogd: Gebruiker, waarden: dict[str, str], fouten: Fouten) -> str:
+def _formulier(i: str, ingelogd: Gebruiker) -> str:
     return (
         '<h3 id="verhuizing-registreren">Verhuizing registreren</h3>'
         "<p>Na de registratie draagt de ketenuitwisseling het dossier over aan de nieuwe gemeente: de brede intake, "
@@ -211,8 +209,8 @@ def _formulier(i: str, ingelogd: Gebruiker, waarden: dict[str, str], fouten: Fou
         + formulier(
             f"{PREFIX}/inburgeraars/{i}/verhuizingen",
             VELDEN,
-            waarden,
-            fouten,
+            {},
+            Fouten(),
             csrf_token=ingelogd.sessie.csrf,
             knop="Verhuizing registreren",
         )
