@@ -474,3 +474,10 @@ class TestVanDeVorigeGemeente:
         paden = {r.url.path for b in nep.values() for r in b.verzoeken}
         assert "/api/v1/geimporteerde-pips" in paden  # pip:lezen
         assert not any("overgenomen" in p for p in paden)
+
+
+async def test_the_caseload_says_who_moved_away(werkplek: httpx.AsyncClient, nep: dict[str, Any], gevuld: None) -> None:
+    nep["inburgeraar"].op("GET", "/inburgeraars", _pagina([PERSOON_VERHUISD]))
+    await aanmelden(werkplek)
+    html = (await werkplek.get("/werkplek/caseload")).text
+    assert re.search(r"Amal Haddad</a></td>.*<td>Verhuisd</td>", html)
