@@ -156,6 +156,14 @@ def werkplek_environment(service: ServiceEntry) -> dict[str, str]:
     private_key, public_key = _keys()
     p = service.env_prefix
     apis = {s.name: s.port for s in services() if s.owns_data}
+    # The exchange (the status of a dossier transfer on a move) is served under mutual TLS here: the werkplek presents
+    # the gemeente's certificate, as the exchange's own callers do.
+    gemeente = ontwikkel_certificaten()[GEMEENTE_CERTIFICAAT]
+    keten_mtls = {
+        "cert_file": str(gemeente.cert_file),
+        "key_file": str(gemeente.key_file),
+        "ca_file": str(gemeente.ca_file),
+    }
     return {
         f"{p}ENVIRONMENT": "development",
         f"{p}PUBLIC_BASE_URL": f"http://127.0.0.1:{service.port}",
@@ -166,6 +174,8 @@ def werkplek_environment(service: ServiceEntry) -> dict[str, str]:
             f"{p}BRONNEN__{naam.upper()}": f"http://127.0.0.1:{apis[f'{naam}-api']}/api/v1"
             for naam in ("inburgeraar", "pip", "aanbieder", "handhaving")
         },
+        f"{p}BRONNEN__KETENUITWISSELING": f"https://127.0.0.1:{apis['ketenuitwisseling']}/api/v1",
+        f"{p}BRONNEN_MTLS": json.dumps({"ketenuitwisseling": keten_mtls}),
         f"{p}ONTWIKKELAANMELDING__PRIVATE_KEY_FILE": str(private_key),
         f"{p}ONTWIKKELAANMELDING__ISSUER": DEV_ISSUER,
         f"{p}ONTWIKKELAANMELDING__AUDIENCE": DEV_AUDIENCE,

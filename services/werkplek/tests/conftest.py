@@ -34,6 +34,8 @@ ROLLEN = {
         "opdrachten:lezen",
         "opdrachten:beheren",
         "handhaving:lezen",
+        "verhuizing:registreren",
+        "keten:lezen",
     ],
     "specialist-werk": ["intake:lezen", "pip:lezen"],
     "privacy-officer": ["verwerkingen:lezen"],
@@ -77,7 +79,7 @@ class Nep:
 
 @pytest.fixture
 def nep() -> dict[str, Nep]:
-    return {naam: Nep(naam) for naam in ("inburgeraar", "pip", "aanbieder", "handhaving")}
+    return {naam: Nep(naam) for naam in ("inburgeraar", "pip", "aanbieder", "handhaving", "ketenuitwisseling")}
 
 
 def werkplek_settings(tokens: TokenFactory, **extra: Any) -> Settings:
@@ -262,6 +264,11 @@ def _vul(nep: dict[str, Nep]) -> None:
         ),
     )
     nep["handhaving"].op("GET", "/overtredingen", _pagina([]))
+    nep["inburgeraar"].op("GET", "/inburgeraars/{id}/verhuizingen", _pagina([]))
+    nep["ketenuitwisseling"].op("GET", "/overdrachten", _pagina([]))
+    nep["pip"].op("GET", "/geimporteerde-pips", [])
+    nep["aanbieder"].op("GET", "/inburgeraars/{id}/overgenomen-voortgang", _pagina([]))
+    nep["handhaving"].op("GET", "/inburgeraars/{id}/overgenomen-handhaving", [])
     nep["handhaving"].op(
         "GET",
         "/boeteoverzichten/{id}",
@@ -272,5 +279,5 @@ def _vul(nep: dict[str, Nep]) -> None:
 @pytest.fixture
 def gevuld(nep: dict[str, Nep]) -> None:
     """The stand-ins answer as the APIs would for one inburgeraar of the klantregisseur: person, plicht, intake, a
-    vastgesteld PIP with a version, an open signal, an opdracht with attendance, no enforcement yet."""
+    vastgesteld PIP with a version, an open signal, an opdracht with attendance, no enforcement yet, no move."""
     _vul(nep)

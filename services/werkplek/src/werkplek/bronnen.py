@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
 import uuid
 from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass, field
@@ -21,12 +22,13 @@ from inburgering_kit import tracing
 
 logger = logging.getLogger(__name__)
 
-Bron = Literal["inburgeraar", "pip", "aanbieder", "handhaving"]
+Bron = Literal["inburgeraar", "pip", "aanbieder", "handhaving", "ketenuitwisseling"]
 BRONNAMEN: dict[str, str] = {
     "inburgeraar": "inburgeraar-api",
     "pip": "pip-api",
     "aanbieder": "aanbieder-api",
     "handhaving": "handhaving-api",
+    "ketenuitwisseling": "ketenuitwisseling",
 }
 
 
@@ -80,6 +82,7 @@ class Bronnen:
         basis: Mapping[str, str],
         timeout: float,
         transports: Mapping[str, httpx.AsyncBaseTransport] | None = None,
+        tls: Mapping[str, ssl.SSLContext] | None = None,
     ) -> None:
         self.timeout = timeout
         self._clients = {
@@ -87,6 +90,7 @@ class Bronnen:
                 base_url=url.rstrip("/"),
                 timeout=httpx.Timeout(timeout),
                 transport=(transports or {}).get(naam),
+                verify=(tls or {}).get(naam, True),
                 # No redirects: an API answers, it never sends the user's token somewhere else.
                 follow_redirects=False,
                 limits=httpx.Limits(max_connections=50, max_keepalive_connections=20),

@@ -5,6 +5,7 @@ headers, trace context and HTML pieces."""
 from __future__ import annotations
 
 import logging
+import ssl
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from functools import cache
@@ -21,7 +22,7 @@ from inburgering_kit.app import SECURITY_HEADERS
 from inburgering_kit.auth import TokenVerifier
 from inburgering_kit.html import stylesheet
 from inburgering_kit.logs import configure_logging
-from werkplek import aanmelden, acties, monitoring, paginas
+from werkplek import aanmelden, acties, monitoring, paginas, verhuizing
 from werkplek.bronnen import Bronnen
 from werkplek.oidc import Provider
 from werkplek.sessie import Kluis
@@ -85,7 +86,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.bronnen = Bronnen(settings.bronnen.model_dump(), settings.bron_timeout_seconden, transports)
+        app.state.bronnen = Bronnen(
+            settings.bronnen.model_dump(), settings.bron_timeout_seconden, transports, _tls(settings)
+        )
         app.state.oidc = Provider(settings.oidc, (transports or {}).get("oidc")) if settings.oidc else None
         try:
             yield
@@ -122,7 +125,7 @@ def create_app(
         # it must not take the werkplek out of the load balancer.
         return JSONResponse({"status": "ok", "checks": {}})
 
-    for router in (aanmelden.router, paginas.router, acties.router, monitoring.router):
+    for router in (aanmelden.router, paginas.router, acties.router, verhuizing.router, monitoring.router):
         app.include_router(router)
 
     @app.exception_handler(StarletteHTTPException)
@@ -142,6 +145,17 @@ def create_app(
 
     app.add_middleware(Beveiliging)
     return app
+
+
+def _tls(settings: Settings) -> dict[str, ssl.SSLContext]:
+    """A client context per API under mutual TLS: our certificate, and trust in that API's CA only."""
+    contexten = {}
+    for naam, mtls in settings.bronnen_mtls.items():
+        context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=str(mtls.ca_file))
+        context.load_cert_chain(str(mtls.cert_file), str(mtls.key_file))
+        context.minimum_version = ssl.TLSVersion.TLSv1_2
+        contexten[naam] = context
+    return contexten
 
 
 @cache

@@ -13,6 +13,7 @@ from fastapi import Query, Request, Response
 
 from inburgering_kit.html import Fouten, Veld, datum, e, formulier, gegevenslijst, tabel, tijdstip, uren
 from werkplek import teksten as t
+from werkplek import verhuizing, vorige_gemeente
 from werkplek.bronnen import Antwoord, samen
 from werkplek.toegang import Aangemeld, Gebruiker, bronnen, html, naar, nieuwe_router
 from werkplek.toegang import formulier as lees
@@ -23,6 +24,7 @@ from werkplek.weergave import (
     label,
     melding,
     niet_beschikbaar,
+    overgenomen,
     pagina,
     paginering,
     urengrafiek,
@@ -250,6 +252,19 @@ async def persoon(request: Request, ingelogd: Aangemeld, inburgeraar_id: uuid.UU
         signalen=_mag(ingelogd, "signalen:lezen", b.alle("pip", "/signalen", tok, status="open", inburgeraarId=i)),
         boetes=_mag(ingelogd, "handhaving:lezen", b.get("handhaving", f"/boeteoverzichten/{i}", tok)),
         overtredingen=_mag(ingelogd, "handhaving:lezen", b.get("handhaving", "/overtredingen", tok, inburgeraarId=i)),
+        geimporteerde_pips=_mag(ingelogd, "pip:lezen", b.get("pip", "/geimporteerde-pips", tok, inburgeraarId=i)),
+        overgenomen_voortgang=_mag(
+            ingelogd,
+            "opdrachten:lezen",
+            b.get("aanbieder", f"/inburgeraars/{i}/overgenomen-voortgang", tok, pageSize=100),
+        ),
+        overgenomen_handhaving=_mag(
+            ingelogd, "handhaving:lezen", b.get("handhaving", f"/inburgeraars/{i}/overgenomen-handhaving", tok)
+        ),
+        verhuizingen=_mag(ingelogd, "inburgeraar:lezen", b.get("inburgeraar", f"/inburgeraars/{i}/verhuizingen", tok)),
+        overdrachten=_mag(
+            ingelogd, verhuizing.KETEN_LEZEN, b.get("ketenuitwisseling", "/overdrachten", tok, inburgeraarId=i)
+        ),
         **verwerkingen,
     )
     if r["persoon"].niet_gevonden or (
@@ -264,9 +279,14 @@ async def persoon(request: Request, ingelogd: Aangemeld, inburgeraar_id: uuid.UU
         )
         return html(request, pagina("Niet gevonden", inhoud, kop=ingelogd.kop), 404)
     pip = t.huidige_pip(r["pips"].data["resultaten"]) if r["pips"].ok and r["pips"].data else None
-    # The opdrachten under the current PIP, and those made before it (the leerbaarheidstoets, begeleiding).
+    # The opdrachten under the current PIP, those made before it (the leerbaarheidstoets, begeleiding), and the
+    # progress the previous gemeente handed over on a move (under a PIP of that gemeente).
     opdrachten = (
-        [o for o in r["opdrachten"].data["resultaten"] if o.get("pipId") in (None, pip and pip["id"])]
+        [
+            o
+            for o in r["opdrachten"].data["resultaten"]
+            if o.get("pipId") in (None, pip and pip["id"]) or t.geimporteerd(o)
+        ]
         if r["opdrachten"].ok and r["opdrachten"].data
         else []
     )
@@ -275,26 +295,15 @@ async def persoon(request: Request, ingelogd: Aangemeld, inburgeraar_id: uuid.UU
     p = r["persoon"].data if r["persoon"].ok else None
     titel = t.naam(p) if p else f"Inburgeraar {i[:8]}"
     delen = [f"<h1>{e(titel)}</h1>"]
+    if p:
+        delen.append(verhuizing.banner(p, r["verhuizingen"]))
     if not ingelogd.kan("inburgeraar:lezen"):
         delen.append('<p class="hint">U ziet alleen de onderdelen die bij uw rol horen.</p>')
     bevestiging = request.query_params.get("gedaan")
     if bevestiging in _BEVESTIGINGEN:
         delen.append(melding(_BEVESTIGINGEN[bevestiging]))
-    delen.append(_acties(i, pip, ingelogd))
-    if ingelogd.kan("inburgeraar:lezen"):
-        delen.append(_sectie("persoon", "Persoon en plicht", _persoon_blok(r["persoon"], r["plicht"], ingelogd)))
-    if ingelogd.kan("intake:lezen"):
-        delen.append(_sectie("intake", "Brede intake", _intake_blok(r["intake"], i, ingelogd)))
-    if ingelogd.kan("pip:lezen"):
-        delen.append(_sectie("pip", "Plan inburgering en participatie (PIP)", _pip_blok(r["pips"], pip, r["versies"])))
-    if ingelogd.kan("opdrachten:lezen") and pip:
-        delen.append(
-            _sectie("opdrachten", "Opdrachten aan aanbieders", _opdrachten_blok(r["opdrachten"], opdrachten, meldingen))
-        )
-    if ingelogd.kan("signalen:lezen"):
-        delen.append(_sectie("signalen", "Open signalen", _signalen_blok(r["signalen"], i, ingelogd)))
-    if ingelogd.kan("handhaving:lezen"):
-        delen.append(_sectie("handhaving", "Handhaving", _handhaving_blok(r["boetes"], r["overtredingen"])))
+    delen.append(_acties(i, pip, ingelogd, verhuisd=bool(p and t.verhuisd(p))))
+    delen += _secties(r, i, pip, opdrachten, meldingen, ingelogd)
     if ingelogd.kan("verwerkingen:lezen"):
         delen.append(
             _sectie(
@@ -302,6 +311,46 @@ async def persoon(request: Request, ingelogd: Aangemeld, inburgeraar_id: uuid.UU
             )
         )
     return html(request, pagina(titel, "".join(delen), kop=ingelogd.kop))
+
+
+def _secties(
+    r: dict[str, Antwoord],
+    i: str,
+    pip: dict[str, Any] | None,
+    opdrachten: list[dict[str, Any]],
+    meldingen: dict[str, Antwoord],
+    ingelogd: Gebruiker,
+) -> list[str]:
+    """The parts of the person's page the user's token may see, in the order of the trajectory."""
+    delen: list[str] = []
+    if ingelogd.kan("inburgeraar:lezen"):
+        delen.append(_sectie("persoon", "Persoon en plicht", _persoon_blok(r["persoon"], r["plicht"], ingelogd)))
+    verhuisblok = verhuizing.blok(i, r["persoon"], r["verhuizingen"], r["overdrachten"], ingelogd)
+    if verhuisblok:
+        delen.append(_sectie("verhuizing", "Verhuizing", verhuisblok))
+    if ingelogd.kan("intake:lezen"):
+        delen.append(_sectie("intake", "Brede intake", _intake_blok(r["intake"], i, ingelogd)))
+    if ingelogd.kan("pip:lezen"):
+        vorige = vorige_gemeente.pips(r["geimporteerde_pips"]) if r["pips"].ok else ""
+        delen.append(
+            _sectie("pip", "Plan inburgering en participatie (PIP)", _pip_blok(r["pips"], pip, r["versies"]) + vorige)
+        )
+    # Progress the previous gemeente handed over stands under its own heading, also before this gemeente's PIP.
+    voortgang = vorige_gemeente.voortgang(r["overgenomen_voortgang"]) if r["opdrachten"].ok else ""
+    if ingelogd.kan("opdrachten:lezen") and (pip or voortgang or any(t.geimporteerd(o) for o in opdrachten)):
+        delen.append(
+            _sectie(
+                "opdrachten",
+                "Opdrachten aan aanbieders",
+                _opdrachten_blok(r["opdrachten"], opdrachten, meldingen) + voortgang,
+            )
+        )
+    if ingelogd.kan("signalen:lezen"):
+        delen.append(_sectie("signalen", "Open signalen", _signalen_blok(r["signalen"], i, ingelogd)))
+    if ingelogd.kan("handhaving:lezen"):
+        vorige = vorige_gemeente.handhaving(r["overgenomen_handhaving"]) if r["overtredingen"].ok else ""
+        delen.append(_sectie("handhaving", "Handhaving", _handhaving_blok(r["boetes"], r["overtredingen"]) + vorige))
+    return delen
 
 
 def _per_opdracht(antwoord: Antwoord, opdrachten: list[dict[str, Any]]) -> dict[str, Antwoord]:
@@ -321,12 +370,19 @@ _BEVESTIGINGEN = {
     "pip-gewijzigd": "Het PIP is gewijzigd; de nieuwe versie staat in de versiegeschiedenis.",
     "intake": "De uitkomst van de oproep is vastgelegd.",
     "opdracht": "De opdracht is verstrekt.",
+    "verhuizing": (
+        "De verhuizing is geregistreerd. De ketenuitwisseling draagt het dossier over aan de nieuwe gemeente."
+    ),
 }
 
 
-def _acties(i: str, pip: dict[str, Any] | None, ingelogd: Gebruiker) -> str:
+def _acties(i: str, pip: dict[str, Any] | None, ingelogd: Gebruiker, *, verhuisd: bool = False) -> str:
     links = []
-    if ingelogd.kan("pip:schrijven"):
+    if verhuisd:
+        # The regie moved with the person: here only what was decided can still be read.
+        if ingelogd.kan("pip:schrijven") and pip is not None:
+            links.append((f"{PREFIX}/pips/{pip['id']}/beschikking", "Beschikking bekijken"))
+    elif ingelogd.kan("pip:schrijven"):
         if pip is None or pip.get("status") == "beeindigd":
             links.append((f"{PREFIX}/inburgeraars/{i}/pip/nieuw", "PIP opstellen"))
         elif pip.get("status") == "concept":
@@ -335,7 +391,7 @@ def _acties(i: str, pip: dict[str, Any] | None, ingelogd: Gebruiker) -> str:
             links.append((f"{PREFIX}/pips/{pip['id']}/wijzigen", "PIP wijzigen"))
         if pip is not None:
             links.append((f"{PREFIX}/pips/{pip['id']}/beschikking", "Beschikking bekijken"))
-    if ingelogd.kan("opdrachten:beheren") and pip is not None and pip.get("status") == "vastgesteld":
+    if not verhuisd and ingelogd.kan("opdrachten:beheren") and pip is not None and pip.get("status") == "vastgesteld":
         links.append((f"{PREFIX}/pips/{pip['id']}/opdrachten/nieuw", "Opdracht verstrekken"))
     if not links:
         return ""
@@ -352,10 +408,11 @@ def _persoon_blok(persoon: Antwoord, plicht: Antwoord, ingelogd: Gebruiker) -> s
             [
                 ("BSN", bsn_weergave(p.get("bsn"), ingelogd.ziet_bsn)),
                 ("Doelgroep", e(t.woord(t.DOELGROEP, p.get("doelgroep")))),
-                ("Status registratie", e("BSN ontbreekt" if p.get("status") == "bsn-ontbreekt" else "Geregistreerd")),
+                ("Status registratie", e(_registratiestatus(p))),
                 ("Datum koppeling", e(datum(p.get("datumKoppeling")))),
                 ("Inschrijving BRP", e(datum(p.get("datumInschrijvingBrp")))),
                 ("Klantregisseur", e(p.get("klantregisseur") or "—")),
+                *_herkomst(p),
             ]
         )
     ]
@@ -383,6 +440,20 @@ def _persoon_blok(persoon: Antwoord, plicht: Antwoord, ingelogd: Gebruiker) -> s
             else "<p>Nog geen termijnen van DUO ontvangen.</p>"
         )
     return "".join(delen)
+
+
+def _herkomst(p: dict[str, Any]) -> list[tuple[str, str]]:
+    """A person registered here on a move from another gemeente (inburgeraar-api's `herkomst`)."""
+    herkomst = p.get("herkomst")
+    if not isinstance(herkomst, dict) or herkomst.get("soort") != "verhuizing":
+        return []
+    return [("Herkomst", e(f"verhuisd uit gemeente {herkomst.get('vanGemeente') or 'onbekend'}"))]
+
+
+def _registratiestatus(p: dict[str, Any]) -> str:
+    if p.get("status") == "bsn-ontbreekt":
+        return "BSN ontbreekt"
+    return "Verhuisd" if t.verhuisd(p) else "Geregistreerd"
 
 
 def _intake_blok(intake: Antwoord, i: str, ingelogd: Gebruiker) -> str:
@@ -423,8 +494,11 @@ def tijdstip_str(waarde: str | None) -> str:
 def _pip_blok(pips: Antwoord, pip: dict[str, Any] | None, versies: Antwoord) -> str:
     if not pips.ok:
         return niet_beschikbaar("PIP", pips.melding)
+    # A pip-api that lists the previous gemeente's PIPs among the person's own (marked) rather than apart.
+    eerder = [x for x in (pips.data or {}).get("resultaten", []) if t.geimporteerd(x)]
+    overgenomen_pips = vorige_gemeente.pips(Antwoord(pips.bron, 200, data=eerder))
     if pip is None:
-        return "<p>Er is nog geen PIP.</p>"
+        return "<p>Er is nog geen PIP.</p>" + overgenomen_pips
     delen = [
         gegevenslijst(
             [
@@ -433,6 +507,7 @@ def _pip_blok(pips: Antwoord, pip: dict[str, Any] | None, versies: Antwoord) -> 
                 ("Leerroute", e(t.woord(t.LEERROUTE, pip.get("leerroute")))),
                 ("Taalniveau", e(pip.get("taalniveau"))),
                 ("Vastgesteld op", e(datum(pip.get("vastgesteldDatum")))),
+                *_afspraken_van(pip),
             ]
         )
     ]
@@ -460,7 +535,7 @@ def _pip_blok(pips: Antwoord, pip: dict[str, Any] | None, versies: Antwoord) -> 
             lijst = versies.data if isinstance(versies.data, list) else (versies.data or {}).get("resultaten", [])
             rijen = [
                 [
-                    e(v.get("versie")),
+                    e(v.get("versie")) + overgenomen(v),
                     e(datum(v.get("ingangsdatum"))),
                     e(v.get("reden") or "vaststelling"),
                     e(", ".join(v.get("gewijzigdeVelden") or []) or "—"),
@@ -468,7 +543,17 @@ def _pip_blok(pips: Antwoord, pip: dict[str, Any] | None, versies: Antwoord) -> 
                 for v in lijst
             ]
             delen.append(tabel(["Versie", "Ingangsdatum", "Reden", "Gewijzigd"], rijen, "Versiegeschiedenis"))
+    delen.append(overgenomen_pips)
     return "".join(delen)
+
+
+def _afspraken_van(pip: dict[str, Any]) -> list[tuple[str, str]]:
+    """A PIP of this gemeente drafted from the previous gemeente's agreements on a move (pip-api's `overgenomenVan`)."""
+    bron = pip.get("overgenomenVan")
+    if not isinstance(bron, dict):
+        return []
+    versie = f", versie {bron['versie']}" if bron.get("versie") else ""
+    return [("Afspraken overgenomen van", e(f"gemeente {bron.get('vanGemeente') or 'onbekend'}{versie}"))]
 
 
 def _opdrachten_blok(antwoord: Antwoord, opdrachten: list[dict[str, Any]], meldingen: dict[str, Antwoord]) -> str:
@@ -478,17 +563,18 @@ def _opdrachten_blok(antwoord: Antwoord, opdrachten: list[dict[str, Any]], meldi
         return "<p>Er zijn nog geen opdrachten verstrekt.</p>"
     per_aanbieder: dict[str, list[dict[str, Any]]] = {}
     for o in opdrachten:
-        per_aanbieder.setdefault(o["aanbiederId"], []).append(o)
+        per_aanbieder.setdefault(o.get("aanbiederId") or "", []).append(o)
     delen = []
     for aanbieder_id, lijst in per_aanbieder.items():
-        delen.append(f"<h3>Aanbieder {e(aanbieder_id[:8])}</h3>")
+        # An opdracht taken over on a move may name no provider of this gemeente.
+        delen.append(f"<h3>Aanbieder {e(aanbieder_id[:8] or 'van de vorige gemeente')}</h3>")
         for o in lijst:
             stand = o.get("stand") or {}
             kop_id = f"opdracht-{o['id']}"
             delen.append(
                 f'<div class="opdracht" aria-labelledby="{e(kop_id)}" role="group">'
                 f'<h4 id="{e(kop_id)}">{e(t.woord(t.DIENST, o.get("onderdeel")))} — '
-                f"{e(t.woord(t.OPDRACHTSTATUS, o.get('status')))}</h4>"
+                f"{e(t.woord(t.OPDRACHTSTATUS, o.get('status')))}{overgenomen(o)}</h4>"
             )
             gecontracteerd = stand.get("urenGecontracteerd")
             delen.append(
@@ -497,8 +583,8 @@ def _opdrachten_blok(antwoord: Antwoord, opdrachten: list[dict[str, Any]], meldi
                         (
                             "Gepland",
                             e(
-                                f"{datum(o['inhoud'].get('geplandeStartdatum'))} tot "
-                                f"{datum(o['inhoud'].get('geplandeEinddatum'))}"
+                                f"{datum((o.get('inhoud') or {}).get('geplandeStartdatum'))} tot "
+                                f"{datum((o.get('inhoud') or {}).get('geplandeEinddatum'))}"
                             ),
                         ),
                         ("Gestart op", e(datum(stand.get("gerealiseerdeStartdatum")))),
@@ -594,7 +680,7 @@ def _handhaving_blok(boetes: Antwoord, overtredingen: Antwoord) -> str:
                 ["Overtreding", "Status", "Periode", "Voorgesteld bedrag"],
                 [
                     [
-                        e(o.get("soort")),
+                        e(o.get("soort")) + overgenomen(o),
                         e(t.woord(t.PROCEDURE, o.get("status"))),
                         e(f"{datum(o.get('gedragingVan'))} – {datum(o.get('gedragingTot'))}"),
                         e(f"€ {o['voorgesteldBedrag']}" if o.get("voorgesteldBedrag") else "—"),

@@ -25,6 +25,17 @@ class Bronnen(BaseModel):
     pip: str = "http://127.0.0.1:8102/api/v1"
     aanbieder: str = "http://127.0.0.1:8103/api/v1"
     handhaving: str = "http://127.0.0.1:8104/api/v1"
+    # The gemeente's exchange: only the status of a dossier transfer on a move (never its content).
+    ketenuitwisseling: str = "http://127.0.0.1:8108/api/v1"
+
+
+class Mtls(BaseModel):
+    """The certificate the werkplek presents to an API served under mutual TLS, and the CA that API's certificate
+    comes from. `make run` serves the exchange so (as to DUO and COA); in the cluster it is behind the ingress."""
+
+    cert_file: Path
+    key_file: Path
+    ca_file: Path
 
 
 class Oidc(BaseModel):
@@ -62,6 +73,10 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:8109"
     auth: AuthSettings = Field(description="How the werkplek checks the access token it was given (as the APIs do).")
     bronnen: Bronnen = Field(default_factory=Bronnen)
+    bronnen_mtls: dict[str, Mtls] = Field(
+        default_factory=dict,
+        description="Per API of `bronnen` (by name) that is served under mutual TLS: the certificate to present.",
+    )
     bron_timeout_seconden: float = Field(
         default=3.0,
         gt=0,

@@ -14,7 +14,12 @@ TERMIJN = {
     "map": "MAP",
     "pip": "PIP-vaststelling",
 }
-SIGNAAL = {"nadert": "Termijn nadert", "verstreken": "Termijn verstreken"}
+SIGNAAL = {
+    "nadert": "Termijn nadert",
+    "verstreken": "Termijn verstreken",
+    # pip-api after a move in: the previous gemeente's agreements wait as a concept for this gemeente's decision.
+    "overgenomen-pip": "Overgenomen PIP vaststellen",
+}
 INTAKESTAP = {
     "oproepen": "Oproepen voor de brede intake",
     "wachten-op-uitkomst": "Wachten op de uitkomst van de oproep",
@@ -47,6 +52,28 @@ PROCEDURE = {
     "geen-boete": "Geen boete",
 }
 
+VERHUIZINGSTATUS = {"aangemeld": "Aangemeld, overdracht loopt", "overgedragen": "Overgedragen"}
+VERHUIZINGBRON = {"klantregisseur": "Klantregisseur", "duo": "Melding van DUO"}
+RICHTING = {
+    "uitgaand": "Uitgaand (naar de nieuwe gemeente)",
+    "inkomend": "Inkomend (van de vorige gemeente)",
+    "verzoek": "Verzoek van de nieuwe gemeente",
+    "uit": "Uitgaand (naar de nieuwe gemeente)",
+    "in": "Inkomend (van de vorige gemeente)",
+}
+OVERDRACHTSTATUS = {"bezig": "Bezig", "afgerond": "Afgerond", "mislukt": "Mislukt, een medewerker kijkt ernaar"}
+# The exchange's steps: at the gemeente left (fetch, deliver, hand over), at the new one (one per context).
+OVERDRACHTSTAP = {
+    "opgehaald": "Dossier opgehaald",
+    "afgeleverd": "Afgeleverd bij de nieuwe gemeente",
+    "overgedragen": "Regie beëindigd",
+    "inburgeraar": "Persoon en brede intake overgenomen",
+    "pip": "PIP overgenomen",
+    "aanbieder": "Voortgang overgenomen",
+    "handhaving": "Handhaving overgenomen",
+    "verhuizing-geregistreerd": "Verhuizing geregistreerd",
+}
+
 
 def woord(tabel: dict[str, str], code: Any) -> str:
     if code is None or code == "":
@@ -64,6 +91,8 @@ def naam(persoon: dict[str, Any]) -> str:
 def fase(persoon: dict[str, Any], pip: dict[str, Any] | None) -> str:
     if persoon.get("status") == "bsn-ontbreekt":
         return "BSN ontbreekt"
+    if verhuisd(persoon):
+        return "Verhuisd"
     if pip is None:
         return "Brede intake en PIP voorbereiden"
     return {"concept": "PIP in concept", "vastgesteld": "Uitvoering PIP", "beeindigd": "PIP beëindigd"}.get(
@@ -78,9 +107,22 @@ def volgende_termijn(pip: dict[str, Any] | None, signalen: list[dict[str, Any]],
 
 
 def huidige_pip(pips: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The PIP in force, else the draft being prepared, else the last ended one."""
+    """The PIP in force, else the draft being prepared, else the last ended one. A PIP taken over from the previous
+    gemeente is its history, never this gemeente's own PIP: the new gemeente establishes its own (DOMAIN §6)."""
+    eigen = [p for p in pips if not geimporteerd(p)]
     for status in ("vastgesteld", "concept", "beeindigd"):
-        for pip in pips:
+        for pip in eigen:
             if pip.get("status") == status:
                 return pip
     return None
+
+
+def geimporteerd(item: Any) -> bool:
+    """Part of the history the previous gemeente handed over on a move (`geimporteerd: true`); an API that does not
+    say so gives the gemeente's own."""
+    return isinstance(item, dict) and item.get("geimporteerd") is True
+
+
+def verhuisd(persoon: dict[str, Any]) -> bool:
+    """The person moved away and the regie ended here (the status, or a `verhuisd` field of inburgeraar-api)."""
+    return persoon.get("status") == "verhuisd" or bool(persoon.get("verhuisd"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from inburgering_kit.html import e, uren
@@ -105,6 +106,19 @@ def melding(tekst: str) -> str:
 
 def label(tekst: str, soort: str = "") -> str:
     return f'<span class="label{" label-" + soort if soort else ""}">{e(tekst)}</span>'
+
+
+def overgenomen(item: Any) -> str:
+    """The mark of history taken over from the previous gemeente on a move (empty for the gemeente's own): in words,
+    so it is read out with the item and not only seen."""
+    if not (isinstance(item, dict) and item.get("geimporteerd") is True):
+        return ""
+    return overgenomen_van(item.get("vanGemeente"))
+
+
+def overgenomen_van(gemeente: Any) -> str:
+    tekst = f"overgenomen van gemeente {gemeente}" if gemeente else "overgenomen van de vorige gemeente"
+    return " " + label(tekst, "overgenomen")
 
 
 def bsn_weergave(bsn: str | None, zichtbaar: bool) -> str:

@@ -24,6 +24,38 @@ PERSOON = "6f1c2a9e-4b1d-4c6e-9a53-0d8e7b2f4a11"
 PIP = "0b7d3c5e-2f8a-4e61-b9c4-7a2e1d6f3b22"
 OPROEP = "7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e55"
 BSN = "999990019"
+VERHUIZING = {
+    "id": "1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f66",
+    "inburgeraarId": PERSOON,
+    "vanGemeente": "0363",
+    "naarGemeente": "0599",
+    "verhuisdatum": "2026-07-01",
+    "bron": "duo",
+    "status": "aangemeld",
+    "aangemeldOp": "2026-06-20T09:00:00Z",
+    "overgedragenOp": None,
+}
+OVERDRACHT = {
+    "id": "1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f66",
+    "richting": "inkomend",
+    "vanGemeente": "0599",
+    "naarGemeente": "0363",
+    "verhuisdatum": "2026-07-01",
+    "inburgeraarId": PERSOON,
+    "status": "mislukt",
+    "stappen": [
+        {"stap": "inburgeraar", "gedaanOp": "2026-06-20T09:00:02Z"},
+        {"stap": "pip", "gedaanOp": None},
+        {"stap": "aanbieder", "gedaanOp": None},
+        {"stap": "handhaving", "gedaanOp": None},
+    ],
+    "pogingen": 3,
+    "laatsteFout": "pip-api weigerde het deel: 409",
+    "aangemaaktOp": "2026-06-20T09:00:01Z",
+    "bijgewerktOp": "2026-06-20T09:05:00Z",
+    "afgerondOp": None,
+    "inhoudVerwijderd": False,
+}
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
@@ -83,6 +115,21 @@ def url(instellingen: Settings, nep: dict[str, Any], gevuld: None) -> Iterator[s
         422,
     )
     nep["pip"].op("GET", "/pips/{id}/beschikking", {"title": "Geen beschikking", "status": 409}, 409)
+    nep["inburgeraar"].op("GET", "/inburgeraars/{id}/verhuizingen", _lijst([VERHUIZING]))
+    nep["ketenuitwisseling"].op("GET", "/overdrachten", _lijst([OVERDRACHT]))
+    nep["inburgeraar"].op(
+        "POST",
+        "/inburgeraars/{id}/verhuizingen",
+        {
+            "title": "Ongeldige verhuizing",
+            "status": 422,
+            "invalidParams": [
+                {"name": "naarGemeente", "code": "onbekend", "reason": "geen bestaande gemeente"},
+                {"name": "verhuisdatum", "code": "te-vroeg", "reason": "ligt voor de datum koppeling"},
+            ],
+        },
+        422,
+    )
     for bron in ("inburgeraar", "pip", "aanbieder", "handhaving"):
         log = {
             "page": 1,
@@ -113,6 +160,10 @@ def url(instellingen: Settings, nep: dict[str, Any], gevuld: None) -> Iterator[s
     app = create_app(instellingen, {k: httpx.MockTransport(v.handle) for k, v in nep.items()})
     with live_server(app) as u:
         yield u
+
+
+def _lijst(items: list[Any]) -> dict[str, Any]:
+    return {"page": 1, "pageSize": 20, "totalItems": len(items), "totalPages": 1, "resultaten": items}
 
 
 class Schermen:
@@ -163,6 +214,23 @@ async def test_de_formulieren_van_de_klantregisseur(
     await page.get_by_role("button", name="Uitkomst vastleggen").click()
     await expect(page.get_by_role("alert")).to_contain_text("Kies de uitkomst van de oproep.")
     await s.scherm("uitkomst-fout")
+
+    await page.goto(f"/werkplek/inburgeraars/{PERSOON}")
+    overdracht = page.get_by_role("table", name="Overdracht van het dossier")
+    await expect(overdracht).to_contain_text("PIP overgenomen: nog niet")
+    await expect(page.get_by_role("table", name="Verhuizingen")).to_contain_text("Melding van DUO")
+    await s.scherm("persoon-verhuizing")
+    await page.get_by_label("Nieuwe gemeente (gemeentecode)").fill("59")
+    await page.get_by_role("button", name="Verhuizing registreren").click()
+    await expect(page.get_by_role("alert")).to_contain_text("Vul de gemeentecode van vier cijfers in")
+    await s.scherm("verhuizing-fout-werkplek")
+    await page.get_by_label("Nieuwe gemeente (gemeentecode)").fill("0999")
+    await page.get_by_label("Verhuisdatum").fill("2020-01-01")
+    await page.get_by_role("button", name="Verhuizing registreren").click()
+    await expect(page.locator("#veld-naarGemeente-fout")).to_contain_text("Geen bestaande gemeente")
+    await expect(page.locator("#veld-verhuisdatum-fout")).to_contain_text("Ligt voor de datum koppeling")
+    await expect(page.get_by_label("Nieuwe gemeente (gemeentecode)")).to_have_attribute("aria-invalid", "true")
+    await s.scherm("verhuizing-fout-api")
 
     await page.goto(f"/werkplek/inburgeraars/{PERSOON}/pip/nieuw")
     await s.scherm("pip-nieuw")
@@ -232,3 +300,147 @@ async def test_de_privacy_officer_ziet_het_verwerkingenlog(context: BrowserConte
     await expect(page.get_by_role("table", name="Verwerkingen")).to_contain_text("handhaving-raadplegen")
     assert BSN not in await page.content()
     await s.scherm("privacy-officer-persoon")
+
+
+async def test_een_verhuisde_inburgeraar_en_de_overgenomen_geschiedenis(
+    context: BrowserContext, nep: dict[str, Any], tmp_path: Path
+) -> None:
+    """The page at the gemeente left once the person moved (a banner, no form, no changes), and at the new gemeente
+    the previous one's PIP, progress and enforcement from each context's own route, each labelled as taken over."""
+    persoon = {
+        "id": PERSOON,
+        "gemeenteCode": "0363",
+        "status": "verhuisd",
+        "bsn": BSN,
+        "doelgroep": "asielmigrant",
+        "contact": {"voornamen": "Amal", "achternaam": "Haddad"},
+    }
+    nep["inburgeraar"].op("GET", "/inburgeraars/{id}", persoon)
+    nep["inburgeraar"].op(
+        "GET",
+        "/inburgeraars/{id}/verhuizingen",
+        _lijst([{**VERHUIZING, "status": "overgedragen", "overgedragenOp": "2026-06-21T10:00:00Z"}]),
+    )
+    page = await context.new_page()
+    s = Schermen(page, tmp_path)
+    await _aanmelden(page, "klantregisseur")
+    await page.goto(f"/werkplek/inburgeraars/{PERSOON}")
+    await expect(page.get_by_text("Verhuisd naar gemeente 0599 op 1 juli 2026.")).to_be_visible()
+    await expect(page.get_by_role("button", name="Verhuizing registreren")).to_have_count(0)
+    await expect(page.get_by_role("link", name="PIP wijzigen")).to_have_count(0)
+    await s.scherm("verhuisd")
+
+    # The new gemeente: the person registered on the move, the transfer done, a concept from the old agreements.
+    nep["inburgeraar"].op(
+        "GET",
+        "/inburgeraars/{id}",
+        {**persoon, "status": "geregistreerd", "herkomst": {"soort": "verhuizing", "vanGemeente": "0599"}},
+    )
+    nep["inburgeraar"].op("GET", "/inburgeraars/{id}/verhuizingen", _lijst([]))
+    nep["ketenuitwisseling"].op(
+        "GET", "/overdrachten", _lijst([{**OVERDRACHT, "status": "afgerond", "laatsteFout": None}])
+    )
+    nep["pip"].op(
+        "GET",
+        "/pips",
+        _lijst(
+            [
+                {
+                    "id": PIP,
+                    "inburgeraarId": PERSOON,
+                    "status": "concept",
+                    "versie": 0,
+                    "leerroute": "z-route",
+                    "taalniveau": "A1",
+                    "overgenomenVan": {"overdrachtId": OVERDRACHT["id"], "vanGemeente": "0599", "versie": 2},
+                    "termijnen": [],
+                }
+            ]
+        ),
+    )
+    nep["pip"].op(
+        "GET",
+        "/geimporteerde-pips",
+        [
+            {
+                "id": "00000000-0000-4000-8000-000000000599",
+                "status": "beeindigd",
+                "versie": 2,
+                "inhoud": {"leerroute": "z-route", "taalniveau": "A1"},
+                "vastgesteldDatum": "2025-11-01",
+                "beeindigdDatum": "2026-06-21",
+                "beeindigdReden": "verhuisd",
+                "versies": [{"versie": 1, "ingangsdatum": "2025-11-01"}, {"versie": 2, "ingangsdatum": "2026-02-01"}],
+                "geimporteerd": True,
+                "vanGemeente": "0599",
+            }
+        ],
+    )
+    nep["aanbieder"].op("GET", "/opdrachten", _lijst([]))
+    nep["aanbieder"].op(
+        "GET",
+        "/inburgeraars/{id}/overgenomen-voortgang",
+        _lijst(
+            [
+                {
+                    "geimporteerd": True,
+                    "vanGemeente": "0599",
+                    "dossier": {
+                        "opdrachten": [
+                            {
+                                "aanbieder": {"naam": "Taalhuis Zuid", "kvkNummer": "12345678"},
+                                "onderdeel": "z-route",
+                                "status": "ingetrokken",
+                                "eindreden": "verhuisd",
+                                "urenGecontracteerd": 600,
+                                "geplandeStartdatum": "2025-11-02",
+                                "geplandeEinddatum": "2026-11-01",
+                                "stand": {"urenAanwezig": 120},
+                                "meldingen": [],
+                            }
+                        ]
+                    },
+                }
+            ]
+        ),
+    )
+    nep["handhaving"].op(
+        "GET",
+        "/inburgeraars/{id}/overgenomen-handhaving",
+        [
+            {
+                "geimporteerd": True,
+                "vanGemeente": "0599",
+                "dossier": {
+                    "overtredingen": [
+                        {
+                            "soort": "pip-niet-nagekomen",
+                            "status": "beboet",
+                            "gedragingVan": "2026-01-01",
+                            "gedragingTot": "2026-03-01",
+                        }
+                    ],
+                    "boetes": [
+                        {
+                            "soort": "pip-niet-nagekomen",
+                            "bedrag": 250,
+                            "besluitDatum": "2026-04-01",
+                            "status": "opgelegd",
+                        }
+                    ],
+                },
+            }
+        ],
+    )
+    await page.goto(f"/werkplek/inburgeraars/{PERSOON}")
+    await expect(page.get_by_role("table", name="Overdracht van het dossier")).to_contain_text("Inkomend")
+    await expect(page.get_by_role("table", name="PIP's van de vorige gemeente")).to_contain_text(
+        "overgenomen van gemeente 0599"
+    )
+    await expect(page.get_by_role("table", name="Voortgang bij aanbieders van de vorige gemeente")).to_contain_text(
+        "Taalhuis Zuid"
+    )
+    await expect(page.get_by_role("table", name="Boetes van de vorige gemeente")).to_contain_text("€ 250")
+    await expect(page.get_by_text("gemeente 0599, versie 2")).to_be_visible()
+    await expect(page.get_by_text("verhuisd uit gemeente 0599")).to_be_visible()
+    await s.scherm("overgenomen-bij-de-nieuwe-gemeente")

@@ -139,6 +139,11 @@ class TestPaginas:
                 "/meldingen",
                 f"/boeteoverzichten/{PERSOON}",
                 "/overtredingen",
+                f"/inburgeraars/{PERSOON}/verhuizingen",
+                "/overdrachten",
+                "/geimporteerde-pips",
+                f"/inburgeraars/{PERSOON}/overgenomen-voortgang",
+                f"/inburgeraars/{PERSOON}/overgenomen-handhaving",
             ]
         )
         for b in nep.values():
