@@ -92,6 +92,8 @@ BUS_USERS: tuple[BusUser, ...] = (
             ("ketenuitwisseling-aanbieder", f"{TYPE_PREFIX}.aanbieder.>"),
             ("ketenuitwisseling-inburgeraar", f"{TYPE_PREFIX}.inburgeraar.>"),
             ("ketenuitwisseling-handhaving", f"{TYPE_PREFIX}.handhaving.>"),
+            # The move that starts a dossier transfer (its own inbox beside the reports' consumer).
+            ("ketenuitwisseling-verhuizing", f"{TYPE_PREFIX}.inburgeraar.verhuizing-aangemeld"),
         ),
     ),
 )

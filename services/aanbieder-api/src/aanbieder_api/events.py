@@ -49,10 +49,15 @@ class OpdrachtGewijzigd(_OpdrachtEvent):
 
 
 class OpdrachtIngetrokken(_OpdrachtEvent):
-    """De gemeente heeft de opdracht ingetrokken."""
+    """De gemeente heeft de opdracht ingetrokken, of beëindigd omdat de deelnemer naar een andere gemeente verhuisde."""
 
     event_type = f"{_PREFIX}.opdracht-ingetrokken"
     versie: int
+    reden: str = Field(
+        default="gemeente",
+        description="Code: `gemeente` (door de gemeente ingetrokken) of `verhuisd` (de deelnemer is naar een andere "
+        "gemeente verhuisd).",
+    )
 
 
 class VoortgangGemeld(_OpdrachtEvent):

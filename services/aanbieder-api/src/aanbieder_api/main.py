@@ -10,6 +10,7 @@ from fastapi import APIRouter, FastAPI
 from aanbieder_api import bestandsformaat
 from aanbieder_api.api import aanbieders, aanleveringen, cbs, opdrachten, toegewezen
 from aanbieder_api.api import monitoring as monitoring_api
+from aanbieder_api.api import overdracht as overdracht_api
 from aanbieder_api.portal import beheer as portaal_accounts
 from aanbieder_api.portal import router as portaal_router
 from aanbieder_api.services import aanleveringen as aanleveringen_verwerking
@@ -39,6 +40,7 @@ ROUTERS = [
     opdrachten.router,
     cbs.router,
     monitoring_api.router,
+    overdracht_api.router,
 ]
 
 
@@ -72,6 +74,7 @@ LINKS = [
             "opdracht_melding_list",
         )
     ),
+    Link("overdracht_overnemen", "overgenomen_voortgang_list", {"inburgeraarId": "$response.body#/inburgeraarId"}),
     *(
         Link("aanlevering_create", target, {"aanleveringId": "$response.body#/id"}, status="202")
         for target in ("aanlevering_read", "aanlevering_afwijzing_list")

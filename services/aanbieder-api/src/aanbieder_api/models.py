@@ -150,9 +150,34 @@ class Opdracht(Base):
     # None without a PIP.
     pip_versie: Mapped[int | None] = mapped_column(Integer)
     stand: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    # Why a withdrawn opdracht ended (`domain.overdracht.Intrekkingsreden`): the gemeente's choice or the person's
+    # move to another gemeente. None while it runs or once it is afgerond.
+    intrekkingsreden: Mapped[str | None] = mapped_column(String(20))
     laatste_melding_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # When the content (not the progress) last changed: a new version, a withdrawal, a PIP change.
     gewijzigd_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
+
+
+class OvergenomenVoortgang(Base):
+    """The providers' part of a dossier taken over from the previous gemeente on a move (Besluit art. 9.4 lid 4): the
+    opdrachten there and the progress reported on them, kept as read-only history of this gemeente's person. Never an
+    opdracht here (the previous gemeente's providers are not this one's), so no provider sees it and no count of this
+    gemeente (CBS delivery, monitoring, provider performance) reads it. `inhoud_hash` (SHA-256 of the canonical body)
+    makes a repeated transfer the same row and another body under the same id a conflict."""
+
+    __tablename__ = "overgenomen_voortgang"
+    __table_args__ = (
+        Index("ix_overgenomen_voortgang_gemeente_code_inburgeraar_id", "gemeente_code", "inburgeraar_id"),
+    )
+
+    overdracht_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    gemeente_code: Mapped[str] = mapped_column(String(4))
+    inburgeraar_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    van_gemeente: Mapped[str] = mapped_column(String(4))
+    verhuisdatum: Mapped[date | None] = mapped_column(Date)
+    dossier: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    inhoud_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
 
 

@@ -8,6 +8,7 @@ with an `aanbieder_id` claim and a registered client id) reads its own opdrachte
 from inburgering_kit.audit import SCOPE_VERWERKINGEN_LEZEN
 from inburgering_kit.export import SCOPE_CBS_EXPORT
 from inburgering_kit.monitoring import SCOPE_MONITORING
+from inburgering_kit.overdracht import SCOPE_DOSSIER_EXPORTEREN, SCOPE_DOSSIER_IMPORTEREN
 from inburgering_kit.privacy import SCOPE_INZAGE
 
 AANBIEDERS_BEHEREN = "aanbieders:beheren"
@@ -22,7 +23,9 @@ ROLLEN: dict[str, set[str]] = {
     "contractmanager": {AANBIEDERS_BEHEREN, OPDRACHTEN_LEZEN},
     "aanbieder": {VOORTGANG_MELDEN},
     "privacy-officer": {SCOPE_VERWERKINGEN_LEZEN, SCOPE_INZAGE},
-    "ketenuitwisseling": {CBS_EXPORT},
+    # The exchange also hands this context's part of a person's dossier to the new gemeente on a move and takes the
+    # part of the previous gemeente in (Besluit art. 9.4 lid 4): `inburgering_kit.overdracht`.
+    "ketenuitwisseling": {CBS_EXPORT, SCOPE_DOSSIER_EXPORTEREN, SCOPE_DOSSIER_IMPORTEREN},
     # Local monitoring (issue 15 §2): provider performance per aanbieder with small cells suppressed, no person.
     "beleidsmedewerker": {SCOPE_MONITORING},
 }

@@ -29,6 +29,7 @@ from inburgering_kit.bsn import is_valid_bsn
 from inburgering_kit.db import Database
 from inburgering_kit.testing.live import live_server
 from inburgering_kit.testing.plugin import TokenFactory
+from inburgering_kit.testing.waiting import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -993,3 +994,25 @@ class TestAccountbeheer:
         assert isinstance(account_id, uuid.UUID)
         assert (await aanmelden(api, "dev@taalschool.example")).status_code == 303
         assert (await api.get("/portaal/opdrachten")).status_code == 200
+
+
+class TestVerhuisd:
+    async def test_an_opdracht_ended_by_a_move_says_so_in_the_portal(
+        self, api: httpx.AsyncClient, gemeente: Gemeente, omgeving: Any
+    ) -> None:
+        medewerker = await gemeente.medewerker()
+        inburgeraar_id = uuid.UUID(medewerker.interne_ids[0])
+        await omgeving.inburgeraar_api.publish(
+            "verhuisd", inburgeraar_id,
+            {"inburgeraarId": str(inburgeraar_id), "naarGemeente": "0344", "verhuisdatum": "2026-09-01"},
+        )  # fmt: skip
+
+        async def beeindigd() -> bool:
+            r = await omgeving.client.get(f"/api/v1/opdrachten/{medewerker.opdracht_id}", headers=omgeving.regisseur)
+            return bool(r.json()["status"] == "ingetrokken")
+
+        await eventually(beeindigd, what="opdracht beëindigd na verhuizing")
+        assert (await aanmelden(api, medewerker.email)).status_code == 303
+        pagina = await api.get(f"/portaal/opdrachten/{medewerker.opdracht_id}")
+        assert pagina.status_code == 200
+        assert "de deelnemer is naar een andere gemeente verhuisd" in pagina.text

@@ -110,3 +110,58 @@ async def test_uploads_are_kept_five_years_from_the_upload(
     assert kept is not None and kept.aantallen["aanlevering"] == 0
     gone = await voer_uit(database, "aanbieder-api", opruimer(settings), date(2025, 5, 5))
     assert gone is not None and gone.aantallen["aanlevering"] == 1
+
+
+async def overgenomen_met_einde(omgeving: Omgeving, settings: Settings, database: Database) -> uuid.UUID:
+    """Progress taken over from a previous gemeente (a move) for a person of this gemeente whose plicht ended."""
+    inburgeraar_id = uuid.uuid4()
+    dossier = {
+        "opdrachten": [
+            {
+                "aanbieder": {"naam": "Taalschool Zuid", "kvkNummer": "87654321"},
+                "onderdeel": "b1-route",
+                "geplandeStartdatum": "2026-01-05",
+                "geplandeEinddatum": "2026-12-18",
+                "status": "ingetrokken",
+                "verstrektOp": "2025-12-01T09:00:00Z",
+                "eindreden": "verhuisd",
+                "einddatum": "2026-09-01",
+                "stand": {"urenAanwezig": 120},
+            }
+        ]
+    }
+    r = await omgeving.client.put(
+        f"/api/v1/overdrachten/{uuid.uuid4()}",
+        json={"inburgeraarId": str(inburgeraar_id), "vanGemeente": "0344", "dossier": dossier},
+        headers=omgeving.tokens.headers(*ROLLEN["ketenuitwisseling"], gemeente="0363"),
+    )
+    assert r.status_code == 201, r.text
+    await InburgeraarApi(settings, database).publish(
+        "einde-plicht-gewijzigd", inburgeraar_id, {"inburgeraarId": str(inburgeraar_id), "einddatum": EINDE}, "0363"
+    )
+
+    async def bekend() -> bool:
+        return bool(await rows(database, "SELECT 1 FROM retentie_betrokkene"))
+
+    await eventually(bekend, what="einde plicht in retentie_betrokkene")
+    return inburgeraar_id
+
+
+class TestOvergenomenVoortgang:
+    async def test_imported_progress_follows_the_persons_retention_and_is_in_the_inzage(
+        self, omgeving: Omgeving, settings: Settings, database: Database, client: httpx.AsyncClient
+    ) -> None:
+        inburgeraar_id = await overgenomen_met_einde(omgeving, settings, database)
+        officer = omgeving.tokens.headers(*ROLLEN["privacy-officer"])
+        response = await client.post(
+            "/api/v1/inzage/_export", json={"inburgeraarId": str(inburgeraar_id)}, headers=officer
+        )
+        assert response.status_code == 200, response.text
+        onderdelen = {o["soort"]: o["gegevens"] for o in response.json()["onderdelen"]}
+        assert [o["van_gemeente"] for o in onderdelen["overgenomen-voortgang"]] == ["0344"]
+
+        kept = await voer_uit(database, "aanbieder-api", opruimer(settings), date(2033, 1, 31))
+        assert kept is not None and kept.totaal == 0
+        gone = await voer_uit(database, "aanbieder-api", opruimer(settings), date(2033, 2, 1))
+        assert gone is not None and gone.aantallen["overgenomen-voortgang"] == 1
+        assert await rows(database, "SELECT 1 FROM overgenomen_voortgang") == []

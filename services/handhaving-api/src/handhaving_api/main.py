@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from handhaving_api.api import beleid, boetes, cbs, overtredingen
+from handhaving_api.api import beleid, boetes, cbs, overdracht, overtredingen
 from handhaving_api.api import monitoring as monitoring_api
 from handhaving_api.services import projectie, retentie
 from handhaving_api.settings import Settings
@@ -36,6 +36,7 @@ DEFINITION = ServiceDefinition(
         cbs.router,
         monitoring_api.router,
         inzage_router(retentie.SERVICE, retentie.verzamel),
+        overdracht.router,
     ],
 )
 

@@ -38,6 +38,8 @@ class InburgeraarFeit(Base):
     pip_vastgesteld_datum: Mapped[date | None] = mapped_column(Date)
     pip_beeindigd_datum: Mapped[date | None] = mapped_column(Date)
     plicht_einde_datum: Mapped[date | None] = mapped_column(Date)
+    # The day the person's regie here ended by a move (`inburgeraar.verhuisd`): no candidate after it.
+    verhuisd_datum: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=_now, onupdate=_now, server_default=func.now()
     )
@@ -263,4 +265,26 @@ class ZienswijzeSignaal(Base):
     inburgeraar_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     klantregisseur: Mapped[str | None] = mapped_column(String(200))
     zienswijze_uiterste_datum: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
+
+
+class OvergenomenHandhaving(Base):
+    """The enforcement part of a dossier another gemeente handed over on a move (Besluit art. 9.4 lid 4): read-only
+    history of this gemeente's person, kept apart from the gemeente's own overtredingen and boetes so no work list,
+    CBS delivery, monitoring count or DUO report ever sees it (the old gemeente reported its own fines). Only its
+    warnings are read again: a warning given there counts for the step to a voornemen here (`eerder_gewaarschuwd`).
+
+    One row per transfer, its id the exchange's `overdrachtId`; the sha256 of the canonical body tells a retry
+    (200, same answer) from another body under the same id (409)."""
+
+    __tablename__ = "overgenomen_handhaving"
+    __table_args__ = (Index("ix_overgenomen_handhaving_inburgeraar_id", "inburgeraar_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    gemeente_code: Mapped[str] = mapped_column(String(4))
+    inburgeraar_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    van_gemeente: Mapped[str] = mapped_column(String(4))
+    verhuisdatum: Mapped[date | None] = mapped_column(Date)
+    dossier: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    body_sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())

@@ -8,6 +8,7 @@ delivers its own boetes; the privacy officer sees only the processing log.
 from inburgering_kit.audit import SCOPE_VERWERKINGEN_LEZEN
 from inburgering_kit.export import SCOPE_CBS_EXPORT
 from inburgering_kit.monitoring import SCOPE_MONITORING
+from inburgering_kit.overdracht import SCOPE_DOSSIER_EXPORTEREN, SCOPE_DOSSIER_IMPORTEREN
 from inburgering_kit.privacy import SCOPE_INZAGE
 
 HANDHAVING_LEZEN = "handhaving:lezen"
@@ -24,7 +25,9 @@ ROLLEN: dict[str, set[str]] = {
     "specialist-inkomen": {MAATREGELEN_LEZEN, MAATREGELEN_SCHRIJVEN},
     "duo": {DUO_BOETES_SCHRIJVEN},
     "privacy-officer": {SCOPE_VERWERKINGEN_LEZEN, SCOPE_INZAGE},
-    "ketenuitwisseling": {CBS_EXPORT},
+    # And the dossier transfer on a move (Besluit art. 9.4 lid 4): this context's part, out at the old gemeente
+    # and in at the new one.
+    "ketenuitwisseling": {CBS_EXPORT, SCOPE_DOSSIER_EXPORTEREN, SCOPE_DOSSIER_IMPORTEREN},
     # Local monitoring (issue 15 §2): enforcement counts with small cells suppressed, never a person.
     "beleidsmedewerker": {SCOPE_MONITORING},
 }

@@ -30,3 +30,7 @@ VERLENGING_OMSTANDIGHEDEN = Verwerkingsactiviteit(
     "vastleggen omstandigheden verzoek verlenging",
     "Wi art. 35 lid 3 (gegevenslevering aan DUO, item q: omstandigheden die leidden tot een verzoek tot verlenging)",
 )
+VERHUIZING = Verwerkingsactiviteit(
+    "registratie verhuizing naar een andere gemeente",
+    "Wi art. 35 lid 1; Bi art. 9.4 lid 4 (overdracht van het dossier aan de nieuwe gemeente)",
+)

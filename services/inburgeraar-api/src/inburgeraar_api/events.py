@@ -179,6 +179,28 @@ class VerlengingsomstandighedenVastgelegd(EventData):
     gevraagde_einddatum: date | None = None
 
 
+class VerhuizingAangemeld(EventData):
+    """De inburgeraar verhuist naar een andere gemeente (door de klantregisseur of op de melding van DUO
+    vastgelegd): de ketenuitwisseling draagt het dossier over (Besluit inburgering 2021 art. 9.4 lid 4)."""
+
+    event_type = f"{_PREFIX}.verhuizing-aangemeld"
+    inburgeraar_id: uuid.UUID
+    verhuizing_id: uuid.UUID
+    naar_gemeente: str = Field(description="Gemeentecode van de nieuwe gemeente.")
+    verhuisdatum: date | None
+
+
+class Verhuisd(EventData):
+    """Het dossier is aan de nieuwe gemeente overgedragen: de regie van deze gemeente is geëindigd. Elke context
+    beëindigt wat hij voor de inburgeraar nog liep (PIP, opdrachten, signalen) met reden `verhuisd`."""
+
+    event_type = f"{_PREFIX}.verhuisd"
+    inburgeraar_id: uuid.UUID
+    verhuizing_id: uuid.UUID
+    naar_gemeente: str = Field(description="Gemeentecode van de nieuwe gemeente.")
+    verhuisdatum: date | None
+
+
 EVENTS: list[type[EventData]] = [
     InburgeraarGeregistreerd,
     InburgeraarGewijzigd,
@@ -197,4 +219,6 @@ EVENTS: list[type[EventData]] = [
     OntzorgenVastgelegd,
     EindePlichtGewijzigd,
     VerlengingsomstandighedenVastgelegd,
+    VerhuizingAangemeld,
+    Verhuisd,
 ]

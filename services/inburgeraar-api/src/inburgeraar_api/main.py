@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from fastapi import FastAPI
 
-from inburgeraar_api.api import cbs, dossier, inburgeraars, intake, keten
+from inburgeraar_api.api import cbs, dossier, inburgeraars, intake, keten, verhuizing
 from inburgeraar_api.api import monitoring as monitoring_api
 from inburgeraar_api.api import privacy as privacy_api
 from inburgeraar_api.services import aanbiedermeldingen, privacy
@@ -41,7 +41,16 @@ LINKS = [
             "intake_achtergrond_put",
             "brede_intake_afronden",
             "inburgeraar_duo_identificatie_read",
+            "verhuizing_create",
+            "verhuizing_list",
+            "overgenomen_dossier_list",
+            "overdrachtsdossier_read",
         )
+    ),
+    Link(
+        "verhuizing_create",
+        "verhuizing_overgedragen",
+        {"inburgeraarId": "$request.path.inburgeraarId", "verhuizingId": "$response.body#/id"},
     ),
     Link(
         "oproep_create",
@@ -65,6 +74,7 @@ DEFINITION = ServiceDefinition(
         intake.router,
         privacy_api.router,
         keten.router,
+        verhuizing.router,
         cbs.router,
         monitoring_api.router,
         inzage_router("inburgeraar-api", privacy.eigen_gegevens),

@@ -67,6 +67,9 @@ class Inburgeraar(Base):
     klantregisseur: Mapped[str | None] = mapped_column(String(200))
     # The client that registered (linked) the person: a chain partner such as COA sees only its own.
     geregistreerd_door: Mapped[str | None] = mapped_column(String(200))
+    # How the person came to this gemeente when not by a koppeling or BRP-inschrijving of its own: on a move,
+    # `{"soort": "verhuizing", "vanGemeente": "0599"}` (Besluit art. 9.4 lid 4).
+    herkomst: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     versie: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = _created_at()
     updated_at: Mapped[datetime] = _updated_at()
@@ -246,3 +249,37 @@ class Bewaartermijn(Base):
     )
     einde_plicht_datum: Mapped[date | None] = mapped_column(Date, index=True)
     overige_verwijderd_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Verhuizing(Base):
+    """A move of the person to another gemeente, registered at the gemeente left (O): the start of the transfer of
+    the dossier (Besluit inburgering 2021 art. 9.4 lid 4), ended by the chain exchange once it was delivered."""
+
+    __tablename__ = "verhuizing"
+
+    id: Mapped[uuid.UUID] = _id()
+    inburgeraar_id: Mapped[uuid.UUID] = _inburgeraar_fk()
+    van_gemeente: Mapped[str] = mapped_column(String(4))
+    naar_gemeente: Mapped[str] = mapped_column(String(4))
+    verhuisdatum: Mapped[date | None] = mapped_column(Date)
+    bron: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    aangemeld_at: Mapped[datetime] = _created_at()
+    overgedragen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class OvergenomenDossier(Base):
+    """The part of a dossier the previous gemeente handed over, kept whole as imported history of the person here:
+    read-only, never counted as this gemeente's own (CBS, monitoring, DUO reports). The id is the transfer's, so a
+    retried transfer is recognised; `body_hash` (sha256 of the canonical body) tells a retry from another body."""
+
+    __tablename__ = "overgenomen_dossier"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    inburgeraar_id: Mapped[uuid.UUID] = _inburgeraar_fk()
+    gemeente_code: Mapped[str] = mapped_column(String(4))
+    van_gemeente: Mapped[str] = mapped_column(String(4))
+    verhuisdatum: Mapped[date | None] = mapped_column(Date)
+    dossier: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    body_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = _created_at()

@@ -6,6 +6,7 @@ trajectory, a specialist only the sub-process it handles, the privacy officer on
 
 from inburgering_kit.export import SCOPE_CBS_EXPORT
 from inburgering_kit.monitoring import SCOPE_MONITORING
+from inburgering_kit.overdracht import SCOPE_DOSSIER_EXPORTEREN, SCOPE_DOSSIER_IMPORTEREN
 
 INBURGERAAR_LEZEN = "inburgeraar:lezen"
 INBURGERAAR_SCHRIJVEN = "inburgeraar:schrijven"
@@ -32,6 +33,13 @@ ONTZORGEN_LEZEN = "ontzorgen:lezen"
 ONTZORGEN_SCHRIJVEN = "ontzorgen:schrijven"
 VERWERKINGEN_LEZEN = "verwerkingen:lezen"
 INZAGE_LEZEN = "inzage:lezen"
+# A move to another gemeente (Besluit art. 9.4 lid 4): registered by the klantregisseur or, on DUO's notice, by the
+# chain exchange, which also registers the person at the new gemeente with it.
+VERHUIZING_REGISTREREN = "verhuizing:registreren"
+# Only the chain exchange, once it delivered the dossier: ends the regie of the gemeente left.
+VERHUIZING_OVERDRAGEN = "verhuizing:overdragen"
+DOSSIER_EXPORTEREN = SCOPE_DOSSIER_EXPORTEREN
+DOSSIER_IMPORTEREN = SCOPE_DOSSIER_IMPORTEREN
 # The gemeente's chain exchange assembling the CBS delivery (Wi art. 35 lid 4): this context's part, BSN included.
 CBS_EXPORT = SCOPE_CBS_EXPORT
 
@@ -50,6 +58,7 @@ _KLANTREGISSEUR = {
     BEGELEIDING_SCHRIJVEN,
     ONTZORGEN_LEZEN,
     ONTZORGEN_SCHRIJVEN,
+    VERHUIZING_REGISTREREN,
 }
 
 ROLLEN: dict[str, set[str]] = {
@@ -72,7 +81,18 @@ ROLLEN: dict[str, set[str]] = {
     "duo": {INBURGERAAR_ZOEKEN, PLICHT_LEZEN, PLICHT_SCHRIJVEN},
     # The gemeente's chain exchange (services/ketenuitwisseling) hands on DUO's and COA's facts with two tokens, one
     # per partner's part (see its `scopes`), and reads the BSN for its reports to DUO.
-    "ketenuitwisseling": {INBURGERAAR_ZOEKEN, INBURGERAAR_BSN_LEZEN, PLICHT_LEZEN, PLICHT_SCHRIJVEN, CBS_EXPORT},
+    # On a move it hands the dossier over (export at the gemeente left, import at the new one) and registers the move.
+    "ketenuitwisseling": {
+        INBURGERAAR_ZOEKEN,
+        INBURGERAAR_BSN_LEZEN,
+        PLICHT_LEZEN,
+        PLICHT_SCHRIJVEN,
+        CBS_EXPORT,
+        DOSSIER_EXPORTEREN,
+        DOSSIER_IMPORTEREN,
+        VERHUIZING_REGISTREREN,
+        VERHUIZING_OVERDRAGEN,
+    },
     # Local monitoring (issue 15 §2): counts of the gemeente with small cells suppressed, never a person.
     "beleidsmedewerker": {SCOPE_MONITORING},
 }

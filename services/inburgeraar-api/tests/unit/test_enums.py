@@ -22,7 +22,7 @@ class TestWaarden:
         assert {d.value for d in Doelgroep} == {"asielmigrant", "gezinsmigrant", "overige-migrant"}
 
     def test_inburgeraar_status(self) -> None:
-        assert {s.value for s in InburgeraarStatus} == {"bsn-ontbreekt", "geregistreerd"}
+        assert {s.value for s in InburgeraarStatus} == {"bsn-ontbreekt", "geregistreerd", "verhuisd"}
 
     def test_oproepuitkomsten(self) -> None:
         assert {u.value for u in OproepUitkomst} == {

@@ -14,9 +14,10 @@ from fastapi import FastAPI
 from inburgering_kit.app import ServiceDefinition
 from inburgering_kit.app import create_app as create_service_app
 from inburgering_kit.consumer import EventConsumer
-from ketenuitwisseling.api import cbs, notificaties, rapportages
+from ketenuitwisseling.api import cbs, notificaties, overdrachten, rapportages
 from ketenuitwisseling.domain.cbs import schema as cbs_schema
-from ketenuitwisseling.services import rapporteren
+from ketenuitwisseling.domain.overdracht import schema as overdracht_schema
+from ketenuitwisseling.services import overdracht, rapporteren
 from ketenuitwisseling.settings import Settings
 
 DEFINITION = ServiceDefinition(
@@ -30,13 +31,20 @@ DEFINITION = ServiceDefinition(
         "het dossier van de persoon."
     ),
     version="1.0.0",
-    routers=[notificaties.router, rapportages.router, cbs.router],
+    routers=[notificaties.router, rapportages.router, cbs.router, overdrachten.router],
 )
 
 
 def extra_contracts() -> dict[str, Any]:
-    """The JSON Schema of a line of the CBS delivery, published as `contracts/ketenuitwisseling/cbs/...`."""
-    return {"cbs/levering.schema.json": cbs_schema()}
+    """The JSON Schemas of a line of the CBS delivery and of a move's dossier bundle, published under
+    `contracts/ketenuitwisseling/`."""
+    return {"cbs/levering.schema.json": cbs_schema(), "overdracht/dossier.schema.json": overdracht_schema()}
+
+
+_HANDLERS = {
+    **{durable: (subject, rapporteren.verwerk) for durable, subject in rapporteren.CONSUMERS.items()},
+    overdracht.CONSUMER[0]: (overdracht.CONSUMER[1], overdracht.verhuizing_aangemeld),
+}
 
 
 def consumers(app: FastAPI, settings: Settings) -> list[EventConsumer]:
@@ -46,11 +54,11 @@ def consumers(app: FastAPI, settings: Settings) -> list[EventConsumer]:
             settings.nats_url,
             durable=durable,
             filter_subject=filter_subject,
-            handler=rapporteren.verwerk,
+            handler=handler,
             stream=settings.stream_name,
             oin=settings.oin,
         )
-        for durable, filter_subject in rapporteren.CONSUMERS.items()
+        for durable, (filter_subject, handler) in _HANDLERS.items()
     ]
 
 
@@ -63,5 +71,5 @@ def _consumer(settings: Settings, index: int) -> Callable[[FastAPI, asyncio.Even
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    background = [_consumer(settings, i) for i in range(len(rapporteren.CONSUMERS))]
+    background = [_consumer(settings, i) for i in range(len(_HANDLERS))]
     return create_service_app(replace(DEFINITION, background=background), settings)

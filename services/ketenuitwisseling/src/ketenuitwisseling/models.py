@@ -182,3 +182,41 @@ class CbsLeveringDeel(Base):
     )
     volgnummer: Mapped[int] = mapped_column(Integer, primary_key=True)
     inhoud: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Overdracht(Base):
+    """A dossier transfer on a move (Besluit art. 9.4 lid 4), one row per direction: `uitgaand` at the old gemeente
+    (id = inburgeraar-api's verhuizingId), `inkomend` at the new one (the same id), `verzoek` where another deployment
+    asked the old gemeente to register the move. A table-backed queue like the reports: claimed with SKIP LOCKED and
+    a lease, retried with back-off. `stappen` holds when each step was done; `inhoud` holds the bundle (with the BSN)
+    only while the transfer needs it — it is deleted once delivered or imported, the rest stays as the record."""
+
+    __tablename__ = "overdracht"
+    __table_args__ = (
+        Index("ix_overdracht_te_doen", "volgende_poging_at", postgresql_where="status = 'bezig'"),
+        Index("ix_overdracht_inburgeraar", "gemeente_code", "inburgeraar_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    richting: Mapped[str] = mapped_column(String(10), primary_key=True)
+    # The gemeente served here whose transfer this is: O for `uitgaand` and `verzoek`, N for `inkomend`.
+    gemeente_code: Mapped[str] = mapped_column(String(4))
+    van_gemeente: Mapped[str] = mapped_column(String(4))
+    naar_gemeente: Mapped[str] = mapped_column(String(4))
+    verhuisdatum: Mapped[date | None] = mapped_column(Date)
+    # The person in `gemeente_code` (at N known once inburgeraar-api took its part in).
+    inburgeraar_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    # bezig -> afgerond | mislukt
+    status: Mapped[str] = mapped_column(String(20), server_default="bezig")
+    stappen: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
+    inhoud: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    # Of the bundle as received (`inkomend`): the same body again is the same transfer, another one a conflict.
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    pogingen: Mapped[int] = mapped_column(Integer, server_default="0")
+    volgende_poging_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    geclaimd_tot: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    laatste_fout: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    afgerond_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    inhoud_verwijderd_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

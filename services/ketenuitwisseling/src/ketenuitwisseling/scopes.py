@@ -14,6 +14,11 @@ CBS_LEVERING_AANVRAGEN = "cbs-levering:aanvragen"
 CBS_LEVERING_VOLGEN = "cbs-levering:volgen"
 CBS_LEVERING_OPHALEN = "cbs-levering:ophalen"
 
+# Another deployment's exchange, for a gemeente it serves (the dossier transfer on a move, Besluit art. 9.4 lid 4):
+# N asks O to register the move; O delivers the dossier to N. Over mTLS, the certificate's OIN checked per gemeente.
+OVERDRACHT_VERZOEKEN = "overdracht:verzoeken"
+OVERDRACHT_AFLEVEREN = "overdracht:afleveren"
+
 ROLLEN: dict[str, set[str]] = {
     "duo": {DUO},
     "coa": {COA},
@@ -22,6 +27,7 @@ ROLLEN: dict[str, set[str]] = {
     "privacy-officer": {SCOPE_VERWERKINGEN_LEZEN, KETEN_LEZEN},
     "functioneel-beheerder": {CBS_LEVERING_AANVRAGEN, CBS_LEVERING_VOLGEN},
     "cbs": {CBS_LEVERING_VOLGEN, CBS_LEVERING_OPHALEN},
+    "ketenuitwisseling": {OVERDRACHT_VERZOEKEN, OVERDRACHT_AFLEVEREN},
 }
 
 # What the exchange's own tokens carry towards the owning contexts and the partners (see `services.partners`).
@@ -31,3 +37,15 @@ NAAR_INBURGERAAR_COA = ("inburgeraar:koppelen", "klantprofiel:schrijven")
 NAAR_HANDHAVING = ("duo-boetes:schrijven",)
 # Towards each of the four contexts for the CBS delivery: only their export.
 NAAR_CBS_BRONNEN = ("cbs:export",)
+# Towards the four contexts for a move's transfer: export at O, import at N, the move at O's inburgeraar-api (and its
+# end once handed over), finding the person by BSN, and registering it at N on DUO's notice (issue 13 point 1: with
+# `herkomst` verhuizing, `verhuizing:registreren` suffices at inburgeraar-api — no general `inburgeraar:schrijven`).
+NAAR_OVERDRACHT = (
+    "dossier:exporteren",
+    "dossier:importeren",
+    "verhuizing:registreren",
+    "verhuizing:overdragen",
+    "inburgeraar:zoeken",
+)
+# Towards another deployment's exchange.
+NAAR_PEER = (OVERDRACHT_VERZOEKEN, OVERDRACHT_AFLEVEREN)

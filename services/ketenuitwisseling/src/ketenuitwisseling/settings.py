@@ -1,10 +1,20 @@
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import SettingsConfigDict
 
 from inburgering_kit.keten import Mtls
 from inburgering_kit.settings import ServiceSettings
+
+
+class GemeentePeer(BaseModel):
+    """Another deployment's chain exchange, serving a gemeente this one does not: where to send its part of a move's
+    transfer, and the OIN its certificate must carry when it calls here."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(description="Basis-URL van de uitwisseling van die gemeente, zonder `/api/v1`.")
+    oin: str = Field(pattern=r"^[0-9]{20}$", description="OIN in het certificaat van die uitwisseling (mTLS).")
 
 
 class Settings(ServiceSettings):
@@ -49,6 +59,11 @@ class Settings(ServiceSettings):
     claim_seconden: int = Field(default=120, ge=5, description="How long a claimed row is another replica's no-go.")
     gemeenten: tuple[str, ...] = Field(
         default=("0363",), description="The gemeenten this exchange serves: whose partner feeds it reads to catch up."
+    )
+    gemeente_peers: dict[str, GemeentePeer] = Field(
+        default_factory=dict,
+        description="Per gemeentecode die hier niet wordt bediend: de uitwisseling van die gemeente (dossieroverdracht "
+        'bij verhuizing, Besluit art. 9.4 lid 4), bijv. `{"0599": {"url": "https://...", "oin": "..."}}`.',
     )
     abonneren: bool = Field(
         default=True,

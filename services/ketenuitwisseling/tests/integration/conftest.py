@@ -106,6 +106,7 @@ class Inburgeraars:
     personen: dict[str, dict[str, Any]] = field(default_factory=dict)
     mutaties: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     profielen: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    verhuizingen: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     sleutels: dict[str, httpx.Response] = field(default_factory=dict)
     identificatievragen: list[list[str]] = field(default_factory=list)
     plat: bool = False
@@ -134,7 +135,7 @@ class Inburgeraars:
         if path == "/inburgeraars" and request.method == "POST":
             if body.get("bsn") and any(p["bsn"] == body["bsn"] for p in self.personen.values()):
                 return _json(409, {"status": 409, "title": "bsn-al-geregistreerd"})
-            inburgeraar_id = self.registreer(body.get("bsn"), doelgroep=body["doelgroep"])
+            inburgeraar_id = self.registreer(body.get("bsn"), doelgroep=body.get("doelgroep"))
             antwoord = _json(201, self.personen[inburgeraar_id])
         elif len(parts) == 3 and parts[2] == "bsn":
             persoon = self.personen[parts[1]]
@@ -148,6 +149,13 @@ class Inburgeraars:
                 return _json(422, {"status": 422, "title": "plicht-niet-vastgesteld"})
             lijst.append(body)
             antwoord = _json(201, {"mutaties": lijst})
+        elif len(parts) == 3 and parts[2] == "verhuizingen":
+            # An open move to the same gemeente is the same move (200), as inburgeraar-api's contract says.
+            lijst = self.verhuizingen.setdefault(parts[1], [])
+            if open_ := [v for v in lijst if v["naarGemeente"] == body["naarGemeente"]]:
+                return _json(200, open_[0])
+            lijst.append({"id": str(uuid.uuid4()), "inburgeraarId": parts[1], **body, "status": "aangemeld"})
+            return _json(201, lijst[-1])
         elif len(parts) == 3 and parts[2] == "klantprofielen":
             versies = self.profielen.setdefault(parts[1], [])
             versies.append(body["profiel"])

@@ -145,10 +145,10 @@ class TestEenmaalToegepast:
         assert status[profiel_1["id"]] == "verouderd"
         assert status[koppeling["id"]] == status[bsn["id"]] == status[profiel_2["id"]] == "verwerkt"
 
-    async def test_boete_naar_handhaving_en_verhuizing_op_de_werklijst(
+    async def test_boete_naar_handhaving_en_verhuizing_bij_de_vorige_gemeente(
         self, client: httpx.AsyncClient, tokens: TokenFactory, keten: Keten
     ) -> None:
-        keten.inburgeraars.registreer(BSN)
+        inburgeraar_id = keten.inburgeraars.registreer(BSN)
         persoon = {"bsn": BSN, "duoId": "d1"}
         boete = keten.duo.feit(
             "boete-opgelegd",
@@ -164,13 +164,17 @@ class TestEenmaalToegepast:
             await _meld(client, tokens, feit)
         await keten.leeg()
         assert list(keten.handhaving.boetes) == ["K1"]
-        werklijst = await client.get(
-            "/api/v1/meldingen", params={"status": "werklijst"}, headers=tokens.headers("keten:lezen")
-        )
-        assert werklijst.status_code == 200
-        [item] = werklijst.json()["resultaten"]
-        assert item["soort"] == "verhuisd"
-        assert item["uitkomst"] == "verhuizing ontvangen: vertrokken naar gemeente 0599 per 2026-12-01"
+        # At O (0363): the move registered at O's inburgeraar-api, which starts the transfer by its event.
+        [verhuizing] = keten.inburgeraars.verhuizingen[inburgeraar_id]
+        assert verhuizing | {"id": "-"} == {
+            "id": "-", "inburgeraarId": inburgeraar_id, "naarGemeente": "0599", "verhuisdatum": "2026-12-01",
+            "bron": "duo", "status": "aangemeld",
+        }  # fmt: skip
+        meldingen = await client.get("/api/v1/meldingen", params={"bron": "duo"}, headers=tokens.headers("keten:lezen"))
+        assert meldingen.status_code == 200
+        [item] = [m for m in meldingen.json()["resultaten"] if m["soort"] == "verhuisd"]
+        assert item["status"] == "verwerkt"
+        assert item["uitkomst"] == "verhuizing naar 0599 per 2026-12-01 geregistreerd"
 
     async def test_verwerkingen_met_grondslag(
         self, client: httpx.AsyncClient, tokens: TokenFactory, keten: Keten

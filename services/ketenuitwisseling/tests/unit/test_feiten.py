@@ -89,7 +89,7 @@ class TestDuo:
                 "verhuisd", {"vorigeGemeentecode": "0363", "nieuweGemeentecode": "0599", "verhuisdatum": "2027-01-01"}
             ),
         )
-        assert verhuisd == Verhuizing("0363", "0599", "2027-01-01")
+        assert verhuisd == Verhuizing("0363", "0599", "2027-01-01", bsn="999990019")
 
     def test_onbekend_blijft_zichtbaar(self) -> None:
         with pytest.raises(OnbekendFeitError):

@@ -12,9 +12,10 @@ from fastapi import FastAPI
 from inburgering_kit.app import Link, ServiceDefinition
 from inburgering_kit.app import create_app as create_service_app
 from inburgering_kit.consumer import EventConsumer
+from inburgering_kit.context import ContextSource
 from inburgering_kit.privacy import inzage_router
 from inburgering_kit.retentie import einde_plicht_achtergrond
-from pip_api.api import cbs, pips, uitkomsten, voortgangsgesprekken
+from pip_api.api import cbs, overdracht, pips, uitkomsten, voortgangsgesprekken
 from pip_api.api import monitoring as monitoring_api
 from pip_api.api import signalen as signalen_api
 from pip_api.services import aanbiedervoortgang, projectie, retentie
@@ -67,6 +68,7 @@ DEFINITION = ServiceDefinition(
         signalen_api.router,
         cbs.router,
         monitoring_api.router,
+        overdracht.router,
         inzage_router(retentie.SERVICE, retentie.verzamel),
     ],
     links=LINKS,
@@ -79,7 +81,7 @@ def projectie_consumer(app: FastAPI, settings: Settings) -> EventConsumer:
         settings.nats_url,
         durable=projectie.DURABLE,
         filter_subject=projectie.FILTER_SUBJECT,
-        handler=projectie.verwerk_event,
+        handler=projectie.Projectie(ContextSource.of(app.state)).verwerk,
         stream=settings.stream_name,
     )
 

@@ -62,6 +62,9 @@ class InburgeraarFeit(Base):
     # cannot be reported to DUO, so the signal job warns after a while (DOMAIN §2 step 2).
     bsn_ontbreekt_sinds: Mapped[date | None] = mapped_column(Date)
     brede_intake_afgerond_datum: Mapped[date | None] = mapped_column(Date)
+    # The person moved to another gemeente (inburgeraar-api's `verhuisd`): this gemeente's regie ended, so no signal
+    # is raised for the person any more (issue 15 §3).
+    verhuisd_datum: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=_now, onupdate=_now, server_default=func.now()
     )
@@ -110,6 +113,15 @@ class Pip(Base):
     beeindigd_datum: Mapped[date | None] = mapped_column(Date)
     beeindigd_reden: Mapped[str | None] = mapped_column(String(40))
     beeindigd_toelichting: Mapped[str | None] = mapped_column(Text)
+    # A PIP whose agreements were taken over from the previous gemeente's on a move (DOMAIN §6): the transfer it came
+    # with, that gemeente, its PIP and version. Still this gemeente's own PIP: its own concept, its own beschikking.
+    overdracht_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    overgenomen_van_gemeente: Mapped[str | None] = mapped_column(String(4))
+    overgenomen_pip_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    overgenomen_versie: Mapped[int | None] = mapped_column(Integer)
+    # The dagtekening of the first PIP at the previous gemeente: an asielmigrant's inburgeringstermijn started there
+    # and does not start again with this gemeente's vaststelling.
+    eerste_pip_datum: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=_now, onupdate=_now, server_default=func.now()
@@ -350,4 +362,34 @@ class Routeadvies(Base):
     pip_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
     advies: Mapped[str] = mapped_column(String(20))
     ontvangen_datum: Mapped[date] = mapped_column(Date)
+    ontvangen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
+
+
+class Overdracht(Base):
+    """The part of a person's dossier the previous gemeente handed over on a move (Besluit inburgering 2021 art. 9.4
+    lid 4): its PIPs with every version, outcomes, progress conversations and provider progress, kept as it came
+    (`dossier`, validated against `api.schemas.Overdrachtsdossier`) as read-only history of this gemeente's person.
+
+    Never one of this gemeente's own PIPs: the CBS export, monitoring and signals read `pip`, never this table. The
+    sha256 of the canonical body makes the PUT idempotent: the same body again gets `antwoord` back, another 409.
+    """
+
+    __tablename__ = "overdracht"
+    __table_args__ = (
+        Index("ix_overdracht_gemeente_code_inburgeraar_id", "gemeente_code", "inburgeraar_id"),
+        Index("ix_overdracht_inburgeraar_id", "inburgeraar_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    gemeente_code: Mapped[str] = mapped_column(String(4))
+    inburgeraar_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    van_gemeente: Mapped[str] = mapped_column(String(4))
+    verhuisdatum: Mapped[date | None] = mapped_column(Date)
+    body_sha256: Mapped[str] = mapped_column(String(64))
+    dossier: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    overgenomen_pip_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    # The dagtekening of the person's first PIP before the move; None when no PIP was ever vastgesteld there. The
+    # PIP-vaststelling termijn (Wi art. 16) was met there: this gemeente does not signal it again.
+    eerste_pip_datum: Mapped[date | None] = mapped_column(Date)
+    antwoord: Mapped[dict[str, Any]] = mapped_column(JSONB)
     ontvangen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())

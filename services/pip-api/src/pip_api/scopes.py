@@ -10,6 +10,7 @@ gemeente may give it to a team lead who does not decide PIPs.
 from inburgering_kit.audit import SCOPE_VERWERKINGEN_LEZEN
 from inburgering_kit.export import SCOPE_CBS_EXPORT
 from inburgering_kit.monitoring import SCOPE_MONITORING
+from inburgering_kit.overdracht import SCOPE_DOSSIER_EXPORTEREN, SCOPE_DOSSIER_IMPORTEREN
 from inburgering_kit.privacy import SCOPE_INZAGE
 
 PIP_LEZEN = "pip:lezen"
@@ -28,7 +29,9 @@ ROLLEN: dict[str, set[str]] = {
     "specialist-inkomen": {PIP_LEZEN},
     "specialist-begeleiding": {PIP_LEZEN},
     "privacy-officer": {SCOPE_VERWERKINGEN_LEZEN, SCOPE_INZAGE},
-    "ketenuitwisseling": {CBS_EXPORT},
+    # The CBS delivery, and the dossier transfer on a move (Besluit inburgering 2021 art. 9.4 lid 4): handing this
+    # context's part over to the new gemeente, and taking another gemeente's part in.
+    "ketenuitwisseling": {CBS_EXPORT, SCOPE_DOSSIER_EXPORTEREN, SCOPE_DOSSIER_IMPORTEREN},
     # Local monitoring (issue 15 §2): counts of the gemeente with small cells suppressed, no PIP and no person.
     "beleidsmedewerker": {SCOPE_MONITORING},
 }

@@ -51,6 +51,7 @@ class TestProjectie:
             "duo_map_eind_datum",
             "bsn_ontbreekt_sinds",
             "brede_intake_afgerond_datum",
+            "verhuisd_datum",
             "updated_at",
         }
 

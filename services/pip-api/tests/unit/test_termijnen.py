@@ -25,6 +25,14 @@ class TestTermijnstart:
     def test_gezins_en_overige_migrant_vanaf_brp(self, doelgroep: Doelgroep) -> None:
         assert termijnstart(Bronfeiten(doelgroep, brp_inschrijvingsdatum=BRP, pip_datum=PIP)) == BRP
 
+    def test_asielmigrant_na_verhuizing_vanaf_het_eerste_pip_bij_de_vorige_gemeente(self) -> None:
+        eerder = date(2025, 9, 1)
+        feiten = Bronfeiten(Doelgroep.ASIELMIGRANT, brp_inschrijvingsdatum=BRP, pip_datum=PIP, eerste_pip_datum=eerder)
+        assert termijnstart(feiten) == eerder
+        # The progress conversations evaluate this gemeente's own PIP: their period runs from its vaststelling.
+        gesprekken = termijn(bereken_termijnen(feiten), Termijnsoort.VOORTGANGSGESPREKKEN)
+        assert gesprekken is not None and gesprekken.startdatum == PIP
+
     def test_asielmigrant_zonder_pip_heeft_nog_geen_termijn(self) -> None:
         feiten = Bronfeiten(Doelgroep.ASIELMIGRANT, brp_inschrijvingsdatum=BRP)
         assert termijnstart(feiten) is None

@@ -34,6 +34,7 @@ from aanbieder_api.domain.enums import (
 )
 from aanbieder_api.domain.melding import MELDING, Melding
 from aanbieder_api.domain.opdracht import Deelnemercontact, OpdrachtInhoud
+from aanbieder_api.domain.overdracht import Overdrachtsdossier
 from aanbieder_api.domain.stand import Stand, Urensom
 from aanbieder_api.models import (
     Aanbieder,
@@ -43,6 +44,7 @@ from aanbieder_api.models import (
     Contract,
     Opdracht,
     OpdrachtVersie,
+    OvergenomenVoortgang,
 )
 from aanbieder_api.models import Melding as MeldingRecord
 from inburgering_kit.problems import InvalidParam
@@ -320,3 +322,24 @@ class Meldgedrag(DomeinModel):
     achterstanden: int
     uren_aanwezig: Urensom
     uren_gecontracteerd: int
+
+
+class OvergenomenVoortgangRead(DomeinModel):
+    """Voortgang bij aanbieders die bij een verhuizing van de vorige gemeente is overgenomen: alleen-lezen
+    geschiedenis, geen opdracht van deze gemeente; aanbieders zien haar niet."""
+
+    overdracht_id: uuid.UUID
+    inburgeraar_id: uuid.UUID = Field(description="De inburgeraar bij deze (nieuwe) gemeente.")
+    geimporteerd: bool = Field(description="Altijd waar: overgenomen van een andere gemeente, niet zelf verstrekt.")
+    van_gemeente: str = Field(description="De vorige gemeente.")
+    verhuisdatum: date | None
+    overgenomen_op: datetime
+    dossier: Overdrachtsdossier
+
+    @classmethod
+    def van(cls, r: OvergenomenVoortgang) -> OvergenomenVoortgangRead:
+        return cls(
+            overdracht_id=r.overdracht_id, inburgeraar_id=r.inburgeraar_id, geimporteerd=True,
+            van_gemeente=r.van_gemeente, verhuisdatum=r.verhuisdatum, overgenomen_op=r.created_at,
+            dossier=Overdrachtsdossier.model_validate(r.dossier),
+        )  # fmt: skip

@@ -86,7 +86,7 @@ async def opdrachten_lijst(
             [
                 f'<a href="{PREFIX}/opdrachten/{o.id}">{weergave.deelnemer(o)}</a>{_status_label(o, gezien.get(o.id))}',
                 e(weergave.dienst(o.onderdeel)),
-                e(weergave.status(o.status)),
+                e(weergave.status_van(o)),
                 e(datum(inhoud.get("geplandeStartdatum"))),
                 e(datum(inhoud.get("geplandeEinddatum"))),
             ]
@@ -220,7 +220,7 @@ async def opdracht_pagina(
         )
     gegevens = gegevenslijst(
         [("Deelnemer", weergave.deelnemer(opdracht)), ("Onderdeel", e(weergave.dienst(opdracht.onderdeel))),
-         ("Status", e(weergave.status(opdracht.status))), ("Versie", e(opdracht.versie))]
+         ("Status", e(weergave.status_van(opdracht))), ("Versie", e(opdracht.versie))]
         + [(label, _waarde(naam, inhoud.get(naam))) for naam, label in weergave.INHOUD_VELDEN.items()
            if naam != "status" and inhoud.get(naam) not in (None, [], ())]
     )  # fmt: skip

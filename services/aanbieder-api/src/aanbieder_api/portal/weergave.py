@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aanbieder_api.domain.enums import Dienst, Kanaal, Meldingsoort, OpdrachtStatus
+from aanbieder_api.domain.overdracht import Intrekkingsreden
 from aanbieder_api.models import Opdracht
 from aanbieder_api.portal import formulieren
 from aanbieder_api.portal.html import e
@@ -52,6 +53,14 @@ def status(code: str) -> str:
         return STATUSSEN[OpdrachtStatus(code)]
     except ValueError:
         return code
+
+
+def status_van(opdracht: Opdracht) -> str:
+    """The status as the provider reads it: a withdrawal because the person moved away says so (the gemeente did not
+    choose to end it)."""
+    if opdracht.intrekkingsreden == Intrekkingsreden.VERHUISD.value:
+        return "Beëindigd: de deelnemer is naar een andere gemeente verhuisd"
+    return status(opdracht.status)
 
 
 def deelnemer(opdracht: Opdracht) -> str:

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aanbieder_api.domain.enums import OpdrachtStatus
 from aanbieder_api.models import InburgeraarFeit, Melding, Opdracht, OpdrachtVersie, PipFeit
 from inburgering_kit.pagination import PageParams, paginate
 
@@ -80,6 +81,20 @@ class OpdrachtRepository:
 
     async def van_pip(self, pip_id: uuid.UUID) -> Sequence[Opdracht]:
         query = select(Opdracht).where(Opdracht.pip_id == pip_id).order_by(Opdracht.created_at).with_for_update()
+        return (await self.session.execute(query)).scalars().all()
+
+    async def lopend_van(self, inburgeraar_id: uuid.UUID) -> Sequence[Opdracht]:
+        """The person's opdrachten that have not ended (neither afgerond nor ingetrokken), locked, oldest first."""
+        query = (
+            select(Opdracht)
+            .where(
+                Opdracht.gemeente_code == self.gemeente,
+                Opdracht.inburgeraar_id == inburgeraar_id,
+                Opdracht.status.in_([OpdrachtStatus.VERSTREKT.value, OpdrachtStatus.GESTART.value]),
+            )
+            .order_by(Opdracht.created_at, Opdracht.id)
+            .with_for_update()
+        )
         return (await self.session.execute(query)).scalars().all()
 
     async def versies(self, opdracht_id: uuid.UUID) -> Sequence[OpdrachtVersie]:

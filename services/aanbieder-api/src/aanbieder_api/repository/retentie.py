@@ -10,7 +10,16 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aanbieder_api.models import Aanlevering, Melding, Opdracht, OpdrachtVersie, Periode, PipFeit, PortaalGezien
+from aanbieder_api.models import (
+    Aanlevering,
+    Melding,
+    Opdracht,
+    OpdrachtVersie,
+    OvergenomenVoortgang,
+    Periode,
+    PipFeit,
+    PortaalGezien,
+)
 from inburgering_kit.privacy import als_json
 
 
@@ -34,6 +43,10 @@ class RetentieRepository:
             "portaal-gezien": await self._count(delete(PortaalGezien).where(PortaalGezien.opdracht_id.in_(opdrachten))),
             "opdracht": await self._count(delete(Opdracht).where(Opdracht.inburgeraar_id.in_(ids))),
             "pip-feit": await self._count(delete(PipFeit).where(PipFeit.inburgeraar_id.in_(ids))),
+            # Taken over from a previous gemeente for this gemeente's person: the same rule as the person's own data.
+            "overgenomen-voortgang": await self._count(
+                delete(OvergenomenVoortgang).where(OvergenomenVoortgang.inburgeraar_id.in_(ids))
+            ),
         }
 
     async def verwijder_aanleveringen(self, voor: datetime) -> int:
@@ -52,6 +65,9 @@ class RetentieRepository:
             ("opdracht", opdrachten),
             ("opdracht-versie", await self._rows(select(OpdrachtVersie).where(OpdrachtVersie.opdracht_id.in_(ids)))),
             ("melding", await self._rows(select(Melding).where(Melding.opdracht_id.in_(ids)))),
+            ("overgenomen-voortgang", await self._rows(select(OvergenomenVoortgang).where(
+                OvergenomenVoortgang.inburgeraar_id == inburgeraar_id,
+                OvergenomenVoortgang.gemeente_code == gemeente))),
         ):  # fmt: skip
             if rows:
                 result[soort] = [als_json(r) for r in rows]

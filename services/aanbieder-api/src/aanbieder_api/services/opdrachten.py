@@ -21,6 +21,7 @@ from aanbieder_api.domain.opdracht import (
     deelnemerreferentie,
     gewijzigde_velden,
 )
+from aanbieder_api.domain.overdracht import TEKST_VERHUISD, Intrekkingsreden
 from aanbieder_api.domain.stand import Stand
 from aanbieder_api.domain.voor_pip import controleer_zonder_pip
 from aanbieder_api.events import OpdrachtGewijzigd, OpdrachtVerstrekt
@@ -258,10 +259,17 @@ async def wijzig(ctx: RequestContext, opdracht_id: uuid.UUID, wijzigingen: dict[
 async def trek_in(ctx: RequestContext, opdracht_id: uuid.UUID, *, reden: str) -> Opdracht:
     repo = OpdrachtRepository(ctx.session, ctx.gemeente)
     opdracht = await _opdracht(repo, opdracht_id, for_update=True)
-    if opdracht.status == OpdrachtStatus.INGETROKKEN.value:
-        return opdracht
+    if opdracht.status != OpdrachtStatus.INGETROKKEN.value:
+        await _trek_in(ctx, opdracht, reden=reden, code=Intrekkingsreden.GEMEENTE)
+    return opdracht
+
+
+async def _trek_in(ctx: RequestContext, opdracht: Opdracht, *, reden: str, code: Intrekkingsreden) -> None:
+    """Withdraw a locked opdracht: a new version naming the status and the reason, and the `opdracht-ingetrokken`
+    event with its reason code, which is how the provider learns it (its system, the portal, a webhook)."""
     now = datetime.now(UTC)
     opdracht.status = OpdrachtStatus.INGETROKKEN.value
+    opdracht.intrekkingsreden = code.value
     opdracht.versie += 1
     opdracht.gewijzigd_at = now
     ctx.session.add(
@@ -276,7 +284,7 @@ async def trek_in(ctx: RequestContext, opdracht_id: uuid.UUID, *, reden: str) ->
     )
     await ctx.session.flush()
     await ctx.emit(
-        OpdrachtIngetrokkenEvent(**_event_basis(opdracht), versie=opdracht.versie),
+        OpdrachtIngetrokkenEvent(**_event_basis(opdracht), versie=opdracht.versie, reden=code.value),
         subject=opdracht.id,
         resource_path=pad(opdracht.id),
     )
@@ -287,7 +295,17 @@ async def trek_in(ctx: RequestContext, opdracht_id: uuid.UUID, *, reden: str) ->
         object_id=opdracht.id,
         betrokkene=ctx.log.betrokkene_van(opdracht.inburgeraar_id),
     )
-    return opdracht
+
+
+async def beeindig_bij_verhuizing(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> list[Opdracht]:
+    """The person moved to another gemeente (inburgeraar-api's `verhuisd`): every opdracht of theirs that still runs
+    here ends with reason `verhuisd`, the way a withdrawal reaches the provider. Finished ones stay as they are (the
+    history the new gemeente received); further reports on the ended ones are refused like on any withdrawn one."""
+    beeindigd = []
+    for opdracht in await OpdrachtRepository(ctx.session, ctx.gemeente).lopend_van(inburgeraar_id):
+        await _trek_in(ctx, opdracht, reden=TEKST_VERHUISD, code=Intrekkingsreden.VERHUISD)
+        beeindigd.append(opdracht)
+    return beeindigd
 
 
 async def raadpleeg(ctx: RequestContext, opdracht_id: uuid.UUID) -> Opdracht:

@@ -47,6 +47,9 @@ class Procedurestatus(StrEnum):
     ZIENSWIJZE_ONTVANGEN = "zienswijze-ontvangen"
     BEBOET = "beboet"
     GEEN_BOETE = "geen-boete"
+    # Stopped without a decision because the person moved to another gemeente (REDEN_VERHUISD in its step): the
+    # new gemeente enforces from then on, with this procedure in the history it takes over.
+    BEEINDIGD = "beeindigd"
 
 
 class Handeling(StrEnum):
@@ -58,6 +61,8 @@ class Handeling(StrEnum):
     ZIENSWIJZE = "zienswijze"
     BEBOETEN = "beboeten"
     AFZIEN = "afzien"
+    # Taken by the system only, on `inburgeraar.verhuisd`: never a step the klantregisseur can take.
+    BEEINDIGEN = "beeindigen"
 
 
 class Boetestatus(StrEnum):

@@ -27,7 +27,9 @@ _OVERGANGEN: dict[tuple[Procedurestatus, Handeling], Procedurestatus] = {
     (_S.ZIENSWIJZE_ONTVANGEN, Handeling.BEBOETEN): _S.BEBOET,
     (_S.ZIENSWIJZE_ONTVANGEN, Handeling.AFZIEN): _S.GEEN_BOETE,
 }
-EINDSTATUSSEN = frozenset({_S.AFGEWEZEN, _S.BEBOET, _S.GEEN_BOETE})
+EINDSTATUSSEN = frozenset({_S.AFGEWEZEN, _S.BEBOET, _S.GEEN_BOETE, _S.BEEINDIGD})
+# What is still open when the person moves away: a candidate, or a procedure without a besluit yet.
+OPEN = frozenset(set(_S) - EINDSTATUSSEN)
 
 
 def volgende(status: Procedurestatus, handeling: Handeling, *, eerder_gewaarschuwd: bool = False) -> Procedurestatus:
@@ -66,3 +68,9 @@ def vereis_besluitrijp(status: Procedurestatus, uiterste_datum: date | None, op:
     if status is _S.VOORGENOMEN and (uiterste_datum is None or not termijn_verstreken(uiterste_datum, op)):
         tot = uiterste_datum.isoformat() if uiterste_datum else "onbekend"
         raise Weigering(ZIENSWIJZETERMIJN, f"De zienswijzetermijn loopt tot en met {tot}; er is nog geen zienswijze")
+
+
+def beeindig(status: Procedurestatus) -> Procedurestatus | None:
+    """The status of a procedure a move ends (the new gemeente enforces from then on): an open one stops without a
+    decision; one decided stays as decided (a boete imposed is history, Awb art. 1:3), so None."""
+    return _S.BEEINDIGD if status in OPEN else None

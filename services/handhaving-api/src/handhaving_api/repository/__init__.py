@@ -4,6 +4,7 @@ to the caller's gemeente: another gemeente's row is not found, exactly like one 
 from handhaving_api.repository.boete import BoeteRepository
 from handhaving_api.repository.duo import DuoBoeteRepository
 from handhaving_api.repository.maatregel import MaatregelRepository
+from handhaving_api.repository.overdracht import OverdrachtRepository
 from handhaving_api.repository.overtreding import Overtredingfilter, OvertredingRepository
 from handhaving_api.repository.projectie import ProjectieRepository
 from handhaving_api.repository.signaal import EventSjabloon, SignaalJobRepository
@@ -14,6 +15,7 @@ __all__ = [
     "DuoBoeteRepository",
     "EventSjabloon",
     "MaatregelRepository",
+    "OverdrachtRepository",
     "OvertredingRepository",
     "Overtredingfilter",
     "ProjectieRepository",

@@ -6,13 +6,19 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, literal_column, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnClause
 
-from handhaving_api.models import Overtreding, Procedurestap
+from handhaving_api.models import OvergenomenHandhaving, Overtreding, Procedurestap
 from inburgering_kit.pagination import PageParams, paginate
+
+_WAARSCHUWING_VAN_CATEGORIE: ColumnClause[Any] = literal_column(
+    "CAST('$.**.waarschuwingen[*] ? (@.categorie == $categorie)' AS jsonpath)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +66,24 @@ class OvertredingRepository:
         return await paginate(self.session, query, paging, Overtreding.created_at, Overtreding.id)
 
     async def eerder_gewaarschuwd(self, inburgeraar_id: uuid.UUID, categorie: str, behalve: uuid.UUID) -> bool:
-        """Whether the person was warned about another overtreding of the same categorie."""
+        """Whether the person was warned about another overtreding of the same categorie: here, or at a previous
+        gemeente whose history was taken over on a move (the warning was given; the person knows the next step)."""
+        overgenomen = (
+            select(OvergenomenHandhaving.id)
+            .where(
+                OvergenomenHandhaving.gemeente_code == self.gemeente,
+                OvergenomenHandhaving.inburgeraar_id == inburgeraar_id,
+                # At any depth: history taken over there from a gemeente before it travels along.
+                func.jsonb_path_exists(
+                    OvergenomenHandhaving.dossier,
+                    _WAARSCHUWING_VAN_CATEGORIE,
+                    func.jsonb_build_object("categorie", categorie),
+                ),
+            )
+            .limit(1)
+        )
+        if (await self.session.execute(overgenomen)).first() is not None:
+            return True
         query = (
             select(Procedurestap.id)
             .join(Overtreding, Overtreding.id == Procedurestap.overtreding_id)

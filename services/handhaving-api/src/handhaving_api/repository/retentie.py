@@ -14,6 +14,7 @@ from handhaving_api.models import (
     DuoBoete,
     Handhavingsdossier,
     InburgeraarFeit,
+    OvergenomenHandhaving,
     Overtreding,
     ParticipatiewetMaatregel,
     Procedurestap,
@@ -29,6 +30,8 @@ _PER_PERSOON: tuple[tuple[str, Any], ...] = (
     ("overtreding", Overtreding),
     ("participatiewet-maatregel", ParticipatiewetMaatregel),
     ("duo-boete", DuoBoete),
+    # The history taken over from the previous gemeente is this gemeente's data on its person now: same term.
+    ("overgenomen-handhaving", OvergenomenHandhaving),
     ("handhavingsdossier", Handhavingsdossier),
     ("inburgeraar-feit", InburgeraarFeit),
 )

@@ -9,6 +9,9 @@ from handhaving_api.repository.monitoring import MonitoringRepository
 from inburgering_kit.context import RequestContext
 from inburgering_kit.monitoring import Kengetallen, Monitoring, Periode, Telling, kengetallen, onderdruk
 
+# Not enforcement steps of their own: a zienswijze is the person's, a procedure ended by a move is no decision.
+_NIET_GETELD = frozenset({Handeling.ZIENSWIJZE, Handeling.BEEINDIGEN})
+
 
 def _rijen(vast: list[str], tellingen: dict[tuple[str, str], int]) -> list[str]:
     return [*vast, *sorted({r for r, _ in tellingen} - set(vast))]
@@ -28,8 +31,8 @@ async def monitoring(ctx: RequestContext, periode: Periode) -> Monitoring:
                 "Stappen in de handhavingsprocedure per soort overtreding",
                 "overtreding",
                 _rijen([s.value for s in Overtredingsoort], stappen),
-                [h.value for h in Handeling if h is not Handeling.ZIENSWIJZE],
-                {k: v for k, v in stappen.items() if k[1] != Handeling.ZIENSWIJZE.value},
+                [h.value for h in Handeling if h not in _NIET_GETELD],
+                {k: v for k, v in stappen.items() if k[1] not in _NIET_GETELD},
                 toelichting="Waarschuwingen, voornemens, boetebesluiten, afzien van een boete en afgewezen "
                 "kandidaten, naar de datum van de stap.",
             )

@@ -10,6 +10,8 @@ twice), its dead letters and its source check (only the owner of a subject is be
   (`aanwezigheid-onder-norm`) as a candidate, only while a boete on it could follow: the PIP vastgesteld by the
   gedraging, plicht and PIP not ended when it was recorded (`toelaatbaarheid.vereis_pip_boete_mogelijk`);
 - aanbieder-api: `verzuim-gemeld` (unauthorised absence, Wi art. 23) as a candidate.
+And inburgeraar-api's `verhuisd`: the person moved to another gemeente, which enforces from then on; the open
+candidates and procedures here end (`services.overdracht`) and no candidate follows any more.
 A candidate the gemeente may not enforce for the person's doelgroep is not offered (Wi art. 23; DOMAIN §2 stap 12).
 Data that breaks the published contract will not mend on redelivery: it is logged and skipped.
 """
@@ -31,6 +33,7 @@ from handhaving_api.domain.enums import Doelgroep, Overtredingsoort, Procedurest
 from handhaving_api.domain.regels import Weigering
 from handhaving_api.domain.toelaatbaarheid import Persoonsfeiten, handhaafbaar, vereis_pip_boete_mogelijk
 from handhaving_api.repository import OvertredingRepository, ProjectieRepository
+from handhaving_api.services.overdracht import beeindig_na_verhuizing
 from inburgering_kit.audit import Actie, Verwerkingslog
 from inburgering_kit.auth import Principal
 from inburgering_kit.context import ContextSource, work_in
@@ -108,6 +111,11 @@ class _Verzuim(_Feiten):
     uren_afwezig_ongeoorloofd: float
 
 
+class _Verhuisd(_Feiten):
+    naar_gemeente: str
+    verhuisdatum: date | None = None
+
+
 class _GesprekGemist(_Feiten):
     gesprek_id: uuid.UUID
     pip_id: uuid.UUID
@@ -146,6 +154,7 @@ class Projectie:
             f"{_I}inburgeraar-geregistreerd": self._inburgeraar,
             f"{_I}inburgeraar-gewijzigd": self._inburgeraar,
             f"{_I}plichtgegevens-ontvangen": self._plicht,
+            f"{_I}verhuisd": self._verhuisd,
             **dict.fromkeys(_OPROEP, self._oproep),
             f"{TYPE_PREFIX}.pip.pip-vastgesteld": self._pip_vastgesteld,
             f"{TYPE_PREFIX}.pip.pip-beeindigd": self._pip_beeindigd,
@@ -173,6 +182,13 @@ class Projectie:
             await ProjectieRepository(session).upsert(
                 feit.inburgeraar_id, gemeente, plicht_einde_datum=feit.ingangsdatum
             )
+
+    async def _verhuisd(self, session: AsyncSession, event: CloudEvent, gemeente: str) -> None:
+        feit = _Verhuisd.model_validate(event.data)
+        # The step is dated the day the regie here ended (the event), not the move itself, which may lie before it.
+        async with work_in(session, self.source, principal=SYSTEEM, gemeente=gemeente) as ctx:
+            aantal = await beeindig_na_verhuizing(ctx, feit.inburgeraar_id, event.time.date())
+        logger.info("projectie: verhuisd %s: %d open procedure(s) beeindigd", event.id, aantal)
 
     async def _pip_vastgesteld(self, session: AsyncSession, event: CloudEvent, gemeente: str) -> None:
         feit = _PipVastgesteld.model_validate(event.data)
@@ -258,6 +274,10 @@ class Projectie:
         feit = await ProjectieRepository(session).get(g.inburgeraar_id, gemeente)
         doelgroep = Doelgroep(feit.doelgroep) if feit and feit.doelgroep in {d.value for d in Doelgroep} else None
         if not handhaafbaar(g.soort, doelgroep):
+            return
+        if feit is not None and feit.verhuisd_datum is not None:
+            # The person moved away: the new gemeente enforces what follows.
+            logger.info("projectie: event %s (%s) geen kandidaat: verhuisd", event.id, event.type)
             return
         bewijs = {**g.bewijs, "eventId": event.id, "bron": event.source}
         if pip_vastgelegd is not None:

@@ -17,12 +17,14 @@ from inburgeraar_api.api.schemas import (
     InburgeraarZoek,
 )
 from inburgeraar_api.domain.enums import Doelgroep, InburgeraarStatus
+from inburgeraar_api.domain.registratie import RegistratieOngeldig
 from inburgeraar_api.services import registratie
 from inburgering_kit.auth import require_any_scope
 from inburgering_kit.bsn import Bsn
 from inburgering_kit.context import RequestContext, context
 from inburgering_kit.idempotency import IdempotencyDep
 from inburgering_kit.pagination import Page, PageParams, Paging
+from inburgering_kit.problems import Forbidden, invalid
 from inburgering_kit.strict import Datum
 from inburgering_kit.types import TEXT_PATTERN
 
@@ -33,6 +35,12 @@ router = APIRouter(prefix="/inburgeraars", tags=["Inburgeraars"])
 Ctx = Annotated[RequestContext, Depends(context(), scope="function")]
 _LEZEN = [Security(require_any_scope(scopes.INBURGERAAR_LEZEN, scopes.INBURGERAAR_KOPPELEN))]
 _SCHRIJVEN = [Security(require_any_scope(scopes.INBURGERAAR_SCHRIJVEN, scopes.INBURGERAAR_KOPPELEN))]
+# The chain exchange registers a person who moved here (DUO's notice) with `verhuizing:registreren` and nothing else.
+_REGISTREREN = [
+    Security(
+        require_any_scope(scopes.INBURGERAAR_SCHRIJVEN, scopes.INBURGERAAR_KOPPELEN, scopes.VERHUIZING_REGISTREREN)
+    )
+]
 _ZOEKEN = [
     Security(require_any_scope(scopes.INBURGERAAR_LEZEN, scopes.INBURGERAAR_KOPPELEN, scopes.INBURGERAAR_ZOEKEN))
 ]
@@ -55,12 +63,32 @@ def _contact(contact: Contactgegevens | None) -> dict[str, Any]:
     status_code=status.HTTP_201_CREATED,
     operation_id="inburgeraar_registreer",
     summary="Een inburgeraar registreren (bij koppeling of BRP-inschrijving)",
-    dependencies=_SCHRIJVEN,
+    description="Met `herkomst` (soort `verhuizing`) een inburgeraar die uit een andere gemeente kwam, bijvoorbeeld op "
+    "de melding van DUO door de ketenuitwisseling (scope `verhuizing:registreren` volstaat dan): het BSN is dan "
+    "verplicht en registreren idempotent per gemeente en BSN — is het BSN al geregistreerd, dan 200 met die "
+    "inburgeraar.",
+    dependencies=_REGISTREREN,
     responses={
-        201: {"headers": {"Location": {"description": "URL van de nieuwe inburgeraar.", "schema": {"type": "string"}}}}
+        201: {"headers": {"Location": {"description": "URL van de nieuwe inburgeraar.", "schema": {"type": "string"}}}},
+        200: {"description": "Met `herkomst`: het BSN was al geregistreerd.", "model": InburgeraarRead},
     },
 )
 async def registreer(body: InburgeraarCreate, ctx: Ctx, idem: IdempotencyDep, response: Response) -> InburgeraarRead:
+    verhuisd = body.herkomst is not None
+    if not verhuisd and not (
+        ctx.principal.has(scopes.INBURGERAAR_SCHRIJVEN) or ctx.principal.has(scopes.INBURGERAAR_KOPPELEN)
+    ):
+        raise Forbidden("Met `verhuizing:registreren` alleen een registratie met `herkomst` (een verhuizing).")
+    if body.herkomst is not None:
+        fouten = []
+        if body.bsn is None:
+            fouten.append(
+                invalid("bsn", "verplicht bij een verhuizing: daarop is de registratie idempotent", "verplicht")
+            )
+        if body.herkomst.van_gemeente == ctx.gemeente:
+            fouten.append(invalid("herkomst.vanGemeente", "mag niet de eigen gemeente zijn", "eigen-gemeente"))
+        if fouten:
+            raise RegistratieOngeldig("Een registratie na een verhuizing is niet compleet.", invalid_params=fouten)
     if (replay := await idem.replay(ctx, body)) is not None:
         return replay  # type: ignore[return-value]
     nieuw = registratie.NieuweInburgeraar(
@@ -71,10 +99,17 @@ async def registreer(body: InburgeraarCreate, ctx: Ctx, idem: IdempotencyDep, re
         datum_inschrijving_brp=body.datum_inschrijving_brp,
         contact=_contact(body.contact),
         klantregisseur=body.klantregisseur,
+        herkomst=body.herkomst.model_dump(mode="json") if body.herkomst else None,
     )
-    result = InburgeraarRead.model_validate(await registratie.registreer(ctx, nieuw))
+    if verhuisd:
+        inburgeraar, nieuw_geregistreerd = await registratie.registreer_bij_verhuizing(ctx, nieuw)
+    else:
+        inburgeraar, nieuw_geregistreerd = await registratie.registreer(ctx, nieuw), True
+    result = InburgeraarRead.model_validate(inburgeraar)
+    if not nieuw_geregistreerd:
+        response.status_code = status.HTTP_200_OK
     response.headers["Location"] = f"{ctx.api_prefix}{registratie.pad(result.id)}"
-    await idem.store(ctx, 201, result)
+    await idem.store(ctx, response.status_code or status.HTTP_201_CREATED, result)
     return result
 
 

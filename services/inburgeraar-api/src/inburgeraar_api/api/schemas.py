@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
 from inburgeraar_api.domain.aanbiedermelding import LeerbaarheidstoetsUitslag
 from inburgeraar_api.domain.basis import Diplomawaardering, Opleiding, Taalniveau, Werkervaring
@@ -28,6 +28,15 @@ from inburgering_kit.schemas import ApiModel
 from inburgering_kit.strict import Datum, JaNee, Tijdstip, tekst, weglaatbaar
 
 Naam = Annotated[str, tekst(200, regels=False)]
+Gemeentecode = Annotated[str, Field(pattern=r"^[0-9]{4}$", description="CBS-gemeentecode, vier cijfers.")]
+
+
+class Herkomst(ApiModel):
+    """Hoe de inburgeraar in deze gemeente kwam als dat niet met een eigen koppeling of BRP-inschrijving was: bij
+    een verhuizing vanuit een andere gemeente (Besluit inburgering 2021 art. 9.4 lid 4)."""
+
+    soort: Literal["verhuizing"]
+    van_gemeente: Gemeentecode
 
 
 class Contactgegevens(ApiModel):
@@ -51,6 +60,12 @@ class InburgeraarCreate(ApiModel):
     datum_inschrijving_brp: Datum | None = Field(default=None, description="Inschrijving in de BRP van de gemeente.")
     contact: Contactgegevens | None = None
     klantregisseur: Naam | None = Field(default=None, description="Gebruikersnaam van de klantregisseur.")
+    herkomst: Herkomst | None = Field(
+        default=None,
+        description="Bij een verhuizing (op de melding van DUO door de ketenuitwisseling, scope "
+        "`verhuizing:registreren`): registreren is dan idempotent per BSN — een BSN dat de gemeente al heeft geeft "
+        "200 met die registratie in plaats van 409.",
+    )
 
 
 class InburgeraarUpdate(ApiModel):
@@ -76,6 +91,7 @@ class InburgeraarRead(ApiModel):
     datum_inschrijving_brp: Datum | None
     contact: Contactgegevens
     klantregisseur: str | None
+    herkomst: Herkomst | None = None
     versie: int
     aangemaakt_op: Tijdstip = Field(validation_alias="created_at")
     gewijzigd_op: Tijdstip = Field(validation_alias="updated_at")
@@ -237,3 +253,100 @@ class VerlengingsverzoekRead(ApiModel):
     gevraagde_einddatum: kit.Datum | None = None
     toelichting: str | None = None
     vastgelegd_op: Tijdstip
+
+
+# ---- Verhuizing en overdracht van het dossier (Besluit inburgering 2021 art. 9.4 lid 4) ----
+
+
+class VerhuizingCreate(ApiModel):
+    naar_gemeente: Gemeentecode = Field(description="De nieuwe gemeente; niet de eigen.")
+    verhuisdatum: Datum | None = None
+    bron: Literal["klantregisseur", "duo"] = Field(
+        default="klantregisseur",
+        description="Wie de verhuizing meldde: de klantregisseur, of DUO (de ketenuitwisseling).",
+    )
+
+
+class VerhuizingRead(ApiModel):
+    id: uuid.UUID
+    inburgeraar_id: uuid.UUID
+    van_gemeente: str
+    naar_gemeente: str
+    verhuisdatum: kit.Datum | None
+    bron: Literal["klantregisseur", "duo"]
+    status: Literal["aangemeld", "overgedragen"] = Field(
+        description="`aangemeld` tot de ketenuitwisseling het dossier heeft overgedragen, dan `overgedragen`."
+    )
+    aangemeld_op: Tijdstip
+    overgedragen_op: Tijdstip | None
+
+
+class EerderDossier(ApiModel):
+    """Een dossier dat deze gemeente zelf van een gemeente daarvoor overnam, ongewijzigd doorgegeven."""
+
+    van_gemeente: Gemeentecode
+    verhuisdatum: kit.Datum | None
+    overgenomen_op: Tijdstip
+    dossier: dict[str, Any] = Field(description="Het `Overdrachtsdossier` zoals die gemeente het gaf.")
+
+
+class Overdrachtsdossier(ApiModel):
+    """Alles wat de persoonscontext van de vorige gemeente over de inburgeraar heeft en de nieuwe gemeente nodig
+    heeft (Besluit inburgering 2021 art. 9.4 lid 4): BSN en NAW (de overdracht gaat van gemeente naar gemeente),
+    de plichtgegevens van DUO, klantprofielen van het COA, warme overdracht, de brede intake met al haar delen,
+    maatschappelijke begeleiding, financieel ontzorgen en de verzoeken tot verlenging."""
+
+    inburgeraar_id: uuid.UUID = Field(description="Id van de inburgeraar bij de vorige gemeente.")
+    gemeente_code: Gemeentecode = Field(description="De vorige gemeente.")
+    bsn: BsnField | None = Field(description="Leeg als de vorige gemeente het BSN nooit kreeg.")
+    status: InburgeraarStatus
+    doelgroep: Doelgroep
+    nareiziger: JaNee
+    datum_koppeling: Datum | None
+    datum_inschrijving_brp: Datum | None
+    contact: Contactgegevens = Field(description="Naam, adres en contactgegevens zoals de vorige gemeente ze had.")
+    klantregisseur: Naam | None = Field(description="De klantregisseur bij de vorige gemeente (aanspreekpunt).")
+    herkomst: Herkomst | None = None
+    plichtmutaties: list[PlichtMutatieRead] = Field(description="Alle feiten van DUO over de plicht, in volgorde.")
+    klantprofielen: list[KlantprofielVersieRead] = Field(description="Alle versies van het klantprofiel van het COA.")
+    warme_overdrachten: list[WarmeOverdrachtRead]
+    brede_intake: BredeIntakeRead | None
+    maatschappelijke_begeleiding: list[BegeleidingOnderdeelRead]
+    ontzorgen: OntzorgenRead | None
+    verlengingsverzoeken: list[VerlengingsverzoekRead]
+    eerdere_dossiers: list[EerderDossier] = Field(
+        default_factory=list, description="Wat deze gemeente zelf bij een eerdere verhuizing overnam."
+    )
+
+
+DossierDocument = Annotated[
+    dict[str, Any],
+    WithJsonSchema({"allOf": [{"$ref": "#/components/schemas/Overdrachtsdossier"}]}),
+]
+
+
+class OverdrachtCreate(ApiModel):
+    """Het dossier van de persoonscontext van de vorige gemeente, voor de inburgeraar bij de aanroepende (nieuwe)
+    gemeente. Die wordt op BSN gevonden (bijvoorbeeld de registratie op de melding van DUO) of geregistreerd."""
+
+    van_gemeente: Gemeentecode = Field(description="De vorige gemeente.")
+    verhuisdatum: Datum | None = Field(default=None, description="Datum van de verhuizing, als bekend.")
+    dossier: DossierDocument = Field(
+        description="Precies wat `GET /overdrachtsdossiers/{inburgeraarId}` bij de vorige gemeente gaf; getoetst aan "
+        "`Overdrachtsdossier` (422 met elk ongeldig veld als `dossier.…`)."
+    )
+
+
+class OverdrachtRead(ApiModel):
+    overdracht_id: uuid.UUID
+    inburgeraar_id: uuid.UUID = Field(description="De inburgeraar bij de nieuwe (aanroepende) gemeente.")
+    van_gemeente: str
+    verhuisdatum: kit.Datum | None
+    geimporteerd: Literal[True] = True
+    overgenomen_op: Tijdstip
+
+
+class OvergenomenDossierRead(OverdrachtRead):
+    """Overgenomen geschiedenis: alleen te lezen, niet het eigen dossier van deze gemeente."""
+
+    dossier: Overdrachtsdossier

@@ -28,6 +28,9 @@ class InburgeraarStatus(StrEnum):
     # that is a visible state to resolve, not an error to swallow (DOMAIN §2 step 2).
     BSN_ONTBREEKT = "bsn-ontbreekt"
     GEREGISTREERD = "geregistreerd"
+    # Moved to another gemeente and the dossier handed over (Besluit art. 9.4 lid 4): the regie here has ended, the
+    # data stay for retention.
+    VERHUISD = "verhuisd"
 
 
 # --- Inburgeringsplicht (facts from DUO) -------------------------------------------------------------

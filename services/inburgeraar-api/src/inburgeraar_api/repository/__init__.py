@@ -2,5 +2,6 @@
 
 from inburgeraar_api.repository.dossier import DossierRepository
 from inburgeraar_api.repository.inburgeraar import DuplicateBsn, InburgeraarRepository
+from inburgeraar_api.repository.verhuizing import VerhuizingRepository
 
-__all__ = ["DossierRepository", "DuplicateBsn", "InburgeraarRepository"]
+__all__ = ["DossierRepository", "DuplicateBsn", "InburgeraarRepository", "VerhuizingRepository"]

@@ -22,10 +22,11 @@ class DuplicateBsn(Exception):  # noqa: N818 - a signal for the service layer, n
 
 
 _INBURGERAAR_COLUMNS = tuple(c.key for c in Inburgeraar.__table__.columns)
+_JSON_COLUMNS = ("contact", "herkomst")
 # Prepared once: registration is the hot path of this service.
 _INSERT_INBURGERAAR = text(
     f"INSERT INTO inburgeraar ({', '.join(_INBURGERAAR_COLUMNS)}) VALUES ("  # noqa: S608 - our own column names
-    + ", ".join("CAST(:contact AS jsonb)" if c == "contact" else f":{c}" for c in _INBURGERAAR_COLUMNS)
+    + ", ".join(f"CAST(:{c} AS jsonb)" if c in _JSON_COLUMNS else f":{c}" for c in _INBURGERAAR_COLUMNS)
     + ") ON CONFLICT ON CONSTRAINT uq_inburgeraar_gemeente_bsn DO NOTHING RETURNING id"
 )
 
@@ -42,6 +43,7 @@ class InburgeraarRepository:
         inburgeraar.created_at = inburgeraar.updated_at = datetime.now(UTC)
         params = {c: getattr(inburgeraar, c) for c in _INBURGERAAR_COLUMNS}
         params["contact"] = json.dumps(inburgeraar.contact)
+        params["herkomst"] = json.dumps(inburgeraar.herkomst) if inburgeraar.herkomst is not None else None
         inserted = (await self.session.execute(_INSERT_INBURGERAAR, params)).first()
         if inserted is None:
             existing = await self.find_by_pseudoniem(inburgeraar.bsn_pseudoniem or "")

@@ -23,7 +23,9 @@ from inburgeraar_api.models import (
     KlantprofielVersie,
     Ontzorgen,
     Oproep,
+    OvergenomenDossier,
     PlichtMutatie,
+    Verhuizing,
     WarmeOverdracht,
 )
 
@@ -36,6 +38,10 @@ _OVERIGE: dict[str, Any] = {
     "intakegesprek": Intakegesprek,
     "begeleiding-onderdeel": BegeleidingOnderdeel,
     "ontzorgen": Ontzorgen,
+    # A move and the dossier taken over from the previous gemeente are no core data of art. 9.9: the person's
+    # residence now is the registration itself (kept with the 50-year data).
+    "verhuizing": Verhuizing,
+    "overgenomen-dossier": OvergenomenDossier,
 }
 
 _KERN_CONTACT = text(

@@ -12,7 +12,7 @@ from inburgeraar_api.domain.enums import Doelgroep
 from inburgeraar_api.events import MaatschappelijkeBegeleidingVastgelegd
 from inburgeraar_api.models import BegeleidingOnderdeel, Inburgeraar
 from inburgeraar_api.repository import DossierRepository
-from inburgeraar_api.services.registratie import pad, verwerk, vind
+from inburgeraar_api.services.registratie import pad, verwerk, vind, vind_actief
 from inburgering_kit.audit import Actie
 from inburgering_kit.context import RequestContext
 from inburgering_kit.problems import Unprocessable, invalid
@@ -35,7 +35,7 @@ async def leg_vast(
     ctx: RequestContext, inburgeraar_id: uuid.UUID, startdatum: date, gegevens: Mapping[str, Any]
 ) -> BegeleidingOnderdeel:
     """`gegevens`: the onderdeel as stored (JSON), `startdatum` among them."""
-    inburgeraar = await vind(ctx, inburgeraar_id)
+    inburgeraar = await vind_actief(ctx, inburgeraar_id)
     controleer_asielmigrant(
         inburgeraar, "Maatschappelijke begeleiding", "Wet inburgering 2021 art. 13; DOMAIN §2 stap 4"
     )

@@ -31,7 +31,7 @@ from inburgeraar_api.events import (
 )
 from inburgeraar_api.models import BredeIntake, Inburgeraar, Intakegesprek, Oproep
 from inburgeraar_api.repository import DossierRepository
-from inburgeraar_api.services.registratie import pad, verwerk, vind
+from inburgeraar_api.services.registratie import pad, verwerk, vind, vind_actief
 from inburgering_kit.audit import Actie
 from inburgering_kit.context import RequestContext
 from inburgering_kit.events import EventData
@@ -82,7 +82,7 @@ def _pad(inburgeraar_id: uuid.UUID) -> str:
 
 async def _open_intake(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> tuple[Inburgeraar, BredeIntake]:
     """The inburgeraar (row-locked, so concurrent intake writes serialise) and its open brede intake."""
-    inburgeraar = await vind(ctx, inburgeraar_id, for_update=True)
+    inburgeraar = await vind_actief(ctx, inburgeraar_id, for_update=True)
     repo = DossierRepository(ctx.session)
     intake = await repo.brede_intake(inburgeraar.id, for_update=True)
     if intake is None:
@@ -280,6 +280,16 @@ async def _read(ctx: RequestContext, inburgeraar: Inburgeraar, intake: BredeInta
         leerbaarheidstoets=uit_opslag(intake.leerbaarheidstoets) if intake and intake.leerbaarheidstoets else None,
         achtergrond=intake.achtergrond if intake and intake.achtergrond else None,
     )
+
+
+async def stand(ctx: RequestContext, inburgeraar: Inburgeraar) -> Stand | None:
+    """The brede intake of a person already found, None when nothing of it was recorded yet; no processing record
+    of its own (the caller logs its purpose)."""
+    repo = DossierRepository(ctx.session)
+    intake = await repo.brede_intake(inburgeraar.id)
+    if intake is None and not await repo.oproepen(inburgeraar.id) and not await repo.intakegesprekken(inburgeraar.id):
+        return None
+    return await _read(ctx, inburgeraar, intake)
 
 
 async def lees(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> Stand:

@@ -11,7 +11,7 @@ from inburgeraar_api.events import OntzorgenVastgelegd
 from inburgeraar_api.models import Inburgeraar, Ontzorgen
 from inburgeraar_api.repository import DossierRepository
 from inburgeraar_api.services.begeleiding import controleer_asielmigrant
-from inburgeraar_api.services.registratie import pad, verwerk, vind
+from inburgeraar_api.services.registratie import pad, verwerk, vind, vind_actief
 from inburgering_kit.audit import Actie
 from inburgering_kit.context import RequestContext
 from inburgering_kit.problems import NotFound
@@ -38,7 +38,7 @@ async def _gewijzigd(ctx: RequestContext, inburgeraar: Inburgeraar, record: Ontz
 async def leg_vast(
     ctx: RequestContext, inburgeraar_id: uuid.UUID, beschikking_referentie: str, startdatum: date
 ) -> Ontzorgen:
-    inburgeraar = await vind(ctx, inburgeraar_id, for_update=True)
+    inburgeraar = await vind_actief(ctx, inburgeraar_id, for_update=True)
     controleer_asielmigrant(inburgeraar, "Financieel ontzorgen", _BRON)
     repo = DossierRepository(ctx.session)
     record = await repo.ontzorgen(inburgeraar.id, for_update=True)
@@ -58,7 +58,7 @@ async def leg_vast(
 
 
 async def verleng(ctx: RequestContext, inburgeraar_id: uuid.UUID, verlengd_tot: date) -> Ontzorgen:
-    inburgeraar = await vind(ctx, inburgeraar_id, for_update=True)
+    inburgeraar = await vind_actief(ctx, inburgeraar_id, for_update=True)
     record = await DossierRepository(ctx.session).ontzorgen(inburgeraar.id, for_update=True)
     if record is None:
         raise NotFound("Er is nog geen ontzorgen vastgelegd voor deze inburgeraar.")

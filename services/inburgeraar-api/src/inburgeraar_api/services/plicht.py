@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,6 +18,7 @@ from inburgeraar_api.domain.plicht import (
     bepaal_plichtstand,
 )
 from inburgeraar_api.events import PlichtgegevensOntvangen
+from inburgeraar_api.models import Inburgeraar
 from inburgeraar_api.models import PlichtMutatie as PlichtMutatieRecord
 from inburgeraar_api.repository import DossierRepository
 from inburgeraar_api.services import retentie
@@ -58,10 +60,19 @@ async def ontvang(ctx: RequestContext, inburgeraar_id: uuid.UUID, mutatie: Plich
     bestaande = [PLICHT_MUTATIE.validate_python(r.gegevens) for r in records]
     # The whole history is re-folded: a late fact with an earlier ingangsdatum must fit every later one too.
     bepaal_plichtstand([*bestaande, mutatie])
+    record = await _voeg_toe(ctx, repo, inburgeraar, len(records) + 1, mutatie)
+    await retentie.plicht_gewijzigd(ctx, inburgeraar, [*bestaande, mutatie])
+    await verwerk(ctx, inburgeraar, activiteiten.PLICHTGEGEVENS, Actie.AANMAKEN, "plicht")
+    return _plicht([*records, record])
+
+
+async def _voeg_toe(
+    ctx: RequestContext, repo: DossierRepository, inburgeraar: Inburgeraar, volgnummer: int, mutatie: PlichtMutatie
+) -> PlichtMutatieRecord:
     record = PlichtMutatieRecord(
         id=uuid.uuid4(),
         inburgeraar_id=inburgeraar.id,
-        volgnummer=len(records) + 1,
+        volgnummer=volgnummer,
         soort=mutatie.soort.value,
         ingangsdatum=mutatie.ingangsdatum,
         bron=mutatie.bron,
@@ -84,9 +95,7 @@ async def ontvang(ctx: RequestContext, inburgeraar_id: uuid.UUID, mutatie: Plich
         subject=inburgeraar.id,
         resource_path=f"{pad(inburgeraar.id)}/plicht",
     )
-    await retentie.plicht_gewijzigd(ctx, inburgeraar, [*bestaande, mutatie])
-    await verwerk(ctx, inburgeraar, activiteiten.PLICHTGEGEVENS, Actie.AANMAKEN, "plicht")
-    return _plicht([*records, record])
+    return record
 
 
 async def lees(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> Plicht:
@@ -94,3 +103,22 @@ async def lees(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> Plicht:
     records = list(await DossierRepository(ctx.session).plicht_mutaties(inburgeraar.id))
     await verwerk(ctx, inburgeraar, activiteiten.PLICHTGEGEVENS, Actie.LEZEN, "plicht")
     return _plicht(records)
+
+
+async def records(ctx: RequestContext, inburgeraar: Inburgeraar) -> Plicht:
+    """The plicht of a person already found, without a processing record of its own (the caller logs its purpose)."""
+    return _plicht(list(await DossierRepository(ctx.session).plicht_mutaties(inburgeraar.id)))
+
+
+async def neem_over(ctx: RequestContext, inburgeraar: Inburgeraar, mutaties: Sequence[PlichtMutatie]) -> int:
+    """DUO's facts as the previous gemeente received them become this person's plicht here, so the new gemeente acts
+    on the same termijnen — unless DUO already told this gemeente about the plicht itself: its own facts stand, and
+    the previous gemeente's stay in the imported history. Returns how many facts were taken over."""
+    repo = DossierRepository(ctx.session)
+    if not mutaties or await repo.plicht_mutaties(inburgeraar.id):
+        return 0
+    bepaal_plichtstand(list(mutaties))
+    for volgnummer, mutatie in enumerate(mutaties, start=1):
+        await _voeg_toe(ctx, repo, inburgeraar, volgnummer, mutatie)
+    await retentie.plicht_gewijzigd(ctx, inburgeraar, list(mutaties))
+    return len(mutaties)

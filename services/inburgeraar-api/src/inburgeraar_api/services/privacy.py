@@ -21,7 +21,9 @@ from inburgeraar_api.models import (
     KlantprofielVersie,
     Ontzorgen,
     Oproep,
+    OvergenomenDossier,
     PlichtMutatie,
+    Verhuizing,
     Verlengingsverzoek,
     WarmeOverdracht,
 )
@@ -99,6 +101,8 @@ async def eigen_gegevens(
         ("ontzorgen", Ontzorgen),
         ("verlengingsverzoek", Verlengingsverzoek),
         ("bewaartermijn", Bewaartermijn),
+        ("verhuizing", Verhuizing),
+        ("overgenomen-dossier", OvergenomenDossier),
     ):
         rows = (await session.execute(select(model).where(model.inburgeraar_id == inburgeraar_id))).scalars().all()
         if rows:

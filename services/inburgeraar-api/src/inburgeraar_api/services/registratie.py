@@ -34,11 +34,18 @@ class NieuweInburgeraar:
     datum_inschrijving_brp: date | None
     contact: dict[str, Any]
     klantregisseur: str | None
+    # `{"soort": "verhuizing", "vanGemeente": ...}` for a person who moved here (see `registreer_bij_verhuizing`).
+    herkomst: dict[str, Any] | None = None
 
 
 class BsnAlGeregistreerd(Conflict):
     code = "bsn-al-geregistreerd"
     title = "Deze gemeente heeft een inburgeraar met dit BSN al geregistreerd."
+
+
+class InburgeraarVerhuisd(Conflict):
+    code = "inburgeraar-verhuisd"
+    title = "De inburgeraar is naar een andere gemeente verhuisd; het dossier is overgedragen."
 
 
 class BsnAlBekend(Conflict):
@@ -102,6 +109,15 @@ async def vind(ctx: RequestContext, inburgeraar_id: uuid.UUID, *, for_update: bo
     return inburgeraar
 
 
+async def vind_actief(ctx: RequestContext, inburgeraar_id: uuid.UUID, *, for_update: bool = False) -> Inburgeraar:
+    """`vind`, for a write that only makes sense while this gemeente has the regie: not for a person who moved away
+    (Besluit art. 9.4 lid 4; the new gemeente carries on with the handed-over dossier)."""
+    inburgeraar = await vind(ctx, inburgeraar_id, for_update=for_update)
+    if inburgeraar.status == InburgeraarStatus.VERHUISD.value:
+        raise InburgeraarVerhuisd("Deze gemeente voert de regie niet meer; de nieuwe gemeente heeft het dossier.")
+    return inburgeraar
+
+
 async def registreer(ctx: RequestContext, data: NieuweInburgeraar) -> Inburgeraar:
     controleer_registratie(data.doelgroep, data.nareiziger, data.datum_koppeling, data.datum_inschrijving_brp)
     bsn = data.bsn
@@ -118,6 +134,7 @@ async def registreer(ctx: RequestContext, data: NieuweInburgeraar) -> Inburgeraa
         contact=data.contact,
         klantregisseur=data.klantregisseur,
         geregistreerd_door=ctx.principal.client_id,
+        herkomst=data.herkomst,
         versie=1,
     )
     try:
@@ -138,6 +155,24 @@ async def registreer(ctx: RequestContext, data: NieuweInburgeraar) -> Inburgeraa
     )
     await verwerk(ctx, inburgeraar, activiteiten.REGISTRATIE, Actie.AANMAKEN, "inburgeraar")
     return inburgeraar
+
+
+async def registreer_bij_verhuizing(ctx: RequestContext, data: NieuweInburgeraar) -> tuple[Inburgeraar, bool]:
+    """A person who moved here, registered on DUO's notice or when the previous gemeente's dossier arrives: once per
+    (gemeente, BSN) — a registration this gemeente already has is the answer (`False`: not new), whoever made it."""
+    assert data.bsn is not None
+    repo = InburgeraarRepository(ctx.session, ctx.gemeente)
+    bestaand = await repo.find_by_pseudoniem(ctx.log.betrokkene(data.bsn) or "")
+    if bestaand is None:
+        try:
+            return await registreer(ctx, data), True
+        except BsnAlGeregistreerd:
+            # Registered by a concurrent request since the lookup: the insert did not abort the transaction.
+            bestaand = await repo.find_by_pseudoniem(ctx.log.betrokkene(data.bsn) or "")
+            if bestaand is None:
+                raise
+    await verwerk(ctx, bestaand, activiteiten.REGISTRATIE, Actie.LEZEN, "inburgeraar")
+    return bestaand, False
 
 
 async def raadpleeg(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> Inburgeraar:

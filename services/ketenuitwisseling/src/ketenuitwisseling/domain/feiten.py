@@ -35,13 +35,13 @@ class DuoBoete:
 
 @dataclass(frozen=True)
 class Verhuizing:
-    """DUO's notice that a plichtige moved from one gemeente to another (DUO tells both): the transfer itself
-    (Besluit art. 9.4 lid 4) is a klantregisseur's work list item until the overdracht between gemeenten exists
-    (issue 15)."""
+    """DUO's notice that a plichtige moved from one gemeente to another (DUO tells both): the new gemeente registers
+    the person (issue 13 point 1) and the dossier transfer starts (Besluit art. 9.4 lid 4, `services.overdracht`)."""
 
     vorige_gemeentecode: str | None
     nieuwe_gemeentecode: str | None
     verhuisdatum: str | None
+    bsn: str = ""
 
 
 @dataclass(frozen=True)
@@ -188,6 +188,7 @@ def opdracht(bron: str, feit: Mapping[str, Any]) -> Opdracht:
                 vorige_gemeentecode=gegevens.get("vorigeGemeentecode"),
                 nieuwe_gemeentecode=gegevens.get("nieuweGemeentecode"),
                 verhuisdatum=gegevens.get("verhuisdatum"),
+                bsn=bsn,
             )
     if bron == "coa":
         coa_id = str(persoon.get("coaId") or gegevens.get("coaId") or "")

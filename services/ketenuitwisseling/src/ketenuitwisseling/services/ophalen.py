@@ -32,8 +32,10 @@ from inburgering_kit.db import Database
 from ketenuitwisseling import activiteiten
 from ketenuitwisseling.domain import feiten, klantprofiel
 from ketenuitwisseling.repository import MeldingRepository
+from ketenuitwisseling.services import overdracht
 from ketenuitwisseling.services.partners import (
     Doel,
+    GeenPeer,
     Onbereikbaar,
     Verbindingen,
     controleer_bereikbaar,
@@ -53,6 +55,8 @@ class Instellingen:
     claim_seconden: int = 120
     max_pogingen: int = 12
     max_wachttijd: float = 300.0
+    # The gemeenten served here: a move between two of them is handed over within this deployment.
+    gemeenten: tuple[str, ...] = ()
 
 
 @dataclass
@@ -229,16 +233,7 @@ class Ophaler:
                 self._aanvaard(response, {200, 201})
                 return Uitkomst("verwerkt", f"duo-boete van inburgeraar {inburgeraar_id}", inburgeraar_id)
             case feiten.Verhuizing():
-                bsn = str((g.feit or {}).get("persoon", {}).get("bsn") or "")
-                gevonden = await self._zoek(g.gemeente, bsn, verplicht=False) if bsn else None
-                # The transfer between gemeenten (Besluit art. 9.4 lid 4) is issue 15: until then a work list item.
-                richting = (
-                    f"vertrokken naar gemeente {opdracht.nieuwe_gemeentecode}"
-                    if opdracht.vorige_gemeentecode == g.gemeente
-                    else f"gekomen uit gemeente {opdracht.vorige_gemeentecode or 'onbekend'}"
-                )
-                wanneer = f" per {opdracht.verhuisdatum}" if opdracht.verhuisdatum else ""
-                return Uitkomst("werklijst", f"verhuizing ontvangen: {richting}{wanneer}", gevonden)
+                return await self._verhuizing(g, opdracht)
             case feiten.Koppeling():
                 return await self._koppeling(g, opdracht)
             case feiten.BsnBekend():
@@ -269,6 +264,69 @@ class Ophaler:
                     )  # fmt: skip
                 return Uitkomst("verwerkt", f"klantprofielversie {versie} van {inburgeraar_id}", inburgeraar_id)
         raise Weigering("onbekende opdracht", definitief=True)  # pragma: no cover - the match is exhaustive
+
+    async def _verhuizing(self, g: _Geclaimd, o: feiten.Verhuizing) -> Uitkomst:
+        """DUO tells both gemeenten. At O: register the move (the same open move again is no second one, so the two
+        notices of one deployment serving O and N start one transfer). At N with O served here: register the person
+        at N (issue 13 point 1, with O's doelgroep) and the move at O; with O elsewhere: ask O's exchange, and the
+        person is registered at N with the dossier it sends (DUO's notice carries no doelgroep to register with)."""
+        van, naar = o.vorige_gemeentecode, o.nieuwe_gemeentecode
+        if not van or not naar or not o.bsn or g.gemeente not in {van, naar}:
+            raise Weigering("verhuizing zonder vorige en nieuwe gemeente of BSN", definitief=True)
+        wanneer = f" per {o.verhuisdatum}" if o.verhuisdatum else ""
+        try:
+            if g.gemeente == van:
+                inburgeraar_id = await overdracht.registreer_verhuizing(self.v, van, o.bsn, naar, o.verhuisdatum)
+                return Uitkomst("verwerkt", f"verhuizing naar {naar}{wanneer} geregistreerd", inburgeraar_id)
+            if van not in {*self.instellingen.gemeenten, g.gemeente}:
+                verzocht = await self._verzoek_peer(o, van, naar)
+                return Uitkomst("verwerkt", f"verhuisd uit {van}{wanneer}: {verzocht}")
+            oud = await overdracht.zoek(self.v, van, o.bsn)
+            if oud is None:
+                raise overdracht.Mislukt(f"gemeente {van} kent de persoon niet: er is geen dossier over te dragen")
+            nieuw_id = await self._registreer_bij_nieuwe(g, o, van, naar, oud)
+            await overdracht.registreer_verhuizing(self.v, van, o.bsn, naar, o.verhuisdatum)
+        except overdracht.Mislukt as exc:
+            return Uitkomst("werklijst", f"verhuizing uit {van}{wanneer}: {exc}", None)
+        except GeenPeer as exc:
+            return Uitkomst("werklijst", f"verhuizing uit {van}{wanneer}: {exc}; met de hand over te dragen", None)
+        return Uitkomst(
+            "verwerkt", f"geregistreerd als inburgeraar {nieuw_id} (uit {van}{wanneer}); verhuizing geregistreerd bij "
+            f"{van}", nieuw_id,
+        )  # fmt: skip
+
+    async def _registreer_bij_nieuwe(
+        self, g: _Geclaimd, o: feiten.Verhuizing, van: str, naar: str, oud: Mapping[str, Any]
+    ) -> uuid.UUID:
+        if (gevonden := await overdracht.zoek(self.v, naar, o.bsn)) is not None:
+            return uuid.UUID(str(gevonden["id"]))
+        body: dict[str, Any] = {
+            "bsn": o.bsn, "doelgroep": oud["doelgroep"], "nareiziger": bool(oud.get("nareiziger", False)),
+            "herkomst": {"soort": "verhuizing", "vanGemeente": van},
+        }  # fmt: skip
+        if o.verhuisdatum:
+            body["datumInschrijvingBrp"] = o.verhuisdatum
+        response = controleer_bereikbaar(
+            await self.v.bij_context(
+                "inburgeraar",
+                naar,
+                "POST",
+                "/inburgeraars",
+                json=body,
+                idempotency_key=f"{g.bron}-{g.feit_id}-inschrijving",
+            )
+        )
+        # With `herkomst` registering is idempotent per BSN at inburgeraar-api: the person it already has is 200.
+        self._aanvaard(response, {200, 201})
+        return uuid.UUID(str(response.json()["id"]))
+
+    async def _verzoek_peer(self, o: feiten.Verhuizing, van: str, naar: str) -> str:
+        body = {"bsn": o.bsn, "vanGemeente": van, "naarGemeente": naar, "verhuisdatum": o.verhuisdatum}
+        response = controleer_bereikbaar(await self.v.bij_peer(van, naar, "POST", "/overdrachtsverzoeken", json=body))
+        if response.status_code == 404:
+            raise overdracht.Mislukt(f"gemeente {van} kent de persoon niet: {probleem(response)[0]}")
+        self._aanvaard(response, {200, 202})
+        return f"overdracht gevraagd aan de uitwisseling van {van}"
 
     async def _koppeling(self, g: _Geclaimd, k: feiten.Koppeling) -> Uitkomst:
         async with self.database.unit_of_work() as uow:

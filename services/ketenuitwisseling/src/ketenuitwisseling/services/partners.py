@@ -9,7 +9,7 @@ import email.utils
 import importlib.util
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Protocol
@@ -31,6 +31,9 @@ class Doel(StrEnum):
     INBURGERAAR_DUO = "inburgeraar-duo"
     INBURGERAAR_COA = "inburgeraar-coa"
     HANDHAVING = "handhaving"
+    # A move's dossier transfer: the four contexts (export, import, the move) and another deployment's exchange.
+    OVERDRACHT = "overdracht"
+    PEER = "peer"
 
 
 class Tokens(Protocol):
@@ -63,6 +66,36 @@ class Verbindingen:
     inburgeraar: httpx.AsyncClient
     handhaving: httpx.AsyncClient
     tokens: Tokens
+    # Only the dossier transfer reads from pip-api and aanbieder-api, and calls other deployments' exchanges (mTLS).
+    pip: httpx.AsyncClient | None = None
+    aanbieder: httpx.AsyncClient | None = None
+    peers: dict[str, httpx.AsyncClient] = field(default_factory=dict)
+
+    def context(self, deel: str) -> httpx.AsyncClient:
+        client = {
+            "inburgeraar": self.inburgeraar, "pip": self.pip, "aanbieder": self.aanbieder,
+            "handhaving": self.handhaving,
+        }[deel]  # fmt: skip
+        if client is None:
+            raise Onbereikbaar(f"geen verbinding met {deel}-api ingesteld")
+        return client
+
+    async def bij_context(
+        self, deel: str, gemeente: str, method: str, path: str, *, json: Any = None, idempotency_key: str | None = None
+    ) -> httpx.Response:
+        """A call for a move's transfer to one of the four contexts, as `gemeente` (O to export, N to import)."""
+        headers = {"Authorization": f"Bearer {await self.tokens.token(Doel.OVERDRACHT, gemeente)}"}
+        if idempotency_key is not None:
+            headers["Idempotency-Key"] = idempotency_key
+        return await self.context(deel).request(method, path.lstrip("/"), json=json, headers=headers)
+
+    async def bij_peer(self, naar: str, als: str, method: str, path: str, *, json: Any = None) -> httpx.Response:
+        """A call to the exchange of gemeente `naar` (another deployment), as gemeente `als` of this one."""
+        client = self.peers.get(naar)
+        if client is None:
+            raise GeenPeer(naar)
+        headers = {"Authorization": f"Bearer {await self.tokens.token(Doel.PEER, als)}"}
+        return await client.request(method, path.lstrip("/"), json=json, headers=headers)
 
     def client(self, doel: Doel) -> httpx.AsyncClient:
         return {
@@ -71,6 +104,7 @@ class Verbindingen:
             Doel.INBURGERAAR_DUO: self.inburgeraar,
             Doel.INBURGERAAR_COA: self.inburgeraar,
             Doel.HANDHAVING: self.handhaving,
+            Doel.OVERDRACHT: self.inburgeraar,
         }[doel]
 
     async def call(
@@ -90,9 +124,8 @@ class Verbindingen:
         return await client.request(method, path.lstrip("/"), json=json, headers=headers)
 
     async def aclose(self) -> None:
-        await asyncio.gather(
-            *(c.aclose() for c in {id(c): c for c in (self.duo, self.coa, self.inburgeraar, self.handhaving)}.values())
-        )
+        alle = (self.duo, self.coa, self.inburgeraar, self.handhaving, self.pip, self.aanbieder, *self.peers.values())
+        await asyncio.gather(*(c.aclose() for c in {id(c): c for c in alle if c is not None}.values()))
 
 
 class Onbereikbaar(Exception):  # noqa: N818 - a state of the counterpart, retried later
@@ -101,6 +134,14 @@ class Onbereikbaar(Exception):  # noqa: N818 - a state of the counterpart, retri
     def __init__(self, reden: str, retry_after: float | None = None) -> None:
         super().__init__(reden)
         self.retry_after = retry_after
+
+
+class GeenPeer(Exception):  # noqa: N818 - a gap in the configuration, shown on the work list
+    """No exchange is configured for this gemeente (`gemeente_peers`): nothing to send the transfer to."""
+
+    def __init__(self, gemeente: str) -> None:
+        super().__init__(f"geen uitwisseling van gemeente {gemeente} bekend (gemeente_peers)")
+        self.gemeente = gemeente
 
 
 def retry_after(response: httpx.Response) -> float | None:

@@ -1,6 +1,7 @@
-"""The exchange's worker process (`python -m ketenuitwisseling keten-worker`): fetches announced facts and delivers
-queued reports, each loop supervised by the kit (a PostgreSQL or partner outage is waited out; one that lasts too
-long ends the process non-zero and it is restarted). Any number of replicas: rows are claimed with SKIP LOCKED."""
+"""The exchange's worker process (`python -m ketenuitwisseling keten-worker`): fetches announced facts, delivers
+queued reports and carries the dossier transfers on a move, each loop supervised by the kit (a PostgreSQL or partner
+outage is waited out; one that lasts too long ends the process non-zero and it is restarted). Any number of replicas:
+rows are claimed with SKIP LOCKED."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from ketenuitwisseling import scopes
 from ketenuitwisseling.services.bezorging import Bezorger
 from ketenuitwisseling.services.inhalen import Inhaler, abonneer
 from ketenuitwisseling.services.ophalen import Instellingen, Ophaler
+from ketenuitwisseling.services.overdracht import DbOpslag, OverdrachtInstellingen, Overdrager
 from ketenuitwisseling.services.partners import Doel, PerDoel, Tokens, Verbindingen
 from ketenuitwisseling.settings import Settings
 
@@ -33,6 +35,7 @@ def instellingen(settings: Settings) -> Instellingen:
         claim_seconden=settings.claim_seconden,
         max_pogingen=settings.max_pogingen_melding,
         max_wachttijd=settings.max_wachttijd_seconden,
+        gemeenten=settings.gemeenten,
     )
 
 
@@ -42,6 +45,8 @@ _SCOPES = {
     Doel.INBURGERAAR_DUO: scopes.NAAR_INBURGERAAR_DUO,
     Doel.INBURGERAAR_COA: scopes.NAAR_INBURGERAAR_COA,
     Doel.HANDHAVING: scopes.NAAR_HANDHAVING,
+    Doel.OVERDRACHT: scopes.NAAR_OVERDRACHT,
+    Doel.PEER: scopes.NAAR_PEER,
 }
 
 
@@ -52,7 +57,7 @@ def ontwikkeltokens(settings: Settings) -> Tokens:
     pem = settings.token_private_key_file.read_bytes()
 
     def maak(doel: Doel, gemeente: str) -> Any:
-        partner = doel in {Doel.DUO, Doel.COA}
+        partner = doel in {Doel.DUO, Doel.COA, Doel.PEER}
         return DevTokenSource(
             pem,
             issuer=settings.token_issuer,
@@ -81,6 +86,13 @@ def verbindingen(settings: Settings, tokens: Tokens) -> Verbindingen:
         inburgeraar=intern(settings.inburgeraar_api_url),
         handhaving=intern(settings.handhaving_api_url),
         tokens=tokens,
+        pip=intern(settings.pip_api_url),
+        aanbieder=intern(settings.aanbieder_api_url),
+        # Another deployment's exchange: with the same trust as DUO and COA (mutual TLS, OIN checked there).
+        peers={
+            code: partner_client(mtls, base_url=peer.url.rstrip("/") + "/api/v1/")
+            for code, peer in settings.gemeente_peers.items()
+        },
     )
 
 
@@ -96,8 +108,14 @@ async def draai(
     inhalen_interval: float = 60.0,
     abonneer_op: str | None = None,
 ) -> None:
-    """Both loops until `stop`: each pass repeats at once while it found work, and waits `interval` when idle."""
+    """The loops until `stop`: each pass repeats at once while it found work, and waits `interval` when idle."""
     ophaler, bezorger = Ophaler(database, v, log, instelling), Bezorger(database, v, log, instelling)
+    overdrager = Overdrager(
+        DbOpslag(database, log),
+        v,
+        instelling.gemeenten or gemeenten,
+        OverdrachtInstellingen(claim_seconden=instelling.claim_seconden, max_wachttijd=instelling.max_wachttijd),
+    )
 
     def tot_leeg(ronde: Callable[[], Awaitable[int]]) -> Callable[[], Awaitable[None]]:
         async def work() -> None:
@@ -109,6 +127,7 @@ async def draai(
     loops = [
         supervise("keten-ophalen", tot_leeg(ophaler.ronde), stop, interval=interval),
         supervise("keten-bezorgen", tot_leeg(bezorger.ronde), stop, interval=interval),
+        supervise("keten-overdragen", tot_leeg(overdrager.ronde), stop, interval=interval),
     ]
     if gemeenten:
         inhaler = Inhaler(database, v, gemeenten)

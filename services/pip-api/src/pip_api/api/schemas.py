@@ -11,6 +11,7 @@ from pydantic import Field
 from inburgering_kit.strict import Datum, Tijdstip, weglaatbaar
 from pip_api.domain.enums import Leerroute, Routeverplichting, Taalniveau, Termijnsoort
 from pip_api.domain.leerroutes import routeverplichting
+from pip_api.domain.overdracht import OvergenomenVan
 from pip_api.domain.pip import (
     Afschaling,
     Beeindigingsreden,
@@ -121,6 +122,12 @@ class PipRead(PipInhoud):
     vastgesteld_datum: Datum | None = None
     beeindigd_datum: Datum | None = None
     beeindigd_reden: Beeindigingsreden | None = None
+    overgenomen_van: OvergenomenVan | None = Field(
+        default=None,
+        description="Bij een PIP waarvan de afspraken bij een verhuizing zijn overgenomen van de vorige gemeente: "
+        "de overdracht, die gemeente, haar PIP en de versie. Het PIP is van deze gemeente; de historie van de vorige "
+        "staat in `GET /geimporteerde-pips`.",
+    )
     termijnen: list[TermijnRead]
 
     @classmethod
@@ -137,6 +144,17 @@ class PipRead(PipInhoud):
                 "vastgesteldDatum": pip.vastgesteld_datum,
                 "beeindigdDatum": pip.beeindigd_datum,
                 "beeindigdReden": pip.beeindigd_reden,
+                "overgenomenVan": (
+                    {
+                        "overdrachtId": pip.overdracht_id,
+                        "vanGemeente": pip.overgenomen_van_gemeente,
+                        "pipId": pip.overgenomen_pip_id,
+                        "versie": pip.overgenomen_versie,
+                        "eerstePipDatum": pip.eerste_pip_datum,
+                    }
+                    if pip.overdracht_id is not None
+                    else None
+                ),
                 "termijnen": [
                     TermijnRead(
                         soort=t.soort,

@@ -67,6 +67,9 @@ class Termijnsoort(StrEnum):
     HUISVESTING = "huisvesting"
     BREDE_INTAKE_OPROEP = "brede-intake-oproep"
     BSN_ONTBREEKT = "bsn-ontbreekt"
+    # The agreements of the previous gemeente were taken over as a concept on a move (issue 15 §3): the klantregisseur
+    # looks at them and vaststelt the PIP as this gemeente's own. Lapses once it is vastgesteld.
+    OVERGENOMEN_PIP = "overgenomen-pip"
 
 
 class Routeverplichting(StrEnum):

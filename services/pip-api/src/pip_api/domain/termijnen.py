@@ -32,6 +32,9 @@ class Bronfeiten:
     duo_pvt_einddatum: date | None = None
     duo_map_einddatum: date | None = None
     ontzorgen_startdatum: date | None = None
+    # The dagtekening of the first PIP at a previous gemeente, for a PIP taken over on a move: an asielmigrant's
+    # termijn started there and does not start again (Besluit inburgering 2021 art. 9.4 lid 4; DOMAIN §6).
+    eerste_pip_datum: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +55,7 @@ def termijnstart(feiten: Bronfeiten) -> date | None:
     (gemeentelijk-beleidsplan-inburgering.txt; DOMAIN §2 step 7).
     """
     if feiten.doelgroep is Doelgroep.ASIELMIGRANT:
-        return feiten.pip_datum
+        return feiten.eerste_pip_datum or feiten.pip_datum
     return feiten.brp_inschrijvingsdatum
 
 

@@ -13,6 +13,7 @@ from inburgering_kit.privacy import als_json
 from pip_api.models import (
     InburgeraarFeit,
     OnderdeelUitkomst,
+    Overdracht,
     Pip,
     PipVersie,
     Signaal,
@@ -29,7 +30,8 @@ class RetentieRepository:
         return int((await self.session.execute(statement)).rowcount)  # type: ignore[attr-defined]
 
     async def verwijder(self, ids: Sequence[uuid.UUID]) -> dict[str, int]:
-        """Delete the persons' plans (with their versions and gesprekken), signals and projected facts."""
+        """Delete the persons' plans (with their versions and gesprekken), signals, projected facts and the history
+        taken over from a previous gemeente (its retention runs with the person's here: Besluit art. 9.9)."""
         if not ids:
             return {}
         pips = select(Pip.id).where(Pip.inburgeraar_id.in_(ids))
@@ -41,6 +43,7 @@ class RetentieRepository:
             "pip-versie": await self._count(delete(PipVersie).where(PipVersie.pip_id.in_(pips))),
             "signaal": await self._count(delete(Signaal).where(Signaal.inburgeraar_id.in_(ids))),
             "pip": await self._count(delete(Pip).where(Pip.inburgeraar_id.in_(ids))),
+            "overdracht": await self._count(delete(Overdracht).where(Overdracht.inburgeraar_id.in_(ids))),
             "inburgeraar-feit": await self._count(
                 delete(InburgeraarFeit).where(InburgeraarFeit.inburgeraar_id.in_(ids))
             ),
@@ -69,6 +72,8 @@ class RetentieRepository:
                 select(OnderdeelUitkomst).where(OnderdeelUitkomst.pip_id.in_(ids)))),
             ("signaal", await self._rows(select(Signaal).where(
                 Signaal.inburgeraar_id == inburgeraar_id, Signaal.gemeente_code == gemeente))),
+            ("overdracht", await self._rows(select(Overdracht).where(
+                Overdracht.inburgeraar_id == inburgeraar_id, Overdracht.gemeente_code == gemeente))),
         ):  # fmt: skip
             if rows:
                 result[soort] = [als_json(r) for r in rows]

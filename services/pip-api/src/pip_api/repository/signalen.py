@@ -22,7 +22,7 @@ _ACTIEVE_PIPS = text(
            p.inhoud->>'klantregisseur' AS klantregisseur,
            CAST(p.inhoud->>'ontzorgenStartdatum' AS date) AS ontzorgen_startdatum,
            f.doelgroep, f.brp_inschrijving_datum, f.duo_termijn_eind_datum, f.duo_pvt_eind_datum,
-           f.duo_map_eind_datum
+           f.duo_map_eind_datum, p.eerste_pip_datum
     FROM pip p JOIN inburgeraar_feit f ON f.inburgeraar_id = p.inburgeraar_id
     WHERE p.status = 'vastgesteld' AND p.id > :na
     ORDER BY p.id
@@ -89,16 +89,19 @@ _GESPREKKEN = text(
 )
 
 # Inburgeraars in the projection for whom no PIP was ever vastgesteld: the PIP-vaststelling termijn still runs
-# (a concept PIP does not meet it; a PIP once vastgesteld, even if beëindigd since, did). Keyset batches over the
-# primary key; the anti-join is an index lookup per row (ix_pip_inburgeraar_id). Rows without a BRP date come
-# along so that their open signals lapse.
+# (a concept PIP does not meet it; a PIP once vastgesteld, even if beëindigd since, did; so did one vastgesteld at a
+# previous gemeente, as its transfer on the move shows). Keyset batches over the primary key; the anti-joins are an
+# index lookup per row (ix_pip_inburgeraar_id, ix_overdracht_inburgeraar_id). Rows without a BRP date come along so
+# that their open signals lapse. A person who moved away is no longer this gemeente's to signal.
 _ZONDER_PIP = text(
     """
     SELECT f.inburgeraar_id, f.gemeente_code, f.brp_inschrijving_datum
     FROM inburgeraar_feit f
-    WHERE f.inburgeraar_id > :na
+    WHERE f.inburgeraar_id > :na AND f.verhuisd_datum IS NULL
       AND NOT EXISTS (
           SELECT 1 FROM pip p WHERE p.inburgeraar_id = f.inburgeraar_id AND p.vastgesteld_datum IS NOT NULL)
+      AND NOT EXISTS (
+          SELECT 1 FROM overdracht o WHERE o.inburgeraar_id = f.inburgeraar_id AND o.eerste_pip_datum IS NOT NULL)
     ORDER BY f.inburgeraar_id
     LIMIT :aantal
     """
@@ -128,15 +131,19 @@ _OPEN_SIGNALEN_ZONDER_PIP = text(
     """
 )
 
-# Once a PIP is vastgesteld the PIP-vaststelling termijn is met: the open signals about it lapse.
+# Once a PIP is vastgesteld (here, or at the previous gemeente before a move) the PIP-vaststelling termijn is met:
+# the open signals about it lapse.
 _VERVALLEN_BIJ_VASTSTELLING = text(
     """
     UPDATE signaal SET status = 'vervallen'
     WHERE id IN (
         SELECT s.id FROM signaal s
         WHERE s.pip_id IS NULL AND s.status = 'open' AND s.termijnsoort = 'pip-vaststelling'
-          AND EXISTS (
-              SELECT 1 FROM pip p WHERE p.inburgeraar_id = s.inburgeraar_id AND p.vastgesteld_datum IS NOT NULL)
+          AND (EXISTS (
+                   SELECT 1 FROM pip p WHERE p.inburgeraar_id = s.inburgeraar_id AND p.vastgesteld_datum IS NOT NULL)
+               OR EXISTS (
+                   SELECT 1 FROM overdracht o
+                   WHERE o.inburgeraar_id = s.inburgeraar_id AND o.eerste_pip_datum IS NOT NULL))
         ORDER BY s.id
         FOR UPDATE OF s SKIP LOCKED)
     RETURNING id, gemeente_code, pip_id, inburgeraar_id, soort, termijnsoort, einddatum, regel
@@ -201,13 +208,14 @@ _OPEN_OPDRACHTSIGNALEN = text(
     """
 )
 
-# Every inburgeraar in the projection with the facts of the registration signals, in keyset batches.
+# Every inburgeraar in the projection with the facts of the registration signals, in keyset batches; not one who
+# moved away (the new gemeente has the regie now).
 _INBURGERAARS = text(
     """
     SELECT f.inburgeraar_id, f.gemeente_code, f.doelgroep, f.koppeling_datum, f.brp_inschrijving_datum,
            f.bsn_ontbreekt_sinds
     FROM inburgeraar_feit f
-    WHERE f.inburgeraar_id > :na
+    WHERE f.inburgeraar_id > :na AND f.verhuisd_datum IS NULL
     ORDER BY f.inburgeraar_id
     LIMIT :aantal
     """
@@ -280,6 +288,7 @@ class ActievePip:
     duo_termijn_eind_datum: date | None
     duo_pvt_eind_datum: date | None
     duo_map_eind_datum: date | None
+    eerste_pip_datum: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

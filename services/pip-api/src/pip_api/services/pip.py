@@ -88,6 +88,7 @@ def bronfeiten(feit: InburgeraarFeit, pip: Pip, inhoud: PipInhoud | None = None)
         duo_pvt_einddatum=feit.duo_pvt_eind_datum,
         duo_map_einddatum=feit.duo_map_eind_datum,
         ontzorgen_startdatum=inhoud.ontzorgen_startdatum,
+        eerste_pip_datum=pip.eerste_pip_datum,
     )
 
 

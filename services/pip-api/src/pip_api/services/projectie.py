@@ -5,6 +5,10 @@ missing, DUO's termijnen, the oproepen for the brede intake and their outcome, a
 The consumer is durable (`pip-api`) and idempotent via the kit's inbox, so a redelivered or replayed event changes
 nothing twice; events arrive in stream order per subject.
 
+`verhuisd` is more than a fact: the person moved to another gemeente, so this gemeente's running PIP ends with reason
+`verhuisd` and the person's open signals lapse (`services.overdracht.verhuisd`; issue 15 §3), with their events in
+the same transaction as the inbox record. It arrives on the same consumer as the registration, so never before it.
+
 An event about an inburgeraar the projection never saw is applied by rule, never by failing it (a failed event is
 redelivered, spams its traceback and is finally dropped by JetStream):
 - `inburgeraar-geregistreerd` / `-gewijzigd` carry every fact kept here, so either one creates the row;
@@ -23,10 +27,13 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.alias_generators import to_camel
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from inburgering_kit.auth import Principal
+from inburgering_kit.context import ContextSource, work_in
 from inburgering_kit.events import CloudEvent
 from pip_api.domain.enums import Doelgroep
 from pip_api.models import InburgeraarFeit
 from pip_api.repository import ProjectieRepository
+from pip_api.services import overdracht
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +54,12 @@ _OPROEP_UITKOMST = {
     "nl.inburgering.inburgeraar.oproep-onvoldoende-meegewerkt": "onvoldoende-meegewerkt",
 }
 _INTAKE_AFGEROND = "nl.inburgering.inburgeraar.brede-intake-afgerond"
+_VERHUISD = "nl.inburgering.inburgeraar.verhuisd"
+# The projection acts as the system itself in the processing log when it ends a PIP on a move.
+SYSTEEM = Principal(
+    client_id="pip-api:inburgeraar-projectie", user=None, scopes=frozenset(), gemeente_code=None, aanbieder_id=None,
+    roles=frozenset(),
+)  # fmt: skip
 _BSN_ONTBREEKT = "bsn-ontbreekt"
 _TYPES = {_GEREGISTREERD, _GEWIJZIGD, _PLICHT, _BSN, _OPROEP_VERSTUURD, _INTAKE_AFGEROND, *_OPROEP_UITKOMST}
 # DUO's termijn kinds (inburgeraar-api `Termijnsoort`) → the projected column.
@@ -75,6 +88,11 @@ class _Inburgeraar(BaseModel):
 class _Oproep(_Inburgeraar):
     oproep_id: uuid.UUID
     afspraak_op: datetime | None = None
+
+
+class _Verhuisd(_Inburgeraar):
+    naar_gemeente: str | None = None
+    verhuisdatum: date | None = None
 
 
 class _IntakeAfgerond(_Inburgeraar):
@@ -114,6 +132,29 @@ async def verwerk_event(session: AsyncSession, event: CloudEvent) -> None:
         logger.warning("projectie: event %s (%s) voldoet niet aan het contract; overgeslagen", event.id, event.type)
 
 
+class Projectie:
+    """The consumer's handler: the facts (`verwerk_event`) and the move, which ends what this gemeente ran."""
+
+    def __init__(self, source: ContextSource) -> None:
+        self.source = source
+
+    async def verwerk(self, session: AsyncSession, event: CloudEvent) -> None:
+        if event.type != _VERHUISD:
+            await verwerk_event(session, event)
+            return
+        if event.gemeentecode is None:
+            return
+        try:
+            verhuizing = _Verhuisd.model_validate(event.data)
+        except ValidationError:
+            logger.warning("projectie: event %s (%s) voldoet niet aan het contract; overgeslagen", event.id, event.type)
+            return
+        # Without a date the move counts from the day it was reported: the regie here ended then at the latest.
+        datum = verhuizing.verhuisdatum or event.time.astimezone(_TIJDZONE).date()
+        async with work_in(session, self.source, principal=SYSTEEM, gemeente=event.gemeentecode) as ctx:
+            await overdracht.verhuisd(ctx, verhuizing.inburgeraar_id, datum)
+
+
 async def _inburgeraarfeiten(
     session: AsyncSession, gemeente: str, feiten: _Inburgeraarfeiten, geregistreerd_op: date | None
 ) -> None:
@@ -123,6 +164,8 @@ async def _inburgeraarfeiten(
         feit = InburgeraarFeit(inburgeraar_id=feiten.inburgeraar_id, gemeente_code=gemeente)
         session.add(feit)
     if geregistreerd_op is not None:
+        # Registered (again) here: whatever move ended an earlier registration, the regie is this gemeente's now.
+        feit.verhuisd_datum = None
         if feiten.status != _BSN_ONTBREEKT:
             feit.bsn_ontbreekt_sinds = None
         elif feit.bsn_ontbreekt_sinds is None:

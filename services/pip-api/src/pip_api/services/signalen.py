@@ -104,6 +104,7 @@ def _bronfeiten(pip: ActievePip) -> Bronfeiten:
         duo_pvt_einddatum=pip.duo_pvt_eind_datum,
         duo_map_einddatum=pip.duo_map_eind_datum,
         ontzorgen_startdatum=pip.ontzorgen_startdatum,
+        eerste_pip_datum=pip.eerste_pip_datum,
     )
 
 
