@@ -372,6 +372,18 @@ async def test_de_werkdag_van_een_klantregisseur(
         await expect(page.get_by_text("niet beschikbaar")).to_have_count(0)
         await dag.scherm("beschikking")
 
+        # A move to another gemeente, registered at inburgeraar-api: the same move again is the same registration.
+        for _ in range(2):
+            await page.goto(f"/werkplek/inburgeraars/{dossier['inburgeraar_id']}")
+            await page.get_by_label("Nieuwe gemeente (gemeentecode)").fill("0599")
+            await page.get_by_label("Verhuisdatum").fill((date.today() + timedelta(days=30)).isoformat())
+            await page.get_by_role("button", name="Verhuizing registreren").click()
+            await expect(page.get_by_role("status").first).to_contain_text("De verhuizing is geregistreerd.")
+        verhuizingen = page.get_by_role("table", name="Verhuizingen")
+        await expect(verhuizingen.get_by_role("row")).to_have_count(2)  # the header and the one move
+        await expect(verhuizingen).to_contain_text("Aangemeld, overdracht loopt")
+        await dag.scherm("persoon-verhuizing")
+
         # handhaving-api goes away: that part says so, the rest of the page stands.
         await _stop(stack, "handhaving")
         await page.goto(f"/werkplek/inburgeraars/{dossier['inburgeraar_id']}")
