@@ -25,6 +25,11 @@ setting `monitoring_max_leeftijd_s` (default 60 s; 0 computes every request anew
 same answer share one computation, and every answer says when its figures were computed: `peilmoment` in JSON,
 `Last-Modified` for JSON and CSV alike. Suppression does not depend on this: a cached answer is one that was
 suppressed when it was computed.
+
+A request does not wait for a computation that a dashboard in use would make again and again: an answer past the max
+age but within twice it is still given at once, while the figures are computed anew in the background on a session
+of their own (refresh ahead). So an answer is at most twice the max age old (default 2 minutes), and a request waits
+only for the first computation of a key in a process, or after the key went unasked for twice the max age.
 """
 
 from __future__ import annotations
@@ -32,9 +37,10 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import logging
 import time
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from email.utils import format_datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
@@ -44,6 +50,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import ConfigDict, Field
 
 from inburgering_kit.context import RequestContext, context
+from inburgering_kit.db import get_database
 from inburgering_kit.problems import Unprocessable, invalid
 from inburgering_kit.schemas import ApiModel
 
@@ -152,8 +159,10 @@ class Monitoring(ApiModel):
     drempel: int = Field(DREMPEL, description="Een telling van 1 tot deze drempel is onderdrukt.")
     peilmoment: datetime = Field(
         default_factory=_nu,
-        description="Wanneer de cijfers zijn berekend (UTC). Een antwoord kan tot `monitoring_max_leeftijd_s` "
-        "(standaard 60 seconden) oud zijn; de header `Last-Modified` noemt hetzelfde moment.",
+        description="Wanneer de cijfers zijn berekend (UTC). Een antwoord kan tot twee keer "
+        "`monitoring_max_leeftijd_s` (standaard 60 seconden) oud zijn: na de maximale leeftijd wordt het nog gegeven "
+        "terwijl de cijfers op de achtergrond opnieuw worden berekend. De header `Last-Modified` noemt hetzelfde "
+        "moment.",
     )
     tabellen: list[Tabel]
 
@@ -426,6 +435,11 @@ def _response(g: Gerenderd) -> Response:
 T = TypeVar("T")
 
 
+logger = logging.getLogger(__name__)
+# An answer past the max age is still given, while a new one is computed, up to this many times the max age.
+VERVERS_FACTOR = 2
+
+
 class Resultaatcache(Generic[T]):
     """Per process: a value per key, reused while younger than `max_leeftijd_s` (0: never reused), computed once for
     all concurrent requests of one key (single-flight). A computation that fails is not kept; the requests waiting
@@ -441,12 +455,26 @@ class Resultaatcache(Generic[T]):
         self._klok = klok
         self._waarden: dict[Hashable, tuple[float, T]] = {}
         self._bezig: dict[Hashable, asyncio.Future[T]] = {}
+        self._verversend: dict[Hashable, asyncio.Task[None]] = {}
 
-    async def haal(self, sleutel: Hashable, bereken: Callable[[], Awaitable[T]]) -> T:
+    async def haal(
+        self,
+        sleutel: Hashable,
+        bereken: Callable[[], Awaitable[T]],
+        ververs: Callable[[], Awaitable[T]] | None = None,
+    ) -> T:
+        """The value of `sleutel`: kept, or computed by `bereken`. With `ververs` (a computation that does not need
+        the asking request, which may be gone when it runs) a value past the max age but within `VERVERS_FACTOR`
+        times it is returned at once while `ververs` computes the next one in the background."""
         while True:
             bewaard = self._waarden.get(sleutel)
-            if bewaard is not None and self._klok() - bewaard[0] < self.max_leeftijd_s:
-                return bewaard[1]
+            if bewaard is not None:
+                leeftijd = self._klok() - bewaard[0]
+                if leeftijd < self.max_leeftijd_s:
+                    return bewaard[1]
+                if ververs is not None and leeftijd < VERVERS_FACTOR * self.max_leeftijd_s:
+                    self._ververs(sleutel, ververs)
+                    return bewaard[1]
             lopend = self._bezig.get(sleutel)
             if lopend is None:
                 return await self._bereken(sleutel, bereken)
@@ -457,6 +485,20 @@ class Resultaatcache(Generic[T]):
                 # A waiter that is itself cancelled stops here.
                 if not lopend.cancelled():
                     raise
+
+    def _ververs(self, sleutel: Hashable, ververs: Callable[[], Awaitable[T]]) -> None:
+        if sleutel in self._bezig or sleutel in self._verversend:
+            return
+        self._verversend[sleutel] = asyncio.create_task(self._op_de_achtergrond(sleutel, ververs))
+
+    async def _op_de_achtergrond(self, sleutel: Hashable, ververs: Callable[[], Awaitable[T]]) -> None:
+        try:
+            await self._bereken(sleutel, ververs)
+        except Exception:
+            # The kept answer stays until it is too old; then a request computes it and meets the error itself.
+            logger.warning("monitoring: vooraf berekenen mislukt", exc_info=True)
+        finally:
+            del self._verversend[sleutel]
 
     async def _bereken(self, sleutel: Hashable, bereken: Callable[[], Awaitable[T]]) -> T:
         lopend: asyncio.Future[T] = asyncio.get_running_loop().create_future()
@@ -483,7 +525,7 @@ class Resultaatcache(Generic[T]):
 
     def _bewaar(self, sleutel: Hashable, begin: float, waarde: T) -> None:
         nu = self._klok()
-        for k in [k for k, (t, _) in self._waarden.items() if nu - t >= self.max_leeftijd_s]:
+        for k in [k for k, (t, _) in self._waarden.items() if nu - t >= VERVERS_FACTOR * self.max_leeftijd_s]:
             del self._waarden[k]
         self._waarden.pop(sleutel, None)
         while len(self._waarden) >= self.max_sleutels:
@@ -498,18 +540,27 @@ async def uit_cache(
     csv_gevraagd: bool,
     bereken: Callable[[], Awaitable[Monitoring]],
     bestandsnaam: str,
+    ververs: Callable[[], Awaitable[Monitoring]] | None = None,
 ) -> Gerenderd:
     """The answer for (gemeente, period, format): reused from `cache` while young enough, else computed and
-    rendered once for every request that asks meanwhile."""
+    rendered once for every request that asks meanwhile (`ververs`: the same computation outside the request, for
+    a refresh ahead)."""
 
-    async def maak() -> Gerenderd:
-        # Taken before the first query, so the figures are at least as new as the moment the answer names.
-        peilmoment = _nu()
-        uitkomst = await bereken()
-        uitkomst.peilmoment = peilmoment
-        return _render(uitkomst, csv_gevraagd, bestandsnaam)
+    def gerenderd(doe: Callable[[], Awaitable[Monitoring]]) -> Callable[[], Awaitable[Gerenderd]]:
+        async def maak() -> Gerenderd:
+            # Taken before the first query, so the figures are at least as new as the moment the answer names.
+            peilmoment = _nu()
+            uitkomst = await doe()
+            uitkomst.peilmoment = peilmoment
+            return _render(uitkomst, csv_gevraagd, bestandsnaam)
 
-    return await cache.haal((gemeente, p.van, p.tot, csv_gevraagd), maak)
+        return maak
+
+    return await cache.haal(
+        (gemeente, p.van, p.tot, csv_gevraagd),
+        gerenderd(bereken),
+        gerenderd(ververs) if ververs is not None else None,
+    )
 
 
 def _cache(request: Request, naam: str) -> Resultaatcache[Gerenderd]:
@@ -535,7 +586,8 @@ OPENAPI_EXTRA: dict[str, Any] = {"x-problems": ["422"]}
 
 _LAST_MODIFIED = {
     "description": "Wanneer de cijfers zijn berekend (gelijk aan `peilmoment` in JSON). Een proces hergebruikt "
-    "berekende cijfers tot `monitoring_max_leeftijd_s` (standaard 60 seconden) oud.",
+    "berekende cijfers tot `monitoring_max_leeftijd_s` (standaard 60 seconden) oud, en tot twee keer die leeftijd "
+    "terwijl het ze op de achtergrond opnieuw berekent.",
     "schema": {"type": "string"},
 }
 
@@ -576,6 +628,11 @@ def monitoring_router(naam: str, summary: str, bereken: Bereken) -> APIRouter:
         openapi_extra=OPENAPI_EXTRA,
     )
     async def lees(request: Request, ctx: _Lezer, p: Annotated[Periode, Depends(periode)]) -> Response:
+        async def buiten_het_verzoek() -> Monitoring:
+            # The request's session ends with its answer; a refresh ahead reads on a session of its own.
+            async with get_database(request).sessionmaker() as session:
+                return await bereken(replace(ctx, session=session), p, request)
+
         gerenderd = await uit_cache(
             _cache(request, naam),
             ctx.gemeente,
@@ -583,6 +640,7 @@ def monitoring_router(naam: str, summary: str, bereken: Bereken) -> APIRouter:
             wil_csv(request),
             lambda: bereken(ctx, p, request),
             f"monitoring-{naam}-{ctx.gemeente}-{p.van}-{p.tot}",
+            ververs=buiten_het_verzoek,
         )
         return _response(gerenderd)
 

@@ -1,4 +1,7 @@
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from types import SimpleNamespace
@@ -29,6 +32,7 @@ from inburgering_kit.monitoring import (
     periode,
     wil_csv,
 )
+from inburgering_kit.testing.waiting import eventually
 
 
 def _telling(cellen: dict[tuple[str, str], int], rijen: list[str], kolommen: list[str], **kw: object) -> Telling:
@@ -330,6 +334,46 @@ class TestResultaatcache:
         assert await tweede == 2
         assert eerste.cancelled()
 
+    async def test_na_de_maximale_leeftijd_het_oude_antwoord_en_het_nieuwe_op_de_achtergrond(self) -> None:
+        klok, teller = Klok(), Teller()
+        cache: Resultaatcache[int] = Resultaatcache(60, klok=klok)
+        await cache.haal("a", teller)
+        klok.t += 61
+        teller.los.clear()
+        # Three requests past the max age: each answered at once with what is kept, one computation behind them.
+        antwoorden = [await cache.haal("a", teller, ververs=teller) for _ in range(3)]
+        assert antwoorden == [1, 1, 1]
+        await asyncio.sleep(0)
+        assert teller.runs == 2
+        teller.los.set()
+        for _ in range(5):
+            await asyncio.sleep(0)
+        assert await cache.haal("a", teller, ververs=teller) == 2
+        assert teller.runs == 2
+
+    async def test_te_oud_voor_verversen_wacht_de_vraag_op_de_berekening(self) -> None:
+        klok, teller = Klok(), Teller()
+        cache: Resultaatcache[int] = Resultaatcache(60, klok=klok)
+        await cache.haal("a", teller)
+        klok.t += 120
+        assert await cache.haal("a", teller, ververs=teller) == 2
+
+    async def test_een_mislukte_verversing_laat_het_oude_antwoord_staan(self) -> None:
+        klok, teller = Klok(), Teller()
+        cache: Resultaatcache[int] = Resultaatcache(60, klok=klok)
+        await cache.haal("a", teller)
+        klok.t += 61
+
+        async def kapot() -> int:
+            raise RuntimeError("database weg")
+
+        assert await cache.haal("a", teller, ververs=kapot) == 1
+        for _ in range(5):
+            await asyncio.sleep(0)
+        assert await cache.haal("a", teller, ververs=kapot) == 1
+        klok.t += 60
+        assert await cache.haal("a", teller, ververs=kapot) == 2  # too old: the request computes it itself
+
     async def test_begrensd_aantal_sleutels(self) -> None:
         teller = Teller()
         cache: Resultaatcache[int] = Resultaatcache(60, max_sleutels=2, klok=Klok())
@@ -389,6 +433,39 @@ class TestRoute:
         assert len(runs) == 2
         assert eerste.json()["tabellen"][0]["rijen"][0]["cellen"][0]["waarde"] == 10
         assert tweede.json()["tabellen"][0]["rijen"][0]["cellen"][0]["waarde"] == 20
+
+    async def test_verversen_buiten_het_verzoek_op_een_eigen_sessie(self) -> None:
+        @dataclass
+        class Ctx:
+            gemeente: str
+            session: Any
+
+        sessies: list[Any] = []
+
+        async def bereken(ctx: Any, p: Periode, request: Any) -> Monitoring:
+            sessies.append(ctx.session)
+            tabel = onderdruk(_telling({("a", "x"): len(sessies) * 10}, ["a"], ["x"]))
+            return Monitoring(gemeentecode=ctx.gemeente, van=p.van, tot=p.tot, tabellen=[tabel])
+
+        @contextlib.asynccontextmanager
+        async def sessionmaker() -> AsyncIterator[str]:
+            yield "eigen sessie"
+
+        app = FastAPI()
+        app.include_router(monitoring_router("test", "Test", bereken))
+        app.state.settings = SimpleNamespace(monitoring_max_leeftijd_s=0.2)
+        app.state.database = SimpleNamespace(sessionmaker=sessionmaker)
+        app.dependency_overrides[get_args(_Lezer)[1].dependency] = lambda: Ctx("0363", "sessie van het verzoek")
+
+        def waarde(r: httpx.Response) -> int:
+            return int(r.json()["tabellen"][0]["rijen"][0]["cellen"][0]["waarde"])
+
+        assert waarde(await self._get(app)) == 10
+        await asyncio.sleep(0.25)
+        assert waarde(await self._get(app)) == 10  # past the max age: the kept answer, at once
+        await eventually(lambda: len(sessies) == 2, within=5, what="de verversing")
+        assert waarde(await self._get(app)) == 20
+        assert sessies == ["sessie van het verzoek", "eigen sessie"]
 
     def test_openapi_noemt_peilmoment_en_last_modified(self) -> None:
         app, _ = self._app(60)
