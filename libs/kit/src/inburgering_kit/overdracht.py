@@ -15,15 +15,19 @@ The old gemeente's contexts end their part when inburgeraar-api publishes `nl.in
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
+from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Depends
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from inburgering_kit.audit import Verwerkingsactiviteit
 from inburgering_kit.context import RequestContext, context
+from inburgering_kit.problems import InvalidParam
 
 SCOPE_DOSSIER_EXPORTEREN = "dossier:exporteren"
 SCOPE_DOSSIER_IMPORTEREN = "dossier:importeren"
@@ -52,3 +56,39 @@ class Overdrachtsdeel(BaseModel):
         description="Het deel van het dossier zoals `GET /overdrachtsdossiers/{inburgeraarId}` van deze context het "
         "bij de vorige gemeente gaf."
     )
+
+
+def vingerafdruk(body: Mapping[str, Any]) -> str:
+    """sha256 of `body` as canonical JSON (keys sorted, no whitespace): the same part sent again in another key order
+    or spacing has the same one, so a resumed transfer is recognised and another body under its id refused (409)."""
+    canoniek = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(canoniek.encode()).hexdigest()
+
+
+def dossierfouten(fout: ValidationError, dossier: Any) -> list[InvalidParam]:
+    """Every invalid field of a received `dossier`, named as the sender wrote it (`dossier.opdrachten.0.uren`): a
+    discriminated union's tag in pydantic's path is no step of the document and is left out. Only pydantic's message,
+    never the rejected input (it is a person's dossier, the BSN among it)."""
+    return [
+        InvalidParam(name=_veldnaam(tuple(e["loc"]), dossier), code=str(e["type"]), reason=str(e["msg"]))
+        for e in fout.errors()
+    ]
+
+
+def _veldnaam(loc: tuple[int | str, ...], document: Any) -> str:
+    parts: list[str] = []
+    current = document
+    for index, step in enumerate(loc):
+        last = index == len(loc) - 1
+        # A tag is no key of the document; it may be the last step, where a rule of the whole member failed.
+        tag = isinstance(current, dict) and isinstance(step, str) and step not in current
+        if tag and (not last or step in current.values()):
+            continue
+        parts.append(str(step))
+        if isinstance(current, dict) and isinstance(step, str):
+            current = current.get(step)
+        elif isinstance(current, list) and isinstance(step, int) and 0 <= step < len(current):
+            current = current[step]
+        else:
+            current = None
+    return ".".join(["dossier", *parts])

@@ -228,7 +228,8 @@ class TestImport:
             )
             assert r.status_code == 201
         na = await client.get(f"{API}/monitoring", params=periode, headers=beleid)
-        assert na.json() == voor.json()
+        # The same figures; only the moment they were computed may differ.
+        assert na.json()["tabellen"] == voor.json()["tabellen"]
 
     async def test_a_later_move_passes_the_imported_history_on(
         self, omgeving: Omgeving, client: httpx.AsyncClient

@@ -4,7 +4,7 @@ chain exchange (export at the old gemeente, import at the new one), and the impo
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Response, status
 from pydantic import ValidationError
@@ -13,9 +13,9 @@ from aanbieder_api.api.deps import OpdrachtenLezen
 from aanbieder_api.api.schemas import OvergenomenVoortgangRead
 from aanbieder_api.domain.overdracht import Overdrachtsdossier
 from aanbieder_api.services import overdracht as use_cases
-from inburgering_kit.overdracht import DossierExporteur, DossierImporteur, Overdrachtsdeel
+from inburgering_kit.overdracht import DossierExporteur, DossierImporteur, Overdrachtsdeel, dossierfouten
 from inburgering_kit.pagination import Page, Paging
-from inburgering_kit.problems import InvalidParam, Unprocessable, invalid
+from inburgering_kit.problems import Unprocessable
 
 router = APIRouter(tags=["Overdracht bij verhuizing"])
 
@@ -32,23 +32,6 @@ def _pad(inburgeraar_id: uuid.UUID) -> str:
     return f"/inburgeraars/{inburgeraar_id}/overgenomen-voortgang"
 
 
-def _veldnaam(loc: tuple[int | str, ...], dossier: Any) -> str:
-    """The field as the sender wrote it: a report's union tag (`aanwezigheid`) is in pydantic's path, not in the
-    body, so a step the body does not have is left out (as the kit does for a request body)."""
-    parts, current = ["dossier"], dossier
-    for n, step in enumerate(loc):
-        if isinstance(current, dict) and isinstance(step, str) and step not in current and n < len(loc) - 1:
-            continue
-        parts.append(str(step))
-        if isinstance(current, dict) and isinstance(step, str):
-            current = current.get(step)
-        elif isinstance(current, list) and isinstance(step, int) and 0 <= step < len(current):
-            current = current[step]
-        else:
-            current = None
-    return ".".join(parts)
-
-
 def _dossier(body: Overdrachtsdeel) -> Overdrachtsdossier:
     """The body's `dossier` (any object, by the kit's contract) against this context's export model: what the old
     gemeente's aanbieder-api gave, or a 422 naming every field that is not."""
@@ -56,9 +39,7 @@ def _dossier(body: Overdrachtsdeel) -> Overdrachtsdossier:
         return Overdrachtsdossier.model_validate(body.dossier)
     except ValidationError as exc:
         # Only pydantic's message, never the rejected input: that may be anything the sender put in a dossier.
-        fouten: list[InvalidParam] = [
-            invalid(_veldnaam(tuple(e["loc"]), body.dossier), str(e["msg"]), str(e["type"])) for e in exc.errors()
-        ]
+        fouten = dossierfouten(exc, body.dossier)
         raise Unprocessable(
             f"Het dossier is niet wat GET /overdrachtsdossiers van aanbieder-api geeft: {len(fouten)} ongeldig(e) "
             "veld(en)",

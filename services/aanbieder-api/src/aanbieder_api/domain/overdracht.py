@@ -9,8 +9,6 @@ one deployment exports, another takes in unchanged.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
@@ -21,7 +19,7 @@ from aanbieder_api.domain.aanbieder import DomeinModel, KorteTekst, KvkNummer
 from aanbieder_api.domain.enums import Dienst, Leerroute, OpdrachtStatus
 from aanbieder_api.domain.melding import Melding
 from aanbieder_api.domain.stand import Stand
-from inburgering_kit.overdracht import REDEN_VERHUISD
+from inburgering_kit.overdracht import REDEN_VERHUISD, vingerafdruk
 from inburgering_kit.strict import Datum, Tijdstip
 
 
@@ -120,4 +118,4 @@ def inhoud_hash(inburgeraar_id: str, van_gemeente: str, verhuisdatum: date | Non
         "verhuisdatum": verhuisdatum.isoformat() if verhuisdatum else None,
         "dossier": dossier,
     }
-    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    return vingerafdruk(body)

@@ -12,8 +12,8 @@ from pydantic import ValidationError
 from handhaving_api.api.deps import InburgeraarId, Lezen
 from handhaving_api.api.schemas import Overdrachtsdossier, OvergenomenHandhavingRead
 from handhaving_api.services import overdracht as use_cases
-from inburgering_kit.overdracht import DossierExporteur, DossierImporteur, Overdrachtsdeel
-from inburgering_kit.problems import InvalidParam, Unprocessable
+from inburgering_kit.overdracht import DossierExporteur, DossierImporteur, Overdrachtsdeel, dossierfouten
+from inburgering_kit.problems import Unprocessable
 
 router = APIRouter(tags=["Overdracht bij verhuizing"])
 
@@ -31,14 +31,7 @@ def _dossier(body: Overdrachtsdeel) -> Overdrachtsdossier:
         return Overdrachtsdossier.model_validate(body.dossier)
     except ValidationError as exc:
         # Only the message, never the input (it is a person's dossier).
-        params = [
-            InvalidParam(
-                name=".".join(["dossier", *(str(p) for p in err["loc"])]),
-                code=str(err["type"]),
-                reason=str(err["msg"]),
-            )
-            for err in exc.errors()
-        ]
+        params = dossierfouten(exc, body.dossier)
         raise DossierOngeldig(f"{len(params)} veld(en) van het dossier ongeldig", invalid_params=params) from None
 
 

@@ -13,8 +13,6 @@ candidates and procedures without a besluit stop with reason `verhuisd`; imposed
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -38,7 +36,7 @@ from handhaving_api.repository import OverdrachtRepository, ProjectieRepository
 from handhaving_api.services.gemeenschappelijk import verwerk
 from inburgering_kit.audit import Actie
 from inburgering_kit.context import RequestContext
-from inburgering_kit.overdracht import OVERDRAGEN, OVERNEMEN, REDEN_VERHUISD
+from inburgering_kit.overdracht import OVERDRAGEN, OVERNEMEN, REDEN_VERHUISD, vingerafdruk
 from inburgering_kit.problems import Conflict, NotFound, Unprocessable, invalid
 
 
@@ -112,12 +110,6 @@ async def exporteer(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> Dossierde
     return delen
 
 
-def sha256(body: Mapping[str, Any]) -> str:
-    """Of the canonical body: keys sorted, no whitespace, so the same part in another key order is the same."""
-    canoniek = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canoniek.encode()).hexdigest()
-
-
 async def neem_over(
     ctx: RequestContext, overdracht_id: uuid.UUID, deel: Overname
 ) -> tuple[OvergenomenHandhaving, bool]:
@@ -129,7 +121,7 @@ async def neem_over(
         )
     await _van_deze_gemeente(ctx, deel.inburgeraar_id)
     repo = OverdrachtRepository(ctx.session, ctx.gemeente)
-    hash_ = sha256(deel.body)
+    hash_ = vingerafdruk(deel.body)
     nieuw = await repo.neem_op(
         {
             "id": overdracht_id,

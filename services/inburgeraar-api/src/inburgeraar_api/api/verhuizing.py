@@ -4,10 +4,8 @@ of one inburgeraar, and the two routes of the chain exchange — the dossier of 
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Response, Security, status
 from pydantic import ValidationError
@@ -39,8 +37,8 @@ from inburgeraar_api.models import OvergenomenDossier, Verhuizing
 from inburgeraar_api.services import verhuizing
 from inburgering_kit.auth import require_any_scope
 from inburgering_kit.context import RequestContext, context
-from inburgering_kit.overdracht import DossierExporteur, DossierImporteur
-from inburgering_kit.problems import InvalidParam, Unprocessable, invalid
+from inburgering_kit.overdracht import DossierExporteur, DossierImporteur, dossierfouten, vingerafdruk
+from inburgering_kit.problems import Unprocessable, invalid
 
 router = APIRouter()
 
@@ -106,26 +104,6 @@ def _dossier(dossier: verhuizing.Dossier) -> Overdrachtsdossier:
     )
 
 
-def _veldnaam(loc: tuple[int | str, ...], document: Any) -> str:
-    """The field as the sender wrote it: a discriminated union's tag in pydantic's path is no step of the document."""
-    parts: list[str] = []
-    current = document
-    for index, step in enumerate(loc):
-        last = index == len(loc) - 1
-        # A tag is no key of the document; it may be the last step, where a rule of the whole member failed.
-        tag = isinstance(current, dict) and isinstance(step, str) and step not in current
-        if tag and (not last or step in current.values()):
-            continue
-        parts.append(str(step))
-        if isinstance(current, dict) and isinstance(step, str):
-            current = current.get(step)
-        elif isinstance(current, list) and isinstance(step, int) and 0 <= step < len(current):
-            current = current[step]
-        else:
-            current = None
-    return ".".join(["dossier", *parts])
-
-
 def _overname(body: OverdrachtCreate, gemeente: str) -> verhuizing.Overname:
     fouten = []
     if body.van_gemeente == gemeente:
@@ -134,21 +112,13 @@ def _overname(body: OverdrachtCreate, gemeente: str) -> verhuizing.Overname:
         dossier = Overdrachtsdossier.model_validate(body.dossier)
     except ValidationError as exc:
         # Only pydantic's message: its `input` may hold the BSN.
-        fouten += [
-            InvalidParam(name=_veldnaam(tuple(e["loc"]), body.dossier), code=e["type"], reason=e["msg"])
-            for e in exc.errors()
-        ]
+        fouten += dossierfouten(exc, body.dossier)
     else:
         if dossier.gemeente_code != body.van_gemeente:
             fouten.append(invalid("vanGemeente", "verschilt van `dossier.gemeenteCode`", "andere-gemeente"))
     if fouten:
         raise DossierOngeldig(invalid_params=fouten)
     document = dossier.model_dump(mode="json")
-    canoniek = json.dumps(
-        {"vanGemeente": body.van_gemeente, "verhuisdatum": body.verhuisdatum and body.verhuisdatum.isoformat(),
-         "dossier": document},
-        sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-    )  # fmt: skip
     return verhuizing.Overname(
         van_gemeente=body.van_gemeente,
         verhuisdatum=body.verhuisdatum,
@@ -158,7 +128,9 @@ def _overname(body: OverdrachtCreate, gemeente: str) -> verhuizing.Overname:
         contact=dossier.contact.model_dump(mode="json", exclude_none=True),
         plichtmutaties=[m.mutatie for m in dossier.plichtmutaties],
         dossier=document,
-        body_hash=hashlib.sha256(canoniek.encode()).hexdigest(),
+        body_hash=vingerafdruk(
+            {"vanGemeente": body.van_gemeente, "verhuisdatum": body.verhuisdatum, "dossier": document}
+        ),
     )
 
 

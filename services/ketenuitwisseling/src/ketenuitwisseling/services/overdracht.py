@@ -16,8 +16,6 @@ id, the person unknown at O, a bundle against the schema) ends the transfer `mis
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
 import logging
 import uuid
 from collections.abc import Mapping, Sequence
@@ -34,7 +32,7 @@ from inburgering_kit.bsn import Bsn
 from inburgering_kit.context import RequestContext
 from inburgering_kit.db import Database
 from inburgering_kit.events import CloudEvent
-from inburgering_kit.overdracht import OVERDRAGEN, OVERNEMEN
+from inburgering_kit.overdracht import OVERDRAGEN, OVERNEMEN, vingerafdruk
 from inburgering_kit.problems import Conflict, NotFound, Unprocessable, invalid
 from ketenuitwisseling.activiteiten import RAADPLEGEN
 from ketenuitwisseling.domain import overdracht as domein
@@ -105,10 +103,6 @@ class Opslag(Protocol):
     async def later(self, stand: Stand, fout: str, wacht: float) -> None: ...
 
     async def sluit(self, stand: Stand, status: Status, fout: str | None = None) -> None: ...
-
-
-def sha256(document: Mapping[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(document, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
 def _stand(row: Any) -> Stand:
@@ -409,7 +403,7 @@ async def ontvang(session: AsyncSession, log: Verwerkingslog, naar: str, bundel:
     overdracht_id = uuid.UUID(str(bundel["overdrachtId"]))
     verhuisdatum = bundel.get("verhuisdatum")
     repo = OverdrachtRepository(session)
-    hash_ = sha256(bundel)
+    hash_ = vingerafdruk(bundel)
     nieuw = await repo.voeg_toe(
         id=overdracht_id, richting=Richting.INKOMEND.value, gemeente_code=naar, van_gemeente=bundel["vanGemeente"],
         naar_gemeente=naar, verhuisdatum=date.fromisoformat(verhuisdatum) if verhuisdatum else None,

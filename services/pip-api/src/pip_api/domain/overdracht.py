@@ -13,15 +13,14 @@ decision, with its own dagtekening.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
 from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError
 
-from inburgering_kit.problems import Unprocessable, invalid
+from inburgering_kit.overdracht import dossierfouten
+from inburgering_kit.problems import Unprocessable
 from inburgering_kit.strict import Datum
 from pip_api.domain.pip import Beeindigingsreden, DomeinModel, KorteTekst, PipInhoud, PipStatus, Tekst
 from pip_api.domain.uitkomst import RedenNietBehaald
@@ -181,16 +180,8 @@ def lees_dossier(dossier: dict[str, Any]) -> Overdrachtsdossier:
     except ValidationError as fout:
         raise DossierOngeldig(
             "Het dossier is niet wat `GET /overdrachtsdossiers/{inburgeraarId}` van pip-api geeft",
-            invalid_params=[
-                invalid(".".join(["dossier", *(str(p) for p in e["loc"])]), e["msg"], e["type"]) for e in fout.errors()
-            ],
+            invalid_params=dossierfouten(fout, dossier),
         ) from None
-
-
-def vingerafdruk(body: dict[str, Any]) -> str:
-    """sha256 of the body in canonical JSON (sorted keys, no spaces): the same transfer sent again has the same one."""
-    canoniek = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return hashlib.sha256(canoniek.encode()).hexdigest()
 
 
 def _lopend(pips: tuple[PipDeel, ...]) -> list[PipDeel]:

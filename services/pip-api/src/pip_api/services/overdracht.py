@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from inburgering_kit.audit import Actie
 from inburgering_kit.context import RequestContext
-from inburgering_kit.overdracht import OVERDRAGEN, OVERNEMEN, Overdrachtsdeel
+from inburgering_kit.overdracht import OVERDRAGEN, OVERNEMEN, Overdrachtsdeel, vingerafdruk
 from inburgering_kit.problems import Conflict, Unprocessable, invalid
 from pip_api import activiteiten
 from pip_api.domain.enums import Termijnsoort
@@ -41,7 +41,6 @@ from pip_api.domain.overdracht import (
     inhoud_van,
     lees_dossier,
     over_te_nemen,
-    vingerafdruk,
 )
 from pip_api.domain.pip import Beeindigingsreden, PipInhoud, PipStatus
 from pip_api.domain.signalen import Signaalsoort
