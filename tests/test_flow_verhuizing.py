@@ -46,11 +46,10 @@ from inburgering_kit.testing.keten import dienst_instellingen
 from inburgering_kit.testing.plugin import TEST_AUDIENCE, TEST_ISSUER, TokenFactory
 from inburgering_kit.testing.service import Running
 from inburgering_kit.testing.waiting import eventually
-from ketenuitwisseling import scopes as keten_scopes
 from ketenuitwisseling.main import create_app as create_keten_app
 from ketenuitwisseling.services.ophalen import Instellingen
 from ketenuitwisseling.services.partners import Doel, Verbindingen
-from ketenuitwisseling.services.werker import draai
+from ketenuitwisseling.services.werker import SCOPES_PER_DOEL, draai
 from ketenuitwisseling.settings import Settings as KetenSettings
 from pip_api import scopes as pip_scopes
 from pip_api.main import create_app as create_pip_app
@@ -60,15 +59,6 @@ ROOT = Path(__file__).resolve().parents[1]
 BSN = "999990032"
 OUD, NIEUW = "0363", "0599"
 STREAM = "INBURGERING_FLOW_VERHUIZING"
-_SCOPES = {
-    Doel.DUO: keten_scopes.NAAR_PARTNER,
-    Doel.COA: keten_scopes.NAAR_PARTNER,
-    Doel.INBURGERAAR_DUO: keten_scopes.NAAR_INBURGERAAR_DUO,
-    Doel.INBURGERAAR_COA: keten_scopes.NAAR_INBURGERAAR_COA,
-    Doel.HANDHAVING: keten_scopes.NAAR_HANDHAVING,
-    Doel.OVERDRACHT: keten_scopes.NAAR_OVERDRACHT,
-    Doel.PEER: keten_scopes.NAAR_PEER,
-}
 
 
 def _gemeen(infra: Infra, tokens: TokenFactory, service: str, nats_url: str) -> dict[str, Any]:
@@ -115,7 +105,7 @@ class Tokens:
         self.factory = factory
 
     async def token(self, doel: Doel, gemeente: str) -> str:
-        return self.factory(*_SCOPES[doel], gemeente=gemeente, client_id="ketenuitwisseling", user=None)
+        return self.factory(*SCOPES_PER_DOEL[doel], gemeente=gemeente, client_id="ketenuitwisseling", user=None)
 
 
 class Deployment:

@@ -39,7 +39,8 @@ def instellingen(settings: Settings) -> Instellingen:
     )
 
 
-_SCOPES = {
+# What the exchange's token carries per purpose: the one map production's development tokens and the tests mint from.
+SCOPES_PER_DOEL = {
     Doel.DUO: scopes.NAAR_PARTNER,
     Doel.COA: scopes.NAAR_PARTNER,
     Doel.INBURGERAAR_DUO: scopes.NAAR_INBURGERAAR_DUO,
@@ -64,7 +65,7 @@ def ontwikkeltokens(settings: Settings) -> Tokens:
             issuer=settings.token_issuer,
             audience=settings.token_audience_partners if partner else settings.token_audience_intern,
             client_id=settings.client_id,
-            scopes=_SCOPES[doel],
+            scopes=SCOPES_PER_DOEL[doel],
             gemeente_code=gemeente,
         )
 
