@@ -14,12 +14,14 @@ import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from urllib.parse import urlsplit
 
 import kubernetes_validate  # type: ignore[import-untyped]
 import pytest
 import yaml
 
 from inburgering_kit.nats_access import BUS_USERS, production_config
+from werkplek.settings import Settings as WerkplekSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 K8S = ROOT / "deploy" / "k8s"
@@ -215,6 +217,71 @@ def test_under_the_default_deny_every_pod_has_its_way_out_and_every_service_its_
         labels = service["spec"]["selector"]
         ingress = [p for p in policies if "Ingress" in p["policyTypes"] and _selects(p["podSelector"], labels)]
         assert ingress, service["metadata"]["name"]
+
+
+def _environment(docs: list[dict[str, Any]], deployment: str) -> dict[str, str]:
+    """What the API container of a Deployment finds in its environment: its ConfigMaps (`envFrom`), then its `env`
+    values. Secrets are left out: they are made outside this repository."""
+    (container,) = _by(docs, "Deployment")[deployment]["spec"]["template"]["spec"]["containers"]
+    maps = _by(docs, "ConfigMap")
+    env: dict[str, str] = {}
+    for source in container.get("envFrom", []):
+        if "configMapRef" in source:
+            env.update(maps[source["configMapRef"]["name"]]["data"])
+    env.update({e["name"]: e["value"] for e in container.get("env", []) if "value" in e})
+    return env
+
+
+def _werkplek_bronnen() -> dict[str, str]:
+    """Every API address the werkplek's Settings has (`bronnen`), by field, with the variable that sets it: read from
+    the model, so a source added there is required here without a word in this test."""
+    config = WerkplekSettings.model_config
+    prefix, nested = config["env_prefix"], config["env_nested_delimiter"]
+    bronnen = WerkplekSettings.model_fields["bronnen"].annotation
+    assert bronnen is not None and hasattr(bronnen, "model_fields")
+    return {field: f"{prefix}BRONNEN{nested}{field}".upper() for field in bronnen.model_fields}
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_werkplek_finds_every_api_it_calls_at_a_service_of_the_manifests(
+    rendered: dict[str, Path], overlay: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = _docs(rendered[overlay])
+    env = _environment(docs, "werkplek")
+    services = {d["metadata"]["name"]: d["spec"] for d in docs if d["kind"] == "Service"}
+    egress = _by(docs, "NetworkPolicy")["werkplek-egress"]["spec"]["egress"]
+    bereikbaar = {p["podSelector"]["matchLabels"].get("app") for rule in egress for p in rule.get("to", [])
+                  if "podSelector" in p}  # fmt: skip
+    bronnen = _werkplek_bronnen()
+    assert {"inburgeraar", "pip", "aanbieder", "handhaving", "ketenuitwisseling"} <= set(bronnen)
+    for field, variable in bronnen.items():
+        assert variable in env, f"the werkplek's manifest does not say where {field} is ({variable})"
+        url = urlsplit(env[variable])
+        # A Service of this namespace by its short name (or its full name in the cluster).
+        host = str(url.hostname).removesuffix(".svc.cluster.local").split(".")[0]
+        assert host in services, f"{variable}={env[variable]}: no Service {host} in the manifests"
+        service = services[host]
+        port = url.port or {"http": 80, "https": 443}[url.scheme]
+        assert port in [p["port"] for p in service["ports"]], f"{variable}: Service {host} has no port {port}"
+        assert url.path == "/api/v1", variable
+        # Its egress policy lets it reach the pods behind that Service.
+        assert service["selector"]["app"] in bereikbaar, f"{variable}: the werkplek may not reach {host}"
+
+    # And the werkplek reads them: its Settings from that environment (with what its Secret gives in production)
+    # holds each address, none left at its development default.
+    for name in [n for n in os.environ if n.startswith("WERKPLEK_")]:
+        monkeypatch.delenv(name)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("WERKPLEK_SESSIE_SLEUTEL", "uit-het-secret")
+    oidc = {"ISSUER": "https://login.gemeente.example/realms/inburgering", "CLIENT_ID": "werkplek",
+            "REDIRECT_URI": "https://inburgering.gemeente.example/werkplek/aanmelden/terug"}  # fmt: skip
+    for key, value in oidc.items():
+        monkeypatch.setenv(f"WERKPLEK_OIDC__{key}", value)
+    settings = WerkplekSettings()  # from the environment
+    for field, variable in bronnen.items():
+        assert getattr(settings.bronnen, field) == env[variable], field
+    assert settings.bronnen_mtls == {}, "in the cluster the werkplek calls every API over the network policy"
 
 
 def test_notificaties_delivery_reaches_the_internet_but_no_private_or_cluster_range(rendered: dict[str, Path]) -> None:

@@ -21,6 +21,7 @@ Sizes come from the measured RSS and CPU in bench/results (see SIZES); deploy/RE
 from __future__ import annotations
 
 import hashlib
+import re
 import sys
 import tomllib
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ NATS_IMAGE = "nats:2.11-alpine"
 NATS_BOX_IMAGE = "natsio/nats-box:0.17.0"
 UID = 10001  # the image's user (deploy/Containerfile)
 API_PORT = 8000
+SERVICE_PORT = 80  # an API's Service: `http://<service>` reaches it from the namespace (see `in_cluster`)
 HEALTH_PORT = 8081
 STREAM = "INBURGERING"
 NATS_REPLICAS = 3
@@ -109,13 +111,28 @@ def load(root: Path = ROOT) -> list[Service]:
                 database=bool(spec.get("database", owns_data)),
                 nats=bool(spec.get("nats", owns_data)),
                 relay=bool(k8s.get("relay", spec.get("nats", owns_data))),
-                settings={str(k): str(v) for k, v in k8s.get("settings", {}).items()},
+                settings={
+                    str(k): in_cluster(str(v), name, spec.get("calls", [])) for k, v in k8s.get("settings", {}).items()
+                },
                 volumes=dict(k8s.get("volumes", {})),
                 schedules={str(k): str(v) for k, v in k8s.get("schedules", {}).items()},
                 secret_mounts={str(k): str(v) for k, v in k8s.get("secret_mounts", {}).items()},
             )
         )
     return services
+
+
+def in_cluster(value: str, service: str, calls: list[str]) -> str:
+    """A setting with `{url:<callee>}` replaced by the callee's address in the cluster: its Service's name in the
+    namespace, on the Service's port. Only for an API `service` calls: the egress policy lets nothing else through."""
+
+    def url(match: re.Match[str]) -> str:
+        callee = match.group(1)
+        if callee not in calls:
+            raise ValueError(f"{service}: {{url:{callee}}} in its settings, but {callee} is not in its `calls`")
+        return f"http://{callee}"  # SERVICE_PORT, http's own
+
+    return re.sub(r"\{url:([a-z\-]+)\}", url, value)
 
 
 # --- building blocks ---------------------------------------------------------------------------------------------
@@ -364,7 +381,10 @@ def api_service(service: Service) -> dict[str, Any]:
         "apiVersion": "v1",
         "kind": "Service",
         "metadata": meta(service.name),
-        "spec": {"selector": {"app": service.name}, "ports": [{"name": "http", "port": 80, "targetPort": "http"}]},
+        "spec": {
+            "selector": {"app": service.name},
+            "ports": [{"name": "http", "port": SERVICE_PORT, "targetPort": "http"}],
+        },
     }
 
 
