@@ -33,6 +33,7 @@ ROLLEN = {
         "signalen:afhandelen",
         "opdrachten:lezen",
         "opdrachten:beheren",
+        "overgenomen-voortgang:lezen",
         "handhaving:lezen",
         "verhuizing:registreren",
         "keten:lezen",

@@ -15,11 +15,16 @@ AANBIEDERS_BEHEREN = "aanbieders:beheren"
 OPDRACHTEN_LEZEN = "opdrachten:lezen"
 OPDRACHTEN_BEHEREN = "opdrachten:beheren"
 VOORTGANG_MELDEN = "voortgang:melden"
+# The progress a previous gemeente handed over on a move: a person's read-only history, for the klantregisseur who
+# now follows that person. Not `opdrachten:lezen`: the chain exchange holds that one (report f) and only writes the
+# import (`dossier:importeren`), never reads a person's history back; the contract manager's reading of opdrachten is
+# about the providers, not about what a person did at another gemeente.
+OVERGENOMEN_VOORTGANG_LEZEN = "overgenomen-voortgang:lezen"
 # The gemeente's chain exchange assembling the CBS delivery (Wi art. 35 lid 4): this context's part.
 CBS_EXPORT = SCOPE_CBS_EXPORT
 
 ROLLEN: dict[str, set[str]] = {
-    "klantregisseur": {OPDRACHTEN_LEZEN, OPDRACHTEN_BEHEREN},
+    "klantregisseur": {OPDRACHTEN_LEZEN, OPDRACHTEN_BEHEREN, OVERGENOMEN_VOORTGANG_LEZEN},
     "contractmanager": {AANBIEDERS_BEHEREN, OPDRACHTEN_LEZEN},
     "aanbieder": {VOORTGANG_MELDEN},
     "privacy-officer": {SCOPE_VERWERKINGEN_LEZEN, SCOPE_INZAGE},

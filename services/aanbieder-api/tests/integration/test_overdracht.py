@@ -289,9 +289,12 @@ class TestRollen:
             "import": ("PUT", f"{API}/overdrachten/{overdracht}", deel(persoon, {"opdrachten": []})),
             "lezen": ("GET", f"{API}/inburgeraars/{persoon}/overgenomen-voortgang", None),
         }[methode]
-        # The exchange reads opdrachten (report f to DUO), not the history taken over: the policy officer stands in.
-        beleid = dict(omgeving.tokens.headers(*ROLLEN["beleidsmedewerker"], gemeente=OUD))
-        andere_rol = omgeving.regisseur if methode != "lezen" else beleid
+        # The exchange reads opdrachten (report f to DUO) but not the history taken over, which it only writes; nor
+        # does the contract manager, who reads opdrachten for the providers' sake.
+        andere_rollen = [omgeving.regisseur]
+        if methode == "lezen":
+            rollen = ("ketenuitwisseling", "beleidsmedewerker", "contractmanager")
+            andere_rollen = [dict(omgeving.tokens.headers(*ROLLEN[rol], gemeente=OUD)) for rol in rollen]
 
         async def status(headers: dict[str, str]) -> int:
             r = await omgeving.client.request(verzoek[0], verzoek[1], json=verzoek[2], headers=headers)
@@ -299,7 +302,8 @@ class TestRollen:
 
         assert await status({}) == 401
         assert await status(aanbieder.headers) == 403
-        assert await status(andere_rol) == 403
+        for andere_rol in andere_rollen:
+            assert await status(andere_rol) == 403
 
     async def test_imported_history_is_not_visible_to_any_provider(
         self, omgeving: Omgeving, client: httpx.AsyncClient

@@ -255,7 +255,7 @@ async def persoon(request: Request, ingelogd: Aangemeld, inburgeraar_id: uuid.UU
         geimporteerde_pips=_mag(ingelogd, "pip:lezen", b.get("pip", "/geimporteerde-pips", tok, inburgeraarId=i)),
         overgenomen_voortgang=_mag(
             ingelogd,
-            "opdrachten:lezen",
+            "overgenomen-voortgang:lezen",
             b.get("aanbieder", f"/inburgeraars/{i}/overgenomen-voortgang", tok, pageSize=100),
         ),
         overgenomen_handhaving=_mag(

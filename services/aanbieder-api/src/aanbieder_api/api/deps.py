@@ -15,6 +15,9 @@ AanbiedersBeheren = Annotated[RequestContext, Depends(context(scopes.AANBIEDERS_
 OpdrachtenLezen = Annotated[RequestContext, Depends(context(scopes.OPDRACHTEN_LEZEN), scope="function")]
 OpdrachtenBeheren = Annotated[RequestContext, Depends(context(scopes.OPDRACHTEN_BEHEREN), scope="function")]
 VoortgangMelden = Annotated[RequestContext, Depends(context(scopes.VOORTGANG_MELDEN), scope="function")]
+OvergenomenVoortgangLezen = Annotated[
+    RequestContext, Depends(context(scopes.OVERGENOMEN_VOORTGANG_LEZEN), scope="function")
+]
 
 
 def get_settings(request: Request) -> Settings:

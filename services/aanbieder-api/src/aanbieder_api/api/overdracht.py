@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response, status
 from pydantic import ValidationError
 
-from aanbieder_api.api.deps import OpdrachtenLezen
+from aanbieder_api.api.deps import OvergenomenVoortgangLezen
 from aanbieder_api.api.schemas import OvergenomenVoortgangRead
 from aanbieder_api.domain.overdracht import Overdrachtsdossier
 from aanbieder_api.services import overdracht as use_cases
@@ -95,9 +95,12 @@ async def neem_over(
     "/inburgeraars/{inburgeraarId:uuid}/overgenomen-voortgang",
     operation_id="overgenomen_voortgang_list",
     summary="Voortgang bij aanbieders, overgenomen van vorige gemeenten bij een verhuizing (alleen-lezen geschiedenis)",
+    description="Met scope `overgenomen-voortgang:lezen` (de klantregisseur), niet met `opdrachten:lezen`: de "
+    "ketenuitwisseling, die `opdrachten:lezen` heeft voor rapport f, neemt de voortgang alleen over "
+    "(`PUT /overdrachten/{overdrachtId}`) en leest de geschiedenis van een persoon nooit terug.",
 )
 async def overgenomen(
-    inburgeraar_id: InburgeraarId, ctx: OpdrachtenLezen, paging: Paging
+    inburgeraar_id: InburgeraarId, ctx: OvergenomenVoortgangLezen, paging: Paging
 ) -> Page[OvergenomenVoortgangRead]:
     rows, total = await use_cases.overgenomen(ctx, inburgeraar_id, paging)
     return Page[OvergenomenVoortgangRead].of([OvergenomenVoortgangRead.van(r) for r in rows], total, paging)
