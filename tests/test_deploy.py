@@ -8,9 +8,11 @@ from __future__ import annotations
 import importlib.util
 import ipaddress
 import os
+import re
 import shutil
 import subprocess
 import sys
+import typing
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -19,8 +21,11 @@ from urllib.parse import urlsplit
 import kubernetes_validate  # type: ignore[import-untyped]
 import pytest
 import yaml
+from fastapi.routing import APIRoute
+from pydantic import BaseModel, SecretStr
 
 from inburgering_kit.nats_access import BUS_USERS, production_config
+from werkplek import aanmelden
 from werkplek.settings import Settings as WerkplekSettings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -267,21 +272,138 @@ def test_the_werkplek_finds_every_api_it_calls_at_a_service_of_the_manifests(
         # Its egress policy lets it reach the pods behind that Service.
         assert service["selector"]["app"] in bereikbaar, f"{variable}: the werkplek may not reach {host}"
 
-    # And the werkplek reads them: its Settings from that environment (with what its Secret gives in production)
-    # holds each address, none left at its development default.
-    for name in [n for n in os.environ if n.startswith("WERKPLEK_")]:
-        monkeypatch.delenv(name)
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("WERKPLEK_SESSIE_SLEUTEL", "uit-het-secret")
-    oidc = {"ISSUER": "https://login.gemeente.example/realms/inburgering", "CLIENT_ID": "werkplek",
-            "REDIRECT_URI": "https://inburgering.gemeente.example/werkplek/aanmelden/terug"}  # fmt: skip
-    for key, value in oidc.items():
-        monkeypatch.setenv(f"WERKPLEK_OIDC__{key}", value)
-    settings = WerkplekSettings()  # from the environment
+    # And the werkplek reads them: its Settings from the manifests' environment hold each address, none left at its
+    # development default.
+    settings = _werkplek_settings(docs, monkeypatch)
     for field, variable in bronnen.items():
         assert getattr(settings.bronnen, field) == env[variable], field
     assert settings.bronnen_mtls == {}, "in the cluster the werkplek calls every API over the network policy"
+
+
+def _secret_refs(docs: list[dict[str, Any]], deployment: str) -> dict[str, dict[str, Any]]:
+    """The variables the API container of a Deployment reads from a Secret by name, with their `secretKeyRef`."""
+    (container,) = _by(docs, "Deployment")[deployment]["spec"]["template"]["spec"]["containers"]
+    return {
+        e["name"]: e["valueFrom"]["secretKeyRef"]
+        for e in container.get("env", [])
+        if "secretKeyRef" in e.get("valueFrom", {})
+    }
+
+
+def _werkplek_settings(docs: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch) -> WerkplekSettings:
+    """The werkplek's Settings as its pod reads them: the ConfigMap and `env` values, and a stand-in value for each
+    required key of a Secret (the operator's to make). Nothing else: not the test's own environment, not an optional
+    Secret key, not a key the Secret may hold beyond the named ones."""
+    for name in [n for n in os.environ if n.startswith("WERKPLEK_")]:
+        monkeypatch.delenv(name)
+    for name, value in _environment(docs, "werkplek").items():
+        monkeypatch.setenv(name, value)
+    for name, ref in _secret_refs(docs, "werkplek").items():
+        if not ref.get("optional"):
+            monkeypatch.setenv(name, f"uit-secret-{ref['name']}-{ref['key']}")
+    return WerkplekSettings()  # from the environment; raises if production's own rules are not met
+
+
+def _nested_model(annotation: Any) -> type[BaseModel] | None:
+    """The settings model a field holds (`Oidc` of `Oidc | None`), if it holds one."""
+    for candidate in (annotation, *typing.get_args(annotation)):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return None
+
+
+def _unprovided(model: type[BaseModel], prefix: str, delimiter: str, provided: set[str]) -> list[str]:
+    """The variables of `model`'s required fields (no default) that nothing in `provided` sets. A nested model is set
+    as a whole (JSON in its own variable) or field by field (`<variable><delimiter><field>`); an optional one (the
+    werkplek's `oidc`) needs its required fields once any of its variables is set."""
+    missing = []
+    for name, info in model.model_fields.items():
+        variable = f"{prefix}{name}".upper()
+        if variable in provided:
+            continue
+        nested = _nested_model(info.annotation)
+        below = variable + delimiter
+        if nested is not None and any(p.startswith(below) for p in provided):
+            missing += _unprovided(nested, below, delimiter, provided)
+        elif info.is_required():
+            missing.append(variable)
+    return missing
+
+
+def _secret_variables(model: type[BaseModel], prefix: str, delimiter: str, provided: set[str]) -> set[str]:
+    """The variables of the SecretStr fields of `model` and of the nested models `provided` configures."""
+    found = set()
+    for name, info in model.model_fields.items():
+        variable = f"{prefix}{name}".upper()
+        nested = _nested_model(info.annotation)
+        if nested is not None and any(p.startswith(variable + delimiter) for p in provided):
+            found |= _secret_variables(nested, variable + delimiter, delimiter, provided)
+        elif SecretStr in (info.annotation, *typing.get_args(info.annotation)):
+            found.add(variable)
+    return found
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_werkplek_gets_every_setting_it_requires_and_its_secrets_from_its_secret_only(
+    rendered: dict[str, Path], overlay: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every required field of the werkplek's Settings (no default, here or in a nested model it is given), read
+    from the model, is set by the manifests; each secret it can hold comes from its Secret by name, never from the
+    ConfigMap (which is in the repository); and production's own rules (OIDC, no development session key) hold."""
+    docs = _docs(rendered[overlay])
+    env, secrets = _environment(docs, "werkplek"), _secret_refs(docs, "werkplek")
+    config = WerkplekSettings.model_config
+    prefix, nested = config["env_prefix"], config["env_nested_delimiter"]
+    assert nested, "the werkplek's nested settings (OIDC__*) need a delimiter"
+    provided = set(env) | set(secrets)
+    # `oidc` has a default (None) for `make run`, but production refuses to start without it: the manifests give it.
+    assert any(p.startswith(f"{prefix}OIDC{nested}") for p in provided), "no OIDC settings in the werkplek's manifest"
+    missing = _unprovided(WerkplekSettings, prefix, nested, provided)
+    assert not missing, f"the werkplek's manifests do not set {missing}"
+
+    for variable in _secret_variables(WerkplekSettings, prefix, nested, provided):
+        assert variable not in env, f"{variable} is a secret: it belongs in the Secret, not the ConfigMap"
+        assert variable in secrets, f"{variable}: the werkplek's Secret key is not named in its manifest"
+        assert secrets[variable] == {"name": "werkplek", "key": variable, **secrets[variable]}, variable
+    assert not secrets[f"{prefix}SESSIE_SLEUTEL"].get("optional"), "without the session key the pod must not start"
+
+    settings = _werkplek_settings(docs, monkeypatch)
+    assert settings.environment == ("production" if overlay == "production" else "test")
+    assert settings.ontwikkelaanmelding is None
+    assert settings.sessie_sleutel.get_secret_value() == f"uit-secret-werkplek-{prefix}SESSIE_SLEUTEL"
+    assert settings.oidc is not None
+    # The tokens the werkplek gets from its provider are ones it accepts, and the provider sends the user back to
+    # the werkplek's own callback at its public address.
+    assert settings.oidc.issuer in settings.auth.issuers
+    terug = [r.path for r in aanmelden.router.routes if isinstance(r, APIRoute) and r.endpoint is aanmelden.oidc_terug]
+    assert settings.oidc.redirect_uri in {settings.public_base_url.rstrip("/") + path for path in terug}
+
+
+def _readme_secrets() -> set[tuple[str, str]]:
+    """(Secret, key) for each `--from-literal` of a `kubectl create secret generic` in deploy/README.md."""
+    text = (ROOT / "deploy" / "README.md").read_text().replace("\\\n", " ")
+    found = set()
+    for line in text.splitlines():
+        command = re.search(r"kubectl -n \S+ create secret generic (\S+)(.*)", line)
+        if command:
+            found |= {(command.group(1), key) for key in re.findall(r"--from-literal=(\w+)=", command.group(2))}
+    return found
+
+
+def test_the_readme_tells_the_operator_every_secret_key_a_pod_reads_by_name(rendered: dict[str, Path]) -> None:
+    """Every key a container reads from a Secret by name is in deploy/README.md's `kubectl create secret` lines,
+    except CloudNativePG's `<cluster>-app`, which the operator writes itself."""
+    docs = _docs(rendered["production"])
+    documented = _readme_secrets()
+    for workload in (d for d in docs if d["kind"] in ("Deployment", "StatefulSet", "Job", "CronJob")):
+        spec = workload["spec"]["jobTemplate"]["spec"] if workload["kind"] == "CronJob" else workload["spec"]
+        pod = spec["template"]["spec"]
+        for container in pod.get("initContainers", []) + pod["containers"]:
+            for e in container.get("env", []):
+                ref = e.get("valueFrom", {}).get("secretKeyRef")
+                if ref is None or ref["name"].endswith("-db-app"):
+                    continue
+                assert (ref["name"], ref["key"]) in documented, f"deploy/README.md: no {ref['key']} in {ref['name']}"
 
 
 def test_notificaties_delivery_reaches_the_internet_but_no_private_or_cluster_range(rendered: dict[str, Path]) -> None:

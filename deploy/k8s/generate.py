@@ -13,7 +13,8 @@ read here besides `package` and `processes`:
   (the service belongs to a Kustomize component of its own, such as the stand-ins in components/standins, and
   stays out of the base), `schedules` (commands run as a CronJob: name -> cron schedule, such as the daily
   retention job), `secret_mounts` (Secrets `<service>-<name>` mounted read-only in every container: name -> path,
-  such as the exchange's PKIoverheid certificate).
+  such as the exchange's PKIoverheid certificate), `secrets` (keys of the service's own Secret `<service>` each
+  container reads by name, without the prefix: key -> "required" or "optional"; so the werkplek's session key).
 
 Sizes come from the measured RSS and CPU in bench/results (see SIZES); deploy/README.md shows the arithmetic.
 """
@@ -83,6 +84,7 @@ class Service:
     volumes: dict[str, dict[str, str]] = field(default_factory=dict)
     schedules: dict[str, str] = field(default_factory=dict)
     secret_mounts: dict[str, str] = field(default_factory=dict)
+    secrets: dict[str, str] = field(default_factory=dict)
 
     @property
     def prefix(self) -> str:
@@ -117,9 +119,22 @@ def load(root: Path = ROOT) -> list[Service]:
                 volumes=dict(k8s.get("volumes", {})),
                 schedules={str(k): str(v) for k, v in k8s.get("schedules", {}).items()},
                 secret_mounts={str(k): str(v) for k, v in k8s.get("secret_mounts", {}).items()},
+                secrets=secret_keys(name, k8s),
             )
         )
     return services
+
+
+def secret_keys(service: str, k8s: dict[str, Any]) -> dict[str, str]:
+    """The keys of the service's own Secret it reads by name. A value never sits both there and in the ConfigMap:
+    the ConfigMap is in the repository, the Secret is not."""
+    secrets = {str(k): str(v) for k, v in k8s.get("secrets", {}).items()}
+    for key, need in secrets.items():
+        if need not in ("required", "optional"):
+            raise ValueError(f"{service}: secret {key} is {need!r}, not 'required' or 'optional'")
+        if key in k8s.get("settings", {}):
+            raise ValueError(f"{service}: {key} is both a secret and a ConfigMap setting")
+    return secrets
 
 
 def in_cluster(value: str, service: str, calls: list[str]) -> str:
@@ -183,6 +198,14 @@ def env_of(service: Service, *extra: dict[str, Any]) -> list[dict[str, Any]]:
                 "valueFrom": {"secretKeyRef": {"name": "nats-credentials", "key": key}},
             }
         )
+    for key, need in service.secrets.items():
+        # By name, not only through the envFrom of the whole Secret: a required key missing from it keeps the pod
+        # from starting (CreateContainerConfigError names the key) instead of leaving a development default in force,
+        # which the werkplek refuses in production only (the development overlay runs as `test`).
+        ref: dict[str, Any] = {"name": service.name, "key": f"{service.prefix}{key}"}
+        if need == "optional":
+            ref["optional"] = True
+        env.append({"name": f"{service.prefix}{key}", "valueFrom": {"secretKeyRef": ref}})
     return env
 
 
