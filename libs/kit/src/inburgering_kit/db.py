@@ -125,6 +125,18 @@ class Database:
         await self.engine.dispose()
 
 
+async def for_aggregates(session: AsyncSession) -> None:
+    """Prepare the session's transaction for grouped reads over all of a gemeente's rows (the monitoring).
+
+    A plan per execution: asyncpg prepares every statement, and after five executions PostgreSQL may keep a generic
+    plan, costed without the gemeente and the period; for these statements that plan joins and groups row by row, far
+    slower than the plan for the values at hand, whose planning is small beside the reading (figures in
+    bench/results/monitoring-latest.md). More memory per sort and hash: grouping a gemeente's opdrachten per
+    (aanbieder, person) spilled to disk at the default. Both for this transaction only (`SET LOCAL`)."""
+    await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    await session.execute(text("SET LOCAL work_mem = '32MB'"))
+
+
 @asynccontextmanager
 async def driver_connection(engine: AsyncEngine) -> AsyncIterator[asyncpg.Connection]:
     """A connection of the engine's pool as asyncpg itself, outside any ORM session: for hot paths where the ORM's

@@ -15,48 +15,41 @@ from aanbieder_api.repository.meldgedrag import _normparameters
 
 Tellingen = dict[tuple[str, str], int]
 
-# Final results reported in the period, per service (the stand's dates are ISO text, so text order is date order).
+# Final results reported in the period, per service (on the stand's generated columns; ISO dates in text order).
 _RESULTATEN = text(
-    "SELECT onderdeel AS rij, stand->>'eindresultaat' AS kolom, count(*) AS n FROM opdracht "
-    "WHERE gemeente_code = :g AND status = 'afgerond' AND stand->>'einddatum' BETWEEN :van AND :tot "
-    "AND stand->>'eindresultaat' IS NOT NULL GROUP BY 1, 2"
+    "SELECT onderdeel AS rij, eindresultaat AS kolom, count(*) AS n FROM opdracht "
+    "WHERE gemeente_code = :g AND status = 'afgerond' AND einddatum BETWEEN :van AND :tot "
+    "AND eindresultaat IS NOT NULL GROUP BY 1, 2"
 )
 # Per aanbieder, over the opdrachten that ran at some time in the period (given out by its end, not finished before
 # its start, not withdrawn): the persons, the hours present of all hours reported, the running opdrachten behind on
 # a reporting norm at the peildatum, and the final results.
 #
-# One pass over the gemeente's opdrachten: each row's values are read from its JSONB once, and whether a running
-# opdracht is behind is judged on the row itself with the rule of `meldgedrag` (`_ACHTERSTANDEN_CTES`: the start
-# norm while it has not started, else the month after the last reported period; the same parameters). Joining that
-# CTE instead read the running opdrachten a second time and looked each one up in its set: two thirds of the time.
-# The persons are counted by grouping per (aanbieder, person) first and then per aanbieder, on narrow rows: a
-# count(DISTINCT) sorted the whole wide rows on disk.
+# One pass over the gemeente's opdrachten, on the stand's generated columns (`models.Opdracht`), not its JSON.
+# Whether a running opdracht is behind is judged on the row itself with the rule of `meldgedrag`
+# (`_ACHTERSTANDEN_CTES`: the start norm while it has not started, else the month after the last reported period;
+# the same parameters). Grouped per aanbieder straight away, the persons as a distinct count within the group:
+# grouping per (aanbieder, person) first kept a numeric sum per person in memory.
 _PRESTATIES = text(
-    "WITH r AS MATERIALIZED (SELECT aanbieder_id, inburgeraar_id, stand->>'eindresultaat' AS resultaat, "
-    "CAST(stand->>'urenAanwezig' AS numeric) AS aanwezig, "
-    "CAST(stand->>'urenAanwezig' AS numeric) + CAST(stand->>'urenAfwezigGeoorloofd' AS numeric) "
-    "+ CAST(stand->>'urenAfwezigOngeoorloofd' AS numeric) AS gemeld, "
+    "WITH r AS (SELECT aanbieder_id, inburgeraar_id, eindresultaat, uren_aanwezig, uren_gemeld, "
     "status = ANY(CAST(:lopend AS text[])) AS lopend, "
     "CASE WHEN status = ANY(CAST(:lopend AS text[])) THEN ("
-    "(stand->>'gerealiseerdeStartdatum' IS NULL AND status = CAST(:start_open AS text) "
-    "AND CAST(inhoud->>'geplandeStartdatum' AS date) + CAST(:start_dagen AS integer) < CAST(:peildatum AS date)) "
-    "OR (onderdeel <> ALL(CAST(:zonder_aanwezigheid AS text[])) AND l.begin <= CAST(:peildatum AS date) "
-    "AND CAST(date_trunc('month', CAST(GREATEST(l.begin, CAST(stand->>'laatstePeriodeTot' AS date) + 1) "
+    "(NOT gestart AND status = CAST(:start_open AS text) "
+    "AND CAST(begin_datum AS date) + CAST(:start_dagen AS integer) < CAST(:peildatum AS date)) "
+    "OR (onderdeel <> ALL(CAST(:zonder_aanwezigheid AS text[])) "
+    "AND CAST(begin_datum AS date) <= CAST(:peildatum AS date) "
+    "AND CAST(date_trunc('month', CAST(GREATEST(CAST(begin_datum AS date), CAST(laatste_periode_tot AS date) + 1) "
     "AS timestamp)) + interval '1 month' AS date) - 1 + CAST(:aanwezigheid_dagen AS integer) "
     "< CAST(:peildatum AS date))) ELSE false END AS te_laat "
-    "FROM opdracht CROSS JOIN LATERAL (SELECT COALESCE(CAST(stand->>'gerealiseerdeStartdatum' AS date), "
-    "CAST(inhoud->>'geplandeStartdatum' AS date)) AS begin) AS l "
-    "WHERE gemeente_code = :g AND status <> 'ingetrokken' "
+    "FROM opdracht WHERE gemeente_code = :g AND status <> 'ingetrokken' "
     "AND CAST(created_at AT TIME ZONE 'Europe/Amsterdam' AS date) <= CAST(:tot AS date) "
-    "AND (status <> 'afgerond' OR stand->>'einddatum' >= :van_tekst)), "
-    "p AS (SELECT aanbieder_id, inburgeraar_id, sum(aanwezig) AS aanwezig, sum(gemeld) AS gemeld, "
-    "count(*) FILTER (WHERE lopend) AS lopend, count(*) FILTER (WHERE te_laat) AS te_laat, "
-    "count(*) FILTER (WHERE resultaat = 'behaald') AS behaald, "
-    "count(*) FILTER (WHERE resultaat IS NOT NULL) AS met_resultaat FROM r GROUP BY aanbieder_id, inburgeraar_id) "
-    "SELECT a.naam, count(p.inburgeraar_id) AS personen, COALESCE(sum(p.aanwezig), 0) AS aanwezig, "
-    "COALESCE(sum(p.gemeld), 0) AS gemeld, sum(p.lopend) AS lopend, sum(p.te_laat) AS te_laat, "
-    "sum(p.behaald) AS behaald, sum(p.met_resultaat) AS met_resultaat "
-    "FROM p JOIN aanbieder a ON a.id = p.aanbieder_id GROUP BY a.id, a.naam ORDER BY a.naam, a.id"
+    "AND (status <> 'afgerond' OR einddatum >= :van_tekst)), "
+    "s AS (SELECT aanbieder_id, count(DISTINCT inburgeraar_id) AS personen, sum(uren_aanwezig) AS aanwezig, "
+    "sum(uren_gemeld) AS gemeld, count(*) FILTER (WHERE lopend) AS lopend, count(*) FILTER (WHERE te_laat) AS te_laat, "
+    "count(*) FILTER (WHERE eindresultaat = 'behaald') AS behaald, "
+    "count(*) FILTER (WHERE eindresultaat IS NOT NULL) AS met_resultaat FROM r GROUP BY aanbieder_id) "
+    "SELECT a.naam, s.personen, COALESCE(s.aanwezig, 0) AS aanwezig, COALESCE(s.gemeld, 0) AS gemeld, s.lopend, "
+    "s.te_laat, s.behaald, s.met_resultaat FROM s JOIN aanbieder a ON a.id = s.aanbieder_id ORDER BY a.naam, a.id"
 )
 
 

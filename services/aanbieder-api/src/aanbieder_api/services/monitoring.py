@@ -11,6 +11,7 @@ from aanbieder_api.repository.monitoring import MonitoringRepository
 from aanbieder_api.services.meldgedrag import _normen
 from aanbieder_api.settings import Settings
 from inburgering_kit.context import RequestContext
+from inburgering_kit.db import for_aggregates
 from inburgering_kit.monitoring import Aandeel, Kengetallen, Monitoring, Periode, Telling, kengetallen, onderdruk
 
 PRESTATIEKOLOMMEN = ["aanwezigheid (%)", "op tijd gemeld (%)", "behaald (%)"]
@@ -23,6 +24,7 @@ def _procent(teller: float, noemer: float) -> float | None:
 async def monitoring(
     ctx: RequestContext, settings: Settings, periode: Periode, vandaag: date | None = None
 ) -> Monitoring:
+    await for_aggregates(ctx.session)
     repo = MonitoringRepository(ctx.session, ctx.gemeente)
     van, tot = periode.van, periode.tot
     # Arrears are judged at the end of the period, or today while the period runs.

@@ -7,6 +7,7 @@ from __future__ import annotations
 from handhaving_api.domain.enums import Boetestatus, Categorie, Handeling, Overtredingsoort
 from handhaving_api.repository.monitoring import MonitoringRepository
 from inburgering_kit.context import RequestContext
+from inburgering_kit.db import for_aggregates
 from inburgering_kit.monitoring import Kengetallen, Monitoring, Periode, Telling, kengetallen, onderdruk
 
 # Not enforcement steps of their own: a zienswijze is the person's, a procedure ended by a move is no decision.
@@ -18,6 +19,7 @@ def _rijen(vast: list[str], tellingen: dict[tuple[str, str], int]) -> list[str]:
 
 
 async def monitoring(ctx: RequestContext, periode: Periode) -> Monitoring:
+    await for_aggregates(ctx.session)
     repo = MonitoringRepository(ctx.session, ctx.gemeente)
     van, tot = periode.van, periode.tot
     stappen = await repo.stappen(van, tot)

@@ -12,7 +12,8 @@ Tellingen = dict[tuple[str, str], int]
 
 # Inflow: the day the gemeente became responsible (the COA linking, else the BRP registration, else the day it was
 # registered here), per month and doelgroep. Counted per day first and named by month after: the month's text is
-# made for some thousand days instead of for every person.
+# made for some thousand days instead of for every person. The day's expression is the one of the statistics
+# `st_inburgeraar_instroomdatum` (migration 5c1a9e7d3f28): change both or the counting sorts every person again.
 _INSTROOM = text(
     "SELECT to_char(d, 'YYYY-MM') AS rij, kolom, sum(n) AS n FROM (SELECT d, doelgroep AS kolom, count(*) AS n FROM ("
     "SELECT COALESCE(datum_koppeling, datum_inschrijving_brp, "

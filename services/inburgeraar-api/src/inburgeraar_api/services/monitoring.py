@@ -7,6 +7,7 @@ from __future__ import annotations
 from inburgeraar_api.domain.enums import Doelgroep, PlichtOnderdeel
 from inburgeraar_api.repository.monitoring import MonitoringRepository
 from inburgering_kit.context import RequestContext
+from inburgering_kit.db import for_aggregates
 from inburgering_kit.monitoring import Monitoring, Periode, Telling, maanden, onderdruk
 
 EXAMENONDERDELEN = [
@@ -22,6 +23,7 @@ EXAMENONDERDELEN = [
 
 
 async def monitoring(ctx: RequestContext, periode: Periode) -> Monitoring:
+    await for_aggregates(ctx.session)
     repo = MonitoringRepository(ctx.session, ctx.gemeente)
     van, tot = periode.van, periode.tot
     doelgroepen = [d.value for d in Doelgroep]

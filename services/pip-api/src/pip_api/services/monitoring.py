@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from inburgering_kit.context import RequestContext
+from inburgering_kit.db import for_aggregates
 from inburgering_kit.monitoring import Monitoring, Periode, Telling, onderdruk
 from pip_api.domain.enums import Leerroute, Termijnsoort
 from pip_api.domain.pip import Beeindigingsreden
@@ -31,6 +32,7 @@ def _rijen(vast: list[str], tellingen: dict[tuple[str, str], int]) -> list[str]:
 
 
 async def monitoring(ctx: RequestContext, periode: Periode, vandaag: date | None = None) -> Monitoring:
+    await for_aggregates(ctx.session)
     repo = MonitoringRepository(ctx.session, ctx.gemeente)
     van, tot = periode.van, periode.tot
     routes = [r.value for r in Leerroute]
