@@ -1,4 +1,5 @@
-"""de cijfers van de stand van een opdracht als kolommen naast de JSON, voor de monitoring
+"""de cijfers van de stand van een opdracht als kolommen naast de JSON, en de personen per aanbieder uit een index, voor
+de monitoring
 
 Revision ID: 3b7e2c9a5d10
 Revises: 8f3c61a2d4b7
@@ -36,7 +37,16 @@ def upgrade() -> None:
         for naam, uitdrukking in KOLOMMEN.items()
     )
     op.execute(f"ALTER TABLE opdracht {kolommen}")
+    op.drop_index("ix_opdracht_gemeente_code_inburgeraar_id", "opdracht")
+    op.create_index(
+        "ix_opdracht_gemeente_code_inburgeraar_id_aanbieder_id",
+        "opdracht",
+        ["gemeente_code", "inburgeraar_id", "aanbieder_id"],
+        postgresql_include=["status", "created_at", "einddatum"],
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_opdracht_gemeente_code_inburgeraar_id_aanbieder_id", "opdracht")
+    op.create_index("ix_opdracht_gemeente_code_inburgeraar_id", "opdracht", ["gemeente_code", "inburgeraar_id"])
     op.execute("ALTER TABLE opdracht " + ", ".join(f"DROP COLUMN {naam}" for naam in KOLOMMEN))

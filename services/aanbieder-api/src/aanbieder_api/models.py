@@ -128,8 +128,16 @@ class Opdracht(Base):
         # The provider's "what changed since I last looked".
         Index("ix_opdracht_gemeente_code_aanbieder_id_gewijzigd_at", "gemeente_code", "aanbieder_id", "gewijzigd_at"),
         Index("ix_opdracht_pip_id", "pip_id"),
-        # The gemeente's opdrachten of one person (the werkplek's person overview).
-        Index("ix_opdracht_gemeente_code_inburgeraar_id", "gemeente_code", "inburgeraar_id"),
+        # The gemeente's opdrachten of one person (the werkplek's person overview); with the aanbieder and what the
+        # monitoring filters on, also the persons per aanbieder read in order from the index alone. None of these
+        # columns changes with an ordinary progress report (einddatum once, with the final result): it stays HOT.
+        Index(
+            "ix_opdracht_gemeente_code_inburgeraar_id_aanbieder_id",
+            "gemeente_code",
+            "inburgeraar_id",
+            "aanbieder_id",
+            postgresql_include=["status", "created_at", "einddatum"],
+        ),
         # The gemeente's running opdrachten (of one aanbieder), judged against the reporting norms: finished ones
         # are skipped unread. The status changes at most twice (gestart, afgerond): every other report's update of
         # its opdracht stays HOT. (laatste_melding_at changes with every report: indexing it would end that.)

@@ -25,13 +25,20 @@ _RESULTATEN = text(
 # its start, not withdrawn): the persons, the hours present of all hours reported, the running opdrachten behind on
 # a reporting norm at the peildatum, and the final results.
 #
-# One pass over the gemeente's opdrachten, on the stand's generated columns (`models.Opdracht`), not its JSON.
-# Whether a running opdracht is behind is judged on the row itself with the rule of `meldgedrag`
+# The figures in one pass over the gemeente's opdrachten, on the stand's generated columns (`models.Opdracht`), not
+# its JSON. Whether a running opdracht is behind is judged on the row itself with the rule of `meldgedrag`
 # (`_ACHTERSTANDEN_CTES`: the start norm while it has not started, else the month after the last reported period;
-# the same parameters). Grouped per aanbieder straight away, the persons as a distinct count within the group:
-# grouping per (aanbieder, person) first kept a numeric sum per person in memory.
+# the same parameters). The persons apart, as distinct (person, aanbieder) pairs read in that order from the index
+# on them (`ix_opdracht_gemeente_code_inburgeraar_id_aanbieder_id`, which holds the period's columns too): counting
+# them within the pass sorted every opdracht. The end of the period as the instant Dutch midnight after it, so that
+# no row's time is converted.
+_LOPEND = (
+    "FROM opdracht WHERE gemeente_code = :g AND status <> 'ingetrokken' "
+    "AND created_at < CAST(CAST(:tot AS date) + 1 AS timestamp) AT TIME ZONE 'Europe/Amsterdam' "
+    "AND (status <> 'afgerond' OR einddatum >= :van_tekst)"
+)
 _PRESTATIES = text(
-    "WITH r AS (SELECT aanbieder_id, inburgeraar_id, eindresultaat, uren_aanwezig, uren_gemeld, "
+    "WITH r AS (SELECT aanbieder_id, eindresultaat, uren_aanwezig, uren_gemeld, "  # noqa: S608 - fixed text
     "status = ANY(CAST(:lopend AS text[])) AS lopend, "
     "CASE WHEN status = ANY(CAST(:lopend AS text[])) THEN ("
     "(NOT gestart AND status = CAST(:start_open AS text) "
@@ -40,16 +47,17 @@ _PRESTATIES = text(
     "AND CAST(begin_datum AS date) <= CAST(:peildatum AS date) "
     "AND CAST(date_trunc('month', CAST(GREATEST(CAST(begin_datum AS date), CAST(laatste_periode_tot AS date) + 1) "
     "AS timestamp)) + interval '1 month' AS date) - 1 + CAST(:aanwezigheid_dagen AS integer) "
-    "< CAST(:peildatum AS date))) ELSE false END AS te_laat "
-    "FROM opdracht WHERE gemeente_code = :g AND status <> 'ingetrokken' "
-    "AND CAST(created_at AT TIME ZONE 'Europe/Amsterdam' AS date) <= CAST(:tot AS date) "
-    "AND (status <> 'afgerond' OR einddatum >= :van_tekst)), "
-    "s AS (SELECT aanbieder_id, count(DISTINCT inburgeraar_id) AS personen, sum(uren_aanwezig) AS aanwezig, "
-    "sum(uren_gemeld) AS gemeld, count(*) FILTER (WHERE lopend) AS lopend, count(*) FILTER (WHERE te_laat) AS te_laat, "
+    "< CAST(:peildatum AS date))) ELSE false END AS te_laat " + _LOPEND + "), "
+    "s AS (SELECT aanbieder_id, sum(uren_aanwezig) AS aanwezig, sum(uren_gemeld) AS gemeld, "
+    "count(*) FILTER (WHERE lopend) AS lopend, count(*) FILTER (WHERE te_laat) AS te_laat, "
     "count(*) FILTER (WHERE eindresultaat = 'behaald') AS behaald, "
-    "count(*) FILTER (WHERE eindresultaat IS NOT NULL) AS met_resultaat FROM r GROUP BY aanbieder_id) "
-    "SELECT a.naam, s.personen, COALESCE(s.aanwezig, 0) AS aanwezig, COALESCE(s.gemeld, 0) AS gemeld, s.lopend, "
-    "s.te_laat, s.behaald, s.met_resultaat FROM s JOIN aanbieder a ON a.id = s.aanbieder_id ORDER BY a.naam, a.id"
+    "count(*) FILTER (WHERE eindresultaat IS NOT NULL) AS met_resultaat FROM r GROUP BY aanbieder_id), "
+    "p AS (SELECT aanbieder_id, count(*) AS personen FROM (SELECT DISTINCT inburgeraar_id, aanbieder_id "
+    + _LOPEND
+    + ") AS x GROUP BY aanbieder_id) "
+    "SELECT a.naam, p.personen, COALESCE(s.aanwezig, 0) AS aanwezig, COALESCE(s.gemeld, 0) AS gemeld, s.lopend, "
+    "s.te_laat, s.behaald, s.met_resultaat FROM s JOIN p ON p.aanbieder_id = s.aanbieder_id "
+    "JOIN aanbieder a ON a.id = s.aanbieder_id ORDER BY a.naam, a.id"
 )
 
 
