@@ -341,9 +341,9 @@ def _markdown(r: dict[str, Any], stempel: str) -> str:
         f"Target p95 < {TARGET_P95_MS:.0f} ms — on a miss: {'met' if ok['miss'] else 'NOT met'}; on a hit: "
         f"{'met' if ok['hit'] else 'NOT met'}.",
         "",
-        f"- *miss* ({r['rounds_per_service']} sequential requests): the monitoring use case (grouped queries, "
-        "suppression) and its JSON and CSV rendering — every request with `monitoring_max_leeftijd_s = 0`, or the "
-        "first after the max age.",
+        f"- *miss* ({r['rounds_per_service']} sequential requests): the monitoring use case (grouped queries, at "
+        "most two side by side, suppression) and its JSON and CSV rendering — every request with "
+        "`monitoring_max_leeftijd_s = 0`, or the first after the max age.",
         f"- *hit* ({r['rounds_per_service'] * 10} sequential requests): the kit's result cache as the route uses it "
         "(`uit_cache`), the three periods in JSON and CSV already computed within the max age (default 60 s).",
         "- *single-flight*: 20 concurrent requests for one key not yet computed, and the computations they caused.",
@@ -372,7 +372,7 @@ def _markdown(r: dict[str, Any], stempel: str) -> str:
         )
     regels += [
         "",
-        f"Machine: {r['machine']['cpus']} CPUs, shared with other helpers' test runs.",
+        f"Machine: {r['machine']['cpus']} CPUs; the load before and after shows whether other work shared them.",
         f"- `uptime` before: {r['machine']['uptime_start']}",
         f"- `uptime` after: {r['machine']['uptime_end']}",
         "",

@@ -7,11 +7,12 @@ unless `commit()` was called. Services and repositories only ever `flush()`.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Annotated, Any
+from typing import Annotated, Any, Generic, TypeVar
 
 import asyncpg
 from fastapi import Depends, Request
@@ -135,6 +136,34 @@ async def for_aggregates(session: AsyncSession) -> None:
     (aanbieder, person) spilled to disk at the default. Both for this transaction only (`SET LOCAL`)."""
     await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     await session.execute(text("SET LOCAL work_mem = '32MB'"))
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Aggregaten(Generic[R]):
+    """The grouped reads of one monitoring computation side by side, each on a session of its own (prepared by
+    `for_aggregates`) with the repository `repository` makes for it, at most `tegelijk` at a time: each statement
+    keeps one PostgreSQL backend busy on one core, so with cores to spare the answer waits for the longest reads
+    instead of their sum. Each read sees its own snapshot: figures of different tables may be a moment apart, as
+    figures that are reused for a while already are. Without an engine behind the session (one made by hand) the
+    reads run one after the other on it."""
+
+    def __init__(self, session: AsyncSession, repository: Callable[[AsyncSession], R], tegelijk: int = 2) -> None:
+        self._session = session
+        self._repository = repository
+        self._engine = session.bind if isinstance(session.bind, AsyncEngine) else None
+        self._ruimte = asyncio.Semaphore(tegelijk if self._engine is not None else 1)
+
+    async def lees(self, lezen: Callable[[R], Awaitable[T]]) -> T:
+        async with self._ruimte:
+            if self._engine is None:
+                await for_aggregates(self._session)
+                return await lezen(self._repository(self._session))
+            async with AsyncSession(self._engine) as session:
+                await for_aggregates(session)
+                return await lezen(self._repository(session))
 
 
 @asynccontextmanager

@@ -4,6 +4,7 @@ suppression of small cells is the kit's (`inburgering_kit.monitoring`), applied 
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
 from aanbieder_api.domain.enums import Dienst, Uitslag
@@ -11,7 +12,7 @@ from aanbieder_api.repository.monitoring import MonitoringRepository
 from aanbieder_api.services.meldgedrag import _normen
 from aanbieder_api.settings import Settings
 from inburgering_kit.context import RequestContext
-from inburgering_kit.db import for_aggregates
+from inburgering_kit.db import Aggregaten
 from inburgering_kit.monitoring import Aandeel, Kengetallen, Monitoring, Periode, Telling, kengetallen, onderdruk
 
 PRESTATIEKOLOMMEN = ["aanwezigheid (%)", "op tijd gemeld (%)", "behaald (%)"]
@@ -24,13 +25,15 @@ def _procent(teller: float, noemer: float) -> float | None:
 async def monitoring(
     ctx: RequestContext, settings: Settings, periode: Periode, vandaag: date | None = None
 ) -> Monitoring:
-    await for_aggregates(ctx.session)
-    repo = MonitoringRepository(ctx.session, ctx.gemeente)
     van, tot = periode.van, periode.tot
     # Arrears are judged at the end of the period, or today while the period runs.
     peildatum = min(tot, vandaag or date.today())
-    resultaten = await repo.resultaten(van, tot)
-    prestaties = await repo.prestaties(van, tot, _normen(settings), peildatum)
+    normen = _normen(settings)
+    lezer = Aggregaten(ctx.session, lambda s: MonitoringRepository(s, ctx.gemeente))
+    resultaten, prestaties = await asyncio.gather(
+        lezer.lees(lambda r: r.resultaten(van, tot)),
+        lezer.lees(lambda r: r.prestaties(van, tot, normen, peildatum)),
+    )
     diensten = [d.value for d in Dienst if d is not Dienst.LEERBAARHEIDSTOETS]
     tabellen = [
         kengetallen(

@@ -4,10 +4,12 @@ and the fines decided, with their amounts. Aggregates only: the suppression of s
 
 from __future__ import annotations
 
+import asyncio
+
 from handhaving_api.domain.enums import Boetestatus, Categorie, Handeling, Overtredingsoort
 from handhaving_api.repository.monitoring import MonitoringRepository
 from inburgering_kit.context import RequestContext
-from inburgering_kit.db import for_aggregates
+from inburgering_kit.db import Aggregaten
 from inburgering_kit.monitoring import Kengetallen, Monitoring, Periode, Telling, kengetallen, onderdruk
 
 # Not enforcement steps of their own: a zienswijze is the person's, a procedure ended by a move is no decision.
@@ -19,12 +21,13 @@ def _rijen(vast: list[str], tellingen: dict[tuple[str, str], int]) -> list[str]:
 
 
 async def monitoring(ctx: RequestContext, periode: Periode) -> Monitoring:
-    await for_aggregates(ctx.session)
-    repo = MonitoringRepository(ctx.session, ctx.gemeente)
     van, tot = periode.van, periode.tot
-    stappen = await repo.stappen(van, tot)
-    boetes = await repo.boetes(van, tot)
-    bedragen = await repo.bedragen(van, tot)
+    lezer = Aggregaten(ctx.session, lambda s: MonitoringRepository(s, ctx.gemeente))
+    stappen, boetes, bedragen = await asyncio.gather(
+        lezer.lees(lambda r: r.stappen(van, tot)),
+        lezer.lees(lambda r: r.boetes(van, tot)),
+        lezer.lees(lambda r: r.bedragen(van, tot)),
+    )
     categorieen = [c.value for c in Categorie]
     tabellen = [
         onderdruk(

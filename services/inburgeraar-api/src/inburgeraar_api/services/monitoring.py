@@ -4,10 +4,12 @@ is the kit's (`inburgering_kit.monitoring`), applied before anything leaves."""
 
 from __future__ import annotations
 
+import asyncio
+
 from inburgeraar_api.domain.enums import Doelgroep, PlichtOnderdeel
 from inburgeraar_api.repository.monitoring import MonitoringRepository
 from inburgering_kit.context import RequestContext
-from inburgering_kit.db import for_aggregates
+from inburgering_kit.db import Aggregaten
 from inburgering_kit.monitoring import Monitoring, Periode, Telling, maanden, onderdruk
 
 EXAMENONDERDELEN = [
@@ -23,13 +25,14 @@ EXAMENONDERDELEN = [
 
 
 async def monitoring(ctx: RequestContext, periode: Periode) -> Monitoring:
-    await for_aggregates(ctx.session)
-    repo = MonitoringRepository(ctx.session, ctx.gemeente)
     van, tot = periode.van, periode.tot
+    lezer = Aggregaten(ctx.session, lambda s: MonitoringRepository(s, ctx.gemeente))
+    instroom, uitstroom, examens = await asyncio.gather(
+        lezer.lees(lambda r: r.instroom(van, tot)),
+        lezer.lees(lambda r: r.uitstroom(van, tot)),
+        lezer.lees(lambda r: r.examens(van, tot)),
+    )
     doelgroepen = [d.value for d in Doelgroep]
-    instroom = await repo.instroom(van, tot)
-    uitstroom = await repo.uitstroom(van, tot)
-    examens = await repo.examens(van, tot)
     tabellen = [
         onderdruk(
             Telling(

@@ -4,10 +4,11 @@ suppression of small cells is the kit's (`inburgering_kit.monitoring`), applied 
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
 from inburgering_kit.context import RequestContext
-from inburgering_kit.db import for_aggregates
+from inburgering_kit.db import Aggregaten
 from inburgering_kit.monitoring import Monitoring, Periode, Telling, onderdruk
 from pip_api.domain.enums import Leerroute, Termijnsoort
 from pip_api.domain.pip import Beeindigingsreden
@@ -32,15 +33,17 @@ def _rijen(vast: list[str], tellingen: dict[tuple[str, str], int]) -> list[str]:
 
 
 async def monitoring(ctx: RequestContext, periode: Periode, vandaag: date | None = None) -> Monitoring:
-    await for_aggregates(ctx.session)
-    repo = MonitoringRepository(ctx.session, ctx.gemeente)
     van, tot = periode.van, periode.tot
+    peildatum = vandaag or date.today()
+    lezer = Aggregaten(ctx.session, lambda s: MonitoringRepository(s, ctx.gemeente))
+    mix, wissels, uitstroom, maanden, signalen = await asyncio.gather(
+        lezer.lees(lambda r: r.routemix(van, tot)),
+        lezer.lees(lambda r: r.wissels(van, tot)),
+        lezer.lees(lambda r: r.uitstroom(van, tot)),
+        lezer.lees(lambda r: r.maanden_tot_uitstroom(van, tot, UITSTROOMREDENEN)),
+        lezer.lees(lambda r: r.signalen(van, tot, peildatum)),
+    )
     routes = [r.value for r in Leerroute]
-    mix = await repo.routemix(van, tot)
-    wissels = await repo.wissels(van, tot)
-    uitstroom = await repo.uitstroom(van, tot)
-    maanden = await repo.maanden_tot_uitstroom(van, tot, UITSTROOMREDENEN)
-    signalen = await repo.signalen(van, tot, vandaag or date.today())
     tabellen = [
         onderdruk(
             Telling(
