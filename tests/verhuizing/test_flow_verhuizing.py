@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
@@ -21,6 +22,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text
 
 from aanbieder_api.main import create_app as create_aanbieder_app
 from aanbieder_api.settings import Settings as AanbiederSettings
@@ -29,6 +31,7 @@ from coa_standin.settings import Settings as CoaSettings
 from duo_standin.main import create_app as create_duo_app
 from duo_standin.settings import Settings as DuoSettings
 from handhaving_api.main import create_app as create_handhaving_app
+from handhaving_api.scopes import ROLLEN as HANDHAVING_ROLLEN
 from handhaving_api.settings import Settings as HandhavingSettings
 from inburgeraar_api import scopes as inburgeraar_scopes
 from inburgeraar_api.main import create_app as create_inburgeraar_app
@@ -38,7 +41,7 @@ from inburgering_kit.db import Database
 from inburgering_kit.overdracht import OVERDRAGEN, OVERNEMEN
 from inburgering_kit.testing.infra import Infra
 from inburgering_kit.testing.keten import dienst_instellingen
-from inburgering_kit.testing.plugin import TEST_AUDIENCE, TEST_ISSUER, TokenFactory
+from inburgering_kit.testing.plugin import TEST_AUDIENCE, TEST_ISSUER, TokenFactory, truncate_all
 from inburgering_kit.testing.service import Running
 from inburgering_kit.testing.waiting import eventually
 from ketenuitwisseling.main import create_app as create_keten_app
@@ -57,9 +60,11 @@ from .gedeeld import (
     ROOT,
     Contexten,
     KetenTokens,
+    boete,
     bouw_dossier,
     dossier_van_oud_bij_nieuw,
     duo_meldt_verhuizing,
+    geimporteerd,
     verwerkingen,
 )
 
@@ -103,11 +108,36 @@ def instellingen(
     return Instellingen6(infra, nats_url, tokens, tmp_path_factory.mktemp("aanleveringen"))
 
 
+class Tweemaal(httpx.AsyncBaseTransport):
+    """The exchange's way to one context, handing every part of a dossier in twice, as a worker that died between
+    the context's answer and its own record of the step hands it in again: what the second call answered is kept, to
+    show it was the first answer again (200), nothing taken in twice."""
+
+    def __init__(self, app: Any) -> None:
+        self.asgi = httpx.ASGITransport(app=app)
+        self.herhaald: list[tuple[str, int, int, bool]] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.asgi.handle_async_request(request)
+        if request.method != "PUT" or "/overdrachten/" not in request.url.path:
+            return response
+        eerste = await response.aread()
+        nog_eens = await self.asgi.handle_async_request(request)
+        tweede = await nog_eens.aread()
+        self.herhaald.append(
+            (request.url.path, response.status_code, nog_eens.status_code, json.loads(eerste) == json.loads(tweede))
+        )
+        return response
+
+
 class Deployment:
-    def __init__(self, t: TokenFactory, apps: dict[str, Running], instellingen: Instellingen6) -> None:
+    def __init__(
+        self, t: TokenFactory, apps: dict[str, Running], instellingen: Instellingen6, tweemaal: list[Tweemaal]
+    ) -> None:
         self.t = t
         self.apps = apps
         self.instellingen = instellingen
+        self.tweemaal = tweemaal
         self.c = Contexten(
             t, apps["inburgeraar"].client, apps["pip"].client, apps["aanbieder"].client, apps["handhaving"].client,
             apps["keten"].client, instellingen.handhaving.database_url,
@@ -124,6 +154,10 @@ class Deployment:
 
     async def overdrachten(self, gemeente: str, **params: str) -> list[dict[str, Any]]:
         return await self.c.overdrachten(gemeente, **params)
+
+    def herhaalde_overnames(self) -> list[tuple[str, int, int, bool]]:
+        """Each part handed in twice so far: (path, first status, second status, same answer)."""
+        return [h for t in self.tweemaal for h in t.herhaald]
 
     async def meldingen(self) -> list[dict[str, Any]]:
         alle = []
@@ -151,9 +185,14 @@ async def deployment(instellingen: Instellingen6, tokens: TokenFactory) -> Async
     def asgi(name: str) -> httpx.AsyncClient:
         return httpx.AsyncClient(transport=httpx.ASGITransport(app=apps[name].app), base_url=f"http://{name}/api/v1/")
 
+    tweemaal = {naam: Tweemaal(apps[naam].app) for naam in ("inburgeraar", "pip", "aanbieder", "handhaving")}
+
+    def context(name: str) -> httpx.AsyncClient:
+        return httpx.AsyncClient(transport=tweemaal[name], base_url=f"http://{name}/api/v1/")
+
     verbindingen = Verbindingen(
-        duo=asgi("duo"), coa=asgi("coa"), inburgeraar=asgi("inburgeraar"), handhaving=asgi("handhaving"),
-        pip=asgi("pip"), aanbieder=asgi("aanbieder"), tokens=KetenTokens(tokens),
+        duo=asgi("duo"), coa=asgi("coa"), inburgeraar=context("inburgeraar"), handhaving=context("handhaving"),
+        pip=context("pip"), aanbieder=context("aanbieder"), tokens=KetenTokens(tokens),
     )  # fmt: skip
     database = Database(instellingen.keten.database_url, pool_size=4)
     stop = asyncio.Event()
@@ -171,7 +210,7 @@ async def deployment(instellingen: Instellingen6, tokens: TokenFactory) -> Async
         )
     )
     try:
-        yield Deployment(tokens, apps, instellingen)
+        yield Deployment(tokens, apps, instellingen, list(tweemaal.values()))
     finally:
         stop.set()
         await asyncio.wait_for(worker, timeout=15)
@@ -179,6 +218,13 @@ async def deployment(instellingen: Instellingen6, tokens: TokenFactory) -> Async
         await database.dispose()
         for app in reversed(apps.values()):
             await app.stop()
+        # The module's tests share the databases: each starts from empty ones (the person has one BSN in all).
+        for settings in vars(instellingen).values():
+            db = Database(settings.database_url, pool_size=1)
+            try:
+                await truncate_all(db)
+            finally:
+                await db.dispose()
 
 
 async def test_dossier_volgt_de_persoon_van_0363_naar_0599(deployment: Deployment, tokens: TokenFactory) -> None:
@@ -250,6 +296,10 @@ async def test_dossier_volgt_de_persoon_van_0363_naar_0599(deployment: Deploymen
         settings = getattr(d.instellingen, naam)
         assert await verwerkingen(settings.database_url) == {(OUD, OVERDRAGEN.naam), (NIEUW, OVERNEMEN.naam)}, naam
 
+    # Every part was taken in once: handed in again, each context gave its first answer (200), nothing twice.
+    herhaald = d.herhaalde_overnames()
+    assert len(herhaald) == 4 and all(h[1:] == (201, 200, True) for h in herhaald), herhaald
+
     # DUO repeats its notice: nothing changes.
     voor = (await d.overdrachten(OUD), await d.overdrachten(NIEUW), len(await d.meldingen()))
     await d.duo_meldt_verhuizing()
@@ -267,3 +317,147 @@ async def test_dossier_volgt_de_persoon_van_0363_naar_0599(deployment: Deploymen
     response = await inburgeraar.get(f"/api/v1/inburgeraars/{oud_id}/verhuizingen", headers=ik_oud)
     assert len(response.json()) == 1
     assert date.fromisoformat(inkomend["verhuisdatum"]) == date(2027, 2, 1)
+
+
+async def test_de_persoon_keert_terug_van_0599_naar_0363(deployment: Deployment, tokens: TokenFactory) -> None:
+    """After 0363 → 0599, the person moves back: 0363 takes its own registration up again, active, with the dossier
+    of 0599 as imported history — without a second copy of what 0363 had itself and handed over the first time."""
+    d = deployment
+    ik_oud, ik_nieuw = d.als(inburgeraar_scopes.ROLLEN, OUD), d.als(inburgeraar_scopes.ROLLEN, NIEUW)
+    plan_oud, plan_nieuw = d.als(pip_scopes.ROLLEN, OUD), d.als(pip_scopes.ROLLEN, NIEUW)
+    oud = await bouw_dossier(d.c, d.client("duo"), OUD)
+    oud_id = oud.inburgeraar_id
+
+    # 0363 → 0599; there 0599 vaststelt the agreements it took over and imposes a fine of its own.
+    await d.duo_meldt_verhuizing()
+
+    async def eerste_ingevoerd() -> bool:
+        return [o["status"] for o in await d.overdrachten(NIEUW, richting="inkomend")] == ["afgerond"]
+
+    await eventually(eerste_ingevoerd, within=60, what="de eerste overdracht ingevoerd bij 0599")
+    [heen] = await d.overdrachten(NIEUW, richting="inkomend")
+    nieuw_id = heen["inburgeraarId"]
+    [concept] = await d.c.pips(NIEUW, nieuw_id)
+    datums = {"dagtekening": "2027-02-15", "verzenddatum": "2027-02-15", "ingangsdatum": "2027-02-16"}
+    response = await d.client("pip").post(f"/api/v1/pips/{concept['id']}/_vaststellen", json=datums, headers=plan_nieuw)
+    assert response.status_code == 200, response.text
+    await boete(d.instellingen.handhaving.database_url, NIEUW, nieuw_id, bedrag=150)
+
+    async def pip_oud_beeindigd() -> bool:
+        response = await d.client("pip").get(f"/api/v1/pips/{oud.pip['id']}", headers=plan_oud)
+        return bool(response.json()["status"] == "beeindigd")
+
+    await eventually(pip_oud_beeindigd, what="het PIP van 0363 beëindigd na de eerste verhuizing")
+    begeleiding = {
+        "onderdeel": "wonen", "inhoud": "huurcontract doornemen", "doel": "zelfstandig wonen",
+        "startdatum": "2027-09-06", "aanbieder": "Welzijn Centrum",
+    }  # fmt: skip
+    response = await d.client("inburgeraar").post(
+        f"/api/v1/inburgeraars/{oud_id}/maatschappelijke-begeleiding", json=begeleiding, headers=ik_oud
+    )
+    assert response.status_code == 409 and "verhuisd" in response.text, response.text
+
+    # DUO notices the move back into 0363.
+    await d.duo_meldt_verhuizing(NIEUW, OUD, "2027-09-01")
+
+    async def terug_ingevoerd() -> bool:
+        return [o["status"] for o in await d.overdrachten(OUD, richting="inkomend")] == ["afgerond"]
+
+    await eventually(terug_ingevoerd, within=60, what="de overdracht terug ingevoerd bij 0363")
+    [terug] = await d.overdrachten(OUD, richting="inkomend")
+    [uit_nieuw] = await d.overdrachten(NIEUW, richting="uitgaand")
+    assert terug["id"] == uit_nieuw["id"] != heen["id"]
+    assert (terug["vanGemeente"], terug["naarGemeente"], terug["inburgeraarId"]) == (NIEUW, OUD, oud_id)
+
+    # 0363 has its own registration again — the same one, active, coming from 0599 — and no second person.
+    [persoon] = await d.c.inburgeraars(OUD)
+    assert persoon["id"] == oud_id and persoon["status"] == "geregistreerd"
+    assert persoon["herkomst"] == {"soort": "verhuizing", "vanGemeente": NIEUW}
+    response = await d.client("inburgeraar").post(
+        f"/api/v1/inburgeraars/{oud_id}/maatschappelijke-begeleiding", json=begeleiding, headers=ik_oud
+    )
+    assert response.status_code == 201, response.text
+    # 0599 hands the regie back: its registration `verhuisd`, its PIP ended `verhuisd`.
+    response = await d.client("inburgeraar").get(f"/api/v1/inburgeraars/{nieuw_id}", headers=ik_nieuw)
+    assert response.json()["status"] == "verhuisd"
+
+    async def pip_nieuw_beeindigd() -> bool:
+        [p] = await d.c.pips(NIEUW, nieuw_id)
+        return bool(p["status"] == "beeindigd")
+
+    await eventually(pip_nieuw_beeindigd, what="het PIP van 0599 beëindigd")
+
+    # 0363's own first stay is as it was: its brede intake, its PIP (ended `verhuisd`), its opdracht, its fine.
+    response = await d.client("inburgeraar").get(f"/api/v1/inburgeraars/{oud_id}/brede-intake", headers=ik_oud)
+    assert response.status_code == 200 and response.json()["status"] == "afgerond", response.text
+    response = await d.client("aanbieder").get(
+        f"/api/v1/opdrachten/{oud.opdracht['id']}", headers=d.c.regisseur_aanbieders(OUD)
+    )
+    assert response.json()["status"] == "ingetrokken"
+    response = await d.client("handhaving").get(
+        f"/api/v1/boeteoverzichten/{oud_id}", headers=d.als(HANDHAVING_ROLLEN, OUD)
+    )
+    assert response.status_code == 200, response.text
+    # Only its own fine counts here; 0599's is history.
+    assert [b["bedrag"] for b in response.json()["boetes"]] == [250]
+    # 0599's agreements become a concept of 0363's own, next to its ended PIP of the first stay.
+    pips = {p["id"]: p for p in await d.c.pips(OUD, oud_id)}
+    assert pips.pop(oud.pip["id"])["status"] == "beeindigd"
+    [nieuw_concept] = pips.values()
+    assert nieuw_concept["status"] == "concept" and nieuw_concept["intensiteit"] == "midden"
+
+    # The imported history at 0363: 0599's stay, once per context, without 0363's own first stay inside it again.
+    h = await geimporteerd(d.c, OUD, oud_id)
+    [dossier] = h.dossiers
+    assert dossier["vanGemeente"] == NIEUW and dossier["dossier"]["eerdereDossiers"] == []
+    assert {p["vanGemeente"] for p in h.pips} == {NIEUW} and oud.pip["id"] not in {p["id"] for p in h.pips}
+    assert [p["id"] for p in h.pips] == [concept["id"]]
+    [voortgang] = h.voortgang
+    assert voortgang["vanGemeente"] == NIEUW and voortgang["dossier"]["eerderOvergenomen"] == []
+    [handhaving] = h.handhaving
+    assert handhaving["vanGemeente"] == NIEUW and handhaving["dossier"]["eerdereGemeenten"] == []
+    assert [b["bedrag"] for b in handhaving["dossier"]["boetes"]] == [150]
+    # 0599 still has 0363's first stay as its history; nothing there was lost or moved.
+    await dossier_van_oud_bij_nieuw(d.c, nieuw_id)
+
+    # Each context's log: both transfers, each gemeente providing and taking over once.
+    beide = {(OUD, OVERDRAGEN.naam), (NIEUW, OVERNEMEN.naam), (NIEUW, OVERDRAGEN.naam), (OUD, OVERNEMEN.naam)}
+    for naam in ("inburgeraar", "pip", "aanbieder", "handhaving"):
+        assert await verwerkingen(getattr(d.instellingen, naam).database_url) == beide, naam
+    # The other contexts take the person as 0363's again: the move-out date of the first stay is cleared.
+    for naam in ("pip", "handhaving"):
+        assert await _verhuisd_datum(getattr(d.instellingen, naam).database_url, oud_id) is None, naam
+
+    # Both transfers' parts, handed in twice each, were taken in once.
+    herhaald = d.herhaalde_overnames()
+    assert len(herhaald) == 8 and all(h[1:] == (201, 200, True) for h in herhaald), herhaald
+
+    # DUO repeats the notice of the move back: nothing changes.
+    voor = (await d.overdrachten(OUD), await d.overdrachten(NIEUW), len(await d.meldingen()))
+    await d.duo_meldt_verhuizing(NIEUW, OUD, "2027-09-01")
+
+    async def verwerkt() -> bool:
+        meldingen = await d.meldingen()
+        return len(meldingen) == voor[2] + 2 and all(m["status"] == "verwerkt" for m in meldingen)
+
+    await eventually(verwerkt, within=30, what="de herhaalde melding van DUO verwerkt")
+    await asyncio.sleep(1.0)  # a transfer it wrongly started would have its row by now
+    assert (await d.overdrachten(OUD), await d.overdrachten(NIEUW)) == voor[:2]
+    assert [p["id"] for p in await d.c.inburgeraars(OUD)] == [oud_id]
+    assert len(await d.c.pips(OUD, oud_id)) == 2
+    assert len((await geimporteerd(d.c, OUD, oud_id)).dossiers) == 1
+
+
+async def _verhuisd_datum(database_url: str, inburgeraar_id: str) -> date | None:
+    database = Database(database_url, pool_size=1)
+    try:
+        async with database.engine.connect() as conn:
+            waarde = (
+                await conn.execute(
+                    text("SELECT verhuisd_datum FROM inburgeraar_feit WHERE inburgeraar_id = :i"),
+                    {"i": uuid.UUID(inburgeraar_id)},
+                )
+            ).scalar_one()
+    finally:
+        await database.dispose()
+    return waarde  # type: ignore[no-any-return]
