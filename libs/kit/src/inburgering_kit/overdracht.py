@@ -65,6 +65,31 @@ def vingerafdruk(body: Mapping[str, Any]) -> str:
     return hashlib.sha256(canoniek.encode()).hexdigest()
 
 
+def zonder_eigen_geschiedenis(dossier: Mapping[str, Any], gemeente: str, sleutel: str) -> dict[str, Any]:
+    """A received part without what it holds of `gemeente`'s own. A person who moves back brings, in the history the
+    other gemeente took over from here, the dossier this gemeente handed over itself: that is still here as its own
+    (or gone by its own retention rules, and then not to be brought back), so it is kept once, never a second time as
+    imported history. `sleutel` names the part's list of earlier gemeenten' history, each entry with its
+    `vanGemeente`; an entry's own `dossier` may hold that list again (history taken over before), at any depth."""
+    eerder = dossier.get(sleutel)
+    if not isinstance(eerder, list):
+        return dict(dossier)
+    gehouden = []
+    for item in eerder:
+        if not isinstance(item, Mapping):
+            gehouden.append(item)
+            continue
+        if item.get("vanGemeente") == gemeente:
+            continue
+        binnen = item.get("dossier")
+        gehouden.append(
+            {**item, "dossier": zonder_eigen_geschiedenis(binnen, gemeente, sleutel)}
+            if isinstance(binnen, Mapping)
+            else dict(item)
+        )
+    return {**dossier, sleutel: gehouden}
+
+
 def dossierfouten(fout: ValidationError, dossier: Any) -> list[InvalidParam]:
     """Every invalid field of a received `dossier`, named as the sender wrote it (`dossier.opdrachten.0.uren`): a
     discriminated union's tag in pydantic's path is no step of the document and is left out. Only pydantic's message,

@@ -367,3 +367,67 @@ async def test_tweede_verhuizing_neemt_de_eerdere_geschiedenis_mee(
     kandidaat = await daar.kandidaat(derde, "pip-voortgangsgesprek")
     voornemen = await daar.stap(kandidaat["id"], "voornemen", {"datum": "2026-03-01"})
     assert voornemen.status_code == 200, voornemen.text
+
+
+async def test_terug_naar_de_oude_gemeente_weer_te_handhaven_en_de_eigen_geschiedenis_eenmaal(
+    client: httpx.AsyncClient,
+    tokens: TokenFactory,
+    procedure: Procedure,
+    database: Database,
+    inburgeraar_api: InburgeraarApi,
+) -> None:
+    """OUD → NIEUW → OUD: back at OUD the person is OUD's to enforce again once inburgeraar-api registers them there
+    anew, and NIEUW's history is taken in without what OUD had handed over itself (OUD still has it as its own)."""
+    persoon = await _geschiedenis(procedure, database)
+    dossier = await _export(client, tokens, persoon)
+    bij_nieuw = uuid.uuid4()
+    response = await client.put(
+        f"/api/v1/overdrachten/{uuid.uuid4()}", json=_deel(bij_nieuw, dossier), headers=_keten(tokens, NIEUW)
+    )
+    assert response.status_code == 201, response.text
+    verhuisd = {"inburgeraarId": str(persoon), "naarGemeente": NIEUW, "verhuisdatum": "2026-06-01"}
+    await inburgeraar_api.publish("verhuisd", persoon, verhuisd)
+
+    async def verhuisd_gemarkeerd() -> bool:
+        sql = "SELECT verhuisd_datum IS NOT NULL FROM inburgeraar_feit WHERE inburgeraar_id = :i"
+        return bool(await _scalar(database, sql, i=persoon))
+
+    await eventually(verhuisd_gemarkeerd, what="de verhuizing in de projectie")
+
+    # Back: NIEUW's part (with OUD's history inside it) taken in at OUD for its own person.
+    weer = await client.get(f"/api/v1/overdrachtsdossiers/{bij_nieuw}", headers=_keten(tokens, NIEUW))
+    assert [e["vanGemeente"] for e in weer.json()["eerdereGemeenten"]] == [OUD]
+    terug = {**_deel(persoon, weer.json()), "vanGemeente": NIEUW, "verhuisdatum": "2026-12-01"}
+    pad = f"/api/v1/overdrachten/{uuid.uuid4()}"
+    response = await client.put(pad, json=terug, headers=_keten(tokens, OUD))
+    assert response.status_code == 201, response.text
+    assert response.json()["dossier"]["eerdereGemeenten"] == []
+    nog_eens = await client.put(pad, json=terug, headers=_keten(tokens, OUD))
+    assert (nog_eens.status_code, nog_eens.json()) == (200, response.json())
+    overgenomen = await client.get(f"/api/v1/inburgeraars/{persoon}/overgenomen-handhaving", headers=procedure.auth)
+    assert [(o["vanGemeente"], o["dossier"]["eerdereGemeenten"]) for o in overgenomen.json()] == [(NIEUW, [])]
+    # OUD's own history of the first stay is as it was.
+    assert (await _export(client, tokens, persoon))["boetes"] == dossier["boetes"]
+
+    # Registered at OUD again: what the person does from now on is OUD's to enforce.
+    geregistreerd = {
+        "inburgeraarId": str(persoon), "doelgroep": "asielmigrant", "nareiziger": False, "status": "geregistreerd",
+        "datumKoppeling": "2026-01-02", "datumInschrijvingBrp": None,
+    }  # fmt: skip
+    await inburgeraar_api.publish("inburgeraar-geregistreerd", persoon, geregistreerd)
+    oproep = {"inburgeraarId": str(persoon), "oproepId": str(uuid.uuid4()), "volgnummer": 1, "aantalNietVerschenen": 1}
+    await inburgeraar_api.publish("oproep-niet-verschenen", persoon, oproep)
+
+    async def kandidaat() -> bool:
+        lijst = await client.get(
+            "/api/v1/overtredingen",
+            params={"inburgeraarId": str(persoon), "status": "kandidaat"},
+            headers=procedure.auth,
+        )
+        return len(lijst.json()["resultaten"]) == 1
+
+    await eventually(kandidaat, what="een kandidaat na de terugkeer")
+    assert (
+        await _scalar(database, "SELECT verhuisd_datum FROM inburgeraar_feit WHERE inburgeraar_id = :i", i=persoon)
+        is None
+    )

@@ -14,7 +14,8 @@ _PREFIX = "inburgeraar"
 
 
 class InburgeraarGeregistreerd(EventData):
-    """Een inburgeraar is geregistreerd bij een gemeente (koppeling of BRP-inschrijving)."""
+    """Een inburgeraar is geregistreerd bij een gemeente (koppeling of BRP-inschrijving), of is na een verhuizing
+    teruggekeerd naar een gemeente die hij eerder verliet: dan dezelfde registratie (`inburgeraarId`), weer actief."""
 
     event_type = f"{_PREFIX}.inburgeraar-geregistreerd"
     inburgeraar_id: uuid.UUID

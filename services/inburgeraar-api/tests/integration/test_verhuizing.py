@@ -361,6 +361,71 @@ class TestVerhuizing:
         assert anders.status_code == 404
 
 
+class TestTerug:
+    async def test_the_person_who_moved_away_and_back_is_the_same_registration_active_again(
+        self, client: httpx.AsyncClient, tokens: TokenFactory, persoon: str, database: Database, settings: Settings
+    ) -> None:
+        oud_id = persoon.rsplit("/", 1)[1]
+        # OUD → NIEUW: taken over at NIEUW, handed over at OUD.
+        heen = await client.put(
+            f"{API}/overdrachten/{uuid.uuid4()}",
+            json=overdracht(await exporteer(client, tokens, persoon)),
+            headers=keten(tokens, NIEUW),
+        )
+        assert heen.status_code == 201, heen.text
+        nieuw_id = heen.json()["inburgeraarId"]
+        aangemeld = await client.post(f"{persoon}/verhuizingen", json={"naarGemeente": NIEUW}, headers=keten(tokens))
+        response = await client.post(
+            f"{persoon}/verhuizingen/{aangemeld.json()['id']}/overgedragen", headers=keten(tokens)
+        )
+        assert response.status_code == 200, response.text
+        assert (await client.get(persoon, headers=klantregisseur(tokens))).json()["status"] == "verhuisd"
+
+        # NIEUW → OUD: DUO's notice registers the person at OUD (the exchange), then NIEUW's dossier arrives.
+        melding = {"bsn": BSN, "doelgroep": "asielmigrant", "datumInschrijvingBrp": "2027-06-01",
+                   "herkomst": {"soort": "verhuizing", "vanGemeente": NIEUW}}  # fmt: skip
+        gemeld = await client.post(f"{API}/inburgeraars", json=melding, headers=keten(tokens))
+        assert (gemeld.status_code, gemeld.json()["id"]) == (200, oud_id), gemeld.text
+        assert gemeld.json()["status"] == "geregistreerd" and gemeld.json()["herkomst"] == melding["herkomst"]
+        response = await client.get(f"{API}/overdrachtsdossiers/{nieuw_id}", headers=keten(tokens, NIEUW))
+        assert response.status_code == 200, response.text
+        terug_dossier = response.json()
+        [eerder] = terug_dossier["eerdereDossiers"]
+        assert eerder["vanGemeente"] == OUD
+        pad = f"{API}/overdrachten/{uuid.uuid4()}"
+        body = {"vanGemeente": NIEUW, "verhuisdatum": "2027-06-01", "dossier": terug_dossier}
+        terug = await client.put(pad, json=body, headers=keten(tokens))
+        assert terug.status_code == 201, terug.text
+        assert terug.json()["inburgeraarId"] == oud_id
+        nog_eens = await client.put(pad, json=body, headers=keten(tokens))
+        assert (nog_eens.status_code, nog_eens.json()) == (200, terug.json())
+
+        inburgeraar = (await client.get(persoon, headers=klantregisseur(tokens))).json()
+        assert inburgeraar["status"] == "geregistreerd"
+        assert inburgeraar["herkomst"] == {"soort": "verhuizing", "vanGemeente": NIEUW}
+        # The first stay's registration, as it was: its dates, its klantregisseur, its own intake and begeleiding.
+        assert (inburgeraar["datumKoppeling"], inburgeraar["klantregisseur"]) == ("2026-02-01", "consulent.o")
+        begeleiding = await client.get(f"{persoon}/maatschappelijke-begeleiding", headers=klantregisseur(tokens))
+        assert [b["onderdeel"] for b in begeleiding.json()] == ["wonen"]
+        assert await rows(database, "SELECT count(*) FROM inburgeraar WHERE gemeente_code = :g", g=OUD) == [(1,)]
+        # OUD's regie again: a write that needs it works.
+        response = await client.post(
+            f"{persoon}/maatschappelijke-begeleiding", json=BEGELEIDING | {"onderdeel": "zorg"},
+            headers=klantregisseur(tokens),
+        )  # fmt: skip
+        assert response.status_code == 201, response.text
+        # NIEUW's stay is the imported history, without the part OUD handed over itself the first time.
+        overgenomen = await client.get(f"{persoon}/overgenomen-dossiers", headers=klantregisseur(tokens))
+        [historie] = overgenomen.json()
+        assert historie["vanGemeente"] == NIEUW and historie["dossier"]["eerdereDossiers"] == []
+        # Announced once as registered here again, for the other contexts and DUO.
+        geregistreerd = [e for e in await events(database, "inburgeraar-geregistreerd") if e["subject"] == oud_id]
+        assert [e["data"]["status"] for e in geregistreerd] == ["geregistreerd", "geregistreerd"]
+        betrokkene = str(log(settings).betrokkene_van(uuid.UUID(oud_id)))
+        acties = [a for a, _ in await verwerkingen(database, activiteiten.REGISTRATIE.naam, betrokkene)]
+        assert acties.count("wijzigen") == 1
+
+
 class TestBewaren:
     async def test_moves_and_imported_dossiers_in_the_inzage_and_gone_with_the_other_data(
         self, client: httpx.AsyncClient, tokens: TokenFactory, persoon: str, database: Database, settings: Settings

@@ -33,7 +33,7 @@ from aanbieder_api.models import Melding, Opdracht, OvergenomenVoortgang
 from aanbieder_api.repository.overdracht import OverdrachtRepository
 from inburgering_kit.audit import Actie
 from inburgering_kit.context import RequestContext
-from inburgering_kit.overdracht import OVERDRAGEN, OVERNEMEN
+from inburgering_kit.overdracht import OVERDRAGEN, OVERNEMEN, zonder_eigen_geschiedenis
 from inburgering_kit.pagination import PageParams
 from inburgering_kit.problems import Conflict, Unprocessable, invalid
 
@@ -132,9 +132,12 @@ async def neem_over(
         )
     inhoud = dossier.model_dump(mode="json")
     kenmerk = inhoud_hash(str(inburgeraar_id), van_gemeente, verhuisdatum, inhoud)
+    # Kept without what the previous gemeente had taken over from this one (a person who moves back): the opdrachten
+    # of the first stay are still this gemeente's own.
+    bewaard = zonder_eigen_geschiedenis(inhoud, ctx.gemeente, "eerderOvergenomen")
     rij, nieuw = await OverdrachtRepository(ctx.session, ctx.gemeente).neem_op(
         overdracht_id, inburgeraar_id=inburgeraar_id, van_gemeente=van_gemeente, verhuisdatum=verhuisdatum,
-        dossier=inhoud, inhoud_hash=kenmerk,
+        dossier=bewaard, inhoud_hash=kenmerk,
     )  # fmt: skip
     if rij.gemeente_code != ctx.gemeente or rij.inhoud_hash != kenmerk:
         raise OverdrachtAnders(

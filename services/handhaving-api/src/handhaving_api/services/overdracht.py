@@ -9,6 +9,10 @@ a voornemen here needs one (seed 002 tabel stap 3), and the person was warned.
 
 When inburgeraar-api says the person moved (`inburgeraar.verhuisd`), the old gemeente ends what it still ran: open
 candidates and procedures without a besluit stop with reason `verhuisd`; imposed boetes stay as they are.
+
+A person who moves back to a gemeente they left: its own history of the first stay is still there, so what the other
+gemeente had taken over from it is not kept a second time; inburgeraar-api's new `inburgeraar-geregistreerd` ends the
+move-out in the projection (`projectie`), so candidates follow for the person here again.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from handhaving_api.repository import OverdrachtRepository, ProjectieRepository
 from handhaving_api.services.gemeenschappelijk import verwerk
 from inburgering_kit.audit import Actie
 from inburgering_kit.context import RequestContext
-from inburgering_kit.overdracht import OVERDRAGEN, OVERNEMEN, REDEN_VERHUISD, vingerafdruk
+from inburgering_kit.overdracht import OVERDRAGEN, OVERNEMEN, REDEN_VERHUISD, vingerafdruk, zonder_eigen_geschiedenis
 from inburgering_kit.problems import Conflict, NotFound, Unprocessable, invalid
 
 
@@ -129,7 +133,8 @@ async def neem_over(
             "inburgeraar_id": deel.inburgeraar_id,
             "van_gemeente": deel.van_gemeente,
             "verhuisdatum": deel.verhuisdatum,
-            "dossier": deel.dossier,
+            # Without what the previous gemeente had taken over from this one: this gemeente's own, still here.
+            "dossier": zonder_eigen_geschiedenis(deel.dossier, ctx.gemeente, "eerdereGemeenten"),
             "body_sha256": hash_,
         }
     )

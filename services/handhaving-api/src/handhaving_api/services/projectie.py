@@ -11,7 +11,8 @@ twice), its dead letters and its source check (only the owner of a subject is be
   gedraging, plicht and PIP not ended when it was recorded (`toelaatbaarheid.vereis_pip_boete_mogelijk`);
 - aanbieder-api: `verzuim-gemeld` (unauthorised absence, Wi art. 23) as a candidate.
 And inburgeraar-api's `verhuisd`: the person moved to another gemeente, which enforces from then on; the open
-candidates and procedures here end (`services.overdracht`) and no candidate follows any more.
+candidates and procedures here end (`services.overdracht`) and no candidate follows — until the person moves back
+and is registered here again (`inburgeraar-geregistreerd` for the same id).
 A candidate the gemeente may not enforce for the person's doelgroep is not offered (Wi art. 23; DOMAIN §2 stap 12).
 Data that breaks the published contract will not mend on redelivery: it is logged and skipped.
 """
@@ -174,7 +175,11 @@ class Projectie:
 
     async def _inburgeraar(self, session: AsyncSession, event: CloudEvent, gemeente: str) -> None:
         feit = _Inburgeraar.model_validate(event.data)
-        await ProjectieRepository(session).upsert(feit.inburgeraar_id, gemeente, doelgroep=feit.doelgroep)
+        waarden: dict[str, object] = {"doelgroep": feit.doelgroep}
+        if event.type == f"{_I}inburgeraar-geregistreerd":
+            # Registered (again) here: a person who moved away and came back is this gemeente's to enforce again.
+            waarden["verhuisd_datum"] = None
+        await ProjectieRepository(session).upsert(feit.inburgeraar_id, gemeente, **waarden)
 
     async def _plicht(self, session: AsyncSession, event: CloudEvent, gemeente: str) -> None:
         feit = _Plicht.model_validate(event.data)

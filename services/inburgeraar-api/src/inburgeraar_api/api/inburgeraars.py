@@ -66,11 +66,15 @@ def _contact(contact: Contactgegevens | None) -> dict[str, Any]:
     description="Met `herkomst` (soort `verhuizing`) een inburgeraar die uit een andere gemeente kwam, bijvoorbeeld op "
     "de melding van DUO door de ketenuitwisseling (scope `verhuizing:registreren` volstaat dan): het BSN is dan "
     "verplicht en registreren idempotent per gemeente en BSN — is het BSN al geregistreerd, dan 200 met die "
-    "inburgeraar.",
+    "inburgeraar. Was die eerder uit deze gemeente verhuisd (status `verhuisd`), dan is hij teruggekeerd: dezelfde "
+    "registratie wordt weer actief (`geregistreerd`, met deze `herkomst`) en `inburgeraar-geregistreerd` volgt.",
     dependencies=_REGISTREREN,
     responses={
         201: {"headers": {"Location": {"description": "URL van de nieuwe inburgeraar.", "schema": {"type": "string"}}}},
-        200: {"description": "Met `herkomst`: het BSN was al geregistreerd.", "model": InburgeraarRead},
+        200: {
+            "description": "Met `herkomst`: het BSN was al geregistreerd (na een verhuizing terug: weer actief).",
+            "model": InburgeraarRead,
+        },
     },
 )
 async def registreer(body: InburgeraarCreate, ctx: Ctx, idem: IdempotencyDep, response: Response) -> InburgeraarRead:

@@ -159,7 +159,8 @@ async def registreer(ctx: RequestContext, data: NieuweInburgeraar) -> Inburgeraa
 
 async def registreer_bij_verhuizing(ctx: RequestContext, data: NieuweInburgeraar) -> tuple[Inburgeraar, bool]:
     """A person who moved here, registered on DUO's notice or when the previous gemeente's dossier arrives: once per
-    (gemeente, BSN) — a registration this gemeente already has is the answer (`False`: not new), whoever made it."""
+    (gemeente, BSN) — a registration this gemeente already has is the answer (`False`: not new), whoever made it; the
+    one of a person who once moved away from here is taken up again (`keer_terug`)."""
     assert data.bsn is not None
     repo = InburgeraarRepository(ctx.session, ctx.gemeente)
     bestaand = await repo.find_by_pseudoniem(ctx.log.betrokkene(data.bsn) or "")
@@ -171,8 +172,42 @@ async def registreer_bij_verhuizing(ctx: RequestContext, data: NieuweInburgeraar
             bestaand = await repo.find_by_pseudoniem(ctx.log.betrokkene(data.bsn) or "")
             if bestaand is None:
                 raise
+    if bestaand.status == InburgeraarStatus.VERHUISD.value:
+        return await keer_terug(ctx, bestaand.id, data.herkomst), False
     await verwerk(ctx, bestaand, activiteiten.REGISTRATIE, Actie.LEZEN, "inburgeraar")
     return bestaand, False
+
+
+async def keer_terug(ctx: RequestContext, inburgeraar_id: uuid.UUID, herkomst: dict[str, Any] | None) -> Inburgeraar:
+    """A person who moved away from here comes back (Besluit art. 9.4 lid 4, the other way round): the same
+    registration, with all this gemeente kept of the first stay, is active again — `geregistreerd`, coming from the
+    gemeente left — and announced as a registration here (`inburgeraar-geregistreerd`, the same id), so every context
+    takes the person as this gemeente's again and DUO hears whose the regie is. The first stay's dates stay as they
+    were: the day of the return is the imported dossier's `verhuisdatum`."""
+    inburgeraar = await InburgeraarRepository(ctx.session, ctx.gemeente).get(inburgeraar_id, for_update=True)
+    assert inburgeraar is not None  # found by the caller in this gemeente; registrations are never deleted in between
+    if inburgeraar.status != InburgeraarStatus.VERHUISD.value:
+        # Taken up again by a concurrent call since the caller looked: one return, one announcement.
+        await verwerk(ctx, inburgeraar, activiteiten.REGISTRATIE, Actie.LEZEN, "inburgeraar")
+        return inburgeraar
+    inburgeraar.status = InburgeraarStatus.GEREGISTREERD.value
+    inburgeraar.herkomst = herkomst
+    inburgeraar.versie += 1
+    await ctx.session.flush()
+    await ctx.emit(
+        InburgeraarGeregistreerd(
+            inburgeraar_id=inburgeraar.id,
+            doelgroep=inburgeraar.doelgroep,
+            nareiziger=inburgeraar.nareiziger,
+            status=inburgeraar.status,
+            datum_koppeling=inburgeraar.datum_koppeling,
+            datum_inschrijving_brp=inburgeraar.datum_inschrijving_brp,
+        ),
+        subject=inburgeraar.id,
+        resource_path=pad(inburgeraar.id),
+    )
+    await verwerk(ctx, inburgeraar, activiteiten.REGISTRATIE, Actie.WIJZIGEN, "inburgeraar")
+    return inburgeraar
 
 
 async def raadpleeg(ctx: RequestContext, inburgeraar_id: uuid.UUID) -> Inburgeraar:

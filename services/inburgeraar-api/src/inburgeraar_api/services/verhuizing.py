@@ -6,7 +6,9 @@ exchange fetches the dossier (`exporteer`), delivers it, and marks the move `ove
 `verhuisd` here and every context ends what it still ran for them on `verhuisd`. At the new gemeente (N): the
 exchange hands the dossier in (`neem_over`), which finds or registers the person by BSN; the dossier is kept whole as
 read-only imported history, and only what N needs to act on — the NAW and DUO's plicht facts — becomes N's own
-registration."""
+registration. A person who moves back to a gemeente they left before is found there by BSN and taken up again
+(`registratie.keer_terug`); what that gemeente handed over itself comes back inside the other's history and is not kept
+a second time."""
 
 from __future__ import annotations
 
@@ -44,7 +46,7 @@ from inburgeraar_api.services.registratie import (
 from inburgering_kit.audit import Actie
 from inburgering_kit.bsn import Bsn
 from inburgering_kit.context import RequestContext
-from inburgering_kit.overdracht import OVERDRAGEN, OVERNEMEN
+from inburgering_kit.overdracht import OVERDRAGEN, OVERNEMEN, zonder_eigen_geschiedenis
 from inburgering_kit.problems import Conflict, NotFound, Unprocessable, invalid
 
 AANGEMELD = "aangemeld"
@@ -272,7 +274,8 @@ async def neem_over(
         gemeente_code=ctx.gemeente,
         van_gemeente=overname.van_gemeente,
         verhuisdatum=overname.verhuisdatum,
-        dossier=overname.dossier,
+        # Kept without what the previous gemeente had taken over from this one: that is this gemeente's own.
+        dossier=zonder_eigen_geschiedenis(overname.dossier, ctx.gemeente, "eerdereDossiers"),
         body_hash=overname.body_hash,
         created_at=datetime.now(UTC),
     )

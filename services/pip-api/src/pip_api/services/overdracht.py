@@ -9,6 +9,10 @@
   own decision, with the existing route, prompted by an `overgenomen-pip` signal on the worklist. The concept is
   announced as any concept is (`pip-opgesteld`); no event tells of the imported history, so no reader of this
   context's events (DUO reports, aanbieder-api, handhaving-api) takes it for a decision of the new gemeente.
+- A person who moves back to a gemeente they left: its own PIPs of the first stay are still there (the one that ran
+  ended `verhuisd`), so the PIPs the other gemeente had taken over from it are not kept a second time as history;
+  the agreements in force there become a concept again, and inburgeraar-api's new `inburgeraar-geregistreerd` ends
+  the move-out in the projection (`projectie`), so signals are raised for the person here again.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from inburgering_kit.audit import Actie
 from inburgering_kit.context import RequestContext
-from inburgering_kit.overdracht import OVERDRAGEN, OVERNEMEN, Overdrachtsdeel, vingerafdruk
+from inburgering_kit.overdracht import OVERDRAGEN, OVERNEMEN, Overdrachtsdeel, vingerafdruk, zonder_eigen_geschiedenis
 from inburgering_kit.problems import Conflict, Unprocessable, invalid
 from pip_api import activiteiten
 from pip_api.domain.enums import Termijnsoort
@@ -263,7 +267,8 @@ async def neem_over(ctx: RequestContext, overdracht_id: uuid.UUID, deel: Overdra
         van_gemeente=deel.van_gemeente,
         verhuisdatum=deel.verhuisdatum,
         body_sha256=sha,
-        dossier=dossier.model_dump(mode="json"),
+        # Without the PIPs the previous gemeente had taken over from this one: this gemeente's own, still here.
+        dossier=zonder_eigen_geschiedenis(dossier.model_dump(mode="json"), ctx.gemeente, "geimporteerd"),
         overgenomen_pip_id=pip_id,
         eerste_pip_datum=eerste,
         antwoord=antwoord.model_dump(mode="json"),
