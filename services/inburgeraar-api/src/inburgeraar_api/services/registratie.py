@@ -141,6 +141,12 @@ async def registreer(ctx: RequestContext, data: NieuweInburgeraar) -> Inburgeraa
         await InburgeraarRepository(ctx.session, ctx.gemeente).add(inburgeraar)
     except DuplicateBsn as exc:
         raise _duplicate(exc.existing_id, ctx.api_prefix) from None
+    await _meld_geregistreerd(ctx, inburgeraar)
+    await verwerk(ctx, inburgeraar, activiteiten.REGISTRATIE, Actie.AANMAKEN, "inburgeraar")
+    return inburgeraar
+
+
+async def _meld_geregistreerd(ctx: RequestContext, inburgeraar: Inburgeraar) -> None:
     await ctx.emit(
         InburgeraarGeregistreerd(
             inburgeraar_id=inburgeraar.id,
@@ -153,8 +159,6 @@ async def registreer(ctx: RequestContext, data: NieuweInburgeraar) -> Inburgeraa
         subject=inburgeraar.id,
         resource_path=pad(inburgeraar.id),
     )
-    await verwerk(ctx, inburgeraar, activiteiten.REGISTRATIE, Actie.AANMAKEN, "inburgeraar")
-    return inburgeraar
 
 
 async def registreer_bij_verhuizing(ctx: RequestContext, data: NieuweInburgeraar) -> tuple[Inburgeraar, bool]:
@@ -194,18 +198,7 @@ async def keer_terug(ctx: RequestContext, inburgeraar_id: uuid.UUID, herkomst: d
     inburgeraar.herkomst = herkomst
     inburgeraar.versie += 1
     await ctx.session.flush()
-    await ctx.emit(
-        InburgeraarGeregistreerd(
-            inburgeraar_id=inburgeraar.id,
-            doelgroep=inburgeraar.doelgroep,
-            nareiziger=inburgeraar.nareiziger,
-            status=inburgeraar.status,
-            datum_koppeling=inburgeraar.datum_koppeling,
-            datum_inschrijving_brp=inburgeraar.datum_inschrijving_brp,
-        ),
-        subject=inburgeraar.id,
-        resource_path=pad(inburgeraar.id),
-    )
+    await _meld_geregistreerd(ctx, inburgeraar)
     await verwerk(ctx, inburgeraar, activiteiten.REGISTRATIE, Actie.WIJZIGEN, "inburgeraar")
     return inburgeraar
 
