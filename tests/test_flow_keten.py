@@ -38,9 +38,9 @@ from inburgeraar_api.settings import Settings as InburgeraarSettings
 from inburgering_kit.audit import Verwerkingslog
 from inburgering_kit.db import Database, plain_url
 from inburgering_kit.testing.infra import Infra
-from inburgering_kit.testing.keten import dienst_instellingen
+from inburgering_kit.testing.keten import dienst_instellingen, partner_instellingen
 from inburgering_kit.testing.live import live_server
-from inburgering_kit.testing.plugin import TEST_AUDIENCE, TEST_ISSUER, TokenFactory
+from inburgering_kit.testing.plugin import TokenFactory
 from inburgering_kit.testing.service import Running
 from inburgering_kit.testing.waiting import eventually
 from ketenuitwisseling.main import create_app as create_keten_app
@@ -65,16 +65,16 @@ def _gemeen(infra: Infra, tokens: TokenFactory, service: str, nats_url: str) -> 
 
 
 def _partner(infra: Infra, tokens: TokenFactory, service: str) -> dict[str, Any]:
-    # A partner outside the deployment: no event bus; it notifies with tokens minted by the test's key.
-    return {
-        **_gemeen(infra, tokens, service, ""),
-        "melding_sleutel_bestand": tokens.private_key,
-        "melding_issuer": TEST_ISSUER,
-        "melding_audience": TEST_AUDIENCE,
-        "melding_interval_seconden": 0.1,
-        "melding_backoff_basis_seconden": 0.1,
-        "melding_backoff_max_seconden": 0.5,
-    }
+    return partner_instellingen(
+        infra,
+        tokens,
+        ROOT,
+        service,
+        database="test_flow_keten",
+        stream_name=STREAM,
+        melding_backoff_basis_seconden=0.1,
+        melding_backoff_max_seconden=0.5,
+    )
 
 
 class Instellingen4:

@@ -40,8 +40,8 @@ from inburgering_kit.audit import Verwerkingslog
 from inburgering_kit.db import Database
 from inburgering_kit.overdracht import OVERDRAGEN, OVERNEMEN
 from inburgering_kit.testing.infra import Infra
-from inburgering_kit.testing.keten import dienst_instellingen
-from inburgering_kit.testing.plugin import TEST_AUDIENCE, TEST_ISSUER, TokenFactory, truncate_all
+from inburgering_kit.testing.keten import dienst_instellingen, partner_instellingen
+from inburgering_kit.testing.plugin import TokenFactory, truncate_all
 from inburgering_kit.testing.service import Running
 from inburgering_kit.testing.waiting import eventually
 from ketenuitwisseling.main import create_app as create_keten_app
@@ -78,14 +78,8 @@ def _gemeen(infra: Infra, tokens: TokenFactory, service: str, nats_url: str) -> 
 
 
 def _partner(infra: Infra, tokens: TokenFactory, service: str) -> dict[str, Any]:
-    # A partner outside the deployment: no event bus. No one subscribes here: the exchange reads its feed.
-    return {
-        **_gemeen(infra, tokens, service, ""),
-        "melding_sleutel_bestand": tokens.private_key,
-        "melding_issuer": TEST_ISSUER,
-        "melding_audience": TEST_AUDIENCE,
-        "melding_interval_seconden": 0.1,
-    }
+    # No one subscribes to a partner here: the exchange reads its feed.
+    return partner_instellingen(infra, tokens, ROOT, service, database="test_flow_verhuizing", stream_name=STREAM)
 
 
 class Instellingen6:

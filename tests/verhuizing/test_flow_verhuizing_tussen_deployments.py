@@ -46,8 +46,8 @@ from inburgering_kit.keten import Mtls, ontwikkel_ca, partner_client, server_ssl
 from inburgering_kit.nats_access import NatsAccess
 from inburgering_kit.overdracht import OVERDRAGEN, OVERNEMEN
 from inburgering_kit.testing.infra import Infra
-from inburgering_kit.testing.keten import dienst_instellingen
-from inburgering_kit.testing.plugin import TEST_AUDIENCE, TEST_ISSUER, TokenFactory
+from inburgering_kit.testing.keten import dienst_instellingen, partner_instellingen
+from inburgering_kit.testing.plugin import TokenFactory
 from inburgering_kit.testing.service import Running
 from inburgering_kit.testing.waiting import eventually
 from ketenuitwisseling.main import create_app as create_keten_app
@@ -152,14 +152,8 @@ def _deployment(
 
 
 def _partner(infra: Infra, tokens: TokenFactory, service: str) -> dict[str, Any]:
-    # A partner outside both deployments: no event bus; each exchange reads its feed for its own gemeente.
-    return {
-        **dienst_instellingen(infra, tokens, ROOT, service, database="test_flow_verhuizing_twee"),
-        "melding_sleutel_bestand": tokens.private_key,
-        "melding_issuer": TEST_ISSUER,
-        "melding_audience": TEST_AUDIENCE,
-        "melding_interval_seconden": 0.1,
-    }
+    # Outside both deployments: each exchange reads its feed for its own gemeente.
+    return partner_instellingen(infra, tokens, ROOT, service, database="test_flow_verhuizing_twee")
 
 
 @dataclass

@@ -29,3 +29,22 @@ def dienst_instellingen(
         "monitoring_max_leeftijd_s": 0,
         **extra,
     }
+
+
+def partner_instellingen(
+    infra: Infra, tokens: TokenFactory, root: Path, service: str, *, database: str, **extra: Any
+) -> dict[str, Any]:
+    """A stand-in of a chain partner (DUO, COA) outside the deployment: no event bus; it notifies with tokens minted by
+    the suite's key and issuer, every 0.1 s; `extra` adds its retry timing and the like."""
+    return dienst_instellingen(
+        infra,
+        tokens,
+        root,
+        service,
+        database=database,
+        melding_sleutel_bestand=tokens.private_key,
+        melding_issuer=TEST_ISSUER,
+        melding_audience=TEST_AUDIENCE,
+        melding_interval_seconden=0.1,
+        **extra,
+    )
