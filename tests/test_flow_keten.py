@@ -38,7 +38,7 @@ from inburgeraar_api.settings import Settings as InburgeraarSettings
 from inburgering_kit.audit import Verwerkingslog
 from inburgering_kit.db import Database, plain_url
 from inburgering_kit.testing.infra import Infra
-from inburgering_kit.testing.keten import dienst_instellingen, partner_instellingen
+from inburgering_kit.testing.keten import dienst_instellingen, partner_instellingen, rond_brede_intake_af
 from inburgering_kit.testing.live import live_server
 from inburgering_kit.testing.plugin import TokenFactory
 from inburgering_kit.testing.service import Running
@@ -303,7 +303,13 @@ async def test_keten_van_koppeling_tot_einde_plicht(
     assert response.status_code == 201, response.text
 
     # 5. The brede intake in inburgeraar-api: summoned, appeared, every topic, the test, afgerond. Nothing for DUO.
-    await _brede_intake(inburgeraar, f"/api/v1/inburgeraars/{inburgeraar_id}/brede-intake", ik)
+    await rond_brede_intake_af(
+        inburgeraar,
+        f"/api/v1/inburgeraars/{inburgeraar_id}/brede-intake",
+        ik,
+        onderwerpen=VERPLICHTE_ONDERWERPEN,
+        gezondheid=GEZONDHEID_ONDERWERPEN,
+    )
 
     # 6. The PIP with its MAP is vastgesteld in pip-api: reports b, k and n.
     plan = tokens.headers(*pip_scopes.ROLLEN["klantregisseur"], gemeente=GEMEENTE)
@@ -437,30 +443,6 @@ async def test_keten_van_koppeling_tot_einde_plicht(
 
 async def _niet_leeg(lijst: Any) -> bool:
     return bool(await lijst())
-
-
-async def _brede_intake(client: httpx.AsyncClient, intake: str, ik: dict[str, str]) -> None:
-    oproep = {"verzondenDatum": "2026-11-23", "afspraakOp": "2026-11-30T10:00:00+01:00"}
-    response = await client.post(f"{intake}/oproepen", json=oproep, headers=ik)
-    assert response.status_code == 201, response.text
-    response = await client.put(
-        f"{intake}/oproepen/{response.json()['id']}/uitkomst", json={"uitkomst": "verschenen"}, headers=ik
-    )
-    assert response.status_code == 200, response.text
-    for onderwerp in sorted(VERPLICHTE_ONDERWERPEN):
-        resultaat = (
-            {"onderwerp": onderwerp, "omstandigheden": "geen bijzonderheden"}
-            if onderwerp in GEZONDHEID_ONDERWERPEN
-            else {"onderwerp": onderwerp, "bevindingen": f"besproken: {onderwerp}"}
-        )
-        response = await client.put(f"{intake}/resultaten/{onderwerp}", json=resultaat, headers=ik)
-        assert response.status_code == 200, (onderwerp, response.text)
-    toets = {"datum": "2026-11-30", "resultaat": "advies B1", "geadviseerdeLeerroute": "b1", "instantie": "Toets Noord"}
-    response = await client.put(f"{intake}/leerbaarheidstoets", json=toets, headers=ik)
-    assert response.status_code == 200, response.text
-    response = await client.post(f"{intake}/_afronden", json={"datum": "2026-11-30"}, headers=ik)
-    assert response.status_code == 200, response.text
-    assert response.json()["status"] == "afgerond"
 
 
 class Aanbieder:

@@ -22,6 +22,7 @@ from inburgeraar_api import scopes as inburgeraar_scopes
 from inburgeraar_api.domain.brede_intake import GEZONDHEID_ONDERWERPEN, VERPLICHTE_ONDERWERPEN
 from inburgering_kit.db import Database
 from inburgering_kit.overdracht import OVERDRAGEN, OVERNEMEN
+from inburgering_kit.testing.keten import rond_brede_intake_af
 from inburgering_kit.testing.plugin import TokenFactory
 from inburgering_kit.testing.waiting import eventually
 from ketenuitwisseling.services.partners import Doel
@@ -139,34 +140,17 @@ async def bouw_dossier(c: Contexten, duo: httpx.AsyncClient, gemeente: str = OUD
         return response.status_code == 200 and bool(response.json()["stand"]["plichtig"])
 
     await eventually(plichtig, what=f"DUO's plicht in inburgeraar-api van {gemeente}")
-    await brede_intake(c.inburgeraar, f"/api/v1/inburgeraars/{inburgeraar_id}/brede-intake", ik)
+    await rond_brede_intake_af(
+        c.inburgeraar,
+        f"/api/v1/inburgeraars/{inburgeraar_id}/brede-intake",
+        ik,
+        onderwerpen=VERPLICHTE_ONDERWERPEN,
+        gezondheid=GEZONDHEID_ONDERWERPEN,
+    )
     pip = await pip_vastgesteld(c, gemeente, inburgeraar_id)
     opdracht, aanbieder = await opdracht_met_voortgang(c, gemeente, pip["id"])
     await boete(c.handhaving_database_url, gemeente, inburgeraar_id)
     return Opgebouwd(inburgeraar_id, pip, opdracht, aanbieder)
-
-
-async def brede_intake(client: httpx.AsyncClient, intake: str, ik: dict[str, str]) -> None:
-    oproep = {"verzondenDatum": "2026-11-23", "afspraakOp": "2026-11-30T10:00:00+01:00"}
-    response = await client.post(f"{intake}/oproepen", json=oproep, headers=ik)
-    assert response.status_code == 201, response.text
-    response = await client.put(
-        f"{intake}/oproepen/{response.json()['id']}/uitkomst", json={"uitkomst": "verschenen"}, headers=ik
-    )
-    assert response.status_code == 200, response.text
-    for onderwerp in sorted(VERPLICHTE_ONDERWERPEN):
-        resultaat = (
-            {"onderwerp": onderwerp, "omstandigheden": "geen bijzonderheden"}
-            if onderwerp in GEZONDHEID_ONDERWERPEN
-            else {"onderwerp": onderwerp, "bevindingen": f"besproken: {onderwerp}"}
-        )
-        response = await client.put(f"{intake}/resultaten/{onderwerp}", json=resultaat, headers=ik)
-        assert response.status_code == 200, (onderwerp, response.text)
-    toets = {"datum": "2026-11-30", "resultaat": "advies B1", "geadviseerdeLeerroute": "b1", "instantie": "Toets Noord"}
-    response = await client.put(f"{intake}/leerbaarheidstoets", json=toets, headers=ik)
-    assert response.status_code == 200, response.text
-    response = await client.post(f"{intake}/_afronden", json={"datum": "2026-11-30"}, headers=ik)
-    assert response.status_code == 200, response.text
 
 
 async def pip_vastgesteld(c: Contexten, gemeente: str, inburgeraar_id: str) -> dict[str, Any]:

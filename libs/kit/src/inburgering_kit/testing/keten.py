@@ -3,8 +3,11 @@ database, all on one NATS of the module's own (the kit plugin's `nats_url`), eac
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
+
+import httpx
 
 from inburgering_kit.auth import AuthSettings
 from inburgering_kit.testing.infra import Infra
@@ -48,3 +51,38 @@ def partner_instellingen(
         melding_interval_seconden=0.1,
         **extra,
     )
+
+
+async def rond_brede_intake_af(
+    client: httpx.AsyncClient,
+    intake: str,
+    headers: dict[str, str],
+    *,
+    onderwerpen: Collection[str],
+    gezondheid: Collection[str],
+) -> None:
+    """A brede intake held and completed over inburgeraar-api's API (`intake`: its path for one person): the
+    invitation, the person came, every required subject (`onderwerpen`; those in `gezondheid` with circumstances, not
+    findings), a leerbaarheidstoets advising B1. The subjects are inburgeraar-api's rules, passed in by the test: the
+    kit knows no service."""
+    oproep = {"verzondenDatum": "2026-11-23", "afspraakOp": "2026-11-30T10:00:00+01:00"}
+    response = await client.post(f"{intake}/oproepen", json=oproep, headers=headers)
+    assert response.status_code == 201, response.text
+    response = await client.put(
+        f"{intake}/oproepen/{response.json()['id']}/uitkomst", json={"uitkomst": "verschenen"}, headers=headers
+    )
+    assert response.status_code == 200, response.text
+    for onderwerp in sorted(onderwerpen):
+        resultaat = (
+            {"onderwerp": onderwerp, "omstandigheden": "geen bijzonderheden"}
+            if onderwerp in gezondheid
+            else {"onderwerp": onderwerp, "bevindingen": f"besproken: {onderwerp}"}
+        )
+        response = await client.put(f"{intake}/resultaten/{onderwerp}", json=resultaat, headers=headers)
+        assert response.status_code == 200, (onderwerp, response.text)
+    toets = {"datum": "2026-11-30", "resultaat": "advies B1", "geadviseerdeLeerroute": "b1", "instantie": "Toets Noord"}
+    response = await client.put(f"{intake}/leerbaarheidstoets", json=toets, headers=headers)
+    assert response.status_code == 200, response.text
+    response = await client.post(f"{intake}/_afronden", json={"datum": "2026-11-30"}, headers=headers)
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "afgerond"
